@@ -1,0 +1,82 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Adapter connects the core to one chat platform. Adapters translate; they
+// hold no product logic.
+type Adapter interface {
+	// Platform names the platform: "discord", "slack" or "console".
+	Platform() string
+	// Run connects, delivers neutral events to h and blocks until ctx ends
+	// or the connection fails for good.
+	Run(ctx context.Context, h Handler) error
+	// Send delivers one message and returns a reference to it. Errors that
+	// are worth retrying should be, or wrap, a *RetryError; errors that will
+	// never succeed should wrap ErrUndeliverable.
+	Send(ctx context.Context, m Outgoing) (MessageRef, error)
+}
+
+// Handler is what an adapter delivers events to. *Bot implements it.
+type Handler interface {
+	// Handle runs the event through the core and returns the reply for the
+	// actor. It returns only after every state change has been committed, so
+	// the adapter may acknowledge the platform with the Response.
+	Handle(ctx context.Context, ev Event) Response
+	// Commands returns the command registry, from which adapters generate
+	// platform command definitions.
+	Commands() []*Command
+}
+
+// Response is the core's reply to the user who caused an event. Adapters
+// deliver it privately: as an ephemeral interaction reply, in the DM, or on
+// the console.
+type Response struct {
+	// Messages are private messages to the actor, in order.
+	Messages []Message
+	// Form asks the adapter to open a form (a modal) for the actor. It is
+	// only set when the event's FormLimit allowed it.
+	Form *Form
+	// FieldErrors rejects a form submission: field id to a user-safe message.
+	// Platforms that can keep the form open show the errors there; others
+	// show them as a message with a choice to reopen the form.
+	FieldErrors map[string]string
+	// Reopen, with FieldErrors, is the form to reopen, prefilled with what
+	// was typed.
+	Reopen *Form
+}
+
+// Empty reports whether the response carries nothing to show.
+func (r Response) Empty() bool {
+	return len(r.Messages) == 0 && r.Form == nil && len(r.FieldErrors) == 0
+}
+
+// Editor is an optional ability: editing a message already sent.
+type Editor interface {
+	Edit(ctx context.Context, ref MessageRef, m Message) error
+}
+
+// ErrUndeliverable marks a delivery that will never succeed, such as a DM to
+// a user who does not accept DMs from the bot. The outbox does not retry it.
+var ErrUndeliverable = errors.New("undeliverable")
+
+// RetryError says a delivery failed for now and may be retried, no sooner
+// than After (zero means use the sender's backoff). Adapters return it for
+// rate limits and server errors.
+type RetryError struct {
+	After time.Duration
+	Err   error
+}
+
+func (e *RetryError) Error() string {
+	if e.After > 0 {
+		return fmt.Sprintf("retry after %s: %v", e.After, e.Err)
+	}
+	return fmt.Sprintf("retryable: %v", e.Err)
+}
+
+func (e *RetryError) Unwrap() error { return e.Err }

@@ -1,0 +1,4 @@
+package bot
+
+// Bot is the core. It implements Handler.
+type Bot struct{}

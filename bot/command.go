@@ -1,0 +1,313 @@
+package bot
+
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// OptionType is the type of a command option.
+type OptionType string
+
+// The option types. Platforms that type their options (Discord) map them to
+// native types; others pass raw text, parsed by ParseArgs.
+const (
+	OptString OptionType = "string"
+	OptInt    OptionType = "int"
+	OptUser   OptionType = "user"
+	OptBool   OptionType = "bool"
+)
+
+// Option is one typed argument of a command.
+type Option struct {
+	Name        string
+	Description string
+	Type        OptionType
+	Required    bool
+	// Choices restricts a string option to these values.
+	Choices []string
+	// Rest makes the last string option take the remaining text.
+	Rest bool
+	// MaxLen bounds a string option, in characters (0: 200).
+	MaxLen int
+}
+
+// CommandFunc runs a command. It returns the reply for the caller; an error
+// rolls back the transaction and is shown by its user-safe message.
+type CommandFunc func(r *Request) (Response, error)
+
+// Command is one entry of the registry. A command either has a Run function
+// and Options, or Subs (one level of subcommands), each with their own.
+type Command struct {
+	Name        string
+	Description string
+	Options     []Option
+	// Roles may run the command; a single place in the core enforces it.
+	Roles Role
+	// Run handles the command.
+	Run CommandFunc
+	// Subs are subcommands ("/checkin pause").
+	Subs []*Command
+	// NoHouse lets the command run without a resolved house (for /help).
+	NoHouse bool
+}
+
+// Usage is a one-line synopsis, such as "/checkin pause <until>".
+func (c *Command) Usage(parent string) string {
+	var b strings.Builder
+	b.WriteString("/")
+	if parent != "" {
+		b.WriteString(parent + " ")
+	}
+	b.WriteString(c.Name)
+	for _, o := range c.Options {
+		if o.Required {
+			fmt.Fprintf(&b, " <%s>", o.Name)
+		} else {
+			fmt.Fprintf(&b, " [%s]", o.Name)
+		}
+	}
+	return b.String()
+}
+
+// Sub returns the named subcommand, or nil.
+func (c *Command) Sub(name string) *Command {
+	for _, s := range c.Subs {
+		if s.Name == name {
+			return s
+		}
+	}
+	return nil
+}
+
+// Registry is the single list of commands. Help text, Discord command
+// definitions and the Slack manifest are all generated from it.
+type Registry struct {
+	cmds []*Command
+}
+
+var commandName = regexp.MustCompile(`^[a-z0-9][-a-z0-9_]{0,31}$`)
+
+// Add registers a command. It panics on a malformed or duplicate definition,
+// because that is a programming error found by any test.
+func (r *Registry) Add(c *Command) {
+	check := func(c *Command) {
+		if !commandName.MatchString(c.Name) {
+			panic(fmt.Sprintf("command name %q is not a valid command name", c.Name))
+		}
+		if n := utf8.RuneCountInString(c.Description); n < 1 || n > 100 {
+			panic(fmt.Sprintf("command %q: description must be 1-100 characters", c.Name))
+		}
+		if c.Run == nil && len(c.Subs) == 0 {
+			panic(fmt.Sprintf("command %q has neither Run nor Subs", c.Name))
+		}
+	}
+	check(c)
+	for _, s := range c.Subs {
+		check(s)
+		if s.Roles == 0 {
+			s.Roles = c.Roles
+		}
+	}
+	if r.Lookup(c.Name) != nil {
+		panic(fmt.Sprintf("command %q registered twice", c.Name))
+	}
+	r.cmds = append(r.cmds, c)
+	sort.Slice(r.cmds, func(i, j int) bool { return r.cmds[i].Name < r.cmds[j].Name })
+}
+
+// Lookup returns the named command, or nil.
+func (r *Registry) Lookup(name string) *Command {
+	for _, c := range r.cmds {
+		if c.Name == name {
+			return c
+		}
+	}
+	return nil
+}
+
+// All returns every command, sorted by name.
+func (r *Registry) All() []*Command { return append([]*Command(nil), r.cmds...) }
+
+// Args are a command's parsed options.
+type Args map[string]string
+
+// String returns the named option's value, or "".
+func (a Args) String(name string) string { return a[name] }
+
+// Int returns the named integer option; ParseArgs has validated it.
+func (a Args) Int(name string) int {
+	n, _ := strconv.Atoi(a[name])
+	return n
+}
+
+// Bool returns the named boolean option.
+func (a Args) Bool(name string) bool { return a[name] == "true" }
+
+// Has reports whether the option was given.
+func (a Args) Has(name string) bool { _, ok := a[name]; return ok }
+
+var mention = regexp.MustCompile(`^<@!?([A-Za-z0-9_.-]+)(\|[^>]*)?>$`)
+
+// Tokenize splits argument text at spaces, keeping "quoted strings"
+// (straight or curly quotes) together.
+func Tokenize(s string) ([]string, error) {
+	var out []string
+	var cur strings.Builder
+	inQuote := rune(0)
+	started := false
+	for _, r := range s {
+		switch {
+		case inQuote != 0:
+			if r == inQuote || (inQuote == '“' && r == '”') {
+				inQuote = 0
+				continue
+			}
+			cur.WriteRune(r)
+		case r == '"' || r == '“':
+			inQuote = r
+			started = true
+		case r == ' ' || r == '\t' || r == '\n':
+			if started || cur.Len() > 0 {
+				out = append(out, cur.String())
+				cur.Reset()
+				started = false
+			}
+		default:
+			cur.WriteRune(r)
+		}
+	}
+	if inQuote != 0 {
+		return nil, Errorf(EInvalid, "A quote is not closed. Put the text between two \" marks.")
+	}
+	if started || cur.Len() > 0 {
+		out = append(out, cur.String())
+	}
+	return out, nil
+}
+
+// ParseArgs parses raw argument text against a command's options:
+// positional values in option order, with a Rest option taking what is left.
+// User options accept a <@ID> mention (adapters normalise their mention
+// syntax to that form). Errors are user-safe and show the usage.
+func ParseArgs(c *Command, parent, raw string) (Args, error) {
+	toks, err := Tokenize(raw)
+	if err != nil {
+		return nil, err
+	}
+	args := Args{}
+	usage := c.Usage(parent)
+	i := 0
+	for _, o := range c.Options {
+		if i >= len(toks) {
+			if o.Required {
+				return nil, Errorf(EInvalid, "Missing <%s>. Usage: %s", o.Name, usage)
+			}
+			continue
+		}
+		v := toks[i]
+		i++
+		if o.Rest {
+			v = strings.Join(toks[i-1:], " ")
+			i = len(toks)
+		}
+		if err := setOption(args, o, v, usage); err != nil {
+			return nil, err
+		}
+	}
+	if i < len(toks) {
+		return nil, Errorf(EInvalid, "Too many arguments. Usage: %s", usage)
+	}
+	return args, nil
+}
+
+// CheckOptions validates options a platform delivered already split out.
+func CheckOptions(c *Command, parent string, given map[string]string) (Args, error) {
+	args := Args{}
+	usage := c.Usage(parent)
+	for _, o := range c.Options {
+		v, ok := given[o.Name]
+		if !ok || v == "" {
+			if o.Required {
+				return nil, Errorf(EInvalid, "Missing <%s>. Usage: %s", o.Name, usage)
+			}
+			continue
+		}
+		if err := setOption(args, o, v, usage); err != nil {
+			return nil, err
+		}
+	}
+	for k := range given {
+		if !hasOption(c, k) {
+			return nil, Errorf(EInvalid, "Unknown option %q. Usage: %s", k, usage)
+		}
+	}
+	return args, nil
+}
+
+func hasOption(c *Command, name string) bool {
+	for _, o := range c.Options {
+		if o.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func setOption(args Args, o Option, v, usage string) error {
+	switch o.Type {
+	case OptInt:
+		if _, err := strconv.Atoi(v); err != nil {
+			return Errorf(EInvalid, "<%s> must be a whole number, not %q. Usage: %s", o.Name, clip(v, 20), usage)
+		}
+	case OptBool:
+		switch strings.ToLower(v) {
+		case "on", "yes", "true":
+			v = "true"
+		case "off", "no", "false":
+			v = "false"
+		default:
+			return Errorf(EInvalid, "<%s> must be on or off. Usage: %s", o.Name, usage)
+		}
+	case OptUser:
+		m := mention.FindStringSubmatch(v)
+		if m == nil {
+			return Errorf(EInvalid, "<%s> must mention someone, like @name. Usage: %s", o.Name, usage)
+		}
+		v = m[1]
+	default:
+		limit := o.MaxLen
+		if limit == 0 {
+			limit = 200
+		}
+		if n := utf8.RuneCountInString(v); n > limit {
+			return Errorf(EInvalid, "<%s> is %d characters; the limit is %d.", o.Name, n, limit)
+		}
+		if len(o.Choices) > 0 {
+			found := false
+			for _, c := range o.Choices {
+				if strings.EqualFold(c, v) {
+					v, found = c, true
+					break
+				}
+			}
+			if !found {
+				return Errorf(EInvalid, "<%s> must be one of: %s. Usage: %s", o.Name, strings.Join(o.Choices, ", "), usage)
+			}
+		}
+	}
+	args[o.Name] = v
+	return nil
+}
+
+// clip shortens s for echoing in an error message.
+func clip(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n]) + "…"
+}

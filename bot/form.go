@@ -1,0 +1,242 @@
+package bot
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+)
+
+// FieldKind is the kind of a form field (and of a check-in question).
+type FieldKind string
+
+// The field kinds operators can use in config.
+const (
+	// KindScale is a whole number from Min to Max, with optional words
+	// for each step in Options ("rough" … "great").
+	KindScale FieldKind = "scale"
+	// KindChoice is one of Options.
+	KindChoice FieldKind = "choice"
+	// KindText is free text up to MaxLen characters.
+	KindText FieldKind = "text"
+	// KindYesNo is yes or no.
+	KindYesNo FieldKind = "yesno"
+)
+
+// Question is one configured question of a form; Field is its rendered form.
+type Question = Field
+
+// Field is one input of a Form.
+type Field struct {
+	// ID is the key of the value in FormInput.Values.
+	ID string `json:"id" toml:"id"`
+	// Kind is the field's kind.
+	Kind FieldKind `json:"kind" toml:"kind"`
+	// Label is the question text.
+	Label string `json:"label" toml:"label"`
+	// Options are the choices of a choice field, or the words for each step
+	// of a scale (first word for Min).
+	Options []string `json:"options,omitempty" toml:"options"`
+	// Min and Max bound a scale.
+	Min int `json:"min,omitempty" toml:"min"`
+	Max int `json:"max,omitempty" toml:"max"`
+	// MaxLen bounds a text field, in characters.
+	MaxLen int `json:"max_len,omitempty" toml:"max_len"`
+	// Required fields must not be left empty.
+	Required bool `json:"required,omitempty" toml:"required"`
+	// Value is the prefilled value.
+	Value string `json:"value,omitempty" toml:"-"`
+}
+
+// Form is a set of fields the core asks a user to fill in, in a modal where
+// the platform has one, or one question at a time in a conversation.
+type Form struct {
+	// ID comes back in FormInput.ID, for example "checkin:42".
+	ID string `json:"id"`
+	// Title is short: Slack allows 24 characters, Discord 45.
+	Title string `json:"title"`
+	// Fields are the inputs, in order.
+	Fields []Field `json:"fields"`
+	// Submit is the label of the submit button.
+	Submit string `json:"submit,omitempty"`
+}
+
+// Page returns the fields from start, at most limit of them, as a form with
+// the same id. Used when a platform cannot show all fields at once.
+func (f Form) Page(start, limit int) Form {
+	end := start + limit
+	if end > len(f.Fields) {
+		end = len(f.Fields)
+	}
+	p := f
+	p.Fields = append([]Field(nil), f.Fields[start:end]...)
+	return p
+}
+
+// Prefill returns a copy of f with values set from vals.
+func (f Form) Prefill(vals map[string]string) Form {
+	p := f
+	p.Fields = append([]Field(nil), f.Fields...)
+	for i := range p.Fields {
+		if v, ok := vals[p.Fields[i].ID]; ok {
+			p.Fields[i].Value = v
+		}
+	}
+	return p
+}
+
+// Hint is a short description of what a field accepts, for platforms that
+// can only show a text input (a Discord modal) and for the conversation.
+func (f Field) Hint() string {
+	switch f.Kind {
+	case KindScale:
+		if len(f.Options) == f.Max-f.Min+1 {
+			parts := make([]string, 0, len(f.Options))
+			for i, w := range f.Options {
+				parts = append(parts, fmt.Sprintf("%d %s", f.Min+i, w))
+			}
+			return strings.Join(parts, " · ")
+		}
+		return fmt.Sprintf("a number from %d to %d", f.Min, f.Max)
+	case KindChoice:
+		return strings.Join(f.Options, " / ")
+	case KindYesNo:
+		return "yes / no"
+	case KindText:
+		if f.MaxLen > 0 {
+			return fmt.Sprintf("up to %d characters", f.MaxLen)
+		}
+	}
+	return ""
+}
+
+// Choices lists the values a user may pick, as (value, label) choices, for
+// every kind except text. Scales return their numbers.
+func (f Field) Choices() []Choice {
+	switch f.Kind {
+	case KindScale:
+		var out []Choice
+		for n := f.Min; n <= f.Max; n++ {
+			label := strconv.Itoa(n)
+			if i := n - f.Min; i < len(f.Options) {
+				label += " – " + f.Options[i]
+			}
+			out = append(out, Choice{Label: label, Value: strconv.Itoa(n)})
+		}
+		return out
+	case KindChoice:
+		out := make([]Choice, len(f.Options))
+		for i, o := range f.Options {
+			out[i] = Choice{Label: o, Value: o}
+		}
+		return out
+	case KindYesNo:
+		return []Choice{{Label: "Yes", Value: "yes"}, {Label: "No", Value: "no"}}
+	}
+	return nil
+}
+
+// Normalize checks one raw value against the field and returns its canonical
+// form: a scale's number, a choice's option, "yes" or "no", or trimmed text.
+// Empty optional values normalise to "". The error message is user-safe and
+// says what is accepted.
+func (f Field) Normalize(raw string) (string, error) {
+	v := strings.TrimSpace(raw)
+	if v == "" {
+		if f.Required {
+			return "", Errorf(EInvalid, "%q needs an answer.", f.Label)
+		}
+		return "", nil
+	}
+	switch f.Kind {
+	case KindScale:
+		n, err := strconv.Atoi(strings.Fields(v)[0])
+		if err != nil {
+			// Accept a word of the scale too ("great").
+			for i, w := range f.Options {
+				if strings.EqualFold(v, w) {
+					return strconv.Itoa(f.Min + i), nil
+				}
+			}
+			return "", Errorf(EInvalid, "%q takes a number from %d to %d.", f.Label, f.Min, f.Max)
+		}
+		if n < f.Min || n > f.Max {
+			return "", Errorf(EInvalid, "%q takes a number from %d to %d; %d is out of range.", f.Label, f.Min, f.Max, n)
+		}
+		return strconv.Itoa(n), nil
+	case KindChoice:
+		for i, o := range f.Options {
+			if strings.EqualFold(v, o) || v == strconv.Itoa(i+1) {
+				return o, nil
+			}
+		}
+		return "", Errorf(EInvalid, "%q takes one of: %s.", f.Label, strings.Join(f.Options, ", "))
+	case KindYesNo:
+		switch strings.ToLower(v) {
+		case "y", "yes", "yeah", "yep", "sure", "please", "1":
+			return "yes", nil
+		case "n", "no", "nope", "no thanks", "2":
+			return "no", nil
+		}
+		return "", Errorf(EInvalid, "%q takes yes or no.", f.Label)
+	case KindText:
+		if f.MaxLen > 0 {
+			if n := utf8.RuneCountInString(v); n > f.MaxLen {
+				return "", Errorf(EInvalid, "%q is %d characters; the limit is %d.", f.Label, n, f.MaxLen)
+			}
+		}
+		return v, nil
+	}
+	return "", Errorf(EInvalid, "%q cannot be answered here.", f.Label)
+}
+
+// Validate normalises every field of a submission. It returns the clean
+// values, or field errors keyed by field id when any value is wrong; in that
+// case nothing should be stored.
+func (f Form) Validate(raw map[string]string) (map[string]string, map[string]string) {
+	clean := make(map[string]string, len(f.Fields))
+	var errs map[string]string
+	for _, fl := range f.Fields {
+		v, err := fl.Normalize(raw[fl.ID])
+		if err != nil {
+			if errs == nil {
+				errs = make(map[string]string)
+			}
+			errs[fl.ID] = ErrorMessage(err)
+			continue
+		}
+		clean[fl.ID] = v
+	}
+	return clean, errs
+}
+
+// CheckField reports a configuration problem with a field, or nil.
+func CheckField(f Field) error {
+	if f.ID == "" {
+		return fmt.Errorf("id is empty")
+	}
+	if strings.TrimSpace(f.Label) == "" {
+		return fmt.Errorf("label is empty")
+	}
+	switch f.Kind {
+	case KindScale:
+		if f.Max <= f.Min {
+			return fmt.Errorf("max must be greater than min")
+		}
+		if len(f.Options) != 0 && len(f.Options) != f.Max-f.Min+1 {
+			return fmt.Errorf("a scale from %d to %d needs %d option words or none", f.Min, f.Max, f.Max-f.Min+1)
+		}
+	case KindChoice:
+		if len(f.Options) < 2 {
+			return fmt.Errorf("a choice needs at least two options")
+		}
+	case KindText:
+		if f.MaxLen <= 0 || f.MaxLen > 1000 {
+			return fmt.Errorf("max_len must be between 1 and 1000")
+		}
+	case KindYesNo:
+	default:
+		return fmt.Errorf("kind %q is not one of scale, choice, text, yesno", f.Kind)
+	}
+	return nil
+}

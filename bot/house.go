@@ -1,0 +1,145 @@
+package bot
+
+import (
+	"time"
+)
+
+// Role is what a person may do in a house. Roles form a set so that commands
+// can allow several.
+type Role uint8
+
+// The roles, from least to most trusted.
+const (
+	// RoleGuest is anyone who has not joined the house.
+	RoleGuest Role = 1 << iota
+	// RoleResident is a member who joined with consent.
+	RoleResident
+	// RoleMentor is a House Mentor, from config or granted by an operator.
+	RoleMentor
+	// RoleOperator runs the home; set only in config, the root of trust.
+	RoleOperator
+)
+
+// Role sets used by command declarations.
+const (
+	Anyone     = RoleGuest | RoleResident | RoleMentor | RoleOperator
+	Members    = RoleResident | RoleMentor | RoleOperator
+	Staff      = RoleMentor | RoleOperator
+	OnlyOwners = RoleOperator
+)
+
+// Has reports whether r includes any role of want.
+func (r Role) Has(want Role) bool { return r&want != 0 }
+
+// String names the highest role in r.
+func (r Role) String() string {
+	switch {
+	case r.Has(RoleOperator):
+		return "operator"
+	case r.Has(RoleMentor):
+		return "House Mentor"
+	case r.Has(RoleResident):
+		return "resident"
+	default:
+		return "guest"
+	}
+}
+
+// Visibility is who may see one check-in answer. The resident chooses it.
+type Visibility string
+
+// The visibilities, from most to least private.
+const (
+	// VisPrivate answers are only counted in aggregates.
+	VisPrivate Visibility = "private"
+	// VisMentors answers are seen by the house's mentors and operators.
+	VisMentors Visibility = "mentors"
+	// VisHouse answers are shared in the house channel.
+	VisHouse Visibility = "house"
+)
+
+// Valid reports whether v is a known visibility.
+func (v Visibility) Valid() bool {
+	return v == VisPrivate || v == VisMentors || v == VisHouse
+}
+
+// House is one recovery home as configured. The core keeps it read-only.
+type House struct {
+	// ID is the database id, set when the house is synced at start.
+	ID int64
+	// Name is the operator's unique name for the house.
+	Name string
+	// Platform is "discord", "slack" or "console".
+	Platform string
+	// Workspace is the Discord guild id or Slack team id, if configured.
+	Workspace string
+	// Channel is the house channel's platform id.
+	Channel string
+	// Location is the house's time zone.
+	Location *time.Location
+	// Operators and Mentors are platform user ids from config.
+	Operators []string
+	Mentors   []string
+
+	Checkin CheckinConfig
+	Crisis  CrisisConfig
+	// ConsentText replaces the default consent text when set.
+	ConsentText string
+	// RetentionDays is how long free text is kept before redaction.
+	RetentionDays int
+}
+
+// CheckinConfig is a house's [house.checkin] table.
+type CheckinConfig struct {
+	// Schedules are cron specs in house-local time, one round each.
+	Schedules []string
+	// Window is how long a round stays open.
+	Window time.Duration
+	// ReminderAfter is when non-responders are nudged, from the round's start.
+	ReminderAfter time.Duration
+	// Questions are the form's questions, in order.
+	Questions []Question
+	// DefaultVisibility is preselected in the form.
+	DefaultVisibility Visibility
+	// SkipDates are house-local dates ("2026-12-25") with no round.
+	SkipDates []string
+}
+
+// CrisisConfig is a house's [house.crisis] table.
+type CrisisConfig struct {
+	// Resources are lines of crisis resources shown to a resident in need.
+	Resources []string
+	// AlertAlways alerts mentors even without the resident's yes; the
+	// consent text says so when it is set.
+	AlertAlways bool
+	// EscalateAfter is how long an unacknowledged alert waits before the
+	// operators are alerted.
+	EscalateAfter time.Duration
+}
+
+// DefaultCrisisResources returns the US resources from PLATFORMS.md; each
+// house may override them in config.
+func DefaultCrisisResources() []string {
+	return []string{
+		"988 Suicide & Crisis Lifeline: call or text 988, or chat at 988lifeline.org",
+		"SAMHSA National Helpline: 1-800-662-4357 (free, confidential, 24/7)",
+		"Crisis Text Line: text HOME to 741741",
+		"In an emergency, call 911",
+		"Outside the US: findahelpline.com",
+	}
+}
+
+// IsOperator reports whether user is one of the house's operators.
+func (h *House) IsOperator(user string) bool { return contains(h.Operators, user) }
+
+// IsConfigMentor reports whether user is a mentor by config.
+func (h *House) IsConfigMentor(user string) bool { return contains(h.Mentors, user) }
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,37 @@
+package bot
+
+import (
+	"context"
+	"log/slog"
+	"time"
+)
+
+// Request is what a feature handler gets for one inbound event: the event,
+// the resolved house and caller, the open transaction and the current time.
+type Request struct {
+	Ctx   context.Context
+	Event Event
+	// House is the house the event belongs to; nil only for NoHouse commands.
+	House *House
+	// Member is the caller's membership, nil for guests and staff who never
+	// joined. It may be a member who left.
+	Member *Member
+	// Role is the caller's role set in House.
+	Role Role
+	// Args are the parsed command options.
+	Args Args
+	Tx   Tx
+	Now  time.Time
+	Log  *slog.Logger
+
+	bot *Bot
+}
+
+// Clock tells the time; tests inject a fake one.
+type Clock interface{ Now() time.Time }
+
+// SystemClock is the real clock.
+type SystemClock struct{}
+
+// Now returns the current time.
+func (SystemClock) Now() time.Time { return time.Now() }

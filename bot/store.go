@@ -1,0 +1,292 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// Store is the persistence the core needs. The storage package implements it
+// on SQLite. Every feature runs inside one Update transaction, which also
+// writes the outbox, so state and the messages it causes commit together.
+type Store interface {
+	// Update runs fn in one write transaction, committing if fn returns nil
+	// and rolling back otherwise.
+	Update(ctx context.Context, fn func(Tx) error) error
+	// View runs fn in a read-only transaction.
+	View(ctx context.Context, fn func(Tx) error) error
+	// Outbox returns the sender's view of the outbox; each call is its own
+	// transaction.
+	Outbox() OutboxStore
+}
+
+// Tx is everything a feature may do inside one transaction. It is split into
+// small interfaces, one per concern, that storage implements together.
+type Tx interface {
+	HouseTx
+	EventTx
+	MemberTx
+	RunTx
+	CheckinTx
+	OutboxTx
+	AuditTx
+}
+
+// HouseTx stores the configured houses.
+type HouseTx interface {
+	// SyncHouse inserts or updates the house by name and returns its id.
+	SyncHouse(ctx context.Context, h *House, now time.Time) (int64, error)
+	// HouseCreated returns when the house was first synced.
+	HouseCreated(ctx context.Context, houseID int64) (time.Time, error)
+}
+
+// EventTx remembers processed inbound deliveries.
+type EventTx interface {
+	// MarkEvent records a delivery; ErrDuplicate if it was already recorded.
+	MarkEvent(ctx context.Context, platform, id string, at time.Time) error
+	// PruneEvents forgets deliveries recorded before t.
+	PruneEvents(ctx context.Context, before time.Time) error
+}
+
+// MemberStatus is where a member is in their membership.
+type MemberStatus string
+
+// Member statuses.
+const (
+	MemberActive MemberStatus = "active"
+	MemberLeft   MemberStatus = "left"
+)
+
+// Member is a person who joined a house with consent.
+type Member struct {
+	ID       int64
+	HouseID  int64
+	Platform string
+	// UserID is the platform user id.
+	UserID string
+	// Name is a display name or first name, for group posts and summaries.
+	Name      string
+	Status    MemberStatus
+	JoinedAt  time.Time
+	ConsentAt time.Time
+	LeftAt    time.Time
+	// PausedUntil, when after now, pauses prompts, reminders and misses.
+	PausedUntil time.Time
+}
+
+// Active reports whether the member is in the house.
+func (m *Member) Active() bool { return m.Status == MemberActive }
+
+// Paused reports whether the member is paused at t.
+func (m *Member) Paused(t time.Time) bool { return t.Before(m.PausedUntil) }
+
+// MemberTx stores members and granted roles.
+type MemberTx interface {
+	// MemberByUser returns a house's member by platform user id, whatever
+	// their status; ErrNotFound if they never joined.
+	MemberByUser(ctx context.Context, houseID int64, userID string) (*Member, error)
+	// MemberByID returns a member; ErrNotFound if there is none.
+	MemberByID(ctx context.Context, id int64) (*Member, error)
+	// MembershipsOf lists the active memberships of a platform user.
+	MembershipsOf(ctx context.Context, platform, userID string) ([]*Member, error)
+	// SaveMember inserts (ID 0) or updates a member; it sets m.ID.
+	SaveMember(ctx context.Context, m *Member) error
+	// Members lists a house's active members, ordered by join time.
+	Members(ctx context.Context, houseID int64) ([]*Member, error)
+	// GrantedRoles returns the roles granted in chat to a user in a house.
+	GrantedRoles(ctx context.Context, houseID int64, userID string) (Role, error)
+	// SetGrantedRole grants (on) or revokes a role given in chat.
+	SetGrantedRole(ctx context.Context, houseID int64, userID string, role Role, on bool, by string, at time.Time) error
+}
+
+// Run is one execution of a scheduled job, keyed by job, house and the time
+// it was scheduled for, so a restart neither doubles nor drops it.
+type Run struct {
+	Job          string
+	HouseID      int64
+	ScheduledFor time.Time
+	// Status is RunDone or RunSkipped.
+	Status string
+	At     time.Time
+}
+
+// Run statuses.
+const (
+	RunDone    = "done"
+	RunSkipped = "skipped"
+)
+
+// RunTx stores scheduled runs.
+type RunTx interface {
+	// RecordRun records a run; ErrDuplicate if that key was already recorded.
+	RecordRun(ctx context.Context, r Run) error
+	// LastRun returns the latest scheduled time recorded for a job and house;
+	// ErrNotFound if none.
+	LastRun(ctx context.Context, job string, houseID int64) (time.Time, error)
+}
+
+// RoundStatus is where a check-in round is in its life.
+type RoundStatus string
+
+// Round statuses.
+const (
+	RoundOpen    RoundStatus = "open"
+	RoundClosed  RoundStatus = "closed"
+	RoundSkipped RoundStatus = "skipped"
+)
+
+// Round is one check-in round of a house.
+type Round struct {
+	ID      int64
+	HouseID int64
+	// Schedule is the index of the spec in the house's check-in schedules;
+	// -1 for a round started by hand (the demo).
+	Schedule     int
+	ScheduledFor time.Time
+	OpenedAt     time.Time
+	RemindAt     time.Time
+	ClosesAt     time.Time
+	Status       RoundStatus
+	RemindedAt   time.Time
+	ClosedAt     time.Time
+	// Prompt is the outbox id of the prompt message, for threading shares.
+	Prompt int64
+}
+
+// Answer is one resident's answer in one round.
+type Answer struct {
+	ID       int64
+	RoundID  int64
+	MemberID int64
+	// Mood is the scale answer, 0 when none was given.
+	Mood int
+	// ReachOut is true when the resident asked for someone to reach out.
+	ReachOut   bool
+	Visibility Visibility
+	// Values holds every field's normalised value, free text included.
+	Values map[string]string
+	// Source is "form" or "reply".
+	Source     string
+	AnsweredAt time.Time
+	UpdatedAt  time.Time
+	// Redacted is set once retention removed the free text.
+	Redacted bool
+}
+
+// Viewer is who is reading answers. Stores filter answers by it in the query
+// itself, so that no code path can leak an answer to the wrong reader.
+type Viewer struct {
+	// MemberID is the reader's membership in the house, 0 for staff without one.
+	MemberID int64
+	Role     Role
+}
+
+// MissStatus records why a resident has no answer in a closed round.
+type MissStatus string
+
+// Miss statuses.
+const (
+	MissMissed MissStatus = "missed"
+	MissPaused MissStatus = "paused"
+)
+
+// CheckinTx stores rounds, answers and misses.
+type CheckinTx interface {
+	// CreateRound inserts a round; ErrDuplicate if (house, schedule,
+	// scheduled_for) exists.
+	CreateRound(ctx context.Context, r *Round) error
+	// UpdateRound saves a round's status, prompt and timestamps.
+	UpdateRound(ctx context.Context, r *Round) error
+	// RoundByID returns a round; ErrNotFound if there is none.
+	RoundByID(ctx context.Context, id int64) (*Round, error)
+	// OpenRounds lists a house's open rounds, newest first.
+	OpenRounds(ctx context.Context, houseID int64) ([]*Round, error)
+	// DueRounds lists open rounds (of any house) whose reminder or close is
+	// due at now.
+	DueRounds(ctx context.Context, now time.Time) ([]*Round, error)
+	// SaveAnswer inserts or replaces the member's answer in the round.
+	SaveAnswer(ctx context.Context, a *Answer) error
+	// AnswerOf returns the member's own answer in a round; ErrNotFound if none.
+	AnswerOf(ctx context.Context, roundID, memberID int64) (*Answer, error)
+	// RoundAnswers returns the answers of a round that v may see: their own,
+	// plus mentors-visible ones for staff, plus house-visible ones for anyone
+	// in the house. The filter is in the query.
+	RoundAnswers(ctx context.Context, roundID int64, v Viewer) ([]*Answer, error)
+	// CountAnswers counts all answers of a round, private ones included, for
+	// aggregates.
+	CountAnswers(ctx context.Context, roundID int64) (int, error)
+	// MemberHistory returns a member's own latest answers, newest first.
+	MemberHistory(ctx context.Context, memberID int64, limit int) ([]*Answer, error)
+	// RecordMiss records a resident with no answer when a round closed.
+	RecordMiss(ctx context.Context, roundID, memberID int64, status MissStatus) error
+}
+
+// OutboxMessage is a message waiting in, or delivered from, the outbox.
+type OutboxMessage struct {
+	ID       int64
+	HouseID  int64
+	Platform string
+	Out      Outgoing
+	// ThreadOf and EditOf refer to earlier outbox messages: the sender
+	// fills Out.Thread or Out.Edit from their refs once they are sent.
+	ThreadOf int64
+	EditOf   int64
+	// Key, when set, is unique: enqueueing the same key again is a no-op.
+	Key       string
+	Status    string
+	Attempts  int
+	NextAt    time.Time
+	CreatedAt time.Time
+	SentAt    time.Time
+	Ref       MessageRef
+	LastError string
+}
+
+// Outbox statuses.
+const (
+	OutboxPending = "pending"
+	OutboxSent    = "sent"
+	OutboxFailed  = "failed"
+)
+
+// OutboxTx enqueues messages inside a feature's transaction.
+type OutboxTx interface {
+	// Enqueue adds a pending message and returns its id. With a Key that
+	// exists already, it returns the existing id and ErrDuplicate.
+	Enqueue(ctx context.Context, m *OutboxMessage) (int64, error)
+	// OutboxRef returns the platform ref of a sent outbox message, or a zero
+	// ref if it is not sent yet.
+	OutboxRef(ctx context.Context, id int64) (MessageRef, error)
+}
+
+// OutboxStore is the sender's side of the outbox.
+type OutboxStore interface {
+	// Due returns pending messages whose NextAt is at or before now, oldest
+	// first, skipping those whose ThreadOf or EditOf parent is still
+	// pending, with Out.Thread and Out.Edit filled from sent parents.
+	Due(ctx context.Context, now time.Time, limit int) ([]*OutboxMessage, error)
+	// MarkSent records a delivery.
+	MarkSent(ctx context.Context, id int64, ref MessageRef, at time.Time) error
+	// MarkRetry records a failed attempt and when to try again.
+	MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error
+	// MarkFailed gives up on a message.
+	MarkFailed(ctx context.Context, id int64, reason string) error
+	// Pending counts messages not yet sent or failed.
+	Pending(ctx context.Context) (int, error)
+}
+
+// AuditEntry records a staff read of individual data, an export, an erasure
+// or a consent change.
+type AuditEntry struct {
+	At      time.Time
+	HouseID int64
+	// Actor is the platform user id, or "cli" for the command line.
+	Actor  string
+	Action string
+	// Subject is what was read or changed, such as "round:42".
+	Subject string
+}
+
+// AuditTx writes audit rows.
+type AuditTx interface {
+	Audit(ctx context.Context, e AuditEntry) error
+}
