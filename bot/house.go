@@ -81,8 +81,12 @@ type House struct {
 	Operators []string
 	Mentors   []string
 
-	Checkin CheckinConfig
-	Crisis  CrisisConfig
+	Checkin    CheckinConfig
+	Partners   PartnersConfig
+	Digest     DigestConfig
+	Activities ActivitiesConfig
+	Milestones MilestonesConfig
+	Crisis     CrisisConfig
 	// ConsentText replaces the default consent text when set.
 	ConsentText string
 	// RetentionDays is how long free text is kept before redaction.
@@ -103,6 +107,40 @@ type CheckinConfig struct {
 	DefaultVisibility Visibility
 	// SkipDates are house-local dates ("2026-12-25") with no round.
 	SkipDates []string
+}
+
+// PartnersConfig is a house's [house.partners] table.
+type PartnersConfig struct {
+	// Rotate is a cron spec for automatic pairing; empty means off.
+	Rotate string
+	// Nudge is a cron spec for the daily "check in with your partner".
+	Nudge string
+	// AvoidRepeatRounds is how many past rotations' pairs are avoided.
+	AvoidRepeatRounds int
+}
+
+// DigestConfig is a house's [house.digest] table.
+type DigestConfig struct {
+	// Schedule is a cron spec for the weekly digest.
+	Schedule string
+	// Mentors also get the digest when true.
+	Mentors bool
+	// Combined sends an operator of several houses one message for all.
+	Combined bool
+}
+
+// ActivitiesConfig is a house's [house.activities] table.
+type ActivitiesConfig struct {
+	// ReminderBefore is how long before the start reminders go out.
+	ReminderBefore time.Duration
+}
+
+// MilestonesConfig is a house's [house.milestones] table.
+type MilestonesConfig struct {
+	// Morning is the house-local time of day ("09:00") celebrations post.
+	Morning string
+	// ExtraDays are additional milestones, in days, that mentors added.
+	ExtraDays []int
 }
 
 // CrisisConfig is a house's [house.crisis] table.
