@@ -1,6 +1,8 @@
 module github.com/porchlight/porchlight
 
-go 1.26
+go 1.26.0
+
+require modernc.org/sqlite v1.61.1
 
 require (
 	codeberg.org/go-fonts/liberation v0.4.1 // indirect
@@ -29,5 +31,4 @@ require (
 	modernc.org/libc v1.79.0 // indirect
 	modernc.org/mathutil v1.7.1 // indirect
 	modernc.org/memory v1.12.1 // indirect
-	modernc.org/sqlite v1.61.1 // indirect
 )

@@ -1,0 +1,265 @@
+// Package storage keeps Porchlight's state in one SQLite file, through the
+// pure-Go modernc.org/sqlite driver (no cgo). It implements bot.Store.
+//
+// A DB holds two handles on the same file: a single write connection, so
+// that every Update is serialised in Go rather than fighting over SQLite's
+// lock, and a small pool of query-only connections for View. The database
+// runs in WAL mode, so readers never block the writer and see the last
+// committed state.
+//
+// Times are stored in UTC as INTEGER unix seconds; the zero time.Time is
+// stored as NULL and read back as the zero time. Sub-second precision is
+// dropped. Not-found and duplicate-key failures are reported as
+// bot.ErrNotFound and bot.ErrDuplicate (see errors.go); a lookup never
+// returns a nil value with a nil error.
+//
+// The schema is created and upgraded by the numbered, embedded, forward-only
+// migrations in migrations/, applied by Open.
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"os"
+	"strings"
+
+	"github.com/porchlight/porchlight/bot"
+
+	// The driver registers itself as "sqlite".
+	_ "modernc.org/sqlite"
+)
+
+// writeParams are the DSN parameters of the write connection. _txlock=
+// immediate makes BEGIN take the write lock at once, so a transaction never
+// fails half-way when it upgrades from reading to writing.
+const writeParams = "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+
+// readParams are the DSN parameters of the read pool. query_only makes an
+// accidental write inside View fail instead of racing the writer; the
+// journal mode is already WAL, set by the writer and stored in the file.
+const readParams = "_pragma=foreign_keys(1)&_pragma=busy_timeout(5000)&_pragma=query_only(1)&_txlock=deferred"
+
+// backupParams are the DSN parameters of the connection Backup opens.
+const backupParams = "_pragma=busy_timeout(5000)"
+
+// DB is an open Porchlight database. It implements bot.Store and is safe
+// for concurrent use.
+type DB struct {
+	path  string
+	write *sql.DB
+	read  *sql.DB
+	log   *slog.Logger
+	// readConns is the size of the read pool.
+	readConns int
+}
+
+// Option configures Open.
+type Option func(*DB)
+
+// WithLogger sets the logger; by default nothing is logged. Only ids and
+// schema versions are ever logged.
+func WithLogger(l *slog.Logger) Option {
+	return func(db *DB) { db.log = l }
+}
+
+// WithReadConns sets how many connections View may use at once (default 4).
+func WithReadConns(n int) Option {
+	return func(db *DB) {
+		if n > 0 {
+			db.readConns = n
+		}
+	}
+}
+
+// Compile-time checks that DB implements the core's interfaces.
+var (
+	_ bot.Store       = (*DB)(nil)
+	_ bot.Tx          = (*tx)(nil)
+	_ bot.OutboxStore = outbox{}
+)
+
+// Open opens the database file at path, creating it with mode 0600 if it
+// does not exist, and applies pending migrations. An existing file (and its
+// -wal and -shm companions) that others may read is made private too, since
+// it holds residents' answers.
+//
+// path must be a plain file path. In-memory databases (":memory:", "") are
+// refused: every connection would get its own empty database, and the read
+// pool would not see what the writer wrote. Tests use a file in t.TempDir()
+// (see storagetest.Open).
+func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
+	if err := checkPath(path); err != nil {
+		return nil, err
+	}
+	db := &DB{path: path, log: slog.New(slog.DiscardHandler), readConns: 4}
+	for _, o := range opts {
+		o(db)
+	}
+	db.log = db.log.With("component", "storage")
+	if err := createPrivate(path); err != nil {
+		return nil, fmt.Errorf("open db: %w", err)
+	}
+
+	w, err := sql.Open("sqlite", path+"?"+writeParams)
+	if err != nil {
+		return nil, fmt.Errorf("open db: %w", err)
+	}
+	// One writer: database/sql queues Update calls for the connection, so
+	// they never meet SQLITE_BUSY inside this process. Keep it open forever.
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	w.SetConnMaxIdleTime(0)
+	db.write = w
+	if err := w.PingContext(ctx); err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open db: %w", err)
+	}
+	// The writer has now created -wal and -shm; SQLite gives them the main
+	// file's mode, but files left by an older run may be looser.
+	for _, f := range []string{path + "-wal", path + "-shm"} {
+		if err := makePrivate(f); err != nil {
+			w.Close()
+			return nil, fmt.Errorf("open db: %w", err)
+		}
+	}
+	if err := db.Migrate(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+
+	r, err := sql.Open("sqlite", path+"?"+readParams)
+	if err != nil {
+		w.Close()
+		return nil, fmt.Errorf("open db: %w", err)
+	}
+	r.SetMaxOpenConns(db.readConns)
+	r.SetMaxIdleConns(db.readConns)
+	db.read = r
+	if err := r.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open db: %w", err)
+	}
+	return db, nil
+}
+
+// checkPath refuses names the driver would not treat as a plain file.
+func checkPath(path string) error {
+	switch {
+	case path == "" || path == ":memory:" || strings.Contains(path, "mode=memory"):
+		return errors.New("open db: in-memory databases are not supported; give a file path")
+	case strings.HasPrefix(path, "file:"):
+		return fmt.Errorf("open db: %q: give a plain file path, not a URI", path)
+	case strings.Contains(path, "?"):
+		// The driver splits the DSN at the first '?'.
+		return fmt.Errorf("open db: %q: the path may not contain '?'", path)
+	}
+	return nil
+}
+
+// createPrivate creates path with mode 0600 if it does not exist, before
+// SQLite opens it (SQLite would create it 0644 less the umask), and makes
+// an existing file private.
+func createPrivate(path string) error {
+	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o600)
+	switch {
+	case err == nil:
+		return f.Close()
+	case errors.Is(err, fs.ErrExist):
+		return makePrivate(path)
+	default:
+		return err
+	}
+}
+
+// makePrivate removes group and other permissions from path, if it exists.
+func makePrivate(path string) error {
+	st, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if st.Mode().Perm()&0o077 == 0 {
+		return nil
+	}
+	return os.Chmod(path, st.Mode().Perm()&0o700)
+}
+
+// Close closes both handles. The last connection to close checkpoints the
+// WAL into the main file.
+func (db *DB) Close() error {
+	var errs []error
+	if db.read != nil {
+		errs = append(errs, db.read.Close())
+	}
+	if db.write != nil {
+		errs = append(errs, db.write.Close())
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("close db: %w", err)
+	}
+	return nil
+}
+
+// Path returns the database file's path.
+func (db *DB) Path() string { return db.path }
+
+// Update runs fn in one write transaction on the single writer connection,
+// committing if fn returns nil and rolling back otherwise; fn's error is
+// returned as is. A panic in fn rolls back and is re-raised.
+//
+// Calls queue for the writer, so an Update must not call Update (it would
+// wait for itself). View inside an Update does not see the Update's
+// uncommitted writes.
+func (db *DB) Update(ctx context.Context, fn func(bot.Tx) error) error {
+	return db.inWrite(ctx, func(q *sql.Tx) error { return fn(&tx{q: q}) })
+}
+
+// inWrite runs fn in a write transaction, as Update describes.
+func (db *DB) inWrite(ctx context.Context, fn func(*sql.Tx) error) error {
+	q, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			q.Rollback()
+			panic(p)
+		}
+	}()
+	if err := fn(q); err != nil {
+		q.Rollback()
+		return err
+	}
+	if err := q.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+// View runs fn in a read-only transaction from the read pool: it sees one
+// consistent snapshot of the last commit, and any write fails.
+func (db *DB) View(ctx context.Context, fn func(bot.Tx) error) error {
+	sqlTx, err := db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return fmt.Errorf("begin read: %w", err)
+	}
+	// Rolling back a read transaction only releases its snapshot.
+	defer sqlTx.Rollback()
+	return fn(&tx{q: sqlTx})
+}
+
+// Outbox returns the sender's view of the outbox.
+func (db *DB) Outbox() bot.OutboxStore { return outbox{db: db} }
+
+// tx is one transaction. It implements bot.Tx; its methods live in the file
+// of their concern (house.go, member.go, …).
+type tx struct {
+	q *sql.Tx
+}

@@ -1,0 +1,252 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/porchlight/porchlight/bot"
+)
+
+// Enqueue adds a pending message and returns its id, also setting m.ID and
+// m.Status. With a Key that exists already it inserts nothing and returns
+// the existing message's id and ErrDuplicate; the transaction stays usable,
+// because the conflict is resolved by ON CONFLICT DO NOTHING rather than a
+// failed statement. A zero NextAt means "as soon as possible".
+func (t *tx) Enqueue(ctx context.Context, m *bot.OutboxMessage) (int64, error) {
+	if m.Platform == "" || m.Out.Target.Kind == "" {
+		return 0, errors.New("enqueue: message needs a platform and a target kind")
+	}
+	payload, err := json.Marshal(m.Out)
+	if err != nil {
+		return 0, fmt.Errorf("enqueue: %w", err)
+	}
+	var id int64
+	err = t.q.QueryRowContext(ctx, `INSERT INTO outbox
+		(house_id, platform, target_kind, target_channel, target_user, payload, thread_of, edit_of, dedupe_key, status, next_at, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
+		ON CONFLICT (dedupe_key) DO NOTHING
+		RETURNING id`,
+		idOrNull(m.HouseID), m.Platform, string(m.Out.Target.Kind), m.Out.Target.Channel, m.Out.Target.User, string(payload),
+		idOrNull(m.ThreadOf), idOrNull(m.EditOf), textOrNull(m.Key), unixOrNull(m.NextAt), unixOrNull(m.CreatedAt)).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		// The key exists: nothing was inserted, so RETURNING had no row.
+		if err := t.q.QueryRowContext(ctx, `SELECT id FROM outbox WHERE dedupe_key = ?`, m.Key).Scan(&id); err != nil {
+			return 0, wrap("enqueue", err)
+		}
+		return id, fmt.Errorf("enqueue %q: %w", m.Key, bot.ErrDuplicate)
+	}
+	if err != nil {
+		return 0, wrap("enqueue", err)
+	}
+	m.ID, m.Status = id, bot.OutboxPending
+	return id, nil
+}
+
+// OutboxRef returns the platform ref of a sent outbox message, a zero ref
+// if it is pending or failed, and a zero ref for id 0 (no message).
+// ErrNotFound if there is no message with that id.
+func (t *tx) OutboxRef(ctx context.Context, id int64) (bot.MessageRef, error) {
+	if id == 0 {
+		return bot.MessageRef{}, nil
+	}
+	var status string
+	var ref bot.MessageRef
+	err := t.q.QueryRowContext(ctx, `SELECT status, ref_channel, ref_id FROM outbox WHERE id = ?`, id).Scan(&status, &ref.Channel, &ref.ID)
+	if err != nil {
+		return bot.MessageRef{}, wrap("outbox ref", err)
+	}
+	if status != bot.OutboxSent {
+		return bot.MessageRef{}, nil
+	}
+	return ref, nil
+}
+
+// outbox is the sender's side of the outbox. Each call is its own
+// transaction on the writer.
+type outbox struct{ db *DB }
+
+// Reasons recorded on messages the store itself gives up on.
+const (
+	reasonEditParentFailed = "edit parent failed"
+	reasonEditParentNoRef  = "edit parent was sent without a platform ref"
+)
+
+// Due returns up to limit pending messages whose NextAt is at or before
+// now, oldest (lowest id) first; limit <= 0 means no limit.
+//
+// A message waits while its ThreadOf or EditOf parent is pending. Once the
+// parent is sent, Out.Thread or Out.Edit is filled from the parent's ref.
+// When the parent failed:
+//   - a thread reply is still sent, unthreaded (as a normal post);
+//   - an edit cannot be applied, so Due marks it failed with the reason
+//     "edit parent failed" (and likewise when the parent was sent with no
+//     ref), and the edits of those edits in turn.
+func (o outbox) Due(ctx context.Context, now time.Time, limit int) ([]*bot.OutboxMessage, error) {
+	if limit <= 0 {
+		limit = -1 // SQLite: no limit
+	}
+	var out []*bot.OutboxMessage
+	err := o.db.inWrite(ctx, func(q *sql.Tx) error {
+		if err := failOrphanedEdits(ctx, q); err != nil {
+			return fmt.Errorf("fail orphaned edits: %w", err)
+		}
+		var err error
+		out, err = dueMessages(ctx, q, now, limit)
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("due: %w", err)
+	}
+	return out, nil
+}
+
+// failOrphanedEdits marks failed the pending edits whose parent failed or
+// was sent without a ref. Each pass fails the edits of the messages the
+// pass before failed; every pass fails at least one pending message, so the
+// loop ends.
+func failOrphanedEdits(ctx context.Context, q *sql.Tx) error {
+	for {
+		res, err := q.ExecContext(ctx, `UPDATE outbox
+			SET status = 'failed',
+				last_error = CASE WHEN (SELECT p.status FROM outbox p WHERE p.id = outbox.edit_of) = 'failed' THEN ?1 ELSE ?2 END
+			WHERE status = 'pending' AND edit_of IN (
+				SELECT id FROM outbox WHERE status = 'failed' OR (status = 'sent' AND ref_id = ''))`,
+			reasonEditParentFailed, reasonEditParentNoRef)
+		if err != nil {
+			return err
+		}
+		if n, err := res.RowsAffected(); err != nil || n == 0 {
+			return err
+		}
+	}
+}
+
+// dueMessages selects the due messages whose parents are settled, with the
+// parents' refs filled in.
+func dueMessages(ctx context.Context, q *sql.Tx, now time.Time, limit int) ([]*bot.OutboxMessage, error) {
+	rows, err := q.QueryContext(ctx, `SELECT `+outboxCols+`,
+			COALESCE(t.status, ''), COALESCE(t.ref_channel, ''), COALESCE(t.ref_id, ''),
+			COALESCE(e.ref_channel, ''), COALESCE(e.ref_id, '')
+		FROM outbox o
+		LEFT JOIN outbox t ON t.id = o.thread_of
+		LEFT JOIN outbox e ON e.id = o.edit_of
+		WHERE o.status = 'pending' AND (o.next_at IS NULL OR o.next_at <= ?)
+			AND (t.id IS NULL OR t.status <> 'pending')
+			AND (e.id IS NULL OR e.status = 'sent')
+		ORDER BY o.id
+		LIMIT ?`, now.Unix(), limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*bot.OutboxMessage{}
+	for rows.Next() {
+		var threadStatus string
+		var thread, edit bot.MessageRef
+		m, err := scanOutbox(rows, &threadStatus, &thread.Channel, &thread.ID, &edit.Channel, &edit.ID)
+		if err != nil {
+			return nil, err
+		}
+		// A failed (or ref-less) thread parent leaves Out.Thread as the
+		// caller set it: the reply goes out as a normal post.
+		if m.ThreadOf != 0 && threadStatus == bot.OutboxSent && !thread.IsZero() {
+			m.Out.Thread = thread
+		}
+		if m.EditOf != 0 {
+			m.Out.Edit = edit
+		}
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+// outboxCols are the columns scanOutbox reads, in order, from the outbox
+// aliased as o.
+const outboxCols = `o.id, o.house_id, o.platform, o.payload, o.thread_of, o.edit_of, o.dedupe_key, o.status, o.attempts,
+	o.next_at, o.created_at, o.sent_at, o.ref_channel, o.ref_id, o.last_error`
+
+// scanOutbox reads outboxCols, then extra into further destinations.
+func scanOutbox(s scanner, extra ...any) (*bot.OutboxMessage, error) {
+	var m bot.OutboxMessage
+	var house, threadOf, editOf, next, created, sent sql.NullInt64
+	var key sql.NullString
+	var payload string
+	dest := []any{&m.ID, &house, &m.Platform, &payload, &threadOf, &editOf, &key, &m.Status, &m.Attempts,
+		&next, &created, &sent, &m.Ref.Channel, &m.Ref.ID, &m.LastError}
+	if err := s.Scan(append(dest, extra...)...); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(payload), &m.Out); err != nil {
+		return nil, fmt.Errorf("outbox %d payload: %w", m.ID, err)
+	}
+	m.HouseID, m.ThreadOf, m.EditOf, m.Key = house.Int64, threadOf.Int64, editOf.Int64, key.String
+	m.NextAt, m.CreatedAt, m.SentAt = timeOf(next), timeOf(created), timeOf(sent)
+	return &m, nil
+}
+
+// MarkSent records a delivery and the platform ref it produced.
+// ErrNotFound if there is no such message.
+func (o outbox) MarkSent(ctx context.Context, id int64, ref bot.MessageRef, at time.Time) error {
+	return o.exec(ctx, "mark sent", `UPDATE outbox
+		SET status = 'sent', attempts = attempts + 1, sent_at = ?, ref_channel = ?, ref_id = ?
+		WHERE id = ?`, unixOrNull(at), ref.Channel, ref.ID, id)
+}
+
+// MarkRetry records a failed attempt, its reason and when to try again.
+// ErrNotFound if there is no such message.
+func (o outbox) MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error {
+	return o.exec(ctx, "mark retry", `UPDATE outbox
+		SET attempts = attempts + 1, next_at = ?, last_error = ?
+		WHERE id = ?`, unixOrNull(next), clipReason(reason), id)
+}
+
+// MarkFailed gives up on a message. ErrNotFound if there is no such
+// message.
+func (o outbox) MarkFailed(ctx context.Context, id int64, reason string) error {
+	return o.exec(ctx, "mark failed", `UPDATE outbox
+		SET status = 'failed', attempts = attempts + 1, last_error = ?
+		WHERE id = ?`, clipReason(reason), id)
+}
+
+// Pending counts messages not yet sent or failed.
+func (o outbox) Pending(ctx context.Context) (int, error) {
+	var n int
+	if err := o.db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE status = 'pending'`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("pending: %w", err)
+	}
+	return n, nil
+}
+
+// exec runs one UPDATE of exactly one message in its own transaction.
+func (o outbox) exec(ctx context.Context, what, query string, args ...any) error {
+	return o.db.inWrite(ctx, func(q *sql.Tx) error {
+		res, err := q.ExecContext(ctx, query, args...)
+		return wrap(what, oneRow(res, err))
+	})
+}
+
+// clipReason bounds the stored error text. Reasons are adapter errors and
+// never contain message text.
+func clipReason(s string) string {
+	const max = 500
+	if len(s) > max {
+		return strings.ToValidUTF8(s[:max], "")
+	}
+	return s
+}
+
+// OutboxMessage returns one outbox message as stored, whatever its status,
+// for tools and tests; ErrNotFound if there is none. Out.Thread and Out.Edit
+// are as enqueued, not filled from parents.
+func (db *DB) OutboxMessage(ctx context.Context, id int64) (*bot.OutboxMessage, error) {
+	m, err := scanOutbox(db.read.QueryRowContext(ctx, `SELECT `+outboxCols+` FROM outbox o WHERE o.id = ?`, id))
+	if err != nil {
+		return nil, wrap("outbox message", err)
+	}
+	return m, nil
+}
