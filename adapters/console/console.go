@@ -4,7 +4,8 @@
 // A line is one of:
 //
 //	/name args     a slash command; @Name mentions become <@ID>
-//	N              a number picks choice N of the last numbered list you were shown
+//	N              a number picks choice N of your open numbered list (the last
+//	               private message to you, else the last channel post with choices)
 //	:as NAME       type as another person of the directory
 //	:who, :help    list the people, or these controls
 //	:other         handed to Options.Directive (the demo's own controls)
@@ -74,8 +75,14 @@ type Adapter struct {
 	current bot.User
 	sent    int
 	events  int
-	// picks is, per user id, the numbered list a bare number chooses from.
+	// picks is, per user id, the numbered list of the last private message
+	// to them; while it is open a bare number chooses from it.
 	picks map[string][]pick
+	// posted is the numbered list of the last channel post with choices,
+	// which a bare number chooses from when no private list is open. It
+	// never takes over a private list: a check-in post landing in the
+	// middle of a conversation must not turn "1" into "Check in".
+	posted []pick
 	// sentTo remembers where each sent message went, for edits.
 	sentTo map[string]audience
 }
@@ -109,7 +116,7 @@ func New(in io.Reader, out io.Writer, opts Options) *Adapter {
 		opts.Channel = "house"
 	}
 	if len(opts.Users) == 0 {
-		opts.Users = []bot.User{{ID: "you", Name: "you"}}
+		opts.Users = []bot.User{{ID: "you", Name: "You"}}
 	}
 	opts.Users = append([]bot.User(nil), opts.Users...)
 	if opts.Session == "" {
@@ -231,7 +238,11 @@ func (a *Adapter) event(text string) (bot.Event, bool) {
 		return ev, true
 	}
 	if n, err := strconv.Atoi(text); err == nil && isDigits(text) {
-		if list := a.picks[a.current.ID]; n >= 1 && n <= len(list) {
+		list, ok := a.picks[a.current.ID]
+		if !ok || len(list) == 0 {
+			list = a.posted
+		}
+		if n >= 1 && n <= len(list) {
 			p := list[n-1]
 			ev.Kind = bot.EventAction
 			ev.Channel, ev.DM = p.channel, p.dm
@@ -348,7 +359,7 @@ func (a *Adapter) control(word, arg string) {
 		a.notice("%s", strings.Join([]string{
 			"Console controls:",
 			"/name args   run a bot command (try /help); @Name mentions a person",
-			"N            pick choice N of the last numbered list",
+			"N            pick choice N of the numbered list in front of you",
 			":as NAME     type as someone else (" + a.people() + ")",
 			":who         who you are",
 			"# text       a comment, ignored",
@@ -451,10 +462,10 @@ func (a *Adapter) onlyTag(user string) string {
 }
 
 // deliver renders messages under one tag and makes their choices the
-// numbered list of user (or, for a channel post, of everyone). Choices are
-// numbered on across the messages, so one number means one thing. A
-// private delivery without choices clears the user's list: numbers typed
-// after it are text. Callers hold mu.
+// numbered list of the user they are for, or the channel's list. Choices
+// are numbered on across the messages, so one number means one thing. A
+// private delivery without choices closes the user's list, so numbers
+// typed after it are text, or pick from the channel's list. Callers hold mu.
 func (a *Adapter) deliver(to audience, msgs []bot.Message, ref bot.MessageRef) string {
 	var b strings.Builder
 	var list []pick
@@ -468,9 +479,7 @@ func (a *Adapter) deliver(to audience, msgs []bot.Message, ref bot.MessageRef) s
 	case to.user != "":
 		a.picks[to.user] = list
 	case len(list) > 0:
-		for _, u := range a.opts.Users {
-			a.picks[u.ID] = list
-		}
+		a.posted = list
 	}
 	return b.String()
 }

@@ -202,14 +202,21 @@ func TestNumbersPickChoices(t *testing.T) {
 	}
 }
 
-func TestChannelChoicesAreEveryones(t *testing.T) {
+func TestChannelChoices(t *testing.T) {
 	var out syncBuffer
 	pr, pw := io.Pipe()
 	a := New(pr, &out, Options{Users: users, Session: "t"})
-	h := &fakeHandler{}
+	h := &fakeHandler{reply: func(ev bot.Event) bot.Response {
+		if ev.Kind == bot.EventCommand {
+			return bot.Response{Messages: []bot.Message{{Text: "(1/2) How are you?", Choices: []bot.Choice{{ID: "form:answer", Label: "low", Value: "low"}}}}}
+		}
+		return bot.Reply("(2/2) Anything else?")
+	}}
 	done := make(chan error)
 	go func() { done <- a.Run(context.Background(), h) }()
 
+	fmt.Fprint(pw, "/checkin\n")
+	// A check-in post lands while Robin's conversation is open.
 	ref, err := a.Send(context.Background(), bot.Outgoing{
 		Target:  bot.Target{Kind: bot.TargetChannel, Channel: "house"},
 		Message: bot.Message{Text: "Time for today's check-in!", Choices: []bot.Choice{{ID: "checkin:open:7", Label: "Check in"}}},
@@ -217,26 +224,25 @@ func TestChannelChoicesAreEveryones(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A private message to Robin only replaces Robin's list.
-	if _, err := a.Send(context.Background(), bot.Outgoing{Target: bot.Target{Kind: bot.TargetDM, User: "U0001"}, Message: bot.Message{Text: "Hi Robin"}}); err != nil {
-		t.Fatal(err)
-	}
-	fmt.Fprint(pw, "1\n:as sam\n1\n")
+	fmt.Fprint(pw, "1\n1\n:as sam\n1\n")
 	pw.Close()
 	if err := <-done; err != nil {
 		t.Fatal(err)
 	}
-	evs := h.recorded()
-	if len(evs) != 2 {
-		t.Fatalf("events = %+v, want 2", evs)
+	var got []string
+	for _, ev := range h.recorded()[1:] {
+		got = append(got, fmt.Sprintf("%s %s %s in %s dm=%v ref=%s", ev.User.Name, ev.Kind, ev.Action.ID, ev.Channel, ev.DM, ev.Action.Message.ID))
 	}
-	if evs[0].Kind != bot.EventDM || evs[0].User.ID != "U0001" {
-		t.Errorf("Robin's 1 = %+v; want a DM, since Robin's last message had no choices", evs[0])
+	want := []string{
+		// Robin's open private list wins over the newer channel post.
+		"Robin action form:answer in house dm=false ref=",
+		// The reply to it had no choices, so the channel's list applies.
+		"Robin action checkin:open:7 in house dm=false ref=" + ref.ID,
+		// Sam has no private list: the channel's list is everyone's.
+		"Sam action checkin:open:7 in house dm=false ref=" + ref.ID,
 	}
-	want := bot.Event{ID: "console-t-2", Platform: "console", Kind: bot.EventAction, User: users[1], Channel: "house",
-		Action: &bot.ActionInput{ID: "checkin:open:7", Message: ref}}
-	if !reflect.DeepEqual(evs[1], want) {
-		t.Errorf("Sam's 1 = %+v, want %+v", evs[1], want)
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("events =\n%q\nwant\n%q", got, want)
 	}
 }
 
