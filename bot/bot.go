@@ -1,4 +1,454 @@
 package bot
 
-// Bot is the core. It implements Handler.
-type Bot struct{}
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// Config is what New needs.
+type Config struct {
+	Store  Store
+	Clock  Clock
+	Logger *slog.Logger
+	// Houses are the configured houses. New keeps them; Start syncs them to
+	// the store and fills in their ids.
+	Houses []*House
+	// Schedules computes next and missed runs; the scheduler package
+	// provides it. Without it there is no catch-up of cron jobs.
+	Schedules Schedules
+	// Demo makes /checkin open a round at once when none is open, so the
+	// console demo needs no waiting.
+	Demo bool
+}
+
+// Bot is the platform-neutral core. It implements Handler.
+type Bot struct {
+	store     Store
+	clock     Clock
+	log       *slog.Logger
+	houses    []*House
+	schedules Schedules
+	demo      bool
+
+	reg     Registry
+	actions map[string]actionRoute
+	forms   map[string]formRoute
+	jobs    map[string]jobFunc
+	convos  *conversations
+
+	checkinHooks checkinHooks
+	houseJobs    []houseJob
+	tickers      []func(ctx context.Context, now time.Time) error
+
+	// committed is called after every transaction that may have written the
+	// outbox, to wake the sender.
+	committed func()
+}
+
+// actionRoute handles button presses whose id starts with prefix + ":".
+type actionRoute struct {
+	roles Role
+	run   func(r *Request, parts []string) (Response, error)
+}
+
+// formRoute builds and handles forms whose id starts with prefix + ":".
+type formRoute struct {
+	roles Role
+	// build returns the form for an id, as it should be shown now.
+	build func(r *Request, parts []string) (Form, error)
+	// submit stores validated values.
+	submit func(r *Request, parts []string, vals map[string]string) (Response, error)
+}
+
+// jobFunc runs one scheduled job occurrence inside its transaction.
+type jobFunc func(r *Request, at time.Time) error
+
+// New returns a core with every feature registered.
+func New(cfg Config) (*Bot, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("bot: no store")
+	}
+	if cfg.Clock == nil {
+		cfg.Clock = SystemClock{}
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	b := &Bot{
+		store:     cfg.Store,
+		clock:     cfg.Clock,
+		log:       cfg.Logger.With("component", "bot"),
+		houses:    cfg.Houses,
+		schedules: cfg.Schedules,
+		demo:      cfg.Demo,
+		actions:   map[string]actionRoute{},
+		forms:     map[string]formRoute{},
+		jobs:      map[string]jobFunc{},
+		convos:    newConversations(),
+		committed: func() {},
+	}
+	for _, h := range b.houses {
+		if h.Location == nil {
+			return nil, fmt.Errorf("bot: house %q has no time zone", h.Name)
+		}
+	}
+	b.registerMembership()
+	b.registerForms()
+	b.registerCheckin()
+	b.registerCrisis()
+	return b, nil
+}
+
+// OnCommit sets a function called after each committed transaction; cmd
+// wires it to the outbox sender's Wake.
+func (b *Bot) OnCommit(f func()) { b.committed = f }
+
+// Commands returns the command registry.
+func (b *Bot) Commands() []*Command { return b.reg.All() }
+
+// Houses returns the configured houses.
+func (b *Bot) Houses() []*House { return b.houses }
+
+// Start syncs the configured houses to the store, so that each has an id.
+func (b *Bot) Start(ctx context.Context) error {
+	now := b.clock.Now()
+	return b.store.Update(ctx, func(tx Tx) error {
+		for _, h := range b.houses {
+			id, err := tx.SyncHouse(ctx, h, now)
+			if err != nil {
+				return fmt.Errorf("sync house %q: %w", h.Name, err)
+			}
+			h.ID = id
+		}
+		return nil
+	})
+}
+
+func (b *Bot) action(prefix string, roles Role, run func(r *Request, parts []string) (Response, error)) {
+	b.actions[prefix] = actionRoute{roles: roles, run: run}
+}
+
+func (b *Bot) form(prefix string, route formRoute) { b.forms[prefix] = route }
+
+// Handle runs one inbound event. The returned Response is for the actor
+// only, and every change it reports has been committed.
+func (b *Bot) Handle(ctx context.Context, ev Event) Response {
+	start := b.clock.Now()
+	log := b.log.With("platform", ev.Platform, "event", ev.ID, "kind", ev.Kind.String(), "user", ev.User.ID)
+	var resp Response
+	err := b.store.Update(ctx, func(tx Tx) error {
+		if ev.ID != "" {
+			if err := tx.MarkEvent(ctx, ev.Platform, ev.ID, start); err != nil {
+				if errors.Is(err, ErrDuplicate) {
+					log.Info("duplicate delivery ignored")
+					resp = Response{}
+					return errSkip
+				}
+				return fmt.Errorf("mark event: %w", err)
+			}
+		}
+		r, err := b.newRequest(ctx, tx, ev, start, log)
+		if err != nil {
+			return err
+		}
+		resp, err = b.dispatch(r)
+		return err
+	})
+	switch {
+	case err == nil:
+		b.committed()
+	case errors.Is(err, errSkip):
+	default:
+		if ErrorCode(err) == EInternal {
+			log.Error("event failed", "err", err)
+		} else {
+			log.Info("event refused", "code", ErrorCode(err))
+		}
+		resp = errorResponse(err)
+	}
+	return resp
+}
+
+// errSkip rolls back a transaction that has nothing to do, without error.
+var errSkip = errors.New("skip")
+
+func errorResponse(err error) Response {
+	return Response{Messages: []Message{{Text: ErrorMessage(err)}}}
+}
+
+// Reply is a Response with one private text message.
+func Reply(format string, args ...any) Response {
+	return Response{Messages: []Message{{Text: fmt.Sprintf(format, args...)}}}
+}
+
+// newRequest resolves the house, member and role for an event.
+func (b *Bot) newRequest(ctx context.Context, tx Tx, ev Event, now time.Time, log *slog.Logger) (*Request, error) {
+	r := &Request{Ctx: ctx, Event: ev, Tx: tx, Now: now, Log: log, Role: RoleGuest, bot: b}
+	h, err := b.resolveHouse(ctx, tx, ev)
+	if err != nil {
+		return nil, err
+	}
+	if h == nil {
+		return r, nil
+	}
+	r.House = h
+	r.Log = log.With("house", h.ID)
+	if err := b.loadCaller(r); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// loadCaller fills in the caller's membership and role in r.House.
+func (b *Bot) loadCaller(r *Request) error {
+	h := r.House
+	m, err := r.Tx.MemberByUser(r.Ctx, h.ID, r.Event.User.ID)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		r.Member = nil
+	case err != nil:
+		return fmt.Errorf("load member: %w", err)
+	default:
+		r.Member = m
+	}
+	granted, err := r.Tx.GrantedRoles(r.Ctx, h.ID, r.Event.User.ID)
+	if err != nil {
+		return fmt.Errorf("load roles: %w", err)
+	}
+	r.Role = RoleGuest
+	if r.Member != nil && r.Member.Active() {
+		r.Role |= RoleResident
+	}
+	if h.IsConfigMentor(r.Event.User.ID) || granted.Has(RoleMentor) {
+		r.Role |= RoleMentor
+	}
+	if h.IsOperator(r.Event.User.ID) {
+		r.Role |= RoleOperator
+	}
+	if r.Role != RoleGuest {
+		r.Role &^= RoleGuest
+	}
+	return nil
+}
+
+// resolveHouse finds the house an event belongs to: the house whose channel
+// it came from; else the one house the user belongs to or runs; else the
+// only house on the platform. It returns nil when none fits.
+func (b *Bot) resolveHouse(ctx context.Context, tx Tx, ev Event) (*House, error) {
+	var onPlatform []*House
+	for _, h := range b.houses {
+		if h.Platform != ev.Platform {
+			continue
+		}
+		onPlatform = append(onPlatform, h)
+		if !ev.DM && ev.Channel != "" && h.Channel == ev.Channel {
+			return h, nil
+		}
+	}
+	if len(onPlatform) == 1 {
+		return onPlatform[0], nil
+	}
+	ms, err := tx.MembershipsOf(ctx, ev.Platform, ev.User.ID)
+	if err != nil {
+		return nil, fmt.Errorf("memberships: %w", err)
+	}
+	if len(ms) == 1 {
+		return b.houseByID(ms[0].HouseID), nil
+	}
+	for _, h := range onPlatform {
+		if h.IsOperator(ev.User.ID) || h.IsConfigMentor(ev.User.ID) {
+			return h, nil
+		}
+	}
+	return nil, nil
+}
+
+func (b *Bot) houseByID(id int64) *House {
+	for _, h := range b.houses {
+		if h.ID == id {
+			return h
+		}
+	}
+	return nil
+}
+
+// HouseByName returns the configured house with that name, or nil.
+func (b *Bot) HouseByName(name string) *House {
+	for _, h := range b.houses {
+		if strings.EqualFold(h.Name, name) {
+			return h
+		}
+	}
+	return nil
+}
+
+var errNoHouse = Errorf(EInvalid, "I couldn't tell which house this is for. Please use the command in your house's channel.")
+
+// dispatch routes an event to its feature, enforcing roles in one place.
+func (b *Bot) dispatch(r *Request) (Response, error) {
+	ev := r.Event
+	// An answer to a form conversation in progress goes to the conversation.
+	if resp, ok, err := b.convos.step(r); ok || err != nil {
+		return resp, err
+	}
+	switch ev.Kind {
+	case EventCommand:
+		return b.runCommand(r)
+	case EventAction:
+		if ev.Action == nil {
+			return Response{}, Errorf(EInvalid, "That button is not valid.")
+		}
+		prefix, parts := splitID(ev.Action.ID)
+		route, ok := b.actions[prefix]
+		if !ok {
+			return Response{}, Errorf(EInvalid, "That button is no longer valid.")
+		}
+		if r.House == nil {
+			return Response{}, errNoHouse
+		}
+		if !r.Role.Has(route.roles) {
+			return Response{}, refusal("do that", route.roles)
+		}
+		return route.run(r, parts)
+	case EventForm:
+		if ev.Form == nil {
+			return Response{}, Errorf(EInvalid, "That form is not valid.")
+		}
+		return b.submitForm(r, ev.Form.ID, ev.Form.Values)
+	case EventDM:
+		return b.handleDM(r)
+	case EventReply:
+		if r.House == nil {
+			return Response{}, nil
+		}
+		return b.handleThreadReply(r)
+	case EventMemberJoined, EventMemberLeft:
+		return b.handleMemberEvent(r)
+	}
+	return Response{}, nil
+}
+
+func (b *Bot) runCommand(r *Request) (Response, error) {
+	in := r.Event.Command
+	if in == nil {
+		return Response{}, Errorf(EInvalid, "That command is not valid.")
+	}
+	cmd := b.reg.Lookup(in.Name)
+	if cmd == nil {
+		return Response{}, Errorf(EInvalid, "I don't know /%s. Try /help.", clip(in.Name, 32))
+	}
+	parent := ""
+	raw := strings.TrimSpace(in.Raw)
+	if len(cmd.Subs) > 0 {
+		sub := in.Sub
+		if sub == "" {
+			sub, raw, _ = strings.Cut(raw, " ")
+			raw = strings.TrimSpace(raw)
+		}
+		sc := cmd.Sub(strings.ToLower(sub))
+		if sc == nil {
+			if cmd.Run == nil || sub != "" {
+				return Response{}, Errorf(EInvalid, "/%s needs one of: %s.", cmd.Name, subNames(cmd))
+			}
+		} else {
+			parent, cmd = cmd.Name, sc
+		}
+	}
+	if r.House == nil && !cmd.NoHouse {
+		return Response{}, errNoHouse
+	}
+	if !r.Role.Has(cmd.Roles) {
+		return Response{}, refusal("use /"+strings.TrimSpace(parent+" "+cmd.Name), cmd.Roles)
+	}
+	var err error
+	if in.Options != nil {
+		r.Args, err = CheckOptions(cmd, parent, in.Options)
+	} else {
+		r.Args, err = ParseArgs(cmd, parent, raw)
+	}
+	if err != nil {
+		return Response{}, err
+	}
+	return cmd.Run(r)
+}
+
+func subNames(c *Command) string {
+	names := make([]string, len(c.Subs))
+	for i, s := range c.Subs {
+		names[i] = s.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// refusal is the polite message for a caller whose role may not act.
+func refusal(what string, allowed Role) error {
+	var who []string
+	if allowed.Has(RoleResident) {
+		who = append(who, "residents who have joined (use /join)")
+	}
+	if allowed.Has(RoleMentor) {
+		who = append(who, "House Mentors")
+	}
+	if allowed.Has(RoleOperator) {
+		who = append(who, "operators")
+	}
+	return Errorf(EForbidden, "Sorry, only %s can %s.", joinAnd(who), what)
+}
+
+func joinAnd(s []string) string {
+	switch len(s) {
+	case 0:
+		return "nobody"
+	case 1:
+		return s[0]
+	}
+	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+}
+
+// splitID splits a structured id "prefix:a:b" into its prefix and parts.
+func splitID(id string) (string, []string) {
+	parts := strings.Split(id, ":")
+	return parts[0], parts[1:]
+}
+
+// Enqueue writes a message to the outbox in the request's transaction.
+func (r *Request) Enqueue(m *OutboxMessage) (int64, error) {
+	if m.HouseID == 0 && r.House != nil {
+		m.HouseID = r.House.ID
+	}
+	if m.Platform == "" && r.House != nil {
+		m.Platform = r.House.Platform
+	}
+	m.CreatedAt, m.NextAt = r.Now, r.Now
+	id, err := r.Tx.Enqueue(r.Ctx, m)
+	if err != nil && !errors.Is(err, ErrDuplicate) {
+		return 0, fmt.Errorf("enqueue: %w", err)
+	}
+	return id, nil
+}
+
+// Post queues a message to the house channel.
+func (r *Request) Post(m Message) (int64, error) {
+	return r.Enqueue(&OutboxMessage{Out: Outgoing{Target: Target{Kind: TargetChannel, Channel: r.House.Channel}, Message: m}})
+}
+
+// DM queues a direct message to a user of the house.
+func (r *Request) DM(userID string, m Message) (int64, error) {
+	return r.Enqueue(&OutboxMessage{Out: Outgoing{Target: Target{Kind: TargetDM, User: userID}, Message: m}})
+}
+
+// Audit writes an audit row for the caller.
+func (r *Request) Audit(action, subject string) error {
+	var hid int64
+	if r.House != nil {
+		hid = r.House.ID
+	}
+	return r.Tx.Audit(r.Ctx, AuditEntry{At: r.Now, HouseID: hid, Actor: r.Event.User.ID, Action: action, Subject: subject})
+}
+
+// Local returns t in the house's time zone.
+func (r *Request) Local(t time.Time) time.Time { return t.In(r.House.Location) }

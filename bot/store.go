@@ -94,6 +94,8 @@ type MemberTx interface {
 	Members(ctx context.Context, houseID int64) ([]*Member, error)
 	// GrantedRoles returns the roles granted in chat to a user in a house.
 	GrantedRoles(ctx context.Context, houseID int64, userID string) (Role, error)
+	// RoleHolders lists the users granted role in chat in a house.
+	RoleHolders(ctx context.Context, houseID int64, role Role) ([]string, error)
 	// SetGrantedRole grants (on) or revokes a role given in chat.
 	SetGrantedRole(ctx context.Context, houseID int64, userID string, role Role, on bool, by string, at time.Time) error
 }
@@ -170,6 +172,9 @@ type Answer struct {
 	UpdatedAt  time.Time
 	// Redacted is set once retention removed the free text.
 	Redacted bool
+	// Share is the outbox id of the answer's post in the house channel, 0
+	// if it was not shared.
+	Share int64
 }
 
 // Viewer is who is reading answers. Stores filter answers by it in the query
@@ -200,6 +205,8 @@ type CheckinTx interface {
 	RoundByID(ctx context.Context, id int64) (*Round, error)
 	// OpenRounds lists a house's open rounds, newest first.
 	OpenRounds(ctx context.Context, houseID int64) ([]*Round, error)
+	// RoundsBetween lists a house's rounds scheduled in [from, to), oldest first.
+	RoundsBetween(ctx context.Context, houseID int64, from, to time.Time) ([]*Round, error)
 	// DueRounds lists open rounds (of any house) whose reminder or close is
 	// due at now.
 	DueRounds(ctx context.Context, now time.Time) ([]*Round, error)

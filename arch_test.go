@@ -1,0 +1,117 @@
+// Package porchlight_test holds repository-wide checks, such as the
+// dependency rules between packages from DESIGN.md.
+package porchlight_test
+
+import (
+	"go/parser"
+	"go/token"
+	"io/fs"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+const module = "github.com/porchlight/porchlight"
+
+// rule says which packages of this module a package may import, and whether
+// it may import chat SDKs and drivers.
+type rule struct {
+	allowed  func(imp string) bool
+	noSDK    bool
+	describe string
+}
+
+var sdks = []string{"github.com/bwmarrin/discordgo", "github.com/slack-go/slack", "modernc.org/sqlite", "github.com/robfig/cron", "github.com/gorilla/websocket", "github.com/BurntSushi/toml", "gonum.org/v1/plot"}
+
+// ruleFor returns the rule for a package directory (slash-separated, relative
+// to the module root), and false for packages with no rule (cmd, tests).
+func ruleFor(dir string) (rule, bool) {
+	onlyBot := func(imp string) bool { return imp == module+"/bot" }
+	switch {
+	case dir == "bot":
+		return rule{allowed: func(string) bool { return false }, noSDK: true, describe: "bot imports no SDK and no other package of the module"}, true
+	case dir == "storage":
+		return rule{allowed: onlyBot, describe: "storage imports only bot of this module"}, true
+	case dir == "scheduler":
+		return rule{allowed: func(string) bool { return false }, describe: "scheduler imports nothing of this module"}, true
+	case strings.HasPrefix(dir, "adapters/") && strings.Count(dir, "/") == 1:
+		return rule{allowed: onlyBot, describe: "adapters import only bot of this module"}, true
+	}
+	return rule{}, false
+}
+
+// TestDependencyRules checks every non-test Go file against the rules.
+func TestDependencyRules(t *testing.T) {
+	checked := 0
+	err := filepath.WalkDir(".", func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (strings.HasPrefix(d.Name(), ".") || d.Name() == "testdata") && path != "." {
+			return filepath.SkipDir
+		}
+		if d.IsDir() || !strings.HasSuffix(path, ".go") || strings.HasSuffix(path, "_test.go") {
+			return nil
+		}
+		dir := filepath.ToSlash(filepath.Dir(path))
+		r, ok := ruleFor(dir)
+		if !ok {
+			return nil
+		}
+		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly)
+		if err != nil {
+			return err
+		}
+		checked++
+		for _, is := range f.Imports {
+			imp, _ := strconv.Unquote(is.Path.Value)
+			if strings.HasPrefix(imp, module+"/") && !r.allowed(imp) {
+				t.Errorf("%s imports %s: %s", path, imp, r.describe)
+			}
+			if r.noSDK {
+				for _, s := range sdks {
+					if strings.HasPrefix(imp, s) {
+						t.Errorf("%s imports %s: %s", path, imp, r.describe)
+					}
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if checked == 0 {
+		t.Fatal("no files checked: the walk found no package with a rule")
+	}
+}
+
+// TestRuleFor proves the rules catch what they should, so the test above
+// cannot pass by accident.
+func TestRuleFor(t *testing.T) {
+	tests := []struct {
+		dir, imp string
+		want     bool
+	}{
+		{"bot", module + "/storage", false},
+		{"storage", module + "/bot", true},
+		{"storage", module + "/adapters/console", false},
+		{"adapters/discord", module + "/bot", true},
+		{"adapters/discord", module + "/adapters/slack", false},
+		{"adapters/discord", module + "/storage", false},
+		{"scheduler", module + "/bot", false},
+	}
+	for _, tt := range tests {
+		r, ok := ruleFor(tt.dir)
+		if !ok {
+			t.Fatalf("no rule for %s", tt.dir)
+		}
+		if got := r.allowed(tt.imp); got != tt.want {
+			t.Errorf("%s importing %s: allowed = %v, want %v", tt.dir, tt.imp, got, tt.want)
+		}
+	}
+	if r, _ := ruleFor("bot"); !r.noSDK {
+		t.Error("bot must not be allowed SDKs")
+	}
+}

@@ -1,0 +1,204 @@
+// Package bottest has fakes and helpers for testing the core: a recording
+// adapter, a settable clock and builders for neutral events.
+package bottest
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/porchlight/porchlight/bot"
+)
+
+// Clock is a fake clock tests set and advance. It is safe for concurrent use.
+type Clock struct {
+	mu  sync.Mutex
+	now time.Time
+}
+
+// NewClock returns a clock set to t.
+func NewClock(t time.Time) *Clock { return &Clock{now: t} }
+
+// Now returns the clock's time.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.now
+}
+
+// Set moves the clock to t.
+func (c *Clock) Set(t time.Time) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = t
+}
+
+// Advance moves the clock forward by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.now = c.now.Add(d)
+}
+
+// Adapter is a fake adapter that records every message sent and edited.
+type Adapter struct {
+	platform string
+	mu       sync.Mutex
+	sent     []bot.Outgoing
+	edits    []Edit
+	fail     []error
+	n        atomic.Int64
+}
+
+// Edit is one recorded edit.
+type Edit struct {
+	Ref bot.MessageRef
+	bot.Message
+}
+
+// NewAdapter returns a recording adapter for a platform name.
+func NewAdapter(platform string) *Adapter { return &Adapter{platform: platform} }
+
+// Platform returns the platform name.
+func (a *Adapter) Platform() string { return a.platform }
+
+// Run blocks until ctx ends; tests inject events with Bot.Handle directly.
+func (a *Adapter) Run(ctx context.Context, _ bot.Handler) error {
+	<-ctx.Done()
+	return nil
+}
+
+// FailNext makes the next sends fail with the given errors, in order.
+func (a *Adapter) FailNext(errs ...error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.fail = append(a.fail, errs...)
+}
+
+// Send records m and returns a fresh ref.
+func (a *Adapter) Send(_ context.Context, m bot.Outgoing) (bot.MessageRef, error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if len(a.fail) > 0 {
+		err := a.fail[0]
+		a.fail = a.fail[1:]
+		return bot.MessageRef{}, err
+	}
+	a.sent = append(a.sent, m)
+	ch := m.Target.Channel
+	if ch == "" {
+		ch = "dm-" + m.Target.User
+	}
+	return bot.MessageRef{Channel: ch, ID: fmt.Sprintf("m%d", a.n.Add(1))}, nil
+}
+
+// Edit records an edit.
+func (a *Adapter) Edit(_ context.Context, ref bot.MessageRef, m bot.Message) error {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.edits = append(a.edits, Edit{Ref: ref, Message: m})
+	return nil
+}
+
+// Sent returns what was sent so far.
+func (a *Adapter) Sent() []bot.Outgoing {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]bot.Outgoing(nil), a.sent...)
+}
+
+// Edits returns the edits so far.
+func (a *Adapter) Edits() []Edit {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return append([]Edit(nil), a.edits...)
+}
+
+// Reset forgets what was sent and edited.
+func (a *Adapter) Reset() {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.sent, a.edits = nil, nil
+}
+
+// To returns the messages sent to a user by DM or ephemeral.
+func (a *Adapter) To(user string) []bot.Outgoing {
+	var out []bot.Outgoing
+	for _, m := range a.Sent() {
+		if m.Target.User == user && m.Target.Kind != bot.TargetChannel {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// InChannel returns the messages posted to a channel.
+func (a *Adapter) InChannel(channel string) []bot.Outgoing {
+	var out []bot.Outgoing
+	for _, m := range a.Sent() {
+		if m.Target.Kind == bot.TargetChannel && m.Target.Channel == channel {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// Events builds neutral events with unique ids for one platform.
+type Events struct {
+	Platform string
+	// Channel is where commands and presses happen.
+	Channel string
+	// FormLimit is set on commands and presses (0: conversations).
+	FormLimit int
+	n         atomic.Int64
+}
+
+func (e *Events) base(u bot.User, kind bot.EventKind) bot.Event {
+	return bot.Event{ID: fmt.Sprintf("ev-%d", e.n.Add(1)), Platform: e.Platform, Kind: kind, User: u, Channel: e.Channel, FormLimit: e.FormLimit}
+}
+
+// Command is "/name raw" typed by u.
+func (e *Events) Command(u bot.User, name, raw string) bot.Event {
+	ev := e.base(u, bot.EventCommand)
+	ev.Command = &bot.CommandInput{Name: name, Raw: raw}
+	return ev
+}
+
+// Press is u pressing the button with action id (and optional value).
+func (e *Events) Press(u bot.User, id, value string) bot.Event {
+	ev := e.base(u, bot.EventAction)
+	ev.Action = &bot.ActionInput{ID: id, Value: value}
+	return ev
+}
+
+// Submit is u submitting form id with values.
+func (e *Events) Submit(u bot.User, id string, values map[string]string) bot.Event {
+	ev := e.base(u, bot.EventForm)
+	ev.Form = &bot.FormInput{ID: id, Values: values}
+	return ev
+}
+
+// DM is u sending the bot a direct message.
+func (e *Events) DM(u bot.User, text string) bot.Event {
+	ev := e.base(u, bot.EventDM)
+	ev.DM, ev.Channel, ev.Text, ev.FormLimit = true, "dm-"+u.ID, text, 0
+	return ev
+}
+
+// Reply is u replying in the thread of message ref.
+func (e *Events) Reply(u bot.User, ref bot.MessageRef, text string) bot.Event {
+	ev := e.base(u, bot.EventReply)
+	ev.Text, ev.Thread = text, ref
+	return ev
+}
+
+// Texts returns the texts of a response's messages.
+func Texts(r bot.Response) []string {
+	out := make([]string, len(r.Messages))
+	for i, m := range r.Messages {
+		out[i] = m.Text
+	}
+	return out
+}

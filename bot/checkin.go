@@ -1,0 +1,760 @@
+package bot
+
+import (
+	"errors"
+	"fmt"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Default check-in question ids with a meaning beyond their text.
+const (
+	QMood       = "mood"
+	QReachOut   = "reach_out"
+	QVisibility = "visibility"
+	QShareMood  = "share_mood"
+)
+
+// DefaultQuestions are the check-in questions a house gets when its config
+// lists none. vis is preselected in the visibility question.
+func DefaultQuestions(vis Visibility) []Field {
+	return []Field{
+		{ID: QMood, Kind: KindScale, Label: "How are you doing today?", Min: 1, Max: 5, Options: []string{"rough", "low", "okay", "good", "great"}, Required: true},
+		{ID: "win", Kind: KindText, Label: "A win since last check-in", MaxLen: 500},
+		{ID: "hard", Kind: KindText, Label: "What's hard today?", MaxLen: 500},
+		{ID: QReachOut, Kind: KindYesNo, Label: "Would you like someone to reach out?", Value: "no"},
+		{ID: QVisibility, Kind: KindChoice, Label: "Who can see this?", Options: []string{string(VisPrivate), string(VisMentors), string(VisHouse)}, Required: true, Value: string(vis)},
+	}
+}
+
+// Job names of the check-in feature.
+const (
+	// JobCheckinOpen opens a round; the job name carries the schedule index.
+	JobCheckinOpen = "checkin.open"
+)
+
+// checkinJob names the job for schedule i of a house.
+func checkinJob(i int) string { return JobCheckinOpen + "/" + strconv.Itoa(i) }
+
+// hooks lets features react to check-in events without the check-in code
+// knowing them (the partner feature pings partners from here).
+type checkinHooks struct {
+	missed   []func(r *Request, m *Member, round *Round) error
+	reachOut []func(r *Request, m *Member, round *Round) error
+}
+
+func (b *Bot) registerCheckin() {
+	b.reg.Add(&Command{
+		Name:        "checkin",
+		Description: "Answer the open check-in (or edit your answer)",
+		Roles:       Members,
+		Run:         b.cmdCheckin,
+		Subs: []*Command{
+			{Name: "pause", Description: "Pause prompts while you're away: /checkin pause until YYYY-MM-DD", Roles: Members, Run: b.cmdPause,
+				Options: []Option{{Name: "until", Description: "The date prompts resume (YYYY-MM-DD)", Type: OptString, Required: true, Rest: true, MaxLen: 40}}},
+			{Name: "resume", Description: "Resume check-in prompts", Roles: Members, Run: b.cmdResume},
+			{Name: "history", Description: "Your own last 14 check-ins (only you see them)", Roles: Members, Run: b.cmdHistory},
+			{Name: "answers", Description: "House Mentors: the house's check-ins for a date, as each answer allows", Roles: Staff, Run: b.cmdAnswers,
+				Options: []Option{{Name: "date", Description: "YYYY-MM-DD (default today)", Type: OptString, MaxLen: 20}}},
+		},
+	})
+	b.action("checkin", Members, b.actCheckin)
+	b.form("checkin", formRoute{roles: Members, build: b.buildCheckinForm, submit: b.submitCheckin})
+}
+
+// questions returns the house's check-in questions with the house default
+// visibility preselected.
+func questions(h *House) []Field {
+	qs := h.Checkin.Questions
+	if len(qs) == 0 {
+		return DefaultQuestions(h.Checkin.DefaultVisibility)
+	}
+	return qs
+}
+
+func (h *House) isSkipDate(t time.Time) bool {
+	return contains(h.Checkin.SkipDates, t.In(h.Location).Format(time.DateOnly))
+}
+
+// openRound runs the check-in job for schedule i at its scheduled time: it
+// opens the round and posts the prompt, late if the bot was down but the
+// window is still open, or records the round as skipped when the window has
+// passed. The round's unique key makes a second run a no-op.
+func (b *Bot) openRound(r *Request, schedule int, at time.Time) error {
+	h := r.House
+	round := &Round{
+		HouseID: h.ID, Schedule: schedule, ScheduledFor: at, OpenedAt: r.Now,
+		RemindAt: at.Add(h.Checkin.ReminderAfter), ClosesAt: at.Add(h.Checkin.Window), Status: RoundOpen,
+	}
+	switch {
+	case h.isSkipDate(at):
+		r.Log.Info("check-in skipped for a skip date", "scheduled_for", at)
+		return errSkipRun
+	case !r.Now.Before(round.ClosesAt):
+		round.Status = RoundSkipped
+		round.OpenedAt = time.Time{}
+		r.Log.Warn("check-in round missed while down; recorded as skipped", "scheduled_for", at)
+	}
+	if err := r.Tx.CreateRound(r.Ctx, round); err != nil {
+		if errors.Is(err, ErrDuplicate) {
+			return errSkip
+		}
+		return fmt.Errorf("create round: %w", err)
+	}
+	if round.Status == RoundSkipped {
+		return errSkipRun
+	}
+	id, err := r.Post(b.promptMessage(h, round))
+	if err != nil {
+		return err
+	}
+	round.Prompt = id
+	if err := r.Tx.UpdateRound(r.Ctx, round); err != nil {
+		return fmt.Errorf("save prompt: %w", err)
+	}
+	r.Log.Info("check-in round opened", "round", round.ID, "late", r.Now.Sub(at) > time.Minute)
+	return nil
+}
+
+func (b *Bot) promptMessage(h *House, round *Round) Message {
+	text := fmt.Sprintf("*Check-in time* 🌱 How's everyone doing? Tap *Check in* to answer privately — you choose who sees it. Open until %s.", FormatTime(round.ClosesAt, h.Location))
+	return Message{Text: text, Choices: []Choice{{ID: fmt.Sprintf("checkin:open:%d", round.ID), Label: "Check in", Style: StylePrimary}}}
+}
+
+// currentRound returns the house's newest open round, or ErrNotFound.
+func (b *Bot) currentRound(r *Request) (*Round, error) {
+	rounds, err := r.Tx.OpenRounds(r.Ctx, r.House.ID)
+	if err != nil {
+		return nil, fmt.Errorf("open rounds: %w", err)
+	}
+	for _, rd := range rounds {
+		if r.Now.Before(rd.ClosesAt) {
+			return rd, nil
+		}
+	}
+	return nil, ErrNotFound
+}
+
+func (b *Bot) cmdCheckin(r *Request) (Response, error) {
+	if r.Member == nil || !r.Member.Active() {
+		return Reply("Please /join first, so I can explain what's stored."), nil
+	}
+	round, err := b.currentRound(r)
+	if errors.Is(err, ErrNotFound) && b.demo {
+		// The demo opens a round at once, so nobody waits for a schedule.
+		if err := b.openRound(r, -1, r.Now); err != nil && !errors.Is(err, errSkipRun) {
+			return Response{}, err
+		}
+		round, err = b.currentRound(r)
+	}
+	if errors.Is(err, ErrNotFound) {
+		return Reply("No check-in is open right now. %s", b.nextRoundText(r)), nil
+	}
+	if err != nil {
+		return Response{}, err
+	}
+	return b.openCheckinForm(r, round)
+}
+
+// nextRoundText says when the next round opens, if the schedule tells.
+func (b *Bot) nextRoundText(r *Request) string {
+	if b.schedules == nil {
+		return ""
+	}
+	var next time.Time
+	for _, spec := range r.House.Checkin.Schedules {
+		t, err := b.schedules.Next(spec, r.House.Location, r.Now)
+		if err == nil && (next.IsZero() || t.Before(next)) {
+			next = t
+		}
+	}
+	if next.IsZero() {
+		return ""
+	}
+	return "The next one opens " + FormatTime(next, r.House.Location) + "."
+}
+
+func (b *Bot) actCheckin(r *Request, parts []string) (Response, error) {
+	if len(parts) != 2 || parts[0] != "open" {
+		return Response{}, Errorf(EInvalid, "That button is no longer valid.")
+	}
+	if r.Member == nil || !r.Member.Active() {
+		return Reply("Please /join first, so I can explain what's stored."), nil
+	}
+	round, err := b.roundForAnswer(r, parts[1])
+	if err != nil {
+		return Response{}, err
+	}
+	return b.openCheckinForm(r, round)
+}
+
+// roundForAnswer loads a round by id text and checks it is open.
+func (b *Bot) roundForAnswer(r *Request, idText string) (*Round, error) {
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil {
+		return nil, Errorf(EInvalid, "That check-in is not valid.")
+	}
+	round, err := r.Tx.RoundByID(r.Ctx, id)
+	if errors.Is(err, ErrNotFound) || (err == nil && round.HouseID != r.House.ID) {
+		return nil, Errorf(ENotFound, "That check-in doesn't exist.")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load round: %w", err)
+	}
+	if round.Status != RoundOpen || !r.Now.Before(round.ClosesAt) {
+		return nil, Errorf(EConflict, "That check-in has closed. %s", b.nextRoundText(r))
+	}
+	return round, nil
+}
+
+// openCheckinForm opens the round's form, prefilled with the member's
+// earlier answer so that an edit starts from it.
+func (b *Bot) openCheckinForm(r *Request, round *Round) (Response, error) {
+	f := b.checkinForm(r.House, round)
+	prefill := map[string]string{}
+	prev, err := r.Tx.AnswerOf(r.Ctx, round.ID, r.Member.ID)
+	switch {
+	case err == nil:
+		for k, v := range prev.Values {
+			prefill[k] = v
+		}
+		f.Title = "Edit your check-in"
+	case !errors.Is(err, ErrNotFound):
+		return Response{}, fmt.Errorf("load answer: %w", err)
+	}
+	return b.openForm(r, f, prefill)
+}
+
+func (b *Bot) checkinForm(h *House, round *Round) Form {
+	return Form{ID: fmt.Sprintf("checkin:%d", round.ID), Title: "Check-in", Fields: questions(h), Submit: "Check in"}
+}
+
+func (b *Bot) buildCheckinForm(r *Request, parts []string) (Form, error) {
+	if len(parts) != 1 {
+		return Form{}, Errorf(EInvalid, "That form is not valid.")
+	}
+	if r.Member == nil || !r.Member.Active() {
+		return Form{}, Errorf(EForbidden, "Please /join first, so I can explain what's stored.")
+	}
+	round, err := b.roundForAnswer(r, parts[0])
+	if err != nil {
+		return Form{}, err
+	}
+	return b.checkinForm(r.House, round), nil
+}
+
+// submitCheckin stores a validated answer, shares it if the resident chose
+// the house, alerts mentors to a reach-out request, and echoes what was kept.
+func (b *Bot) submitCheckin(r *Request, parts []string, vals map[string]string) (Response, error) {
+	round, err := b.roundForAnswer(r, parts[0])
+	if err != nil {
+		return Response{}, err
+	}
+	a, err := r.Tx.AnswerOf(r.Ctx, round.ID, r.Member.ID)
+	edit := err == nil
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return Response{}, fmt.Errorf("load answer: %w", err)
+	}
+	if !edit {
+		a = &Answer{RoundID: round.ID, MemberID: r.Member.ID, AnsweredAt: r.Now}
+	}
+	wasShared, wasReachOut := a.Visibility == VisHouse && a.Share != 0, a.ReachOut
+	a.Values = vals
+	a.Source = "form"
+	a.UpdatedAt = r.Now
+	a.Mood, _ = strconv.Atoi(vals[QMood])
+	a.ReachOut = vals[QReachOut] == "yes"
+	a.Visibility = Visibility(vals[QVisibility])
+	if !a.Visibility.Valid() {
+		a.Visibility = r.House.Checkin.DefaultVisibility
+	}
+	if err := r.Tx.SaveAnswer(r.Ctx, a); err != nil {
+		return Response{}, fmt.Errorf("save answer: %w", err)
+	}
+	if err := b.shareAnswer(r, round, a, wasShared); err != nil {
+		return Response{}, err
+	}
+	if a.ReachOut && !wasReachOut {
+		if err := b.reachOut(r, round); err != nil {
+			return Response{}, err
+		}
+	}
+	r.Log.Info("check-in answer saved", "round", round.ID, "member", r.Member.ID, "edit", edit)
+	resp := Response{Messages: []Message{{Text: b.echo(r, a, edit)}}}
+	// Free text addressed to the bot is screened for crisis words after the
+	// answer is safely stored.
+	for _, q := range questions(r.House) {
+		if q.Kind != KindText {
+			continue
+		}
+		if cr, hit, err := b.screen(r, vals[q.ID]); err != nil {
+			return Response{}, err
+		} else if hit {
+			resp.Messages = append(resp.Messages, cr.Messages...)
+			break
+		}
+	}
+	return resp, nil
+}
+
+// echo tells the resident exactly what was recorded.
+func (b *Bot) echo(r *Request, a *Answer, edit bool) string {
+	var lines []string
+	if edit {
+		lines = append(lines, "✓ Updated your check-in. Here's what I have:")
+	} else {
+		lines = append(lines, fmt.Sprintf("✓ Thanks, %s — you're checked in. Here's what I recorded:", r.Member.Name))
+	}
+	for _, q := range questions(r.House) {
+		v := a.Values[q.ID]
+		if v == "" {
+			continue
+		}
+		if q.Kind == KindScale {
+			if n, err := strconv.Atoi(v); err == nil && n-q.Min < len(q.Options) && n >= q.Min {
+				v += " – " + q.Options[n-q.Min]
+			}
+		}
+		lines = append(lines, fmt.Sprintf("• %s: %s", q.Label, v))
+	}
+	switch a.Visibility {
+	case VisPrivate:
+		lines = append(lines, "Only counted in house totals; nobody sees your answers.")
+	case VisMentors:
+		lines = append(lines, "Your House Mentors and the operator can see this.")
+	case VisHouse:
+		lines = append(lines, "Shared with the house (your mood number stays private).")
+	}
+	if a.ReachOut {
+		lines = append(lines, "I've let your House Mentors know you'd like someone to reach out.")
+	}
+	lines = append(lines, "You can change it until the check-in closes with /checkin.")
+	return strings.Join(lines, "\n")
+}
+
+// shareAnswer posts a house-visible answer in the prompt's thread, and
+// withdraws an earlier share when the resident made it less visible.
+func (b *Bot) shareAnswer(r *Request, round *Round, a *Answer, wasShared bool) error {
+	if a.Visibility != VisHouse {
+		if wasShared {
+			_, err := r.Enqueue(&OutboxMessage{EditOf: a.Share, Out: Outgoing{Target: Target{Kind: TargetChannel, Channel: r.House.Channel},
+				Message: Message{Text: fmt.Sprintf("_%s withdrew their share._", r.Member.Name)}}})
+			if err != nil {
+				return err
+			}
+			a.Share = 0
+			return r.Tx.SaveAnswer(r.Ctx, a)
+		}
+		return nil
+	}
+	text := b.shareText(r, a)
+	m := &OutboxMessage{ThreadOf: round.Prompt, Out: Outgoing{Target: Target{Kind: TargetChannel, Channel: r.House.Channel}, Message: Message{Text: text}}}
+	if wasShared {
+		m.ThreadOf, m.EditOf = 0, a.Share
+	}
+	id, err := r.Enqueue(m)
+	if err != nil {
+		return err
+	}
+	if !wasShared {
+		a.Share = id
+		return r.Tx.SaveAnswer(r.Ctx, a)
+	}
+	return nil
+}
+
+// shareText is a resident's share: their text answers, never the mood
+// number unless they said yes to sharing it.
+func (b *Bot) shareText(r *Request, a *Answer) string {
+	lines := []string{fmt.Sprintf("*%s* checked in:", r.Member.Name)}
+	for _, q := range questions(r.House) {
+		v := a.Values[q.ID]
+		if q.Kind == KindText && v != "" {
+			lines = append(lines, fmt.Sprintf("• %s: %s", q.Label, v))
+		}
+	}
+	if a.Values[QShareMood] == "yes" && a.Mood > 0 {
+		lines = append(lines, fmt.Sprintf("• Mood: %d", a.Mood))
+	}
+	if len(lines) == 1 {
+		lines[0] = fmt.Sprintf("*%s* checked in. 💚", r.Member.Name)
+	}
+	return strings.Join(lines, "\n")
+}
+
+// Mentors returns the user ids of a house's mentors, from config and granted
+// in chat, without duplicates.
+func (r *Request) Mentors() ([]string, error) {
+	granted, err := r.Tx.RoleHolders(r.Ctx, r.House.ID, RoleMentor)
+	if err != nil {
+		return nil, fmt.Errorf("mentors: %w", err)
+	}
+	seen := map[string]bool{}
+	var out []string
+	for _, id := range append(append([]string(nil), r.House.Mentors...), granted...) {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out, nil
+}
+
+// reachOut tells the mentors at once that the caller asked for someone to
+// reach out. The message never includes the answer's content.
+func (b *Bot) reachOut(r *Request, round *Round) error {
+	mentors, err := r.Mentors()
+	if err != nil {
+		return err
+	}
+	for _, id := range mentors {
+		if id == r.Member.UserID {
+			continue
+		}
+		text := fmt.Sprintf("💬 *%s* asked for someone to reach out (in today's check-in). A quick message or a chat in person can mean a lot.", r.Member.Name)
+		if _, err := r.Enqueue(&OutboxMessage{Key: fmt.Sprintf("reachout:%d:%d:%s", round.ID, r.Member.ID, id),
+			Out: Outgoing{Target: Target{Kind: TargetDM, User: id}, Message: Message{Text: text}}}); err != nil {
+			return err
+		}
+	}
+	for _, h := range b.checkinHooks.reachOut {
+		if err := h(r, r.Member, round); err != nil {
+			return err
+		}
+	}
+	r.Log.Info("reach-out request sent to mentors", "member", r.Member.ID, "mentors", len(mentors))
+	return nil
+}
+
+// moodInText finds a 1–5 mood in a thread reply.
+var moodInText = regexp.MustCompile(`(?:^|[^\d.,/])([1-5])(?:$|[^\d.,/])`)
+
+// handleThreadReply records a reply in a prompt's thread as the resident's
+// answer. The reply is already public, so it is stored as house-visible.
+func (b *Bot) handleThreadReply(r *Request) (Response, error) {
+	rounds, err := r.Tx.OpenRounds(r.Ctx, r.House.ID)
+	if err != nil {
+		return Response{}, fmt.Errorf("open rounds: %w", err)
+	}
+	var round *Round
+	for _, rd := range rounds {
+		ref, err := r.Tx.OutboxRef(r.Ctx, rd.Prompt)
+		if err != nil {
+			return Response{}, fmt.Errorf("prompt ref: %w", err)
+		}
+		if !ref.IsZero() && ref.ID == r.Event.Thread.ID && r.Now.Before(rd.ClosesAt) {
+			round = rd
+			break
+		}
+	}
+	if round == nil {
+		return Response{}, nil // a reply to something else: not ours to read
+	}
+	if resp, hit, err := b.screen(r, r.Event.Text); hit || err != nil {
+		return resp, err
+	}
+	if r.Member == nil || !r.Member.Active() {
+		return Reply("Thanks for replying! To check in, please /join first so I can explain what's stored."), nil
+	}
+	if _, err := r.Tx.AnswerOf(r.Ctx, round.ID, r.Member.ID); err == nil {
+		return Reply("You've already checked in this round. Use the button to change your answer."), nil
+	} else if !errors.Is(err, ErrNotFound) {
+		return Response{}, fmt.Errorf("load answer: %w", err)
+	}
+	a := &Answer{RoundID: round.ID, MemberID: r.Member.ID, Visibility: VisHouse, Source: "reply",
+		AnsweredAt: r.Now, UpdatedAt: r.Now, Values: map[string]string{"note": clip(strings.TrimSpace(r.Event.Text), 1000), QVisibility: string(VisHouse)}}
+	if m := moodInText.FindStringSubmatch(" " + r.Event.Text + " "); m != nil {
+		a.Mood, _ = strconv.Atoi(m[1])
+		a.Values[QMood] = m[1]
+	}
+	if err := r.Tx.SaveAnswer(r.Ctx, a); err != nil {
+		return Response{}, fmt.Errorf("save answer: %w", err)
+	}
+	text := "✓ Got your reply — you're checked in."
+	if a.Mood > 0 {
+		text += fmt.Sprintf(" Mood: %d.", a.Mood)
+	}
+	text += " Since you replied in the thread, it's visible to the house. Add the rest privately if you like:"
+	return Response{Messages: []Message{{Text: text, Choices: []Choice{{ID: fmt.Sprintf("checkin:open:%d", round.ID), Label: "Add the rest", Style: StylePrimary}}}}}, nil
+}
+
+// dmCheckin starts the conversational check-in for a member who DMs the bot
+// while a round is open. ok is false when no round is open.
+func (b *Bot) dmCheckin(r *Request) (Response, bool, error) {
+	round, err := b.currentRound(r)
+	if errors.Is(err, ErrNotFound) {
+		return Response{}, false, nil
+	}
+	if err != nil {
+		return Response{}, true, err
+	}
+	if _, err := r.Tx.AnswerOf(r.Ctx, round.ID, r.Member.ID); err == nil {
+		return Response{}, false, nil
+	}
+	resp, err := b.openCheckinForm(r, round)
+	return resp, true, err
+}
+
+// remind nudges, once, each resident who has not answered a round. Paused
+// residents and those who joined after it opened are left alone.
+func (b *Bot) remind(r *Request, round *Round) error {
+	members, err := b.expected(r, round)
+	if err != nil {
+		return err
+	}
+	n := 0
+	for _, m := range members {
+		if m.Paused(r.Now) {
+			continue
+		}
+		if _, err := r.Tx.AnswerOf(r.Ctx, round.ID, m.ID); err == nil {
+			continue
+		} else if !errors.Is(err, ErrNotFound) {
+			return fmt.Errorf("load answer: %w", err)
+		}
+		msg := Message{
+			Text:    fmt.Sprintf("Hi %s, a gentle nudge: today's check-in is open until %s. It only takes a minute.", m.Name, FormatTime(round.ClosesAt, r.House.Location)),
+			Choices: []Choice{{ID: fmt.Sprintf("checkin:open:%d", round.ID), Label: "Check in", Style: StylePrimary}},
+		}
+		if _, err := r.Enqueue(&OutboxMessage{Key: fmt.Sprintf("remind:%d:%d", round.ID, m.ID),
+			Out: Outgoing{Target: Target{Kind: TargetDM, User: m.UserID}, Message: msg}}); err != nil {
+			return err
+		}
+		n++
+	}
+	round.RemindedAt = r.Now
+	r.Log.Info("check-in reminders queued", "round", round.ID, "count", n)
+	return r.Tx.UpdateRound(r.Ctx, round)
+}
+
+// expected returns the members expected to answer a round: active members
+// who joined before it opened.
+func (b *Bot) expected(r *Request, round *Round) ([]*Member, error) {
+	all, err := r.Tx.Members(r.Ctx, r.House.ID)
+	if err != nil {
+		return nil, fmt.Errorf("members: %w", err)
+	}
+	var out []*Member
+	for _, m := range all {
+		if m.Active() && !m.JoinedAt.After(round.OpenedAt) {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// closeRound records misses, pings partners through the hooks and sends the
+// mentors one summary.
+func (b *Bot) closeRound(r *Request, round *Round) error {
+	members, err := b.expected(r, round)
+	if err != nil {
+		return err
+	}
+	var answered, missing, paused, reach []string
+	for _, m := range members {
+		a, err := r.Tx.AnswerOf(r.Ctx, round.ID, m.ID)
+		switch {
+		case err == nil:
+			answered = append(answered, m.Name)
+			if a.ReachOut {
+				reach = append(reach, m.Name)
+			}
+			continue
+		case !errors.Is(err, ErrNotFound):
+			return fmt.Errorf("load answer: %w", err)
+		}
+		status := MissMissed
+		if m.Paused(round.ScheduledFor) || m.Paused(r.Now) {
+			status = MissPaused
+			paused = append(paused, fmt.Sprintf("%s (until %s)", m.Name, m.PausedUntil.In(r.House.Location).Format("Mon 2 Jan")))
+		} else {
+			missing = append(missing, m.Name)
+		}
+		if err := r.Tx.RecordMiss(r.Ctx, round.ID, m.ID, status); err != nil {
+			return fmt.Errorf("record miss: %w", err)
+		}
+		if status == MissMissed {
+			for _, h := range b.checkinHooks.missed {
+				if err := h(r, m, round); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	round.Status = RoundClosed
+	round.ClosedAt = r.Now
+	if err := r.Tx.UpdateRound(r.Ctx, round); err != nil {
+		return fmt.Errorf("close round: %w", err)
+	}
+	expected := len(members) - len(paused)
+	lines := []string{fmt.Sprintf("*Check-in closed* (%s): %d of %d answered.", FormatTime(round.ScheduledFor, r.House.Location), len(answered), expected)}
+	sort.Strings(missing)
+	if len(missing) > 0 {
+		lines = append(lines, "Not checked in: "+strings.Join(missing, ", ")+". Maybe reach out?")
+	}
+	if len(paused) > 0 {
+		lines = append(lines, "Paused: "+strings.Join(paused, ", ")+".")
+	}
+	if len(reach) > 0 {
+		lines = append(lines, "Asked for someone to reach out: "+strings.Join(reach, ", ")+".")
+	}
+	mentors, err := r.Mentors()
+	if err != nil {
+		return err
+	}
+	for _, id := range mentors {
+		if _, err := r.Enqueue(&OutboxMessage{Key: fmt.Sprintf("summary:%d:%s", round.ID, id),
+			Out: Outgoing{Target: Target{Kind: TargetDM, User: id}, Message: Message{Text: strings.Join(lines, "\n")}}}); err != nil {
+			return err
+		}
+	}
+	r.Log.Info("check-in round closed", "round", round.ID, "answered", len(answered), "missed", len(missing), "paused", len(paused))
+	return nil
+}
+
+// parseDate reads a house-local YYYY-MM-DD date.
+func parseDate(s string, loc *time.Location) (time.Time, error) {
+	t, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(s), loc)
+	if err != nil {
+		return time.Time{}, Errorf(EInvalid, "%q is not a date I can read. Please use YYYY-MM-DD, for example 2026-12-01.", clip(s, 30))
+	}
+	return t, nil
+}
+
+func (b *Bot) cmdPause(r *Request) (Response, error) {
+	if r.Member == nil || !r.Member.Active() {
+		return Reply("Please /join first."), nil
+	}
+	raw := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(r.Args.String("until")), "until"))
+	until, err := parseDate(raw, r.House.Location)
+	if err != nil {
+		return Response{}, err
+	}
+	today := dayStart(r.Now, r.House.Location)
+	switch {
+	case !until.After(today):
+		return Response{}, Errorf(EInvalid, "The date prompts resume must be after today. For example: /checkin pause until %s", today.AddDate(0, 0, 7).Format(time.DateOnly))
+	case until.After(today.AddDate(1, 0, 0)):
+		return Response{}, Errorf(EInvalid, "A pause can last up to a year. Please pick a date before %s.", today.AddDate(1, 0, 1).Format(time.DateOnly))
+	}
+	r.Member.PausedUntil = until
+	if err := r.Tx.SaveMember(r.Ctx, r.Member); err != nil {
+		return Response{}, fmt.Errorf("save member: %w", err)
+	}
+	return Reply("Paused. No prompts, reminders or missed check-ins until %s. Take care — use /checkin resume if you're back sooner.", until.Format("Monday 2 January")), nil
+}
+
+func (b *Bot) cmdResume(r *Request) (Response, error) {
+	if r.Member == nil || !r.Member.Active() {
+		return Reply("Please /join first."), nil
+	}
+	if !r.Member.Paused(r.Now) {
+		return Reply("You're not paused — check-ins are on."), nil
+	}
+	r.Member.PausedUntil = time.Time{}
+	if err := r.Tx.SaveMember(r.Ctx, r.Member); err != nil {
+		return Response{}, fmt.Errorf("save member: %w", err)
+	}
+	return Reply("Welcome back! Check-in prompts are on again."), nil
+}
+
+func dayStart(t time.Time, loc *time.Location) time.Time {
+	y, m, d := t.In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, loc)
+}
+
+func (b *Bot) cmdHistory(r *Request) (Response, error) {
+	if r.Member == nil {
+		return Reply("You have no check-ins yet."), nil
+	}
+	answers, err := r.Tx.MemberHistory(r.Ctx, r.Member.ID, 14)
+	if err != nil {
+		return Response{}, fmt.Errorf("history: %w", err)
+	}
+	if len(answers) == 0 {
+		return Reply("You have no check-ins yet."), nil
+	}
+	lines := []string{"*Your last check-ins* (only you see this)"}
+	for _, a := range answers {
+		lines = append(lines, "• "+b.answerLine(r, a, true))
+	}
+	return Reply("%s", strings.Join(lines, "\n")), nil
+}
+
+// answerLine renders one answer in one line. Text is redacted after the
+// retention period, and said so.
+func (b *Bot) answerLine(r *Request, a *Answer, withDate bool) string {
+	var parts []string
+	if withDate {
+		parts = append(parts, a.AnsweredAt.In(r.House.Location).Format("Mon 2 Jan"))
+	}
+	if a.Mood > 0 {
+		parts = append(parts, fmt.Sprintf("mood %d", a.Mood))
+	}
+	if a.Redacted {
+		parts = append(parts, "(text expired)")
+	} else {
+		for _, q := range questions(r.House) {
+			if q.Kind == KindText && a.Values[q.ID] != "" {
+				parts = append(parts, fmt.Sprintf("%s: %s", strings.ToLower(q.Label), clip(a.Values[q.ID], 120)))
+			}
+		}
+		if a.Values["note"] != "" {
+			parts = append(parts, "reply: "+clip(a.Values["note"], 120))
+		}
+	}
+	if a.ReachOut {
+		parts = append(parts, "asked for someone to reach out")
+	}
+	parts = append(parts, "("+string(a.Visibility)+")")
+	return strings.Join(parts, " · ")
+}
+
+// cmdAnswers shows staff a house's answers for a date, only as each answer's
+// visibility allows (filtered by the store), and audits the read.
+func (b *Bot) cmdAnswers(r *Request) (Response, error) {
+	day := dayStart(r.Now, r.House.Location)
+	if s := r.Args.String("date"); s != "" {
+		var err error
+		if day, err = parseDate(s, r.House.Location); err != nil {
+			return Response{}, err
+		}
+	}
+	rounds, err := r.Tx.RoundsBetween(r.Ctx, r.House.ID, day, day.AddDate(0, 0, 1))
+	if err != nil {
+		return Response{}, fmt.Errorf("rounds: %w", err)
+	}
+	if len(rounds) == 0 {
+		return Reply("No check-ins on %s.", day.Format("Monday 2 January")), nil
+	}
+	viewer := Viewer{Role: r.Role}
+	if r.Member != nil {
+		viewer.MemberID = r.Member.ID
+	}
+	lines := []string{fmt.Sprintf("*Check-ins on %s* (private answers are only counted)", day.Format("Monday 2 January"))}
+	for _, rd := range rounds {
+		answers, err := r.Tx.RoundAnswers(r.Ctx, rd.ID, viewer)
+		if err != nil {
+			return Response{}, fmt.Errorf("answers: %w", err)
+		}
+		total, err := r.Tx.CountAnswers(r.Ctx, rd.ID)
+		if err != nil {
+			return Response{}, fmt.Errorf("count: %w", err)
+		}
+		lines = append(lines, fmt.Sprintf("%s — %d answered, %d visible to you:", FormatTime(rd.ScheduledFor, r.House.Location), total, len(answers)))
+		for _, a := range answers {
+			m, err := r.Tx.MemberByID(r.Ctx, a.MemberID)
+			if err != nil {
+				return Response{}, fmt.Errorf("member: %w", err)
+			}
+			lines = append(lines, fmt.Sprintf("• %s: %s", m.Name, b.answerLine(r, a, false)))
+		}
+		if err := r.Audit("answers.read", fmt.Sprintf("round:%d", rd.ID)); err != nil {
+			return Response{}, err
+		}
+	}
+	return Reply("%s", strings.Join(lines, "\n")), nil
+}

@@ -1,0 +1,224 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Schedules answers questions about cron specs in a time zone. The
+// scheduler package implements it; bot cannot import it.
+type Schedules interface {
+	// Next returns the first scheduled time after t.
+	Next(spec string, loc *time.Location, after time.Time) (time.Time, error)
+	// Missed returns the scheduled times after last and at or before now.
+	Missed(spec string, loc *time.Location, last, now time.Time) ([]time.Time, error)
+}
+
+// JobSpec is a recurring job the scheduler must run for the core.
+type JobSpec struct {
+	// Name is the job's key, such as "checkin.open/0". Together with the
+	// house and the scheduled time it keys each run.
+	Name string
+	// House is the house the job is for; nil for the global tick.
+	House *House
+	// Spec is the cron spec, in the house's time zone.
+	Spec string
+}
+
+// JobTick is the global job that sends due reminders and closes rounds. It
+// is idempotent by state, so it is not keyed.
+const JobTick = "tick"
+
+// TickSpec is how often the tick runs.
+const TickSpec = "@every 30s"
+
+// errSkipRun, returned by a job, records its run as skipped but commits
+// whatever the job wrote.
+var errSkipRun = errors.New("run skipped")
+
+// Jobs lists every recurring job of every house, plus the tick.
+func (b *Bot) Jobs() []JobSpec {
+	var out []JobSpec
+	for _, h := range b.houses {
+		for i, spec := range h.Checkin.Schedules {
+			out = append(out, JobSpec{Name: checkinJob(i), House: h, Spec: spec})
+		}
+		for _, j := range b.houseJobs {
+			if spec := j.spec(h); spec != "" {
+				out = append(out, JobSpec{Name: j.name, House: h, Spec: spec})
+			}
+		}
+	}
+	return append(out, JobSpec{Name: JobTick, Spec: TickSpec})
+}
+
+// houseJob is a recurring per-house job a feature registers.
+type houseJob struct {
+	name string
+	spec func(h *House) string
+	run  jobFunc
+}
+
+// jobFor returns the function for a job name.
+func (b *Bot) jobFor(name string) (jobFunc, bool) {
+	if rest, ok := strings.CutPrefix(name, JobCheckinOpen+"/"); ok {
+		i, err := strconv.Atoi(rest)
+		if err != nil {
+			return nil, false
+		}
+		return func(r *Request, at time.Time) error { return b.openRound(r, i, at) }, true
+	}
+	for _, j := range b.houseJobs {
+		if j.name == name {
+			return j.run, true
+		}
+	}
+	return nil, false
+}
+
+// RunJob runs one occurrence of a house job, scheduled for at, in one
+// transaction keyed by (job, house, at): a second call for the same key does
+// nothing, so a restart never doubles a run.
+func (b *Bot) RunJob(ctx context.Context, name string, h *House, at time.Time) error {
+	if name == JobTick {
+		return b.Tick(ctx)
+	}
+	fn, ok := b.jobFor(name)
+	if !ok || h == nil {
+		return fmt.Errorf("unknown job %q", name)
+	}
+	now := b.clock.Now()
+	log := b.log.With("job", name, "house", h.ID, "scheduled_for", at.UTC())
+	err := b.store.Update(ctx, func(tx Tx) error {
+		r := &Request{Ctx: ctx, Tx: tx, Now: now, Log: log, House: h, bot: b}
+		status := RunDone
+		if err := fn(r, at); errors.Is(err, errSkipRun) {
+			status = RunSkipped
+		} else if err != nil {
+			return err
+		}
+		err := tx.RecordRun(ctx, Run{Job: name, HouseID: h.ID, ScheduledFor: at, Status: status, At: now})
+		if errors.Is(err, ErrDuplicate) {
+			return errSkip
+		}
+		return err
+	})
+	switch {
+	case errors.Is(err, errSkip):
+		log.Debug("job already ran")
+		return nil
+	case err != nil:
+		return fmt.Errorf("job %s: %w", name, err)
+	}
+	b.committed()
+	return nil
+}
+
+// CatchUp runs, at start, the jobs missed while the bot was down: each job
+// decides whether a late run is still useful or is recorded as skipped.
+// Then it runs the tick, which sends due reminders and closes rounds.
+func (b *Bot) CatchUp(ctx context.Context) error {
+	if b.schedules == nil {
+		return b.Tick(ctx)
+	}
+	now := b.clock.Now()
+	for _, j := range b.Jobs() {
+		if j.House == nil {
+			continue
+		}
+		last, err := b.lastRun(ctx, j)
+		if err != nil {
+			return err
+		}
+		times, err := b.schedules.Missed(j.Spec, j.House.Location, last, now)
+		if err != nil {
+			return fmt.Errorf("catch up %s: %w", j.Name, err)
+		}
+		for _, t := range times {
+			if err := b.RunJob(ctx, j.Name, j.House, t); err != nil {
+				return err
+			}
+		}
+	}
+	return b.Tick(ctx)
+}
+
+// lastRun is the last recorded run of a job, or when the house was first
+// set up: runs from before the bot knew the house are not caught up.
+func (b *Bot) lastRun(ctx context.Context, j JobSpec) (time.Time, error) {
+	var last time.Time
+	err := b.store.View(ctx, func(tx Tx) error {
+		t, err := tx.LastRun(ctx, j.Name, j.House.ID)
+		if errors.Is(err, ErrNotFound) {
+			t, err = tx.HouseCreated(ctx, j.House.ID)
+		}
+		last = t
+		return err
+	})
+	if err != nil {
+		return time.Time{}, fmt.Errorf("last run of %s: %w", j.Name, err)
+	}
+	return last, nil
+}
+
+// Tick does the time-driven work that is not on a cron spec: reminders and
+// closes of check-in rounds, and whatever other features register. Every
+// step is idempotent by the state it changes.
+func (b *Bot) Tick(ctx context.Context) error {
+	now := b.clock.Now()
+	var due []*Round
+	if err := b.store.View(ctx, func(tx Tx) error {
+		var err error
+		due, err = tx.DueRounds(ctx, now)
+		return err
+	}); err != nil {
+		return fmt.Errorf("due rounds: %w", err)
+	}
+	var errs []error
+	for _, rd := range due {
+		h := b.houseByID(rd.HouseID)
+		if h == nil {
+			continue // a house removed from config keeps its history
+		}
+		errs = append(errs, b.inHouse(ctx, h, now, func(r *Request) error {
+			round, err := r.Tx.RoundByID(ctx, rd.ID)
+			if err != nil || round.Status != RoundOpen {
+				return err
+			}
+			if !now.Before(round.ClosesAt) {
+				return b.closeRound(r, round)
+			}
+			if round.RemindedAt.IsZero() && !now.Before(round.RemindAt) {
+				return b.remind(r, round)
+			}
+			return nil
+		}))
+	}
+	for _, t := range b.tickers {
+		errs = append(errs, t(ctx, now))
+	}
+	errs = append(errs, b.store.Update(ctx, func(tx Tx) error {
+		return tx.PruneEvents(ctx, now.Add(-eventMemory))
+	}))
+	return errors.Join(errs...)
+}
+
+// eventMemory is how long processed delivery ids are remembered; platforms
+// redeliver within minutes.
+const eventMemory = 24 * time.Hour
+
+// inHouse runs fn in one transaction as the system, for a house.
+func (b *Bot) inHouse(ctx context.Context, h *House, now time.Time, fn func(r *Request) error) error {
+	err := b.store.Update(ctx, func(tx Tx) error {
+		r := &Request{Ctx: ctx, Tx: tx, Now: now, Log: b.log.With("house", h.ID), House: h, bot: b}
+		return fn(r)
+	})
+	if err == nil {
+		b.committed()
+	}
+	return err
+}

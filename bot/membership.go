@@ -1,0 +1,208 @@
+package bot
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// registerMembership registers /join, /leave and /help.
+func (b *Bot) registerMembership() {
+	b.reg.Add(&Command{
+		Name:        "join",
+		Description: "Join your house's check-ins (shows what is stored and asks for consent)",
+		Roles:       Anyone,
+		Run:         b.cmdJoin,
+	})
+	b.reg.Add(&Command{
+		Name:        "leave",
+		Description: "Leave the house's check-ins; prompts stop",
+		Roles:       Members,
+		Run:         b.cmdLeave,
+	})
+	b.reg.Add(&Command{
+		Name:        "help",
+		Description: "List the commands you can use",
+		Roles:       Anyone,
+		NoHouse:     true,
+		Run:         b.cmdHelp,
+	})
+	b.action("join", Anyone, b.actJoin)
+}
+
+// ConsentText is what a member agrees to before anything about them is
+// stored. A house may replace it in config.
+func ConsentText(h *House) string {
+	if h.ConsentText != "" {
+		return h.ConsentText
+	}
+	retention := h.RetentionDays
+	if retention <= 0 {
+		retention = 180
+	}
+	crisis := "If something you write suggests you may be in danger, I show you crisis resources right away and ask whether you'd like a House Mentor to reach out. I only alert them if you say yes."
+	if h.Crisis.AlertAlways {
+		crisis = "If something you write suggests you may be in danger, I show you crisis resources right away, and this house has chosen to always alert its House Mentors so a person can reach out."
+	}
+	return strings.Join([]string{
+		fmt.Sprintf("*Joining %s check-ins*", h.Name),
+		"Here is what I keep, and who sees it:",
+		"• Your check-in answers: mood, a win, what's hard, and whether you'd like someone to reach out.",
+		"• You choose who sees each answer: *private* (only counted in totals), *mentors* (your House Mentors and the operator) or *house* (shared in the house channel).",
+		"• Your accountability partner only sees that you checked in or asked for support, never what you wrote.",
+		fmt.Sprintf("• Written answers are erased after %d days; only counts are kept.", retention),
+		"• Your answers are never used for discipline or eviction decisions.",
+		"• " + crisis,
+		"• This bot is not monitored around the clock. If you are in danger, call 911 or 988.",
+		"• Discord or Slack keep their own copy of messages, under their own terms.",
+		"• You can pause with /checkin pause, get your data with /mydata export, erase it with /mydata erase, or leave with /leave.",
+		"Do you agree?",
+	}, "\n")
+}
+
+func (b *Bot) cmdJoin(r *Request) (Response, error) {
+	if r.Member != nil && r.Member.Active() {
+		return Reply("You're already part of %s's check-ins. Use /help to see what you can do.", r.House.Name), nil
+	}
+	// Nothing is stored until the member accepts.
+	return Response{Messages: []Message{{
+		Text: ConsentText(r.House),
+		Choices: []Choice{
+			{ID: "join:accept", Label: "I agree — join", Style: StylePrimary},
+			{ID: "join:decline", Label: "Not now"},
+		},
+	}}}, nil
+}
+
+func (b *Bot) actJoin(r *Request, parts []string) (Response, error) {
+	if len(parts) == 0 || parts[0] != "accept" {
+		return Reply("No problem — nothing was stored. You can /join any time."), nil
+	}
+	if r.Member != nil && r.Member.Active() {
+		return Reply("You're already in. Welcome back!"), nil
+	}
+	m := r.Member
+	if m == nil {
+		m = &Member{HouseID: r.House.ID, Platform: r.Event.Platform, UserID: r.Event.User.ID}
+	}
+	m.Name = displayName(r.Event.User)
+	m.Status = MemberActive
+	m.JoinedAt, m.ConsentAt = r.Now, r.Now
+	m.LeftAt = time.Time{}
+	if err := r.Tx.SaveMember(r.Ctx, m); err != nil {
+		return Response{}, fmt.Errorf("save member: %w", err)
+	}
+	r.Member = m
+	if err := r.Audit("consent.accept", fmt.Sprintf("member:%d", m.ID)); err != nil {
+		return Response{}, err
+	}
+	r.Log.Info("member joined", "member", m.ID)
+	return Reply("Welcome to %s, %s! You'll get a check-in prompt at the house's check-in times. Use /checkin to answer when a round is open, and /help for everything else.", r.House.Name, m.Name), nil
+}
+
+func (b *Bot) cmdLeave(r *Request) (Response, error) {
+	if r.Member == nil || !r.Member.Active() {
+		return Reply("You're not part of %s's check-ins.", r.House.Name), nil
+	}
+	if err := b.leave(r, r.Member); err != nil {
+		return Response{}, err
+	}
+	return Reply("You've left %s's check-ins. Prompts stop now. Your past answers stay until they expire; use /mydata erase to remove them now. You're welcome back any time with /join.", r.House.Name), nil
+}
+
+// leave ends a membership. Features that keep per-member state hook in here.
+func (b *Bot) leave(r *Request, m *Member) error {
+	m.Status = MemberLeft
+	m.LeftAt = r.Now
+	if err := r.Tx.SaveMember(r.Ctx, m); err != nil {
+		return fmt.Errorf("save member: %w", err)
+	}
+	if err := r.Audit("member.leave", fmt.Sprintf("member:%d", m.ID)); err != nil {
+		return err
+	}
+	r.Log.Info("member left", "member", m.ID)
+	return nil
+}
+
+func (b *Bot) cmdHelp(r *Request) (Response, error) {
+	var lines []string
+	lines = append(lines, "*What you can do here*")
+	for _, c := range b.reg.All() {
+		if len(c.Subs) == 0 {
+			if r.Role.Has(c.Roles) {
+				lines = append(lines, fmt.Sprintf("• %s — %s", c.Usage(""), c.Description))
+			}
+			continue
+		}
+		if c.Run != nil && r.Role.Has(c.Roles) {
+			lines = append(lines, fmt.Sprintf("• %s — %s", c.Usage(""), c.Description))
+		}
+		for _, s := range c.Subs {
+			if r.Role.Has(s.Roles) {
+				lines = append(lines, fmt.Sprintf("• %s — %s", s.Usage(c.Name), s.Description))
+			}
+		}
+	}
+	if r.House == nil {
+		lines = append(lines, "(Use commands in your house's channel so I know which house you mean.)")
+	} else if !r.Role.Has(Members) {
+		lines = append(lines, "Use /join to take part in check-ins.")
+	}
+	return Reply("%s", strings.Join(lines, "\n")), nil
+}
+
+// handleDM answers a direct message that is not part of a form.
+func (b *Bot) handleDM(r *Request) (Response, error) {
+	if resp, hit, err := b.screen(r, r.Event.Text); hit || err != nil {
+		return resp, err
+	}
+	if r.House != nil && r.Member != nil && r.Member.Active() {
+		if resp, ok, err := b.dmCheckin(r); ok || err != nil {
+			return resp, err
+		}
+	}
+	return Reply("Hi! I'm the house check-in bot. Type /help to see what I can do, or /resources for support lines."), nil
+}
+
+// handleMemberEvent reacts to platform join and leave events.
+func (b *Bot) handleMemberEvent(r *Request) (Response, error) {
+	if r.House == nil {
+		return Response{}, nil
+	}
+	switch r.Event.Kind {
+	case EventMemberJoined:
+		if r.Member != nil && r.Member.Active() {
+			return Response{}, nil
+		}
+		// A welcome DM invites them to /join; nothing is stored about them.
+		_, err := r.DM(r.Event.User.ID, Message{Text: fmt.Sprintf("Welcome to %s! When you're ready, use /join to take part in the house check-ins. I'll explain what's stored first.", r.House.Name)})
+		return Response{}, err
+	case EventMemberLeft:
+		if r.Member == nil || !r.Member.Active() {
+			return Response{}, nil
+		}
+		return Response{}, b.leave(r, r.Member)
+	}
+	return Response{}, nil
+}
+
+// member loads a member of the request's house by user id, as a domain error
+// when they are not an active member.
+func (r *Request) member(userID string) (*Member, error) {
+	m, err := r.Tx.MemberByUser(r.Ctx, r.House.ID, userID)
+	if errors.Is(err, ErrNotFound) || (err == nil && !m.Active()) {
+		return nil, Errorf(ENotFound, "That person isn't a member of %s.", r.House.Name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load member: %w", err)
+	}
+	return m, nil
+}
+
+func displayName(u User) string {
+	if n := strings.TrimSpace(u.Name); n != "" {
+		return clip(n, 40)
+	}
+	return "friend"
+}

@@ -1,0 +1,209 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+)
+
+// Sender delivers outbox messages through the adapters. It retries with
+// exponential backoff, honours rate limits (RetryError.After), gives up on
+// undeliverable messages, and marks each message sent. Because the outbox is
+// in the database, a restart resumes where the sender stopped.
+type Sender struct {
+	store    OutboxStore
+	adapters map[string]Adapter
+	clock    Clock
+	log      *slog.Logger
+	wake     chan struct{}
+
+	// MaxAttempts is how many tries a message gets before it fails.
+	MaxAttempts int
+	// Poll is how often Run looks for due messages without a wake-up.
+	Poll time.Duration
+	// OnUndeliverable is called, outside any transaction, when a message
+	// will never be delivered, so the core can tell someone.
+	OnUndeliverable func(ctx context.Context, m *OutboxMessage, err error)
+}
+
+// NewSender returns a sender for the given adapters, keyed by Platform().
+func NewSender(store Store, clock Clock, log *slog.Logger, adapters ...Adapter) *Sender {
+	if clock == nil {
+		clock = SystemClock{}
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &Sender{
+		store: store.Outbox(), adapters: map[string]Adapter{}, clock: clock,
+		log: log.With("component", "outbox"), wake: make(chan struct{}, 1),
+		MaxAttempts: 10, Poll: time.Second,
+	}
+	for _, a := range adapters {
+		s.adapters[a.Platform()] = a
+	}
+	return s
+}
+
+// Wake asks the sender to look for due messages now. It never blocks.
+func (s *Sender) Wake() {
+	select {
+	case s.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Run delivers messages until ctx ends.
+func (s *Sender) Run(ctx context.Context) error {
+	t := time.NewTicker(s.Poll)
+	defer t.Stop()
+	for {
+		if _, err := s.Flush(ctx); err != nil && ctx.Err() == nil {
+			s.log.Error("outbox pass failed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-s.wake:
+		case <-t.C:
+		}
+	}
+}
+
+// Backoff is the wait before attempt n+1 after n failed attempts: 2, 4, 8 …
+// seconds, at most 10 minutes.
+func Backoff(n int) time.Duration {
+	if n < 1 {
+		n = 1
+	}
+	if n > 9 {
+		return 10 * time.Minute
+	}
+	return time.Duration(1<<n) * time.Second
+}
+
+// Flush makes one pass over the messages due now and returns how many were
+// sent.
+func (s *Sender) Flush(ctx context.Context) (int, error) {
+	sent := 0
+	for {
+		due, err := s.store.Due(ctx, s.clock.Now(), 50)
+		if err != nil {
+			return sent, fmt.Errorf("due: %w", err)
+		}
+		progress := false
+		for _, m := range due {
+			if ctx.Err() != nil {
+				return sent, nil
+			}
+			ok, err := s.deliver(ctx, m)
+			if err != nil {
+				return sent, err
+			}
+			if ok {
+				sent++
+			}
+			progress = true
+		}
+		// Sending a parent can make its children due; go round again.
+		if !progress || len(due) == 0 {
+			return sent, nil
+		}
+	}
+}
+
+// deliver sends one message and records the outcome. It reports whether the
+// message was sent.
+func (s *Sender) deliver(ctx context.Context, m *OutboxMessage) (bool, error) {
+	log := s.log.With("msg", m.ID, "platform", m.Platform, "target", string(m.Out.Target.Kind))
+	a, ok := s.adapters[m.Platform]
+	if !ok {
+		// Leave it pending: the adapter may be configured after a restart.
+		next := s.clock.Now().Add(Backoff(m.Attempts + 1))
+		return false, s.store.MarkRetry(ctx, m.ID, next, "no adapter for platform "+m.Platform)
+	}
+	var ref MessageRef
+	var err error
+	if !m.Out.Edit.IsZero() {
+		ed, ok := a.(Editor)
+		if !ok {
+			return false, s.store.MarkFailed(ctx, m.ID, "platform cannot edit messages")
+		}
+		err = ed.Edit(ctx, m.Out.Edit, m.Out.Message)
+		ref = m.Out.Edit
+	} else {
+		ref, err = a.Send(ctx, m.Out)
+	}
+	if err == nil {
+		log.Debug("sent")
+		return true, s.store.MarkSent(ctx, m.ID, ref, s.clock.Now())
+	}
+	if ctx.Err() != nil {
+		return false, nil // shutting down: the message stays pending
+	}
+	var retry *RetryError
+	switch {
+	case errors.Is(err, ErrUndeliverable):
+		log.Warn("undeliverable; not retrying", "err", err)
+		if ferr := s.store.MarkFailed(ctx, m.ID, err.Error()); ferr != nil {
+			return false, ferr
+		}
+		if s.OnUndeliverable != nil {
+			s.OnUndeliverable(ctx, m, err)
+		}
+		return false, nil
+	case m.Attempts+1 >= s.MaxAttempts:
+		log.Error("giving up after retries", "attempts", m.Attempts+1, "err", err)
+		return false, s.store.MarkFailed(ctx, m.ID, err.Error())
+	}
+	wait := Backoff(m.Attempts + 1)
+	if errors.As(err, &retry) && retry.After > 0 {
+		wait = retry.After
+	}
+	log.Warn("send failed; will retry", "attempt", m.Attempts+1, "wait", wait, "err", err)
+	return false, s.store.MarkRetry(ctx, m.ID, s.clock.Now().Add(wait), err.Error())
+}
+
+// Undeliverable tells a house's mentors, once per person, that a private
+// message could not reach a resident (for example, their settings refuse
+// DMs from the bot). Wire it to Sender.OnUndeliverable. Notices about
+// notices are never sent, so this cannot loop.
+func (b *Bot) Undeliverable(ctx context.Context, m *OutboxMessage, cause error) {
+	if m.Out.Target.Kind != TargetDM || strings.HasPrefix(m.Key, undeliverableKey) {
+		return
+	}
+	h := b.houseByID(m.HouseID)
+	if h == nil {
+		return
+	}
+	user := m.Out.Target.User
+	err := b.inHouse(ctx, h, b.clock.Now(), func(r *Request) error {
+		name := "a member"
+		if mem, err := r.Tx.MemberByUser(ctx, h.ID, user); err == nil {
+			name = mem.Name
+		}
+		mentors, err := r.Mentors()
+		if err != nil {
+			return err
+		}
+		for _, id := range mentors {
+			if id == user {
+				continue
+			}
+			text := fmt.Sprintf("I couldn't send a private message to %s: their settings don't accept direct messages from me. Could you let them know, so they don't miss check-ins?", name)
+			if _, err := r.Enqueue(&OutboxMessage{Key: fmt.Sprintf("%s%d:%s:%s", undeliverableKey, h.ID, user, id),
+				Out: Outgoing{Target: Target{Kind: TargetDM, User: id}, Message: Message{Text: text}}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.log.Error("undeliverable notice failed", "msg", m.ID, "err", err)
+	}
+}
+
+const undeliverableKey = "undeliverable:"
