@@ -1,0 +1,644 @@
+package discordtest
+
+import (
+	"bytes"
+	"encoding/json"
+	"io"
+	"mime"
+	"net/http"
+	"regexp"
+	"strings"
+	"unicode/utf8"
+)
+
+// request is a REST request with its body already read.
+type request struct {
+	r      *http.Request
+	params map[string]string
+	body   json.RawMessage
+	obj    map[string]any // body, when it is a JSON object
+	files  []File
+}
+
+// param returns a path wildcard.
+func (q *request) param(name string) string { return q.params[name] }
+
+// reply is a handler's answer: a status and a JSON body (nil for none).
+type reply struct {
+	status int
+	body   any
+}
+
+// ok answers 200 with a JSON body.
+func ok(body any) reply { return reply{status: http.StatusOK, body: body} }
+
+// noContent answers 204.
+func noContent() reply { return reply{status: http.StatusNoContent} }
+
+// apiErr is a Discord JSON error: {"message","code"} plus, for 50035, the
+// nested "errors" object.
+type apiErr struct {
+	status  int
+	code    int
+	message string
+	errors  map[string]any
+}
+
+// reply turns the error into its answer.
+func (e *apiErr) reply() reply {
+	body := map[string]any{"message": e.message, "code": e.code}
+	if e.errors != nil {
+		body["errors"] = e.errors
+	}
+	return reply{status: e.status, body: body}
+}
+
+// Discord's errors, with their real codes and messages.
+func errUnknownChannel() *apiErr { return &apiErr{404, 10003, "Unknown Channel", nil} }
+func errUnknownGuild() *apiErr   { return &apiErr{404, 10004, "Unknown Guild", nil} }
+func errUnknownMember() *apiErr  { return &apiErr{404, 10007, "Unknown Member", nil} }
+func errUnknownMessage() *apiErr { return &apiErr{404, 10008, "Unknown Message", nil} }
+func errUnknownUser() *apiErr    { return &apiErr{404, 10013, "Unknown User", nil} }
+func errUnknownWebhook() *apiErr { return &apiErr{404, 10015, "Unknown Webhook", nil} }
+func errUnknownInteraction() *apiErr {
+	return &apiErr{404, 10062, "Unknown interaction", nil}
+}
+func errAlreadyAcked() *apiErr {
+	return &apiErr{400, 40060, "Interaction has already been acknowledged.", nil}
+}
+func errInvalidWebhookToken() *apiErr {
+	return &apiErr{401, 50027, "Invalid Webhook Token", nil}
+}
+func errMissingAccess() *apiErr { return &apiErr{403, 50001, "Missing Access", nil} }
+func errEditOthers() *apiErr {
+	return &apiErr{403, 50005, "Cannot edit a message authored by another user", nil}
+}
+func errEmptyMessage() *apiErr { return &apiErr{400, 50006, "Cannot send an empty message", nil} }
+func errUnauthorized() *apiErr { return &apiErr{401, 0, "401: Unauthorized", nil} }
+
+// routes builds the mux. Bot routes check the token; interaction callbacks
+// and webhooks are authorized by the token in their URL, as on Discord.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	bot := []struct {
+		route string
+		fn    func(*request) reply
+	}{
+		{RouteGatewayBot, s.getGatewayBot},
+		{RouteCurrentUser, s.getCurrentUser},
+		{RouteUser, s.getUser},
+		{RouteCreateDM, s.createDM},
+		{RouteChannel, s.getChannel},
+		{RouteCreateMessage, s.createMessage},
+		{RouteEditMessage, s.editMessage},
+		{RouteDeleteMessage, s.deleteMessage},
+		{RouteGuildMember, s.getMember},
+		{RouteGlobalCommands, s.overwriteCommands},
+		{RouteGuildCommands, s.overwriteCommands},
+	}
+	for _, b := range bot {
+		mux.Handle(b.route, s.endpoint(b.route, true, b.fn))
+	}
+	open := []struct {
+		route string
+		fn    func(*request) reply
+	}{
+		{RouteGateway, s.getGateway},
+		{RouteInteractionCallback, s.interactionCallback},
+		{RouteExecuteWebhook, s.executeWebhook},
+		{RouteWebhookMessage, s.getWebhookMessage},
+		{RouteEditWebhookMessage, s.editWebhookMessage},
+		{RouteDeleteWebhookMsg, s.deleteWebhookMessage},
+	}
+	for _, o := range open {
+		mux.Handle(o.route, s.endpoint(o.route, false, o.fn))
+	}
+	mux.HandleFunc("GET /gateway/", s.serveGateway)
+	mux.Handle("/", s.endpoint("", false, func(*request) reply {
+		return reply{status: http.StatusNotFound, body: map[string]any{"message": "404: Not Found", "code": 0}}
+	}))
+	return mux
+}
+
+// endpoint wraps a handler: it reads the body, checks the token and
+// injected faults, runs the handler under the server lock and records the
+// call before answering, so a client that has its answer can assert on it.
+func (s *Server) endpoint(route string, auth bool, fn func(*request) reply) http.Handler {
+	names := wildcards(route)
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		q := &request{r: r, params: map[string]string{}}
+		for _, n := range names {
+			q.params[n] = r.PathValue(n)
+		}
+		bad := q.readBody()
+
+		s.mu.Lock()
+		call := Call{
+			Method: r.Method, Path: r.URL.Path, Query: r.URL.Query(), Route: route,
+			Header: r.Header.Clone(), Params: q.params, Body: q.body, Files: q.files,
+		}
+		if len(q.body) > 0 {
+			var v any
+			if json.Unmarshal(q.body, &v) == nil {
+				call.JSON = v
+			}
+		}
+		var rep reply
+		var header http.Header
+		switch {
+		case bad != nil:
+			rep = bad.reply()
+		case auth && r.Header.Get("Authorization") != s.cfg.Token:
+			rep = errUnauthorized().reply()
+		default:
+			if f, hit := s.takeFaultLocked(route, r.Method, r.URL.Path); hit {
+				header, rep.body = faultResponse(f, bucketFor(route, r.URL.Path), s.cfg.Now())
+				rep.status = f.Status
+				call.Fault = true
+			} else {
+				rep = fn(q)
+			}
+		}
+		call.Status = rep.status
+		call.Seq = len(s.calls) + 1
+		s.calls = append(s.calls, call)
+		s.notifyLocked()
+		s.mu.Unlock()
+
+		for k, v := range header {
+			w.Header()[k] = v
+		}
+		if rep.body == nil {
+			w.WriteHeader(rep.status)
+			return
+		}
+		b, err := json.Marshal(rep.body)
+		if err != nil {
+			http.Error(w, "discordtest: encode reply: "+err.Error(), http.StatusInternalServerError)
+			return
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(rep.status)
+		_, _ = w.Write(b)
+	})
+}
+
+// wildcardRE finds {name} wildcards in a route pattern.
+var wildcardRE = regexp.MustCompile(`\{([a-z_]+)\}`)
+
+// wildcards lists a pattern's wildcard names.
+func wildcards(route string) []string {
+	var out []string
+	for _, m := range wildcardRE.FindAllStringSubmatch(route, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}
+
+// bucketFor names a rate-limit bucket, as the X-RateLimit-Bucket header.
+func bucketFor(route, path string) string {
+	key := route
+	if key == "" {
+		key = path
+	}
+	var h uint32 = 2166136261
+	for i := 0; i < len(key); i++ {
+		h = (h ^ uint32(key[i])) * 16777619
+	}
+	const hexdigits = "0123456789abcdef"
+	b := make([]byte, 8)
+	for i := range b {
+		b[i] = hexdigits[(h>>(28-4*uint(i)))&0xf]
+	}
+	return string(b)
+}
+
+// readBody reads a JSON or multipart body into q.
+func (q *request) readBody() *apiErr {
+	ct, params, _ := mime.ParseMediaType(q.r.Header.Get("Content-Type"))
+	if ct == "multipart/form-data" {
+		return q.readMultipart(params["boundary"])
+	}
+	b, err := io.ReadAll(q.r.Body)
+	if err != nil {
+		return &apiErr{400, 50109, "The request body contains invalid JSON.", nil}
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil
+	}
+	q.body = b
+	if !json.Valid(b) {
+		return &apiErr{400, 50109, "The request body contains invalid JSON.", nil}
+	}
+	_ = json.Unmarshal(b, &q.obj) // stays nil for arrays
+	return nil
+}
+
+// readMultipart reads payload_json and files[n] parts, keeping their order.
+func (q *request) readMultipart(boundary string) *apiErr {
+	bad := &apiErr{400, 50035, "Invalid Form Body", nil}
+	mr, err := q.r.MultipartReader()
+	if err != nil || boundary == "" {
+		return bad
+	}
+	for {
+		p, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return bad
+		}
+		data, err := io.ReadAll(p)
+		if err != nil {
+			return bad
+		}
+		name := p.FormName()
+		switch {
+		case name == "payload_json":
+			q.body = data
+			if !json.Valid(data) {
+				return &apiErr{400, 50109, "The request body contains invalid JSON.", nil}
+			}
+			_ = json.Unmarshal(data, &q.obj)
+		case strings.HasPrefix(name, "files["):
+			q.files = append(q.files, File{Field: name, Name: p.FileName(), ContentType: p.Header.Get("Content-Type"), Data: data})
+		}
+	}
+	return nil
+}
+
+// getGateway answers GET /gateway with the fake's websocket URL.
+func (s *Server) getGateway(*request) reply {
+	return ok(map[string]any{"url": s.GatewayURL()})
+}
+
+// getGatewayBot answers GET /gateway/bot.
+func (s *Server) getGatewayBot(*request) reply {
+	return ok(map[string]any{
+		"url":    s.GatewayURL(),
+		"shards": 1,
+		"session_start_limit": map[string]any{
+			"total": 1000, "remaining": 999, "reset_after": 14400000, "max_concurrency": 1,
+		},
+	})
+}
+
+// getCurrentUser answers GET /users/@me with the bot user.
+func (s *Server) getCurrentUser(*request) reply {
+	u := s.userJSONLocked(AppID)
+	u["verified"] = true
+	u["mfa_enabled"] = false
+	u["locale"] = "en-US"
+	u["email"] = nil
+	return ok(u)
+}
+
+// getUser answers GET /users/{id}.
+func (s *Server) getUser(q *request) reply {
+	if _, known := s.users[q.param("user_id")]; !known {
+		return errUnknownUser().reply()
+	}
+	return ok(s.userJSONLocked(q.param("user_id")))
+}
+
+// createDM answers POST /users/@me/channels {"recipient_id"}.
+func (s *Server) createDM(q *request) reply {
+	id, _ := q.obj["recipient_id"].(string)
+	if _, known := s.users[id]; !known {
+		return formError("recipient_id", "NUMBER_TYPE_COERCE", "Value \""+id+"\" is not snowflake.").reply()
+	}
+	return ok(s.channelJSONLocked(s.channels[s.dmChannelLocked(id)]))
+}
+
+// getChannel answers GET /channels/{id}.
+func (s *Server) getChannel(q *request) reply {
+	c, known := s.channels[q.param("channel_id")]
+	if !known {
+		return errUnknownChannel().reply()
+	}
+	return ok(s.channelJSONLocked(c))
+}
+
+// getMember answers GET /guilds/{gid}/members/{uid}.
+func (s *Server) getMember(q *request) reply {
+	if !s.knownGuildLocked(q.param("guild_id")) {
+		return errUnknownGuild().reply()
+	}
+	m, known := s.members[q.param("guild_id")+"/"+q.param("user_id")]
+	if !known {
+		return errUnknownMember().reply()
+	}
+	return ok(s.memberJSONLocked(m, true, false))
+}
+
+// knownGuildLocked reports whether the bot is in a guild.
+func (s *Server) knownGuildLocked(id string) bool {
+	for _, g := range s.guilds {
+		if g.ID == id {
+			return true
+		}
+	}
+	return false
+}
+
+// createMessage answers POST /channels/{id}/messages.
+func (s *Server) createMessage(q *request) reply {
+	c, known := s.channels[q.param("channel_id")]
+	if !known {
+		return errUnknownChannel().reply()
+	}
+	if e := validateMessage(q.obj, len(q.files), true); e != nil {
+		return e.reply()
+	}
+	m := s.storeMessageLocked(c.ID, c.GuildID, q.obj, q.files, "")
+	return ok(s.messageJSONLocked(m))
+}
+
+// storeMessageLocked records a new message from the bot.
+func (s *Server) storeMessageLocked(channelID, guildID string, obj map[string]any, files []File, interactionID string) *Message {
+	m := &Message{
+		ID: s.newIDLocked(), ChannelID: channelID, GuildID: guildID, AuthorID: AppID,
+		InteractionID: interactionID, Timestamp: s.cfg.Now().UTC(),
+	}
+	applyMessage(m, obj)
+	for _, f := range files {
+		f.ID = s.newIDLocked()
+		m.Attachments = append(m.Attachments, f)
+	}
+	s.messages[m.ID] = m
+	s.msgOrder = append(s.msgOrder, m.ID)
+	return m
+}
+
+// applyMessage copies the message fields present in a request body.
+func applyMessage(m *Message, obj map[string]any) {
+	if v, present := obj["content"]; present {
+		m.Content, _ = v.(string)
+	}
+	if v, present := obj["flags"]; present {
+		f, _ := v.(float64)
+		m.Flags = int(f)
+	}
+	if v, present := obj["embeds"]; present {
+		m.Embeds, _ = json.Marshal(v)
+	}
+	if v, present := obj["components"]; present {
+		m.Components, _ = json.Marshal(v)
+	}
+}
+
+// editMessage answers PATCH /channels/{id}/messages/{mid}.
+func (s *Server) editMessage(q *request) reply {
+	if _, known := s.channels[q.param("channel_id")]; !known {
+		return errUnknownChannel().reply()
+	}
+	m, known := s.messages[q.param("message_id")]
+	if !known || m.Deleted || m.ChannelID != q.param("channel_id") {
+		return errUnknownMessage().reply()
+	}
+	if m.AuthorID != AppID {
+		return errEditOthers().reply()
+	}
+	if e := validateMessage(q.obj, len(q.files), false); e != nil {
+		return e.reply()
+	}
+	s.editLocked(m, q)
+	return ok(s.messageJSONLocked(m))
+}
+
+// editLocked applies an edit request to a stored message.
+func (s *Server) editLocked(m *Message, q *request) {
+	applyMessage(m, q.obj)
+	for _, f := range q.files {
+		f.ID = s.newIDLocked()
+		m.Attachments = append(m.Attachments, f)
+	}
+	m.EditedAt = s.cfg.Now().UTC()
+}
+
+// deleteMessage answers DELETE /channels/{id}/messages/{mid}.
+func (s *Server) deleteMessage(q *request) reply {
+	if _, known := s.channels[q.param("channel_id")]; !known {
+		return errUnknownChannel().reply()
+	}
+	m, known := s.messages[q.param("message_id")]
+	if !known || m.Deleted || m.ChannelID != q.param("channel_id") {
+		return errUnknownMessage().reply()
+	}
+	m.Deleted = true
+	return noContent()
+}
+
+// commandNameRE is Discord's rule for command and option names.
+var commandNameRE = regexp.MustCompile(`^[-_\p{L}\p{N}\p{Devanagari}\p{Thai}]{1,32}$`)
+
+// overwriteCommands answers the bulk overwrite of global or guild commands.
+// Ids are stable per name, as Discord keeps them across overwrites.
+func (s *Server) overwriteCommands(q *request) reply {
+	if q.param("application_id") != AppID {
+		return errMissingAccess().reply()
+	}
+	scope := q.param("guild_id")
+	if scope != "" && !s.knownGuildLocked(scope) {
+		return errMissingAccess().reply()
+	}
+	var defs []map[string]any
+	if err := json.Unmarshal(q.body, &defs); err != nil {
+		return formError("", "LIST_TYPE_CONVERT", "Only iterables may be used in a ListType").reply()
+	}
+	if len(defs) > 100 {
+		return formError("", "BASE_TYPE_MAX_LENGTH", "Must be 100 or fewer in length.").reply()
+	}
+	if e := validateCommands(defs); e != nil {
+		return e.reply()
+	}
+	version := s.newIDLocked()
+	out := make([]map[string]any, 0, len(defs))
+	for _, d := range defs {
+		name, _ := d["name"].(string)
+		key := scope + "/" + name
+		id, seen := s.cmdIDs[key]
+		if !seen {
+			id = s.newIDLocked()
+			s.cmdIDs[key] = id
+		}
+		c := map[string]any{}
+		for k, v := range d {
+			c[k] = v
+		}
+		c["id"] = id
+		c["application_id"] = AppID
+		c["version"] = version
+		if _, set := c["type"]; !set {
+			c["type"] = 1
+		}
+		if _, set := c["default_member_permissions"]; !set {
+			c["default_member_permissions"] = nil
+		}
+		c["nsfw"] = false
+		if scope != "" {
+			c["guild_id"] = scope
+		}
+		out = append(out, c)
+	}
+	s.commands[scope] = out
+	return ok(out)
+}
+
+// Commands returns the command definitions last written by a bulk
+// overwrite, as the fake returned them; guildID "" means global.
+func (s *Server) Commands(guildID string) []map[string]any {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]map[string]any(nil), s.commands[guildID]...)
+}
+
+// interactionCallback answers POST /interactions/{id}/{token}/callback.
+func (s *Server) interactionCallback(q *request) reply {
+	in, known := s.inters[q.param("interaction_id")]
+	if !known || in.token != q.param("interaction_token") || in.expired {
+		return errUnknownInteraction().reply()
+	}
+	if in.acked {
+		return errAlreadyAcked().reply()
+	}
+	if s.cfg.Now().Sub(in.created) > responseWindow {
+		return errUnknownInteraction().reply()
+	}
+	typ, _ := q.obj["type"].(float64)
+	data, _ := q.obj["data"].(map[string]any)
+	if e := validateCallback(in, int(typ), data, len(q.files)); e != nil {
+		return e.reply()
+	}
+	in.acked = true
+	in.responseType = int(typ)
+	switch int(typ) {
+	case callbackMessage, callbackDeferredMessage:
+		m := s.storeMessageLocked(in.channelID, in.guildID, data, q.files, in.id)
+		in.originalID = m.ID
+	case callbackUpdateMessage:
+		if m, known := s.messages[in.messageID]; known {
+			applyMessage(m, data)
+			m.EditedAt = s.cfg.Now().UTC()
+		}
+		in.originalID = in.messageID
+	case callbackDeferredUpdate:
+		in.originalID = in.messageID
+	case callbackModal:
+		in.modal = data
+	}
+	return noContent()
+}
+
+// webhookInteractionLocked finds the interaction behind a webhook URL.
+// Follow-ups need an acknowledged interaction, as on Discord.
+func (s *Server) webhookInteractionLocked(q *request) (*interaction, *apiErr) {
+	if q.param("application_id") != AppID {
+		return nil, errUnknownWebhook()
+	}
+	for _, in := range s.inters {
+		if in.token == q.param("interaction_token") {
+			switch {
+			case in.expired || s.cfg.Now().Sub(in.created) > followupWindow:
+				return nil, errInvalidWebhookToken()
+			case !in.acked:
+				return nil, errUnknownWebhook()
+			}
+			return in, nil
+		}
+	}
+	return nil, errUnknownWebhook()
+}
+
+// executeWebhook answers POST /webhooks/{app}/{token}: a follow-up.
+func (s *Server) executeWebhook(q *request) reply {
+	in, e := s.webhookInteractionLocked(q)
+	if e != nil {
+		return e.reply()
+	}
+	if e := validateMessage(q.obj, len(q.files), true); e != nil {
+		return e.reply()
+	}
+	m := s.storeMessageLocked(in.channelID, in.guildID, q.obj, q.files, in.id)
+	in.followups = append(in.followups, m.ID)
+	if q.r.URL.Query().Get("wait") != "true" {
+		return noContent()
+	}
+	return ok(s.messageJSONLocked(m))
+}
+
+// webhookMessageLocked resolves @original or a follow-up id.
+func (s *Server) webhookMessageLocked(in *interaction, id string) (*Message, *apiErr) {
+	if id == "@original" {
+		id = in.originalID
+	} else if !contains(in.followups, id) && id != in.originalID {
+		return nil, errUnknownMessage()
+	}
+	m, known := s.messages[id]
+	if id == "" || !known || m.Deleted {
+		return nil, errUnknownMessage()
+	}
+	return m, nil
+}
+
+// getWebhookMessage answers GET /webhooks/{app}/{token}/messages/{mid}.
+func (s *Server) getWebhookMessage(q *request) reply {
+	in, e := s.webhookInteractionLocked(q)
+	if e != nil {
+		return e.reply()
+	}
+	m, e := s.webhookMessageLocked(in, q.param("message_id"))
+	if e != nil {
+		return e.reply()
+	}
+	return ok(s.messageJSONLocked(m))
+}
+
+// editWebhookMessage answers PATCH /webhooks/{app}/{token}/messages/{mid},
+// including @original.
+func (s *Server) editWebhookMessage(q *request) reply {
+	in, e := s.webhookInteractionLocked(q)
+	if e != nil {
+		return e.reply()
+	}
+	m, e := s.webhookMessageLocked(in, q.param("message_id"))
+	if e != nil {
+		return e.reply()
+	}
+	if e := validateMessage(q.obj, len(q.files), false); e != nil {
+		return e.reply()
+	}
+	s.editLocked(m, q)
+	return ok(s.messageJSONLocked(m))
+}
+
+// deleteWebhookMessage answers DELETE /webhooks/{app}/{token}/messages/{mid}.
+func (s *Server) deleteWebhookMessage(q *request) reply {
+	in, e := s.webhookInteractionLocked(q)
+	if e != nil {
+		return e.reply()
+	}
+	m, e := s.webhookMessageLocked(in, q.param("message_id"))
+	if e != nil {
+		return e.reply()
+	}
+	m.Deleted = true
+	return noContent()
+}
+
+// contains reports whether list holds v.
+func contains(list []string, v string) bool {
+	for _, x := range list {
+		if x == v {
+			return true
+		}
+	}
+	return false
+}
+
+// runeLen counts characters as Discord's limits do.
+func runeLen(v any) int {
+	str, _ := v.(string)
+	return utf8.RuneCountInString(str)
+}
