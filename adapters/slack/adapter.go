@@ -240,7 +240,7 @@ func (a *Adapter) read(ctx context.Context, sm *socketmode.Client, h bot.Handler
 
 // acker sends Socket Mode acks; *socketmode.Client implements it.
 type acker interface {
-	Ack(req socketmode.Request, payload ...any) error
+	AckCtx(ctx context.Context, envelopeID string, payload any) error
 }
 
 // accept dedupes one envelope, translates it and handles it in its own
@@ -329,15 +329,13 @@ func (a *Adapter) process(ctx context.Context, sm acker, h bot.Handler, req sock
 	}
 }
 
-// ack acknowledges an envelope, with payload when it is not nil.
+// ack acknowledges an envelope, with payload when it is not nil. It never
+// blocks for long: slack-go queues acks for the socket's writer, which is
+// gone while reconnecting or after shutdown, and a late ack is worthless.
 func (a *Adapter) ack(sm acker, req socketmode.Request, payload any) {
-	var err error
-	if payload == nil {
-		err = sm.Ack(req)
-	} else {
-		err = sm.Ack(req, payload)
-	}
-	if err != nil {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	if err := sm.AckCtx(ctx, req.EnvelopeID, payload); err != nil {
 		a.log.Warn("ack failed", "envelope", req.EnvelopeID, "err", err)
 	}
 }
