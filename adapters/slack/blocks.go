@@ -73,7 +73,7 @@ func (a *Adapter) render(m bot.Message) []part {
 		cur.blocks = append(cur.blocks, s)
 		curText = append(curText, chunks[i])
 	}
-	if len(cur.blocks)+len(actions) > maxBlocks {
+	if len(cur.blocks) > 0 && len(cur.blocks)+len(actions) > maxBlocks {
 		flush()
 	}
 	cur.blocks = append(cur.blocks, actions...)
