@@ -44,7 +44,8 @@ type Config struct {
 	// slash is added when missing.
 	APIURL string
 	// CommandPrefix is put before command names ("porch-" makes
-	// /porch-checkin); empty means DefaultCommandPrefix.
+	// /porch-checkin) and stripped on the way in; empty means bare names.
+	// The config defaults it to DefaultCommandPrefix.
 	CommandPrefix string
 	// HTTPClient is used for every HTTP request when set.
 	HTTPClient *http.Client
@@ -95,9 +96,6 @@ func New(cfg Config, log *slog.Logger) *Adapter {
 	}
 	if !strings.HasSuffix(cfg.APIURL, "/") {
 		cfg.APIURL += "/"
-	}
-	if cfg.CommandPrefix == "" {
-		cfg.CommandPrefix = DefaultCommandPrefix
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)

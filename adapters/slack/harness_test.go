@@ -96,7 +96,7 @@ func start(t *testing.T, cfg slacktest.Config, tweak func(*Adapter)) *harness {
 	for _, u := range []slacktest.User{{ID: robin, Name: "robin"}, {ID: sam, Name: "sam"}, {ID: mentor, Name: "morgan"}} {
 		srv.AddUser(u)
 	}
-	ad := New(Config{BotToken: srv.BotToken(), AppToken: srv.AppToken(), APIURL: srv.APIURL()}, slog.New(slog.DiscardHandler))
+	ad := New(Config{BotToken: srv.BotToken(), AppToken: srv.AppToken(), APIURL: srv.APIURL(), CommandPrefix: DefaultCommandPrefix}, slog.New(slog.DiscardHandler))
 	if tweak != nil {
 		tweak(ad)
 	}

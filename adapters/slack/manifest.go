@@ -21,7 +21,7 @@ type Scope struct {
 // the setup guide list them from here.
 func BotScopes() []Scope {
 	return []Scope{
-		{"commands", "receive the /" + DefaultCommandPrefix + "… slash commands"},
+		{"commands", "receive the slash commands"},
 		{"chat:write", "post check-in prompts, thread replies, ephemeral replies and edits (chat.postMessage, chat.postEphemeral, chat.update)"},
 		{"im:write", "open a direct message with a resident (conversations.open)"},
 		{"im:history", "read direct messages sent to the bot (message.im), for answers by DM"},
@@ -42,8 +42,7 @@ func BotEvents() []string {
 type ManifestOptions struct {
 	// Name is the app and bot name; empty means "Porchlight".
 	Name string
-	// CommandPrefix is put before every command; empty means
-	// DefaultCommandPrefix.
+	// CommandPrefix is put before every command; empty means bare names.
 	CommandPrefix string
 }
 
@@ -57,9 +56,6 @@ var slashName = regexp.MustCompile(`^/[a-z0-9][-a-z0-9_]{0,30}$`)
 func Manifest(cmds []*bot.Command, o ManifestOptions) ([]byte, error) {
 	if o.Name == "" {
 		o.Name = "Porchlight"
-	}
-	if o.CommandPrefix == "" {
-		o.CommandPrefix = DefaultCommandPrefix
 	}
 	var b bytes.Buffer
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }

@@ -130,7 +130,7 @@ func TestManifest(t *testing.T) {
 		{Name: "partner", Description: `Pair "two" residents: <a> & <b>`, Run: noop, Options: []bot.Option{
 			{Name: "a", Type: bot.OptUser, Required: true}, {Name: "b", Type: bot.OptUser}}},
 	}
-	out, err := Manifest(cmds, ManifestOptions{})
+	out, err := Manifest(cmds, ManifestOptions{CommandPrefix: DefaultCommandPrefix})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -160,6 +160,12 @@ func TestManifest(t *testing.T) {
 	t.Run("prefix", func(t *testing.T) {
 		out, _ := Manifest(cmds, ManifestOptions{CommandPrefix: "ph-", Name: "House Bot"})
 		if !strings.Contains(string(out), `"/ph-checkin"`) || !strings.Contains(string(out), `name: "House Bot"`) {
+			t.Errorf("manifest:\n%s", out)
+		}
+	})
+	t.Run("bare names", func(t *testing.T) {
+		out, _ := Manifest(cmds, ManifestOptions{})
+		if !strings.Contains(string(out), `"/checkin"`) {
 			t.Errorf("manifest:\n%s", out)
 		}
 	})
