@@ -477,3 +477,73 @@ func TestReconnect(t *testing.T) {
 		send(t, "after drop")
 	})
 }
+
+func TestViewSubmissionEdges(t *testing.T) {
+	hs := start(t, slacktest.Config{}, func(a *Adapter) { a.ackWithin = 100 * time.Millisecond })
+	release := make(chan struct{})
+	page2 := bot.Form{ID: "checkin:9", Title: "Continued", Fields: []bot.Field{{ID: "hard", Kind: bot.KindText, Label: "What's hard?", MaxLen: 500}}}
+	hs.h.answer(func(ev bot.Event) bot.Response {
+		switch ev.Form.Values["mode"] {
+		case "slow":
+			<-release
+			return bot.Response{FieldErrors: map[string]string{"mode": "That is not a mode."}}
+		case "page":
+			return bot.Response{Form: &page2}
+		}
+		return bot.Response{}
+	})
+	meta := `{"f":"checkin:9","c":"D0DM1","d":true}`
+	t.Run("next page updates the modal", func(t *testing.T) {
+		sent := must[slacktest.Sent](t)(hs.srv.SendViewSubmission(slacktest.ViewSubmission{UserID: robin, PrivateMetadata: meta,
+			Values: map[string]map[string]slacktest.Value{"mode": {valueAction: {Value: "page"}}}}))
+		ev := hs.h.next(t)
+		if ev.Form.ID != "checkin:9" || !ev.DM || ev.Channel != "D0DM1" {
+			t.Errorf("event = %+v", ev)
+		}
+		ack := must[slacktest.Ack](t)(hs.srv.WaitForAck(ctxFor(t), sent.EnvelopeID))
+		var p struct {
+			Action string `json:"response_action"`
+			View   struct {
+				Type   string `json:"type"`
+				Blocks []struct {
+					BlockID string `json:"block_id"`
+				} `json:"blocks"`
+			} `json:"view"`
+		}
+		if err := ack.DecodePayload(&p); err != nil {
+			t.Fatal(err)
+		}
+		if p.Action != "update" || p.View.Type != "modal" || len(p.View.Blocks) != 1 || p.View.Blocks[0].BlockID != "hard" {
+			t.Errorf("ack = %s", ack.Payload)
+		}
+	})
+	t.Run("errors after a late ack go to the DM", func(t *testing.T) {
+		sent := must[slacktest.Sent](t)(hs.srv.SendViewSubmission(slacktest.ViewSubmission{UserID: robin, PrivateMetadata: meta,
+			Values: map[string]map[string]slacktest.Value{"mode": {valueAction: {Value: "slow"}}}}))
+		hs.h.next(t)
+		ack := must[slacktest.Ack](t)(hs.srv.WaitForAck(ctxFor(t), sent.EnvelopeID))
+		if len(ack.Payload) != 0 {
+			t.Errorf("late ack payload = %s, want none", ack.Payload)
+		}
+		close(release)
+		call := must[slacktest.Call](t)(hs.srv.WaitForCall(ctxFor(t), slacktest.Method("chat.postMessage")))
+		if call.Param("channel") != "D0DM1" || !strings.Contains(call.Param("text"), "That is not a mode.") {
+			t.Errorf("errors message = %q in %s", call.Param("text"), call.Param("channel"))
+		}
+	})
+}
+
+func TestSlashCommandInDM(t *testing.T) {
+	hs := start(t, slacktest.Config{}, nil)
+	hs.h.answer(func(bot.Event) bot.Response { return bot.Reply("Hello") })
+	dm := hs.srv.DMChannel(robin)
+	sent := must[slacktest.Sent](t)(hs.srv.SendSlashCommand(slacktest.SlashCommand{Command: "/porch-help", UserID: robin, ChannelID: dm}))
+	ev := hs.h.next(t)
+	if !ev.DM || ev.Channel != dm || ev.Command.Name != "help" {
+		t.Errorf("event = %+v", ev)
+	}
+	ack := must[slacktest.Ack](t)(hs.srv.WaitForAck(ctxFor(t), sent.EnvelopeID))
+	if !strings.Contains(string(ack.Payload), `"text":"Hello"`) {
+		t.Errorf("ack = %s", ack.Payload)
+	}
+}
