@@ -63,6 +63,8 @@ type eventsPayload struct {
 		ThreadTS    string `json:"thread_ts"`
 		Subtype     string `json:"subtype"`
 		BotID       string `json:"bot_id"`
+		// ParentUserID is the author of a thread's first message.
+		ParentUserID string `json:"parent_user_id"`
 	} `json:"event"`
 }
 
@@ -120,6 +122,9 @@ func (a *Adapter) translateEvent(req *socketmode.Request) (inbound, error) {
 		case e.ChannelType == "im":
 			in.ev.Kind, in.ev.DM, in.ev.Text = bot.EventDM, true, text
 			in.channel, in.dm = e.Channel, true
+		case e.ThreadTS != "" && e.ThreadTS != e.TS && e.ParentUserID != "" && self != "" && e.ParentUserID != self:
+			// A thread under someone else's message is group chat too.
+			in.ignore = true
 		case e.ThreadTS != "" && e.ThreadTS != e.TS:
 			in.ev.Kind, in.ev.Text = bot.EventReply, text
 			in.ev.Thread = bot.MessageRef{Channel: e.Channel, ID: e.ThreadTS}

@@ -337,7 +337,7 @@ func TestEvents(t *testing.T) {
 		}
 	})
 	t.Run("thread reply", func(t *testing.T) {
-		hs.srv.SendEvent(slacktest.MessageEvent{User: sam, Channel: house, Text: "doing ok", ThreadTS: "1700000000.000005"})
+		hs.srv.SendEvent(slacktest.MessageEvent{User: sam, Channel: house, Text: "doing ok", ThreadTS: "1700000000.000005", ParentUserID: "U0BOT"})
 		ev := hs.h.next(t)
 		if ev.Kind != bot.EventReply || ev.DM || ev.Text != "doing ok" || ev.Thread != (bot.MessageRef{Channel: house, ID: "1700000000.000005"}) || ev.User.ID != sam {
 			t.Errorf("event = %+v", ev)
@@ -367,6 +367,7 @@ func TestEvents(t *testing.T) {
 		var ids []string
 		for _, ev := range []any{
 			slacktest.MessageEvent{User: robin, Channel: house, Text: "group chat is not read"},
+			slacktest.MessageEvent{User: robin, Channel: house, Text: "nor threads under people", ThreadTS: "1.7", ParentUserID: sam},
 			slacktest.MessageEvent{User: "U0BOT", Channel: dm, Text: "my own message"},
 			slacktest.MessageEvent{User: robin, Channel: dm, Text: "edited", Subtype: "message_changed"},
 			slacktest.MessageEvent{User: "U0OTHER", Channel: dm, Text: "from a bot", BotID: "B0099", Subtype: "bot_message"},
@@ -545,5 +546,33 @@ func TestSlashCommandInDM(t *testing.T) {
 	ack := must[slacktest.Ack](t)(hs.srv.WaitForAck(ctxFor(t), sent.EnvelopeID))
 	if !strings.Contains(string(ack.Payload), `"text":"Hello"`) {
 		t.Errorf("ack = %s", ack.Payload)
+	}
+}
+
+func TestRefusedTokens(t *testing.T) {
+	srv := slacktest.New(slacktest.Config{})
+	t.Cleanup(srv.Close)
+	tests := []struct {
+		name     string
+		bot, app string
+	}{
+		{"bot token", "xoxb-wrong", srv.AppToken()},
+		{"app token", srv.BotToken(), "xapp-wrong"},
+		{"swapped", srv.AppToken(), srv.BotToken()},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			ad := New(Config{BotToken: tc.bot, AppToken: tc.app, APIURL: srv.APIURL()}, nil)
+			done := make(chan error, 1)
+			go func() { done <- ad.Run(ctxFor(t), newHandler()) }()
+			select {
+			case err := <-done:
+				if err == nil {
+					t.Error("Run returned nil, want an error")
+				}
+			case <-time.After(waitFor):
+				t.Fatal("Run kept going with a refused token")
+			}
+		})
 	}
 }
