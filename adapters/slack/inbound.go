@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log/slog"
 	"regexp"
 	"strings"
 
@@ -319,9 +320,7 @@ func fieldErrorText(errs map[string]string) string {
 }
 
 // openModal opens a form with the interaction's trigger id.
-func (a *Adapter) openModal(ctx context.Context, in inbound, f bot.Form, log interface {
-	Warn(string, ...any)
-}) {
+func (a *Adapter) openModal(ctx context.Context, in inbound, f bot.Form, log *slog.Logger) {
 	if in.triggerID == "" {
 		log.Warn("form asked for without a trigger id")
 		return
@@ -334,9 +333,7 @@ func (a *Adapter) openModal(ctx context.Context, in inbound, f bot.Form, log int
 }
 
 // reply delivers private messages to the user who caused an event.
-func (a *Adapter) reply(ctx context.Context, in inbound, msgs []bot.Message, log interface {
-	Warn(string, ...any)
-}) {
+func (a *Adapter) reply(ctx context.Context, in inbound, msgs []bot.Message, log *slog.Logger) {
 	for _, m := range msgs {
 		a.replyParts(ctx, in, a.render(m), log)
 	}
@@ -345,9 +342,7 @@ func (a *Adapter) reply(ctx context.Context, in inbound, msgs []bot.Message, log
 // replyParts delivers rendered private messages: by response_url when the
 // interaction has one, as an ephemeral message in the channel, or in the
 // DM, falling back down that list when a way fails.
-func (a *Adapter) replyParts(ctx context.Context, in inbound, parts []part, log interface {
-	Warn(string, ...any)
-}) {
+func (a *Adapter) replyParts(ctx context.Context, in inbound, parts []part, log *slog.Logger) {
 	user := in.ev.User.ID
 	for _, p := range parts {
 		if in.responseURL != "" {
