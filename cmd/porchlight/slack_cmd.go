@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"log/slog"
 
@@ -47,11 +48,12 @@ func cmdSlackManifest(_ context.Context, e env) int {
 	}
 	prefix := DefaultConfig().Slack.CommandPrefix
 	if *path != "" {
-		// Only the [slack] table is read: the manifest comes before the
-		// tokens exist, so a config without them must do.
+		// Only [slack] command_prefix matters: the manifest comes before the
+		// tokens exist, so other problems (missing tokens) are let pass.
 		cfg, err := LoadConfig(*path, e.getenv)
-		if err != nil {
-			fmt.Fprintf(e.stderr, "porchlight: config %s:\n%v\n", *path, err)
+		var ce *ConfigError
+		if err != nil && (cfg == nil || !errors.As(err, &ce) || hasProblem(ce, "slack.command_prefix")) {
+			fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
 			return exitUsage
 		}
 		prefix = cfg.Slack.CommandPrefix
@@ -70,6 +72,16 @@ func cmdSlackManifest(_ context.Context, e env) int {
 		return exitRuntime
 	}
 	return exitOK
+}
+
+// hasProblem reports whether a config error names key.
+func hasProblem(ce *ConfigError, key string) bool {
+	for _, p := range ce.Problems {
+		if p.Key == key {
+			return true
+		}
+	}
+	return false
 }
 
 // commandRegistry returns the core's commands. Building the registry needs
