@@ -1,0 +1,376 @@
+// Package slack connects Porchlight to Slack through Socket Mode, with the
+// slack-go client. It translates Slack payloads to neutral bot events and bot
+// messages to Block Kit, and holds no product logic.
+//
+// The app-level token (xapp-) opens the socket through
+// apps.connections.open; every Web API call uses the bot token (xoxb-). Both
+// go to Config.APIURL, so tests and proxies can point the adapter at a fake.
+package slack
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	slackgo "github.com/slack-go/slack"
+	"github.com/slack-go/slack/socketmode"
+
+	"github.com/porchlight/porchlight/bot"
+)
+
+// Platform is the value of Platform() and of a house's platform key.
+const Platform = "slack"
+
+// DefaultAPIURL is Slack's Web API base URL.
+const DefaultAPIURL = "https://slack.com/api/"
+
+// DefaultCommandPrefix is put before every command name on Slack, where
+// slash commands share one namespace per workspace.
+const DefaultCommandPrefix = "porch-"
+
+// Config is what the adapter needs to connect.
+type Config struct {
+	// BotToken (xoxb-) authenticates Web API calls.
+	BotToken string
+	// AppToken (xapp-, scope connections:write) opens the Socket Mode
+	// connection.
+	AppToken string
+	// APIURL is the Web API base URL; empty means DefaultAPIURL. A trailing
+	// slash is added when missing.
+	APIURL string
+	// CommandPrefix is put before command names ("porch-" makes
+	// /porch-checkin) and stripped on the way in; empty means bare names.
+	// The config defaults it to DefaultCommandPrefix.
+	CommandPrefix string
+	// HTTPClient is used for every HTTP request when set.
+	HTTPClient *http.Client
+}
+
+// webAPI is the part of the slack-go Web API client the adapter uses. It is
+// narrow so that the calls the adapter depends on are visible in one place.
+type webAPI interface {
+	AuthTestContext(ctx context.Context) (*slackgo.AuthTestResponse, error)
+	PostMessageContext(ctx context.Context, channelID string, options ...slackgo.MsgOption) (string, string, error)
+	PostEphemeralContext(ctx context.Context, channelID, userID string, options ...slackgo.MsgOption) (string, error)
+	UpdateMessageContext(ctx context.Context, channelID, timestamp string, options ...slackgo.MsgOption) (string, string, string, error)
+	OpenConversationContext(ctx context.Context, params *slackgo.OpenConversationParameters) (*slackgo.Channel, bool, bool, error)
+	OpenViewContext(ctx context.Context, triggerID string, view slackgo.ModalViewRequest) (*slackgo.ViewResponse, error)
+	UploadFileContext(ctx context.Context, params slackgo.UploadFileParameters) (*slackgo.FileSummary, error)
+}
+
+// Adapter is the Slack adapter. It implements bot.Adapter and bot.Editor.
+type Adapter struct {
+	cfg    Config
+	log    *slog.Logger
+	client *slackgo.Client
+	api    webAPI
+	http   *http.Client
+
+	// ackWithin is how long an envelope waits for the core before it is
+	// acked without a reply; Slack allows 3 s in all.
+	ackWithin time.Duration
+	// seen remembers delivery ids, so redeliveries are handled once.
+	seen *seenSet
+
+	mu sync.Mutex
+	// botUser is the bot's own user id, learned from auth.test, so that
+	// its own messages are ignored.
+	botUser string
+	// dms caches the DM channel of each user.
+	dms map[string]string
+	// tails orders the events of one user: each waits for the one before.
+	tails map[string]chan struct{}
+	// inflight counts events being handled, so Run can wait for them.
+	inflight sync.WaitGroup
+}
+
+// New returns an adapter; nothing connects until Run.
+func New(cfg Config, log *slog.Logger) *Adapter {
+	if cfg.APIURL == "" {
+		cfg.APIURL = DefaultAPIURL
+	}
+	if !strings.HasSuffix(cfg.APIURL, "/") {
+		cfg.APIURL += "/"
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Timeout: 30 * time.Second}
+	}
+	client := slackgo.New(cfg.BotToken,
+		slackgo.OptionAPIURL(cfg.APIURL),
+		slackgo.OptionAppLevelToken(cfg.AppToken),
+		slackgo.OptionHTTPClient(hc))
+	return &Adapter{
+		cfg:       cfg,
+		log:       log.With("component", "slack"),
+		client:    client,
+		api:       client,
+		http:      hc,
+		ackWithin: 2500 * time.Millisecond,
+		seen:      newSeenSet(15 * time.Minute),
+		dms:       map[string]string{},
+		tails:     map[string]chan struct{}{},
+	}
+}
+
+// Platform returns "slack".
+func (a *Adapter) Platform() string { return Platform }
+
+// CommandPrefix returns the prefix put before command names on Slack.
+func (a *Adapter) CommandPrefix() string { return a.cfg.CommandPrefix }
+
+// Run connects through Socket Mode and delivers events to h until ctx ends.
+// slack-go reconnects by itself after a "disconnect" message or a dropped
+// socket; Run only returns early when the tokens are refused.
+func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
+	if err := a.learnIdentity(ctx); err != nil {
+		return err
+	}
+	sm := socketmode.New(a.client, socketmode.OptionLog(discardLogger{}))
+	runCtx, cancel := context.WithCancel(ctx)
+	defer cancel()
+
+	readerDone := make(chan struct{})
+	go func() {
+		defer close(readerDone)
+		a.read(runCtx, sm, h)
+	}()
+
+	err := a.runSocket(runCtx, sm)
+	cancel()
+	<-readerDone
+	// Let events already taken finish; their acks go nowhere now, and
+	// unacked envelopes are redelivered to the next connection.
+	a.inflight.Wait()
+	if ctx.Err() != nil {
+		return nil
+	}
+	return err
+}
+
+// learnIdentity asks auth.test who the bot is. A refused token is fatal; a
+// network problem is not, since the socket loop retries on its own.
+func (a *Adapter) learnIdentity(ctx context.Context) error {
+	resp, err := a.api.AuthTestContext(ctx)
+	if err != nil {
+		var se slackgo.SlackErrorResponse
+		if errors.As(err, &se) && fatalAuth(se.Err) {
+			return fmt.Errorf("slack: bot token refused: %s", se.Err)
+		}
+		a.log.Warn("auth.test failed; continuing", "err", err)
+		return nil
+	}
+	a.mu.Lock()
+	a.botUser = resp.UserID
+	a.mu.Unlock()
+	a.log.Info("slack identity", "bot_user", resp.UserID, "team", resp.TeamID)
+	return nil
+}
+
+func fatalAuth(code string) bool {
+	switch code {
+	case "invalid_auth", "not_authed", "account_inactive", "token_revoked", "not_allowed_token_type":
+		return true
+	}
+	return false
+}
+
+// runSocket runs the Socket Mode client, starting it again if it gives up
+// for anything but refused tokens or the end of ctx.
+func (a *Adapter) runSocket(ctx context.Context, sm *socketmode.Client) error {
+	wait := time.Second
+	for {
+		err := sm.RunContext(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		var se slackgo.SlackErrorResponse
+		if (errors.As(err, &se) && fatalAuth(se.Err)) || (err != nil && fatalAuth(err.Error())) {
+			return fmt.Errorf("slack: app token refused: %w", err)
+		}
+		var sc slackgo.StatusCodeError
+		if errors.As(err, &sc) && sc.Code == http.StatusNotFound {
+			return fmt.Errorf("slack: socket mode not available: %w", err)
+		}
+		a.log.Warn("socket mode stopped; reconnecting", "err", err, "wait", wait)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, time.Minute)
+	}
+}
+
+// read takes every event from the Socket Mode client. It must never block
+// for long: a stalled Events channel stalls the connection.
+func (a *Adapter) read(ctx context.Context, sm *socketmode.Client, h bot.Handler) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case ev := <-sm.Events:
+			switch ev.Type {
+			case socketmode.EventTypeConnected:
+				a.log.Info("socket mode connected")
+			case socketmode.EventTypeConnectionError:
+				a.log.Warn("socket mode connection failed; retrying")
+			case socketmode.EventTypeInvalidAuth:
+				a.log.Error("socket mode: app token refused")
+			case socketmode.EventTypeErrorBadMessage:
+				a.log.Warn("socket mode: unreadable frame")
+			case socketmode.EventTypeEventsAPI, socketmode.EventTypeSlashCommand, socketmode.EventTypeInteractive:
+				if ev.Request != nil {
+					a.accept(ctx, sm, h, ev)
+				}
+			}
+		}
+	}
+}
+
+// acker sends Socket Mode acks; *socketmode.Client implements it.
+type acker interface {
+	AckCtx(ctx context.Context, envelopeID string, payload any) error
+}
+
+// accept dedupes one envelope, translates it and handles it in its own
+// goroutine, so that one slow event never delays the acks of others.
+func (a *Adapter) accept(ctx context.Context, sm acker, h bot.Handler, ev socketmode.Event) {
+	req := *ev.Request
+	in, err := a.translate(ev)
+	log := a.log.With("envelope", req.EnvelopeID, "type", req.Type, "attempt", req.RetryAttempt)
+	if err != nil {
+		log.Warn("envelope not understood; acked and dropped", "err", err)
+		a.ack(sm, req, nil)
+		return
+	}
+	if in.dedupeKey != "" && !a.seen.firstSight(in.dedupeKey, time.Now()) {
+		log.Info("redelivery already handled; acked", "id", in.dedupeKey)
+		a.ack(sm, req, nil)
+		return
+	}
+	if in.ignore {
+		a.ack(sm, req, nil)
+		return
+	}
+	prev, mine := a.queueUser(in.ev.User.ID)
+	a.inflight.Add(1)
+	go func() {
+		defer a.inflight.Done()
+		a.process(ctx, sm, h, req, in, prev, mine)
+	}()
+}
+
+// queueUser returns the channel to wait on before handling an event of
+// user (nil if none is pending) and the channel to close when done.
+func (a *Adapter) queueUser(user string) (prev, mine chan struct{}) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	prev = a.tails[user]
+	mine = make(chan struct{})
+	a.tails[user] = mine
+	return prev, mine
+}
+
+// releaseUser closes mine and forgets it if no later event queued behind.
+func (a *Adapter) releaseUser(user string, mine chan struct{}) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	close(mine)
+	if a.tails[user] == mine {
+		delete(a.tails, user)
+	}
+}
+
+// process runs one event through the core and answers Slack: in the ack
+// when the core is back within ackWithin, otherwise with an empty ack now
+// and the reply through the Web API when it comes.
+func (a *Adapter) process(ctx context.Context, sm acker, h bot.Handler, req socketmode.Request, in inbound, prev, mine chan struct{}) {
+	done := make(chan bot.Response, 1)
+	go func() {
+		defer a.releaseUser(in.ev.User.ID, mine)
+		if prev != nil {
+			select {
+			case <-prev:
+			case <-ctx.Done():
+				done <- bot.Response{}
+				return
+			}
+		}
+		done <- h.Handle(ctx, in.ev)
+	}()
+	timer := time.NewTimer(a.ackWithin)
+	defer timer.Stop()
+	select {
+	case resp := <-done:
+		if ctx.Err() != nil {
+			return // shutting down: no ack, so Slack redelivers
+		}
+		a.respond(ctx, sm, &req, in, resp)
+	case <-timer.C:
+		a.log.Info("core slow; acked before the reply", "envelope", req.EnvelopeID, "kind", in.ev.Kind.String())
+		a.ack(sm, req, nil)
+		resp := <-done
+		if ctx.Err() != nil {
+			return
+		}
+		a.respond(ctx, sm, nil, in, resp)
+	case <-ctx.Done():
+	}
+}
+
+// ack acknowledges an envelope, with payload when it is not nil. It never
+// blocks for long: slack-go queues acks for the socket's writer, which is
+// gone while reconnecting or after shutdown, and a late ack is worthless.
+func (a *Adapter) ack(sm acker, req socketmode.Request, payload any) {
+	ctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+	defer cancel()
+	if err := sm.AckCtx(ctx, req.EnvelopeID, payload); err != nil {
+		a.log.Warn("ack failed", "envelope", req.EnvelopeID, "err", err)
+	}
+}
+
+// discardLogger silences slack-go's own logger; the adapter logs what
+// matters, without payloads.
+type discardLogger struct{}
+
+func (discardLogger) Output(int, string) error { return nil }
+
+// seenSet remembers delivery ids for ttl.
+type seenSet struct {
+	mu   sync.Mutex
+	ttl  time.Duration
+	m    map[string]time.Time
+	next time.Time // when to prune next
+}
+
+func newSeenSet(ttl time.Duration) *seenSet {
+	return &seenSet{ttl: ttl, m: map[string]time.Time{}}
+}
+
+// firstSight records id and reports whether it was new.
+func (s *seenSet) firstSight(id string, now time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if now.After(s.next) {
+		for k, t := range s.m {
+			if now.Sub(t) > s.ttl {
+				delete(s.m, k)
+			}
+		}
+		s.next = now.Add(time.Minute)
+	}
+	if t, ok := s.m[id]; ok && now.Sub(t) <= s.ttl {
+		return false
+	}
+	s.m[id] = now
+	return true
+}

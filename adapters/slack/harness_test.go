@@ -1,0 +1,140 @@
+package slack
+
+import (
+	"context"
+	"log/slog"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/porchlight/porchlight/adapters/slack/slacktest"
+	"github.com/porchlight/porchlight/bot"
+)
+
+// waitFor bounds every wait; the fake answers in milliseconds, so it only
+// matters when something is broken.
+const waitFor = 5 * time.Second
+
+// The ids of the test workspace. No real people.
+const (
+	house  = "C0HOUSE"
+	robin  = "U0001"
+	sam    = "U0002"
+	mentor = "U0003"
+)
+
+// handler is a fake core: it records events and answers with reply.
+type handler struct {
+	mu     sync.Mutex
+	events chan bot.Event
+	reply  func(bot.Event) bot.Response
+	cmds   []*bot.Command
+}
+
+func newHandler() *handler {
+	return &handler{events: make(chan bot.Event, 100)}
+}
+
+func (h *handler) Handle(_ context.Context, ev bot.Event) bot.Response {
+	h.events <- ev
+	h.mu.Lock()
+	reply := h.reply
+	h.mu.Unlock()
+	if reply == nil {
+		return bot.Response{}
+	}
+	return reply(ev)
+}
+
+func (h *handler) Commands() []*bot.Command { return h.cmds }
+
+// answer sets how the fake core answers.
+func (h *handler) answer(f func(bot.Event) bot.Response) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.reply = f
+}
+
+// next returns the next event the core got.
+func (h *handler) next(t *testing.T) bot.Event {
+	t.Helper()
+	select {
+	case ev := <-h.events:
+		return ev
+	case <-time.After(waitFor):
+		t.Fatalf("the core got no event within %v", waitFor)
+	}
+	return bot.Event{}
+}
+
+// none checks that the core got no event; it waits for a marker envelope
+// sent after the ones that must be ignored.
+func (h *handler) none(t *testing.T, hs *harness) {
+	t.Helper()
+	if _, err := hs.srv.SendEvent(slacktest.MemberLeftChannel{User: "U0MARK", Channel: house}); err != nil {
+		t.Fatal(err)
+	}
+	ev := h.next(t)
+	if ev.User.ID != "U0MARK" {
+		t.Fatalf("the core got %s event from %s, want none", ev.Kind, ev.User.ID)
+	}
+}
+
+// harness is a fake Slack with the adapter running against it.
+type harness struct {
+	srv *slacktest.Server
+	ad  *Adapter
+	h   *handler
+}
+
+// start runs an adapter against a new fake until the test ends. tweak, if
+// set, adjusts the adapter before it runs.
+func start(t *testing.T, cfg slacktest.Config, tweak func(*Adapter)) *harness {
+	t.Helper()
+	srv := slacktest.New(cfg)
+	t.Cleanup(srv.Close)
+	for _, u := range []slacktest.User{{ID: robin, Name: "robin"}, {ID: sam, Name: "sam"}, {ID: mentor, Name: "morgan"}} {
+		srv.AddUser(u)
+	}
+	ad := New(Config{BotToken: srv.BotToken(), AppToken: srv.AppToken(), APIURL: srv.APIURL(), CommandPrefix: DefaultCommandPrefix}, slog.New(slog.DiscardHandler))
+	if tweak != nil {
+		tweak(ad)
+	}
+	hs := &harness{srv: srv, ad: ad, h: newHandler()}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- ad.Run(ctx, hs.h) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("Run: %v", err)
+			}
+		case <-time.After(waitFor):
+			t.Errorf("adapter did not stop")
+		}
+	})
+	if err := srv.WaitForConnections(ctxFor(t), 1); err != nil {
+		t.Fatal(err)
+	}
+	return hs
+}
+
+// ctxFor returns a context that ends with the test or after waitFor.
+func ctxFor(t *testing.T) context.Context {
+	c, cancel := context.WithTimeout(context.Background(), waitFor)
+	t.Cleanup(cancel)
+	return c
+}
+
+// must fails the test on err.
+func must[T any](t *testing.T) func(T, error) T {
+	return func(v T, err error) T {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+}

@@ -1,0 +1,194 @@
+package slack
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	slackgo "github.com/slack-go/slack"
+
+	"github.com/porchlight/porchlight/bot"
+)
+
+// Send delivers one outbox message: a channel post (in a thread when
+// m.Thread is set), a DM through conversations.open, or an ephemeral
+// message; an attachment goes up through the external upload flow. Rate
+// limits and server errors come back as *bot.RetryError, errors that will
+// never succeed wrap bot.ErrUndeliverable.
+func (a *Adapter) Send(ctx context.Context, m bot.Outgoing) (bot.MessageRef, error) {
+	if !m.Edit.IsZero() {
+		return m.Edit, a.Edit(ctx, m.Edit, m.Message)
+	}
+	var ch string
+	switch m.Target.Kind {
+	case bot.TargetChannel:
+		ch = m.Target.Channel
+	case bot.TargetDM:
+		var err error
+		if ch, err = a.dmChannel(ctx, m.Target.User); err != nil {
+			return bot.MessageRef{}, err
+		}
+	case bot.TargetEphemeral:
+		return a.sendEphemeral(ctx, m)
+	default:
+		return bot.MessageRef{}, fmt.Errorf("slack: target %q: %w", m.Target.Kind, bot.ErrUndeliverable)
+	}
+	if ch == "" {
+		return bot.MessageRef{}, fmt.Errorf("slack: no channel: %w", bot.ErrUndeliverable)
+	}
+	if m.Attachment != nil {
+		return a.sendFile(ctx, ch, m)
+	}
+	return a.post(ctx, ch, m.Thread.ID, a.render(m.Message))
+}
+
+// post posts parts in order and returns the first one's ref, which is
+// where threads and edits attach.
+func (a *Adapter) post(ctx context.Context, ch, thread string, parts []part) (bot.MessageRef, error) {
+	var ref bot.MessageRef
+	for _, p := range parts {
+		postedCh, ts, err := a.api.PostMessageContext(ctx, ch, p.options(thread)...)
+		if err != nil {
+			return ref, classify("chat.postMessage", err)
+		}
+		if ref.IsZero() {
+			ref = bot.MessageRef{Channel: postedCh, ID: ts}
+		}
+	}
+	return ref, nil
+}
+
+// sendEphemeral posts a message only the target user sees.
+func (a *Adapter) sendEphemeral(ctx context.Context, m bot.Outgoing) (bot.MessageRef, error) {
+	if m.Target.Channel == "" || m.Target.User == "" {
+		return bot.MessageRef{}, fmt.Errorf("slack: ephemeral needs a channel and a user: %w", bot.ErrUndeliverable)
+	}
+	if m.Attachment != nil {
+		a.log.Warn("ephemeral messages cannot carry files; sending the text only")
+	}
+	var ref bot.MessageRef
+	for _, p := range a.render(m.Message) {
+		ts, err := a.api.PostEphemeralContext(ctx, m.Target.Channel, m.Target.User, p.options(m.Thread.ID)...)
+		if err != nil {
+			return ref, classify("chat.postEphemeral", err)
+		}
+		if ref.IsZero() {
+			ref = bot.MessageRef{Channel: m.Target.Channel, ID: ts}
+		}
+	}
+	return ref, nil
+}
+
+// sendFile uploads an attachment through files.getUploadURLExternal, the
+// upload itself and files.completeUploadExternal. Short text without
+// choices goes with the file as its comment; otherwise the text is posted
+// first and the file follows it.
+func (a *Adapter) sendFile(ctx context.Context, ch string, m bot.Outgoing) (bot.MessageRef, error) {
+	att := m.Attachment
+	if len(att.Data) == 0 || att.Name == "" {
+		return bot.MessageRef{}, fmt.Errorf("slack: empty attachment: %w", bot.ErrUndeliverable)
+	}
+	params := slackgo.UploadFileParameters{
+		Filename: att.Name, Title: att.Name, FileSize: len(att.Data), Reader: bytes.NewReader(att.Data),
+		Channel: ch, ThreadTimestamp: m.Thread.ID,
+	}
+	text := formatText(m.Text)
+	ref := bot.MessageRef{Channel: ch}
+	if len(m.Choices) == 0 && len([]rune(text)) <= maxSectionText {
+		params.InitialComment = text
+	} else {
+		var err error
+		if ref, err = a.post(ctx, ch, m.Thread.ID, a.render(m.Message)); err != nil {
+			return ref, err
+		}
+	}
+	if _, err := a.api.UploadFileContext(ctx, params); err != nil {
+		return ref, classify("file upload", err)
+	}
+	return ref, nil
+}
+
+// Edit replaces the text and buttons of a message sent earlier (live
+// counts on a prompt). It implements bot.Editor.
+func (a *Adapter) Edit(ctx context.Context, ref bot.MessageRef, m bot.Message) error {
+	if ref.Channel == "" || ref.ID == "" {
+		return fmt.Errorf("slack: edit of an unknown message: %w", bot.ErrUndeliverable)
+	}
+	p := a.renderOne(m)
+	if _, _, _, err := a.api.UpdateMessageContext(ctx, ref.Channel, ref.ID, p.options("")...); err != nil {
+		return classify("chat.update", err)
+	}
+	return nil
+}
+
+// dmChannel returns the DM channel with a user, opening it once.
+func (a *Adapter) dmChannel(ctx context.Context, user string) (string, error) {
+	if user == "" {
+		return "", fmt.Errorf("slack: DM without a user: %w", bot.ErrUndeliverable)
+	}
+	a.mu.Lock()
+	ch, ok := a.dms[user]
+	a.mu.Unlock()
+	if ok {
+		return ch, nil
+	}
+	c, _, _, err := a.api.OpenConversationContext(ctx, &slackgo.OpenConversationParameters{Users: []string{user}})
+	if err != nil {
+		return "", classify("conversations.open", err)
+	}
+	a.mu.Lock()
+	a.dms[user] = c.ID
+	a.mu.Unlock()
+	return c.ID, nil
+}
+
+// classify maps a Web API error to the outbox's terms: a *bot.RetryError
+// for rate limits and server trouble, bot.ErrUndeliverable for errors that
+// will never succeed, and the error as it is otherwise.
+func classify(method string, err error) error {
+	var rl *slackgo.RateLimitedError
+	if errors.As(err, &rl) {
+		return &bot.RetryError{After: rl.RetryAfter, Err: fmt.Errorf("slack %s: %w", method, err)}
+	}
+	var sc slackgo.StatusCodeError
+	if errors.As(err, &sc) && (sc.Code == http.StatusTooManyRequests || sc.Code >= 500) {
+		return &bot.RetryError{Err: fmt.Errorf("slack %s: %w", method, err)}
+	}
+	var se slackgo.SlackErrorResponse
+	if errors.As(err, &se) {
+		switch {
+		case undeliverable(se.Err):
+			return fmt.Errorf("slack %s: %s: %w", method, se.Err, bot.ErrUndeliverable)
+		case transient(se.Err):
+			return &bot.RetryError{Err: fmt.Errorf("slack %s: %w", method, err)}
+		}
+	}
+	return fmt.Errorf("slack %s: %w", method, err)
+}
+
+// undeliverable reports Web API errors that no retry can fix.
+func undeliverable(code string) bool {
+	switch code {
+	case "channel_not_found", "not_in_channel", "is_archived", "channel_is_archived",
+		"cannot_dm_bot", "user_not_found", "user_not_visible", "user_disabled",
+		"user_not_in_channel", "messages_tab_disabled", "restricted_action",
+		"restricted_action_read_only_channel", "restricted_action_thread_only_channel",
+		"restricted_action_non_threadable_channel", "ekm_access_denied",
+		"msg_too_long", "no_text", "invalid_blocks", "invalid_blocks_format",
+		"too_many_attachments", "message_not_found", "cant_update_message",
+		"edit_window_closed", "invalid_arguments", "file_not_found":
+		return true
+	}
+	return false
+}
+
+// transient reports Web API errors Slack gives for trouble on its side.
+func transient(code string) bool {
+	switch code {
+	case "ratelimited", "rate_limited", "internal_error", "fatal_error", "service_unavailable", "request_timeout":
+		return true
+	}
+	return false
+}

@@ -1,0 +1,343 @@
+package slack
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/porchlight/porchlight/adapters/slack/slacktest"
+	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/bot/bottest"
+)
+
+// blocksOf decodes a call's blocks parameter.
+func blocksOf(t *testing.T, c slacktest.Call) []map[string]any {
+	t.Helper()
+	var blocks []map[string]any
+	if err := c.DecodeParam("blocks", &blocks); err != nil {
+		t.Fatal(err)
+	}
+	return blocks
+}
+
+func TestSend(t *testing.T) {
+	hs := start(t, slacktest.Config{}, nil)
+	ctx := ctxFor(t)
+	at := time.Date(2026, 3, 14, 18, 0, 0, 0, time.UTC)
+
+	t.Run("channel post with buttons and a date", func(t *testing.T) {
+		text := "*Check-in time* 🌱 Open until " + bot.FormatTime(at, time.UTC) + ". <@U0003> & friends <!channel>"
+		ref, err := hs.ad.Send(ctx, bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: house},
+			Message: bot.Message{Text: text, Choices: []bot.Choice{{ID: "checkin:open:1", Label: "Check in", Style: bot.StylePrimary}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		msgs := hs.srv.Messages(house)
+		if len(msgs) != 1 || ref != (bot.MessageRef{Channel: house, ID: msgs[0].TS}) {
+			t.Fatalf("ref %+v, messages %+v", ref, msgs)
+		}
+		want := fmt.Sprintf("*Check-in time* 🌱 Open until <!date^%d^{date_short_pretty} {time}|Sat 14 Mar 18:00 UTC>. <@U0003> &amp; friends &lt;!channel&gt;", at.Unix())
+		if msgs[0].Text != want {
+			t.Errorf("text = %q\nwant %q", msgs[0].Text, want)
+		}
+		call := hs.srv.CallsTo("chat.postMessage")[0]
+		blocks := blocksOf(t, call)
+		if len(blocks) != 2 || blocks[0]["type"] != "section" || blocks[1]["type"] != "actions" {
+			t.Fatalf("blocks = %v", blocks)
+		}
+		btn := blocks[1]["elements"].([]any)[0].(map[string]any)
+		if btn["action_id"] != "0|checkin:open:1" || btn["style"] != "primary" {
+			t.Errorf("button = %v", btn)
+		}
+	})
+	t.Run("thread reply", func(t *testing.T) {
+		parent := hs.srv.Messages(house)[0].TS
+		if _, err := hs.ad.Send(ctx, bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: house}, Thread: bot.MessageRef{Channel: house, ID: parent},
+			Message: bot.Message{Text: "*Robin* checked in. 💚"}}); err != nil {
+			t.Fatal(err)
+		}
+		msgs := hs.srv.Messages(house)
+		if last := msgs[len(msgs)-1]; last.ThreadTS != parent {
+			t.Errorf("thread_ts = %q, want %q", last.ThreadTS, parent)
+		}
+	})
+	t.Run("dm opens the conversation once", func(t *testing.T) {
+		for range 2 {
+			if _, err := hs.ad.Send(ctx, bot.Outgoing{Target: bot.Target{Kind: bot.TargetDM, User: sam}, Message: bot.Message{Text: "Welcome!"}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if n := len(hs.srv.CallsTo("conversations.open")); n != 1 {
+			t.Errorf("conversations.open called %d times, want 1", n)
+		}
+		if msgs := hs.srv.Messages(hs.srv.DMChannel(sam)); len(msgs) != 2 {
+			t.Errorf("%d messages in the DM, want 2", len(msgs))
+		}
+	})
+	t.Run("ephemeral", func(t *testing.T) {
+		if _, err := hs.ad.Send(ctx, bot.Outgoing{Target: bot.Target{Kind: bot.TargetEphemeral, Channel: house, User: robin}, Message: bot.Message{Text: "Only you see this."}}); err != nil {
+			t.Fatal(err)
+		}
+		msgs := hs.srv.Messages(house)
+		if last := msgs[len(msgs)-1]; !last.Ephemeral || last.VisibleTo != robin {
+			t.Errorf("message = %+v", last)
+		}
+	})
+	t.Run("edit", func(t *testing.T) {
+		ref := bot.MessageRef{Channel: house, ID: hs.srv.Messages(house)[0].TS}
+		if err := hs.ad.Edit(ctx, ref, bot.Message{Text: "Check-in closed. 5 checked in."}); err != nil {
+			t.Fatal(err)
+		}
+		m := hs.srv.Messages(house)[0]
+		if !m.Edited || m.Text != "Check-in closed. 5 checked in." || strings.Contains(string(m.Blocks), "actions") {
+			t.Errorf("edited message = %+v blocks %s", m, m.Blocks)
+		}
+		// Send with Edit set edits too.
+		if _, err := hs.ad.Send(ctx, bot.Outgoing{Edit: ref, Message: bot.Message{Text: "6 checked in."}}); err != nil {
+			t.Fatal(err)
+		}
+		if m := hs.srv.Messages(house)[0]; m.Text != "6 checked in." {
+			t.Errorf("text = %q", m.Text)
+		}
+	})
+	t.Run("long text and many choices", func(t *testing.T) {
+		line := strings.Repeat("word ", 99) + "end\n" // 500 characters
+		var choices []bot.Choice
+		for i := range 11 {
+			choices = append(choices, bot.Choice{ID: "form:answer", Label: fmt.Sprint(i), Value: fmt.Sprint(i)})
+		}
+		before := len(hs.srv.CallsTo("chat.postMessage"))
+		_, err := hs.ad.Send(ctx, bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: house},
+			Message: bot.Message{Text: strings.Repeat(line, 14) + strings.Repeat("x", 80), Choices: choices}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls := hs.srv.CallsTo("chat.postMessage")[before:]
+		if len(calls) != 1 {
+			t.Fatalf("%d posts, want 1", len(calls))
+		}
+		blocks := blocksOf(t, calls[0])
+		// 7080 characters: three sections, then one select for eleven values.
+		if len(blocks) != 4 {
+			t.Fatalf("%d blocks, want 4", len(blocks))
+		}
+		for _, b := range blocks[:3] {
+			if n := len([]rune(b["text"].(map[string]any)["text"].(string))); n > 3000 {
+				t.Errorf("section of %d characters", n)
+			}
+		}
+		sel := blocks[3]["elements"].([]any)[0].(map[string]any)
+		if sel["type"] != "static_select" || len(sel["options"].([]any)) != 11 {
+			t.Errorf("select = %v", sel)
+		}
+	})
+	t.Run("more than 50 blocks", func(t *testing.T) {
+		before := len(hs.srv.CallsTo("chat.postMessage"))
+		text := strings.Repeat(strings.Repeat("y", 2999)+"\n", 55)
+		ref, err := hs.ad.Send(ctx, bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: house},
+			Message: bot.Message{Text: text, Choices: []bot.Choice{{ID: "a:b", Label: strings.Repeat("L", 100)}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls := hs.srv.CallsTo("chat.postMessage")[before:]
+		if len(calls) != 2 {
+			t.Fatalf("%d posts, want 2", len(calls))
+		}
+		if !calls[0].OK() || !calls[1].OK() {
+			t.Errorf("posts refused: %v %v", calls[0], calls[1])
+		}
+		first, second := blocksOf(t, calls[0]), blocksOf(t, calls[1])
+		if len(first) != 50 || len(second) != 6 || second[5]["type"] != "actions" {
+			t.Errorf("blocks %d + %d", len(first), len(second))
+		}
+		var resp struct {
+			TS string `json:"ts"`
+		}
+		json.Unmarshal(calls[0].Response, &resp)
+		if ref.ID != resp.TS {
+			t.Errorf("ref %q, want the first part %q", ref.ID, resp.TS)
+		}
+	})
+	t.Run("file", func(t *testing.T) {
+		data := []byte("\x89PNG fake chart")
+		if _, err := hs.ad.Send(ctx, bot.Outgoing{Target: bot.Target{Kind: bot.TargetDM, User: mentor},
+			Message: bot.Message{Text: "Weekly digest", Attachment: &bot.Attachment{Name: "mood.png", ContentType: "image/png", Data: data}}}); err != nil {
+			t.Fatal(err)
+		}
+		files := hs.srv.Files()
+		if len(files) != 1 {
+			t.Fatalf("%d files, want 1", len(files))
+		}
+		f := files[0]
+		if !f.Completed || string(f.Data) != string(data) || f.Channel != hs.srv.DMChannel(mentor) || f.InitialComment != "Weekly digest" {
+			t.Errorf("file = %+v", f)
+		}
+	})
+}
+
+func TestSendErrors(t *testing.T) {
+	hs := start(t, slacktest.Config{}, nil)
+	ctx := ctxFor(t)
+	post := bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: house}, Message: bot.Message{Text: "hello"}}
+	tests := []struct {
+		name    string
+		method  string
+		fault   slacktest.Fault
+		out     bot.Outgoing
+		after   time.Duration
+		retry   bool
+		undeliv bool
+	}{
+		{"rate limited", "chat.postMessage", slacktest.RateLimited(7 * time.Second), post, 7 * time.Second, true, false},
+		{"server error", "chat.postMessage", slacktest.HTTPError(http.StatusServiceUnavailable), post, 0, true, false},
+		{"internal_error", "chat.postMessage", slacktest.APIError("internal_error"), post, 0, true, false},
+		{"channel_not_found", "chat.postMessage", slacktest.APIError("channel_not_found"), post, 0, false, true},
+		{"not_in_channel", "chat.postMessage", slacktest.APIError("not_in_channel"), post, 0, false, true},
+		{"is_archived", "chat.postMessage", slacktest.APIError("is_archived"), post, 0, false, true},
+		{"cannot_dm_bot", "conversations.open", slacktest.APIError("cannot_dm_bot"), bot.Outgoing{Target: bot.Target{Kind: bot.TargetDM, User: "U0NEW1"}, Message: bot.Message{Text: "hi"}}, 0, false, true},
+		{"user_not_found", "chat.postEphemeral", slacktest.APIError("user_not_found"), bot.Outgoing{Target: bot.Target{Kind: bot.TargetEphemeral, Channel: house, User: robin}, Message: bot.Message{Text: "hi"}}, 0, false, true},
+		{"upload rate limited", "files.getUploadURLExternal", slacktest.RateLimited(3 * time.Second), bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: house}, Message: bot.Message{Attachment: &bot.Attachment{Name: "c.png", Data: []byte("x")}}}, 3 * time.Second, true, false},
+		{"edit rate limited", "chat.update", slacktest.RateLimited(2 * time.Second), bot.Outgoing{Edit: bot.MessageRef{Channel: house, ID: "1.1"}, Message: bot.Message{Text: "x"}}, 2 * time.Second, true, false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			hs.srv.Inject(tc.method, 1, tc.fault)
+			_, err := hs.ad.Send(ctx, tc.out)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			var re *bot.RetryError
+			if got := errors.As(err, &re); got != tc.retry {
+				t.Errorf("retry error = %v (%v), want %v", got, err, tc.retry)
+			} else if got && re.After != tc.after {
+				t.Errorf("retry after %v, want %v", re.After, tc.after)
+			}
+			if got := errors.Is(err, bot.ErrUndeliverable); got != tc.undeliv {
+				t.Errorf("undeliverable = %v (%v), want %v", got, err, tc.undeliv)
+			}
+		})
+	}
+}
+
+// store is a tiny in-memory outbox for bot.Sender.
+type store struct {
+	mu   sync.Mutex
+	msgs []*bot.OutboxMessage
+}
+
+func (s *store) Update(context.Context, func(bot.Tx) error) error {
+	return errors.New("not in this test")
+}
+func (s *store) View(context.Context, func(bot.Tx) error) error {
+	return errors.New("not in this test")
+}
+func (s *store) Outbox() bot.OutboxStore { return s }
+
+func (s *store) Due(_ context.Context, now time.Time, limit int) ([]*bot.OutboxMessage, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []*bot.OutboxMessage
+	for _, m := range s.msgs {
+		if m.Status == bot.OutboxPending && !m.NextAt.After(now) && len(out) < limit {
+			c := *m
+			out = append(out, &c)
+		}
+	}
+	return out, nil
+}
+
+func (s *store) find(id int64) *bot.OutboxMessage {
+	for _, m := range s.msgs {
+		if m.ID == id {
+			return m
+		}
+	}
+	panic("no message")
+}
+
+func (s *store) MarkSent(_ context.Context, id int64, ref bot.MessageRef, at time.Time) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.find(id)
+	m.Status, m.Ref, m.SentAt = bot.OutboxSent, ref, at
+	return nil
+}
+
+func (s *store) MarkRetry(_ context.Context, id int64, next time.Time, reason string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.find(id)
+	m.Attempts++
+	m.NextAt, m.LastError = next, reason
+	return nil
+}
+
+func (s *store) MarkFailed(_ context.Context, id int64, reason string) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	m := s.find(id)
+	m.Status, m.LastError = bot.OutboxFailed, reason
+	return nil
+}
+
+func (s *store) Pending(context.Context) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	n := 0
+	for _, m := range s.msgs {
+		if m.Status == bot.OutboxPending {
+			n++
+		}
+	}
+	return n, nil
+}
+
+func TestRateLimitRetriedThroughOutbox(t *testing.T) {
+	hs := start(t, slacktest.Config{}, nil)
+	ctx := ctxFor(t)
+	now := time.Date(2026, 3, 14, 18, 0, 0, 0, time.UTC)
+	clock := bottest.NewClock(now)
+	st := &store{msgs: []*bot.OutboxMessage{
+		{ID: 1, Platform: "slack", Status: bot.OutboxPending, NextAt: now,
+			Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: house}, Message: bot.Message{Text: "Check-in time"}}},
+		{ID: 2, Platform: "slack", Status: bot.OutboxPending, NextAt: now,
+			Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: "C0GONE"}, Message: bot.Message{Text: "lost"}}},
+	}}
+	sender := bot.NewSender(st, clock, nil, hs.ad)
+	// The first post (message 1) is rate limited, the second (message 2)
+	// goes to a channel that does not exist.
+	hs.srv.Inject("chat.postMessage", 1, slacktest.RateLimited(30*time.Second))
+	hs.srv.Inject("chat.postMessage", 1, slacktest.APIError("channel_not_found"))
+
+	if n, err := sender.Flush(ctx); err != nil || n != 0 {
+		t.Fatalf("first pass sent %d, err %v; want 0 (rate limited)", n, err)
+	}
+	first := *st.find(1)
+	if first.Status != bot.OutboxPending || first.Attempts != 1 || !first.NextAt.Equal(now.Add(30*time.Second)) {
+		t.Errorf("after 429: %+v, want pending until +30s", first)
+	}
+	if gone := st.find(2); gone.Status != bot.OutboxFailed {
+		t.Errorf("channel_not_found message status %q, want failed", gone.Status)
+	}
+	clock.Advance(29 * time.Second)
+	if n, _ := sender.Flush(ctx); n != 0 {
+		t.Errorf("sent %d before Retry-After passed", n)
+	}
+	clock.Advance(time.Second)
+	if n, err := sender.Flush(ctx); err != nil || n != 1 {
+		t.Fatalf("retry sent %d, err %v; want 1", n, err)
+	}
+	msgs := hs.srv.Messages(house)
+	if len(msgs) != 1 || msgs[0].Text != "Check-in time" {
+		t.Fatalf("messages = %+v", msgs)
+	}
+	if got := st.find(1); got.Status != bot.OutboxSent || got.Ref != (bot.MessageRef{Channel: house, ID: msgs[0].TS}) {
+		t.Errorf("sent message = %+v", got)
+	}
+}

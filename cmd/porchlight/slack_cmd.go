@@ -1,0 +1,112 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+
+	"github.com/porchlight/porchlight/adapters/slack"
+	"github.com/porchlight/porchlight/bot"
+)
+
+// cmdSlack runs "porchlight slack SUBCOMMAND". Its one subcommand,
+// manifest, prints the Slack app manifest.
+func cmdSlack(ctx context.Context, e env) int {
+	if len(e.args) == 0 || e.args[0] == "-h" || e.args[0] == "--help" || e.args[0] == "help" {
+		w := e.stdout
+		if len(e.args) == 0 {
+			w = e.stderr
+		}
+		fmt.Fprintln(w, "Usage: porchlight slack manifest [--config FILE] [--name NAME]")
+		fmt.Fprintln(w, "\nSlack tools.\n\nSubcommands:\n  manifest       print the Slack app manifest (YAML) to create the app from")
+		if len(e.args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	switch e.args[0] {
+	case "manifest":
+		sub := e
+		sub.args = e.args[1:]
+		return cmdSlackManifest(ctx, sub)
+	}
+	fmt.Fprintf(e.stderr, "porchlight slack: unknown subcommand %q (try manifest)\n", e.args[0])
+	return exitUsage
+}
+
+func cmdSlackManifest(_ context.Context, e env) int {
+	fs := flags(e, "slack manifest", "[--config FILE] [--name NAME]",
+		"Print a Slack app manifest (YAML) generated from Porchlight's commands: Socket Mode on,\n"+
+			"the slash commands with the config's [slack] command_prefix (default \"porch-\"),\n"+
+			"interactivity, the bot events and the minimum bot scopes. Create the app from it at\n"+
+			"https://api.slack.com/apps (Create New App → From a manifest).")
+	path := fs.String("config", "", "the TOML config `FILE`, for [slack] command_prefix")
+	name := fs.String("name", "Porchlight", "the app and bot `NAME`")
+	if code, ok := parse(fs, e); !ok {
+		return code
+	}
+	prefix := DefaultConfig().Slack.CommandPrefix
+	if *path != "" {
+		// Only [slack] command_prefix matters: the manifest comes before the
+		// tokens exist, so other problems (missing tokens) are let pass.
+		cfg, err := LoadConfig(*path, e.getenv)
+		var ce *ConfigError
+		if err != nil && (cfg == nil || !errors.As(err, &ce) || hasProblem(ce, "slack.command_prefix")) {
+			fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
+			return exitUsage
+		}
+		prefix = cfg.Slack.CommandPrefix
+	}
+	cmds, err := commandRegistry()
+	if err != nil {
+		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
+		return exitRuntime
+	}
+	out, err := slack.Manifest(cmds, slack.ManifestOptions{Name: *name, CommandPrefix: prefix})
+	if err != nil {
+		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
+		return exitUsage
+	}
+	if _, err := e.stdout.Write(out); err != nil {
+		return exitRuntime
+	}
+	return exitOK
+}
+
+// hasProblem reports whether a config error names key.
+func hasProblem(ce *ConfigError, key string) bool {
+	for _, p := range ce.Problems {
+		if p.Key == key {
+			return true
+		}
+	}
+	return false
+}
+
+// commandRegistry returns the core's commands. Building the registry needs
+// no storage, so the store is a stub that is never called.
+func commandRegistry() ([]*bot.Command, error) {
+	b, err := bot.New(bot.Config{Store: registryOnly{}})
+	if err != nil {
+		return nil, fmt.Errorf("command registry: %w", err)
+	}
+	return b.Commands(), nil
+}
+
+// registryOnly is a bot.Store for reading the command registry; calling it
+// panics, which would be a bug.
+type registryOnly struct{ bot.Store }
+
+// newSlackAdapter builds the Slack adapter from the [slack] table, whose
+// tokens the environment may override (PORCHLIGHT_SLACK_BOT_TOKEN,
+// PORCHLIGHT_SLACK_APP_TOKEN); Validate has checked them.
+func newSlackAdapter(cfg *Config, log *slog.Logger) (bot.Adapter, error) {
+	s := cfg.Slack
+	if s.BotToken == "" || s.AppToken == "" {
+		return nil, fmt.Errorf("slack: slack.bot_token and slack.app_token (or %s and %s) are required", EnvSlackBotToken, EnvSlackAppToken)
+	}
+	return slack.New(slack.Config{
+		BotToken: string(s.BotToken), AppToken: string(s.AppToken), APIURL: s.APIURL, CommandPrefix: s.CommandPrefix,
+	}, log), nil
+}

@@ -1,0 +1,286 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/porchlight/porchlight/adapters/slack/slacktest"
+	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/storage"
+)
+
+// e2eWait bounds each step of the end-to-end test. Check-ins open every
+// two seconds in its config, so nothing waits for a real schedule.
+const e2eWait = 20 * time.Second
+
+// buildBinary builds porchlight once into a temp dir.
+func buildBinary(t *testing.T) string {
+	t.Helper()
+	bin := filepath.Join(t.TempDir(), "porchlight")
+	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	return bin
+}
+
+// syncBuffer is a bytes.Buffer safe for a process to write while the test
+// reads it.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (s *syncBuffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+func (s *syncBuffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
+}
+
+// e2eCtx is a context for one step.
+func e2eCtx(t *testing.T) context.Context {
+	ctx, cancel := context.WithTimeout(context.Background(), e2eWait)
+	t.Cleanup(cancel)
+	return ctx
+}
+
+// findActionID returns the first action_id in blocks JSON that ends with
+// "|"+suffix (the adapter numbers its elements) or equals it.
+func findActionID(blocks string, pattern string) string {
+	re := regexp.MustCompile(`"action_id":"((?:[0-9]+\|)?` + pattern + `)"`)
+	if m := re.FindStringSubmatch(blocks); m != nil {
+		return m[1]
+	}
+	return ""
+}
+
+func TestSlackEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	const (
+		house = "C0HOUSE"
+		robin = "U0001"
+	)
+	srv := slacktest.New(slacktest.Config{})
+	t.Cleanup(srv.Close)
+	srv.AddUser(slacktest.User{ID: robin, Name: "robin"})
+
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "porchlight.db")
+	cfgPath := filepath.Join(dir, "porchlight.toml")
+	config := fmt.Sprintf(`
+[storage]
+path = %q
+
+[log]
+level = "debug"
+
+[slack]
+api_url = %q
+
+[[house]]
+name = "Maple House"
+timezone = "America/Chicago"
+platform = "slack"
+channel = %q
+operators = ["U0OPER"]
+
+[house.checkin]
+schedule = ["@every 2s"]
+window = "1h"
+reminder_after = "30m"
+`, dbPath, srv.APIURL(), house)
+	if err := os.WriteFile(cfgPath, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	bin := buildBinary(t)
+	cmd := exec.Command(bin, "run", "--config", cfgPath)
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "PORCHLIGHT_") {
+			env = append(env, kv)
+		}
+	}
+	cmd.Env = append(env, "PORCHLIGHT_SLACK_BOT_TOKEN="+srv.BotToken(), "PORCHLIGHT_SLACK_APP_TOKEN="+srv.AppToken())
+	logs := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	stopped := false
+	stop := func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case err := <-exited:
+			if err != nil {
+				t.Errorf("porchlight exited with %v", err)
+			}
+		case <-time.After(e2eWait):
+			_ = cmd.Process.Kill()
+			t.Errorf("porchlight did not stop on SIGTERM")
+		}
+	}
+	t.Cleanup(func() {
+		stop()
+		if t.Failed() {
+			t.Logf("porchlight log:\n%s", logs.String())
+		}
+	})
+	if err := srv.WaitForConnections(e2eCtx(t), 1); err != nil {
+		t.Fatal(err)
+	}
+
+	// /porch-join: the consent text comes back privately in the ack.
+	join, err := srv.SendSlashCommand(slacktest.SlashCommand{Command: "/porch-join", UserID: robin, ChannelID: house})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ack, err := srv.WaitForAck(e2eCtx(t), join.EnvelopeID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(ack.Payload), "Do you agree?") {
+		t.Fatalf("join ack = %s, want the consent text", ack.Payload)
+	}
+	agree := findActionID(string(ack.Payload), "join:accept")
+	if agree == "" {
+		t.Fatalf("no agree button in %s", ack.Payload)
+	}
+	press, err := srv.SendBlockActions(slacktest.BlockActions{UserID: robin, ChannelID: house, Actions: []slacktest.Action{{ActionID: agree}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	welcome, err := srv.WaitForCall(e2eCtx(t), func(c slacktest.Call) bool {
+		return c.Method == slacktest.MethodResponseURL && strings.Contains(c.Param("text"), "Welcome")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.WaitForAck(e2eCtx(t), press.EnvelopeID); err != nil {
+		t.Fatal(err)
+	}
+	_ = welcome
+
+	// A scheduled check-in prompt appears in the house channel.
+	post, err := srv.WaitForCall(e2eCtx(t), func(c slacktest.Call) bool {
+		return c.Method == "chat.postMessage" && c.OK() && c.Param("channel") == house &&
+			findActionID(c.Param("blocks"), `checkin:open:[0-9]+`) != ""
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	openID := findActionID(post.Param("blocks"), `checkin:open:[0-9]+`)
+	var posted struct {
+		TS string `json:"ts"`
+	}
+	if err := json.Unmarshal(post.Response, &posted); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(post.Param("text"), "<!date^") {
+		t.Errorf("prompt %q has no Slack date", post.Param("text"))
+	}
+	roundID, _ := strconv.ParseInt(openID[strings.LastIndex(openID, ":")+1:], 10, 64)
+
+	// Robin presses "Check in": a modal opens.
+	srv.SendBlockActions(slacktest.BlockActions{UserID: robin, ChannelID: house, MessageTS: posted.TS, Actions: []slacktest.Action{{ActionID: openID, Text: "Check in"}}})
+	open, err := srv.WaitForCall(e2eCtx(t), slacktest.Method("views.open"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !open.OK() {
+		t.Fatalf("views.open refused: %s", open.Response)
+	}
+	var opened struct {
+		View struct {
+			ID string `json:"id"`
+		} `json:"view"`
+	}
+	if err := json.Unmarshal(open.Response, &opened); err != nil {
+		t.Fatal(err)
+	}
+
+	// Robin submits it and gets a private confirmation.
+	radio := func(v string) map[string]slacktest.Value {
+		return map[string]slacktest.Value{"value": {Type: "radio_buttons", SelectedOption: &slacktest.Option{Value: v}}}
+	}
+	submit, err := srv.SendViewSubmission(slacktest.ViewSubmission{UserID: robin, ViewID: opened.View.ID, Values: map[string]map[string]slacktest.Value{
+		bot.QMood:       radio("4"),
+		"win":           {"value": {Value: "Went to a meeting"}},
+		"hard":          {"value": {}},
+		bot.QReachOut:   radio("no"),
+		bot.QVisibility: radio("private"),
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ack, err = srv.WaitForAck(e2eCtx(t), submit.EnvelopeID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(ack.Payload), `"clear"`) {
+		t.Fatalf("submission ack = %s, want clear", ack.Payload)
+	}
+	confirm, err := srv.WaitForCall(e2eCtx(t), func(c slacktest.Call) bool {
+		return c.Method == "chat.postEphemeral" && c.Param("user") == robin && strings.Contains(c.Param("text"), "checked in")
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if confirm.Param("channel") != house {
+		t.Errorf("confirmation in %q, want the house channel", confirm.Param("channel"))
+	}
+
+	// The answer is in the database.
+	stop()
+	db, err := storage.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.View(context.Background(), func(tx bot.Tx) error {
+		ms, err := tx.MembershipsOf(context.Background(), "slack", robin)
+		if err != nil {
+			return err
+		}
+		if len(ms) != 1 || !ms[0].Active() {
+			return fmt.Errorf("memberships = %+v, want one active", ms)
+		}
+		a, err := tx.AnswerOf(context.Background(), roundID, ms[0].ID)
+		if err != nil {
+			return fmt.Errorf("answer of round %d: %w", roundID, err)
+		}
+		if a.Mood != 4 || a.Values["win"] != "Went to a meeting" || a.Visibility != bot.VisPrivate || a.Source != "form" {
+			return fmt.Errorf("answer = %+v", a)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
