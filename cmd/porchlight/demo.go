@@ -1,0 +1,302 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/porchlight/porchlight/adapters/console"
+	"github.com/porchlight/porchlight/bot"
+)
+
+// The demo house and its simulated housemates. The person at the keyboard
+// is "you"; Sam is a House Mentor; Alex shares with the house; Kim is quiet
+// and will be nudged, then missed.
+func demoUsers() []bot.User {
+	return []bot.User{{ID: "you", Name: "You"}, {ID: "sam", Name: "Sam"}, {ID: "alex", Name: "Alex"}, {ID: "kim", Name: "Kim"}}
+}
+
+// housemate is a simulated resident's canned answer.
+type housemate struct {
+	user   bot.User
+	values map[string]string
+}
+
+func demoHousemates() []housemate {
+	return []housemate{
+		{demoUsers()[1], map[string]string{bot.QMood: "4", "win": "Walked to the morning meeting", "hard": "", bot.QReachOut: "no", bot.QVisibility: "mentors"}},
+		{demoUsers()[2], map[string]string{bot.QMood: "3", "win": "Cooked dinner for the house", "hard": "Missing my kids", bot.QReachOut: "no", bot.QVisibility: "house"}},
+	}
+}
+
+func demoHouse() *bot.House {
+	return &bot.House{
+		Name: "Maple House (demo)", Platform: "console", Channel: "house", Location: time.Local,
+		Operators: []string{"sam"}, Mentors: []string{"sam"},
+		Checkin: bot.CheckinConfig{
+			// Compressed for the demo: a round every 5 minutes, open for 4,
+			// with a nudge after 1. The first round opens within seconds.
+			Schedules: []string{"*/5 * * * *"}, Window: 4 * time.Minute, ReminderAfter: time.Minute,
+			DefaultVisibility: bot.VisMentors,
+		},
+		Crisis:        bot.CrisisConfig{Resources: bot.DefaultCrisisResources(), EscalateAfter: 15 * time.Minute},
+		RetentionDays: 180,
+	}
+}
+
+// demoClock is the demo's clock: real time interactively, or a clock the
+// script moves with ":advance".
+type demoClock struct {
+	mu     sync.Mutex
+	offset time.Duration
+	fixed  time.Time
+}
+
+func (c *demoClock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.fixed.IsZero() {
+		return c.fixed.Add(c.offset)
+	}
+	return time.Now().Add(c.offset)
+}
+
+func (c *demoClock) advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.offset += d
+}
+
+func cmdDemo(ctx context.Context, e env) int {
+	fs := flags(e, "demo", "[--db FILE] [--script FILE]", `Run Porchlight in this terminal with a demo house, you as a resident and
+three simulated housemates. No token, config or network is needed.
+
+Type /help to start; /checkin opens a check-in at once. Numbers pick the
+numbered choices. Other lines:
+  :as NAME        act as a housemate (You, Sam the House Mentor, Alex, Kim)
+  :advance 2h     move the demo clock forward (runs reminders and closes)
+  # text          a comment
+When input is not a terminal (or with --script), lines are read until the
+end of input and the demo exits.`)
+	dbPath := fs.String("db", "", "keep the demo database in `FILE` (default: a temporary file)")
+	script := fs.String("script", "", "read input lines from `FILE` instead of the terminal")
+	logLevel := fs.String("log-level", "error", "log `level` on stderr: debug, info, warn or error")
+	if code, ok := parse(fs, e); !ok {
+		return code
+	}
+	log, err := newLogger(e.stderr, *logLevel, "text")
+	if err != nil {
+		fmt.Fprintf(e.stderr, "porchlight demo: %v\n", err)
+		return exitUsage
+	}
+	in := e.stdin
+	scripted := *script != "" || !isTerminal(e.stdin)
+	if *script != "" {
+		f, err := os.Open(*script)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "porchlight demo: %v\n", err)
+			return exitUsage
+		}
+		defer f.Close()
+		in = f
+	}
+	if *dbPath == "" {
+		dir, err := os.MkdirTemp("", "porchlight-demo-")
+		if err != nil {
+			fmt.Fprintf(e.stderr, "porchlight demo: %v\n", err)
+			return exitRuntime
+		}
+		defer os.RemoveAll(dir)
+		*dbPath = filepath.Join(dir, "demo.db")
+	}
+	clock := &demoClock{}
+	if scripted {
+		// A script runs on its own clock, so it plays the same at any speed.
+		clock.fixed = time.Now().Truncate(time.Minute)
+	}
+	return runDemo(ctx, e.stdout, in, *dbPath, clock, scripted, log)
+}
+
+func runDemo(ctx context.Context, out io.Writer, in io.Reader, dbPath string, clock *demoClock, scripted bool, log *slog.Logger) int {
+	house := demoHouse()
+	d := &demo{clock: clock, house: house, scripted: scripted, log: log}
+	con := console.New(in, out, console.Options{
+		Channel: house.Channel, Users: demoUsers(), Echo: scripted,
+		Directive: d.directive, AfterLine: d.afterLine,
+	})
+	d.con = &demoAdapter{Adapter: con, d: d}
+	a, err := newApp(ctx, appOptions{dbPath: dbPath, houses: []*bot.House{house}, clock: clock, log: log, adapters: []bot.Adapter{d.con}, demo: true})
+	if err != nil {
+		fmt.Fprintf(out, "porchlight demo: %v\n", err)
+		return exitRuntime
+	}
+	d.app = a
+	if err := d.seed(ctx); err != nil {
+		fmt.Fprintf(out, "porchlight demo: %v\n", err)
+		return exitRuntime
+	}
+	fmt.Fprintf(out, "Welcome to %s — a Porchlight demo in your terminal.\nYou are a resident; Sam is your House Mentor; Alex and Kim are housemates.\nType /help to see commands, or /checkin to check in now.\n\n", house.Name)
+	if !scripted {
+		go func() {
+			// The first round opens a few seconds in, so there is
+			// something to see without waiting for the schedule.
+			select {
+			case <-ctx.Done():
+			case <-time.After(3 * time.Second):
+				d.openRound(ctx)
+			}
+		}()
+	}
+	if err := a.serve(ctx); err != nil {
+		fmt.Fprintf(out, "porchlight demo: %v\n", err)
+		return exitRuntime
+	}
+	return exitOK
+}
+
+// demo drives the simulated housemates and the script directives.
+type demo struct {
+	app      *app
+	con      *demoAdapter
+	clock    *demoClock
+	house    *bot.House
+	scripted bool
+	log      *slog.Logger
+
+	mu      sync.Mutex
+	pending []int64 // rounds whose prompt the housemates have yet to answer
+	n       int
+}
+
+// seed joins the user and the housemates through the core, as if each had
+// typed /join and agreed.
+func (d *demo) seed(ctx context.Context) error {
+	for _, u := range demoUsers() {
+		d.n++
+		ev := bot.Event{ID: fmt.Sprintf("seed-%d", d.n), Platform: "console", Kind: bot.EventAction, User: u, Channel: d.house.Channel,
+			Action: &bot.ActionInput{ID: "join:accept"}}
+		if resp := d.app.bot.Handle(ctx, ev); len(resp.Messages) == 0 {
+			return fmt.Errorf("could not seed %s", u.Name)
+		}
+	}
+	return nil
+}
+
+// openRound opens a round now, as the demo's first scheduled run.
+func (d *demo) openRound(ctx context.Context) {
+	now := d.clock.Now().Truncate(time.Second)
+	if err := d.app.bot.RunJob(ctx, "checkin.open/0", d.house, now); err != nil {
+		d.log.Error("demo round", "err", err)
+	}
+}
+
+// directive handles ":advance DURATION".
+func (d *demo) directive(ctx context.Context, line string) (bool, error) {
+	f := strings.Fields(line)
+	if len(f) == 0 || f[0] != ":advance" {
+		return false, nil
+	}
+	if len(f) != 2 {
+		return true, fmt.Errorf("usage: :advance 2h")
+	}
+	dur, err := time.ParseDuration(f[1])
+	if err != nil || dur <= 0 {
+		return true, fmt.Errorf("usage: :advance 2h (got %q)", f[1])
+	}
+	d.clock.advance(dur)
+	fmt.Fprintf(d.con.out(), "… %s later …\n", dur)
+	return true, d.app.bot.Tick(ctx)
+}
+
+// afterLine runs after each input line in a script: it delivers the outbox
+// and lets housemates answer, so that a transcript reads in order.
+func (d *demo) afterLine(ctx context.Context) {
+	if !d.scripted {
+		return
+	}
+	d.flush(ctx)
+	d.answerPending(ctx)
+	d.flush(ctx)
+}
+
+func (d *demo) flush(ctx context.Context) {
+	if _, err := d.app.sender.Flush(ctx); err != nil {
+		d.log.Error("demo flush", "err", err)
+	}
+}
+
+// promptSeen is called when a check-in prompt reaches the console.
+func (d *demo) promptSeen(ctx context.Context, round int64) {
+	d.mu.Lock()
+	d.pending = append(d.pending, round)
+	d.mu.Unlock()
+	if d.scripted {
+		return // afterLine answers, in order
+	}
+	go func() {
+		select {
+		case <-ctx.Done():
+		case <-time.After(4 * time.Second):
+			d.answerPending(ctx)
+		}
+	}()
+}
+
+// answerPending makes the housemates answer the rounds they have seen.
+func (d *demo) answerPending(ctx context.Context) {
+	d.mu.Lock()
+	rounds := d.pending
+	d.pending = nil
+	d.mu.Unlock()
+	for _, round := range rounds {
+		for _, hm := range demoHousemates() {
+			d.mu.Lock()
+			d.n++
+			id := fmt.Sprintf("housemate-%d", d.n)
+			d.mu.Unlock()
+			ev := bot.Event{ID: id, Platform: "console", Kind: bot.EventForm, User: hm.user, Channel: d.house.Channel,
+				Form: &bot.FormInput{ID: fmt.Sprintf("checkin:%d", round), Values: hm.values}}
+			d.app.bot.Handle(ctx, ev)
+			fmt.Fprintf(d.con.out(), "(%s checked in.)\n", hm.user.Name)
+		}
+	}
+}
+
+// demoAdapter is the console adapter, watching for check-in prompts so the
+// simulated housemates can answer them.
+type demoAdapter struct {
+	*console.Adapter
+	d *demo
+}
+
+func (a *demoAdapter) out() io.Writer { return a.Adapter.Output() }
+
+// Send delivers through the console and notices check-in prompts.
+func (a *demoAdapter) Send(ctx context.Context, m bot.Outgoing) (bot.MessageRef, error) {
+	ref, err := a.Adapter.Send(ctx, m)
+	if err == nil && m.Target.Kind == bot.TargetChannel {
+		for _, c := range m.Choices {
+			var round int64
+			if _, scanErr := fmt.Sscanf(c.ID, "checkin:open:%d", &round); scanErr == nil {
+				a.d.promptSeen(ctx, round)
+			}
+		}
+	}
+	return ref, err
+}
+
+// isTerminal reports whether r is an interactive terminal.
+func isTerminal(r io.Reader) bool {
+	f, ok := r.(*os.File)
+	if !ok {
+		return false
+	}
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}

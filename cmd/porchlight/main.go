@@ -1,0 +1,133 @@
+// Command porchlight runs the Porchlight bot and its operator tools.
+//
+// Subcommands: run, demo, check-config, migrate, backup and version, each
+// with --help. Exit codes: 0 for success, 1 for a runtime failure, 2 for a
+// usage or config error.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+// Version is set at build time with -ldflags "-X main.Version=…".
+var Version = "dev"
+
+// Exit codes.
+const (
+	exitOK      = 0
+	exitRuntime = 1
+	exitUsage   = 2
+)
+
+// env is what a subcommand gets: its arguments and the process's streams.
+type env struct {
+	args   []string
+	stdin  io.Reader
+	stdout io.Writer
+	stderr io.Writer
+	getenv func(string) string
+}
+
+// subcommand is one "porchlight NAME" entry.
+type subcommand struct {
+	name    string
+	summary string
+	run     func(ctx context.Context, e env) int
+}
+
+func subcommands() []subcommand {
+	return []subcommand{
+		{"run", "run the bot with a config file", cmdRun},
+		{"demo", "run the bot in this terminal, with no setup", cmdDemo},
+		{"check-config", "validate a config file", cmdCheckConfig},
+		{"migrate", "create or upgrade the database", cmdMigrate},
+		{"backup", "copy the live database to a file", cmdBackup},
+		{"slack", "Slack tools: print the app manifest", cmdSlack},
+		{"version", "print the version", cmdVersion},
+	}
+}
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	os.Exit(run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr, os.Getenv))
+}
+
+// run is main without the process: testable with any arguments and streams.
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer, getenv func(string) string) int {
+	if len(args) == 0 || args[0] == "-h" || args[0] == "--help" || args[0] == "help" {
+		usage(stdout)
+		if len(args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	for _, sc := range subcommands() {
+		if sc.name == args[0] {
+			return sc.run(ctx, env{args: args[1:], stdin: stdin, stdout: stdout, stderr: stderr, getenv: getenv})
+		}
+	}
+	fmt.Fprintf(stderr, "porchlight: unknown command %q\n\n", args[0])
+	usage(stderr)
+	return exitUsage
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Porchlight — a peer-support check-in bot for recovery homes.")
+	fmt.Fprintln(w, "\nUsage: porchlight <command> [flags]\n\nCommands:")
+	for _, sc := range subcommands() {
+		fmt.Fprintf(w, "  %-14s %s\n", sc.name, sc.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'porchlight <command> --help' for a command's flags.")
+}
+
+// flags returns a flag set for a subcommand that prints its help to stdout
+// on --help and its errors to stderr.
+func flags(e env, name, synopsis, about string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(e.stderr)
+	fs.Usage = func() {
+		fmt.Fprintf(fs.Output(), "Usage: porchlight %s %s\n\n%s\n", name, synopsis, about)
+		if hasFlags(fs) {
+			fmt.Fprintln(fs.Output(), "\nFlags:")
+			fs.PrintDefaults()
+		}
+	}
+	return fs
+}
+
+func hasFlags(fs *flag.FlagSet) bool {
+	n := 0
+	fs.VisitAll(func(*flag.Flag) { n++ })
+	return n > 0
+}
+
+// parse parses flags; it returns an exit code and false when the command
+// should stop (help asked for, or a usage error).
+func parse(fs *flag.FlagSet, e env) (int, bool) {
+	if err := fs.Parse(e.args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(e.stdout)
+			fs.Usage()
+			return exitOK, false
+		}
+		return exitUsage, false
+	}
+	return exitOK, true
+}
+
+func cmdVersion(_ context.Context, e env) int {
+	fs := flags(e, "version", "", "Print Porchlight's version.")
+	if code, ok := parse(fs, e); !ok {
+		return code
+	}
+	fmt.Fprintf(e.stdout, "porchlight %s\n", Version)
+	return exitOK
+}

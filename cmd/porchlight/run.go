@@ -1,0 +1,182 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+
+	"github.com/porchlight/porchlight/adapters/console"
+	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/storage"
+)
+
+// loadConfig loads and validates the config named by --config, printing
+// every problem. ok is false when the command must stop with exitUsage.
+func loadConfig(e env, path string) (*Config, bool) {
+	if path == "" {
+		fmt.Fprintln(e.stderr, "porchlight: --config FILE is required")
+		return nil, false
+	}
+	cfg, err := LoadConfig(path, e.getenv)
+	if err == nil {
+		err = cfg.Validate()
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "porchlight: config %s:\n%v\n", path, err)
+		return nil, false
+	}
+	if w := cfg.PermWarning(path); w != "" {
+		fmt.Fprintf(e.stderr, "porchlight: warning: %s\n", w)
+	}
+	return cfg, true
+}
+
+func cmdRun(ctx context.Context, e env) int {
+	fs := flags(e, "run", "--config FILE", "Run the bot: connect to the platforms the houses use, post scheduled\ncheck-ins and deliver the outbox. Stops cleanly on SIGINT or SIGTERM.")
+	path := fs.String("config", "", "the TOML config `FILE`")
+	if code, ok := parse(fs, e); !ok {
+		return code
+	}
+	cfg, ok := loadConfig(e, *path)
+	if !ok {
+		return exitUsage
+	}
+	log, err := newLogger(e.stderr, cfg.Log.Level, cfg.Log.Format)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
+		return exitUsage
+	}
+	houses, err := cfg.Houses()
+	if err != nil {
+		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
+		return exitUsage
+	}
+	adapters, err := buildAdapters(cfg, houses, e, log)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
+		return exitUsage
+	}
+	a, err := newApp(ctx, appOptions{dbPath: cfg.Storage.Path, houses: houses, log: log, adapters: adapters})
+	if err != nil {
+		log.Error("start failed", "err", err)
+		return exitRuntime
+	}
+	log.Info("porchlight running", "version", Version, "houses", len(houses), "adapters", len(adapters))
+	if err := a.serve(ctx); err != nil {
+		log.Error("stopped with error", "err", err)
+		return exitRuntime
+	}
+	return exitOK
+}
+
+// platformsOf lists the platforms the houses use, once each.
+func platformsOf(houses []*bot.House) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, h := range houses {
+		if !seen[h.Platform] {
+			seen[h.Platform] = true
+			out = append(out, h.Platform)
+		}
+	}
+	return out
+}
+
+// buildAdapters makes one adapter per platform the houses use.
+func buildAdapters(cfg *Config, houses []*bot.House, e env, log *slog.Logger) ([]bot.Adapter, error) {
+	var out []bot.Adapter
+	for _, p := range platformsOf(houses) {
+		switch p {
+		case "console":
+			ch := ""
+			for _, h := range houses {
+				if h.Platform == "console" {
+					ch = h.Channel
+					break
+				}
+			}
+			out = append(out, console.New(e.stdin, e.stdout, console.Options{Channel: ch, Users: []bot.User{{ID: "you", Name: "You"}}}))
+		case "slack":
+			ad, err := newSlackAdapter(cfg, log)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, ad)
+		default:
+			return nil, fmt.Errorf("platform %q is not available in this build", p)
+		}
+	}
+	return out, nil
+}
+
+func cmdCheckConfig(_ context.Context, e env) int {
+	fs := flags(e, "check-config", "--config FILE", "Validate a config file and print every problem, each naming its key.")
+	path := fs.String("config", "", "the TOML config `FILE`")
+	if code, ok := parse(fs, e); !ok {
+		return code
+	}
+	cfg, ok := loadConfig(e, *path)
+	if !ok {
+		return exitUsage
+	}
+	houses, err := cfg.Houses()
+	if err != nil {
+		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
+		return exitUsage
+	}
+	fmt.Fprintf(e.stdout, "%s is valid: %d house(s) on %v.\n", *path, len(houses), platformsOf(houses))
+	return exitOK
+}
+
+func cmdMigrate(ctx context.Context, e env) int {
+	fs := flags(e, "migrate", "--config FILE", "Create the database, or apply pending migrations to it, and exit.")
+	path := fs.String("config", "", "the TOML config `FILE`")
+	if code, ok := parse(fs, e); !ok {
+		return code
+	}
+	cfg, ok := loadConfig(e, *path)
+	if !ok {
+		return exitUsage
+	}
+	db, err := storage.Open(ctx, cfg.Storage.Path)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
+		return exitRuntime
+	}
+	defer db.Close()
+	v, err := db.Version(ctx)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
+		return exitRuntime
+	}
+	fmt.Fprintf(e.stdout, "%s is at schema version %d.\n", cfg.Storage.Path, v)
+	return exitOK
+}
+
+func cmdBackup(ctx context.Context, e env) int {
+	fs := flags(e, "backup", "--config FILE OUT", "Copy the live database to OUT (VACUUM INTO), readable only by you (mode 0600).\nOUT must not exist yet.")
+	path := fs.String("config", "", "the TOML config `FILE`")
+	if code, ok := parse(fs, e); !ok {
+		return code
+	}
+	if fs.NArg() != 1 {
+		fmt.Fprintln(e.stderr, "porchlight backup: give exactly one OUT file")
+		return exitUsage
+	}
+	cfg, ok := loadConfig(e, *path)
+	if !ok {
+		return exitUsage
+	}
+	db, err := storage.Open(ctx, cfg.Storage.Path)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
+		return exitRuntime
+	}
+	defer db.Close()
+	if err := db.Backup(ctx, fs.Arg(0)); err != nil {
+		fmt.Fprintf(e.stderr, "porchlight: backup: %v\n", err)
+		return exitRuntime
+	}
+	fmt.Fprintf(e.stdout, "Backed up to %s.\n", fs.Arg(0))
+	return exitOK
+}

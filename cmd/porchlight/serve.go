@@ -1,0 +1,183 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/scheduler"
+	"github.com/porchlight/porchlight/storage"
+)
+
+// app is a wired bot: storage, core, scheduler, outbox sender and adapters.
+type app struct {
+	db       *storage.DB
+	bot      *bot.Bot
+	sched    *scheduler.Scheduler
+	sender   *bot.Sender
+	adapters []bot.Adapter
+	log      *slog.Logger
+}
+
+// appOptions says how to build an app.
+type appOptions struct {
+	dbPath   string
+	houses   []*bot.House
+	clock    bot.Clock
+	log      *slog.Logger
+	adapters []bot.Adapter
+	demo     bool
+}
+
+// cronSchedules implements bot.Schedules with the scheduler package.
+type cronSchedules struct{}
+
+// maxCatchUp bounds how many missed runs of one job are computed at start.
+const maxCatchUp = 100
+
+func (cronSchedules) Next(spec string, loc *time.Location, after time.Time) (time.Time, error) {
+	s, err := scheduler.Parse(spec, loc)
+	if err != nil {
+		return time.Time{}, err
+	}
+	return s.Next(after), nil
+}
+
+func (cronSchedules) Missed(spec string, loc *time.Location, last, now time.Time) ([]time.Time, error) {
+	s, err := scheduler.Parse(spec, loc)
+	if err != nil {
+		return nil, err
+	}
+	return scheduler.Missed(s, last, now, maxCatchUp), nil
+}
+
+// newApp opens storage, builds the core and registers the jobs. It does not
+// start anything yet.
+func newApp(ctx context.Context, o appOptions) (*app, error) {
+	if o.clock == nil {
+		o.clock = bot.SystemClock{}
+	}
+	db, err := storage.Open(ctx, o.dbPath)
+	if err != nil {
+		return nil, fmt.Errorf("open database: %w", err)
+	}
+	b, err := bot.New(bot.Config{Store: db, Clock: o.clock, Logger: o.log, Houses: o.houses, Schedules: cronSchedules{}, Demo: o.demo})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := b.Start(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a := &app{db: db, bot: b, adapters: o.adapters, log: o.log, sched: scheduler.New(o.log)}
+	a.sender = bot.NewSender(db, o.clock, o.log, o.adapters...)
+	a.sender.OnUndeliverable = b.Undeliverable
+	b.OnCommit(a.sender.Wake)
+	for _, j := range b.Jobs() {
+		j := j
+		loc := time.UTC
+		key := j.Name
+		if j.House != nil {
+			loc = j.House.Location
+			key = j.House.Name + "/" + j.Name
+		}
+		err := a.sched.Add(key, j.Spec, loc, func(ctx context.Context, at time.Time) {
+			if err := b.RunJob(ctx, j.Name, j.House, at); err != nil {
+				a.log.Error("job failed", "job", key, "err", err)
+			}
+		})
+		if err != nil {
+			db.Close()
+			return nil, fmt.Errorf("schedule %s: %w", key, err)
+		}
+	}
+	return a, nil
+}
+
+// serve runs the adapters, the scheduler and the sender until ctx ends or an
+// adapter stops (the console stops at end of input). It shuts down in order:
+// adapters, scheduler, a final outbox flush, storage.
+func (a *app) serve(ctx context.Context) error {
+	if err := a.bot.CatchUp(ctx); err != nil {
+		a.log.Error("catch-up incomplete", "err", err)
+	}
+	adCtx, stopAdapters := context.WithCancel(ctx)
+	defer stopAdapters()
+	var wg sync.WaitGroup
+	errc := make(chan error, len(a.adapters))
+	for _, ad := range a.adapters {
+		wg.Add(1)
+		go func(ad bot.Adapter) {
+			defer wg.Done()
+			errc <- a.run(adCtx, ad)
+		}(ad)
+	}
+	sendCtx, stopSender := context.WithCancel(context.Background())
+	senderDone := make(chan struct{})
+	go func() {
+		defer close(senderDone)
+		a.sender.Run(sendCtx)
+	}()
+	a.sched.Start()
+
+	var runErr error
+	select {
+	case <-ctx.Done():
+	case runErr = <-errc:
+	}
+	a.log.Info("shutting down")
+	stopAdapters()
+	wg.Wait()
+	stopCtx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := a.sched.Stop(stopCtx); err != nil {
+		a.log.Warn("scheduler did not stop in time", "err", err)
+	}
+	stopSender()
+	<-senderDone
+	if _, err := a.sender.Flush(stopCtx); err != nil {
+		a.log.Warn("final outbox flush incomplete", "err", err)
+	}
+	if err := a.db.Close(); err != nil {
+		runErr = errors.Join(runErr, fmt.Errorf("close database: %w", err))
+	}
+	return runErr
+}
+
+// run runs one adapter and turns a panic into an error, so one platform
+// cannot take the process down without the shutdown order.
+func (a *app) run(ctx context.Context, ad bot.Adapter) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("%s adapter panicked: %v", ad.Platform(), p)
+		}
+	}()
+	if err := ad.Run(ctx, a.bot); err != nil && ctx.Err() == nil {
+		return fmt.Errorf("%s adapter: %w", ad.Platform(), err)
+	}
+	return nil
+}
+
+// newLogger builds the process logger. Handlers never see message text or
+// tokens: the code logs ids only.
+func newLogger(w io.Writer, level, format string) (*slog.Logger, error) {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return nil, fmt.Errorf("log level %q: use debug, info, warn or error", level)
+	}
+	opts := &slog.HandlerOptions{Level: lv}
+	switch strings.ToLower(format) {
+	case "", "text":
+		return slog.New(slog.NewTextHandler(w, opts)), nil
+	case "json":
+		return slog.New(slog.NewJSONHandler(w, opts)), nil
+	}
+	return nil, fmt.Errorf("log format %q: use text or json", format)
+}
