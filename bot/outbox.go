@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -19,6 +20,9 @@ type Sender struct {
 	clock    Clock
 	log      *slog.Logger
 	wake     chan struct{}
+	// flushing serializes Flush: two passes at once (the loop and a final
+	// or test flush) would both see a due message and send it twice.
+	flushing sync.Mutex
 
 	// MaxAttempts is how many tries a message gets before it fails.
 	MaxAttempts int
@@ -88,6 +92,8 @@ func Backoff(n int) time.Duration {
 // Flush makes one pass over the messages due now and returns how many were
 // sent.
 func (s *Sender) Flush(ctx context.Context) (int, error) {
+	s.flushing.Lock()
+	defer s.flushing.Unlock()
 	sent := 0
 	for {
 		due, err := s.store.Due(ctx, s.clock.Now(), 50)

@@ -132,3 +132,34 @@ func TestOutboxUndeliverableToldToMentorsOnce(t *testing.T) {
 		t.Errorf("mentor notices = %s, want one naming Robin", texts(got))
 	}
 }
+
+// TestConcurrentFlushesSendOnce covers the sender loop and a final or demo
+// flush running at the same time: each message still goes out once.
+func TestConcurrentFlushesSendOnce(t *testing.T) {
+	h := newHarness(t)
+	h.enqueue(30)
+	done := make(chan error)
+	for range 4 {
+		go func() {
+			_, err := h.sender.Flush(h.ctx)
+			done <- err
+		}()
+	}
+	for range 4 {
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+	}
+	seen := map[string]int{}
+	for _, m := range h.ad.Sent() {
+		seen[m.Text]++
+	}
+	if len(seen) != 30 {
+		t.Errorf("distinct messages sent = %d, want 30", len(seen))
+	}
+	for text, n := range seen {
+		if n != 1 {
+			t.Errorf("%q sent %d times, want once", text, n)
+		}
+	}
+}
