@@ -97,6 +97,10 @@ func (b *Bot) openRound(r *Request, schedule int, at time.Time) error {
 		round.Status = RoundSkipped
 		round.OpenedAt = time.Time{}
 		r.Log.Warn("check-in round missed while down; recorded as skipped", "scheduled_for", at)
+	case !r.Now.Before(round.RemindAt):
+		// Opened late (after a restart): a nudge right after the prompt
+		// would be noise, so it moves to halfway through what is left.
+		round.RemindAt = r.Now.Add(round.ClosesAt.Sub(r.Now) / 2)
 	}
 	if err := r.Tx.CreateRound(r.Ctx, round); err != nil {
 		if errors.Is(err, ErrDuplicate) {

@@ -51,6 +51,19 @@ func TestRoundLateInsideWindowAndSkippedAfter(t *testing.T) {
 	if n := len(h.ad.InChannel(h.house.Channel)); n != 1 {
 		t.Fatalf("late prompts = %d, want 1", n)
 	}
+	// The 11:00 reminder is not sent on the heels of the late prompt; it
+	// moves to halfway through what is left of the window (12:00).
+	if got := h.ad.To(robin.ID); len(got) != 0 {
+		t.Errorf("nudged with the late prompt: %s", texts(got))
+	}
+	h.clock.Set(at9(0).Add(3 * time.Hour))
+	if err := h.bot.Tick(h.ctx); err != nil {
+		t.Fatal(err)
+	}
+	h.flush()
+	if got := h.ad.To(robin.ID); len(got) != 1 || !strings.Contains(got[0].Text, "nudge") {
+		t.Errorf("reminder after a late open = %s, want one nudge", texts(got))
+	}
 	// Down again until the next day at 14:00: that round's window closed.
 	h.ad.Reset()
 	h.clock.Set(at9(1).Add(5 * time.Hour))
