@@ -131,7 +131,7 @@ func runDemo(ctx context.Context, out io.Writer, in io.Reader, dbPath string, cl
 		Directive: d.directive, AfterLine: d.afterLine,
 	})
 	d.con = &demoAdapter{Adapter: con, d: d}
-	a, err := newApp(ctx, appOptions{dbPath: dbPath, houses: []*bot.House{house}, clock: clock, log: log, adapters: []bot.Adapter{d.con}, demo: true})
+	a, err := newApp(ctx, appOptions{dbPath: dbPath, houses: []*bot.House{house}, clock: clock, log: log, adapters: []bot.Adapter{d.con}, demo: true, manualJobs: true})
 	if err != nil {
 		fmt.Fprintf(out, "porchlight demo: %v\n", err)
 		return exitRuntime
@@ -143,15 +143,7 @@ func runDemo(ctx context.Context, out io.Writer, in io.Reader, dbPath string, cl
 	}
 	fmt.Fprintf(out, "Welcome to %s — a Porchlight demo in your terminal.\nYou are a resident; Sam is your House Mentor; Alex and Kim are housemates.\nType /help to see commands, or /checkin to check in now.\n\n", house.Name)
 	if !scripted {
-		go func() {
-			// The first round opens a few seconds in, so there is
-			// something to see without waiting for the schedule.
-			select {
-			case <-ctx.Done():
-			case <-time.After(3 * time.Second):
-				d.openRound(ctx)
-			}
-		}()
+		go d.drive(ctx)
 	}
 	if err := a.serve(ctx); err != nil {
 		fmt.Fprintf(out, "porchlight demo: %v\n", err)
@@ -188,6 +180,30 @@ func (d *demo) seed(ctx context.Context) error {
 	return nil
 }
 
+// drive runs the demo's schedule on the demo clock: the first round opens a
+// few seconds in, so there is something to see at once, and then the keyed
+// jobs run as they fall due (also after ":advance").
+func (d *demo) drive(ctx context.Context) {
+	select {
+	case <-ctx.Done():
+		return
+	case <-time.After(3 * time.Second):
+		d.openRound(ctx)
+	}
+	t := time.NewTicker(5 * time.Second)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if err := d.app.bot.CatchUp(ctx); err != nil && ctx.Err() == nil {
+				d.log.Error("demo jobs", "err", err)
+			}
+		}
+	}
+}
+
 // openRound opens a round now, as the demo's first scheduled run.
 func (d *demo) openRound(ctx context.Context) {
 	now := d.clock.Now().Truncate(time.Second)
@@ -211,7 +227,10 @@ func (d *demo) directive(ctx context.Context, line string) (bool, error) {
 	}
 	d.clock.advance(dur)
 	fmt.Fprintf(d.con.out(), "… %s later …\n", dur)
-	return true, d.app.bot.Tick(ctx)
+	// Run what fell due in the skipped time: keyed check-in runs (a round
+	// that would already be closed is recorded as skipped), reminders and
+	// closes.
+	return true, d.app.bot.CatchUp(ctx)
 }
 
 // afterLine runs after each input line in a script: it delivers the outbox

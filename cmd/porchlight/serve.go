@@ -23,6 +23,9 @@ type app struct {
 	sender   *bot.Sender
 	adapters []bot.Adapter
 	log      *slog.Logger
+	// manualJobs leaves the wall-clock scheduler stopped: the demo runs
+	// the jobs itself, on its own clock, through Bot.CatchUp.
+	manualJobs bool
 }
 
 // appOptions says how to build an app.
@@ -33,6 +36,8 @@ type appOptions struct {
 	log      *slog.Logger
 	adapters []bot.Adapter
 	demo     bool
+	// manualJobs: see app.manualJobs.
+	manualJobs bool
 }
 
 // cronSchedules implements bot.Schedules with the scheduler package.
@@ -76,7 +81,7 @@ func newApp(ctx context.Context, o appOptions) (*app, error) {
 		db.Close()
 		return nil, err
 	}
-	a := &app{db: db, bot: b, adapters: o.adapters, log: o.log, sched: scheduler.New(o.log)}
+	a := &app{db: db, bot: b, adapters: o.adapters, log: o.log, sched: scheduler.New(o.log), manualJobs: o.manualJobs}
 	a.sender = bot.NewSender(db, o.clock, o.log, o.adapters...)
 	a.sender.OnUndeliverable = b.Undeliverable
 	b.OnCommit(a.sender.Wake)
@@ -125,7 +130,9 @@ func (a *app) serve(ctx context.Context) error {
 		defer close(senderDone)
 		a.sender.Run(sendCtx)
 	}()
-	a.sched.Start()
+	if !a.manualJobs {
+		a.sched.Start()
+	}
 
 	var runErr error
 	select {
