@@ -13,9 +13,9 @@ import (
 	"time"
 
 	"github.com/BurntSushi/toml"
-	"github.com/robfig/cron/v3"
 
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/scheduler"
 )
 
 // Environment variables that override the tokens of the config file, so
@@ -272,11 +272,20 @@ func parseConfig(data []byte, getenv func(string) string) (*Config, error) {
 			}
 		}
 	}
-	if len(probs) > 0 {
-		return c, &ConfigError{Problems: probs}
-	}
+	// Unknown keys are reported together with every other problem, so one
+	// run of check-config lists all there is to fix.
 	c.applyEnv(getenv)
-	return c, c.Validate()
+	err = c.Validate()
+	if len(probs) == 0 {
+		return c, err
+	}
+	var ce *ConfigError
+	if errors.As(err, &ce) {
+		probs = append(probs, ce.Problems...)
+	} else if err != nil {
+		return c, err
+	}
+	return c, &ConfigError{Problems: probs}
 }
 
 // applyEnv lets the environment override the tokens.
@@ -817,25 +826,13 @@ func checkDuration(ps *problems, key, s string) (time.Duration, bool) {
 
 func checkCron(ps *problems, key, spec string) {
 	if err := parseCron(spec, time.UTC); err != nil {
-		ps.add(key, "bad cron spec %q: %v", spec, err)
+		ps.add(key, "%v", err)
 	}
 }
 
-// parseCron checks a cron spec as the scheduler will read it in the house's
-// time zone. It is the one place to swap for scheduler.Parse.
+// parseCron checks a cron spec exactly as the scheduler will read it.
 func parseCron(spec string, loc *time.Location) error {
-	s := strings.TrimSpace(spec)
-	if s == "" {
-		return errors.New("empty spec")
-	}
-	// robfig/cron panics on a bare "TZ=UTC", and a per-spec zone would
-	// silently disagree with the house's timezone key.
-	if strings.HasPrefix(s, "TZ=") || strings.HasPrefix(s, "CRON_TZ=") {
-		return errors.New("time zone prefixes are not allowed; the house timezone applies")
-	}
-	_ = loc
-	p := cron.NewParser(cron.Minute | cron.Hour | cron.Dom | cron.Month | cron.Dow | cron.Descriptor)
-	_, err := p.Parse(s)
+	_, err := scheduler.Parse(spec, loc)
 	return err
 }
 

@@ -149,7 +149,7 @@ func TestValidateProblems(t *testing.T) {
 		{"slack needs app token", strings.Replace(slackHouse(), "app_token = \""+fakeAppToken+"\"\n", "", 1), "slack.app_token: required by house[0]"},
 		{"cron spec", house() + "[house.checkin]\nschedule = [\"0 9 * * *\", \"61 * * * *\"]\n", `house[0].checkin.schedule[1]: bad cron spec "61 * * * *":`},
 		{"cron TZ prefix", house() + "[house.checkin]\nschedule = [\"TZ=UTC\"]\n", "house[0].checkin.schedule[0]: bad cron spec"},
-		{"cron CRON_TZ prefix", house() + "[house.checkin]\nschedule = [\"CRON_TZ=Europe/Paris 0 9 * * *\"]\n", "the house timezone applies"},
+		{"cron CRON_TZ prefix", house() + "[house.checkin]\nschedule = [\"CRON_TZ=Europe/Paris 0 9 * * *\"]\n", "the house's time zone applies"},
 		{"schedule empty", house() + "[house.checkin]\nschedule = []\n", "house[0].checkin.schedule: needs at least one"},
 		{"window", house() + "[house.checkin]\nwindow = \"4 hours\"\n", "house[0].checkin.window:"},
 		{"window zero", house() + "[house.checkin]\nwindow = \"0s\"\n", "house[0].checkin.window: must be longer than zero"},

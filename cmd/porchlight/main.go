@@ -14,6 +14,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	_ "time/tzdata" // house time zones work on hosts without zoneinfo
 )
 
 // Version is set at build time with -ldflags "-X main.Version=…".

@@ -22,7 +22,7 @@ func loadConfig(e env, path string) (*Config, bool) {
 		err = cfg.Validate()
 	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight: config %s:\n%v\n", path, err)
+		fmt.Fprintf(e.stderr, "porchlight: %v\n", err) // the error names the file
 		return nil, false
 	}
 	if w := cfg.PermWarning(path); w != "" {

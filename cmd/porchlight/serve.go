@@ -40,28 +40,6 @@ type appOptions struct {
 	manualJobs bool
 }
 
-// cronSchedules implements bot.Schedules with the scheduler package.
-type cronSchedules struct{}
-
-// maxCatchUp bounds how many missed runs of one job are computed at start.
-const maxCatchUp = 100
-
-func (cronSchedules) Next(spec string, loc *time.Location, after time.Time) (time.Time, error) {
-	s, err := scheduler.Parse(spec, loc)
-	if err != nil {
-		return time.Time{}, err
-	}
-	return s.Next(after), nil
-}
-
-func (cronSchedules) Missed(spec string, loc *time.Location, last, now time.Time) ([]time.Time, error) {
-	s, err := scheduler.Parse(spec, loc)
-	if err != nil {
-		return nil, err
-	}
-	return scheduler.Missed(s, last, now, maxCatchUp), nil
-}
-
 // newApp opens storage, builds the core and registers the jobs. It does not
 // start anything yet.
 func newApp(ctx context.Context, o appOptions) (*app, error) {
@@ -72,7 +50,7 @@ func newApp(ctx context.Context, o appOptions) (*app, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	b, err := bot.New(bot.Config{Store: db, Clock: o.clock, Logger: o.log, Houses: o.houses, Schedules: cronSchedules{}, Demo: o.demo})
+	b, err := bot.New(bot.Config{Store: db, Clock: o.clock, Logger: o.log, Houses: o.houses, Schedules: scheduler.Specs{}, Demo: o.demo})
 	if err != nil {
 		db.Close()
 		return nil, err
