@@ -35,9 +35,9 @@ func demoHousemates() []housemate {
 	}
 }
 
-func demoHouse() *bot.House {
+func demoHouse(loc *time.Location) *bot.House {
 	return &bot.House{
-		Name: "Maple House (demo)", Platform: "console", Channel: "house", Location: time.Local,
+		Name: "Maple House (demo)", Platform: "console", Channel: "house", Location: loc,
 		Operators: []string{"sam"}, Mentors: []string{"sam"},
 		Checkin: bot.CheckinConfig{
 			// Compressed for the demo: a round every 5 minutes, open for 4,
@@ -86,6 +86,7 @@ When input is not a terminal (or with --script), lines are read until the
 end of input and the demo exits.`)
 	dbPath := fs.String("db", "", "keep the demo database in `FILE` (default: a temporary file)")
 	script := fs.String("script", "", "read input lines from `FILE` instead of the terminal")
+	start := fs.String("start", "", "with a script, start the demo clock at `TIME` (RFC 3339, e.g. 2026-11-16T08:59:00-06:00)\nso that a transcript is the same on every run")
 	logLevel := fs.String("log-level", "error", "log `level` on stderr: debug, info, warn or error")
 	if code, ok := parse(fs, e); !ok {
 		return code
@@ -116,15 +117,24 @@ end of input and the demo exits.`)
 		*dbPath = filepath.Join(dir, "demo.db")
 	}
 	clock := &demoClock{}
+	loc := time.Local
 	if scripted {
 		// A script runs on its own clock, so it plays the same at any speed.
 		clock.fixed = time.Now().Truncate(time.Minute)
 	}
-	return runDemo(ctx, e.stdout, in, *dbPath, clock, scripted, log)
+	if *start != "" {
+		t, err := time.Parse(time.RFC3339, *start)
+		if err != nil || !scripted {
+			fmt.Fprintf(e.stderr, "porchlight demo: --start takes an RFC 3339 time (2026-11-16T08:59:00-06:00) and needs a script\n")
+			return exitUsage
+		}
+		clock.fixed, loc = t, t.Location()
+	}
+	return runDemo(ctx, e.stdout, in, *dbPath, clock, loc, scripted, log)
 }
 
-func runDemo(ctx context.Context, out io.Writer, in io.Reader, dbPath string, clock *demoClock, scripted bool, log *slog.Logger) int {
-	house := demoHouse()
+func runDemo(ctx context.Context, out io.Writer, in io.Reader, dbPath string, clock *demoClock, loc *time.Location, scripted bool, log *slog.Logger) int {
+	house := demoHouse(loc)
 	d := &demo{clock: clock, house: house, scripted: scripted, log: log}
 	con := console.New(in, out, console.Options{
 		Channel: house.Channel, Users: demoUsers(), Echo: scripted,

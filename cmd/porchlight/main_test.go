@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"flag"
 	"os"
 	"path/filepath"
 	"strings"
@@ -195,5 +196,32 @@ func TestScriptedDemo(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+var update = flag.Bool("update", false, "rewrite testdata/demo.golden from the demo's output")
+
+// TestDemoTranscript plays testdata/demo.script, a full round (the prompt,
+// a housemate's share, a mentors-only answer, a reminder, the close and the
+// mentor's summary), and compares the transcript with testdata/demo.golden.
+// After a deliberate change of wording: go test ./cmd/porchlight -run
+// TestDemoTranscript -update.
+func TestDemoTranscript(t *testing.T) {
+	code, out, stderr := porchlight(t, "", "demo", "--script", "testdata/demo.script", "--start", "2026-11-16T08:59:00-06:00",
+		"--db", filepath.Join(t.TempDir(), "demo.db"))
+	if code != exitOK {
+		t.Fatalf("exit %d; stderr:\n%s", code, stderr)
+	}
+	if *update {
+		if err := os.WriteFile("testdata/demo.golden", []byte(out), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile("testdata/demo.golden")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out != string(want) {
+		t.Errorf("demo transcript differs from testdata/demo.golden (rerun with -update after a deliberate change):\n%s", out)
 	}
 }
