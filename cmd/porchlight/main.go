@@ -51,6 +51,7 @@ func subcommands() []subcommand {
 		{"migrate", "create or upgrade the database", cmdMigrate},
 		{"backup", "copy the live database to a file", cmdBackup},
 		{"slack", "Slack tools: print the app manifest", cmdSlack},
+		{"load", "measure the core's throughput on a real database", cmdLoad},
 		{"version", "print the version", cmdVersion},
 	}
 }

@@ -225,3 +225,22 @@ func TestDemoTranscript(t *testing.T) {
 		t.Errorf("demo transcript differs from testdata/demo.golden (rerun with -update after a deliberate change):\n%s", out)
 	}
 }
+
+// TestLoadCommand runs a small load: every event is handled and counted.
+// It checks the counts, never the timings.
+func TestLoadCommand(t *testing.T) {
+	code, out, stderr := porchlight(t, "", "load", "--residents", "5", "--rounds", "2", "--concurrency", "3", "--db", filepath.Join(t.TempDir(), "load.db"))
+	if code != exitOK {
+		t.Fatalf("exit %d; stderr:\n%s", code, stderr)
+	}
+	// 5 joins of two events, then two rounds of a press and a submit each;
+	// each round posts a prompt and a mentor summary.
+	for _, want := range []string{"events 30 in", "outbox messages delivered 4"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("output lacks %q:\n%s", want, out)
+		}
+	}
+	if code, _, _ := porchlight(t, "", "load", "--residents", "0"); code != exitUsage {
+		t.Errorf("--residents 0: exit %d, want %d", code, exitUsage)
+	}
+}
