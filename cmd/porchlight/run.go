@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"flag"
 	"fmt"
 	"log/slog"
 
@@ -31,22 +32,33 @@ func loadConfig(e env, path string) (*Config, bool) {
 	return cfg, true
 }
 
-func cmdRun(ctx context.Context, e env) int {
-	fs := flags(e, "run", "--config FILE", "Run the bot: connect to the platforms the houses use, post scheduled\ncheck-ins and deliver the outbox. Stops cleanly on SIGINT or SIGTERM.")
+// configCmd parses the flags of a command that takes --config FILE, besides
+// whatever else fs defines, then loads and validates the config and its
+// houses. When ok is false the command stops with code.
+func configCmd(e env, fs *flag.FlagSet) (cfg *Config, houses []*bot.House, code int, ok bool) {
 	path := fs.String("config", "", "the TOML config `FILE`")
 	if code, ok := parse(fs, e); !ok {
-		return code
+		return nil, nil, code, false
 	}
-	cfg, ok := loadConfig(e, *path)
+	cfg, ok = loadConfig(e, *path)
 	if !ok {
-		return exitUsage
-	}
-	log, err := newLogger(e.stderr, cfg.Log.Level, cfg.Log.Format)
-	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
-		return exitUsage
+		return nil, nil, exitUsage, false
 	}
 	houses, err := cfg.Houses()
+	if err != nil {
+		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
+		return nil, nil, exitUsage, false
+	}
+	return cfg, houses, exitOK, true
+}
+
+func cmdRun(ctx context.Context, e env) int {
+	fs := flags(e, "run", "--config FILE", "Run the bot: connect to the platforms the houses use, post scheduled\ncheck-ins and deliver the outbox. Stops cleanly on SIGINT or SIGTERM.")
+	cfg, houses, code, ok := configCmd(e, fs)
+	if !ok {
+		return code
+	}
+	log, err := newLogger(e.stderr, cfg.Log.Level, cfg.Log.Format)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
 		return exitUsage
@@ -111,32 +123,19 @@ func buildAdapters(cfg *Config, houses []*bot.House, e env, log *slog.Logger) ([
 
 func cmdCheckConfig(_ context.Context, e env) int {
 	fs := flags(e, "check-config", "--config FILE", "Validate a config file and print every problem, each naming its key.")
-	path := fs.String("config", "", "the TOML config `FILE`")
-	if code, ok := parse(fs, e); !ok {
+	_, houses, code, ok := configCmd(e, fs)
+	if !ok {
 		return code
 	}
-	cfg, ok := loadConfig(e, *path)
-	if !ok {
-		return exitUsage
-	}
-	houses, err := cfg.Houses()
-	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
-		return exitUsage
-	}
-	fmt.Fprintf(e.stdout, "%s is valid: %d house(s) on %v.\n", *path, len(houses), platformsOf(houses))
+	fmt.Fprintf(e.stdout, "%s is valid: %d house(s) on %v.\n", fs.Lookup("config").Value, len(houses), platformsOf(houses))
 	return exitOK
 }
 
 func cmdMigrate(ctx context.Context, e env) int {
 	fs := flags(e, "migrate", "--config FILE", "Create the database, or apply pending migrations to it, and exit.")
-	path := fs.String("config", "", "the TOML config `FILE`")
-	if code, ok := parse(fs, e); !ok {
-		return code
-	}
-	cfg, ok := loadConfig(e, *path)
+	cfg, _, code, ok := configCmd(e, fs)
 	if !ok {
-		return exitUsage
+		return code
 	}
 	db, err := storage.Open(ctx, cfg.Storage.Path)
 	if err != nil {
@@ -155,16 +154,12 @@ func cmdMigrate(ctx context.Context, e env) int {
 
 func cmdBackup(ctx context.Context, e env) int {
 	fs := flags(e, "backup", "--config FILE OUT", "Copy the live database to OUT (VACUUM INTO), readable only by you (mode 0600).\nOUT must not exist yet.")
-	path := fs.String("config", "", "the TOML config `FILE`")
-	if code, ok := parse(fs, e); !ok {
+	cfg, _, code, ok := configCmd(e, fs)
+	if !ok {
 		return code
 	}
 	if fs.NArg() != 1 {
 		fmt.Fprintln(e.stderr, "porchlight backup: give exactly one OUT file")
-		return exitUsage
-	}
-	cfg, ok := loadConfig(e, *path)
-	if !ok {
 		return exitUsage
 	}
 	db, err := storage.Open(ctx, cfg.Storage.Path)
