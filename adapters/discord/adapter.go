@@ -1,0 +1,518 @@
+// Package discord connects Porchlight to Discord through the gateway
+// websocket and the REST API, with the discordgo client. It translates
+// Discord interactions, messages and member events to neutral bot events,
+// and bot messages to Discord messages, components and modals. It holds no
+// product logic.
+//
+// Every REST call and the gateway lookup go to Config.APIBase through the
+// session's HTTP client, so tests and proxies can point the adapter at a
+// fake (discordgo's endpoint variables are fixed at init and cannot be
+// changed).
+package discord
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/bwmarrin/discordgo"
+	"github.com/gorilla/websocket"
+
+	"github.com/porchlight/porchlight/bot"
+)
+
+// Platform is the value of Platform() and of a house's platform key.
+const Platform = "discord"
+
+// DefaultAPIBase is Discord's own base URL.
+const DefaultAPIBase = "https://discord.com"
+
+// formLimit is how many inputs a Discord modal holds.
+const formLimit = 5
+
+// Config is what the adapter needs to connect.
+type Config struct {
+	// Token is the bot token, without the "Bot " prefix.
+	Token string
+	// ApplicationID is the application's id, for command registration and
+	// follow-ups. Empty means the id READY reports.
+	ApplicationID string
+	// APIBase is where REST calls and the gateway lookup go; empty means
+	// DefaultAPIBase.
+	APIBase string
+	// MessageContent asks for the privileged MESSAGE_CONTENT intent, which
+	// is needed only to read replies to prompts in house channels.
+	MessageContent bool
+	// GlobalCommands registers the commands globally (they take up to an
+	// hour to appear) instead of in each guild of Guilds (instant).
+	GlobalCommands bool
+	// Guilds are the servers the houses live in; commands are registered
+	// in each unless GlobalCommands is set.
+	Guilds []string
+	// HouseChannels maps a guild id to its house channel, so that member
+	// events, which carry no channel, can name the house. A guild with more
+	// than one house is left out.
+	HouseChannels map[string]string
+	// HTTPClient, when set, carries every REST call; its transport is
+	// wrapped to reach APIBase.
+	HTTPClient *http.Client
+	// Dialer, when set, dials the gateway websocket.
+	Dialer *websocket.Dialer
+	// HandshakeTimeout bounds each gateway handshake (dial, HELLO,
+	// IDENTIFY or RESUME, READY); discordgo's Open has no timeout of its
+	// own. Zero means 20 s.
+	HandshakeTimeout time.Duration
+}
+
+// Adapter is the Discord adapter. It implements bot.Adapter and bot.Editor.
+type Adapter struct {
+	cfg     Config
+	log     *slog.Logger
+	session *discordgo.Session
+
+	// ackWithin is how long an interaction waits for the core before it is
+	// answered as deferred; Discord allows 3 s in all.
+	ackWithin time.Duration
+	// seen remembers interaction and message ids, so that a delivery
+	// replayed after a resume is handled once.
+	seen *seenSet
+	// stash holds what a button cannot carry in its 100-character custom
+	// id: forms to open on a press, long choice ids.
+	stash *stash
+
+	mu sync.Mutex
+	// appID and botUser are learned from READY when not configured.
+	appID   string
+	botUser string
+	// dms caches the DM channel of each user.
+	dms map[string]string
+	// channels caches what is known about channels (threads' parents).
+	channels map[string]channelInfo
+	// tails orders the events of one user: each waits for the one before.
+	tails map[string]chan struct{}
+	// conns are gateway connections whose handshake is not done yet; their
+	// deadline is cleared once READY or RESUMED arrives.
+	conns []net.Conn
+	// intents are the gateway intents asked for.
+	intents discordgo.Intent
+	// handler is the core, set by Run.
+	handler bot.Handler
+	// runCtx is Run's context, for handlers discordgo calls.
+	runCtx context.Context
+	// inflight counts events being handled, so Run can wait for them.
+	inflight sync.WaitGroup
+}
+
+// channelInfo is what the adapter needs to know of a channel.
+type channelInfo struct {
+	thread bool
+	parent string
+	guild  string
+}
+
+// New returns an adapter; nothing connects until Run.
+func New(cfg Config, log *slog.Logger) (*Adapter, error) {
+	cfg.Token = strings.TrimSpace(cfg.Token)
+	if cfg.Token == "" {
+		return nil, errors.New("discord: a bot token is required")
+	}
+	if cfg.APIBase == "" {
+		cfg.APIBase = DefaultAPIBase
+	}
+	base, err := url.Parse(strings.TrimSuffix(cfg.APIBase, "/"))
+	if err != nil || (base.Scheme != "http" && base.Scheme != "https") || base.Host == "" {
+		return nil, fmt.Errorf("discord: api base %q is not an http(s) URL", cfg.APIBase)
+	}
+	if cfg.HandshakeTimeout <= 0 {
+		cfg.HandshakeTimeout = 20 * time.Second
+	}
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	token := cfg.Token
+	if !strings.HasPrefix(token, "Bot ") {
+		token = "Bot " + token
+	}
+	s, err := discordgo.New(token)
+	if err != nil {
+		return nil, fmt.Errorf("discord: new session: %w", err)
+	}
+	a := &Adapter{
+		cfg:       cfg,
+		log:       log.With("component", "discord"),
+		session:   s,
+		ackWithin: 2 * time.Second,
+		seen:      newSeenSet(30 * time.Minute),
+		stash:     newStash(24 * time.Hour),
+		appID:     cfg.ApplicationID,
+		dms:       map[string]string{},
+		channels:  map[string]channelInfo{},
+		tails:     map[string]chan struct{}{},
+		runCtx:    context.Background(),
+	}
+	hc := cfg.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Timeout: 30 * time.Second}
+	}
+	client := *hc
+	client.Transport = &rebase{base: base, next: hc.Transport}
+	s.Client = &client
+	// The outbox retries with backoff and rate-limit waits of its own, and
+	// an interaction cannot wait: discordgo's unbounded sleep-and-retry on
+	// 429 and its retries of 502 are turned off, so every failure comes
+	// back at once as an error.
+	s.ShouldRetryOnRateLimit = false
+	s.MaxRestRetries = 0
+	s.ShouldReconnectOnError = true
+	s.LogLevel = -1 // discordgo logs payloads at higher levels; the adapter logs ids
+	s.SyncEvents = false
+	d := websocket.DefaultDialer
+	if cfg.Dialer != nil {
+		d = cfg.Dialer
+	}
+	s.Dialer = a.deadlineDialer(d)
+	a.intents = discordgo.IntentsGuilds | discordgo.IntentsGuildMembers | discordgo.IntentsDirectMessages
+	if cfg.MessageContent {
+		a.intents |= discordgo.IntentsGuildMessages | discordgo.IntentsMessageContent
+	}
+	s.Identify.Intents = a.intents
+	a.addHandlers()
+	return a, nil
+}
+
+// Platform returns "discord".
+func (a *Adapter) Platform() string { return Platform }
+
+// Session returns the discordgo session, for tests and tools.
+func (a *Adapter) Session() *discordgo.Session { return a.session }
+
+// rebase sends requests for discord.com to the configured base URL, keeping
+// the path, so that a proxy or a fake receives every REST call.
+type rebase struct {
+	base *url.URL
+	next http.RoundTripper
+}
+
+// RoundTrip implements http.RoundTripper.
+func (rb *rebase) RoundTrip(r *http.Request) (*http.Response, error) {
+	next := rb.next
+	if next == nil {
+		next = http.DefaultTransport
+	}
+	host := r.URL.Hostname()
+	if host != "discord.com" && host != "discordapp.com" {
+		return next.RoundTrip(r)
+	}
+	r2 := r.Clone(r.Context())
+	r2.URL.Scheme = rb.base.Scheme
+	r2.URL.Host = rb.base.Host
+	r2.URL.Path = strings.TrimSuffix(rb.base.Path, "/") + r.URL.Path
+	r2.Host = rb.base.Host
+	return next.RoundTrip(r2)
+}
+
+// deadlineDialer returns a copy of d whose connections carry a deadline
+// until their handshake completes. discordgo's Open (called by Run and by
+// discordgo's own reconnect loop) reads HELLO and READY without any
+// timeout; with the deadline, a gateway that accepts and then stalls makes
+// Open fail instead of hanging forever.
+func (a *Adapter) deadlineDialer(d *websocket.Dialer) *websocket.Dialer {
+	dd := *d
+	base := d.NetDialContext
+	if base == nil {
+		nd := &net.Dialer{Timeout: a.cfg.HandshakeTimeout}
+		base = nd.DialContext
+	}
+	dd.NetDialContext = func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := base(ctx, network, addr)
+		if err != nil {
+			return nil, err
+		}
+		_ = c.SetDeadline(time.Now().Add(a.cfg.HandshakeTimeout))
+		a.mu.Lock()
+		a.conns = append(a.conns, c)
+		a.mu.Unlock()
+		return c, nil
+	}
+	if dd.HandshakeTimeout == 0 {
+		dd.HandshakeTimeout = a.cfg.HandshakeTimeout
+	}
+	return &dd
+}
+
+// handshakeDone clears the deadline of connections whose handshake ended.
+func (a *Adapter) handshakeDone() {
+	a.mu.Lock()
+	conns := a.conns
+	a.conns = nil
+	a.mu.Unlock()
+	for _, c := range conns {
+		_ = c.SetDeadline(time.Time{})
+	}
+}
+
+// Run connects to the gateway, registers the commands and delivers events
+// to h until ctx ends. discordgo reconnects and resumes by itself; Run only
+// returns early when Discord refuses the token or the intents.
+func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
+	a.mu.Lock()
+	a.handler = h
+	a.runCtx = ctx
+	a.mu.Unlock()
+
+	if err := a.open(ctx); err != nil {
+		return err
+	}
+	defer func() {
+		// Close sleeps a second in discordgo; events already taken finish
+		// first so their replies still go out.
+		a.inflight.Wait()
+		_ = a.session.Close()
+	}()
+	if err := a.register(ctx, h.Commands()); err != nil {
+		a.log.Error("command registration failed; existing commands stay as they were", "err", err)
+	}
+	<-ctx.Done()
+	return nil
+}
+
+// open makes the first gateway connection, retrying with backoff. A refused
+// token is fatal; refused privileged intents drop the member events (the
+// Server Members intent) with a warning, then are fatal.
+func (a *Adapter) open(ctx context.Context) error {
+	wait := time.Second
+	for {
+		err := a.openOnce(ctx)
+		if err == nil {
+			return nil
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		var ce *websocket.CloseError
+		if errors.As(err, &ce) {
+			switch ce.Code {
+			case 4004:
+				return errors.New("discord: the bot token was refused (close 4004); check [discord] token")
+			case 4014:
+				if a.intents&discordgo.IntentsGuildMembers != 0 {
+					a.log.Warn("the Server Members intent is not enabled in the developer portal; member join and leave events are off")
+					a.intents &^= discordgo.IntentsGuildMembers
+					a.session.Identify.Intents = a.intents
+					continue
+				}
+				return errors.New("discord: the Message Content intent is not enabled in the developer portal (close 4014); enable it or set [discord] message_content = false")
+			case 4010, 4011, 4012, 4013:
+				return fmt.Errorf("discord: gateway refused the connection: %w", err)
+			}
+		}
+		var re *discordgo.RESTError
+		if errors.As(err, &re) && re.Response != nil && re.Response.StatusCode == http.StatusUnauthorized {
+			return errors.New("discord: the bot token was refused (401); check [discord] token")
+		}
+		a.log.Warn("gateway connection failed; retrying", "err", err, "wait", wait)
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-time.After(wait):
+		}
+		wait = min(2*wait, time.Minute)
+	}
+}
+
+// openOnce calls Open with the handshake bounded: the dialer's deadline
+// breaks a stalled read, and ctx abandons the wait.
+func (a *Adapter) openOnce(ctx context.Context) error {
+	done := make(chan error, 1)
+	go func() { done <- a.session.Open() }()
+	timer := time.NewTimer(a.cfg.HandshakeTimeout + 5*time.Second)
+	defer timer.Stop()
+	select {
+	case err := <-done:
+		if err == nil {
+			a.handshakeDone()
+		}
+		return err
+	case <-timer.C:
+		a.killPending()
+		return fmt.Errorf("discord: gateway handshake took longer than %s", a.cfg.HandshakeTimeout)
+	case <-ctx.Done():
+		a.killPending()
+		if err := <-done; err == nil {
+			_ = a.session.Close()
+		}
+		return ctx.Err()
+	}
+}
+
+// killPending closes connections still in their handshake.
+func (a *Adapter) killPending() {
+	a.mu.Lock()
+	conns := a.conns
+	a.conns = nil
+	a.mu.Unlock()
+	for _, c := range conns {
+		_ = c.Close()
+	}
+}
+
+// addHandlers installs the gateway event handlers. Each recovers from
+// panics, since discordgo does not and a panic would end the process.
+func (a *Adapter) addHandlers() {
+	s := a.session
+	s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) {
+		defer a.recover("ready")
+		a.handshakeDone()
+		a.mu.Lock()
+		if r.User != nil {
+			a.botUser = r.User.ID
+		}
+		if a.appID == "" && r.Application != nil {
+			a.appID = r.Application.ID
+		}
+		a.mu.Unlock()
+		a.log.Info("discord ready", "guilds", len(r.Guilds))
+	})
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) {
+		defer a.recover("resumed")
+		a.handshakeDone()
+		a.log.Info("discord session resumed")
+	})
+	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
+		a.log.Info("discord gateway disconnected; discordgo reconnects")
+	})
+	s.AddHandler(func(_ *discordgo.Session, e *discordgo.InteractionCreate) {
+		defer a.recover("interaction")
+		a.onInteraction(e.Interaction)
+	})
+	s.AddHandler(func(_ *discordgo.Session, e *discordgo.MessageCreate) {
+		defer a.recover("message")
+		a.onMessage(e.Message)
+	})
+	s.AddHandler(func(_ *discordgo.Session, e *discordgo.GuildMemberAdd) {
+		defer a.recover("member add")
+		if e.Member != nil && e.User != nil {
+			a.onMember(bot.EventMemberJoined, e.GuildID, e.User)
+		}
+	})
+	s.AddHandler(func(_ *discordgo.Session, e *discordgo.GuildMemberRemove) {
+		defer a.recover("member remove")
+		if e.Member != nil && e.User != nil {
+			a.onMember(bot.EventMemberLeft, e.GuildID, e.User)
+		}
+	})
+	s.AddHandler(func(_ *discordgo.Session, e *discordgo.ChannelDelete) {
+		defer a.recover("channel delete")
+		a.mu.Lock()
+		delete(a.channels, e.ID)
+		a.mu.Unlock()
+	})
+}
+
+// recover logs a panic in a handler instead of ending the process.
+func (a *Adapter) recover(what string) {
+	if p := recover(); p != nil {
+		a.log.Error("handler panicked", "handler", what, "panic", fmt.Sprint(p))
+	}
+}
+
+// state returns the core and Run's context; ok is false before Run.
+func (a *Adapter) state() (bot.Handler, context.Context, bool) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.handler, a.runCtx, a.handler != nil
+}
+
+// applicationID returns the configured or learned application id.
+func (a *Adapter) applicationID() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.appID
+}
+
+// queueUser returns the channel to wait on before handling an event of
+// user (nil if none is pending) and the channel to close when done.
+// discordgo runs every handler in its own goroutine, so without this two
+// quick answers in a conversation could reach the core out of order.
+func (a *Adapter) queueUser(user string) (prev, mine chan struct{}) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	prev = a.tails[user]
+	mine = make(chan struct{})
+	a.tails[user] = mine
+	return prev, mine
+}
+
+// releaseUser closes mine and forgets it if no later event queued behind.
+func (a *Adapter) releaseUser(user string, mine chan struct{}) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	close(mine)
+	if a.tails[user] == mine {
+		delete(a.tails, user)
+	}
+}
+
+// handle runs one event through the core in order with the user's other
+// events, and returns the core's response on the channel.
+func (a *Adapter) handle(ctx context.Context, h bot.Handler, ev bot.Event) <-chan bot.Response {
+	prev, mine := a.queueUser(ev.User.ID)
+	done := make(chan bot.Response, 1)
+	go func() {
+		defer a.releaseUser(ev.User.ID, mine)
+		defer func() {
+			if p := recover(); p != nil {
+				a.log.Error("core panicked on an event", "event", ev.ID, "kind", ev.Kind.String(), "panic", fmt.Sprint(p))
+				done <- bot.Response{Messages: []bot.Message{{Text: "Sorry, something went wrong. Please try again."}}}
+			}
+		}()
+		if prev != nil {
+			select {
+			case <-prev:
+			case <-ctx.Done():
+				done <- bot.Response{}
+				return
+			}
+		}
+		done <- h.Handle(ctx, ev)
+	}()
+	return done
+}
+
+// seenSet remembers delivery ids for ttl.
+type seenSet struct {
+	mu   sync.Mutex
+	ttl  time.Duration
+	m    map[string]time.Time
+	next time.Time // when to prune next
+}
+
+func newSeenSet(ttl time.Duration) *seenSet {
+	return &seenSet{ttl: ttl, m: map[string]time.Time{}}
+}
+
+// firstSight records id and reports whether it was new.
+func (s *seenSet) firstSight(id string, now time.Time) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if now.After(s.next) {
+		for k, t := range s.m {
+			if now.Sub(t) > s.ttl {
+				delete(s.m, k)
+			}
+		}
+		s.next = now.Add(time.Minute)
+	}
+	if t, ok := s.m[id]; ok && now.Sub(t) <= s.ttl {
+		return false
+	}
+	s.m[id] = now
+	return true
+}

@@ -1,0 +1,186 @@
+package discord
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/porchlight/porchlight/bot"
+)
+
+// bareSub is the subcommand Discord needs for a command that runs on its
+// own and also has subcommands ("/checkin" and "/checkin pause"): Discord
+// cannot invoke a command with subcommands bare, so "/checkin now" stands
+// for "/checkin". The adapter maps it back to the bare command.
+const bareSub = "now"
+
+// Discord's limits on application commands.
+const (
+	maxDescription = 100 // characters in a command or option description
+	maxChoices     = 25  // choices of one option
+	maxOptionLen   = 6000
+)
+
+// ApplicationCommands builds Discord application command definitions from
+// the core's registry: typed options with their choices and length limits,
+// one level of subcommands, and required options before optional ones as
+// Discord demands.
+func ApplicationCommands(cmds []*bot.Command) []*discordgo.ApplicationCommand {
+	out := make([]*discordgo.ApplicationCommand, 0, len(cmds))
+	for _, c := range cmds {
+		ac := &discordgo.ApplicationCommand{
+			Type:        discordgo.ChatApplicationCommand,
+			Name:        c.Name,
+			Description: description(c.Description, c.Name),
+		}
+		if len(c.Subs) == 0 {
+			ac.Options = options(c.Options)
+		} else {
+			if c.Run != nil && c.Sub(bareSub) == nil {
+				ac.Options = append(ac.Options, &discordgo.ApplicationCommandOption{
+					Type: discordgo.ApplicationCommandOptionSubCommand, Name: bareSub,
+					Description: description(c.Description, c.Name), Options: options(c.Options),
+				})
+			}
+			for _, s := range c.Subs {
+				ac.Options = append(ac.Options, &discordgo.ApplicationCommandOption{
+					Type: discordgo.ApplicationCommandOptionSubCommand, Name: s.Name,
+					Description: description(s.Description, s.Name), Options: options(s.Options),
+				})
+			}
+		}
+		out = append(out, ac)
+	}
+	return out
+}
+
+// options maps typed options; Discord wants required ones first.
+func options(opts []bot.Option) []*discordgo.ApplicationCommandOption {
+	out := make([]*discordgo.ApplicationCommandOption, 0, len(opts))
+	for _, o := range opts {
+		d := &discordgo.ApplicationCommandOption{
+			Name: strings.ToLower(o.Name), Description: description(o.Description, o.Name), Required: o.Required,
+		}
+		switch o.Type {
+		case bot.OptInt:
+			d.Type = discordgo.ApplicationCommandOptionInteger
+		case bot.OptUser:
+			d.Type = discordgo.ApplicationCommandOptionUser
+		case bot.OptBool:
+			d.Type = discordgo.ApplicationCommandOptionBoolean
+		default:
+			d.Type = discordgo.ApplicationCommandOptionString
+			d.MaxLength = o.MaxLen
+			if d.MaxLength == 0 {
+				d.MaxLength = 200
+			}
+			d.MaxLength = min(d.MaxLength, maxOptionLen)
+			for i, ch := range o.Choices {
+				if i == maxChoices {
+					break // CheckOptions still accepts them typed elsewhere
+				}
+				d.Choices = append(d.Choices, &discordgo.ApplicationCommandOptionChoice{Name: clipRunes(ch, 100), Value: ch})
+			}
+		}
+		out = append(out, d)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].Required && !out[j].Required })
+	return out
+}
+
+// description returns a valid description: 1–100 characters.
+func description(d, name string) string {
+	d = strings.TrimSpace(d)
+	if d == "" {
+		d = name
+	}
+	return clipRunes(d, maxDescription)
+}
+
+// register bulk-overwrites the commands: globally, or in each configured
+// guild. A bulk overwrite replaces the whole set, so registering at every
+// start is idempotent and removes commands that no longer exist.
+func (a *Adapter) register(ctx context.Context, cmds []*bot.Command) error {
+	app := a.applicationID()
+	if app == "" {
+		return errors.New("discord: no application id (set [discord] application_id)")
+	}
+	defs := ApplicationCommands(cmds)
+	scopes := a.cfg.Guilds
+	if a.cfg.GlobalCommands {
+		scopes = []string{""}
+	}
+	var errs []error
+	for _, g := range scopes {
+		_, err := a.session.ApplicationCommandBulkOverwrite(app, g, defs, discordgo.WithContext(ctx))
+		if err != nil {
+			errs = append(errs, fmt.Errorf("register commands in %s: %w", scopeName(g), err))
+			continue
+		}
+		a.log.Info("commands registered", "scope", scopeName(g), "count", len(defs))
+	}
+	return errors.Join(errs...)
+}
+
+func scopeName(guild string) string {
+	if guild == "" {
+		return "global"
+	}
+	return "guild " + guild
+}
+
+// commandInput turns slash command data into the core's command input:
+// the subcommand split out, options typed as text (users as ids).
+func commandInput(d discordgo.ApplicationCommandInteractionData) *bot.CommandInput {
+	in := &bot.CommandInput{Name: d.Name, Options: map[string]string{}}
+	opts := d.Options
+	if len(opts) == 1 && opts[0].Type == discordgo.ApplicationCommandOptionSubCommand {
+		in.Sub = opts[0].Name
+		opts = opts[0].Options
+		if in.Sub == bareSub {
+			in.Sub = ""
+		}
+	}
+	var raw []string
+	for _, o := range opts {
+		v := optionValue(o)
+		in.Options[o.Name] = v
+		if o.Type == discordgo.ApplicationCommandOptionUser {
+			raw = append(raw, "<@"+v+">")
+		} else {
+			raw = append(raw, v)
+		}
+	}
+	in.Raw = strings.Join(raw, " ")
+	return in
+}
+
+// optionValue renders an option's value as the core reads it.
+func optionValue(o *discordgo.ApplicationCommandInteractionDataOption) string {
+	switch v := o.Value.(type) {
+	case string:
+		return v
+	case float64:
+		return strconv.FormatFloat(v, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(v)
+	case nil:
+		return ""
+	}
+	return fmt.Sprint(o.Value)
+}
+
+// clipRunes shortens s to n characters, ending with "…" when cut.
+func clipRunes(s string, n int) string {
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}

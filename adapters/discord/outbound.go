@@ -1,0 +1,178 @@
+package discord
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/porchlight/porchlight/bot"
+)
+
+// Discord JSON error codes the adapter acts on.
+const (
+	codeCannotDM       = 50007 // the user does not accept DMs from the bot
+	codeUnknownChannel = 10003
+	codeUnknownMessage = 10008
+	codeMissingAccess  = 50001
+	codeMissingPerms   = 50013
+)
+
+// Send delivers one outbox message: a channel post (as a reply to
+// m.Thread when set), a DM through the user's DM channel, or, since Discord
+// has ephemeral messages only in answer to an interaction, an ephemeral
+// target as a DM. An attachment goes up as a file of the first message.
+// Rate limits and server errors come back as *bot.RetryError; errors that
+// will never succeed, such as a user who refuses DMs (50007), wrap
+// bot.ErrUndeliverable.
+func (a *Adapter) Send(ctx context.Context, m bot.Outgoing) (bot.MessageRef, error) {
+	if !m.Edit.IsZero() {
+		return m.Edit, a.Edit(ctx, m.Edit, m.Message)
+	}
+	var ch string
+	switch m.Target.Kind {
+	case bot.TargetChannel:
+		ch = m.Target.Channel
+	case bot.TargetDM, bot.TargetEphemeral:
+		var err error
+		if ch, err = a.dmChannel(ctx, m.Target.User); err != nil {
+			return bot.MessageRef{}, err
+		}
+		m.Thread = bot.MessageRef{}
+	default:
+		return bot.MessageRef{}, fmt.Errorf("discord: target %q: %w", m.Target.Kind, bot.ErrUndeliverable)
+	}
+	if ch == "" {
+		return bot.MessageRef{}, fmt.Errorf("discord: no channel: %w", bot.ErrUndeliverable)
+	}
+	return a.post(ctx, ch, m.Thread, m.Message)
+}
+
+// post posts a message's parts in order and returns the first one's ref,
+// which is where replies and edits attach. The file goes with the first
+// part. A failure after the first part returns the ref with the error, so
+// the outbox retries; Discord has no idempotency key, and a resent head is
+// better than a lost tail.
+func (a *Adapter) post(ctx context.Context, ch string, thread bot.MessageRef, m bot.Message) (bot.MessageRef, error) {
+	var ref bot.MessageRef
+	for i, p := range a.render(m) {
+		send := &discordgo.MessageSend{Content: p.content, Components: p.components, AllowedMentions: allowedMentions()}
+		if i == 0 && !thread.IsZero() && (thread.Channel == "" || thread.Channel == ch) {
+			f := false
+			send.Reference = &discordgo.MessageReference{MessageID: thread.ID, ChannelID: ch, FailIfNotExists: &f}
+		}
+		if i == 0 && m.Attachment != nil {
+			att := m.Attachment
+			if len(att.Data) == 0 || att.Name == "" {
+				return ref, fmt.Errorf("discord: empty attachment: %w", bot.ErrUndeliverable)
+			}
+			send.Files = []*discordgo.File{{Name: att.Name, ContentType: att.ContentType, Reader: bytes.NewReader(att.Data)}}
+			if p.content == "\u200b" {
+				send.Content = ""
+			}
+		}
+		msg, err := a.session.ChannelMessageSendComplex(ch, send, discordgo.WithContext(ctx))
+		if err != nil {
+			return ref, classify("send message", err)
+		}
+		if ref.IsZero() {
+			ref = bot.MessageRef{Channel: msg.ChannelID, ID: msg.ID}
+		}
+	}
+	return ref, nil
+}
+
+// Edit replaces the text and buttons of a message sent earlier (live
+// counts on a prompt). It implements bot.Editor.
+func (a *Adapter) Edit(ctx context.Context, ref bot.MessageRef, m bot.Message) error {
+	if ref.Channel == "" || ref.ID == "" {
+		return fmt.Errorf("discord: edit of an unknown message: %w", bot.ErrUndeliverable)
+	}
+	p := a.renderOne(m)
+	comps := p.components
+	if comps == nil {
+		comps = []discordgo.MessageComponent{}
+	}
+	edit := &discordgo.MessageEdit{ID: ref.ID, Channel: ref.Channel, Content: &p.content, Components: &comps, AllowedMentions: allowedMentions()}
+	if _, err := a.session.ChannelMessageEditComplex(edit, discordgo.WithContext(ctx)); err != nil {
+		return classify("edit message", err)
+	}
+	return nil
+}
+
+// dmChannel returns the DM channel with a user, opening it once.
+func (a *Adapter) dmChannel(ctx context.Context, user string) (string, error) {
+	if user == "" {
+		return "", fmt.Errorf("discord: DM without a user: %w", bot.ErrUndeliverable)
+	}
+	a.mu.Lock()
+	ch, ok := a.dms[user]
+	a.mu.Unlock()
+	if ok {
+		return ch, nil
+	}
+	c, err := a.session.UserChannelCreate(user, discordgo.WithContext(ctx))
+	if err != nil {
+		return "", classify("open DM", err)
+	}
+	a.mu.Lock()
+	a.dms[user] = c.ID
+	a.mu.Unlock()
+	return c.ID, nil
+}
+
+// classify maps a REST error to the outbox's terms: a *bot.RetryError for
+// rate limits, server trouble and network failures, bot.ErrUndeliverable
+// for errors no retry can fix, and the error as it is otherwise.
+func classify(what string, err error) error {
+	var rl *discordgo.RateLimitError
+	if errors.As(err, &rl) {
+		after := rl.RetryAfter
+		return &bot.RetryError{After: after, Err: fmt.Errorf("discord %s: rate limited: %w", what, err)}
+	}
+	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Response != nil {
+		status := re.Response.StatusCode
+		code := 0
+		if re.Message != nil {
+			code = re.Message.Code
+		}
+		switch {
+		case status == http.StatusTooManyRequests || status >= 500:
+			return &bot.RetryError{Err: fmt.Errorf("discord %s: HTTP %d: %w", what, status, err)}
+		case code == codeCannotDM:
+			return fmt.Errorf("discord %s: the user does not accept DMs from the bot (50007): %w", what, bot.ErrUndeliverable)
+		case status == http.StatusUnauthorized:
+			return fmt.Errorf("discord %s: token refused: %w", what, err)
+		case status == http.StatusBadRequest || status == http.StatusForbidden || status == http.StatusNotFound:
+			return fmt.Errorf("discord %s: HTTP %d code %d: %w", what, status, code, bot.ErrUndeliverable)
+		}
+		return fmt.Errorf("discord %s: %w", what, err)
+	}
+	// With MaxRestRetries at 0, discordgo reports a 502 with this plain
+	// error instead of a *RESTError.
+	if strings.Contains(err.Error(), "Exceeded Max retries") {
+		return &bot.RetryError{Err: fmt.Errorf("discord %s: %w", what, err)}
+	}
+	var ue *url.Error
+	var ne net.Error
+	if errors.As(err, &ue) || errors.As(err, &ne) {
+		return &bot.RetryError{Err: fmt.Errorf("discord %s: %w", what, err)}
+	}
+	return fmt.Errorf("discord %s: %w", what, err)
+}
+
+// discordCode returns the Discord JSON error code of err, or 0.
+func discordCode(err error) int {
+	var re *discordgo.RESTError
+	if errors.As(err, &re) && re.Message != nil {
+		return re.Message.Code
+	}
+	return 0
+}

@@ -1,0 +1,383 @@
+package discord
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/porchlight/porchlight/bot"
+)
+
+// Discord's message and component limits.
+const (
+	maxContent     = 2000 // characters of message content
+	maxRows        = 5    // action rows in a message
+	maxPerRow      = 5    // buttons in an action row
+	maxCustomID    = 100  // characters in a custom_id
+	maxButtonLabel = 80   // characters in a button label
+	maxSelectOpts  = 25   // options in a select menu
+	maxOptionText  = 100  // characters in a select option's label and value
+	maxModalTitle  = 45   // characters in a modal title
+	maxInputLabel  = 45   // characters in a text input label
+	maxPlaceholder = 100  // characters in a text input placeholder
+	maxInputValue  = 4000 // characters in a text input
+)
+
+// localPrefix starts custom ids the adapter answers itself, without the
+// core: the core's ids never start with "~".
+const localPrefix = "~"
+
+// part is one Discord message: content and its component rows.
+type part struct {
+	content    string
+	components []discordgo.MessageComponent
+}
+
+// allowedMentions lets messages ping only the users they mention, never
+// @everyone, @here or roles, whatever a name or an answer contains.
+func allowedMentions() *discordgo.MessageAllowedMentions {
+	return &discordgo.MessageAllowedMentions{Parse: []discordgo.AllowedMentionType{discordgo.AllowedMentionTypeUsers}}
+}
+
+// render turns a message into one or more Discord messages: text longer
+// than 2000 characters is split at line breaks, and choices become buttons
+// (5 rows of 5) or a select menu for a long list of one choice's values.
+// Components that do not fit one message follow in further messages, so
+// nothing is dropped. The first part carries the start of the text; the
+// buttons ride on the last text part.
+func (a *Adapter) render(m bot.Message) []part {
+	chunks := splitText(formatText(m.Text), maxContent)
+	groups := a.componentGroups(m.Choices)
+	var parts []part
+	for _, c := range chunks {
+		parts = append(parts, part{content: c})
+	}
+	if len(parts) == 0 {
+		parts = append(parts, part{})
+	}
+	for i, g := range groups {
+		if i == 0 {
+			parts[len(parts)-1].components = g
+			continue
+		}
+		parts = append(parts, part{content: "More choices:", components: g})
+	}
+	if parts[0].content == "" && len(parts[0].components) == 0 {
+		parts[0].content = "\u200b" // Discord refuses empty messages
+	}
+	return parts
+}
+
+// renderOne renders a message that must be one Discord message (an edit):
+// the text is clipped to the limit and the first 25 buttons kept.
+func (a *Adapter) renderOne(m bot.Message) part {
+	p := part{content: clipRunes(strings.TrimSpace(formatText(m.Text)), maxContent)}
+	if g := a.componentGroups(m.Choices); len(g) > 0 {
+		p.components = g[0]
+	}
+	if p.content == "" && len(p.components) == 0 {
+		p.content = "\u200b"
+	}
+	return p
+}
+
+// componentGroups lays choices out as action rows, grouped by message:
+// each group is at most 5 rows of 5 buttons. More than 5 choices sharing
+// one id (a scale, a list of values) become select menus of 25 options.
+func (a *Adapter) componentGroups(cs []bot.Choice) [][]discordgo.MessageComponent {
+	if len(cs) == 0 {
+		return nil
+	}
+	var rows []discordgo.MessageComponent
+	if len(cs) > maxPerRow && sameID(cs) {
+		for start, n := 0, 0; start < len(cs); start, n = start+maxSelectOpts, n+1 {
+			end := min(start+maxSelectOpts, len(cs))
+			var opts []discordgo.SelectMenuOption
+			for _, c := range cs[start:end] {
+				opts = append(opts, discordgo.SelectMenuOption{Label: clipRunes(c.Label, maxOptionText), Value: a.optionValue(c.Value)})
+			}
+			one := 1
+			rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.SelectMenu{
+				MenuType: discordgo.StringSelectMenu, CustomID: a.customID(n, cs[0].ID, ""),
+				Placeholder: "Choose…", MinValues: &one, MaxValues: 1, Options: opts,
+			}}})
+		}
+	} else {
+		var row []discordgo.MessageComponent
+		for i, c := range cs {
+			btn := discordgo.Button{Label: clipRunes(c.Label, maxButtonLabel), Style: discordgo.SecondaryButton, CustomID: a.customID(i, c.ID, c.Value)}
+			switch c.Style {
+			case bot.StylePrimary:
+				btn.Style = discordgo.PrimaryButton
+			case bot.StyleDanger:
+				btn.Style = discordgo.DangerButton
+			}
+			if btn.Label == "" {
+				btn.Label = "…"
+			}
+			row = append(row, btn)
+			if len(row) == maxPerRow {
+				rows = append(rows, discordgo.ActionsRow{Components: row})
+				row = nil
+			}
+		}
+		if len(row) > 0 {
+			rows = append(rows, discordgo.ActionsRow{Components: row})
+		}
+	}
+	var groups [][]discordgo.MessageComponent
+	for start := 0; start < len(rows); start += maxRows {
+		groups = append(groups, rows[start:min(start+maxRows, len(rows))])
+	}
+	return groups
+}
+
+func sameID(cs []bot.Choice) bool {
+	for _, c := range cs[1:] {
+		if c.ID != cs[0].ID {
+			return false
+		}
+	}
+	return true
+}
+
+// customID makes the custom id of the i-th component of a message: the
+// index keeps ids unique within the message (two choices may share an id,
+// such as form:answer with different values), and the value rides after a
+// "|". When that does not fit Discord's 100 characters, the choice waits
+// in the stash under a short key.
+func (a *Adapter) customID(i int, id, value string) string {
+	if strings.HasPrefix(id, localPrefix) && value == "" {
+		return id // the adapter's own key, unique already
+	}
+	s := strconv.Itoa(i) + "|" + id
+	if value != "" {
+		s += "|" + value
+	}
+	if utf8.RuneCountInString(s) <= maxCustomID {
+		return s
+	}
+	return a.stash.put(stashed{choice: &bot.ActionInput{ID: id, Value: value}})
+}
+
+// optionValue is a select option's value, stashed when it is too long.
+func (a *Adapter) optionValue(v string) string {
+	if utf8.RuneCountInString(v) <= maxOptionText {
+		return v
+	}
+	return a.stash.put(stashed{value: v})
+}
+
+// decodeCustomID returns the core's choice id and value from a custom id.
+// ok is false for an id the adapter made and no longer holds.
+func (a *Adapter) decodeCustomID(s string) (id, value string, ok bool) {
+	if strings.HasPrefix(s, localPrefix) {
+		st, found := a.stash.get(s)
+		if !found || st.choice == nil {
+			return "", "", false
+		}
+		return st.choice.ID, st.choice.Value, true
+	}
+	if i := strings.IndexByte(s, '|'); i > 0 && isDigits(s[:i]) {
+		s = s[i+1:]
+	}
+	id, value, _ = strings.Cut(s, "|")
+	return id, value, true
+}
+
+// decodeValue returns a select option's value, from the stash if needed.
+func (a *Adapter) decodeValue(v string) string {
+	if strings.HasPrefix(v, localPrefix) {
+		if st, ok := a.stash.get(v); ok {
+			return st.value
+		}
+	}
+	return v
+}
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+// modal renders a form as a Discord modal. Discord modals hold only text
+// inputs, so every field is one, with what it accepts (the scale's words,
+// the choices) as its placeholder and the core normalising what is typed.
+// A label longer than Discord's 45 characters is clipped, and the whole
+// question goes in the placeholder.
+func (a *Adapter) modal(f bot.Form) *discordgo.InteractionResponseData {
+	title := strings.TrimSpace(f.Title)
+	if title == "" {
+		title = "Porchlight"
+	}
+	id := f.ID
+	if utf8.RuneCountInString(id) > maxCustomID {
+		id = a.stash.put(stashed{formID: f.ID})
+	}
+	d := &discordgo.InteractionResponseData{CustomID: id, Title: clipRunes(title, maxModalTitle)}
+	for _, fl := range f.Fields[:min(len(f.Fields), formLimit)] {
+		label := strings.TrimSpace(fl.Label)
+		if label == "" {
+			label = fl.ID
+		}
+		placeholder := fl.Hint()
+		if utf8.RuneCountInString(label) > maxInputLabel {
+			if placeholder != "" {
+				placeholder = label + " (" + placeholder + ")"
+			} else {
+				placeholder = label
+			}
+			label = clipRunes(label, maxInputLabel)
+		}
+		in := discordgo.TextInput{
+			CustomID: fl.ID, Label: label, Style: discordgo.TextInputShort,
+			Placeholder: clipRunes(placeholder, maxPlaceholder), Required: fl.Required,
+			Value: clipRunes(fl.Value, maxInputValue),
+		}
+		if fl.Kind == bot.KindText {
+			if fl.MaxLen > 100 {
+				in.Style = discordgo.TextInputParagraph
+			}
+			if fl.MaxLen > 0 {
+				in.MaxLength = min(fl.MaxLen, maxInputValue)
+				in.Value = clipRunes(fl.Value, in.MaxLength)
+			}
+		} else {
+			in.MaxLength = 100
+			in.Value = clipRunes(fl.Value, 100)
+		}
+		d.Components = append(d.Components, discordgo.ActionsRow{Components: []discordgo.MessageComponent{in}})
+	}
+	return d
+}
+
+// modalValues reads a submitted modal's values by field id.
+func modalValues(d discordgo.ModalSubmitInteractionData) map[string]string {
+	out := map[string]string{}
+	for _, c := range d.Components {
+		row, ok := c.(*discordgo.ActionsRow)
+		if !ok {
+			continue
+		}
+		for _, in := range row.Components {
+			if ti, ok := in.(*discordgo.TextInput); ok {
+				out[ti.CustomID] = ti.Value
+			}
+		}
+	}
+	return out
+}
+
+// formatText turns the core's light markdown into Discord markdown:
+// *bold* becomes **bold** (a single star is italics on Discord), and time
+// markers become <t:unix:F> timestamps, which each viewer sees in their
+// own time zone.
+func formatText(s string) string {
+	s = boldRE.ReplaceAllString(s, "$1**$2**")
+	return bot.RenderTimes(s, func(unix int64, _ string) string {
+		return fmt.Sprintf("<t:%d:F>", unix)
+	})
+}
+
+// boldRE matches *bold* as the core writes it: a star, text without stars
+// or line breaks that neither starts nor ends with a space, a star.
+var boldRE = regexp.MustCompile(`(^|[^*\w])\*([^*\s\n](?:[^*\n]*[^*\s\n])?)\*`)
+
+// splitText splits s into chunks of at most n characters: at the last line
+// break in the second half of a chunk, else at a space, else anywhere.
+// Discord's <…> tokens (mentions, timestamps) are not cut.
+func splitText(s string, n int) []string {
+	s = strings.TrimSpace(s)
+	var out []string
+	for utf8.RuneCountInString(s) > n {
+		r := []rune(s)
+		cut := n
+		window := string(r[:n])
+		if i := strings.LastIndex(window, "\n"); i > len(window)/2 {
+			cut = utf8.RuneCountInString(window[:i])
+		} else if i := strings.LastIndex(window, " "); i > len(window)/2 {
+			cut = utf8.RuneCountInString(window[:i])
+		}
+		head := string(r[:cut])
+		if open := strings.LastIndex(head, "<"); open > strings.LastIndex(head, ">") && open > 0 {
+			cut = utf8.RuneCountInString(head[:open])
+		}
+		out = append(out, strings.TrimSpace(string(r[:cut])))
+		s = strings.TrimSpace(string(r[cut:]))
+	}
+	if s != "" {
+		out = append(out, s)
+	}
+	return out
+}
+
+// stashed is something a custom id stands for.
+type stashed struct {
+	// form is opened when a button with this key is pressed: a form the
+	// core asked for when a modal could not be the answer (after a
+	// deferral or a modal submit), or one to fix after field errors.
+	form *bot.Form
+	// formID is the real id of a form whose id is too long for Discord.
+	formID string
+	// choice is a button whose id and value are too long for Discord.
+	choice *bot.ActionInput
+	// value is a select option's long value.
+	value string
+	at    time.Time
+}
+
+// stash keeps what custom ids stand for, in memory, for ttl. After a
+// restart the keys are gone and such a button answers that it expired.
+type stash struct {
+	mu   sync.Mutex
+	ttl  time.Duration
+	n    int
+	m    map[string]stashed
+	next time.Time
+}
+
+func newStash(ttl time.Duration) *stash {
+	return &stash{ttl: ttl, m: map[string]stashed{}}
+}
+
+// put stores v and returns its key, a custom id starting with "~".
+func (s *stash) put(v stashed) string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now()
+	if now.After(s.next) {
+		for k, e := range s.m {
+			if now.Sub(e.at) > s.ttl {
+				delete(s.m, k)
+			}
+		}
+		s.next = now.Add(time.Minute)
+	}
+	s.n++
+	v.at = now
+	key := fmt.Sprintf("%s%d.%d", localPrefix, now.Unix()%100000, s.n)
+	s.m[key] = v
+	return key
+}
+
+// get returns what key stands for.
+func (s *stash) get(key string) (stashed, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.m[key]
+	if ok && time.Since(v.at) > s.ttl {
+		delete(s.m, key)
+		return stashed{}, false
+	}
+	return v, ok
+}
