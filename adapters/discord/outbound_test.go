@@ -1,0 +1,321 @@
+package discord
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/porchlight/porchlight/adapters/discord/discordtest"
+	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/bot/bottest"
+)
+
+// TestSend shares one running adapter among its subtests, since
+// discordgo's Close sleeps a second. Rate limits are kept short: after a
+// 429, discordgo's bucket waits out the announced reset (in real time)
+// before the next request on that route.
+func TestSend(t *testing.T) {
+	t.Parallel()
+	hs := start(t, discordtest.Config{}, nil, nil)
+	ctx := ctxFor(t)
+	at := time.Date(2026, 1, 2, 15, 4, 0, 0, time.UTC)
+
+	t.Run("channel message with buttons and a time", func(t *testing.T) {
+		ref, err := hs.ad.Send(ctx, bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: general}, Message: bot.Message{
+			Text:    "Check-in closes " + bot.FormatTime(at, time.UTC) + ". @everyone *please* answer.",
+			Choices: []bot.Choice{{ID: "checkin:open:1", Label: "Check in", Style: bot.StylePrimary}, {ID: "checkin:skip:1", Label: "Skip", Style: bot.StyleDanger}},
+		}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		m, ok := hs.f.Message(ref.ID)
+		if !ok || ref.Channel != general {
+			t.Fatalf("ref %+v not stored", ref)
+		}
+		if want := "Check-in closes <t:1767366240:F>. @everyone **please** answer."; m.Content != want {
+			t.Errorf("content = %q, want %q", m.Content, want)
+		}
+		calls := hs.f.CallsTo(discordtest.RouteCreateMessage)
+		w := decode(t, calls[len(calls)-1])
+		if w.AllowedMentions == nil || strings.Join(w.AllowedMentions.Parse, ",") != "users" {
+			t.Errorf("allowed mentions = %+v, want users only", w.AllowedMentions)
+		}
+		if len(w.Components) != 1 || w.Components[0].Components[0].Style != 1 || w.Components[0].Components[1].Style != 4 {
+			t.Errorf("components = %+v", w.Components)
+		}
+	})
+
+	t.Run("long text splits at lines, buttons on the last part", func(t *testing.T) {
+		before := len(hs.f.CallsTo(discordtest.RouteCreateMessage))
+		var lines []string
+		for i := range 90 {
+			lines = append(lines, fmt.Sprintf("line %02d %s", i, strings.Repeat("x", 40)))
+		}
+		text := strings.Join(lines, "\n")
+		ref, err := hs.ad.Send(ctx, bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: general},
+			Message: bot.Message{Text: text, Choices: []bot.Choice{{ID: "digest:more", Label: "More"}}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		calls := hs.f.CallsTo(discordtest.RouteCreateMessage)[before:]
+		if len(calls) != 3 {
+			t.Fatalf("sent %d messages, want 3", len(calls))
+		}
+		var got []string
+		for i, c := range calls {
+			w := decode(t, c)
+			if n := utf8.RuneCountInString(w.Content); n > 2000 {
+				t.Errorf("part %d is %d characters", i, n)
+			}
+			if !strings.HasSuffix(w.Content, strings.Repeat("x", 40)) {
+				t.Errorf("part %d does not end at a line: …%q", i, w.Content[len(w.Content)-10:])
+			}
+			if (len(w.Components) > 0) != (i == 2) {
+				t.Errorf("part %d has %d rows", i, len(w.Components))
+			}
+			got = append(got, w.Content)
+		}
+		if strings.Join(got, "\n") != text {
+			t.Errorf("parts lose text")
+		}
+		if m, _ := hs.f.Message(ref.ID); !strings.HasPrefix(m.Content, "line 00") {
+			t.Errorf("ref is not the first part")
+		}
+	})
+
+	t.Run("30 buttons: 5 rows of 5, then a second message", func(t *testing.T) {
+		before := len(hs.f.CallsTo(discordtest.RouteCreateMessage))
+		var cs []bot.Choice
+		for i := range 30 {
+			cs = append(cs, bot.Choice{ID: fmt.Sprintf("rsvp:%d", i), Label: fmt.Sprintf("Option %d", i)})
+		}
+		if _, err := hs.ad.Send(ctx, bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: general}, Message: bot.Message{Text: "Pick", Choices: cs}}); err != nil {
+			t.Fatal(err)
+		}
+		calls := hs.f.CallsTo(discordtest.RouteCreateMessage)[before:]
+		if len(calls) != 2 {
+			t.Fatalf("sent %d messages, want 2", len(calls))
+		}
+		first, second := decode(t, calls[0]), decode(t, calls[1])
+		if len(first.Components) != 5 || len(customIDs(first.Components)) != 25 || len(customIDs(second.Components)) != 5 {
+			t.Errorf("rows %d/%d buttons, %d buttons after", len(first.Components), len(customIDs(first.Components)), len(customIDs(second.Components)))
+		}
+	})
+
+	t.Run("a scale of one choice becomes a select", func(t *testing.T) {
+		var cs []bot.Choice
+		for n := 1; n <= 10; n++ {
+			cs = append(cs, bot.Choice{ID: "form:answer", Label: fmt.Sprint(n), Value: fmt.Sprint(n)})
+		}
+		if _, err := hs.ad.Send(ctx, bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: general}, Message: bot.Message{Text: "How many?", Choices: cs}}); err != nil {
+			t.Fatal(err)
+		}
+		calls := hs.f.CallsTo(discordtest.RouteCreateMessage)
+		w := decode(t, calls[len(calls)-1])
+		if len(w.Components) != 1 || w.Components[0].Components[0].Type != 3 || len(w.Components[0].Components[0].Options) != 10 {
+			t.Errorf("select = %+v", w.Components)
+		}
+	})
+
+	t.Run("reply to a message", func(t *testing.T) {
+		parent, err := hs.ad.Send(ctx, bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: general}, Message: bot.Message{Text: "Prompt"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := hs.ad.Send(ctx, bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: general}, Thread: parent, Message: bot.Message{Text: "Robin checked in"}}); err != nil {
+			t.Fatal(err)
+		}
+		calls := hs.f.CallsTo(discordtest.RouteCreateMessage)
+		if w := decode(t, calls[len(calls)-1]); w.MessageReference == nil || w.MessageReference.MessageID != parent.ID {
+			t.Errorf("reference = %+v, want %s", w.MessageReference, parent.ID)
+		}
+	})
+
+	t.Run("edit", func(t *testing.T) {
+		ref, err := hs.ad.Send(ctx, bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: general}, Message: bot.Message{Text: "Walk: 1 going"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := hs.ad.Send(ctx, bot.Outgoing{Edit: ref, Message: bot.Message{Text: "Walk: 2 going", Choices: []bot.Choice{{ID: "rsvp:1", Label: "Going"}}}})
+		if err != nil || got != ref {
+			t.Fatalf("edit = %+v, %v", got, err)
+		}
+		m, _ := hs.f.Message(ref.ID)
+		if m.Content != "Walk: 2 going" || m.EditedAt.IsZero() || !strings.Contains(string(m.Components), "0|rsvp:1") {
+			t.Errorf("edited = %q %s", m.Content, m.Components)
+		}
+		if err := hs.ad.Edit(ctx, bot.MessageRef{Channel: general, ID: "1399999999999999999"}, bot.Message{Text: "x"}); !errors.Is(err, bot.ErrUndeliverable) {
+			t.Errorf("edit of an unknown message = %v, want undeliverable", err)
+		}
+	})
+
+	t.Run("file attachment", func(t *testing.T) {
+		if _, err := hs.ad.Send(ctx, bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: general}, Message: bot.Message{
+			Text: "Weekly digest", Attachment: &bot.Attachment{Name: "digest.png", ContentType: "image/png", Data: []byte("\x89PNG fake")},
+		}}); err != nil {
+			t.Fatal(err)
+		}
+		calls := hs.f.CallsTo(discordtest.RouteCreateMessage)
+		c := calls[len(calls)-1]
+		if len(c.Files) != 1 || c.Files[0].Name != "digest.png" || string(c.Files[0].Data) != "\x89PNG fake" || c.Field("content") != "Weekly digest" {
+			t.Errorf("upload = %+v content %v", c.Files, c.Field("content"))
+		}
+	})
+
+	t.Run("DM and ephemeral go to the DM channel, opened once", func(t *testing.T) {
+		before := len(hs.f.CallsTo(discordtest.RouteCreateDM))
+		for _, kind := range []bot.TargetKind{bot.TargetDM, bot.TargetEphemeral} {
+			ref, err := hs.ad.Send(ctx, bot.Outgoing{Target: bot.Target{Kind: kind, User: robin, Channel: general}, Message: bot.Message{Text: "How are you?"}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ref.Channel != hs.f.DMChannel(robin) {
+				t.Errorf("%s went to %s, want the DM", kind, ref.Channel)
+			}
+		}
+		if got := len(hs.f.CallsTo(discordtest.RouteCreateDM)) - before; got != 1 {
+			t.Errorf("DM channel opened %d times, want 1", got)
+		}
+	})
+
+	faults := []struct {
+		name  string
+		fault discordtest.Fault
+		retry bool
+		after time.Duration
+		undel bool
+	}{
+		{"429 is a retry after its delay", discordtest.RateLimited(300*time.Millisecond, false), true, 300 * time.Millisecond, false},
+		{"500 is a retry", discordtest.ServerError(500), true, 0, false},
+		{"502 is a retry, not retried by discordgo", discordtest.ServerError(502), true, 0, false},
+		{"50007 is undeliverable", discordtest.CannotMessageUser(), false, 0, true},
+		{"missing permissions is undeliverable", discordtest.APIError(403, 50013, "Missing Permissions"), false, 0, true},
+	}
+	for _, tc := range faults {
+		t.Run(tc.name, func(t *testing.T) {
+			before := len(hs.f.CallsTo(discordtest.RouteCreateMessage))
+			hs.f.FailNext(discordtest.RouteCreateMessage, 1, tc.fault)
+			_, err := hs.ad.Send(ctx, bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: discordtest.ChannelThread}, Message: bot.Message{Text: "hello"}})
+			var re *bot.RetryError
+			if got := errors.As(err, &re); got != tc.retry {
+				t.Errorf("err = %v, retry = %v, want %v", err, got, tc.retry)
+			}
+			if tc.retry && re.After != tc.after {
+				t.Errorf("retry after %v, want %v", re.After, tc.after)
+			}
+			if got := errors.Is(err, bot.ErrUndeliverable); got != tc.undel {
+				t.Errorf("err = %v, undeliverable = %v, want %v", err, got, tc.undel)
+			}
+			if got := len(hs.f.CallsTo(discordtest.RouteCreateMessage)) - before; got != 1 {
+				t.Errorf("calls = %d, want exactly 1 (no retry inside discordgo)", got)
+			}
+			hs.f.ClearFaults()
+		})
+	}
+}
+
+// memOutbox is an in-memory bot.OutboxStore holding one message, enough to
+// drive the real bot.Sender.
+type memOutbox struct {
+	mu sync.Mutex
+	m  *bot.OutboxMessage
+}
+
+func (o *memOutbox) Due(_ context.Context, now time.Time, _ int) ([]*bot.OutboxMessage, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.m.Status != bot.OutboxPending || o.m.NextAt.After(now) {
+		return nil, nil
+	}
+	c := *o.m
+	return []*bot.OutboxMessage{&c}, nil
+}
+
+func (o *memOutbox) MarkSent(_ context.Context, _ int64, ref bot.MessageRef, at time.Time) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.m.Status, o.m.Ref, o.m.SentAt = bot.OutboxSent, ref, at
+	o.m.Attempts++
+	return nil
+}
+
+func (o *memOutbox) MarkRetry(_ context.Context, _ int64, next time.Time, reason string) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.m.NextAt, o.m.LastError = next, reason
+	o.m.Attempts++
+	return nil
+}
+
+func (o *memOutbox) MarkFailed(_ context.Context, _ int64, reason string) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.m.Status, o.m.LastError = bot.OutboxFailed, reason
+	o.m.Attempts++
+	return nil
+}
+
+func (o *memOutbox) Pending(context.Context) (int, error) { return 0, nil }
+
+// memStore is a bot.Store with only the outbox.
+type memStore struct {
+	bot.Store
+	ob *memOutbox
+}
+
+func (s memStore) Outbox() bot.OutboxStore { return s.ob }
+
+func TestOutboxRetries(t *testing.T) {
+	t.Parallel()
+	hs := start(t, discordtest.Config{}, nil, nil)
+	clock := bottest.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+	newSender := func(out bot.Outgoing) (*bot.Sender, *memOutbox, *[]error) {
+		ob := &memOutbox{m: &bot.OutboxMessage{ID: 1, HouseID: 1, Platform: Platform, Out: out, Status: bot.OutboxPending, NextAt: clock.Now()}}
+		s := bot.NewSender(memStore{ob: ob}, clock, nil, hs.ad)
+		var undeliverable []error
+		s.OnUndeliverable = func(_ context.Context, _ *bot.OutboxMessage, err error) { undeliverable = append(undeliverable, err) }
+		return s, ob, &undeliverable
+	}
+
+	t.Run("429 then retry", func(t *testing.T) {
+		s, ob, _ := newSender(bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: general}, Message: bot.Message{Text: "Check-in is open"}})
+		hs.f.FailNext(discordtest.RouteCreateMessage, 1, discordtest.RateLimited(300*time.Millisecond, false))
+		if n, err := s.Flush(ctxFor(t)); err != nil || n != 0 {
+			t.Fatalf("first flush = %d, %v", n, err)
+		}
+		if ob.m.Status != bot.OutboxPending || !ob.m.NextAt.Equal(clock.Now().Add(300*time.Millisecond)) {
+			t.Fatalf("after 429: status %s next %v", ob.m.Status, ob.m.NextAt)
+		}
+		if n, _ := s.Flush(ctxFor(t)); n != 0 {
+			t.Fatalf("sent before the rate limit ended")
+		}
+		clock.Advance(300 * time.Millisecond)
+		if n, err := s.Flush(ctxFor(t)); err != nil || n != 1 {
+			t.Fatalf("second flush = %d, %v", n, err)
+		}
+		if m, ok := hs.f.Message(ob.m.Ref.ID); !ok || m.Content != "Check-in is open" {
+			t.Errorf("sent message = %+v", m)
+		}
+	})
+
+	t.Run("50007 is reported once and not retried", func(t *testing.T) {
+		s, ob, undel := newSender(bot.Outgoing{Target: bot.Target{Kind: bot.TargetDM, User: sam}, Message: bot.Message{Text: "How are you?"}})
+		dm := hs.f.DMChannel(sam)
+		hs.f.FailPath("POST", "/api/v9/channels/"+dm+"/messages", discordtest.Forever, discordtest.CannotMessageUser())
+		t.Cleanup(hs.f.ClearFaults)
+		for range 3 {
+			if _, err := s.Flush(ctxFor(t)); err != nil {
+				t.Fatal(err)
+			}
+			clock.Advance(time.Hour)
+		}
+		if ob.m.Status != bot.OutboxFailed || ob.m.Attempts != 1 || len(*undel) != 1 {
+			t.Errorf("status %s attempts %d reports %d, want failed once", ob.m.Status, ob.m.Attempts, len(*undel))
+		}
+	})
+}

@@ -1,0 +1,183 @@
+package discord
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+	"time"
+	"unicode/utf8"
+
+	"github.com/bwmarrin/discordgo"
+
+	"github.com/porchlight/porchlight/bot"
+)
+
+func TestFormatText(t *testing.T) {
+	at := time.Date(2026, 1, 2, 15, 4, 0, 0, time.UTC)
+	tests := []struct{ in, want string }{
+		{"plain", "plain"},
+		{"*bold* and _italic_", "**bold** and _italic_"},
+		{"a * b * c", "a * b * c"},
+		{"2*3*4", "2*3*4"},
+		{"**already**", "**already**"},
+		{"• *Mood*: 4\n• *Win*: a walk", "• **Mood**: 4\n• **Win**: a walk"},
+		{"Closes " + bot.FormatTime(at, time.UTC) + ".", "Closes <t:1767366240:F>."},
+	}
+	for _, tc := range tests {
+		if got := formatText(tc.in); got != tc.want {
+			t.Errorf("formatText(%q) = %q, want %q", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestSplitText(t *testing.T) {
+	tests := []struct {
+		name  string
+		in    string
+		n     int
+		parts int
+	}{
+		{"short", "hello", 10, 1},
+		{"empty", "", 10, 0},
+		{"at lines", "aaaa\nbbbb\ncccc", 10, 2},
+		{"at spaces", "aaaa bbbb cccc dddd", 10, 2},
+		{"hard", strings.Repeat("x", 25), 10, 3},
+		{"runes", strings.Repeat("é", 25), 10, 3},
+		{"keeps tokens", "aaaaa <@1400000000000000001> b", 12, 3},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := splitText(tc.in, tc.n)
+			if len(got) != tc.parts {
+				t.Fatalf("splitText = %q, want %d parts", got, tc.parts)
+			}
+			for _, p := range got {
+				if utf8.RuneCountInString(p) > tc.n && !strings.Contains(p, "<@") {
+					t.Errorf("part %q longer than %d", p, tc.n)
+				}
+			}
+			if joined := strings.Join(strings.Fields(strings.Join(got, " ")), ""); joined != strings.Join(strings.Fields(tc.in), "") {
+				t.Errorf("parts %q lose text of %q", got, tc.in)
+			}
+		})
+	}
+}
+
+func TestCustomIDs(t *testing.T) {
+	a := &Adapter{stash: newStash(time.Hour)}
+	long := strings.Repeat("v", 120)
+	tests := []struct {
+		i          int
+		id, value  string
+		wantPrefix string
+	}{
+		{0, "join:accept", "", "0|join:accept"},
+		{3, "form:answer", "yes", "3|form:answer|yes"},
+		{1, "form:answer", long, "~"},
+		{2, "x:" + long, "", "~"},
+	}
+	for _, tc := range tests {
+		cid := a.customID(tc.i, tc.id, tc.value)
+		if !strings.HasPrefix(cid, tc.wantPrefix) || utf8.RuneCountInString(cid) > maxCustomID {
+			t.Errorf("customID(%d, %q, %q) = %q, want prefix %q within 100", tc.i, tc.id, clipRunes(tc.value, 10), cid, tc.wantPrefix)
+		}
+		id, value, ok := a.decodeCustomID(cid)
+		if !ok || id != tc.id || value != tc.value {
+			t.Errorf("decode(%q) = %q, %q, %v", cid, id, clipRunes(value, 10), ok)
+		}
+	}
+	if _, _, ok := a.decodeCustomID("~99.99"); ok {
+		t.Error("an unknown stash key decodes")
+	}
+}
+
+func TestModalLimits(t *testing.T) {
+	a := &Adapter{stash: newStash(time.Hour)}
+	var fields []bot.Field
+	for i := range 7 {
+		fields = append(fields, bot.Field{ID: string(rune('a' + i)), Kind: bot.KindText, Label: "Q", MaxLen: 5000})
+	}
+	longID := "form:" + strings.Repeat("9", 120)
+	d := a.modal(bot.Form{ID: longID, Title: "", Fields: fields})
+	if len(d.Components) != 5 {
+		t.Errorf("rows = %d, want 5", len(d.Components))
+	}
+	if d.Title != "Porchlight" || !strings.HasPrefix(d.CustomID, "~") {
+		t.Errorf("title %q id %q", d.Title, d.CustomID)
+	}
+	if st, ok := a.stash.get(d.CustomID); !ok || st.formID != longID {
+		t.Errorf("stashed form id = %+v", st)
+	}
+	in := d.Components[0].(discordgo.ActionsRow).Components[0].(discordgo.TextInput)
+	if in.MaxLength != 4000 || in.Style != discordgo.TextInputParagraph {
+		t.Errorf("input = %+v", in)
+	}
+}
+
+func TestApplicationCommands(t *testing.T) {
+	defs := ApplicationCommands([]*bot.Command{
+		{Name: "resources", Description: "", Run: noop},
+		{Name: "vote", Description: strings.Repeat("d", 150), Run: noop, Options: []bot.Option{
+			{Name: "Pick", Type: bot.OptString, Choices: []string{"a", "b"}, MaxLen: 9000},
+		}},
+	})
+	if defs[0].Description != "resources" {
+		t.Errorf("empty description = %q", defs[0].Description)
+	}
+	if n := utf8.RuneCountInString(defs[1].Description); n != 100 {
+		t.Errorf("description is %d characters", n)
+	}
+	o := defs[1].Options[0]
+	if o.Name != "pick" || len(o.Choices) != 2 || o.MaxLength != 6000 || o.Type != discordgo.ApplicationCommandOptionString {
+		t.Errorf("option = %+v", o)
+	}
+}
+
+func TestRebase(t *testing.T) {
+	var got string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { got = r.URL.Path }))
+	t.Cleanup(srv.Close)
+	a, err := New(Config{Token: "abc.def.ghi", APIBase: srv.URL + "/proxy/"}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp, err := a.session.Client.Get("https://discord.com/api/v9/gateway")
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if got != "/proxy/api/v9/gateway" {
+		t.Errorf("path at the base = %q", got)
+	}
+	if a.session.Token != "Bot abc.def.ghi" || a.session.ShouldRetryOnRateLimit || a.session.MaxRestRetries != 0 {
+		t.Errorf("session = token %q retry %v max %d", a.session.Token, a.session.ShouldRetryOnRateLimit, a.session.MaxRestRetries)
+	}
+	if _, err := New(Config{}, nil); err == nil {
+		t.Error("New without a token succeeded")
+	}
+	if _, err := New(Config{Token: "x", APIBase: "ftp://x"}, nil); err == nil {
+		t.Error("New with an ftp base succeeded")
+	}
+}
+
+func TestSeenSet(t *testing.T) {
+	s := newSeenSet(10 * time.Minute)
+	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	steps := []struct {
+		id   string
+		at   time.Duration
+		want bool
+	}{
+		{"a", 0, true},
+		{"a", time.Minute, false},
+		{"b", 2 * time.Minute, true},
+		{"a", 11 * time.Minute, true},
+		{"b", 11 * time.Minute, false},
+	}
+	for _, st := range steps {
+		if got := s.firstSight(st.id, t0.Add(st.at)); got != st.want {
+			t.Errorf("firstSight(%s, +%v) = %v, want %v", st.id, st.at, got, st.want)
+		}
+	}
+}
