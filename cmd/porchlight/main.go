@@ -1,7 +1,7 @@
 // Command porchlight runs the Porchlight bot and its operator tools.
 //
-// Subcommands: run, demo, check-config, migrate, backup and version, each
-// with --help. Exit codes: 0 for success, 1 for a runtime failure, 2 for a
+// Subcommands: run, demo, check-config, migrate, backup, slack, discord,
+// load and version, each with --help. Exit codes: 0 for success, 1 for a runtime failure, 2 for a
 // usage or config error.
 package main
 
@@ -51,6 +51,7 @@ func subcommands() []subcommand {
 		{"migrate", "create or upgrade the database", cmdMigrate},
 		{"backup", "copy the live database to a file", cmdBackup},
 		{"slack", "Slack tools: print the app manifest", cmdSlack},
+		{"discord", "Discord tools: print the invite URL", cmdDiscord},
 		{"load", "measure the core's throughput on a real database", cmdLoad},
 		{"version", "print the version", cmdVersion},
 	}

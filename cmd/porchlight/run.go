@@ -108,6 +108,12 @@ func buildAdapters(cfg *Config, houses []*bot.House, e env, log *slog.Logger) ([
 				}
 			}
 			out = append(out, console.New(e.stdin, e.stdout, console.Options{Channel: ch, Users: []bot.User{{ID: "you", Name: "You"}}}))
+		case "discord":
+			ad, err := newDiscordAdapter(cfg, log)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, ad)
 		case "slack":
 			ad, err := newSlackAdapter(cfg, log)
 			if err != nil {

@@ -1,0 +1,164 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/url"
+	"strconv"
+
+	"github.com/porchlight/porchlight/adapters/discord"
+	"github.com/porchlight/porchlight/bot"
+)
+
+// discordPermission is one bot permission the invite asks for, with why.
+type discordPermission struct {
+	name string
+	bit  uint
+	why  string
+}
+
+// discordPermissions are the minimum permissions the bot needs in a house
+// channel. Everything else works through interactions, which need none.
+var discordPermissions = []discordPermission{
+	{"View Channels", 10, "see the house channel, to post in it and to read replies to prompts"},
+	{"Send Messages", 11, "post check-in prompts, reminders, digests and RSVP counts in the house channel"},
+	{"Attach Files", 15, "attach the weekly digest chart"},
+	{"Read Message History", 16, "reply to its own prompts (a Discord reply needs the message history)"},
+}
+
+// discordPermissionBits is the permissions integer of the invite.
+func discordPermissionBits() uint64 {
+	var n uint64
+	for _, p := range discordPermissions {
+		n |= 1 << p.bit
+	}
+	return n
+}
+
+// discordInviteURL is the OAuth2 URL that adds the bot to a server with
+// the bot and applications.commands scopes and the minimum permissions.
+// With one guild it preselects that server.
+func discordInviteURL(appID, guild string) string {
+	q := url.Values{}
+	q.Set("client_id", appID)
+	q.Set("scope", "bot applications.commands")
+	q.Set("permissions", strconv.FormatUint(discordPermissionBits(), 10))
+	if guild != "" {
+		q.Set("guild_id", guild)
+		q.Set("disable_guild_select", "true")
+	}
+	return discord.DefaultAPIBase + "/oauth2/authorize?" + q.Encode()
+}
+
+// cmdDiscord runs "porchlight discord SUBCOMMAND". Its one subcommand,
+// invite-url, prints the URL that adds the bot to a server.
+func cmdDiscord(ctx context.Context, e env) int {
+	if len(e.args) == 0 || e.args[0] == "-h" || e.args[0] == "--help" || e.args[0] == "help" {
+		w := e.stdout
+		if len(e.args) == 0 {
+			w = e.stderr
+		}
+		fmt.Fprintln(w, "Usage: porchlight discord invite-url --config FILE")
+		fmt.Fprintln(w, "\nDiscord tools.\n\nSubcommands:\n  invite-url     print the OAuth2 URL that adds the bot to your server")
+		if len(e.args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	switch e.args[0] {
+	case "invite-url":
+		sub := e
+		sub.args = e.args[1:]
+		return cmdDiscordInvite(ctx, sub)
+	}
+	fmt.Fprintf(e.stderr, "porchlight discord: unknown subcommand %q (try invite-url)\n", e.args[0])
+	return exitUsage
+}
+
+func cmdDiscordInvite(_ context.Context, e env) int {
+	about := "Print the OAuth2 URL that adds the bot to a Discord server, with the scopes\n" +
+		"\"bot\" and \"applications.commands\" (slash commands) and the minimum permissions:\n\n"
+	for _, p := range discordPermissions {
+		about += fmt.Sprintf("  %-22s %s\n", p.name, p.why)
+	}
+	about += fmt.Sprintf("\n(permissions integer %d). The bot needs no administrator or moderation\n"+
+		"rights: buttons, forms and private replies go through interactions, which need\n"+
+		"none. [discord] application_id is read from the config; with one Discord house\n"+
+		"the URL preselects its server. Open the URL as someone who can manage the server.", discordPermissionBits())
+	fs := flags(e, "discord invite-url", "--config FILE", about)
+	path := fs.String("config", "", "the TOML config `FILE`, for [discord] application_id")
+	if code, ok := parse(fs, e); !ok {
+		return code
+	}
+	if *path == "" {
+		fmt.Fprintln(e.stderr, "porchlight: --config FILE is required")
+		return exitUsage
+	}
+	// The invite comes before the bot runs: problems other than the
+	// application id (a missing token) are let pass.
+	cfg, err := LoadConfig(*path, e.getenv)
+	var ce *ConfigError
+	if err != nil && (cfg == nil || !errors.As(err, &ce) || hasProblem(ce, "discord.application_id")) {
+		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
+		return exitUsage
+	}
+	app := cfg.Discord.ApplicationID
+	if !isSnowflake(app) {
+		fmt.Fprintln(e.stderr, "porchlight: set [discord] application_id to the Application ID from the developer portal (General Information)")
+		return exitUsage
+	}
+	guilds, _ := discordGuilds(cfg)
+	guild := ""
+	if len(guilds) == 1 {
+		guild = guilds[0]
+	}
+	fmt.Fprintln(e.stdout, discordInviteURL(app, guild))
+	return exitOK
+}
+
+// discordGuilds lists the guilds of the Discord houses, once each, and
+// maps each guild with exactly one house to that house's channel.
+func discordGuilds(cfg *Config) ([]string, map[string]string) {
+	var guilds []string
+	channels := map[string]string{}
+	count := map[string]int{}
+	for _, h := range cfg.House {
+		if h.Platform != PlatformDiscord || h.Guild == "" {
+			continue
+		}
+		if count[h.Guild] == 0 {
+			guilds = append(guilds, h.Guild)
+		}
+		count[h.Guild]++
+		channels[h.Guild] = h.Channel
+	}
+	for g, n := range count {
+		if n > 1 {
+			delete(channels, g)
+		}
+	}
+	return guilds, channels
+}
+
+// newDiscordAdapter builds the Discord adapter from the [discord] table,
+// whose token the environment may override (PORCHLIGHT_DISCORD_TOKEN);
+// Validate has checked it. Commands are registered in every guild of the
+// Discord houses, or globally with [discord] global_commands.
+func newDiscordAdapter(cfg *Config, log *slog.Logger) (bot.Adapter, error) {
+	d := cfg.Discord
+	if d.Token == "" {
+		return nil, fmt.Errorf("discord: discord.token (or %s) is required", EnvDiscordToken)
+	}
+	guilds, channels := discordGuilds(cfg)
+	ad, err := discord.New(discord.Config{
+		Token: string(d.Token), ApplicationID: d.ApplicationID, APIBase: d.APIBase,
+		MessageContent: d.MessageContent, GlobalCommands: d.GlobalCommands,
+		Guilds: guilds, HouseChannels: channels,
+	}, log)
+	if err != nil {
+		return nil, err
+	}
+	return ad, nil
+}

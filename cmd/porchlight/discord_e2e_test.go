@@ -1,0 +1,274 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/porchlight/porchlight/adapters/discord/discordtest"
+	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/storage"
+)
+
+// discordBody is the part of a message or interaction response body the
+// end-to-end test reads.
+type discordBody struct {
+	Type       int              `json:"type"`
+	Content    string           `json:"content"`
+	Flags      int              `json:"flags"`
+	Components []discordRowJSON `json:"components"`
+	Data       struct {
+		Content    string           `json:"content"`
+		Flags      int              `json:"flags"`
+		CustomID   string           `json:"custom_id"`
+		Components []discordRowJSON `json:"components"`
+	} `json:"data"`
+}
+
+type discordRowJSON struct {
+	Components []struct {
+		CustomID string `json:"custom_id"`
+		Label    string `json:"label"`
+	} `json:"components"`
+}
+
+// customID returns the first custom id in rows that matches pattern.
+func (b discordBody) customID(rows []discordRowJSON, pattern string) string {
+	re := regexp.MustCompile(`^(?:[0-9]+\|)?` + pattern + `$`)
+	for _, r := range rows {
+		for _, c := range r.Components {
+			if re.MatchString(c.CustomID) {
+				return c.CustomID
+			}
+		}
+	}
+	return ""
+}
+
+func decodeDiscord(t *testing.T, c discordtest.Call) discordBody {
+	t.Helper()
+	var b discordBody
+	if err := json.Unmarshal(c.Body, &b); err != nil {
+		t.Fatalf("decode %s: %v", c.Route, err)
+	}
+	return b
+}
+
+func TestDiscordEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	const operator = "1400000000000000009"
+	robin := discordtest.UserRobin
+	f := discordtest.NewServer(t, discordtest.Config{Token: "Bot " + fakeDiscordToken})
+
+	dir := t.TempDir()
+	dbPath := filepath.Join(dir, "porchlight.db")
+	cfgPath := filepath.Join(dir, "porchlight.toml")
+	config := fmt.Sprintf(`
+[storage]
+path = %q
+
+[log]
+level = "debug"
+
+[discord]
+application_id = %q
+api_base = %q
+
+[[house]]
+name = "Maple House"
+timezone = "America/Chicago"
+platform = "discord"
+guild = %q
+channel = %q
+operators = [%q]
+
+[house.checkin]
+schedule = ["@every 2s"]
+window = "1h"
+reminder_after = "30m"
+`, dbPath, discordtest.AppID, f.URL(), discordtest.GuildID, discordtest.ChannelGeneral, operator)
+	if err := os.WriteFile(cfgPath, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+
+	bin := buildBinary(t)
+	cmd := exec.Command(bin, "run", "--config", cfgPath)
+	var env []string
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "PORCHLIGHT_") {
+			env = append(env, kv)
+		}
+	}
+	cmd.Env = append(env, EnvDiscordToken+"="+fakeDiscordToken)
+	logs := &syncBuffer{}
+	cmd.Stdout, cmd.Stderr = logs, logs
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	stopped := false
+	stop := func() {
+		if stopped {
+			return
+		}
+		stopped = true
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case err := <-exited:
+			if err != nil {
+				t.Errorf("porchlight exited with %v", err)
+			}
+		case <-time.After(e2eWait):
+			_ = cmd.Process.Kill()
+			t.Errorf("porchlight did not stop on SIGTERM")
+		}
+	}
+	t.Cleanup(func() {
+		stop()
+		if t.Failed() {
+			t.Logf("porchlight log:\n%s", logs.String())
+		}
+	})
+
+	// The commands are registered in the house's guild once connected.
+	if _, err := f.WaitCall(e2eCtx(t), func(c discordtest.Call) bool {
+		return c.Route == discordtest.RouteGuildCommands && c.Status == 200
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(logs.String(), fakeDiscordToken) {
+		t.Errorf("the log holds the token")
+	}
+	answer := func(id string) discordBody {
+		t.Helper()
+		c, err := f.WaitCall(e2eCtx(t), func(c discordtest.Call) bool {
+			return c.Route == discordtest.RouteInteractionCallback && c.Params["interaction_id"] == id
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Status != 204 {
+			t.Fatalf("callback refused (%d): %s", c.Status, c.Body)
+		}
+		return decodeDiscord(t, c)
+	}
+
+	// /join: the consent text comes back privately, with an agree button.
+	join, err := f.DispatchCommand(discordtest.Command{Name: "join", UserID: robin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	consent := answer(join.ID)
+	if consent.Type != 4 || consent.Data.Flags != 64 || !strings.Contains(consent.Data.Content, "Do you agree?") {
+		t.Fatalf("join answer = type %d flags %d %q", consent.Type, consent.Data.Flags, consent.Data.Content)
+	}
+	agree := consent.customID(consent.Data.Components, "join:accept")
+	if agree == "" {
+		t.Fatalf("no agree button in %+v", consent.Data.Components)
+	}
+	press, err := f.DispatchComponent(discordtest.ComponentPress{CustomID: agree, UserID: robin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := answer(press.ID); !strings.Contains(w.Data.Content, "Welcome") {
+		t.Errorf("agree answer = %q, want a welcome", w.Data.Content)
+	}
+
+	// A scheduled check-in prompt appears in the house channel.
+	var openID string
+	post, err := f.WaitCall(e2eCtx(t), func(c discordtest.Call) bool {
+		if c.Route != discordtest.RouteCreateMessage || c.Status != 200 || c.Params["channel_id"] != discordtest.ChannelGeneral {
+			return false
+		}
+		var b discordBody
+		if json.Unmarshal(c.Body, &b) != nil {
+			return false
+		}
+		openID = b.customID(b.Components, `checkin:open:[0-9]+`)
+		return openID != ""
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	prompt := decodeDiscord(t, post)
+	if !strings.Contains(prompt.Content, "<t:") {
+		t.Errorf("prompt %q has no Discord timestamp", prompt.Content)
+	}
+	roundID, _ := strconv.ParseInt(openID[strings.LastIndex(openID, ":")+1:], 10, 64)
+	var msgID string
+	for _, m := range f.Messages(discordtest.ChannelGeneral) {
+		if strings.Contains(string(m.Components), `"`+openID+`"`) {
+			msgID = m.ID
+			break
+		}
+	}
+	if msgID == "" {
+		t.Fatal("the prompt is not stored")
+	}
+
+	// Robin presses "Check in": a modal opens.
+	open, err := f.DispatchComponent(discordtest.ComponentPress{CustomID: openID, MessageID: msgID, UserID: robin})
+	if err != nil {
+		t.Fatal(err)
+	}
+	modal := answer(open.ID)
+	if modal.Type != 9 || modal.Data.CustomID != fmt.Sprintf("checkin:%d", roundID) || len(modal.Data.Components) != 5 {
+		t.Fatalf("press answer = type %d %q with %d inputs, want the check-in modal", modal.Type, modal.Data.CustomID, len(modal.Data.Components))
+	}
+
+	// Robin submits it and gets an ephemeral confirmation.
+	submit, err := f.DispatchModalSubmit(discordtest.ModalSubmit{CustomID: modal.Data.CustomID, MessageID: msgID, UserID: robin, Values: []discordtest.TextValue{
+		{CustomID: bot.QMood, Value: "4"},
+		{CustomID: "win", Value: "Went to a meeting"},
+		{CustomID: "hard", Value: ""},
+		{CustomID: bot.QReachOut, Value: "no"},
+		{CustomID: bot.QVisibility, Value: "private"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	confirm := answer(submit.ID)
+	if confirm.Type != 4 || confirm.Data.Flags != 64 || !strings.Contains(confirm.Data.Content, "checked in") {
+		t.Fatalf("submit answer = type %d flags %d %q, want an ephemeral confirmation", confirm.Type, confirm.Data.Flags, confirm.Data.Content)
+	}
+
+	// The answer is in the database.
+	stop()
+	db, err := storage.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.View(context.Background(), func(tx bot.Tx) error {
+		ms, err := tx.MembershipsOf(context.Background(), "discord", robin)
+		if err != nil {
+			return err
+		}
+		if len(ms) != 1 || !ms[0].Active() {
+			return fmt.Errorf("memberships = %+v, want one active", ms)
+		}
+		a, err := tx.AnswerOf(context.Background(), roundID, ms[0].ID)
+		if err != nil {
+			return fmt.Errorf("answer of round %d: %w", roundID, err)
+		}
+		if a.Mood != 4 || a.Values["win"] != "Went to a meeting" || a.Visibility != bot.VisPrivate || a.Source != "form" {
+			return fmt.Errorf("answer = %+v", a)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
