@@ -99,7 +99,7 @@ type Adapter struct {
 	tails map[string]chan struct{}
 	// conns are gateway connections whose handshake is not done yet; their
 	// deadline is cleared once READY or RESUMED arrives.
-	conns []net.Conn
+	conns []*handshakeConn
 	// intents are the gateway intents asked for.
 	intents discordgo.Intent
 	// handler is the core, set by Run.
@@ -235,11 +235,12 @@ func (a *Adapter) deadlineDialer(d *websocket.Dialer) *websocket.Dialer {
 		if err != nil {
 			return nil, err
 		}
-		_ = c.SetDeadline(time.Now().Add(a.cfg.HandshakeTimeout))
+		hc := &handshakeConn{Conn: c, limit: time.Now().Add(a.cfg.HandshakeTimeout)}
+		_ = hc.SetDeadline(time.Time{})
 		a.mu.Lock()
-		a.conns = append(a.conns, c)
+		a.conns = append(a.conns, hc)
 		a.mu.Unlock()
-		return c, nil
+		return hc, nil
 	}
 	if dd.HandshakeTimeout == 0 {
 		dd.HandshakeTimeout = a.cfg.HandshakeTimeout
@@ -254,8 +255,47 @@ func (a *Adapter) handshakeDone() {
 	a.conns = nil
 	a.mu.Unlock()
 	for _, c := range conns {
-		_ = c.SetDeadline(time.Time{})
+		c.release()
 	}
+}
+
+// handshakeConn is a gateway connection that keeps a deadline until its
+// handshake is done. The websocket library clears deadlines once the HTTP
+// upgrade is through; this keeps the limit in force until READY.
+type handshakeConn struct {
+	net.Conn
+	mu    sync.Mutex
+	done  bool
+	limit time.Time
+}
+
+// SetDeadline sets t, but no later than the handshake limit while the
+// handshake lasts.
+func (c *handshakeConn) SetDeadline(t time.Time) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.done && (t.IsZero() || t.After(c.limit)) {
+		t = c.limit
+	}
+	return c.Conn.SetDeadline(t)
+}
+
+// SetReadDeadline is SetDeadline for reads.
+func (c *handshakeConn) SetReadDeadline(t time.Time) error {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if !c.done && (t.IsZero() || t.After(c.limit)) {
+		t = c.limit
+	}
+	return c.Conn.SetReadDeadline(t)
+}
+
+// release ends the handshake limit.
+func (c *handshakeConn) release() {
+	c.mu.Lock()
+	c.done = true
+	c.mu.Unlock()
+	_ = c.Conn.SetDeadline(time.Time{})
 }
 
 // Run connects to the gateway, registers the commands and delivers events

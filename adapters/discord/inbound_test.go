@@ -1,11 +1,16 @@
 package discord
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/gorilla/websocket"
 
 	"github.com/porchlight/porchlight/adapters/discord/discordtest"
 	"github.com/porchlight/porchlight/bot"
@@ -516,5 +521,55 @@ func TestPanicsAreRecovered(t *testing.T) {
 	}
 	if w := decode(t, hs.callback(t, ok.ID)); w.Data.Content != "fine" {
 		t.Errorf("answer = %q", w.Data.Content)
+	}
+}
+
+func TestHandshakeTimeout(t *testing.T) {
+	t.Parallel()
+	// A gateway that says HELLO and then never answers IDENTIFY: without
+	// the deadline, discordgo's Open would wait forever.
+	closed := make(chan struct{}, 10)
+	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
+	var srv *httptest.Server
+	srv = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/api/v9/gateway" {
+			w.Header().Set("Content-Type", "application/json")
+			fmt.Fprintf(w, `{"url":"ws%s/gw"}`, strings.TrimPrefix(srv.URL, "http"))
+			return
+		}
+		c, err := up.Upgrade(w, r, nil)
+		if err != nil {
+			return
+		}
+		defer c.Close()
+		_ = c.WriteMessage(websocket.TextMessage, []byte(`{"op":10,"d":{"heartbeat_interval":45000}}`))
+		for {
+			if _, _, err := c.ReadMessage(); err != nil {
+				closed <- struct{}{}
+				return
+			}
+		}
+	}))
+	t.Cleanup(srv.Close)
+	ad, err := New(Config{Token: "abc.def.ghi", APIBase: srv.URL, ApplicationID: discordtest.AppID, HandshakeTimeout: 200 * time.Millisecond}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- ad.Run(ctx, newHandler()) }()
+	select {
+	case <-closed:
+	case <-time.After(waitFor):
+		t.Fatal("the stalled handshake was never abandoned")
+	}
+	cancel()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("Run = %v, want nil after cancel", err)
+		}
+	case <-time.After(waitFor):
+		t.Fatal("Run did not return")
 	}
 }
