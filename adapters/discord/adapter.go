@@ -106,8 +106,11 @@ type Adapter struct {
 	handler bot.Handler
 	// runCtx is Run's context, for handlers discordgo calls.
 	runCtx context.Context
-	// inflight counts events being handled, so Run can wait for them.
+	// inflight counts events being handled, so Run can wait for them;
+	// closing stops new ones from starting (under mu, so that Add never
+	// races with Wait).
 	inflight sync.WaitGroup
+	closing  bool
 }
 
 // channelInfo is what the adapter needs to know of a channel.
@@ -313,6 +316,9 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	defer func() {
 		// Close sleeps a second in discordgo; events already taken finish
 		// first so their replies still go out.
+		a.mu.Lock()
+		a.closing = true
+		a.mu.Unlock()
 		a.inflight.Wait()
 		_ = a.session.Close()
 	}()
@@ -468,6 +474,18 @@ func (a *Adapter) state() (bot.Handler, context.Context, bool) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.handler, a.runCtx, a.handler != nil
+}
+
+// begin counts an event in, unless Run is stopping: an event that arrives
+// then is not handled, and Discord's own retry or the user tries again.
+func (a *Adapter) begin() bool {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.closing {
+		return false
+	}
+	a.inflight.Add(1)
+	return true
 }
 
 // applicationID returns the configured or learned application id.

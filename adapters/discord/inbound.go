@@ -46,7 +46,9 @@ func (a *Adapter) onInteraction(i *discordgo.Interaction) {
 		return
 	}
 	log = log.With("kind", ev.Kind.String(), "user", ev.User.ID)
-	a.inflight.Add(1)
+	if !a.begin() {
+		return
+	}
 	defer a.inflight.Done()
 	done := a.handle(ctx, h, ev)
 	timer := time.NewTimer(a.ackWithin)
@@ -385,7 +387,9 @@ func (a *Adapter) onMessage(m *discordgo.Message) {
 		return
 	}
 	log := a.log.With("message", m.ID, "kind", ev.Kind.String(), "user", ev.User.ID)
-	a.inflight.Add(1)
+	if !a.begin() {
+		return
+	}
 	defer a.inflight.Done()
 	resp := <-a.handle(ctx, h, ev)
 	parts := a.privateParts(bot.Response{Messages: resp.Messages, FieldErrors: resp.FieldErrors})
@@ -460,7 +464,9 @@ func (a *Adapter) onMember(kind bot.EventKind, guild string, u *discordgo.User) 
 		Platform: Platform, Kind: kind, User: bot.User{ID: u.ID, Name: userName(u)},
 		Workspace: guild, Channel: a.cfg.HouseChannels[guild],
 	}
-	a.inflight.Add(1)
+	if !a.begin() {
+		return
+	}
 	defer a.inflight.Done()
 	resp := <-a.handle(ctx, h, ev)
 	if parts := a.privateParts(bot.Response{Messages: resp.Messages}); len(parts) > 0 && kind == bot.EventMemberJoined {
