@@ -176,6 +176,14 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 	s.ShouldReconnectOnError = true
 	s.LogLevel = -1 // discordgo logs payloads at higher levels; the adapter logs ids
 	s.SyncEvents = false
+	if s.State != nil {
+		// The state is kept only for channels and threads (a reply's
+		// thread parent); members, roles and presences would hold
+		// personal data in memory for nothing.
+		st := s.State
+		st.TrackEmojis, st.TrackStickers, st.TrackMembers, st.TrackThreadMembers = false, false, false, false
+		st.TrackRoles, st.TrackVoice, st.TrackPresences = false, false, false
+	}
 	d := websocket.DefaultDialer
 	if cfg.Dialer != nil {
 		d = cfg.Dialer

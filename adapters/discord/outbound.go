@@ -15,14 +15,9 @@ import (
 	"github.com/porchlight/porchlight/bot"
 )
 
-// Discord JSON error codes the adapter acts on.
-const (
-	codeCannotDM       = 50007 // the user does not accept DMs from the bot
-	codeUnknownChannel = 10003
-	codeUnknownMessage = 10008
-	codeMissingAccess  = 50001
-	codeMissingPerms   = 50013
-)
+// codeCannotDM is Discord's error for a DM to a user who does not accept
+// DMs from the bot.
+const codeCannotDM = 50007
 
 // Send delivers one outbox message: a channel post (as a reply to
 // m.Thread when set), a DM through the user's DM channel, or, since Discord

@@ -148,9 +148,6 @@ reminder_after = "30m"
 	}); err != nil {
 		t.Fatal(err)
 	}
-	if strings.Contains(logs.String(), fakeDiscordToken) {
-		t.Errorf("the log holds the token")
-	}
 	answer := func(id string) discordBody {
 		t.Helper()
 		c, err := f.WaitCall(e2eCtx(t), func(c discordtest.Call) bool {
@@ -244,8 +241,14 @@ reminder_after = "30m"
 		t.Fatalf("submit answer = type %d flags %d %q, want an ephemeral confirmation", confirm.Type, confirm.Data.Flags, confirm.Data.Content)
 	}
 
-	// The answer is in the database.
+	// The answer is in the database, and neither it nor the token is in
+	// the log.
 	stop()
+	for _, secret := range []string{fakeDiscordToken, "Went to a meeting"} {
+		if strings.Contains(logs.String(), secret) {
+			t.Errorf("the log holds %q", secret)
+		}
+	}
 	db, err := storage.Open(context.Background(), dbPath)
 	if err != nil {
 		t.Fatal(err)
