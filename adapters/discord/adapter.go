@@ -453,13 +453,19 @@ func (a *Adapter) addHandlers() {
 	s.AddHandler(func(_ *discordgo.Session, e *discordgo.GuildMemberAdd) {
 		defer a.recover("member add")
 		if e.Member != nil && e.User != nil {
-			a.onMember(bot.EventMemberJoined, e.GuildID, e.User)
+			// A join is identified by when it happened, so a replayed
+			// GUILD_MEMBER_ADD is handled once; a leave carries no time.
+			id := ""
+			if !e.JoinedAt.IsZero() {
+				id = fmt.Sprintf("join:%s:%s:%d", e.GuildID, e.User.ID, e.JoinedAt.UnixMilli())
+			}
+			a.onMember(bot.EventMemberJoined, id, e.GuildID, e.User)
 		}
 	})
 	s.AddHandler(func(_ *discordgo.Session, e *discordgo.GuildMemberRemove) {
 		defer a.recover("member remove")
 		if e.Member != nil && e.User != nil {
-			a.onMember(bot.EventMemberLeft, e.GuildID, e.User)
+			a.onMember(bot.EventMemberLeft, "", e.GuildID, e.User)
 		}
 	})
 	s.AddHandler(func(_ *discordgo.Session, e *discordgo.ChannelDelete) {

@@ -158,6 +158,10 @@ func commandInput(d discordgo.ApplicationCommandInteractionData) *bot.CommandInp
 		}
 	}
 	in.Raw = strings.Join(raw, " ")
+	if len(d.Options) == 1 && d.Options[0].Name == bareSub && in.Sub == "" {
+		// The core would read the first word of Raw as a subcommand name.
+		in.Raw = ""
+	}
 	return in
 }
 

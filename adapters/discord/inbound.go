@@ -455,13 +455,16 @@ func (a *Adapter) channelInfo(ctx context.Context, id string) channelInfo {
 
 // onMember turns a member joining or leaving a guild into a member event.
 // The event names the guild's house channel when the config gives one.
-func (a *Adapter) onMember(kind bot.EventKind, guild string, u *discordgo.User) {
+func (a *Adapter) onMember(kind bot.EventKind, id, guild string, u *discordgo.User) {
 	h, ctx, ok := a.state()
 	if !ok || u.Bot {
 		return
 	}
+	if id != "" && !a.seen.firstSight(id, time.Now()) {
+		return
+	}
 	ev := bot.Event{
-		Platform: Platform, Kind: kind, User: bot.User{ID: u.ID, Name: userName(u)},
+		ID: id, Platform: Platform, Kind: kind, User: bot.User{ID: u.ID, Name: userName(u)},
 		Workspace: guild, Channel: a.cfg.HouseChannels[guild],
 	}
 	if !a.begin() {

@@ -121,7 +121,7 @@ func TestSlashCommand(t *testing.T) {
 		}}); err != nil {
 			t.Fatal(err)
 		}
-		if ev := hs.h.next(t); ev.Command.Name != "checkin" || ev.Command.Sub != "" {
+		if ev := hs.h.next(t); ev.Command.Name != "checkin" || ev.Command.Sub != "" || ev.Command.Raw != "" {
 			t.Errorf("bare command = %+v", ev.Command)
 		}
 	})
@@ -402,7 +402,7 @@ func TestMemberEvents(t *testing.T) {
 		t.Fatal(err)
 	}
 	ev := hs.h.next(t)
-	if ev.Kind != bot.EventMemberJoined || ev.User.ID != jordan || ev.User.Name != "Jordan" || ev.Workspace != guild || ev.Channel != general {
+	if ev.Kind != bot.EventMemberJoined || ev.User.ID != jordan || ev.User.Name != "Jordan" || ev.Workspace != guild || ev.Channel != general || !strings.HasPrefix(ev.ID, "join:") {
 		t.Errorf("join event = %+v", ev)
 	}
 	dm := hs.f.DMChannel(jordan)
