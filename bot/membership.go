@@ -170,6 +170,14 @@ func (b *Bot) handleMemberEvent(r *Request) (Response, error) {
 	if r.House == nil {
 		return Response{}, nil
 	}
+	// Joining or leaving another channel of the workspace (Slack reports
+	// every channel the bot is in) is not joining or leaving the house;
+	// server-wide events (Discord) carry no channel, only the server.
+	ev := r.Event
+	if (ev.Channel != "" && ev.Channel != r.House.Channel) ||
+		(ev.Channel == "" && ev.Workspace != "" && r.House.Workspace != "" && ev.Workspace != r.House.Workspace) {
+		return Response{}, nil
+	}
 	switch r.Event.Kind {
 	case EventMemberJoined:
 		if r.Member != nil && r.Member.Active() {

@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -110,5 +111,42 @@ func TestUnknownCommandAndBadArgs(t *testing.T) {
 	}
 	if got := text(h.do(h.ev.Command(robin, "checkin", "history extra"))); !strings.Contains(got, "Too many arguments") {
 		t.Errorf("extra args = %q", got)
+	}
+}
+
+// TestMemberEventsOnlyForTheHouse: joining the house channel brings a
+// welcome DM and stores nothing; leaving it ends the membership. Joining or
+// leaving any other channel of the workspace, or another server, changes
+// nothing.
+func TestMemberEventsOnlyForTheHouse(t *testing.T) {
+	h := newHarness(t)
+	h.house.Workspace = "G-cedar"
+	h.join(robin)
+	n := 0
+	event := func(kind bot.EventKind, u bot.User, channel, workspace string) bot.Event {
+		n++
+		return bot.Event{ID: fmt.Sprint("member-", n), Platform: "test", Kind: kind, User: u, Channel: channel, Workspace: workspace}
+	}
+	h.do(event(bot.EventMemberJoined, casey, "C-elsewhere", "G-cedar"))
+	h.do(event(bot.EventMemberJoined, casey, "", "G-other"))
+	h.flush()
+	if got := h.ad.To(casey.ID); len(got) != 0 {
+		t.Errorf("welcome for another channel or server: %s", texts(got))
+	}
+	h.do(event(bot.EventMemberJoined, casey, h.house.Channel, "G-cedar"))
+	h.flush()
+	if got := h.ad.To(casey.ID); len(got) != 1 || !strings.Contains(got[0].Text, "/join") {
+		t.Errorf("welcome DMs = %s, want one inviting /join", texts(got))
+	}
+	if _, err := memberOf(h, casey); err == nil {
+		t.Error("joining the channel stored a member before consent")
+	}
+	h.do(event(bot.EventMemberLeft, robin, "C-elsewhere", "G-cedar"))
+	if m, err := memberOf(h, robin); err != nil || !m.Active() {
+		t.Errorf("leaving another channel ended the membership: %+v, %v", m, err)
+	}
+	h.do(event(bot.EventMemberLeft, robin, "", "G-cedar")) // left the server
+	if m, err := memberOf(h, robin); err != nil || m.Active() {
+		t.Errorf("after leaving the server member = %+v, %v; want inactive", m, err)
 	}
 }

@@ -88,6 +88,10 @@ type Outgoing struct {
 	// Edit, when set, replaces the content of that earlier message instead
 	// of posting a new one.
 	Edit MessageRef `json:"edit,omitempty"`
+	// Key identifies one outbox message across retries ("outbox:42"); the
+	// sender sets it. Adapters that split a message use it with Parts, so
+	// a retry does not post the parts already sent again.
+	Key string `json:"-"`
 }
 
 // timeMarker matches the neutral time markers FormatTime writes.

@@ -141,7 +141,9 @@ func (s *Sender) deliver(ctx context.Context, m *OutboxMessage) (bool, error) {
 		err = ed.Edit(ctx, m.Out.Edit, m.Out.Message)
 		ref = m.Out.Edit
 	} else {
-		ref, err = a.Send(ctx, m.Out)
+		out := m.Out
+		out.Key = fmt.Sprintf("outbox:%d", m.ID)
+		ref, err = a.Send(ctx, out)
 	}
 	if err == nil {
 		log.Debug("sent")

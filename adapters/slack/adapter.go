@@ -76,6 +76,9 @@ type Adapter struct {
 	ackWithin time.Duration
 	// seen remembers delivery ids, so redeliveries are handled once.
 	seen *seenSet
+	// parts remembers how far split messages got, so an outbox retry
+	// does not post the parts Slack already took again.
+	parts bot.Parts
 
 	mu sync.Mutex
 	// botUser is the bot's own user id, learned from auth.test, so that

@@ -41,23 +41,20 @@ func (a *Adapter) Send(ctx context.Context, m bot.Outgoing) (bot.MessageRef, err
 	if m.Attachment != nil {
 		return a.sendFile(ctx, ch, m)
 	}
-	return a.post(ctx, ch, m.Thread.ID, a.render(m.Message))
+	return a.post(ctx, m.Key, ch, m.Thread.ID, a.render(m.Message))
 }
 
 // post posts parts in order and returns the first one's ref, which is
-// where threads and edits attach.
-func (a *Adapter) post(ctx context.Context, ch, thread string, parts []part) (bot.MessageRef, error) {
-	var ref bot.MessageRef
-	for _, p := range parts {
-		postedCh, ts, err := a.api.PostMessageContext(ctx, ch, p.options(thread)...)
+// where threads and edits attach. A retry of the same outbox key resumes
+// after the parts already posted.
+func (a *Adapter) post(ctx context.Context, key, ch, thread string, parts []part) (bot.MessageRef, error) {
+	return a.parts.Send(key, len(parts), func(i int) (bot.MessageRef, error) {
+		postedCh, ts, err := a.api.PostMessageContext(ctx, ch, parts[i].options(thread)...)
 		if err != nil {
-			return ref, classify("chat.postMessage", err)
+			return bot.MessageRef{}, classify("chat.postMessage", err)
 		}
-		if ref.IsZero() {
-			ref = bot.MessageRef{Channel: postedCh, ID: ts}
-		}
-	}
-	return ref, nil
+		return bot.MessageRef{Channel: postedCh, ID: ts}, nil
+	})
 }
 
 // sendEphemeral posts a message only the target user sees.
@@ -68,17 +65,14 @@ func (a *Adapter) sendEphemeral(ctx context.Context, m bot.Outgoing) (bot.Messag
 	if m.Attachment != nil {
 		a.log.Warn("ephemeral messages cannot carry files; sending the text only")
 	}
-	var ref bot.MessageRef
-	for _, p := range a.render(m.Message) {
-		ts, err := a.api.PostEphemeralContext(ctx, m.Target.Channel, m.Target.User, p.options(m.Thread.ID)...)
+	parts := a.render(m.Message)
+	return a.parts.Send(m.Key, len(parts), func(i int) (bot.MessageRef, error) {
+		ts, err := a.api.PostEphemeralContext(ctx, m.Target.Channel, m.Target.User, parts[i].options(m.Thread.ID)...)
 		if err != nil {
-			return ref, classify("chat.postEphemeral", err)
+			return bot.MessageRef{}, classify("chat.postEphemeral", err)
 		}
-		if ref.IsZero() {
-			ref = bot.MessageRef{Channel: m.Target.Channel, ID: ts}
-		}
-	}
-	return ref, nil
+		return bot.MessageRef{Channel: m.Target.Channel, ID: ts}, nil
+	})
 }
 
 // sendFile uploads an attachment through files.getUploadURLExternal, the
@@ -100,7 +94,7 @@ func (a *Adapter) sendFile(ctx context.Context, ch string, m bot.Outgoing) (bot.
 		params.InitialComment = text
 	} else {
 		var err error
-		if ref, err = a.post(ctx, ch, m.Thread.ID, a.render(m.Message)); err != nil {
+		if ref, err = a.post(ctx, m.Key, ch, m.Thread.ID, a.render(m.Message)); err != nil {
 			return ref, err
 		}
 	}

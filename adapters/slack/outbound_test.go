@@ -341,3 +341,36 @@ func TestRateLimitRetriedThroughOutbox(t *testing.T) {
 		t.Errorf("sent message = %+v", got)
 	}
 }
+
+// TestSplitMessageRetryPostsEachPartOnce: a message too long for one Slack
+// message goes out in parts; when a later part is rate limited, the outbox
+// retry posts only the parts Slack has not taken yet.
+func TestSplitMessageRetryPostsEachPartOnce(t *testing.T) {
+	hs := start(t, slacktest.Config{}, nil)
+	ctx := ctxFor(t)
+	now := time.Date(2026, 3, 14, 18, 0, 0, 0, time.UTC)
+	clock := bottest.NewClock(now)
+	var lines []string
+	for i := range maxBlocks + 1 { // one section a line: two messages
+		lines = append(lines, fmt.Sprintf("line %02d %s", i, strings.Repeat("x", maxSectionText-10)))
+	}
+	st := &store{msgs: []*bot.OutboxMessage{{ID: 1, Platform: "slack", Status: bot.OutboxPending, NextAt: now,
+		Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: house}, Message: bot.Message{Text: strings.Join(lines, "\n")}}}}}
+	sender := bot.NewSender(st, clock, nil, hs.ad)
+	hs.srv.Inject("chat.postMessage", 1, slacktest.Pass())
+	hs.srv.Inject("chat.postMessage", 1, slacktest.RateLimited(5*time.Second))
+	if n, err := sender.Flush(ctx); err != nil || n != 0 {
+		t.Fatalf("first pass sent %d, err %v; want 0 (second part rate limited)", n, err)
+	}
+	clock.Advance(5 * time.Second)
+	if n, err := sender.Flush(ctx); err != nil || n != 1 {
+		t.Fatalf("retry sent %d, err %v; want 1", n, err)
+	}
+	msgs := hs.srv.Messages(house)
+	if len(msgs) != 2 {
+		t.Fatalf("messages in the channel = %d, want the 2 parts once each", len(msgs))
+	}
+	if got := st.find(1); got.Ref.ID != msgs[0].TS {
+		t.Errorf("ref = %+v, want the first part's ts %s", got.Ref, msgs[0].TS)
+	}
+}

@@ -176,7 +176,14 @@ type Fault struct {
 	RetryAfter time.Duration
 	// Error is the code of an {"ok":false,"error":...} answer.
 	Error string
+	// pass lets the call through untouched; see Pass.
+	pass bool
 }
+
+// Pass lets a call through normally. Queued before another fault, it makes
+// the fault hit a later call: Inject(m, 1, Pass()) then Inject(m, 1,
+// RateLimited(d)) fails the second call of m.
+func Pass() Fault { return Fault{pass: true} }
 
 // RateLimited answers 429 with a Retry-After header, which slack-go turns
 // into a *slack.RateLimitedError.
@@ -220,6 +227,9 @@ func (s *Server) popFaultLocked(method string) (Fault, bool) {
 		return Fault{}, false
 	}
 	s.faults[method] = q[1:]
+	if q[0].pass {
+		return Fault{}, false
+	}
 	return q[0], true
 }
 
