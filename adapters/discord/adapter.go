@@ -83,6 +83,9 @@ type Adapter struct {
 	// seen remembers interaction and message ids, so that a delivery
 	// replayed after a resume is handled once.
 	seen *seenSet
+	// parts remembers how far split messages got, so an outbox retry does
+	// not post the parts Discord already took again.
+	parts bot.Parts
 	// stash holds what a button cannot carry in its 100-character custom
 	// id: forms to open on a press, long choice ids.
 	stash *stash

@@ -46,17 +46,20 @@ func (a *Adapter) Send(ctx context.Context, m bot.Outgoing) (bot.MessageRef, err
 	if ch == "" {
 		return bot.MessageRef{}, fmt.Errorf("discord: no channel: %w", bot.ErrUndeliverable)
 	}
-	return a.post(ctx, ch, m.Thread, m.Message)
+	return a.post(ctx, m.Key, ch, m.Thread, m.Message)
 }
 
 // post posts a message's parts in order and returns the first one's ref,
 // which is where replies and edits attach. The file goes with the first
-// part. A failure after the first part returns the ref with the error, so
-// the outbox retries; Discord has no idempotency key, and a resent head is
-// better than a lost tail.
-func (a *Adapter) post(ctx context.Context, ch string, thread bot.MessageRef, m bot.Message) (bot.MessageRef, error) {
-	var ref bot.MessageRef
-	for i, p := range a.render(m) {
+// part. When a later part fails, the outbox retries, and a.parts makes the
+// retry start after the parts already posted (keyed by the outbox key).
+func (a *Adapter) post(ctx context.Context, key, ch string, thread bot.MessageRef, m bot.Message) (bot.MessageRef, error) {
+	parts := a.render(m)
+	if att := m.Attachment; att != nil && (len(att.Data) == 0 || att.Name == "") {
+		return bot.MessageRef{}, fmt.Errorf("discord: empty attachment: %w", bot.ErrUndeliverable)
+	}
+	return a.parts.Send(key, len(parts), func(i int) (bot.MessageRef, error) {
+		p := parts[i]
 		send := &discordgo.MessageSend{Content: p.content, Components: p.components, AllowedMentions: allowedMentions()}
 		if i == 0 && !thread.IsZero() && (thread.Channel == "" || thread.Channel == ch) {
 			f := false
@@ -64,9 +67,6 @@ func (a *Adapter) post(ctx context.Context, ch string, thread bot.MessageRef, m 
 		}
 		if i == 0 && m.Attachment != nil {
 			att := m.Attachment
-			if len(att.Data) == 0 || att.Name == "" {
-				return ref, fmt.Errorf("discord: empty attachment: %w", bot.ErrUndeliverable)
-			}
 			send.Files = []*discordgo.File{{Name: att.Name, ContentType: att.ContentType, Reader: bytes.NewReader(att.Data)}}
 			if p.content == "\u200b" {
 				send.Content = ""
@@ -74,13 +74,10 @@ func (a *Adapter) post(ctx context.Context, ch string, thread bot.MessageRef, m 
 		}
 		msg, err := a.session.ChannelMessageSendComplex(ch, send, discordgo.WithContext(ctx))
 		if err != nil {
-			return ref, classify("send message", err)
+			return bot.MessageRef{}, classify("send message", err)
 		}
-		if ref.IsZero() {
-			ref = bot.MessageRef{Channel: msg.ChannelID, ID: msg.ID}
-		}
-	}
-	return ref, nil
+		return bot.MessageRef{Channel: msg.ChannelID, ID: msg.ID}, nil
+	})
 }
 
 // Edit replaces the text and buttons of a message sent earlier (live

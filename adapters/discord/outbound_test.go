@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
+	"net/http"
 	"strings"
 	"sync"
 	"testing"
@@ -318,4 +320,54 @@ func TestOutboxRetries(t *testing.T) {
 			t.Errorf("status %s attempts %d reports %d, want failed once", ob.m.Status, ob.m.Attempts, len(*undel))
 		}
 	})
+}
+
+// failNth answers the nth message post with a 500, passing everything else
+// on.
+type failNth struct {
+	mu   sync.Mutex
+	n    int
+	seen int
+}
+
+func (f *failNth) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/messages") {
+		f.mu.Lock()
+		f.seen++
+		hit := f.seen == f.n
+		f.mu.Unlock()
+		if hit {
+			return &http.Response{StatusCode: 500, Status: "500 Internal Server Error", Header: http.Header{"Content-Type": {"application/json"}},
+				Body: io.NopCloser(strings.NewReader(`{"message":"500: Internal Server Error","code":0}`)), Request: r}, nil
+		}
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+func TestSplitRetryPostsEachPartOnce(t *testing.T) {
+	t.Parallel()
+	hs := start(t, discordtest.Config{}, func(c *Config) {
+		c.HTTPClient = &http.Client{Transport: &failNth{n: 2}, Timeout: waitFor}
+	}, nil)
+	text := strings.Repeat("a", 1500) + "\n" + strings.Repeat("b", 1500) + "\n" + strings.Repeat("c", 1500)
+	out := bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: general}, Message: bot.Message{Text: text}, Key: "outbox:9"}
+	_, err := hs.ad.Send(ctxFor(t), out)
+	var re *bot.RetryError
+	if !errors.As(err, &re) {
+		t.Fatalf("first try = %v, want a retry", err)
+	}
+	ref, err := hs.ad.Send(ctxFor(t), out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range hs.f.Messages(general) {
+		got = append(got, m.Content[:1])
+	}
+	if strings.Join(got, "") != "abc" {
+		t.Errorf("posted parts = %v, want a, b, c once each", got)
+	}
+	if m, _ := hs.f.Message(ref.ID); !strings.HasPrefix(m.Content, "a") {
+		t.Errorf("ref is not the first part")
+	}
 }
