@@ -100,6 +100,7 @@ func New(cfg Config) (*Bot, error) {
 	b.registerForms()
 	b.registerCheckin()
 	b.registerCrisis()
+	b.registerPrivacy()
 	return b, nil
 }
 

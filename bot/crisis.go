@@ -1,8 +1,12 @@
 package bot
 
 import (
+	"context"
+	"errors"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 	"unicode"
 )
 
@@ -116,6 +120,7 @@ func (b *Bot) registerCrisis() {
 			return Reply("%s", strings.Join(lines, "\n")), nil
 		},
 	})
+	b.action("crisisack", Staff, b.actCrisisAck)
 	b.action("crisis", Anyone, func(r *Request, parts []string) (Response, error) {
 		if len(parts) == 1 && parts[0] == "alert" {
 			if err := b.alertMentors(r); err != nil {
@@ -128,25 +133,135 @@ func (b *Bot) registerCrisis() {
 }
 
 // alertMentors asks every mentor of the house, privately, to reach out to
-// the caller. It names the resident and never quotes what they wrote.
+// the caller, with an "I'm on it" button. It names the resident and never
+// quotes what they wrote. An alert nobody acknowledges within the house's
+// escalate_after goes to the operators (escalateAlerts); with no mentor at
+// all it goes to them at once.
 func (b *Bot) alertMentors(r *Request) error {
 	mentors, err := r.Mentors()
 	if err != nil {
 		return err
 	}
 	name := displayName(r.Event.User)
-	if r.Member != nil {
+	if r.Member != nil && r.Member.Name != "" {
 		name = r.Member.Name
 	}
+	a := &CrisisAlert{HouseID: r.House.ID, UserID: r.Event.User.ID, Name: name, CreatedAt: r.Now}
+	if err := r.Tx.CreateCrisisAlert(r.Ctx, a); err != nil {
+		return fmt.Errorf("crisis alert: %w", err)
+	}
+	sent := 0
 	for _, id := range mentors {
-		if id == r.Event.User.ID {
+		if id == a.UserID {
 			continue
 		}
-		text := fmt.Sprintf("🚨 *%s* asked for support and would like a House Mentor to reach out now. Please contact them directly. If you think they are in immediate danger, call 911.", name)
-		if _, err := r.DM(id, Message{Text: text}); err != nil {
+		text := fmt.Sprintf("🚨 *%s* asked for support and would like a House Mentor to reach out now. Please contact them directly, and press *I'm on it* so the others know. If you think they are in immediate danger, call 911.", name)
+		if _, err := r.DM(id, Message{Text: text, Choices: []Choice{ackChoice(a)}}); err != nil {
+			return err
+		}
+		sent++
+	}
+	r.Log.Warn("crisis alert sent to mentors", "alert", a.ID, "mentors", sent)
+	if sent == 0 {
+		return b.escalate(r, a, "The house has no House Mentor to alert")
+	}
+	return nil
+}
+
+func ackChoice(a *CrisisAlert) Choice {
+	return Choice{ID: fmt.Sprintf("crisisack:%d", a.ID), Label: "I'm on it", Style: StylePrimary}
+}
+
+// actCrisisAck records the first "I'm on it", tells the resident someone is
+// coming and the other staff that it is handled.
+func (b *Bot) actCrisisAck(r *Request, parts []string) (Response, error) {
+	if len(parts) != 1 {
+		return Response{}, Errorf(EInvalid, "That button is not valid.")
+	}
+	id, err := strconv.ParseInt(parts[0], 10, 64)
+	if err != nil {
+		return Response{}, Errorf(EInvalid, "That button is not valid.")
+	}
+	a, err := r.Tx.CrisisAlertByID(r.Ctx, id)
+	if errors.Is(err, ErrNotFound) || (err == nil && a.HouseID != r.House.ID) {
+		return Response{}, Errorf(ENotFound, "I can't find that alert.")
+	}
+	if err != nil {
+		return Response{}, err
+	}
+	first, err := r.Tx.AckCrisisAlert(r.Ctx, a.ID, r.Event.User.ID, r.Now)
+	if err != nil {
+		return Response{}, err
+	}
+	if !first {
+		return Reply("<@%s> is already on it (since %s). Thank you for checking.", a.AckedBy, FormatTime(a.AckedAt, r.House.Location)), nil
+	}
+	me := displayName(r.Event.User)
+	if _, err := r.DM(a.UserID, Message{Text: fmt.Sprintf("%s, a House Mentor, is on it and will reach out to you soon. If things get worse before then, call or text 988, or 911 in an emergency.", me)}); err != nil {
+		return Response{}, err
+	}
+	staff, err := r.Mentors()
+	if err != nil {
+		return Response{}, err
+	}
+	if !a.EscalatedAt.IsZero() {
+		staff = append(staff, r.House.Operators...)
+	}
+	seen := map[string]bool{r.Event.User.ID: true, a.UserID: true}
+	for _, id := range staff {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if _, err := r.DM(id, Message{Text: fmt.Sprintf("%s is on it: they will reach out to *%s*.", me, a.Name)}); err != nil {
+			return Response{}, err
+		}
+	}
+	r.Log.Info("crisis alert acknowledged", "alert", a.ID)
+	return Reply("Thank you. Please reach out to *%s* directly now. I've told them someone is coming and told the other mentors you're on it.", a.Name), nil
+}
+
+// escalateAlerts alerts the operators about alerts no mentor acknowledged
+// within the house's escalate_after. It runs from the tick and is
+// idempotent: each alert is escalated once.
+func (b *Bot) escalateAlerts(ctx context.Context, now time.Time) error {
+	var errs []error
+	for _, h := range b.houses {
+		wait := h.Crisis.EscalateAfter
+		if wait <= 0 {
+			wait = 15 * time.Minute
+		}
+		errs = append(errs, b.inHouse(ctx, h, now, func(r *Request) error {
+			due, err := r.Tx.DueEscalations(ctx, h.ID, now.Add(-wait))
+			if err != nil {
+				return err
+			}
+			for _, a := range due {
+				why := fmt.Sprintf("No House Mentor has responded in %s", wait.Round(time.Minute))
+				if err := b.escalate(r, a, why); err != nil {
+					return err
+				}
+			}
+			return nil
+		}))
+	}
+	return errors.Join(errs...)
+}
+
+// escalate alerts the house's operators about a and marks it escalated.
+func (b *Bot) escalate(r *Request, a *CrisisAlert, why string) error {
+	for _, id := range r.House.Operators {
+		if id == a.UserID {
+			continue
+		}
+		text := fmt.Sprintf("🚨 *%s* asked for support at %s and would like someone to reach out. %s. Please reach out to them, or make sure someone does. If you think they are in immediate danger, call 911.", a.Name, FormatTime(a.CreatedAt, r.House.Location), why)
+		if _, err := r.DM(id, Message{Text: text, Choices: []Choice{ackChoice(a)}}); err != nil {
 			return err
 		}
 	}
-	r.Log.Warn("crisis alert sent to mentors", "mentors", len(mentors))
+	if err := r.Tx.MarkEscalated(r.Ctx, a.ID, r.Now); err != nil {
+		return err
+	}
+	r.Log.Warn("crisis alert escalated to operators", "alert", a.ID, "operators", len(r.House.Operators))
 	return nil
 }

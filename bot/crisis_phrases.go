@@ -10,9 +10,13 @@ var crisisPhrases = []string{
 	"kill myself", "killing myself", "end my life", "ending my life", "take my own life",
 	"want to die", "wanna die", "suicidal", "suicide", "better off dead", "no reason to live",
 	"dont want to be here anymore", "dont want to live", "end it all", "hurt myself", "harm myself",
-	"cut myself", "kms",
+	"cut myself", "kms", "dont want to be alive", "dont wanna be alive", "dont wanna live",
+	"cant go on", "no point living", "no point in living",
+	// Common misspellings of the above.
+	"kill my self", "kil myself", "suicde", "sucide", "suicidel", "sucidal", "suicidial", "want to dye",
 	// Overdose.
 	"overdose", "overdosed", "overdosing", "od ing", "took too many pills", "took too much",
+	"overdoes", "overdoze", "over dose",
 	// Relapse in progress or imminent.
 	"going to use", "gonna use", "about to use", "about to drink", "going to drink", "gonna drink",
 	"im using again", "i relapsed", "relapsing", "im drunk", "im high",

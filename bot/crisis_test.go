@@ -22,6 +22,11 @@ func TestCrisisMatch(t *testing.T) {
 		"I want to end it all.",
 		"i feel suicidal",
 		"I'm drunk",
+		"I don't want to be alive anymore",
+		"i cant go on like this",
+		"gonna kill my self",
+		"feeling sucidal",
+		"might over dose",
 	}
 	benign := []string{
 		"I was killing myself with booze back then",
@@ -36,6 +41,8 @@ func TestCrisisMatch(t *testing.T) {
 		"the drunken sailor song at karaoke",
 		"highlight of my week",
 		"skillful",
+		"I can't go online at work",
+		"the cantaloupe is gone",
 	}
 	for _, s := range match {
 		if !CrisisMatch(s) {

@@ -29,6 +29,7 @@ type Tx interface {
 	CheckinTx
 	OutboxTx
 	AuditTx
+	PrivacyTx
 }
 
 // HouseTx stores the configured houses.

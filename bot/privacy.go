@@ -1,0 +1,246 @@
+package bot
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// The privacy features: operators grant and revoke the House Mentor role,
+// residents export or erase what is stored about them, crisis alerts are
+// acknowledged or escalated, and free text is redacted after the house's
+// retention period.
+
+// JobRetention is the daily job that redacts old free text.
+const JobRetention = "retention"
+
+// retentionSpec runs the retention job at 03:30 house time.
+const retentionSpec = "30 3 * * *"
+
+// redactBatch bounds how many answers one transaction redacts.
+const redactBatch = 500
+
+func (b *Bot) registerPrivacy() {
+	userOpt := Option{Name: "user", Description: "The person, as a mention", Type: OptUser, Required: true}
+	b.reg.Add(&Command{
+		Name:        "role",
+		Description: "Operators: grant or remove the House Mentor role",
+		Roles:       OnlyOwners,
+		Subs: []*Command{
+			{Name: "mentor", Description: "Make someone a House Mentor: /role mentor @user", Roles: OnlyOwners, Run: b.cmdRoleGrant, Options: []Option{userOpt}},
+			{Name: "remove", Description: "Remove someone's House Mentor role: /role remove @user", Roles: OnlyOwners, Run: b.cmdRoleRemove, Options: []Option{userOpt}},
+		},
+	})
+	b.reg.Add(&Command{
+		Name:        "mydata",
+		Description: "Your data: export a copy, or erase it",
+		Roles:       Anyone,
+		Subs: []*Command{
+			{Name: "export", Description: "Get a file of everything stored about you, privately", Roles: Anyone, Run: b.cmdExport},
+			{Name: "erase", Description: "Erase everything stored about you (asks first)", Roles: Anyone, Run: b.cmdErase},
+		},
+	})
+	b.action("mydata", Anyone, b.actMydata)
+	b.houseJobs = append(b.houseJobs, houseJob{name: JobRetention, spec: func(*House) string { return retentionSpec }, run: b.redactOld})
+	b.tickers = append(b.tickers, b.escalateAlerts)
+}
+
+// cmdRoleGrant makes a user a House Mentor of the house.
+func (b *Bot) cmdRoleGrant(r *Request) (Response, error) {
+	user := r.Args.String("user")
+	switch {
+	case r.House.IsConfigMentor(user):
+		return Reply("<@%s> is already a House Mentor (set in the config).", user), nil
+	case r.House.IsOperator(user):
+		return Reply("<@%s> is an operator of %s, which includes everything a House Mentor can do.", user, r.House.Name), nil
+	}
+	granted, err := r.Tx.GrantedRoles(r.Ctx, r.House.ID, user)
+	if err != nil {
+		return Response{}, fmt.Errorf("roles: %w", err)
+	}
+	if granted.Has(RoleMentor) {
+		return Reply("<@%s> is already a House Mentor.", user), nil
+	}
+	if err := r.Tx.SetGrantedRole(r.Ctx, r.House.ID, user, RoleMentor, true, r.Event.User.ID, r.Now); err != nil {
+		return Response{}, fmt.Errorf("grant: %w", err)
+	}
+	if err := r.Audit("role.grant", "mentor:"+user); err != nil {
+		return Response{}, err
+	}
+	if _, err := r.DM(user, Message{Text: fmt.Sprintf("You're now a House Mentor of %s. You'll get check-in summaries and requests for support. /help shows what you can do.", r.House.Name)}); err != nil {
+		return Response{}, err
+	}
+	return Reply("<@%s> is now a House Mentor of %s.", user, r.House.Name), nil
+}
+
+// cmdRoleRemove removes a granted House Mentor role.
+func (b *Bot) cmdRoleRemove(r *Request) (Response, error) {
+	user := r.Args.String("user")
+	if r.House.IsConfigMentor(user) {
+		return Response{}, Errorf(EInvalid, "<@%s> is a House Mentor in the config file; remove them there and restart Porchlight.", user)
+	}
+	granted, err := r.Tx.GrantedRoles(r.Ctx, r.House.ID, user)
+	if err != nil {
+		return Response{}, fmt.Errorf("roles: %w", err)
+	}
+	if !granted.Has(RoleMentor) {
+		return Response{}, Errorf(ENotFound, "<@%s> isn't a House Mentor of %s.", user, r.House.Name)
+	}
+	if err := r.Tx.SetGrantedRole(r.Ctx, r.House.ID, user, RoleMentor, false, r.Event.User.ID, r.Now); err != nil {
+		return Response{}, fmt.Errorf("revoke: %w", err)
+	}
+	if err := r.Audit("role.revoke", "mentor:"+user); err != nil {
+		return Response{}, err
+	}
+	return Reply("<@%s> is no longer a House Mentor of %s.", user, r.House.Name), nil
+}
+
+// ownMember is the caller's membership record in the house, joined or
+// left, or nil when nothing is stored about them.
+func ownMember(r *Request) (*Member, error) {
+	m, err := r.Tx.MemberByUser(r.Ctx, r.House.ID, r.Event.User.ID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load member: %w", err)
+	}
+	return m, nil
+}
+
+// cmdExport sends the caller a JSON file of everything stored about them,
+// by DM, and audits it.
+func (b *Bot) cmdExport(r *Request) (Response, error) {
+	m, err := ownMember(r)
+	if err != nil || m == nil {
+		if err == nil {
+			return Reply("I don't have anything stored about you in %s.", r.House.Name), nil
+		}
+		return Response{}, err
+	}
+	data, err := ExportJSON(r, m.ID)
+	if err != nil {
+		return Response{}, err
+	}
+	if err := r.Audit("data.export", fmt.Sprintf("member:%d", m.ID)); err != nil {
+		return Response{}, err
+	}
+	_, err = r.DM(m.UserID, Message{
+		Text:       fmt.Sprintf("Here is everything %s stores about you, as a JSON file. Only you got this message.", r.House.Name),
+		Attachment: &Attachment{Name: "porchlight-my-data.json", ContentType: "application/json", Data: data},
+	})
+	if err != nil {
+		return Response{}, err
+	}
+	return Reply("I've sent you a direct message with a file of everything stored about you."), nil
+}
+
+// ExportJSON renders a member's data as indented JSON. The command line's
+// export uses it too.
+func ExportJSON(r *Request, memberID int64) ([]byte, error) {
+	d, err := r.Tx.ExportMember(r.Ctx, memberID)
+	if err != nil {
+		return nil, fmt.Errorf("export: %w", err)
+	}
+	out := struct {
+		House      string    `json:"house"`
+		ExportedAt time.Time `json:"exported_at"`
+		*MemberData
+	}{r.House.Name, r.Now.UTC(), d}
+	return json.MarshalIndent(out, "", "  ")
+}
+
+// cmdErase asks the caller to confirm erasing their data.
+func (b *Bot) cmdErase(r *Request) (Response, error) {
+	m, err := ownMember(r)
+	if err != nil || m == nil {
+		if err == nil {
+			return Reply("I don't have anything stored about you in %s.", r.House.Name), nil
+		}
+		return Response{}, err
+	}
+	return Response{Messages: []Message{{
+		Text: fmt.Sprintf("This erases everything %s stores about you: your check-in answers, your record of missed check-ins, and your membership. It can't be undone. Counts in digests already sent stay as they were, without your name. You can /join again later.", r.House.Name),
+		Choices: []Choice{
+			{ID: fmt.Sprintf("mydata:erase:%d", m.ID), Label: "Erase my data", Style: StyleDanger},
+			{ID: "mydata:keep", Label: "Keep it"},
+		},
+	}}}, nil
+}
+
+// actMydata handles the erase confirmation.
+func (b *Bot) actMydata(r *Request, parts []string) (Response, error) {
+	if len(parts) != 2 || parts[0] != "erase" {
+		return Reply("Okay, nothing was erased."), nil
+	}
+	id, err := strconv.ParseInt(parts[1], 10, 64)
+	if err != nil {
+		return Response{}, Errorf(EInvalid, "That button is not valid any more. Use /mydata erase again.")
+	}
+	m, err := ownMember(r)
+	if err != nil {
+		return Response{}, err
+	}
+	// The id in the button is checked against the caller: nobody erases
+	// someone else's data by replaying a button.
+	if m == nil || m.ID != id {
+		return Reply("There's nothing stored about you to erase."), nil
+	}
+	if err := EraseMember(r, m); err != nil {
+		return Response{}, err
+	}
+	b.convos.drop(r.Event.Platform, r.Event.User.ID)
+	return Reply("Done. Everything %s stored about you has been erased. Take care of yourself — /resources is always there, and you're welcome to /join again.", r.House.Name), nil
+}
+
+// EraseMember erases a member's data and audits it. The command line's
+// erase uses it too.
+func EraseMember(r *Request, m *Member) error {
+	if err := r.Tx.EraseMember(r.Ctx, m.ID); err != nil {
+		return fmt.Errorf("erase: %w", err)
+	}
+	return r.Audit("data.erase", fmt.Sprintf("member:%d", m.ID))
+}
+
+// redactOld is the daily retention job: the free text of answers older than
+// the house's retention period is removed; moods, choices and counts stay.
+func (b *Bot) redactOld(r *Request, _ time.Time) error {
+	if r.House.RetentionDays <= 0 {
+		return errSkipRun
+	}
+	before := r.Now.AddDate(0, 0, -r.House.RetentionDays)
+	kept := map[string]bool{}
+	for _, f := range questions(r.House) {
+		if f.Kind != KindText {
+			kept[f.ID] = true
+		}
+	}
+	total := 0
+	for {
+		answers, err := r.Tx.AnswersToRedact(r.Ctx, r.House.ID, before, redactBatch)
+		if err != nil {
+			return fmt.Errorf("answers to redact: %w", err)
+		}
+		for _, a := range answers {
+			for k := range a.Values {
+				if !kept[k] {
+					delete(a.Values, k)
+				}
+			}
+			a.Redacted, a.UpdatedAt = true, r.Now
+			if err := r.Tx.SaveAnswer(r.Ctx, a); err != nil {
+				return fmt.Errorf("redact answer: %w", err)
+			}
+		}
+		total += len(answers)
+		if len(answers) < redactBatch {
+			break
+		}
+	}
+	if total > 0 {
+		r.Log.Info("retention: free text redacted", "answers", total)
+	}
+	return nil
+}

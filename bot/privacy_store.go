@@ -1,0 +1,62 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// CrisisAlert is one request for a House Mentor to reach out to a resident
+// in crisis. It holds no text the resident wrote.
+type CrisisAlert struct {
+	ID      int64
+	HouseID int64
+	// UserID and Name are the resident's platform id and display name.
+	UserID, Name string
+	CreatedAt    time.Time
+	// AckedAt and AckedBy say which mentor pressed "I'm on it", and when.
+	AckedAt time.Time
+	AckedBy string
+	// EscalatedAt is when the operators were alerted, for want of an ack.
+	EscalatedAt time.Time
+}
+
+// MemberData is everything stored about one member, for /mydata export.
+type MemberData struct {
+	Member  *Member   `json:"member"`
+	Answers []*Answer `json:"checkin_answers"`
+	// Misses are the rounds they did not answer, as scheduled times.
+	Misses []time.Time `json:"checkin_misses"`
+	// Roles are the roles granted to them in chat.
+	Roles []string `json:"granted_roles"`
+}
+
+// AuditRow is an audit entry as read back, with its id.
+type AuditRow struct {
+	ID int64
+	AuditEntry
+}
+
+// PrivacyTx stores what the privacy features need: crisis alerts, the
+// resident's data for export and erasure, and retention.
+type PrivacyTx interface {
+	// CreateCrisisAlert inserts a and sets a.ID.
+	CreateCrisisAlert(ctx context.Context, a *CrisisAlert) error
+	// CrisisAlertByID returns an alert, or ErrNotFound.
+	CrisisAlertByID(ctx context.Context, id int64) (*CrisisAlert, error)
+	// AckCrisisAlert records the first acknowledgement; it reports false
+	// when the alert was already acknowledged.
+	AckCrisisAlert(ctx context.Context, id int64, by string, at time.Time) (bool, error)
+	// DueEscalations lists unacknowledged, unescalated alerts of a house
+	// created at or before before.
+	DueEscalations(ctx context.Context, houseID int64, before time.Time) ([]*CrisisAlert, error)
+	// MarkEscalated records that the operators were alerted.
+	MarkEscalated(ctx context.Context, id int64, at time.Time) error
+	// ExportMember returns everything stored about a member.
+	ExportMember(ctx context.Context, memberID int64) (*MemberData, error)
+	// EraseMember deletes a member's answers, misses, granted roles and
+	// profile. Rounds and past digests keep only their counts.
+	EraseMember(ctx context.Context, memberID int64) error
+	// AnswersToRedact lists up to limit answers of a house given before
+	// before whose free text has not been redacted yet, oldest first.
+	AnswersToRedact(ctx context.Context, houseID int64, before time.Time, limit int) ([]*Answer, error)
+}

@@ -1,0 +1,204 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/porchlight/porchlight/bot"
+)
+
+const alertCols = `id, house_id, user_id, name, created_at, acked_at, acked_by, escalated_at`
+
+func scanAlert(s scanner) (*bot.CrisisAlert, error) {
+	var a bot.CrisisAlert
+	var created, acked, escalated sql.NullInt64
+	if err := s.Scan(&a.ID, &a.HouseID, &a.UserID, &a.Name, &created, &acked, &a.AckedBy, &escalated); err != nil {
+		return nil, err
+	}
+	a.CreatedAt, a.AckedAt, a.EscalatedAt = timeOf(created), timeOf(acked), timeOf(escalated)
+	return &a, nil
+}
+
+// CreateCrisisAlert inserts a and sets a.ID.
+func (t *tx) CreateCrisisAlert(ctx context.Context, a *bot.CrisisAlert) error {
+	err := t.q.QueryRowContext(ctx, `INSERT INTO crisis_alerts (house_id, user_id, name, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
+		a.HouseID, a.UserID, a.Name, a.CreatedAt.Unix()).Scan(&a.ID)
+	return wrap("create crisis alert", err)
+}
+
+// CrisisAlertByID returns an alert, or bot.ErrNotFound.
+func (t *tx) CrisisAlertByID(ctx context.Context, id int64) (*bot.CrisisAlert, error) {
+	a, err := scanAlert(t.q.QueryRowContext(ctx, `SELECT `+alertCols+` FROM crisis_alerts WHERE id = ?`, id))
+	return a, wrap("crisis alert", err)
+}
+
+// AckCrisisAlert records the first acknowledgement only.
+func (t *tx) AckCrisisAlert(ctx context.Context, id int64, by string, at time.Time) (bool, error) {
+	res, err := t.q.ExecContext(ctx, `UPDATE crisis_alerts SET acked_at = ?, acked_by = ? WHERE id = ? AND acked_at IS NULL`, at.Unix(), by, id)
+	if err != nil {
+		return false, wrap("ack crisis alert", err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, wrap("ack crisis alert", err)
+}
+
+// DueEscalations lists a house's open alerts created at or before before.
+func (t *tx) DueEscalations(ctx context.Context, houseID int64, before time.Time) ([]*bot.CrisisAlert, error) {
+	rows, err := t.q.QueryContext(ctx, `SELECT `+alertCols+` FROM crisis_alerts
+		WHERE house_id = ? AND acked_at IS NULL AND escalated_at IS NULL AND created_at <= ? ORDER BY id`, houseID, before.Unix())
+	if err != nil {
+		return nil, wrap("due escalations", err)
+	}
+	defer rows.Close()
+	var out []*bot.CrisisAlert
+	for rows.Next() {
+		a, err := scanAlert(rows)
+		if err != nil {
+			return nil, wrap("due escalations", err)
+		}
+		out = append(out, a)
+	}
+	return out, wrap("due escalations", rows.Err())
+}
+
+// MarkEscalated records that the operators were alerted.
+func (t *tx) MarkEscalated(ctx context.Context, id int64, at time.Time) error {
+	_, err := t.q.ExecContext(ctx, `UPDATE crisis_alerts SET escalated_at = ? WHERE id = ?`, at.Unix(), id)
+	return wrap("mark escalated", err)
+}
+
+// ExportMember returns everything stored about a member: the profile, every
+// answer (whatever its visibility: it is the member's own), the rounds they
+// missed and the roles granted to them.
+func (t *tx) ExportMember(ctx context.Context, memberID int64) (*bot.MemberData, error) {
+	m, err := t.MemberByID(ctx, memberID)
+	if err != nil {
+		return nil, err
+	}
+	d := &bot.MemberData{Member: m, Answers: []*bot.Answer{}, Misses: []time.Time{}, Roles: []string{}}
+	rows, err := t.q.QueryContext(ctx, `SELECT `+answerCols+` FROM checkin_answers WHERE member_id = ? ORDER BY answered_at, id`, memberID)
+	if err != nil {
+		return nil, wrap("export answers", err)
+	}
+	for rows.Next() {
+		a, err := scanAnswer(rows)
+		if err != nil {
+			rows.Close()
+			return nil, wrap("export answers", err)
+		}
+		d.Answers = append(d.Answers, a)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, wrap("export answers", err)
+	}
+	rows, err = t.q.QueryContext(ctx, `SELECT r.scheduled_for FROM checkin_misses mi JOIN checkin_rounds r ON r.id = mi.round_id
+		WHERE mi.member_id = ? ORDER BY r.scheduled_for`, memberID)
+	if err != nil {
+		return nil, wrap("export misses", err)
+	}
+	for rows.Next() {
+		var at sql.NullInt64
+		if err := rows.Scan(&at); err != nil {
+			rows.Close()
+			return nil, wrap("export misses", err)
+		}
+		d.Misses = append(d.Misses, timeOf(at))
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, wrap("export misses", err)
+	}
+	rows, err = t.q.QueryContext(ctx, `SELECT role FROM roles WHERE house_id = ? AND user_id = ? ORDER BY role`, m.HouseID, m.UserID)
+	if err != nil {
+		return nil, wrap("export roles", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var role string
+		if err := rows.Scan(&role); err != nil {
+			return nil, wrap("export roles", err)
+		}
+		d.Roles = append(d.Roles, role)
+	}
+	return d, wrap("export roles", rows.Err())
+}
+
+// EraseMember deletes the member's answers and misses (by cascade), their
+// granted roles and their profile. The outbox rows of shares already posted
+// keep only their delivery state.
+func (t *tx) EraseMember(ctx context.Context, memberID int64) error {
+	m, err := t.MemberByID(ctx, memberID)
+	if err != nil {
+		return err
+	}
+	for _, q := range []struct{ what, sql string }{
+		{"erase answers", `DELETE FROM checkin_answers WHERE member_id = ?`},
+		{"erase misses", `DELETE FROM checkin_misses WHERE member_id = ?`},
+	} {
+		if _, err := t.q.ExecContext(ctx, q.sql, memberID); err != nil {
+			return wrap(q.what, err)
+		}
+	}
+	if _, err := t.q.ExecContext(ctx, `DELETE FROM roles WHERE house_id = ? AND user_id = ?`, m.HouseID, m.UserID); err != nil {
+		return wrap("erase roles", err)
+	}
+	if _, err := t.q.ExecContext(ctx, `DELETE FROM members WHERE id = ?`, memberID); err != nil {
+		return wrap("erase member", err)
+	}
+	return nil
+}
+
+// AnswersToRedact lists a house's unredacted answers given before before.
+func (t *tx) AnswersToRedact(ctx context.Context, houseID int64, before time.Time, limit int) ([]*bot.Answer, error) {
+	rows, err := t.q.QueryContext(ctx, `SELECT `+prefixCols("a", answerCols)+` FROM checkin_answers a
+		JOIN checkin_rounds r ON r.id = a.round_id
+		WHERE r.house_id = ? AND a.redacted_at IS NULL AND a.answered_at < ? ORDER BY a.answered_at, a.id LIMIT ?`,
+		houseID, before.Unix(), limit)
+	if err != nil {
+		return nil, wrap("answers to redact", err)
+	}
+	defer rows.Close()
+	var out []*bot.Answer
+	for rows.Next() {
+		a, err := scanAnswer(rows)
+		if err != nil {
+			return nil, wrap("answers to redact", err)
+		}
+		out = append(out, a)
+	}
+	return out, wrap("answers to redact", rows.Err())
+}
+
+// Audits lists audit rows at or after since, oldest first, for the audit
+// command. It reads outside any feature transaction.
+func (db *DB) Audits(ctx context.Context, since time.Time) ([]bot.AuditRow, error) {
+	rows, err := db.read.QueryContext(ctx, `SELECT id, at, COALESCE(house_id, 0), actor, action, subject FROM audit WHERE at >= ? ORDER BY at, id`, since.Unix())
+	if err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	defer rows.Close()
+	var out []bot.AuditRow
+	for rows.Next() {
+		var r bot.AuditRow
+		var at int64
+		if err := rows.Scan(&r.ID, &at, &r.HouseID, &r.Actor, &r.Action, &r.Subject); err != nil {
+			return nil, fmt.Errorf("audit: %w", err)
+		}
+		r.At = time.Unix(at, 0).UTC()
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// prefixCols qualifies a column list with a table alias: "a.id, a.x".
+func prefixCols(alias, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, p := range parts {
+		parts[i] = alias + "." + strings.TrimSpace(p)
+	}
+	return strings.Join(parts, ", ")
+}

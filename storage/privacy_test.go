@@ -1,0 +1,134 @@
+package storage_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/porchlight/porchlight/bot"
+)
+
+func TestCrisisAlertsAckOnceAndEscalate(t *testing.T) {
+	f := newFixture(t)
+	a := &bot.CrisisAlert{HouseID: f.house, UserID: "U-robin", Name: "Robin", CreatedAt: t0}
+	update(t, f.db, func(tx bot.Tx) error { return tx.CreateCrisisAlert(f.ctx, a) })
+	var due []*bot.CrisisAlert
+	view(t, f.db, func(tx bot.Tx) (err error) {
+		due, err = tx.DueEscalations(f.ctx, f.house, t0.Add(-time.Minute))
+		return err
+	})
+	if len(due) != 0 {
+		t.Errorf("due before its time: %d", len(due))
+	}
+	view(t, f.db, func(tx bot.Tx) (err error) {
+		due, err = tx.DueEscalations(f.ctx, f.house, t0)
+		return err
+	})
+	if len(due) != 1 || due[0].Name != "Robin" {
+		t.Fatalf("due = %+v, want Robin's alert", due)
+	}
+	update(t, f.db, func(tx bot.Tx) error { return tx.MarkEscalated(f.ctx, a.ID, t0.Add(15*time.Minute)) })
+	view(t, f.db, func(tx bot.Tx) (err error) {
+		due, err = tx.DueEscalations(f.ctx, f.house, t0.Add(time.Hour))
+		return err
+	})
+	if len(due) != 0 {
+		t.Errorf("escalated twice: %d due", len(due))
+	}
+	for i, want := range []bool{true, false} {
+		update(t, f.db, func(tx bot.Tx) error {
+			first, err := tx.AckCrisisAlert(f.ctx, a.ID, "U-mentor", t0.Add(time.Duration(i+16)*time.Minute))
+			if first != want {
+				t.Errorf("ack %d first = %v, want %v", i, first, want)
+			}
+			return err
+		})
+	}
+	view(t, f.db, func(tx bot.Tx) error {
+		got, err := tx.CrisisAlertByID(f.ctx, a.ID)
+		if err == nil && (got.AckedBy != "U-mentor" || !got.AckedAt.Equal(t0.Add(16*time.Minute)) || got.EscalatedAt.IsZero()) {
+			t.Errorf("alert = %+v, want the first ack kept", got)
+		}
+		return err
+	})
+}
+
+func TestExportAndEraseMember(t *testing.T) {
+	f := newFixture(t)
+	robin, casey := f.member(t, "U-robin", "Robin"), f.member(t, "U-casey", "Casey")
+	r1, r2 := f.round(t, t0), f.round(t, t0.Add(24*time.Hour))
+	f.answer(t, r1, robin, bot.VisPrivate, t0)
+	f.answer(t, r1, casey, bot.VisHouse, t0)
+	update(t, f.db, func(tx bot.Tx) error {
+		if err := tx.RecordMiss(f.ctx, r2.ID, robin.ID, bot.MissMissed); err != nil {
+			return err
+		}
+		return tx.SetGrantedRole(f.ctx, f.house, "U-robin", bot.RoleMentor, true, "U-owner", t0)
+	})
+	var d *bot.MemberData
+	view(t, f.db, func(tx bot.Tx) (err error) {
+		d, err = tx.ExportMember(f.ctx, robin.ID)
+		return err
+	})
+	if d.Member.UserID != "U-robin" || len(d.Answers) != 1 || d.Answers[0].Values["win"] != "a win of Robin" || len(d.Misses) != 1 || len(d.Roles) != 1 {
+		t.Fatalf("export = %+v", d)
+	}
+	update(t, f.db, func(tx bot.Tx) error { return tx.EraseMember(f.ctx, robin.ID) })
+	view(t, f.db, func(tx bot.Tx) error {
+		if _, err := tx.MemberByID(f.ctx, robin.ID); !errors.Is(err, bot.ErrNotFound) {
+			t.Errorf("member after erase: %v, want not found", err)
+		}
+		if role, err := tx.GrantedRoles(f.ctx, f.house, "U-robin"); err != nil || role != 0 {
+			t.Errorf("roles after erase = %v, %v", role, err)
+		}
+		n, err := tx.CountAnswers(f.ctx, r1.ID)
+		if err != nil || n != 1 {
+			t.Errorf("answers left in the round = %d, %v; want Casey's only", n, err)
+		}
+		return nil
+	})
+}
+
+func TestAnswersToRedact(t *testing.T) {
+	f := newFixture(t)
+	robin := f.member(t, "U-robin", "Robin")
+	old, recent := f.round(t, t0), f.round(t, t0.Add(48*time.Hour))
+	a := f.answer(t, old, robin, bot.VisMentors, t0)
+	f.answer(t, recent, robin, bot.VisMentors, t0.Add(48*time.Hour))
+	var got []*bot.Answer
+	view(t, f.db, func(tx bot.Tx) (err error) {
+		got, err = tx.AnswersToRedact(f.ctx, f.house, t0.Add(time.Hour), 10)
+		return err
+	})
+	if len(got) != 1 || got[0].ID != a.ID {
+		t.Fatalf("to redact = %+v, want only the old answer", got)
+	}
+	a.Values, a.Redacted, a.UpdatedAt = map[string]string{}, true, t0.Add(72*time.Hour)
+	update(t, f.db, func(tx bot.Tx) error { return tx.SaveAnswer(f.ctx, a) })
+	view(t, f.db, func(tx bot.Tx) (err error) {
+		got, err = tx.AnswersToRedact(f.ctx, f.house, t0.Add(time.Hour), 10)
+		return err
+	})
+	if len(got) != 0 {
+		t.Errorf("a redacted answer is listed again: %d", len(got))
+	}
+}
+
+func TestAuditsSince(t *testing.T) {
+	f := newFixture(t)
+	update(t, f.db, func(tx bot.Tx) error {
+		for i, action := range []string{"answers.read", "data.export", "data.erase"} {
+			if err := tx.Audit(f.ctx, bot.AuditEntry{At: t0.Add(time.Duration(i) * time.Hour), HouseID: f.house, Actor: "U-mentor", Action: action, Subject: "member:1"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	rows, err := f.db.Audits(f.ctx, t0.Add(time.Hour))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) != 2 || rows[0].Action != "data.export" || rows[1].Action != "data.erase" || !rows[0].At.Equal(t0.Add(time.Hour)) {
+		t.Errorf("audits since = %+v", rows)
+	}
+}
