@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -120,7 +121,7 @@ func (b *Bot) cmdExport(r *Request) (Response, error) {
 		}
 		return Response{}, err
 	}
-	data, err := ExportJSON(r, m.ID)
+	data, err := exportJSON(r, m.ID)
 	if err != nil {
 		return Response{}, err
 	}
@@ -137,9 +138,8 @@ func (b *Bot) cmdExport(r *Request) (Response, error) {
 	return Reply("I've sent you a direct message with a file of everything stored about you."), nil
 }
 
-// ExportJSON renders a member's data as indented JSON. The command line's
-// export uses it too.
-func ExportJSON(r *Request, memberID int64) ([]byte, error) {
+// exportJSON renders a member's data as indented JSON.
+func exportJSON(r *Request, memberID int64) ([]byte, error) {
 	d, err := r.Tx.ExportMember(r.Ctx, memberID)
 	if err != nil {
 		return nil, fmt.Errorf("export: %w", err)
@@ -188,16 +188,15 @@ func (b *Bot) actMydata(r *Request, parts []string) (Response, error) {
 	if m == nil || m.ID != id {
 		return Reply("There's nothing stored about you to erase."), nil
 	}
-	if err := EraseMember(r, m); err != nil {
+	if err := eraseMember(r, m); err != nil {
 		return Response{}, err
 	}
 	b.convos.drop(r.Event.Platform, r.Event.User.ID)
 	return Reply("Done. Everything %s stored about you has been erased. Take care of yourself — /resources is always there, and you're welcome to /join again.", r.House.Name), nil
 }
 
-// EraseMember erases a member's data and audits it. The command line's
-// erase uses it too.
-func EraseMember(r *Request, m *Member) error {
+// eraseMember erases a member's data and audits it.
+func eraseMember(r *Request, m *Member) error {
 	if err := r.Tx.EraseMember(r.Ctx, m.ID); err != nil {
 		return fmt.Errorf("erase: %w", err)
 	}
@@ -243,4 +242,52 @@ func (b *Bot) redactOld(r *Request, _ time.Time) error {
 		r.Log.Info("retention: free text redacted", "answers", total)
 	}
 	return nil
+}
+
+// ErrNoMember is returned by ExportData and EraseData when nothing is
+// stored about the user in the house.
+var ErrNoMember = errors.New("no member with that id in the house")
+
+// ExportData returns, as JSON, everything stored about a platform user in
+// a house, for the command line's export; actor is written to the audit.
+func (b *Bot) ExportData(ctx context.Context, h *House, userID, actor string) ([]byte, error) {
+	var out []byte
+	err := b.asCLI(ctx, h, actor, func(r *Request) error {
+		m, err := r.Tx.MemberByUser(ctx, h.ID, userID)
+		if errors.Is(err, ErrNotFound) {
+			return ErrNoMember
+		}
+		if err != nil {
+			return err
+		}
+		if out, err = exportJSON(r, m.ID); err != nil {
+			return err
+		}
+		return r.Audit("data.export", fmt.Sprintf("member:%d", m.ID))
+	})
+	return out, err
+}
+
+// EraseData erases everything stored about a platform user in a house, for
+// the command line's erase; actor is written to the audit.
+func (b *Bot) EraseData(ctx context.Context, h *House, userID, actor string) error {
+	return b.asCLI(ctx, h, actor, func(r *Request) error {
+		m, err := r.Tx.MemberByUser(ctx, h.ID, userID)
+		if errors.Is(err, ErrNotFound) {
+			return ErrNoMember
+		}
+		if err != nil {
+			return err
+		}
+		return eraseMember(r, m)
+	})
+}
+
+// asCLI runs fn in one transaction on behalf of the command line.
+func (b *Bot) asCLI(ctx context.Context, h *House, actor string, fn func(r *Request) error) error {
+	return b.store.Update(ctx, func(tx Tx) error {
+		r := &Request{Ctx: ctx, Tx: tx, Now: b.clock.Now(), Log: b.log.With("house", h.ID), House: h, bot: b,
+			Event: Event{Platform: h.Platform, User: User{ID: actor}}}
+		return fn(r)
+	})
 }

@@ -162,9 +162,13 @@ func TestMydataExportAndErase(t *testing.T) {
 		t.Fatalf("export DMs = %+v, want one with a file", dm)
 	}
 	var data struct {
-		House   string `json:"house"`
-		Member  struct{ UserID string }
-		Answers []struct{ Values map[string]string } `json:"checkin_answers"`
+		House  string `json:"house"`
+		Member struct {
+			UserID string `json:"user_id"`
+		} `json:"member"`
+		Answers []struct {
+			Values map[string]string `json:"values"`
+		} `json:"checkin_answers"`
 	}
 	if err := json.Unmarshal(dm[0].Attachment.Data, &data); err != nil {
 		t.Fatal(err)

@@ -59,19 +59,19 @@ const (
 
 // Member is a person who joined a house with consent.
 type Member struct {
-	ID       int64
-	HouseID  int64
-	Platform string
+	ID       int64  `json:"id"`
+	HouseID  int64  `json:"house_id"`
+	Platform string `json:"platform"`
 	// UserID is the platform user id.
-	UserID string
+	UserID string `json:"user_id"`
 	// Name is a display name or first name, for group posts and summaries.
-	Name      string
-	Status    MemberStatus
-	JoinedAt  time.Time
-	ConsentAt time.Time
-	LeftAt    time.Time
+	Name      string       `json:"name"`
+	Status    MemberStatus `json:"status"`
+	JoinedAt  time.Time    `json:"joined_at"`
+	ConsentAt time.Time    `json:"consent_at"`
+	LeftAt    time.Time    `json:"left_at"`
 	// PausedUntil, when after now, pauses prompts, reminders and misses.
-	PausedUntil time.Time
+	PausedUntil time.Time `json:"paused_until"`
 }
 
 // Active reports whether the member is in the house.
@@ -157,25 +157,25 @@ type Round struct {
 
 // Answer is one resident's answer in one round.
 type Answer struct {
-	ID       int64
-	RoundID  int64
-	MemberID int64
+	ID       int64 `json:"id"`
+	RoundID  int64 `json:"round_id"`
+	MemberID int64 `json:"member_id"`
 	// Mood is the scale answer, 0 when none was given.
-	Mood int
+	Mood int `json:"mood"`
 	// ReachOut is true when the resident asked for someone to reach out.
-	ReachOut   bool
-	Visibility Visibility
+	ReachOut   bool       `json:"reach_out"`
+	Visibility Visibility `json:"visibility"`
 	// Values holds every field's normalised value, free text included.
-	Values map[string]string
+	Values map[string]string `json:"values"`
 	// Source is "form" or "reply".
-	Source     string
-	AnsweredAt time.Time
-	UpdatedAt  time.Time
+	Source     string    `json:"source"`
+	AnsweredAt time.Time `json:"answered_at"`
+	UpdatedAt  time.Time `json:"updated_at"`
 	// Redacted is set once retention removed the free text.
-	Redacted bool
+	Redacted bool `json:"redacted"`
 	// Share is the outbox id of the answer's post in the house channel, 0
 	// if it was not shared.
-	Share int64
+	Share int64 `json:"share_outbox_id"`
 }
 
 // Viewer is who is reading answers. Stores filter answers by it in the query

@@ -1,0 +1,200 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"text/tabwriter"
+	"time"
+
+	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/storage"
+)
+
+// cliActor is who the audit names for the command line's reads and erasures.
+const cliActor = "cli"
+
+// openCore opens the database and a core over the config's houses, for the
+// operator commands that work on stored data without connecting anywhere.
+func openCore(ctx context.Context, cfg *Config, houses []*bot.House) (*storage.DB, *bot.Bot, error) {
+	db, err := storage.Open(ctx, cfg.Storage.Path)
+	if err != nil {
+		return nil, nil, err
+	}
+	b, err := bot.New(bot.Config{Store: db, Houses: houses})
+	if err == nil {
+		err = b.Start(ctx)
+	}
+	if err != nil {
+		db.Close()
+		return nil, nil, err
+	}
+	return db, b, nil
+}
+
+// memberFlags are the flags that name one member: a platform user id and,
+// when the config has several houses, the house.
+type memberFlags struct{ member, house *string }
+
+func addMemberFlags(fs *flag.FlagSet) memberFlags {
+	return memberFlags{
+		member: fs.String("member", "", "the member's platform user `ID` (as in the config's operators and mentors)"),
+		house:  fs.String("house", "", "the house's `NAME`; needed when the config has more than one house"),
+	}
+}
+
+// pick finds the house the flags name, or explains why they name none.
+func (mf memberFlags) pick(houses []*bot.House) (*bot.House, error) {
+	if *mf.member == "" {
+		return nil, errors.New("--member ID is required")
+	}
+	if *mf.house == "" {
+		if len(houses) == 1 {
+			return houses[0], nil
+		}
+		return nil, fmt.Errorf("the config has %d houses; name one with --house", len(houses))
+	}
+	for _, h := range houses {
+		if h.Name == *mf.house {
+			return h, nil
+		}
+	}
+	return nil, fmt.Errorf("no house named %q in the config", *mf.house)
+}
+
+func cmdExport(ctx context.Context, e env) int {
+	fs := flags(e, "export", "--config FILE --member ID [--house NAME] [--out FILE]", `Write everything stored about one member, as JSON, to standard output or
+to --out (created with mode 0600). The export is audited.`)
+	mf := addMemberFlags(fs)
+	out := fs.String("out", "", "write to `FILE` instead of standard output; it must not exist")
+	cfg, houses, code, ok := configCmd(e, fs)
+	if !ok {
+		return code
+	}
+	h, err := mf.pick(houses)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "porchlight export: %v\n", err)
+		return exitUsage
+	}
+	db, b, err := openCore(ctx, cfg, houses)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "porchlight export: %v\n", err)
+		return exitRuntime
+	}
+	defer db.Close()
+	data, err := b.ExportData(ctx, h, *mf.member, cliActor)
+	if errors.Is(err, bot.ErrNoMember) {
+		fmt.Fprintf(e.stderr, "porchlight export: nothing is stored about %s in %s\n", *mf.member, h.Name)
+		return exitUsage
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "porchlight export: %v\n", err)
+		return exitRuntime
+	}
+	if *out == "" {
+		fmt.Fprintf(e.stdout, "%s\n", data)
+		return exitOK
+	}
+	f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err == nil {
+		_, err = f.Write(append(data, '\n'))
+		if cerr := f.Close(); err == nil {
+			err = cerr
+		}
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "porchlight export: %v\n", err)
+		return exitRuntime
+	}
+	fmt.Fprintf(e.stdout, "Wrote %s.\n", *out)
+	return exitOK
+}
+
+func cmdErase(ctx context.Context, e env) int {
+	fs := flags(e, "erase", "--config FILE --member ID [--house NAME] --yes", `Erase everything stored about one member: their check-in answers, missed
+check-ins, granted roles and profile. It cannot be undone, so it needs --yes.
+The erasure is audited. Counts in digests already sent are not recomputed.`)
+	mf := addMemberFlags(fs)
+	yes := fs.Bool("yes", false, "confirm the erasure")
+	cfg, houses, code, ok := configCmd(e, fs)
+	if !ok {
+		return code
+	}
+	h, err := mf.pick(houses)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "porchlight erase: %v\n", err)
+		return exitUsage
+	}
+	if !*yes {
+		fmt.Fprintf(e.stderr, "porchlight erase: this erases everything stored about %s in %s and cannot be undone; add --yes to confirm\n", *mf.member, h.Name)
+		return exitUsage
+	}
+	db, b, err := openCore(ctx, cfg, houses)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "porchlight erase: %v\n", err)
+		return exitRuntime
+	}
+	defer db.Close()
+	err = b.EraseData(ctx, h, *mf.member, cliActor)
+	if errors.Is(err, bot.ErrNoMember) {
+		fmt.Fprintf(e.stderr, "porchlight erase: nothing is stored about %s in %s\n", *mf.member, h.Name)
+		return exitUsage
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "porchlight erase: %v\n", err)
+		return exitRuntime
+	}
+	fmt.Fprintf(e.stdout, "Erased everything stored about %s in %s.\n", *mf.member, h.Name)
+	return exitOK
+}
+
+func cmdAudit(ctx context.Context, e env) int {
+	fs := flags(e, "audit", "--config FILE [--since YYYY-MM-DD]", `List the audit log: staff reads of individual answers, role changes, exports
+and erasures, oldest first. Times are UTC.`)
+	since := fs.String("since", "", "list entries from this `DATE` (YYYY-MM-DD, UTC) on; default: the last 30 days")
+	cfg, houses, code, ok := configCmd(e, fs)
+	if !ok {
+		return code
+	}
+	from := time.Now().UTC().AddDate(0, 0, -30)
+	if *since != "" {
+		t, err := time.Parse(time.DateOnly, *since)
+		if err != nil {
+			fmt.Fprintf(e.stderr, "porchlight audit: --since %q is not a date as YYYY-MM-DD\n", *since)
+			return exitUsage
+		}
+		from = t
+	}
+	// The core syncs the configured houses, so their ids name them.
+	db, _, err := openCore(ctx, cfg, houses)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "porchlight audit: %v\n", err)
+		return exitRuntime
+	}
+	defer db.Close()
+	rows, err := db.Audits(ctx, from)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "porchlight audit: %v\n", err)
+		return exitRuntime
+	}
+	names := map[int64]string{}
+	for _, h := range houses {
+		names[h.ID] = h.Name
+	}
+	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "TIME (UTC)\tHOUSE\tACTOR\tACTION\tSUBJECT")
+	for _, r := range rows {
+		house := names[r.HouseID]
+		if house == "" {
+			house = "-"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.At.Format("2006-01-02 15:04"), house, r.Actor, r.Action, r.Subject)
+	}
+	tw.Flush()
+	if len(rows) == 0 {
+		fmt.Fprintf(e.stdout, "No audit entries since %s.\n", from.Format(time.DateOnly))
+	}
+	return exitOK
+}
