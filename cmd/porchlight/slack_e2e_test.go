@@ -256,8 +256,14 @@ reminder_after = "30m"
 		t.Errorf("confirmation in %q, want the house channel", confirm.Param("channel"))
 	}
 
-	// The answer is in the database.
+	// The answer is in the database, and neither it nor a token is in the
+	// debug log.
 	stop()
+	for _, secret := range []string{srv.BotToken(), srv.AppToken(), "Went to a meeting"} {
+		if strings.Contains(logs.String(), secret) {
+			t.Errorf("the log holds %q", secret)
+		}
+	}
 	db, err := storage.Open(context.Background(), dbPath)
 	if err != nil {
 		t.Fatal(err)
