@@ -41,8 +41,11 @@ type Bot struct {
 	convos  *conversations
 
 	checkinHooks checkinHooks
-	houseJobs    []houseJob
-	tickers      []func(ctx context.Context, now time.Time) error
+	// leaveHooks run when a member leaves or pauses, in the same
+	// transaction; why is a sentence for the people affected.
+	leaveHooks []func(r *Request, m *Member, why string) error
+	houseJobs  []houseJob
+	tickers    []func(ctx context.Context, now time.Time) error
 
 	// committed is called after every transaction that may have written the
 	// outbox, to wake the sender.
@@ -101,6 +104,7 @@ func New(cfg Config) (*Bot, error) {
 	b.registerCheckin()
 	b.registerCrisis()
 	b.registerPrivacy()
+	b.registerPartners()
 	return b, nil
 }
 

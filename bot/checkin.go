@@ -648,6 +648,11 @@ func (b *Bot) cmdPause(r *Request) (Response, error) {
 	if err := r.Tx.SaveMember(r.Ctx, r.Member); err != nil {
 		return Response{}, fmt.Errorf("save member: %w", err)
 	}
+	for _, hook := range b.leaveHooks {
+		if err := hook(r, r.Member, fmt.Sprintf("%s is away for a while", displayName(User{Name: r.Member.Name}))); err != nil {
+			return Response{}, err
+		}
+	}
 	return Reply("Paused. No prompts, reminders or missed check-ins until %s. Take care — use /checkin resume if you're back sooner.", until.Format("Monday 2 January")), nil
 }
 

@@ -121,6 +121,11 @@ func (b *Bot) leave(r *Request, m *Member) error {
 	if err := r.Audit("member.leave", fmt.Sprintf("member:%d", m.ID)); err != nil {
 		return err
 	}
+	for _, hook := range b.leaveHooks {
+		if err := hook(r, m, fmt.Sprintf("%s has left the house's check-ins", displayName(User{Name: m.Name}))); err != nil {
+			return err
+		}
+	}
 	r.Log.Info("member left", "member", m.ID)
 	return nil
 }

@@ -197,6 +197,14 @@ func (b *Bot) actMydata(r *Request, parts []string) (Response, error) {
 
 // eraseMember erases a member's data and audits it.
 func eraseMember(r *Request, m *Member) error {
+	// Features let go first: a partner is told, as when someone leaves.
+	if m.Active() {
+		for _, hook := range r.bot.leaveHooks {
+			if err := hook(r, m, fmt.Sprintf("%s has left the house's check-ins", displayName(User{Name: m.Name}))); err != nil {
+				return err
+			}
+		}
+	}
 	if err := r.Tx.EraseMember(r.Ctx, m.ID); err != nil {
 		return fmt.Errorf("erase: %w", err)
 	}

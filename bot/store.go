@@ -30,6 +30,7 @@ type Tx interface {
 	OutboxTx
 	AuditTx
 	PrivacyTx
+	PartnerTx
 }
 
 // HouseTx stores the configured houses.

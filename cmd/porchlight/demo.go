@@ -45,6 +45,9 @@ func demoHouse(loc *time.Location) *bot.House {
 			Schedules: []string{"*/5 * * * *"}, Window: 4 * time.Minute, ReminderAfter: time.Minute,
 			DefaultVisibility: bot.VisMentors,
 		},
+		// Partners re-pair daily at noon and are nudged at :02, :12, …
+		// (the demo pairs everyone at start, so there is a partner at once).
+		Partners:      bot.PartnersConfig{Rotate: "0 12 * * *", Nudge: "2-59/10 * * * *", AvoidRepeatRounds: 3},
 		Crisis:        bot.CrisisConfig{Resources: bot.DefaultCrisisResources(), EscalateAfter: 15 * time.Minute},
 		RetentionDays: 180,
 	}
@@ -152,6 +155,9 @@ func runDemo(ctx context.Context, out io.Writer, in io.Reader, dbPath string, cl
 		return exitRuntime
 	}
 	fmt.Fprintf(out, "Welcome to %s — a Porchlight demo in your terminal.\nYou are a resident; Sam is your House Mentor; Alex and Kim are housemates.\nType /help to see commands, or /checkin to check in now.\n\n", house.Name)
+	if scripted {
+		d.flush(ctx) // the partners just paired, before the first line
+	}
 	if !scripted {
 		go d.drive(ctx)
 	}
@@ -187,7 +193,8 @@ func (d *demo) seed(ctx context.Context) error {
 			return fmt.Errorf("could not seed %s", u.Name)
 		}
 	}
-	return nil
+	// Pair the housemates now rather than at the next rotation.
+	return d.app.bot.RunJob(ctx, bot.JobPartnersRotate, d.house, d.clock.Now().Truncate(time.Second))
 }
 
 // drive runs the demo's schedule on the demo clock: the first round opens a

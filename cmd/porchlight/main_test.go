@@ -199,30 +199,37 @@ func TestScriptedDemo(t *testing.T) {
 	}
 }
 
-var update = flag.Bool("update", false, "rewrite testdata/demo.golden from the demo's output")
+var update = flag.Bool("update", false, "rewrite the demo transcripts in testdata from the demo's output")
 
-// TestDemoTranscript plays testdata/demo.script, a full round (the prompt,
-// a housemate's share, a mentors-only answer, a reminder, the close and the
-// mentor's summary), and compares the transcript with testdata/demo.golden.
-// After a deliberate change of wording: go test ./cmd/porchlight -run
-// TestDemoTranscript -update.
-func TestDemoTranscript(t *testing.T) {
-	code, out, stderr := porchlight(t, "", "demo", "--script", "testdata/demo.script", "--start", "2026-11-16T08:59:00-06:00",
-		"--db", filepath.Join(t.TempDir(), "demo.db"))
-	if code != exitOK {
-		t.Fatalf("exit %d; stderr:\n%s", code, stderr)
-	}
-	if *update {
-		if err := os.WriteFile("testdata/demo.golden", []byte(out), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile("testdata/demo.golden")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if out != string(want) {
-		t.Errorf("demo transcript differs from testdata/demo.golden (rerun with -update after a deliberate change):\n%s", out)
+// TestDemoTranscripts plays the scripts in testdata and compares each
+// transcript with its golden file: demo.script is a full check-in round
+// (the prompt, a housemate's share, a mentors-only answer, a reminder, the
+// close and the mentor's summary); partners.script shows a rotation, a
+// nudge, "We connected" and a ping after a missed check-in. After a
+// deliberate change of wording: go test ./cmd/porchlight -run
+// TestDemoTranscripts -update, and read the diff.
+func TestDemoTranscripts(t *testing.T) {
+	for _, name := range []string{"demo", "partners"} {
+		t.Run(name, func(t *testing.T) {
+			code, out, stderr := porchlight(t, "", "demo", "--script", "testdata/"+name+".script", "--start", "2026-11-16T08:59:00-06:00",
+				"--db", filepath.Join(t.TempDir(), "demo.db"))
+			if code != exitOK {
+				t.Fatalf("exit %d; stderr:\n%s", code, stderr)
+			}
+			golden := "testdata/" + name + ".golden"
+			if *update {
+				if err := os.WriteFile(golden, []byte(out), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			want, err := os.ReadFile(golden)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if out != string(want) {
+				t.Errorf("transcript differs from %s (rerun with -update after a deliberate change):\n%s", golden, out)
+			}
+		})
 	}
 }
 

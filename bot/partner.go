@@ -1,0 +1,469 @@
+package bot
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Accountability partners: two residents (three when the count is odd) who
+// look out for each other. Mentors pair them by hand or the bot rotates
+// pairs on a schedule; the bot nudges pairs to connect and pings a partner
+// when the other misses a check-in or asks for support. A ping never holds
+// what anyone wrote.
+
+// Partner job names.
+const (
+	JobPartnersRotate = "partners.rotate"
+	JobPartnersNudge  = "partners.nudge"
+)
+
+func (b *Bot) registerPartners() {
+	a := Option{Name: "a", Description: "A resident, as a mention", Type: OptUser, Required: true}
+	bb := Option{Name: "b", Description: "Another resident, as a mention", Type: OptUser, Required: true}
+	b.reg.Add(&Command{
+		Name:        "partner",
+		Description: "Your accountability partner, and since when (only you see it)",
+		Roles:       Members,
+		Run:         b.cmdPartner,
+		Subs: []*Command{
+			{Name: "pair", Description: "House Mentors: pair two residents: /partner pair @a @b", Roles: Staff, Run: b.cmdPartnerPair, Options: []Option{a, bb}},
+			{Name: "unpair", Description: "House Mentors: end a resident's partnership: /partner unpair @a", Roles: Staff, Run: b.cmdPartnerUnpair, Options: []Option{a}},
+			{Name: "avoid", Description: "House Mentors: never pair these two: /partner avoid @a @b", Roles: Staff, Run: b.cmdPartnerAvoid, Options: []Option{a, bb}},
+			{Name: "pings", Description: "Turn your partner's pings about you on or off: /partner pings off", Roles: Members, Run: b.cmdPartnerPings,
+				Options: []Option{{Name: "setting", Description: "on or off", Type: OptString, Required: true, MaxLen: 10}}},
+		},
+	})
+	b.action("partner", Members, b.actPartner)
+	b.houseJobs = append(b.houseJobs,
+		houseJob{name: JobPartnersRotate, spec: func(h *House) string { return h.Partners.Rotate }, run: b.rotatePartners},
+		houseJob{name: JobPartnersNudge, spec: func(h *House) string { return h.Partners.Nudge }, run: b.nudgePartners},
+	)
+	b.checkinHooks.missed = append(b.checkinHooks.missed, func(r *Request, m *Member, _ *Round) error {
+		return b.pingPartner(r, m, "missed")
+	})
+	b.checkinHooks.reachOut = append(b.checkinHooks.reachOut, func(r *Request, m *Member, _ *Round) error {
+		return b.pingPartner(r, m, "support")
+	})
+	b.leaveHooks = append(b.leaveHooks, b.partnerGone)
+}
+
+// names returns the display names of member ids, joined for a sentence.
+func names(r *Request, ids []int64) (string, error) {
+	var out []string
+	for _, id := range ids {
+		m, err := r.Tx.MemberByID(r.Ctx, id)
+		if err != nil {
+			return "", fmt.Errorf("member %d: %w", id, err)
+		}
+		out = append(out, "*"+displayName(User{Name: m.Name})+"*")
+	}
+	return joinAnd(out), nil
+}
+
+// others returns the pair's members other than id.
+func others(p *Pair, id int64) []int64 {
+	var out []int64
+	for _, m := range p.Members {
+		if m != id {
+			out = append(out, m)
+		}
+	}
+	return out
+}
+
+// dmMember queues a DM to a member by id.
+func dmMember(r *Request, id int64, m Message) error {
+	mem, err := r.Tx.MemberByID(r.Ctx, id)
+	if err != nil {
+		return fmt.Errorf("member %d: %w", id, err)
+	}
+	_, err = r.DM(mem.UserID, m)
+	return err
+}
+
+func (b *Bot) cmdPartner(r *Request) (Response, error) {
+	if r.Member == nil || !r.Member.Active() {
+		return Reply("Please /join first."), nil
+	}
+	p, err := r.Tx.PairOf(r.Ctx, r.Member.ID)
+	if errors.Is(err, ErrNotFound) {
+		return Reply("You don't have an accountability partner right now. A House Mentor can pair you, or the next rotation will."), nil
+	}
+	if err != nil {
+		return Response{}, err
+	}
+	who, err := names(r, others(p, r.Member.ID))
+	if err != nil {
+		return Response{}, err
+	}
+	return Reply("Your accountability partner: %s, since %s.", who, r.Local(p.FormedAt).Format("Monday 2 January")), nil
+}
+
+// activeMember loads an active member of the house by user id, or says
+// clearly that the person is not one.
+func activeMember(r *Request, userID string) (*Member, error) {
+	m, err := r.Tx.MemberByUser(r.Ctx, r.House.ID, userID)
+	if errors.Is(err, ErrNotFound) || (err == nil && !m.Active()) {
+		return nil, Errorf(ENotFound, "<@%s> hasn't joined %s's check-ins, so they can't have a partner.", userID, r.House.Name)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load member: %w", err)
+	}
+	return m, nil
+}
+
+func (b *Bot) cmdPartnerPair(r *Request) (Response, error) {
+	ua, ub := r.Args.String("a"), r.Args.String("b")
+	if ua == ub {
+		return Response{}, Errorf(EInvalid, "Pick two different residents: /partner pair @a @b")
+	}
+	ma, err := activeMember(r, ua)
+	if err != nil {
+		return Response{}, err
+	}
+	mb, err := activeMember(r, ub)
+	if err != nil {
+		return Response{}, err
+	}
+	for _, m := range []*Member{ma, mb} {
+		if err := b.leavePair(r, m, "A House Mentor paired them with someone else"); err != nil {
+			return Response{}, err
+		}
+	}
+	p := &Pair{HouseID: r.House.ID, Members: []int64{ma.ID, mb.ID}, How: "manual", FormedAt: r.Now}
+	if err := r.Tx.CreatePair(r.Ctx, p); err != nil {
+		return Response{}, fmt.Errorf("pair: %w", err)
+	}
+	if err := b.announcePair(r, p); err != nil {
+		return Response{}, err
+	}
+	return Reply("Paired *%s* and *%s*. They've each been told.", ma.Name, mb.Name), nil
+}
+
+func (b *Bot) cmdPartnerUnpair(r *Request) (Response, error) {
+	m, err := activeMember(r, r.Args.String("a"))
+	if err != nil {
+		return Response{}, err
+	}
+	if _, err := r.Tx.PairOf(r.Ctx, m.ID); errors.Is(err, ErrNotFound) {
+		return Response{}, Errorf(ENotFound, "*%s* doesn't have a partner right now.", m.Name)
+	} else if err != nil {
+		return Response{}, err
+	}
+	if err := b.leavePair(r, m, "A House Mentor ended the partnership"); err != nil {
+		return Response{}, err
+	}
+	if err := dmMember(r, m.ID, Message{Text: "A House Mentor ended your accountability partnership. You'll be paired again soon."}); err != nil {
+		return Response{}, err
+	}
+	return Reply("*%s* no longer has a partner; the others were told.", m.Name), nil
+}
+
+func (b *Bot) cmdPartnerAvoid(r *Request) (Response, error) {
+	ua, ub := r.Args.String("a"), r.Args.String("b")
+	if ua == ub {
+		return Response{}, Errorf(EInvalid, "Pick two different residents: /partner avoid @a @b")
+	}
+	ma, err := activeMember(r, ua)
+	if err != nil {
+		return Response{}, err
+	}
+	mb, err := activeMember(r, ub)
+	if err != nil {
+		return Response{}, err
+	}
+	if err := r.Tx.AddAvoid(r.Ctx, r.House.ID, ma.ID, mb.ID, r.Event.User.ID, r.Now); err != nil {
+		return Response{}, err
+	}
+	return Reply("Noted: *%s* and *%s* won't be paired by rotation. (Only House Mentors see this list.)", ma.Name, mb.Name), nil
+}
+
+func (b *Bot) cmdPartnerPings(r *Request) (Response, error) {
+	if r.Member == nil || !r.Member.Active() {
+		return Reply("Please /join first."), nil
+	}
+	var off bool
+	switch strings.ToLower(strings.TrimSpace(r.Args.String("setting"))) {
+	case "off":
+		off = true
+	case "on":
+	default:
+		return Response{}, Errorf(EInvalid, "Say on or off: /partner pings off")
+	}
+	if err := r.Tx.SetPingsOff(r.Ctx, r.Member.ID, off, r.Now); err != nil {
+		return Response{}, err
+	}
+	if off {
+		return Reply("Okay: your partner won't be pinged when you miss a check-in or ask for support. Your House Mentors still hear when you ask for someone to reach out. /partner pings on turns it back on."), nil
+	}
+	return Reply("Pings are on: your partner hears when you miss a check-in or ask for support — never what you wrote."), nil
+}
+
+// announcePair tells each member of a new pair who their partner is.
+func (b *Bot) announcePair(r *Request, p *Pair) error {
+	for _, id := range p.Members {
+		who, err := names(r, others(p, id))
+		if err != nil {
+			return err
+		}
+		text := fmt.Sprintf("🤝 Your accountability partner in %s is now %s. Check in with each other — a message, a walk, a meeting together. /partner shows this any time.", r.House.Name, who)
+		if err := dmMember(r, id, Message{Text: text}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// leavePair takes m out of their current pair, if any: a pair ends and the
+// partner is told why; a trio becomes a pair.
+func (b *Bot) leavePair(r *Request, m *Member, why string) error {
+	p, err := r.Tx.PairOf(r.Ctx, m.ID)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	rest := others(p, m.ID)
+	if len(rest) >= 2 {
+		if err := r.Tx.RemoveFromPair(r.Ctx, p.ID, m.ID); err != nil {
+			return err
+		}
+	} else if err := r.Tx.EndPair(r.Ctx, p.ID, r.Now); err != nil {
+		return err
+	}
+	for _, id := range rest {
+		text := fmt.Sprintf("%s, so *%s* is no longer your accountability partner.", why, m.Name)
+		if len(rest) == 1 {
+			text += " You'll be paired again at the next rotation, or a House Mentor will pair you."
+		}
+		if err := dmMember(r, id, Message{Text: text}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// partnerGone is the leave hook: a member who left or paused leaves their
+// pair.
+func (b *Bot) partnerGone(r *Request, m *Member, why string) error {
+	return b.leavePair(r, m, why)
+}
+
+// rotatePartners is the rotation job: it pairs the house's active, unpaused
+// residents anew, avoiding recent pairs and the do-not-pair list.
+func (b *Bot) rotatePartners(r *Request, at time.Time) error {
+	h := r.House
+	members, err := r.Tx.Members(r.Ctx, h.ID)
+	if err != nil {
+		return err
+	}
+	var cands []Candidate
+	for _, m := range members {
+		if !m.Paused(r.Now) {
+			cands = append(cands, Candidate{ID: m.ID, Joined: m.JoinedAt})
+		}
+	}
+	last, err := r.Tx.LastRotation(r.Ctx, h.ID)
+	if err != nil {
+		return err
+	}
+	recentPairs, err := r.Tx.RotationPairs(r.Ctx, h.ID, last-h.Partners.AvoidRepeatRounds)
+	if err != nil {
+		return err
+	}
+	recent := map[Couple]bool{}
+	for _, p := range recentPairs {
+		for i, a := range p.Members {
+			for _, c := range p.Members[i+1:] {
+				recent[CoupleOf(a, c)] = true
+			}
+		}
+	}
+	avoidList, err := r.Tx.Avoids(r.Ctx, h.ID)
+	if err != nil {
+		return err
+	}
+	avoid := map[Couple]bool{}
+	for _, c := range avoidList {
+		avoid[CoupleOf(c[0], c[1])] = true
+	}
+	groups, repeats, err := PlanPairs(cands, recent, avoid)
+	if err != nil {
+		r.Log.Warn("partner rotation found no pairing", "candidates", len(cands))
+		return b.tellMentors(r, fmt.Sprintf("🤝 The partner rotation for %s didn't run: %s. Current pairs stay as they are.", h.Name, err))
+	}
+	current, err := r.Tx.CurrentPairs(r.Ctx, h.ID)
+	if err != nil {
+		return err
+	}
+	for _, p := range current {
+		if err := r.Tx.EndPair(r.Ctx, p.ID, r.Now); err != nil {
+			return err
+		}
+	}
+	lines := []string{fmt.Sprintf("🤝 *New accountability partners in %s*", h.Name)}
+	for _, g := range groups {
+		p := &Pair{HouseID: h.ID, Members: g, How: "rotation", Rotation: last + 1, FormedAt: r.Now}
+		if err := r.Tx.CreatePair(r.Ctx, p); err != nil {
+			return err
+		}
+		if err := b.announcePair(r, p); err != nil {
+			return err
+		}
+		who, err := names(r, g)
+		if err != nil {
+			return err
+		}
+		lines = append(lines, "• "+who)
+	}
+	if repeats {
+		lines = append(lines, "Everyone has been paired with each other recently, so some pairs repeat.")
+	}
+	r.Log.Info("partners rotated", "pairs", len(groups), "rotation", last+1)
+	return b.tellMentors(r, strings.Join(lines, "\n"))
+}
+
+// tellMentors DMs every House Mentor of the house.
+func (b *Bot) tellMentors(r *Request, text string) error {
+	mentors, err := r.Mentors()
+	if err != nil {
+		return err
+	}
+	for _, id := range mentors {
+		if _, err := r.DM(id, Message{Text: text}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// nudgePartners is the daily nudge: every pair that has not connected that
+// house-local day gets a private message with a "We connected" button.
+func (b *Bot) nudgePartners(r *Request, at time.Time) error {
+	pairs, err := r.Tx.CurrentPairs(r.Ctx, r.House.ID)
+	if err != nil {
+		return err
+	}
+	day := r.Local(at).Format(time.DateOnly)
+	for _, p := range pairs {
+		done, err := r.Tx.Contacted(r.Ctx, p.ID, day)
+		if err != nil {
+			return err
+		}
+		if done {
+			continue
+		}
+		if err := r.Tx.RecordNudge(r.Ctx, p.ID, day, r.Now); errors.Is(err, ErrDuplicate) {
+			continue
+		} else if err != nil {
+			return err
+		}
+		for _, id := range p.Members {
+			who, err := names(r, others(p, id))
+			if err != nil {
+				return err
+			}
+			text := fmt.Sprintf("👋 Check in with your partner %s today — a message, a call or a walk.", who)
+			choice := Choice{ID: fmt.Sprintf("partner:connected:%d:%s", p.ID, day), Label: "We connected", Style: StylePrimary}
+			if err := dmMember(r, id, Message{Text: text, Choices: []Choice{choice}}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// actPartner handles "We connected" and "I reached out".
+func (b *Bot) actPartner(r *Request, parts []string) (Response, error) {
+	if r.Member == nil {
+		return Reply("Please /join first."), nil
+	}
+	switch {
+	case len(parts) == 3 && parts[0] == "connected":
+		id, err := strconv.ParseInt(parts[1], 10, 64)
+		if err != nil {
+			return Response{}, Errorf(EInvalid, "That button is not valid.")
+		}
+		p, err := r.Tx.PairByID(r.Ctx, id)
+		if errors.Is(err, ErrNotFound) || (err == nil && !inPair(p, r.Member.ID)) {
+			return Response{}, Errorf(EInvalid, "That button isn't for you.")
+		}
+		if err != nil {
+			return Response{}, err
+		}
+		first, err := r.Tx.RecordContact(r.Ctx, p.ID, parts[2], r.Member.ID, r.Now)
+		if err != nil {
+			return Response{}, err
+		}
+		if !first {
+			return Reply("Already noted for today — thank you for looking out for each other."), nil
+		}
+		return Reply("Noted: you connected today. Thank you for looking out for each other. 💚"), nil
+	case len(parts) == 2 && parts[0] == "reached":
+		id, err := strconv.ParseInt(parts[1], 10, 64)
+		if err != nil {
+			return Response{}, Errorf(EInvalid, "That button is not valid.")
+		}
+		ping, err := r.Tx.PingByID(r.Ctx, id)
+		if errors.Is(err, ErrNotFound) || (err == nil && ping.HouseID != r.House.ID) {
+			return Response{}, Errorf(EInvalid, "That button is not valid.")
+		}
+		if err != nil {
+			return Response{}, err
+		}
+		p, err := r.Tx.PairByID(r.Ctx, ping.PairID)
+		if err != nil || !inPair(p, r.Member.ID) {
+			return Response{}, Errorf(EInvalid, "That button isn't for you.")
+		}
+		if _, err := r.Tx.AnswerPing(r.Ctx, ping.ID, r.Now); err != nil {
+			return Response{}, err
+		}
+		return Reply("Thank you for reaching out. 💚"), nil
+	}
+	return Response{}, Errorf(EInvalid, "That button is not valid.")
+}
+
+func inPair(p *Pair, memberID int64) bool {
+	for _, m := range p.Members {
+		if m == memberID {
+			return true
+		}
+	}
+	return false
+}
+
+// pingPartner tells m's partner that m missed a check-in (kind "missed") or
+// asked for support ("support"), unless m turned pings off. The text never
+// holds the answer.
+func (b *Bot) pingPartner(r *Request, m *Member, kind string) error {
+	p, err := r.Tx.PairOf(r.Ctx, m.ID)
+	if errors.Is(err, ErrNotFound) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	off, err := r.Tx.PingsOff(r.Ctx, m.ID)
+	if err != nil || off {
+		return err
+	}
+	ping := &PartnerPing{HouseID: r.House.ID, PairID: p.ID, About: m.ID, Kind: kind, At: r.Now}
+	if err := r.Tx.RecordPing(r.Ctx, ping); err != nil {
+		return err
+	}
+	text := fmt.Sprintf("💛 *%s* hasn't checked in today — maybe reach out?", m.Name)
+	if kind == "support" {
+		text = fmt.Sprintf("💛 Your partner *%s* asked for someone to reach out. A message or a chat in person could mean a lot right now.", m.Name)
+	}
+	choice := Choice{ID: fmt.Sprintf("partner:reached:%d", ping.ID), Label: "I reached out"}
+	for _, id := range others(p, m.ID) {
+		if err := dmMember(r, id, Message{Text: text, Choices: []Choice{choice}}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
