@@ -105,6 +105,7 @@ func New(cfg Config) (*Bot, error) {
 	b.registerCrisis()
 	b.registerPrivacy()
 	b.registerPartners()
+	b.registerMilestones()
 	return b, nil
 }
 

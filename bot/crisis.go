@@ -107,21 +107,13 @@ func (b *Bot) registerCrisis() {
 		Description: "Crisis lines and support resources (only you see them)",
 		Roles:       Anyone,
 		NoHouse:     true,
-		Run: func(r *Request) (Response, error) {
-			resources := DefaultCrisisResources()
-			if r.House != nil && len(r.House.Crisis.Resources) > 0 {
-				resources = r.House.Crisis.Resources
-			}
-			lines := []string{"*Support you can reach any time*"}
-			for _, l := range resources {
-				lines = append(lines, "• "+l)
-			}
-			lines = append(lines, "This bot is not monitored around the clock. If you are in danger, call 911 or 988.")
-			return Reply("%s", strings.Join(lines, "\n")), nil
-		},
+		Run:         func(r *Request) (Response, error) { return resourcesReply(r.House), nil },
 	})
 	b.action("crisisack", Staff, b.actCrisisAck)
 	b.action("crisis", Anyone, func(r *Request, parts []string) (Response, error) {
+		if len(parts) == 1 && parts[0] == "resources" {
+			return resourcesReply(r.House), nil
+		}
 		if len(parts) == 1 && parts[0] == "alert" {
 			if err := b.alertMentors(r); err != nil {
 				return Response{}, err
@@ -130,6 +122,21 @@ func (b *Bot) registerCrisis() {
 		}
 		return Reply("Okay. The resources are there whenever you need them — /resources shows them again."), nil
 	})
+}
+
+// resourcesReply lists the house's crisis resources (the defaults when the
+// house has none, or there is no house).
+func resourcesReply(h *House) Response {
+	resources := DefaultCrisisResources()
+	if h != nil && len(h.Crisis.Resources) > 0 {
+		resources = h.Crisis.Resources
+	}
+	lines := []string{"*Support you can reach any time*"}
+	for _, l := range resources {
+		lines = append(lines, "• "+l)
+	}
+	lines = append(lines, "This bot is not monitored around the clock. If you are in danger, call 911 or 988.")
+	return Reply("%s", strings.Join(lines, "\n"))
 }
 
 // alertMentors asks every mentor of the house, privately, to reach out to

@@ -28,6 +28,8 @@ type MemberData struct {
 	Misses []time.Time `json:"checkin_misses"`
 	// Roles are the roles granted to them in chat.
 	Roles []string `json:"granted_roles"`
+	// SoberDates is their sober-date history.
+	SoberDates []*SoberDate `json:"sober_dates"`
 }
 
 // AuditRow is an audit entry as read back, with its id.

@@ -31,6 +31,7 @@ type Tx interface {
 	AuditTx
 	PrivacyTx
 	PartnerTx
+	MilestoneTx
 }
 
 // HouseTx stores the configured houses.

@@ -112,6 +112,9 @@ func (t *tx) ExportMember(ctx context.Context, memberID int64) (*bot.MemberData,
 	if err := rows.Err(); err != nil {
 		return nil, wrap("export misses", err)
 	}
+	if d.SoberDates, err = t.SoberDates(ctx, memberID); err != nil {
+		return nil, err
+	}
 	rows, err = t.q.QueryContext(ctx, `SELECT role FROM roles WHERE house_id = ? AND user_id = ? ORDER BY role`, m.HouseID, m.UserID)
 	if err != nil {
 		return nil, wrap("export roles", err)
@@ -127,8 +130,9 @@ func (t *tx) ExportMember(ctx context.Context, memberID int64) (*bot.MemberData,
 	return d, wrap("export roles", rows.Err())
 }
 
-// EraseMember deletes the member's answers and misses (by cascade), their
-// granted roles and their profile. The outbox rows of shares already posted
+// EraseMember deletes the member's answers and misses, their granted roles
+// and their profile; their pairs, sober dates and celebrations go with the
+// profile, by cascade. The outbox rows of shares already posted
 // keep only their delivery state.
 func (t *tx) EraseMember(ctx context.Context, memberID int64) error {
 	m, err := t.MemberByID(ctx, memberID)
