@@ -106,6 +106,7 @@ func New(cfg Config) (*Bot, error) {
 	b.registerPrivacy()
 	b.registerPartners()
 	b.registerMilestones()
+	b.registerActivities()
 	return b, nil
 }
 

@@ -32,6 +32,7 @@ type Tx interface {
 	PrivacyTx
 	PartnerTx
 	MilestoneTx
+	ActivityTx
 }
 
 // HouseTx stores the configured houses.

@@ -1,0 +1,60 @@
+package bot
+
+import (
+	"strings"
+	"time"
+)
+
+// whenExample is shown with every error about an activity's time.
+const whenExample = "Use YYYY-MM-DD HH:MM, or today 19:00, tomorrow 19:00 or fri 19:00 (house time)."
+
+var weekdays = map[string]time.Weekday{
+	"sun": time.Sunday, "sunday": time.Sunday, "mon": time.Monday, "monday": time.Monday,
+	"tue": time.Tuesday, "tues": time.Tuesday, "tuesday": time.Tuesday, "wed": time.Wednesday, "wednesday": time.Wednesday,
+	"thu": time.Thursday, "thur": time.Thursday, "thurs": time.Thursday, "thursday": time.Thursday,
+	"fri": time.Friday, "friday": time.Friday, "sat": time.Saturday, "saturday": time.Saturday,
+}
+
+// ParseWhen reads an activity's start in the house's time zone:
+// "2026-11-20 19:00", "today 19:00", "tomorrow 19:00" or "fri 19:00" (the
+// next Friday, or today if it is Friday and the time is still ahead). A
+// time that has passed is refused. Errors are user-safe and show examples.
+func ParseWhen(s string, now time.Time, loc *time.Location) (time.Time, error) {
+	f := strings.Fields(strings.ToLower(strings.TrimSpace(s)))
+	if len(f) != 2 {
+		return time.Time{}, Errorf(EInvalid, "I couldn't read %q as a day and a time. %s", clip(s, 40), whenExample)
+	}
+	clock, err := time.Parse("15:04", f[1])
+	if err != nil {
+		return time.Time{}, Errorf(EInvalid, "%q is not a time as HH:MM (24-hour). %s", clip(f[1], 20), whenExample)
+	}
+	today := dayStart(now, loc)
+	var day time.Time
+	switch d, isDay := weekdays[f[0]]; {
+	case f[0] == "today":
+		day = today
+	case f[0] == "tomorrow":
+		day = today.AddDate(0, 0, 1)
+	case isDay:
+		ahead := (int(d) - int(today.Weekday()) + 7) % 7
+		day = today.AddDate(0, 0, ahead)
+		if ahead == 0 && !atClock(day, clock, loc).After(now) {
+			day = day.AddDate(0, 0, 7)
+		}
+	default:
+		day, err = time.ParseInLocation(time.DateOnly, f[0], loc)
+		if err != nil {
+			return time.Time{}, Errorf(EInvalid, "%q is not a day I can read. %s", clip(f[0], 20), whenExample)
+		}
+	}
+	t := atClock(day, clock, loc)
+	if !t.After(now) {
+		return time.Time{}, Errorf(EInvalid, "%s has already passed. %s", t.Format("Mon 2 Jan 15:04"), whenExample)
+	}
+	return t, nil
+}
+
+// atClock is the wall-clock time of clock on day, in loc.
+func atClock(day, clock time.Time, loc *time.Location) time.Time {
+	return time.Date(day.Year(), day.Month(), day.Day(), clock.Hour(), clock.Minute(), 0, 0, loc)
+}
