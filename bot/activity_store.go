@@ -11,7 +11,7 @@ type Activity struct {
 	HouseID int64
 	// SeriesID is the first occurrence's id for a weekly activity, 0 for a
 	// one-off.
-	SeriesID             int64
+	SeriesID              int64
 	Title, Place, Details string
 	StartsAt, EndsAt      time.Time
 	// Capacity is the most people going; 0 means no limit.
