@@ -35,6 +35,8 @@ func ruleFor(dir string) (rule, bool) {
 		return rule{allowed: onlyBot, describe: "storage imports only bot of this module"}, true
 	case dir == "scheduler":
 		return rule{allowed: func(string) bool { return false }, describe: "scheduler imports nothing of this module"}, true
+	case dir == "chart":
+		return rule{allowed: func(string) bool { return false }, describe: "chart imports nothing of this module"}, true
 	case strings.HasPrefix(dir, "adapters/") && strings.Count(dir, "/") == 1:
 		return rule{allowed: onlyBot, describe: "adapters import only bot of this module"}, true
 	}
@@ -101,6 +103,7 @@ func TestRuleFor(t *testing.T) {
 		{"adapters/discord", module + "/adapters/slack", false},
 		{"adapters/discord", module + "/storage", false},
 		{"scheduler", module + "/bot", false},
+		{"chart", module + "/bot", false},
 	}
 	for _, tt := range tests {
 		r, ok := ruleFor(tt.dir)

@@ -23,6 +23,9 @@ type Config struct {
 	// Demo makes /checkin open a round at once when none is open, so the
 	// console demo needs no waiting.
 	Demo bool
+	// Chart draws the digest's PNG chart from its trend; cmd gives it the
+	// chart package's renderer. Without it the digest is sent as text.
+	Chart func(title string, weeks []DigestWeek) ([]byte, error)
 }
 
 // Bot is the platform-neutral core. It implements Handler.
@@ -33,6 +36,7 @@ type Bot struct {
 	houses    []*House
 	schedules Schedules
 	demo      bool
+	chart     func(title string, weeks []DigestWeek) ([]byte, error)
 
 	reg     Registry
 	actions map[string]actionRoute
@@ -88,6 +92,7 @@ func New(cfg Config) (*Bot, error) {
 		houses:    cfg.Houses,
 		schedules: cfg.Schedules,
 		demo:      cfg.Demo,
+		chart:     cfg.Chart,
 		actions:   map[string]actionRoute{},
 		forms:     map[string]formRoute{},
 		jobs:      map[string]jobFunc{},
@@ -107,6 +112,7 @@ func New(cfg Config) (*Bot, error) {
 	b.registerPartners()
 	b.registerMilestones()
 	b.registerActivities()
+	b.registerDigest()
 	return b, nil
 }
 

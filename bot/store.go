@@ -33,6 +33,7 @@ type Tx interface {
 	PartnerTx
 	MilestoneTx
 	ActivityTx
+	DigestTx
 }
 
 // HouseTx stores the configured houses.

@@ -50,6 +50,7 @@ func subcommands() []subcommand {
 		{"check-config", "validate a config file", cmdCheckConfig},
 		{"migrate", "create or upgrade the database", cmdMigrate},
 		{"backup", "copy the live database to a file", cmdBackup},
+		{"digest", "print a house's weekly digest (text, markdown, html, json, csv)", cmdDigest},
 		{"export", "write everything stored about a member as JSON", cmdExport},
 		{"erase", "erase everything stored about a member", cmdErase},
 		{"audit", "list staff reads, role changes, exports and erasures", cmdAudit},

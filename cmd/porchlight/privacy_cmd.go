@@ -5,7 +5,6 @@ import (
 	"errors"
 	"flag"
 	"fmt"
-	"os"
 	"text/tabwriter"
 	"time"
 
@@ -97,14 +96,7 @@ to --out (created with mode 0600). The export is audited.`)
 		fmt.Fprintf(e.stdout, "%s\n", data)
 		return exitOK
 	}
-	f, err := os.OpenFile(*out, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
-	if err == nil {
-		_, err = f.Write(append(data, '\n'))
-		if cerr := f.Close(); err == nil {
-			err = cerr
-		}
-	}
-	if err != nil {
+	if err := writeNew(*out, append(data, '\n')); err != nil {
 		fmt.Fprintf(e.stderr, "porchlight export: %v\n", err)
 		return exitRuntime
 	}

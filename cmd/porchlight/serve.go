@@ -50,7 +50,7 @@ func newApp(ctx context.Context, o appOptions) (*app, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	b, err := bot.New(bot.Config{Store: db, Clock: o.clock, Logger: o.log, Houses: o.houses, Schedules: scheduler.Specs{}, Demo: o.demo})
+	b, err := bot.New(bot.Config{Store: db, Clock: o.clock, Logger: o.log, Houses: o.houses, Schedules: scheduler.Specs{}, Demo: o.demo, Chart: renderChart})
 	if err != nil {
 		db.Close()
 		return nil, err

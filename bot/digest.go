@@ -1,0 +1,594 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// The weekly digest: how each house did last week, for its operators (and
+// mentors, if the house says so). Per-resident moods appear only where the
+// reader may see the answers; house averages need at least three residents.
+
+// JobDigest is the weekly digest job.
+const JobDigest = "digest.weekly"
+
+// minGroup is the fewest residents an average may be shown for.
+const minGroup = 3
+
+// trendWeeks is how many weeks the chart shows; the mood trend in the text
+// is the last four of them.
+const trendWeeks = 8
+
+// Digest is one house's week. Its JSON form is a documented contract (see
+// the README): field names are stable.
+type Digest struct {
+	House       string           `json:"house"`
+	Week        string           `json:"week"`
+	PeriodStart time.Time        `json:"period_start"`
+	PeriodEnd   time.Time        `json:"period_end"`
+	Residents   []DigestResident `json:"residents"`
+	Totals      DigestTotals     `json:"totals"`
+	Activities  []DigestActivity `json:"activities"`
+	Partners    DigestPartners   `json:"partners"`
+	Support     DigestSupport    `json:"support"`
+	Milestones  DigestMilestones `json:"milestones"`
+	// Trend is the last eight weeks, oldest first, for the chart.
+	Trend []DigestWeek `json:"trend"`
+}
+
+// DigestResident is one resident's week.
+type DigestResident struct {
+	ID               int64  `json:"id"`
+	Name             string `json:"name"`
+	CheckinsExpected int    `json:"checkins_expected"`
+	CheckinsAnswered int    `json:"checkins_answered"`
+	Missed           int    `json:"missed"`
+	PausedDays       int    `json:"paused_days"`
+	// MoodAvg is null when the reader may see none of the week's moods.
+	MoodAvg         *float64 `json:"mood_avg"`
+	SupportRequests int      `json:"support_requests"`
+	// ConsecutiveMisses counts the misses at the end of the week; two or
+	// more are highlighted.
+	ConsecutiveMisses int `json:"consecutive_misses"`
+	// PingsOff is true when the resident turned partner pings off.
+	PingsOff bool `json:"partner_pings_off"`
+}
+
+// DigestTotals are the house's numbers.
+type DigestTotals struct {
+	Expected          int      `json:"checkins_expected"`
+	Answered          int      `json:"checkins_answered"`
+	ParticipationRate *float64 `json:"participation_rate"`
+	// PreviousRate is the week before's rate, for the change.
+	PreviousRate *float64 `json:"participation_rate_previous"`
+	// MoodAvg is null with fewer than three residents' moods.
+	MoodAvg *float64 `json:"mood_avg"`
+	// MoodTrend is the average mood of the last four weeks, oldest first.
+	MoodTrend []*float64 `json:"mood_trend"`
+}
+
+// DigestActivity is an activity of the week.
+type DigestActivity struct {
+	ID       int64     `json:"id"`
+	Title    string    `json:"title"`
+	StartsAt time.Time `json:"starts_at"`
+	Status   string    `json:"status"`
+	Going    int       `json:"going"`
+	Maybe    int       `json:"maybe"`
+	Attended int       `json:"attended"`
+}
+
+// DigestPartners is the week's partner activity.
+type DigestPartners struct {
+	Pairs         []DigestPair `json:"pairs"`
+	Nudges        int          `json:"nudges"`
+	PingsSent     int          `json:"pings_sent"`
+	PingsAnswered int          `json:"pings_answered"`
+	PingsOff      int          `json:"residents_with_pings_off"`
+}
+
+// DigestPair is a pair and how many days of the week it connected.
+type DigestPair struct {
+	Members       []string `json:"members"`
+	ConnectedDays int      `json:"connected_days"`
+}
+
+// DigestSupport is who asked for help, and how fast a mentor answered.
+type DigestSupport struct {
+	ReachOutRequests int           `json:"reach_out_requests"`
+	CrisisAlerts     []DigestAlert `json:"crisis_alerts"`
+}
+
+// DigestAlert is one crisis alert of the week.
+type DigestAlert struct {
+	Resident string    `json:"resident"`
+	At       time.Time `json:"at"`
+	// AckMinutes is null when no one acknowledged it.
+	AckMinutes *float64 `json:"ack_minutes"`
+	Escalated  bool     `json:"escalated"`
+}
+
+// DigestMilestones are celebrations (opted-in only) and arrivals and
+// departures.
+type DigestMilestones struct {
+	Celebrated []DigestCelebration `json:"celebrated"`
+	Joined     []string            `json:"joined"`
+	Left       []string            `json:"left"`
+}
+
+// DigestCelebration is one shared milestone.
+type DigestCelebration struct {
+	Resident  string `json:"resident"`
+	Milestone string `json:"milestone"`
+}
+
+// DigestWeek is one week of the trend.
+type DigestWeek struct {
+	Week              string   `json:"week"`
+	ParticipationRate *float64 `json:"participation_rate"`
+	MoodAvg           *float64 `json:"mood_avg"`
+}
+
+// ISOWeek names the ISO week of t in loc: "2026-W47".
+func ISOWeek(t time.Time, loc *time.Location) string {
+	y, w := t.In(loc).ISOWeek()
+	return fmt.Sprintf("%d-W%02d", y, w)
+}
+
+// WeekStart returns the Monday 00:00, in loc, that starts an ISO week
+// named like "2026-W47". Errors are user-safe.
+func WeekStart(week string, loc *time.Location) (time.Time, error) {
+	bad := Errorf(EInvalid, "%q is not a week I can read. Use the ISO form, such as 2026-W47.", clip(week, 20))
+	y, w, ok := strings.Cut(strings.ToUpper(strings.TrimSpace(week)), "-W")
+	if !ok {
+		return time.Time{}, bad
+	}
+	year, err1 := strconv.Atoi(y)
+	num, err2 := strconv.Atoi(w)
+	if err1 != nil || err2 != nil || year < 2000 || year > 2200 || num < 1 || num > 53 {
+		return time.Time{}, bad
+	}
+	// 4 January is always in week 1.
+	jan4 := time.Date(year, 1, 4, 0, 0, 0, 0, loc)
+	monday := jan4.AddDate(0, 0, -((int(jan4.Weekday())+6)%7)+7*(num-1))
+	if gy, _ := monday.ISOWeek(); gy != year && num == 53 {
+		return time.Time{}, Errorf(EInvalid, "%d has no week 53.", year)
+	}
+	return monday, nil
+}
+
+// previousWeek is the ISO week before the one containing t.
+func previousWeek(t time.Time, loc *time.Location) string {
+	start, _ := WeekStart(ISOWeek(t, loc), loc)
+	return ISOWeek(start.AddDate(0, 0, -1), loc)
+}
+
+func ratio(a, b int) *float64 {
+	if b == 0 {
+		return nil
+	}
+	v := float64(a) / float64(b)
+	return &v
+}
+
+func avg(sum, n int) *float64 {
+	if n == 0 {
+		return nil
+	}
+	v := float64(sum) / float64(n)
+	return &v
+}
+
+// buildDigest gathers a house's week for a reader with role reader.
+func (b *Bot) buildDigest(r *Request, week string, reader Role) (*Digest, error) {
+	h := r.House
+	from, err := WeekStart(week, h.Location)
+	if err != nil {
+		return nil, err
+	}
+	to := from.AddDate(0, 0, 7)
+	d := &Digest{House: h.Name, Week: week, PeriodStart: from, PeriodEnd: to,
+		Residents: []DigestResident{}, Activities: []DigestActivity{}, Partners: DigestPartners{Pairs: []DigestPair{}},
+		Support: DigestSupport{CrisisAlerts: []DigestAlert{}}, Milestones: DigestMilestones{Celebrated: []DigestCelebration{}, Joined: []string{}, Left: []string{}}}
+	members, err := r.Tx.MembersBetween(r.Ctx, h.ID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	nameOf := map[int64]string{}
+	for _, m := range members {
+		nameOf[m.ID] = displayName(User{Name: m.Name})
+	}
+	if err := b.digestResidents(r, d, members, from, to, reader); err != nil {
+		return nil, err
+	}
+	// The trend: eight weeks ending with this one.
+	for i := trendWeeks - 1; i >= 0; i-- {
+		ws := from.AddDate(0, 0, -7*i)
+		exp, ans, err := participation(r, ws, ws.AddDate(0, 0, 7))
+		if err != nil {
+			return nil, err
+		}
+		agg, err := r.Tx.AggregateAnswers(r.Ctx, h.ID, ws, ws.AddDate(0, 0, 7))
+		if err != nil {
+			return nil, err
+		}
+		w := DigestWeek{Week: ISOWeek(ws, h.Location), ParticipationRate: ratio(ans, exp)}
+		if agg.MoodResidents >= minGroup {
+			w.MoodAvg = avg(agg.MoodSum, agg.MoodCount)
+		}
+		d.Trend = append(d.Trend, w)
+	}
+	last := d.Trend[len(d.Trend)-1]
+	d.Totals.ParticipationRate, d.Totals.MoodAvg = last.ParticipationRate, last.MoodAvg
+	d.Totals.PreviousRate = d.Trend[len(d.Trend)-2].ParticipationRate
+	for _, w := range d.Trend[len(d.Trend)-4:] {
+		d.Totals.MoodTrend = append(d.Totals.MoodTrend, w.MoodAvg)
+	}
+	for _, res := range d.Residents {
+		d.Totals.Expected += res.CheckinsExpected
+		d.Totals.Answered += res.CheckinsAnswered
+	}
+	if err := b.digestSupport(r, d, from, to); err != nil {
+		return nil, err
+	}
+	if err := b.digestActivities(r, d, from, to); err != nil {
+		return nil, err
+	}
+	if err := b.digestPartners(r, d, from, to, nameOf); err != nil {
+		return nil, err
+	}
+	cs, err := r.Tx.SharedCelebrations(r.Ctx, h.ID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cs {
+		d.Milestones.Celebrated = append(d.Milestones.Celebrated, DigestCelebration{Resident: nameOf[c.MemberID], Milestone: c.Label})
+	}
+	for _, m := range members {
+		if !m.JoinedAt.Before(from) {
+			d.Milestones.Joined = append(d.Milestones.Joined, nameOf[m.ID])
+		}
+		if !m.LeftAt.IsZero() && !m.LeftAt.Before(from) && m.LeftAt.Before(to) {
+			d.Milestones.Left = append(d.Milestones.Left, nameOf[m.ID])
+		}
+	}
+	return d, nil
+}
+
+// participation counts expected and answered check-ins of the rounds
+// scheduled in [from, to): expected is answered plus missed; paused
+// residents are not expected.
+func participation(r *Request, from, to time.Time) (expected, answered int, err error) {
+	rounds, err := r.Tx.RoundsBetween(r.Ctx, r.House.ID, from, to)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, rd := range rounds {
+		if rd.Status == RoundSkipped {
+			continue
+		}
+		ans, err := r.Tx.RoundResponders(r.Ctx, rd.ID)
+		if err != nil {
+			return 0, 0, err
+		}
+		misses, err := r.Tx.RoundMisses(r.Ctx, rd.ID)
+		if err != nil {
+			return 0, 0, err
+		}
+		answered += len(ans)
+		expected += len(ans)
+		for _, m := range misses {
+			if m.Status == MissMissed {
+				expected++
+			}
+		}
+	}
+	return expected, answered, nil
+}
+
+// digestResidents fills the per-resident rows.
+func (b *Bot) digestResidents(r *Request, d *Digest, members []*Member, from, to time.Time, reader Role) error {
+	rounds, err := r.Tx.RoundsBetween(r.Ctx, r.House.ID, from, to)
+	if err != nil {
+		return err
+	}
+	reach, err := r.Tx.ReachOutRequests(r.Ctx, r.House.ID, from, to)
+	if err != nil {
+		return err
+	}
+	type acc struct {
+		row       DigestResident
+		moodSum   int
+		moodN     int
+		pausedDay map[string]bool
+		streak    int
+	}
+	byID := map[int64]*acc{}
+	var order []int64
+	for _, m := range members {
+		byID[m.ID] = &acc{row: DigestResident{ID: m.ID, Name: displayName(User{Name: m.Name}), SupportRequests: reach[m.ID]}, pausedDay: map[string]bool{}}
+		order = append(order, m.ID)
+		off, err := r.Tx.PingsOff(r.Ctx, m.ID)
+		if err != nil {
+			return err
+		}
+		byID[m.ID].row.PingsOff = off
+	}
+	for _, rd := range rounds {
+		if rd.Status == RoundSkipped {
+			continue
+		}
+		ans, err := r.Tx.RoundResponders(r.Ctx, rd.ID)
+		if err != nil {
+			return err
+		}
+		for _, id := range ans {
+			if a := byID[id]; a != nil {
+				a.row.CheckinsAnswered++
+				a.row.CheckinsExpected++
+				a.streak = 0
+			}
+		}
+		misses, err := r.Tx.RoundMisses(r.Ctx, rd.ID)
+		if err != nil {
+			return err
+		}
+		for _, m := range misses {
+			a := byID[m.MemberID]
+			if a == nil {
+				continue
+			}
+			if m.Status == MissPaused {
+				a.pausedDay[r.Local(rd.ScheduledFor).Format(time.DateOnly)] = true
+				continue
+			}
+			a.row.Missed++
+			a.row.CheckinsExpected++
+			a.streak++
+		}
+		// Moods the reader may see: the query applies the visibility.
+		visible, err := r.Tx.RoundAnswers(r.Ctx, rd.ID, Viewer{Role: reader})
+		if err != nil {
+			return err
+		}
+		for _, v := range visible {
+			if a := byID[v.MemberID]; a != nil && v.Mood > 0 {
+				a.moodSum += v.Mood
+				a.moodN++
+			}
+		}
+	}
+	for _, id := range order {
+		a := byID[id]
+		a.row.PausedDays = len(a.pausedDay)
+		a.row.MoodAvg = avg(a.moodSum, a.moodN)
+		a.row.ConsecutiveMisses = a.streak
+		d.Residents = append(d.Residents, a.row)
+	}
+	return nil
+}
+
+func (b *Bot) digestSupport(r *Request, d *Digest, from, to time.Time) error {
+	for _, res := range d.Residents {
+		d.Support.ReachOutRequests += res.SupportRequests
+	}
+	alerts, err := r.Tx.CrisisAlertsBetween(r.Ctx, r.House.ID, from, to)
+	if err != nil {
+		return err
+	}
+	for _, a := range alerts {
+		da := DigestAlert{Resident: a.Name, At: a.CreatedAt.In(r.House.Location), Escalated: !a.EscalatedAt.IsZero()}
+		if !a.AckedAt.IsZero() {
+			m := a.AckedAt.Sub(a.CreatedAt).Minutes()
+			da.AckMinutes = &m
+		}
+		d.Support.CrisisAlerts = append(d.Support.CrisisAlerts, da)
+	}
+	return nil
+}
+
+func (b *Bot) digestActivities(r *Request, d *Digest, from, to time.Time) error {
+	as, err := r.Tx.ActivitiesBetween(r.Ctx, r.House.ID, from, to)
+	if err != nil {
+		return err
+	}
+	for _, a := range as {
+		da := DigestActivity{ID: a.ID, Title: a.Title, StartsAt: a.StartsAt.In(r.House.Location), Status: a.Status}
+		if a.Status == "scheduled" && !a.EndedAt.IsZero() {
+			da.Status = "held"
+		}
+		rsvps, err := r.Tx.RSVPs(r.Ctx, a.ID)
+		if err != nil {
+			return err
+		}
+		for _, v := range rsvps {
+			switch v.Status {
+			case RSVPGoing:
+				da.Going++
+			case RSVPMaybe:
+				da.Maybe++
+			}
+		}
+		came, err := r.Tx.Attendance(r.Ctx, a.ID)
+		if err != nil {
+			return err
+		}
+		da.Attended = len(came)
+		d.Activities = append(d.Activities, da)
+	}
+	return nil
+}
+
+func (b *Bot) digestPartners(r *Request, d *Digest, from, to time.Time, nameOf map[int64]string) error {
+	pairs, err := r.Tx.PairsBetween(r.Ctx, r.House.ID, from, to)
+	if err != nil {
+		return err
+	}
+	fromDay, toDay := from.Format(time.DateOnly), to.Format(time.DateOnly)
+	for _, p := range pairs {
+		n, err := r.Tx.PairContactDays(r.Ctx, p.ID, fromDay, toDay)
+		if err != nil {
+			return err
+		}
+		var ms []string
+		for _, id := range p.Members {
+			ms = append(ms, nameOf[id])
+		}
+		d.Partners.Pairs = append(d.Partners.Pairs, DigestPair{Members: ms, ConnectedDays: n})
+	}
+	st, err := r.Tx.PartnerStats(r.Ctx, r.House.ID, from, to)
+	if err != nil {
+		return err
+	}
+	d.Partners.Nudges, d.Partners.PingsSent, d.Partners.PingsAnswered, d.Partners.PingsOff = st.Nudges, st.Pings, st.PingsAnswered, st.PingsOff
+	return nil
+}
+
+// registerDigest registers /digest and the weekly job.
+func (b *Bot) registerDigest() {
+	b.reg.Add(&Command{
+		Name:        "digest",
+		Description: "Operators and House Mentors: the weekly digest, sent to you privately",
+		Roles:       Staff,
+		Run:         b.cmdDigest,
+		Options:     []Option{{Name: "week", Description: "An ISO week such as 2026-W47 (default: last week)", Type: OptString, MaxLen: 10}},
+	})
+	b.houseJobs = append(b.houseJobs, houseJob{name: JobDigest, spec: func(h *House) string { return h.Digest.Schedule }, run: b.sendDigests})
+}
+
+func (b *Bot) cmdDigest(r *Request) (Response, error) {
+	week := strings.TrimSpace(r.Args.String("week"))
+	if week == "" {
+		week = previousWeek(r.Now, r.House.Location)
+	}
+	start, err := WeekStart(week, r.House.Location)
+	if err != nil {
+		return Response{}, err
+	}
+	if start.After(r.Now) {
+		return Response{}, Errorf(EInvalid, "%s hasn't started yet.", week)
+	}
+	week = ISOWeek(start, r.House.Location)
+	msg, err := b.digestMessage(r, []*House{r.House}, week, r.Role, r.Event.User.ID)
+	if err != nil {
+		return Response{}, err
+	}
+	if _, err := r.DM(r.Event.User.ID, msg); err != nil {
+		return Response{}, err
+	}
+	return Reply("I've sent you the digest for %s by direct message.", week), nil
+}
+
+// digestMessage renders the digests of houses for one reader, with the
+// chart of the first house, and audits each read of per-resident data.
+func (b *Bot) digestMessage(r *Request, houses []*House, week string, reader Role, readerID string) (Message, error) {
+	var texts []string
+	var chart *Attachment
+	for _, h := range houses {
+		hr := *r
+		hr.House = h
+		d, err := b.buildDigest(&hr, week, reader)
+		if err != nil {
+			return Message{}, err
+		}
+		texts = append(texts, RenderDigestText(d))
+		if len(d.Residents) > 0 {
+			if err := hr.Tx.Audit(r.Ctx, AuditEntry{At: r.Now, HouseID: h.ID, Actor: readerID, Action: "digest.read", Subject: "week:" + week}); err != nil {
+				return Message{}, err
+			}
+		}
+		if chart == nil && b.chart != nil {
+			png, err := b.chart(h.Name+" — "+week, d.Trend)
+			if err != nil {
+				r.Log.Warn("digest chart failed; sending the text only", "err", err)
+			} else {
+				chart = &Attachment{Name: "digest-" + week + ".png", ContentType: "image/png", Data: png}
+			}
+		}
+	}
+	return Message{Text: strings.Join(texts, "\n\n"), Attachment: chart}, nil
+}
+
+// sendDigests is the weekly job: each operator (and mentor, if the house
+// says so) gets last week's digest privately. With combined, an operator of
+// several combined houses gets one message for all of them, sent once.
+func (b *Bot) sendDigests(r *Request, at time.Time) error {
+	h := r.House
+	week := previousWeek(at, h.Location)
+	readers := map[string]Role{}
+	var order []string
+	add := func(id string, role Role) {
+		if _, ok := readers[id]; !ok {
+			order = append(order, id)
+		}
+		readers[id] |= role
+	}
+	for _, id := range h.Operators {
+		add(id, RoleOperator)
+	}
+	if h.Digest.Mentors {
+		mentors, err := r.Mentors()
+		if err != nil {
+			return err
+		}
+		for _, id := range mentors {
+			add(id, RoleMentor)
+		}
+	}
+	for _, id := range order {
+		houses := []*House{h}
+		key := ""
+		if h.Digest.Combined && readers[id].Has(RoleOperator) {
+			houses = b.combinedHouses(id, h.Platform)
+			key = fmt.Sprintf("digest:%s:%s:%s", h.Platform, id, week)
+		}
+		msg, err := b.digestMessage(r, houses, week, readers[id], id)
+		if err != nil {
+			return err
+		}
+		_, err = r.Enqueue(&OutboxMessage{Key: key, Out: Outgoing{Target: Target{Kind: TargetDM, User: id}, Message: msg}})
+		if err != nil && !errors.Is(err, ErrDuplicate) {
+			return err
+		}
+	}
+	r.Log.Info("weekly digest sent", "week", week, "readers", len(order))
+	return nil
+}
+
+// combinedHouses lists the houses on a platform with combined digests that
+// an operator runs, in config order.
+func (b *Bot) combinedHouses(operator, platform string) []*House {
+	var out []*House
+	for _, h := range b.houses {
+		if h.Platform == platform && h.Digest.Combined && slices.Contains(h.Operators, operator) {
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// Digest builds a house's digest for the command line, as an operator
+// reads it, and audits the read as actor.
+func (b *Bot) Digest(ctx context.Context, h *House, week, actor string) (*Digest, error) {
+	var d *Digest
+	err := b.asCLI(ctx, h, actor, func(r *Request) error {
+		if week == "" {
+			week = previousWeek(r.Now, h.Location)
+		}
+		start, err := WeekStart(week, h.Location)
+		if err != nil {
+			return err
+		}
+		week = ISOWeek(start, h.Location)
+		if d, err = b.buildDigest(r, week, RoleOperator); err != nil {
+			return err
+		}
+		return r.Audit("digest.read", "week:"+week)
+	})
+	return d, err
+}

@@ -1,0 +1,48 @@
+package bot
+
+import (
+	"context"
+	"time"
+)
+
+// Miss is a resident without an answer in a closed round, and why.
+type Miss struct {
+	MemberID int64
+	Status   MissStatus
+}
+
+// AnswerAggregate sums a house's answers over a period, private ones
+// included. It holds no per-resident number, so it can be shown wherever
+// the group is large enough.
+type AnswerAggregate struct {
+	Answers int
+	// MoodSum and MoodCount give the average mood; MoodResidents is how
+	// many different residents it averages over.
+	MoodSum, MoodCount, MoodResidents int
+}
+
+// DigestTx reads what the weekly digest reports. Per-resident answers are
+// read through RoundAnswers with the reader as Viewer, so the digest shows
+// only what the reader may see; everything here is counts or facts staff
+// already receive (who answered, who asked for someone to reach out).
+type DigestTx interface {
+	// MembersBetween lists a house's members whose membership overlaps
+	// [from, to), joined or left, in join order.
+	MembersBetween(ctx context.Context, houseID int64, from, to time.Time) ([]*Member, error)
+	// RoundResponders lists the members who answered a round.
+	RoundResponders(ctx context.Context, roundID int64) ([]int64, error)
+	// RoundMisses lists a closed round's misses.
+	RoundMisses(ctx context.Context, roundID int64) ([]Miss, error)
+	// AggregateAnswers sums a house's answers to rounds scheduled in
+	// [from, to).
+	AggregateAnswers(ctx context.Context, houseID int64, from, to time.Time) (AnswerAggregate, error)
+	// ReachOutRequests counts, per member, answers to rounds scheduled in
+	// [from, to) that asked for someone to reach out.
+	ReachOutRequests(ctx context.Context, houseID int64, from, to time.Time) (map[int64]int, error)
+	// CrisisAlertsBetween lists a house's crisis alerts created in [from, to).
+	CrisisAlertsBetween(ctx context.Context, houseID int64, from, to time.Time) ([]*CrisisAlert, error)
+	// PairsBetween lists a house's pairs that existed during [from, to).
+	PairsBetween(ctx context.Context, houseID int64, from, to time.Time) ([]*Pair, error)
+	// PairContactDays counts the days in [fromDay, toDay) a pair connected.
+	PairContactDays(ctx context.Context, pairID int64, fromDay, toDay string) (int, error)
+}

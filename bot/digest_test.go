@@ -1,0 +1,296 @@
+package bot_test
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/storage/storagetest"
+)
+
+var updateGolden = flag.Bool("update", false, "rewrite the digest golden files in testdata")
+
+// seededWeek plays ISO week 2026-W47 (Mon 16 – Sun 22 November, Chicago)
+// in a house and returns the harness. By hand:
+//
+//   - Robin, Casey and Jamie joined the week before; Lee on Monday.
+//   - Seven daily rounds at 09:00. Robin answers all seven: mood 1 and 3
+//     privately on Monday and Tuesday, then mood 3 for the mentors, asking
+//     for someone to reach out on Thursday. Casey answers Monday to
+//     Wednesday, mood 4 shared with the house, then misses four in a row.
+//     Lee answers Monday to Saturday, mood 5 privately, and misses Sunday.
+//     Jamie is paused all week.
+//   - Expected 7+7+7+0 = 21, answered 7+3+6 = 16: 76 %. Moods: (1+3+3*5) +
+//     3*4 + 6*5 = 61 over 16 answers from 3 residents: 3.8.
+//   - As the operator reads it, Robin's visible moods average 3.0 (Monday
+//     and Tuesday are private), Casey's 4.0, Lee's none.
+//   - Casey's crisis alert on Tuesday is acknowledged after 6 minutes.
+//   - Robin and Casey are partners; they connect once. Casey's four misses
+//     and Robin's request ping the partner: 5 pings.
+//   - Friday's movie night: Robin and Lee going, Casey maybe; Robin came.
+//   - Robin shares milestones: 90 days on Monday.
+func seededWeek(t *testing.T) *harness {
+	t.Helper()
+	h := newHarness(t)
+	h.clock.Set(time.Date(2026, 11, 10, 12, 0, 0, 0, chicago))
+	h.join(robin, casey, jamie)
+	h.do(h.ev.Command(robin, "sober-date", "set "+ninetyDays))
+	h.do(h.ev.Command(robin, "sober-date", "share on"))
+	h.do(h.ev.Command(jamie, "checkin", "pause until 2026-11-30"))
+	h.clock.Set(time.Date(2026, 11, 16, 8, 0, 0, 0, chicago))
+	h.join(lee)
+	h.do(h.ev.Command(mentor, "partner", "pair <@"+robin.ID+"> <@"+casey.ID+">"))
+	morning(h, 0, 0)
+	id, post := addActivity(t, h, nil)
+	_ = id
+	rsvp(h, robin, post, 0)
+	rsvp(h, lee, post, 0)
+	rsvp(h, casey, post, 1)
+	for day := 0; day < 7; day++ {
+		h.clock.Set(at9(day))
+		h.openRound(at9(day))
+		h.flush()
+		switch {
+		case day < 2:
+			h.answer(robin, vals([]string{"1", "3"}[day], "", "", "no", "private"))
+		case day == 3:
+			h.answer(robin, vals("3", "", "", "yes", "mentors"))
+		default:
+			h.answer(robin, vals("3", "", "", "no", "mentors"))
+		}
+		if day < 3 {
+			h.answer(casey, vals("4", "A walk", "", "no", "house"))
+		}
+		if day < 6 {
+			h.answer(lee, vals("5", "", "", "no", "private"))
+		}
+		if day == 1 {
+			h.do(h.ev.DM(casey, "I'm not safe right now"))
+			h.do(h.ev.Press(casey, "crisis:alert", ""))
+			h.flush()
+			alert := h.ad.To(mentor.ID)
+			h.clock.Set(at9(day).Add(6 * time.Minute))
+			h.do(h.ev.Press(mentor, alert[len(alert)-1].Choices[0].ID, ""))
+		}
+		if day == 2 {
+			if err := h.bot.RunJob(h.ctx, bot.JobPartnersNudge, h.house, at9(day).Add(time.Minute)); err != nil {
+				t.Fatal(err)
+			}
+			h.flush()
+			nudge := h.ad.To(robin.ID)
+			h.do(h.ev.Press(robin, nudge[len(nudge)-1].Choices[0].ID, ""))
+		}
+		if day == 4 { // Friday: the movie night
+			tick(t, h, friday7pm)
+			here := h.ad.To(robin.ID)
+			h.do(h.ev.Press(robin, here[len(here)-1].Choices[0].ID, ""))
+			tick(t, h, friday7pm.Add(2*time.Hour))
+			continue
+		}
+		tick(t, h, at9(day).Add(4*time.Hour))
+	}
+	h.clock.Set(time.Date(2026, 11, 23, 8, 0, 0, 0, chicago))
+	return h
+}
+
+// digestOf builds W47 for the operator through the command line's path.
+func digestOf(t *testing.T, h *harness, week string) *bot.Digest {
+	t.Helper()
+	d, err := h.bot.Digest(h.ctx, h.house, week, "cli")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func f(v *float64) string {
+	if v == nil {
+		return "nil"
+	}
+	return fmt.Sprintf("%.2f", *v)
+}
+
+func TestDigestNumbers(t *testing.T) {
+	h := seededWeek(t)
+	d := digestOf(t, h, "2026-W47")
+	if d.Week != "2026-W47" || d.PeriodStart.Format(time.RFC3339) != "2026-11-16T00:00:00-06:00" || d.PeriodEnd.Format(time.RFC3339) != "2026-11-23T00:00:00-06:00" {
+		t.Errorf("period = %s %v – %v", d.Week, d.PeriodStart, d.PeriodEnd)
+	}
+	var got []string
+	for _, r := range d.Residents {
+		got = append(got, fmt.Sprintf("%s %d/%d missed %d streak %d paused %d mood %s support %d", r.Name, r.CheckinsAnswered, r.CheckinsExpected, r.Missed, r.ConsecutiveMisses, r.PausedDays, f(r.MoodAvg), r.SupportRequests))
+	}
+	want := []string{
+		"Robin 7/7 missed 0 streak 0 paused 0 mood 3.00 support 1",
+		"Casey 3/7 missed 4 streak 4 paused 0 mood 4.00 support 0",
+		"Jamie 0/0 missed 0 streak 0 paused 7 mood nil support 0",
+		"Lee 6/7 missed 1 streak 1 paused 0 mood nil support 0",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("residents:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	tt := d.Totals
+	if tt.Expected != 21 || tt.Answered != 16 || f(tt.ParticipationRate) != "0.76" || f(tt.MoodAvg) != "3.81" || tt.PreviousRate != nil {
+		t.Errorf("totals = %d/%d rate %s mood %s previous %s", tt.Answered, tt.Expected, f(tt.ParticipationRate), f(tt.MoodAvg), f(tt.PreviousRate))
+	}
+	if len(tt.MoodTrend) != 4 || tt.MoodTrend[3] == nil || tt.MoodTrend[0] != nil || len(d.Trend) != 8 {
+		t.Errorf("trend = %v / %d weeks", tt.MoodTrend, len(d.Trend))
+	}
+	if s := d.Support; s.ReachOutRequests != 1 || len(s.CrisisAlerts) != 1 || s.CrisisAlerts[0].Resident != "Casey" || f(s.CrisisAlerts[0].AckMinutes) != "6.00" {
+		t.Errorf("support = %+v", s)
+	}
+	if len(d.Activities) != 1 || fmt.Sprintf("%+v", d.Activities[0]) == "" || d.Activities[0].Going != 2 || d.Activities[0].Maybe != 1 || d.Activities[0].Attended != 1 || d.Activities[0].Status != "held" {
+		t.Errorf("activities = %+v", d.Activities)
+	}
+	if p := d.Partners; len(p.Pairs) != 1 || p.Pairs[0].ConnectedDays != 1 || p.PingsSent != 5 || p.Nudges != 1 {
+		t.Errorf("partners = %+v", p)
+	}
+	if m := d.Milestones; len(m.Celebrated) != 1 || m.Celebrated[0].Milestone != "90 days" || strings.Join(m.Joined, ",") != "Lee" || len(m.Left) != 0 {
+		t.Errorf("milestones = %+v", m)
+	}
+	if n, err := h.db.CountAudit(h.ctx, "digest.read"); err != nil || n != 1 {
+		t.Errorf("digest audit rows = %d, %v; want 1", n, err)
+	}
+}
+
+// TestDigestSmallGroup: with fewer than three residents' moods, the house
+// average is not shown, anywhere.
+func TestDigestSmallGroup(t *testing.T) {
+	h := newHarness(t)
+	h.join(robin, casey)
+	h.clock.Set(at9(0))
+	h.openRound(at9(0))
+	h.flush()
+	h.answer(robin, vals("2", "", "", "no", "private"))
+	h.answer(casey, vals("4", "", "", "no", "private"))
+	tick(t, h, at9(0).Add(4*time.Hour))
+	d := digestOf(t, h, "2026-W47")
+	if d.Totals.MoodAvg != nil {
+		t.Errorf("mood average over 2 residents = %s, want hidden", f(d.Totals.MoodAvg))
+	}
+	for _, r := range d.Residents {
+		if r.MoodAvg != nil {
+			t.Errorf("%s's private mood shown: %s", r.Name, f(r.MoodAvg))
+		}
+	}
+	if text := bot.RenderDigestText(d); !strings.Contains(text, "not shown (fewer than 3") || strings.Contains(text, "3.0") {
+		t.Errorf("text = %q", text)
+	}
+}
+
+// TestDigestDSTWeek: the week the clocks go back (Sun 1 Nov 2026) is seven
+// local days and one hour long, and its Sunday round belongs to it.
+func TestDigestDSTWeek(t *testing.T) {
+	h := newHarnessDB(t, storagetest.Open(t), time.Date(2026, 10, 20, 8, 0, 0, 0, chicago))
+	h.join(robin)
+	sunday := time.Date(2026, 11, 1, 9, 0, 0, 0, chicago)
+	monday := time.Date(2026, 11, 2, 9, 0, 0, 0, chicago)
+	for _, at := range []time.Time{sunday, monday} {
+		h.clock.Set(at)
+		h.openRound(at)
+		h.flush()
+		h.answer(robin, vals("3", "", "", "no", "mentors"))
+		tick(t, h, at.Add(4*time.Hour))
+	}
+	d := digestOf(t, h, "2026-W44")
+	if got := d.PeriodEnd.Sub(d.PeriodStart); got != 7*24*time.Hour+time.Hour {
+		t.Errorf("W44 lasts %v, want 169h", got)
+	}
+	if d.Totals.Answered != 1 || d.Residents[0].CheckinsAnswered != 1 {
+		t.Errorf("W44 answered = %d, want Sunday's only", d.Totals.Answered)
+	}
+	if d := digestOf(t, h, "2026-W45"); d.Totals.Answered != 1 {
+		t.Errorf("W45 answered = %d, want Monday's", d.Totals.Answered)
+	}
+}
+
+func TestWeekStart(t *testing.T) {
+	for week, want := range map[string]string{
+		"2026-W47": "2026-11-16", "2026-W01": "2025-12-29", "2026-W53": "2026-12-28", "2027-W01": "2027-01-04", "2020-W53": "2020-12-28",
+	} {
+		got, err := bot.WeekStart(week, chicago)
+		if err != nil || got.Format(time.DateOnly) != want || got.Weekday() != time.Monday {
+			t.Errorf("WeekStart(%s) = %v, %v; want Monday %s", week, got, err, want)
+		}
+	}
+	for _, bad := range []string{"2027-W53", "2026-47", "W47", "2026-W0", "2026-W54", "next week"} {
+		if _, err := bot.WeekStart(bad, chicago); bot.ErrorCode(err) != bot.EInvalid {
+			t.Errorf("WeekStart(%q) = %v, want a user-safe error", bad, err)
+		}
+	}
+}
+
+func TestDigestGoldenFormats(t *testing.T) {
+	h := seededWeek(t)
+	d := digestOf(t, h, "2026-W47")
+	csv, err := bot.RenderDigestCSV(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := bot.RenderDigestJSON(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, got := range map[string]string{
+		"digest.txt": bot.RenderDigestText(d) + "\n", "digest.md": bot.RenderDigestMarkdown(d), "digest.csv": string(csv), "digest.json": string(js) + "\n",
+	} {
+		path := "testdata/" + name
+		if *updateGolden {
+			if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != string(want) {
+			t.Errorf("%s differs from the golden file (go test ./bot -run TestDigestGoldenFormats -update after a deliberate change):\n%s", name, got)
+		}
+	}
+	html, err := bot.RenderDigestHTML(d, []byte("\x89PNG fake"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(html), `src="data:image/png;base64,`) || !strings.Contains(string(html), "<td>Casey</td>") {
+		t.Errorf("html lacks the embedded chart or the residents")
+	}
+}
+
+func TestDigestCommand(t *testing.T) {
+	h := seededWeek(t)
+	h.ad.Reset()
+	if got := text(h.do(h.ev.Command(robin, "digest", ""))); !strings.Contains(got, "House Mentor") {
+		t.Errorf("resident /digest = %q, want a refusal", got)
+	}
+	if got := text(h.do(h.ev.Command(owner, "digest", "lastweek"))); !strings.Contains(got, "ISO form") {
+		t.Errorf("bad week = %q", got)
+	}
+	if got := text(h.do(h.ev.Command(owner, "digest", ""))); !strings.Contains(got, "2026-W47") {
+		t.Fatalf("/digest = %q", got)
+	}
+	h.flush()
+	dm := h.ad.To(owner.ID)
+	if len(dm) != 1 || dm[0].Target.Kind != bot.TargetDM || !strings.Contains(dm[0].Text, "Weekly digest — Cedar House, 2026-W47") {
+		t.Errorf("digest DM = %s", texts(dm))
+	}
+	if strings.Contains(dm[0].Text, "A walk") {
+		t.Error("the digest quotes an answer")
+	}
+	// The scheduled job sends it to operators only (mentors: false).
+	h.ad.Reset()
+	if err := h.bot.RunJob(h.ctx, bot.JobDigest, h.house, time.Date(2026, 11, 23, 8, 0, 0, 0, chicago)); err != nil {
+		t.Fatal(err)
+	}
+	h.flush()
+	if got := h.ad.To(owner.ID); len(got) != 1 || !strings.Contains(got[0].Text, "2026-W47") {
+		t.Errorf("weekly digest to the operator = %s", texts(got))
+	}
+	if got := h.ad.To(mentor.ID); len(got) != 0 {
+		t.Errorf("mentors got the digest without digest.mentors: %s", texts(got))
+	}
+}

@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"strings"
+
+	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/chart"
+)
+
+// renderChart draws a digest's trend with the chart package; the core gets
+// it as bot.Config.Chart.
+func renderChart(title string, weeks []bot.DigestWeek) ([]byte, error) {
+	cw := make([]chart.Week, len(weeks))
+	for i, w := range weeks {
+		label := w.Week
+		if _, after, ok := strings.Cut(w.Week, "-"); ok {
+			label = after
+		}
+		cw[i] = chart.Week{Label: label, Participation: math.NaN(), Mood: math.NaN()}
+		if w.ParticipationRate != nil {
+			cw[i].Participation = *w.ParticipationRate
+		}
+		if w.MoodAvg != nil {
+			cw[i].Mood = *w.MoodAvg
+		}
+	}
+	return chart.Render(title, cw)
+}
+
+func cmdDigest(ctx context.Context, e env) int {
+	fs := flags(e, "digest", "--config FILE --house NAME [--week 2026-W47] [--format text|markdown|html|json|csv] [--out FILE] [--chart FILE.png]",
+		`Print a house's weekly digest from the database, without contacting any
+platform: participation, mood (averages need three residents), support,
+activities, partners and milestones. The week is an ISO week (default: last
+week) in the house's time zone. Reading it is audited.
+
+Formats: text (as in chat), markdown, html (one self-contained page with the
+chart), json (the documented contract; see the README) and csv (one row per
+resident).`)
+	house := fs.String("house", "", "the house's `NAME` (may be left out when the config has one house)")
+	week := fs.String("week", "", "the ISO `WEEK`, such as 2026-W47 (default: last week)")
+	format := fs.String("format", "text", "`FORMAT`: text, markdown, html, json or csv")
+	out := fs.String("out", "", "write to `FILE` (mode 0600) instead of standard output")
+	chartOut := fs.String("chart", "", "also write the chart as a PNG to `FILE.png`")
+	cfg, houses, code, ok := configCmd(e, fs)
+	if !ok {
+		return code
+	}
+	switch *format {
+	case "text", "markdown", "html", "json", "csv":
+	default:
+		fmt.Fprintf(e.stderr, "porchlight digest: --format %q: use text, markdown, html, json or csv\n", *format)
+		return exitUsage
+	}
+	member := "-"
+	h, err := memberFlags{member: &member, house: house}.pick(houses)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "porchlight digest: %v\n", err)
+		return exitUsage
+	}
+	db, b, err := openCore(ctx, cfg, houses)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "porchlight digest: %v\n", err)
+		return exitRuntime
+	}
+	defer db.Close()
+	d, err := b.Digest(ctx, h, *week, cliActor)
+	if err != nil {
+		if bot.ErrorCode(err) == bot.EInvalid {
+			fmt.Fprintf(e.stderr, "porchlight digest: %s\n", bot.ErrorMessage(err))
+			return exitUsage
+		}
+		fmt.Fprintf(e.stderr, "porchlight digest: %v\n", err)
+		return exitRuntime
+	}
+	var png []byte
+	if *format == "html" || *chartOut != "" {
+		if png, err = renderChart(h.Name+" — "+d.Week, d.Trend); err != nil {
+			fmt.Fprintf(e.stderr, "porchlight digest: %v\n", err)
+			return exitRuntime
+		}
+	}
+	var data []byte
+	switch *format {
+	case "text":
+		data = []byte(bot.RenderDigestText(d) + "\n")
+	case "markdown":
+		data = []byte(bot.RenderDigestMarkdown(d))
+	case "html":
+		data, err = bot.RenderDigestHTML(d, png)
+	case "json":
+		data, err = bot.RenderDigestJSON(d)
+		data = append(data, '\n')
+	case "csv":
+		data, err = bot.RenderDigestCSV(d)
+	}
+	if err == nil && *chartOut != "" {
+		err = writeNew(*chartOut, png)
+	}
+	if err == nil && *out != "" {
+		err = writeNew(*out, data)
+	} else if err == nil {
+		_, err = e.stdout.Write(data)
+	}
+	if err != nil {
+		fmt.Fprintf(e.stderr, "porchlight digest: %v\n", err)
+		return exitRuntime
+	}
+	return exitOK
+}
+
+// writeNew writes a new file readable only by its owner; it never
+// overwrites one.
+func writeNew(path string, data []byte) error {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		if errors.Is(err, os.ErrExist) {
+			return fmt.Errorf("%s exists already; choose another name", path)
+		}
+		return err
+	}
+	_, err = f.Write(data)
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	return err
+}

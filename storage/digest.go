@@ -1,0 +1,121 @@
+package storage
+
+import (
+	"context"
+	"time"
+
+	"github.com/porchlight/porchlight/bot"
+)
+
+// MembersBetween lists a house's members whose membership overlaps
+// [from, to).
+func (t *tx) MembersBetween(ctx context.Context, houseID int64, from, to time.Time) ([]*bot.Member, error) {
+	return t.queryMembers(ctx, "members between", `SELECT `+memberCols+` FROM members
+		WHERE house_id = ? AND joined_at < ? AND (left_at IS NULL OR left_at >= ?) ORDER BY joined_at, id`,
+		houseID, to.Unix(), from.Unix())
+}
+
+// RoundResponders lists the members who answered a round.
+func (t *tx) RoundResponders(ctx context.Context, roundID int64) ([]int64, error) {
+	return t.ids(ctx, "round responders", `SELECT member_id FROM checkin_answers WHERE round_id = ? ORDER BY member_id`, roundID)
+}
+
+// RoundMisses lists a round's misses.
+func (t *tx) RoundMisses(ctx context.Context, roundID int64) ([]bot.Miss, error) {
+	rows, err := t.q.QueryContext(ctx, `SELECT member_id, status FROM checkin_misses WHERE round_id = ? ORDER BY member_id`, roundID)
+	if err != nil {
+		return nil, wrap("round misses", err)
+	}
+	defer rows.Close()
+	var out []bot.Miss
+	for rows.Next() {
+		var m bot.Miss
+		var status string
+		if err := rows.Scan(&m.MemberID, &status); err != nil {
+			return nil, wrap("round misses", err)
+		}
+		m.Status = bot.MissStatus(status)
+		out = append(out, m)
+	}
+	return out, wrap("round misses", rows.Err())
+}
+
+// AggregateAnswers sums a house's answers to rounds scheduled in [from, to).
+func (t *tx) AggregateAnswers(ctx context.Context, houseID int64, from, to time.Time) (bot.AnswerAggregate, error) {
+	var a bot.AnswerAggregate
+	err := t.q.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(a.mood), 0), COUNT(a.mood), COUNT(DISTINCT CASE WHEN a.mood IS NOT NULL THEN a.member_id END)
+		FROM checkin_answers a JOIN checkin_rounds r ON r.id = a.round_id
+		WHERE r.house_id = ? AND r.scheduled_for >= ? AND r.scheduled_for < ?`, houseID, from.Unix(), to.Unix()).
+		Scan(&a.Answers, &a.MoodSum, &a.MoodCount, &a.MoodResidents)
+	return a, wrap("aggregate answers", err)
+}
+
+// ReachOutRequests counts requests for someone to reach out, per member.
+func (t *tx) ReachOutRequests(ctx context.Context, houseID int64, from, to time.Time) (map[int64]int, error) {
+	rows, err := t.q.QueryContext(ctx, `SELECT a.member_id, COUNT(*) FROM checkin_answers a JOIN checkin_rounds r ON r.id = a.round_id
+		WHERE r.house_id = ? AND r.scheduled_for >= ? AND r.scheduled_for < ? AND a.reach_out = 1 GROUP BY a.member_id`, houseID, from.Unix(), to.Unix())
+	if err != nil {
+		return nil, wrap("reach-out requests", err)
+	}
+	defer rows.Close()
+	out := map[int64]int{}
+	for rows.Next() {
+		var id int64
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, wrap("reach-out requests", err)
+		}
+		out[id] = n
+	}
+	return out, wrap("reach-out requests", rows.Err())
+}
+
+// CrisisAlertsBetween lists a house's crisis alerts created in [from, to).
+func (t *tx) CrisisAlertsBetween(ctx context.Context, houseID int64, from, to time.Time) ([]*bot.CrisisAlert, error) {
+	rows, err := t.q.QueryContext(ctx, `SELECT `+alertCols+` FROM crisis_alerts WHERE house_id = ? AND created_at >= ? AND created_at < ? ORDER BY id`,
+		houseID, from.Unix(), to.Unix())
+	if err != nil {
+		return nil, wrap("crisis alerts", err)
+	}
+	defer rows.Close()
+	var out []*bot.CrisisAlert
+	for rows.Next() {
+		a, err := scanAlert(rows)
+		if err != nil {
+			return nil, wrap("crisis alerts", err)
+		}
+		out = append(out, a)
+	}
+	return out, wrap("crisis alerts", rows.Err())
+}
+
+// PairsBetween lists a house's pairs that existed during [from, to).
+func (t *tx) PairsBetween(ctx context.Context, houseID int64, from, to time.Time) ([]*bot.Pair, error) {
+	return t.queryPairs(ctx, "pairs between", `SELECT `+pairCols+` FROM partner_pairs p
+		WHERE p.house_id = ? AND p.formed_at < ? AND (p.ended_at IS NULL OR p.ended_at >= ?) ORDER BY p.id`, houseID, to.Unix(), from.Unix())
+}
+
+// PairContactDays counts the days in [fromDay, toDay) a pair connected.
+func (t *tx) PairContactDays(ctx context.Context, pairID int64, fromDay, toDay string) (int, error) {
+	var n int
+	err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM partner_contacts WHERE pair_id = ? AND day >= ? AND day < ?`, pairID, fromDay, toDay).Scan(&n)
+	return n, wrap("pair contacts", err)
+}
+
+// ids runs a query selecting one integer column.
+func (t *tx) ids(ctx context.Context, what, query string, args ...any) ([]int64, error) {
+	rows, err := t.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, wrap(what, err)
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, wrap(what, err)
+		}
+		out = append(out, id)
+	}
+	return out, wrap(what, rows.Err())
+}
