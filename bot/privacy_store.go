@@ -30,6 +30,23 @@ type MemberData struct {
 	Roles []string `json:"granted_roles"`
 	// SoberDates is their sober-date history.
 	SoberDates []*SoberDate `json:"sober_dates"`
+	// MilestonesShared and Celebrations: their choice and what was
+	// celebrated.
+	MilestonesShared bool             `json:"milestones_shared"`
+	Celebrations     []ExportedRecord `json:"milestones_celebrated"`
+	// Activities are their answers to activities and whether they came.
+	Activities []ExportedRecord `json:"activities"`
+	// Partnerships are when they were paired and unpaired (not with whom:
+	// that is the partner's data too).
+	Partnerships    []ExportedRecord `json:"partnerships"`
+	PartnerPingsOff bool             `json:"partner_pings_off"`
+}
+
+// ExportedRecord is one dated line of an export.
+type ExportedRecord struct {
+	What   string    `json:"what"`
+	At     time.Time `json:"at"`
+	Status string    `json:"status,omitempty"`
 }
 
 // AuditRow is an audit entry as read back, with its id.

@@ -115,6 +115,46 @@ func (t *tx) ExportMember(ctx context.Context, memberID int64) (*bot.MemberData,
 	if d.SoberDates, err = t.SoberDates(ctx, memberID); err != nil {
 		return nil, err
 	}
+	if d.MilestonesShared, err = t.MilestoneShare(ctx, memberID); err != nil {
+		return nil, err
+	}
+	if d.PartnerPingsOff, err = t.PingsOff(ctx, memberID); err != nil {
+		return nil, err
+	}
+	records := []struct {
+		dst   *[]bot.ExportedRecord
+		what  string
+		query string
+	}{
+		{&d.Celebrations, "celebrations", `SELECT label, at, '' FROM milestone_celebrations WHERE member_id = ? ORDER BY at`},
+		{&d.Activities, "activities", `SELECT a.title, a.starts_at, v.status || CASE WHEN att.member_id IS NULL THEN '' ELSE ', attended' END
+			FROM activity_rsvps v JOIN activities a ON a.id = v.activity_id
+			LEFT JOIN activity_attendance att ON att.activity_id = v.activity_id AND att.member_id = v.member_id
+			WHERE v.member_id = ? ORDER BY a.starts_at`},
+		{&d.Partnerships, "partnerships", `SELECT 'paired (' || p.how || ')', p.formed_at, CASE WHEN p.ended_at IS NULL THEN 'current' ELSE 'ended' END
+			FROM partner_members pm JOIN partner_pairs p ON p.id = pm.pair_id WHERE pm.member_id = ? ORDER BY p.formed_at`},
+	}
+	for _, rq := range records {
+		*rq.dst = []bot.ExportedRecord{}
+		rows, err := t.q.QueryContext(ctx, rq.query, memberID)
+		if err != nil {
+			return nil, wrap("export "+rq.what, err)
+		}
+		for rows.Next() {
+			var rec bot.ExportedRecord
+			var at int64
+			if err := rows.Scan(&rec.What, &at, &rec.Status); err != nil {
+				rows.Close()
+				return nil, wrap("export "+rq.what, err)
+			}
+			rec.At = time.Unix(at, 0).UTC()
+			*rq.dst = append(*rq.dst, rec)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, wrap("export "+rq.what, err)
+		}
+	}
 	rows, err = t.q.QueryContext(ctx, `SELECT role FROM roles WHERE house_id = ? AND user_id = ? ORDER BY role`, m.HouseID, m.UserID)
 	if err != nil {
 		return nil, wrap("export roles", err)
@@ -139,11 +179,22 @@ func (t *tx) EraseMember(ctx context.Context, memberID int64) error {
 	if err != nil {
 		return err
 	}
-	for _, q := range []struct{ what, sql string }{
-		{"erase answers", `DELETE FROM checkin_answers WHERE member_id = ?`},
-		{"erase misses", `DELETE FROM checkin_misses WHERE member_id = ?`},
+	for _, q := range []struct {
+		what, sql string
+		args      []any
+	}{
+		// The outbox rows of their shares carry their words; the posts
+		// already on the platform stay there (see the README).
+		{"erase share edits", `DELETE FROM outbox WHERE edit_of IN (SELECT share_outbox_id FROM checkin_answers WHERE member_id = ? AND share_outbox_id IS NOT NULL)`, []any{memberID}},
+		{"erase shares", `DELETE FROM outbox WHERE id IN (SELECT share_outbox_id FROM checkin_answers WHERE member_id = ? AND share_outbox_id IS NOT NULL)`, []any{memberID}},
+		{"erase answers", `DELETE FROM checkin_answers WHERE member_id = ?`, []any{memberID}},
+		{"erase misses", `DELETE FROM checkin_misses WHERE member_id = ?`, []any{memberID}},
+		// Messages to them, sent or pending.
+		{"erase messages", `DELETE FROM outbox WHERE house_id = ? AND target_user = ?`, []any{m.HouseID, m.UserID}},
+		// Crisis alerts stay as a bare fact for the digest's counts.
+		{"erase alerts", `UPDATE crisis_alerts SET user_id = 'erased', name = 'someone who erased their data' WHERE house_id = ? AND user_id = ?`, []any{m.HouseID, m.UserID}},
 	} {
-		if _, err := t.q.ExecContext(ctx, q.sql, memberID); err != nil {
+		if _, err := t.q.ExecContext(ctx, q.sql, q.args...); err != nil {
 			return wrap(q.what, err)
 		}
 	}

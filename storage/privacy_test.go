@@ -73,7 +73,25 @@ func TestExportAndEraseMember(t *testing.T) {
 	if d.Member.UserID != "U-robin" || len(d.Answers) != 1 || d.Answers[0].Values["win"] != "a win of Robin" || len(d.Misses) != 1 || len(d.Roles) != 1 {
 		t.Fatalf("export = %+v", d)
 	}
+	update(t, f.db, func(tx bot.Tx) error {
+		dm := &bot.OutboxMessage{HouseID: f.house, Platform: "test", NextAt: t0, CreatedAt: t0,
+			Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetDM, User: "U-robin"}, Message: bot.Message{Text: "a nudge for Robin"}}}
+		if _, err := tx.Enqueue(f.ctx, dm); err != nil {
+			return err
+		}
+		return tx.CreateCrisisAlert(f.ctx, &bot.CrisisAlert{HouseID: f.house, UserID: "U-robin", Name: "Robin", CreatedAt: t0})
+	})
 	update(t, f.db, func(tx bot.Tx) error { return tx.EraseMember(f.ctx, robin.ID) })
+	if n, err := f.db.Outbox().Pending(f.ctx); err != nil || n != 0 {
+		t.Errorf("messages to Robin after erase = %d, %v; want none", n, err)
+	}
+	view(t, f.db, func(tx bot.Tx) error {
+		as, err := tx.CrisisAlertsBetween(f.ctx, f.house, t0, t0.Add(time.Hour))
+		if err != nil || len(as) != 1 || as[0].Name == "Robin" || as[0].UserID == "U-robin" {
+			t.Errorf("alerts after erase = %+v, %v; want one, anonymous", as, err)
+		}
+		return nil
+	})
 	view(t, f.db, func(tx bot.Tx) error {
 		if _, err := tx.MemberByID(f.ctx, robin.ID); !errors.Is(err, bot.ErrNotFound) {
 			t.Errorf("member after erase: %v, want not found", err)
