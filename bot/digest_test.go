@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"os"
@@ -9,6 +10,7 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/bot/bottest"
 	"github.com/porchlight/porchlight/storage/storagetest"
 )
 
@@ -292,5 +294,43 @@ func TestDigestCommand(t *testing.T) {
 	}
 	if got := h.ad.To(mentor.ID); len(got) != 0 {
 		t.Errorf("mentors got the digest without digest.mentors: %s", texts(got))
+	}
+}
+
+// TestCombinedDigest: an operator of two houses with combined digests gets
+// one message covering both, however many of the houses' jobs run.
+func TestCombinedDigest(t *testing.T) {
+	ctx := context.Background()
+	db := storagetest.Open(t)
+	clock := bottest.NewClock(time.Date(2026, 11, 23, 8, 0, 0, 0, chicago))
+	a, b := testHouse(), testHouse()
+	b.Name, b.Channel = "Birch House", "C-birch"
+	for _, h := range []*bot.House{a, b} {
+		h.Digest = bot.DigestConfig{Schedule: "0 8 * * 1", Combined: true, Mentors: true}
+	}
+	core, err := bot.New(bot.Config{Store: db, Clock: clock, Houses: []*bot.House{a, b}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := core.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ad := bottest.NewAdapter("test")
+	sender := bot.NewSender(db, clock, nil, ad)
+	for _, h := range []*bot.House{a, b} {
+		if err := core.RunJob(ctx, bot.JobDigest, h, clock.Now()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := sender.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got := ad.To(owner.ID)
+	if len(got) != 1 || !strings.Contains(got[0].Text, "Cedar House, 2026-W47") || !strings.Contains(got[0].Text, "Birch House, 2026-W47") {
+		t.Fatalf("operator's digests = %s, want one covering both houses", texts(got))
+	}
+	// Mentors (digest.mentors) get their own house's, one per house.
+	if got := ad.To(mentor.ID); len(got) != 2 {
+		t.Errorf("mentor's digests = %d, want one per house", len(got))
 	}
 }
