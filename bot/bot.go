@@ -350,6 +350,15 @@ func (b *Bot) runCommand(r *Request) (Response, error) {
 	if in == nil {
 		return Response{}, Errorf(EInvalid, "That command is not valid.")
 	}
+	// Text addressed to the bot is screened first: someone who types a
+	// crisis into any command gets resources, not a usage error.
+	said := []string{in.Raw}
+	for _, v := range in.Options {
+		said = append(said, v)
+	}
+	if resp, hit, err := b.screen(r, strings.Join(said, "\n")); hit || err != nil {
+		return resp, err
+	}
 	cmd := b.reg.Lookup(in.Name)
 	if cmd == nil {
 		return Response{}, Errorf(EInvalid, "I don't know /%s. Try /help.", clip(in.Name, 32))

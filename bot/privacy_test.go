@@ -272,3 +272,22 @@ func TestEveryCommandRefusalNamesWhoCan(t *testing.T) {
 		}
 	}
 }
+
+// TestCommandTextIsScreened: crisis words typed into any command bring the
+// resources, privately, instead of running the command.
+func TestCommandTextIsScreened(t *testing.T) {
+	h := newHarness(t)
+	h.join(robin)
+	for _, ev := range []bot.Event{
+		h.ev.Command(robin, "checkin", "pause until I kill myself"),
+		h.ev.Command(guest, "nosuchcommand", "i want to die"),
+	} {
+		resp := h.do(ev)
+		if got := text(resp); !strings.Contains(got, "988") || strings.Contains(got, "Paused") {
+			t.Errorf("%s = %q, want the resources", ev.Command.Raw, got)
+		}
+	}
+	if m, _ := memberOf(h, robin); !m.PausedUntil.IsZero() {
+		t.Error("the command ran anyway")
+	}
+}
