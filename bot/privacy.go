@@ -212,7 +212,9 @@ func eraseMember(r *Request, m *Member) error {
 }
 
 // redactOld is the daily retention job: the free text of answers older than
-// the house's retention period is removed; moods, choices and counts stay.
+// the house's retention period is removed, and so are the delivered
+// messages of that age (a share carries the answer's words); moods,
+// choices and counts stay.
 func (b *Bot) redactOld(r *Request, _ time.Time) error {
 	if r.House.RetentionDays <= 0 {
 		return errSkipRun
@@ -246,8 +248,12 @@ func (b *Bot) redactOld(r *Request, _ time.Time) error {
 			break
 		}
 	}
-	if total > 0 {
-		r.Log.Info("retention: free text redacted", "answers", total)
+	pruned, err := r.Tx.PruneOutbox(r.Ctx, r.House.ID, before)
+	if err != nil {
+		return fmt.Errorf("prune outbox: %w", err)
+	}
+	if total > 0 || pruned > 0 {
+		r.Log.Info("retention: free text redacted", "answers", total, "messages", pruned)
 	}
 	return nil
 }

@@ -78,4 +78,8 @@ type PrivacyTx interface {
 	// AnswersToRedact lists up to limit answers of a house given before
 	// before whose free text has not been redacted yet, oldest first.
 	AnswersToRedact(ctx context.Context, houseID int64, before time.Time, limit int) ([]*Answer, error)
+	// PruneOutbox deletes a house's delivered or failed messages created
+	// before before: their text (shares, DMs) is kept no longer than the
+	// answers it came from.
+	PruneOutbox(ctx context.Context, houseID int64, before time.Time) (int, error)
 }

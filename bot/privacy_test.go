@@ -218,7 +218,8 @@ func TestRetentionRedactsOldFreeText(t *testing.T) {
 	h.clock.Set(at9(0))
 	h.openRound(at9(0))
 	h.flush()
-	h.answer(robin, vals("2", "Called my sponsor", "Nights", "no", "mentors"))
+	h.answer(robin, vals("2", "Called my sponsor", "Nights", "no", "house"))
+	h.flush() // the share is posted: its text is in the outbox
 	h.clock.Set(at9(1))
 	h.openRound(at9(1))
 	h.flush()
@@ -233,6 +234,9 @@ func TestRetentionRedactsOldFreeText(t *testing.T) {
 		}
 	}
 	run(180) // the first answer is 179 days and 18.5 hours old: kept
+	if n := outboxWith(t, h, "Called my sponsor"); n != 1 {
+		t.Fatalf("the share's outbox row = %d, want it kept until retention", n)
+	}
 	hist := text(h.do(h.ev.Command(robin, "checkin", "history")))
 	if !strings.Contains(hist, "Called my sponsor") {
 		t.Fatalf("redacted too early: %q", hist)
@@ -241,6 +245,9 @@ func TestRetentionRedactsOldFreeText(t *testing.T) {
 	hist = text(h.do(h.ev.Command(robin, "checkin", "history")))
 	if strings.Contains(hist, "Called my sponsor") || strings.Contains(hist, "Nights") {
 		t.Errorf("old free text survived retention: %q", hist)
+	}
+	if n := outboxWith(t, h, "Called my sponsor"); n != 0 {
+		t.Errorf("%d delivered message(s) still hold the old share's text", n)
 	}
 	for _, want := range []string{"mood 2", "Newer win"} {
 		if !strings.Contains(hist, want) {
@@ -290,4 +297,20 @@ func TestCommandTextIsScreened(t *testing.T) {
 	if m, _ := memberOf(h, robin); !m.PausedUntil.IsZero() {
 		t.Error("the command ran anyway")
 	}
+}
+
+// outboxWith counts outbox messages, of any status, whose text holds s.
+func outboxWith(t *testing.T, h *harness, s string) int {
+	t.Helper()
+	n := 0
+	for id := int64(1); id < 200; id++ {
+		m, err := h.db.OutboxMessage(h.ctx, id)
+		if err != nil {
+			continue
+		}
+		if strings.Contains(m.Out.Text, s) {
+			n++
+		}
+	}
+	return n
 }

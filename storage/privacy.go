@@ -228,6 +228,17 @@ func (t *tx) AnswersToRedact(ctx context.Context, houseID int64, before time.Tim
 	return out, wrap("answers to redact", rows.Err())
 }
 
+// PruneOutbox deletes a house's sent or failed messages created before
+// before.
+func (t *tx) PruneOutbox(ctx context.Context, houseID int64, before time.Time) (int, error) {
+	res, err := t.q.ExecContext(ctx, `DELETE FROM outbox WHERE house_id = ? AND status IN ('sent', 'failed') AND created_at < ?`, houseID, before.Unix())
+	if err != nil {
+		return 0, wrap("prune outbox", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), wrap("prune outbox", err)
+}
+
 // Audits lists audit rows at or after since, oldest first, for the audit
 // command. It reads outside any feature transaction.
 func (db *DB) Audits(ctx context.Context, since time.Time) ([]bot.AuditRow, error) {
