@@ -82,7 +82,7 @@ type Adapter struct {
 	ackWithin time.Duration
 	// seen remembers interaction and message ids, so that a delivery
 	// replayed after a resume is handled once.
-	seen *seenSet
+	seen *bot.SeenSet
 	// parts remembers how far split messages got, so an outbox retry does
 	// not post the parts Discord already took again.
 	parts bot.Parts
@@ -98,8 +98,8 @@ type Adapter struct {
 	dms map[string]string
 	// channels caches what is known about channels (threads' parents).
 	channels map[string]channelInfo
-	// tails orders the events of one user: each waits for the one before.
-	tails map[string]chan struct{}
+	// queue hands each user's events to the core in arrival order.
+	queue *bot.UserQueue
 	// conns are gateway connections whose handshake is not done yet; their
 	// deadline is cleared once READY or RESUMED arrives.
 	conns []*handshakeConn
@@ -155,14 +155,14 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 		log:       log.With("component", "discord"),
 		session:   s,
 		ackWithin: 2 * time.Second,
-		seen:      newSeenSet(30 * time.Minute),
+		seen:      bot.NewSeenSet(30 * time.Minute),
 		stash:     newStash(24 * time.Hour),
 		appID:     cfg.ApplicationID,
 		dms:       map[string]string{},
 		channels:  map[string]channelInfo{},
-		tails:     map[string]chan struct{}{},
 		runCtx:    context.Background(),
 	}
+	a.queue = &bot.UserQueue{Log: a.log}
 	hc := cfg.HTTPClient
 	if hc == nil {
 		hc = &http.Client{Timeout: 30 * time.Second}
@@ -510,84 +510,4 @@ func (a *Adapter) applicationID() string {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	return a.appID
-}
-
-// queueUser returns the channel to wait on before handling an event of
-// user (nil if none is pending) and the channel to close when done.
-// discordgo runs every handler in its own goroutine, so without this two
-// quick answers in a conversation could reach the core out of order.
-func (a *Adapter) queueUser(user string) (prev, mine chan struct{}) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	prev = a.tails[user]
-	mine = make(chan struct{})
-	a.tails[user] = mine
-	return prev, mine
-}
-
-// releaseUser closes mine and forgets it if no later event queued behind.
-func (a *Adapter) releaseUser(user string, mine chan struct{}) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	close(mine)
-	if a.tails[user] == mine {
-		delete(a.tails, user)
-	}
-}
-
-// handle runs one event through the core in order with the user's other
-// events, and returns the core's response on the channel.
-func (a *Adapter) handle(ctx context.Context, h bot.Handler, ev bot.Event) <-chan bot.Response {
-	prev, mine := a.queueUser(ev.User.ID)
-	done := make(chan bot.Response, 1)
-	go func() {
-		defer a.releaseUser(ev.User.ID, mine)
-		defer func() {
-			if p := recover(); p != nil {
-				a.log.Error("core panicked on an event", "event", ev.ID, "kind", ev.Kind.String(), "panic", fmt.Sprint(p))
-				done <- bot.Response{Messages: []bot.Message{{Text: "Sorry, something went wrong. Please try again."}}}
-			}
-		}()
-		if prev != nil {
-			select {
-			case <-prev:
-			case <-ctx.Done():
-				done <- bot.Response{}
-				return
-			}
-		}
-		done <- h.Handle(ctx, ev)
-	}()
-	return done
-}
-
-// seenSet remembers delivery ids for ttl.
-type seenSet struct {
-	mu   sync.Mutex
-	ttl  time.Duration
-	m    map[string]time.Time
-	next time.Time // when to prune next
-}
-
-func newSeenSet(ttl time.Duration) *seenSet {
-	return &seenSet{ttl: ttl, m: map[string]time.Time{}}
-}
-
-// firstSight records id and reports whether it was new.
-func (s *seenSet) firstSight(id string, now time.Time) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if now.After(s.next) {
-		for k, t := range s.m {
-			if now.Sub(t) > s.ttl {
-				delete(s.m, k)
-			}
-		}
-		s.next = now.Add(time.Minute)
-	}
-	if t, ok := s.m[id]; ok && now.Sub(t) <= s.ttl {
-		return false
-	}
-	s.m[id] = now
-	return true
 }

@@ -26,7 +26,7 @@ func (a *Adapter) onInteraction(i *discordgo.Interaction) {
 	if !ok || i == nil {
 		return
 	}
-	if !a.seen.firstSight("interaction:"+i.ID, time.Now()) {
+	if !a.seen.FirstSight("interaction:"+i.ID, time.Now()) {
 		a.log.Info("interaction delivered again; already handled", "interaction", i.ID)
 		return
 	}
@@ -50,7 +50,7 @@ func (a *Adapter) onInteraction(i *discordgo.Interaction) {
 		return
 	}
 	defer a.inflight.Done()
-	done := a.handle(ctx, h, ev)
+	done := a.queue.Handle(ctx, h, ev)
 	timer := time.NewTimer(a.ackWithin)
 	defer timer.Stop()
 	select {
@@ -361,7 +361,7 @@ func (a *Adapter) onMessage(m *discordgo.Message) {
 	if m.Author.ID == self {
 		return
 	}
-	if !a.seen.firstSight("message:"+m.ID, time.Now()) {
+	if !a.seen.FirstSight("message:"+m.ID, time.Now()) {
 		return
 	}
 	ev := bot.Event{ID: m.ID, Platform: Platform, User: bot.User{ID: m.Author.ID, Name: userName(m.Author)}, Text: m.Content}
@@ -391,7 +391,7 @@ func (a *Adapter) onMessage(m *discordgo.Message) {
 		return
 	}
 	defer a.inflight.Done()
-	resp := <-a.handle(ctx, h, ev)
+	resp := <-a.queue.Handle(ctx, h, ev)
 	parts := a.privateParts(bot.Response{Messages: resp.Messages, FieldErrors: resp.FieldErrors})
 	if len(parts) == 0 {
 		return
@@ -460,7 +460,7 @@ func (a *Adapter) onMember(kind bot.EventKind, id, guild string, u *discordgo.Us
 	if !ok || u.Bot {
 		return
 	}
-	if id != "" && !a.seen.firstSight(id, time.Now()) {
+	if id != "" && !a.seen.FirstSight(id, time.Now()) {
 		return
 	}
 	ev := bot.Event{
@@ -471,7 +471,7 @@ func (a *Adapter) onMember(kind bot.EventKind, id, guild string, u *discordgo.Us
 		return
 	}
 	defer a.inflight.Done()
-	resp := <-a.handle(ctx, h, ev)
+	resp := <-a.queue.Handle(ctx, h, ev)
 	if parts := a.privateParts(bot.Response{Messages: resp.Messages}); len(parts) > 0 && kind == bot.EventMemberJoined {
 		rctx, cancel := replyCtx(ctx)
 		defer cancel()

@@ -160,24 +160,3 @@ func TestRebase(t *testing.T) {
 		t.Error("New with an ftp base succeeded")
 	}
 }
-
-func TestSeenSet(t *testing.T) {
-	s := newSeenSet(10 * time.Minute)
-	t0 := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
-	steps := []struct {
-		id   string
-		at   time.Duration
-		want bool
-	}{
-		{"a", 0, true},
-		{"a", time.Minute, false},
-		{"b", 2 * time.Minute, true},
-		{"a", 11 * time.Minute, true},
-		{"b", 11 * time.Minute, false},
-	}
-	for _, st := range steps {
-		if got := s.firstSight(st.id, t0.Add(st.at)); got != st.want {
-			t.Errorf("firstSight(%s, +%v) = %v, want %v", st.id, st.at, got, st.want)
-		}
-	}
-}

@@ -75,7 +75,7 @@ type Adapter struct {
 	// acked without a reply; Slack allows 3 s in all.
 	ackWithin time.Duration
 	// seen remembers delivery ids, so redeliveries are handled once.
-	seen *seenSet
+	seen *bot.SeenSet
 	// parts remembers how far split messages got, so an outbox retry
 	// does not post the parts Slack already took again.
 	parts bot.Parts
@@ -86,8 +86,8 @@ type Adapter struct {
 	botUser string
 	// dms caches the DM channel of each user.
 	dms map[string]string
-	// tails orders the events of one user: each waits for the one before.
-	tails map[string]chan struct{}
+	// queue hands each user's events to the core in arrival order.
+	queue *bot.UserQueue
 	// inflight counts events being handled, so Run can wait for them.
 	inflight sync.WaitGroup
 }
@@ -111,16 +111,17 @@ func New(cfg Config, log *slog.Logger) *Adapter {
 		slackgo.OptionAPIURL(cfg.APIURL),
 		slackgo.OptionAppLevelToken(cfg.AppToken),
 		slackgo.OptionHTTPClient(hc))
+	log = log.With("component", "slack")
 	return &Adapter{
 		cfg:       cfg,
-		log:       log.With("component", "slack"),
+		log:       log,
 		client:    client,
 		api:       client,
 		http:      hc,
 		ackWithin: 2500 * time.Millisecond,
-		seen:      newSeenSet(15 * time.Minute),
+		seen:      bot.NewSeenSet(15 * time.Minute),
+		queue:     &bot.UserQueue{Log: log},
 		dms:       map[string]string{},
-		tails:     map[string]chan struct{}{},
 	}
 }
 
@@ -255,7 +256,7 @@ func (a *Adapter) accept(ctx context.Context, sm acker, h bot.Handler, ev socket
 		a.ack(sm, req, nil)
 		return
 	}
-	if in.dedupeKey != "" && !a.seen.firstSight(in.dedupeKey, time.Now()) {
+	if in.dedupeKey != "" && !a.seen.FirstSight(in.dedupeKey, time.Now()) {
 		log.Info("redelivery already handled; acked", "id", in.dedupeKey)
 		a.ack(sm, req, nil)
 		return
@@ -264,52 +265,18 @@ func (a *Adapter) accept(ctx context.Context, sm acker, h bot.Handler, ev socket
 		a.ack(sm, req, nil)
 		return
 	}
-	prev, mine := a.queueUser(in.ev.User.ID)
+	done := a.queue.Handle(ctx, h, in.ev)
 	a.inflight.Add(1)
 	go func() {
 		defer a.inflight.Done()
-		a.process(ctx, sm, h, req, in, prev, mine)
+		a.process(ctx, sm, req, in, done)
 	}()
-}
-
-// queueUser returns the channel to wait on before handling an event of
-// user (nil if none is pending) and the channel to close when done.
-func (a *Adapter) queueUser(user string) (prev, mine chan struct{}) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	prev = a.tails[user]
-	mine = make(chan struct{})
-	a.tails[user] = mine
-	return prev, mine
-}
-
-// releaseUser closes mine and forgets it if no later event queued behind.
-func (a *Adapter) releaseUser(user string, mine chan struct{}) {
-	a.mu.Lock()
-	defer a.mu.Unlock()
-	close(mine)
-	if a.tails[user] == mine {
-		delete(a.tails, user)
-	}
 }
 
 // process runs one event through the core and answers Slack: in the ack
 // when the core is back within ackWithin, otherwise with an empty ack now
 // and the reply through the Web API when it comes.
-func (a *Adapter) process(ctx context.Context, sm acker, h bot.Handler, req socketmode.Request, in inbound, prev, mine chan struct{}) {
-	done := make(chan bot.Response, 1)
-	go func() {
-		defer a.releaseUser(in.ev.User.ID, mine)
-		if prev != nil {
-			select {
-			case <-prev:
-			case <-ctx.Done():
-				done <- bot.Response{}
-				return
-			}
-		}
-		done <- h.Handle(ctx, in.ev)
-	}()
+func (a *Adapter) process(ctx context.Context, sm acker, req socketmode.Request, in inbound, done <-chan bot.Response) {
 	timer := time.NewTimer(a.ackWithin)
 	defer timer.Stop()
 	select {
@@ -346,34 +313,3 @@ func (a *Adapter) ack(sm acker, req socketmode.Request, payload any) {
 type discardLogger struct{}
 
 func (discardLogger) Output(int, string) error { return nil }
-
-// seenSet remembers delivery ids for ttl.
-type seenSet struct {
-	mu   sync.Mutex
-	ttl  time.Duration
-	m    map[string]time.Time
-	next time.Time // when to prune next
-}
-
-func newSeenSet(ttl time.Duration) *seenSet {
-	return &seenSet{ttl: ttl, m: map[string]time.Time{}}
-}
-
-// firstSight records id and reports whether it was new.
-func (s *seenSet) firstSight(id string, now time.Time) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if now.After(s.next) {
-		for k, t := range s.m {
-			if now.Sub(t) > s.ttl {
-				delete(s.m, k)
-			}
-		}
-		s.next = now.Add(time.Minute)
-	}
-	if t, ok := s.m[id]; ok && now.Sub(t) <= s.ttl {
-		return false
-	}
-	s.m[id] = now
-	return true
-}
