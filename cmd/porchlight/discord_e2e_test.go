@@ -5,14 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/porchlight/porchlight/adapters/discord/discordtest"
 	"github.com/porchlight/porchlight/bot"
@@ -102,45 +99,7 @@ reminder_after = "30m"
 		t.Fatal(err)
 	}
 
-	bin := buildBinary(t)
-	cmd := exec.Command(bin, "run", "--config", cfgPath)
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "PORCHLIGHT_") {
-			env = append(env, kv)
-		}
-	}
-	cmd.Env = append(env, EnvDiscordToken+"="+fakeDiscordToken)
-	logs := &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	stopped := false
-	stop := func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case err := <-exited:
-			if err != nil {
-				t.Errorf("porchlight exited with %v", err)
-			}
-		case <-time.After(e2eWait):
-			_ = cmd.Process.Kill()
-			t.Errorf("porchlight did not stop on SIGTERM")
-		}
-	}
-	t.Cleanup(func() {
-		stop()
-		if t.Failed() {
-			t.Logf("porchlight log:\n%s", logs.String())
-		}
-	})
+	logs, stop := startPorchlight(t, cfgPath, EnvDiscordToken+"="+fakeDiscordToken)
 
 	// The commands are registered in the house's guild once connected.
 	if _, err := f.WaitCall(e2eCtx(t), func(c discordtest.Call) bool {

@@ -1,66 +1,20 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
-	"syscall"
 	"testing"
-	"time"
 
 	"github.com/porchlight/porchlight/adapters/slack/slacktest"
 	"github.com/porchlight/porchlight/bot"
 	"github.com/porchlight/porchlight/storage"
 )
-
-// e2eWait bounds each step of the end-to-end test. Check-ins open every
-// two seconds in its config, so nothing waits for a real schedule.
-const e2eWait = 20 * time.Second
-
-// buildBinary builds porchlight once into a temp dir.
-func buildBinary(t *testing.T) string {
-	t.Helper()
-	bin := filepath.Join(t.TempDir(), "porchlight")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
-	}
-	return bin
-}
-
-// syncBuffer is a bytes.Buffer safe for a process to write while the test
-// reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
-// e2eCtx is a context for one step.
-func e2eCtx(t *testing.T) context.Context {
-	ctx, cancel := context.WithTimeout(context.Background(), e2eWait)
-	t.Cleanup(cancel)
-	return ctx
-}
 
 // findActionID returns the first action_id in blocks JSON that ends with
 // "|"+suffix (the adapter numbers its elements) or equals it.
@@ -113,45 +67,7 @@ reminder_after = "30m"
 		t.Fatal(err)
 	}
 
-	bin := buildBinary(t)
-	cmd := exec.Command(bin, "run", "--config", cfgPath)
-	var env []string
-	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "PORCHLIGHT_") {
-			env = append(env, kv)
-		}
-	}
-	cmd.Env = append(env, "PORCHLIGHT_SLACK_BOT_TOKEN="+srv.BotToken(), "PORCHLIGHT_SLACK_APP_TOKEN="+srv.AppToken())
-	logs := &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = logs, logs
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	stopped := false
-	stop := func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case err := <-exited:
-			if err != nil {
-				t.Errorf("porchlight exited with %v", err)
-			}
-		case <-time.After(e2eWait):
-			_ = cmd.Process.Kill()
-			t.Errorf("porchlight did not stop on SIGTERM")
-		}
-	}
-	t.Cleanup(func() {
-		stop()
-		if t.Failed() {
-			t.Logf("porchlight log:\n%s", logs.String())
-		}
-	})
+	logs, stop := startPorchlight(t, cfgPath, "PORCHLIGHT_SLACK_BOT_TOKEN="+srv.BotToken(), "PORCHLIGHT_SLACK_APP_TOKEN="+srv.AppToken())
 	if err := srv.WaitForConnections(e2eCtx(t), 1); err != nil {
 		t.Fatal(err)
 	}
