@@ -88,6 +88,8 @@ func (b *Bot) openForm(r *Request, f Form, prefill map[string]string) (Response,
 	case limit >= len(f.Fields):
 		b.convos.drop(r.Event.Platform, r.Event.User.ID)
 		return Response{Form: &f}, nil
+	case limit > 0 && r.Event.FormOverflowDM && !r.Event.DM:
+		return b.converseByDM(r, f)
 	case limit > 0:
 		b.convos.put(r.Event.Platform, r.Event.User.ID, &convo{
 			formID: f.ID, houseID: r.House.ID, fields: f.Fields, values: map[string]string{},
@@ -109,6 +111,30 @@ func (b *Bot) openForm(r *Request, f Form, prefill map[string]string) (Response,
 	}
 	resp.Messages = append([]Message{{Text: fmt.Sprintf("*%s* — %d questions. Reply to each; type \"cancel\" to stop.", f.Title, len(f.Fields))}}, resp.Messages...)
 	return resp, nil
+}
+
+// converseByDM asks a form too long for one modal as a conversation in a
+// direct message: the questions go by DM through the outbox, and the answers
+// come back as DMs (or presses of the DM's buttons).
+func (b *Bot) converseByDM(r *Request, f Form) (Response, error) {
+	c := &convo{formID: f.ID, houseID: r.House.ID, fields: f.Fields, values: map[string]string{}, started: r.Now}
+	for _, fl := range f.Fields {
+		if fl.Value != "" {
+			c.values[fl.ID] = fl.Value
+		}
+	}
+	b.convos.put(r.Event.Platform, r.Event.User.ID, c)
+	first, err := b.askNext(r, c)
+	if err != nil {
+		return Response{}, err
+	}
+	msgs := append([]Message{{Text: fmt.Sprintf("*%s* — %d questions. Reply to each here; type \"cancel\" to stop.", f.Title, len(f.Fields))}}, first.Messages...)
+	for _, m := range msgs {
+		if _, err := r.DM(r.Event.User.ID, m); err != nil {
+			return Response{}, err
+		}
+	}
+	return Reply("*%s* has %d questions, more than one form here can hold, so I've sent them to you as a direct message.", f.Title, len(f.Fields)), nil
 }
 
 // askNext asks the conversation's next question.

@@ -81,7 +81,7 @@ func replyCtx(ctx context.Context) (context.Context, context.CancelFunc) {
 func (a *Adapter) translateInteraction(i *discordgo.Interaction) (bot.Event, bool) {
 	ev := bot.Event{
 		ID: i.ID, Platform: Platform, Channel: i.ChannelID, Workspace: i.GuildID,
-		DM: i.GuildID == "", FormLimit: formLimit,
+		DM: i.GuildID == "", FormLimit: formLimit, FormOverflowDM: true,
 	}
 	switch {
 	case i.Member != nil && i.Member.User != nil:
