@@ -410,7 +410,7 @@ func (b *Bot) cmdActivityMove(r *Request) (Response, error) {
 		return Response{}, err
 	}
 	if a.Status != "scheduled" || !r.Now.Before(a.StartsAt) {
-		return Response{}, Errorf(EInvalid, "#%d can't be moved: it is %s.", a.ID, map[bool]string{true: "already under way or over", false: a.Status}[a.Status == "scheduled"])
+		return Response{}, Errorf(EInvalid, "#%d can't be moved: it is %s.", a.ID, activityState(a))
 	}
 	start, err := ParseWhen(r.Args.String("when"), r.Now, r.House.Location)
 	if err != nil {
@@ -466,7 +466,7 @@ func (b *Bot) cmdActivityCancel(r *Request) (Response, error) {
 		return Response{}, err
 	}
 	if a.Status != "scheduled" || !a.EndedAt.IsZero() {
-		return Response{}, Errorf(EInvalid, "#%d is already %s.", a.ID, map[bool]string{true: "over", false: a.Status}[a.Status == "scheduled"])
+		return Response{}, Errorf(EInvalid, "#%d is already %s.", a.ID, activityState(a))
 	}
 	a.Status, a.EndedAt = "cancelled", r.Now
 	if err := r.Tx.UpdateActivity(r.Ctx, a); err != nil {
@@ -478,7 +478,19 @@ func (b *Bot) cmdActivityCancel(r *Request) (Response, error) {
 	if err := b.refreshPost(r, a); err != nil {
 		return Response{}, err
 	}
-	return Reply("Cancelled *%s*%s; the people going were told.", a.Title, map[bool]string{true: " and its weekly series", false: ""}[a.Repeat == "weekly"]), nil
+	if a.Repeat == "weekly" {
+		return Reply("Cancelled *%s* and its weekly series; the people going were told.", a.Title), nil
+	}
+	return Reply("Cancelled *%s*; the people going were told.", a.Title), nil
+}
+
+// activityState says why an activity can no longer change: "skipped",
+// "cancelled", or under way or over.
+func activityState(a *Activity) string {
+	if a.Status != "scheduled" {
+		return a.Status
+	}
+	return "already under way or over"
 }
 
 // nextOccurrence creates and announces a weekly activity's next one.

@@ -57,8 +57,7 @@ resident).`)
 		fmt.Fprintf(e.stderr, "porchlight digest: --format %q: use text, markdown, html, json or csv\n", *format)
 		return exitUsage
 	}
-	member := "-"
-	h, err := memberFlags{member: &member, house: house}.pick(houses)
+	h, err := pickHouse(houses, *house)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "porchlight digest: %v\n", err)
 		return exitUsage

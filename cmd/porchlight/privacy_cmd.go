@@ -44,23 +44,29 @@ func addMemberFlags(fs *flag.FlagSet) memberFlags {
 	}
 }
 
-// pick finds the house the flags name, or explains why they name none.
+// pick finds the house the flags name and checks that a member is named.
 func (mf memberFlags) pick(houses []*bot.House) (*bot.House, error) {
 	if *mf.member == "" {
 		return nil, errors.New("--member ID is required")
 	}
-	if *mf.house == "" {
+	return pickHouse(houses, *mf.house)
+}
+
+// pickHouse finds a house by name; the name may be left out when the
+// config has one house.
+func pickHouse(houses []*bot.House, name string) (*bot.House, error) {
+	if name == "" {
 		if len(houses) == 1 {
 			return houses[0], nil
 		}
 		return nil, fmt.Errorf("the config has %d houses; name one with --house", len(houses))
 	}
 	for _, h := range houses {
-		if h.Name == *mf.house {
+		if h.Name == name {
 			return h, nil
 		}
 	}
-	return nil, fmt.Errorf("no house named %q in the config", *mf.house)
+	return nil, fmt.Errorf("no house named %q in the config", name)
 }
 
 func cmdExport(ctx context.Context, e env) int {
