@@ -349,6 +349,9 @@ func (b *Bot) nudgePartners(r *Request, at time.Time) error {
 		return err
 	}
 	day := r.Local(at).Format(time.DateOnly)
+	if r.Local(r.Now).Format(time.DateOnly) != day {
+		return errSkipRun // "check in today" is stale on another day
+	}
 	for _, p := range pairs {
 		done, err := r.Tx.Contacted(r.Ctx, p.ID, day)
 		if err != nil {

@@ -158,6 +158,16 @@ func TestNudgeAndWeConnected(t *testing.T) {
 	if n := len(h.ad.To(robin.ID)); n != 1 {
 		t.Errorf("next day's nudges to Robin = %d, want 1", n)
 	}
+	// A nudge missed while the bot was down is not sent the next day.
+	h.ad.Reset()
+	h.clock.Set(evening.AddDate(0, 0, 3))
+	if err := h.bot.RunJob(h.ctx, bot.JobPartnersNudge, h.house, evening.AddDate(0, 0, 2)); err != nil {
+		t.Fatal(err)
+	}
+	h.flush()
+	if n := len(h.ad.Sent()); n != 0 {
+		t.Errorf("a stale nudge went out: %s", texts(h.ad.Sent()))
+	}
 }
 
 func TestPartnerPings(t *testing.T) {
