@@ -545,6 +545,9 @@ func (b *Bot) sendDigests(r *Request, at time.Time) error {
 		key := ""
 		if h.Digest.Combined && readers[id].Has(RoleOperator) {
 			houses = b.combinedHouses(id, h.Platform)
+			if houses[0] != h {
+				continue // the operator's first combined house sends it
+			}
 			key = fmt.Sprintf("digest:%s:%s:%s", h.Platform, id, week)
 		}
 		msg, err := b.digestMessage(r, houses, week, readers[id], id)
@@ -560,12 +563,12 @@ func (b *Bot) sendDigests(r *Request, at time.Time) error {
 	return nil
 }
 
-// combinedHouses lists the houses on a platform with combined digests that
-// an operator runs, in config order.
+// combinedHouses lists the houses on a platform with scheduled, combined
+// digests that an operator runs, in config order.
 func (b *Bot) combinedHouses(operator, platform string) []*House {
 	var out []*House
 	for _, h := range b.houses {
-		if h.Platform == platform && h.Digest.Combined && slices.Contains(h.Operators, operator) {
+		if h.Platform == platform && h.Digest.Combined && h.Digest.Schedule != "" && slices.Contains(h.Operators, operator) {
 			out = append(out, h)
 		}
 	}

@@ -315,6 +315,20 @@ func TestCombinedDigest(t *testing.T) {
 	if err := core.Start(ctx); err != nil {
 		t.Fatal(err)
 	}
+	// A resident in each house, so each digest shows per-resident data.
+	err = db.Update(ctx, func(tx bot.Tx) error {
+		for _, h := range []*bot.House{a, b} {
+			m := &bot.Member{HouseID: h.ID, Platform: "test", UserID: robin.ID, Name: "Robin", Status: bot.MemberActive,
+				JoinedAt: clock.Now().AddDate(0, 0, -10), ConsentAt: clock.Now().AddDate(0, 0, -10)}
+			if err := tx.SaveMember(ctx, m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	ad := bottest.NewAdapter("test")
 	sender := bot.NewSender(db, clock, nil, ad)
 	for _, h := range []*bot.House{a, b} {
@@ -332,5 +346,9 @@ func TestCombinedDigest(t *testing.T) {
 	// Mentors (digest.mentors) get their own house's, one per house.
 	if got := ad.To(mentor.ID); len(got) != 2 {
 		t.Errorf("mentor's digests = %d, want one per house", len(got))
+	}
+	// One read each: the operator's combined message, the mentor's two.
+	if n, err := db.CountAudit(ctx, "digest.read"); err != nil || n != 4 {
+		t.Errorf("digest.read audit rows = %d, %v; want 4 (two houses for the operator, one each for the mentor)", n, err)
 	}
 }
