@@ -52,7 +52,7 @@ func allowedMentions() *discordgo.MessageAllowedMentions {
 // nothing is dropped. The first part carries the start of the text; the
 // buttons ride on the last text part.
 func (a *Adapter) render(m bot.Message) []part {
-	chunks := splitText(formatText(m.Text), maxContent)
+	chunks := bot.SplitText(formatText(m.Text), maxContent)
 	groups := a.componentGroups(m.Choices)
 	var parts []part
 	for _, c := range chunks {
@@ -292,34 +292,6 @@ func formatText(s string) string {
 // boldRE matches *bold* as the core writes it: a star, text without stars
 // or line breaks that neither starts nor ends with a space, a star.
 var boldRE = regexp.MustCompile(`(^|[^*\w])\*([^*\s\n](?:[^*\n]*[^*\s\n])?)\*`)
-
-// splitText splits s into chunks of at most n characters: at the last line
-// break in the second half of a chunk, else at a space, else anywhere.
-// Discord's <…> tokens (mentions, timestamps) are not cut.
-func splitText(s string, n int) []string {
-	s = strings.TrimSpace(s)
-	var out []string
-	for utf8.RuneCountInString(s) > n {
-		r := []rune(s)
-		cut := n
-		window := string(r[:n])
-		if i := strings.LastIndex(window, "\n"); i > len(window)/2 {
-			cut = utf8.RuneCountInString(window[:i])
-		} else if i := strings.LastIndex(window, " "); i > len(window)/2 {
-			cut = utf8.RuneCountInString(window[:i])
-		}
-		head := string(r[:cut])
-		if open := strings.LastIndex(head, "<"); open > strings.LastIndex(head, ">") && open > 0 {
-			cut = utf8.RuneCountInString(head[:open])
-		}
-		out = append(out, strings.TrimSpace(string(r[:cut])))
-		s = strings.TrimSpace(string(r[cut:]))
-	}
-	if s != "" {
-		out = append(out, s)
-	}
-	return out
-}
 
 // stashed is something a custom id stands for.
 type stashed struct {

@@ -31,39 +31,6 @@ func TestFormatText(t *testing.T) {
 	}
 }
 
-func TestSplitText(t *testing.T) {
-	tests := []struct {
-		name  string
-		in    string
-		n     int
-		parts int
-	}{
-		{"short", "hello", 10, 1},
-		{"empty", "", 10, 0},
-		{"at lines", "aaaa\nbbbb\ncccc", 10, 2},
-		{"at spaces", "aaaa bbbb cccc dddd", 10, 2},
-		{"hard", strings.Repeat("x", 25), 10, 3},
-		{"runes", strings.Repeat("é", 25), 10, 3},
-		{"keeps tokens", "aaaaa <@1400000000000000001> b", 12, 3},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got := splitText(tc.in, tc.n)
-			if len(got) != tc.parts {
-				t.Fatalf("splitText = %q, want %d parts", got, tc.parts)
-			}
-			for _, p := range got {
-				if utf8.RuneCountInString(p) > tc.n && !strings.Contains(p, "<@") {
-					t.Errorf("part %q longer than %d", p, tc.n)
-				}
-			}
-			if joined := strings.Join(strings.Fields(strings.Join(got, " ")), ""); joined != strings.Join(strings.Fields(tc.in), "") {
-				t.Errorf("parts %q lose text of %q", got, tc.in)
-			}
-		})
-	}
-}
-
 func TestCustomIDs(t *testing.T) {
 	a := &Adapter{stash: newStash(time.Hour)}
 	long := strings.Repeat("v", 120)

@@ -52,7 +52,7 @@ func (a *Adapter) render(m bot.Message) []part {
 	text := formatText(m.Text)
 	var sections []slackgo.Block
 	var chunks []string
-	for _, c := range splitText(text, maxSectionText) {
+	for _, c := range bot.SplitText(text, maxSectionText) {
 		chunks = append(chunks, c)
 		sections = append(sections, slackgo.NewSectionBlock(slackgo.NewTextBlockObject(slackgo.MarkdownType, c, false, false), nil, nil))
 	}
@@ -182,35 +182,6 @@ func escapeText(s string) string {
 	}
 	b.WriteString(escaper.Replace(s[last:]))
 	return b.String()
-}
-
-// splitText splits s into chunks of at most n characters, at a line break
-// when there is one in the second half of a chunk, else at a space, else
-// anywhere. Slack's <…> tokens are not cut.
-func splitText(s string, n int) []string {
-	s = strings.TrimSpace(s)
-	var out []string
-	for utf8.RuneCountInString(s) > n {
-		r := []rune(s)
-		cut := n
-		window := string(r[:n])
-		if i := strings.LastIndex(window, "\n"); i > len(window)/2 {
-			cut = utf8.RuneCountInString(window[:i])
-		} else if i := strings.LastIndex(window, " "); i > len(window)/2 {
-			cut = utf8.RuneCountInString(window[:i])
-		}
-		// Do not cut inside a <…> token.
-		head := string(r[:cut])
-		if open := strings.LastIndex(head, "<"); open > strings.LastIndex(head, ">") && open > 0 {
-			cut = utf8.RuneCountInString(head[:open])
-		}
-		out = append(out, strings.TrimSpace(string(r[:cut])))
-		s = strings.TrimSpace(string(r[cut:]))
-	}
-	if s != "" {
-		out = append(out, s)
-	}
-	return out
 }
 
 // clipRunes shortens s to n characters, ending with "…" when cut.

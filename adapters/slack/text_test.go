@@ -4,7 +4,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-	"unicode/utf8"
 
 	"github.com/porchlight/porchlight/bot"
 )
@@ -47,42 +46,6 @@ func TestFormatTime(t *testing.T) {
 	want := "Closes <!date^1767366240^{date_short_pretty} {time}|Fri 2 Jan 15:04 UTC>."
 	if got != want {
 		t.Errorf("got %q, want %q", got, want)
-	}
-}
-
-func TestSplitText(t *testing.T) {
-	tests := []struct {
-		name  string
-		in    string
-		n     int
-		parts int
-	}{
-		{"short", "hello", 10, 1},
-		{"empty", "", 10, 0},
-		{"at lines", "aaaa\nbbbb\ncccc", 10, 2},
-		{"at spaces", "aaaa bbbb cccc dddd", 10, 2},
-		{"hard", strings.Repeat("x", 25), 10, 3},
-		{"runes", strings.Repeat("é", 25), 10, 3},
-		{"keeps tokens", "aaaaa <@U0001> b", 10, 2},
-	}
-	for _, tc := range tests {
-		t.Run(tc.name, func(t *testing.T) {
-			got := splitText(tc.in, tc.n)
-			if len(got) != tc.parts {
-				t.Fatalf("splitText = %q, want %d parts", got, tc.parts)
-			}
-			for _, p := range got {
-				if utf8.RuneCountInString(p) > tc.n {
-					t.Errorf("part %q longer than %d", p, tc.n)
-				}
-				if strings.Count(p, "<") != strings.Count(p, ">") {
-					t.Errorf("part %q cuts a token", p)
-				}
-			}
-			if joined := strings.Join(strings.Fields(strings.Join(got, " ")), ""); joined != strings.Join(strings.Fields(tc.in), "") {
-				t.Errorf("parts %q lose text of %q", got, tc.in)
-			}
-		})
 	}
 }
 
