@@ -43,6 +43,10 @@ type Bot struct {
 	forms   map[string]formRoute
 	jobs    map[string]jobFunc
 	convos  *conversations
+	// screeners holds each house's screener (its own phrases added to the
+	// built-in ones); screener is the one for text with no house.
+	screeners map[*House]*Screener
+	screener  *Screener
 
 	checkinHooks checkinHooks
 	// leaveHooks run when a member leaves or pauses, in the same
@@ -99,9 +103,17 @@ func New(cfg Config) (*Bot, error) {
 		convos:    newConversations(),
 		committed: func() {},
 	}
+	var err error
+	if b.screener, err = NewScreener(ScreenPhrases{}); err != nil {
+		return nil, fmt.Errorf("bot: screener: %w", err)
+	}
+	b.screeners = make(map[*House]*Screener, len(b.houses))
 	for _, h := range b.houses {
 		if h.Location == nil {
 			return nil, fmt.Errorf("bot: house %q has no time zone", h.Name)
+		}
+		if b.screeners[h], err = NewScreener(h.Crisis.Phrases); err != nil {
+			return nil, fmt.Errorf("bot: house %q: crisis phrases: %w", h.Name, err)
 		}
 	}
 	b.registerMembership()

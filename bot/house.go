@@ -153,6 +153,8 @@ type CrisisConfig struct {
 	// EscalateAfter is how long an unacknowledged alert waits before the
 	// operators are alerted.
 	EscalateAfter time.Duration
+	// Phrases are the house's own additions to the screener.
+	Phrases ScreenPhrases
 }
 
 // DefaultCrisisResources returns the US resources from PLATFORMS.md; each

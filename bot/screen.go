@@ -57,3 +57,12 @@ func (s *Screener) Screen(text string) Concern {
 	}
 	return ConcernNone
 }
+
+// screenerFor returns the screener for text addressed to the bot in house h
+// (nil when the house is unknown).
+func (b *Bot) screenerFor(h *House) *Screener {
+	if s := b.screeners[h]; s != nil {
+		return s
+	}
+	return b.screener
+}
