@@ -7,7 +7,6 @@ import (
 	"strconv"
 	"strings"
 	"time"
-	"unicode"
 )
 
 // The crisis feature screens only text addressed to the bot (check-in
@@ -17,56 +16,10 @@ import (
 // is logged but the fact that screening matched, and the bot never contacts
 // emergency services itself.
 
-// normalizeForScreening lowercases text, folds curly apostrophes and quotes,
-// and turns every run of non-letters into one space, so that phrases match
-// on word boundaries.
-func normalizeForScreening(s string) string {
-	var b strings.Builder
-	b.Grow(len(s) + 2)
-	b.WriteByte(' ')
-	space := true
-	for _, r := range strings.ToLower(s) {
-		switch {
-		case r == '’' || r == '‘' || r == '\'' || r == '`' || r == 'ʼ':
-			continue // "don't" and "dont" read the same
-		case unicode.IsLetter(r) || unicode.IsDigit(r):
-			b.WriteRune(r)
-			space = false
-		default:
-			if !space {
-				b.WriteByte(' ')
-				space = true
-			}
-		}
-	}
-	if !space {
-		b.WriteByte(' ')
-	}
-	return b.String()
-}
-
-// CrisisMatch reports whether text contains a crisis phrase. It is exported
-// for the phrase-list tests and fuzzing.
-func CrisisMatch(text string) bool {
-	n := normalizeForScreening(text)
-	if n == " " {
-		return false
-	}
-	for _, p := range crisisExceptions {
-		n = strings.ReplaceAll(n, " "+p+" ", " ")
-	}
-	for _, p := range crisisPhrases {
-		if strings.Contains(n, " "+p+" ") {
-			return true
-		}
-	}
-	return false
-}
-
 // screen checks text addressed to the bot. On a match it returns the
 // private crisis response and hit = true.
 func (b *Bot) screen(r *Request, text string) (Response, bool, error) {
-	if !CrisisMatch(text) {
+	if b.screenerFor(r.House).Screen(text) == ConcernNone {
 		return Response{}, false, nil
 	}
 	r.Log.Warn("crisis screening matched; resources sent privately")

@@ -1,89 +1,55 @@
 package bot
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
-// The crisis matcher's test cases: true phrasings must match, benign ones
-// (recovery storytelling, idioms) must not. Change the phrase list only with
-// cases here for both kinds.
-func TestCrisisMatch(t *testing.T) {
-	match := []string{
-		"I want to kill myself",
-		"i WANT TO DIE",
-		"I don’t want to be here anymore", // curly apostrophe
-		"I dont want to live",
-		"thinking about suicide",
-		"I think I'm going to use tonight",
-		"im about to drink",
-		"I relapsed last night",
-		"I took too many pills",
-		"I'm not safe right now",
-		"i am not safe",
-		"might overdose",
-		"I want to end it all.",
-		"i feel suicidal",
-		"I'm drunk",
-		"I don't want to be alive anymore",
-		"i cant go on like this",
-		"gonna kill my self",
-		"feeling sucidal",
-		"might over dose",
+// The screener is judged on labelled corpora (testdata/crisis_*.tsv). The
+// working corpus must keep danger recall at 0.97 or more and benign false
+// positives at 0.03 or less; `porchlight crisis-eval` prints the same table
+// with every miss.
+func TestScreenerCorpus(t *testing.T) {
+	s, err := NewScreener(ScreenPhrases{})
+	if err != nil {
+		t.Fatal(err)
 	}
-	benign := []string{
-		"I was killing myself with booze back then",
-		"this commute is killing me",
-		"you're killing me, that joke",
-		"Going to use the laundry room after dinner",
-		"gonna use my day off to rest",
-		"We watched a talk on suicide prevention",
-		"I'm dying to see the new movie",
-		"great day, 5",
-		"",
-		"the drunken sailor song at karaoke",
-		"highlight of my week",
-		"skillful",
-		"I can't go online at work",
-		"the cantaloupe is gone",
+	for _, tt := range []struct {
+		name          string
+		minDanger     float64
+		minRelapse    float64
+		maxFalsePos   float64
+		minLinesTotal int
+	}{
+		{"testdata/crisis_corpus.tsv", 0.97, 0.90, 0.03, 400},
+		{"testdata/crisis_holdout.tsv", 0.90, 0.80, 0.05, 200},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			f, err := OpenShippedCorpus(tt.name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer f.Close()
+			lines, err := ReadCorpus(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(lines) < tt.minLinesTotal {
+				t.Fatalf("corpus has %d lines, want at least %d", len(lines), tt.minLinesTotal)
+			}
+			res := Evaluate(s, lines)
+			var b strings.Builder
+			res.Report(&b, tt.name)
+			t.Log("\n" + b.String())
+			if got := res.Recall(ConcernDanger); got < tt.minDanger {
+				t.Errorf("danger recall %.3f, want at least %.2f", got, tt.minDanger)
+			}
+			if got := res.Recall(ConcernRelapse); got < tt.minRelapse {
+				t.Errorf("relapse recall %.3f, want at least %.2f", got, tt.minRelapse)
+			}
+			if got := res.FalsePositiveRate(); got > tt.maxFalsePos {
+				t.Errorf("benign false positives %.3f, want at most %.2f", got, tt.maxFalsePos)
+			}
+		})
 	}
-	for _, s := range match {
-		if !CrisisMatch(s) {
-			t.Errorf("CrisisMatch(%q) = false, want true", s)
-		}
-	}
-	for _, s := range benign {
-		if CrisisMatch(s) {
-			t.Errorf("CrisisMatch(%q) = true, want false", s)
-		}
-	}
-}
-
-func FuzzCrisisMatch(f *testing.F) {
-	for _, s := range []string{"I want to die", "killing me", "", "’’’", "kill\u00a0myself"} {
-		f.Add(s)
-	}
-	f.Fuzz(func(t *testing.T, s string) {
-		got := CrisisMatch(s)
-		// Case never changes the outcome.
-		if CrisisMatch(upper(s)) != got && isASCII(s) {
-			t.Errorf("case changed the outcome for %q", s)
-		}
-	})
-}
-
-func upper(s string) string {
-	b := []byte(s)
-	for i, c := range b {
-		if c >= 'a' && c <= 'z' {
-			b[i] = c - 32
-		}
-	}
-	return string(b)
-}
-
-func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
-	}
-	return true
 }

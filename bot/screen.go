@@ -1,5 +1,40 @@
 package bot
 
+import (
+	"fmt"
+	"regexp"
+	"sort"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// The crisis screener reads text addressed to the bot the way people write
+// it: in lowercase or capitals, with or without accents and apostrophes,
+// with stretched letters ("sooo"), chat spellings ("im", "wanna", "kms")
+// and small typos in the key words. It answers one question: how worried
+// should a peer be? It never scores risk and never diagnoses; a match only
+// decides which private reply the resident gets.
+//
+// How a text is read:
+//
+//  1. normalise: lowercase, fold accents and curly quotes, drop
+//     apostrophes, split into words; punctuation, emoji and line breaks end
+//     a clause.
+//  2. spell: chat spellings become words ("wanna" → "want to"), stretched
+//     letters and typos in the lexicon's key words are corrected.
+//  3. ignore: phrases that only look like crisis talk (idioms, titles,
+//     "suicide prevention") are blanked out.
+//  4. match: each language's phrase groups are matched clause by clause,
+//     and a match counts only if it is not negated ("I don't want to die"),
+//     not someone else's story ("my sponsor overdosed") and not a recovery
+//     story from the past ("back when I was using") with nothing recent in
+//     the clause.
+//
+// The phrases live in crisis_phrases_*.go, one file per language.
+
 // Concern is how worried the crisis screener is about a text addressed to
 // the bot. The levels are ordered: a higher one outranks a lower one.
 type Concern int
@@ -27,8 +62,23 @@ func (c Concern) String() string {
 	return "benign"
 }
 
+// ParseConcern reads a level as String spells it.
+func ParseConcern(s string) (Concern, bool) {
+	switch s {
+	case "danger":
+		return ConcernDanger, true
+	case "relapse":
+		return ConcernRelapse, true
+	case "benign", "none":
+		return ConcernNone, true
+	}
+	return ConcernNone, false
+}
+
 // ScreenPhrases are a house's own additions to the screener, from
 // [house.crisis] extra_phrases, extra_relapse_phrases and ignore_phrases.
+// They are plain phrases, not patterns: they are normalised like the text,
+// and match whole words.
 type ScreenPhrases struct {
 	// Danger and Relapse are extra phrases for each level.
 	Danger, Relapse []string
@@ -36,26 +86,693 @@ type ScreenPhrases struct {
 	Ignore []string
 }
 
+// Lexicon is one language's screening data. Patterns are regular
+// expressions over normalised text: lowercase ASCII words separated by
+// single spaces, one clause at a time, so "$" is the end of a clause.
+// {NAME} inserts the fragment NAME. Each pattern matches whole words.
+type Lexicon struct {
+	// Lang is the language code, "en" or "es".
+	Lang string
+	// Spellings maps a chat spelling or contraction, as normalised (no
+	// apostrophes), to the words it stands for.
+	Spellings map[string]string
+	// Keywords are the words whose small typos are corrected: the words
+	// that carry the meaning of a crisis phrase.
+	Keywords []string
+	// RealWords are ordinary words one typo away from a keyword, which must
+	// never be "corrected" into one ("relaxed" is not "relapsed").
+	RealWords []string
+	// Fragments are named pieces of patterns.
+	Fragments map[string]string
+	// Ignore lists phrases blanked out before matching.
+	Ignore []PhraseGroup
+	// Danger and Relapse are the phrase groups for each level.
+	Danger, Relapse []PhraseGroup
+	// DangerAcross are danger phrases matched across the clauses of a
+	// whole message, joined by " . ", for signs that take two sentences
+	// ("thanks for everything. goodbye"). No negation or subject checks.
+	DangerAcross []PhraseGroup
+	// Negators turn a following match off ("not", "never", "no").
+	Negators []string
+	// Breakers end a negation's reach ("and", "but").
+	Breakers []string
+	// Others are words that make the subject someone else ("my sponsor",
+	// "she"); Self are those that make it the writer ("i", "my").
+	Others, Self []string
+	// Past marks a clause as a story from the past ("years ago", "back
+	// when"); Recent marks it as now again ("last night", "today").
+	Past, Recent []string
+}
+
+// PhraseGroup is one way people talk, with the patterns that cover it.
+type PhraseGroup struct {
+	// About says what the group covers, for reviewers and crisis-eval.
+	About string
+	// AnySubject is set for groups whose patterns name their own subject,
+	// so "my kids would be better off without me" is not someone else's.
+	AnySubject bool
+	// Patterns are regular expressions over normalised text (see Lexicon).
+	Patterns []string
+}
+
 // Screener finds danger and relapse language in text addressed to the bot.
 // It is safe for concurrent use; build one with NewScreener.
 type Screener struct {
-	extra ScreenPhrases
+	spell  speller
+	ignore []*regexp.Regexp
+	langs  []*compiledLexicon
+	extra  []*compiledGroup
 }
 
-// NewScreener compiles the built-in phrases of every language together with
-// a house's additions. An addition that normalises to nothing is an error.
+type compiledLexicon struct {
+	lang              string
+	groups            []*compiledGroup // danger groups first
+	across            []*compiledGroup
+	negators          map[string]bool
+	breakers          map[string]bool
+	others, self      map[string]bool
+	past, recent      *regexp.Regexp
+	negationReach     int
+	othersReachTokens int
+}
+
+type compiledGroup struct {
+	level Concern
+	about string
+	re    *regexp.Regexp
+	// lex checks negation and context; nil for a house's own phrases,
+	// which count as written.
+	lex *compiledLexicon
+	// anySubject groups name their own subject ("everyone would be better
+	// off without me"), so a third person before them is not someone
+	// else's story.
+	anySubject bool
+}
+
+// builtinLexicons are the languages the screener reads, every one at once:
+// a resident may switch language mid-sentence.
+func builtinLexicons() []*Lexicon { return []*Lexicon{englishLexicon(), spanishLexicon()} }
+
+// NewScreener compiles the built-in lexicons together with a house's
+// additions. An addition that normalises to nothing is an error.
 func NewScreener(extra ScreenPhrases) (*Screener, error) {
-	return &Screener{extra: extra}, nil
+	return newScreener(builtinLexicons(), extra)
+}
+
+func newScreener(lexs []*Lexicon, extra ScreenPhrases) (*Screener, error) {
+	s := &Screener{}
+	vocab := map[string]bool{}
+	for _, lx := range lexs {
+		cl, ignore, err := compileLexicon(lx, vocab)
+		if err != nil {
+			return nil, fmt.Errorf("lexicon %s: %w", lx.Lang, err)
+		}
+		s.langs = append(s.langs, cl)
+		s.ignore = append(s.ignore, ignore...)
+	}
+	s.spell = newSpeller(lexs, vocab)
+	// A resident may mix languages ("no quiero, i dont want to"), so every
+	// language's negations and subjects count in every language's phrases.
+	for _, a := range s.langs {
+		for _, b := range s.langs {
+			for _, m := range []struct{ to, from map[string]bool }{{a.negators, b.negators}, {a.breakers, b.breakers}, {a.others, b.others}, {a.self, b.self}} {
+				for w := range m.from {
+					m.to[w] = true
+				}
+			}
+		}
+	}
+	add := func(level Concern, phrases []string) error {
+		for _, p := range phrases {
+			re, err := s.phraseRegexp(p)
+			if err != nil {
+				return err
+			}
+			if level == ConcernNone {
+				s.ignore = append(s.ignore, re)
+				continue
+			}
+			s.extra = append(s.extra, &compiledGroup{level: level, about: "the house's own phrases", re: re})
+		}
+		return nil
+	}
+	if err := add(ConcernDanger, extra.Danger); err != nil {
+		return nil, err
+	}
+	if err := add(ConcernRelapse, extra.Relapse); err != nil {
+		return nil, err
+	}
+	if err := add(ConcernNone, extra.Ignore); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// CheckPhrase reports whether a house's own phrase can be used: it must
+// hold at least one word once normalised. check-config uses it.
+func CheckPhrase(p string) error {
+	words := 0
+	for _, c := range splitClauses(p) {
+		words += len(c)
+	}
+	if words == 0 {
+		return fmt.Errorf("%q has no words to match", p)
+	}
+	if utf8.RuneCountInString(p) > 200 {
+		return fmt.Errorf("is longer than 200 characters")
+	}
+	return nil
+}
+
+// phraseRegexp turns a house's plain phrase into a whole-word pattern, read
+// through the same normaliser and speller as the text.
+func (s *Screener) phraseRegexp(p string) (*regexp.Regexp, error) {
+	if err := CheckPhrase(p); err != nil {
+		return nil, err
+	}
+	var words []string
+	for _, c := range splitClauses(p) {
+		words = append(words, s.spell.words(c)...)
+	}
+	for i, w := range words {
+		words[i] = regexp.QuoteMeta(w)
+	}
+	return wholeWords(strings.Join(words, " "))
+}
+
+// wholeWords compiles a pattern so that it matches whole words only.
+func wholeWords(p string) (*regexp.Regexp, error) {
+	return regexp.Compile(`(?:^| )(?:` + p + `)(?: |$)`)
+}
+
+var fragmentRef = regexp.MustCompile(`\{([A-Z_]+)\}`)
+
+// expand replaces {NAME} references with their fragments, recursively.
+func expand(p string, frags map[string]string, depth int) (string, error) {
+	if depth > 8 {
+		return "", fmt.Errorf("fragments nest too deep in %q", p)
+	}
+	var err error
+	out := fragmentRef.ReplaceAllStringFunc(p, func(ref string) string {
+		name := ref[1 : len(ref)-1]
+		f, ok := frags[name]
+		if !ok {
+			err = fmt.Errorf("unknown fragment %s in %q", ref, p)
+			return ""
+		}
+		x, e := expand(f, frags, depth+1)
+		if e != nil {
+			err = e
+		}
+		return "(?:" + x + ")"
+	})
+	return out, err
+}
+
+func compileLexicon(lx *Lexicon, vocab map[string]bool) (*compiledLexicon, []*regexp.Regexp, error) {
+	cl := &compiledLexicon{
+		lang: lx.Lang, negators: set(lx.Negators), breakers: set(lx.Breakers),
+		others: set(lx.Others), self: set(lx.Self), negationReach: 4, othersReachTokens: 8,
+	}
+	compile := func(p string) (*regexp.Regexp, error) {
+		x, err := expand(p, lx.Fragments, 0)
+		if err != nil {
+			return nil, err
+		}
+		collectWords(x, vocab)
+		return wholeWords(x)
+	}
+	group := func(g PhraseGroup) (*regexp.Regexp, error) {
+		if len(g.Patterns) == 0 {
+			return nil, fmt.Errorf("group %q has no patterns", g.About)
+		}
+		return compile(strings.Join(g.Patterns, "|"))
+	}
+	for _, lv := range []struct {
+		level  Concern
+		groups []PhraseGroup
+	}{{ConcernDanger, lx.Danger}, {ConcernRelapse, lx.Relapse}} {
+		for _, g := range lv.groups {
+			re, err := group(g)
+			if err != nil {
+				return nil, nil, err
+			}
+			cl.groups = append(cl.groups, &compiledGroup{level: lv.level, about: lx.Lang + ": " + g.About, re: re, lex: cl, anySubject: g.AnySubject})
+		}
+	}
+	for _, g := range lx.DangerAcross {
+		re, err := group(g)
+		if err != nil {
+			return nil, nil, err
+		}
+		cl.across = append(cl.across, &compiledGroup{level: ConcernDanger, about: lx.Lang + ": " + g.About, re: re})
+	}
+	var ignore []*regexp.Regexp
+	for _, g := range lx.Ignore {
+		re, err := group(g)
+		if err != nil {
+			return nil, nil, err
+		}
+		ignore = append(ignore, re)
+	}
+	var err error
+	if cl.past, err = compile(strings.Join(lx.Past, "|")); err != nil {
+		return nil, nil, err
+	}
+	if cl.recent, err = compile(strings.Join(lx.Recent, "|")); err != nil {
+		return nil, nil, err
+	}
+	for _, w := range lx.Keywords {
+		vocab[w] = true
+	}
+	return cl, ignore, nil
+}
+
+// collectWords adds the words written in a pattern to vocab, so that
+// stretched spellings of them ("pleeease") can be folded back. It reads
+// the pattern's text, not its parse: the parser factors "hope|hoping" into
+// "hop(?:e|ing)".
+func collectWords(p string, vocab map[string]bool) {
+	for _, m := range patternWord.FindAllStringSubmatch(p, -1) {
+		if m[1] != `\\` {
+			vocab[m[2]] = true
+		}
+	}
+}
+
+// patternWord finds runs of letters in a pattern, with the character
+// before them, so escapes such as \b and \w are skipped.
+var patternWord = regexp.MustCompile(`(^|[^a-z])([a-z]+)`)
+
+func set(words []string) map[string]bool {
+	m := make(map[string]bool, len(words))
+	for _, w := range words {
+		m[w] = true
+	}
+	return m
 }
 
 // Screen returns the highest level of concern found in text.
 func (s *Screener) Screen(text string) Concern {
-	// Placeholder until the measured screener lands: today's phrase list,
-	// with its relapse phrases split out.
-	if CrisisMatch(text) {
-		return ConcernDanger
+	c, _ := s.Explain(text)
+	return c
+}
+
+// Explain is Screen, also naming the phrase group that matched, for
+// crisis-eval and reviewers. It never logs anything.
+func (s *Screener) Explain(text string) (Concern, string) {
+	best, why := ConcernNone, ""
+	var clauses []string
+	for _, raw := range splitClauses(text) {
+		clause := strings.Join(s.spell.words(raw), " ")
+		for _, re := range s.ignore {
+			clause = re.ReplaceAllString(clause, " _ ")
+		}
+		clause = strings.Join(strings.Fields(clause), " ")
+		if clause == "" {
+			continue
+		}
+		clauses = append(clauses, clause)
+		for _, g := range s.extra {
+			if g.level > best && g.re.MatchString(clause) {
+				best, why = g.level, g.about
+			}
+		}
+		for _, l := range s.langs {
+			for _, g := range l.groups {
+				if g.level > best && g.matches(clause) {
+					best, why = g.level, g.about
+				}
+			}
+		}
+		if best == ConcernDanger {
+			return best, why
+		}
 	}
-	return ConcernNone
+	if len(clauses) > 1 {
+		whole := strings.Join(clauses, " . ")
+		for _, l := range s.langs {
+			for _, g := range l.across {
+				if g.re.MatchString(whole) {
+					return g.level, g.about
+				}
+			}
+		}
+	}
+	return best, why
+}
+
+// matches reports whether the group matches the clause somewhere it counts:
+// not negated, not about someone else, and not in a story from the past
+// ("back when I was using") unless that part of the clause is about now too.
+func (g *compiledGroup) matches(clause string) bool {
+	l := g.lex
+	for _, loc := range g.re.FindAllStringIndex(clause, -1) {
+		before := strings.Fields(clause[:loc[0]])
+		if l.negated(before) || (!g.anySubject && l.someoneElse(before)) {
+			continue
+		}
+		part := l.part(clause, loc[0], loc[1])
+		if l.past.MatchString(part) && !l.recent.MatchString(part) {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// part returns the stretch of a clause around [start, end) between
+// breakers: in "200 days sober and I want to die" the sobriety count is in
+// another part than the wish.
+func (l *compiledLexicon) part(clause string, start, end int) string {
+	from, to := 0, len(clause)
+	words := strings.Fields(clause[:start])
+	for i := len(words) - 1; i >= 0; i-- {
+		if l.breakers[words[i]] {
+			from = len(strings.Join(words[:i+1], " "))
+			break
+		}
+	}
+	pos := end
+	for _, w := range strings.Fields(clause[end:]) {
+		i := strings.Index(clause[pos:], w)
+		if l.breakers[w] {
+			to = pos + i
+			break
+		}
+		pos += i + len(w)
+	}
+	return clause[from:to]
+}
+
+// negated reports whether a negator stands within reach before a match,
+// with no breaker ("and", "but") in between. "no" followed by "i" is an
+// answer ("no, I want to…"), not a negation.
+func (l *compiledLexicon) negated(before []string) bool {
+	for i, n := len(before)-1, 0; i >= 0 && n < l.negationReach; i, n = i-1, n+1 {
+		w := before[i]
+		if l.breakers[w] {
+			return false
+		}
+		if l.negators[w] {
+			next := ""
+			if i+1 < len(before) {
+				next = before[i+1]
+			}
+			switch {
+			case w == "no" && l.self[next]:
+				// "no i want to…" answers a question; it negates nothing.
+				continue
+			case w == "not" || w == "never" || w == "no":
+				// "can't stop thinking about using" and "can't quit
+				// drinking" say the opposite of a negation.
+				if canNotStop[next] {
+					return false
+				}
+			case canNotStop[w] && i > 0 && (before[i-1] == "not" || before[i-1] == "never"):
+				return false
+			}
+			return true
+		}
+	}
+	return false
+}
+
+// canNotStop are the verbs that turn "not" around: "can't stop", "can't
+// quit", "can't help", "can't shake".
+var canNotStop = map[string]bool{"stop": true, "stopped": true, "quit": true, "help": true, "shake": true, "ignore": true, "escape": true, "mind": true, "care": true, "promise": true, "dejo": true, "paro": true}
+
+// someoneElse reports whether the nearest subject before a match is someone
+// other than the writer ("my sponsor", "she", "mi hermano"). A person in
+// the object's place ("called my sister to say goodbye") is not the
+// subject, and a possessive right before the match ("her overdose") makes
+// it theirs.
+func (l *compiledLexicon) someoneElse(before []string) bool {
+	for i, n := len(before)-1, 0; i >= 0 && n < l.othersReachTokens; i, n = i-1, n+1 {
+		w := before[i]
+		switch {
+		case l.self[w]:
+			return false
+		case possessives[w]:
+			if i == len(before)-1 {
+				return true
+			}
+		case l.others[w]:
+			j := i - 1
+			for j >= 0 && determiners[before[j]] {
+				j--
+			}
+			if j < 0 || l.breakers[before[j]] || clauseOpeners[before[j]] || subjectPronouns[w] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// Words that decide whether a person named before a match is its subject.
+var (
+	possessives     = map[string]bool{"his": true, "her": true, "their": true, "su": true, "sus": true}
+	determiners     = map[string]bool{"my": true, "his": true, "her": true, "their": true, "the": true, "a": true, "our": true, "your": true, "this": true, "that": true, "old": true, "best": true, "mi": true, "mis": true, "su": true, "sus": true, "el": true, "la": true, "un": true, "una": true, "nuestro": true}
+	clauseOpeners   = map[string]bool{"that": true, "when": true, "if": true, "who": true, "como": true, "cuando": true, "que": true, "si": true, "said": true, "says": true, "dijo": true}
+	subjectPronouns = map[string]bool{"he": true, "she": true, "they": true, "hes": true, "shes": true, "theyre": true, "someone": true, "somebody": true, "ella": true, "ellos": true, "ellas": true, "alguien": true}
+)
+
+// splitClauses normalises text into clauses of words: lowercase, accents
+// and curly quotes folded, apostrophes dropped, letters and digits kept.
+// Sentence punctuation, emoji, symbols and line breaks end a clause;
+// other punctuation separates words. Invalid UTF-8 separates words too.
+func splitClauses(text string) [][]string {
+	var (
+		clauses [][]string
+		words   []string
+		word    strings.Builder
+	)
+	endWord := func() {
+		if word.Len() > 0 {
+			words = append(words, word.String())
+			word.Reset()
+		}
+	}
+	endClause := func() {
+		endWord()
+		if len(words) > 0 {
+			clauses = append(clauses, words)
+			words = nil
+		}
+	}
+	for _, r := range norm.NFD.String(text) {
+		switch {
+		case unicode.Is(unicode.Mn, r):
+			// A combining accent: "é" reads as "e", "ñ" as "n".
+		case r == '\'' || r == '’' || r == '‘' || r == 'ʼ' || r == '`' || r == '´':
+			// "don't" and "dont" read the same.
+		case r < utf8.RuneSelf && (r >= 'a' && r <= 'z' || r >= '0' && r <= '9'):
+			word.WriteRune(r)
+		case r >= 'A' && r <= 'Z':
+			word.WriteRune(r + 'a' - 'A')
+		case unicode.IsLetter(r):
+			word.WriteRune(unicode.ToLower(r))
+		case strings.ContainsRune(".!?;:,\n\r…¡¿", r) || unicode.IsSymbol(r) || r == utf8.RuneError:
+			endClause()
+		default:
+			endWord()
+		}
+	}
+	endClause()
+	return clauses
+}
+
+// speller turns a clause's raw words into the lexicon's words.
+type speller struct {
+	spellings map[string][]string
+	// pairs are two-word spellings ("w o" for "w/o").
+	pairs map[[2]string][]string
+	// squeezedSpellings maps a chat spelling with its doubled letters
+	// collapsed ("wana") to the spelling ("wanna").
+	squeezedSpellings map[string]string
+	vocab             map[string]bool
+	// squeezed maps a word with repeated letters collapsed ("kil") to the
+	// longest vocabulary word that collapses to it ("kill").
+	squeezed map[string]string
+	keywords []string
+	real     map[string]bool
+}
+
+func newSpeller(lexs []*Lexicon, vocab map[string]bool) speller {
+	sp := speller{spellings: map[string][]string{}, pairs: map[[2]string][]string{}, squeezedSpellings: map[string]string{},
+		vocab: vocab, squeezed: map[string]string{}, real: map[string]bool{}}
+	for _, lx := range lexs {
+		for k, v := range lx.Spellings {
+			if a, b, ok := strings.Cut(k, " "); ok {
+				sp.pairs[[2]string{a, b}] = strings.Fields(v)
+				continue
+			}
+			sp.spellings[k] = strings.Fields(v)
+			if sq := squeeze(k); sq != k {
+				sp.squeezedSpellings[sq] = k
+			}
+		}
+		sp.keywords = append(sp.keywords, lx.Keywords...)
+		for _, w := range lx.RealWords {
+			sp.real[w] = true
+		}
+	}
+	words := make([]string, 0, len(vocab))
+	for w := range vocab {
+		words = append(words, w)
+	}
+	sort.Strings(words)
+	for _, w := range words {
+		k := squeeze(w)
+		if old, ok := sp.squeezed[k]; !ok || len(w) > len(old) {
+			sp.squeezed[k] = w
+		}
+	}
+	sort.Strings(sp.keywords)
+	return sp
+}
+
+// words spells out one clause's words.
+func (sp *speller) words(raw []string) []string {
+	out := make([]string, 0, len(raw))
+	for i := 0; i < len(raw); i++ {
+		w := raw[i]
+		if i+1 < len(raw) {
+			if exp, ok := sp.pairs[[2]string{w, raw[i+1]}]; ok {
+				out = append(out, exp...)
+				i++
+				continue
+			}
+		}
+		if exp, ok := sp.spellings[w]; ok {
+			out = append(out, exp...)
+			continue
+		}
+		w = sp.correct(w)
+		if exp, ok := sp.spellings[w]; ok {
+			out = append(out, exp...)
+			continue
+		}
+		out = append(out, w)
+	}
+	return out
+}
+
+// correct folds a stretched or misspelled word back to the vocabulary:
+// repeated letters ("sooo", "killl"), a dropped final g ("killin"), and
+// one or two small typos in a keyword ("suicde", "realpse").
+func (sp *speller) correct(w string) string {
+	if sp.vocab[w] || sp.real[w] || len(w) > 40 {
+		return w
+	}
+	// A stretched word ("sooo", "diiie") folds to the vocabulary word with
+	// the same letters; an unstretched one only to a keyword ("pils").
+	if v, ok := sp.squeezed[squeeze(w)]; ok && len(w) >= 2 {
+		return v
+	}
+	if strings.HasSuffix(w, "in") && sp.vocab[w+"g"] {
+		return w + "g"
+	}
+	if k, ok := sp.squeezedSpellings[squeeze(w)]; ok {
+		return k
+	}
+	n := utf8.RuneCountInString(w)
+	if n < 3 {
+		return w
+	}
+	best, bestD := "", 3
+	for _, k := range sp.keywords {
+		kn := len(k)
+		if abs(kn-n) > 2 || k[0] != w[0] {
+			continue
+		}
+		// Two typos from eight letters on, one in words of five to seven,
+		// and in shorter ones only a dropped or swapped letter ("usd",
+		// "wnat"), since a changed letter makes another word ("dye").
+		allowed := 1
+		switch {
+		case kn >= 8 && n >= 7:
+			allowed = 2
+		case kn < 5 && (n < kn-1 || n > kn || n < 3):
+			continue
+		case kn < 5 && n == kn && !isSwap(w, k):
+			continue
+		}
+		if d := osaDistance(w, k, allowed); d <= allowed && d < bestD {
+			best, bestD = k, d
+		}
+	}
+	if best != "" {
+		return best
+	}
+	return w
+}
+
+// isSwap reports whether a is b with two neighbouring letters swapped.
+func isSwap(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i+1 < len(a); i++ {
+		if a[i] != b[i] {
+			return a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+		}
+	}
+	return false
+}
+
+// squeeze collapses runs of one letter: "sooo" → "so", "kill" → "kil".
+func squeeze(w string) string {
+	var b strings.Builder
+	var last rune = -1
+	for _, r := range w {
+		if r != last {
+			b.WriteRune(r)
+		}
+		last = r
+	}
+	return b.String()
+}
+
+func abs(n int) int {
+	if n < 0 {
+		return -n
+	}
+	return n
+}
+
+// osaDistance is the optimal string alignment distance between a and b (an
+// edit is an insertion, deletion, substitution or swap of neighbours),
+// giving up early once it exceeds max.
+func osaDistance(a, b string, max int) int {
+	ra, rb := []rune(a), []rune(b)
+	prev2 := make([]int, len(rb)+1)
+	prev := make([]int, len(rb)+1)
+	cur := make([]int, len(rb)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(ra); i++ {
+		cur[0] = i
+		rowMin := cur[0]
+		for j := 1; j <= len(rb); j++ {
+			cost := 1
+			if ra[i-1] == rb[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				cur[j] = min(cur[j], prev2[j-2]+1)
+			}
+			rowMin = min(rowMin, cur[j])
+		}
+		if rowMin > max {
+			return max + 1
+		}
+		prev2, prev, cur = prev, cur, prev2
+	}
+	return prev[len(rb)]
 }
 
 // screenerFor returns the screener for text addressed to the bot in house h
