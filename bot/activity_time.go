@@ -22,11 +22,11 @@ var weekdays = map[string]time.Weekday{
 func ParseWhen(s string, now time.Time, loc *time.Location) (time.Time, error) {
 	f := strings.Fields(strings.ToLower(strings.TrimSpace(s)))
 	if len(f) != 2 {
-		return time.Time{}, Errorf(EInvalid, "I couldn't read %q as a day and a time. %s", clip(s, 40), whenExample)
+		return time.Time{}, Errorf(EInvalid, "I couldn't read %s as a day and a time. %s", quoted(s, 40), whenExample)
 	}
 	clock, err := time.Parse("15:04", f[1])
 	if err != nil {
-		return time.Time{}, Errorf(EInvalid, "%q is not a time as HH:MM (24-hour). %s", clip(f[1], 20), whenExample)
+		return time.Time{}, Errorf(EInvalid, "%s is not a time as HH:MM (24-hour). %s", quoted(f[1], 20), whenExample)
 	}
 	today := dayStart(now, loc)
 	var day time.Time
@@ -44,7 +44,7 @@ func ParseWhen(s string, now time.Time, loc *time.Location) (time.Time, error) {
 	default:
 		day, err = time.ParseInLocation(time.DateOnly, f[0], loc)
 		if err != nil {
-			return time.Time{}, Errorf(EInvalid, "%q is not a day I can read. %s", clip(f[0], 20), whenExample)
+			return time.Time{}, Errorf(EInvalid, "%s is not a day I can read. %s", quoted(f[0], 20), whenExample)
 		}
 	}
 	t := atClock(day, clock, loc)

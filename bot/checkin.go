@@ -623,7 +623,7 @@ func (b *Bot) closeRound(r *Request, round *Round) error {
 func parseDate(s string, loc *time.Location) (time.Time, error) {
 	t, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(s), loc)
 	if err != nil {
-		return time.Time{}, Errorf(EInvalid, "%q is not a date I can read. Please use YYYY-MM-DD, for example 2026-12-01.", clip(s, 30))
+		return time.Time{}, Errorf(EInvalid, "%s is not a date I can read. Please use YYYY-MM-DD, for example 2026-12-01.", quoted(s, 30))
 	}
 	return t, nil
 }

@@ -6,6 +6,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 )
 
@@ -242,7 +243,7 @@ func CheckOptions(c *Command, parent string, given map[string]string) (Args, err
 	}
 	for k := range given {
 		if !hasOption(c, k) {
-			return nil, Errorf(EInvalid, "Unknown option %q. Usage: %s", k, usage)
+			return nil, Errorf(EInvalid, "Unknown option %s. Usage: %s", quoted(k, 32), usage)
 		}
 	}
 	return args, nil
@@ -261,7 +262,7 @@ func setOption(args Args, o Option, v, usage string) error {
 	switch o.Type {
 	case OptInt:
 		if _, err := strconv.Atoi(v); err != nil {
-			return Errorf(EInvalid, "<%s> must be a whole number, not %q. Usage: %s", o.Name, clip(v, 20), usage)
+			return Errorf(EInvalid, "<%s> must be a whole number, not %s. Usage: %s", o.Name, quoted(v, 20), usage)
 		}
 	case OptBool:
 		switch strings.ToLower(v) {
@@ -304,6 +305,20 @@ func setOption(args Args, o Option, v, usage string) error {
 }
 
 // clip shortens s for echoing in an error message.
+// quoted shows text a person typed inside an error message: invalid
+// UTF-8 and control characters become harmless, it is clipped to n
+// characters, and it is put in quotes. %q would escape each bad byte into
+// four characters and make the message long and unreadable.
+func quoted(s string, n int) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return ' '
+		}
+		return r
+	}, strings.ToValidUTF8(s, "\uFFFD"))
+	return "“" + clip(s, n) + "”"
+}
+
 func clip(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s

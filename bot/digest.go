@@ -143,7 +143,7 @@ func ISOWeek(t time.Time, loc *time.Location) string {
 // WeekStart returns the Monday 00:00, in loc, that starts an ISO week
 // named like "2026-W47". Errors are user-safe.
 func WeekStart(week string, loc *time.Location) (time.Time, error) {
-	bad := Errorf(EInvalid, "%q is not a week I can read. Use the ISO form, such as 2026-W47.", clip(week, 20))
+	bad := Errorf(EInvalid, "%s is not a week I can read. Use the ISO form, such as 2026-W47.", quoted(week, 20))
 	y, w, ok := strings.Cut(strings.ToUpper(strings.TrimSpace(week)), "-W")
 	if !ok {
 		return time.Time{}, bad
