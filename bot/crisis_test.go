@@ -53,3 +53,150 @@ func TestScreenerCorpus(t *testing.T) {
 		})
 	}
 }
+
+// Table tests for the reading rules, one row per rule; the corpora measure
+// the phrase lists as a whole.
+func TestScreenerRules(t *testing.T) {
+	s, err := NewScreener(ScreenPhrases{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		rule, text string
+		want       Concern
+	}{
+		{"plain", "i want to die", ConcernDanger},
+		{"capitals and curly apostrophe", "I DON’T WANT TO LIVE ANYMORE", ConcernDanger},
+		{"missing apostrophe", "i dont want to be alive", ConcernDanger},
+		{"stretched letters", "i want to diiiie", ConcernDanger},
+		{"chat spelling", "kms", ConcernDanger},
+		{"chat spelling od", "im going to od tonight", ConcernDanger},
+		{"typo in a key word", "thinking about suicde", ConcernDanger},
+		{"swapped letters", "i realpsed last night", ConcernRelapse},
+		{"accents folded", "QUIERO MORIR", ConcernDanger},
+		{"spanish without accents", "ya no quiero vivir", ConcernDanger},
+		{"negation", "no thoughts of hurting myself today", ConcernNone},
+		{"negation of want", "i don't want to die, i want to get better", ConcernNone},
+		{"answer no is not a negation", "no i want to die", ConcernDanger},
+		{"cant stop is not a negation", "cant stop thinking about using", ConcernRelapse},
+		{"past recovery story", "i used to drink every day, 200 days sober now", ConcernNone},
+		{"sobriety count in another part", "200 days sober and i still want to die", ConcernDanger},
+		{"recent beats past", "i relapsed last night after 2 years clean", ConcernRelapse},
+		{"someone else's story", "my sponsor talked about her overdose years ago", ConcernNone},
+		{"person as object is not the subject", "called my sister to say goodbye for good", ConcernDanger},
+		{"their own subject", "my kids would be better off without me", ConcernDanger},
+		{"idiom", "this commute is killing me", ConcernNone},
+		{"idiom killed it", "killed it at work today", ConcernNone},
+		{"water", "going to drink some water", ConcernNone},
+		{"high on life", "I'm high on life", ConcernNone},
+		{"coupon", "gonna use that coupon", ConcernNone},
+		{"film title", "we watched Suicide Squad", ConcernNone},
+		{"accident", "I cut myself shaving", ConcernNone},
+		{"spanish idiom", "me muero de hambre", ConcernNone},
+		{"spanish idiom traffic", "me mata el tráfico", ConcernNone},
+		{"craving", "I want to use so bad", ConcernRelapse},
+		{"danger outranks relapse", "used again and i want to die", ConcernDanger},
+		{"across sentences", "thanks for everything. goodbye", ConcernDanger},
+		{"invalid utf-8 separates words", "i want to\xffdie", ConcernDanger},
+		{"empty", "", ConcernNone},
+	} {
+		t.Run(tt.rule, func(t *testing.T) {
+			if got := s.Screen(tt.text); got != tt.want {
+				_, why := s.Explain(tt.text)
+				t.Errorf("Screen(%q) = %s (%s), want %s", tt.text, got, why, tt.want)
+			}
+		})
+	}
+}
+
+// A house's own phrases are plain words, read like the text, and its
+// ignore phrases override the built-in ones.
+func TestScreenerHousePhrases(t *testing.T) {
+	s, err := NewScreener(ScreenPhrases{
+		Danger:  []string{"going to the quarry"},
+		Relapse: []string{"hit the corner store"},
+		Ignore:  []string{"dying to see"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		text string
+		want Concern
+	}{
+		{"Im GOING to the quarry tonight", ConcernDanger},
+		{"might hit the corner store after work", ConcernRelapse},
+		{"gonna hit the corner-store", ConcernRelapse},
+		{"the quarry was pretty", ConcernNone},
+		{"dying to see you all", ConcernNone},
+	} {
+		if got := s.Screen(tt.text); got != tt.want {
+			t.Errorf("Screen(%q) = %s, want %s", tt.text, got, tt.want)
+		}
+	}
+	if _, err := NewScreener(ScreenPhrases{Danger: []string{"!!!"}}); err == nil {
+		t.Error("NewScreener accepted a phrase with no words")
+	}
+}
+
+// FuzzScreen checks the normaliser and the matcher: no panic on any input
+// (invalid UTF-8, very long text), case never matters, and a crisis said in
+// its own sentence is never hidden by whatever came before it.
+func FuzzScreen(f *testing.F) {
+	for _, s := range []string{"I want to die", "killing me", "", "’’’", "kill\u00a0myself", "\xff\xfe", strings.Repeat("so ", 3000), "no. not. never", "used to"} {
+		f.Add(s)
+	}
+	s, err := NewScreener(ScreenPhrases{})
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		got := s.Screen(text)
+		if isASCII(text) && s.Screen(strings.ToUpper(text)) != got {
+			t.Errorf("case changed the outcome for %q", text)
+		}
+		if c := s.Screen(text + "\nI want to kill myself"); c != ConcernDanger {
+			t.Errorf("Screen(%q + a crisis in its own sentence) = %s, want danger", text, c)
+		}
+		for _, clause := range splitClauses(text) {
+			for _, w := range clause {
+				if w == "" || strings.ContainsAny(w, " \t\n'’") || strings.ToLower(w) != w {
+					t.Errorf("splitClauses(%q) gave word %q", text, w)
+				}
+			}
+		}
+	})
+}
+
+// Long input costs time in proportion to its length, and still finds a
+// crisis at the end.
+func TestScreenerLongInput(t *testing.T) {
+	s, err := NewScreener(ScreenPhrases{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	long := strings.Repeat("went to work and then to a meeting ", 5000) + ". i want to kill myself"
+	if got := s.Screen(long); got != ConcernDanger {
+		t.Errorf("Screen(long text ending in a crisis) = %s, want danger", got)
+	}
+}
+
+func BenchmarkScreen(b *testing.B) {
+	s, err := NewScreener(ScreenPhrases{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	text := "tired today, went to my meeting, honestly i keep thinking everyone would be better off without me"
+	for b.Loop() {
+		s.Screen(text)
+	}
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}

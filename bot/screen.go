@@ -541,7 +541,7 @@ var (
 // splitClauses normalises text into clauses of words: lowercase, accents
 // and curly quotes folded, apostrophes dropped, letters and digits kept.
 // Sentence punctuation, emoji, symbols and line breaks end a clause;
-// other punctuation separates words. Invalid UTF-8 separates words too.
+// other punctuation and invalid UTF-8 separate words.
 func splitClauses(text string) [][]string {
 	var (
 		clauses [][]string
@@ -573,7 +573,10 @@ func splitClauses(text string) [][]string {
 			word.WriteRune(r + 'a' - 'A')
 		case unicode.IsLetter(r):
 			word.WriteRune(unicode.ToLower(r))
-		case strings.ContainsRune(".!?;:,\n\r…¡¿", r) || unicode.IsSymbol(r) || r == utf8.RuneError:
+		case r == utf8.RuneError:
+			// Invalid UTF-8 (U+FFFD is a symbol, which would end the clause).
+			endWord()
+		case strings.ContainsRune(".!?;:,\n\r…¡¿", r) || unicode.IsSymbol(r):
 			endClause()
 		default:
 			endWord()
