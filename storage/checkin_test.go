@@ -330,3 +330,21 @@ func BenchmarkSaveAnswer(b *testing.B) {
 		}
 	}
 }
+
+func TestAnswerShareHeld(t *testing.T) {
+	f := newFixture(t)
+	robin := f.member(t, "U0001", "Robin")
+	r := f.round(t, t0)
+	a := f.answer(t, r, robin, bot.VisHouse, t0)
+	for _, held := range []bool{true, false} {
+		a.ShareHeld = held
+		update(t, f.db, func(tx bot.Tx) error { return tx.SaveAnswer(f.ctx, a) })
+		view(t, f.db, func(tx bot.Tx) error {
+			got, err := tx.AnswerOf(f.ctx, r.ID, robin.ID)
+			if err == nil && got.ShareHeld != held {
+				t.Errorf("ShareHeld = %v, want %v", got.ShareHeld, held)
+			}
+			return err
+		})
+	}
+}
