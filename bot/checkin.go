@@ -61,7 +61,7 @@ func (b *Bot) registerCheckin() {
 				Options: []Option{{Name: "date", Description: "YYYY-MM-DD (default today)", Type: OptString, MaxLen: 20}}},
 		},
 	})
-	b.action("checkin", Members, b.actCheckin)
+	b.route("checkin", actionRoute{roles: Members, house: b.roundHouse, run: b.actCheckin})
 	b.form("checkin", formRoute{roles: Members, build: b.buildCheckinForm, submit: b.submitCheckin})
 }
 
@@ -179,6 +179,30 @@ func (b *Bot) nextRoundText(r *Request) string {
 		return ""
 	}
 	return "The next one opens " + FormatTime(next, r.House.Location) + "."
+}
+
+// roundHouse routes a check-in button to its round's house, for residents
+// of several houses on one platform. Dispatch then checks the presser is a
+// member there.
+func (b *Bot) roundHouse(r *Request, parts []string) (*House, error) {
+	if len(parts) != 2 {
+		return nil, nil
+	}
+	id, err := strconv.ParseInt(parts[1], 10, 64)
+	if err != nil {
+		return nil, nil
+	}
+	round, err := r.Tx.RoundByID(r.Ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load round: %w", err)
+	}
+	if h := b.houseByID(round.HouseID); h != nil && h.Platform == r.Event.Platform {
+		return h, nil
+	}
+	return nil, nil
 }
 
 func (b *Bot) actCheckin(r *Request, parts []string) (Response, error) {

@@ -175,12 +175,12 @@ func (b *Bot) stepConversation(r *Request) (Response, bool, error) {
 		return Response{}, false, nil
 	}
 	if r.House == nil || r.House.ID != c.houseID {
-		r.House = b.houseByID(c.houseID)
-		if r.House == nil {
+		h := b.houseByID(c.houseID)
+		if h == nil {
 			b.convos.drop(r.Event.Platform, r.Event.User.ID)
 			return Response{}, false, nil
 		}
-		if err := b.loadCaller(r); err != nil {
+		if err := b.setHouse(r, h); err != nil {
 			return Response{}, true, err
 		}
 	}

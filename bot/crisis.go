@@ -109,7 +109,7 @@ func (b *Bot) registerCrisis() {
 		NoHouse:     true,
 		Run:         func(r *Request) (Response, error) { return resourcesReply(r.House), nil },
 	})
-	b.action("crisisack", Staff, b.actCrisisAck)
+	b.route("crisisack", actionRoute{roles: Staff, house: b.alertHouse, run: b.actCrisisAck})
 	b.action("crisis", Anyone, func(r *Request, parts []string) (Response, error) {
 		if len(parts) == 1 && parts[0] == "resources" {
 			return resourcesReply(r.House), nil
@@ -179,8 +179,34 @@ func ackChoice(a *CrisisAlert) Choice {
 	return Choice{ID: fmt.Sprintf("crisisack:%d", a.ID), Label: "I'm on it", Style: StylePrimary}
 }
 
+// alertHouse routes an "I'm on it" to the alert's own house, whatever house
+// the presser would otherwise be placed in: a House Mentor or operator of
+// several houses acknowledges each house's alerts. Dispatch then loads the
+// presser's role in that house; the id grants nothing by itself.
+func (b *Bot) alertHouse(r *Request, parts []string) (*House, error) {
+	if len(parts) != 1 {
+		return nil, nil
+	}
+	id, err := strconv.ParseInt(parts[0], 10, 64)
+	if err != nil {
+		return nil, nil
+	}
+	a, err := r.Tx.CrisisAlertByID(r.Ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load alert: %w", err)
+	}
+	if h := b.houseByID(a.HouseID); h != nil && h.Platform == r.Event.Platform {
+		return h, nil
+	}
+	return nil, nil
+}
+
 // actCrisisAck records the first "I'm on it", tells the resident someone is
-// coming and the other staff that it is handled.
+// coming and the other staff that it is handled. A later press says who
+// took it, and when.
 func (b *Bot) actCrisisAck(r *Request, parts []string) (Response, error) {
 	if len(parts) != 1 {
 		return Response{}, Errorf(EInvalid, "That button is not valid.")
@@ -201,7 +227,11 @@ func (b *Bot) actCrisisAck(r *Request, parts []string) (Response, error) {
 		return Response{}, err
 	}
 	if !first {
-		return Reply("<@%s> is already on it (since %s). Thank you for checking.", a.AckedBy, FormatTime(a.AckedAt, r.House.Location)), nil
+		who := fmt.Sprintf("<@%s> is", a.AckedBy)
+		if a.AckedBy == r.Event.User.ID {
+			who = "You're"
+		}
+		return Reply("%s already on it, since %s: reaching out to *%s*. Thank you for checking.", who, FormatTime(a.AckedAt, r.House.Location), a.Name), nil
 	}
 	me := displayName(r.Event.User)
 	if _, err := r.DM(a.UserID, Message{Text: fmt.Sprintf("%s, a House Mentor, is on it and will reach out to you soon. If things get worse before then, call or text 988, or 911 in an emergency.", me)}); err != nil {

@@ -25,6 +25,8 @@ type Request struct {
 	Log  *slog.Logger
 
 	bot *Bot
+	// eventLog is Log before a house was added to it.
+	eventLog *slog.Logger
 }
 
 // Clock tells the time; tests inject a fake one.
