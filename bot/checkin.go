@@ -276,6 +276,9 @@ func (b *Bot) buildCheckinForm(r *Request, parts []string) (Form, error) {
 
 // submitCheckin stores a validated answer, shares it if the resident chose
 // the house, alerts mentors to a reach-out request, and echoes what was kept.
+// Its free text is screened after the answer is safely stored, and a
+// concern is answered as anywhere else, unless this answer already raised
+// it: an edit that keeps its words neither alerts nor asks again.
 func (b *Bot) submitCheckin(r *Request, parts []string, vals map[string]string) (Response, error) {
 	round, err := b.roundForAnswer(r, parts[0])
 	if err != nil {
@@ -289,6 +292,11 @@ func (b *Bot) submitCheckin(r *Request, parts []string, vals map[string]string) 
 	if !edit {
 		a = &Answer{RoundID: round.ID, MemberID: r.Member.ID, AnsweredAt: r.Now}
 	}
+	qs := questions(r.House)
+	before := ConcernNone
+	if edit && !a.Redacted {
+		before = b.concern(r, textValues(qs, a.Values)...)
+	}
 	wasShared, wasReachOut := a.Visibility == VisHouse && a.Share != 0, a.ReachOut
 	a.Values = vals
 	a.Source = "form"
@@ -299,6 +307,7 @@ func (b *Bot) submitCheckin(r *Request, parts []string, vals map[string]string) 
 	if !a.Visibility.Valid() {
 		a.Visibility = r.House.Checkin.DefaultVisibility
 	}
+	level := b.concern(r, textValues(qs, vals)...)
 	if err := r.Tx.SaveAnswer(r.Ctx, a); err != nil {
 		return Response{}, fmt.Errorf("save answer: %w", err)
 	}
@@ -312,20 +321,25 @@ func (b *Bot) submitCheckin(r *Request, parts []string, vals map[string]string) 
 	}
 	r.Log.Info("check-in answer saved", "round", round.ID, "member", r.Member.ID, "edit", edit)
 	resp := Response{Messages: []Message{{Text: b.echo(r, a, edit)}}}
-	// Free text addressed to the bot is screened for crisis words after the
-	// answer is safely stored.
-	for _, q := range questions(r.House) {
-		if q.Kind != KindText {
-			continue
-		}
-		if cr, hit, err := b.screen(r, vals[q.ID]); err != nil {
+	if level > before {
+		msgs, err := b.concernReply(r, level)
+		if err != nil {
 			return Response{}, err
-		} else if hit {
-			resp.Messages = append(resp.Messages, cr.Messages...)
-			break
 		}
+		resp.Messages = append(resp.Messages, msgs...)
 	}
 	return resp, nil
+}
+
+// textValues returns the free-text values of fields, the ones screened.
+func textValues(fields []Field, vals map[string]string) []string {
+	var out []string
+	for _, f := range fields {
+		if f.Kind == KindText && vals[f.ID] != "" {
+			out = append(out, vals[f.ID])
+		}
+	}
+	return out
 }
 
 // echo tells the resident exactly what was recorded.
@@ -481,7 +495,7 @@ func (b *Bot) handleThreadReply(r *Request) (Response, error) {
 	if round == nil {
 		return Response{}, nil // a reply to something else: not ours to read
 	}
-	if resp, hit, err := b.screen(r, r.Event.Text); hit || err != nil {
+	if resp, level, err := b.screen(r, r.Event.Text); level != ConcernNone || err != nil {
 		return resp, err
 	}
 	if r.Member == nil || !r.Member.Active() {

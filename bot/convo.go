@@ -185,7 +185,7 @@ func (b *Bot) stepConversation(r *Request) (Response, bool, error) {
 		}
 	}
 	// Crisis words are screened before anything else, in every answer.
-	if resp, hit, err := b.screen(r, raw); hit || err != nil {
+	if resp, level, err := b.screen(r, raw); level != ConcernNone || err != nil {
 		return resp, true, err
 	}
 	word := strings.ToLower(strings.TrimSpace(raw))

@@ -3,15 +3,20 @@ package bot_test
 import (
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/porchlight/porchlight/bot"
 	"github.com/porchlight/porchlight/storage/storagetest"
 )
 
-// The crisis flows. Danger is reached with an unmistakable phrase, so that
-// these tests do not depend on the screener's phrase lists.
+// The crisis flows. Danger is reached with an unmistakable phrase; relapse
+// through ScreenRelapseForTest, so that these tests do not depend on the
+// screener's phrase lists.
 
-const dangerLine = "I want to kill myself"
+const (
+	dangerLine  = "I want to kill myself"
+	relapseLine = "I used again last night"
+)
 
 // choiceID returns the id of the first choice in resp whose id starts with
 // prefix, or "".
@@ -45,6 +50,15 @@ func press(h *harness, u bot.User, id string) bot.Event {
 	ev := h.ev.Press(u, id, "")
 	ev.DM, ev.Channel = true, "dm-"+u.ID
 	return ev
+}
+
+// roundOpen opens the day's round and returns the harness's clock to it.
+func roundOpen(h *harness) {
+	h.t.Helper()
+	h.clock.Set(at9(0))
+	h.openRound(at9(0))
+	h.flush()
+	h.prompt()
 }
 
 // TestAckFollowsTheAlertsHouse: a House Mentor of two houses on one
@@ -110,5 +124,262 @@ func TestAckFollowsTheAlertsHouse(t *testing.T) {
 	}
 	if got := text(h.do(press(h, bea, ack))); !strings.Contains(got, "You're already on it") {
 		t.Errorf("Bea's second press = %q", got)
+	}
+}
+
+// TestAlwaysAlertsOncePerAnswer: with alert = "always", an answer (and an
+// edit that newly holds danger) alerts once; an edit that keeps it does not.
+func TestAlwaysAlertsOncePerAnswer(t *testing.T) {
+	h := newHarness(t, func(h *bot.House) { h.Crisis.AlertAlways = true })
+	h.join(robin)
+	roundOpen(h)
+	steps := []struct {
+		name       string
+		hard       string
+		wantAlerts int
+		wantReply  bool
+	}{
+		{"benign", "Sleep", 0, false},
+		{"edit adds danger", dangerLine, 1, true},
+		{"edit keeps danger", dangerLine, 1, false},
+		{"edit drops it", "Sleep", 1, false},
+	}
+	for _, s := range steps {
+		resp := h.answer(robin, vals("3", "", s.hard, "no", "private"))
+		if got := len(alertsTo(h, mentor.ID)); got != s.wantAlerts {
+			t.Errorf("%s: alerts = %d, want %d", s.name, got, s.wantAlerts)
+		}
+		if got := strings.Contains(text(resp), "I'm really glad you told me"); got != s.wantReply {
+			t.Errorf("%s: crisis reply = %v, want %v: %q", s.name, got, s.wantReply, text(resp))
+		}
+	}
+	// Once a mentor is on it, danger in a later edit is news again.
+	alert := alertsTo(h, mentor.ID)[0]
+	h.do(press(h, mentor, alert.Choices[0].ID))
+	h.clock.Advance(time.Minute)
+	resp := h.answer(robin, vals("3", "", dangerLine, "no", "private"))
+	if got := len(alertsTo(h, mentor.ID)); got != 2 {
+		t.Errorf("edit newly holding danger: alerts = %d, want 2", got)
+	}
+	if !strings.Contains(text(resp), "I've let your House Mentors know") {
+		t.Errorf("reply = %q, want the resident told", text(resp))
+	}
+}
+
+// TestAlertCooldown: no second alert while the resident's last one is open
+// and younger than escalate_after; they are told their mentors know.
+func TestAlertCooldown(t *testing.T) {
+	t.Run("always", func(t *testing.T) {
+		h := newHarness(t, func(h *bot.House) { h.Crisis.AlertAlways = true })
+		h.join(robin)
+		h.clock.Set(at9(0))
+		if got := text(h.do(h.ev.DM(robin, dangerLine))); !strings.Contains(got, "I've let your House Mentors know") {
+			t.Fatalf("first = %q", got)
+		}
+		h.clock.Advance(5 * time.Minute)
+		if got := text(h.do(h.ev.DM(robin, dangerLine))); !strings.Contains(got, "already know") || !strings.Contains(got, "In an emergency, call 911") {
+			t.Errorf("second = %q, want the resources and that mentors already know", got)
+		}
+		if got := len(alertsTo(h, mentor.ID)); got != 1 {
+			t.Fatalf("alerts = %d, want 1", got)
+		}
+		// After escalate_after the open alert went to the operators; a new
+		// message is a new alert.
+		h.clock.Advance(11 * time.Minute)
+		h.do(h.ev.DM(robin, dangerLine))
+		if got := len(alertsTo(h, mentor.ID)); got != 2 {
+			t.Errorf("alerts after the window = %d, want 2", got)
+		}
+	})
+	t.Run("ask", func(t *testing.T) {
+		h := newHarness(t)
+		h.join(robin)
+		h.clock.Set(at9(0))
+		yes := choiceID(h.do(h.ev.DM(robin, dangerLine)), "crisis:alert")
+		h.do(press(h, robin, yes))
+		h.clock.Advance(time.Minute)
+		resp := h.do(h.ev.DM(robin, dangerLine))
+		if choiceID(resp, "crisis:alert") != "" || !strings.Contains(text(resp), "already know") {
+			t.Errorf("while open = %q, want no second offer", text(resp))
+		}
+		if got := text(h.do(press(h, robin, yes))); !strings.Contains(got, "already know") {
+			t.Errorf("pressing yes again = %q", got)
+		}
+		alerts := alertsTo(h, mentor.ID)
+		if len(alerts) != 1 {
+			t.Fatalf("alerts = %d, want 1", len(alerts))
+		}
+		h.do(press(h, mentor, alerts[0].Choices[0].ID))
+		if choiceID(h.do(h.ev.DM(robin, dangerLine)), "crisis:alert") == "" {
+			t.Error("after the ack, no offer")
+		}
+	})
+}
+
+// TestRelapseNeverAlertsWithoutYes: a relapse gets warmth and an offer,
+// no emergency numbers, and nobody hears of it without the resident's yes,
+// even in a house that always alerts on danger. What the mentor and the
+// partner hear never says why.
+func TestRelapseNeverAlertsWithoutYes(t *testing.T) {
+	h := newHarness(t, func(h *bot.House) { h.Crisis.AlertAlways = true })
+	h.bot.ScreenRelapseForTest(relapseLine)
+	h.join(robin, casey, jamie)
+	h.do(h.ev.Command(mentor, "partner", "pair <@"+robin.ID+"> <@"+casey.ID+">"))
+	roundOpen(h)
+	h.ad.Reset()
+
+	numbers := []string{"988", "911", "741741", "1-800", "findahelpline", "danger"}
+	noNumbers := func(what, s string) {
+		t.Helper()
+		for _, n := range numbers {
+			if strings.Contains(s, n) {
+				t.Errorf("%s holds %q: %q", what, n, s)
+			}
+		}
+	}
+	hides := func(what, s string) {
+		t.Helper()
+		for _, w := range []string{"relapse", "used", "🚨", "crisis", "danger"} {
+			if strings.Contains(strings.ToLower(s), w) {
+				t.Errorf("%s hints why (%q): %q", what, w, s)
+			}
+		}
+	}
+	var replies []bot.Response
+	replies = append(replies, h.do(h.ev.DM(robin, relapseLine)))
+	replies = append(replies, h.do(h.ev.Command(robin, "checkin", "pause until "+relapseLine)))
+	replies = append(replies, h.answer(robin, vals("2", "", relapseLine, "no", "private")))
+	for i, resp := range replies {
+		noNumbers("relapse reply", text(resp))
+		for _, p := range []string{"crisis:mentor:", "crisis:partner:", "crisis:later"} {
+			if choiceID(resp, p) == "" {
+				t.Errorf("reply %d lacks %s: %q", i, p, text(resp))
+			}
+		}
+	}
+	h.flush()
+	if sent := h.ad.Sent(); len(sent) != 0 {
+		t.Fatalf("sent without a yes: %s", texts(sent))
+	}
+
+	// Yes to the partner: the usual support ping.
+	offer := replies[0]
+	if got := text(h.do(press(h, robin, choiceID(offer, "crisis:partner:")))); !strings.Contains(got, "I've let *Casey* know") {
+		t.Errorf("partner yes = %q", got)
+	}
+	h.flush()
+	pings := h.ad.To(casey.ID)
+	if len(pings) != 1 || !strings.Contains(pings[0].Text, "asked for someone to reach out") {
+		t.Fatalf("partner got %s", texts(pings))
+	}
+	hides("partner ping", pings[0].Text)
+
+	// Yes to a House Mentor: one alert, in the words of a reach-out request.
+	yes := choiceID(offer, "crisis:mentor:")
+	h.do(press(h, robin, yes))
+	if got := text(h.do(press(h, robin, yes))); !strings.Contains(got, "already know") {
+		t.Errorf("second yes = %q", got)
+	}
+	alerts := alertsTo(h, mentor.ID)
+	if len(alerts) != 1 || !strings.Contains(alerts[0].Text, "*Robin* asked for a House Mentor to reach out") {
+		t.Fatalf("mentor alerts = %s", texts(alerts))
+	}
+	hides("mentor alert", alerts[0].Text)
+	ack := text(h.do(press(h, mentor, alerts[0].Choices[0].ID)))
+	noNumbers("ack reply", ack)
+	h.flush()
+	told := h.ad.To(robin.ID)
+	if len(told) != 1 || !strings.Contains(told[0].Text, "is on it") {
+		t.Fatalf("robin told %s", texts(told))
+	}
+	noNumbers("on it", told[0].Text)
+
+	// Unacknowledged, it reaches the operators in the same words.
+	h.do(press(h, jamie, yes))
+	h.clock.Advance(15 * time.Minute)
+	if err := h.bot.Tick(h.ctx); err != nil {
+		t.Fatal(err)
+	}
+	h.flush()
+	esc := h.ad.To(owner.ID)
+	if len(esc) != 1 || !strings.Contains(esc[0].Text, "*Jamie* asked for a House Mentor to reach out") {
+		t.Fatalf("escalation = %s", texts(esc))
+	}
+	hides("escalation", esc[0].Text)
+	noNumbers("escalation", esc[0].Text)
+}
+
+// TestResourcesFollowTheHouse: every text that names help names the
+// house's own resources; the US ones only when the house lists none.
+func TestResourcesFollowTheHouse(t *testing.T) {
+	uk := []string{"Samaritans: call 116 123 (free, 24/7)", "Emergencies: 999"}
+	for _, c := range []struct {
+		name      string
+		resources []string
+		want      []string
+		never     []string
+	}{
+		{"uk", uk, uk, []string{"911", "988", "741741"}},
+		{"default", nil, []string{"988 Suicide & Crisis Lifeline", "In an emergency, call 911"}, nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			mentor2 := bot.User{ID: "U-mentor2", Name: "Max"}
+			h := newHarness(t, func(h *bot.House) {
+				h.Crisis.Resources = c.resources
+				h.Mentors = append(h.Mentors, mentor2.ID)
+			})
+			h.join(robin, casey)
+			h.clock.Set(at9(0))
+			last := func(u bot.User) string {
+				h.flush()
+				got := h.ad.To(u.ID)
+				if len(got) == 0 {
+					t.Fatalf("nothing sent to %s", u.Name)
+				}
+				return got[len(got)-1].Text
+			}
+			named := map[string]string{} // texts that must name the resources
+			named["consent"] = text(h.do(h.ev.Command(guest, "join", "")))
+			h.do(bot.Event{ID: "welcome-1", Platform: "test", Kind: bot.EventMemberJoined, User: guest, Channel: h.house.Channel})
+			named["welcome"] = last(guest)
+			named["/resources"] = text(h.do(h.ev.Command(robin, "resources", "")))
+			resp := h.do(h.ev.DM(robin, dangerLine))
+			named["crisis reply"] = text(resp)
+			named["yes"] = text(h.do(press(h, robin, choiceID(resp, "crisis:alert"))))
+			named["alert"] = last(mentor)
+			ackID := alertsTo(h, mentor.ID)[0].Choices[0].ID
+			named["ack reply"] = text(h.do(press(h, mentor, ackID)))
+			named["on it, to the resident"] = last(robin)
+			staff := last(mentor2)
+			// Casey's alert waits for escalate_after and goes to the
+			// operator.
+			h.do(press(h, casey, choiceID(h.do(h.ev.DM(casey, dangerLine)), "crisis:alert")))
+			h.clock.Advance(15 * time.Minute)
+			if err := h.bot.Tick(h.ctx); err != nil {
+				t.Fatal(err)
+			}
+			named["escalation"] = last(owner)
+			// A house that always alerts.
+			h.house.Crisis.AlertAlways = true
+			named["consent, always"] = text(h.do(h.ev.Command(guest, "join", "")))
+			named["crisis reply, always"] = text(h.do(h.ev.DM(jamie, dangerLine)))
+			named["alert, always"] = last(mentor)
+
+			for what, s := range named {
+				for _, w := range c.want {
+					if !strings.Contains(s, w) {
+						t.Errorf("%s lacks the house's resource %q: %q", what, w, s)
+					}
+				}
+			}
+			named["on it, to staff"] = staff
+			for what, s := range named {
+				for _, n := range c.never {
+					if strings.Contains(s, n) {
+						t.Errorf("%s holds %q: %q", what, n, s)
+					}
+				}
+			}
+		})
 	}
 }
