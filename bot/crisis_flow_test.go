@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -43,6 +44,47 @@ func alertsTo(h *harness, user string) []bot.Outgoing {
 		}
 	}
 	return out
+}
+
+// channelOutbox returns every message ever queued for a channel, sent or
+// not: what the group would see.
+func channelOutbox(h *harness) []*bot.OutboxMessage {
+	h.t.Helper()
+	var out []*bot.OutboxMessage
+	for id := int64(1); ; id++ {
+		m, err := h.db.OutboxMessage(h.ctx, id)
+		if errors.Is(err, bot.ErrNotFound) {
+			return out
+		}
+		if err != nil {
+			h.t.Fatal(err)
+		}
+		if m.Out.Target.Kind == bot.TargetChannel {
+			out = append(out, m)
+		}
+	}
+}
+
+// answerIn returns u's answer in the house's latest round.
+func answerIn(h *harness, u bot.User) *bot.Answer {
+	h.t.Helper()
+	var a *bot.Answer
+	err := h.db.View(h.ctx, func(tx bot.Tx) error {
+		m, err := tx.MemberByUser(h.ctx, h.house.ID, u.ID)
+		if err != nil {
+			return err
+		}
+		rounds, err := tx.OpenRounds(h.ctx, h.house.ID)
+		if err != nil || len(rounds) == 0 {
+			return errors.Join(err, errors.New("no open round"))
+		}
+		a, err = tx.AnswerOf(h.ctx, rounds[0].ID, m.ID)
+		return err
+	})
+	if err != nil {
+		h.t.Fatalf("answer of %s: %v", u.Name, err)
+	}
+	return a
 }
 
 // press is u pressing a button of a direct message.
@@ -125,6 +167,116 @@ func TestAckFollowsTheAlertsHouse(t *testing.T) {
 	if got := text(h.do(press(h, bea, ack))); !strings.Contains(got, "You're already on it") {
 		t.Errorf("Bea's second press = %q", got)
 	}
+}
+
+// TestHeldShare: a house-visible answer with danger is not shared until the
+// resident chooses; nothing is queued for the channel before that.
+func TestHeldShare(t *testing.T) {
+	setup := func(t *testing.T) (*harness, bot.Response) {
+		h := newHarness(t)
+		h.join(robin, casey)
+		roundOpen(h)
+		resp := h.answer(robin, vals("2", "", dangerLine, "no", "house"))
+		if choiceID(resp, "checkin:post:") == "" || choiceID(resp, "checkin:private:") == "" {
+			t.Fatalf("answer reply = %q, want the choice about sharing", text(resp))
+		}
+		if !strings.Contains(text(resp), "Would you like someone from the house to reach out?") {
+			t.Errorf("answer reply = %q, want the crisis reply too", text(resp))
+		}
+		if got := channelOutbox(h); len(got) != 1 {
+			t.Fatalf("channel messages queued = %d, want only the prompt", len(got))
+		}
+		if a := answerIn(h, robin); !a.ShareHeld || a.Visibility != bot.VisHouse || a.Share != 0 {
+			t.Errorf("stored answer = %+v, want held", a)
+		}
+		// Nobody else reads a held answer meanwhile.
+		if got := text(h.do(h.ev.Command(mentor, "checkin", "answers"))); strings.Contains(got, "kill") || !strings.Contains(got, "0 visible to you") {
+			t.Errorf("mentor's listing while held = %q", got)
+		}
+		return h, resp
+	}
+
+	t.Run("post anyway", func(t *testing.T) {
+		h, resp := setup(t)
+		if got := text(h.do(h.ev.Press(robin, choiceID(resp, "checkin:post:"), ""))); !strings.Contains(got, "Posted to the house") {
+			t.Fatalf("post anyway = %q", got)
+		}
+		if got := text(h.do(h.ev.Press(robin, choiceID(resp, "checkin:post:"), ""))); !strings.Contains(got, "already posted") {
+			t.Errorf("second press = %q", got)
+		}
+		h.flush()
+		posts := h.ad.InChannel(h.house.Channel)
+		if len(posts) != 2 || !strings.Contains(posts[1].Text, "*Robin* checked in") || posts[1].Thread.IsZero() {
+			t.Fatalf("channel = %s, want the prompt and one share in its thread", texts(posts))
+		}
+		if a := answerIn(h, robin); a.ShareHeld || a.Share == 0 {
+			t.Errorf("stored answer = %+v, want shared", a)
+		}
+		// An edit that keeps the words keeps the choice: the post is
+		// updated, and nothing is asked again.
+		resp = h.answer(robin, vals("3", "", dangerLine, "no", "house"))
+		if choiceID(resp, "checkin:") != "" || choiceID(resp, "crisis:") != "" {
+			t.Errorf("edit keeping the words asked again: %q", text(resp))
+		}
+		h.flush()
+		if edits := h.ad.Edits(); len(edits) != 1 || !strings.Contains(edits[0].Text, "*Robin* checked in") {
+			t.Errorf("edits = %+v, want the share updated", edits)
+		}
+	})
+
+	t.Run("keep private", func(t *testing.T) {
+		h, resp := setup(t)
+		got := text(h.do(h.ev.Press(robin, choiceID(resp, "checkin:private:"), "")))
+		if !strings.Contains(got, "it stays private") {
+			t.Fatalf("keep private = %q", got)
+		}
+		if a := answerIn(h, robin); a.ShareHeld || a.Visibility != bot.VisPrivate || a.Values[bot.QVisibility] != "private" {
+			t.Errorf("stored answer = %+v, want private", a)
+		}
+		// Posting after keeping it private is refused, and says why.
+		if got := text(h.do(h.ev.Press(robin, choiceID(resp, "checkin:post:"), ""))); !strings.Contains(got, "Nothing is waiting") || !strings.Contains(got, "private") {
+			t.Errorf("post after keep private = %q", got)
+		}
+		if got := channelOutbox(h); len(got) != 1 {
+			t.Errorf("channel messages queued = %d, want only the prompt", len(got))
+		}
+	})
+
+	t.Run("keep private after the check-in closed", func(t *testing.T) {
+		h, resp := setup(t)
+		h.clock.Set(at9(0).Add(5 * time.Hour))
+		if err := h.bot.Tick(h.ctx); err != nil {
+			t.Fatal(err)
+		}
+		if got := text(h.do(h.ev.Press(robin, choiceID(resp, "checkin:private:"), ""))); !strings.Contains(got, "it stays private") {
+			t.Errorf("keep private after the close = %q", got)
+		}
+		if got := text(h.do(h.ev.Press(robin, choiceID(resp, "checkin:post:"), ""))); !strings.Contains(got, "closed") {
+			t.Errorf("post after the close = %q", got)
+		}
+	})
+
+	t.Run("an edit while held asks again, and only that", func(t *testing.T) {
+		h, _ := setup(t)
+		resp := h.answer(robin, vals("3", "", dangerLine, "no", "house"))
+		if choiceID(resp, "checkin:post:") == "" || strings.Contains(text(resp), "I'm really glad") {
+			t.Errorf("edit while held = %q, want the choice again and no second crisis reply", text(resp))
+		}
+		if got := channelOutbox(h); len(got) != 1 {
+			t.Errorf("channel messages queued = %d, want only the prompt", len(got))
+		}
+	})
+
+	t.Run("an edit decides too", func(t *testing.T) {
+		h, resp := setup(t)
+		h.answer(robin, vals("2", "", dangerLine, "no", "mentors"))
+		if got := text(h.do(h.ev.Press(robin, choiceID(resp, "checkin:post:"), ""))); !strings.Contains(got, "Nothing is waiting") {
+			t.Errorf("post after an edit to mentors = %q", got)
+		}
+		if got := channelOutbox(h); len(got) != 1 {
+			t.Errorf("channel messages queued = %d, want only the prompt", len(got))
+		}
+	})
 }
 
 // TestAlwaysAlertsOncePerAnswer: with alert = "always", an answer (and an
@@ -248,7 +400,7 @@ func TestRelapseNeverAlertsWithoutYes(t *testing.T) {
 	var replies []bot.Response
 	replies = append(replies, h.do(h.ev.DM(robin, relapseLine)))
 	replies = append(replies, h.do(h.ev.Command(robin, "checkin", "pause until "+relapseLine)))
-	replies = append(replies, h.answer(robin, vals("2", "", relapseLine, "no", "private")))
+	replies = append(replies, h.answer(robin, vals("2", "", relapseLine, "no", "house")))
 	for i, resp := range replies {
 		noNumbers("relapse reply", text(resp))
 		for _, p := range []string{"crisis:mentor:", "crisis:partner:", "crisis:later"} {
@@ -256,6 +408,9 @@ func TestRelapseNeverAlertsWithoutYes(t *testing.T) {
 				t.Errorf("reply %d lacks %s: %q", i, p, text(resp))
 			}
 		}
+	}
+	if choiceID(replies[2], "checkin:post:") == "" {
+		t.Error("a house-visible relapse answer was not held")
 	}
 	h.flush()
 	if sent := h.ad.Sent(); len(sent) != 0 {
@@ -381,5 +536,23 @@ func TestResourcesFollowTheHouse(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestThreadReplyWithDanger: a reply in the prompt's thread is public
+// already; it is recorded as the answer, and the crisis reply is private.
+func TestThreadReplyWithDanger(t *testing.T) {
+	h := newHarness(t)
+	h.join(robin)
+	roundOpen(h)
+	resp := h.do(h.ev.Reply(robin, bot.MessageRef{Channel: h.house.Channel, ID: "m1"}, dangerLine))
+	if !strings.Contains(text(resp), "you're checked in") || choiceID(resp, "crisis:alert") == "" {
+		t.Errorf("reply = %q, want the answer acknowledged and the crisis reply", text(resp))
+	}
+	if a := answerIn(h, robin); a.Values["note"] != dangerLine || a.Visibility != bot.VisHouse {
+		t.Errorf("stored answer = %+v", a)
+	}
+	if got := channelOutbox(h); len(got) != 1 {
+		t.Errorf("channel messages queued = %d, want only the prompt", len(got))
 	}
 }

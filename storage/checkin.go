@@ -205,7 +205,9 @@ func (t *tx) AnswerOf(ctx context.Context, roundID, memberID int64) (*bot.Answer
 //   - staff (mentors, operators) also see answers shared with mentors;
 //   - anyone in the house (residents and staff) also sees answers shared
 //     with the house;
-//   - guests see nothing else, and nobody sees another's private answer.
+//   - guests see nothing else, and nobody sees another's private answer;
+//   - a house-visible answer whose share is held (its words raised a
+//     concern) is the resident's own until they choose what to do with it.
 //
 // The caller must make sure v's roles are roles in the round's house.
 func (t *tx) RoundAnswers(ctx context.Context, roundID int64, v bot.Viewer) ([]*bot.Answer, error) {
@@ -214,7 +216,7 @@ func (t *tx) RoundAnswers(ctx context.Context, roundID int64, v bot.Viewer) ([]*
 		WHERE round_id = ?1 AND (
 			(?2 <> 0 AND member_id = ?2)
 			OR (?3 AND visibility = 'mentors')
-			OR (?4 AND visibility = 'house')
+			OR (?4 AND visibility = 'house' AND share_held = 0)
 		)
 		ORDER BY answered_at, id`, roundID, v.MemberID, staff, member)
 }

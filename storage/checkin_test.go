@@ -346,5 +346,26 @@ func TestAnswerShareHeld(t *testing.T) {
 			}
 			return err
 		})
+		// While held, the answer is its author's alone.
+		for _, v := range []struct {
+			who  string
+			v    bot.Viewer
+			want int
+		}{
+			{"robin", bot.Viewer{MemberID: robin.ID, Role: bot.RoleResident}, 1},
+			{"casey", bot.Viewer{MemberID: robin.ID + 100, Role: bot.RoleResident}, 0},
+			{"staff", bot.Viewer{Role: bot.RoleMentor | bot.RoleOperator}, 0},
+		} {
+			if !held && v.want == 0 {
+				v.want = 1
+			}
+			view(t, f.db, func(tx bot.Tx) error {
+				got, err := tx.RoundAnswers(f.ctx, r.ID, v.v)
+				if len(got) != v.want {
+					t.Errorf("held %v: %s sees %d answers, want %d", held, v.who, len(got), v.want)
+				}
+				return err
+			})
+		}
 	}
 }
