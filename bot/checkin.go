@@ -302,8 +302,9 @@ func (b *Bot) buildCheckinForm(r *Request, parts []string) (Form, error) {
 // the house, alerts mentors to a reach-out request, and echoes what was kept.
 // Its free text is screened after the answer is safely stored: a concern is
 // answered as anywhere else, unless this answer already raised it (an edit
-// that keeps its words neither alerts nor asks again), and the share of a
-// house-visible answer with a concern waits for the resident's choice.
+// that keeps its words, or a DM conversation that answered each line), and
+// the share of a house-visible answer with a concern waits for the
+// resident's choice.
 func (b *Bot) submitCheckin(r *Request, parts []string, vals map[string]string) (Response, error) {
 	round, err := b.roundForAnswer(r, parts[0])
 	if err != nil {
@@ -348,7 +349,7 @@ func (b *Bot) submitCheckin(r *Request, parts []string, vals map[string]string) 
 	}
 	r.Log.Info("check-in answer saved", "round", round.ID, "member", r.Member.ID, "edit", edit, "held", a.ShareHeld)
 	resp := Response{Messages: []Message{{Text: b.echo(r, a, edit)}}}
-	if level > before {
+	if level > max(before, r.answered) {
 		msgs, err := b.concernReply(r, level)
 		if err != nil {
 			return Response{}, err
@@ -359,17 +360,6 @@ func (b *Bot) submitCheckin(r *Request, parts []string, vals map[string]string) 
 		resp.Messages = append(resp.Messages, holdQuestion(round))
 	}
 	return resp, nil
-}
-
-// textValues returns the free-text values of fields, the ones screened.
-func textValues(fields []Field, vals map[string]string) []string {
-	var out []string
-	for _, f := range fields {
-		if f.Kind == KindText && vals[f.ID] != "" {
-			out = append(out, vals[f.ID])
-		}
-	}
-	return out
 }
 
 // holdQuestion asks a resident whose house-visible answer is held what to

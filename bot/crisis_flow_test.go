@@ -539,6 +539,114 @@ func TestResourcesFollowTheHouse(t *testing.T) {
 	}
 }
 
+// TestCrisisMidCheckinGoesOn: danger in the middle of a DM check-in is
+// answered at once, the line is kept as its answer, the next line answers
+// the next question, and the finished check-in answers nothing twice.
+func TestCrisisMidCheckinGoesOn(t *testing.T) {
+	for _, always := range []bool{false, true} {
+		name := "ask"
+		if always {
+			name = "always"
+		}
+		t.Run(name, func(t *testing.T) {
+			h := newHarness(t, func(h *bot.House) { h.Crisis.AlertAlways = always })
+			h.join(robin)
+			roundOpen(h)
+			steps := []struct{ say, want string }{
+				{"hi", "(1/5)"},
+				{"4", "(2/5)"},
+				{"Went to a meeting", "(3/5)"},
+				{dangerLine, "(4/5)"},
+				{"no", "(5/5)"},
+				{"private", "checked in"},
+			}
+			var mid, last bot.Response
+			for _, s := range steps {
+				resp := h.do(h.ev.DM(robin, s.say))
+				if !strings.Contains(text(resp), s.want) {
+					t.Fatalf("say %q: got %q, want %q", s.say, text(resp), s.want)
+				}
+				if s.say == dangerLine {
+					mid = resp
+				}
+				last = resp
+			}
+			if !strings.Contains(text(mid), "I'm really glad you told me") || !strings.HasPrefix(mid.Messages[len(mid.Messages)-1].Text, "(4/5)") {
+				t.Errorf("mid-check-in reply = %q, want the crisis reply, then the next question", text(mid))
+			}
+			if always != (choiceID(mid, "crisis:alert") == "") {
+				t.Errorf("offer of a mentor = %q", text(mid))
+			}
+			if strings.Contains(text(last), "I'm really glad") || choiceID(last, "crisis:") != "" {
+				t.Errorf("the finished check-in answered the crisis again: %q", text(last))
+			}
+			a := answerIn(h, robin)
+			if a.Mood != 4 || a.Values["win"] != "Went to a meeting" || a.Values["hard"] != dangerLine || a.Visibility != bot.VisPrivate {
+				t.Errorf("stored answer = %+v", a)
+			}
+			if !always {
+				h.do(press(h, robin, choiceID(mid, "crisis:alert")))
+			}
+			if got := len(alertsTo(h, mentor.ID)); got != 1 {
+				t.Errorf("alerts = %d, want 1", got)
+			}
+		})
+	}
+}
+
+// TestSameCrisisReplyEverywhere: a plain DM, a line of a DM check-in, a
+// check-in form, a command and a reply in the prompt's thread get the same
+// crisis reply, with the same buttons.
+func TestSameCrisisReplyEverywhere(t *testing.T) {
+	h := newHarness(t)
+	bea := bot.User{ID: "U-bea", Name: "Bea"}
+	h.join(robin, casey, jamie, bea)
+	roundOpen(h)
+	// crisisPart keeps the crisis reply's messages: from the resources to
+	// the offer.
+	crisisPart := func(resp bot.Response) []bot.Message {
+		t.Helper()
+		for i, m := range resp.Messages {
+			if strings.HasPrefix(m.Text, "I'm really glad") && i+1 < len(resp.Messages) {
+				return resp.Messages[i : i+2]
+			}
+		}
+		t.Fatalf("no crisis reply in %q", text(resp))
+		return nil
+	}
+	want := crisisPart(h.do(h.ev.DM(robin, dangerLine)))
+	h.do(h.ev.DM(casey, "hi"))
+	h.do(h.ev.DM(casey, "3"))
+	got := map[string][]bot.Message{
+		"conversation": crisisPart(h.do(h.ev.DM(casey, dangerLine))),
+		"form":         crisisPart(h.answer(jamie, vals("3", dangerLine, "", "no", "private"))),
+		"thread reply": crisisPart(h.do(h.ev.Reply(bea, bot.MessageRef{Channel: h.house.Channel, ID: "m1"}, dangerLine))),
+		"command":      crisisPart(h.do(h.ev.Command(robin, "help", dangerLine))),
+	}
+	for what, msgs := range got {
+		for i := range want {
+			if msgs[i].Text != want[i].Text || len(msgs[i].Choices) != len(want[i].Choices) {
+				t.Errorf("%s: message %d = %q %+v, want %q %+v", what, i, msgs[i].Text, msgs[i].Choices, want[i].Text, want[i].Choices)
+				continue
+			}
+			for j := range want[i].Choices {
+				if msgs[i].Choices[j] != want[i].Choices[j] {
+					t.Errorf("%s: choice %d = %+v, want %+v", what, j, msgs[i].Choices[j], want[i].Choices[j])
+				}
+			}
+		}
+	}
+	// The thread reply is recorded; nothing is posted for it.
+	if a := answerIn(h, bea); a.Values["note"] != dangerLine {
+		t.Errorf("thread reply stored as %+v", a)
+	}
+	for _, m := range channelOutbox(h) {
+		if strings.Contains(m.Out.Text, "kill") {
+			t.Errorf("posted to the channel: %q", m.Out.Text)
+		}
+	}
+}
+
 // TestThreadReplyWithDanger: a reply in the prompt's thread is public
 // already; it is recorded as the answer, and the crisis reply is private.
 func TestThreadReplyWithDanger(t *testing.T) {
@@ -554,5 +662,28 @@ func TestThreadReplyWithDanger(t *testing.T) {
 	}
 	if got := channelOutbox(h); len(got) != 1 {
 		t.Errorf("channel messages queued = %d, want only the prompt", len(got))
+	}
+}
+
+// TestEditByConversationKeepsItsConcern: editing a check-in by conversation
+// and keeping its words neither alerts nor answers the crisis again.
+func TestEditByConversationKeepsItsConcern(t *testing.T) {
+	h := newHarness(t, func(h *bot.House) { h.Crisis.AlertAlways = true })
+	h.join(robin)
+	roundOpen(h)
+	h.answer(robin, vals("2", "", dangerLine, "no", "private"))
+	h.ev.FormLimit = 0 // the edit is asked as a conversation
+	resp := h.do(h.ev.Command(robin, "checkin", ""))
+	for i := 0; i < 5; i++ {
+		if strings.Contains(text(resp), "I'm really glad") {
+			t.Fatalf("step %d answered the crisis again: %q", i, text(resp))
+		}
+		resp = h.do(h.ev.DM(robin, "keep"))
+	}
+	if !strings.Contains(text(resp), "Updated your check-in") || strings.Contains(text(resp), "I'm really glad") {
+		t.Errorf("finished edit = %q", text(resp))
+	}
+	if got := len(alertsTo(h, mentor.ID)); got != 1 {
+		t.Errorf("alerts = %d, want 1", got)
 	}
 }
