@@ -366,7 +366,7 @@ func (b *Bot) submitCheckin(r *Request, parts []string, vals map[string]string) 
 // do with it.
 func holdQuestion(round *Round) Message {
 	return Message{
-		Text: "I haven't posted this check-in to the house: there are words in it you might not want everyone to see. Nothing has been posted. It's your call:",
+		Text: "I haven't posted this check-in to the house yet: there are words in it you might not want everyone to see. It's your call:",
 		Choices: []Choice{
 			{ID: fmt.Sprintf("checkin:post:%d", round.ID), Label: "Post it to the house anyway"},
 			{ID: fmt.Sprintf("checkin:private:%d", round.ID), Label: "Keep it private", Style: StylePrimary},
