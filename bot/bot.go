@@ -47,6 +47,10 @@ type Bot struct {
 	// built-in ones); screener is the one for text with no house.
 	screeners map[*House]*Screener
 	screener  *Screener
+	// screenHook, when set, screens instead of the house's screener. Only
+	// tests set it (export_crisis_test.go), to reach a level without
+	// depending on the phrase lists' wording.
+	screenHook func(h *House, text string) Concern
 
 	checkinHooks checkinHooks
 	// leaveHooks run when a member leaves or pauses, in the same
@@ -63,6 +67,12 @@ type Bot struct {
 // actionRoute handles button presses whose id starts with prefix + ":".
 type actionRoute struct {
 	roles Role
+	// house, when set, finds the house a press belongs to from what its id
+	// names (an alert, a round), for people in several houses on one
+	// platform; nil from it keeps the house resolveHouse found. Dispatch
+	// then loads the presser's role in that house and checks roles against
+	// it: the id itself grants nothing.
+	house func(r *Request, parts []string) (*House, error)
 	run   func(r *Request, parts []string) (Response, error)
 }
 
@@ -154,8 +164,11 @@ func (b *Bot) Start(ctx context.Context) error {
 }
 
 func (b *Bot) action(prefix string, roles Role, run func(r *Request, parts []string) (Response, error)) {
-	b.actions[prefix] = actionRoute{roles: roles, run: run}
+	b.route(prefix, actionRoute{roles: roles, run: run})
 }
+
+// route registers an action route with all its options.
+func (b *Bot) route(prefix string, route actionRoute) { b.actions[prefix] = route }
 
 func (b *Bot) form(prefix string, route formRoute) { b.forms[prefix] = route }
 
@@ -212,7 +225,7 @@ func Reply(format string, args ...any) Response {
 
 // newRequest resolves the house, member and role for an event.
 func (b *Bot) newRequest(ctx context.Context, tx Tx, ev Event, now time.Time, log *slog.Logger) (*Request, error) {
-	r := &Request{Ctx: ctx, Event: ev, Tx: tx, Now: now, Log: log, Role: RoleGuest, bot: b}
+	r := &Request{Ctx: ctx, Event: ev, Tx: tx, Now: now, Log: log, Role: RoleGuest, bot: b, eventLog: log}
 	h, err := b.resolveHouse(ctx, tx, ev)
 	if err != nil {
 		return nil, err
@@ -220,44 +233,63 @@ func (b *Bot) newRequest(ctx context.Context, tx Tx, ev Event, now time.Time, lo
 	if h == nil {
 		return r, nil
 	}
-	r.House = h
-	r.Log = log.With("house", h.ID)
-	if err := b.loadCaller(r); err != nil {
+	if err := b.setHouse(r, h); err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
-// loadCaller fills in the caller's membership and role in r.House.
-func (b *Bot) loadCaller(r *Request) error {
-	h := r.House
-	m, err := r.Tx.MemberByUser(r.Ctx, h.ID, r.Event.User.ID)
+// setHouse makes h the request's house and loads the caller's membership
+// and role in it, so that every check after it is about h.
+func (b *Bot) setHouse(r *Request, h *House) error {
+	r.House = h
+	if r.eventLog != nil {
+		r.Log = r.eventLog.With("house", h.ID)
+	}
+	m, role, err := b.callerIn(r, h)
+	if err != nil {
+		return err
+	}
+	r.Member, r.Role = m, role
+	return nil
+}
+
+// roleIn returns the caller's role in house h, which need not be the
+// request's house.
+func (b *Bot) roleIn(r *Request, h *House) (Role, error) {
+	_, role, err := b.callerIn(r, h)
+	return role, err
+}
+
+// callerIn loads the caller's membership (nil if they never joined) and
+// role in house h.
+func (b *Bot) callerIn(r *Request, h *House) (*Member, Role, error) {
+	user := r.Event.User.ID
+	m, err := r.Tx.MemberByUser(r.Ctx, h.ID, user)
 	switch {
 	case errors.Is(err, ErrNotFound):
-		r.Member = nil
+		m = nil
 	case err != nil:
-		return fmt.Errorf("load member: %w", err)
-	default:
-		r.Member = m
+		return nil, 0, fmt.Errorf("load member: %w", err)
 	}
-	granted, err := r.Tx.GrantedRoles(r.Ctx, h.ID, r.Event.User.ID)
+	granted, err := r.Tx.GrantedRoles(r.Ctx, h.ID, user)
 	if err != nil {
-		return fmt.Errorf("load roles: %w", err)
+		return nil, 0, fmt.Errorf("load roles: %w", err)
 	}
-	r.Role = RoleGuest
-	if r.Member != nil && r.Member.Active() {
-		r.Role |= RoleResident
+	role := RoleGuest
+	if m != nil && m.Active() {
+		role |= RoleResident
 	}
-	if h.IsConfigMentor(r.Event.User.ID) || granted.Has(RoleMentor) {
-		r.Role |= RoleMentor
+	if h.IsConfigMentor(user) || granted.Has(RoleMentor) {
+		role |= RoleMentor
 	}
-	if h.IsOperator(r.Event.User.ID) {
-		r.Role |= RoleOperator
+	if h.IsOperator(user) {
+		role |= RoleOperator
 	}
-	if r.Role != RoleGuest {
-		r.Role &^= RoleGuest
+	if role != RoleGuest {
+		role &^= RoleGuest
 	}
-	return nil
+	return m, role, nil
 }
 
 // resolveHouse finds the house an event belongs to: the house whose channel
@@ -332,6 +364,17 @@ func (b *Bot) dispatch(r *Request) (Response, error) {
 		if !ok {
 			return Response{}, Errorf(EInvalid, "That button is no longer valid.")
 		}
+		if route.house != nil {
+			h, err := route.house(r, parts)
+			if err != nil {
+				return Response{}, err
+			}
+			if h != nil && h != r.House {
+				if err := b.setHouse(r, h); err != nil {
+					return Response{}, err
+				}
+			}
+		}
 		if r.House == nil {
 			return Response{}, errNoHouse
 		}
@@ -368,7 +411,7 @@ func (b *Bot) runCommand(r *Request) (Response, error) {
 	for _, v := range in.Options {
 		said = append(said, v)
 	}
-	if resp, hit, err := b.screen(r, strings.Join(said, "\n")); hit || err != nil {
+	if resp, level, err := b.screen(r, strings.Join(said, "\n")); level != ConcernNone || err != nil {
 		return resp, err
 	}
 	cmd := b.reg.Lookup(in.Name)

@@ -61,7 +61,7 @@ func (b *Bot) registerCheckin() {
 				Options: []Option{{Name: "date", Description: "YYYY-MM-DD (default today)", Type: OptString, MaxLen: 20}}},
 		},
 	})
-	b.action("checkin", Members, b.actCheckin)
+	b.route("checkin", actionRoute{roles: Members, house: b.roundHouse, run: b.actCheckin})
 	b.form("checkin", formRoute{roles: Members, build: b.buildCheckinForm, submit: b.submitCheckin})
 }
 
@@ -181,22 +181,61 @@ func (b *Bot) nextRoundText(r *Request) string {
 	return "The next one opens " + FormatTime(next, r.House.Location) + "."
 }
 
+// roundHouse routes a check-in button to its round's house, for residents
+// of several houses on one platform. Dispatch then checks the presser is a
+// member there.
+func (b *Bot) roundHouse(r *Request, parts []string) (*House, error) {
+	if len(parts) != 2 {
+		return nil, nil
+	}
+	id, err := strconv.ParseInt(parts[1], 10, 64)
+	if err != nil {
+		return nil, nil
+	}
+	round, err := r.Tx.RoundByID(r.Ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load round: %w", err)
+	}
+	if h := b.houseByID(round.HouseID); h != nil && h.Platform == r.Event.Platform {
+		return h, nil
+	}
+	return nil, nil
+}
+
+// actCheckin handles "Check in" and the choice about a held share.
 func (b *Bot) actCheckin(r *Request, parts []string) (Response, error) {
-	if len(parts) != 2 || parts[0] != "open" {
+	if len(parts) != 2 {
 		return Response{}, Errorf(EInvalid, "That button is no longer valid.")
 	}
 	if r.Member == nil || !r.Member.Active() {
 		return Reply("Please /join first, so I can explain what's stored."), nil
 	}
+	if parts[0] == "private" {
+		// Keeping one's own answer private is never too late.
+		round, err := b.roundOf(r, parts[1])
+		if err != nil {
+			return Response{}, err
+		}
+		return b.decideShare(r, round, false)
+	}
 	round, err := b.roundForAnswer(r, parts[1])
 	if err != nil {
 		return Response{}, err
 	}
-	return b.openCheckinForm(r, round)
+	switch parts[0] {
+	case "open":
+		return b.openCheckinForm(r, round)
+	case "post":
+		return b.decideShare(r, round, true)
+	}
+	return Response{}, Errorf(EInvalid, "That button is no longer valid.")
 }
 
-// roundForAnswer loads a round by id text and checks it is open.
-func (b *Bot) roundForAnswer(r *Request, idText string) (*Round, error) {
+// roundOf loads a round of the request's house by id text.
+func (b *Bot) roundOf(r *Request, idText string) (*Round, error) {
 	id, err := strconv.ParseInt(idText, 10, 64)
 	if err != nil {
 		return nil, Errorf(EInvalid, "That check-in is not valid.")
@@ -207,6 +246,15 @@ func (b *Bot) roundForAnswer(r *Request, idText string) (*Round, error) {
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load round: %w", err)
+	}
+	return round, nil
+}
+
+// roundForAnswer loads a round by id text and checks it is open.
+func (b *Bot) roundForAnswer(r *Request, idText string) (*Round, error) {
+	round, err := b.roundOf(r, idText)
+	if err != nil {
+		return nil, err
 	}
 	if round.Status != RoundOpen || !r.Now.Before(round.ClosesAt) {
 		return nil, Errorf(EConflict, "That check-in has closed. %s", b.nextRoundText(r))
@@ -252,6 +300,11 @@ func (b *Bot) buildCheckinForm(r *Request, parts []string) (Form, error) {
 
 // submitCheckin stores a validated answer, shares it if the resident chose
 // the house, alerts mentors to a reach-out request, and echoes what was kept.
+// Its free text is screened after the answer is safely stored: a concern is
+// answered as anywhere else, unless this answer already raised it (an edit
+// that keeps its words, or a DM conversation that answered each line), and
+// the share of a house-visible answer with a concern waits for the
+// resident's choice.
 func (b *Bot) submitCheckin(r *Request, parts []string, vals map[string]string) (Response, error) {
 	round, err := b.roundForAnswer(r, parts[0])
 	if err != nil {
@@ -265,7 +318,13 @@ func (b *Bot) submitCheckin(r *Request, parts []string, vals map[string]string) 
 	if !edit {
 		a = &Answer{RoundID: round.ID, MemberID: r.Member.ID, AnsweredAt: r.Now}
 	}
-	wasShared, wasReachOut := a.Visibility == VisHouse && a.Share != 0, a.ReachOut
+	qs := questions(r.House)
+	before := ConcernNone
+	if edit && !a.Redacted {
+		before = b.concern(r, textValues(qs, a.Values)...)
+	}
+	was := shareState{shared: a.Visibility == VisHouse && a.Share != 0, held: a.ShareHeld, concern: before}
+	wasReachOut := a.ReachOut
 	a.Values = vals
 	a.Source = "form"
 	a.UpdatedAt = r.Now
@@ -275,10 +334,12 @@ func (b *Bot) submitCheckin(r *Request, parts []string, vals map[string]string) 
 	if !a.Visibility.Valid() {
 		a.Visibility = r.House.Checkin.DefaultVisibility
 	}
+	a.ShareHeld = false // shareAnswer decides again
+	level := b.concern(r, textValues(qs, vals)...)
 	if err := r.Tx.SaveAnswer(r.Ctx, a); err != nil {
 		return Response{}, fmt.Errorf("save answer: %w", err)
 	}
-	if err := b.shareAnswer(r, round, a, wasShared); err != nil {
+	if err := b.shareAnswer(r, round, a, was, level); err != nil {
 		return Response{}, err
 	}
 	if a.ReachOut && !wasReachOut {
@@ -286,22 +347,31 @@ func (b *Bot) submitCheckin(r *Request, parts []string, vals map[string]string) 
 			return Response{}, err
 		}
 	}
-	r.Log.Info("check-in answer saved", "round", round.ID, "member", r.Member.ID, "edit", edit)
+	r.Log.Info("check-in answer saved", "round", round.ID, "member", r.Member.ID, "edit", edit, "held", a.ShareHeld)
 	resp := Response{Messages: []Message{{Text: b.echo(r, a, edit)}}}
-	// Free text addressed to the bot is screened for crisis words after the
-	// answer is safely stored.
-	for _, q := range questions(r.House) {
-		if q.Kind != KindText {
-			continue
-		}
-		if cr, hit, err := b.screen(r, vals[q.ID]); err != nil {
+	if level > max(before, r.answered) {
+		msgs, err := b.concernReply(r, level)
+		if err != nil {
 			return Response{}, err
-		} else if hit {
-			resp.Messages = append(resp.Messages, cr.Messages...)
-			break
 		}
+		resp.Messages = append(resp.Messages, msgs...)
+	}
+	if a.ShareHeld {
+		resp.Messages = append(resp.Messages, holdQuestion(round))
 	}
 	return resp, nil
+}
+
+// holdQuestion asks a resident whose house-visible answer is held what to
+// do with it.
+func holdQuestion(round *Round) Message {
+	return Message{
+		Text: "I haven't posted this check-in to the house yet: there are words in it you might not want everyone to see. It's your call:",
+		Choices: []Choice{
+			{ID: fmt.Sprintf("checkin:post:%d", round.ID), Label: "Post it to the house anyway"},
+			{ID: fmt.Sprintf("checkin:private:%d", round.ID), Label: "Keep it private", Style: StylePrimary},
+		},
+	}
 }
 
 // echo tells the resident exactly what was recorded.
@@ -330,7 +400,11 @@ func (b *Bot) echo(r *Request, a *Answer, edit bool) string {
 	case VisMentors:
 		lines = append(lines, "Your House Mentors and the operator can see this.")
 	case VisHouse:
-		lines = append(lines, "Shared with the house (your mood number stays private).")
+		if a.ShareHeld {
+			lines = append(lines, "You chose to share this with the house; it's held back until you say what you'd like (below).")
+		} else {
+			lines = append(lines, "Shared with the house (your mood number stays private).")
+		}
 	}
 	if a.ReachOut {
 		lines = append(lines, "I've let your House Mentors know you'd like someone to reach out.")
@@ -339,35 +413,112 @@ func (b *Bot) echo(r *Request, a *Answer, edit bool) string {
 	return strings.Join(lines, "\n")
 }
 
-// shareAnswer posts a house-visible answer in the prompt's thread, and
-// withdraws an earlier share when the resident made it less visible.
-func (b *Bot) shareAnswer(r *Request, round *Round, a *Answer, wasShared bool) error {
-	if a.Visibility != VisHouse {
-		if wasShared {
-			_, err := r.Enqueue(&OutboxMessage{EditOf: a.Share, Out: Outgoing{Target: Target{Kind: TargetChannel, Channel: r.House.Channel},
-				Message: Message{Text: fmt.Sprintf("_%s withdrew their share._", r.Member.Name)}}})
-			if err != nil {
-				return err
-			}
-			a.Share = 0
-			return r.Tx.SaveAnswer(r.Ctx, a)
+// shareState is what an answer's share was before an edit.
+type shareState struct {
+	// shared: the answer is in the house channel; held: it waits for the
+	// resident's choice.
+	shared, held bool
+	// concern is the level the earlier version of the answer raised.
+	concern Concern
+}
+
+// shareAnswer posts a house-visible answer in the prompt's thread, updates
+// or withdraws an earlier share, or holds it. A danger or relapse answer is
+// never shared to the group on its visibility alone: its share is held, and
+// stored as held, until the resident chooses (the caller asks them while
+// a.ShareHeld is set). An edit that raises no higher concern than the
+// words they already chose to post keeps that choice.
+func (b *Bot) shareAnswer(r *Request, round *Round, a *Answer, was shareState, level Concern) error {
+	switch {
+	case a.Visibility != VisHouse:
+		if was.shared {
+			return b.withdrawShare(r, a)
 		}
 		return nil
+	case level == ConcernNone:
+		return b.postShare(r, round, a, was.shared)
+	case was.shared && !was.held && level <= was.concern:
+		// They chose "post anyway" for words of this level: an edit
+		// updates what they chose to post.
+		return b.postShare(r, round, a, true)
 	}
-	text := b.shareText(r, a)
-	m := &OutboxMessage{ThreadOf: round.Prompt, Out: Outgoing{Target: Target{Kind: TargetChannel, Channel: r.House.Channel}, Message: Message{Text: text}}}
-	if wasShared {
+	// Held: an earlier share, if any, stays as it was until they choose.
+	a.ShareHeld = true
+	if err := r.Tx.SaveAnswer(r.Ctx, a); err != nil {
+		return fmt.Errorf("hold share: %w", err)
+	}
+	return nil
+}
+
+// postShare posts the answer in the prompt's thread, or edits the post
+// already there when shared is true, and saves the answer.
+func (b *Bot) postShare(r *Request, round *Round, a *Answer, shared bool) error {
+	m := &OutboxMessage{ThreadOf: round.Prompt, Out: Outgoing{Target: Target{Kind: TargetChannel, Channel: r.House.Channel}, Message: Message{Text: b.shareText(r, a)}}}
+	if shared {
 		m.ThreadOf, m.EditOf = 0, a.Share
 	}
 	id, err := r.Enqueue(m)
 	if err != nil {
 		return err
 	}
-	if !wasShared {
+	if !shared {
 		a.Share = id
-		return r.Tx.SaveAnswer(r.Ctx, a)
 	}
-	return nil
+	return r.Tx.SaveAnswer(r.Ctx, a)
+}
+
+// withdrawShare replaces a posted share with a note that it was withdrawn,
+// and saves the answer as not shared.
+func (b *Bot) withdrawShare(r *Request, a *Answer) error {
+	_, err := r.Enqueue(&OutboxMessage{EditOf: a.Share, Out: Outgoing{Target: Target{Kind: TargetChannel, Channel: r.House.Channel},
+		Message: Message{Text: fmt.Sprintf("_%s withdrew their share._", r.Member.Name)}}})
+	if err != nil {
+		return err
+	}
+	a.Share = 0
+	return r.Tx.SaveAnswer(r.Ctx, a)
+}
+
+// decideShare carries out the resident's choice about a held share: post
+// it to the house after all, once, in the prompt's thread; or keep it
+// private, the visibility that shows it to nobody.
+func (b *Bot) decideShare(r *Request, round *Round, post bool) (Response, error) {
+	a, err := r.Tx.AnswerOf(r.Ctx, round.ID, r.Member.ID)
+	if errors.Is(err, ErrNotFound) {
+		return Reply("I don't have a check-in from you for that round."), nil
+	}
+	if err != nil {
+		return Response{}, fmt.Errorf("load answer: %w", err)
+	}
+	if !a.ShareHeld {
+		// Already decided, or changed since with /checkin: the answer as
+		// it is now rules.
+		if a.Visibility == VisHouse && a.Share != 0 {
+			return Reply("That check-in is already posted to the house. You can change who sees it with /checkin until the check-in closes."), nil
+		}
+		return Reply("Nothing is waiting to be posted: that check-in is %s now. You can change who sees it with /checkin until the check-in closes.", a.Visibility), nil
+	}
+	a.ShareHeld = false
+	a.UpdatedAt = r.Now
+	if post {
+		if err := b.postShare(r, round, a, a.Share != 0); err != nil {
+			return Response{}, err
+		}
+		r.Log.Info("held share posted at the resident's choice", "round", round.ID, "member", r.Member.ID)
+		return Reply("Posted to the house, in the check-in's thread (your mood number stays private). You can change it with /checkin until the check-in closes."), nil
+	}
+	a.Visibility = VisPrivate
+	a.Values[QVisibility] = string(VisPrivate)
+	if a.Share != 0 {
+		err = b.withdrawShare(r, a)
+	} else {
+		err = r.Tx.SaveAnswer(r.Ctx, a)
+	}
+	if err != nil {
+		return Response{}, err
+	}
+	r.Log.Info("held share kept private", "round", round.ID, "member", r.Member.ID)
+	return Reply("Okay, it stays private: it's only counted in house totals, and nobody sees your answers. You can change who sees it with /checkin until the check-in closes."), nil
 }
 
 // shareText is a resident's share: their text answers, never the mood
@@ -457,14 +608,22 @@ func (b *Bot) handleThreadReply(r *Request) (Response, error) {
 	if round == nil {
 		return Response{}, nil // a reply to something else: not ours to read
 	}
-	if resp, hit, err := b.screen(r, r.Event.Text); hit || err != nil {
-		return resp, err
+	// The reply is already public: the resident posted it. So a concern
+	// gets only the private reply; the answer is recorded as usual.
+	crisis, _, err := b.screen(r, r.Event.Text)
+	if err != nil {
+		return Response{}, err
 	}
 	if r.Member == nil || !r.Member.Active() {
+		if len(crisis.Messages) > 0 {
+			return crisis, nil
+		}
 		return Reply("Thanks for replying! To check in, please /join first so I can explain what's stored."), nil
 	}
 	if _, err := r.Tx.AnswerOf(r.Ctx, round.ID, r.Member.ID); err == nil {
-		return Reply("You've already checked in this round. Use the button to change your answer."), nil
+		resp := Reply("You've already checked in this round. Use the button to change your answer.")
+		resp.Messages = append(resp.Messages, crisis.Messages...)
+		return resp, nil
 	} else if !errors.Is(err, ErrNotFound) {
 		return Response{}, fmt.Errorf("load answer: %w", err)
 	}
@@ -482,7 +641,9 @@ func (b *Bot) handleThreadReply(r *Request) (Response, error) {
 		text += fmt.Sprintf(" Mood: %d.", a.Mood)
 	}
 	text += " Since you replied in the thread, it's visible to the house. Add the rest privately if you like:"
-	return Response{Messages: []Message{{Text: text, Choices: []Choice{{ID: fmt.Sprintf("checkin:open:%d", round.ID), Label: "Add the rest", Style: StylePrimary}}}}}, nil
+	resp := Response{Messages: []Message{{Text: text, Choices: []Choice{{ID: fmt.Sprintf("checkin:open:%d", round.ID), Label: "Add the rest", Style: StylePrimary}}}}}
+	resp.Messages = append(resp.Messages, crisis.Messages...)
+	return resp, nil
 }
 
 // dmCheckin starts the conversational check-in for a member who DMs the bot

@@ -28,6 +28,10 @@ type convo struct {
 	paged   bool
 	limit   int
 	started time.Time
+	// concern is the highest level of concern already answered for this
+	// form: its earlier answer's (for an edit), raised by a line on the
+	// way. Only a higher level is answered again.
+	concern Concern
 }
 
 // convoTTL is how long an unfinished form is kept.
@@ -98,13 +102,7 @@ func (b *Bot) openForm(r *Request, f Form, prefill map[string]string) (Response,
 		p := f.Page(0, limit)
 		return Response{Form: &p}, nil
 	}
-	c := &convo{formID: f.ID, houseID: r.House.ID, fields: f.Fields, values: map[string]string{}, started: r.Now}
-	for _, fl := range f.Fields {
-		if fl.Value != "" {
-			c.values[fl.ID] = fl.Value
-		}
-	}
-	b.convos.put(r.Event.Platform, r.Event.User.ID, c)
+	c := b.newConvo(r, f)
 	resp, err := b.askNext(r, c)
 	if err != nil {
 		return resp, err
@@ -117,13 +115,7 @@ func (b *Bot) openForm(r *Request, f Form, prefill map[string]string) (Response,
 // direct message: the questions go by DM through the outbox, and the answers
 // come back as DMs (or presses of the DM's buttons).
 func (b *Bot) converseByDM(r *Request, f Form) (Response, error) {
-	c := &convo{formID: f.ID, houseID: r.House.ID, fields: f.Fields, values: map[string]string{}, started: r.Now}
-	for _, fl := range f.Fields {
-		if fl.Value != "" {
-			c.values[fl.ID] = fl.Value
-		}
-	}
-	b.convos.put(r.Event.Platform, r.Event.User.ID, c)
+	c := b.newConvo(r, f)
 	first, err := b.askNext(r, c)
 	if err != nil {
 		return Response{}, err
@@ -135,6 +127,32 @@ func (b *Bot) converseByDM(r *Request, f Form) (Response, error) {
 		}
 	}
 	return Reply("*%s* has %d questions, more than one form here can hold, so I've sent them to you as a direct message.", f.Title, len(f.Fields)), nil
+}
+
+// newConvo starts the caller's conversation for f, prefilled with f's
+// values. Words of concern in an earlier answer were answered when it was
+// given, so they count as answered here.
+func (b *Bot) newConvo(r *Request, f Form) *convo {
+	c := &convo{formID: f.ID, houseID: r.House.ID, fields: f.Fields, values: map[string]string{}, started: r.Now}
+	for _, fl := range f.Fields {
+		if fl.Value != "" {
+			c.values[fl.ID] = fl.Value
+		}
+	}
+	c.concern = b.concern(r, textValues(c.fields, c.values)...)
+	b.convos.put(r.Event.Platform, r.Event.User.ID, c)
+	return c
+}
+
+// textValues returns the free-text values of fields, the ones screened.
+func textValues(fields []Field, vals map[string]string) []string {
+	var out []string
+	for _, f := range fields {
+		if f.Kind == KindText && vals[f.ID] != "" {
+			out = append(out, vals[f.ID])
+		}
+	}
+	return out
 }
 
 // askNext asks the conversation's next question.
@@ -175,23 +193,34 @@ func (b *Bot) stepConversation(r *Request) (Response, bool, error) {
 		return Response{}, false, nil
 	}
 	if r.House == nil || r.House.ID != c.houseID {
-		r.House = b.houseByID(c.houseID)
-		if r.House == nil {
+		h := b.houseByID(c.houseID)
+		if h == nil {
 			b.convos.drop(r.Event.Platform, r.Event.User.ID)
 			return Response{}, false, nil
 		}
-		if err := b.loadCaller(r); err != nil {
+		if err := b.setHouse(r, h); err != nil {
 			return Response{}, true, err
 		}
 	}
-	// Crisis words are screened before anything else, in every answer.
-	if resp, hit, err := b.screen(r, raw); hit || err != nil {
-		return resp, true, err
+	// Every line is screened first. A concern is answered at once, and the
+	// line still answers its question: the conversation goes on, and the
+	// crisis buttons stay usable beside it.
+	var crisis []Message
+	if level := b.concern(r, raw); level > c.concern {
+		msgs, err := b.concernReply(r, level)
+		if err != nil {
+			return Response{}, true, err
+		}
+		crisis, c.concern = msgs, level
+	}
+	with := func(resp Response) Response {
+		resp.Messages = append(append([]Message(nil), crisis...), resp.Messages...)
+		return resp
 	}
 	word := strings.ToLower(strings.TrimSpace(raw))
 	if word == "cancel" {
 		b.convos.drop(r.Event.Platform, r.Event.User.ID)
-		return Reply("Okay, I stopped. Nothing was saved."), true, nil
+		return with(Reply("Okay, I stopped. Nothing was saved.")), true, nil
 	}
 	fl := c.fields[c.next]
 	switch {
@@ -204,17 +233,24 @@ func (b *Bot) stepConversation(r *Request) (Response, bool, error) {
 	if err != nil {
 		resp, _ := b.askNext(r, c)
 		resp.Messages = append([]Message{{Text: ErrorMessage(err)}}, resp.Messages...)
-		return resp, true, nil
+		return with(resp), true, nil
 	}
 	c.values[fl.ID] = v
 	c.next++
 	if c.next < len(c.fields) {
 		resp, err := b.askNext(r, c)
-		return resp, true, err
+		return with(resp), true, err
 	}
 	b.convos.drop(r.Event.Platform, r.Event.User.ID)
+	// Each line was answered as it came; the submit answers only news.
+	r.answered = c.concern
 	resp, err := b.submitForm(r, c.formID, c.values)
-	return resp, true, err
+	if err != nil && len(crisis) > 0 && ErrorCode(err) != EInternal {
+		// The answer was refused (the check-in closed, say), but the crisis
+		// reply, and any alert it made, must still go out.
+		resp, err = errorResponse(err), nil
+	}
+	return with(resp), true, err
 }
 
 // step is stepConversation under the name dispatch uses.

@@ -382,6 +382,13 @@ func (b *Bot) digestSupport(r *Request, d *Digest, from, to time.Time) error {
 		return err
 	}
 	for _, a := range alerts {
+		if !a.Kind.Urgent() {
+			// A request for a House Mentor after a relapse is counted as
+			// what its messages call it, a request to reach out, and
+			// never listed by name as a crisis.
+			d.Support.ReachOutRequests++
+			continue
+		}
 		da := DigestAlert{Resident: a.Name, At: a.CreatedAt.In(r.House.Location), Escalated: !a.EscalatedAt.IsZero()}
 		if !a.AckedAt.IsZero() {
 			m := a.AckedAt.Sub(a.CreatedAt).Minutes()

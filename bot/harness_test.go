@@ -90,11 +90,19 @@ func newHarness(t *testing.T, opts ...func(*bot.House)) *harness {
 
 func newHarnessDB(t *testing.T, db *storage.DB, now time.Time, opts ...func(*bot.House)) *harness {
 	t.Helper()
-	h := &harness{t: t, ctx: context.Background(), db: db, clock: bottest.NewClock(now), ad: bottest.NewAdapter("test"), house: testHouse()}
+	house := testHouse()
 	for _, o := range opts {
-		o(h.house)
+		o(house)
 	}
-	b, err := bot.New(bot.Config{Store: db, Clock: h.clock, Houses: []*bot.House{h.house}, Schedules: dailyAt9{}})
+	return newHarnessHouses(t, db, now, house)
+}
+
+// newHarnessHouses is a harness with several houses on the test platform;
+// h.house is the first, and events happen in its channel.
+func newHarnessHouses(t *testing.T, db *storage.DB, now time.Time, houses ...*bot.House) *harness {
+	t.Helper()
+	h := &harness{t: t, ctx: context.Background(), db: db, clock: bottest.NewClock(now), ad: bottest.NewAdapter("test"), house: houses[0]}
+	b, err := bot.New(bot.Config{Store: db, Clock: h.clock, Houses: houses, Schedules: dailyAt9{}})
 	if err != nil {
 		t.Fatal(err)
 	}

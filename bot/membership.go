@@ -45,6 +45,8 @@ func ConsentText(h *House) string {
 	if h.Crisis.AlertAlways {
 		crisis = "If something you write suggests you may be in danger, I show you crisis resources right away, and this house has chosen to always alert its House Mentors so a person can reach out."
 	}
+	// A relapse is never passed on without a yes, whatever the house chose.
+	relapse := "If you tell me about a relapse or a craving, I offer you a House Mentor or your accountability partner, and tell nobody unless you say yes."
 	return strings.Join([]string{
 		fmt.Sprintf("*Joining %s check-ins*", h.Name),
 		"Here is what I keep, and who sees it:",
@@ -54,7 +56,8 @@ func ConsentText(h *House) string {
 		fmt.Sprintf("• Written answers are erased after %d days; only counts are kept.", retention),
 		"• Your answers are never used for discipline or eviction decisions.",
 		"• " + crisis,
-		"• This bot is not monitored around the clock. If you are in danger, call 911 or 988.",
+		"• " + relapse,
+		"• " + notMonitored(h),
 		"• Discord or Slack keep their own copy of messages, under their own terms.",
 		"• You can pause with /checkin pause, get your data with /mydata export, erase it with /mydata erase, or leave with /leave.",
 		"Do you agree?",
@@ -159,7 +162,7 @@ func (b *Bot) cmdHelp(r *Request) (Response, error) {
 
 // handleDM answers a direct message that is not part of a form.
 func (b *Bot) handleDM(r *Request) (Response, error) {
-	if resp, hit, err := b.screen(r, r.Event.Text); hit || err != nil {
+	if resp, level, err := b.screen(r, r.Event.Text); level != ConcernNone || err != nil {
 		return resp, err
 	}
 	if r.House != nil && r.Member != nil && r.Member.Active() {
@@ -189,7 +192,7 @@ func (b *Bot) handleMemberEvent(r *Request) (Response, error) {
 			return Response{}, nil
 		}
 		// A welcome DM invites them to /join; nothing is stored about them.
-		_, err := r.DM(r.Event.User.ID, Message{Text: fmt.Sprintf("Welcome to %s! When you're ready, use /join to take part in the house check-ins. I'll explain what's stored first.", r.House.Name)})
+		_, err := r.DM(r.Event.User.ID, Message{Text: fmt.Sprintf("Welcome to %s! When you're ready, use /join to take part in the house check-ins. I'll explain what's stored first.\n%s", r.House.Name, notMonitored(r.House))})
 		return Response{}, err
 	case EventMemberLeft:
 		if r.Member == nil || !r.Member.Active() {

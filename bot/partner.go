@@ -454,6 +454,14 @@ func (b *Bot) pingPartner(r *Request, m *Member, kind string) error {
 	if err != nil || off {
 		return err
 	}
+	return b.notifyPartner(r, m, p, kind)
+}
+
+// notifyPartner records a ping of kind about m and sends it to the rest of
+// m's pair, with an "I reached out" button. pingPartner calls it unless m
+// turned pings off; a resident's own "let my partner know" calls it
+// directly.
+func (b *Bot) notifyPartner(r *Request, m *Member, p *Pair, kind string) error {
 	ping := &PartnerPing{HouseID: r.House.ID, PairID: p.ID, About: m.ID, Kind: kind, At: r.Now}
 	if err := r.Tx.RecordPing(r.Ctx, ping); err != nil {
 		return err

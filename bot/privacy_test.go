@@ -57,7 +57,7 @@ func crisisAlert(t *testing.T, h *harness) {
 	var alert string
 	for _, m := range resp.Messages {
 		for _, c := range m.Choices {
-			if c.ID == "crisis:alert" {
+			if strings.HasPrefix(c.ID, "crisis:alert:") {
 				alert = c.ID
 			}
 		}

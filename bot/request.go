@@ -25,6 +25,12 @@ type Request struct {
 	Log  *slog.Logger
 
 	bot *Bot
+	// eventLog is Log before a house was added to it.
+	eventLog *slog.Logger
+	// answered is the highest level of concern already answered for the
+	// form being submitted: a DM conversation screens and answers each
+	// line as it comes, so its submit must not answer the same words again.
+	answered Concern
 }
 
 // Clock tells the time; tests inject a fake one.

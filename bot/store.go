@@ -180,6 +180,10 @@ type Answer struct {
 	// Share is the outbox id of the answer's post in the house channel, 0
 	// if it was not shared.
 	Share int64 `json:"share_outbox_id"`
+	// ShareHeld is set while a house-visible answer whose words raised a
+	// concern waits for the resident to choose: post it anyway, or keep it
+	// private. Nothing is posted meanwhile.
+	ShareHeld bool `json:"share_held"`
 }
 
 // Viewer is who is reading answers. Stores filter answers by it in the query

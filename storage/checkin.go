@@ -106,13 +106,13 @@ func (t *tx) DueRounds(ctx context.Context, now time.Time) ([]*bot.Round, error)
 }
 
 // answerCols are the columns scanAnswer reads, in order.
-const answerCols = `id, round_id, member_id, mood, reach_out, visibility, values_json, source, answered_at, updated_at, redacted_at, share_outbox_id`
+const answerCols = `id, round_id, member_id, mood, reach_out, visibility, values_json, source, answered_at, updated_at, redacted_at, share_outbox_id, share_held`
 
 func scanAnswer(s scanner) (*bot.Answer, error) {
 	var a bot.Answer
 	var mood, answered, updated, redacted, share sql.NullInt64
 	var vis, vals string
-	if err := s.Scan(&a.ID, &a.RoundID, &a.MemberID, &mood, &a.ReachOut, &vis, &vals, &a.Source, &answered, &updated, &redacted, &share); err != nil {
+	if err := s.Scan(&a.ID, &a.RoundID, &a.MemberID, &mood, &a.ReachOut, &vis, &vals, &a.Source, &answered, &updated, &redacted, &share, &a.ShareHeld); err != nil {
 		return nil, err
 	}
 	a.Mood = int(mood.Int64)
@@ -168,18 +168,18 @@ func (t *tx) SaveAnswer(ctx context.Context, a *bot.Answer) error {
 	}
 	var id int64
 	err = t.q.QueryRowContext(ctx, `INSERT INTO checkin_answers
-		(round_id, member_id, mood, reach_out, visibility, values_json, source, answered_at, updated_at, redacted_at, share_outbox_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		(round_id, member_id, mood, reach_out, visibility, values_json, source, answered_at, updated_at, redacted_at, share_outbox_id, share_held)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (round_id, member_id) DO UPDATE SET
 			mood = excluded.mood, reach_out = excluded.reach_out, visibility = excluded.visibility,
 			values_json = excluded.values_json, source = excluded.source,
 			answered_at = excluded.answered_at, updated_at = excluded.updated_at,
 			redacted_at = CASE WHEN excluded.redacted_at IS NULL THEN NULL
 				ELSE COALESCE(checkin_answers.redacted_at, excluded.redacted_at) END,
-			share_outbox_id = excluded.share_outbox_id
+			share_outbox_id = excluded.share_outbox_id, share_held = excluded.share_held
 		RETURNING id`,
 		a.RoundID, a.MemberID, mood, a.ReachOut, string(a.Visibility), string(b), a.Source,
-		unixOrNull(a.AnsweredAt), unixOrNull(a.UpdatedAt), redacted, idOrNull(a.Share)).Scan(&id)
+		unixOrNull(a.AnsweredAt), unixOrNull(a.UpdatedAt), redacted, idOrNull(a.Share), a.ShareHeld).Scan(&id)
 	if err != nil {
 		return wrap("save answer", err)
 	}
@@ -205,7 +205,9 @@ func (t *tx) AnswerOf(ctx context.Context, roundID, memberID int64) (*bot.Answer
 //   - staff (mentors, operators) also see answers shared with mentors;
 //   - anyone in the house (residents and staff) also sees answers shared
 //     with the house;
-//   - guests see nothing else, and nobody sees another's private answer.
+//   - guests see nothing else, and nobody sees another's private answer;
+//   - a house-visible answer whose share is held (its words raised a
+//     concern) is the resident's own until they choose what to do with it.
 //
 // The caller must make sure v's roles are roles in the round's house.
 func (t *tx) RoundAnswers(ctx context.Context, roundID int64, v bot.Viewer) ([]*bot.Answer, error) {
@@ -214,7 +216,7 @@ func (t *tx) RoundAnswers(ctx context.Context, roundID int64, v bot.Viewer) ([]*
 		WHERE round_id = ?1 AND (
 			(?2 <> 0 AND member_id = ?2)
 			OR (?3 AND visibility = 'mentors')
-			OR (?4 AND visibility = 'house')
+			OR (?4 AND visibility = 'house' AND share_held = 0)
 		)
 		ORDER BY answered_at, id`, roundID, v.MemberID, staff, member)
 }

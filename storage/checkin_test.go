@@ -330,3 +330,42 @@ func BenchmarkSaveAnswer(b *testing.B) {
 		}
 	}
 }
+
+func TestAnswerShareHeld(t *testing.T) {
+	f := newFixture(t)
+	robin := f.member(t, "U0001", "Robin")
+	r := f.round(t, t0)
+	a := f.answer(t, r, robin, bot.VisHouse, t0)
+	for _, held := range []bool{true, false} {
+		a.ShareHeld = held
+		update(t, f.db, func(tx bot.Tx) error { return tx.SaveAnswer(f.ctx, a) })
+		view(t, f.db, func(tx bot.Tx) error {
+			got, err := tx.AnswerOf(f.ctx, r.ID, robin.ID)
+			if err == nil && got.ShareHeld != held {
+				t.Errorf("ShareHeld = %v, want %v", got.ShareHeld, held)
+			}
+			return err
+		})
+		// While held, the answer is its author's alone.
+		for _, v := range []struct {
+			who  string
+			v    bot.Viewer
+			want int
+		}{
+			{"robin", bot.Viewer{MemberID: robin.ID, Role: bot.RoleResident}, 1},
+			{"casey", bot.Viewer{MemberID: robin.ID + 100, Role: bot.RoleResident}, 0},
+			{"staff", bot.Viewer{Role: bot.RoleMentor | bot.RoleOperator}, 0},
+		} {
+			if !held && v.want == 0 {
+				v.want = 1
+			}
+			view(t, f.db, func(tx bot.Tx) error {
+				got, err := tx.RoundAnswers(f.ctx, r.ID, v.v)
+				if len(got) != v.want {
+					t.Errorf("held %v: %s sees %d answers, want %d", held, v.who, len(got), v.want)
+				}
+				return err
+			})
+		}
+	}
+}

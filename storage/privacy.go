@@ -10,23 +10,41 @@ import (
 	"github.com/porchlight/porchlight/bot"
 )
 
-const alertCols = `id, house_id, user_id, name, created_at, acked_at, acked_by, escalated_at`
+const alertCols = `id, house_id, user_id, name, kind, created_at, acked_at, acked_by, escalated_at`
 
 func scanAlert(s scanner) (*bot.CrisisAlert, error) {
 	var a bot.CrisisAlert
+	var kind string
 	var created, acked, escalated sql.NullInt64
-	if err := s.Scan(&a.ID, &a.HouseID, &a.UserID, &a.Name, &created, &acked, &a.AckedBy, &escalated); err != nil {
+	if err := s.Scan(&a.ID, &a.HouseID, &a.UserID, &a.Name, &kind, &created, &acked, &a.AckedBy, &escalated); err != nil {
 		return nil, err
 	}
+	a.Kind = bot.AlertKind(kind)
 	a.CreatedAt, a.AckedAt, a.EscalatedAt = timeOf(created), timeOf(acked), timeOf(escalated)
 	return &a, nil
 }
 
-// CreateCrisisAlert inserts a and sets a.ID.
+// CreateCrisisAlert inserts a and sets a.ID. An empty Kind is stored as
+// bot.AlertDanger.
 func (t *tx) CreateCrisisAlert(ctx context.Context, a *bot.CrisisAlert) error {
-	err := t.q.QueryRowContext(ctx, `INSERT INTO crisis_alerts (house_id, user_id, name, created_at) VALUES (?, ?, ?, ?) RETURNING id`,
-		a.HouseID, a.UserID, a.Name, a.CreatedAt.Unix()).Scan(&a.ID)
+	if a.Kind == "" {
+		a.Kind = bot.AlertDanger
+	}
+	err := t.q.QueryRowContext(ctx, `INSERT INTO crisis_alerts (house_id, user_id, name, kind, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+		a.HouseID, a.UserID, a.Name, string(a.Kind), a.CreatedAt.Unix()).Scan(&a.ID)
 	return wrap("create crisis alert", err)
+}
+
+// OpenCrisisAlert returns a resident's latest unacknowledged alert in a
+// house created at or after since; bot.ErrNotFound if there is none.
+func (t *tx) OpenCrisisAlert(ctx context.Context, houseID int64, userID string, since time.Time) (*bot.CrisisAlert, error) {
+	a, err := scanAlert(t.q.QueryRowContext(ctx, `SELECT `+alertCols+` FROM crisis_alerts
+		WHERE house_id = ? AND user_id = ? AND created_at >= ? AND acked_at IS NULL ORDER BY created_at DESC, id DESC LIMIT 1`,
+		houseID, userID, since.Unix()))
+	if err != nil {
+		return nil, wrap("open crisis alert", err)
+	}
+	return a, nil
 }
 
 // CrisisAlertByID returns an alert, or bot.ErrNotFound.

@@ -150,3 +150,41 @@ func TestAuditsSince(t *testing.T) {
 		t.Errorf("audits since = %+v", rows)
 	}
 }
+
+func TestOpenCrisisAlertAndKind(t *testing.T) {
+	f := newFixture(t)
+	open := func(user string, since time.Time) (*bot.CrisisAlert, error) {
+		var a *bot.CrisisAlert
+		err := f.db.View(f.ctx, func(tx bot.Tx) (err error) {
+			a, err = tx.OpenCrisisAlert(f.ctx, f.house, user, since)
+			return err
+		})
+		return a, err
+	}
+	if _, err := open("U-robin", t0); !errors.Is(err, bot.ErrNotFound) {
+		t.Fatalf("no alert: err = %v, want ErrNotFound", err)
+	}
+	older := &bot.CrisisAlert{HouseID: f.house, UserID: "U-robin", Name: "Robin", CreatedAt: t0}
+	newer := &bot.CrisisAlert{HouseID: f.house, UserID: "U-robin", Name: "Robin", Kind: bot.AlertReachOut, CreatedAt: t0.Add(5 * time.Minute)}
+	other := &bot.CrisisAlert{HouseID: f.house, UserID: "U-casey", Name: "Casey", Kind: bot.AlertAuto, CreatedAt: t0.Add(6 * time.Minute)}
+	for _, a := range []*bot.CrisisAlert{older, newer, other} {
+		update(t, f.db, func(tx bot.Tx) error { return tx.CreateCrisisAlert(f.ctx, a) })
+	}
+	if older.Kind != bot.AlertDanger {
+		t.Errorf("empty kind stored as %q, want %q", older.Kind, bot.AlertDanger)
+	}
+	got, err := open("U-robin", t0)
+	if err != nil || got.ID != newer.ID || got.Kind != bot.AlertReachOut {
+		t.Fatalf("open alert = %+v, %v; want the newer one, kind reach_out", got, err)
+	}
+	update(t, f.db, func(tx bot.Tx) error {
+		_, err := tx.AckCrisisAlert(f.ctx, newer.ID, "U-mentor", t0.Add(7*time.Minute))
+		return err
+	})
+	if got, err := open("U-robin", t0); err != nil || got.ID != older.ID || got.Kind != bot.AlertDanger {
+		t.Errorf("after the ack, open alert = %+v, %v; want the older one", got, err)
+	}
+	if _, err := open("U-robin", t0.Add(time.Minute)); !errors.Is(err, bot.ErrNotFound) {
+		t.Errorf("since after the older one: err = %v, want ErrNotFound", err)
+	}
+}

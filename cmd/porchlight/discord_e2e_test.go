@@ -200,10 +200,57 @@ reminder_after = "30m"
 		t.Fatalf("submit answer = type %d flags %d %q, want an ephemeral confirmation", confirm.Type, confirm.Data.Flags, confirm.Data.Content)
 	}
 
-	// The answer is in the database, and neither it nor the token is in
-	// the log.
+	// Sam joins and checks in by DM, a conversation. A line of danger in
+	// the middle gets the crisis reply, privately, with its buttons; the
+	// next line answers the next question, and the check-in completes.
+	sam := discordtest.UserSam
+	join, err = f.DispatchCommand(discordtest.Command{Name: "join", UserID: sam})
+	if err != nil {
+		t.Fatal(err)
+	}
+	consent = answer(join.ID)
+	press, err = f.DispatchComponent(discordtest.ComponentPress{CustomID: consent.customID(consent.Data.Components, "join:accept"), UserID: sam})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := answer(press.ID); !strings.Contains(w.Data.Content, "Welcome") {
+		t.Fatalf("Sam's agree answer = %q, want a welcome", w.Data.Content)
+	}
+	samDM := f.DMChannel(sam)
+	// dmReply waits for the bot's DM to Sam holding want.
+	dmReply := func(want string) discordBody {
+		t.Helper()
+		c, err := f.WaitCall(e2eCtx(t), func(c discordtest.Call) bool {
+			return c.Route == discordtest.RouteCreateMessage && c.Params["channel_id"] == samDM && strings.Contains(string(c.Body), want)
+		})
+		if err != nil {
+			t.Fatalf("no DM to Sam holding %q: %v", want, err)
+		}
+		return decodeDiscord(t, c)
+	}
+	const danger = "I want to kill myself"
+	for _, step := range []struct{ say, want string }{
+		{"hi", "(1/5)"},
+		{"4", "(2/5)"},
+		{"Went to group", "(3/5)"},
+		{danger, "(4/5)"},
+		{"no", "(5/5)"},
+		{"private", "you're checked in"},
+	} {
+		if _, err := f.DispatchMessage(discordtest.IncomingMessage{UserID: sam, InDM: true, Content: step.say}); err != nil {
+			t.Fatal(err)
+		}
+		dmReply(step.want)
+	}
+	offer := dmReply("Would you like someone from the house to reach out?")
+	if offer.customID(offer.Components, "crisis:alert:[0-9]+") == "" {
+		t.Errorf("the crisis reply has no offer button: %+v", offer.Components)
+	}
+
+	// The answers are in the database, and neither they nor the token are
+	// in the log.
 	stop()
-	for _, secret := range []string{fakeDiscordToken, "Went to a meeting"} {
+	for _, secret := range []string{fakeDiscordToken, "Went to a meeting", "Went to group", danger} {
 		if strings.Contains(logs.String(), secret) {
 			t.Errorf("the log holds %q", secret)
 		}
@@ -227,6 +274,17 @@ reminder_after = "30m"
 		}
 		if a.Mood != 4 || a.Values["win"] != "Went to a meeting" || a.Visibility != bot.VisPrivate || a.Source != "form" {
 			return fmt.Errorf("answer = %+v", a)
+		}
+		ms, err = tx.MembershipsOf(context.Background(), "discord", sam)
+		if err != nil || len(ms) != 1 {
+			return fmt.Errorf("Sam's memberships = %d, %v", len(ms), err)
+		}
+		hist, err := tx.MemberHistory(context.Background(), ms[0].ID, 10)
+		if err != nil {
+			return err
+		}
+		if len(hist) != 1 || hist[0].Mood != 4 || hist[0].Values["win"] != "Went to group" || hist[0].Values["hard"] != danger || hist[0].Visibility != bot.VisPrivate {
+			return fmt.Errorf("Sam's answers = %+v, want the conversation's, the line of danger kept", hist)
 		}
 		return nil
 	})

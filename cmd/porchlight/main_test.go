@@ -205,11 +205,13 @@ var update = flag.Bool("update", false, "rewrite the demo transcripts in testdat
 // transcript with its golden file: demo.script is a full check-in round
 // (the prompt, a housemate's share, a mentors-only answer, a reminder, the
 // close and the mentor's summary); partners.script shows a rotation, a
-// nudge, "We connected" and a ping after a missed check-in. After a
-// deliberate change of wording: go test ./cmd/porchlight -run
+// nudge, "We connected" and a ping after a missed check-in; crisis.script
+// a crisis by DM with a mentor's "I'm on it", a crisis in the middle of a
+// DM check-in that goes on, a held share kept private, and a relapse. After
+// a deliberate change of wording: go test ./cmd/porchlight -run
 // TestDemoTranscripts -update, and read the diff.
 func TestDemoTranscripts(t *testing.T) {
-	for _, name := range []string{"demo", "partners", "milestones", "activities"} {
+	for _, name := range []string{"demo", "partners", "milestones", "activities", "crisis"} {
 		t.Run(name, func(t *testing.T) {
 			code, out, stderr := porchlight(t, "", "demo", "--script", "testdata/"+name+".script", "--start", "2026-11-16T08:59:00-06:00",
 				"--db", filepath.Join(t.TempDir(), "demo.db"))

@@ -33,10 +33,12 @@ func TestSlackEndToEnd(t *testing.T) {
 	const (
 		house = "C0HOUSE"
 		robin = "U0001"
+		sam   = "U0002"
 	)
 	srv := slacktest.New(slacktest.Config{})
 	t.Cleanup(srv.Close)
 	srv.AddUser(slacktest.User{ID: robin, Name: "robin"})
+	srv.AddUser(slacktest.User{ID: sam, Name: "sam"})
 
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "porchlight.db")
@@ -172,10 +174,64 @@ reminder_after = "30m"
 		t.Errorf("confirmation in %q, want the house channel", confirm.Param("channel"))
 	}
 
-	// The answer is in the database, and neither it nor a token is in the
-	// debug log.
+	// Sam joins and checks in by DM, a conversation. A line of danger in
+	// the middle gets the crisis reply, privately, with its buttons; the
+	// next line answers the next question, and the check-in completes.
+	join, err = srv.SendSlashCommand(slacktest.SlashCommand{Command: "/porch-join", UserID: sam, ChannelID: house})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ack, err = srv.WaitForAck(e2eCtx(t), join.EnvelopeID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	press, err = srv.SendBlockActions(slacktest.BlockActions{UserID: sam, ChannelID: house, Actions: []slacktest.Action{{ActionID: findActionID(string(ack.Payload), "join:accept")}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.WaitForAck(e2eCtx(t), press.EnvelopeID); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.WaitForCall(e2eCtx(t), func(c slacktest.Call) bool {
+		return c.Method == slacktest.MethodResponseURL && strings.Contains(c.Param("text"), "Welcome to Maple House, sam")
+	}); err != nil {
+		t.Fatalf("Sam did not join: %v", err)
+	}
+	samDM := srv.DMChannel(sam)
+	// dmReply waits for the bot's DM to Sam holding want.
+	dmReply := func(want string) slacktest.Call {
+		t.Helper()
+		c, err := srv.WaitForCall(e2eCtx(t), func(c slacktest.Call) bool {
+			return c.Method == "chat.postMessage" && c.OK() && c.Param("channel") == samDM && strings.Contains(c.Param("text"), want)
+		})
+		if err != nil {
+			t.Fatalf("no DM to Sam holding %q: %v", want, err)
+		}
+		return c
+	}
+	const danger = "I want to kill myself"
+	for _, step := range []struct{ say, want string }{
+		{"hi", "(1/5)"},
+		{"4", "(2/5)"},
+		{"Went to group", "(3/5)"},
+		{danger, "(4/5)"},
+		{"no", "(5/5)"},
+		{"private", "you're checked in"},
+	} {
+		if _, err := srv.SendEvent(slacktest.MessageEvent{User: sam, Channel: samDM, Text: step.say}); err != nil {
+			t.Fatal(err)
+		}
+		dmReply(step.want)
+	}
+	offer := dmReply("Would you like someone from the house to reach out?")
+	if findActionID(offer.Param("blocks"), `crisis:alert:[0-9]+`) == "" {
+		t.Errorf("the crisis reply has no offer button: %s", offer.Param("blocks"))
+	}
+
+	// The answers are in the database, and neither they nor a token are in
+	// the debug log.
 	stop()
-	for _, secret := range []string{srv.BotToken(), srv.AppToken(), "Went to a meeting"} {
+	for _, secret := range []string{srv.BotToken(), srv.AppToken(), "Went to a meeting", "Went to group", danger} {
 		if strings.Contains(logs.String(), secret) {
 			t.Errorf("the log holds %q", secret)
 		}
@@ -199,6 +255,17 @@ reminder_after = "30m"
 		}
 		if a.Mood != 4 || a.Values["win"] != "Went to a meeting" || a.Visibility != bot.VisPrivate || a.Source != "form" {
 			return fmt.Errorf("answer = %+v", a)
+		}
+		ms, err = tx.MembershipsOf(context.Background(), "slack", sam)
+		if err != nil || len(ms) != 1 {
+			return fmt.Errorf("Sam's memberships = %d, %v", len(ms), err)
+		}
+		hist, err := tx.MemberHistory(context.Background(), ms[0].ID, 10)
+		if err != nil {
+			return err
+		}
+		if len(hist) != 1 || hist[0].Mood != 4 || hist[0].Values["win"] != "Went to group" || hist[0].Values["hard"] != danger || hist[0].Visibility != bot.VisPrivate {
+			return fmt.Errorf("Sam's answers = %+v, want the conversation's, the line of danger kept", hist)
 		}
 		return nil
 	})

@@ -1,0 +1,243 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+)
+
+// Crisis alerts: a private message to every House Mentor asking them to
+// reach out to a resident, with an "I'm on it" button. An alert names the
+// resident and never quotes them; one left unacknowledged for the house's
+// escalate_after goes to the operators. A resident gets at most one open
+// alert per escalate_after window, so that one bad hour is one alert.
+
+// escalateAfter is how long a house's alert waits for an "I'm on it".
+func escalateAfter(h *House) time.Duration {
+	if h.Crisis.EscalateAfter > 0 {
+		return h.Crisis.EscalateAfter
+	}
+	return 15 * time.Minute
+}
+
+// openAlert returns the caller's unacknowledged alert from the last
+// escalate_after window that already covers an alert of kind, or nil.
+// While it is open, the House Mentors already know: a second alert would
+// only be noise. A plain request for a House Mentor does not cover danger.
+func (b *Bot) openAlert(r *Request, kind AlertKind) (*CrisisAlert, error) {
+	a, err := r.Tx.OpenCrisisAlert(r.Ctx, r.House.ID, r.Event.User.ID, r.Now.Add(-escalateAfter(r.House)))
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("open alert: %w", err)
+	}
+	if kind.Urgent() && !a.Kind.Urgent() {
+		return nil, nil
+	}
+	return a, nil
+}
+
+// alertMentors asks every mentor of the house, privately, to reach out to
+// the caller, with an "I'm on it" button, and reports whether it did: it
+// does not while an earlier alert is open (openAlert). The words follow the
+// kind, and none quotes what the resident wrote. With no mentor to ask, the
+// operators are alerted at once.
+func (b *Bot) alertMentors(r *Request, kind AlertKind) (bool, error) {
+	open, err := b.openAlert(r, kind)
+	if err != nil {
+		return false, err
+	}
+	if open != nil {
+		r.Log.Info("crisis alert not repeated: one is open", "alert", open.ID)
+		return false, nil
+	}
+	mentors, err := r.Mentors()
+	if err != nil {
+		return false, err
+	}
+	name := displayName(r.Event.User)
+	if r.Member != nil && r.Member.Name != "" {
+		name = r.Member.Name
+	}
+	a := &CrisisAlert{HouseID: r.House.ID, UserID: r.Event.User.ID, Name: name, Kind: kind, CreatedAt: r.Now}
+	if err := r.Tx.CreateCrisisAlert(r.Ctx, a); err != nil {
+		return false, fmt.Errorf("crisis alert: %w", err)
+	}
+	sent := 0
+	for _, id := range mentors {
+		if id == a.UserID {
+			continue
+		}
+		if _, err := r.DM(id, Message{Text: alertText(r.House, a), Choices: []Choice{ackChoice(a)}}); err != nil {
+			return false, err
+		}
+		sent++
+	}
+	r.Log.Warn("crisis alert sent to mentors", "alert", a.ID, "kind", string(kind), "mentors", sent)
+	if sent == 0 {
+		return true, b.escalate(r, a, "The house has no House Mentor to alert")
+	}
+	return true, nil
+}
+
+// alertText is the mentors' alert. A request after a relapse says only
+// that the resident asked for a House Mentor, as a check-in's reach-out
+// request does: a disclosed relapse can cost a bed.
+func alertText(h *House, a *CrisisAlert) string {
+	const ack = "Please contact them directly, and press *I'm on it* so the others know."
+	switch a.Kind {
+	case AlertReachOut:
+		return fmt.Sprintf("💬 *%s* asked for a House Mentor to reach out. A message or a chat in person can mean a lot. Press *I'm on it* so the others know.", a.Name)
+	case AlertAuto:
+		return fmt.Sprintf("🚨 Something *%s* wrote to me suggests they may be in danger. This house alerts its House Mentors when that happens, as its consent text says. %s %s", a.Name, ack, inDanger(h))
+	}
+	return fmt.Sprintf("🚨 *%s* asked for support and would like a House Mentor to reach out now. %s %s", a.Name, ack, inDanger(h))
+}
+
+func ackChoice(a *CrisisAlert) Choice {
+	return Choice{ID: fmt.Sprintf("crisisack:%d", a.ID), Label: "I'm on it", Style: StylePrimary}
+}
+
+// alertHouse routes an "I'm on it" to the alert's own house, whatever house
+// the presser would otherwise be placed in: a House Mentor or operator of
+// several houses acknowledges each house's alerts. Dispatch then loads the
+// presser's role in that house; the id grants nothing by itself.
+func (b *Bot) alertHouse(r *Request, parts []string) (*House, error) {
+	if len(parts) != 1 {
+		return nil, nil
+	}
+	id, err := strconv.ParseInt(parts[0], 10, 64)
+	if err != nil {
+		return nil, nil
+	}
+	a, err := r.Tx.CrisisAlertByID(r.Ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("load alert: %w", err)
+	}
+	if h := b.houseByID(a.HouseID); h != nil && h.Platform == r.Event.Platform {
+		return h, nil
+	}
+	return nil, nil
+}
+
+// actCrisisAck records the first "I'm on it", tells the resident someone is
+// coming and the other staff that it is handled. A later press says who
+// took it, and when.
+func (b *Bot) actCrisisAck(r *Request, parts []string) (Response, error) {
+	if len(parts) != 1 {
+		return Response{}, Errorf(EInvalid, "That button is not valid.")
+	}
+	id, err := strconv.ParseInt(parts[0], 10, 64)
+	if err != nil {
+		return Response{}, Errorf(EInvalid, "That button is not valid.")
+	}
+	a, err := r.Tx.CrisisAlertByID(r.Ctx, id)
+	if errors.Is(err, ErrNotFound) || (err == nil && a.HouseID != r.House.ID) {
+		return Response{}, Errorf(ENotFound, "I can't find that alert.")
+	}
+	if err != nil {
+		return Response{}, err
+	}
+	first, err := r.Tx.AckCrisisAlert(r.Ctx, a.ID, r.Event.User.ID, r.Now)
+	if err != nil {
+		return Response{}, err
+	}
+	if !first {
+		who := fmt.Sprintf("<@%s> is", a.AckedBy)
+		if a.AckedBy == r.Event.User.ID {
+			who = "You're"
+		}
+		return Reply("%s already on it, since %s: reaching out to *%s*. Thank you for checking.", who, FormatTime(a.AckedAt, r.House.Location), a.Name), nil
+	}
+	me := displayName(r.Event.User)
+	told := fmt.Sprintf("%s, a House Mentor, is on it and will reach out to you soon.", me)
+	if a.Kind.Urgent() {
+		told += " If things get worse before then: " + resourcesOf(r.House).Line()
+	}
+	if _, err := r.DM(a.UserID, Message{Text: told}); err != nil {
+		return Response{}, err
+	}
+	staff, err := r.Mentors()
+	if err != nil {
+		return Response{}, err
+	}
+	if !a.EscalatedAt.IsZero() {
+		staff = append(staff, r.House.Operators...)
+	}
+	seen := map[string]bool{r.Event.User.ID: true, a.UserID: true}
+	for _, id := range staff {
+		if seen[id] {
+			continue
+		}
+		seen[id] = true
+		if _, err := r.DM(id, Message{Text: fmt.Sprintf("%s is on it: they will reach out to *%s*.", me, a.Name)}); err != nil {
+			return Response{}, err
+		}
+	}
+	r.Log.Info("crisis alert acknowledged", "alert", a.ID)
+	text := fmt.Sprintf("Thank you. Please reach out to *%s* directly now. I've told them someone is coming and told the other mentors you're on it.", a.Name)
+	if a.Kind.Urgent() {
+		text += " " + inDanger(r.House)
+	}
+	return Reply("%s", text), nil
+}
+
+// escalateAlerts alerts the operators about alerts no mentor acknowledged
+// within the house's escalate_after. It runs from the tick and is
+// idempotent: each alert is escalated once.
+func (b *Bot) escalateAlerts(ctx context.Context, now time.Time) error {
+	var errs []error
+	for _, h := range b.houses {
+		wait := escalateAfter(h)
+		errs = append(errs, b.inHouse(ctx, h, now, func(r *Request) error {
+			due, err := r.Tx.DueEscalations(ctx, h.ID, now.Add(-wait))
+			if err != nil {
+				return err
+			}
+			for _, a := range due {
+				why := fmt.Sprintf("No House Mentor has responded in %s", wait.Round(time.Minute))
+				if err := b.escalate(r, a, why); err != nil {
+					return err
+				}
+			}
+			return nil
+		}))
+	}
+	return errors.Join(errs...)
+}
+
+// escalate alerts the house's operators about a and marks it escalated.
+func (b *Bot) escalate(r *Request, a *CrisisAlert, why string) error {
+	for _, id := range r.House.Operators {
+		if id == a.UserID {
+			continue
+		}
+		if _, err := r.DM(id, Message{Text: escalationText(r.House, a, why), Choices: []Choice{ackChoice(a)}}); err != nil {
+			return err
+		}
+	}
+	if err := r.Tx.MarkEscalated(r.Ctx, a.ID, r.Now); err != nil {
+		return err
+	}
+	r.Log.Warn("crisis alert escalated to operators", "alert", a.ID, "operators", len(r.House.Operators))
+	return nil
+}
+
+// escalationText is the operators' copy of an alert, in the alert's words.
+func escalationText(h *House, a *CrisisAlert, why string) string {
+	at := FormatTime(a.CreatedAt, h.Location)
+	const act = "Please reach out to them, or make sure someone does."
+	switch a.Kind {
+	case AlertReachOut:
+		return fmt.Sprintf("💬 *%s* asked for a House Mentor to reach out (%s). %s. %s", a.Name, at, why, act)
+	case AlertAuto:
+		return fmt.Sprintf("🚨 Something *%s* wrote to me at %s suggests they may be in danger. %s. %s %s", a.Name, at, why, act, inDanger(h))
+	}
+	return fmt.Sprintf("🚨 *%s* asked for support at %s and would like someone to reach out. %s. %s %s", a.Name, at, why, act, inDanger(h))
+}
