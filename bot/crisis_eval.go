@@ -15,13 +15,20 @@ import (
 // per level and language, the false-positive rate on benign lines, and
 // every miss.
 
-//go:embed testdata/crisis_corpus.tsv testdata/crisis_holdout.tsv
+//go:embed testdata/crisis_*.tsv
 var corpusFS embed.FS
 
-// ShippedCorpora names the labelled corpora built into the binary: the
-// working corpus and a validation set written separately, by someone who
-// had not seen the phrase lists.
-var ShippedCorpora = []string{"testdata/crisis_corpus.tsv", "testdata/crisis_holdout.tsv"}
+// ShippedCorpora names the labelled corpora built into the binary. Each was
+// written by someone who had not seen the phrase lists, in a different set
+// of voices: the working corpus first, then sets written to test how the
+// screener generalises (see the README's crisis section for their story).
+var ShippedCorpora = []string{
+	"testdata/crisis_corpus.tsv",
+	"testdata/crisis_holdout.tsv",
+	"testdata/crisis_fresh.tsv",
+	"testdata/crisis_blind_a.tsv",
+	"testdata/crisis_blind_b.tsv",
+}
 
 // OpenShippedCorpus opens one of ShippedCorpora.
 func OpenShippedCorpus(name string) (io.ReadCloser, error) { return corpusFS.Open(name) }

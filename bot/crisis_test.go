@@ -14,6 +14,9 @@ func TestScreenerCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if len(ShippedCorpora) != 5 {
+		t.Fatalf("ShippedCorpora has %d entries; give each a threshold here", len(ShippedCorpora))
+	}
 	for _, tt := range []struct {
 		name          string
 		minDanger     float64
@@ -22,7 +25,10 @@ func TestScreenerCorpus(t *testing.T) {
 		minLinesTotal int
 	}{
 		{"testdata/crisis_corpus.tsv", 0.97, 0.90, 0.03, 400},
-		{"testdata/crisis_holdout.tsv", 0.90, 0.80, 0.05, 200},
+		{"testdata/crisis_holdout.tsv", 0.95, 0.90, 0.03, 200},
+		{"testdata/crisis_fresh.tsv", 0.95, 0.90, 0.03, 200},
+		{"testdata/crisis_blind_a.tsv", 0.95, 0.90, 0.03, 200},
+		{"testdata/crisis_blind_b.tsv", 0.95, 0.90, 0.03, 200},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			f, err := OpenShippedCorpus(tt.name)

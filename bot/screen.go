@@ -108,10 +108,21 @@ type Lexicon struct {
 	Ignore []PhraseGroup
 	// Danger and Relapse are the phrase groups for each level.
 	Danger, Relapse []PhraseGroup
-	// DangerAcross are danger phrases matched across the clauses of a
-	// whole message, joined by " . ", for signs that take two sentences
-	// ("thanks for everything. goodbye"). No negation or subject checks.
-	DangerAcross []PhraseGroup
+	// DangerAcross and RelapseAcross are phrases matched across the
+	// clauses of a whole message, joined by " . ", for signs that take two
+	// sentences ("thanks for everything. goodbye"). No negation or subject
+	// checks apply to them.
+	DangerAcross, RelapseAcross []PhraseGroup
+	// Fillers are words dropped before matching ("bro", "lol", "wey"), so
+	// that "ya no quiero estar aqui bro" ends where its phrase ends.
+	Fillers []string
+	// Retractions take a message back ("jk", "es broma"): a message with
+	// one is not a concern.
+	Retractions []string
+	// Passed says a craving has passed ("called my sponsor and it
+	// passed"): a relapse match with it later in the message is not a
+	// concern. Danger is never taken back this way.
+	Passed []string
 	// Negators turn a following match off ("not", "never", "no").
 	Negators []string
 	// Breakers end a negation's reach ("and", "but").
@@ -148,6 +159,7 @@ type compiledLexicon struct {
 	lang              string
 	groups            []*compiledGroup // danger groups first
 	across            []*compiledGroup
+	retract, passed   *regexp.Regexp
 	negators          map[string]bool
 	breakers          map[string]bool
 	others, self      map[string]bool
@@ -265,6 +277,9 @@ func wholeWords(p string) (*regexp.Regexp, error) {
 	return regexp.Compile(`(?:^| )(?:` + p + `)(?: |$)`)
 }
 
+// neverMatch stands in for an empty list of phrases.
+var neverMatch = regexp.MustCompile(`[^\x00-\x{10FFFF}]`)
+
 var fragmentRef = regexp.MustCompile(`\{([A-Z_]+)\}`)
 
 // expand replaces {NAME} references with their fragments, recursively.
@@ -295,6 +310,9 @@ func compileLexicon(lx *Lexicon, vocab map[string]bool) (*compiledLexicon, []*re
 		others: set(lx.Others), self: set(lx.Self), negationReach: 4, othersReachTokens: 8,
 	}
 	compile := func(p string) (*regexp.Regexp, error) {
+		if p == "" {
+			return neverMatch, nil
+		}
 		x, err := expand(p, lx.Fragments, 0)
 		if err != nil {
 			return nil, err
@@ -320,12 +338,17 @@ func compileLexicon(lx *Lexicon, vocab map[string]bool) (*compiledLexicon, []*re
 			cl.groups = append(cl.groups, &compiledGroup{level: lv.level, about: lx.Lang + ": " + g.About, re: re, lex: cl, anySubject: g.AnySubject})
 		}
 	}
-	for _, g := range lx.DangerAcross {
-		re, err := group(g)
-		if err != nil {
-			return nil, nil, err
+	for _, lv := range []struct {
+		level  Concern
+		groups []PhraseGroup
+	}{{ConcernDanger, lx.DangerAcross}, {ConcernRelapse, lx.RelapseAcross}} {
+		for _, g := range lv.groups {
+			re, err := group(g)
+			if err != nil {
+				return nil, nil, err
+			}
+			cl.across = append(cl.across, &compiledGroup{level: lv.level, about: lx.Lang + ": " + g.About, re: re})
 		}
-		cl.across = append(cl.across, &compiledGroup{level: ConcernDanger, about: lx.Lang + ": " + g.About, re: re})
 	}
 	var ignore []*regexp.Regexp
 	for _, g := range lx.Ignore {
@@ -340,6 +363,12 @@ func compileLexicon(lx *Lexicon, vocab map[string]bool) (*compiledLexicon, []*re
 		return nil, nil, err
 	}
 	if cl.recent, err = compile(strings.Join(lx.Recent, "|")); err != nil {
+		return nil, nil, err
+	}
+	if cl.retract, err = compile(strings.Join(lx.Retractions, "|")); err != nil {
+		return nil, nil, err
+	}
+	if cl.passed, err = compile(strings.Join(lx.Passed, "|")); err != nil {
 		return nil, nil, err
 	}
 	for _, w := range lx.Keywords {
@@ -381,18 +410,24 @@ func (s *Screener) Screen(text string) Concern {
 // Explain is Screen, also naming the phrase group that matched, for
 // crisis-eval and reviewers. It never logs anything.
 func (s *Screener) Explain(text string) (Concern, string) {
-	best, why := ConcernNone, ""
 	var clauses []string
 	for _, raw := range splitClauses(text) {
 		clause := strings.Join(s.spell.words(raw), " ")
 		for _, re := range s.ignore {
 			clause = re.ReplaceAllString(clause, " _ ")
 		}
-		clause = strings.Join(strings.Fields(clause), " ")
-		if clause == "" {
-			continue
+		if clause = strings.Join(strings.Fields(clause), " "); clause != "" {
+			clauses = append(clauses, clause)
 		}
-		clauses = append(clauses, clause)
+	}
+	whole := strings.Join(clauses, " . ")
+	for _, l := range s.langs {
+		if l.retract.MatchString(whole) {
+			return ConcernNone, l.lang + ": taken back"
+		}
+	}
+	best, why := ConcernNone, ""
+	for i, clause := range clauses {
 		for _, g := range s.extra {
 			if g.level > best && g.re.MatchString(clause) {
 				best, why = g.level, g.about
@@ -400,7 +435,7 @@ func (s *Screener) Explain(text string) (Concern, string) {
 		}
 		for _, l := range s.langs {
 			for _, g := range l.groups {
-				if g.level > best && g.matches(clause) {
+				if g.level > best && g.matches(clause) && !(g.level == ConcernRelapse && s.passedAfter(clauses[i:])) {
 					best, why = g.level, g.about
 				}
 			}
@@ -410,16 +445,27 @@ func (s *Screener) Explain(text string) (Concern, string) {
 		}
 	}
 	if len(clauses) > 1 {
-		whole := strings.Join(clauses, " . ")
 		for _, l := range s.langs {
 			for _, g := range l.across {
-				if g.re.MatchString(whole) {
-					return g.level, g.about
+				if g.level > best && g.re.MatchString(whole) && !(g.level == ConcernRelapse && s.passedAfter(clauses)) {
+					best, why = g.level, g.about
 				}
 			}
 		}
 	}
 	return best, why
+}
+
+// passedAfter reports whether the clauses from a relapse match on say the
+// craving has passed.
+func (s *Screener) passedAfter(clauses []string) bool {
+	rest := strings.Join(clauses, " . ")
+	for _, l := range s.langs {
+		if l.passed.MatchString(rest) {
+			return true
+		}
+	}
+	return false
 }
 
 // matches reports whether the group matches the clause somewhere it counts:
@@ -600,12 +646,16 @@ type speller struct {
 	squeezed map[string]string
 	keywords []string
 	real     map[string]bool
+	fillers  map[string]bool
 }
 
 func newSpeller(lexs []*Lexicon, vocab map[string]bool) speller {
 	sp := speller{spellings: map[string][]string{}, pairs: map[[2]string][]string{}, squeezedSpellings: map[string]string{},
-		vocab: vocab, squeezed: map[string]string{}, real: map[string]bool{}}
+		vocab: vocab, squeezed: map[string]string{}, real: map[string]bool{}, fillers: map[string]bool{}}
 	for _, lx := range lexs {
+		for _, f := range lx.Fillers {
+			sp.fillers[f] = true
+		}
 		for k, v := range lx.Spellings {
 			if a, b, ok := strings.Cut(k, " "); ok {
 				sp.pairs[[2]string{a, b}] = strings.Fields(v)
@@ -650,6 +700,9 @@ func (sp *speller) words(raw []string) []string {
 		}
 		if exp, ok := sp.spellings[w]; ok {
 			out = append(out, exp...)
+			continue
+		}
+		if sp.fillers[w] || sp.fillers[squeeze(w)] {
 			continue
 		}
 		w = sp.correct(w)
