@@ -28,6 +28,8 @@ var ShippedCorpora = []string{
 	"testdata/crisis_fresh.tsv",
 	"testdata/crisis_blind_a.tsv",
 	"testdata/crisis_blind_b.tsv",
+	"testdata/crisis_final.tsv",
+	"testdata/crisis_negatives.tsv",
 }
 
 // OpenShippedCorpus opens one of ShippedCorpora.
@@ -191,9 +193,14 @@ func (r EvalResult) Report(w io.Writer, name string) {
 			fmt.Fprintf(w, "  line %d %s/%s [%s] got %s%s: %s\n", m.Line, m.Want, m.Lang, m.Category, m.Got, why, m.Text)
 		}
 	}
+	fmt.Fprintln(w, r.Summary())
+}
+
+// Summary is the one-line result: recall per level and false positives.
+func (r EvalResult) Summary() string {
 	dr, dn := r.Rate(ConcernDanger)
 	rr, rn := r.Rate(ConcernRelapse)
 	br, bn := r.Rate(ConcernNone)
-	fmt.Fprintf(w, "danger recall %.3f (%d/%d), relapse recall %.3f (%d/%d), benign false positives %.3f (%d/%d)\n",
+	return fmt.Sprintf("danger recall %.3f (%d/%d), relapse recall %.3f (%d/%d), benign false positives %.3f (%d/%d)",
 		share(dr, dn), dr, dn, share(rr, rn), rr, rn, share(bn-br, bn), bn-br, bn)
 }

@@ -87,7 +87,10 @@ func englishLexicon() *Lexicon {
 				`(?:drink|drank|drinking|drinks|have|had|grab|get|got|need|want|a|some|more|my) (?:some |a |my |more |lots of |a lot of |too much |a glass of |a cup of |a bottle of |a can of |a big |an |extra |enough |cold |hot |iced )*(?:water|coffee|tea|juice|soda|pop|milk|gatorade|kombucha|lemonade|seltzer|smoothie|shake|protein shake|energy drinks?|monster|red bull|sprite|coke|pepsi|hot chocolate|cocoa|na beer|non alcoholic \w+|nonalcoholic \w+|mocktails?|sparkling \w+|la croix|electrolytes|boba|latte|espresso|cappuccino|root beer|ginger ale|decaf)`,
 			}},
 			{About: "idioms with high, kill, die and dead", Patterns: []string{
-				`high (?:on life|school|five|fives|score|key|noon|fever|blood pressure|energy|hopes|road|ground|standards|quality|protein|heat|tide|chair|speed|note|spirits|alert)`, `higher power`, `on a high note`,
+				`high (?:on life|school|five|fives|score|key|noon|fever|blood pressure|energy|hopes|road|ground|standards|quality|protein|heat|tide|chair|speed|note|spirits|alert)`, `higher power`, `jump (?:rope|ropes)`, `tug of war`, `rope (?:for|to) (?:the |a )?(?:tug of war|climbing|camping|swing|boat|moving|tying|truck|hauling|tent|gym|course)`, `rope swing`,
+				`(?:letter|goodbye letter|breakup letter|goodbye) to (?:my )?(?:addiction|disease|drug of choice|drugs|alcohol|the bottle|using|drinking|old self|old life|younger self|inner child)`,
+				`(?:end|ending|ended) (?:it |things |everything )?with (?:her|him|them|my \w+|\w+)`,
+				`(?:blood pressure|bp|sugar|blood sugar|cholesterol|fever|temperature|heart rate|pulse|a1c|levels?|numbers?|rent|prices|gas|tide|water|hopes|spirits|stakes|expectations) (?:was|is|were|are|been|running|got|get) (?:too |really |a little |kind of |so |pretty |very )?high`, `(?:asked|ask|asks|asking) (?:me )?(?:if|whether) i\b.* (?:i said no|said no|nope|i told (?:her|him|them) no)`, `on a high note`,
 				`(?:killed|kill|killing|slayed|crushed|killin) it`, `killing (?:me|time|the game)`, `kill me now`, `(?:kill {MYSELF}|unalive|unalive {MYSELF}) if (?:i have to|my (?:manager|boss|teacher|mom|coach|supervisor)|they make me|this|that|one more|i hear|i see|anyone)`, `(?:drunk|high) on (?:the )?(?:holy spirit|spirit|jesus|love|life|power|sugar|caffeine|coffee|sleep deprivation)`, `hot shot (?:driver|driving|loads?|trucking)`,
 				`(?:dying|died|die|dead) (?:to|for) (?:see|try|know|meet|go|get|hear|watch|eat|have|a|some)`, `to die for`,
 				`(?:die|died|dying|dead) (?:of|from) (?:laughter|laughing|embarrassment|boredom|cringe|the heat|heat|hunger|cuteness)`,
@@ -127,7 +130,13 @@ func englishLexicon() *Lexicon {
 				`(?:picturing|imagining|planning|dreaming about|thinking about|think about) my (?:own )?(?:funeral|death|grave|obituary)`, `(?:time|ready) (?:for me )?(?:i went|to go|to be going|i go|i went) to be with`,
 				`(?:use|using|turn|turning|point|pointing) (?:it|the gun|a gun|that|the knife) on {MYSELF}`, `(?:can not|not sure i can|do not know if i can) (?:promise|guarantee|say|swear) (?:that )?i (?:will not|am not going to) (?:\w+ ){0,3}(?:hurt|harm|kill|cut|do anything|do something|do it)`,
 				`(?:relapsed|relapse|slipped|slip) (?:on|with|into|back into) (?:cutting|self harm|self harming|burning|hurting {MYSELF}|sh)`, `(?:no|without|skip the|hid the|hide the|threw out the|throw out the|got rid of the|ditched the) narcan`,
-				`(?:suicide|suicidal|dark|death|intrusive) (?:thoughts|ideation|urges|feelings)`, `(?:thoughts|thinking|ideas) (?:of|about) (?:suicide|{DYING})`,
+				`(?:suicide|suicidal|dark|death|intrusive) (?:thoughts|ideation|urges|feelings)`,
+				`(?:found out|figured out|know|looked up|checked|googled) how (?:many|much)(?: \w+)? (?:it would take|it takes|would (?:kill|do it)|to take)`, `(?:looked up|looking up|googled|checked|measured) how (?:high|tall|far|deep) (?:the |that )?(?:overpass|bridge|building|roof|drop|fall|cliff) is`,
+				`make it look like an accident`, `like it (?:was|is|were) (?:the|my) last time`, `(?:the |a |my )?(?:rope|noose) (?:is )?(?:still )?(?:in|under|on|hanging in) (?:the|my) \w+`,
+				`(?:razor|blade|blades|cutting|burning)\b.* (?:only thing|all) (?:that )?(?:helps|works)`, `(?:use|take|do|shoot|swallow|snort) (?:everything|all|it all|all of it|whatever) (?:\w+ ){0,4}(?:at once|all at once)`,
+				`(?:use|take|shoot|swallow|do|drink)\b.* (?:and )?(?:be|am|just be) done with it(?:$| all| for good)`, `hope i (?:do not|never|will not) (?:come back|wake up|make it)`, `(?:taking|take|swallow|swallowing|drink|drinking) the whole (?:thing|bottle|bunch|pack|box|thing of)`,
+				`(?:{DRUG}|{PILLS}|laced|used|took|shot|snorted|smoked|drank|high|fent|fentanyl|the stuff)\b.* (?:can not|cant) (?:breathe|stay awake|feel my|wake)`, `(?:was|is|were|must have been|must be) laced`,
+				`(?:{DRUG}|{PILLS}|laced|used|took|shot|snorted|smoked|fent|the stuff)\b.* (?:lips|face|hands|legs|mouth) (?:\w+ )?(?:going |goin |are |turning |gone |is )?numb`, `(?:wrote|left|writing|leaving) (?:a |my )?(?:letter|note|letters|notes) (?:to|for) (?:my )?\w+ (?:just in case|in case|for when i am gone|for after)`, `(?:thoughts|thinking|ideas) (?:of|about) (?:suicide|{DYING})`,
 				`(?:go|going|be|join|see|with) (?:my \w+|\w+|them|him|her) (?:up )?in heaven`, `(?:go|going|went) home to (?:him|god|the lord|jesus)`, `be with (?:the lord|jesus|god) (?:early|soon|now|tonight)`, `ready to go home`,
 				`finish (?:the job|it|what \w+ started|myself off)`, `(?:come|came|coming) home in a box`, `22 a day`, `one of the 22`,
 				`(?:will not|wont|no longer|not going to|am not going to) (?:be )?(?:need|needing) (?:them|it|em|these|this|those|my \w+|any of (?:it|this|them))`,
@@ -203,11 +212,11 @@ func englishLexicon() *Lexicon {
 				`wish (?:they|he|she|you|someone|the paramedics|the ems) (?:had not|did not|had never|never|would not have) (?:saved|revived|narcaned|found|stopped|brought back|woke) me`,
 				`(?:narcaned|narcanned|narcaned me|revived|brought back|woke up)\b.* wish (?:they|he|she|you|i) (?:had not|did not|had never|never|would not have|had just)`,
 				`if (?:you|you all|anyone) (?:do not|never) (?:hear from|see) me (?:again|tomorrow|after tonight|by tomorrow|in the morning)`, `want (?:you|you all|everyone|you guys|u guys) to know (?:it|this|none of this) (?:was not|is not|was never|isnt|wasnt) (?:anyones|anybodys|your|you alls|their) fault`, `(?:this is|this is my|consider this my|this will be my|this is me saying) goodbye`,
-				`goodbye (?:everyone|everybody|all|forever|you all|world|cruel world)$`, `(?:this|tonight|today) is my last (?:night|day|message|check in|checkin)(?:$| alive| on earth| here)`,
+				`goodbye (?:everyone|everybody|all|forever|you all|world|cruel world)$`, `(?:this|tonight|today) is my last (?:night|day|message|check in|checkin) (?:alive|on earth|on this earth|ever)`,
 				`my last (?:night|day) (?:alive|on earth|on this earth)`, `(?:you all|you) (?:will not|wont|will never) (?:hear from|see) me again`, `last time (?:you all|you|anyone) (?:will )?(?:hear|hears) from me`,
 				`(?:giving|gave|give) away (?:all )?(?:of )?my (?:stuff|things|belongings|stuff to)`,
 				`tell (?:my \w+|everyone|them|him|her|the house|my family) (?:that )?i (?:am sorry|love|loved|was sorry)`,
-				`(?:will not|wont|not going to|not planning on|not planning to|not gonna) (?:be )?(?:around|here|alive|being around|being here)(?: much| for)? (?:longer|long|any more|tomorrow|by tomorrow|by monday|next week|after tonight)`, `(?:because|since|cause) i (?:will not|am not going to) be (?:around|here)$`, `(?:will not|am not going to) be (?:around|here) (?:for|by|at|on|to see) (?:christmas|thanksgiving|the holidays|my birthday|new year|new years|easter|next week|the weekend|long|spring|summer)`,
+				`(?:will not|wont|not going to|not planning on|not planning to|not gonna) (?:be )?(?:around|here|alive|being around|being here) (?:much longer|for much longer|for long|long|any more|tomorrow|by tomorrow|by monday|next week|after tonight)`, `(?:because|since|cause) i (?:will not|am not going to) be (?:around|here)$`, `(?:will not|am not going to) be (?:around|here) (?:for|by|at|on|to see) (?:christmas|thanksgiving|the holidays|my birthday|new year|new years|easter|next week|the weekend|long|spring|summer)`,
 				`(?:would not|do not|will not) mind if (?:\w+ ){0,6}(?:hit me|killed me|took me out|ran me over|i died|i did not wake up|i never woke up)`, `(?:better off|rather have|would rather) (?:\w+ ){0,2}(?:the |my )?(?:life )?insurance`,
 				`(?:gave|giving|give|gave away|giving away) (?:away )?my (?:dog|cat|pets?|stuff|things|belongings) (?:to|away)`,
 			}},
@@ -274,12 +283,13 @@ func englishLexicon() *Lexicon {
 			{About: "a goodbye with thanks, apologies or love in another sentence", Patterns: []string{
 				`(?:thanks|thank you|sorry|i love you all|love you all|take care of (?:yourselves|each other)|tell \w+ i love)\b.* \. (?:goodbye|bye forever|farewell|goodbye everyone|goodbye all)$`,
 				`(?:goodbye|farewell)\b.* \. (?:thanks|thank you|sorry|i love you all|love you all|take care of (?:yourselves|each other))\b`,
-				`thanks for everything\b.* (?:will not|am not going to) be (?:at|around|here|back)`, `(?:gun|rifle|pistol|shotgun|revolver|rope|pills)\b.* (?:do not know|not sure|no idea) what (?:to do|i am going to do|i will do)`,
+				`thanks for everything\b.* (?:will not|am not going to) be (?:at|around|here|back)`,
+				`(?:is|be) my last (?:check in|checkin|message|post|night|day) \. (?:take care|goodbye|bye|thank|thanks|i love|love|sorry|please)`, `(?:gun|rifle|pistol|shotgun|revolver|rope|pills)\b.* (?:do not know|not sure|no idea) what (?:to do|i am going to do|i will do)`,
 				`(?:gun|rifle|pistol|shotgun)\b.* not (?:for|to go) (?:hunting|protection|the range|target|shooting)`,
 			}},
 		},
 		RelapseAcross: []PhraseGroup{
-			{About: "a craving named in one sentence, its object in another", Patterns: []string{
+			{About: "a craving named in one sentence, its object in another", Craving: true, Patterns: []string{
 				`(?:liquor store|bar|dealer|plug|bottle|beer|dope|meth|pills|weed)\b.* (?:want to|want it|wanted to|wanted it|want one|want some) (?:so bad|so badly|really bad|bad)`,
 				`(?:bottle|stash|pills|dope)\b.* \. (?:had some|drank some|took some|drank it|i had some)`,
 			}},
@@ -289,7 +299,11 @@ func englishLexicon() *Lexicon {
 		Passed:      []string{`(?:it|the (?:craving|urge)|that) (?:passed|went away|is gone|is over)`, `(?:called|talked to|texted) my (?:sponsor|mentor|partner)\b.* (?:passed|better|ok|okay|gone)`, `i am (?:ok|okay|good|fine) now`, `(?:but|and) i (?:did not|didnt|never) (?:use|drink|pick up|buy)`},
 		Relapse: []PhraseGroup{
 			{About: "disclosing use or a relapse", Patterns: []string{
-				`(?:relapsed|relapsing)`, `(?:had|have had|having|caught|got|suffered) (?:a |another |my first )?(?:relapse|slip|lapse|slip up)`, `(?:chased|chasing) the dragon`, `(?:got|get|getting|been|fell) (?:back )?into the (?:bottle|sauce|pills|dope|stuff)`, `(?:not|was not|were not|is not) prescribed (?:to )?me`, `(?:went|going|gone) off the rails`,
+				`(?:relapsed|relapsing)`, `(?:had|have had|having|caught|got|suffered) (?:a |another |my first )?(?:relapse|slip|lapse|slip up)`, `(?:chased|chasing) the dragon`, `(?:pills?|meds|bars|percs)\b.* not mine`, `drank (?:a |some |the |half a )?{DRINK}`,
+				`(?:day count|days|count|clean date|sober date|sobriety date|clean time) (?:is |are |went |got )?(?:back to|reset|resets|restarted|now today|is today|started over|starts over)`, `(?:had|took|did) (?:just )?one and (?:it )?(?:turned into|became|ended up)`,
+				`(?:was|were|ended up|i was) at the bar`, `(?:chipping|chippin)`, `smoked (?:a lil|a little|a bit|some)(?:$| with| {TIME}| last| again)`,
+				`did (?:half )?(?:a |one )?(?:point|bag|gram|bundle|bump|line|g)(?:$| {TIME}| and)`, `(?:not going to|will not|am not going to|can not|would not) pass (?:it|the ua|my ua|the test|my test|a ua|a test|a drug test)`,
+				`(?:having|had|drinking|been having) (?:a few |a couple |some |a )?drinks? (?:at night|every night|to sleep|to help me sleep|before bed|to fall asleep)`, `slipped (?:a little|a bit|up a little)`, `(?:got|get|getting|been|fell) (?:back )?into the (?:bottle|sauce|pills|dope|stuff)`, `(?:not|was not|were not|is not) prescribed (?:to )?me`, `(?:went|going|gone) off the rails`,
 				`(?:dipping|dipped|been dipping) into (?:the |my |his |her )?(?:{DRUG}|{PILLS}|stash|bottle)`, `(?:taking|took|take) (?:way )?more (?:than|of (?:it|them) than) (?:it says|prescribed|i should|i am supposed to|the doctor said|the bottle says)`,
 				`(?:started|start|starting|back on|been|went back to) (?:taking|using|doing|on|smoking|hitting) {DRUG}(?: again)?`, `(?:on|back to|starting|at|back at) day (?:0|zero|one|1)(?: again)?`,
 				`(?:hit|hitting|hits) (?:my \w+ |the |a |his |her |some )?(?:za|zaza|cart|pen|dab pen|vape|blunt|joint|bong|pipe|bowl)`, `(?:took|popped|did|had|ate|smoked|snorted) (?:a|an|one|half a|half an|a couple|some|two) (?:perc|percs|xanax|bar|adderall|oxy|gummy|edible|tab|line|bump|hit|norco|roxy|blue|m30)`,
@@ -302,7 +316,7 @@ func englishLexicon() *Lexicon {
 				`(?:picked up|went back out|went out (?:drinking|using|partying))(?:$| on the way \w+| after| afterwards| again| again| {TIME}| a (?:drink|bottle|beer|pipe|needle)| {SUBST}| after \w+ (?:days|weeks|months|years))`,
 				`(?:got|get|getting|been getting|was|am|feel|feeling|i am|so|pretty|really|kind of|a little|lil|bit|still) (?:{ADV})?(?:high|drunk|wasted|loaded|lit|blasted|hammered|smashed|stoned|faded|twisted|tipsy|buzzed|messed up|fucked up|fried|geeked|zooted|blitzed|plastered|trashed|sloshed|lifted|tweaking|tweakin|nodding|nodding off|on the nod|pacheco)(?:$| again| {TIME}| on \w+| off \w+| af| as hell| as fuck| right now| and| all (?:night|day|weekend)| after \w+| with \w+| at (?:the|a|work|my)| w)`,
 				`(?:caught|catch) a buzz`, `(?:copped|scored|bought|got) (?:some |a bag|a gram|a point|a bundle|a bottle|a fifth|a pint|a 40|a six pack|a twelve pack)(?: of)?(?: {SUBST})?(?:$| {TIME}| on the way| from| and)`,
-				`(?:copped|scored)(?:$| {TIME}| on the way)`, `(?:texted|texting|called|calling|hit up|hitting up|messaged|messaging|reached out to|contacted|dmd|met up with|meeting up with|met|saw|see|go see|went to) (?:my )?(?:old )?(?:dealer|plug|connect)`, `(?:dealer|plug|connect)s? (?:spot|house|place|number|block|corner)`, `(?:driving|drove|walking|walked|went|go|going|keep driving|kept driving) (?:past|by|around) (?:my |the )?(?:old )?(?:spot|dealers?|plugs?|connects?|trap house|liquor store)`,
+				`(?:copped|scored)(?:$| {TIME}| on the way)`, `(?:texted|texting|called|calling|hit up|hitting up|messaged|messaging|reached out to|contacted|dmd|met up with|meeting up with|met|saw|see|go see|went to) (?:my )?(?:old )?(?:dealer|plug|connect)`, `(?:dealer|plug|connect|dope guy|dope man|weed guy|pill guy|dope dealer)s? (?:spot|house|place|number|block|corner)`, `(?:keep|kept|keeps|been|always|every day) (?:driving|walking|going|swinging) (?:past|by|around) (?:my |the )?(?:old )?(?:spot|dealers?|plugs?|connects?|trap house|liquor store|bar)`,
 				`(?:call|text|hit up|reach out to|message) (?:my )?(?:old )?(?:dealer|plug|connect)`, `(?:liquor store|bar|dealers?|plug|spot)\b.* (?:almost|nearly) (?:pull|pulled|went|go|stopped|stop) in`,
 				`(?:about to|going to|gonna|finna|on my way to) go (?:buy|cop|score|get some|pick up)(?:$| {SUBST}| some| right now)`,
 				`(?:going to|about to|want to|finna|gonna|will|i am|i will) (?:go )?(?:get|grab|buy|pick up|have) (?:me )?(?:a |some |a few |a couple )?(?:drink|drinks|beer|beers|bottle|fifth|pint|shots?|{DRUG})(?:$| {TIME}| after| on the way| tonight)`,
@@ -318,10 +332,10 @@ func englishLexicon() *Lexicon {
 				`(?:lost|losing|blew|threw away|reset|resetting|have to reset|got to reset|gotta reset|need to reset) my (?:sobriety|clean time|sober time|sober date|time|days|date)`,
 				`(?:back to|starting|start|starting over at|start over at) day (?:one|1|zero|0)`, `(?:drink|use|get high|smoke) every (?:day|night)`,
 			}},
-			{About: "craving and the wish to use", Patterns: []string{
+			{About: "craving and the wish to use", Craving: true, Patterns: []string{
 				`(?:want|wanted|wanting|need|needed|tempted|trying not|feel like|felt like|feeling like|itching|dying|craving|jonesing|fiending|feening|thirsty|wish i could|planning|planned|plan|going|ready) (?:to )?(?:{ADV})?(?:use|drink|get (?:high|drunk|loaded|wasted|lit|messed up|fucked up|stoned|faded)|pick up|go out|go back out|score|cop|shoot up|smoke (?:crack|meth|weed|a joint|a blunt|dope)|have (?:a|one|just one) (?:drink|beer|hit)|drink so bad)(?:{USETAIL})`,
 				`(?:want|wanted|need|needed|craving|crave|could use|could go for|dying for|would kill for) (?:{ADV})?(?:a|one|just one|some|a little|a few) (?:drink|drinks|beer|beers|hit|shot|line|bump|fix|pill|bottle|{DRUG})`,
-				`(?:all i (?:can|do|could) (?:think|dream) about is|all i want is|all i want to do is) (?:{ADV})?(?:using|drinking|getting high|getting drunk|a drink|{SUBST}|to use|to drink|get high|get drunk)`,
+				`(?:all i (?:can|do|could) (?:think|dream) about is|all i want is|all i want to do is) (?:{ADV})?(?:using|drinking|getting high|getting drunk|a drink|{SUBST}|to use|to drink|get high|get drunk|getting a bag|a bag)`, `(?:{DRINK}|liquor store|bar|bottle|dope|pipe|the plug|my dealer) (?:is |are )?calling my name`, `(?:til|until|till) i can (?:get|have|grab|buy) (?:a |some )?(?:drink|beer|hit|bag|{SUBST})`,
 				`(?:jonesing|fiending|feening|itching|thirsty)(?:$| hard| bad| so bad| tonight| today| right now| again)`, `(?:screaming|begging|aching|itching|dying|craving|thirsty|starving|jonesing|fiending|watering) for (?:a |some |one )?(?:cold |nice |stiff |little )?(?:drink|hit|fix|line|bump|beer|shot|{SUBST})`, `(?:screaming|begging|aching|itching|dying|craving|thirsty|starving|jonesing|fiending) for (?:a |some |one )?(?:drink|hit|fix|line|bump|{SUBST})`, `{SUBST}\b.* want (?:it|some) (?:so bad|so badly|really bad|bad)`,
 				`{THINK}(?:{ADV})?(?:using|drinking)(?:{USETAIL})`, `{THINK}(?:{ADV})?(?:getting (?:high|drunk|loaded|wasted)|relapsing|picking up|going out|going back out|scoring|copping|a drink|a beer|my dealer|calling my dealer|{DRUG}|the high|the taste)`,
 				`(?:urge|urges|craving|itch|itching|tempted) to (?:pop|smoke|snort|take|hit|grab|buy|cop|shoot|do|crack) (?:a |some |one |open )?(?:\w+ )?(?:{SUBST}|bar|bars|perc|xanax|line|bump|hit|pill|cart|beer|cold one)`,
@@ -341,7 +355,7 @@ func englishLexicon() *Lexicon {
 			{About: "offers of drugs or drink taken up", AnySubject: true, Patterns: []string{
 				`(?:offered|gave|handed|brought) me (?:some |a |an )?(?:{SUBST}|a hit|a drink|a line)(?:$| and i (?:took|said (?:yes|maybe|sure|ok)|almost|kind of|want|wanted|did))`,
 			}},
-			{About: "a relapse about to happen", Patterns: []string{
+			{About: "a relapse about to happen", Craving: true, Patterns: []string{
 				`(?:might|could|will|going to|about to|close to|so close to|this close to|on the verge of|afraid i will|afraid i am going to|scared i will|scared i am going to|worried i will|worried i am going to|think i will|think i am going to|feel like i will|feel like i am going to|know i will|know i am going to|probably going to|gonna) (?:{ADV})?(?:relapse|relapsing|use|drink|pick up|go out|get high|get drunk|cave|give in|slip)(?:{USETAIL})`,
 				`(?:i am|am) (?:{ADV})?(?:going to|gonna|about to) (?:relapse|use|drink|pick up|get high|get drunk)(?:{USETAIL})`,
 				`(?:not|never) going to make it (?:through|to) (?:tonight|today|the weekend|tomorrow) without (?:using|drinking|a drink|a hit)`,
@@ -364,9 +378,13 @@ func englishLexicon() *Lexicon {
 			`a long time ago`, `i remember when`, `remember when i`, `there was a time (?:when )?i`, `back (?:then|when|in the day|in \d+|in my (?:day|days|using days|drinking days|addiction)|in high school|in college)`, `in (?:19|20)\d\d`, `in the past`,
 			`in (?:my|active) (?:addiction|disease|using days|drinking days)`, `in active addiction`, `when i was (?:using|drinking|out there|in active|in my addiction|a kid|younger|a teenager|in high school|homeless|on the streets|in the streets|a teen|locked up|in jail|in prison|\d+)`,
 			`before i got (?:sober|clean|here)`, `before (?:i came here|recovery|treatment|rehab|the program|sobriety)`, `at my (?:worst|lowest|bottom)`, `(?:my )?rock bottom`,
-			`used to`, `the old me`, `my old (?:life|self|days)`, `\d+ (?:days?|weeks?|months?|years?) (?:sober|clean|free|in recovery|off)`, `(?:sober|clean) (?:for|since) `,
+			`my old (?:life|days)`, `last month`, `(?:\d+|two|three|four|five|six|many|several|a few|a couple of) times before`, `before (?:this|my current|i got here|this stretch|this time)`, `\d+ (?:days?|weeks?|months?|years?) (?:sober|clean|free|in recovery|off)`, `(?:sober|clean) (?:for|since) `,
 			`since i got (?:sober|clean)`, `(?:first|last) time i got sober`, `last year`, `years of (?:using|drinking|addiction)`, `those days`, `growing up`, `as a (?:kid|teen|teenager)`,
 			`got (?:sober|clean) (?:in|after)`, `my (?:story|testimony|qualification)`,
+		},
+		Story: []string{
+			`used to`, `the old me`, `my old self`, `back (?:then|when|in the day)`, `(?:\d+|a|one|two|three|four|five|six|seven|eight|nine|ten|many|several) years ago`,
+			`would (?:have|of) (?:picked up|used|drank|relapsed|gone out|been drunk|been high)`, `in my (?:addiction|active addiction|using days|drinking days)`, `before i got (?:sober|clean)`,
 		},
 		Recent: []string{
 			`last night`, `yesterday`, `today`, `tonight`, `this (?:morning|afternoon|evening|week|weekend)`, `right now`, `again`, `still`, `earlier`,

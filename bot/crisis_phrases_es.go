@@ -31,7 +31,7 @@ func spanishLexicon() *Lexicon {
 			"MORIR":  `(?:morir|morirme|estar muerto|estar muerta|dejar de existir|no despertar|no despertarme|no despertar nunca|dormir para siempre|dormirme para siempre|desaparecer para siempre|matarme|suicidarme|quitarme la vida|acabar con mi vida|acabar con todo|terminar con mi vida|terminar con todo|irme de este mundo|ya no estar aqui|ya no estar)`,
 			"TIEMPO": `(?:anoche|ayer|hoy|esta noche|ahorita|ahora mismo|otra vez|de nuevo|este fin(?: de semana)?|el fin de semana|esta manana|esta tarde|esta semana|el sabado|el viernes|el domingo|despues del trabajo|hace (?:rato|unas horas|un rato|dos dias|unos dias))`,
 			"DROGA":  `(?:mota|yerba|hierba|perico|polvo|jale|pasta|pastas|foco|piedra|crico|tachas|xanax|perc|percs|carrito|cart|droga|drogas|cristal|crystal|mota|coca|cocaina|perico|piedra|crack|heroina|chiva|fentanilo|fenta|pastillas|pastas|meth|metanfetamina|foco|vidrio|hielo)`,
-			"TRAGO":  `(?:palos|unos palos|un palo|birras|unas birras|frias|unas frias|romo|ron|brugal|pisto|chupe|alcohol|un trago|unos tragos|tragos|una cerveza|cerveza|cervezas|una chela|unas chelas|chelas|cheve|caguama|una caguama|tequila|mezcal|vodka|whisky|ron|vino|una copa|unas copas|una botella|licor|pisto|guaro)`,
+			"TRAGO":  `(?:cervecitas|unas cervecitas|chelitas|unas chelitas|traguitos|unos traguitos|guaro|palos|unos palos|un palo|birras|unas birras|frias|unas frias|romo|ron|brugal|pisto|chupe|alcohol|un trago|unos tragos|tragos|una cerveza|cerveza|cervezas|una chela|unas chelas|chelas|cheve|caguama|una caguama|tequila|mezcal|vodka|whisky|ron|vino|una copa|unas copas|una botella|licor|pisto|guaro)`,
 			"COLA":   `(?:$| (?:que|{TIEMPO}|{DROGA}|{TRAGO}|algo|tanto|mucho|demasiado|bien|cabron|un chingo|un monton|aunque|pero|y|ya|otra vez|de nuevo|poquito|un poco|bien feo|horrible))`,
 			"MI":     `(?:mi mismo|mi misma|mi)`,
 		},
@@ -102,7 +102,7 @@ func spanishLexicon() *Lexicon {
 				`(?:tirarme|aventarme|lanzarme|saltar|brincar) (?:de|desde|del|al) (?:un |el |la |una )?(?:puente|edificio|techo|azotea|tren|metro|carro|trafico)`,
 				`(?:cortarme|me voy a cortar|me corte) las venas`, `(?:pegarme|darme|me voy a pegar|me voy a dar) un tiro`, `(?:echarme|tirarme|aventarme) (?:al|a la) (?:tren|metro|carretera|via)`,
 				`(?:tomarme|tomar|me tome|me voy a tomar|tome|trague|me trague|tragarme) (?:todas las|un monton de|muchas|un bote de|una caja de|demasiadas|toda la caja de|todo el frasco de|todo el bote de) (?:pastillas|pildoras|medicinas|pastas|mis medicinas)`, `(?:tomarme|me tome|me voy a tomar|trague|me trague|tragarme) (?:todo el (?:frasco|bote)|el frasco|toda la caja)`,
-				`(?:mezclar|mezcle|mezclando|voy a mezclar) (?:las |mis )?(?:pastillas|medicinas|pastas) con (?:alcohol|tequila|cerveza|licor|pisto)`,
+				`(?:mezclar|mezcle|mezclando|voy a mezclar) (?:las |mis )?(?:pastillas|medicinas|pastas) con (?:alcohol|tequila|cerveza|licor|pisto|{TRAGO})`,
 			}},
 			{About: "autolesiones", Patterns: []string{
 				`(?:cortarme|lastimarme|hacerme dano|herirme|quemarme|golpearme|castigarme)`, `me (?:quiero|voy a|tengo ganas de|dan ganas de) (?:cortar|lastimar|hacer dano|quemar|golpear)`,
@@ -110,7 +110,9 @@ func spanishLexicon() *Lexicon {
 				`(?:autolesion|autolesiones|autolesionarme|me autolesione)`, `me (?:corto|quemo|rasguno|golpeo|pego|lastimo|rayo) (?:los|las|el|la|mis) (?:brazos|brazo|piernas|pierna|munecas|muneca|piel|panza)`, `(?:volvi a|empece a) (?:cortarme|lastimarme|hacerme dano)`,
 			}},
 			{About: "sobredosis y consumo peligroso", Patterns: []string{
-				`(?:voy a|quiero|me voy a|creo que tuve|casi tengo|casi tuve|tuve|creo que es|me dio|estoy teniendo|puedo tener|darme|me voy a dar|dar) (?:una )?sobredosis`, `(?:sobredosearme|me voy a sobredosear|me sobredosie|sobredosis a proposito)`,
+				`(?:voy a|quiero|me voy a|creo que tuve|casi tengo|casi tuve|tuve|creo que es|me dio|estoy teniendo|puedo tener|darme|me voy a dar|dar) (?:una )?sobredosis`, `(?:sobredosearme|me voy a sobredosear|me sobredosie|sobredosis a proposito|sobredosificando|sobredosificarme|sobredosificado|sobredosificada)`, `(?:deje|escribi) (?:una |unas )?cartas? (?:a|para|pa) (?:mi|mis) \w+ (?:por si acaso|para cuando|pa cuando)`,
+				`(?:guardando|guardo|junto|juntando) (?:las |unas |mis )?(?:pastillas|pildoras)`, `pa(?:ra)? cuando me decida`, `hasta (?:sangrar|que sangre|que sangra|sacarme sangre)`,
+				`(?:{DROGA}|pastillas|cortado|cortada|guaro|alcohol|tome|consumi|me meti)\b.* no (?:puedo respirar|siento (?:las|los|mi|mis))`,
 				`(?:me meti|me tome|tome|consumi|use|me inyecte|me fume) (?:{ADV})?(?:demasiado|de mas|un chingo|demasiada|demasiadas|todo lo que tenia|todo el paquete|toda la bolsa)(?:$| y| de {DROGA}| de pastillas| {DROGA})`,
 				`me pase (?:con|de) (?:la dosis|las pastillas|la droga|la medicina|{DROGA})`, `(?:no puedo|ya no puedo) (?:respirar|mantenerme despierto|mantenerme despierta) (?:despues de|desde que) (?:tome|consumi|use|me meti)`,
 				`(?:consumir|tomar|beber|usar) hasta (?:morir|morirme|no despertar|que me muera)`, `para (?:no despertar|ya no despertar|no volver a despertar)`,
@@ -124,6 +126,7 @@ func spanishLexicon() *Lexicon {
 		},
 		DangerAcross: []PhraseGroup{
 			{About: "despedida con gracias, perdón o cariño en otra frase", Patterns: []string{
+				`(?:es|sera) mi ultim[oa] (?:mensaje|check in|noche|dia) \. (?:cuidense|adios|gracias|los quiero|perdon|perdonen)`,
 				`(?:revolver|pistola|arma|soga|cuerda|pastillas)\b.* no se (?:que hacer|que voy a hacer|que hago)`,
 				`(?:gracias|perdon|perdonen|los quiero|las quiero|cuidense|cuiden a)\b.* \. (?:adios|adios a todos|hasta nunca|adios para siempre)$`,
 				`(?:adios|hasta nunca)\b.* \. (?:gracias|perdon|perdonen|los quiero|las quiero|cuidense)\b`,
@@ -145,10 +148,12 @@ func spanishLexicon() *Lexicon {
 				`(?:me fume|fume|me di|me eche|me meti) (?:un |una |unas |unos |dos |varias )?(?:toque|toquesito|churro|porro|gallo|pase|pases|jalon|linea|lineas|raya|rayas|pasesito|{DROGA})`, `(?:consumi|me meti|me fume|fume)(?:$| otra vez| de nuevo| {TIEMPO}| {DROGA}| algo| un poco| poquito)`, `(?:tome|bebi|me tome|me eche|me chingue)(?:$| otra vez| de nuevo| {TIEMPO}| {TRAGO}| unas| unos| mucho$| bastante| hasta| todo el dia| toda la noche| un poco de (?:alcohol|tequila|cerveza|vino))`,
 				`me (?:eche|tome|tomé|chingue) (?:unas|una|un par de|unos|dos|tres|varias|varios) (?:chelas|cervezas|tragos|copas|cheves|caguamas|shots|tequilas)`,
 				`(?:estoy|ando|sigo|andaba|estaba|anduve) (?:{ADV})?(?:pacheco|pacheca|grifo|grifa|locote|pedo|peda|borracho|borracha|drogado|drogada|high|bien puesto|bien puesta|crudo|cruda|tomando|consumiendo|drogandome|pasado|pasada)(?:$| otra vez| de nuevo| {TIEMPO}| y)`,
-				`(?:he estado|estuve|llevo (?:dos|tres|unos|varios) dias) (?:tomando|consumiendo|bebiendo|drogandome|usando)`, `(?:perdi|voy a perder|tengo que reiniciar|reinicie) (?:mi|mis) (?:sobriedad|tiempo limpio|tiempo|dias|fecha)`,
+				`(?:he estado|estuve|llevo (?:dos|tres|unos|varios) dias) (?:tomando|consumiendo|bebiendo|drogandome|usando)`, `(?:perdi|voy a perder|tengo que reiniciar|reinicie) (?:mi|mis) (?:sobriedad|tiempo limpio|tiempo|dias|fecha)`, `(?:fecha de sobriedad|mis dias|mi fecha|dias limpio|tiempo limpio) (?:vuelve a empezar|empieza otra vez|regresa a cero|volvio a cero|se reinicio)`,
+				`no voy a pasar (?:la prueba|el antidoping|la ua|el examen de orina|la prueba de orina|el drug test)`, `(?:ir|voy|me voy|vamos) (?:a la|pa la|para la) (?:licoreria|cantina|tiendita a comprar)`,
+				`(?:no hacen|no hace|no me va a hacer|no me van a hacer) dano`, `(?:hoy )?me tomo (?:un par|unas|unos)(?:$| de {TRAGO}| {TRAGO})`,
 				`(?:volver|regresar|regrese|volvi) (?:a )?(?:empezar )?(?:al|a) dia (?:uno|1|cero|0)`,
 			}},
-			{About: "antojo y ganas de consumir", Patterns: []string{
+			{About: "antojo y ganas de consumir", Craving: true, Patterns: []string{
 				`(?:antojo|antojos|ansias|ganas) de (?:{DROGA}|{TRAGO})`, `(?:me voy a|voy a) (?:dar|echar|tomar|pegar|meter) (?:unos|unas|un) (?:tragos|palos|chelas|cervezas|copas|cheves|shots|birras|frias|toques|rayas|lineas)`,
 				`(?:quiero|queria|necesito|(?:tengo |ando con |traigo )?(?:unas |muchas |muchisimas |un chingo de |bien |tantas )?ganas de|me fui a|me dan ganas de|me muero por|me muero de ganas de|se me antoja|antojo de|ansias de|ansiedad de|tentad[oa] a|tentacion de|extrano|extraño|me hace falta) (?:{ADV})?(?:pistear|chupar|jalar|arrebatarme|volarme|endrogarme|ponerme|meterme algo|meterme|tomar|tomarme|echarme|beber|consumir|usar|drogarme|emborracharme|ponerme (?:pedo|peda|high|bien|hasta atras|loco|loca|hasta la madre|pacheco)|fumar (?:mota|cristal|piedra|hielo|foco)|{TRAGO}|{DROGA}|la botella|el alcohol|el pisto|recaer|ir por (?:un trago|una chela|droga|algo)|marcarle a mi (?:dealer|conecte)|hablarle a mi (?:dealer|conecte))(?:{COLA})`,
 				`(?:los |mis |unos )?(?:antojos|ansias|deseos|ganas) (?:de (?:consumir|tomar|beber|usar|drogarme|la droga|alcohol) )?(?:estan|andan|estuvieron|son|vienen|me estan|me tienen) (?:{ADV})?(?:fuertes|cabrones|intensos|intensas|duros|duras|horribles|muy fuertes|bien fuertes|matando|ganando|a todo)`,
@@ -158,7 +163,7 @@ func spanishLexicon() *Lexicon {
 				`(?:tengo|compre|escondi|guarde) (?:una botella|droga|mota|cristal|pastillas|una caguama|alcohol|un pomo) (?:en mi cuarto|escondida|escondido|guardada|guardado|en el carro|en mi mochila|aqui)`,
 				`(?:un trago|una cerveza|una chela|una vez|un toque|una linea) no (?:me )?(?:va a hacer|hace|haria) (?:nada|dano)`,
 			}},
-			{About: "una recaída a punto de pasar", Patterns: []string{
+			{About: "una recaída a punto de pasar", Craving: true, Patterns: []string{
 				`(?:voy a|creo que voy a|siento que voy a|estoy a punto de|a punto de|casi|puedo|podria|tengo miedo de|me da miedo|temo) (?:{ADV})?(?:recaer|tomar|beber|consumir|usar|drogarme|emborracharme|caer otra vez)(?:{COLA})`,
 				`(?:estoy|ando) (?:afuera de|en|enfrente de|cerca de) (?:la|una|el) (?:licoreria|tiendita|cantina|bar|casa del dealer|esquina de siempre)`,
 				`no (?:voy a|creo) aguantar (?:esta noche|hoy|el fin) sin (?:tomar|consumir|beber|usar)`,

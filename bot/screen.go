@@ -120,8 +120,8 @@ type Lexicon struct {
 	// one is not a concern.
 	Retractions []string
 	// Passed says a craving has passed ("called my sponsor and it
-	// passed"): a relapse match with it later in the message is not a
-	// concern. Danger is never taken back this way.
+	// passed"): a craving group's match with it later in the message is
+	// not a concern. Disclosed use and danger are never taken back.
 	Passed []string
 	// Negators turn a following match off ("not", "never", "no").
 	Negators []string
@@ -130,9 +130,11 @@ type Lexicon struct {
 	// Others are words that make the subject someone else ("my sponsor",
 	// "she"); Self are those that make it the writer ("i", "my").
 	Others, Self []string
-	// Past marks a clause as a story from the past ("years ago", "back
-	// when"); Recent marks it as now again ("last night", "today").
-	Past, Recent []string
+	// Past marks a clause as a story from the past ("last year", "200 days
+	// sober"); Recent marks it as now again ("last night", "today") and
+	// outweighs Past. Story marks a frame that nothing recent outweighs
+	// ("the old me would have", "back when I was using").
+	Past, Recent, Story []string
 }
 
 // PhraseGroup is one way people talk, with the patterns that cover it.
@@ -142,6 +144,9 @@ type PhraseGroup struct {
 	// AnySubject is set for groups whose patterns name their own subject,
 	// so "my kids would be better off without me" is not someone else's.
 	AnySubject bool
+	// Craving is set for groups of wanting to use, which a later "it
+	// passed" (Lexicon.Passed) takes back; a disclosed use stays one.
+	Craving bool
 	// Patterns are regular expressions over normalised text (see Lexicon).
 	Patterns []string
 }
@@ -164,6 +169,7 @@ type compiledLexicon struct {
 	breakers          map[string]bool
 	others, self      map[string]bool
 	past, recent      *regexp.Regexp
+	story             *regexp.Regexp
 	negationReach     int
 	othersReachTokens int
 }
@@ -179,6 +185,8 @@ type compiledGroup struct {
 	// off without me"), so a third person before them is not someone
 	// else's story.
 	anySubject bool
+	// craving groups are taken back by a later "it passed".
+	craving bool
 }
 
 // builtinLexicons are the languages the screener reads, every one at once:
@@ -335,7 +343,7 @@ func compileLexicon(lx *Lexicon, vocab map[string]bool) (*compiledLexicon, []*re
 			if err != nil {
 				return nil, nil, err
 			}
-			cl.groups = append(cl.groups, &compiledGroup{level: lv.level, about: lx.Lang + ": " + g.About, re: re, lex: cl, anySubject: g.AnySubject})
+			cl.groups = append(cl.groups, &compiledGroup{level: lv.level, about: lx.Lang + ": " + g.About, re: re, lex: cl, anySubject: g.AnySubject, craving: g.Craving})
 		}
 	}
 	for _, lv := range []struct {
@@ -347,7 +355,7 @@ func compileLexicon(lx *Lexicon, vocab map[string]bool) (*compiledLexicon, []*re
 			if err != nil {
 				return nil, nil, err
 			}
-			cl.across = append(cl.across, &compiledGroup{level: lv.level, about: lx.Lang + ": " + g.About, re: re})
+			cl.across = append(cl.across, &compiledGroup{level: lv.level, about: lx.Lang + ": " + g.About, re: re, craving: g.Craving})
 		}
 	}
 	var ignore []*regexp.Regexp
@@ -363,6 +371,9 @@ func compileLexicon(lx *Lexicon, vocab map[string]bool) (*compiledLexicon, []*re
 		return nil, nil, err
 	}
 	if cl.recent, err = compile(strings.Join(lx.Recent, "|")); err != nil {
+		return nil, nil, err
+	}
+	if cl.story, err = compile(strings.Join(lx.Story, "|")); err != nil {
 		return nil, nil, err
 	}
 	if cl.retract, err = compile(strings.Join(lx.Retractions, "|")); err != nil {
@@ -435,7 +446,7 @@ func (s *Screener) Explain(text string) (Concern, string) {
 		}
 		for _, l := range s.langs {
 			for _, g := range l.groups {
-				if g.level > best && g.matches(clause) && !(g.level == ConcernRelapse && s.passedAfter(clauses[i:])) {
+				if g.level > best && g.matches(clause) && !(g.craving && s.passedAfter(clauses[i:])) {
 					best, why = g.level, g.about
 				}
 			}
@@ -447,7 +458,7 @@ func (s *Screener) Explain(text string) (Concern, string) {
 	if len(clauses) > 1 {
 		for _, l := range s.langs {
 			for _, g := range l.across {
-				if g.level > best && g.re.MatchString(whole) && !(g.level == ConcernRelapse && s.passedAfter(clauses)) {
+				if g.level > best && g.re.MatchString(whole) && !(g.craving && s.passedAfter(clauses)) {
 					best, why = g.level, g.about
 				}
 			}
@@ -479,7 +490,7 @@ func (g *compiledGroup) matches(clause string) bool {
 			continue
 		}
 		part := l.part(clause, loc[0], loc[1])
-		if l.past.MatchString(part) && !l.recent.MatchString(part) {
+		if l.story.MatchString(part) || (l.past.MatchString(part) && !l.recent.MatchString(part)) {
 			continue
 		}
 		return true
@@ -557,7 +568,10 @@ func (l *compiledLexicon) someoneElse(before []string) bool {
 	for i, n := len(before)-1, 0; i >= 0 && n < l.othersReachTokens; i, n = i-1, n+1 {
 		w := before[i]
 		switch {
-		case l.self[w]:
+		case l.self[w], l.breakers[w]:
+			// After "and" or "but" the subject is new, and when it is left
+			// out ("my sponsor isn't answering and the rope is…") it is the
+			// writer.
 			return false
 		case possessives[w]:
 			if i == len(before)-1 {
@@ -719,6 +733,11 @@ func (sp *speller) words(raw []string) []string {
 // repeated letters ("sooo", "killl"), a dropped final g ("killin"), and
 // one or two small typos in a keyword ("suicde", "realpse").
 func (sp *speller) correct(w string) string {
+	// A dropped final g ("killin", "usin") is read as the -ing word even
+	// when the short form also appears somewhere in the patterns.
+	if strings.HasSuffix(w, "in") && sp.vocab[w+"g"] {
+		return w + "g"
+	}
 	if sp.vocab[w] || sp.real[w] || len(w) > 40 {
 		return w
 	}
@@ -726,9 +745,6 @@ func (sp *speller) correct(w string) string {
 	// the same letters; an unstretched one only to a keyword ("pils").
 	if v, ok := sp.squeezed[squeeze(w)]; ok && len(w) >= 2 {
 		return v
-	}
-	if strings.HasSuffix(w, "in") && sp.vocab[w+"g"] {
-		return w + "g"
 	}
 	if k, ok := sp.squeezedSpellings[squeeze(w)]; ok {
 		return k

@@ -8,6 +8,7 @@ import (
 	"os"
 	"regexp"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -175,6 +176,12 @@ type CrisisSection struct {
 	Resources     []string `toml:"resources"`
 	Alert         string   `toml:"alert"`
 	EscalateAfter string   `toml:"escalate_after"`
+	// ExtraPhrases and ExtraRelapsePhrases are the house's own additions to
+	// the screener for each level; IgnorePhrases are phrases that must
+	// never count (a local idiom). Plain words, not patterns.
+	ExtraPhrases        []string `toml:"extra_phrases"`
+	ExtraRelapsePhrases []string `toml:"extra_relapse_phrases"`
+	IgnorePhrases       []string `toml:"ignore_phrases"`
 }
 
 // DefaultConfig returns a config with every default and no house.
@@ -808,6 +815,46 @@ func validateCrisis(ps *problems, key string, cr *CrisisSection) {
 		ps.add(key+".alert", "%q is not one of ask, always", cr.Alert)
 	}
 	checkDuration(ps, key+".escalate_after", cr.EscalateAfter)
+	for _, list := range []struct {
+		name    string
+		phrases []string
+	}{{"extra_phrases", cr.ExtraPhrases}, {"extra_relapse_phrases", cr.ExtraRelapsePhrases}, {"ignore_phrases", cr.IgnorePhrases}} {
+		for i, p := range list.phrases {
+			if err := bot.CheckPhrase(p); err != nil {
+				ps.add(fmt.Sprintf("%s.%s[%d]", key, list.name, i), "%v", err)
+			}
+		}
+	}
+}
+
+// Warnings lists what is valid but probably not what the operator wants,
+// each naming its key. check-config prints them; run logs them.
+func (c *Config) Warnings() []string {
+	var out []string
+	for i, h := range c.House {
+		if !usTimeZone(h.Timezone) && slices.Equal(h.Crisis.Resources, bot.DefaultCrisisResources()) {
+			out = append(out, fmt.Sprintf("house[%d].crisis.resources: the house's time zone %q is outside the US, but it lists no crisis resources of its own, so residents in crisis would be shown US lines (988, 911); list your local lines", i, h.Timezone))
+		}
+	}
+	return out
+}
+
+// usTimeZone reports whether an IANA zone is in the US or its territories,
+// where the default resources (988, 911) work.
+func usTimeZone(name string) bool {
+	if strings.HasPrefix(name, "US/") {
+		return true
+	}
+	return slices.Contains([]string{
+		"America/New_York", "America/Detroit", "America/Kentucky/Louisville", "America/Kentucky/Monticello",
+		"America/Indiana/Indianapolis", "America/Indiana/Vincennes", "America/Indiana/Winamac", "America/Indiana/Marengo",
+		"America/Indiana/Petersburg", "America/Indiana/Vevay", "America/Chicago", "America/Indiana/Tell_City",
+		"America/Indiana/Knox", "America/Menominee", "America/North_Dakota/Center", "America/North_Dakota/New_Salem",
+		"America/North_Dakota/Beulah", "America/Denver", "America/Boise", "America/Phoenix", "America/Los_Angeles",
+		"America/Anchorage", "America/Juneau", "America/Sitka", "America/Metlakatla", "America/Yakutat", "America/Nome",
+		"America/Adak", "Pacific/Honolulu", "America/Puerto_Rico", "America/St_Thomas", "America/Indianapolis",
+		"America/Louisville", "America/Fort_Wayne", "America/Knox_IN", "Navajo", "America/Shiprock",
+	}, name)
 }
 
 // checkDuration parses a positive duration such as "4h" or "90m".
@@ -913,6 +960,11 @@ func (h *HouseConfig) toBot(retention int) (*bot.House, error) {
 			Resources:     append([]string(nil), h.Crisis.Resources...),
 			AlertAlways:   h.Crisis.Alert == "always",
 			EscalateAfter: dur(h.Crisis.EscalateAfter),
+			Phrases: bot.ScreenPhrases{
+				Danger:  append([]string(nil), h.Crisis.ExtraPhrases...),
+				Relapse: append([]string(nil), h.Crisis.ExtraRelapsePhrases...),
+				Ignore:  append([]string(nil), h.Crisis.IgnorePhrases...),
+			},
 		},
 		ConsentText:   h.ConsentText,
 		RetentionDays: retention,

@@ -131,6 +131,9 @@ func TestValidateProblems(t *testing.T) {
 		{"timezone missing", house("timezone", "-"), "house[0].timezone: is required"},
 		{"timezone unknown", house("timezone", `"Mars/Olympus"`), `house[0].timezone: unknown time zone "Mars/Olympus"`},
 		{"timezone local", house("timezone", `"Local"`), "house[0].timezone:"},
+		{"crisis phrase with no words", house() + "[house.crisis]\nextra_phrases = [\"going to the quarry\", \"?!\"]\n", `house[0].crisis.extra_phrases[1]: "?!" has no words to match`},
+		{"crisis relapse phrase", house() + "[house.crisis]\nextra_relapse_phrases = [\"  \"]\n", "house[0].crisis.extra_relapse_phrases[0]:"},
+		{"crisis ignore phrase too long", house() + "[house.crisis]\nignore_phrases = [\"" + strings.Repeat("word ", 50) + "\"]\n", "house[0].crisis.ignore_phrases[0]: is longer than 200 characters"},
 		{"platform missing", house("platform", "-"), "house[0].platform: is required"},
 		{"platform unknown", house("platform", `"irc"`), `house[0].platform: "irc" is not one of`},
 		{"guild missing", discordHouse("guild", "-"), "house[0].guild: is required"},
@@ -614,5 +617,52 @@ func TestTypeErrors(t *testing.T) {
 				t.Errorf("problems = %q, want only %q", ce.Problems, tt.want)
 			}
 		})
+	}
+}
+
+// A house outside the US that keeps the US resources is warned about by
+// name; its own resources, or a US time zone, silence the warning.
+func TestCrisisResourcesWarning(t *testing.T) {
+	tests := []struct {
+		name, doc string
+		warn      bool
+	}{
+		{"US zone, defaults", house(), false},
+		{"Puerto Rico, defaults", house("timezone", `"America/Puerto_Rico"`), false},
+		{"UK, defaults", house("timezone", `"Europe/London"`), true},
+		{"Mexico, defaults", house("timezone", `"America/Mexico_City"`), true},
+		{"UK, own lines", house("timezone", `"Europe/London"`) + "[house.crisis]\nresources = [\"Samaritans: call 116 123\", \"Emergencies: 999\"]\n", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := parseConfig([]byte(tt.doc), nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := c.Warnings()
+			if tt.warn != (len(got) == 1) {
+				t.Fatalf("Warnings() = %q, want a warning: %v", got, tt.warn)
+			}
+			if tt.warn && !strings.HasPrefix(got[0], "house[0].crisis.resources:") {
+				t.Errorf("warning %q does not name house[0].crisis.resources", got[0])
+			}
+		})
+	}
+}
+
+// A house's own phrases reach the core's screener.
+func TestHouseCrisisPhrases(t *testing.T) {
+	doc := house() + "[house.crisis]\nextra_phrases = [\"going to the quarry\"]\nextra_relapse_phrases = [\"hit the corner\"]\nignore_phrases = [\"dying to see\"]\n"
+	c, err := parseConfig([]byte(doc), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	hs, err := c.Houses()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := bot.ScreenPhrases{Danger: []string{"going to the quarry"}, Relapse: []string{"hit the corner"}, Ignore: []string{"dying to see"}}
+	if got := hs[0].Crisis.Phrases; !reflect.DeepEqual(got, want) {
+		t.Errorf("Crisis.Phrases = %+v, want %+v", got, want)
 	}
 }

@@ -73,6 +73,9 @@ func cmdRun(ctx context.Context, e env) int {
 		log.Error("start failed", "err", err)
 		return exitRuntime
 	}
+	for _, w := range cfg.Warnings() {
+		log.Warn("config", "warning", w)
+	}
 	log.Info("porchlight running", "version", Version, "houses", len(houses), "adapters", len(adapters))
 	if err := a.serve(ctx); err != nil {
 		log.Error("stopped with error", "err", err)
@@ -129,9 +132,12 @@ func buildAdapters(cfg *Config, houses []*bot.House, e env, log *slog.Logger) ([
 
 func cmdCheckConfig(_ context.Context, e env) int {
 	fs := flags(e, "check-config", "--config FILE", "Validate a config file and print every problem, each naming its key.")
-	_, houses, code, ok := configCmd(e, fs)
+	cfg, houses, code, ok := configCmd(e, fs)
 	if !ok {
 		return code
+	}
+	for _, w := range cfg.Warnings() {
+		fmt.Fprintf(e.stdout, "warning: %s\n", w)
 	}
 	fmt.Fprintf(e.stdout, "%s is valid: %d house(s) on %v.\n", fs.Lookup("config").Value, len(houses), platformsOf(houses))
 	return exitOK
