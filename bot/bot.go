@@ -26,6 +26,10 @@ type Config struct {
 	// Chart draws the digest's PNG chart from its trend; cmd gives it the
 	// chart package's renderer. Without it the digest is sent as text.
 	Chart func(title string, weeks []DigestWeek) ([]byte, error)
+	// Screener is the crisis screener with the built-in lexicons; each
+	// house's own phrases are added to it. New compiles one when nil;
+	// tests that build many cores pass one in.
+	Screener *Screener
 }
 
 // Bot is the platform-neutral core. It implements Handler.
@@ -114,15 +118,17 @@ func New(cfg Config) (*Bot, error) {
 		committed: func() {},
 	}
 	var err error
-	if b.screener, err = NewScreener(ScreenPhrases{}); err != nil {
-		return nil, fmt.Errorf("bot: screener: %w", err)
+	if b.screener = cfg.Screener; b.screener == nil {
+		if b.screener, err = NewScreener(ScreenPhrases{}); err != nil {
+			return nil, fmt.Errorf("bot: screener: %w", err)
+		}
 	}
 	b.screeners = make(map[*House]*Screener, len(b.houses))
 	for _, h := range b.houses {
 		if h.Location == nil {
 			return nil, fmt.Errorf("bot: house %q has no time zone", h.Name)
 		}
-		if b.screeners[h], err = NewScreener(h.Crisis.Phrases); err != nil {
+		if b.screeners[h], err = b.screener.With(h.Crisis.Phrases); err != nil {
 			return nil, fmt.Errorf("bot: house %q: crisis phrases: %w", h.Name, err)
 		}
 	}

@@ -106,6 +106,8 @@ func TestScreenerRules(t *testing.T) {
 		{"craving", "I want to use so bad", ConcernRelapse},
 		{"danger outranks relapse", "used again and i want to die", ConcernDanger},
 		{"across sentences", "thanks for everything. goodbye", ConcernDanger},
+		{"taken back", "this homework makes me wanna unalive lol jk", ConcernNone},
+		{"a retraction takes back only what came before", "jk. honestly i want to kill myself", ConcernDanger},
 		{"invalid utf-8 separates words", "i want to\xffdie", ConcernDanger},
 		{"empty", "", ConcernNone},
 	} {
@@ -184,7 +186,7 @@ func TestScreenerLongInput(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	long := strings.Repeat("went to work and then to a meeting ", 5000) + ". i want to kill myself"
+	long := strings.Repeat("went to work and then to a meeting ", 1000) + ". i want to kill myself"
 	if got := s.Screen(long); got != ConcernDanger {
 		t.Errorf("Screen(long text ending in a crisis) = %s, want danger", got)
 	}

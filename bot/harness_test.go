@@ -3,6 +3,7 @@ package bot_test
 import (
 	"context"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -102,7 +103,7 @@ func newHarnessDB(t *testing.T, db *storage.DB, now time.Time, opts ...func(*bot
 func newHarnessHouses(t *testing.T, db *storage.DB, now time.Time, houses ...*bot.House) *harness {
 	t.Helper()
 	h := &harness{t: t, ctx: context.Background(), db: db, clock: bottest.NewClock(now), ad: bottest.NewAdapter("test"), house: houses[0]}
-	b, err := bot.New(bot.Config{Store: db, Clock: h.clock, Houses: houses, Schedules: dailyAt9{}})
+	b, err := bot.New(bot.Config{Store: db, Clock: h.clock, Houses: houses, Schedules: dailyAt9{}, Screener: sharedScreener(t)})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -183,4 +184,17 @@ func texts(ms []bot.Outgoing) string {
 		parts = append(parts, m.Text)
 	}
 	return strings.Join(parts, "\n---\n")
+}
+
+// screenerOnce compiles the built-in screener once for all core tests:
+// compiling it for every harness would dominate the run under -race.
+var screenerOnce = sync.OnceValues(func() (*bot.Screener, error) { return bot.NewScreener(bot.ScreenPhrases{}) })
+
+func sharedScreener(t testing.TB) *bot.Screener {
+	t.Helper()
+	s, err := screenerOnce()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
 }

@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"regexp"
+	"regexp/syntax"
 	"sort"
 	"strings"
 	"unicode"
@@ -116,8 +117,8 @@ type Lexicon struct {
 	// Fillers are words dropped before matching ("bro", "lol", "wey"), so
 	// that "ya no quiero estar aqui bro" ends where its phrase ends.
 	Fillers []string
-	// Retractions take a message back ("jk", "es broma"): a message with
-	// one is not a concern.
+	// Retractions take back what came before them in the message ("jk",
+	// "es broma"); what comes after still counts.
 	Retractions []string
 	// Passed says a craving has passed ("called my sponsor and it
 	// passed"): a craving group's match with it later in the message is
@@ -155,7 +156,7 @@ type PhraseGroup struct {
 // It is safe for concurrent use; build one with NewScreener.
 type Screener struct {
 	spell  speller
-	ignore []*regexp.Regexp
+	ignore []*filtered
 	langs  []*compiledLexicon
 	extra  []*compiledGroup
 }
@@ -164,12 +165,12 @@ type compiledLexicon struct {
 	lang              string
 	groups            []*compiledGroup // danger groups first
 	across            []*compiledGroup
-	retract, passed   *regexp.Regexp
+	retract, passed   *filtered
 	negators          map[string]bool
 	breakers          map[string]bool
 	others, self      map[string]bool
-	past, recent      *regexp.Regexp
-	story             *regexp.Regexp
+	past, recent      *filtered
+	story             *filtered
 	negationReach     int
 	othersReachTokens int
 }
@@ -177,7 +178,7 @@ type compiledLexicon struct {
 type compiledGroup struct {
 	level Concern
 	about string
-	re    *regexp.Regexp
+	re    *filtered
 	// lex checks negation and context; nil for a house's own phrases,
 	// which count as written.
 	lex *compiledLexicon
@@ -194,12 +195,50 @@ type compiledGroup struct {
 func builtinLexicons() []*Lexicon { return []*Lexicon{englishLexicon(), spanishLexicon()} }
 
 // NewScreener compiles the built-in lexicons together with a house's
-// additions. An addition that normalises to nothing is an error.
+// additions. An addition that normalises to nothing is an error. Compiling
+// the lexicons takes tens of milliseconds: build one and derive each
+// house's screener from it with With.
 func NewScreener(extra ScreenPhrases) (*Screener, error) {
-	return newScreener(builtinLexicons(), extra)
+	s, err := newScreener(builtinLexicons())
+	if err != nil {
+		return nil, err
+	}
+	return s.With(extra)
 }
 
-func newScreener(lexs []*Lexicon, extra ScreenPhrases) (*Screener, error) {
+// With returns a screener that reads like s and also knows a house's own
+// phrases. s is not changed; the built-in lexicons are shared, not
+// compiled again.
+func (s *Screener) With(extra ScreenPhrases) (*Screener, error) {
+	out := *s
+	out.ignore = append([]*filtered(nil), s.ignore...)
+	out.extra = append([]*compiledGroup(nil), s.extra...)
+	add := func(level Concern, phrases []string) error {
+		for _, p := range phrases {
+			re, err := out.phraseRegexp(p)
+			if err != nil {
+				return err
+			}
+			if level == ConcernNone {
+				out.ignore = append(out.ignore, re)
+				continue
+			}
+			out.extra = append(out.extra, &compiledGroup{level: level, about: "the house's own phrases", re: re})
+		}
+		return nil
+	}
+	for _, l := range []struct {
+		level   Concern
+		phrases []string
+	}{{ConcernDanger, extra.Danger}, {ConcernRelapse, extra.Relapse}, {ConcernNone, extra.Ignore}} {
+		if err := add(l.level, l.phrases); err != nil {
+			return nil, err
+		}
+	}
+	return &out, nil
+}
+
+func newScreener(lexs []*Lexicon) (*Screener, error) {
 	s := &Screener{}
 	vocab := map[string]bool{}
 	for _, lx := range lexs {
@@ -222,29 +261,6 @@ func newScreener(lexs []*Lexicon, extra ScreenPhrases) (*Screener, error) {
 			}
 		}
 	}
-	add := func(level Concern, phrases []string) error {
-		for _, p := range phrases {
-			re, err := s.phraseRegexp(p)
-			if err != nil {
-				return err
-			}
-			if level == ConcernNone {
-				s.ignore = append(s.ignore, re)
-				continue
-			}
-			s.extra = append(s.extra, &compiledGroup{level: level, about: "the house's own phrases", re: re})
-		}
-		return nil
-	}
-	if err := add(ConcernDanger, extra.Danger); err != nil {
-		return nil, err
-	}
-	if err := add(ConcernRelapse, extra.Relapse); err != nil {
-		return nil, err
-	}
-	if err := add(ConcernNone, extra.Ignore); err != nil {
-		return nil, err
-	}
 	return s, nil
 }
 
@@ -266,7 +282,7 @@ func CheckPhrase(p string) error {
 
 // phraseRegexp turns a house's plain phrase into a whole-word pattern, read
 // through the same normaliser and speller as the text.
-func (s *Screener) phraseRegexp(p string) (*regexp.Regexp, error) {
+func (s *Screener) phraseRegexp(p string) (*filtered, error) {
 	if err := CheckPhrase(p); err != nil {
 		return nil, err
 	}
@@ -280,13 +296,172 @@ func (s *Screener) phraseRegexp(p string) (*regexp.Regexp, error) {
 	return wholeWords(strings.Join(words, " "))
 }
 
-// wholeWords compiles a pattern so that it matches whole words only.
-func wholeWords(p string) (*regexp.Regexp, error) {
-	return regexp.Compile(`(?:^| )(?:` + p + `)(?: |$)`)
+// wholeWords compiles patterns so that each matches whole words only.
+func wholeWords(patterns ...string) (*filtered, error) {
+	f := &filtered{}
+	for _, p := range patterns {
+		re, err := regexp.Compile(`(?:^| )(?:` + p + `)(?: |$)`)
+		if err != nil {
+			return nil, err
+		}
+		f.parts = append(f.parts, filteredPart{re: re, needles: requiredSubstrings(p)})
+	}
+	return f, nil
+}
+
+// filtered is a set of patterns, each with a cheap test in front of it: a
+// match must contain one of the pattern's needles, so a text holding none
+// of them cannot match and the regexp is not run. Running every phrase's
+// regexp on every clause is what screening costs, and most clauses hold no
+// needle of most phrases. Results are exactly the regexps' own.
+type filtered struct{ parts []filteredPart }
+
+type filteredPart struct {
+	re *regexp.Regexp
+	// needles is nil when the pattern has no telling substring.
+	needles []string
+}
+
+// mayMatch reports whether the text holds one of the part's needles.
+func (p filteredPart) mayMatch(text string) bool {
+	if p.needles == nil {
+		return true
+	}
+	for _, n := range p.needles {
+		if strings.Contains(text, n) {
+			return true
+		}
+	}
+	return false
+}
+
+// MatchString reports whether any pattern matches.
+func (f *filtered) MatchString(text string) bool {
+	for _, p := range f.parts {
+		if p.mayMatch(text) && p.re.MatchString(text) {
+			return true
+		}
+	}
+	return false
+}
+
+// FindAllStringIndex returns every pattern's matches.
+func (f *filtered) FindAllStringIndex(text string) [][]int {
+	var out [][]int
+	for _, p := range f.parts {
+		if p.mayMatch(text) {
+			out = append(out, p.re.FindAllStringIndex(text, -1)...)
+		}
+	}
+	return out
+}
+
+// blank replaces every pattern's matches in text with " _ ". The spans
+// are found in the original text and merged first, so the order of the
+// patterns never matters: "rope for the tug of war" is blanked whole even
+// though "tug of war" is a phrase of its own.
+func (f *filtered) blank(text string) string {
+	spans := f.FindAllStringIndex(text)
+	if len(spans) == 0 {
+		return text
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i][0] < spans[j][0] })
+	var b strings.Builder
+	at := 0
+	for i := 0; i < len(spans); {
+		start, end := spans[i][0], spans[i][1]
+		for i++; i < len(spans) && spans[i][0] <= end; i++ {
+			end = max(end, spans[i][1])
+		}
+		b.WriteString(text[at:start])
+		b.WriteString(" _ ")
+		at = end
+	}
+	b.WriteString(text[at:])
+	return b.String()
+}
+
+// requiredSubstrings returns strings of which every match of the pattern
+// contains at least one, or nil when it cannot tell. It reads the parsed
+// pattern: a literal is required; a sequence requires what its most
+// telling part requires; an alternation requires one of what each branch
+// requires; anything optional requires nothing.
+func requiredSubstrings(p string) []string {
+	re, err := syntax.Parse(p, syntax.Perl)
+	if err != nil {
+		return nil
+	}
+	set, ok := required(re.Simplify())
+	if !ok {
+		return nil
+	}
+	for _, n := range set {
+		if len(n) < 3 {
+			return nil // too short to filter anything out
+		}
+	}
+	return set
+}
+
+func required(re *syntax.Regexp) ([]string, bool) {
+	const maxNeedles = 48
+	switch re.Op {
+	case syntax.OpLiteral:
+		if re.Flags&syntax.FoldCase != 0 {
+			return nil, false
+		}
+		return []string{string(re.Rune)}, true
+	case syntax.OpCapture, syntax.OpPlus:
+		return required(re.Sub[0])
+	case syntax.OpRepeat:
+		if re.Min >= 1 {
+			return required(re.Sub[0])
+		}
+	case syntax.OpConcat:
+		var best []string
+		for _, sub := range re.Sub {
+			if set, ok := required(sub); ok && better(set, best) {
+				best = set
+			}
+		}
+		return best, best != nil
+	case syntax.OpAlternate:
+		var all []string
+		for _, sub := range re.Sub {
+			set, ok := required(sub)
+			if !ok {
+				return nil, false
+			}
+			all = append(all, set...)
+		}
+		if len(all) > maxNeedles {
+			return nil, false
+		}
+		return all, true
+	}
+	return nil, false
+}
+
+// better prefers needles that are longer at their shortest, then fewer.
+func better(a, b []string) bool {
+	if b == nil {
+		return true
+	}
+	shortest := func(set []string) int {
+		n := 1 << 30
+		for _, s := range set {
+			n = min(n, len(s))
+		}
+		return n
+	}
+	if sa, sb := min(shortest(a), 6), min(shortest(b), 6); sa != sb {
+		return sa > sb
+	}
+	return len(a) < len(b)
 }
 
 // neverMatch stands in for an empty list of phrases.
-var neverMatch = regexp.MustCompile(`[^\x00-\x{10FFFF}]`)
+var neverMatch = &filtered{}
 
 var fragmentRef = regexp.MustCompile(`\{([A-Z_]+)\}`)
 
@@ -312,27 +487,28 @@ func expand(p string, frags map[string]string, depth int) (string, error) {
 	return out, err
 }
 
-func compileLexicon(lx *Lexicon, vocab map[string]bool) (*compiledLexicon, []*regexp.Regexp, error) {
+func compileLexicon(lx *Lexicon, vocab map[string]bool) (*compiledLexicon, []*filtered, error) {
 	cl := &compiledLexicon{
 		lang: lx.Lang, negators: set(lx.Negators), breakers: set(lx.Breakers),
 		others: set(lx.Others), self: set(lx.Self), negationReach: 4, othersReachTokens: 8,
 	}
-	compile := func(p string) (*regexp.Regexp, error) {
-		if p == "" {
-			return neverMatch, nil
+	compile := func(patterns []string) (*filtered, error) {
+		expanded := make([]string, len(patterns))
+		for i, p := range patterns {
+			x, err := expand(p, lx.Fragments, 0)
+			if err != nil {
+				return nil, err
+			}
+			collectWords(x, vocab)
+			expanded[i] = x
 		}
-		x, err := expand(p, lx.Fragments, 0)
-		if err != nil {
-			return nil, err
-		}
-		collectWords(x, vocab)
-		return wholeWords(x)
+		return wholeWords(expanded...)
 	}
-	group := func(g PhraseGroup) (*regexp.Regexp, error) {
+	group := func(g PhraseGroup) (*filtered, error) {
 		if len(g.Patterns) == 0 {
 			return nil, fmt.Errorf("group %q has no patterns", g.About)
 		}
-		return compile(strings.Join(g.Patterns, "|"))
+		return compile(g.Patterns)
 	}
 	for _, lv := range []struct {
 		level  Concern
@@ -358,7 +534,7 @@ func compileLexicon(lx *Lexicon, vocab map[string]bool) (*compiledLexicon, []*re
 			cl.across = append(cl.across, &compiledGroup{level: lv.level, about: lx.Lang + ": " + g.About, re: re, craving: g.Craving})
 		}
 	}
-	var ignore []*regexp.Regexp
+	var ignore []*filtered
 	for _, g := range lx.Ignore {
 		re, err := group(g)
 		if err != nil {
@@ -367,19 +543,19 @@ func compileLexicon(lx *Lexicon, vocab map[string]bool) (*compiledLexicon, []*re
 		ignore = append(ignore, re)
 	}
 	var err error
-	if cl.past, err = compile(strings.Join(lx.Past, "|")); err != nil {
+	if cl.past, err = compile(lx.Past); err != nil {
 		return nil, nil, err
 	}
-	if cl.recent, err = compile(strings.Join(lx.Recent, "|")); err != nil {
+	if cl.recent, err = compile(lx.Recent); err != nil {
 		return nil, nil, err
 	}
-	if cl.story, err = compile(strings.Join(lx.Story, "|")); err != nil {
+	if cl.story, err = compile(lx.Story); err != nil {
 		return nil, nil, err
 	}
-	if cl.retract, err = compile(strings.Join(lx.Retractions, "|")); err != nil {
+	if cl.retract, err = compile(lx.Retractions); err != nil {
 		return nil, nil, err
 	}
-	if cl.passed, err = compile(strings.Join(lx.Passed, "|")); err != nil {
+	if cl.passed, err = compile(lx.Passed); err != nil {
 		return nil, nil, err
 	}
 	for _, w := range lx.Keywords {
@@ -425,18 +601,21 @@ func (s *Screener) Explain(text string) (Concern, string) {
 	for _, raw := range splitClauses(text) {
 		clause := strings.Join(s.spell.words(raw), " ")
 		for _, re := range s.ignore {
-			clause = re.ReplaceAllString(clause, " _ ")
+			clause = re.blank(clause)
 		}
 		if clause = strings.Join(strings.Fields(clause), " "); clause != "" {
 			clauses = append(clauses, clause)
 		}
 	}
-	whole := strings.Join(clauses, " . ")
-	for _, l := range s.langs {
-		if l.retract.MatchString(whole) {
-			return ConcernNone, l.lang + ": taken back"
+	// A retraction ("jk", "es broma") takes back what came before it, in
+	// its clause or earlier ones; what is said after it still counts.
+	for i := len(clauses) - 1; i >= 0; i-- {
+		if s.retracted(clauses[i]) {
+			clauses = clauses[i+1:]
+			break
 		}
 	}
+	whole := strings.Join(clauses, " . ")
 	best, why := ConcernNone, ""
 	for i, clause := range clauses {
 		for _, g := range s.extra {
@@ -467,6 +646,16 @@ func (s *Screener) Explain(text string) (Concern, string) {
 	return best, why
 }
 
+// retracted reports whether a clause takes back what was said.
+func (s *Screener) retracted(clause string) bool {
+	for _, l := range s.langs {
+		if l.retract.MatchString(clause) {
+			return true
+		}
+	}
+	return false
+}
+
 // passedAfter reports whether the clauses from a relapse match on say the
 // craving has passed.
 func (s *Screener) passedAfter(clauses []string) bool {
@@ -484,7 +673,7 @@ func (s *Screener) passedAfter(clauses []string) bool {
 // ("back when I was using") unless that part of the clause is about now too.
 func (g *compiledGroup) matches(clause string) bool {
 	l := g.lex
-	for _, loc := range g.re.FindAllStringIndex(clause, -1) {
+	for _, loc := range g.re.FindAllStringIndex(clause) {
 		before := strings.Fields(clause[:loc[0]])
 		if l.negated(before) || (!g.anySubject && l.someoneElse(before)) {
 			continue
