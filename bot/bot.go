@@ -51,10 +51,6 @@ type Bot struct {
 	// built-in ones); screener is the one for text with no house.
 	screeners map[*House]*Screener
 	screener  *Screener
-	// screenHook, when set, screens instead of the house's screener. Only
-	// tests set it (export_crisis_test.go), to reach a level without
-	// depending on the phrase lists' wording.
-	screenHook func(h *House, text string) Concern
 
 	checkinHooks checkinHooks
 	// leaveHooks run when a member leaves or pauses, in the same

@@ -11,8 +11,8 @@ import (
 )
 
 // The crisis flows. Danger is reached with an unmistakable phrase; relapse
-// through ScreenRelapseForTest, so that these tests do not depend on the
-// screener's phrase lists.
+// through the house's own relapse phrase, so that these tests do not depend
+// on the screener's built-in phrase lists.
 
 const (
 	dangerLine  = "I want to kill myself"
@@ -373,8 +373,10 @@ func TestAlertCooldown(t *testing.T) {
 // even in a house that always alerts on danger. What the mentor and the
 // partner hear never says why.
 func TestRelapseNeverAlertsWithoutYes(t *testing.T) {
-	h := newHarness(t, func(h *bot.House) { h.Crisis.AlertAlways = true })
-	h.bot.ScreenRelapseForTest(relapseLine)
+	h := newHarness(t, func(h *bot.House) {
+		h.Crisis.AlertAlways = true
+		h.Crisis.Phrases.Relapse = []string{relapseLine}
+	})
 	h.join(robin, casey, jamie)
 	h.do(h.ev.Command(mentor, "partner", "pair <@"+robin.ID+"> <@"+casey.ID+">"))
 	roundOpen(h)

@@ -79,13 +79,7 @@ func (b *Bot) concern(r *Request, texts ...string) Concern {
 		if strings.TrimSpace(t) == "" {
 			continue
 		}
-		var c Concern
-		if b.screenHook != nil {
-			c = b.screenHook(r.House, t)
-		} else {
-			c = b.screenerFor(r.House).Screen(t)
-		}
-		if c > level {
+		if c := b.screenerFor(r.House).Screen(t); c > level {
 			level = c
 		}
 	}
