@@ -195,7 +195,9 @@ func (b *Bot) Handle(ctx context.Context, ev Event) Response {
 		if err != nil {
 			return err
 		}
-		resp, err = b.dispatch(r)
+		if resp, err = b.dispatch(r); err == nil && r.replied > ConcernNone {
+			resp, err = b.throughOutbox(r, resp)
+		}
 		return err
 	})
 	switch {

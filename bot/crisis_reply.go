@@ -102,6 +102,7 @@ func (b *Bot) screen(r *Request, text string) (Response, Concern, error) {
 // request's transaction; nothing else is sent to anyone.
 func (b *Bot) concernReply(r *Request, level Concern) ([]Message, error) {
 	r.Log.Warn("screening found a concern; replying privately", "level", level.String())
+	r.replied = max(r.replied, level)
 	switch level {
 	case ConcernDanger:
 		return b.dangerReply(r)
@@ -320,4 +321,27 @@ func resourcesReply(h *House) Response {
 		resourcesOf(h).List(),
 		"This bot is not monitored around the clock. If you are in danger, please reach out to one of these now.",
 	}, "\n"))
+}
+
+// throughOutbox sends a response that answers words of concern as direct
+// messages through the outbox, in order and in the event's transaction: a
+// platform error cannot lose it, because the sender retries until it is
+// delivered, and the sender is woken as the transaction commits. A DM or a
+// thread reply needs no other answer; an interaction (a command, a form, a
+// button) still gets a short private one of its own, and keeps its form.
+func (b *Bot) throughOutbox(r *Request, resp Response) (Response, error) {
+	for i, m := range resp.Messages {
+		om := &OutboxMessage{Platform: r.Event.Platform, Out: Outgoing{Target: Target{Kind: TargetDM, User: r.Event.User.ID}, Message: m}}
+		if r.Event.ID != "" {
+			om.Key = fmt.Sprintf("reply:%s:%s:%d", r.Event.Platform, r.Event.ID, i)
+		}
+		if _, err := r.Enqueue(om); err != nil {
+			return Response{}, err
+		}
+	}
+	out := Response{Form: resp.Form, FieldErrors: resp.FieldErrors, Reopen: resp.Reopen}
+	if r.Event.Kind != EventDM && r.Event.Kind != EventReply && len(resp.Messages) > 0 {
+		out.Messages = []Message{{Text: "I've sent you a private message."}}
+	}
+	return out, nil
 }

@@ -117,11 +117,18 @@ func newHarnessHouses(t *testing.T, db *storage.DB, now time.Time, houses ...*bo
 	return h
 }
 
-// do handles an event and fails the test on an empty response when want is
-// set.
+// do handles an event and returns what its actor sees privately: the
+// response, then the direct messages the event sent them through the
+// outbox (a reply to words of concern goes that way), delivered here.
 func (h *harness) do(ev bot.Event) bot.Response {
 	h.t.Helper()
-	return h.bot.Handle(h.ctx, ev)
+	before := len(h.ad.To(ev.User.ID))
+	resp := h.bot.Handle(h.ctx, ev)
+	h.flush()
+	for _, m := range h.ad.To(ev.User.ID)[before:] {
+		resp.Messages = append(resp.Messages, m.Message)
+	}
+	return resp
 }
 
 // join makes users members through /join and the consent button.

@@ -31,6 +31,9 @@ type Request struct {
 	// form being submitted: a DM conversation screens and answers each
 	// line as it comes, so its submit must not answer the same words again.
 	answered Concern
+	// replied is the highest level of concern this event's response answers;
+	// Handle then sends the response through the outbox (throughOutbox).
+	replied Concern
 }
 
 // Clock tells the time; tests inject a fake one.
