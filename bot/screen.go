@@ -510,28 +510,23 @@ func compileLexicon(lx *Lexicon, vocab map[string]bool) (*compiledLexicon, []*fi
 		}
 		return compile(g.Patterns)
 	}
+	// Phrase groups, within a clause (lex set: negation and subject
+	// checks apply) and across the clauses of a message (no checks).
 	for _, lv := range []struct {
 		level  Concern
 		groups []PhraseGroup
-	}{{ConcernDanger, lx.Danger}, {ConcernRelapse, lx.Relapse}} {
+		into   *[]*compiledGroup
+		lex    *compiledLexicon
+	}{
+		{ConcernDanger, lx.Danger, &cl.groups, cl}, {ConcernRelapse, lx.Relapse, &cl.groups, cl},
+		{ConcernDanger, lx.DangerAcross, &cl.across, nil}, {ConcernRelapse, lx.RelapseAcross, &cl.across, nil},
+	} {
 		for _, g := range lv.groups {
 			re, err := group(g)
 			if err != nil {
 				return nil, nil, err
 			}
-			cl.groups = append(cl.groups, &compiledGroup{level: lv.level, about: lx.Lang + ": " + g.About, re: re, lex: cl, anySubject: g.AnySubject, craving: g.Craving})
-		}
-	}
-	for _, lv := range []struct {
-		level  Concern
-		groups []PhraseGroup
-	}{{ConcernDanger, lx.DangerAcross}, {ConcernRelapse, lx.RelapseAcross}} {
-		for _, g := range lv.groups {
-			re, err := group(g)
-			if err != nil {
-				return nil, nil, err
-			}
-			cl.across = append(cl.across, &compiledGroup{level: lv.level, about: lx.Lang + ": " + g.About, re: re, craving: g.Craving})
+			*lv.into = append(*lv.into, &compiledGroup{level: lv.level, about: lx.Lang + ": " + g.About, re: re, lex: lv.lex, anySubject: g.AnySubject, craving: g.Craving})
 		}
 	}
 	var ignore []*filtered

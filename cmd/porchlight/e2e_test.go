@@ -100,3 +100,18 @@ func startPorchlight(t *testing.T, cfgPath string, env ...string) (logs *syncBuf
 	})
 	return logs, stop
 }
+
+// dangerLine is a line of danger typed in the middle of a DM check-in.
+const dangerLine = "I want to kill myself"
+
+// dmCheckinWithDanger is a DM check-in, line by line, with the reply each
+// line should get: a line of danger in the middle gets the crisis reply,
+// and the next line still answers the next question.
+var dmCheckinWithDanger = []struct{ say, want string }{
+	{"hi", "(1/5)"},
+	{"4", "(2/5)"},
+	{"Went to group", "(3/5)"},
+	{dangerLine, "(4/5)"},
+	{"no", "(5/5)"},
+	{"private", "you're checked in"},
+}

@@ -209,15 +209,7 @@ reminder_after = "30m"
 		}
 		return c
 	}
-	const danger = "I want to kill myself"
-	for _, step := range []struct{ say, want string }{
-		{"hi", "(1/5)"},
-		{"4", "(2/5)"},
-		{"Went to group", "(3/5)"},
-		{danger, "(4/5)"},
-		{"no", "(5/5)"},
-		{"private", "you're checked in"},
-	} {
+	for _, step := range dmCheckinWithDanger {
 		if _, err := srv.SendEvent(slacktest.MessageEvent{User: sam, Channel: samDM, Text: step.say}); err != nil {
 			t.Fatal(err)
 		}
@@ -231,7 +223,7 @@ reminder_after = "30m"
 	// The answers are in the database, and neither they nor a token are in
 	// the debug log.
 	stop()
-	for _, secret := range []string{srv.BotToken(), srv.AppToken(), "Went to a meeting", "Went to group", danger} {
+	for _, secret := range []string{srv.BotToken(), srv.AppToken(), "Went to a meeting", "Went to group", dangerLine} {
 		if strings.Contains(logs.String(), secret) {
 			t.Errorf("the log holds %q", secret)
 		}
@@ -264,7 +256,7 @@ reminder_after = "30m"
 		if err != nil {
 			return err
 		}
-		if len(hist) != 1 || hist[0].Mood != 4 || hist[0].Values["win"] != "Went to group" || hist[0].Values["hard"] != danger || hist[0].Visibility != bot.VisPrivate {
+		if len(hist) != 1 || hist[0].Mood != 4 || hist[0].Values["win"] != "Went to group" || hist[0].Values["hard"] != dangerLine || hist[0].Visibility != bot.VisPrivate {
 			return fmt.Errorf("Sam's answers = %+v, want the conversation's, the line of danger kept", hist)
 		}
 		return nil
