@@ -139,14 +139,20 @@ func TestScreenerHousePhrases(t *testing.T) {
 		{"might hit the corner store after work", ConcernRelapse},
 		{"gonna hit the corner-store", ConcernRelapse},
 		{"the quarry was pretty", ConcernNone},
+		{"i am not going to the quarry", ConcernNone},
 		{"dying to see you all", ConcernNone},
 	} {
 		if got := s.Screen(tt.text); got != tt.want {
 			t.Errorf("Screen(%q) = %s, want %s", tt.text, got, tt.want)
 		}
 	}
-	if _, err := NewScreener(ScreenPhrases{Danger: []string{"!!!"}}); err == nil {
-		t.Error("NewScreener accepted a phrase with no words")
+	for _, bad := range []string{"!!!", "bro lol"} {
+		if _, err := NewScreener(ScreenPhrases{Danger: []string{bad}}); err == nil {
+			t.Errorf("NewScreener accepted %q, a phrase with no words to match", bad)
+		}
+		if err := CheckPhrase(bad); err == nil {
+			t.Errorf("CheckPhrase(%q) = nil, want an error", bad)
+		}
 	}
 }
 

@@ -179,8 +179,9 @@ type compiledGroup struct {
 	level Concern
 	about string
 	re    *filtered
-	// lex checks negation and context; nil for a house's own phrases,
-	// which count as written.
+	// lex checks negation and context within a clause; nil for groups
+	// matched across a message and for a house's own phrases, which are
+	// checked for negation only (extraMatches).
 	lex *compiledLexicon
 	// anySubject groups name their own subject ("everyone would be better
 	// off without me"), so a third person before them is not someone
@@ -265,11 +266,22 @@ func newScreener(lexs []*Lexicon) (*Screener, error) {
 }
 
 // CheckPhrase reports whether a house's own phrase can be used: it must
-// hold at least one word once normalised. check-config uses it.
+// hold at least one word once normalised that is not a filler the screener
+// drops ("bro", "lol"). check-config uses it.
 func CheckPhrase(p string) error {
+	fillers := map[string]bool{}
+	for _, lx := range builtinLexicons() {
+		for _, f := range lx.Fillers {
+			fillers[f] = true
+		}
+	}
 	words := 0
 	for _, c := range splitClauses(p) {
-		words += len(c)
+		for _, w := range c {
+			if !fillers[w] {
+				words++
+			}
+		}
 	}
 	if words == 0 {
 		return fmt.Errorf("%q has no words to match", p)
@@ -289,6 +301,10 @@ func (s *Screener) phraseRegexp(p string) (*filtered, error) {
 	var words []string
 	for _, c := range splitClauses(p) {
 		words = append(words, s.spell.words(c)...)
+	}
+	if len(words) == 0 {
+		// An empty pattern would match every message.
+		return nil, fmt.Errorf("%q has no words to match", p)
 	}
 	for i, w := range words {
 		words[i] = regexp.QuoteMeta(w)
@@ -614,7 +630,7 @@ func (s *Screener) Explain(text string) (Concern, string) {
 	best, why := ConcernNone, ""
 	for i, clause := range clauses {
 		for _, g := range s.extra {
-			if g.level > best && g.re.MatchString(clause) {
+			if g.level > best && s.extraMatches(g, clause) {
 				best, why = g.level, g.about
 			}
 		}
@@ -639,6 +655,18 @@ func (s *Screener) Explain(text string) (Concern, string) {
 		}
 	}
 	return best, why
+}
+
+// extraMatches reports whether a house's own phrase is in the clause and
+// not negated ("not going to the quarry"). Negations are shared by every
+// language, so the first lexicon's check serves.
+func (s *Screener) extraMatches(g *compiledGroup, clause string) bool {
+	for _, loc := range g.re.FindAllStringIndex(clause) {
+		if len(s.langs) == 0 || !s.langs[0].negated(strings.Fields(clause[:loc[0]])) {
+			return true
+		}
+	}
+	return false
 }
 
 // retracted reports whether a clause takes back what was said.
