@@ -37,8 +37,11 @@ func ruleFor(dir string) (rule, bool) {
 		return rule{allowed: func(string) bool { return false }, describe: "scheduler imports nothing of this module"}, true
 	case dir == "chart":
 		return rule{allowed: func(string) bool { return false }, describe: "chart imports nothing of this module"}, true
+	case dir == "adapters/kit":
+		return rule{allowed: onlyBot, noSDK: true, describe: "adapters/kit imports only bot of this module, and no SDK"}, true
 	case strings.HasPrefix(dir, "adapters/") && strings.Count(dir, "/") == 1:
-		return rule{allowed: onlyBot, describe: "adapters import only bot of this module"}, true
+		return rule{allowed: func(imp string) bool { return imp == module+"/bot" || imp == module+"/adapters/kit" },
+			describe: "adapters import only bot and adapters/kit of this module"}, true
 	}
 	return rule{}, false
 }

@@ -89,7 +89,7 @@ type Outgoing struct {
 	// of posting a new one.
 	Edit MessageRef `json:"edit,omitempty"`
 	// Key identifies one outbox message across retries ("outbox:42"); the
-	// sender sets it. Adapters that split a message use it with Parts, so
+	// sender sets it. Adapters that split a message use it with kit.Parts, so
 	// a retry does not post the parts already sent again.
 	Key string `json:"-"`
 }

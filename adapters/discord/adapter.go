@@ -25,6 +25,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
 
+	"github.com/porchlight/porchlight/adapters/kit"
 	"github.com/porchlight/porchlight/bot"
 )
 
@@ -82,10 +83,10 @@ type Adapter struct {
 	ackWithin time.Duration
 	// seen remembers interaction and message ids, so that a delivery
 	// replayed after a resume is handled once.
-	seen *bot.SeenSet
+	seen *kit.SeenSet
 	// parts remembers how far split messages got, so an outbox retry does
 	// not post the parts Discord already took again.
-	parts bot.Parts
+	parts kit.Parts
 	// stash holds what a button cannot carry in its 100-character custom
 	// id: forms to open on a press, long choice ids.
 	stash *stash
@@ -99,7 +100,7 @@ type Adapter struct {
 	// channels caches what is known about channels (threads' parents).
 	channels map[string]channelInfo
 	// queue hands each user's events to the core in arrival order.
-	queue *bot.UserQueue
+	queue *kit.UserQueue
 	// conns are gateway connections whose handshake is not done yet; their
 	// deadline is cleared once READY or RESUMED arrives.
 	conns []*handshakeConn
@@ -155,14 +156,14 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 		log:       log.With("component", "discord"),
 		session:   s,
 		ackWithin: 2 * time.Second,
-		seen:      bot.NewSeenSet(30 * time.Minute),
+		seen:      kit.NewSeenSet(30 * time.Minute),
 		stash:     newStash(24 * time.Hour),
 		appID:     cfg.ApplicationID,
 		dms:       map[string]string{},
 		channels:  map[string]channelInfo{},
 		runCtx:    context.Background(),
 	}
-	a.queue = &bot.UserQueue{Log: a.log}
+	a.queue = &kit.UserQueue{Log: a.log}
 	hc := cfg.HTTPClient
 	if hc == nil {
 		hc = &http.Client{Timeout: 30 * time.Second}

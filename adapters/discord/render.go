@@ -11,6 +11,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/porchlight/porchlight/adapters/kit"
 	"github.com/porchlight/porchlight/bot"
 )
 
@@ -52,7 +53,7 @@ func allowedMentions() *discordgo.MessageAllowedMentions {
 // nothing is dropped. The first part carries the start of the text; the
 // buttons ride on the last text part.
 func (a *Adapter) render(m bot.Message) []part {
-	chunks := bot.SplitText(formatText(m.Text), maxContent)
+	chunks := kit.SplitText(formatText(m.Text), maxContent)
 	groups := a.componentGroups(m.Choices)
 	var parts []part
 	for _, c := range chunks {

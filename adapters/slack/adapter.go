@@ -20,6 +20,7 @@ import (
 	slackgo "github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 
+	"github.com/porchlight/porchlight/adapters/kit"
 	"github.com/porchlight/porchlight/bot"
 )
 
@@ -75,10 +76,10 @@ type Adapter struct {
 	// acked without a reply; Slack allows 3 s in all.
 	ackWithin time.Duration
 	// seen remembers delivery ids, so redeliveries are handled once.
-	seen *bot.SeenSet
+	seen *kit.SeenSet
 	// parts remembers how far split messages got, so an outbox retry
 	// does not post the parts Slack already took again.
-	parts bot.Parts
+	parts kit.Parts
 
 	mu sync.Mutex
 	// botUser is the bot's own user id, learned from auth.test, so that
@@ -87,7 +88,7 @@ type Adapter struct {
 	// dms caches the DM channel of each user.
 	dms map[string]string
 	// queue hands each user's events to the core in arrival order.
-	queue *bot.UserQueue
+	queue *kit.UserQueue
 	// inflight counts events being handled, so Run can wait for them.
 	inflight sync.WaitGroup
 }
@@ -119,8 +120,8 @@ func New(cfg Config, log *slog.Logger) *Adapter {
 		api:       client,
 		http:      hc,
 		ackWithin: 2500 * time.Millisecond,
-		seen:      bot.NewSeenSet(15 * time.Minute),
-		queue:     &bot.UserQueue{Log: log},
+		seen:      kit.NewSeenSet(15 * time.Minute),
+		queue:     &kit.UserQueue{Log: log},
 		dms:       map[string]string{},
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	slackgo "github.com/slack-go/slack"
 
+	"github.com/porchlight/porchlight/adapters/kit"
 	"github.com/porchlight/porchlight/bot"
 )
 
@@ -52,7 +53,7 @@ func (a *Adapter) render(m bot.Message) []part {
 	text := formatText(m.Text)
 	var sections []slackgo.Block
 	var chunks []string
-	for _, c := range bot.SplitText(text, maxSectionText) {
+	for _, c := range kit.SplitText(text, maxSectionText) {
 		chunks = append(chunks, c)
 		sections = append(sections, slackgo.NewSectionBlock(slackgo.NewTextBlockObject(slackgo.MarkdownType, c, false, false), nil, nil))
 	}

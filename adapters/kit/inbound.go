@@ -1,4 +1,4 @@
-package bot
+package kit
 
 import (
 	"context"
@@ -6,6 +6,8 @@ import (
 	"log/slog"
 	"sync"
 	"time"
+
+	"github.com/porchlight/porchlight/bot"
 )
 
 // Helpers the platform adapters share for inbound events: remembering
@@ -62,7 +64,7 @@ type UserQueue struct {
 // runs the core, and sends the response on the returned channel. If ctx
 // ends first it sends an empty response; a panic in the core becomes an
 // apology.
-func (q *UserQueue) Handle(ctx context.Context, h Handler, ev Event) <-chan Response {
+func (q *UserQueue) Handle(ctx context.Context, h bot.Handler, ev bot.Event) <-chan bot.Response {
 	q.mu.Lock()
 	if q.tails == nil {
 		q.tails = map[string]chan struct{}{}
@@ -72,7 +74,7 @@ func (q *UserQueue) Handle(ctx context.Context, h Handler, ev Event) <-chan Resp
 	q.tails[ev.User.ID] = mine
 	q.mu.Unlock()
 
-	done := make(chan Response, 1)
+	done := make(chan bot.Response, 1)
 	go func() {
 		defer func() {
 			q.mu.Lock()
@@ -87,14 +89,14 @@ func (q *UserQueue) Handle(ctx context.Context, h Handler, ev Event) <-chan Resp
 				if q.Log != nil {
 					q.Log.Error("core panicked on an event", "event", ev.ID, "kind", ev.Kind.String(), "panic", fmt.Sprint(p))
 				}
-				done <- Response{Messages: []Message{{Text: "Sorry, something went wrong. Please try again."}}}
+				done <- bot.Response{Messages: []bot.Message{{Text: "Sorry, something went wrong. Please try again."}}}
 			}
 		}()
 		if prev != nil {
 			select {
 			case <-prev:
 			case <-ctx.Done():
-				done <- Response{}
+				done <- bot.Response{}
 				return
 			}
 		}

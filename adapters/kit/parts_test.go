@@ -1,15 +1,16 @@
-package bot_test
+package kit_test
 
 import (
 	"errors"
 	"fmt"
 	"testing"
 
+	"github.com/porchlight/porchlight/adapters/kit"
 	"github.com/porchlight/porchlight/bot"
 )
 
 func TestPartsResumeAfterAFailedPart(t *testing.T) {
-	var p bot.Parts
+	var p kit.Parts
 	var posted []int
 	failAt := 2
 	send := func(i int) (bot.MessageRef, error) {

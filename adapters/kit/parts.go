@@ -1,6 +1,10 @@
-package bot
+package kit
 
-import "sync"
+import (
+	"sync"
+
+	"github.com/porchlight/porchlight/bot"
+)
 
 // Parts remembers how far a multi-part send got. A platform limit can make
 // one outbox message several posts; when a later post fails and the outbox
@@ -16,15 +20,15 @@ type Parts struct {
 }
 
 type partsDone struct {
-	n     int        // parts sent
-	first MessageRef // the first part's ref, where threads and edits attach
+	n     int            // parts sent
+	first bot.MessageRef // the first part's ref, where threads and edits attach
 }
 
 // Send posts parts n of a message, in order, calling send(i) for each part
 // not yet sent under key, and returns the first part's ref. A failure
 // returns the error and keeps the progress for the next try; success forgets
 // the key. An empty key (a message not from the outbox) is not tracked.
-func (p *Parts) Send(key string, n int, send func(i int) (MessageRef, error)) (MessageRef, error) {
+func (p *Parts) Send(key string, n int, send func(i int) (bot.MessageRef, error)) (bot.MessageRef, error) {
 	p.mu.Lock()
 	d := p.done[key]
 	p.mu.Unlock()

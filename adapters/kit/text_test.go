@@ -1,11 +1,11 @@
-package bot_test
+package kit_test
 
 import (
 	"strings"
 	"testing"
 	"unicode/utf8"
 
-	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/adapters/kit"
 )
 
 func TestSplitText(t *testing.T) {
@@ -26,7 +26,7 @@ func TestSplitText(t *testing.T) {
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
-			got := bot.SplitText(tc.in, tc.n)
+			got := kit.SplitText(tc.in, tc.n)
 			if len(got) != tc.parts {
 				t.Fatalf("SplitText = %q, want %d parts", got, tc.parts)
 			}

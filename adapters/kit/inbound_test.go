@@ -1,4 +1,4 @@
-package bot_test
+package kit_test
 
 import (
 	"context"
@@ -7,6 +7,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/porchlight/porchlight/adapters/kit"
 	"github.com/porchlight/porchlight/bot"
 )
 
@@ -34,7 +35,7 @@ func (o *orderHandler) Handle(_ context.Context, ev bot.Event) bot.Response {
 
 func TestUserQueueKeepsEachUsersOrder(t *testing.T) {
 	h := &orderHandler{got: map[string][]string{}, release: make(chan struct{})}
-	var q bot.UserQueue
+	var q kit.UserQueue
 	var dones []<-chan bot.Response
 	for i := range 5 {
 		for _, u := range []string{"a", "b"} {
@@ -57,7 +58,7 @@ func TestUserQueueKeepsEachUsersOrder(t *testing.T) {
 }
 
 func TestSeenSet(t *testing.T) {
-	s := bot.NewSeenSet(time.Minute)
+	s := kit.NewSeenSet(time.Minute)
 	t0 := time.Date(2026, 11, 16, 9, 0, 0, 0, time.UTC)
 	for i, tt := range []struct {
 		id   string
