@@ -11,6 +11,7 @@ import (
 
 	"github.com/porchlight/porchlight/bot"
 	"github.com/porchlight/porchlight/bot/bottest"
+	"github.com/porchlight/porchlight/outbox"
 	"github.com/porchlight/porchlight/storage/storagetest"
 )
 
@@ -330,7 +331,7 @@ func TestCombinedDigest(t *testing.T) {
 		t.Fatal(err)
 	}
 	ad := bottest.NewAdapter("test")
-	sender := bot.NewSender(db, clock, nil, ad)
+	sender := outbox.NewSender(db, clock, nil, ad)
 	for _, h := range []*bot.House{a, b} {
 		if err := core.RunJob(ctx, bot.JobDigest, h, clock.Now()); err != nil {
 			t.Fatal(err)

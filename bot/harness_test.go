@@ -9,6 +9,7 @@ import (
 
 	"github.com/porchlight/porchlight/bot"
 	"github.com/porchlight/porchlight/bot/bottest"
+	"github.com/porchlight/porchlight/outbox"
 	"github.com/porchlight/porchlight/storage"
 	"github.com/porchlight/porchlight/storage/storagetest"
 )
@@ -33,7 +34,7 @@ type harness struct {
 	clock  *bottest.Clock
 	ad     *bottest.Adapter
 	ev     *bottest.Events
-	sender *bot.Sender
+	sender *outbox.Sender
 	house  *bot.House
 	// lastPrompt is the latest check-in prompt seen by prompt().
 	lastPrompt *bot.Outgoing
@@ -112,7 +113,7 @@ func newHarnessHouses(t *testing.T, db *storage.DB, now time.Time, houses ...*bo
 	}
 	h.bot = b
 	h.ev = &bottest.Events{Platform: "test", Channel: h.house.Channel, FormLimit: 5}
-	h.sender = bot.NewSender(db, h.clock, nil, h.ad)
+	h.sender = outbox.NewSender(db, h.clock, nil, h.ad)
 	h.sender.OnUndeliverable = b.Undeliverable
 	return h
 }

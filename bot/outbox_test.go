@@ -10,6 +10,7 @@ import (
 
 	"github.com/porchlight/porchlight/bot"
 	"github.com/porchlight/porchlight/bot/bottest"
+	"github.com/porchlight/porchlight/outbox"
 )
 
 // enqueue writes n channel messages to the outbox in one transaction.
@@ -36,7 +37,7 @@ func TestOutboxRestartResumesAndNeverSendsTwice(t *testing.T) {
 	// The first sender delivers two messages, then the platform fails and
 	// the process "crashes" before the retry.
 	first := bottest.NewAdapter("test")
-	s1 := bot.NewSender(h.db, h.clock, nil, &failAfter{Adapter: first, ok: 2})
+	s1 := outbox.NewSender(h.db, h.clock, nil, &failAfter{Adapter: first, ok: 2})
 	if _, err := s1.Flush(h.ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -45,7 +46,7 @@ func TestOutboxRestartResumesAndNeverSendsTwice(t *testing.T) {
 	}
 	// A new sender over the same database resumes after the backoff.
 	second := bottest.NewAdapter("test")
-	s2 := bot.NewSender(h.db, h.clock, nil, second)
+	s2 := outbox.NewSender(h.db, h.clock, nil, second)
 	if _, err := s2.Flush(h.ctx); err != nil {
 		t.Fatal(err)
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/porchlight/porchlight/adapters/discord/discordtest"
 	"github.com/porchlight/porchlight/bot"
 	"github.com/porchlight/porchlight/bot/bottest"
+	"github.com/porchlight/porchlight/outbox"
 )
 
 // TestSend shares one running adapter among its subtests, since
@@ -222,7 +223,7 @@ func TestSend(t *testing.T) {
 }
 
 // memOutbox is an in-memory bot.OutboxStore holding one message, enough to
-// drive the real bot.Sender.
+// drive the real outbox.Sender.
 type memOutbox struct {
 	mu sync.Mutex
 	m  *bot.OutboxMessage
@@ -276,9 +277,9 @@ func TestOutboxRetries(t *testing.T) {
 	t.Parallel()
 	hs := start(t, discordtest.Config{}, nil, nil)
 	clock := bottest.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
-	newSender := func(out bot.Outgoing) (*bot.Sender, *memOutbox, *[]error) {
+	newSender := func(out bot.Outgoing) (*outbox.Sender, *memOutbox, *[]error) {
 		ob := &memOutbox{m: &bot.OutboxMessage{ID: 1, HouseID: 1, Platform: Platform, Out: out, Status: bot.OutboxPending, NextAt: clock.Now()}}
-		s := bot.NewSender(memStore{ob: ob}, clock, nil, hs.ad)
+		s := outbox.NewSender(memStore{ob: ob}, clock, nil, hs.ad)
 		var undeliverable []error
 		s.OnUndeliverable = func(_ context.Context, _ *bot.OutboxMessage, err error) { undeliverable = append(undeliverable, err) }
 		return s, ob, &undeliverable

@@ -14,6 +14,7 @@ import (
 	"github.com/porchlight/porchlight/adapters/slack/slacktest"
 	"github.com/porchlight/porchlight/bot"
 	"github.com/porchlight/porchlight/bot/bottest"
+	"github.com/porchlight/porchlight/outbox"
 )
 
 // blocksOf decodes a call's blocks parameter.
@@ -225,7 +226,7 @@ func TestSendErrors(t *testing.T) {
 	}
 }
 
-// store is a tiny in-memory outbox for bot.Sender.
+// store is a tiny in-memory outbox for outbox.Sender.
 type store struct {
 	mu   sync.Mutex
 	msgs []*bot.OutboxMessage
@@ -309,7 +310,7 @@ func TestRateLimitRetriedThroughOutbox(t *testing.T) {
 		{ID: 2, Platform: "slack", Status: bot.OutboxPending, NextAt: now,
 			Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: "C0GONE"}, Message: bot.Message{Text: "lost"}}},
 	}}
-	sender := bot.NewSender(st, clock, nil, hs.ad)
+	sender := outbox.NewSender(st, clock, nil, hs.ad)
 	// The first post (message 1) is rate limited, the second (message 2)
 	// goes to a channel that does not exist.
 	hs.srv.Inject("chat.postMessage", 1, slacktest.RateLimited(30*time.Second))
@@ -356,7 +357,7 @@ func TestSplitMessageRetryPostsEachPartOnce(t *testing.T) {
 	}
 	st := &store{msgs: []*bot.OutboxMessage{{ID: 1, Platform: "slack", Status: bot.OutboxPending, NextAt: now,
 		Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: house}, Message: bot.Message{Text: strings.Join(lines, "\n")}}}}}
-	sender := bot.NewSender(st, clock, nil, hs.ad)
+	sender := outbox.NewSender(st, clock, nil, hs.ad)
 	hs.srv.Inject("chat.postMessage", 1, slacktest.Pass())
 	hs.srv.Inject("chat.postMessage", 1, slacktest.RateLimited(5*time.Second))
 	if n, err := sender.Flush(ctx); err != nil || n != 0 {

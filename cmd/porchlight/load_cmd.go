@@ -11,6 +11,7 @@ import (
 
 	"github.com/porchlight/porchlight/bot"
 	"github.com/porchlight/porchlight/bot/bottest"
+	"github.com/porchlight/porchlight/outbox"
 	"github.com/porchlight/porchlight/storage"
 )
 
@@ -71,7 +72,7 @@ func runLoad(ctx context.Context, e env, dbPath string, residents, rounds, conc 
 		return err
 	}
 	ad := bottest.NewAdapter("load")
-	sender := bot.NewSender(db, clock, nil, ad)
+	sender := outbox.NewSender(db, clock, nil, ad)
 	ev := &bottest.Events{Platform: "load", Channel: house.Channel, FormLimit: 5}
 	users := make([]bot.User, residents)
 	for i := range users {

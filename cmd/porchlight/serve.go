@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/outbox"
 	"github.com/porchlight/porchlight/scheduler"
 	"github.com/porchlight/porchlight/storage"
 )
@@ -20,7 +21,7 @@ type app struct {
 	db       *storage.DB
 	bot      *bot.Bot
 	sched    *scheduler.Scheduler
-	sender   *bot.Sender
+	sender   *outbox.Sender
 	adapters []bot.Adapter
 	log      *slog.Logger
 	// manualJobs leaves the wall-clock scheduler stopped: the demo runs
@@ -60,7 +61,7 @@ func newApp(ctx context.Context, o appOptions) (*app, error) {
 		return nil, err
 	}
 	a := &app{db: db, bot: b, adapters: o.adapters, log: o.log, sched: scheduler.New(o.log), manualJobs: o.manualJobs}
-	a.sender = bot.NewSender(db, o.clock, o.log, o.adapters...)
+	a.sender = outbox.NewSender(db, o.clock, o.log, o.adapters...)
 	a.sender.OnUndeliverable = b.Undeliverable
 	b.OnCommit(a.sender.Wake)
 	for _, j := range b.Jobs() {

@@ -1,13 +1,19 @@
-package bot
+// Package outbox is the sender: it delivers the messages the core wrote to
+// the outbox through the platform adapters, with retries and backoff,
+// honouring rate limits, giving up on undeliverable messages, and marking
+// each message sent. Because the outbox is in the database, a restart
+// resumes where the sender stopped.
+package outbox
 
 import (
 	"context"
 	"errors"
 	"fmt"
 	"log/slog"
-	"strings"
 	"sync"
 	"time"
+
+	"github.com/porchlight/porchlight/bot"
 )
 
 // Sender delivers outbox messages through the adapters. It retries with
@@ -15,9 +21,9 @@ import (
 // undeliverable messages, and marks each message sent. Because the outbox is
 // in the database, a restart resumes where the sender stopped.
 type Sender struct {
-	store    OutboxStore
-	adapters map[string]Adapter
-	clock    Clock
+	store    bot.OutboxStore
+	adapters map[string]bot.Adapter
+	clock    bot.Clock
 	log      *slog.Logger
 	wake     chan struct{}
 	// flushing serializes Flush: two passes at once (the loop and a final
@@ -30,19 +36,19 @@ type Sender struct {
 	Poll time.Duration
 	// OnUndeliverable is called, outside any transaction, when a message
 	// will never be delivered, so the core can tell someone.
-	OnUndeliverable func(ctx context.Context, m *OutboxMessage, err error)
+	OnUndeliverable func(ctx context.Context, m *bot.OutboxMessage, err error)
 }
 
 // NewSender returns a sender for the given adapters, keyed by Platform().
-func NewSender(store Store, clock Clock, log *slog.Logger, adapters ...Adapter) *Sender {
+func NewSender(store bot.Store, clock bot.Clock, log *slog.Logger, adapters ...bot.Adapter) *Sender {
 	if clock == nil {
-		clock = SystemClock{}
+		clock = bot.SystemClock{}
 	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
 	s := &Sender{
-		store: store.Outbox(), adapters: map[string]Adapter{}, clock: clock,
+		store: store.Outbox(), adapters: map[string]bot.Adapter{}, clock: clock,
 		log: log.With("component", "outbox"), wake: make(chan struct{}, 1),
 		MaxAttempts: 10, Poll: time.Second,
 	}
@@ -123,7 +129,7 @@ func (s *Sender) Flush(ctx context.Context) (int, error) {
 
 // deliver sends one message and records the outcome. It reports whether the
 // message was sent.
-func (s *Sender) deliver(ctx context.Context, m *OutboxMessage) (bool, error) {
+func (s *Sender) deliver(ctx context.Context, m *bot.OutboxMessage) (bool, error) {
 	log := s.log.With("msg", m.ID, "platform", m.Platform, "target", string(m.Out.Target.Kind))
 	a, ok := s.adapters[m.Platform]
 	if !ok {
@@ -131,10 +137,10 @@ func (s *Sender) deliver(ctx context.Context, m *OutboxMessage) (bool, error) {
 		next := s.clock.Now().Add(Backoff(m.Attempts + 1))
 		return false, s.store.MarkRetry(ctx, m.ID, next, "no adapter for platform "+m.Platform)
 	}
-	var ref MessageRef
+	var ref bot.MessageRef
 	var err error
 	if !m.Out.Edit.IsZero() {
-		ed, ok := a.(Editor)
+		ed, ok := a.(bot.Editor)
 		if !ok {
 			return false, s.store.MarkFailed(ctx, m.ID, "platform cannot edit messages")
 		}
@@ -152,9 +158,9 @@ func (s *Sender) deliver(ctx context.Context, m *OutboxMessage) (bool, error) {
 	if ctx.Err() != nil {
 		return false, nil // shutting down: the message stays pending
 	}
-	var retry *RetryError
+	var retry *bot.RetryError
 	switch {
-	case errors.Is(err, ErrUndeliverable):
+	case errors.Is(err, bot.ErrUndeliverable):
 		log.Warn("undeliverable; not retrying", "err", err)
 		if ferr := s.store.MarkFailed(ctx, m.ID, err.Error()); ferr != nil {
 			return false, ferr
@@ -174,44 +180,3 @@ func (s *Sender) deliver(ctx context.Context, m *OutboxMessage) (bool, error) {
 	log.Warn("send failed; will retry", "attempt", m.Attempts+1, "wait", wait, "err", err)
 	return false, s.store.MarkRetry(ctx, m.ID, s.clock.Now().Add(wait), err.Error())
 }
-
-// Undeliverable tells a house's mentors, once per person, that a private
-// message could not reach a resident (for example, their settings refuse
-// DMs from the bot). Wire it to Sender.OnUndeliverable. Notices about
-// notices are never sent, so this cannot loop.
-func (b *Bot) Undeliverable(ctx context.Context, m *OutboxMessage, cause error) {
-	if m.Out.Target.Kind != TargetDM || strings.HasPrefix(m.Key, undeliverableKey) {
-		return
-	}
-	h := b.houseByID(m.HouseID)
-	if h == nil {
-		return
-	}
-	user := m.Out.Target.User
-	err := b.inHouse(ctx, h, b.clock.Now(), func(r *Request) error {
-		name := "a member"
-		if mem, err := r.Tx.MemberByUser(ctx, h.ID, user); err == nil {
-			name = mem.Name
-		}
-		mentors, err := r.Mentors()
-		if err != nil {
-			return err
-		}
-		for _, id := range mentors {
-			if id == user {
-				continue
-			}
-			text := fmt.Sprintf("I couldn't send a private message to %s: their settings don't accept direct messages from me. Could you let them know, so they don't miss check-ins?", name)
-			if _, err := r.Enqueue(&OutboxMessage{Key: fmt.Sprintf("%s%d:%s:%s", undeliverableKey, h.ID, user, id),
-				Out: Outgoing{Target: Target{Kind: TargetDM, User: id}, Message: Message{Text: text}}}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		b.log.Error("undeliverable notice failed", "msg", m.ID, "err", err)
-	}
-}
-
-const undeliverableKey = "undeliverable:"
