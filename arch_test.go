@@ -37,6 +37,8 @@ func ruleFor(dir string) (rule, bool) {
 		return rule{allowed: func(string) bool { return false }, describe: "scheduler imports nothing of this module"}, true
 	case dir == "chart":
 		return rule{allowed: func(string) bool { return false }, describe: "chart imports nothing of this module"}, true
+	case dir == "render":
+		return rule{allowed: onlyBot, noSDK: true, describe: "render imports only bot of this module, and no SDK"}, true
 	case dir == "outbox":
 		return rule{allowed: onlyBot, noSDK: true, describe: "outbox imports only bot of this module, and no SDK"}, true
 	case dir == "adapters/kit":

@@ -26,6 +26,9 @@ type Config struct {
 	// Chart draws the digest's PNG chart from its trend; cmd gives it the
 	// chart package's renderer. Without it the digest is sent as text.
 	Chart func(title string, weeks []DigestWeek) ([]byte, error)
+	// DigestText renders a digest as chat text; cmd gives it the render
+	// package's. Without it the digest cannot be sent in chat.
+	DigestText func(d *Digest) string
 	// Screener is the crisis screener with the built-in lexicons; each
 	// house's own phrases are added to it. New compiles one when nil;
 	// tests that build many cores pass one in.
@@ -41,6 +44,7 @@ type Bot struct {
 	schedules Schedules
 	demo      bool
 	chart     func(title string, weeks []DigestWeek) ([]byte, error)
+	digestTxt func(d *Digest) string
 
 	reg     Registry
 	actions map[string]actionRoute
@@ -107,6 +111,7 @@ func New(cfg Config) (*Bot, error) {
 		schedules: cfg.Schedules,
 		demo:      cfg.Demo,
 		chart:     cfg.Chart,
+		digestTxt: cfg.DigestText,
 		actions:   map[string]actionRoute{},
 		forms:     map[string]formRoute{},
 		jobs:      map[string]jobFunc{},

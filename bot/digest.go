@@ -17,8 +17,9 @@ import (
 // JobDigest is the weekly digest job.
 const JobDigest = "digest.weekly"
 
-// minGroup is the fewest residents an average may be shown for.
-const minGroup = 3
+// MinGroup is the fewest residents an average may be shown for: fewer, and
+// the average would tell too much about each of them.
+const MinGroup = 3
 
 // trendWeeks is how many weeks the chart shows; the mood trend in the text
 // is the last four of them.
@@ -218,7 +219,7 @@ func (b *Bot) buildDigest(r *Request, week string, reader Role) (*Digest, error)
 			return nil, err
 		}
 		w := DigestWeek{Week: ISOWeek(ws, h.Location), ParticipationRate: ratio(ans, exp)}
-		if agg.MoodResidents >= minGroup {
+		if agg.MoodResidents >= MinGroup {
 			w.MoodAvg = avg(agg.MoodSum, agg.MoodCount)
 		}
 		d.Trend = append(d.Trend, w)
@@ -494,6 +495,9 @@ func (b *Bot) cmdDigest(r *Request) (Response, error) {
 // digestMessage renders the digests of houses for one reader, with the
 // chart of the first house, and audits each read of per-resident data.
 func (b *Bot) digestMessage(r *Request, houses []*House, week string, reader Role, readerID string) (Message, error) {
+	if b.digestTxt == nil {
+		return Message{}, errors.New("digest: no text renderer (bot.Config.DigestText)")
+	}
 	var texts []string
 	var chart *Attachment
 	for _, h := range houses {
@@ -503,7 +507,7 @@ func (b *Bot) digestMessage(r *Request, houses []*House, week string, reader Rol
 		if err != nil {
 			return Message{}, err
 		}
-		texts = append(texts, RenderDigestText(d))
+		texts = append(texts, b.digestTxt(d))
 		if len(d.Residents) > 0 {
 			if err := hr.Tx.Audit(r.Ctx, AuditEntry{At: r.Now, HouseID: h.ID, Actor: readerID, Action: "digest.read", Subject: "week:" + week}); err != nil {
 				return Message{}, err

@@ -12,6 +12,7 @@ import (
 	"github.com/porchlight/porchlight/bot"
 	"github.com/porchlight/porchlight/bot/bottest"
 	"github.com/porchlight/porchlight/outbox"
+	"github.com/porchlight/porchlight/render"
 	"github.com/porchlight/porchlight/storage/storagetest"
 )
 
@@ -180,7 +181,7 @@ func TestDigestSmallGroup(t *testing.T) {
 			t.Errorf("%s's private mood shown: %s", r.Name, f(r.MoodAvg))
 		}
 	}
-	if text := bot.RenderDigestText(d); !strings.Contains(text, "not shown (fewer than 3") || strings.Contains(text, "3.0") {
+	if text := render.DigestText(d); !strings.Contains(text, "not shown (fewer than 3") || strings.Contains(text, "3.0") {
 		t.Errorf("text = %q", text)
 	}
 }
@@ -230,16 +231,16 @@ func TestWeekStart(t *testing.T) {
 func TestDigestGoldenFormats(t *testing.T) {
 	h := seededWeek(t)
 	d := digestOf(t, h, "2026-W47")
-	csv, err := bot.RenderDigestCSV(d)
+	csv, err := render.DigestCSV(d)
 	if err != nil {
 		t.Fatal(err)
 	}
-	js, err := bot.RenderDigestJSON(d)
+	js, err := render.DigestJSON(d)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for name, got := range map[string]string{
-		"digest.txt": bot.RenderDigestText(d) + "\n", "digest.md": bot.RenderDigestMarkdown(d), "digest.csv": string(csv), "digest.json": string(js) + "\n",
+		"digest.txt": render.DigestText(d) + "\n", "digest.md": render.DigestMarkdown(d), "digest.csv": string(csv), "digest.json": string(js) + "\n",
 	} {
 		path := "testdata/" + name
 		if *updateGolden {
@@ -255,7 +256,7 @@ func TestDigestGoldenFormats(t *testing.T) {
 			t.Errorf("%s differs from the golden file (go test ./bot -run TestDigestGoldenFormats -update after a deliberate change):\n%s", name, got)
 		}
 	}
-	html, err := bot.RenderDigestHTML(d, []byte("\x89PNG fake"))
+	html, err := render.DigestHTML(d, []byte("\x89PNG fake"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -309,7 +310,7 @@ func TestCombinedDigest(t *testing.T) {
 	for _, h := range []*bot.House{a, b} {
 		h.Digest = bot.DigestConfig{Schedule: "0 8 * * 1", Combined: true, Mentors: true}
 	}
-	core, err := bot.New(bot.Config{Store: db, Clock: clock, Houses: []*bot.House{a, b}})
+	core, err := bot.New(bot.Config{Store: db, Clock: clock, Houses: []*bot.House{a, b}, DigestText: render.DigestText})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 	"github.com/porchlight/porchlight/bot"
 	"github.com/porchlight/porchlight/bot/bottest"
 	"github.com/porchlight/porchlight/outbox"
+	"github.com/porchlight/porchlight/render"
 	"github.com/porchlight/porchlight/storage"
 	"github.com/porchlight/porchlight/storage/storagetest"
 )
@@ -104,7 +105,7 @@ func newHarnessDB(t *testing.T, db *storage.DB, now time.Time, opts ...func(*bot
 func newHarnessHouses(t *testing.T, db *storage.DB, now time.Time, houses ...*bot.House) *harness {
 	t.Helper()
 	h := &harness{t: t, ctx: context.Background(), db: db, clock: bottest.NewClock(now), ad: bottest.NewAdapter("test"), house: houses[0]}
-	b, err := bot.New(bot.Config{Store: db, Clock: h.clock, Houses: houses, Schedules: dailyAt9{}, Screener: sharedScreener(t)})
+	b, err := bot.New(bot.Config{Store: db, Clock: h.clock, Houses: houses, Schedules: dailyAt9{}, Screener: sharedScreener(t), DigestText: render.DigestText})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/porchlight/porchlight/bot"
 	"github.com/porchlight/porchlight/chart"
+	"github.com/porchlight/porchlight/render"
 )
 
 // renderChart draws a digest's trend with the chart package; the core gets
@@ -87,16 +88,16 @@ resident).`)
 	var data []byte
 	switch *format {
 	case "text":
-		data = []byte(bot.RenderDigestText(d) + "\n")
+		data = []byte(render.DigestText(d) + "\n")
 	case "markdown":
-		data = []byte(bot.RenderDigestMarkdown(d))
+		data = []byte(render.DigestMarkdown(d))
 	case "html":
-		data, err = bot.RenderDigestHTML(d, png)
+		data, err = render.DigestHTML(d, png)
 	case "json":
-		data, err = bot.RenderDigestJSON(d)
+		data, err = render.DigestJSON(d)
 		data = append(data, '\n')
 	case "csv":
-		data, err = bot.RenderDigestCSV(d)
+		data, err = render.DigestCSV(d)
 	}
 	if err == nil && *chartOut != "" {
 		err = writeNew(*chartOut, png)

@@ -12,6 +12,7 @@ import (
 
 	"github.com/porchlight/porchlight/bot"
 	"github.com/porchlight/porchlight/outbox"
+	"github.com/porchlight/porchlight/render"
 	"github.com/porchlight/porchlight/scheduler"
 	"github.com/porchlight/porchlight/storage"
 )
@@ -51,7 +52,7 @@ func newApp(ctx context.Context, o appOptions) (*app, error) {
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	b, err := bot.New(bot.Config{Store: db, Clock: o.clock, Logger: o.log, Houses: o.houses, Schedules: scheduler.Specs{}, Demo: o.demo, Chart: renderChart})
+	b, err := bot.New(bot.Config{Store: db, Clock: o.clock, Logger: o.log, Houses: o.houses, Schedules: scheduler.Specs{}, Demo: o.demo, Chart: renderChart, DigestText: render.DigestText})
 	if err != nil {
 		db.Close()
 		return nil, err

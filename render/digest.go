@@ -1,4 +1,9 @@
-package bot
+// Package render turns a weekly digest into what its readers get: text for
+// chat and the terminal, Markdown, a self-contained HTML page with the
+// chart, CSV (a row per resident) and JSON (the documented contract). It
+// decides nothing about who may see what: the digest it is given already
+// holds only what its reader may see.
+package render
 
 import (
 	"bytes"
@@ -6,6 +11,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"github.com/porchlight/porchlight/bot"
 	"html/template"
 	"strconv"
 	"strings"
@@ -29,12 +35,12 @@ func mood(v *float64) string {
 	return fmt.Sprintf("%.1f", *v)
 }
 
-func period(d *Digest) string {
+func period(d *bot.Digest) string {
 	return fmt.Sprintf("%s – %s", d.PeriodStart.Format("Mon 2 Jan"), d.PeriodEnd.AddDate(0, 0, -1).Format("Mon 2 Jan 2006"))
 }
 
 // participationLine says the totals and the change from the week before.
-func participationLine(d *Digest) string {
+func participationLine(d *bot.Digest) string {
 	t := d.Totals
 	if t.Expected == 0 {
 		return "no check-ins were expected."
@@ -54,18 +60,18 @@ func participationLine(d *Digest) string {
 	return s + "."
 }
 
-func moodLine(d *Digest) string {
+func moodLine(d *bot.Digest) string {
 	var trend []string
 	for _, m := range d.Totals.MoodTrend {
 		trend = append(trend, mood(m))
 	}
 	if d.Totals.MoodAvg == nil {
-		return fmt.Sprintf("not shown (fewer than %d residents shared a mood). Last 4 weeks: %s.", minGroup, strings.Join(trend, " → "))
+		return fmt.Sprintf("not shown (fewer than %d residents shared a mood). Last 4 weeks: %s.", bot.MinGroup, strings.Join(trend, " → "))
 	}
 	return fmt.Sprintf("house average %s of 5. Last 4 weeks: %s.", mood(d.Totals.MoodAvg), strings.Join(trend, " → "))
 }
 
-func residentLine(res DigestResident) string {
+func residentLine(res bot.DigestResident) string {
 	var parts []string
 	if res.CheckinsExpected > 0 {
 		parts = append(parts, fmt.Sprintf("%d of %d", res.CheckinsAnswered, res.CheckinsExpected))
@@ -91,7 +97,7 @@ func residentLine(res DigestResident) string {
 	return res.Name + " — " + strings.Join(parts, ", ")
 }
 
-func supportLines(d *Digest) []string {
+func supportLines(d *bot.Digest) []string {
 	lines := []string{fmt.Sprintf("%d request(s) for someone to reach out.", d.Support.ReachOutRequests)}
 	if len(d.Support.CrisisAlerts) == 0 {
 		return append(lines, "No crisis alerts.")
@@ -111,7 +117,7 @@ func supportLines(d *Digest) []string {
 	return lines
 }
 
-func activityLine(a DigestActivity) string {
+func activityLine(a bot.DigestActivity) string {
 	s := fmt.Sprintf("%s, %s: ", a.Title, a.StartsAt.Format("Mon 2 Jan 15:04"))
 	switch a.Status {
 	case "cancelled", "skipped":
@@ -120,7 +126,7 @@ func activityLine(a DigestActivity) string {
 	return s + fmt.Sprintf("%d going, %d maybe, %d came.", a.Going, a.Maybe, a.Attended)
 }
 
-func partnerLines(d *Digest) []string {
+func partnerLines(d *bot.Digest) []string {
 	var lines []string
 	for _, p := range d.Partners.Pairs {
 		lines = append(lines, fmt.Sprintf("%s — connected on %d day(s)", strings.Join(p.Members, " & "), p.ConnectedDays))
@@ -132,7 +138,7 @@ func partnerLines(d *Digest) []string {
 	return lines
 }
 
-func milestoneLines(d *Digest) []string {
+func milestoneLines(d *bot.Digest) []string {
 	var lines []string
 	for _, c := range d.Milestones.Celebrated {
 		lines = append(lines, fmt.Sprintf("🎉 %s: %s", c.Resident, c.Milestone))
@@ -149,9 +155,9 @@ func milestoneLines(d *Digest) []string {
 	return lines
 }
 
-// RenderDigestText renders the digest for chat and the terminal, with
+// DigestText renders the digest for chat and the terminal, with
 // *bold* headings that the adapters format.
-func RenderDigestText(d *Digest) string {
+func DigestText(d *bot.Digest) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "*Weekly digest — %s, %s* (%s)\n", d.House, d.Week, period(d))
 	fmt.Fprintf(&b, "*Participation:* %s\n", participationLine(d))
@@ -183,9 +189,9 @@ func RenderDigestText(d *Digest) string {
 	return strings.TrimRight(b.String(), "\n")
 }
 
-// RenderDigestMarkdown renders the digest as Markdown, with a table of
+// DigestMarkdown renders the digest as Markdown, with a table of
 // residents.
-func RenderDigestMarkdown(d *Digest) string {
+func DigestMarkdown(d *bot.Digest) string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "# Weekly digest — %s, %s\n\n%s\n\n", d.House, d.Week, period(d))
 	fmt.Fprintf(&b, "**Participation:** %s\n\n**Mood:** %s\n\n", participationLine(d), moodLine(d))
@@ -221,8 +227,8 @@ func mdEscape(s string) string {
 	return strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`).Replace(s)
 }
 
-// RenderDigestCSV renders one row per resident.
-func RenderDigestCSV(d *Digest) ([]byte, error) {
+// DigestCSV renders one row per resident.
+func DigestCSV(d *bot.Digest) ([]byte, error) {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
 	rows := [][]string{{"house", "week", "id", "name", "checkins_expected", "checkins_answered", "missed", "consecutive_misses", "paused_days", "mood_avg", "support_requests"}}
@@ -240,8 +246,8 @@ func RenderDigestCSV(d *Digest) ([]byte, error) {
 	return buf.Bytes(), nil
 }
 
-// RenderDigestJSON renders the documented JSON contract, indented.
-func RenderDigestJSON(d *Digest) ([]byte, error) {
+// DigestJSON renders the documented JSON contract, indented.
+func DigestJSON(d *bot.Digest) ([]byte, error) {
 	return json.MarshalIndent(d, "", "  ")
 }
 
@@ -263,9 +269,9 @@ table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:.3rem 
 {{end}}</body></html>
 `))
 
-// RenderDigestHTML renders a single self-contained page, with the chart
+// DigestHTML renders a single self-contained page, with the chart
 // embedded when given.
-func RenderDigestHTML(d *Digest, chart []byte) ([]byte, error) {
+func DigestHTML(d *bot.Digest, chart []byte) ([]byte, error) {
 	type section struct {
 		Title string
 		Lines []string
@@ -278,7 +284,7 @@ func RenderDigestHTML(d *Digest, chart []byte) ([]byte, error) {
 		acts = []string{"None this week."}
 	}
 	data := struct {
-		D                           *Digest
+		D                           *bot.Digest
 		Period, Participation, Mood string
 		Chart                       template.URL
 		Sections                    []section
