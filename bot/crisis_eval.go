@@ -30,6 +30,7 @@ var ShippedCorpora = []string{
 	"testdata/crisis_blind_b.tsv",
 	"testdata/crisis_final.tsv",
 	"testdata/crisis_negatives.tsv",
+	"testdata/crisis_round2.tsv",
 }
 
 // OpenShippedCorpus opens one of ShippedCorpora.

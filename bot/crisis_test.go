@@ -14,7 +14,7 @@ func TestScreenerCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ShippedCorpora) != 7 {
+	if len(ShippedCorpora) != 8 {
 		t.Fatalf("ShippedCorpora has %d entries; give each a threshold here", len(ShippedCorpora))
 	}
 	for _, tt := range []struct {
@@ -32,6 +32,7 @@ func TestScreenerCorpus(t *testing.T) {
 		{"testdata/crisis_final.tsv", 0.95, 0.90, 0.03, 200},
 		// Hard negatives only: no danger or relapse lines to recall.
 		{"testdata/crisis_negatives.tsv", 0, 0, 0.03, 200},
+		{"testdata/crisis_round2.tsv", 0.95, 0.90, 0.03, 200},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			f, err := OpenShippedCorpus(tt.name)
