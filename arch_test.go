@@ -7,6 +7,7 @@ import (
 	"go/token"
 	"io/fs"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -14,40 +15,86 @@ import (
 
 const module = "github.com/porchlight/porchlight"
 
-// rule says which packages of this module a package may import, and whether
-// it may import chat SDKs and drivers.
-type rule struct {
-	allowed  func(imp string) bool
-	noSDK    bool
-	describe string
+// The third-party libraries with a home: each may be imported only by the
+// packages whose rule lists it.
+const (
+	discordgo = "github.com/bwmarrin/discordgo"
+	slackgo   = "github.com/slack-go/slack"
+	websocket = "github.com/gorilla/websocket"
+	sqlite    = "modernc.org/sqlite"
+	cron      = "github.com/robfig/cron"
+	toml      = "github.com/BurntSushi/toml"
+	plot      = "gonum.org/v1/plot"
+	sqlPkg    = "database/sql"
+)
+
+// homed lists every library that only some packages may use.
+var homed = []string{discordgo, slackgo, websocket, sqlite, cron, toml, plot, sqlPkg}
+
+// testSupport are the packages that exist for tests: a fake core adapter,
+// database helpers and the platforms' wire fakes. No production package
+// may import them, so they are never linked into the binary.
+var testSupport = []string{
+	"bot/bottest", "storage/storagetest", "adapters/discord/discordtest", "adapters/slack/slacktest",
 }
 
-var sdks = []string{"github.com/bwmarrin/discordgo", "github.com/slack-go/slack", "modernc.org/sqlite", "github.com/robfig/cron", "github.com/gorilla/websocket", "github.com/BurntSushi/toml", "gonum.org/v1/plot"}
+// rule is what one package may import: packages of this module (by path
+// below the module) and homed libraries (by import-path prefix).
+type rule struct {
+	module []string
+	libs   []string
+}
 
-// ruleFor returns the rule for a package directory (slash-separated, relative
-// to the module root), and false for packages with no rule (cmd, tests).
-func ruleFor(dir string) (rule, bool) {
-	onlyBot := func(imp string) bool { return imp == module+"/bot" }
-	switch {
-	case dir == "bot":
-		return rule{allowed: func(string) bool { return false }, noSDK: true, describe: "bot imports no SDK and no other package of the module"}, true
-	case dir == "storage":
-		return rule{allowed: onlyBot, describe: "storage imports only bot of this module"}, true
-	case dir == "scheduler":
-		return rule{allowed: func(string) bool { return false }, describe: "scheduler imports nothing of this module"}, true
-	case dir == "chart":
-		return rule{allowed: func(string) bool { return false }, describe: "chart imports nothing of this module"}, true
-	case dir == "render":
-		return rule{allowed: onlyBot, noSDK: true, describe: "render imports only bot of this module, and no SDK"}, true
-	case dir == "outbox":
-		return rule{allowed: onlyBot, noSDK: true, describe: "outbox imports only bot of this module, and no SDK"}, true
-	case dir == "adapters/kit":
-		return rule{allowed: onlyBot, noSDK: true, describe: "adapters/kit imports only bot of this module, and no SDK"}, true
-	case strings.HasPrefix(dir, "adapters/") && strings.Count(dir, "/") == 1:
-		return rule{allowed: func(imp string) bool { return imp == module+"/bot" || imp == module+"/adapters/kit" },
-			describe: "adapters import only bot and adapters/kit of this module"}, true
+// rules states the allowed imports of every package with Go code. A new
+// package must be given a rule here; TestDependencyRules fails until it is.
+var rules = map[string]rule{
+	// The product: nothing of this module, no SDK, no database.
+	"bot": {},
+	// What implements or serves the core, each importing only bot.
+	"storage":   {module: []string{"bot"}, libs: []string{sqlite, sqlPkg}},
+	"outbox":    {module: []string{"bot"}},
+	"render":    {module: []string{"bot"}},
+	"config":    {module: []string{"bot"}, libs: []string{toml, cron}},
+	"scheduler": {libs: []string{cron}},
+	"chart":     {libs: []string{plot}},
+	// Adapters translate: bot and the shared kit, and their own SDK.
+	"adapters/kit":     {module: []string{"bot"}},
+	"adapters/console": {module: []string{"bot", "adapters/kit"}},
+	"adapters/discord": {module: []string{"bot", "adapters/kit"}, libs: []string{discordgo, websocket}}, // discordgo dials with gorilla/websocket
+	"adapters/slack":   {module: []string{"bot", "adapters/kit"}, libs: []string{slackgo}},
+	// The binary wires everything, but never a test helper.
+	"cmd/porchlight": {
+		module: []string{"bot", "storage", "outbox", "render", "config", "scheduler", "chart", "adapters/kit", "adapters/console", "adapters/discord", "adapters/slack"},
+		libs:   []string{discordgo, slackgo, toml, cron},
+	},
+	// Test support may use what it fakes.
+	"bot/bottest":                  {module: []string{"bot"}},
+	"storage/storagetest":          {module: []string{"bot", "storage"}},
+	"adapters/discord/discordtest": {module: []string{"bot"}, libs: []string{discordgo, websocket}},
+	"adapters/slack/slacktest":     {module: []string{"bot"}, libs: []string{slackgo, websocket}},
+}
+
+// check reports why an import is not allowed in dir, or "" when it is.
+func check(dir, imp string) string {
+	r, ok := rules[dir]
+	if !ok {
+		return "package has no rule in arch_test.go"
 	}
-	return rule{}, false
+	if rest, ok := strings.CutPrefix(imp, module+"/"); ok {
+		if slices.Contains(testSupport, rest) && !slices.Contains(testSupport, dir) {
+			return "a test helper must not be linked into production code"
+		}
+		if !slices.Contains(r.module, rest) && !slices.Contains(testSupport, dir) {
+			return "not among " + dir + "'s allowed packages of this module"
+		}
+		return ""
+	}
+	for _, lib := range homed {
+		if (imp == lib || strings.HasPrefix(imp, lib+"/")) && !slices.Contains(r.libs, lib) {
+			return lib + " belongs in another package"
+		}
+	}
+	return ""
 }
 
 // TestDependencyRules checks every non-test Go file against the rules.
@@ -64,8 +111,7 @@ func TestDependencyRules(t *testing.T) {
 			return nil
 		}
 		dir := filepath.ToSlash(filepath.Dir(path))
-		r, ok := ruleFor(dir)
-		if !ok {
+		if dir == "." {
 			return nil
 		}
 		f, err := parser.ParseFile(token.NewFileSet(), path, nil, parser.ImportsOnly)
@@ -73,17 +119,14 @@ func TestDependencyRules(t *testing.T) {
 			return err
 		}
 		checked++
+		if _, ok := rules[dir]; !ok {
+			t.Errorf("%s: package %s has no rule in arch_test.go; state what it may import", path, dir)
+			return nil
+		}
 		for _, is := range f.Imports {
 			imp, _ := strconv.Unquote(is.Path.Value)
-			if strings.HasPrefix(imp, module+"/") && !r.allowed(imp) {
-				t.Errorf("%s imports %s: %s", path, imp, r.describe)
-			}
-			if r.noSDK {
-				for _, s := range sdks {
-					if strings.HasPrefix(imp, s) {
-						t.Errorf("%s imports %s: %s", path, imp, r.describe)
-					}
-				}
+			if why := check(dir, imp); why != "" {
+				t.Errorf("%s imports %s: %s", path, imp, why)
 			}
 		}
 		return nil
@@ -92,36 +135,49 @@ func TestDependencyRules(t *testing.T) {
 		t.Fatal(err)
 	}
 	if checked == 0 {
-		t.Fatal("no files checked: the walk found no package with a rule")
+		t.Fatal("no files checked")
 	}
 }
 
-// TestRuleFor proves the rules catch what they should, so the test above
+// TestRules proves the rules catch what they should, so the test above
 // cannot pass by accident.
-func TestRuleFor(t *testing.T) {
+func TestRules(t *testing.T) {
 	tests := []struct {
 		dir, imp string
-		want     bool
+		ok       bool
 	}{
 		{"bot", module + "/storage", false},
+		{"bot", sqlPkg, false},
+		{"bot", discordgo, false},
+		{"bot", "github.com/robfig/cron/v3", false},
+		{"bot", "strings", true},
 		{"storage", module + "/bot", true},
+		{"storage", sqlPkg, true},
 		{"storage", module + "/adapters/console", false},
+		{"outbox", sqlPkg, false},
+		{"outbox", module + "/render", false},
+		{"render", module + "/outbox", false},
 		{"adapters/discord", module + "/bot", true},
+		{"adapters/discord", module + "/adapters/kit", true},
 		{"adapters/discord", module + "/adapters/slack", false},
 		{"adapters/discord", module + "/storage", false},
+		{"adapters/discord", slackgo, false},
+		{"adapters/slack", slackgo + "/socketmode", true},
+		{"adapters/kit", discordgo, false},
 		{"scheduler", module + "/bot", false},
 		{"chart", module + "/bot", false},
+		{"config", toml, true},
+		{"config", module + "/storage", false},
+		{"cmd/porchlight", module + "/bot/bottest", false},
+		{"cmd/porchlight", module + "/adapters/discord/discordtest", false},
+		{"cmd/porchlight", sqlPkg, false},
+		{"cmd/porchlight", module + "/storage", true},
+		{"bot/bottest", module + "/bot", true},
+		{"newpkg", "strings", false},
 	}
 	for _, tt := range tests {
-		r, ok := ruleFor(tt.dir)
-		if !ok {
-			t.Fatalf("no rule for %s", tt.dir)
+		if got := check(tt.dir, tt.imp) == ""; got != tt.ok {
+			t.Errorf("%s importing %s: allowed = %v, want %v (%s)", tt.dir, tt.imp, got, tt.ok, check(tt.dir, tt.imp))
 		}
-		if got := r.allowed(tt.imp); got != tt.want {
-			t.Errorf("%s importing %s: allowed = %v, want %v", tt.dir, tt.imp, got, tt.want)
-		}
-	}
-	if r, _ := ruleFor("bot"); !r.noSDK {
-		t.Error("bot must not be allowed SDKs")
 	}
 }
