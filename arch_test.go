@@ -51,8 +51,10 @@ var rules = map[string]rule{
 	// The product: nothing of this module, no SDK, no database.
 	"bot": {},
 	// What implements or serves the core, each importing only bot.
-	"storage":   {module: []string{"bot"}, libs: []string{sqlite, sqlPkg}},
-	"outbox":    {module: []string{"bot"}},
+	"storage": {module: []string{"bot"}, libs: []string{sqlite, sqlPkg}},
+	"outbox":  {module: []string{"bot", "backoff"}},
+	// The one retry delay: a leaf anyone may use.
+	"backoff":   {},
 	"render":    {module: []string{"bot"}},
 	"config":    {module: []string{"bot"}, libs: []string{toml, cron}},
 	"scheduler": {libs: []string{cron}},
@@ -60,8 +62,8 @@ var rules = map[string]rule{
 	// Adapters translate: bot and the shared kit, and their own SDK.
 	"adapters/kit":     {module: []string{"bot"}},
 	"adapters/console": {module: []string{"bot", "adapters/kit"}},
-	"adapters/discord": {module: []string{"bot", "adapters/kit"}, libs: []string{discordgo, websocket}}, // discordgo dials with gorilla/websocket
-	"adapters/slack":   {module: []string{"bot", "adapters/kit"}, libs: []string{slackgo}},
+	"adapters/discord": {module: []string{"bot", "adapters/kit", "backoff"}, libs: []string{discordgo, websocket}}, // discordgo dials with gorilla/websocket
+	"adapters/slack":   {module: []string{"bot", "adapters/kit", "backoff"}, libs: []string{slackgo}},
 	// The binary wires everything, but never a test helper.
 	"cmd/porchlight": {
 		module: []string{"bot", "storage", "outbox", "render", "config", "scheduler", "chart", "adapters/kit", "adapters/console", "adapters/discord", "adapters/slack"},

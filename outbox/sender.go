@@ -13,6 +13,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/porchlight/porchlight/backoff"
 	"github.com/porchlight/porchlight/bot"
 )
 
@@ -83,17 +84,9 @@ func (s *Sender) Run(ctx context.Context) error {
 	}
 }
 
-// Backoff is the wait before attempt n+1 after n failed attempts: 2, 4, 8 …
-// seconds, at most 10 minutes.
-func Backoff(n int) time.Duration {
-	if n < 1 {
-		n = 1
-	}
-	if n > 9 {
-		return 10 * time.Minute
-	}
-	return time.Duration(1<<n) * time.Second
-}
+// retryDelay is the wait before attempt n+1 after n failed attempts: about
+// 2, 4, 8 … seconds, at most 10 minutes, jittered (backoff.Delay).
+func retryDelay(n int) time.Duration { return backoff.Delay(n, 2*time.Second, 10*time.Minute) }
 
 // Flush makes one pass over the messages due now and returns how many were
 // sent.
@@ -134,7 +127,7 @@ func (s *Sender) deliver(ctx context.Context, m *bot.OutboxMessage) (bool, error
 	a, ok := s.adapters[m.Platform]
 	if !ok {
 		// Leave it pending: the adapter may be configured after a restart.
-		next := s.clock.Now().Add(Backoff(m.Attempts + 1))
+		next := s.clock.Now().Add(retryDelay(m.Attempts + 1))
 		return false, s.store.MarkRetry(ctx, m.ID, next, "no adapter for platform "+m.Platform)
 	}
 	var ref bot.MessageRef
@@ -173,7 +166,7 @@ func (s *Sender) deliver(ctx context.Context, m *bot.OutboxMessage) (bool, error
 		log.Error("giving up after retries", "attempts", m.Attempts+1, "err", err)
 		return false, s.store.MarkFailed(ctx, m.ID, err.Error())
 	}
-	wait := Backoff(m.Attempts + 1)
+	wait := retryDelay(m.Attempts + 1)
 	if errors.As(err, &retry) && retry.After > 0 {
 		wait = retry.After
 	}

@@ -26,6 +26,7 @@ import (
 	"github.com/gorilla/websocket"
 
 	"github.com/porchlight/porchlight/adapters/kit"
+	"github.com/porchlight/porchlight/backoff"
 	"github.com/porchlight/porchlight/bot"
 )
 
@@ -345,7 +346,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 // token is fatal; refused privileged intents drop the member events (the
 // Server Members intent) with a warning, then are fatal.
 func (a *Adapter) open(ctx context.Context) error {
-	wait := time.Second
+	wait, attempt := backoff.Delay(1, time.Second, time.Minute), 1
 	for {
 		err := a.openOnce(ctx)
 		if err == nil {
@@ -381,7 +382,8 @@ func (a *Adapter) open(ctx context.Context) error {
 			return nil
 		case <-time.After(wait):
 		}
-		wait = min(2*wait, time.Minute)
+		attempt++
+		wait = backoff.Delay(attempt, time.Second, time.Minute)
 	}
 }
 

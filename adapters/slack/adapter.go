@@ -21,6 +21,7 @@ import (
 	"github.com/slack-go/slack/socketmode"
 
 	"github.com/porchlight/porchlight/adapters/kit"
+	"github.com/porchlight/porchlight/backoff"
 	"github.com/porchlight/porchlight/bot"
 )
 
@@ -191,7 +192,7 @@ func fatalAuth(code string) bool {
 // runSocket runs the Socket Mode client, starting it again if it gives up
 // for anything but refused tokens or the end of ctx.
 func (a *Adapter) runSocket(ctx context.Context, sm *socketmode.Client) error {
-	wait := time.Second
+	wait, attempt := backoff.Delay(1, time.Second, time.Minute), 1
 	for {
 		err := sm.RunContext(ctx)
 		if ctx.Err() != nil {
@@ -211,7 +212,8 @@ func (a *Adapter) runSocket(ctx context.Context, sm *socketmode.Client) error {
 			return nil
 		case <-time.After(wait):
 		}
-		wait = min(2*wait, time.Minute)
+		attempt++
+		wait = backoff.Delay(attempt, time.Second, time.Minute)
 	}
 }
 
