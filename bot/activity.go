@@ -240,7 +240,7 @@ func loadActivity(r *Request, id int64) (*Activity, error) {
 // actActivity handles RSVPs and "I'm here".
 func (b *Bot) actActivity(r *Request, parts []string) (Response, error) {
 	if r.Member == nil || !r.Member.Active() {
-		return Reply("Please /join first."), nil
+		return Response{}, errNotJoined
 	}
 	if len(parts) < 2 {
 		return Response{}, Errorf(EInvalid, "That button is not valid.")

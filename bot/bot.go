@@ -236,11 +236,11 @@ func Reply(format string, args ...any) Response {
 func (b *Bot) newRequest(ctx context.Context, tx Tx, ev Event, now time.Time, log *slog.Logger) (*Request, error) {
 	r := &Request{Ctx: ctx, Event: ev, Tx: tx, Now: now, Log: log, Role: RoleGuest, bot: b, eventLog: log}
 	h, err := b.resolveHouse(ctx, tx, ev)
+	if errors.Is(err, ErrNotFound) {
+		return r, nil // no house: only house-free commands will do
+	}
 	if err != nil {
 		return nil, err
-	}
-	if h == nil {
-		return r, nil
 	}
 	if err := b.setHouse(r, h); err != nil {
 		return nil, err
@@ -303,7 +303,7 @@ func (b *Bot) callerIn(r *Request, h *House) (*Member, Role, error) {
 
 // resolveHouse finds the house an event belongs to: the house whose channel
 // it came from; else the one house the user belongs to or runs; else the
-// only house on the platform. It returns nil when none fits.
+// only house on the platform. It returns ErrNotFound when none fits.
 func (b *Bot) resolveHouse(ctx context.Context, tx Tx, ev Event) (*House, error) {
 	var onPlatform []*House
 	for _, h := range b.houses {
@@ -330,7 +330,16 @@ func (b *Bot) resolveHouse(ctx context.Context, tx Tx, ev Event) (*House, error)
 			return h, nil
 		}
 	}
-	return nil, nil
+	return nil, ErrNotFound
+}
+
+// houseOn returns the configured house with id when it is on the event's
+// platform, else ErrNotFound.
+func (b *Bot) houseOn(r *Request, id int64) (*House, error) {
+	if h := b.houseByID(id); h != nil && h.Platform == r.Event.Platform {
+		return h, nil
+	}
+	return nil, ErrNotFound
 }
 
 func (b *Bot) houseByID(id int64) *House {
@@ -374,11 +383,13 @@ func (b *Bot) dispatch(r *Request) (Response, error) {
 			return Response{}, Errorf(EInvalid, "That button is no longer valid.")
 		}
 		if route.house != nil {
+			// ErrNotFound: the id names no house of its own; the presser's
+			// usual house stays.
 			h, err := route.house(r, parts)
-			if err != nil {
+			if err != nil && !errors.Is(err, ErrNotFound) {
 				return Response{}, err
 			}
-			if h != nil && h != r.House {
+			if err == nil && h != r.House {
 				if err := b.setHouse(r, h); err != nil {
 					return Response{}, err
 				}

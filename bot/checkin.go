@@ -144,7 +144,7 @@ func (b *Bot) currentRound(r *Request) (*Round, error) {
 
 func (b *Bot) cmdCheckin(r *Request) (Response, error) {
 	if r.Member == nil || !r.Member.Active() {
-		return Reply("Please /join first, so I can explain what's stored."), nil
+		return Response{}, errNotJoined
 	}
 	round, err := b.currentRound(r)
 	if errors.Is(err, ErrNotFound) && b.demo {
@@ -186,23 +186,17 @@ func (b *Bot) nextRoundText(r *Request) string {
 // member there.
 func (b *Bot) roundHouse(r *Request, parts []string) (*House, error) {
 	if len(parts) != 2 {
-		return nil, nil
+		return nil, ErrNotFound
 	}
 	id, err := strconv.ParseInt(parts[1], 10, 64)
 	if err != nil {
-		return nil, nil
+		return nil, ErrNotFound
 	}
 	round, err := r.Tx.RoundByID(r.Ctx, id)
-	if errors.Is(err, ErrNotFound) {
-		return nil, nil
-	}
 	if err != nil {
-		return nil, fmt.Errorf("load round: %w", err)
+		return nil, err
 	}
-	if h := b.houseByID(round.HouseID); h != nil && h.Platform == r.Event.Platform {
-		return h, nil
-	}
-	return nil, nil
+	return b.houseOn(r, round.HouseID)
 }
 
 // actCheckin handles "Check in" and the choice about a held share.
@@ -211,7 +205,7 @@ func (b *Bot) actCheckin(r *Request, parts []string) (Response, error) {
 		return Response{}, Errorf(EInvalid, "That button is no longer valid.")
 	}
 	if r.Member == nil || !r.Member.Active() {
-		return Reply("Please /join first, so I can explain what's stored."), nil
+		return Response{}, errNotJoined
 	}
 	if parts[0] == "private" {
 		// Keeping one's own answer private is never too late.
@@ -289,7 +283,7 @@ func (b *Bot) buildCheckinForm(r *Request, parts []string) (Form, error) {
 		return Form{}, Errorf(EInvalid, "That form is not valid.")
 	}
 	if r.Member == nil || !r.Member.Active() {
-		return Form{}, Errorf(EForbidden, "Please /join first, so I can explain what's stored.")
+		return Form{}, errNotJoined
 	}
 	round, err := b.roundForAnswer(r, parts[0])
 	if err != nil {
@@ -791,7 +785,7 @@ func parseDate(s string, loc *time.Location) (time.Time, error) {
 
 func (b *Bot) cmdPause(r *Request) (Response, error) {
 	if r.Member == nil || !r.Member.Active() {
-		return Reply("Please /join first."), nil
+		return Response{}, errNotJoined
 	}
 	raw := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(r.Args.String("until")), "until"))
 	until, err := parseDate(raw, r.House.Location)
@@ -819,7 +813,7 @@ func (b *Bot) cmdPause(r *Request) (Response, error) {
 
 func (b *Bot) cmdResume(r *Request) (Response, error) {
 	if r.Member == nil || !r.Member.Active() {
-		return Reply("Please /join first."), nil
+		return Response{}, errNotJoined
 	}
 	if !r.Member.Paused(r.Now) {
 		return Reply("You're not paused — check-ins are on."), nil

@@ -23,19 +23,17 @@ func escalateAfter(h *House) time.Duration {
 }
 
 // openAlert returns the caller's unacknowledged alert from the last
-// escalate_after window that already covers an alert of kind, or nil.
+// escalate_after window that already covers an alert of kind, or
+// ErrNotFound.
 // While it is open, the House Mentors already know: a second alert would
 // only be noise. A plain request for a House Mentor does not cover danger.
 func (b *Bot) openAlert(r *Request, kind AlertKind) (*CrisisAlert, error) {
 	a, err := r.Tx.OpenCrisisAlert(r.Ctx, r.House.ID, r.Event.User.ID, r.Now.Add(-escalateAfter(r.House)))
-	if errors.Is(err, ErrNotFound) {
-		return nil, nil
-	}
-	if err != nil {
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, fmt.Errorf("open alert: %w", err)
 	}
-	if kind.Urgent() && !a.Kind.Urgent() {
-		return nil, nil
+	if err != nil || (kind.Urgent() && !a.Kind.Urgent()) {
+		return nil, ErrNotFound
 	}
 	return a, nil
 }
@@ -46,13 +44,12 @@ func (b *Bot) openAlert(r *Request, kind AlertKind) (*CrisisAlert, error) {
 // kind, and none quotes what the resident wrote. With no mentor to ask, the
 // operators are alerted at once.
 func (b *Bot) alertMentors(r *Request, kind AlertKind) (bool, error) {
-	open, err := b.openAlert(r, kind)
-	if err != nil {
-		return false, err
-	}
-	if open != nil {
+	switch open, err := b.openAlert(r, kind); {
+	case err == nil:
 		r.Log.Info("crisis alert not repeated: one is open", "alert", open.ID)
 		return false, nil
+	case !errors.Is(err, ErrNotFound):
+		return false, err
 	}
 	mentors, err := r.Mentors()
 	if err != nil {
@@ -107,23 +104,17 @@ func ackChoice(a *CrisisAlert) Choice {
 // presser's role in that house; the id grants nothing by itself.
 func (b *Bot) alertHouse(r *Request, parts []string) (*House, error) {
 	if len(parts) != 1 {
-		return nil, nil
+		return nil, ErrNotFound
 	}
 	id, err := strconv.ParseInt(parts[0], 10, 64)
 	if err != nil {
-		return nil, nil
+		return nil, ErrNotFound
 	}
 	a, err := r.Tx.CrisisAlertByID(r.Ctx, id)
-	if errors.Is(err, ErrNotFound) {
-		return nil, nil
-	}
 	if err != nil {
-		return nil, fmt.Errorf("load alert: %w", err)
+		return nil, err
 	}
-	if h := b.houseByID(a.HouseID); h != nil && h.Platform == r.Event.Platform {
-		return h, nil
-	}
-	return nil, nil
+	return b.houseOn(r, a.HouseID)
 }
 
 // actCrisisAck records the first "I'm on it", tells the resident someone is

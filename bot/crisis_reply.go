@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strconv"
@@ -138,12 +139,11 @@ func (b *Bot) dangerReply(r *Request) ([]Message, error) {
 		}
 		return append(msgs, Message{Text: text}), nil
 	}
-	open, err := b.openAlert(r, AlertDanger)
-	if err != nil {
-		return nil, err
-	}
-	if open != nil {
+	switch _, err := b.openAlert(r, AlertDanger); {
+	case err == nil:
 		return append(msgs, Message{Text: mentorsKnow}), nil
+	case !errors.Is(err, ErrNotFound):
+		return nil, err
 	}
 	return append(msgs, Message{
 		Text: "Would you like someone from the house to reach out?",
@@ -163,17 +163,18 @@ func (b *Bot) relapseReply(r *Request) ([]Message, error) {
 	if r.House == nil {
 		return []Message{{Text: thanks + " A House Mentor or your accountability partner would be glad to hear from you."}}, nil
 	}
-	open, err := b.openAlert(r, AlertReachOut)
-	if err != nil {
+	_, err := b.openAlert(r, AlertReachOut)
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, err
 	}
+	open := err == nil
 	partner, err := b.partnerOf(r)
 	if err != nil {
 		return nil, err
 	}
 	var choices []Choice
 	var ask []string
-	if open == nil {
+	if !open {
 		choices = append(choices, Choice{ID: crisisID("mentor", r.House), Label: "A House Mentor, please", Style: StylePrimary})
 		ask = append(ask, "a House Mentor to reach out")
 	} else {
@@ -233,19 +234,18 @@ func (b *Bot) registerCrisis() {
 // alert is always about the presser: the id only says where.)
 func (b *Bot) crisisHouse(r *Request, parts []string) (*House, error) {
 	if len(parts) != 2 {
-		return nil, nil // "crisis:no", and buttons from before houses were named
+		return nil, ErrNotFound // "crisis:no", and buttons from before houses were named
 	}
 	id, err := strconv.ParseInt(parts[1], 10, 64)
 	if err != nil {
-		return nil, nil
+		return nil, ErrNotFound
 	}
-	h := b.houseByID(id)
-	if h == nil || h.Platform != r.Event.Platform {
-		return nil, nil
-	}
-	role, err := b.roleIn(r, h)
-	if err != nil || role == RoleGuest {
+	h, err := b.houseOn(r, id)
+	if err != nil {
 		return nil, err
+	}
+	if role, err := b.roleIn(r, h); err != nil || role == RoleGuest {
+		return nil, cmp.Or(err, ErrNotFound)
 	}
 	return h, nil
 }
@@ -290,7 +290,7 @@ func (b *Bot) actCrisis(r *Request, parts []string) (Response, error) {
 // goes even if they turned automatic pings about them off.
 func (b *Bot) tellPartner(r *Request) (Response, error) {
 	if r.Member == nil || !r.Member.Active() {
-		return Reply("Please /join first, so I know who your accountability partner is."), nil
+		return Response{}, errNotJoined
 	}
 	p, err := r.Tx.PairOf(r.Ctx, r.Member.ID)
 	if errors.Is(err, ErrNotFound) {

@@ -64,6 +64,10 @@ func ConsentText(h *House) string {
 	}, "\n")
 }
 
+// errNotJoined is the one answer to someone who has not joined the house's
+// check-ins yet and tries what only members can do.
+var errNotJoined = Errorf(EForbidden, "Please /join first: I'll explain what's stored before anything is, and then you can take part.")
+
 func (b *Bot) cmdJoin(r *Request) (Response, error) {
 	if r.Member != nil && r.Member.Active() {
 		return Reply("You're already part of %s's check-ins. Use /help to see what you can do.", r.House.Name), nil

@@ -63,7 +63,7 @@ func soberDate(r *Request, raw string) (time.Time, error) {
 
 func (b *Bot) requireMember(r *Request) (*Member, error) {
 	if r.Member == nil || !r.Member.Active() {
-		return nil, Errorf(EInvalid, "Please /join first.")
+		return nil, errNotJoined
 	}
 	return r.Member, nil
 }

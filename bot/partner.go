@@ -86,7 +86,7 @@ func dmMember(r *Request, id int64, m Message) error {
 
 func (b *Bot) cmdPartner(r *Request) (Response, error) {
 	if r.Member == nil || !r.Member.Active() {
-		return Reply("Please /join first."), nil
+		return Response{}, errNotJoined
 	}
 	p, err := r.Tx.PairOf(r.Ctx, r.Member.ID)
 	if errors.Is(err, ErrNotFound) {
@@ -183,7 +183,7 @@ func (b *Bot) cmdPartnerAvoid(r *Request) (Response, error) {
 
 func (b *Bot) cmdPartnerPings(r *Request) (Response, error) {
 	if r.Member == nil || !r.Member.Active() {
-		return Reply("Please /join first."), nil
+		return Response{}, errNotJoined
 	}
 	var off bool
 	switch strings.ToLower(strings.TrimSpace(r.Args.String("setting"))) {
@@ -383,7 +383,7 @@ func (b *Bot) nudgePartners(r *Request, at time.Time) error {
 // actPartner handles "We connected" and "I reached out".
 func (b *Bot) actPartner(r *Request, parts []string) (Response, error) {
 	if r.Member == nil {
-		return Reply("Please /join first."), nil
+		return Response{}, errNotJoined
 	}
 	switch {
 	case len(parts) == 3 && parts[0] == "connected":

@@ -99,14 +99,14 @@ func (b *Bot) cmdRoleRemove(r *Request) (Response, error) {
 }
 
 // ownMember is the caller's membership record in the house, joined or
-// left, or nil when nothing is stored about them.
+// left, or ErrNotFound when nothing is stored about them.
 func ownMember(r *Request) (*Member, error) {
 	m, err := r.Tx.MemberByUser(r.Ctx, r.House.ID, r.Event.User.ID)
-	if errors.Is(err, ErrNotFound) {
-		return nil, nil
+	if err != nil && !errors.Is(err, ErrNotFound) {
+		return nil, fmt.Errorf("load member: %w", err)
 	}
 	if err != nil {
-		return nil, fmt.Errorf("load member: %w", err)
+		return nil, err
 	}
 	return m, nil
 }
@@ -115,10 +115,10 @@ func ownMember(r *Request) (*Member, error) {
 // by DM, and audits it.
 func (b *Bot) cmdExport(r *Request) (Response, error) {
 	m, err := ownMember(r)
-	if err != nil || m == nil {
-		if err == nil {
-			return Reply("I don't have anything stored about you in %s.", r.House.Name), nil
-		}
+	if errors.Is(err, ErrNotFound) {
+		return Reply("I don't have anything stored about you in %s.", r.House.Name), nil
+	}
+	if err != nil {
 		return Response{}, err
 	}
 	data, err := exportJSON(r, m.ID)
@@ -155,10 +155,10 @@ func exportJSON(r *Request, memberID int64) ([]byte, error) {
 // cmdErase asks the caller to confirm erasing their data.
 func (b *Bot) cmdErase(r *Request) (Response, error) {
 	m, err := ownMember(r)
-	if err != nil || m == nil {
-		if err == nil {
-			return Reply("I don't have anything stored about you in %s.", r.House.Name), nil
-		}
+	if errors.Is(err, ErrNotFound) {
+		return Reply("I don't have anything stored about you in %s.", r.House.Name), nil
+	}
+	if err != nil {
 		return Response{}, err
 	}
 	return Response{Messages: []Message{{
@@ -180,12 +180,12 @@ func (b *Bot) actMydata(r *Request, parts []string) (Response, error) {
 		return Response{}, Errorf(EInvalid, "That button is not valid any more. Use /mydata erase again.")
 	}
 	m, err := ownMember(r)
-	if err != nil {
+	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Response{}, err
 	}
 	// The id in the button is checked against the caller: nobody erases
 	// someone else's data by replaying a button.
-	if m == nil || m.ID != id {
+	if err != nil || m.ID != id {
 		return Reply("There's nothing stored about you to erase."), nil
 	}
 	if err := eraseMember(r, m); err != nil {
