@@ -31,6 +31,7 @@ var ShippedCorpora = []string{
 	"testdata/crisis_final.tsv",
 	"testdata/crisis_negatives.tsv",
 	"testdata/crisis_round2.tsv",
+	"testdata/crisis_round3.tsv",
 }
 
 // OpenShippedCorpus opens one of ShippedCorpora.

@@ -14,7 +14,7 @@ func TestScreenerCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ShippedCorpora) != 8 {
+	if len(ShippedCorpora) != 9 {
 		t.Fatalf("ShippedCorpora has %d entries; give each a threshold here", len(ShippedCorpora))
 	}
 	for _, tt := range []struct {
@@ -33,6 +33,7 @@ func TestScreenerCorpus(t *testing.T) {
 		// Hard negatives only: no danger or relapse lines to recall.
 		{"testdata/crisis_negatives.tsv", 0, 0, 0.03, 200},
 		{"testdata/crisis_round2.tsv", 0.95, 0.90, 0.03, 200},
+		{"testdata/crisis_round3.tsv", 0.95, 0.90, 0.03, 200},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			f, err := OpenShippedCorpus(tt.name)
@@ -110,6 +111,11 @@ func TestScreenerRules(t *testing.T) {
 		{"taken back", "this homework makes me wanna unalive lol jk", ConcernNone},
 		{"a retraction takes back only what came before", "jk. honestly i want to kill myself", ConcernDanger},
 		{"invalid utf-8 separates words", "i want to\xffdie", ConcernDanger},
+		{"a form's label answered none", "Cravings: 0. Thoughts of self-harm: none. Mood: 7", ConcernNone},
+		{"a form's label answered yes", "Thoughts of self-harm: yes", ConcernDanger},
+		{"someone else in a relative clause", "heard about a man who jumped from the overpass", ConcernNone},
+		{"a negated phrase is not turned around", "if im not at breakfast dont come looking", ConcernDanger},
+		{"in is not ing", "i got the gun in my lap right now", ConcernDanger},
 		{"empty", "", ConcernNone},
 	} {
 		t.Run(tt.rule, func(t *testing.T) {

@@ -629,6 +629,11 @@ func (s *Screener) Explain(text string) (Concern, string) {
 	whole := strings.Join(clauses, " . ")
 	best, why := ConcernNone, ""
 	for i, clause := range clauses {
+		// A form's label answered "none" ("Thoughts of self-harm: none",
+		// "Cravings: 0") is a question, not a statement.
+		if i+1 < len(clauses) && negativeAnswers[clauses[i+1]] {
+			continue
+		}
 		for _, g := range s.extra {
 			if g.level > best && s.extraMatches(g, clause) {
 				best, why = g.level, g.about
@@ -698,7 +703,10 @@ func (g *compiledGroup) matches(clause string) bool {
 	l := g.lex
 	for _, loc := range g.re.FindAllStringIndex(clause) {
 		before := strings.Fields(clause[:loc[0]])
-		if l.negated(before) || (!g.anySubject && l.someoneElse(before)) {
+		// A phrase that is itself a negation ("don't come looking", "no
+		// point in living") is not turned around by an earlier "not".
+		negatedHere := !startsNegated(clause[loc[0]:loc[1]]) && l.negated(before)
+		if negatedHere || (!g.anySubject && l.someoneElse(before)) {
 			continue
 		}
 		part := l.part(clause, loc[0], loc[1])
@@ -767,6 +775,24 @@ func (l *compiledLexicon) negated(before []string) bool {
 	return false
 }
 
+// startsNegated reports whether a matched phrase begins with a negation.
+func startsNegated(match string) bool {
+	m := strings.TrimSpace(match)
+	for _, p := range []string{"not ", "no ", "never ", "do not ", "does not ", "did not ", "can not ", "will not ", "would not ", "am not ", "no one ", "nobody ", "ya no ", "nunca ", "nadie "} {
+		if strings.HasPrefix(m, p) {
+			return true
+		}
+	}
+	return false
+}
+
+// negativeAnswers are the answers that say "not at all" to the label
+// before them.
+var negativeAnswers = map[string]bool{
+	"none": true, "no": true, "nope": true, "0": true, "zero": true, "never": true, "not today": true, "na": true,
+	"n a": true, "nothing": true, "nada": true, "ninguno": true, "ninguna": true, "ningunos": true, "0 10": true, "no thanks": true,
+}
+
 // canNotStop are the verbs that turn "not" around: "can't stop", "can't
 // quit", "can't help", "can't shake".
 var canNotStop = map[string]bool{"stop": true, "stopped": true, "quit": true, "help": true, "shake": true, "ignore": true, "escape": true, "mind": true, "care": true, "promise": true, "dejo": true, "paro": true}
@@ -789,6 +815,9 @@ func (l *compiledLexicon) someoneElse(before []string) bool {
 			if i == len(before)-1 {
 				return true
 			}
+		case (w == "who" || w == "that" || w == "que") && i == len(before)-1 && i > 0 && l.others[before[i-1]]:
+			// "a man who jumped": the relative clause's subject is the man.
+			return true
 		case l.others[w]:
 			j := i - 1
 			for j >= 0 && determiners[before[j]] {
@@ -947,7 +976,7 @@ func (sp *speller) words(raw []string) []string {
 func (sp *speller) correct(w string) string {
 	// A dropped final g ("killin", "usin") is read as the -ing word even
 	// when the short form also appears somewhere in the patterns.
-	if strings.HasSuffix(w, "in") && sp.vocab[w+"g"] {
+	if len(w) >= 4 && strings.HasSuffix(w, "in") && sp.vocab[w+"g"] {
 		return w + "g"
 	}
 	if sp.vocab[w] || sp.real[w] || len(w) > 40 {
