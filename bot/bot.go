@@ -50,7 +50,6 @@ type Bot struct {
 	actions map[string]actionRoute
 	forms   map[string]formRoute
 	jobs    map[string]jobFunc
-	convos  *conversations
 	// screeners holds each house's screener (its own phrases added to the
 	// built-in ones); screener is the one for text with no house.
 	screeners map[*House]*Screener
@@ -115,7 +114,6 @@ func New(cfg Config) (*Bot, error) {
 		actions:   map[string]actionRoute{},
 		forms:     map[string]formRoute{},
 		jobs:      map[string]jobFunc{},
-		convos:    newConversations(),
 		committed: func() {},
 	}
 	var err error
@@ -185,6 +183,7 @@ func (b *Bot) Handle(ctx context.Context, ev Event) Response {
 	start := b.clock.Now()
 	log := b.log.With("platform", ev.Platform, "event", ev.ID, "kind", ev.Kind.String(), "user", ev.User.ID)
 	var resp Response
+	var req *Request
 	err := b.store.Update(ctx, func(tx Tx) error {
 		if ev.ID != "" {
 			if err := tx.MarkEvent(ctx, ev.Platform, ev.ID, start); err != nil {
@@ -200,6 +199,7 @@ func (b *Bot) Handle(ctx context.Context, ev Event) Response {
 		if err != nil {
 			return err
 		}
+		req = r
 		if resp, err = b.dispatch(r); err == nil && r.replied > ConcernNone {
 			resp, err = b.throughOutbox(r, resp)
 		}
@@ -214,6 +214,11 @@ func (b *Bot) Handle(ctx context.Context, ev Event) Response {
 			log.Error("event failed", "err", err)
 		} else {
 			log.Info("event refused", "code", ErrorCode(err))
+			if req != nil && req.finishing != nil {
+				if err := b.endRefused(ctx, req.finishing, start); err != nil {
+					log.Error("ending a refused form failed", "err", err)
+				}
+			}
 		}
 		resp = errorResponse(err)
 	}
@@ -367,7 +372,7 @@ var errNoHouse = Errorf(EInvalid, "I couldn't tell which house this is for. Plea
 func (b *Bot) dispatch(r *Request) (Response, error) {
 	ev := r.Event
 	// An answer to a form conversation in progress goes to the conversation.
-	if resp, ok, err := b.convos.step(r); ok || err != nil {
+	if resp, ok, err := b.stepConversation(r); ok || err != nil {
 		return resp, err
 	}
 	switch ev.Kind {

@@ -1,85 +1,105 @@
 package bot
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"time"
 )
 
-// conversations holds forms in progress: conversational forms asked one
-// question at a time (console, DMs), and forms split into modal pages.
-// They live in memory: nothing in them has been acknowledged as stored, so
-// a restart only means the resident is asked again.
-type conversations struct {
-	mu sync.Mutex
-	m  map[string]*convo
-}
-
-type convo struct {
-	formID  string
-	houseID int64
-	// fields are the form's fields; values the answers so far.
-	fields []Field
-	values map[string]string
-	// next is the index of the next field to ask (conversation) or the
-	// first field of the next page (paged modal).
-	next    int
-	paged   bool
-	limit   int
-	started time.Time
-	// concern is the highest level of concern already answered for this
-	// form: its earlier answer's (for an edit), raised by a line on the
-	// way. Only a higher level is answered again.
-	concern Concern
-}
+// Forms in progress (Conversation) live in the store, not in memory: each
+// step below reads the caller's conversation and writes it back inside the
+// event's transaction. A restart resumes where the resident was, and a step
+// whose transaction rolls back leaves the conversation as it was before.
 
 // convoTTL is how long an unfinished form is kept.
 const convoTTL = 2 * time.Hour
 
-func newConversations() *conversations { return &conversations{m: map[string]*convo{}} }
+// convoPruneBatch bounds how many expired conversations one transaction of
+// the tick deletes.
+const convoPruneBatch = 500
 
-func convoKey(platform, user string) string { return platform + "\x00" + user }
-
-func (cs *conversations) get(platform, user string, now time.Time) *convo {
-	cs.mu.Lock()
-	defer cs.mu.Unlock()
-	c := cs.m[convoKey(platform, user)]
-	if c != nil && now.Sub(c.started) > convoTTL {
-		delete(cs.m, convoKey(platform, user))
-		return nil
+// convo returns the caller's form in progress; ok is false when there is
+// none (or only an expired one, which the tick prunes).
+func (r *Request) convo() (c *Conversation, ok bool, err error) {
+	c, err = r.Tx.Conversation(r.Ctx, r.Event.Platform, r.Event.User.ID, r.Now.Add(-convoTTL))
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return nil, false, nil
+	case err != nil:
+		return nil, false, fmt.Errorf("load conversation: %w", err)
 	}
-	return c
+	return c, true, nil
 }
 
-func (cs *conversations) put(platform, user string, c *convo) {
-	cs.mu.Lock()
-	defer cs.mu.Unlock()
-	cs.m[convoKey(platform, user)] = c
+// saveConvo stores c as the caller's form in progress.
+func (r *Request) saveConvo(c *Conversation) error {
+	c.Platform, c.UserID = r.Event.Platform, r.Event.User.ID
+	if err := r.Tx.SaveConversation(r.Ctx, c); err != nil {
+		return fmt.Errorf("save conversation: %w", err)
+	}
+	return nil
 }
 
-func (cs *conversations) drop(platform, user string) {
-	cs.mu.Lock()
-	defer cs.mu.Unlock()
-	delete(cs.m, convoKey(platform, user))
+// dropConvo ends the caller's form in progress, if any.
+func (r *Request) dropConvo() error {
+	if err := r.Tx.DropConversation(r.Ctx, r.Event.Platform, r.Event.User.ID); err != nil {
+		return fmt.Errorf("drop conversation: %w", err)
+	}
+	return nil
 }
 
-// registerForms registers the actions the form engine itself uses.
+// registerForms registers the actions the form engine itself uses, and the
+// tick that prunes expired forms in progress.
 func (b *Bot) registerForms() {
 	// form:continue opens the next page of a paged form.
 	b.action("form", Anyone, func(r *Request, parts []string) (Response, error) {
-		c := b.convos.get(r.Event.Platform, r.Event.User.ID, r.Now)
-		if len(parts) == 0 || parts[0] != "continue" || c == nil || !c.paged {
+		c, ok, err := r.convo()
+		if err != nil {
+			return Response{}, err
+		}
+		if len(parts) == 0 || parts[0] != "continue" || !ok || !c.Paged {
 			return Response{}, Errorf(EInvalid, "That form has expired. Please start again.")
 		}
 		if r.Event.FormLimit == 0 {
-			c.paged = false
+			c.Paged = false
+			if err := r.saveConvo(c); err != nil {
+				return Response{}, err
+			}
 			return b.askNext(r, c)
 		}
-		f := Form{ID: c.formID, Title: "Continued", Fields: c.fields}.Prefill(c.values)
-		p := f.Page(c.next, r.Event.FormLimit)
+		f := Form{ID: c.FormID, Title: "Continued", Fields: c.Fields}.Prefill(c.Values)
+		p := f.Page(c.Next, r.Event.FormLimit)
 		return Response{Form: &p}, nil
 	})
+	b.tickers = append(b.tickers, b.pruneConversations)
+}
+
+// pruneConversations deletes the forms in progress that expired, a bounded
+// batch per transaction. Expired ones are already ignored; this removes the
+// answers they held.
+func (b *Bot) pruneConversations(ctx context.Context, now time.Time) error {
+	total := 0
+	for {
+		var n int
+		err := b.store.Update(ctx, func(tx Tx) error {
+			var err error
+			n, err = tx.PruneConversations(ctx, now.Add(-convoTTL), convoPruneBatch)
+			return err
+		})
+		if err != nil {
+			return fmt.Errorf("prune conversations: %w", err)
+		}
+		total += n
+		if n < convoPruneBatch {
+			break
+		}
+	}
+	if total > 0 {
+		b.log.Info("expired forms in progress pruned", "count", total)
+	}
+	return nil
 }
 
 // OpenForm shows the form for id to the caller: as one modal when the
@@ -90,19 +110,28 @@ func (b *Bot) openForm(r *Request, f Form, prefill map[string]string) (Response,
 	limit := r.Event.FormLimit
 	switch {
 	case limit >= len(f.Fields):
-		b.convos.drop(r.Event.Platform, r.Event.User.ID)
+		if err := r.dropConvo(); err != nil {
+			return Response{}, err
+		}
 		return Response{Form: &f}, nil
 	case limit > 0 && r.Event.FormOverflowDM && !r.Event.DM:
 		return b.converseByDM(r, f)
 	case limit > 0:
-		b.convos.put(r.Event.Platform, r.Event.User.ID, &convo{
-			formID: f.ID, houseID: r.House.ID, fields: f.Fields, values: map[string]string{},
-			paged: true, limit: limit, started: r.Now,
+		// Each page is prefilled from the values, which its submit replaces.
+		err := r.saveConvo(&Conversation{
+			HouseID: r.House.ID, FormID: f.ID, Fields: bareFields(f.Fields), Values: prefilled(f.Fields),
+			Paged: true, Limit: limit, StartedAt: r.Now,
 		})
+		if err != nil {
+			return Response{}, err
+		}
 		p := f.Page(0, limit)
 		return Response{Form: &p}, nil
 	}
-	c := b.newConvo(r, f)
+	c, err := b.newConvo(r, f)
+	if err != nil {
+		return Response{}, err
+	}
 	resp, err := b.askNext(r, c)
 	if err != nil {
 		return resp, err
@@ -115,7 +144,10 @@ func (b *Bot) openForm(r *Request, f Form, prefill map[string]string) (Response,
 // direct message: the questions go by DM through the outbox, and the answers
 // come back as DMs (or presses of the DM's buttons).
 func (b *Bot) converseByDM(r *Request, f Form) (Response, error) {
-	c := b.newConvo(r, f)
+	c, err := b.newConvo(r, f)
+	if err != nil {
+		return Response{}, err
+	}
 	first, err := b.askNext(r, c)
 	if err != nil {
 		return Response{}, err
@@ -129,19 +161,35 @@ func (b *Bot) converseByDM(r *Request, f Form) (Response, error) {
 	return Reply("*%s* has %d questions, more than one form here can hold, so I've sent them to you as a direct message.", f.Title, len(f.Fields)), nil
 }
 
-// newConvo starts the caller's conversation for f, prefilled with f's
-// values. Words of concern in an earlier answer were answered when it was
-// given, so they count as answered here.
-func (b *Bot) newConvo(r *Request, f Form) *convo {
-	c := &convo{formID: f.ID, houseID: r.House.ID, fields: f.Fields, values: map[string]string{}, started: r.Now}
-	for _, fl := range f.Fields {
+// newConvo starts and stores the caller's conversation for f, prefilled
+// with f's values. Words of concern in an earlier answer were answered when
+// it was given, so they count as answered here.
+func (b *Bot) newConvo(r *Request, f Form) (*Conversation, error) {
+	c := &Conversation{HouseID: r.House.ID, FormID: f.ID, Fields: bareFields(f.Fields), Values: prefilled(f.Fields), StartedAt: r.Now}
+	c.Concern = b.concern(r, textValues(c.Fields, c.Values)...)
+	return c, r.saveConvo(c)
+}
+
+// prefilled returns the values prefilled in fields, by field id.
+func prefilled(fields []Field) map[string]string {
+	vals := map[string]string{}
+	for _, fl := range fields {
 		if fl.Value != "" {
-			c.values[fl.ID] = fl.Value
+			vals[fl.ID] = fl.Value
 		}
 	}
-	c.concern = b.concern(r, textValues(c.fields, c.values)...)
-	b.convos.put(r.Event.Platform, r.Event.User.ID, c)
-	return c
+	return vals
+}
+
+// bareFields returns a copy of fields without their prefilled values: a
+// conversation keeps answers in its Values only, so a resident's words are
+// stored once.
+func bareFields(fields []Field) []Field {
+	out := append([]Field(nil), fields...)
+	for i := range out {
+		out[i].Value = ""
+	}
+	return out
 }
 
 // textValues returns the free-text values of fields, the ones screened.
@@ -156,9 +204,9 @@ func textValues(fields []Field, vals map[string]string) []string {
 }
 
 // askNext asks the conversation's next question.
-func (b *Bot) askNext(r *Request, c *convo) (Response, error) {
-	fl := c.fields[c.next]
-	text := fmt.Sprintf("(%d/%d) %s", c.next+1, len(c.fields), fl.Label)
+func (b *Bot) askNext(r *Request, c *Conversation) (Response, error) {
+	fl := c.Fields[c.Next]
+	text := fmt.Sprintf("(%d/%d) %s", c.Next+1, len(c.Fields), fl.Label)
 	if h := fl.Hint(); h != "" && fl.Kind == KindText {
 		text += " — " + h
 	}
@@ -167,7 +215,7 @@ func (b *Bot) askNext(r *Request, c *convo) (Response, error) {
 		ch.ID = "form:answer"
 		choices = append(choices, ch)
 	}
-	if cur := c.values[fl.ID]; cur != "" {
+	if cur := c.Values[fl.ID]; cur != "" {
 		text += fmt.Sprintf("\n(now: %s — type \"keep\" to keep it)", clip(cur, 60))
 	}
 	if !fl.Required && fl.Kind == KindText {
@@ -176,13 +224,9 @@ func (b *Bot) askNext(r *Request, c *convo) (Response, error) {
 	return Response{Messages: []Message{{Text: text, Choices: choices}}}, nil
 }
 
-// step feeds an event to the caller's conversation, if one is waiting for an
-// answer. ok is false when the event is not an answer.
+// stepConversation feeds an event to the caller's conversation, if one is
+// waiting for an answer. ok is false when the event is not an answer.
 func (b *Bot) stepConversation(r *Request) (Response, bool, error) {
-	c := b.convos.get(r.Event.Platform, r.Event.User.ID, r.Now)
-	if c == nil || c.paged {
-		return Response{}, false, nil
-	}
 	var raw string
 	switch {
 	case r.Event.Kind == EventDM:
@@ -192,11 +236,14 @@ func (b *Bot) stepConversation(r *Request) (Response, bool, error) {
 	default:
 		return Response{}, false, nil
 	}
-	if r.House == nil || r.House.ID != c.houseID {
-		h := b.houseByID(c.houseID)
+	c, ok, err := r.convo()
+	if err != nil || !ok || c.Paged {
+		return Response{}, err != nil, err
+	}
+	if r.House == nil || r.House.ID != c.HouseID {
+		h := b.houseByID(c.HouseID)
 		if h == nil {
-			b.convos.drop(r.Event.Platform, r.Event.User.ID)
-			return Response{}, false, nil
+			return Response{}, false, r.dropConvo()
 		}
 		if err := b.setHouse(r, h); err != nil {
 			return Response{}, true, err
@@ -206,12 +253,12 @@ func (b *Bot) stepConversation(r *Request) (Response, bool, error) {
 	// line still answers its question: the conversation goes on, and the
 	// crisis buttons stay usable beside it.
 	var crisis []Message
-	if level := b.concern(r, raw); level > c.concern {
+	if level := b.concern(r, raw); level > c.Concern {
 		msgs, err := b.concernReply(r, level)
 		if err != nil {
 			return Response{}, true, err
 		}
-		crisis, c.concern = msgs, level
+		crisis, c.Concern = msgs, level
 	}
 	with := func(resp Response) Response {
 		resp.Messages = append(append([]Message(nil), crisis...), resp.Messages...)
@@ -219,32 +266,44 @@ func (b *Bot) stepConversation(r *Request) (Response, bool, error) {
 	}
 	word := strings.ToLower(strings.TrimSpace(raw))
 	if word == "cancel" {
-		b.convos.drop(r.Event.Platform, r.Event.User.ID)
+		if err := r.dropConvo(); err != nil {
+			return Response{}, true, err
+		}
 		return with(Reply("Okay, I stopped. Nothing was saved.")), true, nil
 	}
-	fl := c.fields[c.next]
+	fl := c.Fields[c.Next]
 	switch {
-	case word == "keep" && c.values[fl.ID] != "":
-		raw = c.values[fl.ID]
+	case word == "keep" && c.Values[fl.ID] != "":
+		raw = c.Values[fl.ID]
 	case word == "skip" && !fl.Required:
 		raw = ""
 	}
 	v, err := fl.Normalize(raw)
 	if err != nil {
+		// Asked again; the concern answered on the way is kept.
+		if err := r.saveConvo(c); err != nil {
+			return Response{}, true, err
+		}
 		resp, _ := b.askNext(r, c)
 		resp.Messages = append([]Message{{Text: ErrorMessage(err)}}, resp.Messages...)
 		return with(resp), true, nil
 	}
-	c.values[fl.ID] = v
-	c.next++
-	if c.next < len(c.fields) {
+	c.Values[fl.ID] = v
+	c.Next++
+	if c.Next < len(c.Fields) {
+		if err := r.saveConvo(c); err != nil {
+			return Response{}, true, err
+		}
 		resp, err := b.askNext(r, c)
 		return with(resp), true, err
 	}
-	b.convos.drop(r.Event.Platform, r.Event.User.ID)
+	if err := r.dropConvo(); err != nil {
+		return Response{}, true, err
+	}
 	// Each line was answered as it came; the submit answers only news.
-	r.answered = c.concern
-	resp, err := b.submitForm(r, c.formID, c.values)
+	r.answered = c.Concern
+	r.finishing = c
+	resp, err := b.submitForm(r, c.FormID, c.Values)
 	if err != nil && len(crisis) > 0 && ErrorCode(err) != EInternal {
 		// The answer was refused (the check-in closed, say), but the crisis
 		// reply, and any alert it made, must still go out.
@@ -253,9 +312,26 @@ func (b *Bot) stepConversation(r *Request) (Response, bool, error) {
 	return with(resp), true, err
 }
 
-// step is stepConversation under the name dispatch uses.
-func (cs *conversations) step(r *Request) (Response, bool, error) {
-	return r.bot.stepConversation(r)
+// endRefused ends a form in progress whose last step was refused: the
+// refusal rolled the step back, conversation included, but the same answers
+// would only be refused again (the check-in closed, say), so the resident is
+// not kept answering the last question. It runs in a transaction of its
+// own after the rollback and drops only the conversation the step began
+// with, not one started since.
+func (b *Bot) endRefused(ctx context.Context, ended *Conversation, now time.Time) error {
+	return b.store.Update(ctx, func(tx Tx) error {
+		c, err := tx.Conversation(ctx, ended.Platform, ended.UserID, now.Add(-convoTTL))
+		if errors.Is(err, ErrNotFound) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		if c.FormID != ended.FormID || !c.StartedAt.Equal(ended.StartedAt) {
+			return nil
+		}
+		return tx.DropConversation(ctx, ended.Platform, ended.UserID)
+	})
 }
 
 // submitForm validates a submitted form (or one page of it) and hands the
@@ -277,25 +353,35 @@ func (b *Bot) submitForm(r *Request, id string, raw map[string]string) (Response
 		return Response{}, err
 	}
 	// A page of a paged form: check it, keep it, and offer the next page.
-	if c := b.convos.get(r.Event.Platform, r.Event.User.ID, r.Now); c != nil && c.paged && c.formID == id {
-		page := Form{ID: id, Title: full.Title, Fields: c.fields}.Page(c.next, c.limit)
+	c, paged, err := r.convo()
+	if err != nil {
+		return Response{}, err
+	}
+	if paged && c.Paged && c.FormID == id {
+		page := Form{ID: id, Title: full.Title, Fields: c.Fields}.Page(c.Next, c.Limit)
 		clean, errs := page.Validate(raw)
 		if errs != nil {
 			p := page.Prefill(raw)
 			return Response{FieldErrors: errs, Reopen: &p}, nil
 		}
 		for k, v := range clean {
-			c.values[k] = v
+			c.Values[k] = v
 		}
-		c.next += len(page.Fields)
-		if c.next < len(c.fields) {
+		c.Next += len(page.Fields)
+		if c.Next < len(c.Fields) {
+			if err := r.saveConvo(c); err != nil {
+				return Response{}, err
+			}
 			return Response{Messages: []Message{{
-				Text:    fmt.Sprintf("Saved so far — %d more question(s).", len(c.fields)-c.next),
+				Text:    fmt.Sprintf("Saved so far — %d more question(s).", len(c.Fields)-c.Next),
 				Choices: []Choice{{ID: "form:continue", Label: "Continue", Style: StylePrimary}},
 			}}}, nil
 		}
-		b.convos.drop(r.Event.Platform, r.Event.User.ID)
-		raw = c.values
+		if err := r.dropConvo(); err != nil {
+			return Response{}, err
+		}
+		r.finishing = c
+		raw = c.Values
 	}
 	clean, errs := full.Validate(raw)
 	if errs != nil {

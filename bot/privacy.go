@@ -191,7 +191,6 @@ func (b *Bot) actMydata(r *Request, parts []string) (Response, error) {
 	if err := eraseMember(r, m); err != nil {
 		return Response{}, err
 	}
-	b.convos.drop(r.Event.Platform, r.Event.User.ID)
 	return Reply("Done. Everything %s stored about you has been erased. Take care of yourself — /resources is always there, and you're welcome to /join again.", r.House.Name), nil
 }
 

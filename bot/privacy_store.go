@@ -65,6 +65,17 @@ type MemberData struct {
 	// that is the partner's data too).
 	Partnerships    []ExportedRecord `json:"partnerships"`
 	PartnerPingsOff bool             `json:"partner_pings_off"`
+	// FormInProgress is a form they started in the house and have not
+	// finished (a DM check-in, say), with the answers given so far; null
+	// when there is none.
+	FormInProgress *FormInProgress `json:"form_in_progress"`
+}
+
+// FormInProgress is a stored, unfinished form, as exported.
+type FormInProgress struct {
+	Form      string            `json:"form"`
+	StartedAt time.Time         `json:"started_at"`
+	Values    map[string]string `json:"values"`
 }
 
 // ExportedRecord is one dated line of an export.
@@ -100,8 +111,9 @@ type PrivacyTx interface {
 	OpenCrisisAlert(ctx context.Context, houseID int64, userID string, since time.Time) (*CrisisAlert, error)
 	// ExportMember returns everything stored about a member.
 	ExportMember(ctx context.Context, memberID int64) (*MemberData, error)
-	// EraseMember deletes a member's answers, misses, granted roles and
-	// profile. Rounds and past digests keep only their counts.
+	// EraseMember deletes a member's answers, misses, granted roles,
+	// form in progress in the house and profile. Rounds and past digests
+	// keep only their counts.
 	EraseMember(ctx context.Context, memberID int64) error
 	// AnswersToRedact lists up to limit answers of a house given before
 	// before whose free text has not been redacted yet, oldest first.

@@ -34,6 +34,10 @@ type Request struct {
 	// replied is the highest level of concern this event's response answers;
 	// Handle then sends the response through the outbox (throughOutbox).
 	replied Concern
+	// finishing is the form in progress this event completed, if any: when
+	// its submit is refused, Handle ends it after the rollback
+	// (endRefused) instead of leaving it at its last question.
+	finishing *Conversation
 }
 
 // Clock tells the time; tests inject a fake one.

@@ -34,6 +34,7 @@ type Tx interface {
 	MilestoneTx
 	ActivityTx
 	DigestTx
+	ConvoTx
 }
 
 // HouseTx stores the configured houses.

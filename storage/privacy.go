@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -90,7 +91,8 @@ func (t *tx) MarkEscalated(ctx context.Context, id int64, at time.Time) error {
 
 // ExportMember returns everything stored about a member: the profile, every
 // answer (whatever its visibility: it is the member's own), the rounds they
-// missed and the roles granted to them.
+// missed, the roles granted to them and their form in progress in the house
+// (expired or not: it is stored until the tick prunes it).
 func (t *tx) ExportMember(ctx context.Context, memberID int64) (*bot.MemberData, error) {
 	m, err := t.MemberByID(ctx, memberID)
 	if err != nil {
@@ -173,6 +175,14 @@ func (t *tx) ExportMember(ctx context.Context, memberID int64) (*bot.MemberData,
 			return nil, wrap("export "+rq.what, err)
 		}
 	}
+	c, err := scanConvo(t.q.QueryRowContext(ctx, `SELECT `+convoCols+` FROM conversations
+		WHERE house_id = ? AND platform = ? AND user_id = ?`, m.HouseID, m.Platform, m.UserID))
+	switch err = mapErr(err); {
+	case err == nil:
+		d.FormInProgress = &bot.FormInProgress{Form: c.FormID, StartedAt: c.StartedAt, Values: c.Values}
+	case !errors.Is(err, bot.ErrNotFound):
+		return nil, wrap("export form in progress", err)
+	}
 	rows, err = t.q.QueryContext(ctx, `SELECT role FROM roles WHERE house_id = ? AND user_id = ? ORDER BY role`, m.HouseID, m.UserID)
 	if err != nil {
 		return nil, wrap("export roles", err)
@@ -209,6 +219,8 @@ func (t *tx) EraseMember(ctx context.Context, memberID int64) error {
 		{"erase misses", `DELETE FROM checkin_misses WHERE member_id = ?`, []any{memberID}},
 		// Messages to them, sent or pending.
 		{"erase messages", `DELETE FROM outbox WHERE house_id = ? AND target_user = ?`, []any{m.HouseID, m.UserID}},
+		// A form in progress in the house holds their unfinished answers.
+		{"erase form in progress", `DELETE FROM conversations WHERE house_id = ? AND platform = ? AND user_id = ?`, []any{m.HouseID, m.Platform, m.UserID}},
 		// Crisis alerts stay as a bare fact for the digest's counts.
 		{"erase alerts", `UPDATE crisis_alerts SET user_id = 'erased', name = 'someone who erased their data' WHERE house_id = ? AND user_id = ?`, []any{m.HouseID, m.UserID}},
 	} {

@@ -311,6 +311,28 @@ type stashed struct {
 
 // stash keeps what custom ids stand for, in memory, for ttl. After a
 // restart the keys are gone and such a button answers that it expired.
+//
+// None of it needs to survive a restart, which is why it is not kept in the
+// core's durable state (the forms in progress the core stores, see
+// bot.Conversation):
+//
+//   - A stashed form is one the core asked to show and nothing has stored
+//     yet: the "Open" button after a deferred answer, or "Fix my answers"
+//     after field errors, whose message says that nothing was saved. The
+//     resident gets it back from the durable button they started from
+//     (checkin:open:<round>, which carries its own id) or the command, and
+//     the core prefills it from what it did store. A paged form's progress
+//     is not here: the core stores it, and its "Continue" button
+//     (form:continue) carries no stashed key.
+//   - Long form ids, long choice ids and long select values are only
+//     encodings of what the core issued, and the core's structured ids
+//     (checkin:open:42, form:answer with a choice's value) fit Discord's
+//     100 characters. Should one not, its button answers after a restart
+//     that it expired, and the resident starts again from the command:
+//     nothing the core acknowledged is lost.
+//
+// A "Fix my answers" form holds what the resident typed, unsaved, for up to
+// ttl in this process only; it is never logged or written anywhere.
 type stash struct {
 	mu   sync.Mutex
 	ttl  time.Duration

@@ -1,0 +1,259 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/porchlight/porchlight/adapters/discord/discordtest"
+	"github.com/porchlight/porchlight/adapters/slack/slacktest"
+	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/storage"
+)
+
+// The restart tests stop the porchlight process in the middle of a DM
+// check-in and start a new one on the same database and the same fake
+// platform: the resident's next DM answers the next question, because the
+// form in progress is stored with each answer.
+
+// dmBeforeRestart and dmAfterRestart are one DM check-in cut in two by a
+// restart, with the reply each line should get.
+var (
+	dmBeforeRestart = []struct{ say, want string }{
+		{"hi", "(1/5)"},
+		{"4", "(2/5)"},
+	}
+	dmAfterRestart = []struct{ say, want string }{
+		{"Went to group", "(3/5)"},
+		{"skip", "(4/5)"},
+		{"no", "(5/5)"},
+		{"private", "you're checked in"},
+	}
+)
+
+// restartConfig writes a config for one house on platform, with check-ins
+// opening every two seconds, and returns its path and the database's.
+func restartConfig(t *testing.T, platformSection, houseLines string) (cfgPath, dbPath string) {
+	t.Helper()
+	dir := t.TempDir()
+	dbPath = filepath.Join(dir, "porchlight.db")
+	cfgPath = filepath.Join(dir, "porchlight.toml")
+	config := fmt.Sprintf(`
+[storage]
+path = %q
+
+[log]
+level = "debug"
+
+%s
+
+[[house]]
+name = "Maple House"
+timezone = "America/Chicago"
+%s
+
+[house.checkin]
+schedule = ["@every 2s"]
+window = "1h"
+reminder_after = "30m"
+`, dbPath, platformSection, houseLines)
+	if err := os.WriteFile(cfgPath, []byte(config), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return cfgPath, dbPath
+}
+
+// checkRestartedCheckin checks that the logs hold no answer and that the
+// database holds the whole check-in, both halves of it.
+func checkRestartedCheckin(t *testing.T, dbPath, platform, user string, logs ...*syncBuffer) {
+	t.Helper()
+	for _, l := range logs {
+		if strings.Contains(l.String(), "Went to group") {
+			t.Error("the log holds an answer")
+		}
+	}
+	db, err := storage.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	ctx := context.Background()
+	err = db.View(ctx, func(tx bot.Tx) error {
+		ms, err := tx.MembershipsOf(ctx, platform, user)
+		if err != nil || len(ms) != 1 {
+			return fmt.Errorf("memberships = %d, %v", len(ms), err)
+		}
+		hist, err := tx.MemberHistory(ctx, ms[0].ID, 10)
+		if err != nil {
+			return err
+		}
+		if len(hist) != 1 || hist[0].Mood != 4 || hist[0].Values["win"] != "Went to group" || hist[0].Values["hard"] != "" || hist[0].Visibility != bot.VisPrivate {
+			return fmt.Errorf("answers = %+v, want the check-in from both sides of the restart", hist)
+		}
+		if _, err := tx.Conversation(ctx, platform, user, time.Time{}); !errors.Is(err, bot.ErrNotFound) {
+			return fmt.Errorf("a form in progress is left after the check-in")
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestDiscordRestartMidDMCheckin(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	sam := discordtest.UserSam
+	f := discordtest.NewServer(t, discordtest.Config{Token: "Bot " + fakeDiscordToken})
+	cfgPath, dbPath := restartConfig(t,
+		fmt.Sprintf("[discord]\napplication_id = %q\napi_base = %q", discordtest.AppID, f.URL()),
+		fmt.Sprintf("platform = \"discord\"\nguild = %q\nchannel = %q\noperators = [\"1400000000000000009\"]", discordtest.GuildID, discordtest.ChannelGeneral))
+	// connected waits until the n-th process has registered its commands,
+	// which it does once its gateway session is ready.
+	connected := func(n int) {
+		t.Helper()
+		if _, err := f.WaitCalls(e2eCtx(t), n, func(c discordtest.Call) bool {
+			return c.Route == discordtest.RouteGuildCommands && c.Status == 200
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	answer := func(id string) discordBody {
+		t.Helper()
+		c, err := f.WaitCall(e2eCtx(t), func(c discordtest.Call) bool {
+			return c.Route == discordtest.RouteInteractionCallback && c.Params["interaction_id"] == id
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return decodeDiscord(t, c)
+	}
+	samDM := f.DMChannel(sam)
+	// dm sends Sam's line and waits for the bot's DM holding want.
+	dm := func(say, want string) {
+		t.Helper()
+		if _, err := f.DispatchMessage(discordtest.IncomingMessage{UserID: sam, InDM: true, Content: say}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.WaitCall(e2eCtx(t), func(c discordtest.Call) bool {
+			return c.Route == discordtest.RouteCreateMessage && c.Params["channel_id"] == samDM && strings.Contains(string(c.Body), want)
+		}); err != nil {
+			t.Fatalf("said %q: no DM to Sam holding %q: %v", say, want, err)
+		}
+	}
+
+	logs1, stop1 := startPorchlight(t, cfgPath, EnvDiscordToken+"="+fakeDiscordToken)
+	connected(1)
+	join, err := f.DispatchCommand(discordtest.Command{Name: "join", UserID: sam})
+	if err != nil {
+		t.Fatal(err)
+	}
+	consent := answer(join.ID)
+	press, err := f.DispatchComponent(discordtest.ComponentPress{CustomID: consent.customID(consent.Data.Components, "join:accept"), UserID: sam})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := answer(press.ID); !strings.Contains(w.Data.Content, "Welcome") {
+		t.Fatalf("agree answer = %q, want a welcome", w.Data.Content)
+	}
+	// A round is open once its prompt is in the house channel.
+	if _, err := f.WaitCall(e2eCtx(t), func(c discordtest.Call) bool {
+		var b discordBody
+		return c.Route == discordtest.RouteCreateMessage && c.Status == 200 && c.Params["channel_id"] == discordtest.ChannelGeneral &&
+			json.Unmarshal(c.Body, &b) == nil && b.customID(b.Components, `checkin:open:[0-9]+`) != ""
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range dmBeforeRestart {
+		dm(step.say, step.want)
+	}
+
+	// The process stops between two answers, and a new one starts.
+	stop1()
+	logs2, stop2 := startPorchlight(t, cfgPath, EnvDiscordToken+"="+fakeDiscordToken)
+	connected(2)
+	for _, step := range dmAfterRestart {
+		dm(step.say, step.want)
+	}
+	stop2()
+	checkRestartedCheckin(t, dbPath, "discord", sam, logs1, logs2)
+}
+
+func TestSlackRestartMidDMCheckin(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	const (
+		house = "C0HOUSE"
+		sam   = "U0002"
+	)
+	srv := slacktest.New(slacktest.Config{})
+	t.Cleanup(srv.Close)
+	srv.AddUser(slacktest.User{ID: sam, Name: "sam"})
+	cfgPath, dbPath := restartConfig(t,
+		fmt.Sprintf("[slack]\napi_url = %q", srv.APIURL()),
+		fmt.Sprintf("platform = \"slack\"\nchannel = %q\noperators = [\"U0OPER\"]", house))
+	env := []string{"PORCHLIGHT_SLACK_BOT_TOKEN=" + srv.BotToken(), "PORCHLIGHT_SLACK_APP_TOKEN=" + srv.AppToken()}
+	samDM := srv.DMChannel(sam)
+	// dm sends Sam's line and waits for the bot's DM holding want.
+	dm := func(say, want string) {
+		t.Helper()
+		if _, err := srv.SendEvent(slacktest.MessageEvent{User: sam, Channel: samDM, Text: say}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := srv.WaitForCall(e2eCtx(t), func(c slacktest.Call) bool {
+			return c.Method == "chat.postMessage" && c.OK() && c.Param("channel") == samDM && strings.Contains(c.Param("text"), want)
+		}); err != nil {
+			t.Fatalf("said %q: no DM to Sam holding %q: %v", say, want, err)
+		}
+	}
+
+	logs1, stop1 := startPorchlight(t, cfgPath, env...)
+	if err := srv.WaitForConnections(e2eCtx(t), 1); err != nil {
+		t.Fatal(err)
+	}
+	join, err := srv.SendSlashCommand(slacktest.SlashCommand{Command: "/porch-join", UserID: sam, ChannelID: house})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ack, err := srv.WaitForAck(e2eCtx(t), join.EnvelopeID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.SendBlockActions(slacktest.BlockActions{UserID: sam, ChannelID: house, Actions: []slacktest.Action{{ActionID: findActionID(string(ack.Payload), "join:accept")}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := srv.WaitForCall(e2eCtx(t), func(c slacktest.Call) bool {
+		return c.Method == slacktest.MethodResponseURL && strings.Contains(c.Param("text"), "Welcome to Maple House, sam")
+	}); err != nil {
+		t.Fatalf("Sam did not join: %v", err)
+	}
+	// A round is open once its prompt is in the house channel.
+	if _, err := srv.WaitForCall(e2eCtx(t), func(c slacktest.Call) bool {
+		return c.Method == "chat.postMessage" && c.OK() && c.Param("channel") == house && findActionID(c.Param("blocks"), `checkin:open:[0-9]+`) != ""
+	}); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range dmBeforeRestart {
+		dm(step.say, step.want)
+	}
+
+	// The process stops between two answers, and a new one starts.
+	stop1()
+	logs2, stop2 := startPorchlight(t, cfgPath, env...)
+	if err := srv.WaitForConnections(e2eCtx(t), 2); err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range dmAfterRestart {
+		dm(step.say, step.want)
+	}
+	stop2()
+	checkRestartedCheckin(t, dbPath, "slack", sam, logs1, logs2)
+}
