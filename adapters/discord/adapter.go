@@ -158,7 +158,7 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 		session:   s,
 		ackWithin: 2 * time.Second,
 		seen:      kit.NewSeenSet(30 * time.Minute),
-		stash:     newStash(24 * time.Hour),
+		stash:     newStash(stashTTL),
 		appID:     cfg.ApplicationID,
 		dms:       map[string]string{},
 		channels:  map[string]channelInfo{},

@@ -5,7 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -306,7 +306,6 @@ type stashed struct {
 	choice *bot.ActionInput
 	// value is a select option's long value.
 	value string
-	at    time.Time
 }
 
 // stash keeps what custom ids stand for, in memory, for ttl. After a
@@ -332,47 +331,28 @@ type stashed struct {
 //     nothing the core acknowledged is lost.
 //
 // A "Fix my answers" form holds what the resident typed, unsaved, for up to
-// ttl in this process only; it is never logged or written anywhere.
+// stashTTL in this process only; it is never logged or written anywhere.
 type stash struct {
-	mu   sync.Mutex
-	ttl  time.Duration
-	n    int
-	m    map[string]stashed
-	next time.Time
+	m *kit.TTLMap[stashed]
+	n atomic.Int64
 }
 
+// stashTTL is how long a stashed key answers: as long as a form in
+// progress lives in the core, so a "Fix my answers" form's unsaved words
+// are not kept in memory longer than the core keeps saved ones.
+const stashTTL = 2 * time.Hour
+
 func newStash(ttl time.Duration) *stash {
-	return &stash{ttl: ttl, m: map[string]stashed{}}
+	return &stash{m: kit.NewTTLMap[stashed](ttl, 10_000)}
 }
 
 // put stores v and returns its key, a custom id starting with "~".
 func (s *stash) put(v stashed) string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
 	now := time.Now()
-	if now.After(s.next) {
-		for k, e := range s.m {
-			if now.Sub(e.at) > s.ttl {
-				delete(s.m, k)
-			}
-		}
-		s.next = now.Add(time.Minute)
-	}
-	s.n++
-	v.at = now
-	key := fmt.Sprintf("%s%d.%d", localPrefix, now.Unix()%100000, s.n)
-	s.m[key] = v
+	key := fmt.Sprintf("%s%d.%d", localPrefix, now.Unix()%100000, s.n.Add(1))
+	s.m.Put(key, v, now)
 	return key
 }
 
 // get returns what key stands for.
-func (s *stash) get(key string) (stashed, bool) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	v, ok := s.m[key]
-	if ok && time.Since(v.at) > s.ttl {
-		delete(s.m, key)
-		return stashed{}, false
-	}
-	return v, ok
-}
+func (s *stash) get(key string) (stashed, bool) { return s.m.Get(key, time.Now()) }

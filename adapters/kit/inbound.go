@@ -15,35 +15,21 @@ import (
 
 // SeenSet remembers delivery ids for a while, so an adapter can drop a
 // platform's redelivery before it reaches the core. (The core dedupes too,
-// by Event.ID in the database; this saves the round trip.)
-type SeenSet struct {
-	mu   sync.Mutex
-	ttl  time.Duration
-	m    map[string]time.Time
-	next time.Time // when to prune next
-}
+// by Event.ID in the database; this saves the round trip.) It holds at
+// most 100,000 ids, far more than a house sends in any ttl.
+type SeenSet struct{ ids *TTLMap[struct{}] }
 
 // NewSeenSet returns a set that remembers ids for ttl.
 func NewSeenSet(ttl time.Duration) *SeenSet {
-	return &SeenSet{ttl: ttl, m: map[string]time.Time{}}
+	return &SeenSet{ids: NewTTLMap[struct{}](ttl, 100_000)}
 }
 
 // FirstSight records id and reports whether it was new.
 func (s *SeenSet) FirstSight(id string, now time.Time) bool {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if now.After(s.next) {
-		for k, t := range s.m {
-			if now.Sub(t) > s.ttl {
-				delete(s.m, k)
-			}
-		}
-		s.next = now.Add(time.Minute)
-	}
-	if t, ok := s.m[id]; ok && now.Sub(t) <= s.ttl {
+	if _, seen := s.ids.Get(id, now); seen {
 		return false
 	}
-	s.m[id] = now
+	s.ids.Put(id, struct{}{}, now)
 	return true
 }
 
