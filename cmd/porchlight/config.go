@@ -138,12 +138,34 @@ type HouseConfig struct {
 
 // CheckinSection is [house.checkin].
 type CheckinSection struct {
-	Schedule          []string    `toml:"schedule"`
-	Window            string      `toml:"window"`
-	ReminderAfter     string      `toml:"reminder_after"`
-	DefaultVisibility string      `toml:"default_visibility"`
-	SkipDates         []string    `toml:"skip_dates"`
-	Questions         []bot.Field `toml:"questions"`
+	Schedule          []string   `toml:"schedule"`
+	Window            string     `toml:"window"`
+	ReminderAfter     string     `toml:"reminder_after"`
+	DefaultVisibility string     `toml:"default_visibility"`
+	SkipDates         []string   `toml:"skip_dates"`
+	Questions         []Question `toml:"questions"`
+}
+
+// Question is one [[house.checkin.questions]]. It is the file's form of a
+// bot.Field: the core's types carry no TOML tags, and a field's prefilled
+// value is the bot's business, not the file's.
+type Question struct {
+	ID       string        `toml:"id"`
+	Kind     bot.FieldKind `toml:"kind"`
+	Label    string        `toml:"label"`
+	Options  []string      `toml:"options"`
+	Min      int           `toml:"min"`
+	Max      int           `toml:"max"`
+	MaxLen   int           `toml:"max_len"`
+	Required bool          `toml:"required"`
+}
+
+// field converts the question to the core's form field.
+func (q Question) field() bot.Field {
+	return bot.Field{
+		ID: q.ID, Kind: q.Kind, Label: q.Label, Options: append([]string(nil), q.Options...),
+		Min: q.Min, Max: q.Max, MaxLen: q.MaxLen, Required: q.Required,
+	}
 }
 
 // PartnersSection is [house.partners].
@@ -748,7 +770,8 @@ func validateCheckin(ps *problems, key string, ci *CheckinSection) {
 		}
 	}
 	ids := map[string]int{}
-	for i, q := range ci.Questions {
+	for i, cq := range ci.Questions {
+		q := cq.field()
 		qkey := fmt.Sprintf("%s.questions[%d]", key, i)
 		if err := bot.CheckField(q); err != nil {
 			ps.add(qkey, "%v", err)
@@ -916,7 +939,10 @@ func (h *HouseConfig) toBot(retention int) (*bot.House, error) {
 		return d
 	}
 	vis := bot.Visibility(h.Checkin.DefaultVisibility)
-	qs := append([]bot.Field(nil), h.Checkin.Questions...)
+	var qs []bot.Field
+	for _, q := range h.Checkin.Questions {
+		qs = append(qs, q.field())
+	}
 	if len(qs) == 0 {
 		qs = bot.DefaultQuestions(vis)
 	}
