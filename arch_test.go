@@ -14,15 +14,20 @@ import (
 
 const module = "github.com/porchlight/porchlight"
 
-// rule says which packages of this module a package may import, and whether
-// it may import chat SDKs and drivers.
+// rule says which packages of this module a package may import, and which
+// outside packages (by import path prefix) it must not.
 type rule struct {
-	allowed  func(imp string) bool
-	noSDK    bool
-	describe string
+	allowed   func(imp string) bool
+	forbidden []string
+	describe  string
 }
 
 var sdks = []string{"github.com/bwmarrin/discordgo", "github.com/slack-go/slack", "modernc.org/sqlite", "github.com/robfig/cron", "github.com/gorilla/websocket", "github.com/BurntSushi/toml", "gonum.org/v1/plot"}
+
+// configForbidden are what the config package must not reach for: it reads
+// TOML, and leaves chat, storage and scheduling (even cron parsing, which
+// cmd injects) to the packages that do them.
+var configForbidden = []string{"github.com/bwmarrin/discordgo", "github.com/slack-go/slack", "github.com/gorilla/websocket", "modernc.org/sqlite", "database/sql", "github.com/robfig/cron"}
 
 // ruleFor returns the rule for a package directory (slash-separated, relative
 // to the module root), and false for packages with no rule (cmd, tests).
@@ -30,7 +35,9 @@ func ruleFor(dir string) (rule, bool) {
 	onlyBot := func(imp string) bool { return imp == module+"/bot" }
 	switch {
 	case dir == "bot":
-		return rule{allowed: func(string) bool { return false }, noSDK: true, describe: "bot imports no SDK and no other package of the module"}, true
+		return rule{allowed: func(string) bool { return false }, forbidden: sdks, describe: "bot imports no SDK and no other package of the module"}, true
+	case dir == "config":
+		return rule{allowed: onlyBot, forbidden: configForbidden, describe: "config imports only bot of this module, and no chat SDK, database driver or cron"}, true
 	case dir == "storage":
 		return rule{allowed: onlyBot, describe: "storage imports only bot of this module"}, true
 	case dir == "scheduler":
@@ -71,11 +78,9 @@ func TestDependencyRules(t *testing.T) {
 			if strings.HasPrefix(imp, module+"/") && !r.allowed(imp) {
 				t.Errorf("%s imports %s: %s", path, imp, r.describe)
 			}
-			if r.noSDK {
-				for _, s := range sdks {
-					if strings.HasPrefix(imp, s) {
-						t.Errorf("%s imports %s: %s", path, imp, r.describe)
-					}
+			for _, s := range r.forbidden {
+				if strings.HasPrefix(imp, s) {
+					t.Errorf("%s imports %s: %s", path, imp, r.describe)
 				}
 			}
 		}
@@ -104,6 +109,9 @@ func TestRuleFor(t *testing.T) {
 		{"adapters/discord", module + "/storage", false},
 		{"scheduler", module + "/bot", false},
 		{"chart", module + "/bot", false},
+		{"config", module + "/bot", true},
+		{"config", module + "/scheduler", false},
+		{"config", module + "/storage", false},
 	}
 	for _, tt := range tests {
 		r, ok := ruleFor(tt.dir)
@@ -114,7 +122,28 @@ func TestRuleFor(t *testing.T) {
 			t.Errorf("%s importing %s: allowed = %v, want %v", tt.dir, tt.imp, got, tt.want)
 		}
 	}
-	if r, _ := ruleFor("bot"); !r.noSDK {
-		t.Error("bot must not be allowed SDKs")
+	forbids := func(dir, imp string) bool {
+		r, _ := ruleFor(dir)
+		for _, f := range r.forbidden {
+			if strings.HasPrefix(imp, f) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, tt := range []struct {
+		dir, imp string
+		want     bool
+	}{
+		{"bot", "github.com/slack-go/slack", true},
+		{"bot", "github.com/BurntSushi/toml", true},
+		{"config", "github.com/robfig/cron/v3", true},
+		{"config", "modernc.org/sqlite", true},
+		{"config", "github.com/bwmarrin/discordgo", true},
+		{"config", "github.com/BurntSushi/toml", false},
+	} {
+		if got := forbids(tt.dir, tt.imp); got != tt.want {
+			t.Errorf("%s importing %s: forbidden = %v, want %v", tt.dir, tt.imp, got, tt.want)
+		}
 	}
 }

@@ -1,0 +1,1078 @@
+// Package config reads Porchlight's TOML configuration: it applies the
+// defaults and the token environment variables, validates every key and
+// names the key of each problem, and converts the houses into the core's
+// bot.House. Only cmd imports it.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"regexp"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/BurntSushi/toml"
+
+	"github.com/porchlight/porchlight/bot"
+)
+
+// Environment variables that override the tokens of the config file, so
+// that secrets can stay out of it.
+const (
+	EnvDiscordToken  = "PORCHLIGHT_DISCORD_TOKEN"
+	EnvSlackBotToken = "PORCHLIGHT_SLACK_BOT_TOKEN"
+	EnvSlackAppToken = "PORCHLIGHT_SLACK_APP_TOKEN"
+)
+
+// The platforms a house may live on.
+const (
+	PlatformDiscord = "discord"
+	PlatformSlack   = "slack"
+	PlatformConsole = "console"
+)
+
+// Secret is a token. It prints, logs and encodes as "[redacted]", so a
+// config can be shown or logged whole without leaking it; use string(s)
+// where the real value is needed.
+type Secret string
+
+const redacted = "[redacted]"
+
+// String hides the secret from fmt's %v and %s.
+func (s Secret) String() string {
+	if s == "" {
+		return ""
+	}
+	return redacted
+}
+
+// GoString hides the secret from fmt's %#v.
+func (s Secret) GoString() string { return strconv.Quote(s.String()) }
+
+// MarshalText hides the secret from encoders (TOML, JSON).
+func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// Config is the whole configuration file. Load fills it with defaults
+// first, so every key the file leaves out has its documented value.
+type Config struct {
+	Log     Log     `toml:"log"`
+	Storage Storage `toml:"storage"`
+	Discord Discord `toml:"discord"`
+	Slack   Slack   `toml:"slack"`
+	House   []House `toml:"house"`
+
+	// fromEnv maps token keys ("discord.token") to the environment variable
+	// that set them, so errors can say where a value came from.
+	fromEnv map[string]string
+	// fileTokens is true when the file itself holds a token, even one the
+	// environment overrides: that is what PermWarning is about.
+	fileTokens bool
+	// cron is Options.CheckCron, kept for Validate.
+	cron CronChecker
+}
+
+// CronChecker checks a cron spec exactly as the scheduler will read it in
+// loc, and returns an error that says what is wrong. The config package
+// imports no cron library: cmd passes the scheduler's own parser in, so a
+// spec that validates is a spec that runs.
+type CronChecker func(spec string, loc *time.Location) error
+
+// Options are what loading needs besides the file.
+type Options struct {
+	// Getenv reads the token environment variables; nil reads none.
+	Getenv func(string) string
+	// CheckCron checks cron specs. It is required.
+	CheckCron CronChecker
+}
+
+// errNoCronChecker is a wiring bug, not a problem of the file.
+var errNoCronChecker = errors.New("config: no cron checker (Options.CheckCron) to validate the schedules with")
+
+// Log is the [log] table.
+type Log struct {
+	// Level is debug, info, warn or error.
+	Level string `toml:"level"`
+	// Format is text or json.
+	Format string `toml:"format"`
+}
+
+// Storage is the [storage] table.
+type Storage struct {
+	// Path is the SQLite database file.
+	Path string `toml:"path"`
+	// RetentionDays is how long free text is kept before it is redacted.
+	RetentionDays int `toml:"retention_days"`
+}
+
+// Discord is the [discord] table.
+type Discord struct {
+	// Token is the bot token, without the "Bot " prefix.
+	Token Secret `toml:"token"`
+	// ApplicationID is the application's snowflake, for command registration.
+	ApplicationID string `toml:"application_id"`
+	// APIBase is where the REST API and gateway lookup live; tests and
+	// proxies point it elsewhere.
+	APIBase string `toml:"api_base"`
+	// MessageContent asks for the privileged MESSAGE_CONTENT intent, needed
+	// only to read thread replies in house channels.
+	MessageContent bool `toml:"message_content"`
+	// GlobalCommands registers commands globally instead of per guild.
+	GlobalCommands bool `toml:"global_commands"`
+}
+
+// Slack is the [slack] table.
+type Slack struct {
+	// BotToken (xoxb-) calls the Web API.
+	BotToken Secret `toml:"bot_token"`
+	// AppToken (xapp-) opens Socket Mode connections.
+	AppToken Secret `toml:"app_token"`
+	// APIURL is the Web API base, with a trailing slash.
+	APIURL string `toml:"api_url"`
+	// CommandPrefix is put before every slash command name, because Slack
+	// commands share one namespace per workspace.
+	CommandPrefix string `toml:"command_prefix"`
+}
+
+// House is one [[house]].
+type House struct {
+	Name        string   `toml:"name"`
+	Timezone    string   `toml:"timezone"`
+	Platform    string   `toml:"platform"`
+	Guild       string   `toml:"guild"`
+	Channel     string   `toml:"channel"`
+	Operators   []string `toml:"operators"`
+	Mentors     []string `toml:"mentors"`
+	ConsentText string   `toml:"consent_text"`
+
+	Checkin    Checkin    `toml:"checkin"`
+	Partners   Partners   `toml:"partners"`
+	Digest     Digest     `toml:"digest"`
+	Activities Activities `toml:"activities"`
+	Milestones Milestones `toml:"milestones"`
+	Crisis     Crisis     `toml:"crisis"`
+}
+
+// Checkin is [house.checkin].
+type Checkin struct {
+	Schedule          []string   `toml:"schedule"`
+	Window            string     `toml:"window"`
+	ReminderAfter     string     `toml:"reminder_after"`
+	DefaultVisibility string     `toml:"default_visibility"`
+	SkipDates         []string   `toml:"skip_dates"`
+	Questions         []Question `toml:"questions"`
+}
+
+// Question is one [[house.checkin.questions]]. It is the file's form of a
+// bot.Field: the core's types carry no TOML tags, and a field's prefilled
+// value is the bot's business, not the file's.
+type Question struct {
+	ID       string        `toml:"id"`
+	Kind     bot.FieldKind `toml:"kind"`
+	Label    string        `toml:"label"`
+	Options  []string      `toml:"options"`
+	Min      int           `toml:"min"`
+	Max      int           `toml:"max"`
+	MaxLen   int           `toml:"max_len"`
+	Required bool          `toml:"required"`
+}
+
+// field converts the question to the core's form field.
+func (q Question) field() bot.Field {
+	return bot.Field{
+		ID: q.ID, Kind: q.Kind, Label: q.Label, Options: append([]string(nil), q.Options...),
+		Min: q.Min, Max: q.Max, MaxLen: q.MaxLen, Required: q.Required,
+	}
+}
+
+// Partners is [house.partners].
+type Partners struct {
+	Rotate            string `toml:"rotate"`
+	Nudge             string `toml:"nudge"`
+	AvoidRepeatRounds int    `toml:"avoid_repeat_rounds"`
+}
+
+// Digest is [house.digest].
+type Digest struct {
+	Schedule string `toml:"schedule"`
+	Mentors  bool   `toml:"mentors"`
+	Combined bool   `toml:"combined"`
+}
+
+// Activities is [house.activities].
+type Activities struct {
+	ReminderBefore string `toml:"reminder_before"`
+}
+
+// Milestones is [house.milestones].
+type Milestones struct {
+	Morning   string `toml:"morning"`
+	ExtraDays []int  `toml:"extra_days"`
+}
+
+// Crisis is [house.crisis].
+type Crisis struct {
+	Resources     []string `toml:"resources"`
+	Alert         string   `toml:"alert"`
+	EscalateAfter string   `toml:"escalate_after"`
+	// ExtraPhrases and ExtraRelapsePhrases are the house's own additions to
+	// the screener for each level; IgnorePhrases are phrases that must
+	// never count (a local idiom). Plain words, not patterns.
+	ExtraPhrases        []string `toml:"extra_phrases"`
+	ExtraRelapsePhrases []string `toml:"extra_relapse_phrases"`
+	IgnorePhrases       []string `toml:"ignore_phrases"`
+}
+
+// Default returns a config with every default and no house.
+func Default() *Config {
+	return &Config{
+		Log:     Log{Level: "info", Format: "text"},
+		Storage: Storage{Path: "porchlight.db", RetentionDays: 180},
+		Discord: Discord{APIBase: "https://discord.com"},
+		Slack:   Slack{APIURL: "https://slack.com/api/", CommandPrefix: "porch-"},
+	}
+}
+
+// DefaultHouse returns a house with every default and no identity. Each
+// call returns fresh slices, because the decoder writes into them.
+func DefaultHouse() House {
+	return House{
+		Checkin: Checkin{
+			Schedule:          []string{"0 9 * * *"},
+			Window:            "4h",
+			ReminderAfter:     "2h",
+			DefaultVisibility: string(bot.VisMentors),
+		},
+		Partners:   Partners{Nudge: "0 18 * * *", AvoidRepeatRounds: 3},
+		Digest:     Digest{Schedule: "0 8 * * 1"},
+		Activities: Activities{ReminderBefore: "60m"},
+		Milestones: Milestones{Morning: "09:00"},
+		Crisis:     Crisis{Resources: bot.DefaultCrisisResources(), Alert: "ask", EscalateAfter: "15m"},
+	}
+}
+
+// fileConfig is the decoding shape: houses stay undecoded until each can be
+// decoded onto its own defaults.
+type fileConfig struct {
+	Log     Log              `toml:"log"`
+	Storage Storage          `toml:"storage"`
+	Discord Discord          `toml:"discord"`
+	Slack   Slack            `toml:"slack"`
+	House   []toml.Primitive `toml:"house"`
+}
+
+// Load reads the config file at path, applies defaults and the token
+// environment variables (read with opts.Getenv), and validates the result.
+// Every problem is reported at once, in a *Error; the config is returned
+// along with it when the file could be decoded, so a command that needs
+// only part of it can decide what to overlook.
+func Load(path string, opts Options) (*Config, error) {
+	if opts.CheckCron == nil {
+		return nil, errNoCronChecker
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("config: %w", err)
+	}
+	c, err := parse(data, opts)
+	var ce *Error
+	if errors.As(err, &ce) {
+		ce.File = path
+	} else if err != nil {
+		return nil, fmt.Errorf("config %s: %w", path, err)
+	}
+	return c, err
+}
+
+// parse is Load without the file. It returns the config even
+// when it is invalid, along with the error.
+func parse(data []byte, opts Options) (*Config, error) {
+	def := Default()
+	fc := fileConfig{Log: def.Log, Storage: def.Storage, Discord: def.Discord, Slack: def.Slack}
+	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&fc)
+	if err != nil {
+		var pe toml.ParseError
+		if errors.As(err, &pe) {
+			return nil, err // a syntax error: the file is not TOML
+		}
+		return nil, &Error{Problems: []Problem{typeProblem("", 0, err)}}
+	}
+	c := &Config{Log: fc.Log, Storage: fc.Storage, Discord: fc.Discord, Slack: fc.Slack, cron: opts.CheckCron}
+	c.fileTokens = c.Discord.Token != "" || c.Slack.BotToken != "" || c.Slack.AppToken != ""
+	var probs problems
+	for i, p := range fc.House {
+		h := DefaultHouse()
+		if err := md.PrimitiveDecode(p, &h); err != nil {
+			probs = append(probs, typeProblem("house", i, err))
+		}
+		c.House = append(c.House, h)
+	}
+	// A house that failed to decode leaves its later keys undecoded, and
+	// they would be misreported as unknown; report the type errors first.
+	if len(probs) > 0 {
+		return c, &Error{Problems: probs}
+	}
+	if undecoded := md.Undecoded(); len(undecoded) > 0 {
+		var raw map[string]any
+		if _, err := toml.Decode(string(data), &raw); err != nil {
+			return nil, err
+		}
+		for _, k := range topmost(undecoded) {
+			for _, path := range locateKey(raw, k, "") {
+				probs.add(path, "unknown key")
+			}
+		}
+	}
+	// Unknown keys are reported together with every other problem, so one
+	// run of check-config lists all there is to fix.
+	c.applyEnv(opts.Getenv)
+	err = c.Validate()
+	if len(probs) == 0 {
+		return c, err
+	}
+	var ce *Error
+	if errors.As(err, &ce) {
+		probs = append(probs, ce.Problems...)
+	} else if err != nil {
+		return c, err
+	}
+	return c, &Error{Problems: probs}
+}
+
+// applyEnv lets the environment override the tokens.
+func (c *Config) applyEnv(getenv func(string) string) {
+	if getenv == nil {
+		return
+	}
+	set := func(key, env string, dst *Secret) {
+		// Tokens never contain spaces; a trailing newline from an env
+		// file is trimmed rather than reported.
+		if v := strings.TrimSpace(getenv(env)); v != "" {
+			*dst = Secret(v)
+			if c.fromEnv == nil {
+				c.fromEnv = map[string]string{}
+			}
+			c.fromEnv[key] = env
+		}
+	}
+	set("discord.token", EnvDiscordToken, &c.Discord.Token)
+	set("slack.bot_token", EnvSlackBotToken, &c.Slack.BotToken)
+	set("slack.app_token", EnvSlackAppToken, &c.Slack.AppToken)
+}
+
+// typeErrRe picks apart the decoder's type errors, which are plain errors
+// such as `toml: line 3 (last key "house.name"): incompatible types: ...`.
+var typeErrRe = regexp.MustCompile(`^toml: (?:line (\d+) )?\(last key "([^"]*)"\): incompatible types: TOML value has type (\S+); destination has type (\S+)$`)
+
+// typeProblem turns a decoder type error into a Problem naming its key. For
+// a house, table is "house" and i its index, which the decoder's key lacks.
+func typeProblem(table string, i int, err error) Problem {
+	prefix := table
+	if table != "" {
+		prefix = fmt.Sprintf("%s[%d]", table, i)
+	}
+	m := typeErrRe.FindStringSubmatch(err.Error())
+	if m == nil {
+		if prefix == "" {
+			prefix = "config"
+		}
+		return Problem{Key: prefix, Msg: err.Error()}
+	}
+	key := m[2]
+	if table != "" {
+		key = prefix + strings.TrimPrefix(key, table)
+	}
+	msg := fmt.Sprintf("is a TOML %s; want %s", tomlType(m[3]), tomlType(m[4]))
+	if m[1] != "" {
+		msg += " (line " + m[1] + ")"
+	}
+	return Problem{Key: key, Msg: msg}
+}
+
+// tomlType names a Go type from a decoder message in TOML's words.
+func tomlType(t string) string {
+	switch {
+	case strings.HasPrefix(t, "int"), strings.HasPrefix(t, "uint"):
+		return "integer"
+	case strings.HasPrefix(t, "float"):
+		return "float"
+	case t == "bool":
+		return "boolean"
+	case t == "slice", t == "array", strings.HasPrefix(t, "[]"):
+		return "array"
+	case t == "struct", strings.HasPrefix(t, "map"):
+		return "table"
+	}
+	return t
+}
+
+// topmost drops keys whose parent is itself undecoded, so an unknown table
+// is reported once rather than once per key inside it.
+func topmost(keys []toml.Key) []toml.Key {
+	seen := map[string]bool{}
+	var out []toml.Key
+	for _, k := range keys {
+		dup := false
+		for n := 1; n < len(k); n++ {
+			if seen[k[:n].String()] {
+				dup = true
+				break
+			}
+		}
+		seen[k.String()] = true
+		if !dup {
+			out = append(out, k)
+		}
+	}
+	return out
+}
+
+// locateKey finds where key occurs in the raw document and returns its
+// paths with array indexes ("house[1].checkin.x"): the decoder's keys have
+// none, and an operator with five houses needs to know which one is wrong.
+func locateKey(raw map[string]any, key toml.Key, prefix string) []string {
+	if len(key) == 0 {
+		return nil
+	}
+	v, ok := raw[key[0]]
+	if !ok {
+		return nil
+	}
+	path := key[0]
+	if prefix != "" {
+		path = prefix + "." + key[0]
+	}
+	if len(key) == 1 {
+		return []string{path}
+	}
+	var out []string
+	switch v := v.(type) {
+	case map[string]any:
+		out = locateKey(v, key[1:], path)
+	case []map[string]any:
+		for i, m := range v {
+			out = append(out, locateKey(m, key[1:], fmt.Sprintf("%s[%d]", path, i))...)
+		}
+	case []any:
+		for i, e := range v {
+			if m, ok := e.(map[string]any); ok {
+				out = append(out, locateKey(m, key[1:], fmt.Sprintf("%s[%d]", path, i))...)
+			}
+		}
+	}
+	return out
+}
+
+// Problem is one thing wrong with a config.
+type Problem struct {
+	// Key is the TOML path, such as "house[0].checkin.schedule[1]".
+	Key string
+	// Msg says what is wrong and, where it helps, what is accepted. It never
+	// contains a token.
+	Msg string
+}
+
+func (p Problem) String() string { return p.Key + ": " + p.Msg }
+
+// Error lists every problem found in a config.
+type Error struct {
+	// File is the config file, when known.
+	File     string
+	Problems []Problem
+}
+
+func (e *Error) Error() string {
+	var b strings.Builder
+	b.WriteString("config")
+	if e.File != "" {
+		b.WriteString(" " + e.File)
+	}
+	if len(e.Problems) == 1 {
+		b.WriteString(": " + e.Problems[0].String())
+		return b.String()
+	}
+	fmt.Fprintf(&b, ": %d problems:", len(e.Problems))
+	for _, p := range e.Problems {
+		b.WriteString("\n  " + p.String())
+	}
+	return b.String()
+}
+
+// problems collects Problems during validation.
+type problems []Problem
+
+func (ps *problems) add(key, format string, args ...any) {
+	*ps = append(*ps, Problem{Key: key, Msg: fmt.Sprintf(format, args...)})
+}
+
+// Patterns of platform ids. They are deliberately loose on length: test
+// fakes use short ids, and the platforms do not promise lengths.
+var (
+	snowflakeRe  = regexp.MustCompile(`^[0-9]{1,20}$`)
+	slackUserRe  = regexp.MustCompile(`^[UW][A-Z0-9]+$`)
+	slackChanRe  = regexp.MustCompile(`^[CG][A-Z0-9]+$`)
+	consoleIDRe  = regexp.MustCompile(`^[A-Za-z0-9_.-]+$`)
+	base64urlRe  = regexp.MustCompile(`^[A-Za-z0-9_-]+$`)
+	prefixRe     = regexp.MustCompile(`^[a-z0-9_-]*$`)
+	questionIDRe = regexp.MustCompile(`^[a-z][a-z0-9_]{0,39}$`)
+	clockRe      = regexp.MustCompile(`^([01][0-9]|2[0-3]):[0-5][0-9]$`)
+)
+
+// Validate checks the whole config and reports every problem, each naming
+// its key, in a *Error. Tokens are checked for shape only and never
+// appear in messages.
+func (c *Config) Validate() error {
+	if c.cron == nil {
+		return errNoCronChecker
+	}
+	var ps problems
+	c.validateGlobal(&ps)
+	if len(c.House) == 0 {
+		ps.add("house", "at least one [[house]] is required")
+	}
+	names := map[string]int{}
+	channels := map[string]int{}
+	uses := map[string]int{}
+	for i := range c.House {
+		h := &c.House[i]
+		key := fmt.Sprintf("house[%d]", i)
+		c.validateHouse(&ps, key, h)
+		if h.Name != "" {
+			n := strings.ToLower(strings.TrimSpace(h.Name))
+			if j, ok := names[n]; ok {
+				ps.add(key+".name", "%q is already the name of house[%d]", h.Name, j)
+			} else {
+				names[n] = i
+			}
+		}
+		if h.Channel != "" {
+			ch := h.Platform + "\x00" + h.Channel
+			if j, ok := channels[ch]; ok {
+				ps.add(key+".channel", "house[%d] already uses this channel", j)
+			} else {
+				channels[ch] = i
+			}
+		}
+		if _, ok := uses[h.Platform]; !ok {
+			uses[h.Platform] = i
+		}
+	}
+	// A platform some house lives on needs its credentials.
+	if i, ok := uses[PlatformDiscord]; ok {
+		if c.Discord.Token == "" {
+			ps.add("discord.token", "required by house[%d] (platform = %q); set it here or in %s", i, PlatformDiscord, EnvDiscordToken)
+		}
+		if c.Discord.ApplicationID == "" {
+			ps.add("discord.application_id", "required by house[%d] (platform = %q)", i, PlatformDiscord)
+		}
+	}
+	if i, ok := uses[PlatformSlack]; ok {
+		if c.Slack.BotToken == "" {
+			ps.add("slack.bot_token", "required by house[%d] (platform = %q); set it here or in %s", i, PlatformSlack, EnvSlackBotToken)
+		}
+		if c.Slack.AppToken == "" {
+			ps.add("slack.app_token", "required by house[%d] (platform = %q); set it here or in %s", i, PlatformSlack, EnvSlackAppToken)
+		}
+	}
+	if len(ps) > 0 {
+		return &Error{Problems: ps}
+	}
+	return nil
+}
+
+// tokenKey names a token key and, when the environment set it, the variable.
+func (c *Config) tokenKey(key string) string {
+	if env := c.fromEnv[key]; env != "" {
+		return key + " (from " + env + ")"
+	}
+	return key
+}
+
+func (c *Config) validateGlobal(ps *problems) {
+	switch c.Log.Level {
+	case "debug", "info", "warn", "error":
+	default:
+		ps.add("log.level", "%q is not one of debug, info, warn, error", c.Log.Level)
+	}
+	switch c.Log.Format {
+	case "text", "json":
+	default:
+		ps.add("log.format", "%q is not one of text, json", c.Log.Format)
+	}
+	if strings.TrimSpace(c.Storage.Path) == "" {
+		ps.add("storage.path", "must not be empty")
+	}
+	if c.Storage.RetentionDays < 1 {
+		ps.add("storage.retention_days", "must be at least 1, got %d", c.Storage.RetentionDays)
+	}
+
+	if c.Discord.Token != "" {
+		if msg := checkDiscordToken(string(c.Discord.Token)); msg != "" {
+			ps.add(c.tokenKey("discord.token"), "%s", msg)
+		}
+	}
+	if id := c.Discord.ApplicationID; id != "" && !IsSnowflake(id) {
+		ps.add("discord.application_id", "%q is not a Discord id (digits only)", id)
+	}
+	if msg := checkURL(c.Discord.APIBase); msg != "" {
+		ps.add("discord.api_base", "%s", msg)
+	}
+
+	if msg := checkSlackToken(string(c.Slack.BotToken), "xoxb-", "a bot token"); msg != "" {
+		ps.add(c.tokenKey("slack.bot_token"), "%s", msg)
+	}
+	if msg := checkSlackToken(string(c.Slack.AppToken), "xapp-", "an app-level token"); msg != "" {
+		ps.add(c.tokenKey("slack.app_token"), "%s", msg)
+	}
+	if msg := checkURL(c.Slack.APIURL); msg != "" {
+		ps.add("slack.api_url", "%s", msg)
+	} else if !strings.HasSuffix(c.Slack.APIURL, "/") {
+		ps.add("slack.api_url", "must end with \"/\"")
+	}
+	if !prefixRe.MatchString(c.Slack.CommandPrefix) {
+		ps.add("slack.command_prefix", "%q may only hold lowercase letters, digits, \"-\" and \"_\"", c.Slack.CommandPrefix)
+	}
+}
+
+// checkDiscordToken returns what is wrong with a Discord bot token, or "".
+// The message never quotes the token.
+func checkDiscordToken(t string) string {
+	if strings.HasPrefix(strings.ToLower(t), "bot ") {
+		return `must not start with "Bot "; give the bare token and Porchlight adds the prefix`
+	}
+	if strings.ContainsAny(t, " \t\r\n") {
+		return "must not contain spaces"
+	}
+	parts := strings.Split(t, ".")
+	if len(parts) != 3 {
+		return "does not look like a bot token (three parts separated by dots)"
+	}
+	for _, p := range parts {
+		if !base64urlRe.MatchString(p) {
+			return "does not look like a bot token (three parts separated by dots)"
+		}
+	}
+	return ""
+}
+
+// checkSlackToken returns what is wrong with a Slack token, or "". An empty
+// token is fine here; Validate checks that used platforms have theirs.
+func checkSlackToken(t, prefix, what string) string {
+	switch {
+	case t == "":
+		return ""
+	case !strings.HasPrefix(t, prefix):
+		return fmt.Sprintf("must be %s starting with %q", what, prefix)
+	case strings.ContainsAny(t, " \t\r\n"):
+		return "must not contain spaces"
+	}
+	return ""
+}
+
+func IsSnowflake(s string) bool {
+	if !snowflakeRe.MatchString(s) {
+		return false
+	}
+	_, err := strconv.ParseUint(s, 10, 64)
+	return err == nil
+}
+
+// checkURL returns what is wrong with an API base URL, or "".
+func checkURL(s string) string {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Sprintf("%q is not an absolute http or https URL", s)
+	}
+	return ""
+}
+
+// checkUserID returns what is wrong with a platform user id, or "".
+func checkUserID(platform, id string) string {
+	switch platform {
+	case PlatformDiscord:
+		if !IsSnowflake(id) {
+			return fmt.Sprintf("%q is not a Discord user id (digits only)", id)
+		}
+	case PlatformSlack:
+		if !slackUserRe.MatchString(id) {
+			return fmt.Sprintf("%q is not a Slack user id (U… or W…)", id)
+		}
+	default:
+		if !consoleIDRe.MatchString(id) {
+			return fmt.Sprintf("%q is not a console user id (letters, digits, \".\", \"-\", \"_\")", id)
+		}
+	}
+	return ""
+}
+
+func (c *Config) validateHouse(ps *problems, key string, h *House) {
+	if strings.TrimSpace(h.Name) == "" {
+		ps.add(key+".name", "is required")
+	}
+	switch {
+	case h.Timezone == "":
+		ps.add(key+".timezone", "is required (an IANA name such as \"America/Chicago\")")
+	case h.Timezone == "Local":
+		ps.add(key+".timezone", "give an IANA name such as \"America/Chicago\", not \"Local\"")
+	default:
+		if _, err := time.LoadLocation(h.Timezone); err != nil {
+			ps.add(key+".timezone", "unknown time zone %q (an IANA name such as \"America/Chicago\")", h.Timezone)
+		}
+	}
+	platformOK := true
+	switch h.Platform {
+	case PlatformDiscord, PlatformSlack, PlatformConsole:
+	case "":
+		platformOK = false
+		ps.add(key+".platform", "is required (discord, slack or console)")
+	default:
+		platformOK = false
+		ps.add(key+".platform", "%q is not one of discord, slack, console", h.Platform)
+	}
+	switch {
+	case h.Platform == PlatformDiscord && h.Guild == "" && !c.Discord.GlobalCommands:
+		ps.add(key+".guild", "is required for a Discord house unless [discord] global_commands = true")
+	case h.Platform == PlatformDiscord && h.Guild != "" && !IsSnowflake(h.Guild):
+		ps.add(key+".guild", "%q is not a Discord server id (digits only)", h.Guild)
+	case h.Platform != PlatformDiscord && platformOK && h.Guild != "":
+		ps.add(key+".guild", "is only used with platform = %q", PlatformDiscord)
+	}
+	switch {
+	case h.Channel == "":
+		ps.add(key+".channel", "is required")
+	case h.Platform == PlatformDiscord && !IsSnowflake(h.Channel):
+		ps.add(key+".channel", "%q is not a Discord channel id (digits only)", h.Channel)
+	case h.Platform == PlatformSlack && !slackChanRe.MatchString(h.Channel):
+		ps.add(key+".channel", "%q is not a Slack channel id (C… or G…)", h.Channel)
+	}
+	if platformOK {
+		for i, id := range h.Operators {
+			if msg := checkUserID(h.Platform, id); msg != "" {
+				ps.add(fmt.Sprintf("%s.operators[%d]", key, i), "%s", msg)
+			}
+		}
+		for i, id := range h.Mentors {
+			if msg := checkUserID(h.Platform, id); msg != "" {
+				ps.add(fmt.Sprintf("%s.mentors[%d]", key, i), "%s", msg)
+			}
+		}
+	}
+	c.validateCheckin(ps, key+".checkin", &h.Checkin)
+	c.validatePartners(ps, key+".partners", &h.Partners)
+	if h.Digest.Schedule != "" {
+		c.checkCron(ps, key+".digest.schedule", h.Digest.Schedule)
+	}
+	checkDuration(ps, key+".activities.reminder_before", h.Activities.ReminderBefore)
+	if !clockRe.MatchString(h.Milestones.Morning) {
+		ps.add(key+".milestones.morning", "%q is not a time of day as HH:MM (24-hour)", h.Milestones.Morning)
+	}
+	for i, d := range h.Milestones.ExtraDays {
+		if d < 1 {
+			ps.add(fmt.Sprintf("%s.milestones.extra_days[%d]", key, i), "must be a positive number of days, got %d", d)
+		}
+	}
+	validateCrisis(ps, key+".crisis", &h.Crisis)
+}
+
+func (c *Config) validateCheckin(ps *problems, key string, ci *Checkin) {
+	if len(ci.Schedule) == 0 {
+		ps.add(key+".schedule", "needs at least one cron spec (default [\"0 9 * * *\"])")
+	}
+	for i, s := range ci.Schedule {
+		c.checkCron(ps, fmt.Sprintf("%s.schedule[%d]", key, i), s)
+	}
+	window, wok := checkDuration(ps, key+".window", ci.Window)
+	remind, rok := checkDuration(ps, key+".reminder_after", ci.ReminderAfter)
+	if wok && rok && remind >= window {
+		ps.add(key+".reminder_after", "%s must be shorter than window (%s)", ci.ReminderAfter, ci.Window)
+	}
+	if !bot.Visibility(ci.DefaultVisibility).Valid() {
+		ps.add(key+".default_visibility", "%q is not one of private, mentors, house", ci.DefaultVisibility)
+	}
+	for i, d := range ci.SkipDates {
+		if t, err := time.Parse(time.DateOnly, d); err != nil || t.Format(time.DateOnly) != d {
+			ps.add(fmt.Sprintf("%s.skip_dates[%d]", key, i), "%q is not a date as YYYY-MM-DD", d)
+		}
+	}
+	ids := map[string]int{}
+	for i, cq := range ci.Questions {
+		q := cq.field()
+		qkey := fmt.Sprintf("%s.questions[%d]", key, i)
+		if err := bot.CheckField(q); err != nil {
+			ps.add(qkey, "%v", err)
+		}
+		if q.ID != "" && !questionIDRe.MatchString(q.ID) {
+			ps.add(qkey+".id", "%q must start with a lowercase letter and hold only a-z, 0-9 and \"_\" (at most 40)", q.ID)
+		}
+		if j, ok := ids[q.ID]; ok && q.ID != "" {
+			ps.add(qkey+".id", "%q is already the id of questions[%d]", q.ID, j)
+		} else {
+			ids[q.ID] = i
+		}
+		checkSpecialQuestion(ps, qkey, q)
+	}
+}
+
+// checkSpecialQuestion checks the questions whose ids the core reads.
+func checkSpecialQuestion(ps *problems, key string, q bot.Field) {
+	switch q.ID {
+	case bot.QMood:
+		if q.Kind != bot.KindScale {
+			ps.add(key+".kind", "the %q question must be a scale", q.ID)
+		}
+	case bot.QReachOut, bot.QShareMood:
+		if q.Kind != bot.KindYesNo {
+			ps.add(key+".kind", "the %q question must be yesno", q.ID)
+		}
+	case bot.QVisibility:
+		if q.Kind != bot.KindChoice {
+			ps.add(key+".kind", "the %q question must be a choice", q.ID)
+		}
+		for j, o := range q.Options {
+			if !bot.Visibility(o).Valid() {
+				ps.add(fmt.Sprintf("%s.options[%d]", key, j), "%q is not one of private, mentors, house", o)
+			}
+		}
+	}
+}
+
+func (c *Config) validatePartners(ps *problems, key string, p *Partners) {
+	if p.Rotate != "" {
+		c.checkCron(ps, key+".rotate", p.Rotate)
+	}
+	if p.Nudge != "" {
+		c.checkCron(ps, key+".nudge", p.Nudge)
+	}
+	if p.AvoidRepeatRounds < 0 {
+		ps.add(key+".avoid_repeat_rounds", "must be 0 or more, got %d", p.AvoidRepeatRounds)
+	}
+}
+
+func validateCrisis(ps *problems, key string, cr *Crisis) {
+	if len(cr.Resources) == 0 {
+		ps.add(key+".resources", "must list at least one resource (leave the key out for the defaults)")
+	}
+	for i, r := range cr.Resources {
+		if strings.TrimSpace(r) == "" {
+			ps.add(fmt.Sprintf("%s.resources[%d]", key, i), "must not be empty")
+		}
+	}
+	switch cr.Alert {
+	case "ask", "always":
+	default:
+		ps.add(key+".alert", "%q is not one of ask, always", cr.Alert)
+	}
+	checkDuration(ps, key+".escalate_after", cr.EscalateAfter)
+	for _, list := range []struct {
+		name    string
+		phrases []string
+	}{{"extra_phrases", cr.ExtraPhrases}, {"extra_relapse_phrases", cr.ExtraRelapsePhrases}, {"ignore_phrases", cr.IgnorePhrases}} {
+		for i, p := range list.phrases {
+			if err := bot.CheckPhrase(p); err != nil {
+				ps.add(fmt.Sprintf("%s.%s[%d]", key, list.name, i), "%v", err)
+			}
+		}
+	}
+}
+
+// Warnings lists what is valid but probably not what the operator wants,
+// each naming its key. check-config prints them; run logs them.
+func (c *Config) Warnings() []string {
+	var out []string
+	for i, h := range c.House {
+		if !usTimeZone(h.Timezone) && slices.Equal(h.Crisis.Resources, bot.DefaultCrisisResources()) {
+			out = append(out, fmt.Sprintf("house[%d].crisis.resources: the house's time zone %q is outside the US, but it lists no crisis resources of its own, so residents in crisis would be shown US lines (988, 911); list your local lines", i, h.Timezone))
+		}
+	}
+	return out
+}
+
+// usTimeZone reports whether an IANA zone is in the US or its territories,
+// where the default resources (988, 911) work.
+func usTimeZone(name string) bool {
+	if strings.HasPrefix(name, "US/") {
+		return true
+	}
+	return slices.Contains([]string{
+		"America/New_York", "America/Detroit", "America/Kentucky/Louisville", "America/Kentucky/Monticello",
+		"America/Indiana/Indianapolis", "America/Indiana/Vincennes", "America/Indiana/Winamac", "America/Indiana/Marengo",
+		"America/Indiana/Petersburg", "America/Indiana/Vevay", "America/Chicago", "America/Indiana/Tell_City",
+		"America/Indiana/Knox", "America/Menominee", "America/North_Dakota/Center", "America/North_Dakota/New_Salem",
+		"America/North_Dakota/Beulah", "America/Denver", "America/Boise", "America/Phoenix", "America/Los_Angeles",
+		"America/Anchorage", "America/Juneau", "America/Sitka", "America/Metlakatla", "America/Yakutat", "America/Nome",
+		"America/Adak", "Pacific/Honolulu", "America/Puerto_Rico", "America/St_Thomas", "America/Indianapolis",
+		"America/Louisville", "America/Fort_Wayne", "America/Knox_IN", "Navajo", "America/Shiprock",
+	}, name)
+}
+
+// checkDuration parses a positive duration such as "4h" or "90m".
+func checkDuration(ps *problems, key, s string) (time.Duration, bool) {
+	d, err := time.ParseDuration(s)
+	if err != nil {
+		ps.add(key, "%q is not a duration such as \"90m\" or \"4h\"", s)
+		return 0, false
+	}
+	if d <= 0 {
+		ps.add(key, "must be longer than zero, got %q", s)
+		return 0, false
+	}
+	return d, true
+}
+
+// checkCron checks a cron spec with the scheduler's parser. Validation
+// reads it in UTC: whether a spec is well formed does not depend on the
+// zone, and a house's zone may itself be the problem.
+func (c *Config) checkCron(ps *problems, key, spec string) {
+	if err := c.cron(spec, time.UTC); err != nil {
+		ps.add(key, "%v", err)
+	}
+}
+
+// Houses converts the houses to the core's form: time zones loaded,
+// durations parsed, default questions filled in. It validates first, so it
+// never converts a config that Validate rejects.
+func (c *Config) Houses() ([]*bot.House, error) {
+	if err := c.Validate(); err != nil {
+		return nil, err
+	}
+	out := make([]*bot.House, 0, len(c.House))
+	for i := range c.House {
+		h, err := c.House[i].toBot(c.Storage.RetentionDays)
+		if err != nil {
+			return nil, fmt.Errorf("house[%d]: %w", i, err)
+		}
+		out = append(out, h)
+	}
+	return out, nil
+}
+
+func (h *House) toBot(retention int) (*bot.House, error) {
+	loc, err := time.LoadLocation(h.Timezone)
+	if err != nil {
+		return nil, fmt.Errorf("timezone: %w", err)
+	}
+	// Validate has checked every duration; a failure here is a bug.
+	var durErr error
+	dur := func(s string) time.Duration {
+		d, err := time.ParseDuration(s)
+		if err != nil && durErr == nil {
+			durErr = err
+		}
+		return d
+	}
+	vis := bot.Visibility(h.Checkin.DefaultVisibility)
+	var qs []bot.Field
+	for _, q := range h.Checkin.Questions {
+		qs = append(qs, q.field())
+	}
+	if len(qs) == 0 {
+		qs = bot.DefaultQuestions(vis)
+	}
+	for i := range qs {
+		if qs[i].ID == bot.QVisibility {
+			qs[i].Value = string(vis)
+		}
+	}
+	out := &bot.House{
+		Name:      strings.TrimSpace(h.Name),
+		Platform:  h.Platform,
+		Workspace: h.Guild,
+		Channel:   h.Channel,
+		Location:  loc,
+		Operators: append([]string(nil), h.Operators...),
+		Mentors:   append([]string(nil), h.Mentors...),
+		Checkin: bot.CheckinConfig{
+			Schedules:         append([]string(nil), h.Checkin.Schedule...),
+			Window:            dur(h.Checkin.Window),
+			ReminderAfter:     dur(h.Checkin.ReminderAfter),
+			Questions:         qs,
+			DefaultVisibility: vis,
+			SkipDates:         append([]string(nil), h.Checkin.SkipDates...),
+		},
+		Partners: bot.PartnersConfig{
+			Rotate:            h.Partners.Rotate,
+			Nudge:             h.Partners.Nudge,
+			AvoidRepeatRounds: h.Partners.AvoidRepeatRounds,
+		},
+		Digest: bot.DigestConfig{
+			Schedule: h.Digest.Schedule,
+			Mentors:  h.Digest.Mentors,
+			Combined: h.Digest.Combined,
+		},
+		Activities: bot.ActivitiesConfig{ReminderBefore: dur(h.Activities.ReminderBefore)},
+		Milestones: bot.MilestonesConfig{
+			Morning:   h.Milestones.Morning,
+			ExtraDays: append([]int(nil), h.Milestones.ExtraDays...),
+		},
+		Crisis: bot.CrisisConfig{
+			Resources:     append([]string(nil), h.Crisis.Resources...),
+			AlertAlways:   h.Crisis.Alert == "always",
+			EscalateAfter: dur(h.Crisis.EscalateAfter),
+			Phrases: bot.ScreenPhrases{
+				Danger:  append([]string(nil), h.Crisis.ExtraPhrases...),
+				Relapse: append([]string(nil), h.Crisis.ExtraRelapsePhrases...),
+				Ignore:  append([]string(nil), h.Crisis.IgnorePhrases...),
+			},
+		},
+		ConsentText:   h.ConsentText,
+		RetentionDays: retention,
+	}
+	if durErr != nil {
+		return nil, fmt.Errorf("duration: %w", durErr)
+	}
+	return out, nil
+}
+
+// Platforms lists the platforms the houses use, each once, in order of
+// first use.
+func (c *Config) Platforms() []string {
+	var out []string
+	for _, h := range c.House {
+		if !contains(out, h.Platform) {
+			out = append(out, h.Platform)
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, v := range list {
+		if v == s {
+			return true
+		}
+	}
+	return false
+}
+
+// String renders the effective config as TOML with the tokens redacted, for
+// check-config and debugging.
+func (c *Config) String() string {
+	var b bytes.Buffer
+	if err := toml.NewEncoder(&b).Encode(c); err != nil {
+		return "config: " + err.Error()
+	}
+	return b.String()
+}
+
+// PermWarning returns a warning when the config file at path holds tokens
+// and is readable by group or others, or "" when all is well (or the mode
+// cannot tell, as on Windows).
+func (c *Config) PermWarning(path string) string {
+	if runtime.GOOS == "windows" || !c.fileTokens {
+		return ""
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		return ""
+	}
+	if mode := fi.Mode().Perm(); mode&0o077 != 0 {
+		return fmt.Sprintf("config %s holds tokens and is readable by others (mode %#o); run chmod 600 %s, or move the tokens to %s, %s and %s",
+			path, mode, path, EnvDiscordToken, EnvSlackBotToken, EnvSlackAppToken)
+	}
+	return ""
+}
