@@ -8,8 +8,10 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"net/url"
 	"os"
+	"reflect"
 	"regexp"
 	"runtime"
 	"slices"
@@ -75,6 +77,10 @@ type Config struct {
 	fileTokens bool
 	// cron is Options.CheckCron, kept for Validate.
 	cron CronChecker
+	// invalid holds, by key, what a typed value found wrong with its text
+	// when it was decoded; the value kept its default. Validate reports
+	// these where it checks the key, in order with every other problem.
+	invalid map[string]string
 }
 
 // CronChecker checks a cron spec exactly as the scheduler will read it in
@@ -256,15 +262,9 @@ func DefaultHouse() House {
 	}
 }
 
-// fileConfig is the decoding shape: houses stay undecoded until each can be
-// decoded onto its own defaults.
-type fileConfig struct {
-	Log     Log              `toml:"log"`
-	Storage Storage          `toml:"storage"`
-	Discord Discord          `toml:"discord"`
-	Slack   Slack            `toml:"slack"`
-	House   []toml.Primitive `toml:"house"`
-}
+// setDefaults makes a house decoded from an array of tables start from
+// DefaultHouse.
+func (h *House) setDefaults() { *h = DefaultHouse() }
 
 // Load reads the config file at path, applies defaults and the token
 // environment variables (read with opts.Getenv), and validates the result.
@@ -289,47 +289,28 @@ func Load(path string, opts Options) (*Config, error) {
 	return c, err
 }
 
-// parse is Load without the file. It returns the config even
-// when it is invalid, along with the error.
+// parse is Load without the file. It returns the config even when it is
+// invalid, along with the error, unless the file is not TOML at all.
 func parse(data []byte, opts Options) (*Config, error) {
-	def := Default()
-	fc := fileConfig{Log: def.Log, Storage: def.Storage, Discord: def.Discord, Slack: def.Slack}
-	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&fc)
+	var root map[string]toml.Primitive
+	md, err := toml.NewDecoder(bytes.NewReader(data)).Decode(&root)
 	if err != nil {
-		var pe toml.ParseError
-		if errors.As(err, &pe) {
-			return nil, err // a syntax error: the file is not TOML
-		}
-		return nil, &Error{Problems: []Problem{typeProblem("", 0, err)}}
+		return nil, err // a toml.ParseError: the file is not TOML
 	}
-	c := &Config{Log: fc.Log, Storage: fc.Storage, Discord: fc.Discord, Slack: fc.Slack, cron: opts.CheckCron}
+	c := Default()
+	c.cron = opts.CheckCron
+	d := newDecoder(md)
+	d.fields("", root, reflect.ValueOf(c).Elem())
+	c.invalid = d.invalid
 	c.fileTokens = c.Discord.Token != "" || c.Slack.BotToken != "" || c.Slack.AppToken != ""
-	var probs problems
-	for i, p := range fc.House {
-		h := DefaultHouse()
-		if err := md.PrimitiveDecode(p, &h); err != nil {
-			probs = append(probs, typeProblem("house", i, err))
-		}
-		c.House = append(c.House, h)
-	}
-	// A house that failed to decode leaves its later keys undecoded, and
-	// they would be misreported as unknown; report the type errors first.
-	if len(probs) > 0 {
-		return c, &Error{Problems: probs}
-	}
-	if undecoded := md.Undecoded(); len(undecoded) > 0 {
-		var raw map[string]any
-		if _, err := toml.Decode(string(data), &raw); err != nil {
-			return nil, err
-		}
-		for _, k := range topmost(undecoded) {
-			for _, path := range locateKey(raw, k, "") {
-				probs.add(path, "unknown key")
-			}
-		}
+	// Values of the wrong type leave their keys at the defaults, which
+	// validation would then misjudge; they are reported alone.
+	if len(d.types.list) > 0 {
+		return c, &Error{Problems: append(d.types.list, d.unknownProblems()...)}
 	}
 	// Unknown keys are reported together with every other problem, so one
 	// run of check-config lists all there is to fix.
+	probs := d.unknownProblems()
 	c.applyEnv(opts.Getenv)
 	err = c.Validate()
 	if len(probs) == 0 {
@@ -363,109 +344,6 @@ func (c *Config) applyEnv(getenv func(string) string) {
 	set("discord.token", EnvDiscordToken, &c.Discord.Token)
 	set("slack.bot_token", EnvSlackBotToken, &c.Slack.BotToken)
 	set("slack.app_token", EnvSlackAppToken, &c.Slack.AppToken)
-}
-
-// typeErrRe picks apart the decoder's type errors, which are plain errors
-// such as `toml: line 3 (last key "house.name"): incompatible types: ...`.
-var typeErrRe = regexp.MustCompile(`^toml: (?:line (\d+) )?\(last key "([^"]*)"\): incompatible types: TOML value has type (\S+); destination has type (\S+)$`)
-
-// typeProblem turns a decoder type error into a Problem naming its key. For
-// a house, table is "house" and i its index, which the decoder's key lacks.
-func typeProblem(table string, i int, err error) Problem {
-	prefix := table
-	if table != "" {
-		prefix = fmt.Sprintf("%s[%d]", table, i)
-	}
-	m := typeErrRe.FindStringSubmatch(err.Error())
-	if m == nil {
-		if prefix == "" {
-			prefix = "config"
-		}
-		return Problem{Key: prefix, Msg: err.Error()}
-	}
-	key := m[2]
-	if table != "" {
-		key = prefix + strings.TrimPrefix(key, table)
-	}
-	msg := fmt.Sprintf("is a TOML %s; want %s", tomlType(m[3]), tomlType(m[4]))
-	if m[1] != "" {
-		msg += " (line " + m[1] + ")"
-	}
-	return Problem{Key: key, Msg: msg}
-}
-
-// tomlType names a Go type from a decoder message in TOML's words.
-func tomlType(t string) string {
-	switch {
-	case strings.HasPrefix(t, "int"), strings.HasPrefix(t, "uint"):
-		return "integer"
-	case strings.HasPrefix(t, "float"):
-		return "float"
-	case t == "bool":
-		return "boolean"
-	case t == "slice", t == "array", strings.HasPrefix(t, "[]"):
-		return "array"
-	case t == "struct", strings.HasPrefix(t, "map"):
-		return "table"
-	}
-	return t
-}
-
-// topmost drops keys whose parent is itself undecoded, so an unknown table
-// is reported once rather than once per key inside it.
-func topmost(keys []toml.Key) []toml.Key {
-	seen := map[string]bool{}
-	var out []toml.Key
-	for _, k := range keys {
-		dup := false
-		for n := 1; n < len(k); n++ {
-			if seen[k[:n].String()] {
-				dup = true
-				break
-			}
-		}
-		seen[k.String()] = true
-		if !dup {
-			out = append(out, k)
-		}
-	}
-	return out
-}
-
-// locateKey finds where key occurs in the raw document and returns its
-// paths with array indexes ("house[1].checkin.x"): the decoder's keys have
-// none, and an operator with five houses needs to know which one is wrong.
-func locateKey(raw map[string]any, key toml.Key, prefix string) []string {
-	if len(key) == 0 {
-		return nil
-	}
-	v, ok := raw[key[0]]
-	if !ok {
-		return nil
-	}
-	path := key[0]
-	if prefix != "" {
-		path = prefix + "." + key[0]
-	}
-	if len(key) == 1 {
-		return []string{path}
-	}
-	var out []string
-	switch v := v.(type) {
-	case map[string]any:
-		out = locateKey(v, key[1:], path)
-	case []map[string]any:
-		for i, m := range v {
-			out = append(out, locateKey(m, key[1:], fmt.Sprintf("%s[%d]", path, i))...)
-		}
-	case []any:
-		for i, e := range v {
-			if m, ok := e.(map[string]any); ok {
-				out = append(out, locateKey(m, key[1:], fmt.Sprintf("%s[%d]", path, i))...)
-			}
-		}
-	}
-	return out
 }
 
 // Problem is one thing wrong with a config.
@@ -503,11 +381,28 @@ func (e *Error) Error() string {
 	return b.String()
 }
 
-// problems collects Problems during validation.
-type problems []Problem
+// problems collects Problems during decoding and validation.
+type problems struct {
+	list []Problem
+	// invalid are the problems found decoding typed values, by key, not
+	// yet reported.
+	invalid map[string]string
+}
 
 func (ps *problems) add(key, format string, args ...any) {
-	*ps = append(*ps, Problem{Key: key, Msg: fmt.Sprintf(format, args...)})
+	ps.list = append(ps.list, Problem{Key: key, Msg: fmt.Sprintf(format, args...)})
+}
+
+// decoded reports the problem found decoding the typed value at key, if
+// there was one, and says whether the value may be checked further.
+func (ps *problems) decoded(key string) bool {
+	msg, ok := ps.invalid[key]
+	if !ok {
+		return true
+	}
+	delete(ps.invalid, key)
+	ps.add(key, "%s", msg)
+	return false
 }
 
 // Patterns of platform ids. They are deliberately loose on length: test
@@ -531,6 +426,7 @@ func (c *Config) Validate() error {
 		return errNoCronChecker
 	}
 	var ps problems
+	ps.invalid = maps.Clone(c.invalid)
 	c.validateGlobal(&ps)
 	if len(c.House) == 0 {
 		ps.add("house", "at least one [[house]] is required")
@@ -579,8 +475,13 @@ func (c *Config) Validate() error {
 			ps.add("slack.app_token", "required by house[%d] (platform = %q); set it here or in %s", i, PlatformSlack, EnvSlackAppToken)
 		}
 	}
-	if len(ps) > 0 {
-		return &Error{Problems: ps}
+	// A value that failed to decode but whose key Validate never checks
+	// would be lost; none should be, and it is still reported.
+	for _, k := range slices.Sorted(maps.Keys(ps.invalid)) {
+		ps.add(k, "%s", ps.invalid[k])
+	}
+	if len(ps.list) > 0 {
+		return &Error{Problems: ps.list}
 	}
 	return nil
 }

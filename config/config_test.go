@@ -239,6 +239,7 @@ func TestUnknownKeys(t *testing.T) {
 		{"in the second house", house() + house("name", `"Oak"`, "channel", `"oak"`, "chanel", `"x"`), []string{"house[1].chanel"}},
 		{"in a house sub-table", house() + house("name", `"Oak"`, "channel", `"oak"`) + "[house.checkin]\nwindw = \"1h\"\n", []string{"house[1].checkin.windw"}},
 		{"in a question", house() + "[[house.checkin.questions]]\nid = \"ok\"\nkind = \"yesno\"\nlabel = \"Okay?\"\nvalue = \"yes\"\n", []string{"house[0].checkin.questions[0].value"}},
+		{"several, in the order written", "[metrics]\nport = 1\n[storage]\nzzz = 1\naaa = 2\n" + house("chanel", `"x"`), []string{"metrics", "storage.zzz", "storage.aaa", "house[0].chanel"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -589,6 +590,9 @@ func TestTypeErrors(t *testing.T) {
 		{"house", house() + house("name", "5", "channel", `"oak"`), "house[1].name: is a TOML integer; want string (line 10)"},
 		{"house sub-table", house() + "[house.checkin]\nschedule = \"0 9 * * *\"\n", "house[0].checkin.schedule: is a TOML string; want array (line 9)"},
 		{"boolean", "[discord]\nglobal_commands = \"yes\"\n" + house(), "discord.global_commands: is a TOML string; want boolean (line 2)"},
+		{"array element", house("operators", `["you", 5]`), "house[0].operators[1]: is a TOML integer; want string (line 7)"},
+		{"table", "log = \"debug\"\n" + house(), "log: is a TOML string; want table (line 1)"},
+		{"array of tables for a table", "[[storage]]\npath = \"x.db\"\n" + house(), "storage: is a TOML array; want table (line 1)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
