@@ -32,13 +32,6 @@ const (
 	EnvSlackAppToken = "PORCHLIGHT_SLACK_APP_TOKEN"
 )
 
-// The platforms a house may live on.
-const (
-	PlatformDiscord = "discord"
-	PlatformSlack   = "slack"
-	PlatformConsole = "console"
-)
-
 // Secret is a token. It prints, logs and encodes as "[redacted]", so a
 // config can be shown or logged whole without leaking it; use string(s)
 // where the real value is needed.
@@ -103,9 +96,9 @@ var errNoCronChecker = errors.New("config: no cron checker (Options.CheckCron) t
 // Log is the [log] table.
 type Log struct {
 	// Level is debug, info, warn or error.
-	Level string `toml:"level"`
+	Level LogLevel `toml:"level"`
 	// Format is text or json.
-	Format string `toml:"format"`
+	Format LogFormat `toml:"format"`
 }
 
 // Storage is the [storage] table.
@@ -148,8 +141,8 @@ type Slack struct {
 // House is one [[house]].
 type House struct {
 	Name        string   `toml:"name"`
-	Timezone    string   `toml:"timezone"`
-	Platform    string   `toml:"platform"`
+	Timezone    TimeZone `toml:"timezone"`
+	Platform    Platform `toml:"platform"`
 	Guild       string   `toml:"guild"`
 	Channel     string   `toml:"channel"`
 	Operators   []string `toml:"operators"`
@@ -167,9 +160,9 @@ type House struct {
 // Checkin is [house.checkin].
 type Checkin struct {
 	Schedule          []string   `toml:"schedule"`
-	Window            string     `toml:"window"`
-	ReminderAfter     string     `toml:"reminder_after"`
-	DefaultVisibility string     `toml:"default_visibility"`
+	Window            Duration   `toml:"window"`
+	ReminderAfter     Duration   `toml:"reminder_after"`
+	DefaultVisibility Visibility `toml:"default_visibility"`
 	SkipDates         []string   `toml:"skip_dates"`
 	Questions         []Question `toml:"questions"`
 }
@@ -212,7 +205,7 @@ type Digest struct {
 
 // Activities is [house.activities].
 type Activities struct {
-	ReminderBefore string `toml:"reminder_before"`
+	ReminderBefore Duration `toml:"reminder_before"`
 }
 
 // Milestones is [house.milestones].
@@ -224,8 +217,8 @@ type Milestones struct {
 // Crisis is [house.crisis].
 type Crisis struct {
 	Resources     []string `toml:"resources"`
-	Alert         string   `toml:"alert"`
-	EscalateAfter string   `toml:"escalate_after"`
+	Alert         Alert    `toml:"alert"`
+	EscalateAfter Duration `toml:"escalate_after"`
 	// ExtraPhrases and ExtraRelapsePhrases are the house's own additions to
 	// the screener for each level; IgnorePhrases are phrases that must
 	// never count (a local idiom). Plain words, not patterns.
@@ -250,15 +243,15 @@ func DefaultHouse() House {
 	return House{
 		Checkin: Checkin{
 			Schedule:          []string{"0 9 * * *"},
-			Window:            "4h",
-			ReminderAfter:     "2h",
-			DefaultVisibility: string(bot.VisMentors),
+			Window:            mustDuration("4h"),
+			ReminderAfter:     mustDuration("2h"),
+			DefaultVisibility: Visibility(bot.VisMentors),
 		},
 		Partners:   Partners{Nudge: "0 18 * * *", AvoidRepeatRounds: 3},
 		Digest:     Digest{Schedule: "0 8 * * 1"},
-		Activities: Activities{ReminderBefore: "60m"},
+		Activities: Activities{ReminderBefore: mustDuration("60m")},
 		Milestones: Milestones{Morning: "09:00"},
-		Crisis:     Crisis{Resources: bot.DefaultCrisisResources(), Alert: "ask", EscalateAfter: "15m"},
+		Crisis:     Crisis{Resources: bot.DefaultCrisisResources(), Alert: AlertAsk, EscalateAfter: mustDuration("15m")},
 	}
 }
 
@@ -405,6 +398,20 @@ func (ps *problems) decoded(key string) bool {
 	return false
 }
 
+// value reports what is wrong with the typed value v at key: what decoding
+// it found or, for a value set in Go, what its check finds. It says
+// whether the value is good.
+func (ps *problems) value(key string, v checker) bool {
+	if !ps.decoded(key) {
+		return false
+	}
+	if err := v.check(); err != nil {
+		ps.add(key, "%v", err)
+		return false
+	}
+	return true
+}
+
 // Patterns of platform ids. They are deliberately loose on length: test
 // fakes use short ids, and the platforms do not promise lengths.
 var (
@@ -447,15 +454,15 @@ func (c *Config) Validate() error {
 			}
 		}
 		if h.Channel != "" {
-			ch := h.Platform + "\x00" + h.Channel
+			ch := string(h.Platform) + "\x00" + h.Channel
 			if j, ok := channels[ch]; ok {
 				ps.add(key+".channel", "house[%d] already uses this channel", j)
 			} else {
 				channels[ch] = i
 			}
 		}
-		if _, ok := uses[h.Platform]; !ok {
-			uses[h.Platform] = i
+		if _, ok := uses[string(h.Platform)]; !ok {
+			uses[string(h.Platform)] = i
 		}
 	}
 	// A platform some house lives on needs its credentials.
@@ -495,16 +502,8 @@ func (c *Config) tokenKey(key string) string {
 }
 
 func (c *Config) validateGlobal(ps *problems) {
-	switch c.Log.Level {
-	case "debug", "info", "warn", "error":
-	default:
-		ps.add("log.level", "%q is not one of debug, info, warn, error", c.Log.Level)
-	}
-	switch c.Log.Format {
-	case "text", "json":
-	default:
-		ps.add("log.format", "%q is not one of text, json", c.Log.Format)
-	}
+	ps.value("log.level", c.Log.Level)
+	ps.value("log.format", c.Log.Format)
 	if strings.TrimSpace(c.Storage.Path) == "" {
 		ps.add("storage.path", "must not be empty")
 	}
@@ -615,26 +614,8 @@ func (c *Config) validateHouse(ps *problems, key string, h *House) {
 	if strings.TrimSpace(h.Name) == "" {
 		ps.add(key+".name", "is required")
 	}
-	switch {
-	case h.Timezone == "":
-		ps.add(key+".timezone", "is required (an IANA name such as \"America/Chicago\")")
-	case h.Timezone == "Local":
-		ps.add(key+".timezone", "give an IANA name such as \"America/Chicago\", not \"Local\"")
-	default:
-		if _, err := time.LoadLocation(h.Timezone); err != nil {
-			ps.add(key+".timezone", "unknown time zone %q (an IANA name such as \"America/Chicago\")", h.Timezone)
-		}
-	}
-	platformOK := true
-	switch h.Platform {
-	case PlatformDiscord, PlatformSlack, PlatformConsole:
-	case "":
-		platformOK = false
-		ps.add(key+".platform", "is required (discord, slack or console)")
-	default:
-		platformOK = false
-		ps.add(key+".platform", "%q is not one of discord, slack, console", h.Platform)
-	}
+	ps.value(key+".timezone", h.Timezone)
+	platformOK := ps.value(key+".platform", h.Platform)
 	switch {
 	case h.Platform == PlatformDiscord && h.Guild == "" && !c.Discord.GlobalCommands:
 		ps.add(key+".guild", "is required for a Discord house unless [discord] global_commands = true")
@@ -653,12 +634,12 @@ func (c *Config) validateHouse(ps *problems, key string, h *House) {
 	}
 	if platformOK {
 		for i, id := range h.Operators {
-			if msg := checkUserID(h.Platform, id); msg != "" {
+			if msg := checkUserID(string(h.Platform), id); msg != "" {
 				ps.add(fmt.Sprintf("%s.operators[%d]", key, i), "%s", msg)
 			}
 		}
 		for i, id := range h.Mentors {
-			if msg := checkUserID(h.Platform, id); msg != "" {
+			if msg := checkUserID(string(h.Platform), id); msg != "" {
 				ps.add(fmt.Sprintf("%s.mentors[%d]", key, i), "%s", msg)
 			}
 		}
@@ -668,7 +649,7 @@ func (c *Config) validateHouse(ps *problems, key string, h *House) {
 	if h.Digest.Schedule != "" {
 		c.checkCron(ps, key+".digest.schedule", h.Digest.Schedule)
 	}
-	checkDuration(ps, key+".activities.reminder_before", h.Activities.ReminderBefore)
+	ps.value(key+".activities.reminder_before", h.Activities.ReminderBefore)
 	if !clockRe.MatchString(h.Milestones.Morning) {
 		ps.add(key+".milestones.morning", "%q is not a time of day as HH:MM (24-hour)", h.Milestones.Morning)
 	}
@@ -687,14 +668,12 @@ func (c *Config) validateCheckin(ps *problems, key string, ci *Checkin) {
 	for i, s := range ci.Schedule {
 		c.checkCron(ps, fmt.Sprintf("%s.schedule[%d]", key, i), s)
 	}
-	window, wok := checkDuration(ps, key+".window", ci.Window)
-	remind, rok := checkDuration(ps, key+".reminder_after", ci.ReminderAfter)
-	if wok && rok && remind >= window {
+	wok := ps.value(key+".window", ci.Window)
+	rok := ps.value(key+".reminder_after", ci.ReminderAfter)
+	if wok && rok && ci.ReminderAfter.Duration() >= ci.Window.Duration() {
 		ps.add(key+".reminder_after", "%s must be shorter than window (%s)", ci.ReminderAfter, ci.Window)
 	}
-	if !bot.Visibility(ci.DefaultVisibility).Valid() {
-		ps.add(key+".default_visibility", "%q is not one of private, mentors, house", ci.DefaultVisibility)
-	}
+	ps.value(key+".default_visibility", ci.DefaultVisibility)
 	for i, d := range ci.SkipDates {
 		if t, err := time.Parse(time.DateOnly, d); err != nil || t.Format(time.DateOnly) != d {
 			ps.add(fmt.Sprintf("%s.skip_dates[%d]", key, i), "%q is not a date as YYYY-MM-DD", d)
@@ -763,12 +742,8 @@ func validateCrisis(ps *problems, key string, cr *Crisis) {
 			ps.add(fmt.Sprintf("%s.resources[%d]", key, i), "must not be empty")
 		}
 	}
-	switch cr.Alert {
-	case "ask", "always":
-	default:
-		ps.add(key+".alert", "%q is not one of ask, always", cr.Alert)
-	}
-	checkDuration(ps, key+".escalate_after", cr.EscalateAfter)
+	ps.value(key+".alert", cr.Alert)
+	ps.value(key+".escalate_after", cr.EscalateAfter)
 	for _, list := range []struct {
 		name    string
 		phrases []string
@@ -786,7 +761,7 @@ func validateCrisis(ps *problems, key string, cr *Crisis) {
 func (c *Config) Warnings() []string {
 	var out []string
 	for i, h := range c.House {
-		if !usTimeZone(h.Timezone) && slices.Equal(h.Crisis.Resources, bot.DefaultCrisisResources()) {
+		if !usTimeZone(string(h.Timezone)) && slices.Equal(h.Crisis.Resources, bot.DefaultCrisisResources()) {
 			out = append(out, fmt.Sprintf("house[%d].crisis.resources: the house's time zone %q is outside the US, but it lists no crisis resources of its own, so residents in crisis would be shown US lines (988, 911); list your local lines", i, h.Timezone))
 		}
 	}
@@ -809,20 +784,6 @@ func usTimeZone(name string) bool {
 		"America/Adak", "Pacific/Honolulu", "America/Puerto_Rico", "America/St_Thomas", "America/Indianapolis",
 		"America/Louisville", "America/Fort_Wayne", "America/Knox_IN", "Navajo", "America/Shiprock",
 	}, name)
-}
-
-// checkDuration parses a positive duration such as "4h" or "90m".
-func checkDuration(ps *problems, key, s string) (time.Duration, bool) {
-	d, err := time.ParseDuration(s)
-	if err != nil {
-		ps.add(key, "%q is not a duration such as \"90m\" or \"4h\"", s)
-		return 0, false
-	}
-	if d <= 0 {
-		ps.add(key, "must be longer than zero, got %q", s)
-		return 0, false
-	}
-	return d, true
 }
 
 // checkCron checks a cron spec with the scheduler's parser. Validation
@@ -853,18 +814,9 @@ func (c *Config) Houses() ([]*bot.House, error) {
 }
 
 func (h *House) toBot(retention int) (*bot.House, error) {
-	loc, err := time.LoadLocation(h.Timezone)
+	loc, err := h.Timezone.Location()
 	if err != nil {
 		return nil, fmt.Errorf("timezone: %w", err)
-	}
-	// Validate has checked every duration; a failure here is a bug.
-	var durErr error
-	dur := func(s string) time.Duration {
-		d, err := time.ParseDuration(s)
-		if err != nil && durErr == nil {
-			durErr = err
-		}
-		return d
 	}
 	vis := bot.Visibility(h.Checkin.DefaultVisibility)
 	var qs []bot.Field
@@ -881,7 +833,7 @@ func (h *House) toBot(retention int) (*bot.House, error) {
 	}
 	out := &bot.House{
 		Name:      strings.TrimSpace(h.Name),
-		Platform:  h.Platform,
+		Platform:  string(h.Platform),
 		Workspace: h.Guild,
 		Channel:   h.Channel,
 		Location:  loc,
@@ -889,8 +841,8 @@ func (h *House) toBot(retention int) (*bot.House, error) {
 		Mentors:   append([]string(nil), h.Mentors...),
 		Checkin: bot.CheckinConfig{
 			Schedules:         append([]string(nil), h.Checkin.Schedule...),
-			Window:            dur(h.Checkin.Window),
-			ReminderAfter:     dur(h.Checkin.ReminderAfter),
+			Window:            h.Checkin.Window.Duration(),
+			ReminderAfter:     h.Checkin.ReminderAfter.Duration(),
 			Questions:         qs,
 			DefaultVisibility: vis,
 			SkipDates:         append([]string(nil), h.Checkin.SkipDates...),
@@ -905,15 +857,15 @@ func (h *House) toBot(retention int) (*bot.House, error) {
 			Mentors:  h.Digest.Mentors,
 			Combined: h.Digest.Combined,
 		},
-		Activities: bot.ActivitiesConfig{ReminderBefore: dur(h.Activities.ReminderBefore)},
+		Activities: bot.ActivitiesConfig{ReminderBefore: h.Activities.ReminderBefore.Duration()},
 		Milestones: bot.MilestonesConfig{
 			Morning:   h.Milestones.Morning,
 			ExtraDays: append([]int(nil), h.Milestones.ExtraDays...),
 		},
 		Crisis: bot.CrisisConfig{
 			Resources:     append([]string(nil), h.Crisis.Resources...),
-			AlertAlways:   h.Crisis.Alert == "always",
-			EscalateAfter: dur(h.Crisis.EscalateAfter),
+			AlertAlways:   h.Crisis.Alert == AlertAlways,
+			EscalateAfter: h.Crisis.EscalateAfter.Duration(),
 			Phrases: bot.ScreenPhrases{
 				Danger:  append([]string(nil), h.Crisis.ExtraPhrases...),
 				Relapse: append([]string(nil), h.Crisis.ExtraRelapsePhrases...),
@@ -923,9 +875,6 @@ func (h *House) toBot(retention int) (*bot.House, error) {
 		ConsentText:   h.ConsentText,
 		RetentionDays: retention,
 	}
-	if durErr != nil {
-		return nil, fmt.Errorf("duration: %w", durErr)
-	}
 	return out, nil
 }
 
@@ -934,8 +883,8 @@ func (h *House) toBot(retention int) (*bot.House, error) {
 func (c *Config) Platforms() []string {
 	var out []string
 	for _, h := range c.House {
-		if !contains(out, h.Platform) {
-			out = append(out, h.Platform)
+		if !contains(out, string(h.Platform)) {
+			out = append(out, string(h.Platform))
 		}
 	}
 	return out

@@ -59,7 +59,7 @@ func cmdRun(ctx context.Context, e env) int {
 	if !ok {
 		return code
 	}
-	log, err := newLogger(e.stderr, cfg.Log.Level, cfg.Log.Format)
+	log, err := newLogger(e.stderr, string(cfg.Log.Level), string(cfg.Log.Format))
 	if err != nil {
 		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
 		return exitUsage
