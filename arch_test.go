@@ -56,7 +56,7 @@ var rules = map[string]rule{
 	// The one retry delay: a leaf anyone may use.
 	"backoff":   {},
 	"render":    {module: []string{"bot"}},
-	"config":    {module: []string{"bot"}, libs: []string{toml, cron}},
+	"config":    {module: []string{"bot"}, libs: []string{toml}},
 	"scheduler": {libs: []string{cron}},
 	"chart":     {libs: []string{plot}},
 	// Adapters translate: bot and the shared kit, and their own SDK.

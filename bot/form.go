@@ -29,23 +29,23 @@ type Question = Field
 // Field is one input of a Form.
 type Field struct {
 	// ID is the key of the value in FormInput.Values.
-	ID string `json:"id" toml:"id"`
+	ID string `json:"id"`
 	// Kind is the field's kind.
-	Kind FieldKind `json:"kind" toml:"kind"`
+	Kind FieldKind `json:"kind"`
 	// Label is the question text.
-	Label string `json:"label" toml:"label"`
+	Label string `json:"label"`
 	// Options are the choices of a choice field, or the words for each step
 	// of a scale (first word for Min).
-	Options []string `json:"options,omitempty" toml:"options"`
+	Options []string `json:"options,omitempty"`
 	// Min and Max bound a scale.
-	Min int `json:"min,omitempty" toml:"min"`
-	Max int `json:"max,omitempty" toml:"max"`
+	Min int `json:"min,omitempty"`
+	Max int `json:"max,omitempty"`
 	// MaxLen bounds a text field, in characters.
-	MaxLen int `json:"max_len,omitempty" toml:"max_len"`
+	MaxLen int `json:"max_len,omitempty"`
 	// Required fields must not be left empty.
-	Required bool `json:"required,omitempty" toml:"required"`
+	Required bool `json:"required,omitempty"`
 	// Value is the prefilled value.
-	Value string `json:"value,omitempty" toml:"-"`
+	Value string `json:"value,omitempty"`
 }
 
 // Form is a set of fields the core asks a user to fill in, in a modal where

@@ -14,7 +14,7 @@ import (
 
 // waitFor bounds every wait; the fake answers in milliseconds, so it only
 // matters when something is broken.
-const waitFor = 5 * time.Second
+const waitFor = 10 * time.Second // generous: discordgo reconnects on its own schedule, and CI runs packages in parallel
 
 // The fake's ids, under shorter names. No real people.
 const (

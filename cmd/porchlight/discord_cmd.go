@@ -10,6 +10,7 @@ import (
 
 	"github.com/porchlight/porchlight/adapters/discord"
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/config"
 )
 
 // discordPermission is one bot permission the invite asks for, with why.
@@ -98,14 +99,14 @@ func cmdDiscordInvite(_ context.Context, e env) int {
 	}
 	// The invite comes before the bot runs: problems other than the
 	// application id (a missing token) are let pass.
-	cfg, err := LoadConfig(*path, e.getenv)
-	var ce *ConfigError
+	cfg, err := config.Load(*path, configOptions(e.getenv))
+	var ce *config.Error
 	if err != nil && (cfg == nil || !errors.As(err, &ce) || hasProblem(ce, "discord.application_id")) {
 		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
 		return exitUsage
 	}
 	app := cfg.Discord.ApplicationID
-	if !isSnowflake(app) {
+	if !config.IsSnowflake(app) {
 		fmt.Fprintln(e.stderr, "porchlight: set [discord] application_id to the Application ID from the developer portal (General Information)")
 		return exitUsage
 	}
@@ -120,12 +121,12 @@ func cmdDiscordInvite(_ context.Context, e env) int {
 
 // discordGuilds lists the guilds of the Discord houses, once each, and
 // maps each guild with exactly one house to that house's channel.
-func discordGuilds(cfg *Config) ([]string, map[string]string) {
+func discordGuilds(cfg *config.Config) ([]string, map[string]string) {
 	var guilds []string
 	channels := map[string]string{}
 	count := map[string]int{}
 	for _, h := range cfg.House {
-		if h.Platform != PlatformDiscord || h.Guild == "" {
+		if h.Platform != config.PlatformDiscord || h.Guild == "" {
 			continue
 		}
 		if count[h.Guild] == 0 {
@@ -146,10 +147,10 @@ func discordGuilds(cfg *Config) ([]string, map[string]string) {
 // whose token the environment may override (PORCHLIGHT_DISCORD_TOKEN);
 // Validate has checked it. Commands are registered in every guild of the
 // Discord houses, or globally with [discord] global_commands.
-func newDiscordAdapter(cfg *Config, log *slog.Logger) (bot.Adapter, error) {
+func newDiscordAdapter(cfg *config.Config, log *slog.Logger) (bot.Adapter, error) {
 	d := cfg.Discord
 	if d.Token == "" {
-		return nil, fmt.Errorf("discord: discord.token (or %s) is required", EnvDiscordToken)
+		return nil, fmt.Errorf("discord: discord.token (or %s) is required", config.EnvDiscordToken)
 	}
 	guilds, channels := discordGuilds(cfg)
 	ad, err := discord.New(discord.Config{

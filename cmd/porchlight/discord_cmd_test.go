@@ -9,6 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/porchlight/porchlight/config"
 )
 
 func TestDiscordInviteCommand(t *testing.T) {
@@ -84,17 +86,17 @@ schedule = ["0 9 * * *"]
 }
 
 func TestNewDiscordAdapter(t *testing.T) {
-	cfg := DefaultConfig()
+	cfg := config.Default()
 	cfg.Discord.ApplicationID = "1100000000000000001"
-	cfg.House = []HouseConfig{
-		{Platform: PlatformDiscord, Guild: "1200000000000000001", Channel: "1300000000000000001"},
-		{Platform: PlatformDiscord, Guild: "1200000000000000002", Channel: "1300000000000000002"},
-		{Platform: PlatformDiscord, Guild: "1200000000000000002", Channel: "1300000000000000003"},
+	cfg.House = []config.House{
+		{Platform: config.PlatformDiscord, Guild: "1200000000000000001", Channel: "1300000000000000001"},
+		{Platform: config.PlatformDiscord, Guild: "1200000000000000002", Channel: "1300000000000000002"},
+		{Platform: config.PlatformDiscord, Guild: "1200000000000000002", Channel: "1300000000000000003"},
 	}
 	if _, err := newDiscordAdapter(cfg, slog.New(slog.DiscardHandler)); err == nil {
 		t.Error("an adapter without a token")
 	}
-	cfg.Discord.Token = Secret(fakeDiscordToken)
+	cfg.Discord.Token = config.Secret(fakeDiscordToken)
 	ad, err := newDiscordAdapter(cfg, slog.New(slog.DiscardHandler))
 	if err != nil || ad.Platform() != "discord" {
 		t.Fatalf("newDiscordAdapter = %v, %v", ad, err)

@@ -99,7 +99,7 @@ reminder_after = "30m"
 		t.Fatal(err)
 	}
 
-	logs, stop := startPorchlight(t, cfgPath, EnvDiscordToken+"="+fakeDiscordToken)
+	logs, stop := startPorchlight(t, cfgPath, "PORCHLIGHT_DISCORD_TOKEN="+fakeDiscordToken)
 
 	// The commands are registered in the house's guild once connected.
 	if _, err := f.WaitCall(e2eCtx(t), func(c discordtest.Call) bool {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/config"
 	"github.com/porchlight/porchlight/storage"
 )
 
@@ -17,7 +18,7 @@ const cliActor = "cli"
 
 // openCore opens the database and a core over the config's houses, for the
 // operator commands that work on stored data without connecting anywhere.
-func openCore(ctx context.Context, cfg *Config, houses []*bot.House) (*storage.DB, *bot.Bot, error) {
+func openCore(ctx context.Context, cfg *config.Config, houses []*bot.House) (*storage.DB, *bot.Bot, error) {
 	db, err := storage.Open(ctx, cfg.Storage.Path)
 	if err != nil {
 		return nil, nil, err

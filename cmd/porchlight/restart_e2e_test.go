@@ -14,6 +14,7 @@ import (
 	"github.com/porchlight/porchlight/adapters/discord/discordtest"
 	"github.com/porchlight/porchlight/adapters/slack/slacktest"
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/config"
 	"github.com/porchlight/porchlight/storage"
 )
 
@@ -149,7 +150,7 @@ func TestDiscordRestartMidDMCheckin(t *testing.T) {
 		}
 	}
 
-	logs1, stop1 := startPorchlight(t, cfgPath, EnvDiscordToken+"="+fakeDiscordToken)
+	logs1, stop1 := startPorchlight(t, cfgPath, config.EnvDiscordToken+"="+fakeDiscordToken)
 	connected(1)
 	join, err := f.DispatchCommand(discordtest.Command{Name: "join", UserID: sam})
 	if err != nil {
@@ -177,7 +178,7 @@ func TestDiscordRestartMidDMCheckin(t *testing.T) {
 
 	// The process stops between two answers, and a new one starts.
 	stop1()
-	logs2, stop2 := startPorchlight(t, cfgPath, EnvDiscordToken+"="+fakeDiscordToken)
+	logs2, stop2 := startPorchlight(t, cfgPath, config.EnvDiscordToken+"="+fakeDiscordToken)
 	connected(2)
 	for _, step := range dmAfterRestart {
 		dm(step.say, step.want)

@@ -8,17 +8,18 @@ import (
 
 	"github.com/porchlight/porchlight/adapters/console"
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/config"
 	"github.com/porchlight/porchlight/storage"
 )
 
 // loadConfig loads and validates the config named by --config, printing
 // every problem. ok is false when the command must stop with exitUsage.
-func loadConfig(e env, path string) (*Config, bool) {
+func loadConfig(e env, path string) (*config.Config, bool) {
 	if path == "" {
 		fmt.Fprintln(e.stderr, "porchlight: --config FILE is required")
 		return nil, false
 	}
-	cfg, err := LoadConfig(path, e.getenv)
+	cfg, err := config.Load(path, configOptions(e.getenv))
 	if err == nil {
 		err = cfg.Validate()
 	}
@@ -35,7 +36,7 @@ func loadConfig(e env, path string) (*Config, bool) {
 // configCmd parses the flags of a command that takes --config FILE, besides
 // whatever else fs defines, then loads and validates the config and its
 // houses. When ok is false the command stops with code.
-func configCmd(e env, fs *flag.FlagSet) (cfg *Config, houses []*bot.House, code int, ok bool) {
+func configCmd(e env, fs *flag.FlagSet) (cfg *config.Config, houses []*bot.House, code int, ok bool) {
 	path := fs.String("config", "", "the TOML config `FILE`")
 	if code, ok := parse(fs, e); !ok {
 		return nil, nil, code, false
@@ -58,7 +59,7 @@ func cmdRun(ctx context.Context, e env) int {
 	if !ok {
 		return code
 	}
-	log, err := newLogger(e.stderr, cfg.Log.Level, cfg.Log.Format)
+	log, err := newLogger(e.stderr, string(cfg.Log.Level), string(cfg.Log.Format))
 	if err != nil {
 		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
 		return exitUsage
@@ -98,7 +99,7 @@ func platformsOf(houses []*bot.House) []string {
 }
 
 // buildAdapters makes one adapter per platform the houses use.
-func buildAdapters(cfg *Config, houses []*bot.House, e env, log *slog.Logger) ([]bot.Adapter, error) {
+func buildAdapters(cfg *config.Config, houses []*bot.House, e env, log *slog.Logger) ([]bot.Adapter, error) {
 	var out []bot.Adapter
 	for _, p := range platformsOf(houses) {
 		switch p {

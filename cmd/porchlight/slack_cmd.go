@@ -8,6 +8,7 @@ import (
 
 	"github.com/porchlight/porchlight/adapters/slack"
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/config"
 )
 
 // cmdSlack runs "porchlight slack SUBCOMMAND". Its one subcommand,
@@ -46,12 +47,12 @@ func cmdSlackManifest(_ context.Context, e env) int {
 	if code, ok := parse(fs, e); !ok {
 		return code
 	}
-	prefix := DefaultConfig().Slack.CommandPrefix
+	prefix := config.Default().Slack.CommandPrefix
 	if *path != "" {
 		// Only [slack] command_prefix matters: the manifest comes before the
 		// tokens exist, so other problems (missing tokens) are let pass.
-		cfg, err := LoadConfig(*path, e.getenv)
-		var ce *ConfigError
+		cfg, err := config.Load(*path, configOptions(e.getenv))
+		var ce *config.Error
 		if err != nil && (cfg == nil || !errors.As(err, &ce) || hasProblem(ce, "slack.command_prefix")) {
 			fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
 			return exitUsage
@@ -75,7 +76,7 @@ func cmdSlackManifest(_ context.Context, e env) int {
 }
 
 // hasProblem reports whether a config error names key.
-func hasProblem(ce *ConfigError, key string) bool {
+func hasProblem(ce *config.Error, key string) bool {
 	for _, p := range ce.Problems {
 		if p.Key == key {
 			return true
@@ -101,10 +102,10 @@ type registryOnly struct{ bot.Store }
 // newSlackAdapter builds the Slack adapter from the [slack] table, whose
 // tokens the environment may override (PORCHLIGHT_SLACK_BOT_TOKEN,
 // PORCHLIGHT_SLACK_APP_TOKEN); Validate has checked them.
-func newSlackAdapter(cfg *Config, log *slog.Logger) (bot.Adapter, error) {
+func newSlackAdapter(cfg *config.Config, log *slog.Logger) (bot.Adapter, error) {
 	s := cfg.Slack
 	if s.BotToken == "" || s.AppToken == "" {
-		return nil, fmt.Errorf("slack: slack.bot_token and slack.app_token (or %s and %s) are required", EnvSlackBotToken, EnvSlackAppToken)
+		return nil, fmt.Errorf("slack: slack.bot_token and slack.app_token (or %s and %s) are required", config.EnvSlackBotToken, config.EnvSlackAppToken)
 	}
 	return slack.New(slack.Config{
 		BotToken: string(s.BotToken), AppToken: string(s.AppToken), APIURL: s.APIURL, CommandPrefix: s.CommandPrefix,
