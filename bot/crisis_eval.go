@@ -32,6 +32,7 @@ var ShippedCorpora = []string{
 	"testdata/crisis_negatives.tsv",
 	"testdata/crisis_round2.tsv",
 	"testdata/crisis_round3.tsv",
+	"testdata/crisis_round4.tsv",
 }
 
 // OpenShippedCorpus opens one of ShippedCorpora.

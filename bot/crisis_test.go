@@ -14,7 +14,7 @@ func TestScreenerCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ShippedCorpora) != 9 {
+	if len(ShippedCorpora) != 10 {
 		t.Fatalf("ShippedCorpora has %d entries; give each a threshold here", len(ShippedCorpora))
 	}
 	for _, tt := range []struct {
@@ -34,6 +34,7 @@ func TestScreenerCorpus(t *testing.T) {
 		{"testdata/crisis_negatives.tsv", 0, 0, 0.03, 200},
 		{"testdata/crisis_round2.tsv", 0.95, 0.90, 0.03, 200},
 		{"testdata/crisis_round3.tsv", 0.95, 0.90, 0.03, 200},
+		{"testdata/crisis_round4.tsv", 0.95, 0.90, 0.03, 200},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			f, err := OpenShippedCorpus(tt.name)
@@ -116,6 +117,8 @@ func TestScreenerRules(t *testing.T) {
 		{"someone else in a relative clause", "heard about a man who jumped from the overpass", ConcernNone},
 		{"a negated phrase is not turned around", "if im not at breakfast dont come looking", ConcernDanger},
 		{"in is not ing", "i got the gun in my lap right now", ConcernDanger},
+		{"sin negates only the next word", "llevo tres dias sin dormir metiendome cristal y ya veo sombras", ConcernDanger},
+		{"sin before the phrase", "ya van 90 dias sin tomar", ConcernNone},
 		{"empty", "", ConcernNone},
 	} {
 		t.Run(tt.rule, func(t *testing.T) {

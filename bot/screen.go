@@ -752,6 +752,11 @@ func (l *compiledLexicon) negated(before []string) bool {
 			return false
 		}
 		if l.negators[w] {
+			// "sin" and "without" negate the word right after them only:
+			// "sin dormir metiendome cristal" is not "sin cristal".
+			if (w == "sin" || w == "without") && n > 0 {
+				continue
+			}
 			next := ""
 			if i+1 < len(before) {
 				next = before[i+1]
