@@ -237,6 +237,10 @@ func CheckOptions(c *Command, parent string, given map[string]string) (Args, err
 			}
 			continue
 		}
+		if o.Type == OptUser && !strings.HasPrefix(v, "<@") {
+			// Typed platforms deliver a user as a bare id, not a mention.
+			v = "<@" + v + ">"
+		}
 		if err := setOption(args, o, v, usage); err != nil {
 			return nil, err
 		}
