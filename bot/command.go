@@ -308,7 +308,6 @@ func setOption(args Args, o Option, v, usage string) error {
 	return nil
 }
 
-// clip shortens s for echoing in an error message.
 // quoted shows text a person typed inside an error message: invalid
 // UTF-8 and control characters become harmless, it is clipped to n
 // characters, and it is put in quotes. %q would escape each bad byte into
@@ -323,6 +322,7 @@ func quoted(s string, n int) string {
 	return "“" + clip(s, n) + "”"
 }
 
+// clip shortens s for echoing in an error message.
 func clip(s string, n int) string {
 	if utf8.RuneCountInString(s) <= n {
 		return s
