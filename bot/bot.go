@@ -131,6 +131,14 @@ func New(cfg Config) (*Bot, error) {
 			return nil, fmt.Errorf("bot: house %q: crisis phrases: %w", h.Name, err)
 		}
 	}
+	b.registerFeatures()
+	return b, nil
+}
+
+// registerFeatures lets every feature register its commands, buttons,
+// forms, scheduled jobs and hooks, each in its own register function. A
+// new feature adds one line here.
+func (b *Bot) registerFeatures() {
 	b.registerMembership()
 	b.registerForms()
 	b.registerCheckin()
@@ -140,7 +148,15 @@ func New(cfg Config) (*Bot, error) {
 	b.registerMilestones()
 	b.registerActivities()
 	b.registerDigest()
-	return b, nil
+}
+
+// AllCommands returns the command registry without building a core: the
+// Slack manifest and Discord's command list come from it, with no store,
+// clock or houses. Registering touches nothing but the registry.
+func AllCommands() []*Command {
+	b := &Bot{actions: map[string]actionRoute{}, forms: map[string]formRoute{}, jobs: map[string]jobFunc{}}
+	b.registerFeatures()
+	return b.reg.All()
 }
 
 // OnCommit sets a function called after each committed transaction; cmd

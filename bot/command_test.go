@@ -115,3 +115,17 @@ func TestFieldNormalize(t *testing.T) {
 		}
 	}
 }
+
+// The registry is built without a core: no store, clock or houses.
+func TestAllCommandsWithoutACore(t *testing.T) {
+	cmds := AllCommands()
+	names := map[string]bool{}
+	for _, c := range cmds {
+		names[c.Name] = true
+	}
+	for _, want := range []string{"join", "checkin", "resources", "partner", "activity", "mydata", "help"} {
+		if !names[want] {
+			t.Errorf("AllCommands lacks /%s", want)
+		}
+	}
+}

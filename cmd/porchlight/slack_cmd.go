@@ -59,12 +59,7 @@ func cmdSlackManifest(_ context.Context, e env) int {
 		}
 		prefix = cfg.Slack.CommandPrefix
 	}
-	cmds, err := commandRegistry()
-	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
-		return exitRuntime
-	}
-	out, err := slack.Manifest(cmds, slack.ManifestOptions{Name: *name, CommandPrefix: prefix})
+	out, err := slack.Manifest(bot.AllCommands(), slack.ManifestOptions{Name: *name, CommandPrefix: prefix})
 	if err != nil {
 		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
 		return exitUsage
@@ -84,20 +79,6 @@ func hasProblem(ce *config.Error, key string) bool {
 	}
 	return false
 }
-
-// commandRegistry returns the core's commands. Building the registry needs
-// no storage, so the store is a stub that is never called.
-func commandRegistry() ([]*bot.Command, error) {
-	b, err := bot.New(bot.Config{Store: registryOnly{}})
-	if err != nil {
-		return nil, fmt.Errorf("command registry: %w", err)
-	}
-	return b.Commands(), nil
-}
-
-// registryOnly is a bot.Store for reading the command registry; calling it
-// panics, which would be a bug.
-type registryOnly struct{ bot.Store }
 
 // newSlackAdapter builds the Slack adapter from the [slack] table, whose
 // tokens the environment may override (PORCHLIGHT_SLACK_BOT_TOKEN,
