@@ -60,6 +60,9 @@ func TestActivityListsFollowStatusAndTime(t *testing.T) {
 		{"upcoming: scheduled, not ended, soonest first", func(tx bot.Tx) ([]*bot.Activity, error) {
 			return tx.UpcomingActivities(f.ctx, f.house, t0)
 		}, []string{"running", "soon", "later"}},
+		{"pending: scheduled, not ended, starting by then", func(tx bot.Tx) ([]*bot.Activity, error) {
+			return tx.PendingActivities(f.ctx, t0.Add(3*hour))
+		}, []string{"running", "soon"}},
 		{"between: starting in [from, to)", func(tx bot.Tx) ([]*bot.Activity, error) {
 			return tx.ActivitiesBetween(f.ctx, f.house, t0.Add(-hour), t0.Add(3*hour))
 		}, []string{"running", "soon"}},
