@@ -74,9 +74,11 @@ func (t *tx) UpcomingActivities(ctx context.Context, houseID int64, now time.Tim
 }
 
 // PendingActivities lists scheduled, unended activities starting by before.
+// Cancelled and skipped ones are left out: they are never ended, so they
+// would otherwise stay in the tick's list for ever.
 func (t *tx) PendingActivities(ctx context.Context, before time.Time) ([]*bot.Activity, error) {
 	return t.queryActivities(ctx, "pending activities", `SELECT `+activityCols+` FROM activities
-		WHERE ended_at IS NULL AND starts_at <= ? ORDER BY starts_at, id`, before.Unix())
+		WHERE ended_at IS NULL AND status = 'scheduled' AND starts_at <= ? ORDER BY starts_at, id`, before.Unix())
 }
 
 // ActivitiesBetween lists a house's activities starting in [from, to).

@@ -1,0 +1,94 @@
+package storage_test
+
+import (
+	"fmt"
+	"testing"
+	"time"
+
+	"github.com/porchlight/porchlight/bot"
+)
+
+// TestRoundAnswersMatrix tries every kind of reader against an answer of
+// every visibility, held or not, and compares with the rule written out
+// plainly: the author always; staff the mentors-visible; anyone in the
+// house the house-visible unless held; nobody else anything.
+func TestRoundAnswersMatrix(t *testing.T) {
+	kinds := []struct {
+		vis  bot.Visibility
+		held bool
+	}{{bot.VisPrivate, false}, {bot.VisMentors, false}, {bot.VisHouse, false}, {bot.VisHouse, true}}
+	type reader struct {
+		name   string
+		author bool
+		role   bot.Role
+	}
+	readers := []reader{
+		{"author, resident", true, bot.RoleResident},
+		{"author, now a guest", true, bot.RoleGuest},
+		{"other resident", false, bot.RoleResident},
+		{"mentor", false, bot.RoleMentor},
+		{"mentor who is a resident", false, bot.RoleMentor | bot.RoleResident},
+		{"operator", false, bot.RoleOperator},
+		{"guest", false, bot.RoleGuest},
+		{"nobody", false, 0},
+	}
+	mayRead := func(r reader, vis bot.Visibility, held bool) bool {
+		switch {
+		case r.author:
+			return true
+		case vis == bot.VisMentors:
+			return r.role.Has(bot.Staff)
+		case vis == bot.VisHouse && !held:
+			return r.role.Has(bot.Members)
+		}
+		return false
+	}
+	for _, k := range kinds {
+		f := newFixture(t)
+		author, other := f.member(t, "U-author", "Robin"), f.member(t, "U-other", "Casey")
+		r := f.round(t, t0)
+		a := f.answer(t, r, author, k.vis, t0.Add(time.Minute))
+		a.ShareHeld = k.held
+		update(t, f.db, func(tx bot.Tx) error { return tx.SaveAnswer(f.ctx, a) })
+		for _, rd := range readers {
+			t.Run(fmt.Sprintf("%s held=%v/%s", k.vis, k.held, rd.name), func(t *testing.T) {
+				v := bot.Viewer{Role: rd.role}
+				switch {
+				case rd.author:
+					v.MemberID = author.ID
+				case rd.role.Has(bot.RoleResident):
+					v.MemberID = other.ID
+				}
+				view(t, f.db, func(tx bot.Tx) error {
+					as, err := tx.RoundAnswers(f.ctx, r.ID, v)
+					if err != nil {
+						return err
+					}
+					if got, want := len(as) == 1, mayRead(rd, k.vis, k.held); got != want {
+						t.Errorf("sees the answer = %v, want %v", got, want)
+					}
+					return nil
+				})
+			})
+		}
+		// Whoever may read it, the author's own lists and the counts always
+		// hold it.
+		view(t, f.db, func(tx bot.Tx) error {
+			hist, err := tx.MemberHistory(f.ctx, author.ID, 0)
+			if err != nil {
+				return err
+			}
+			if len(hist) != 1 || hist[0].Values["win"] != "a win of Robin" {
+				t.Errorf("%s: author's history = %+v, want their answer with its words", k.vis, hist)
+			}
+			if others, err := tx.MemberHistory(f.ctx, other.ID, 0); err != nil || len(others) != 0 {
+				t.Errorf("%s: another member's history = %+v, %v; want none", k.vis, others, err)
+			}
+			n, err := tx.CountAnswers(f.ctx, r.ID)
+			if n != 1 {
+				t.Errorf("%s: CountAnswers = %d, want 1", k.vis, n)
+			}
+			return err
+		})
+	}
+}
