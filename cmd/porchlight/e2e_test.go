@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -17,15 +18,44 @@ import (
 // two seconds in its config, so nothing waits for a real schedule.
 const e2eWait = 20 * time.Second
 
-// buildBinary builds porchlight once into a temp dir.
+// e2eBin is the porchlight binary the end-to-end tests run. It is built at
+// most once per package run, on first use, so that -short and -run of other
+// tests pay nothing; TestMain makes its directory and removes it afterwards.
+var e2eBin struct {
+	dir  string
+	once sync.Once
+	path string
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "porchlight-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	e2eBin.dir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// buildBinary returns the porchlight binary, building it on the first call.
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "porchlight")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	e2eBin.once.Do(func() {
+		bin := filepath.Join(e2eBin.dir, "porchlight")
+		out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+		if err != nil {
+			e2eBin.err = fmt.Errorf("go build: %v\n%s", err, out)
+			return
+		}
+		e2eBin.path = bin
+	})
+	if e2eBin.err != nil {
+		t.Fatal(e2eBin.err)
 	}
-	return bin
+	return e2eBin.path
 }
 
 // syncBuffer is a bytes.Buffer safe for a process to write while the test
