@@ -66,7 +66,11 @@ func buildBinary(t *testing.T) string {
 	t.Helper()
 	e2eBin.once.Do(func() {
 		bin := filepath.Join(e2eBin.dir, "porchlight")
-		out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
+		args := []string{"build", "-o", bin}
+		if raceEnabled {
+			args = append(args, "-race")
+		}
+		out, err := exec.Command("go", append(args, ".")...).CombinedOutput()
 		if err != nil {
 			e2eBin.err = fmt.Errorf("go build: %v\n%s", err, out)
 			return
