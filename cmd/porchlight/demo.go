@@ -7,7 +7,6 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"time"
 
@@ -54,7 +53,8 @@ func demoHouse(loc *time.Location) *bot.House {
 }
 
 // demoClock is the demo's clock: real time interactively, or a clock the
-// script moves with ":advance".
+// script moves with ":advance". "porchlight run" uses it too under
+// EnvTestClock, for the end-to-end tests.
 type demoClock struct {
 	mu     sync.Mutex
 	offset time.Duration
@@ -231,16 +231,9 @@ func (d *demo) openRound(ctx context.Context) {
 
 // directive handles ":advance DURATION".
 func (d *demo) directive(ctx context.Context, line string) (bool, error) {
-	f := strings.Fields(line)
-	if len(f) == 0 || f[0] != ":advance" {
-		return false, nil
-	}
-	if len(f) != 2 {
-		return true, fmt.Errorf("usage: :advance 2h")
-	}
-	dur, err := time.ParseDuration(f[1])
-	if err != nil || dur <= 0 {
-		return true, fmt.Errorf("usage: :advance 2h (got %q)", f[1])
+	dur, ok, err := parseAdvance(line)
+	if !ok || err != nil {
+		return ok, err
 	}
 	d.clock.advance(dur)
 	fmt.Fprintf(d.con.out(), "… %s later …\n", dur)

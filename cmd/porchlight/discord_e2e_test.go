@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/porchlight/porchlight/adapters/discord/discordtest"
 	"github.com/porchlight/porchlight/bot"
@@ -91,15 +92,15 @@ channel = %q
 operators = [%q]
 
 [house.checkin]
-schedule = ["@every 2s"]
+schedule = [%q]
 window = "1h"
 reminder_after = "30m"
-`, dbPath, discordtest.AppID, f.URL(), discordtest.GuildID, discordtest.ChannelGeneral, operator)
+`, dbPath, discordtest.AppID, f.URL(), discordtest.GuildID, discordtest.ChannelGeneral, operator, e2eCheckin)
 	if err := os.WriteFile(cfgPath, []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}
 
-	logs, stop := startPorchlight(t, cfgPath, "PORCHLIGHT_DISCORD_TOKEN="+fakeDiscordToken)
+	logs, stop, advance := startPorchlight(t, cfgPath, "PORCHLIGHT_DISCORD_TOKEN="+fakeDiscordToken)
 
 	// The commands are registered in the house's guild once connected.
 	if _, err := f.WaitCall(e2eCtx(t), func(c discordtest.Call) bool {
@@ -142,7 +143,14 @@ reminder_after = "30m"
 		t.Errorf("agree answer = %q, want a welcome", w.Data.Content)
 	}
 
-	// A scheduled check-in prompt appears in the house channel.
+	// No check-in is due on the test clock yet. Moved past 14:00, the
+	// scheduled check-in prompt appears in the house channel.
+	for _, m := range f.Messages(discordtest.ChannelGeneral) {
+		if strings.Contains(string(m.Components), "checkin:open:") {
+			t.Fatalf("a check-in prompt before its time: %s", m.Components)
+		}
+	}
+	advance(2 * time.Minute)
 	var openID string
 	post, err := f.WaitCall(e2eCtx(t), func(c discordtest.Call) bool {
 		if c.Route != discordtest.RouteCreateMessage || c.Status != 200 || c.Params["channel_id"] != discordtest.ChannelGeneral {
@@ -253,6 +261,14 @@ reminder_after = "30m"
 	}
 	defer db.Close()
 	err = db.View(context.Background(), func(tx bot.Tx) error {
+		// The round is the 14:00 check-in the test clock reached.
+		r, err := tx.RoundByID(context.Background(), roundID)
+		if err != nil {
+			return fmt.Errorf("round %d: %w", roundID, err)
+		}
+		if want := e2eCheckinAt(t); !r.ScheduledFor.Equal(want) {
+			return fmt.Errorf("round scheduled for %v, want %v", r.ScheduledFor, want)
+		}
 		ms, err := tx.MembershipsOf(context.Background(), "discord", robin)
 		if err != nil {
 			return err

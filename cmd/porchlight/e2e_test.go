@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -13,19 +14,73 @@ import (
 	"time"
 )
 
-// e2eWait bounds each step of the end-to-end test. Check-ins open every
-// two seconds in its config, so nothing waits for a real schedule.
+// e2eWait bounds each step of the end-to-end test: the time for the
+// process to observe an event, never a schedule.
 const e2eWait = 20 * time.Second
 
-// buildBinary builds porchlight once into a temp dir.
+// The end-to-end tests run porchlight on its test clock (EnvTestClock),
+// started two minutes before the house's daily check-in: the check-in
+// opens when the test calls advance, not when the wall clock says so. The
+// day and hour are clear of the other jobs a house has by default (the
+// 09:00 milestones, Monday's 08:00 digest, the 18:00 partner nudge).
+const (
+	e2eStart   = "2026-11-17T13:58:00-06:00" // a Tuesday, in the houses' America/Chicago
+	e2eCheckin = "0 14 * * *"
+)
+
+// e2eCheckinAt is when the check-in the tests open is scheduled: 14:00 on
+// e2eStart's day.
+func e2eCheckinAt(t *testing.T) time.Time {
+	t.Helper()
+	start, err := time.Parse(time.RFC3339, e2eStart)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return start.Add(2 * time.Minute)
+}
+
+// e2eBin is the porchlight binary the end-to-end tests run. It is built at
+// most once per package run, on first use, so that -short and -run of other
+// tests pay nothing; TestMain makes its directory and removes it afterwards.
+var e2eBin struct {
+	dir  string
+	once sync.Once
+	path string
+	err  error
+}
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "porchlight-e2e-")
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	e2eBin.dir = dir
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+// buildBinary returns the porchlight binary, building it on the first call.
 func buildBinary(t *testing.T) string {
 	t.Helper()
-	bin := filepath.Join(t.TempDir(), "porchlight")
-	out, err := exec.Command("go", "build", "-o", bin, ".").CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build: %v\n%s", err, out)
+	e2eBin.once.Do(func() {
+		bin := filepath.Join(e2eBin.dir, "porchlight")
+		args := []string{"build", "-o", bin}
+		if raceEnabled {
+			args = append(args, "-race")
+		}
+		out, err := exec.Command("go", append(args, ".")...).CombinedOutput()
+		if err != nil {
+			e2eBin.err = fmt.Errorf("go build: %v\n%s", err, out)
+			return
+		}
+		e2eBin.path = bin
+	})
+	if e2eBin.err != nil {
+		t.Fatal(e2eBin.err)
 	}
-	return bin
+	return e2eBin.path
 }
 
 // syncBuffer is a bytes.Buffer safe for a process to write while the test
@@ -54,11 +109,13 @@ func e2eCtx(t *testing.T) context.Context {
 	return ctx
 }
 
-// startPorchlight builds the binary and runs "porchlight run" with the
-// config and the given environment (and no PORCHLIGHT_ variable of the
-// caller's). stop sends SIGTERM and checks the clean exit; it also runs at
-// cleanup, which prints the log if the test failed.
-func startPorchlight(t *testing.T, cfgPath string, env ...string) (logs *syncBuffer, stop func()) {
+// startPorchlight runs "porchlight run" with the config and the given
+// environment (and no PORCHLIGHT_ variable of the caller's), on the test
+// clock started at e2eStart. advance moves that clock forward and runs the
+// jobs that fell due; the test then waits for their effect. stop sends
+// SIGTERM and checks the clean exit; it also runs at cleanup, which prints
+// the log if the test failed.
+func startPorchlight(t *testing.T, cfgPath string, env ...string) (logs *syncBuffer, stop func(), advance func(time.Duration)) {
 	t.Helper()
 	bin := buildBinary(t)
 	cmd := exec.Command(bin, "run", "--config", cfgPath)
@@ -67,11 +124,22 @@ func startPorchlight(t *testing.T, cfgPath string, env ...string) (logs *syncBuf
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
+	cmd.Env = append(cmd.Env, EnvTestClock+"="+e2eStart)
 	cmd.Env = append(cmd.Env, env...)
 	logs = &syncBuffer{}
 	cmd.Stdout, cmd.Stderr = logs, logs
+	stdin, err := cmd.StdinPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
+	}
+	advance = func(d time.Duration) {
+		t.Helper()
+		if _, err := fmt.Fprintf(stdin, ":advance %s\n", d); err != nil {
+			t.Fatalf("advance the test clock: %v", err)
+		}
 	}
 	exited := make(chan error, 1)
 	go func() { exited <- cmd.Wait() }()
@@ -98,7 +166,7 @@ func startPorchlight(t *testing.T, cfgPath string, env ...string) (logs *syncBuf
 			t.Logf("porchlight log:\n%s", logs.String())
 		}
 	})
-	return logs, stop
+	return logs, stop, advance
 }
 
 // dangerLine is a line of danger typed in the middle of a DM check-in.

@@ -39,7 +39,8 @@ var (
 )
 
 // restartConfig writes a config for one house on platform, with check-ins
-// opening every two seconds, and returns its path and the database's.
+// opening at 14:00 (the test clock starts at 13:58), and returns its path
+// and the database's.
 func restartConfig(t *testing.T, platformSection, houseLines string) (cfgPath, dbPath string) {
 	t.Helper()
 	dir := t.TempDir()
@@ -60,7 +61,7 @@ timezone = "America/Chicago"
 %s
 
 [house.checkin]
-schedule = ["@every 2s"]
+schedule = ["0 14 * * *"]
 window = "1h"
 reminder_after = "30m"
 `, dbPath, platformSection, houseLines)
@@ -150,7 +151,7 @@ func TestDiscordRestartMidDMCheckin(t *testing.T) {
 		}
 	}
 
-	logs1, stop1 := startPorchlight(t, cfgPath, config.EnvDiscordToken+"="+fakeDiscordToken)
+	logs1, stop1, advance1 := startPorchlight(t, cfgPath, config.EnvDiscordToken+"="+fakeDiscordToken)
 	connected(1)
 	join, err := f.DispatchCommand(discordtest.Command{Name: "join", UserID: sam})
 	if err != nil {
@@ -164,7 +165,9 @@ func TestDiscordRestartMidDMCheckin(t *testing.T) {
 	if w := answer(press.ID); !strings.Contains(w.Data.Content, "Welcome") {
 		t.Fatalf("agree answer = %q, want a welcome", w.Data.Content)
 	}
-	// A round is open once its prompt is in the house channel.
+	// 14:00 on the test clock: the round opens, once its prompt is in the
+	// house channel.
+	advance1(2 * time.Minute)
 	if _, err := f.WaitCall(e2eCtx(t), func(c discordtest.Call) bool {
 		var b discordBody
 		return c.Route == discordtest.RouteCreateMessage && c.Status == 200 && c.Params["channel_id"] == discordtest.ChannelGeneral &&
@@ -178,8 +181,11 @@ func TestDiscordRestartMidDMCheckin(t *testing.T) {
 
 	// The process stops between two answers, and a new one starts.
 	stop1()
-	logs2, stop2 := startPorchlight(t, cfgPath, config.EnvDiscordToken+"="+fakeDiscordToken)
+	logs2, stop2, advance2 := startPorchlight(t, cfgPath, config.EnvDiscordToken+"="+fakeDiscordToken)
 	connected(2)
+	// The new process's clock starts at 13:58 again: bring it past the
+	// round's opening (which stays keyed: it does not open twice).
+	advance2(4 * time.Minute)
 	for _, step := range dmAfterRestart {
 		dm(step.say, step.want)
 	}
@@ -216,7 +222,7 @@ func TestSlackRestartMidDMCheckin(t *testing.T) {
 		}
 	}
 
-	logs1, stop1 := startPorchlight(t, cfgPath, env...)
+	logs1, stop1, advance1 := startPorchlight(t, cfgPath, env...)
 	if err := srv.WaitForConnections(e2eCtx(t), 1); err != nil {
 		t.Fatal(err)
 	}
@@ -236,7 +242,9 @@ func TestSlackRestartMidDMCheckin(t *testing.T) {
 	}); err != nil {
 		t.Fatalf("Sam did not join: %v", err)
 	}
-	// A round is open once its prompt is in the house channel.
+	// 14:00 on the test clock: the round opens, once its prompt is in the
+	// house channel.
+	advance1(2 * time.Minute)
 	if _, err := srv.WaitForCall(e2eCtx(t), func(c slacktest.Call) bool {
 		return c.Method == "chat.postMessage" && c.OK() && c.Param("channel") == house && findActionID(c.Param("blocks"), `checkin:open:[0-9]+`) != ""
 	}); err != nil {
@@ -248,10 +256,11 @@ func TestSlackRestartMidDMCheckin(t *testing.T) {
 
 	// The process stops between two answers, and a new one starts.
 	stop1()
-	logs2, stop2 := startPorchlight(t, cfgPath, env...)
+	logs2, stop2, advance2 := startPorchlight(t, cfgPath, env...)
 	if err := srv.WaitForConnections(e2eCtx(t), 2); err != nil {
 		t.Fatal(err)
 	}
+	advance2(4 * time.Minute) // past the round's opening, as in the first process
 	for _, step := range dmAfterRestart {
 		dm(step.say, step.want)
 	}

@@ -64,18 +64,32 @@ func cmdRun(ctx context.Context, e env) int {
 		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
 		return exitUsage
 	}
+	clock, err := testClock(e.getenv, houses)
+	if err != nil {
+		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
+		return exitUsage
+	}
 	adapters, err := buildAdapters(cfg, houses, e, log)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
 		return exitUsage
 	}
-	a, err := newApp(ctx, appOptions{dbPath: cfg.Storage.Path, houses: houses, log: log, adapters: adapters})
+	opts := appOptions{dbPath: cfg.Storage.Path, houses: houses, log: log, adapters: adapters}
+	if clock != nil {
+		// Only the end-to-end tests set it: see EnvTestClock.
+		opts.clock, opts.manualJobs = clock, true
+	}
+	a, err := newApp(ctx, opts)
 	if err != nil {
 		log.Error("start failed", "err", err)
 		return exitRuntime
 	}
 	for _, w := range cfg.Warnings() {
 		log.Warn("config", "warning", w)
+	}
+	if clock != nil {
+		log.Warn("test clock in use: jobs run only when stdin says \":advance\"", "env", EnvTestClock)
+		go driveTestClock(ctx, e.stdin, clock, a.bot, log)
 	}
 	log.Info("porchlight running", "version", Version, "houses", len(houses), "adapters", len(adapters))
 	if err := a.serve(ctx); err != nil {

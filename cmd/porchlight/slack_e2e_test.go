@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/porchlight/porchlight/adapters/slack/slacktest"
 	"github.com/porchlight/porchlight/bot"
@@ -61,15 +62,15 @@ channel = %q
 operators = ["U0OPER"]
 
 [house.checkin]
-schedule = ["@every 2s"]
+schedule = [%q]
 window = "1h"
 reminder_after = "30m"
-`, dbPath, srv.APIURL(), house)
+`, dbPath, srv.APIURL(), house, e2eCheckin)
 	if err := os.WriteFile(cfgPath, []byte(config), 0o600); err != nil {
 		t.Fatal(err)
 	}
 
-	logs, stop := startPorchlight(t, cfgPath, "PORCHLIGHT_SLACK_BOT_TOKEN="+srv.BotToken(), "PORCHLIGHT_SLACK_APP_TOKEN="+srv.AppToken())
+	logs, stop, advance := startPorchlight(t, cfgPath, "PORCHLIGHT_SLACK_BOT_TOKEN="+srv.BotToken(), "PORCHLIGHT_SLACK_APP_TOKEN="+srv.AppToken())
 	if err := srv.WaitForConnections(e2eCtx(t), 1); err != nil {
 		t.Fatal(err)
 	}
@@ -105,7 +106,14 @@ reminder_after = "30m"
 	}
 	_ = welcome
 
-	// A scheduled check-in prompt appears in the house channel.
+	// No check-in is due on the test clock yet. Moved past 14:00, the
+	// scheduled check-in prompt appears in the house channel.
+	for _, c := range srv.CallsTo("chat.postMessage") {
+		if strings.Contains(c.Param("blocks"), "checkin:open:") {
+			t.Fatalf("a check-in prompt before its time: %s", c.Param("blocks"))
+		}
+	}
+	advance(2 * time.Minute)
 	post, err := srv.WaitForCall(e2eCtx(t), func(c slacktest.Call) bool {
 		return c.Method == "chat.postMessage" && c.OK() && c.Param("channel") == house &&
 			findActionID(c.Param("blocks"), `checkin:open:[0-9]+`) != ""
@@ -234,6 +242,14 @@ reminder_after = "30m"
 	}
 	defer db.Close()
 	err = db.View(context.Background(), func(tx bot.Tx) error {
+		// The round is the 14:00 check-in the test clock reached.
+		r, err := tx.RoundByID(context.Background(), roundID)
+		if err != nil {
+			return fmt.Errorf("round %d: %w", roundID, err)
+		}
+		if want := e2eCheckinAt(t); !r.ScheduledFor.Equal(want) {
+			return fmt.Errorf("round scheduled for %v, want %v", r.ScheduledFor, want)
+		}
 		ms, err := tx.MembershipsOf(context.Background(), "slack", robin)
 		if err != nil {
 			return err
