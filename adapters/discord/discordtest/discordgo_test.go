@@ -39,8 +39,8 @@ func open(t *testing.T, s *discordgo.Session) {
 		if err != nil {
 			t.Fatalf("Open: %v", err)
 		}
-	case <-time.After(5 * time.Second):
-		t.Fatal("Open did not return in 5 s")
+	case <-time.After(discordtest.MustWait):
+		t.Fatal("Open did not return in time")
 	}
 	t.Cleanup(func() { _ = s.Close() })
 }
@@ -64,9 +64,9 @@ func receive[T any](t *testing.T, ch <-chan T) T {
 	select {
 	case v := <-ch:
 		return v
-	case <-time.After(5 * time.Second):
+	case <-time.After(discordtest.MustWait):
 		var zero T
-		t.Fatalf("no %T within 5 s", zero)
+		t.Fatalf("no %T in time", zero)
 		return zero
 	}
 }
@@ -452,7 +452,7 @@ func TestGateway(t *testing.T) {
 	t.Run("heartbeats are acknowledged", func(t *testing.T) {
 		f.MustFrames(t, 2, discordtest.ClientOp(discordtest.OpHeartbeat))
 		f.MustFrames(t, 2, func(g discordtest.GatewayFrame) bool { return !g.FromClient && g.Op == discordtest.OpHeartbeatACK })
-		deadline := time.Now().Add(5 * time.Second)
+		deadline := time.Now().Add(discordtest.MustWait)
 		for {
 			s.RLock()
 			ack := s.LastHeartbeatAck

@@ -14,6 +14,12 @@ import (
 	"github.com/gorilla/websocket"
 )
 
+// MustWait bounds how long the Must helpers wait for the client. It is
+// generous on purpose: discordgo reconnects on its own schedule (a second,
+// then more), and a loaded CI machine runs packages in parallel. A passing
+// test never waits it out.
+const MustWait = 15 * time.Second
+
 // Gateway opcodes.
 const (
 	OpDispatch       = 0
@@ -518,11 +524,11 @@ func (s *Server) WaitFrame(ctx context.Context, match func(GatewayFrame) bool) (
 	return fs[0], nil
 }
 
-// MustFrames is WaitFrames with a 5 s deadline that fails the test on
+// MustFrames is WaitFrames with a MustWait deadline that fails the test on
 // timeout.
 func (s *Server) MustFrames(tb testing.TB, n int, match func(GatewayFrame) bool) []GatewayFrame {
 	tb.Helper()
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), MustWait)
 	defer cancel()
 	fs, err := s.WaitFrames(ctx, n, match)
 	if err != nil {
