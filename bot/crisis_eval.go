@@ -33,6 +33,8 @@ var ShippedCorpora = []string{
 	"testdata/crisis_round2.tsv",
 	"testdata/crisis_round3.tsv",
 	"testdata/crisis_round4.tsv",
+	"testdata/crisis_round5.tsv",
+	"testdata/crisis_negatives2.tsv",
 }
 
 // OpenShippedCorpus opens one of ShippedCorpora.

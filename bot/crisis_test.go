@@ -14,7 +14,7 @@ func TestScreenerCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ShippedCorpora) != 10 {
+	if len(ShippedCorpora) != 12 {
 		t.Fatalf("ShippedCorpora has %d entries; give each a threshold here", len(ShippedCorpora))
 	}
 	for _, tt := range []struct {
@@ -35,6 +35,12 @@ func TestScreenerCorpus(t *testing.T) {
 		{"testdata/crisis_round2.tsv", 0.95, 0.90, 0.03, 200},
 		{"testdata/crisis_round3.tsv", 0.95, 0.90, 0.03, 200},
 		{"testdata/crisis_round4.tsv", 0.95, 0.90, 0.03, 200},
+		{"testdata/crisis_round5.tsv", 0.95, 0.90, 0.03, 200},
+		// Hard negatives written to trip the screener up. Its bar is 0.04:
+		// what remains is on purpose, such as "if one more person
+		// microwaves fish I will walk into the sea" with no laugh, which
+		// counts, because the same words without a joke must.
+		{"testdata/crisis_negatives2.tsv", 0, 0, 0.04, 200},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			f, err := OpenShippedCorpus(tt.name)
@@ -119,6 +125,14 @@ func TestScreenerRules(t *testing.T) {
 		{"in is not ing", "i got the gun in my lap right now", ConcernDanger},
 		{"sin negates only the next word", "llevo tres dias sin dormir metiendome cristal y ya veo sombras", ConcernDanger},
 		{"sin before the phrase", "ya van 90 dias sin tomar", ConcernNone},
+		{"someone else's quoted words", `My roommate said "I don't want to be here anymore" but he meant this house`, ConcernNone},
+		{"the writer's own quoted words", `I told my sponsor "I want to die"`, ConcernDanger},
+		{"a joke, laughed at", "if Kevin sings karaoke one more time im throwing myself off the bridge lmao", ConcernNone},
+		{"the same words, no laugh", "if one more thing goes wrong im throwing myself off the bridge", ConcernDanger},
+		{"a laugh, but in earnest", "i want to die lol not joking", ConcernDanger},
+		{"a farewell explained by a departure", "Goodbye everyone, I graduate the program tomorrow", ConcernNone},
+		{"a farewell with nothing to explain it", "goodbye everyone", ConcernDanger},
+		{"an idiom must end its clause", "i wanna die for real. not a joke", ConcernDanger},
 		{"empty", "", ConcernNone},
 	} {
 		t.Run(tt.rule, func(t *testing.T) {

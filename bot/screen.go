@@ -120,6 +120,13 @@ type Lexicon struct {
 	// Retractions take back what came before them in the message ("jk",
 	// "es broma"); what comes after still counts.
 	Retractions []string
+	// Departures say the message is about leaving for a good reason
+	// (graduating, moving, a trip): a farewell group's match then is one.
+	Departures []string
+	// Hyperbole marks a joking frame ("if … one more time", "makes me want
+	// to"). With a laughter or irony marker in the message (lol, jaja, 😂,
+	// 🙃) it takes the message back; without one, the words count.
+	Hyperbole []string
 	// Passed says a craving has passed ("called my sponsor and it
 	// passed"): a craving group's match with it later in the message is
 	// not a concern. Disclosed use and danger are never taken back.
@@ -148,6 +155,9 @@ type PhraseGroup struct {
 	// Craving is set for groups of wanting to use, which a later "it
 	// passed" (Lexicon.Passed) takes back; a disclosed use stays one.
 	Craving bool
+	// Farewell is set for goodbye groups, which a departure in the same
+	// message (Lexicon.Departures) explains.
+	Farewell bool
 	// Patterns are regular expressions over normalised text (see Lexicon).
 	Patterns []string
 }
@@ -166,6 +176,7 @@ type compiledLexicon struct {
 	groups            []*compiledGroup // danger groups first
 	across            []*compiledGroup
 	retract, passed   *filtered
+	departs, jokes    *filtered
 	negators          map[string]bool
 	breakers          map[string]bool
 	others, self      map[string]bool
@@ -189,6 +200,8 @@ type compiledGroup struct {
 	anySubject bool
 	// craving groups are taken back by a later "it passed".
 	craving bool
+	// farewell groups are explained by a departure in the message.
+	farewell bool
 }
 
 // builtinLexicons are the languages the screener reads, every one at once:
@@ -542,7 +555,7 @@ func compileLexicon(lx *Lexicon, vocab map[string]bool) (*compiledLexicon, []*fi
 			if err != nil {
 				return nil, nil, err
 			}
-			*lv.into = append(*lv.into, &compiledGroup{level: lv.level, about: lx.Lang + ": " + g.About, re: re, lex: lv.lex, anySubject: g.AnySubject, craving: g.Craving})
+			*lv.into = append(*lv.into, &compiledGroup{level: lv.level, about: lx.Lang + ": " + g.About, re: re, lex: lv.lex, anySubject: g.AnySubject, craving: g.Craving, farewell: g.Farewell})
 		}
 	}
 	var ignore []*filtered
@@ -567,6 +580,12 @@ func compileLexicon(lx *Lexicon, vocab map[string]bool) (*compiledLexicon, []*fi
 		return nil, nil, err
 	}
 	if cl.passed, err = compile(lx.Passed); err != nil {
+		return nil, nil, err
+	}
+	if cl.departs, err = compile(lx.Departures); err != nil {
+		return nil, nil, err
+	}
+	if cl.jokes, err = compile(lx.Hyperbole); err != nil {
 		return nil, nil, err
 	}
 	for _, w := range lx.Keywords {
@@ -608,8 +627,9 @@ func (s *Screener) Screen(text string) Concern {
 // Explain is Screen, also naming the phrase group that matched, for
 // crisis-eval and reviewers. It never logs anything.
 func (s *Screener) Explain(text string) (Concern, string) {
+	laughing := laughter.MatchString(text) && !inEarnest.MatchString(strings.ToLower(text))
 	var clauses []string
-	for _, raw := range splitClauses(text) {
+	for _, raw := range splitClauses(blankReportedSpeech(text)) {
 		clause := strings.Join(s.spell.words(raw), " ")
 		for _, re := range s.ignore {
 			clause = re.blank(clause)
@@ -627,11 +647,19 @@ func (s *Screener) Explain(text string) (Concern, string) {
 		}
 	}
 	whole := strings.Join(clauses, " . ")
+	departing, joking := false, false
+	for _, l := range s.langs {
+		departing = departing || l.departs.MatchString(whole)
+		joking = joking || (laughing && l.jokes.MatchString(whole))
+	}
+	if joking {
+		return ConcernNone, "a joke, laughed at"
+	}
 	best, why := ConcernNone, ""
 	for i, clause := range clauses {
 		// A form's label answered "none" ("Thoughts of self-harm: none",
 		// "Cravings: 0") is a question, not a statement.
-		if i+1 < len(clauses) && negativeAnswers[clauses[i+1]] {
+		if i+1 < len(clauses) && isNegativeAnswer(clauses[i+1]) {
 			continue
 		}
 		for _, g := range s.extra {
@@ -641,7 +669,7 @@ func (s *Screener) Explain(text string) (Concern, string) {
 		}
 		for _, l := range s.langs {
 			for _, g := range l.groups {
-				if g.level > best && g.matches(clause) && !(g.craving && s.passedAfter(clauses[i:])) {
+				if g.level > best && !(g.farewell && departing) && g.matches(clause) && !(g.craving && s.passedAfter(clauses[i:])) {
 					best, why = g.level, g.about
 				}
 			}
@@ -653,7 +681,7 @@ func (s *Screener) Explain(text string) (Concern, string) {
 	if len(clauses) > 1 {
 		for _, l := range s.langs {
 			for _, g := range l.across {
-				if g.level > best && g.re.MatchString(whole) && !(g.craving && s.passedAfter(clauses)) {
+				if g.level > best && !departing && g.re.MatchString(whole) && !(g.craving && s.passedAfter(clauses)) {
 					best, why = g.level, g.about
 				}
 			}
@@ -682,6 +710,32 @@ func (s *Screener) retracted(clause string) bool {
 		}
 	}
 	return false
+}
+
+// laughter finds the markers that make a frame a joke; inEarnest finds
+// the words that say it is not one.
+var (
+	laughter  = regexp.MustCompile(`(?i)\b(?:lo+l|lmf?a+o+|rofl|(?:ha){2,}h?|(?:ja){2,}j?|(?:je){2,}|xd|jk)\b|😂|🤣|🙃|🙈|💀|😆|😅|😹`)
+	inEarnest = regexp.MustCompile(`\b(?:not (?:even )?(?:joking|kidding)|no joke|for real|fr|serious(?:ly)?|en serio|no es broma|neta)\b`)
+)
+
+// reportedSpeech finds words someone else said, in quotes, after a verb
+// of saying: "my roommate said "I don't want to be here anymore"".
+var reportedSpeech = regexp.MustCompile(`(?i)(?:^|[^\pL\d])([\pL\d]+)(?:[\s,]+[\pL\d]+){0,4}?[\s,]+(?:said|says|saying|told me|tells me|wrote|writes|posted|posting|texted|texting|yelled|screamed|crying|kept saying|keeps saying|asked|dijo|me dijo|dec[ií]a|escribi[oó]|puso|me cont[oó]|llorando|gritando)\s*[:,]?\s*["“«]([^"”»]{1,400})["”»]`)
+
+// blankReportedSpeech removes words quoted from someone else, which are
+// their story, not the writer's. The writer quoting themselves ("I told
+// my sponsor "I want to die"") keeps their words.
+func blankReportedSpeech(text string) string {
+	return reportedSpeech.ReplaceAllStringFunc(text, func(m string) string {
+		sub := reportedSpeech.FindStringSubmatch(m)
+		switch strings.ToLower(sub[1]) {
+		case "i", "im", "i'm", "yo", "me":
+			return m
+		}
+		open := strings.IndexAny(m, "\"“«")
+		return m[:open] + " . "
+	})
 }
 
 // passedAfter reports whether the clauses from a relapse match on say the
@@ -795,7 +849,17 @@ func startsNegated(match string) bool {
 // before them.
 var negativeAnswers = map[string]bool{
 	"none": true, "no": true, "nope": true, "0": true, "zero": true, "never": true, "not today": true, "na": true,
-	"n a": true, "nothing": true, "nada": true, "ninguno": true, "ninguna": true, "ningunos": true, "0 10": true, "no thanks": true,
+	"n a": true, "nothing": true, "not once": true, "not at all": true, "cero": true, "no way": true, "nah": true, "never once": true, "nunca": true, "nada": true, "ninguno": true, "ninguna": true, "ningunos": true, "0 10": true, "no thanks": true,
+}
+
+// isNegativeAnswer reports whether a clause answers "not at all", alone or
+// followed by a form's next item number ("no 2").
+func isNegativeAnswer(clause string) bool {
+	if negativeAnswers[clause] {
+		return true
+	}
+	trimmed := strings.TrimRight(clause, " 0123456789")
+	return trimmed != clause && trimmed != "" && negativeAnswers[trimmed]
 }
 
 // canNotStop are the verbs that turn "not" around: "can't stop", "can't
@@ -820,8 +884,9 @@ func (l *compiledLexicon) someoneElse(before []string) bool {
 			if i == len(before)-1 {
 				return true
 			}
-		case (w == "who" || w == "that" || w == "que") && i == len(before)-1 && i > 0 && l.others[before[i-1]]:
-			// "a man who jumped": the relative clause's subject is the man.
+		case (w == "who" || w == "que") && i == len(before)-1 && i > 0 && someOther(l, before[max(0, i-6):i]):
+			// "a man who jumped", "a guy at the bus stop who was nodding
+			// off": the relative clause's subject is that person.
 			return true
 		case l.others[w]:
 			j := i - 1
@@ -831,6 +896,16 @@ func (l *compiledLexicon) someoneElse(before []string) bool {
 			if j < 0 || l.breakers[before[j]] || clauseOpeners[before[j]] || subjectPronouns[w] {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// someOther reports whether words name someone other than the writer.
+func someOther(l *compiledLexicon, words []string) bool {
+	for _, w := range words {
+		if l.others[w] {
+			return true
 		}
 	}
 	return false
