@@ -35,6 +35,7 @@ var ShippedCorpora = []string{
 	"testdata/crisis_round4.tsv",
 	"testdata/crisis_round5.tsv",
 	"testdata/crisis_negatives2.tsv",
+	"testdata/crisis_negatives3.tsv",
 }
 
 // OpenShippedCorpus opens one of ShippedCorpora.

@@ -49,7 +49,7 @@ func spanishLexicon() *Lexicon {
 			{About: "accidentes, no autolesiones", Patterns: []string{
 				`(?:me corte|me lastime|me queme|me golpee|me pegue|me cai|me lastimo) (?:el|la|los|las|un|una) (?:dedo|dedos|mano|manos|pie|rodilla|espalda|tobillo|brazo|cabeza|pierna|codo|muneca)(?: |$)`,
 				`(?:me corte|me lastime|me queme|me golpee|me pegue|me cai) (?:cocinando|afeitandome|rasurandome|con (?:el|un|la|una) (?:papel|cuchillo|vidrio|sarten|estufa|plancha|aceite|lata|navaja de cocina)|en el (?:trabajo|gym|gimnasio|partido|futbol)|jugando|entrenando|haciendo|sin querer|por accidente|trabajando)`,
-				`(?:cortarme|corte|cortar|cortarle|corto) (?:el|las|mis|la) (?:pelo|cabello|unas|barba|greña|grena)`, `me corte el pelo`,
+				`(?:cortarme|me corte|cortandome|me cortaba) con (?:un|una|el|la) (?:clavo|vidrio|lata|cuchillo de cocina|papel|lamina|alambre|sierra)`, `(?:cortarme|corte|cortar|cortarle|corto) (?:el|las|mis|la) (?:pelo|cabello|unas|barba|greña|grena)`, `me corte el pelo`,
 			}},
 			{About: "muletillas que no niegan", Patterns: []string{`no (?:es|estoy) (?:broma|bromeando|jugando|cotorreo)`, `no (?:es|estoy) (?:de )?(?:chiste|a lo loco)`, `(?:lo digo|te lo digo) en serio`}},
 			{About: "programas, platicas e historias", Patterns: []string{

@@ -14,7 +14,7 @@ func TestScreenerCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ShippedCorpora) != 12 {
+	if len(ShippedCorpora) != 13 {
 		t.Fatalf("ShippedCorpora has %d entries; give each a threshold here", len(ShippedCorpora))
 	}
 	for _, tt := range []struct {
@@ -41,6 +41,7 @@ func TestScreenerCorpus(t *testing.T) {
 		// microwaves fish I will walk into the sea" with no laugh, which
 		// counts, because the same words without a joke must.
 		{"testdata/crisis_negatives2.tsv", 0, 0, 0.04, 200},
+		{"testdata/crisis_negatives3.tsv", 0, 0, 0.03, 200},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			f, err := OpenShippedCorpus(tt.name)

@@ -721,7 +721,7 @@ var (
 
 // reportedSpeech finds words someone else said, in quotes, after a verb
 // of saying: "my roommate said "I don't want to be here anymore"".
-var reportedSpeech = regexp.MustCompile(`(?i)(?:^|[^\pL\d])([\pL\d]+)(?:[\s,]+[\pL\d]+){0,4}?[\s,]+(?:said|says|saying|told me|tells me|wrote|writes|posted|posting|texted|texting|yelled|screamed|crying|kept saying|keeps saying|asked|dijo|me dijo|dec[ií]a|escribi[oó]|puso|me cont[oó]|llorando|gritando)\s*[:,]?\s*["“«]([^"”»]{1,400})["”»]`)
+var reportedSpeech = regexp.MustCompile(`(?i)(?:^|[^\pL\d])([\pL\d]+)(?:[\s,]+[\pL\d]+){0,4}?[\s,]+(?:said|says|saying|told me|tells me|wrote|writes|posted|posting|texted|texting|yelled|screamed|crying|kept saying|keeps saying|asked|asking|ask|dijo|me dijo|dec[ií]a|escribi[oó]|puso|me cont[oó]|llorando|gritando)\s*[:,]?\s*["“«]([^"”»]{1,400})["”»]`)
 
 // blankReportedSpeech removes words quoted from someone else, which are
 // their story, not the writer's. The writer quoting themselves ("I told
@@ -759,8 +759,11 @@ func (g *compiledGroup) matches(clause string) bool {
 		before := strings.Fields(clause[:loc[0]])
 		// A phrase that is itself a negation ("don't come looking", "no
 		// point in living") is not turned around by an earlier "not".
-		negatedHere := !startsNegated(clause[loc[0]:loc[1]]) && l.negated(before)
-		if negatedHere || (!g.anySubject && l.someoneElse(before)) {
+		match := clause[loc[0]:loc[1]]
+		negatedHere := !startsNegated(match) && l.negated(before)
+		// A phrase that names the writer ("si yo no existiera", "without
+		// me") is the writer's, whoever was named before it.
+		if negatedHere || (!g.anySubject && !l.namesSelf(match) && l.someoneElse(before)) {
 			continue
 		}
 		part := l.part(clause, loc[0], loc[1])
@@ -849,7 +852,7 @@ func startsNegated(match string) bool {
 // before them.
 var negativeAnswers = map[string]bool{
 	"none": true, "no": true, "nope": true, "0": true, "zero": true, "never": true, "not today": true, "na": true,
-	"n a": true, "nothing": true, "not once": true, "not at all": true, "cero": true, "no way": true, "nah": true, "never once": true, "nunca": true, "nada": true, "ninguno": true, "ninguna": true, "ningunos": true, "0 10": true, "no thanks": true,
+	"n a": true, "nothing": true, "not really": true, "not much": true, "not once": true, "not at all": true, "cero": true, "no way": true, "nah": true, "never once": true, "nunca": true, "nada": true, "ninguno": true, "ninguna": true, "ningunos": true, "0 10": true, "no thanks": true,
 }
 
 // isNegativeAnswer reports whether a clause answers "not at all", alone or
@@ -888,14 +891,42 @@ func (l *compiledLexicon) someoneElse(before []string) bool {
 			// "a man who jumped", "a guy at the bus stop who was nodding
 			// off": the relative clause's subject is that person.
 			return true
-		case l.others[w]:
+		case l.others[w] || (len(w) > 3 && strings.HasSuffix(w, "s") && l.others[w[:len(w)-1]]):
+			// "my dad's drinking" reads "my dads drinking": a possessive.
 			j := i - 1
+			for j >= 0 && determiners[before[j]] {
+				j--
+			}
+			if i == len(before)-1 && !objectPronouns[w] && (j < 0 || !prepositions[before[j]]) {
+				// Right before the match it is its subject ("a guy jumped"),
+				// unless it is an object ("told him") or follows a
+				// preposition ("las pastillas de la abuela").
+				return true
+			}
+			j = i - 1
 			for j >= 0 && determiners[before[j]] {
 				j--
 			}
 			if j < 0 || l.breakers[before[j]] || clauseOpeners[before[j]] || subjectPronouns[w] {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// namesSelf reports whether a matched phrase names the writer outright:
+// a subject pronoun ("si yo no existiera") or one after a preposition
+// ("without me", "sin mi"). A bare clitic ("me aviento") does not count,
+// for Spanish puts one on every reflexive verb.
+func (l *compiledLexicon) namesSelf(match string) bool {
+	words := strings.Fields(match)
+	for k, w := range words {
+		if !l.self[w] {
+			continue
+		}
+		if selfSubjects[w] || (k > 0 && (prepositions[words[k-1]] || words[k-1] == "without" || words[k-1] == "sin")) {
+			return true
 		}
 	}
 	return false
@@ -913,6 +944,9 @@ func someOther(l *compiledLexicon, words []string) bool {
 
 // Words that decide whether a person named before a match is its subject.
 var (
+	selfSubjects    = map[string]bool{"i": true, "yo": true, "myself": true, "conmigo": true}
+	objectPronouns  = map[string]bool{"him": true, "her": true, "them": true, "his": true, "their": true, "me": true, "you": true}
+	prepositions    = map[string]bool{"of": true, "from": true, "with": true, "to": true, "at": true, "for": true, "about": true, "de": true, "del": true, "con": true, "para": true, "pa": true, "a": false}
 	possessives     = map[string]bool{"his": true, "her": true, "their": true, "su": true, "sus": true}
 	determiners     = map[string]bool{"my": true, "his": true, "her": true, "their": true, "the": true, "a": true, "our": true, "your": true, "this": true, "that": true, "old": true, "best": true, "mi": true, "mis": true, "su": true, "sus": true, "el": true, "la": true, "un": true, "una": true, "nuestro": true}
 	clauseOpeners   = map[string]bool{"that": true, "when": true, "if": true, "who": true, "como": true, "cuando": true, "que": true, "si": true, "said": true, "says": true, "dijo": true}
