@@ -36,6 +36,7 @@ var ShippedCorpora = []string{
 	"testdata/crisis_round5.tsv",
 	"testdata/crisis_negatives2.tsv",
 	"testdata/crisis_negatives3.tsv",
+	"testdata/crisis_round6.tsv",
 }
 
 // OpenShippedCorpus opens one of ShippedCorpora.

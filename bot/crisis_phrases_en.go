@@ -23,7 +23,7 @@ func englishLexicon() *Lexicon {
 			"whats": "what is", "hes": "he is", "shes": "she is", "thats": "that is", "theres": "there is", "its": "it is", "itll": "it will",
 			"theyd": "they would", "theyll": "they will", "everyonell": "everyone will",
 			// Chat spellings.
-			"wanna": "want to", "gonna": "going to", "gunna": "going to", "gon": "going to", "finna": "going to",
+			"cravin": "craving", "shakin": "shaking", "wantin": "wanting", "wanna": "want to", "gonna": "going to", "gunna": "going to", "gon": "going to", "finna": "going to",
 			"ima": "i am going to", "imma": "i am going to", "boutta": "about to", "bouta": "about to",
 			"tryna": "trying to", "gotta": "got to", "hafta": "have to", "kinda": "kind of", "sorta": "sort of",
 			"u": "you", "ur": "your", "r": "are", "ppl": "people", "bc": "because", "cuz": "because",
@@ -137,6 +137,8 @@ func englishLexicon() *Lexicon {
 		},
 		Danger: []PhraseGroup{
 			{About: "suicidal intent, said straight", Patterns: []string{
+				`log off (?:permanently|for good|forever|for ever)`, `if (?:\w+ ){1,6}(?:kicked|hit|ran over|killed|fell on|took) me\b.* (?:be|i would be) (?:fine|ok|okay|alright|cool) with (?:it|that)`, `(?:analysis|math|numbers|case|pros and cons) (?:on|of|for|about) my (?:continued |own )?existence`,
+				`(?:would|will|could|it would|it will|it could|make it|made it) look like an? accident`, `{THINK}(?:{ADV})?how i (?:would|will|could|am going to|might|would ever) do it`, `lethal dose`, `(?:a )?round (?:chambered|in the chamber)`, `how easy it (?:would|will|could|d) be to (?:just )?(?:let go|fall|slip|step off|jump|drive off|swerve|end it|do it)`, `(?:lord|god|jesus)\b.* (?:take|takes|took|call|calls|would call|would take|will take) me (?:home|in my sleep|away|tonight)`, `woke up (?:disappointed|upset i woke|mad i woke)`, `(?:do not|dont) (?:much |really |even )?care to (?:wake up|be here|live)`, `(?:nice|better|easier|peaceful|good) (?:it would be |it will be |it d be )?to (?:just )?not (?:exist|be here|be alive|wake up)`, `(?:do not|dont) (?:even )?want to (?:make it|live|be here|be around) (?:to|till|until|for) (?:next|the end|my|another)`, `no point (?:in )?(?:me )?(?:being|staying|living) (?:on this earth|here|alive|around|in this world)`, `(?:peace with|ready for|ready to be|ready to start) (?:leaving|leave) this (?:world|earth|life)`, `(?:leaving|leave) this (?:world|earth) (?:soon|tonight|this week|for good)`, `(?:wish i could|want to|going to|about to|thinking about|gonna) (?:\w+ ){1,6}and (?:not|never) come back$`, `(?:looked up|looking up|checked|googled|googling) (?:the )?(?:\w+ ){0,3}(?:bridge|building|overpass|roof|cliff|dam) (?:height|heights|drop)`, `(?:hope|hoping|wish)\b.* (?:go to sleep|fall asleep)\b.* (?:the end of it|it is over|be over|that is it)`, `so (?:that )?i (?:do not|will not|never|would not) (?:have to )?wake up`,
 				`(?:suicide|{DYING}|killing {MYSELF}|death|dying|ending it|ending things) (?:is |has been |been |keeps |keep |is always |always )?(?:on my mind|in my head|on my brain|all i think about|running through my head)`,
 				`(?:picturing|imagining|planning|dreaming about|thinking about|think about) my (?:own )?(?:funeral|death|grave|obituary)`, `(?:time|ready) (?:for me )?(?:i went|to go|to be going|i go|i went) to be with`,
 				`(?:use|using|turn|turning|point|pointing) (?:it|the gun|a gun|that|the knife) on {MYSELF}`, `(?:can not|not sure i can|do not know if i can) (?:promise|guarantee|say|swear) (?:that )?i (?:will not|am not going to) (?:\w+ ){0,3}(?:hurt|harm|kill|cut|do anything|do something|do it)`,
@@ -205,6 +207,7 @@ func englishLexicon() *Lexicon {
 				`(?:better|easier) (?:off )?(?:if i (?:was|were|am|wasnt) (?:gone|dead|not here|not around)|if i (?:died|disappeared|did not exist|was never born|were never born)|dead)`,
 			}},
 			{About: "means at hand, dwelt on", AnySubject: true, Patterns: []string{
+				`(?:gun|pistol|shotgun|rifle|revolver|rope|noose|pills|knife)\b.* (?:thought|thinking|think) (?:\w+ ){0,12}(?:with it|with them|about using)`, `(?:gun|pistol|shotgun|rifle|revolver|rope|noose|pills|knife)\b.* (?:sitting|sat|been sitting) with (?:it|them|em)`,
 				`(?:gun|pistol|shotgun|rifle|revolver|rope|noose|razor|razors|blade|blades|pills|knife|bottle of pills|pill bottle|bridge|overpass|tracks)\b.* (?:keep|keeps|been|can not stop|cant stop|kept) (?:\w+ ){0,5}(?:at|about|to|on) (?:it|them|that)`,
 				`(?:gun|pistol|shotgun|rifle|revolver|rope|noose|pills)\b.* (?:thinking on it|thinking about it|thinking about using it)`, `(?:gun|pistol|shotgun|rifle|rope)\b.* like (?:my \w+|he|she) did`, `(?:loaded|cleaned and loaded) (?:my |the )?(?:gun|pistol|shotgun|rifle|revolver)`, `(?:gun|pistol|shotgun|rifle|revolver|strap|glock|piece)\b.* (?:and )?loaded (?:it|him|her)`, `(?:strap|glock|piece|gun|pistol) (?:is )?in my (?:lap|hand|mouth)`,
 				`(?:rat poison|poison|antifreeze|bleach)\b.* (?:thinking|thinking on it|thinking about it|drink it|take it)`, `(?:gun|pistol|shotgun|rifle|revolver) (?:\w+ )?(?:cleaned and )?loaded`,
@@ -228,6 +231,7 @@ func englishLexicon() *Lexicon {
 				`(?:skipping|skipped|stopped taking|not taking) (?:my )?(?:insulin|heart meds|heart pills|meds|medication|dialysis) on purpose`,
 			}},
 			{About: "burden and being better off without me", AnySubject: true, Patterns: []string{
+				`(?:easier|better|happier) (?:life|lives|off|time)?\b.* if i (?:were|was|am) (?:no longer|not) (?:in the picture|around|here|alive)`, `more than (?:they|he|she|anyone|anybody) (?:would|will) (?:ever )?(?:grieve|miss|mourn) me`, `(?:tired of|sick of|done) being (?:a |their |everyones |everybodys |everyone s |everybody s |the )?(?:burden|problem)`, `(?:quit|stop) being (?:\w+ )?(?:burden|problem) (?:for good|permanently|forever|once and for all)`, `(?:nobody|no one|wont nobody|will not nobody|aint nobody) (?:will |is going to |gonna )?(?:need to |have to )?worry (?:about|bout) me (?:after|any more|soon|no more)`,
 				`(?:better off|rather have|would rather) (?:\w+ ){0,2}(?:the |my )?(?:life )?insurance`,
 				`(?:would|will|could) (?:\w+ ){0,3}(?:fine|better|okay|ok|easier|happier|lighter|safer|calmer) without me`,
 				`(?:someone|somebody) who (?:actually )?wants to live`,
@@ -240,6 +244,7 @@ func englishLexicon() *Lexicon {
 				`everyone (?:would|will) be (?:happier|better)(?: off)?(?: if i| without| when i)`, `(?:everyone|everybody|they|my family|the world|people|you all) (?:would|will) (?:have )?(?:been |be )?better off$`,
 			}},
 			{About: "goodbyes and last words", Farewell: true, Patterns: []string{
+				`when (?:they|you|someone|somebody|yall|you all) finds? me`, `(?:going|gone|leaving) (?:\w+ ){0,4}and (?:not|never) coming back`, `(?:gave|giving|give|gonna give|finna give) (?:away )?(?:my|all my) (?:\w+ ){0,4}(?:stuff|things|belongings)`, `(?:gave|giving|gave away|give away) (?:my |all my )(?:\w+ ){0,5}away`, `(?:squared away|settled|wrapped up|putting|put) (?:\w+ )?(?:my )?affairs`, `end of transmission`,
 				`(?:said|saying|say|wrote|writing|write|written) (?:my )?goodbyes?(?: letters?| notes?)?(?:$| to (?:everyone|everybody|my (?:family|kids|mom|dad|friends|daughter|son)|them|all|you all))`,
 				`(?:goodbye|suicide|last|final) (?:note|notes|letter|letters|video|message|words)`, `(?:wrote|written|finished|left|writing) the notes?(?:$| for| to| already)`, `(?:wrote|written|finished) the letters? already`, `tonight is the night (?:i|i am going to|to) (?:finally )?(?:do it|end it|go)`, `(?:just|now i|all i have to do is|all that is left is to|only thing left is to) (?:got to |have to |need to )?(?:go through with it|follow through|do it now|do it tonight)`, `(?:say|said|saying) goodbye (?:for good|forever|for the last time|before i go)`, `saying goodbye to (?:people|everyone|everybody|my family|folks)`, `(?:do not think|not sure|doubt) i will be (?:here|around|alive) (?:for|by|at|on|to see)`, `not to ask (?:why|questions)`, `^(?:i am )?(?:so )?sorry for everything$`, `(?:this is|this will be) the last time (?:i (?:write|post|check in)|you (?:all )?(?:hear|see))`,
 				`(?:hoping|hope|hopefully|praying) (?:that is|this is|it is|that will be|this will be|it will be) it(?:$| for good| forever)`, `(?:checking|check|checked) out (?:for good|permanently|early|of life|of this life|of this world)`,
@@ -257,6 +262,7 @@ func englishLexicon() *Lexicon {
 				`(?:gave|giving|give|gave away|giving away) (?:away )?my (?:dog|cat|pets?|stuff|things|belongings) (?:to|away)`,
 			}},
 			{About: "a plan, means or a method", Patterns: []string{
+				`{THINK}(?:{ADV})?(?:stepping|jumping|walking|driving|swerving) off (?:the|a|that|of)`, `{THINK}(?:{ADV})?(?:taking|swallowing|downing) (?:every last one|all of (?:them|em)|them all|the whole bottle)`, `life insurance\b.* (?:pays out|pay out|payout|covers|if something happens)`,
 				`(?:have|got|made|came up with|figured out|worked out|there is) (?:a|the|my) plan(?:$| to (?:do it|end it|die|kill|end things|not wake up)| for how| and (?:the|a|i know|i have|it is|i am)| for (?:tonight|tomorrow|this weekend|friday|saturday|after curfew))`, `(?:have|got) (?:it|everything) (?:all )?planned(?: out)?(?:$| for (?:tonight|tomorrow|this weekend|\w+day))`,
 				`(?:picked|chose|set|decided on|got) (?:a|the) (?:date|day|time)$`, `(?:know|decided|picked|chose) (?:exactly )?(?:how|when|where|the day|the date|the time)(?: and (?:how|when|where))? (?:i am|i will|i am going to|to) (?:doing|do|going to do|do) it`,
 				`(?:bridge|tracks|train tracks|roof|rooftop|overpass|cliff|river|lake|ocean)\b.* (?:not|never) (?:coming|come) back`, `(?:looking|staring|stare|look|looked|holding) at (?:the|a|my|those|these) (?:knife|knives|pills|rope|gun|razor|razors|blade|blades|bridge|pill bottle|bottle of pills)(?:$| and (?:thinking|think|wondering|wanting)| for (?:an hour|hours|a while|a long time)| all (?:night|day)| again)`,
@@ -274,6 +280,7 @@ func englishLexicon() *Lexicon {
 				`(?:take|taking|swallow|swallowing) (?:them|it) all(?: at once| tonight|$)`,
 			}},
 			{About: "self-harm", Patterns: []string{
+				`(?:scratching|scratched|scratch|scraping|scraped|carving|carved|digging|dug) (?:at )?my (?:arms?|wrists?|legs?|thighs?|skin|stomach) (?:with|until|till|again|open)`,
 				`(?:cut|cutting|cuts|burn|burning|burned|burnt|hurt|hurting|harm|harming|hit|hitting|punch|punching|scratch|scratching|punish|punishing|bang|banging|stab|stabbing|carve|carving) {MYSELF}`,
 				`self (?:harm|harming|harmed|injury|injuring|mutilation|mutilating)`,
 				`(?:started|start|been|am|was|back to|urge to|urges to|want to|thinking about|going to) (?:{ADV})?(?:cutting|cut|burning|burn) (?:again|myself|my (?:arms?|wrists?|legs?|thighs?|skin|stomach))`,
@@ -284,6 +291,7 @@ func englishLexicon() *Lexicon {
 				`(?:need|want|have|urge|going|gonna|about) to cut(?:$| again| just| to feel| so| tonight| {MYSELF})`, `(?:cut|cutting|burn|burning|hurt|hurting|hit|hitting)\b.* to feel (?:something|anything)`, `(?:hurt|hurting|hit|hitting|burn|burning|cut|cutting) {MYSELF} on purpose`,
 			}},
 			{About: "overdose and dangerous use", Patterns: []string{
+				`(?:{DRUG}|{PILLS}|laced|used|took|shot|snorted|smoked|drank|high|fent|fentanyl|the stuff|beers|drinks)\b.* (?:hard time|trouble|struggling|can barely) (?:breathing|breathe)`,
 				`(?:took|take|taking|swallowed|downed|ate|popped|did|shot|used|snorted|smoked) (?:{ADV})?(?:a whole bunch|a bunch|a handful|a lot|a ton|a shit ton|way too many|too many|way too much|too much|a whole bottle|the whole bottle|a bottle|all) (?:of )?(?:my |the |these |those |some |his |her )?(?:{PILLS}|{DRUG})`,
 				`(?:did|used|shot|snorted|took)\b.* (?:all )?(?:alone|by {MYSELF})\b`, `(?:took|taken|take|did|used|shot|swallowed|done|had) (?:way )?too (?:many|much)$`, `(?:took|taken|did|used|shot|had) (?:way )?too (?:many|much) (?:and|now|again|i think|tonight|on purpose|of (?:it|my|the|them))`,
 				`(?:^|i think|think|pretty sure|i might|might|i may|may|almost|nearly|i just|just|i have|have|i am|am|i|been|maybe) ?(?:have )?(?:overdosed|overdosing|overdose)(?:$| again| tonight| right now| last night| on purpose| on {DRUG}| on {PILLS}| on something| earlier| a little| a bit| maybe)`,
@@ -320,6 +328,7 @@ func englishLexicon() *Lexicon {
 		},
 		DangerAcross: []PhraseGroup{
 			{About: "a goodbye with thanks, apologies or love in another sentence", Patterns: []string{
+				`(?:gun|pistol|shotgun|rifle|revolver|rope|noose|pills)\b.* (?:been sitting with (?:it|them|em)|sitting here with (?:it|them|em)|(?:thought|thinking) (?:\w+ ){0,12}(?:with it|with them|about using it))`,
 				`(?:thanks|thank you|sorry|i love you all|love you all|take care of (?:yourselves|each other)|tell \w+ i love)\b.* \. (?:goodbye|bye forever|farewell|goodbye everyone|goodbye all)$`,
 				`(?:goodbye|farewell)\b.* \. (?:thanks|thank you|sorry|i love you all|love you all|take care of (?:yourselves|each other))\b`,
 				`thanks for everything\b.* (?:will not|am not going to) be (?:at|around|here|back)`, `thanks for everything\b.* \. .*take care of my (?:dog|cat|kids|plants|daughter|son|stuff)`,
@@ -347,6 +356,7 @@ func englishLexicon() *Lexicon {
 		Passed:      []string{`(?:it|the (?:craving|urge)|that) (?:passed|went away|is gone|is over)`, `(?:called|talked to|texted) my (?:sponsor|mentor|partner)\b.* (?:passed|better|ok|okay|gone)`, `i am (?:ok|okay|good|fine) now`, `(?:but|and) i (?:did not|didnt|never) (?:use|drink|pick up|buy)`},
 		Relapse: []PhraseGroup{
 			{About: "disclosing use or a relapse", Patterns: []string{
+				`(?:purchased|bought|copped|got) (?:a|another) (?:fifth|pint|handle|bottle|case|six pack|twelve pack|40)\b.* (?:drank|drinking|finished|downed)`, `drank (?:most|all|half|the rest) of (?:it|the bottle|the fifth)`, `(?:hit|hitting|took a hit off|hits) (?:my |the |a |his |her )?(?:\w+ )?(?:vape|dab|thc|weed) pen`, `(?:drinking|using|getting high|smoking) in (?:the|my|a) (?:truck|car|room|garage|bathroom|parking lot|van)`, `on my (?:second|third|fourth|fifth|sixth|2nd|3rd|4th|5th|6th) (?:drink|beer|shot|glass|round)`, `^(?:{ADV})?(?:high|drunk|wasted|lit|faded|stoned) (?:rn|right now|af|as hell|asf)`, `had me (?:a few|a couple|some|a|one) (?:{DRINK}|drinks|beers|beer)`, `drank with (?:my|the|some|a|his|her|our)\b`, `(?:chewed|chewing|chew) (?:some )?(?:khat|qat)`, `(?:diverted|stole|took|swiped|pocketed) (?:\w+ ){0,2}(?:from|out of) (?:my \w+ s |my \w+s |his |her |their )?(?:prescription|pill bottle|medicine cabinet|meds)`,
 				`(?:relapsed|relapsing)`, `(?:had|have had|having|caught|got|suffered) (?:a |another |my first )?(?:relapse|slip|lapse|slip up)`, `(?:chased|chasing) the dragon`, `(?:sipping|sneaking|having) (?:on )?(?:{DRINK}|wine|beer|whiskey|vodka)`, `lost my (?:\d+|ninety|sixty|thirty|six|one) (?:days|months|years|day|month|year)`,
 				`broke my (?:sobriety|streak|clean time|sober streak)`, `(?:not|no longer) sober any more`, `been out there since`, `to (?:go )?(?:cop|score)(?:$| some)`, `^slip (?:{TIME}|again|last)`,
 				`(?:took|hit|had) a (?:drag|hit|puff|pull) (?:of|off|from) \w+`, `hit (?:my |the )?(?:old )?(?:plug|dealer|connect|guy) up`, `past the liquor store (?:\w+ )?(?:times|again)`, `(?:give anything|kill) for a (?:drink|beer|hit|line|fix|bump)`,
@@ -392,6 +402,8 @@ func englishLexicon() *Lexicon {
 				`(?:back to|starting|start|starting over at|start over at) day (?:one|1|zero|0)`, `(?:drink|use|get high|smoke) every (?:day|night)`,
 			}},
 			{About: "craving and the wish to use", Craving: true, Patterns: []string{
+				`craving (?:that|the|some|a) (?:\w+ )?(?:rock|{SUBST}|dope|pipe|bottle|drink|hit|high) (?:so bad|bad|hard|real bad)`, `(?:planning|plan|going|about) to get (?:wasted|drunk|high|loaded|lit|messed up) (?:the minute|as soon as|once|when|after|this weekend|tonight)`,
+				`wanting (?:a |the )?(?:bottle|drink|beer|hit|fix) (?:so bad|so badly|really bad)`, `(?:sitting|parked|sat) (?:outside|at|in front of) (?:the|a) (?:liquor store|bar|dealers)\b`, `(?:get|getting|buy|buying|cop|copping) (?:pills|dope|some|a bag|bars|percs|something) from (?:my )?(?:old )?(?:connect|dealer|plug)`, `(?:take|took|taking) (?:\w+ ){1,3}up on (?:that|the|a|his|her|their) (?:\w+ ){0,2}(?:drink|beer|shot|hit|line)`,
 				`(?:want|wanted|wanting|need|needed|tempted|trying not|feel like|felt like|feeling like|itching|dying|craving|jonesing|fiending|feening|thirsty|wish i could|planning|planned|plan|going|ready) (?:to )?(?:{ADV})?(?:use|drink|get (?:high|drunk|loaded|wasted|lit|messed up|fucked up|stoned|faded)|pick up|go out|go back out|score|cop|shoot up|smoke (?:crack|meth|weed|a joint|a blunt|dope)|have (?:a|one|just one) (?:drink|beer|hit)|drink so bad)(?:{USETAIL})`,
 				`(?:want|wanted|need|needed|craving|crave|could use|could go for|dying for|would kill for) (?:{ADV})?(?:a|one|just one|some|a little|a few) (?:drink|drinks|beer|beers|hit|shot|line|bump|fix|pill|bottle|{DRUG})`,
 				`(?:all i (?:can|do|could) (?:think|dream) about is|all i want is|all i want to do is) (?:{ADV})?(?:using|drinking|getting high|getting drunk|a drink|{SUBST}|to use|to drink|get high|get drunk|getting a bag|a bag)`, `(?:{DRINK}|liquor store|bar|bottle|dope|pipe|the plug|my dealer) (?:is |are )?calling my name`, `(?:til|until|till) i can (?:get|have|grab|buy) (?:a |some )?(?:drink|beer|hit|bag|{SUBST})`,
@@ -412,6 +424,7 @@ func englishLexicon() *Lexicon {
 				`(?:at|outside|in|in front of|parked at|parked outside|sitting at|sitting outside|sitting in|went to|driving to|on my way to) (?:the|a|my) (?:liquor store|bar|dealers|dealer|trap house|plug|old spot|spot)(?: parking lot)?(?:$| right now| rn| and| again)`,
 			}},
 			{About: "offers of drugs or drink taken up", AnySubject: true, Patterns: []string{
+				`(?:passed|passing|offered|handed) (?:me )?(?:a |some |the )?(?:joint|blunt|bowl|pipe|bottle|drink|beer|line|bump|pen|vape)\b.* (?:i took it|i hit it|took a hit|i had some|i took one|i took a)`,
 				`(?:offered|gave|handed|brought) me (?:some |a |an )?(?:{SUBST}|a hit|a drink|a line)(?:$| and i (?:took|said (?:yes|maybe|sure|ok)|almost|kind of|want|wanted|did))`,
 			}},
 			{About: "a relapse about to happen", Craving: true, Patterns: []string{
@@ -422,7 +435,7 @@ func englishLexicon() *Lexicon {
 			}},
 		},
 		Departures: []string{
-			`graduat\w*`, `(?:moving|move|moved) (?:out|in|to|into|back)`, `new (?:place|apartment|house|job|room)`, `transfer(?:ring)? (?:houses|to)`, `last day (?:at|of)`,
+			`graduat\w*`, `(?:moving|move|moved) (?:out|in|to|into|back|up)`, `new (?:place|apartment|house|job|room)`, `transfer(?:ring)? (?:houses|to)`, `last day (?:at|of)`,
 			`packing`, `my (?:old )?phone`, `(?:comes|came) furnished`, `(?:out of town|vacation|trip|visiting)`,
 		},
 		Hyperbole: []string{

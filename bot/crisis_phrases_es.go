@@ -37,6 +37,7 @@ func spanishLexicon() *Lexicon {
 		},
 		Ignore: []PhraseGroup{
 			{About: "dichos con morir y matar", Patterns: []string{
+				`(?:morir|morirme|muero|muriendo|me muero|me moria|queria morir|queria morirme) de (?:los|las) (?:nervios|ganas|risas|celos|prisas)`,
 				`(?:me muero|me mori|me estoy muriendo|muriendome|muero|morir|morirme|me voy a morir|me moria|muerto|muerta|me muera) de (?:hambre|risa|sueno|ganas de (?:ver|verte|verlos|conocer|ir|comer|dormir|salir|saber|llegar|que)|calor|frio|verguenza|aburrimiento|envidia|nervios|miedo|cansancio|la risa|pena|flojera|amor|emocion|tristeza por)`,
 				`(?:morir|morirme|muero|muriendo) de la (?:pena|verguenza|risa|envidia)`, `me emborrache de (?:pan|comida|dulce|dulces|tacos|pozole|tamales|amor|felicidad|\w+ dulce)`, `(?:me mata|me esta matando|me estan matando|me matan|me mato|me mataron|me va a matar|nos mata|me estoy matando|me va a dar algo) (?:el|la|los|las|este|esta|estos|estas|mi|mis|de risa|la espalda|el trabajo|trabajando|estudiando|en el trabajo|en el gym)`, `(?:este|el|ese|la|esta) \w+ (?:me va a matar|me mata|me esta matando)`, `matar(?:me)? (?:estudiando|trabajando|de risa|en el trabajo|en el gym|haciendo|con la tarea)`,
 				`(?:matarme|matandome) (?:estudiando|trabajando|de risa|en el trabajo|en el gym|haciendo)`, `(?:mi|el) (?:celular|telefono|cel|carro|coche|bateria) (?:esta |se )?(?:muerto|murio|se murio)`,
@@ -59,6 +60,7 @@ func spanishLexicon() *Lexicon {
 		},
 		Danger: []PhraseGroup{
 			{About: "querer morir o matarse, dicho directo", Patterns: []string{
+				`y acabar con todo(?:$| de una vez| ya| esta noche)`, `(?:ojala|quisiera|espero|pido|le pido a dios) (?:que )?(?:ya )?no me (?:despierte|vuelva a despertar|despierte mas)`, `(?:ya no|no) (?:pienso|quiero|voy a) seguir (?:respirando|viviendo|aqui|en este mundo)`, `(?:si brinco|si salto|si me aviento|si me tiro|si me lanzo) o no`, `ultima vez que (?:cierro|cierre|cierre yo) los ojos`, `mejor desaparezco`, `(?:no creo|no quiero|no pienso) llegar a (?:la navidad|navidad|manana|el lunes|fin de mes|mi cumpleanos|ano nuevo|el ano nuevo|fin de ano)`, `tampoco quiero llegar`,
 				`{QUIERO} (?:como |la forma de |la manera de )?(?:{ADV})?(?:{MORIR})`, `me (?:quiero|queria|voy a|pienso|puedo) (?:{ADV})?(?:morir|matar|suicidar|quitar la vida)`,
 				`(?:matarme|suicidarme|quitarme la vida|ahorcarme|colgarme)`, `(?:pensamientos|ideas|ideacion|planes) (?:suicidas|de (?:matarme|suicidio|morir|quitarme la vida|suicidarme))`,
 				`(?:estoy|me siento|ando|sigo|me he sentido) (?:{ADV})?suicida`, `(?:pensando|pienso|pense|he pensado) en (?:el )?suicidio`, `(?:intentar|intente|intento de) suicid`,
@@ -99,12 +101,14 @@ func spanishLexicon() *Lexicon {
 				`(?:deberia|mejor) (?:{ADV})?(?:morirme|estar muert[oa]|matarme|no existir|desaparecer)`, `(?:no merezco|no me merezco) (?:vivir|estar viv[oa]|existir)`,
 			}},
 			{About: "ser una carga, estar mejor sin mí", AnySubject: true, Patterns: []string{
+				`(?:no voy a ser|ya no voy a ser|dejare de ser|dejar de ser) (?:una )?(?:molestia|carga|estorbo|problema) (?:para nadie|para ustedes|para nadie mas|para mi familia)`,
 				`(?:estarian|estaria|estarán|estaran|van a estar|estan|vivirian|seria) (?:{ADV})?mejor sin mi`, `mejor sin mi`,
 				`(?:nadie|ni uno|ninguno) (?:me )?(?:extranaria|extranara|va a extranar|notaria|notara|se daria cuenta|lloraria|vendria a mi funeral)`,
 				`(?:a nadie le|a nadie) (?:importaria|importa|va a importar|le importaria) (?:si )?(?:me muero|muero|desaparezco|me mato|me voy para siempre)`,
 				`(?:soy|me siento|siento que soy) (?:{ADV})?(?:una carga|un estorbo|un peso) (?:para|pa)?`, `(?:soy|me siento) (?:una carga|un estorbo)`,
 			}},
 			{About: "despedidas", Farewell: true, Patterns: []string{
+				`ya no voy a estar(?:$| aqui| mas| para ver| con ustedes)`, `(?:reparti|regale|repartiendo|regalando|di) (?:todas )?mis (?:cosas|joyas|pertenencias|herramientas|ropa)`, `(?:le |les )?pedi perdon por todo`, `(?:sabes|sabe|saben|sabran) lo que viene$`, `(?:ya )?(?:le |les )dije adios a`,
 				`(?:me despedi|me estoy despidiendo|despidiendome|ya me despedi|me voy a despedir) de (?:todos|todo el mundo|mi familia|mis hijos|ustedes|mi mama)`,
 				`(?:esta es|este es|esto es) (?:mi )?(?:despedida|adios)`, `adios a todos(?:$| para siempre)`, `adios para siempre`, `carta de despedida`, `(?:cartas|carta|nota) (?:de despedida|suicida)`,
 				`(?:diganle|dile|digan) a (?:mi|mis) (?:familia|hijos|hija|hijo|mama|papa|esposa) que (?:los|la|lo|le|les) (?:quiero|amo|quise)`,
@@ -113,6 +117,7 @@ func spanishLexicon() *Lexicon {
 				`(?:es|sera) la ultima vez que (?:escribo|me ven|me oyen|hablo|les escribo|saben de mi)`,
 			}},
 			{About: "un plan o un medio", Patterns: []string{
+				`(?:veneno|raticida|matarratas)\b.* (?:para mi|tomarmelo|tomarlo|tomarme|no es para las ratas)`, `(?:echarme|tirarme|aventarme|lanzarme) (?:a las|a los|del|de la) (?:vias|via|tren|metro|rio|puente|carretera)`, `(?:cuerda|soga|pistola|rifle|arma|pastillas)\b.* (?:esperando que|espero que|espero a que|esperando a que) (?:\w+ )?(?:se vaya|se vayan|se duerm|todos)`, `(?:espero|esperando|esperar) (?:a )?que (?:todos|todo el mundo|mis \w+|los demas) se (?:duerman|vayan|acuesten)`, `(?:tengo pensado|ya se|tengo planeado) como (?:lo )?voy a hacer(?:lo)?`, `(?:pastillas|pastas|pildoras|medicinas|{DROGA})\b.* a proposito`, `(?:me tome|tome|me trague) (?:mas de la cuenta|de mas|todas|muchas)\b.* a proposito`, `(?:rifle|pistola|arma|escopeta)\b.* (?:y )?acabar con todo`,
 				`(?:ya )?tengo todo (?:planeado|listo|preparado)(?:$| para (?:esta noche|hoy|manana|el \w+))`, `(?:pistola|arma|soga|cuerda|pastillas|navaja)\b.* no (?:dejo|paro) de (?:verla|verlo|verlas|verlos|pensar)`, `(?:tengo|compre) una (?:pistola|arma) (?:en|guardada|escondida)`, `(?:tengo|compre|consegui|amarre) (?:una |la )?(?:soga|cuerda para)`,
 				`(?:ya )?(?:tengo|hice|tengo hecho) (?:un|el|mi) plan(?:$| para (?:matarme|morir|hacerlo|quitarme la vida|acabar|no despertar))`, `ya (?:se|decidi) (?:como|cuando)(?: y (?:como|cuando))? (?:lo voy a hacer|hacerlo|matarme)`,
 				`(?:tengo|guarde|estoy guardando|junte|he juntado|compre|consegui) (?:suficientes |muchas |todas las |las |unas )?(?:pastillas|pildoras|pastas)(?: para| guardadas| escondidas|$)`,
@@ -144,6 +149,7 @@ func spanishLexicon() *Lexicon {
 		},
 		DangerAcross: []PhraseGroup{
 			{About: "despedida con gracias, perdón o cariño en otra frase", Patterns: []string{
+				`(?:cuerda|soga|pistola|rifle|arma|pastillas|escopeta)\b.* (?:esperando|espero) (?:a )?que (?:\w+ )?se (?:vaya|vayan|duerm)`,
 				`(?:es|sera) mi ultim[oa] (?:mensaje|check in|noche|dia) \. (?:cuidense|adios|gracias|los quiero|perdon|perdonen)`,
 				`(?:revolver|pistola|arma|soga|cuerda|pastillas)\b.* no se (?:que hacer|que voy a hacer|que hago)`, `(?:pistola|arma|revolver|soga|cuerda|pastillas)\b.* (?:nadie sabe|ya lo decidi|ya me decidi)`,
 				`(?:{DROGA}|pastillas|pastas|metadona|me inyecte|me meti|consumi|fumando|fume)\b.* \. .*(?:no siento (?:el|la|los|las|mi|mis) \w+|me falta el aire|se me cierran los ojos|me va a dar algo|veo sombras|siento que me voy)`,
@@ -163,6 +169,7 @@ func spanishLexicon() *Lexicon {
 		Passed:      []string{`(?:ya )?se me (?:paso|quito)`, `(?:le )?(?:hable|llame|marque) a mi (?:padrino|madrina|mentor)\b.* (?:paso|quito|mejor|bien)`, `ya estoy bien`, `pero no (?:tome|consumi|use)`},
 		Relapse: []PhraseGroup{
 			{About: "contar que consumió o recayó", Patterns: []string{
+				`(?:me fui|fui|nos fuimos) a (?:tomar|chupar|pistear|beber)(?:$| con| el| a| y| toda| en)`, `me pase de (?:cervezas|copas|tragos|chelas|cheves|{TRAGO})`, `me (?:meto|meti|voy a meter|iba a meter) algo(?:$| seguro| esta noche| hoy)`, `me (?:comi|tome|meti) una (?:pepa|tacha|pasta|pastilla)`, `(?:jalones|pasones|toques|fumadas|pitazos|jalon|toque) (?:al|a la|de|del) (?:cristal|pipa|piedra|foco|mota|perico|vidrio|hielo)`, `(?:me tome|tome|me chingue|me eche) (?:un|una|unos|unas|varias|mis) (?:malbec|vino|botella|copas|tequila|pisco|mezcal|cervezas|chelas|whisky|ron)`, `tome (?:pisco|vino|ron|tequila|mezcal|whisky|guaro|aguardiente|cerveza|malbec)`, `(?:le pegue|pegarle|le di|le estoy dando) a la (?:pipa|botella|piedra)`, `perdi (?:mis|mi) (?:\d+ )?(?:dias|meses|anos|tiempo limpio|sobriedad)`, `me fume un (?:blunt|porro|toque|gallo|churro|joint|bate)`,
 				`(?:reca[i]|recai|recaigo|recayendo|estoy recayendo|tuve una recaida|tuve un desliz|tuve una caida|me cai otra vez)`,
 				`volvi a (?:tomar|beber|consumir|usar|drogarme|fumar (?:mota|cristal|piedra|crack|hielo|foco)|las andadas|caer|lo mismo|la botella|las drogas|emborracharme|meterme)`,
 				`(?:pistee|chupe|me empede|me puse hasta atras|me arrebate|me vole|me jale|me jarte|me endrogue)`, `(?:cai|recai) (?:otra vez|de nuevo)`, `(?:tomamos|bebimos|pisteamos|chupamos) (?:\w+ )?(?:{TRAGO})`,
@@ -189,6 +196,7 @@ func spanishLexicon() *Lexicon {
 				`(?:volver|regresar|regrese|volvi) (?:a )?(?:empezar )?(?:al|a) dia (?:uno|1|cero|0)`,
 			}},
 			{About: "antojo y ganas de consumir", Craving: true, Patterns: []string{
+				`(?:gana|ganas) de (?:beber|tomar|chupar|fumar|usar|consumir|pistear)(?:$| que| ya| ahorita| bien)`, `(?:ansioso|ansiosa|con ansias) por (?:un|una) (?:trago|cerveza|chela|copa|{TRAGO})`, `(?:quede|quedamos|ya quede) con (?:un|el|mi|una) (?:\w+ )?(?:para|pa) (?:comprar|conseguir|pillar|pisar) (?:{DROGA}|algo)`, `(?:escribi|marque|hable|llame) al (?:man|vato|compa|tipo|dealer|transa|conecte|bato) de siempre`, `(?:compre|consegui) (?:una|un) (?:botella|six|caguama|pomo|carton)\b.* (?:para mi|para esta noche|no le digan)`,
 				`(?:antojo|antojos|ansias|ganas) de (?:{DROGA}|{TRAGO})`, `(?:me voy a|voy a) (?:dar|echar|tomar|pegar|meter) (?:unos|unas|un) (?:tragos|palos|chelas|cervezas|copas|cheves|shots|birras|frias|toques|rayas|lineas)`,
 				`(?:quiero|queria|necesito|(?:tengo |ando con |traigo )?(?:unas |muchas |muchisimas |un chingo de |bien |tantas )?ganas (?:\w+ ){0,2}de|me fui a|me dan ganas de|me muero por|me muero de ganas de|se me antoja|antojo de|ansias de|ansiedad de|tentad[oa] a|tentacion de|extrano|extraño|me hace falta) (?:{ADV})?(?:pistear|chupar|jalar|arrebatarme|volarme|endrogarme|ponerme|meterme algo|meterme|tomar|tomarme|echarme|beber|consumir|usar|drogarme|emborracharme|ponerme (?:pedo|peda|high|bien|hasta atras|loco|loca|hasta la madre|pacheco)|fumar (?:mota|cristal|piedra|hielo|foco)|{TRAGO}|{DROGA}|la botella|el alcohol|el pisto|recaer|ir por (?:un trago|una chela|droga|algo)|marcarle a mi (?:dealer|conecte)|hablarle a mi (?:dealer|conecte))(?:{COLA})`,
 				`(?:los |mis |unos )?(?:antojos|ansias|deseos|ganas) (?:de (?:consumir|tomar|beber|usar|drogarme|la droga|alcohol) )?(?:estan|andan|estuvieron|son|vienen|me estan|me tienen) (?:{ADV})?(?:fuertes|cabrones|intensos|intensas|duros|duras|horribles|muy fuertes|bien fuertes|matando|ganando|a todo)`,

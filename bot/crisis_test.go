@@ -14,7 +14,7 @@ func TestScreenerCorpus(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(ShippedCorpora) != 13 {
+	if len(ShippedCorpora) != 14 {
 		t.Fatalf("ShippedCorpora has %d entries; give each a threshold here", len(ShippedCorpora))
 	}
 	for _, tt := range []struct {
@@ -42,6 +42,7 @@ func TestScreenerCorpus(t *testing.T) {
 		// counts, because the same words without a joke must.
 		{"testdata/crisis_negatives2.tsv", 0, 0, 0.04, 200},
 		{"testdata/crisis_negatives3.tsv", 0, 0, 0.03, 200},
+		{"testdata/crisis_round6.tsv", 0.95, 0.90, 0.03, 200},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			f, err := OpenShippedCorpus(tt.name)

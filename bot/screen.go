@@ -822,6 +822,9 @@ func (l *compiledLexicon) negated(before []string) bool {
 			case w == "no" && l.self[next]:
 				// "no i want to…" answers a question; it negates nothing.
 				continue
+			case w == "deje" && next != "de":
+				// "deje de tomar" stops; "ya deje cartas" leaves something.
+				continue
 			case w == "not" || w == "never" || w == "no":
 				// "can't stop thinking about using" and "can't quit
 				// drinking" say the opposite of a negation.
