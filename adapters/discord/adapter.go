@@ -97,7 +97,7 @@ type Adapter struct {
 	appID   string
 	botUser string
 	// dms caches the DM channel of each user.
-	dms map[string]string
+	dms kit.DMChannels
 	// channels caches what is known about channels (threads' parents).
 	channels map[string]channelInfo
 	// queue hands each user's events to the core in arrival order.
@@ -160,10 +160,10 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 		seen:      kit.NewSeenSet(30 * time.Minute),
 		stash:     newStash(stashTTL),
 		appID:     cfg.ApplicationID,
-		dms:       map[string]string{},
 		channels:  map[string]channelInfo{},
 		runCtx:    context.Background(),
 	}
+	a.dms = kit.DMChannels{Platform: "discord", Open: a.openDM}
 	a.queue = &kit.UserQueue{Log: a.log}
 	hc := cfg.HTTPClient
 	if hc == nil {

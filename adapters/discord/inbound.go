@@ -328,7 +328,7 @@ func (a *Adapter) fallbackDM(i *discordgo.Interaction, parts []part, log *slog.L
 
 // sendParts sends rendered parts to a user's DM.
 func (a *Adapter) sendParts(ctx context.Context, user string, parts []part) error {
-	ch, err := a.dmChannel(ctx, user)
+	ch, err := a.dms.Get(ctx, user)
 	if err != nil {
 		return err
 	}

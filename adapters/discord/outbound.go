@@ -36,7 +36,7 @@ func (a *Adapter) Send(ctx context.Context, m bot.Outgoing) (bot.MessageRef, err
 		ch = m.Target.Channel
 	case bot.TargetDM, bot.TargetEphemeral:
 		var err error
-		if ch, err = a.dmChannel(ctx, m.Target.User); err != nil {
+		if ch, err = a.dms.Get(ctx, m.Target.User); err != nil {
 			return bot.MessageRef{}, err
 		}
 		m.Thread = bot.MessageRef{}
@@ -98,24 +98,12 @@ func (a *Adapter) Edit(ctx context.Context, ref bot.MessageRef, m bot.Message) e
 	return nil
 }
 
-// dmChannel returns the DM channel with a user, opening it once.
-func (a *Adapter) dmChannel(ctx context.Context, user string) (string, error) {
-	if user == "" {
-		return "", fmt.Errorf("discord: DM without a user: %w", bot.ErrUndeliverable)
-	}
-	a.mu.Lock()
-	ch, ok := a.dms[user]
-	a.mu.Unlock()
-	if ok {
-		return ch, nil
-	}
+// openDM asks the platform for a user's DM channel; a.dms caches it.
+func (a *Adapter) openDM(ctx context.Context, user string) (string, error) {
 	c, err := a.session.UserChannelCreate(user, discordgo.WithContext(ctx))
 	if err != nil {
 		return "", classify("open DM", err)
 	}
-	a.mu.Lock()
-	a.dms[user] = c.ID
-	a.mu.Unlock()
 	return c.ID, nil
 }
 

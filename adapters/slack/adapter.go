@@ -87,7 +87,7 @@ type Adapter struct {
 	// its own messages are ignored.
 	botUser string
 	// dms caches the DM channel of each user.
-	dms map[string]string
+	dms kit.DMChannels
 	// queue hands each user's events to the core in arrival order.
 	queue *kit.UserQueue
 	// inflight counts events being handled, so Run can wait for them.
@@ -114,7 +114,7 @@ func New(cfg Config, log *slog.Logger) *Adapter {
 		slackgo.OptionAppLevelToken(cfg.AppToken),
 		slackgo.OptionHTTPClient(hc))
 	log = log.With("component", "slack")
-	return &Adapter{
+	a := &Adapter{
 		cfg:       cfg,
 		log:       log,
 		client:    client,
@@ -123,8 +123,9 @@ func New(cfg Config, log *slog.Logger) *Adapter {
 		ackWithin: 2500 * time.Millisecond,
 		seen:      kit.NewSeenSet(15 * time.Minute),
 		queue:     &kit.UserQueue{Log: log},
-		dms:       map[string]string{},
 	}
+	a.dms = kit.DMChannels{Platform: "slack", Open: a.openDM}
+	return a
 }
 
 // Platform returns "slack".

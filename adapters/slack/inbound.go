@@ -368,7 +368,7 @@ func (a *Adapter) replyParts(ctx context.Context, in inbound, parts []part, log 
 				log.Warn("ephemeral reply failed; trying the DM", "err", err)
 			}
 		}
-		ch, err := a.dmChannel(ctx, user)
+		ch, err := a.dms.Get(ctx, user)
 		if err == nil {
 			_, _, err = a.api.PostMessageContext(ctx, ch, p.options("")...)
 		}
