@@ -57,7 +57,7 @@ var rules = map[string]rule{
 	"backoff":   {},
 	"render":    {module: []string{"bot"}},
 	"config":    {module: []string{"bot"}, libs: []string{toml}},
-	"scheduler": {libs: []string{cron}},
+	"scheduler": {module: []string{"backoff"}, libs: []string{cron}},
 	"chart":     {libs: []string{plot}},
 	// Adapters translate: bot and the shared kit, and their own SDK.
 	"adapters/kit":     {module: []string{"bot"}},

@@ -1,10 +1,12 @@
 // Package backoff is the project's one retry delay: exponential, capped,
 // and jittered, so that clients retrying after the same outage (the
-// outbox sender, the Discord and Slack reconnects) do not retry in step.
+// outbox sender, the Discord and Slack reconnects, the scheduler's failed
+// runs) do not retry in step.
 // It imports nothing of the module, so every package may use it.
 package backoff
 
 import (
+	"context"
 	"math/rand/v2"
 	"time"
 )
@@ -32,4 +34,17 @@ func Ceiling(attempt int, base, limit time.Duration) time.Duration {
 		}
 	}
 	return d
+}
+
+// Sleep waits d, or until ctx ends, and reports whether it waited the whole
+// time: false means ctx ended and the caller should stop retrying.
+func Sleep(ctx context.Context, d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return false
+	case <-t.C:
+		return true
+	}
 }

@@ -1,6 +1,7 @@
 package backoff_test
 
 import (
+	"context"
 	"testing"
 	"time"
 
@@ -30,5 +31,16 @@ func TestDelay(t *testing.T) {
 		if len(seen) < 2 {
 			t.Errorf("Delay(%d) gave one value in 200 draws: no jitter", tt.attempt)
 		}
+	}
+}
+
+func TestSleep(t *testing.T) {
+	if !backoff.Sleep(context.Background(), time.Nanosecond) {
+		t.Error("Sleep with a live context returned false")
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if backoff.Sleep(ctx, time.Hour) {
+		t.Error("Sleep with an ended context returned true")
 	}
 }

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/robfig/cron/v3"
+
+	"github.com/porchlight/porchlight/backoff"
 )
 
 // Job is called with the exact scheduled time of the run, in the location
@@ -259,4 +261,51 @@ func (c cronLogger) Info(msg string, kv ...any) {
 // Error logs cron errors, such as a recovered panic, at Error.
 func (c cronLogger) Error(err error, msg string, kv ...any) {
 	c.l.Error("cron: "+msg, append([]any{"err", err}, kv...)...)
+}
+
+// Retry says how to run a job again after it fails: after a jittered
+// backoff (backoff.Delay from Base up to Limit), until it succeeds, its
+// context ends or Attempts calls are spent. Only a job that is safe to run
+// twice, such as a run keyed by its scheduled time, should be retried.
+type Retry struct {
+	// Attempts is the most calls of one run, the first included; less than
+	// one means one.
+	Attempts    int
+	Base, Limit time.Duration
+	// Log receives a warning for each failure and an error for the last.
+	Log *slog.Logger
+	// Sleep waits between calls; nil is backoff.Sleep. Tests inject one
+	// that records the wait and returns at once.
+	Sleep func(ctx context.Context, d time.Duration) bool
+}
+
+// Job makes a Job of fn that retries fn as r says. key names the job in
+// the log; errors are logged, never their values' text beyond err.
+func (r Retry) Job(key string, fn func(ctx context.Context, scheduledFor time.Time) error) Job {
+	sleep := r.Sleep
+	if sleep == nil {
+		sleep = backoff.Sleep
+	}
+	log := r.Log
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return func(ctx context.Context, at time.Time) {
+		for attempt := 1; ; attempt++ {
+			err := fn(ctx, at)
+			if err == nil {
+				return
+			}
+			if attempt >= r.Attempts || ctx.Err() != nil {
+				log.Error("job failed", "key", key, "scheduled_for", at, "attempts", attempt, "err", err)
+				return
+			}
+			wait := backoff.Delay(attempt, r.Base, r.Limit)
+			log.Warn("job failed; retrying", "key", key, "scheduled_for", at, "attempt", attempt, "wait", wait, "err", err)
+			if !sleep(ctx, wait) {
+				log.Error("job failed; stopped before its retry", "key", key, "scheduled_for", at, "attempts", attempt, "err", err)
+				return
+			}
+		}
+	}
 }

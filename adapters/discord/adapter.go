@@ -377,10 +377,8 @@ func (a *Adapter) open(ctx context.Context) error {
 			return errors.New("discord: the bot token was refused (401); check [discord] token")
 		}
 		a.log.Warn("gateway connection failed; retrying", "err", err, "wait", wait)
-		select {
-		case <-ctx.Done():
+		if !backoff.Sleep(ctx, wait) {
 			return nil
-		case <-time.After(wait):
 		}
 		attempt++
 		wait = backoff.Delay(attempt, time.Second, time.Minute)

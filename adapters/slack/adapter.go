@@ -208,10 +208,8 @@ func (a *Adapter) runSocket(ctx context.Context, sm *socketmode.Client) error {
 			return fmt.Errorf("slack: socket mode not available: %w", err)
 		}
 		a.log.Warn("socket mode stopped; reconnecting", "err", err, "wait", wait)
-		select {
-		case <-ctx.Done():
+		if !backoff.Sleep(ctx, wait) {
 			return nil
-		case <-time.After(wait):
 		}
 		attempt++
 		wait = backoff.Delay(attempt, time.Second, time.Minute)

@@ -65,6 +65,10 @@ func newApp(ctx context.Context, o appOptions) (*app, error) {
 	a.sender = outbox.NewSender(db, o.clock, o.log, o.adapters...)
 	a.sender.OnUndeliverable = b.Undeliverable
 	b.OnCommit(a.sender.Wake)
+	// A failed run is retried: runs are keyed by their scheduled time, so a
+	// retry never doubles one, and a busy database or a full disk for a
+	// minute does not drop a check-in until the next restart's catch-up.
+	retry := scheduler.Retry{Attempts: 6, Base: 10 * time.Second, Limit: 5 * time.Minute, Log: o.log.With("component", "scheduler")}
 	for _, j := range b.Jobs() {
 		j := j
 		loc := time.UTC
@@ -73,11 +77,9 @@ func newApp(ctx context.Context, o appOptions) (*app, error) {
 			loc = j.House.Location
 			key = j.House.Name + "/" + j.Name
 		}
-		err := a.sched.Add(key, j.Spec, loc, func(ctx context.Context, at time.Time) {
-			if err := b.RunJob(ctx, j.Name, j.House, at); err != nil {
-				a.log.Error("job failed", "job", key, "err", err)
-			}
-		})
+		err := a.sched.Add(key, j.Spec, loc, retry.Job(key, func(ctx context.Context, at time.Time) error {
+			return b.RunJob(ctx, j.Name, j.House, at)
+		}))
 		if err != nil {
 			db.Close()
 			return nil, fmt.Errorf("schedule %s: %w", key, err)
