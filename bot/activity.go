@@ -242,12 +242,9 @@ func (b *Bot) actActivity(r *Request, parts []string) (Response, error) {
 	if r.Member == nil || !r.Member.Active() {
 		return Response{}, errNotJoined
 	}
-	if len(parts) < 2 {
-		return Response{}, Errorf(EInvalid, "That button is not valid.")
-	}
-	id, err := strconv.ParseInt(parts[1], 10, 64)
+	id, err := buttonID(parts, 1)
 	if err != nil {
-		return Response{}, Errorf(EInvalid, "That button is not valid.")
+		return Response{}, err
 	}
 	a, err := loadActivity(r, id)
 	if err != nil {
@@ -269,14 +266,14 @@ func (b *Bot) actActivity(r *Request, parts []string) (Response, error) {
 		}
 		return Reply("Glad you're here! 💚"), nil
 	}
-	return Response{}, Errorf(EInvalid, "That button is not valid.")
+	return Response{}, errBadButton
 }
 
 // rsvp records a member's answer, keeps the capacity with a waitlist, and
 // promotes the next person when a place frees up.
 func (b *Bot) rsvp(r *Request, a *Activity, want string) (Response, error) {
 	if want != RSVPGoing && want != RSVPMaybe && want != RSVPCant {
-		return Response{}, Errorf(EInvalid, "That button is not valid.")
+		return Response{}, errBadButton
 	}
 	if a.Status != "scheduled" {
 		return Reply("*%s* is %s.", a.Title, a.Status), nil
@@ -668,12 +665,9 @@ func (b *Bot) askWhoCame(r *Request, a *Activity) error {
 
 // actActivityOrganiser records attendance confirmed by staff.
 func (b *Bot) actActivityOrganiser(r *Request, parts []string) (Response, error) {
-	if len(parts) < 2 {
-		return Response{}, Errorf(EInvalid, "That button is not valid.")
-	}
-	id, err := strconv.ParseInt(parts[1], 10, 64)
+	id, err := buttonID(parts, 1)
 	if err != nil {
-		return Response{}, Errorf(EInvalid, "That button is not valid.")
+		return Response{}, err
 	}
 	a, err := loadActivity(r, id)
 	if err != nil {
@@ -682,9 +676,9 @@ func (b *Bot) actActivityOrganiser(r *Request, parts []string) (Response, error)
 	var who []int64
 	switch {
 	case parts[0] == "came" && len(parts) == 3:
-		mid, err := strconv.ParseInt(parts[2], 10, 64)
+		mid, err := buttonID(parts, 2)
 		if err != nil {
-			return Response{}, Errorf(EInvalid, "That button is not valid.")
+			return Response{}, err
 		}
 		who = []int64{mid}
 	case parts[0] == "allcame":
@@ -698,7 +692,7 @@ func (b *Bot) actActivityOrganiser(r *Request, parts []string) (Response, error)
 			}
 		}
 	default:
-		return Response{}, Errorf(EInvalid, "That button is not valid.")
+		return Response{}, errBadButton
 	}
 	for _, mid := range who {
 		if m, err := r.Tx.MemberByID(r.Ctx, mid); err != nil || m.HouseID != r.House.ID {

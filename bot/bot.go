@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -384,6 +385,23 @@ func (b *Bot) HouseByName(name string) *House {
 
 var errNoHouse = Errorf(EInvalid, "I couldn't tell which house this is for. Please use the command in your house's channel.")
 
+// errBadButton answers a button press the core cannot act on: an id it
+// cannot read, or one whose record is not in the presser's house (a stale
+// message, or a forged id).
+var errBadButton = Errorf(EInvalid, "That button is not valid.")
+
+// buttonID reads the number at parts[i] of a button's id.
+func buttonID(parts []string, i int) (int64, error) {
+	if i >= len(parts) {
+		return 0, errBadButton
+	}
+	id, err := strconv.ParseInt(parts[i], 10, 64)
+	if err != nil {
+		return 0, errBadButton
+	}
+	return id, nil
+}
+
 // dispatch routes an event to its feature, enforcing roles in one place.
 func (b *Bot) dispatch(r *Request) (Response, error) {
 	ev := r.Event
@@ -396,7 +414,7 @@ func (b *Bot) dispatch(r *Request) (Response, error) {
 		return b.runCommand(r)
 	case EventAction:
 		if ev.Action == nil {
-			return Response{}, Errorf(EInvalid, "That button is not valid.")
+			return Response{}, errBadButton
 		}
 		prefix, parts := splitID(ev.Action.ID)
 		route, ok := b.actions[prefix]

@@ -122,11 +122,11 @@ func (b *Bot) alertHouse(r *Request, parts []string) (*House, error) {
 // took it, and when.
 func (b *Bot) actCrisisAck(r *Request, parts []string) (Response, error) {
 	if len(parts) != 1 {
-		return Response{}, Errorf(EInvalid, "That button is not valid.")
+		return Response{}, errBadButton
 	}
-	id, err := strconv.ParseInt(parts[0], 10, 64)
+	id, err := buttonID(parts, 0)
 	if err != nil {
-		return Response{}, Errorf(EInvalid, "That button is not valid.")
+		return Response{}, err
 	}
 	a, err := r.Tx.CrisisAlertByID(r.Ctx, id)
 	if errors.Is(err, ErrNotFound) || (err == nil && a.HouseID != r.House.ID) {

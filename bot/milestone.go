@@ -68,16 +68,26 @@ func (b *Bot) requireMember(r *Request) (*Member, error) {
 	return r.Member, nil
 }
 
-func (b *Bot) cmdSoberSet(r *Request) (Response, error) {
+// addSoberDate saves the caller's date from the "date" option, as a first
+// date or a change ("set") or as starting again ("reset").
+func (b *Bot) addSoberDate(r *Request, kind string) (*Member, time.Time, error) {
 	m, err := b.requireMember(r)
 	if err != nil {
-		return Response{}, err
+		return nil, time.Time{}, err
 	}
 	d, err := soberDate(r, r.Args.String("date"))
 	if err != nil {
-		return Response{}, err
+		return nil, time.Time{}, err
 	}
-	if err := r.Tx.AddSoberDate(r.Ctx, &SoberDate{MemberID: m.ID, Date: d.Format(time.DateOnly), Kind: "set", SetAt: r.Now}); err != nil {
+	if err := r.Tx.AddSoberDate(r.Ctx, &SoberDate{MemberID: m.ID, Date: d.Format(time.DateOnly), Kind: kind, SetAt: r.Now}); err != nil {
+		return nil, time.Time{}, err
+	}
+	return m, d, nil
+}
+
+func (b *Bot) cmdSoberSet(r *Request) (Response, error) {
+	m, d, err := b.addSoberDate(r, "set")
+	if err != nil {
 		return Response{}, err
 	}
 	share, err := r.Tx.MilestoneShare(r.Ctx, m.ID)
@@ -159,15 +169,7 @@ func (b *Bot) cmdSoberShare(r *Request) (Response, error) {
 }
 
 func (b *Bot) cmdSoberReset(r *Request) (Response, error) {
-	m, err := b.requireMember(r)
-	if err != nil {
-		return Response{}, err
-	}
-	d, err := soberDate(r, r.Args.String("date"))
-	if err != nil {
-		return Response{}, err
-	}
-	if err := r.Tx.AddSoberDate(r.Ctx, &SoberDate{MemberID: m.ID, Date: d.Format(time.DateOnly), Kind: "reset", SetAt: r.Now}); err != nil {
+	if _, _, err := b.addSoberDate(r, "reset"); err != nil {
 		return Response{}, err
 	}
 	// Never announced, never logged beyond the fact.

@@ -3,7 +3,6 @@ package bot
 import (
 	"errors"
 	"fmt"
-	"strconv"
 	"strings"
 	"time"
 )
@@ -387,9 +386,9 @@ func (b *Bot) actPartner(r *Request, parts []string) (Response, error) {
 	}
 	switch {
 	case len(parts) == 3 && parts[0] == "connected":
-		id, err := strconv.ParseInt(parts[1], 10, 64)
+		id, err := buttonID(parts, 1)
 		if err != nil {
-			return Response{}, Errorf(EInvalid, "That button is not valid.")
+			return Response{}, err
 		}
 		p, err := r.Tx.PairByID(r.Ctx, id)
 		if errors.Is(err, ErrNotFound) || (err == nil && !inPair(p, r.Member.ID)) {
@@ -407,13 +406,13 @@ func (b *Bot) actPartner(r *Request, parts []string) (Response, error) {
 		}
 		return Reply("Noted: you connected today. Thank you for looking out for each other. 💚"), nil
 	case len(parts) == 2 && parts[0] == "reached":
-		id, err := strconv.ParseInt(parts[1], 10, 64)
+		id, err := buttonID(parts, 1)
 		if err != nil {
-			return Response{}, Errorf(EInvalid, "That button is not valid.")
+			return Response{}, err
 		}
 		ping, err := r.Tx.PingByID(r.Ctx, id)
 		if errors.Is(err, ErrNotFound) || (err == nil && ping.HouseID != r.House.ID) {
-			return Response{}, Errorf(EInvalid, "That button is not valid.")
+			return Response{}, errBadButton
 		}
 		if err != nil {
 			return Response{}, err
@@ -427,7 +426,7 @@ func (b *Bot) actPartner(r *Request, parts []string) (Response, error) {
 		}
 		return Reply("Thank you for reaching out. 💚"), nil
 	}
-	return Response{}, Errorf(EInvalid, "That button is not valid.")
+	return Response{}, errBadButton
 }
 
 func inPair(p *Pair, memberID int64) bool {
