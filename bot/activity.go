@@ -512,29 +512,16 @@ func (b *Bot) nextOccurrence(r *Request, a *Activity) (*Activity, error) {
 // start), the start ("I'm here"), and the end (attendance and the next
 // occurrence).
 func (b *Bot) activityTick(ctx context.Context, now time.Time) error {
-	var pending []*Activity
-	if err := b.store.View(ctx, func(tx Tx) error {
-		var err error
-		pending, err = tx.PendingActivities(ctx, now.Add(24*time.Hour))
-		return err
-	}); err != nil {
-		return fmt.Errorf("pending activities: %w", err)
-	}
-	var errs []error
-	for _, p := range pending {
-		h := b.houseByID(p.HouseID)
-		if h == nil || p.Status != "scheduled" {
-			continue
-		}
-		errs = append(errs, b.inHouse(ctx, h, now, func(r *Request) error {
+	return eachDue(ctx, b, now, "pending activities",
+		func(tx Tx) ([]*Activity, error) { return tx.PendingActivities(ctx, now.Add(24*time.Hour)) },
+		func(p *Activity) int64 { return p.HouseID },
+		func(r *Request, p *Activity) error {
 			a, err := r.Tx.ActivityByID(ctx, p.ID)
 			if err != nil || a.Status != "scheduled" || !a.EndedAt.IsZero() {
 				return err
 			}
 			return b.stepActivity(r, a)
-		}))
-	}
-	return errors.Join(errs...)
+		})
 }
 
 func (b *Bot) stepActivity(r *Request, a *Activity) error {

@@ -170,21 +170,10 @@ func (b *Bot) lastRun(ctx context.Context, j JobSpec) (time.Time, error) {
 // step is idempotent by the state it changes.
 func (b *Bot) Tick(ctx context.Context) error {
 	now := b.clock.Now()
-	var due []*Round
-	if err := b.store.View(ctx, func(tx Tx) error {
-		var err error
-		due, err = tx.DueRounds(ctx, now)
-		return err
-	}); err != nil {
-		return fmt.Errorf("due rounds: %w", err)
-	}
-	var errs []error
-	for _, rd := range due {
-		h := b.houseByID(rd.HouseID)
-		if h == nil {
-			continue // a house removed from config keeps its history
-		}
-		errs = append(errs, b.inHouse(ctx, h, now, func(r *Request) error {
+	errs := []error{eachDue(ctx, b, now, "due rounds",
+		func(tx Tx) ([]*Round, error) { return tx.DueRounds(ctx, now) },
+		func(rd *Round) int64 { return rd.HouseID },
+		func(r *Request, rd *Round) error {
 			round, err := r.Tx.RoundByID(ctx, rd.ID)
 			if err != nil || round.Status != RoundOpen {
 				return err
@@ -196,8 +185,7 @@ func (b *Bot) Tick(ctx context.Context) error {
 				return b.remind(r, round)
 			}
 			return nil
-		}))
-	}
+		})}
 	for _, t := range b.tickers {
 		errs = append(errs, t(ctx, now))
 	}
@@ -210,6 +198,30 @@ func (b *Bot) Tick(ctx context.Context) error {
 // eventMemory is how long processed delivery ids are remembered; platforms
 // redeliver within minutes.
 const eventMemory = 24 * time.Hour
+
+// eachDue reads what is due in one read transaction, then steps each item
+// in a transaction of its own, in its house, so that one failure neither
+// blocks nor undoes the others. Items of a house removed from the config
+// keep their history and are left alone.
+func eachDue[T any](ctx context.Context, b *Bot, now time.Time, what string, read func(Tx) ([]T, error), houseOf func(T) int64, step func(*Request, T) error) error {
+	var due []T
+	if err := b.store.View(ctx, func(tx Tx) error {
+		var err error
+		due, err = read(tx)
+		return err
+	}); err != nil {
+		return fmt.Errorf("%s: %w", what, err)
+	}
+	var errs []error
+	for _, item := range due {
+		h := b.houseByID(houseOf(item))
+		if h == nil {
+			continue
+		}
+		errs = append(errs, b.inHouse(ctx, h, now, func(r *Request) error { return step(r, item) }))
+	}
+	return errors.Join(errs...)
+}
 
 // inHouse runs fn in one transaction as the system, for a house.
 func (b *Bot) inHouse(ctx context.Context, h *House, now time.Time, fn func(r *Request) error) error {
