@@ -56,26 +56,8 @@ func discordInviteURL(appID, guild string) string {
 // cmdDiscord runs "porchlight discord SUBCOMMAND". Its one subcommand,
 // invite-url, prints the URL that adds the bot to a server.
 func cmdDiscord(ctx context.Context, e env) int {
-	if len(e.args) == 0 || e.args[0] == "-h" || e.args[0] == "--help" || e.args[0] == "help" {
-		w := e.stdout
-		if len(e.args) == 0 {
-			w = e.stderr
-		}
-		fmt.Fprintln(w, "Usage: porchlight discord invite-url --config FILE")
-		fmt.Fprintln(w, "\nDiscord tools.\n\nSubcommands:\n  invite-url     print the OAuth2 URL that adds the bot to your server")
-		if len(e.args) == 0 {
-			return exitUsage
-		}
-		return exitOK
-	}
-	switch e.args[0] {
-	case "invite-url":
-		sub := e
-		sub.args = e.args[1:]
-		return cmdDiscordInvite(ctx, sub)
-	}
-	fmt.Fprintf(e.stderr, "porchlight discord: unknown subcommand %q (try invite-url)\n", e.args[0])
-	return exitUsage
+	return runSubcommands(ctx, e, "discord", "invite-url --config FILE", "Discord tools.",
+		subcommand{"invite-url", "print the OAuth2 URL that adds the bot to your server", cmdDiscordInvite})
 }
 
 func cmdDiscordInvite(_ context.Context, e env) int {

@@ -13,6 +13,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strings"
 	"syscall"
 	_ "time/tzdata" // house time zones work on hosts without zoneinfo
 )
@@ -36,7 +37,8 @@ type env struct {
 	getenv func(string) string
 }
 
-// subcommand is one "porchlight NAME" entry.
+// subcommand is one "porchlight NAME" entry, or one SUB of a tool's
+// "porchlight TOOL SUB" (runSubcommands).
 type subcommand struct {
 	name    string
 	summary string
@@ -98,6 +100,38 @@ func usage(w io.Writer) {
 
 // flags returns a flag set for a subcommand that prints its help to stdout
 // on --help and its errors to stderr.
+// runSubcommands runs "porchlight TOOL SUB ...": help for TOOL with no
+// SUB or with -h, the named SUB with the rest of the arguments, and a usage
+// error naming the choices for anything else.
+func runSubcommands(ctx context.Context, e env, tool, usage, about string, subs ...subcommand) int {
+	if len(e.args) == 0 || e.args[0] == "-h" || e.args[0] == "--help" || e.args[0] == "help" {
+		w := e.stdout
+		if len(e.args) == 0 {
+			w = e.stderr
+		}
+		fmt.Fprintln(w, "Usage: porchlight "+tool+" "+usage)
+		fmt.Fprintln(w, "\n"+about+"\n\nSubcommands:")
+		for _, c := range subs {
+			fmt.Fprintf(w, "  %-14s %s\n", c.name, c.summary)
+		}
+		if len(e.args) == 0 {
+			return exitUsage
+		}
+		return exitOK
+	}
+	names := make([]string, len(subs))
+	for i, c := range subs {
+		if c.name == e.args[0] {
+			sub := e
+			sub.args = e.args[1:]
+			return c.run(ctx, sub)
+		}
+		names[i] = c.name
+	}
+	fmt.Fprintf(e.stderr, "porchlight %s: unknown subcommand %q (try %s)\n", tool, e.args[0], strings.Join(names, ", "))
+	return exitUsage
+}
+
 func flags(e env, name, synopsis, about string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)

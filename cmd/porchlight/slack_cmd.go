@@ -14,26 +14,8 @@ import (
 // cmdSlack runs "porchlight slack SUBCOMMAND". Its one subcommand,
 // manifest, prints the Slack app manifest.
 func cmdSlack(ctx context.Context, e env) int {
-	if len(e.args) == 0 || e.args[0] == "-h" || e.args[0] == "--help" || e.args[0] == "help" {
-		w := e.stdout
-		if len(e.args) == 0 {
-			w = e.stderr
-		}
-		fmt.Fprintln(w, "Usage: porchlight slack manifest [--config FILE] [--name NAME]")
-		fmt.Fprintln(w, "\nSlack tools.\n\nSubcommands:\n  manifest       print the Slack app manifest (YAML) to create the app from")
-		if len(e.args) == 0 {
-			return exitUsage
-		}
-		return exitOK
-	}
-	switch e.args[0] {
-	case "manifest":
-		sub := e
-		sub.args = e.args[1:]
-		return cmdSlackManifest(ctx, sub)
-	}
-	fmt.Fprintf(e.stderr, "porchlight slack: unknown subcommand %q (try manifest)\n", e.args[0])
-	return exitUsage
+	return runSubcommands(ctx, e, "slack", "manifest [--config FILE] [--name NAME]", "Slack tools.",
+		subcommand{"manifest", "print the Slack app manifest (YAML) to create the app from", cmdSlackManifest})
 }
 
 func cmdSlackManifest(_ context.Context, e env) int {
