@@ -98,8 +98,6 @@ func usage(w io.Writer) {
 	fmt.Fprintln(w, "\nRun 'porchlight <command> --help' for a command's flags.")
 }
 
-// flags returns a flag set for a subcommand that prints its help to stdout
-// on --help and its errors to stderr.
 // runSubcommands runs "porchlight TOOL SUB ...": help for TOOL with no
 // SUB or with -h, the named SUB with the rest of the arguments, and a usage
 // error naming the choices for anything else.
@@ -132,6 +130,8 @@ func runSubcommands(ctx context.Context, e env, tool, usage, about string, subs 
 	return exitUsage
 }
 
+// flags returns a flag set for a subcommand that prints its help to stdout
+// on --help and its errors to stderr.
 func flags(e env, name, synopsis, about string) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
 	fs.SetOutput(e.stderr)
@@ -154,12 +154,20 @@ func hasFlags(fs *flag.FlagSet) bool {
 // parse parses flags; it returns an exit code and false when the command
 // should stop (help asked for, or a usage error).
 func parse(fs *flag.FlagSet, e env) (int, bool) {
-	if err := fs.Parse(e.args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(e.stdout)
-			fs.Usage()
-			return exitOK, false
-		}
+	// The flag package prints the usage itself on -h, to the error
+	// stream; asked for, help goes to stdout, once.
+	out := fs.Output()
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(e.args)
+	fs.SetOutput(out)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fs.SetOutput(e.stdout)
+		fs.Usage()
+		return exitOK, false
+	case err != nil:
+		fmt.Fprintln(out, err)
+		fs.Usage()
 		return exitUsage, false
 	}
 	return exitOK, true

@@ -47,9 +47,12 @@ mentors = ["you"]
 func TestEveryCommandHasHelp(t *testing.T) {
 	for _, sc := range subcommands() {
 		t.Run(sc.name, func(t *testing.T) {
-			code, out, _ := porchlight(t, "", sc.name, "--help")
-			if code != exitOK || !strings.Contains(out, "Usage: porchlight "+sc.name) {
-				t.Errorf("exit %d, stdout %q; want 0 and a usage line", code, out)
+			code, out, errOut := porchlight(t, "", sc.name, "--help")
+			if code != exitOK || strings.Count(out, "Usage: porchlight "+sc.name) != 1 {
+				t.Errorf("exit %d, stdout %q; want 0 and one usage line", code, out)
+			}
+			if errOut != "" {
+				t.Errorf("help asked for also went to stderr: %q", errOut)
 			}
 		})
 	}
