@@ -30,6 +30,7 @@ type Tx interface {
 	OutboxTx
 	AuditTx
 	PrivacyTx
+	CrisisTx
 	PartnerTx
 	MilestoneTx
 	ActivityTx
