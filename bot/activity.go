@@ -440,14 +440,7 @@ func (b *Bot) cmdActivitySkip(r *Request) (Response, error) {
 	if a.Status != "scheduled" || !r.Now.Before(a.StartsAt) {
 		return Response{}, Errorf(EInvalid, "#%d can't be skipped now.", a.ID)
 	}
-	a.Status, a.EndedAt = "skipped", r.Now
-	if err := r.Tx.UpdateActivity(r.Ctx, a); err != nil {
-		return Response{}, err
-	}
-	if err := notifyGoing(r, a, fmt.Sprintf("⏭️ *%s* on %s is skipped this week. The next one is a week later.", a.Title, FormatTime(a.StartsAt, r.House.Location)), true); err != nil {
-		return Response{}, err
-	}
-	if err := b.refreshPost(r, a); err != nil {
+	if err := b.endActivity(r, a, "skipped", fmt.Sprintf("⏭️ *%s* on %s is skipped this week. The next one is a week later.", a.Title, FormatTime(a.StartsAt, r.House.Location))); err != nil {
 		return Response{}, err
 	}
 	next, err := b.nextOccurrence(r, a)
@@ -455,6 +448,19 @@ func (b *Bot) cmdActivitySkip(r *Request) (Response, error) {
 		return Response{}, err
 	}
 	return Reply("Skipped this week's *%s*; #%d is posted for %s.", a.Title, next.ID, FormatTime(next.StartsAt, r.House.Location)), nil
+}
+
+// endActivity ends a before it happens, as "skipped" or "cancelled": it
+// tells everyone going or maybe, and updates the post.
+func (b *Bot) endActivity(r *Request, a *Activity, status, notice string) error {
+	a.Status, a.EndedAt = status, r.Now
+	if err := r.Tx.UpdateActivity(r.Ctx, a); err != nil {
+		return err
+	}
+	if err := notifyGoing(r, a, notice, true); err != nil {
+		return err
+	}
+	return b.refreshPost(r, a)
 }
 
 func (b *Bot) cmdActivityCancel(r *Request) (Response, error) {
@@ -465,14 +471,7 @@ func (b *Bot) cmdActivityCancel(r *Request) (Response, error) {
 	if a.Status != "scheduled" || !a.EndedAt.IsZero() {
 		return Response{}, Errorf(EInvalid, "#%d is already %s.", a.ID, activityState(a))
 	}
-	a.Status, a.EndedAt = "cancelled", r.Now
-	if err := r.Tx.UpdateActivity(r.Ctx, a); err != nil {
-		return Response{}, err
-	}
-	if err := notifyGoing(r, a, fmt.Sprintf("❌ *%s* (%s) is cancelled. Sorry!", a.Title, FormatTime(a.StartsAt, r.House.Location)), true); err != nil {
-		return Response{}, err
-	}
-	if err := b.refreshPost(r, a); err != nil {
+	if err := b.endActivity(r, a, "cancelled", fmt.Sprintf("❌ *%s* (%s) is cancelled. Sorry!", a.Title, FormatTime(a.StartsAt, r.House.Location))); err != nil {
 		return Response{}, err
 	}
 	if a.Repeat == "weekly" {

@@ -65,20 +65,13 @@ func (t *tx) SoberDates(ctx context.Context, memberID int64) ([]*bot.SoberDate, 
 
 // SetMilestoneShare opts a member in or out of celebrations.
 func (t *tx) SetMilestoneShare(ctx context.Context, memberID int64, on bool, at time.Time) error {
-	var err error
-	if on {
-		_, err = t.q.ExecContext(ctx, `INSERT INTO milestone_shares (member_id, at) VALUES (?, ?) ON CONFLICT DO NOTHING`, memberID, at.Unix())
-	} else {
-		_, err = t.q.ExecContext(ctx, `DELETE FROM milestone_shares WHERE member_id = ?`, memberID)
-	}
-	return wrap("milestone share", err)
+	return wrap("milestone share", t.setMemberFlag(ctx, flagMilestoneShare, memberID, on, at))
 }
 
 // MilestoneShare reports whether a member opted in.
 func (t *tx) MilestoneShare(ctx context.Context, memberID int64) (bool, error) {
-	var n int
-	err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM milestone_shares WHERE member_id = ?`, memberID).Scan(&n)
-	return n > 0, wrap("milestone share", err)
+	on, err := t.memberFlag(ctx, flagMilestoneShare, memberID)
+	return on, wrap("milestone share", err)
 }
 
 // RecordCelebration records c once.

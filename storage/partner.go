@@ -215,20 +215,13 @@ func (t *tx) AnswerPing(ctx context.Context, id int64, at time.Time) (bool, erro
 
 // SetPingsOff turns pings about a member off or on.
 func (t *tx) SetPingsOff(ctx context.Context, memberID int64, off bool, at time.Time) error {
-	var err error
-	if off {
-		_, err = t.q.ExecContext(ctx, `INSERT INTO partner_pings_off (member_id, at) VALUES (?, ?) ON CONFLICT DO NOTHING`, memberID, at.Unix())
-	} else {
-		_, err = t.q.ExecContext(ctx, `DELETE FROM partner_pings_off WHERE member_id = ?`, memberID)
-	}
-	return wrap("pings off", err)
+	return wrap("pings off", t.setMemberFlag(ctx, flagPingsOff, memberID, off, at))
 }
 
 // PingsOff reports whether pings about a member are off.
 func (t *tx) PingsOff(ctx context.Context, memberID int64) (bool, error) {
-	var n int
-	err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM partner_pings_off WHERE member_id = ?`, memberID).Scan(&n)
-	return n > 0, wrap("pings off", err)
+	off, err := t.memberFlag(ctx, flagPingsOff, memberID)
+	return off, wrap("pings off", err)
 }
 
 // PartnerStats counts a house's partner activity in [from, to).
