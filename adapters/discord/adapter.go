@@ -287,23 +287,23 @@ type handshakeConn struct {
 
 // SetDeadline sets t, but no later than the handshake limit while the
 // handshake lasts.
-func (c *handshakeConn) SetDeadline(t time.Time) error {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if !c.done && (t.IsZero() || t.After(c.limit)) {
-		t = c.limit
-	}
-	return c.Conn.SetDeadline(t)
-}
+func (c *handshakeConn) SetDeadline(t time.Time) error { return c.bounded(t, c.Conn.SetDeadline) }
 
 // SetReadDeadline is SetDeadline for reads.
 func (c *handshakeConn) SetReadDeadline(t time.Time) error {
+	return c.bounded(t, c.Conn.SetReadDeadline)
+}
+
+// bounded applies t through set, capped at the handshake limit while the
+// handshake lasts. The lock is held across set so that release cannot
+// clear the deadline between the check and the call.
+func (c *handshakeConn) bounded(t time.Time, set func(time.Time) error) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if !c.done && (t.IsZero() || t.After(c.limit)) {
 		t = c.limit
 	}
-	return c.Conn.SetReadDeadline(t)
+	return set(t)
 }
 
 // release ends the handshake limit.
