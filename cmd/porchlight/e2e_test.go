@@ -12,6 +12,9 @@ import (
 	"syscall"
 	"testing"
 	"time"
+
+	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/storage"
 )
 
 // e2eWait bounds each step of the end-to-end test: the time for the
@@ -182,4 +185,61 @@ var dmCheckinWithDanger = []struct{ say, want string }{
 	{dangerLine, "(4/5)"},
 	{"no", "(5/5)"},
 	{"private", "you're checked in"},
+}
+
+// checkE2EAnswers checks, after a platform end-to-end run, that neither
+// the answers nor the secrets are in the log, and that the database holds
+// Robin's form answer to the round and Sam's DM conversation answer, the
+// line of danger kept, both private.
+func checkE2EAnswers(t *testing.T, logs, dbPath, platform, robin, sam string, roundID int64, secrets ...string) {
+	t.Helper()
+	for _, secret := range append(secrets, "Went to a meeting", "Went to group", dangerLine) {
+		if strings.Contains(logs, secret) {
+			t.Errorf("the log holds %q", secret)
+		}
+	}
+	db, err := storage.Open(context.Background(), dbPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.View(context.Background(), func(tx bot.Tx) error {
+		// The round is the 14:00 check-in the test clock reached.
+		r, err := tx.RoundByID(context.Background(), roundID)
+		if err != nil {
+			return fmt.Errorf("round %d: %w", roundID, err)
+		}
+		if want := e2eCheckinAt(t); !r.ScheduledFor.Equal(want) {
+			return fmt.Errorf("round scheduled for %v, want %v", r.ScheduledFor, want)
+		}
+		ms, err := tx.MembershipsOf(context.Background(), platform, robin)
+		if err != nil {
+			return err
+		}
+		if len(ms) != 1 || !ms[0].Active() {
+			return fmt.Errorf("memberships = %+v, want one active", ms)
+		}
+		a, err := tx.AnswerOf(context.Background(), roundID, ms[0].ID)
+		if err != nil {
+			return fmt.Errorf("answer of round %d: %w", roundID, err)
+		}
+		if a.Mood != 4 || a.Values["win"] != "Went to a meeting" || a.Visibility != bot.VisPrivate || a.Source != "form" {
+			return fmt.Errorf("answer = %+v", a)
+		}
+		ms, err = tx.MembershipsOf(context.Background(), platform, sam)
+		if err != nil || len(ms) != 1 {
+			return fmt.Errorf("Sam's memberships = %d, %v", len(ms), err)
+		}
+		hist, err := tx.MemberHistory(context.Background(), ms[0].ID, 10)
+		if err != nil {
+			return err
+		}
+		if len(hist) != 1 || hist[0].Mood != 4 || hist[0].Values["win"] != "Went to group" || hist[0].Values["hard"] != dangerLine || hist[0].Visibility != bot.VisPrivate {
+			return fmt.Errorf("Sam's answers = %+v, want the conversation's, the line of danger kept", hist)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

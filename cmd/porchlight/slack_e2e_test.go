@@ -1,7 +1,6 @@
 package main
 
 import (
-	"context"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/porchlight/porchlight/adapters/slack/slacktest"
 	"github.com/porchlight/porchlight/bot"
-	"github.com/porchlight/porchlight/storage"
 )
 
 // findActionID returns the first action_id in blocks JSON that ends with
@@ -231,53 +229,5 @@ reminder_after = "30m"
 	// The answers are in the database, and neither they nor a token are in
 	// the debug log.
 	stop()
-	for _, secret := range []string{srv.BotToken(), srv.AppToken(), "Went to a meeting", "Went to group", dangerLine} {
-		if strings.Contains(logs.String(), secret) {
-			t.Errorf("the log holds %q", secret)
-		}
-	}
-	db, err := storage.Open(context.Background(), dbPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	err = db.View(context.Background(), func(tx bot.Tx) error {
-		// The round is the 14:00 check-in the test clock reached.
-		r, err := tx.RoundByID(context.Background(), roundID)
-		if err != nil {
-			return fmt.Errorf("round %d: %w", roundID, err)
-		}
-		if want := e2eCheckinAt(t); !r.ScheduledFor.Equal(want) {
-			return fmt.Errorf("round scheduled for %v, want %v", r.ScheduledFor, want)
-		}
-		ms, err := tx.MembershipsOf(context.Background(), "slack", robin)
-		if err != nil {
-			return err
-		}
-		if len(ms) != 1 || !ms[0].Active() {
-			return fmt.Errorf("memberships = %+v, want one active", ms)
-		}
-		a, err := tx.AnswerOf(context.Background(), roundID, ms[0].ID)
-		if err != nil {
-			return fmt.Errorf("answer of round %d: %w", roundID, err)
-		}
-		if a.Mood != 4 || a.Values["win"] != "Went to a meeting" || a.Visibility != bot.VisPrivate || a.Source != "form" {
-			return fmt.Errorf("answer = %+v", a)
-		}
-		ms, err = tx.MembershipsOf(context.Background(), "slack", sam)
-		if err != nil || len(ms) != 1 {
-			return fmt.Errorf("Sam's memberships = %d, %v", len(ms), err)
-		}
-		hist, err := tx.MemberHistory(context.Background(), ms[0].ID, 10)
-		if err != nil {
-			return err
-		}
-		if len(hist) != 1 || hist[0].Mood != 4 || hist[0].Values["win"] != "Went to group" || hist[0].Values["hard"] != dangerLine || hist[0].Visibility != bot.VisPrivate {
-			return fmt.Errorf("Sam's answers = %+v, want the conversation's, the line of danger kept", hist)
-		}
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	checkE2EAnswers(t, logs.String(), dbPath, "slack", robin, sam, roundID, srv.BotToken(), srv.AppToken())
 }
