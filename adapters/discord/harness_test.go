@@ -4,12 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/porchlight/porchlight/adapters/discord/discordtest"
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/bot/bottest"
 )
 
 // waitFor bounds every wait; the fake answers in milliseconds, so it only
@@ -24,49 +24,19 @@ const (
 	sam     = discordtest.UserSam
 )
 
-// handler is a fake core: it records events and answers with reply.
-type handler struct {
-	mu     sync.Mutex
-	events chan bot.Event
-	reply  func(bot.Event) bot.Response
-	cmds   []*bot.Command
-}
+// handler is the fake core (bottest.Core), with the harness's wait.
+type handler struct{ *bottest.Core }
 
-func newHandler() *handler {
-	return &handler{events: make(chan bot.Event, 100)}
-}
-
-func (h *handler) Handle(_ context.Context, ev bot.Event) bot.Response {
-	h.events <- ev
-	h.mu.Lock()
-	reply := h.reply
-	h.mu.Unlock()
-	if reply == nil {
-		return bot.Response{}
-	}
-	return reply(ev)
-}
-
-func (h *handler) Commands() []*bot.Command { return h.cmds }
-
-// answer sets how the fake core answers.
-func (h *handler) answer(f func(bot.Event) bot.Response) {
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.reply = f
-}
+func newHandler() *handler { return &handler{bottest.NewCore()} }
 
 // next returns the next event the core got.
 func (h *handler) next(t *testing.T) bot.Event {
 	t.Helper()
-	select {
-	case ev := <-h.events:
-		return ev
-	case <-time.After(waitFor):
-		t.Fatalf("the core got no event within %v", waitFor)
-	}
-	return bot.Event{}
+	return h.Next(t, waitFor)
 }
+
+// answer sets how the fake core answers.
+func (h *handler) answer(f func(bot.Event) bot.Response) { h.Answer(f) }
 
 // quiet checks that the core got no further event: it sends a marker DM
 // from Sam after whatever must be ignored and expects that first.
@@ -130,7 +100,7 @@ func start(t *testing.T, fcfg discordtest.Config, tweak func(*Config), adjust fu
 		adjust(ad)
 	}
 	hs := &harness{f: f, ad: ad, h: newHandler()}
-	hs.h.cmds = testCommands()
+	hs.h.Cmds = testCommands()
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)
 	go func() { done <- ad.Run(ctx, hs.h) }()

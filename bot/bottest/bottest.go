@@ -1,5 +1,6 @@
-// Package bottest has fakes and helpers for testing the core: a recording
-// adapter, a settable clock and builders for neutral events.
+// Package bottest has fakes and helpers for testing the core and the
+// adapters: a recording adapter, a fake core for adapters, a settable clock
+// and builders for neutral events.
 package bottest
 
 import (
@@ -7,6 +8,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"testing"
 	"time"
 
 	"github.com/porchlight/porchlight/bot"
@@ -201,4 +203,54 @@ func Texts(r bot.Response) []string {
 		out[i] = m.Text
 	}
 	return out
+}
+
+// Core is a fake core for adapter tests: a bot.Handler that records each
+// event it is given and answers as Answer told it. It is safe for
+// concurrent use.
+type Core struct {
+	// Cmds are the commands it offers; set before the adapter starts.
+	Cmds []*bot.Command
+
+	events chan bot.Event
+	mu     sync.Mutex
+	reply  func(bot.Event) bot.Response
+}
+
+// NewCore returns a Core that answers nothing.
+func NewCore() *Core { return &Core{events: make(chan bot.Event, 100)} }
+
+// Handle records ev and answers it.
+func (c *Core) Handle(_ context.Context, ev bot.Event) bot.Response {
+	c.events <- ev
+	c.mu.Lock()
+	reply := c.reply
+	c.mu.Unlock()
+	if reply == nil {
+		return bot.Response{}
+	}
+	return reply(ev)
+}
+
+// Commands returns Cmds.
+func (c *Core) Commands() []*bot.Command { return c.Cmds }
+
+// Answer sets how the core answers from now on.
+func (c *Core) Answer(f func(bot.Event) bot.Response) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.reply = f
+}
+
+// Next returns the next event the core got, failing t if none comes
+// within the wait.
+func (c *Core) Next(t testing.TB, within time.Duration) bot.Event {
+	t.Helper()
+	select {
+	case ev := <-c.events:
+		return ev
+	case <-time.After(within):
+		t.Fatalf("the core got no event within %v", within)
+	}
+	return bot.Event{}
 }
