@@ -80,38 +80,30 @@ func errUnauthorized() *apiErr { return &apiErr{401, 0, "401: Unauthorized", nil
 // and webhooks are authorized by the token in their URL, as on Discord.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
-	bot := []struct {
+	for _, r := range []struct {
 		route string
+		auth  bool // a bot route; the others carry their token in the URL
 		fn    func(*request) reply
 	}{
-		{RouteGatewayBot, s.getGatewayBot},
-		{RouteCurrentUser, s.getCurrentUser},
-		{RouteUser, s.getUser},
-		{RouteCreateDM, s.createDM},
-		{RouteChannel, s.getChannel},
-		{RouteCreateMessage, s.createMessage},
-		{RouteEditMessage, s.editMessage},
-		{RouteDeleteMessage, s.deleteMessage},
-		{RouteGuildMember, s.getMember},
-		{RouteGlobalCommands, s.overwriteCommands},
-		{RouteGuildCommands, s.overwriteCommands},
-	}
-	for _, b := range bot {
-		mux.Handle(b.route, s.endpoint(b.route, true, b.fn))
-	}
-	open := []struct {
-		route string
-		fn    func(*request) reply
-	}{
-		{RouteGateway, s.getGateway},
-		{RouteInteractionCallback, s.interactionCallback},
-		{RouteExecuteWebhook, s.executeWebhook},
-		{RouteWebhookMessage, s.getWebhookMessage},
-		{RouteEditWebhookMessage, s.editWebhookMessage},
-		{RouteDeleteWebhookMsg, s.deleteWebhookMessage},
-	}
-	for _, o := range open {
-		mux.Handle(o.route, s.endpoint(o.route, false, o.fn))
+		{RouteGatewayBot, true, s.getGatewayBot},
+		{RouteCurrentUser, true, s.getCurrentUser},
+		{RouteUser, true, s.getUser},
+		{RouteCreateDM, true, s.createDM},
+		{RouteChannel, true, s.getChannel},
+		{RouteCreateMessage, true, s.createMessage},
+		{RouteEditMessage, true, s.editMessage},
+		{RouteDeleteMessage, true, s.deleteMessage},
+		{RouteGuildMember, true, s.getMember},
+		{RouteGlobalCommands, true, s.overwriteCommands},
+		{RouteGuildCommands, true, s.overwriteCommands},
+		{RouteGateway, false, s.getGateway},
+		{RouteInteractionCallback, false, s.interactionCallback},
+		{RouteExecuteWebhook, false, s.executeWebhook},
+		{RouteWebhookMessage, false, s.getWebhookMessage},
+		{RouteEditWebhookMessage, false, s.editWebhookMessage},
+		{RouteDeleteWebhookMsg, false, s.deleteWebhookMessage},
+	} {
+		mux.Handle(r.route, s.endpoint(r.route, r.auth, r.fn))
 	}
 	mux.HandleFunc("GET /gateway/", s.serveGateway)
 	mux.Handle("/", s.endpoint("", false, func(*request) reply {
