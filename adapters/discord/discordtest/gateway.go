@@ -492,12 +492,18 @@ func (s *Server) Frames() []GatewayFrame {
 
 // WaitFrames waits until n frames match and returns the first n.
 func (s *Server) WaitFrames(ctx context.Context, n int, match func(GatewayFrame) bool) ([]GatewayFrame, error) {
+	return waitMatching(ctx, s, "gateway frames", n, func() []GatewayFrame { return s.frames }, match)
+}
+
+// waitMatching waits until n of what items returns (read under s.mu)
+// match, and returns the first n; on ctx's end it returns those it saw.
+func waitMatching[T any](ctx context.Context, s *Server, what string, n int, items func() []T, match func(T) bool) ([]T, error) {
 	for {
 		s.mu.Lock()
-		var got []GatewayFrame
-		for _, f := range s.frames {
-			if match(f) {
-				got = append(got, f)
+		var got []T
+		for _, it := range items() {
+			if match(it) {
+				got = append(got, it)
 				if len(got) == n {
 					s.mu.Unlock()
 					return got, nil
@@ -509,7 +515,7 @@ func (s *Server) WaitFrames(ctx context.Context, n int, match func(GatewayFrame)
 		select {
 		case <-ch:
 		case <-ctx.Done():
-			return got, fmt.Errorf("wait for %d gateway frames (saw %d): %w", n, len(got), ctx.Err())
+			return got, fmt.Errorf("wait for %d %s (saw %d): %w", n, what, len(got), ctx.Err())
 		}
 	}
 }

@@ -126,26 +126,7 @@ func (s *Server) WaitCall(ctx context.Context, match func(Call) bool) (Call, err
 
 // WaitCalls waits until n calls match and returns the first n.
 func (s *Server) WaitCalls(ctx context.Context, n int, match func(Call) bool) ([]Call, error) {
-	for {
-		s.mu.Lock()
-		var got []Call
-		for _, c := range s.calls {
-			if match(c) {
-				got = append(got, c)
-				if len(got) == n {
-					s.mu.Unlock()
-					return got, nil
-				}
-			}
-		}
-		ch := s.changed
-		s.mu.Unlock()
-		select {
-		case <-ch:
-		case <-ctx.Done():
-			return got, fmt.Errorf("wait for %d calls (saw %d): %w", n, len(got), ctx.Err())
-		}
-	}
+	return waitMatching(ctx, s, "calls", n, func() []Call { return s.calls }, match)
 }
 
 // MustCall is WaitCall with a 5 s deadline that fails the test on timeout.
