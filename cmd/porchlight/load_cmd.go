@@ -183,6 +183,8 @@ func runLoad(ctx context.Context, e env, dbPath string, residents, rounds, conc 
 // on purpose: the binary never links the test helpers (bot/bottest).
 
 // loadClock is set by the run day by day, so that many rounds take seconds.
+// It is bottest.Clock again, on purpose: production code may not import
+// bottest (arch_test), and a fixed clock is a few lines.
 type loadClock struct {
 	mu  sync.Mutex
 	now time.Time
