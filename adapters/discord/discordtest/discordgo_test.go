@@ -651,8 +651,16 @@ func TestGateway(t *testing.T) {
 	})
 
 	t.Run("op 7 reconnect resumes", func(t *testing.T) {
+		// The session is live again once the server has answered with
+		// RESUMED or, if a slow heartbeat made discordgo drop the session
+		// first, with a new READY; only then can an event reach it.
+		live := func(g discordtest.GatewayFrame) bool {
+			return discordtest.ServerEvent("RESUMED")(g) || discordtest.ServerEvent("READY")(g)
+		}
+		before := len(filter(f.Frames(), live))
 		f.Reconnect()
 		f.MustFrames(t, 2, discordtest.ClientOp(discordtest.OpResume))
+		f.MustFrames(t, before+1, live)
 		if _, err := f.DispatchMessage(discordtest.IncomingMessage{InDM: true, Content: "still there?"}); err != nil {
 			t.Fatal(err)
 		}
