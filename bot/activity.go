@@ -112,7 +112,7 @@ func (b *Bot) submitActivity(r *Request, _ []string, vals map[string]string) (Re
 	}
 	a := &Activity{HouseID: r.House.ID, Title: strings.TrimSpace(vals["title"]), Place: strings.TrimSpace(vals["place"]), Details: strings.TrimSpace(vals["details"]),
 		StartsAt: start, EndsAt: start.Add(length), Capacity: capacity, Repeat: repeat, Status: "scheduled", CreatedBy: r.Event.User.ID, CreatedAt: r.Now}
-	if err := r.Tx.CreateActivity(r.Ctx, a); err != nil {
+	if err := r.activities().CreateActivity(r.Ctx, a); err != nil {
 		return Response{}, err
 	}
 	if err := b.announceActivity(r, a); err != nil {
@@ -154,14 +154,14 @@ func (b *Bot) announceActivity(r *Request, a *Activity) error {
 		return err
 	}
 	a.Post = id
-	return r.Tx.UpdateActivity(r.Ctx, a)
+	return r.activities().UpdateActivity(r.Ctx, a)
 }
 
 // activityMessage is the announcement: what, when (each viewer's local
 // time), where, details, and live counts, with the RSVP buttons while it is
 // still ahead.
 func (b *Bot) activityMessage(r *Request, a *Activity) (Message, error) {
-	rsvps, err := r.Tx.RSVPs(r.Ctx, a.ID)
+	rsvps, err := r.activities().RSVPs(r.Ctx, a.ID)
 	if err != nil {
 		return Message{}, err
 	}
@@ -230,7 +230,7 @@ func (b *Bot) refreshPost(r *Request, a *Activity) error {
 
 // loadActivity reads an activity of the request's house by id.
 func loadActivity(r *Request, id int64) (*Activity, error) {
-	a, err := r.Tx.ActivityByID(r.Ctx, id)
+	a, err := r.activities().ActivityByID(r.Ctx, id)
 	if errors.Is(err, ErrNotFound) || (err == nil && a.HouseID != r.House.ID) {
 		return nil, Errorf(ENotFound, "There's no activity #%d in %s. /activity list shows the upcoming ones.", id, r.House.Name)
 	}
@@ -257,7 +257,7 @@ func (b *Bot) actActivity(r *Request, parts []string) (Response, error) {
 		if a.Status != "scheduled" || r.Now.Before(a.StartsAt.Add(-30*time.Minute)) || r.Now.After(a.EndsAt) {
 			return Reply("\"I'm here\" works while *%s* is on.", a.Title), nil
 		}
-		first, err := r.Tx.RecordAttendance(r.Ctx, a.ID, r.Member.ID, "self", r.Now)
+		first, err := r.activities().RecordAttendance(r.Ctx, a.ID, r.Member.ID, "self", r.Now)
 		if err != nil {
 			return Response{}, err
 		}
@@ -281,7 +281,7 @@ func (b *Bot) rsvp(r *Request, a *Activity, want string) (Response, error) {
 	if !r.Now.Before(a.StartsAt) {
 		return Reply("*%s* has started; answers are closed.", a.Title), nil
 	}
-	rsvps, err := r.Tx.RSVPs(r.Ctx, a.ID)
+	rsvps, err := r.activities().RSVPs(r.Ctx, a.ID)
 	if err != nil {
 		return Response{}, err
 	}
@@ -300,7 +300,7 @@ func (b *Bot) rsvp(r *Request, a *Activity, want string) (Response, error) {
 	if status == prev || (want == RSVPGoing && prev == RSVPWaitlist) {
 		return Reply("You're already down as %s for *%s*.", rsvpWords[prev], a.Title), nil
 	}
-	if err := r.Tx.SetRSVP(r.Ctx, RSVP{ActivityID: a.ID, MemberID: r.Member.ID, Status: status, UpdatedAt: r.Now}); err != nil {
+	if err := r.activities().SetRSVP(r.Ctx, RSVP{ActivityID: a.ID, MemberID: r.Member.ID, Status: status, UpdatedAt: r.Now}); err != nil {
 		return Response{}, err
 	}
 	if prev == RSVPGoing {
@@ -330,7 +330,7 @@ func (b *Bot) promote(r *Request, a *Activity) error {
 	if a.Capacity == 0 {
 		return nil
 	}
-	rsvps, err := r.Tx.RSVPs(r.Ctx, a.ID)
+	rsvps, err := r.activities().RSVPs(r.Ctx, a.ID)
 	if err != nil {
 		return err
 	}
@@ -348,7 +348,7 @@ func (b *Bot) promote(r *Request, a *Activity) error {
 		return nil
 	}
 	next.Status, next.UpdatedAt = RSVPGoing, r.Now
-	if err := r.Tx.SetRSVP(r.Ctx, *next); err != nil {
+	if err := r.activities().SetRSVP(r.Ctx, *next); err != nil {
 		return err
 	}
 	return dmMember(r, next.MemberID, Message{Text: fmt.Sprintf("🎉 A place opened up: you're going to *%s* (%s).", a.Title, FormatTime(a.StartsAt, r.House.Location)),
@@ -356,7 +356,7 @@ func (b *Bot) promote(r *Request, a *Activity) error {
 }
 
 func (b *Bot) cmdActivityList(r *Request) (Response, error) {
-	as, err := r.Tx.UpcomingActivities(r.Ctx, r.House.ID, r.Now)
+	as, err := r.activities().UpcomingActivities(r.Ctx, r.House.ID, r.Now)
 	if err != nil {
 		return Response{}, err
 	}
@@ -370,7 +370,7 @@ func (b *Bot) cmdActivityList(r *Request) (Response, error) {
 			line += " · " + a.Place
 		}
 		if r.Member != nil {
-			rsvps, err := r.Tx.RSVPs(r.Ctx, a.ID)
+			rsvps, err := r.activities().RSVPs(r.Ctx, a.ID)
 			if err != nil {
 				return Response{}, err
 			}
@@ -387,7 +387,7 @@ func (b *Bot) cmdActivityList(r *Request) (Response, error) {
 
 // notifyGoing DMs everyone going (and, when with is set, the maybes).
 func notifyGoing(r *Request, a *Activity, text string, maybes bool) error {
-	rsvps, err := r.Tx.RSVPs(r.Ctx, a.ID)
+	rsvps, err := r.activities().RSVPs(r.Ctx, a.ID)
 	if err != nil {
 		return err
 	}
@@ -417,7 +417,7 @@ func (b *Bot) cmdActivityMove(r *Request) (Response, error) {
 	a.StartsAt, a.EndsAt = start, start.Add(length)
 	// A reminder already sent is corrected, and a new one goes out on time.
 	a.RemindedAt = time.Time{}
-	if err := r.Tx.UpdateActivity(r.Ctx, a); err != nil {
+	if err := r.activities().UpdateActivity(r.Ctx, a); err != nil {
 		return Response{}, err
 	}
 	if err := notifyGoing(r, a, fmt.Sprintf("🕖 Change of time: *%s* is now %s.", a.Title, FormatTime(a.StartsAt, r.House.Location)), true); err != nil {
@@ -454,7 +454,7 @@ func (b *Bot) cmdActivitySkip(r *Request) (Response, error) {
 // tells everyone going or maybe, and updates the post.
 func (b *Bot) endActivity(r *Request, a *Activity, status, notice string) error {
 	a.Status, a.EndedAt = status, r.Now
-	if err := r.Tx.UpdateActivity(r.Ctx, a); err != nil {
+	if err := r.activities().UpdateActivity(r.Ctx, a); err != nil {
 		return err
 	}
 	if err := notifyGoing(r, a, notice, true); err != nil {
@@ -500,7 +500,7 @@ func (b *Bot) nextOccurrence(r *Request, a *Activity) (*Activity, error) {
 	next := &Activity{HouseID: a.HouseID, SeriesID: series, Title: a.Title, Place: a.Place, Details: a.Details,
 		StartsAt: start, EndsAt: start.Add(a.EndsAt.Sub(a.StartsAt)), Capacity: a.Capacity, Repeat: a.Repeat, Status: "scheduled",
 		CreatedBy: a.CreatedBy, CreatedAt: r.Now}
-	if err := r.Tx.CreateActivity(r.Ctx, next); err != nil {
+	if err := r.activities().CreateActivity(r.Ctx, next); err != nil {
 		return nil, err
 	}
 	return next, b.announceActivity(r, next)
@@ -515,7 +515,7 @@ func (b *Bot) activityTick(ctx context.Context, now time.Time) error {
 		func(tx Tx) ([]*Activity, error) { return tx.PendingActivities(ctx, now.Add(24*time.Hour)) },
 		func(p *Activity) int64 { return p.HouseID },
 		func(r *Request, p *Activity) error {
-			a, err := r.Tx.ActivityByID(ctx, p.ID)
+			a, err := r.activities().ActivityByID(ctx, p.ID)
 			if err != nil || a.Status != "scheduled" || !a.EndedAt.IsZero() {
 				return err
 			}
@@ -556,13 +556,13 @@ func (b *Bot) stepActivity(r *Request, a *Activity) error {
 	if !changed {
 		return nil
 	}
-	return r.Tx.UpdateActivity(r.Ctx, a)
+	return r.activities().UpdateActivity(r.Ctx, a)
 }
 
 // remindActivity reminds the people going and asks the maybes; nobody on
 // the waitlist is told they are going.
 func (b *Bot) remindActivity(r *Request, a *Activity) error {
-	rsvps, err := r.Tx.RSVPs(r.Ctx, a.ID)
+	rsvps, err := r.activities().RSVPs(r.Ctx, a.ID)
 	if err != nil {
 		return err
 	}
@@ -591,7 +591,7 @@ func (b *Bot) remindActivity(r *Request, a *Activity) error {
 
 // notifyHere offers the people going an "I'm here" button at the start.
 func notifyHere(r *Request, a *Activity) error {
-	rsvps, err := r.Tx.RSVPs(r.Ctx, a.ID)
+	rsvps, err := r.activities().RSVPs(r.Ctx, a.ID)
 	if err != nil {
 		return err
 	}
@@ -611,11 +611,11 @@ func notifyHere(r *Request, a *Activity) error {
 // askWhoCame sends the organiser the RSVPs with one button per person and
 // one for "everyone who said Going came".
 func (b *Bot) askWhoCame(r *Request, a *Activity) error {
-	rsvps, err := r.Tx.RSVPs(r.Ctx, a.ID)
+	rsvps, err := r.activities().RSVPs(r.Ctx, a.ID)
 	if err != nil {
 		return err
 	}
-	came, err := r.Tx.Attendance(r.Ctx, a.ID)
+	came, err := r.activities().Attendance(r.Ctx, a.ID)
 	if err != nil {
 		return err
 	}
@@ -668,7 +668,7 @@ func (b *Bot) actActivityOrganiser(r *Request, parts []string) (Response, error)
 		}
 		who = []int64{mid}
 	case parts[0] == "allcame":
-		rsvps, err := r.Tx.RSVPs(r.Ctx, a.ID)
+		rsvps, err := r.activities().RSVPs(r.Ctx, a.ID)
 		if err != nil {
 			return Response{}, err
 		}
@@ -681,14 +681,14 @@ func (b *Bot) actActivityOrganiser(r *Request, parts []string) (Response, error)
 		return Response{}, errBadButton
 	}
 	for _, mid := range who {
-		if m, err := r.Tx.MemberByID(r.Ctx, mid); err != nil || m.HouseID != r.House.ID {
+		if m, err := r.activities().MemberByID(r.Ctx, mid); err != nil || m.HouseID != r.House.ID {
 			continue // an erased member, or not of this house
 		}
-		if _, err := r.Tx.RecordAttendance(r.Ctx, a.ID, mid, "mentor", r.Now); err != nil {
+		if _, err := r.activities().RecordAttendance(r.Ctx, a.ID, mid, "mentor", r.Now); err != nil {
 			return Response{}, err
 		}
 	}
-	all, err := r.Tx.Attendance(r.Ctx, a.ID)
+	all, err := r.activities().Attendance(r.Ctx, a.ID)
 	if err != nil {
 		return Response{}, err
 	}

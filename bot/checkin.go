@@ -102,7 +102,7 @@ func (b *Bot) openRound(r *Request, schedule int, at time.Time) error {
 		// would be noise, so it moves to halfway through what is left.
 		round.RemindAt = r.Now.Add(round.ClosesAt.Sub(r.Now) / 2)
 	}
-	if err := r.Tx.CreateRound(r.Ctx, round); err != nil {
+	if err := r.checkins().CreateRound(r.Ctx, round); err != nil {
 		if errors.Is(err, ErrDuplicate) {
 			return errSkip
 		}
@@ -116,7 +116,7 @@ func (b *Bot) openRound(r *Request, schedule int, at time.Time) error {
 		return err
 	}
 	round.Prompt = id
-	if err := r.Tx.UpdateRound(r.Ctx, round); err != nil {
+	if err := r.checkins().UpdateRound(r.Ctx, round); err != nil {
 		return fmt.Errorf("save prompt: %w", err)
 	}
 	r.Log.Info("check-in round opened", "round", round.ID, "late", r.Now.Sub(at) > time.Minute)
@@ -130,7 +130,7 @@ func (b *Bot) promptMessage(h *House, round *Round) Message {
 
 // currentRound returns the house's newest open round, or ErrNotFound.
 func (b *Bot) currentRound(r *Request) (*Round, error) {
-	rounds, err := r.Tx.OpenRounds(r.Ctx, r.House.ID)
+	rounds, err := r.checkins().OpenRounds(r.Ctx, r.House.ID)
 	if err != nil {
 		return nil, fmt.Errorf("open rounds: %w", err)
 	}
@@ -192,7 +192,7 @@ func (b *Bot) roundHouse(r *Request, parts []string) (*House, error) {
 	if err != nil {
 		return nil, ErrNotFound
 	}
-	round, err := r.Tx.RoundByID(r.Ctx, id)
+	round, err := r.checkins().RoundByID(r.Ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -234,7 +234,7 @@ func (b *Bot) roundOf(r *Request, idText string) (*Round, error) {
 	if err != nil {
 		return nil, Errorf(EInvalid, "That check-in is not valid.")
 	}
-	round, err := r.Tx.RoundByID(r.Ctx, id)
+	round, err := r.checkins().RoundByID(r.Ctx, id)
 	if errors.Is(err, ErrNotFound) || (err == nil && round.HouseID != r.House.ID) {
 		return nil, Errorf(ENotFound, "That check-in doesn't exist.")
 	}
@@ -261,7 +261,7 @@ func (b *Bot) roundForAnswer(r *Request, idText string) (*Round, error) {
 func (b *Bot) openCheckinForm(r *Request, round *Round) (Response, error) {
 	f := b.checkinForm(r.House, round)
 	prefill := map[string]string{}
-	prev, err := r.Tx.AnswerOf(r.Ctx, round.ID, r.Member.ID)
+	prev, err := r.checkins().AnswerOf(r.Ctx, round.ID, r.Member.ID)
 	switch {
 	case err == nil:
 		for k, v := range prev.Values {
@@ -304,7 +304,7 @@ func (b *Bot) submitCheckin(r *Request, parts []string, vals map[string]string) 
 	if err != nil {
 		return Response{}, err
 	}
-	a, err := r.Tx.AnswerOf(r.Ctx, round.ID, r.Member.ID)
+	a, err := r.checkins().AnswerOf(r.Ctx, round.ID, r.Member.ID)
 	edit := err == nil
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Response{}, fmt.Errorf("load answer: %w", err)
@@ -330,7 +330,7 @@ func (b *Bot) submitCheckin(r *Request, parts []string, vals map[string]string) 
 	}
 	a.ShareHeld = false // shareAnswer decides again
 	level := b.concern(r, textValues(qs, vals)...)
-	if err := r.Tx.SaveAnswer(r.Ctx, a); err != nil {
+	if err := r.checkins().SaveAnswer(r.Ctx, a); err != nil {
 		return Response{}, fmt.Errorf("save answer: %w", err)
 	}
 	if err := b.shareAnswer(r, round, a, was, level); err != nil {
@@ -438,7 +438,7 @@ func (b *Bot) shareAnswer(r *Request, round *Round, a *Answer, was shareState, l
 	}
 	// Held: an earlier share, if any, stays as it was until they choose.
 	a.ShareHeld = true
-	if err := r.Tx.SaveAnswer(r.Ctx, a); err != nil {
+	if err := r.checkins().SaveAnswer(r.Ctx, a); err != nil {
 		return fmt.Errorf("hold share: %w", err)
 	}
 	return nil
@@ -458,7 +458,7 @@ func (b *Bot) postShare(r *Request, round *Round, a *Answer, shared bool) error 
 	if !shared {
 		a.Share = id
 	}
-	return r.Tx.SaveAnswer(r.Ctx, a)
+	return r.checkins().SaveAnswer(r.Ctx, a)
 }
 
 // withdrawShare replaces a posted share with a note that it was withdrawn,
@@ -470,14 +470,14 @@ func (b *Bot) withdrawShare(r *Request, a *Answer) error {
 		return err
 	}
 	a.Share = 0
-	return r.Tx.SaveAnswer(r.Ctx, a)
+	return r.checkins().SaveAnswer(r.Ctx, a)
 }
 
 // decideShare carries out the resident's choice about a held share: post
 // it to the house after all, once, in the prompt's thread; or keep it
 // private, the visibility that shows it to nobody.
 func (b *Bot) decideShare(r *Request, round *Round, post bool) (Response, error) {
-	a, err := r.Tx.AnswerOf(r.Ctx, round.ID, r.Member.ID)
+	a, err := r.checkins().AnswerOf(r.Ctx, round.ID, r.Member.ID)
 	if errors.Is(err, ErrNotFound) {
 		return Reply("I don't have a check-in from you for that round."), nil
 	}
@@ -506,7 +506,7 @@ func (b *Bot) decideShare(r *Request, round *Round, post bool) (Response, error)
 	if a.Share != 0 {
 		err = b.withdrawShare(r, a)
 	} else {
-		err = r.Tx.SaveAnswer(r.Ctx, a)
+		err = r.checkins().SaveAnswer(r.Ctx, a)
 	}
 	if err != nil {
 		return Response{}, err
@@ -537,7 +537,7 @@ func (b *Bot) shareText(r *Request, a *Answer) string {
 // Mentors returns the user ids of a house's mentors, from config and granted
 // in chat, without duplicates.
 func (r *Request) Mentors() ([]string, error) {
-	granted, err := r.Tx.RoleHolders(r.Ctx, r.House.ID, RoleMentor)
+	granted, err := r.checkins().RoleHolders(r.Ctx, r.House.ID, RoleMentor)
 	if err != nil {
 		return nil, fmt.Errorf("mentors: %w", err)
 	}
@@ -584,13 +584,13 @@ var moodInText = regexp.MustCompile(`(?:^|[^\d.,/])([1-5])(?:$|[^\d.,/])`)
 // handleThreadReply records a reply in a prompt's thread as the resident's
 // answer. The reply is already public, so it is stored as house-visible.
 func (b *Bot) handleThreadReply(r *Request) (Response, error) {
-	rounds, err := r.Tx.OpenRounds(r.Ctx, r.House.ID)
+	rounds, err := r.checkins().OpenRounds(r.Ctx, r.House.ID)
 	if err != nil {
 		return Response{}, fmt.Errorf("open rounds: %w", err)
 	}
 	var round *Round
 	for _, rd := range rounds {
-		ref, err := r.Tx.OutboxRef(r.Ctx, rd.Prompt)
+		ref, err := r.checkins().OutboxRef(r.Ctx, rd.Prompt)
 		if err != nil {
 			return Response{}, fmt.Errorf("prompt ref: %w", err)
 		}
@@ -614,7 +614,7 @@ func (b *Bot) handleThreadReply(r *Request) (Response, error) {
 		}
 		return Reply("Thanks for replying! To check in, please /join first so I can explain what's stored."), nil
 	}
-	if _, err := r.Tx.AnswerOf(r.Ctx, round.ID, r.Member.ID); err == nil {
+	if _, err := r.checkins().AnswerOf(r.Ctx, round.ID, r.Member.ID); err == nil {
 		resp := Reply("You've already checked in this round. Use the button to change your answer.")
 		resp.Messages = append(resp.Messages, crisis.Messages...)
 		return resp, nil
@@ -627,7 +627,7 @@ func (b *Bot) handleThreadReply(r *Request) (Response, error) {
 		a.Mood, _ = strconv.Atoi(m[1])
 		a.Values[QMood] = m[1]
 	}
-	if err := r.Tx.SaveAnswer(r.Ctx, a); err != nil {
+	if err := r.checkins().SaveAnswer(r.Ctx, a); err != nil {
 		return Response{}, fmt.Errorf("save answer: %w", err)
 	}
 	text := "✓ Got your reply — you're checked in."
@@ -650,7 +650,7 @@ func (b *Bot) dmCheckin(r *Request) (Response, bool, error) {
 	if err != nil {
 		return Response{}, true, err
 	}
-	if _, err := r.Tx.AnswerOf(r.Ctx, round.ID, r.Member.ID); err == nil {
+	if _, err := r.checkins().AnswerOf(r.Ctx, round.ID, r.Member.ID); err == nil {
 		return Response{}, false, nil
 	}
 	resp, err := b.openCheckinForm(r, round)
@@ -669,7 +669,7 @@ func (b *Bot) remind(r *Request, round *Round) error {
 		if m.Paused(r.Now) {
 			continue
 		}
-		if _, err := r.Tx.AnswerOf(r.Ctx, round.ID, m.ID); err == nil {
+		if _, err := r.checkins().AnswerOf(r.Ctx, round.ID, m.ID); err == nil {
 			continue
 		} else if !errors.Is(err, ErrNotFound) {
 			return fmt.Errorf("load answer: %w", err)
@@ -686,13 +686,13 @@ func (b *Bot) remind(r *Request, round *Round) error {
 	}
 	round.RemindedAt = r.Now
 	r.Log.Info("check-in reminders queued", "round", round.ID, "count", n)
-	return r.Tx.UpdateRound(r.Ctx, round)
+	return r.checkins().UpdateRound(r.Ctx, round)
 }
 
 // expected returns the members expected to answer a round: active members
 // who joined before it opened.
 func (b *Bot) expected(r *Request, round *Round) ([]*Member, error) {
-	all, err := r.Tx.Members(r.Ctx, r.House.ID)
+	all, err := r.checkins().Members(r.Ctx, r.House.ID)
 	if err != nil {
 		return nil, fmt.Errorf("members: %w", err)
 	}
@@ -714,7 +714,7 @@ func (b *Bot) closeRound(r *Request, round *Round) error {
 	}
 	var answered, missing, paused, reach []string
 	for _, m := range members {
-		a, err := r.Tx.AnswerOf(r.Ctx, round.ID, m.ID)
+		a, err := r.checkins().AnswerOf(r.Ctx, round.ID, m.ID)
 		switch {
 		case err == nil:
 			answered = append(answered, m.Name)
@@ -732,7 +732,7 @@ func (b *Bot) closeRound(r *Request, round *Round) error {
 		} else {
 			missing = append(missing, m.Name)
 		}
-		if err := r.Tx.RecordMiss(r.Ctx, round.ID, m.ID, status); err != nil {
+		if err := r.checkins().RecordMiss(r.Ctx, round.ID, m.ID, status); err != nil {
 			return fmt.Errorf("record miss: %w", err)
 		}
 		if status == MissMissed {
@@ -745,7 +745,7 @@ func (b *Bot) closeRound(r *Request, round *Round) error {
 	}
 	round.Status = RoundClosed
 	round.ClosedAt = r.Now
-	if err := r.Tx.UpdateRound(r.Ctx, round); err != nil {
+	if err := r.checkins().UpdateRound(r.Ctx, round); err != nil {
 		return fmt.Errorf("close round: %w", err)
 	}
 	expected := len(members) - len(paused)
@@ -800,7 +800,7 @@ func (b *Bot) cmdPause(r *Request) (Response, error) {
 		return Response{}, Errorf(EInvalid, "A pause can last up to a year. Please pick a date before %s.", today.AddDate(1, 0, 1).Format(time.DateOnly))
 	}
 	r.Member.PausedUntil = until
-	if err := r.Tx.SaveMember(r.Ctx, r.Member); err != nil {
+	if err := r.checkins().SaveMember(r.Ctx, r.Member); err != nil {
 		return Response{}, fmt.Errorf("save member: %w", err)
 	}
 	for _, hook := range b.leaveHooks {
@@ -819,7 +819,7 @@ func (b *Bot) cmdResume(r *Request) (Response, error) {
 		return Reply("You're not paused — check-ins are on."), nil
 	}
 	r.Member.PausedUntil = time.Time{}
-	if err := r.Tx.SaveMember(r.Ctx, r.Member); err != nil {
+	if err := r.checkins().SaveMember(r.Ctx, r.Member); err != nil {
 		return Response{}, fmt.Errorf("save member: %w", err)
 	}
 	return Reply("Welcome back! Check-in prompts are on again."), nil
@@ -834,7 +834,7 @@ func (b *Bot) cmdHistory(r *Request) (Response, error) {
 	if r.Member == nil {
 		return Reply("You have no check-ins yet."), nil
 	}
-	answers, err := r.Tx.MemberHistory(r.Ctx, r.Member.ID, 14)
+	answers, err := r.checkins().MemberHistory(r.Ctx, r.Member.ID, 14)
 	if err != nil {
 		return Response{}, fmt.Errorf("history: %w", err)
 	}
@@ -887,7 +887,7 @@ func (b *Bot) cmdAnswers(r *Request) (Response, error) {
 			return Response{}, err
 		}
 	}
-	rounds, err := r.Tx.RoundsBetween(r.Ctx, r.House.ID, day, day.AddDate(0, 0, 1))
+	rounds, err := r.checkins().RoundsBetween(r.Ctx, r.House.ID, day, day.AddDate(0, 0, 1))
 	if err != nil {
 		return Response{}, fmt.Errorf("rounds: %w", err)
 	}
@@ -900,17 +900,17 @@ func (b *Bot) cmdAnswers(r *Request) (Response, error) {
 	}
 	lines := []string{fmt.Sprintf("*Check-ins on %s* (private answers are only counted)", day.Format("Monday 2 January"))}
 	for _, rd := range rounds {
-		answers, err := r.Tx.RoundAnswers(r.Ctx, rd.ID, viewer)
+		answers, err := r.checkins().RoundAnswers(r.Ctx, rd.ID, viewer)
 		if err != nil {
 			return Response{}, fmt.Errorf("answers: %w", err)
 		}
-		total, err := r.Tx.CountAnswers(r.Ctx, rd.ID)
+		total, err := r.checkins().CountAnswers(r.Ctx, rd.ID)
 		if err != nil {
 			return Response{}, fmt.Errorf("count: %w", err)
 		}
 		lines = append(lines, fmt.Sprintf("%s — %d answered, %d visible to you:", FormatTime(rd.ScheduledFor, r.House.Location), total, len(answers)))
 		for _, a := range answers {
-			m, err := r.Tx.MemberByID(r.Ctx, a.MemberID)
+			m, err := r.checkins().MemberByID(r.Ctx, a.MemberID)
 			if err != nil {
 				return Response{}, fmt.Errorf("member: %w", err)
 			}

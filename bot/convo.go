@@ -23,7 +23,7 @@ const convoPruneBatch = 500
 // convo returns the caller's form in progress; ok is false when there is
 // none (or only an expired one, which the tick prunes).
 func (r *Request) convo() (c *Conversation, ok bool, err error) {
-	c, err = r.Tx.Conversation(r.Ctx, r.Event.Platform, r.Event.User.ID, r.Now.Add(-convoTTL))
+	c, err = r.convos().Conversation(r.Ctx, r.Event.Platform, r.Event.User.ID, r.Now.Add(-convoTTL))
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return nil, false, nil
@@ -36,7 +36,7 @@ func (r *Request) convo() (c *Conversation, ok bool, err error) {
 // saveConvo stores c as the caller's form in progress.
 func (r *Request) saveConvo(c *Conversation) error {
 	c.Platform, c.UserID = r.Event.Platform, r.Event.User.ID
-	if err := r.Tx.SaveConversation(r.Ctx, c); err != nil {
+	if err := r.convos().SaveConversation(r.Ctx, c); err != nil {
 		return fmt.Errorf("save conversation: %w", err)
 	}
 	return nil
@@ -44,7 +44,7 @@ func (r *Request) saveConvo(c *Conversation) error {
 
 // dropConvo ends the caller's form in progress, if any.
 func (r *Request) dropConvo() error {
-	if err := r.Tx.DropConversation(r.Ctx, r.Event.Platform, r.Event.User.ID); err != nil {
+	if err := r.convos().DropConversation(r.Ctx, r.Event.Platform, r.Event.User.ID); err != nil {
 		return fmt.Errorf("drop conversation: %w", err)
 	}
 	return nil

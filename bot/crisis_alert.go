@@ -28,7 +28,7 @@ func escalateAfter(h *House) time.Duration {
 // While it is open, the House Mentors already know: a second alert would
 // only be noise. A plain request for a House Mentor does not cover danger.
 func (b *Bot) openAlert(r *Request, kind AlertKind) (*CrisisAlert, error) {
-	a, err := r.Tx.OpenCrisisAlert(r.Ctx, r.House.ID, r.Event.User.ID, r.Now.Add(-escalateAfter(r.House)))
+	a, err := r.crisisAlerts().OpenCrisisAlert(r.Ctx, r.House.ID, r.Event.User.ID, r.Now.Add(-escalateAfter(r.House)))
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, fmt.Errorf("open alert: %w", err)
 	}
@@ -60,7 +60,7 @@ func (b *Bot) alertMentors(r *Request, kind AlertKind) (bool, error) {
 		name = r.Member.Name
 	}
 	a := &CrisisAlert{HouseID: r.House.ID, UserID: r.Event.User.ID, Name: name, Kind: kind, CreatedAt: r.Now}
-	if err := r.Tx.CreateCrisisAlert(r.Ctx, a); err != nil {
+	if err := r.crisisAlerts().CreateCrisisAlert(r.Ctx, a); err != nil {
 		return false, fmt.Errorf("crisis alert: %w", err)
 	}
 	sent := 0
@@ -110,7 +110,7 @@ func (b *Bot) alertHouse(r *Request, parts []string) (*House, error) {
 	if err != nil {
 		return nil, ErrNotFound
 	}
-	a, err := r.Tx.CrisisAlertByID(r.Ctx, id)
+	a, err := r.crisisAlerts().CrisisAlertByID(r.Ctx, id)
 	if err != nil {
 		return nil, err
 	}
@@ -128,14 +128,14 @@ func (b *Bot) actCrisisAck(r *Request, parts []string) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	a, err := r.Tx.CrisisAlertByID(r.Ctx, id)
+	a, err := r.crisisAlerts().CrisisAlertByID(r.Ctx, id)
 	if errors.Is(err, ErrNotFound) || (err == nil && a.HouseID != r.House.ID) {
 		return Response{}, Errorf(ENotFound, "I can't find that alert.")
 	}
 	if err != nil {
 		return Response{}, err
 	}
-	first, err := r.Tx.AckCrisisAlert(r.Ctx, a.ID, r.Event.User.ID, r.Now)
+	first, err := r.crisisAlerts().AckCrisisAlert(r.Ctx, a.ID, r.Event.User.ID, r.Now)
 	if err != nil {
 		return Response{}, err
 	}
@@ -187,7 +187,7 @@ func (b *Bot) escalateAlerts(ctx context.Context, now time.Time) error {
 	for _, h := range b.houses {
 		wait := escalateAfter(h)
 		errs = append(errs, b.inHouse(ctx, h, now, func(r *Request) error {
-			due, err := r.Tx.DueEscalations(ctx, h.ID, now.Add(-wait))
+			due, err := r.crisisAlerts().DueEscalations(ctx, h.ID, now.Add(-wait))
 			if err != nil {
 				return err
 			}
@@ -213,7 +213,7 @@ func (b *Bot) escalate(r *Request, a *CrisisAlert, why string) error {
 			return err
 		}
 	}
-	if err := r.Tx.MarkEscalated(r.Ctx, a.ID, r.Now); err != nil {
+	if err := r.crisisAlerts().MarkEscalated(r.Ctx, a.ID, r.Now); err != nil {
 		return err
 	}
 	r.Log.Warn("crisis alert escalated to operators", "alert", a.ID, "operators", len(r.House.Operators))

@@ -200,7 +200,7 @@ func (b *Bot) partnerOf(r *Request) (string, error) {
 	if r.Member == nil || !r.Member.Active() {
 		return "", nil
 	}
-	p, err := r.Tx.PairOf(r.Ctx, r.Member.ID)
+	p, err := r.supportPartners().PairOf(r.Ctx, r.Member.ID)
 	if errors.Is(err, ErrNotFound) {
 		return "", nil
 	}
@@ -292,7 +292,7 @@ func (b *Bot) tellPartner(r *Request) (Response, error) {
 	if r.Member == nil || !r.Member.Active() {
 		return Response{}, errNotJoined
 	}
-	p, err := r.Tx.PairOf(r.Ctx, r.Member.ID)
+	p, err := r.supportPartners().PairOf(r.Ctx, r.Member.ID)
 	if errors.Is(err, ErrNotFound) {
 		return Response{Messages: []Message{{
 			Text:    "You don't have an accountability partner right now. Would you like a House Mentor to reach out instead?",

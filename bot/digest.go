@@ -196,7 +196,7 @@ func (b *Bot) buildDigest(r *Request, week string, reader Role) (*Digest, error)
 	d := &Digest{House: h.Name, Week: week, PeriodStart: from, PeriodEnd: to,
 		Residents: []DigestResident{}, Activities: []DigestActivity{}, Partners: DigestPartners{Pairs: []DigestPair{}},
 		Support: DigestSupport{CrisisAlerts: []DigestAlert{}}, Milestones: DigestMilestones{Celebrated: []DigestCelebration{}, Joined: []string{}, Left: []string{}}}
-	members, err := r.Tx.MembersBetween(r.Ctx, h.ID, from, to)
+	members, err := r.digests().MembersBetween(r.Ctx, h.ID, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -214,7 +214,7 @@ func (b *Bot) buildDigest(r *Request, week string, reader Role) (*Digest, error)
 		if err != nil {
 			return nil, err
 		}
-		agg, err := r.Tx.AggregateAnswers(r.Ctx, h.ID, ws, ws.AddDate(0, 0, 7))
+		agg, err := r.digests().AggregateAnswers(r.Ctx, h.ID, ws, ws.AddDate(0, 0, 7))
 		if err != nil {
 			return nil, err
 		}
@@ -243,7 +243,7 @@ func (b *Bot) buildDigest(r *Request, week string, reader Role) (*Digest, error)
 	if err := b.digestPartners(r, d, from, to, nameOf); err != nil {
 		return nil, err
 	}
-	cs, err := r.Tx.SharedCelebrations(r.Ctx, h.ID, from, to)
+	cs, err := r.digests().SharedCelebrations(r.Ctx, h.ID, from, to)
 	if err != nil {
 		return nil, err
 	}
@@ -265,7 +265,7 @@ func (b *Bot) buildDigest(r *Request, week string, reader Role) (*Digest, error)
 // scheduled in [from, to): expected is answered plus missed; paused
 // residents are not expected.
 func participation(r *Request, from, to time.Time) (expected, answered int, err error) {
-	rounds, err := r.Tx.RoundsBetween(r.Ctx, r.House.ID, from, to)
+	rounds, err := r.digests().RoundsBetween(r.Ctx, r.House.ID, from, to)
 	if err != nil {
 		return 0, 0, err
 	}
@@ -273,11 +273,11 @@ func participation(r *Request, from, to time.Time) (expected, answered int, err 
 		if rd.Status == RoundSkipped {
 			continue
 		}
-		ans, err := r.Tx.RoundResponders(r.Ctx, rd.ID)
+		ans, err := r.digests().RoundResponders(r.Ctx, rd.ID)
 		if err != nil {
 			return 0, 0, err
 		}
-		misses, err := r.Tx.RoundMisses(r.Ctx, rd.ID)
+		misses, err := r.digests().RoundMisses(r.Ctx, rd.ID)
 		if err != nil {
 			return 0, 0, err
 		}
@@ -294,11 +294,11 @@ func participation(r *Request, from, to time.Time) (expected, answered int, err 
 
 // digestResidents fills the per-resident rows.
 func (b *Bot) digestResidents(r *Request, d *Digest, members []*Member, from, to time.Time, reader Role) error {
-	rounds, err := r.Tx.RoundsBetween(r.Ctx, r.House.ID, from, to)
+	rounds, err := r.digests().RoundsBetween(r.Ctx, r.House.ID, from, to)
 	if err != nil {
 		return err
 	}
-	reach, err := r.Tx.ReachOutRequests(r.Ctx, r.House.ID, from, to)
+	reach, err := r.digests().ReachOutRequests(r.Ctx, r.House.ID, from, to)
 	if err != nil {
 		return err
 	}
@@ -314,7 +314,7 @@ func (b *Bot) digestResidents(r *Request, d *Digest, members []*Member, from, to
 	for _, m := range members {
 		byID[m.ID] = &acc{row: DigestResident{ID: m.ID, Name: displayName(User{Name: m.Name}), SupportRequests: reach[m.ID]}, pausedDay: map[string]bool{}}
 		order = append(order, m.ID)
-		off, err := r.Tx.PingsOff(r.Ctx, m.ID)
+		off, err := r.digests().PingsOff(r.Ctx, m.ID)
 		if err != nil {
 			return err
 		}
@@ -324,7 +324,7 @@ func (b *Bot) digestResidents(r *Request, d *Digest, members []*Member, from, to
 		if rd.Status == RoundSkipped {
 			continue
 		}
-		ans, err := r.Tx.RoundResponders(r.Ctx, rd.ID)
+		ans, err := r.digests().RoundResponders(r.Ctx, rd.ID)
 		if err != nil {
 			return err
 		}
@@ -335,7 +335,7 @@ func (b *Bot) digestResidents(r *Request, d *Digest, members []*Member, from, to
 				a.streak = 0
 			}
 		}
-		misses, err := r.Tx.RoundMisses(r.Ctx, rd.ID)
+		misses, err := r.digests().RoundMisses(r.Ctx, rd.ID)
 		if err != nil {
 			return err
 		}
@@ -353,7 +353,7 @@ func (b *Bot) digestResidents(r *Request, d *Digest, members []*Member, from, to
 			a.streak++
 		}
 		// Moods the reader may see: the query applies the visibility.
-		visible, err := r.Tx.RoundAnswers(r.Ctx, rd.ID, Viewer{Role: reader})
+		visible, err := r.digests().RoundAnswers(r.Ctx, rd.ID, Viewer{Role: reader})
 		if err != nil {
 			return err
 		}
@@ -378,7 +378,7 @@ func (b *Bot) digestSupport(r *Request, d *Digest, from, to time.Time) error {
 	for _, res := range d.Residents {
 		d.Support.ReachOutRequests += res.SupportRequests
 	}
-	alerts, err := r.Tx.CrisisAlertsBetween(r.Ctx, r.House.ID, from, to)
+	alerts, err := r.digests().CrisisAlertsBetween(r.Ctx, r.House.ID, from, to)
 	if err != nil {
 		return err
 	}
@@ -401,7 +401,7 @@ func (b *Bot) digestSupport(r *Request, d *Digest, from, to time.Time) error {
 }
 
 func (b *Bot) digestActivities(r *Request, d *Digest, from, to time.Time) error {
-	as, err := r.Tx.ActivitiesBetween(r.Ctx, r.House.ID, from, to)
+	as, err := r.digests().ActivitiesBetween(r.Ctx, r.House.ID, from, to)
 	if err != nil {
 		return err
 	}
@@ -410,7 +410,7 @@ func (b *Bot) digestActivities(r *Request, d *Digest, from, to time.Time) error 
 		if a.Status == "scheduled" && !a.EndedAt.IsZero() {
 			da.Status = "held"
 		}
-		rsvps, err := r.Tx.RSVPs(r.Ctx, a.ID)
+		rsvps, err := r.digests().RSVPs(r.Ctx, a.ID)
 		if err != nil {
 			return err
 		}
@@ -422,7 +422,7 @@ func (b *Bot) digestActivities(r *Request, d *Digest, from, to time.Time) error 
 				da.Maybe++
 			}
 		}
-		came, err := r.Tx.Attendance(r.Ctx, a.ID)
+		came, err := r.digests().Attendance(r.Ctx, a.ID)
 		if err != nil {
 			return err
 		}
@@ -433,13 +433,13 @@ func (b *Bot) digestActivities(r *Request, d *Digest, from, to time.Time) error 
 }
 
 func (b *Bot) digestPartners(r *Request, d *Digest, from, to time.Time, nameOf map[int64]string) error {
-	pairs, err := r.Tx.PairsBetween(r.Ctx, r.House.ID, from, to)
+	pairs, err := r.digests().PairsBetween(r.Ctx, r.House.ID, from, to)
 	if err != nil {
 		return err
 	}
 	fromDay, toDay := from.Format(time.DateOnly), to.Format(time.DateOnly)
 	for _, p := range pairs {
-		n, err := r.Tx.PairContactDays(r.Ctx, p.ID, fromDay, toDay)
+		n, err := r.digests().PairContactDays(r.Ctx, p.ID, fromDay, toDay)
 		if err != nil {
 			return err
 		}
@@ -449,7 +449,7 @@ func (b *Bot) digestPartners(r *Request, d *Digest, from, to time.Time, nameOf m
 		}
 		d.Partners.Pairs = append(d.Partners.Pairs, DigestPair{Members: ms, ConnectedDays: n})
 	}
-	st, err := r.Tx.PartnerStats(r.Ctx, r.House.ID, from, to)
+	st, err := r.digests().PartnerStats(r.Ctx, r.House.ID, from, to)
 	if err != nil {
 		return err
 	}
@@ -509,7 +509,7 @@ func (b *Bot) digestMessage(r *Request, houses []*House, week string, reader Rol
 		}
 		texts = append(texts, b.digestTxt(d))
 		if len(d.Residents) > 0 {
-			if err := hr.Tx.Audit(r.Ctx, AuditEntry{At: r.Now, HouseID: h.ID, Actor: readerID, Action: "digest.read", Subject: "week:" + week}); err != nil {
+			if err := hr.digests().Audit(r.Ctx, AuditEntry{At: r.Now, HouseID: h.ID, Actor: readerID, Action: "digest.read", Subject: "week:" + week}); err != nil {
 				return Message{}, err
 			}
 		}

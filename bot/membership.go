@@ -97,7 +97,7 @@ func (b *Bot) actJoin(r *Request, parts []string) (Response, error) {
 	m.Status = MemberActive
 	m.JoinedAt, m.ConsentAt = r.Now, r.Now
 	m.LeftAt = time.Time{}
-	if err := r.Tx.SaveMember(r.Ctx, m); err != nil {
+	if err := r.members().SaveMember(r.Ctx, m); err != nil {
 		return Response{}, fmt.Errorf("save member: %w", err)
 	}
 	r.Member = m
@@ -122,7 +122,7 @@ func (b *Bot) cmdLeave(r *Request) (Response, error) {
 func (b *Bot) leave(r *Request, m *Member) error {
 	m.Status = MemberLeft
 	m.LeftAt = r.Now
-	if err := r.Tx.SaveMember(r.Ctx, m); err != nil {
+	if err := r.members().SaveMember(r.Ctx, m); err != nil {
 		return fmt.Errorf("save member: %w", err)
 	}
 	if err := r.Audit("member.leave", fmt.Sprintf("member:%d", m.ID)); err != nil {
@@ -210,7 +210,7 @@ func (b *Bot) handleMemberEvent(r *Request) (Response, error) {
 // member loads a member of the request's house by user id, as a domain error
 // when they are not an active member.
 func (r *Request) member(userID string) (*Member, error) {
-	m, err := r.Tx.MemberByUser(r.Ctx, r.House.ID, userID)
+	m, err := r.members().MemberByUser(r.Ctx, r.House.ID, userID)
 	if errors.Is(err, ErrNotFound) || (err == nil && !m.Active()) {
 		return nil, Errorf(ENotFound, "That person isn't a member of %s.", r.House.Name)
 	}

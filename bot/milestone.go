@@ -79,7 +79,7 @@ func (b *Bot) addSoberDate(r *Request, kind string) (*Member, time.Time, error) 
 	if err != nil {
 		return nil, time.Time{}, err
 	}
-	if err := r.Tx.AddSoberDate(r.Ctx, &SoberDate{MemberID: m.ID, Date: d.Format(time.DateOnly), Kind: kind, SetAt: r.Now}); err != nil {
+	if err := r.milestones().AddSoberDate(r.Ctx, &SoberDate{MemberID: m.ID, Date: d.Format(time.DateOnly), Kind: kind, SetAt: r.Now}); err != nil {
 		return nil, time.Time{}, err
 	}
 	return m, d, nil
@@ -90,7 +90,7 @@ func (b *Bot) cmdSoberSet(r *Request) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	share, err := r.Tx.MilestoneShare(r.Ctx, m.ID)
+	share, err := r.milestones().MilestoneShare(r.Ctx, m.ID)
 	if err != nil {
 		return Response{}, err
 	}
@@ -132,7 +132,7 @@ func (b *Bot) cmdSoberShow(r *Request) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	cur, err := r.Tx.CurrentSoberDate(r.Ctx, m.ID)
+	cur, err := r.milestones().CurrentSoberDate(r.Ctx, m.ID)
 	if errors.Is(err, ErrNotFound) {
 		return Reply("You haven't set a sober date. /sober-date set YYYY-MM-DD records one, privately."), nil
 	}
@@ -159,7 +159,7 @@ func (b *Bot) cmdSoberShare(r *Request) (Response, error) {
 	default:
 		return Response{}, Errorf(EInvalid, "Say on or off: /sober-date share on")
 	}
-	if err := r.Tx.SetMilestoneShare(r.Ctx, m.ID, on, r.Now); err != nil {
+	if err := r.milestones().SetMilestoneShare(r.Ctx, m.ID, on, r.Now); err != nil {
 		return Response{}, err
 	}
 	if on {
@@ -186,7 +186,7 @@ func (b *Bot) cmdSoberClear(r *Request) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	if err := r.Tx.ClearSoberDate(r.Ctx, m.ID, r.Now); err != nil {
+	if err := r.milestones().ClearSoberDate(r.Ctx, m.ID, r.Now); err != nil {
 		return Response{}, err
 	}
 	return Reply("Your sober date is removed; there will be no milestone messages. (Your earlier dates stay in /sober-date history until you erase your data with /mydata erase.)"), nil
@@ -197,7 +197,7 @@ func (b *Bot) cmdSoberHistory(r *Request) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	ds, err := r.Tx.SoberDates(r.Ctx, m.ID)
+	ds, err := r.milestones().SoberDates(r.Ctx, m.ID)
 	if err != nil {
 		return Response{}, err
 	}
@@ -224,13 +224,13 @@ func (b *Bot) celebrate(r *Request, at time.Time) error {
 	if r.Local(r.Now).Format(time.DateOnly) != today.Format(time.DateOnly) {
 		return errSkipRun // a milestone is announced on its day or not at all
 	}
-	members, err := r.Tx.Members(r.Ctx, r.House.ID)
+	members, err := r.milestones().Members(r.Ctx, r.House.ID)
 	if err != nil {
 		return err
 	}
 	n := 0
 	for _, m := range members {
-		cur, err := r.Tx.CurrentSoberDate(r.Ctx, m.ID)
+		cur, err := r.milestones().CurrentSoberDate(r.Ctx, m.ID)
 		if errors.Is(err, ErrNotFound) {
 			continue
 		}
@@ -245,12 +245,12 @@ func (b *Bot) celebrate(r *Request, at time.Time) error {
 		if len(ms) == 0 {
 			continue
 		}
-		share, err := r.Tx.MilestoneShare(r.Ctx, m.ID)
+		share, err := r.milestones().MilestoneShare(r.Ctx, m.ID)
 		if err != nil {
 			return err
 		}
 		ml := ms[len(ms)-1] // the largest, if two fall on one day
-		first, err := r.Tx.RecordCelebration(r.Ctx, &Celebration{MemberID: m.ID, HouseID: r.House.ID, SoberDate: cur.Date, Milestone: ml.Key, Label: ml.Label, Shared: share, At: r.Now})
+		first, err := r.milestones().RecordCelebration(r.Ctx, &Celebration{MemberID: m.ID, HouseID: r.House.ID, SoberDate: cur.Date, Milestone: ml.Key, Label: ml.Label, Shared: share, At: r.Now})
 		if err != nil {
 			return err
 		}

@@ -53,7 +53,7 @@ func (b *Bot) registerPartners() {
 func names(r *Request, ids []int64) (string, error) {
 	var out []string
 	for _, id := range ids {
-		m, err := r.Tx.MemberByID(r.Ctx, id)
+		m, err := r.partners().MemberByID(r.Ctx, id)
 		if err != nil {
 			return "", fmt.Errorf("member %d: %w", id, err)
 		}
@@ -75,7 +75,7 @@ func others(p *Pair, id int64) []int64 {
 
 // dmMember queues a DM to a member by id.
 func dmMember(r *Request, id int64, m Message) error {
-	mem, err := r.Tx.MemberByID(r.Ctx, id)
+	mem, err := r.partners().MemberByID(r.Ctx, id)
 	if err != nil {
 		return fmt.Errorf("member %d: %w", id, err)
 	}
@@ -87,7 +87,7 @@ func (b *Bot) cmdPartner(r *Request) (Response, error) {
 	if r.Member == nil || !r.Member.Active() {
 		return Response{}, errNotJoined
 	}
-	p, err := r.Tx.PairOf(r.Ctx, r.Member.ID)
+	p, err := r.partners().PairOf(r.Ctx, r.Member.ID)
 	if errors.Is(err, ErrNotFound) {
 		return Reply("You don't have an accountability partner right now. A House Mentor can pair you, or the next rotation will."), nil
 	}
@@ -104,7 +104,7 @@ func (b *Bot) cmdPartner(r *Request) (Response, error) {
 // activeMember loads an active member of the house by user id, or says
 // clearly that the person is not one.
 func activeMember(r *Request, userID string) (*Member, error) {
-	m, err := r.Tx.MemberByUser(r.Ctx, r.House.ID, userID)
+	m, err := r.partners().MemberByUser(r.Ctx, r.House.ID, userID)
 	if errors.Is(err, ErrNotFound) || (err == nil && !m.Active()) {
 		return nil, Errorf(ENotFound, "<@%s> hasn't joined %s's check-ins, so they can't have a partner.", userID, r.House.Name)
 	}
@@ -133,7 +133,7 @@ func (b *Bot) cmdPartnerPair(r *Request) (Response, error) {
 		}
 	}
 	p := &Pair{HouseID: r.House.ID, Members: []int64{ma.ID, mb.ID}, How: "manual", FormedAt: r.Now}
-	if err := r.Tx.CreatePair(r.Ctx, p); err != nil {
+	if err := r.partners().CreatePair(r.Ctx, p); err != nil {
 		return Response{}, fmt.Errorf("pair: %w", err)
 	}
 	if err := b.announcePair(r, p); err != nil {
@@ -147,7 +147,7 @@ func (b *Bot) cmdPartnerUnpair(r *Request) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	if _, err := r.Tx.PairOf(r.Ctx, m.ID); errors.Is(err, ErrNotFound) {
+	if _, err := r.partners().PairOf(r.Ctx, m.ID); errors.Is(err, ErrNotFound) {
 		return Response{}, Errorf(ENotFound, "*%s* doesn't have a partner right now.", m.Name)
 	} else if err != nil {
 		return Response{}, err
@@ -174,7 +174,7 @@ func (b *Bot) cmdPartnerAvoid(r *Request) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	if err := r.Tx.AddAvoid(r.Ctx, r.House.ID, ma.ID, mb.ID, r.Event.User.ID, r.Now); err != nil {
+	if err := r.partners().AddAvoid(r.Ctx, r.House.ID, ma.ID, mb.ID, r.Event.User.ID, r.Now); err != nil {
 		return Response{}, err
 	}
 	return Reply("Noted: *%s* and *%s* won't be paired by rotation. (Only House Mentors see this list.)", ma.Name, mb.Name), nil
@@ -192,7 +192,7 @@ func (b *Bot) cmdPartnerPings(r *Request) (Response, error) {
 	default:
 		return Response{}, Errorf(EInvalid, "Say on or off: /partner pings off")
 	}
-	if err := r.Tx.SetPingsOff(r.Ctx, r.Member.ID, off, r.Now); err != nil {
+	if err := r.partners().SetPingsOff(r.Ctx, r.Member.ID, off, r.Now); err != nil {
 		return Response{}, err
 	}
 	if off {
@@ -219,7 +219,7 @@ func (b *Bot) announcePair(r *Request, p *Pair) error {
 // leavePair takes m out of their current pair, if any: a pair ends and the
 // partner is told why; a trio becomes a pair.
 func (b *Bot) leavePair(r *Request, m *Member, why string) error {
-	p, err := r.Tx.PairOf(r.Ctx, m.ID)
+	p, err := r.partners().PairOf(r.Ctx, m.ID)
 	if errors.Is(err, ErrNotFound) {
 		return nil
 	}
@@ -228,10 +228,10 @@ func (b *Bot) leavePair(r *Request, m *Member, why string) error {
 	}
 	rest := others(p, m.ID)
 	if len(rest) >= 2 {
-		if err := r.Tx.RemoveFromPair(r.Ctx, p.ID, m.ID); err != nil {
+		if err := r.partners().RemoveFromPair(r.Ctx, p.ID, m.ID); err != nil {
 			return err
 		}
-	} else if err := r.Tx.EndPair(r.Ctx, p.ID, r.Now); err != nil {
+	} else if err := r.partners().EndPair(r.Ctx, p.ID, r.Now); err != nil {
 		return err
 	}
 	for _, id := range rest {
@@ -256,7 +256,7 @@ func (b *Bot) partnerGone(r *Request, m *Member, why string) error {
 // residents anew, avoiding recent pairs and the do-not-pair list.
 func (b *Bot) rotatePartners(r *Request, at time.Time) error {
 	h := r.House
-	members, err := r.Tx.Members(r.Ctx, h.ID)
+	members, err := r.partners().Members(r.Ctx, h.ID)
 	if err != nil {
 		return err
 	}
@@ -266,11 +266,11 @@ func (b *Bot) rotatePartners(r *Request, at time.Time) error {
 			cands = append(cands, Candidate{ID: m.ID, Joined: m.JoinedAt})
 		}
 	}
-	last, err := r.Tx.LastRotation(r.Ctx, h.ID)
+	last, err := r.partners().LastRotation(r.Ctx, h.ID)
 	if err != nil {
 		return err
 	}
-	recentPairs, err := r.Tx.RotationPairs(r.Ctx, h.ID, last-h.Partners.AvoidRepeatRounds)
+	recentPairs, err := r.partners().RotationPairs(r.Ctx, h.ID, last-h.Partners.AvoidRepeatRounds)
 	if err != nil {
 		return err
 	}
@@ -282,7 +282,7 @@ func (b *Bot) rotatePartners(r *Request, at time.Time) error {
 			}
 		}
 	}
-	avoidList, err := r.Tx.Avoids(r.Ctx, h.ID)
+	avoidList, err := r.partners().Avoids(r.Ctx, h.ID)
 	if err != nil {
 		return err
 	}
@@ -295,19 +295,19 @@ func (b *Bot) rotatePartners(r *Request, at time.Time) error {
 		r.Log.Warn("partner rotation found no pairing", "candidates", len(cands))
 		return b.tellMentors(r, fmt.Sprintf("🤝 The partner rotation for %s didn't run: %s. Current pairs stay as they are.", h.Name, err))
 	}
-	current, err := r.Tx.CurrentPairs(r.Ctx, h.ID)
+	current, err := r.partners().CurrentPairs(r.Ctx, h.ID)
 	if err != nil {
 		return err
 	}
 	for _, p := range current {
-		if err := r.Tx.EndPair(r.Ctx, p.ID, r.Now); err != nil {
+		if err := r.partners().EndPair(r.Ctx, p.ID, r.Now); err != nil {
 			return err
 		}
 	}
 	lines := []string{fmt.Sprintf("🤝 *New accountability partners in %s*", h.Name)}
 	for _, g := range groups {
 		p := &Pair{HouseID: h.ID, Members: g, How: "rotation", Rotation: last + 1, FormedAt: r.Now}
-		if err := r.Tx.CreatePair(r.Ctx, p); err != nil {
+		if err := r.partners().CreatePair(r.Ctx, p); err != nil {
 			return err
 		}
 		if err := b.announcePair(r, p); err != nil {
@@ -343,7 +343,7 @@ func (b *Bot) tellMentors(r *Request, text string) error {
 // nudgePartners is the daily nudge: every pair that has not connected that
 // house-local day gets a private message with a "We connected" button.
 func (b *Bot) nudgePartners(r *Request, at time.Time) error {
-	pairs, err := r.Tx.CurrentPairs(r.Ctx, r.House.ID)
+	pairs, err := r.partners().CurrentPairs(r.Ctx, r.House.ID)
 	if err != nil {
 		return err
 	}
@@ -352,14 +352,14 @@ func (b *Bot) nudgePartners(r *Request, at time.Time) error {
 		return errSkipRun // "check in today" is stale on another day
 	}
 	for _, p := range pairs {
-		done, err := r.Tx.Contacted(r.Ctx, p.ID, day)
+		done, err := r.partners().Contacted(r.Ctx, p.ID, day)
 		if err != nil {
 			return err
 		}
 		if done {
 			continue
 		}
-		if err := r.Tx.RecordNudge(r.Ctx, p.ID, day, r.Now); errors.Is(err, ErrDuplicate) {
+		if err := r.partners().RecordNudge(r.Ctx, p.ID, day, r.Now); errors.Is(err, ErrDuplicate) {
 			continue
 		} else if err != nil {
 			return err
@@ -390,14 +390,14 @@ func (b *Bot) actPartner(r *Request, parts []string) (Response, error) {
 		if err != nil {
 			return Response{}, err
 		}
-		p, err := r.Tx.PairByID(r.Ctx, id)
+		p, err := r.partners().PairByID(r.Ctx, id)
 		if errors.Is(err, ErrNotFound) || (err == nil && !inPair(p, r.Member.ID)) {
 			return Response{}, Errorf(EInvalid, "That button isn't for you.")
 		}
 		if err != nil {
 			return Response{}, err
 		}
-		first, err := r.Tx.RecordContact(r.Ctx, p.ID, parts[2], r.Member.ID, r.Now)
+		first, err := r.partners().RecordContact(r.Ctx, p.ID, parts[2], r.Member.ID, r.Now)
 		if err != nil {
 			return Response{}, err
 		}
@@ -410,18 +410,18 @@ func (b *Bot) actPartner(r *Request, parts []string) (Response, error) {
 		if err != nil {
 			return Response{}, err
 		}
-		ping, err := r.Tx.PingByID(r.Ctx, id)
+		ping, err := r.partners().PingByID(r.Ctx, id)
 		if errors.Is(err, ErrNotFound) || (err == nil && ping.HouseID != r.House.ID) {
 			return Response{}, errBadButton
 		}
 		if err != nil {
 			return Response{}, err
 		}
-		p, err := r.Tx.PairByID(r.Ctx, ping.PairID)
+		p, err := r.partners().PairByID(r.Ctx, ping.PairID)
 		if err != nil || !inPair(p, r.Member.ID) {
 			return Response{}, Errorf(EInvalid, "That button isn't for you.")
 		}
-		if _, err := r.Tx.AnswerPing(r.Ctx, ping.ID, r.Now); err != nil {
+		if _, err := r.partners().AnswerPing(r.Ctx, ping.ID, r.Now); err != nil {
 			return Response{}, err
 		}
 		return Reply("Thank you for reaching out. 💚"), nil
@@ -442,14 +442,14 @@ func inPair(p *Pair, memberID int64) bool {
 // asked for support ("support"), unless m turned pings off. The text never
 // holds the answer.
 func (b *Bot) pingPartner(r *Request, m *Member, kind string) error {
-	p, err := r.Tx.PairOf(r.Ctx, m.ID)
+	p, err := r.partners().PairOf(r.Ctx, m.ID)
 	if errors.Is(err, ErrNotFound) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	off, err := r.Tx.PingsOff(r.Ctx, m.ID)
+	off, err := r.partners().PingsOff(r.Ctx, m.ID)
 	if err != nil || off {
 		return err
 	}
@@ -462,7 +462,7 @@ func (b *Bot) pingPartner(r *Request, m *Member, kind string) error {
 // directly.
 func (b *Bot) notifyPartner(r *Request, m *Member, p *Pair, kind string) error {
 	ping := &PartnerPing{HouseID: r.House.ID, PairID: p.ID, About: m.ID, Kind: kind, At: r.Now}
-	if err := r.Tx.RecordPing(r.Ctx, ping); err != nil {
+	if err := r.partners().RecordPing(r.Ctx, ping); err != nil {
 		return err
 	}
 	text := fmt.Sprintf("💛 *%s* hasn't checked in today — maybe reach out?", m.Name)

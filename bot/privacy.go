@@ -57,14 +57,14 @@ func (b *Bot) cmdRoleGrant(r *Request) (Response, error) {
 	case r.House.IsOperator(user):
 		return Reply("<@%s> is an operator of %s, which includes everything a House Mentor can do.", user, r.House.Name), nil
 	}
-	granted, err := r.Tx.GrantedRoles(r.Ctx, r.House.ID, user)
+	granted, err := r.privacy().GrantedRoles(r.Ctx, r.House.ID, user)
 	if err != nil {
 		return Response{}, fmt.Errorf("roles: %w", err)
 	}
 	if granted.Has(RoleMentor) {
 		return Reply("<@%s> is already a House Mentor.", user), nil
 	}
-	if err := r.Tx.SetGrantedRole(r.Ctx, r.House.ID, user, RoleMentor, true, r.Event.User.ID, r.Now); err != nil {
+	if err := r.privacy().SetGrantedRole(r.Ctx, r.House.ID, user, RoleMentor, true, r.Event.User.ID, r.Now); err != nil {
 		return Response{}, fmt.Errorf("grant: %w", err)
 	}
 	if err := r.Audit("role.grant", "mentor:"+user); err != nil {
@@ -82,14 +82,14 @@ func (b *Bot) cmdRoleRemove(r *Request) (Response, error) {
 	if r.House.IsConfigMentor(user) {
 		return Response{}, Errorf(EInvalid, "<@%s> is a House Mentor in the config file; remove them there and restart Porchlight.", user)
 	}
-	granted, err := r.Tx.GrantedRoles(r.Ctx, r.House.ID, user)
+	granted, err := r.privacy().GrantedRoles(r.Ctx, r.House.ID, user)
 	if err != nil {
 		return Response{}, fmt.Errorf("roles: %w", err)
 	}
 	if !granted.Has(RoleMentor) {
 		return Response{}, Errorf(ENotFound, "<@%s> isn't a House Mentor of %s.", user, r.House.Name)
 	}
-	if err := r.Tx.SetGrantedRole(r.Ctx, r.House.ID, user, RoleMentor, false, r.Event.User.ID, r.Now); err != nil {
+	if err := r.privacy().SetGrantedRole(r.Ctx, r.House.ID, user, RoleMentor, false, r.Event.User.ID, r.Now); err != nil {
 		return Response{}, fmt.Errorf("revoke: %w", err)
 	}
 	if err := r.Audit("role.revoke", "mentor:"+user); err != nil {
@@ -101,7 +101,7 @@ func (b *Bot) cmdRoleRemove(r *Request) (Response, error) {
 // ownMember is the caller's membership record in the house, joined or
 // left, or ErrNotFound when nothing is stored about them.
 func ownMember(r *Request) (*Member, error) {
-	m, err := r.Tx.MemberByUser(r.Ctx, r.House.ID, r.Event.User.ID)
+	m, err := r.privacy().MemberByUser(r.Ctx, r.House.ID, r.Event.User.ID)
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return nil, fmt.Errorf("load member: %w", err)
 	}
@@ -140,7 +140,7 @@ func (b *Bot) cmdExport(r *Request) (Response, error) {
 
 // exportJSON renders a member's data as indented JSON.
 func exportJSON(r *Request, memberID int64) ([]byte, error) {
-	d, err := r.Tx.ExportMember(r.Ctx, memberID)
+	d, err := r.privacy().ExportMember(r.Ctx, memberID)
 	if err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
@@ -204,7 +204,7 @@ func eraseMember(r *Request, m *Member) error {
 			}
 		}
 	}
-	if err := r.Tx.EraseMember(r.Ctx, m.ID); err != nil {
+	if err := r.privacy().EraseMember(r.Ctx, m.ID); err != nil {
 		return fmt.Errorf("erase: %w", err)
 	}
 	return r.Audit("data.erase", fmt.Sprintf("member:%d", m.ID))
@@ -227,7 +227,7 @@ func (b *Bot) redactOld(r *Request, _ time.Time) error {
 	}
 	total := 0
 	for {
-		answers, err := r.Tx.AnswersToRedact(r.Ctx, r.House.ID, before, redactBatch)
+		answers, err := r.privacy().AnswersToRedact(r.Ctx, r.House.ID, before, redactBatch)
 		if err != nil {
 			return fmt.Errorf("answers to redact: %w", err)
 		}
@@ -238,7 +238,7 @@ func (b *Bot) redactOld(r *Request, _ time.Time) error {
 				}
 			}
 			a.Redacted, a.UpdatedAt = true, r.Now
-			if err := r.Tx.SaveAnswer(r.Ctx, a); err != nil {
+			if err := r.privacy().SaveAnswer(r.Ctx, a); err != nil {
 				return fmt.Errorf("redact answer: %w", err)
 			}
 		}
@@ -247,7 +247,7 @@ func (b *Bot) redactOld(r *Request, _ time.Time) error {
 			break
 		}
 	}
-	pruned, err := r.Tx.PruneOutbox(r.Ctx, r.House.ID, before)
+	pruned, err := r.privacy().PruneOutbox(r.Ctx, r.House.ID, before)
 	if err != nil {
 		return fmt.Errorf("prune outbox: %w", err)
 	}
@@ -266,7 +266,7 @@ var ErrNoMember = errors.New("no member with that id in the house")
 func (b *Bot) ExportData(ctx context.Context, h *House, userID, actor string) ([]byte, error) {
 	var out []byte
 	err := b.asCLI(ctx, h, actor, func(r *Request) error {
-		m, err := r.Tx.MemberByUser(ctx, h.ID, userID)
+		m, err := r.privacy().MemberByUser(ctx, h.ID, userID)
 		if errors.Is(err, ErrNotFound) {
 			return ErrNoMember
 		}
@@ -285,7 +285,7 @@ func (b *Bot) ExportData(ctx context.Context, h *House, userID, actor string) ([
 // the command line's erase; actor is written to the audit.
 func (b *Bot) EraseData(ctx context.Context, h *House, userID, actor string) error {
 	return b.asCLI(ctx, h, actor, func(r *Request) error {
-		m, err := r.Tx.MemberByUser(ctx, h.ID, userID)
+		m, err := r.privacy().MemberByUser(ctx, h.ID, userID)
 		if errors.Is(err, ErrNotFound) {
 			return ErrNoMember
 		}

@@ -21,7 +21,7 @@ func (b *Bot) Undeliverable(ctx context.Context, m *OutboxMessage, cause error) 
 	user := m.Out.Target.User
 	err := b.inHouse(ctx, h, b.clock.Now(), func(r *Request) error {
 		name := "a member"
-		if mem, err := r.Tx.MemberByUser(ctx, h.ID, user); err == nil {
+		if mem, err := r.members().MemberByUser(ctx, h.ID, user); err == nil {
 			name = mem.Name
 		}
 		mentors, err := r.Mentors()

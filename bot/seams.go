@@ -1,0 +1,84 @@
+package bot
+
+// The seams between the features and storage. Every event runs in one
+// transaction, Request.Tx, so that a state change and the messages it
+// causes commit together. A feature reaches that transaction only through
+// its accessor here, typed with the narrow store interfaces (the *Tx
+// interfaces of the *_store.go files) it may use; TestFeatureStoreSeams
+// checks that no feature file uses Request.Tx itself. A feature that reads
+// another's tables shows it here.
+//
+// Adding a feature: its file, its *_store.go with its *Tx interface (and
+// one line in Tx), its storage file, one line in registerFeatures, and its
+// accessor here.
+
+// activityStore is what /activity uses: activities, RSVPs, attendance, and
+// the members it DMs.
+type activityStore interface {
+	ActivityTx
+	MemberTx
+}
+
+func (r *Request) activities() activityStore { return r.Tx }
+
+// checkinStore is what check-ins use: rounds and answers, the members
+// asked, and the outbox refs of the prompts it edits.
+type checkinStore interface {
+	CheckinTx
+	MemberTx
+	OutboxTx
+}
+
+func (r *Request) checkins() checkinStore { return r.Tx }
+
+// convos is the forms in progress.
+func (r *Request) convos() ConvoTx { return r.Tx }
+
+// crisisAlerts is the requests for a House Mentor.
+func (r *Request) crisisAlerts() CrisisTx { return r.Tx }
+
+// supportPartners is what a resident's request for support reads: their
+// accountability partner.
+func (r *Request) supportPartners() PartnerTx { return r.Tx }
+
+// digestSources is what the weekly digest reads: aggregates of every
+// feature's tables, and the audit log its reads are written to.
+type digestSources interface {
+	ActivityTx
+	AuditTx
+	CheckinTx
+	DigestTx
+	MilestoneTx
+	PartnerTx
+}
+
+func (r *Request) digests() digestSources { return r.Tx }
+
+// members is the membership: joining, leaving, roles.
+func (r *Request) members() MemberTx { return r.Tx }
+
+// milestoneStore is what sober dates and celebrations use.
+type milestoneStore interface {
+	MemberTx
+	MilestoneTx
+}
+
+func (r *Request) milestones() milestoneStore { return r.Tx }
+
+// partnerStore is what accountability partners use.
+type partnerStore interface {
+	MemberTx
+	PartnerTx
+}
+
+func (r *Request) partners() partnerStore { return r.Tx }
+
+// privacyStore is what export, erasure and retention use: every answer
+// (to export, erase or redact), roles, and their own queries.
+type privacyStore interface {
+	CheckinTx
+	MemberTx
+	PrivacyTx
+}
+
+func (r *Request) privacy() privacyStore { return r.Tx }
