@@ -906,10 +906,6 @@ func (l *compiledLexicon) someoneElse(before []string) bool {
 				// preposition ("las pastillas de la abuela").
 				return true
 			}
-			j = i - 1
-			for j >= 0 && determiners[before[j]] {
-				j--
-			}
 			if j < 0 || l.breakers[before[j]] || clauseOpeners[before[j]] || subjectPronouns[w] {
 				return true
 			}
@@ -949,7 +945,7 @@ func someOther(l *compiledLexicon, words []string) bool {
 var (
 	selfSubjects    = map[string]bool{"i": true, "yo": true, "myself": true, "conmigo": true}
 	objectPronouns  = map[string]bool{"him": true, "her": true, "them": true, "his": true, "their": true, "me": true, "you": true}
-	prepositions    = map[string]bool{"of": true, "from": true, "with": true, "to": true, "at": true, "for": true, "about": true, "de": true, "del": true, "con": true, "para": true, "pa": true, "a": false}
+	prepositions    = map[string]bool{"of": true, "from": true, "with": true, "to": true, "at": true, "for": true, "about": true, "de": true, "del": true, "con": true, "para": true, "pa": true}
 	possessives     = map[string]bool{"his": true, "her": true, "their": true, "su": true, "sus": true}
 	determiners     = map[string]bool{"my": true, "his": true, "her": true, "their": true, "the": true, "a": true, "our": true, "your": true, "this": true, "that": true, "old": true, "best": true, "mi": true, "mis": true, "su": true, "sus": true, "el": true, "la": true, "un": true, "una": true, "nuestro": true}
 	clauseOpeners   = map[string]bool{"that": true, "when": true, "if": true, "who": true, "como": true, "cuando": true, "que": true, "si": true, "said": true, "says": true, "dijo": true}
