@@ -68,6 +68,9 @@ func newApp(ctx context.Context, o appOptions) (*app, error) {
 	// A failed run is retried: runs are keyed by their scheduled time, so a
 	// retry never doubles one, and a busy database or a full disk for a
 	// minute does not drop a check-in until the next restart's catch-up.
+	// A run waiting for its retry at shutdown holds the scheduler's stop
+	// until its 10 s timeout ends the wait; the next start's catch-up runs
+	// it, keyed, so nothing is lost.
 	retry := scheduler.Retry{Attempts: 6, Base: 10 * time.Second, Limit: 5 * time.Minute, Log: o.log.With("component", "scheduler")}
 	for _, j := range b.Jobs() {
 		j := j
