@@ -169,13 +169,23 @@ func DigestText(d *bot.Digest) string {
 	for _, r := range d.Residents {
 		b.WriteString("• " + residentLine(r) + "\n")
 	}
-	section := func(title string, lines []string) {
-		b.WriteString("\n*" + title + "*\n")
-		for _, l := range lines {
+	for _, sec := range sections(d) {
+		b.WriteString("\n*" + sec.Title + "*\n")
+		for _, l := range sec.Lines {
 			b.WriteString("• " + l + "\n")
 		}
 	}
-	section("Support", supportLines(d))
+	return strings.TrimRight(b.String(), "\n")
+}
+
+// section is one titled list of a digest, as every rendering shows it.
+type section struct {
+	Title string
+	Lines []string
+}
+
+// sections are the digest's lists after the residents, in order.
+func sections(d *bot.Digest) []section {
 	var acts []string
 	for _, a := range d.Activities {
 		acts = append(acts, activityLine(a))
@@ -183,10 +193,7 @@ func DigestText(d *bot.Digest) string {
 	if len(acts) == 0 {
 		acts = []string{"None this week."}
 	}
-	section("Activities", acts)
-	section("Partners", partnerLines(d))
-	section("Members and milestones", milestoneLines(d))
-	return strings.TrimRight(b.String(), "\n")
+	return []section{{"Support", supportLines(d)}, {"Activities", acts}, {"Partners", partnerLines(d)}, {"Members and milestones", milestoneLines(d)}}
 }
 
 // DigestMarkdown renders the digest as Markdown, with a table of
@@ -203,23 +210,12 @@ func DigestMarkdown(d *bot.Digest) string {
 		}
 		fmt.Fprintf(&b, "| %s | %d | %d | %d | %s | %d | %s | %d |\n", mdEscape(r.Name), r.CheckinsAnswered, r.CheckinsExpected, r.Missed, flag, r.PausedDays, mood(r.MoodAvg), r.SupportRequests)
 	}
-	list := func(title string, lines []string) {
-		b.WriteString("\n## " + title + "\n\n")
-		for _, l := range lines {
+	for _, sec := range sections(d) {
+		b.WriteString("\n## " + sec.Title + "\n\n")
+		for _, l := range sec.Lines {
 			b.WriteString("- " + mdEscape(l) + "\n")
 		}
 	}
-	list("Support", supportLines(d))
-	var acts []string
-	for _, a := range d.Activities {
-		acts = append(acts, activityLine(a))
-	}
-	if len(acts) == 0 {
-		acts = []string{"None this week."}
-	}
-	list("Activities", acts)
-	list("Partners", partnerLines(d))
-	list("Members and milestones", milestoneLines(d))
 	return b.String()
 }
 
@@ -272,24 +268,12 @@ table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:.3rem 
 // DigestHTML renders a single self-contained page, with the chart
 // embedded when given.
 func DigestHTML(d *bot.Digest, chart []byte) ([]byte, error) {
-	type section struct {
-		Title string
-		Lines []string
-	}
-	var acts []string
-	for _, a := range d.Activities {
-		acts = append(acts, activityLine(a))
-	}
-	if len(acts) == 0 {
-		acts = []string{"None this week."}
-	}
 	data := struct {
 		D                           *bot.Digest
 		Period, Participation, Mood string
 		Chart                       template.URL
 		Sections                    []section
-	}{D: d, Period: period(d), Participation: participationLine(d), Mood: moodLine(d),
-		Sections: []section{{"Support", supportLines(d)}, {"Activities", acts}, {"Partners", partnerLines(d)}, {"Members and milestones", milestoneLines(d)}}}
+	}{D: d, Period: period(d), Participation: participationLine(d), Mood: moodLine(d), Sections: sections(d)}
 	if len(chart) > 0 {
 		// The chart is our own PNG, so the data URL is safe to embed.
 		data.Chart = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(chart))
