@@ -207,11 +207,7 @@ func TestOperatorCommandLineExportAndErase(t *testing.T) {
 	if got := text(h.do(h.ev.Command(casey, "partner", ""))); !strings.Contains(got, "don't have") {
 		t.Errorf("Casey's /partner = %q, want none", got)
 	}
-	for action, want := range map[string]int{"data.export": 1, "data.erase": 1} {
-		if n, err := h.db.CountAudit(h.ctx, action); err != nil || n != want {
-			t.Errorf("audit %s = %d, %v; want %d", action, n, err, want)
-		}
-	}
+	h.wantAudit(map[string]int{"data.export": 1, "data.erase": 1})
 }
 
 // TestRoleGrantExplainsOddCases: granting a role someone already has, or

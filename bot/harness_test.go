@@ -149,6 +149,16 @@ func (h *harness) join(users ...bot.User) {
 }
 
 // flush delivers the outbox.
+// wantAudit checks how many audit entries of each action are stored.
+func (h *harness) wantAudit(want map[string]int) {
+	h.t.Helper()
+	for action, n := range want {
+		if got, err := h.db.CountAudit(h.ctx, action); err != nil || got != n {
+			h.t.Errorf("audit %s = %d, %v; want %d", action, got, err, n)
+		}
+	}
+}
+
 func (h *harness) flush() {
 	h.t.Helper()
 	if _, err := h.sender.Flush(h.ctx); err != nil {

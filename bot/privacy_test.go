@@ -42,11 +42,7 @@ func TestRoleGrantAndRemove(t *testing.T) {
 	if got := answersCmd(casey); !strings.Contains(got, "House Mentor") {
 		t.Errorf("after removal, listing answers = %q, want a refusal", got)
 	}
-	for action, want := range map[string]int{"role.grant": 1, "role.revoke": 1} {
-		if n, err := h.db.CountAudit(h.ctx, action); err != nil || n != want {
-			t.Errorf("audit %s = %d, %v; want %d", action, n, err, want)
-		}
-	}
+	h.wantAudit(map[string]int{"role.grant": 1, "role.revoke": 1})
 }
 
 // crisisAlert has robin say something in crisis by DM and accept the offer
@@ -205,11 +201,7 @@ func TestMydataExportAndErase(t *testing.T) {
 	if got := text(h.do(h.ev.Command(robin, "mydata", "export"))); !strings.Contains(got, "don't have anything") {
 		t.Errorf("export after erase = %q", got)
 	}
-	for action, want := range map[string]int{"data.export": 1, "data.erase": 1} {
-		if n, err := h.db.CountAudit(h.ctx, action); err != nil || n != want {
-			t.Errorf("audit %s = %d, %v; want %d", action, n, err, want)
-		}
-	}
+	h.wantAudit(map[string]int{"data.export": 1, "data.erase": 1})
 }
 
 func TestRetentionRedactsOldFreeText(t *testing.T) {
