@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"errors"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -17,11 +16,7 @@ import (
 // a bug rather than something a caller should handle.
 func TestMapErrOnRealSQLiteErrors(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := freshDB(t)
 	for _, q := range []string{
 		`INSERT INTO houses (id, name, platform, created_at, updated_at) VALUES (1, 'Cedar House', 'test', 0, 0)`,
 		`INSERT INTO roles (house_id, user_id, role) VALUES (1, 'U1', 'mentor')`,
@@ -91,11 +86,7 @@ func TestMapErrOnRealSQLiteErrors(t *testing.T) {
 // as no role or as some other role.
 func TestUnknownStoredRoleIsAnError(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := freshDB(t)
 	for _, q := range []string{
 		`INSERT INTO houses (id, name, platform, created_at, updated_at) VALUES (1, 'Cedar House', 'test', 0, 0)`,
 		`INSERT INTO roles (house_id, user_id, role) VALUES (1, 'U1', 'mentor'), (1, 'U1', 'superuser')`,
@@ -104,7 +95,7 @@ func TestUnknownStoredRoleIsAnError(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	err = db.View(ctx, func(tx bot.Tx) error {
+	err := db.View(ctx, func(tx bot.Tx) error {
 		r, err := tx.GrantedRoles(ctx, 1, "U1")
 		if err == nil || !strings.Contains(err.Error(), "superuser") {
 			t.Errorf("GrantedRoles = %b, %v; want an error naming the unknown role", r, err)

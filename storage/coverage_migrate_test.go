@@ -115,12 +115,7 @@ func recorded(t *testing.T, q *sql.DB) map[int]string {
 }
 
 func TestFreshDatabaseRecordsEveryMigrationByName(t *testing.T) {
-	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := freshDB(t)
 	ms, err := migrations()
 	if err != nil {
 		t.Fatal(err)
@@ -307,11 +302,7 @@ func TestMigrationFailingHalfWayIsRolledBackWhole(t *testing.T) {
 // rolled back.
 func TestMigrationLeavingDanglingReferencesIsRefused(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := freshDB(t)
 	before, err := db.Version(ctx)
 	if err != nil {
 		t.Fatal(err)
@@ -339,11 +330,7 @@ func TestMigrationLeavingDanglingReferencesIsRefused(t *testing.T) {
 // runs (its SQL would fail if it did) and nothing is recorded twice.
 func TestApplyIsANoOpWhenAnotherProcessGotThereFirst(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := freshDB(t)
 	ms, err := migrations()
 	if err != nil {
 		t.Fatal(err)

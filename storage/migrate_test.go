@@ -19,6 +19,19 @@ func TestMigrationsAreNumberedWithoutGaps(t *testing.T) {
 }
 
 // applied returns the recorded migrations as "version name applied_at".
+// freshDB opens a new database in a temporary directory, closed when the
+// test ends. (storagetest.Open is the same for other packages; it cannot
+// be imported here.)
+func freshDB(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), filepath.Join(t.TempDir(), "p.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 func applied(t *testing.T, db *DB) []string {
 	t.Helper()
 	rows, err := db.read.Query(`SELECT version, name, applied_at FROM schema_migrations ORDER BY version`)
@@ -92,11 +105,7 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 
 func TestFailedMigrationLeavesNothing(t *testing.T) {
 	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "p.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := freshDB(t)
 	before, err := db.Version(ctx)
 	if err != nil {
 		t.Fatal(err)
