@@ -186,7 +186,7 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 		// thread parent); members, roles and presences would hold
 		// personal data in memory for nothing.
 		st := s.State
-		st.TrackEmojis, st.TrackStickers, st.TrackMembers, st.TrackThreadMembers = false, false, false, false
+		st.TrackEmojis, st.TrackMembers, st.TrackThreadMembers = false, false, false
 		st.TrackRoles, st.TrackVoice, st.TrackPresences = false, false, false
 	}
 	d := websocket.DefaultDialer

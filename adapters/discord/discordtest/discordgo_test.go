@@ -478,7 +478,7 @@ func TestGateway(t *testing.T) {
 		if ic.ID != sent.ID || ic.Member == nil || ic.Member.User.ID != discordtest.UserRobin {
 			t.Fatalf("interaction = %+v", ic.Interaction)
 		}
-		if got := ic.ApplicationCommandData().GetOption("mood").IntValue(); got != 4 {
+		if got := option(ic.ApplicationCommandData().Options, "mood").IntValue(); got != 4 {
 			t.Errorf("mood = %d, want 4", got)
 		}
 		resp := &discordgo.InteractionResponse{

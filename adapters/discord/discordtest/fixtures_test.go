@@ -192,7 +192,7 @@ func TestFixturesDecode(t *testing.T) {
 			if i.Member.Permissions == 0 || i.AppPermissions == 0 || i.GuildID != discordtest.GuildID {
 				t.Errorf("permissions %d app %d guild %q", i.Member.Permissions, i.AppPermissions, i.GuildID)
 			}
-			if d.Name != "checkin" || d.GetOption("mood").IntValue() != 4 || d.GetOption("note").StringValue() != "Slept well" {
+			if d.Name != "checkin" || option(d.Options, "mood").IntValue() != 4 || option(d.Options, "note").StringValue() != "Slept well" {
 				t.Errorf("data = %+v", d)
 			}
 		},
@@ -204,8 +204,8 @@ func TestFixturesDecode(t *testing.T) {
 		},
 		"INTERACTION_CREATE.command.subcommand_user": func(t *testing.T, v any) {
 			d := v.(*discordgo.InteractionCreate).ApplicationCommandData()
-			sub := d.GetOption("pair")
-			if sub == nil || sub.GetOption("member").Value != discordtest.UserSam || d.Resolved == nil || d.Resolved.Users[discordtest.UserSam] == nil {
+			sub := option(d.Options, "pair")
+			if sub == nil || option(sub.Options, "member").Value != discordtest.UserSam || d.Resolved == nil || d.Resolved.Users[discordtest.UserSam] == nil {
 				t.Errorf("subcommand data = %+v", d)
 			}
 		},
@@ -285,4 +285,15 @@ func TestFixturesDecode(t *testing.T) {
 			check(t, v)
 		})
 	}
+}
+
+// option finds a command option by name (discordgo v0.28 has no GetOption),
+// or nil.
+func option(opts []*discordgo.ApplicationCommandInteractionDataOption, name string) *discordgo.ApplicationCommandInteractionDataOption {
+	for _, o := range opts {
+		if o.Name == name {
+			return o
+		}
+	}
+	return nil
 }
