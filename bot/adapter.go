@@ -48,6 +48,11 @@ type Response struct {
 	// Reopen, with FieldErrors, is the form to reopen, prefilled with what
 	// was typed.
 	Reopen *Form
+	// FormAction and ReopenAction, set only for events with FormButtons,
+	// are the ids of choices that open Form and Reopen again: the core
+	// keeps both forms, what was typed included, for as long as a form in
+	// progress, so a button with such an id works across a restart.
+	FormAction, ReopenAction string
 }
 
 // Empty reports whether the response carries nothing to show.

@@ -220,6 +220,9 @@ func (b *Bot) Handle(ctx context.Context, ev Event) Response {
 		if resp, err = b.dispatch(r); err == nil && r.replied > ConcernNone {
 			resp, err = b.throughOutbox(r, resp)
 		}
+		if err == nil {
+			resp, err = b.keepForms(r, resp)
+		}
 		return err
 	})
 	switch {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -51,16 +52,19 @@ func (r *Request) dropConvo() error {
 }
 
 // registerForms registers the actions the form engine itself uses, and the
-// tick that prunes expired forms in progress.
+// tick that prunes expired forms in progress and kept forms.
 func (b *Bot) registerForms() {
-	// form:continue opens the next page of a paged form.
-	b.action("form", Anyone, func(r *Request, parts []string) (Response, error) {
+	b.route("form", actionRoute{roles: Anyone, house: b.draftHouse, run: func(r *Request, parts []string) (Response, error) {
+		if len(parts) == 2 && parts[0] == "draft" {
+			return b.openDraft(r, parts[1])
+		}
+		// form:continue opens the next page of a paged form.
 		c, ok, err := r.convo()
 		if err != nil {
 			return Response{}, err
 		}
 		if len(parts) == 0 || parts[0] != "continue" || !ok || !c.Paged {
-			return Response{}, Errorf(EInvalid, "That form has expired. Please start again.")
+			return Response{}, errFormExpired
 		}
 		if r.Event.FormLimit == 0 {
 			c.Paged = false
@@ -72,32 +76,121 @@ func (b *Bot) registerForms() {
 		f := Form{ID: c.FormID, Title: "Continued", Fields: c.Fields}.Prefill(c.Values)
 		p := f.Page(c.Next, r.Event.FormLimit)
 		return Response{Form: &p}, nil
-	})
+	}})
 	b.tickers = append(b.tickers, b.pruneConversations)
 }
 
-// pruneConversations deletes the forms in progress that expired, a bounded
-// batch per transaction. Expired ones are already ignored; this removes the
-// answers they held.
-func (b *Bot) pruneConversations(ctx context.Context, now time.Time) error {
-	total := 0
-	for {
-		var n int
-		err := b.store.Update(ctx, func(tx Tx) error {
-			var err error
-			n, err = tx.PruneConversations(ctx, now.Add(-convoTTL), convoPruneBatch)
-			return err
-		})
+var errFormExpired = Errorf(EInvalid, "That form has expired. Please start again.")
+
+// keepForms stores the forms of a response to an event with FormButtons,
+// so that the buttons the adapter shows for them have durable ids
+// (form:draft:<id>): the form to fix after field errors, with what was
+// typed, and a form the adapter may not be able to open at once. It runs
+// in the event's transaction, so a kept form exists exactly when the
+// response that offers it was committed.
+func (b *Bot) keepForms(r *Request, resp Response) (Response, error) {
+	if !r.Event.FormButtons || r.House == nil {
+		return resp, nil
+	}
+	keep := func(f *Form) (string, error) {
+		d := &FormDraft{Platform: r.Event.Platform, UserID: r.Event.User.ID, HouseID: r.House.ID, Form: *f, CreatedAt: r.Now}
+		id, err := r.convos().SaveFormDraft(r.Ctx, d)
 		if err != nil {
-			return fmt.Errorf("prune conversations: %w", err)
+			return "", fmt.Errorf("keep form: %w", err)
 		}
-		total += n
-		if n < convoPruneBatch {
-			break
+		return fmt.Sprintf("form:draft:%d", id), nil
+	}
+	var err error
+	if resp.Reopen != nil && resp.ReopenAction == "" {
+		if resp.ReopenAction, err = keep(resp.Reopen); err != nil {
+			return Response{}, err
 		}
 	}
-	if total > 0 {
-		b.log.Info("expired forms in progress pruned", "count", total)
+	if resp.Form != nil && resp.FormAction == "" {
+		if resp.FormAction, err = keep(resp.Form); err != nil {
+			return Response{}, err
+		}
+	}
+	return resp, nil
+}
+
+// draft returns the kept form an id of form:draft:<id> names, if it is
+// the presser's and not expired.
+func (b *Bot) draft(r *Request, idText string) (*FormDraft, error) {
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil || id <= 0 {
+		return nil, errBadButton
+	}
+	d, err := r.convos().FormDraft(r.Ctx, id, r.Now.Add(-convoTTL))
+	if errors.Is(err, ErrNotFound) {
+		return nil, errFormExpired
+	}
+	if err != nil {
+		return nil, fmt.Errorf("kept form: %w", err)
+	}
+	// The button was shown to one person only; anyone else gets the
+	// same answer as for a form that never existed.
+	if d.Platform != r.Event.Platform || d.UserID != r.Event.User.ID {
+		return nil, errFormExpired
+	}
+	return d, nil
+}
+
+// draftHouse is the house of the kept form a form:draft button opens;
+// ErrNotFound for the form engine's other buttons.
+func (b *Bot) draftHouse(r *Request, parts []string) (*House, error) {
+	if len(parts) != 2 || parts[0] != "draft" {
+		return nil, ErrNotFound
+	}
+	d, err := b.draft(r, parts[1])
+	if err != nil {
+		return nil, err
+	}
+	return b.houseOn(r, d.HouseID)
+}
+
+// openDraft answers a form:draft button with the kept form, prefilled as
+// it was kept. The button keeps its id, so a press answered late offers
+// the same kept form again rather than keeping another.
+func (b *Bot) openDraft(r *Request, idText string) (Response, error) {
+	d, err := b.draft(r, idText)
+	if err != nil {
+		return Response{}, err
+	}
+	f := d.Form
+	return Response{Form: &f, FormAction: r.Event.Action.ID}, nil
+}
+
+// pruneConversations deletes the forms in progress and the kept forms that
+// expired, a bounded batch per transaction. Expired ones are already
+// ignored; this removes the answers they held.
+func (b *Bot) pruneConversations(ctx context.Context, now time.Time) error {
+	for _, p := range []struct {
+		what  string
+		prune func(ConvoTx) (int, error)
+	}{
+		{"forms in progress", func(tx ConvoTx) (int, error) { return tx.PruneConversations(ctx, now.Add(-convoTTL), convoPruneBatch) }},
+		{"kept forms", func(tx ConvoTx) (int, error) { return tx.PruneFormDrafts(ctx, now.Add(-convoTTL), convoPruneBatch) }},
+	} {
+		total := 0
+		for {
+			var n int
+			err := b.store.Update(ctx, func(tx Tx) error {
+				var err error
+				n, err = p.prune(tx)
+				return err
+			})
+			if err != nil {
+				return fmt.Errorf("prune %s: %w", p.what, err)
+			}
+			total += n
+			if n < convoPruneBatch {
+				break
+			}
+		}
+		if total > 0 {
+			b.log.Info("expired "+p.what+" pruned", "count", total)
+		}
 	}
 	return nil
 }

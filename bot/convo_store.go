@@ -40,7 +40,24 @@ type Conversation struct {
 	StartedAt time.Time
 }
 
-// ConvoTx stores forms in progress, keyed by platform and user.
+// FormDraft is a form the core answered with, kept so that a button can
+// open it again later: the form to fix after a submit with field errors
+// (with what was typed, which nothing else stores), or a form the adapter
+// had to show as a button. Like a conversation, its values are the
+// resident's words: erased with their data, listed in their export, never
+// logged, and pruned convoTTL after CreatedAt.
+type FormDraft struct {
+	ID       int64
+	Platform string
+	UserID   string
+	HouseID  int64
+	// Form is the form to open, prefilled.
+	Form      Form
+	CreatedAt time.Time
+}
+
+// ConvoTx stores forms in progress, keyed by platform and user, and the
+// forms kept for buttons, keyed by id.
 type ConvoTx interface {
 	// Conversation returns the user's form in progress if it was started
 	// at or after since; ErrNotFound if there is none, or only an older
@@ -54,4 +71,13 @@ type ConvoTx interface {
 	// PruneConversations deletes up to limit conversations started before
 	// before, oldest first, and returns how many it deleted.
 	PruneConversations(ctx context.Context, before time.Time, limit int) (int, error)
+	// SaveFormDraft stores a form for a button and returns its id, also
+	// setting d.ID.
+	SaveFormDraft(ctx context.Context, d *FormDraft) (int64, error)
+	// FormDraft returns the form kept under id if it was kept at or after
+	// since; ErrNotFound if there is none, or only an older one.
+	FormDraft(ctx context.Context, id int64, since time.Time) (*FormDraft, error)
+	// PruneFormDrafts deletes up to limit forms kept before before, oldest
+	// first, and returns how many it deleted.
+	PruneFormDrafts(ctx context.Context, before time.Time, limit int) (int, error)
 }

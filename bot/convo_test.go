@@ -231,3 +231,120 @@ func TestEraseRemovesConversation(t *testing.T) {
 		t.Errorf("form in progress after erase: %v, want none", err)
 	}
 }
+
+// TestFixMyAnswersIsKeptAcrossRestart: on a platform that shows forms as
+// buttons, a refused submit's "fix" form, with what was typed, is kept in
+// the store; its button opens it for the resident who typed it, after a
+// restart too, and for nobody else. Export lists it, erasure and its time
+// to live delete it.
+func TestFixMyAnswersIsKeptAcrossRestart(t *testing.T) {
+	h := newHarness(t)
+	h.ev.FormButtons = true
+	h.join(robin, casey)
+	h.clock.Set(at9(0))
+	h.openRound(at9(0))
+	h.flush()
+	resp := h.answer(robin, vals("9", "Fixed the porch light", "", "no", "private"))
+	if len(resp.FieldErrors) == 0 || resp.Reopen == nil || !strings.HasPrefix(resp.ReopenAction, "form:draft:") {
+		t.Fatalf("refused submit = %+v, want field errors and a kept form to fix", resp)
+	}
+	fix := resp.ReopenAction
+
+	h2 := h.restart()
+	h2.ev.FormButtons = true
+	h2.clock.Advance(5 * time.Minute)
+	got := h2.do(h2.ev.Press(robin, fix, ""))
+	if got.Form == nil || got.Form.ID != resp.Reopen.ID || got.Form.Values()["win"] != "Fixed the porch light" || got.Form.Values()[bot.QMood] != "9" {
+		t.Fatalf("fix press = %+v, want the form as typed", got)
+	}
+	if got.FormAction != fix {
+		t.Errorf("FormAction = %q, want the same kept form %q", got.FormAction, fix)
+	}
+	if other := text(h2.do(h2.ev.Press(casey, fix, ""))); !strings.Contains(other, "expired") {
+		t.Errorf("another resident's press = %q, want it treated as expired", other)
+	}
+	for _, bad := range []string{"form:draft:x", "form:draft:0", "form:draft:999"} {
+		if got := h2.do(h2.ev.Press(robin, bad, "")); got.Form != nil || text(got) == "" {
+			t.Errorf("press %q = %+v, want a refusal", bad, got)
+		}
+	}
+
+	m, err := memberOf(h2, robin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var data *bot.MemberData
+	err = h2.db.View(h2.ctx, func(tx bot.Tx) (err error) {
+		data, err = tx.ExportMember(h2.ctx, m.ID)
+		return err
+	})
+	// Two kept forms: the one the Check in button opened, and the one to
+	// fix.
+	if err != nil || len(data.FormsKept) != 2 || data.FormsKept[1].Values["win"] != "Fixed the porch light" {
+		t.Fatalf("export = %+v, %v; want the kept forms", data, err)
+	}
+
+	// The answer submitted through the reopened form is saved as usual.
+	if done := h2.do(h2.ev.Submit(robin, got.Form.ID, vals("4", "Fixed the porch light", "", "no", "private"))); !strings.Contains(text(done), "checked in") {
+		t.Fatalf("submit after fixing = %q", text(done))
+	}
+
+	// Past the time to live the button has expired and the tick deletes
+	// the form.
+	h2.clock.Advance(2*time.Hour + time.Minute)
+	if late := text(h2.do(h2.ev.Press(robin, fix, ""))); !strings.Contains(late, "expired") {
+		t.Errorf("press after two hours = %q, want expired", late)
+	}
+	if err := h2.bot.Tick(h2.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := keptForms(t, h2); n != 0 {
+		t.Errorf("kept forms after the tick = %d, want 0", n)
+	}
+}
+
+// keptForms counts the forms kept for buttons, expired or not.
+func keptForms(t *testing.T, h *harness) int {
+	t.Helper()
+	n := 0
+	for id := int64(1); id < 50; id++ {
+		err := h.db.View(h.ctx, func(tx bot.Tx) error {
+			_, err := tx.FormDraft(h.ctx, id, time.Time{})
+			return err
+		})
+		if err == nil {
+			n++
+		} else if !errors.Is(err, bot.ErrNotFound) {
+			t.Fatal(err)
+		}
+	}
+	return n
+}
+
+func TestKeptFormsErasedAndNotKeptWithoutButtons(t *testing.T) {
+	h := newHarness(t)
+	h.join(robin)
+	h.clock.Set(at9(0))
+	h.openRound(at9(0))
+	h.flush()
+	// The test platform opens forms at once: nothing is kept.
+	if resp := h.answer(robin, vals("9", "A win", "", "no", "private")); resp.ReopenAction != "" || resp.FormAction != "" || keptForms(t, h) != 0 {
+		t.Fatalf("refused submit without FormButtons = %+v, want nothing kept", resp)
+	}
+	h.ev.FormButtons = true
+	if resp := h.answer(robin, vals("9", "A win", "", "no", "private")); resp.ReopenAction == "" {
+		t.Fatalf("refused submit = %+v, want a kept form", resp)
+	}
+	// Pressing Check in kept the form it opened, and the refusal the form
+	// to fix.
+	if n := keptForms(t, h); n != 2 {
+		t.Fatalf("kept forms = %d, want 2", n)
+	}
+	resp := h.do(h.ev.Command(robin, "mydata", "erase"))
+	if got := text(h.do(h.ev.Press(robin, resp.Messages[0].Choices[0].ID, ""))); !strings.Contains(got, "erased") {
+		t.Fatalf("confirm = %q", got)
+	}
+	if n := keptForms(t, h); n != 0 {
+		t.Errorf("kept forms after erase = %d, want 0", n)
+	}
+}

@@ -79,6 +79,12 @@ type Event struct {
 	// its modals hold five inputs), as modal pages with a Continue button
 	// otherwise.
 	FormOverflowDM bool
+	// FormButtons says the adapter may have to show a form in reply as a
+	// button that opens it (a Discord modal cannot answer a modal submit
+	// or a deferred event). The core then keeps the form in the store and
+	// gives the button a durable id (Response.FormAction, ReopenAction),
+	// so the button works after a restart.
+	FormButtons bool
 
 	Command *CommandInput
 	Action  *ActionInput

@@ -190,6 +190,9 @@ func (f Field) Normalize(raw string) (string, error) {
 	return "", Errorf(EInvalid, "%q cannot be answered here.", f.Label)
 }
 
+// Values returns the form's prefilled values, by field id.
+func (f Form) Values() map[string]string { return prefilled(f.Fields) }
+
 // Validate normalises every field of a submission. It returns the clean
 // values, or field errors keyed by field id when any value is wrong; in that
 // case nothing should be stored.

@@ -29,6 +29,9 @@ type MemberData struct {
 	// finished (a DM check-in, say), with the answers given so far; null
 	// when there is none.
 	FormInProgress *FormInProgress `json:"form_in_progress"`
+	// FormsKept are forms kept for a button that opens them again, such
+	// as the form to fix after a submit was refused, with what was typed.
+	FormsKept []FormInProgress `json:"forms_kept"`
 }
 
 // FormInProgress is a stored, unfinished form, as exported.

@@ -92,3 +92,62 @@ func (t *tx) PruneConversations(ctx context.Context, before time.Time, limit int
 	n, err := res.RowsAffected()
 	return int(n), wrap("prune conversations", err)
 }
+
+// formDraftCols are the columns scanFormDraft reads, in order.
+const formDraftCols = `id, platform, user_id, house_id, form_json, created_at`
+
+func scanFormDraft(s scanner) (*bot.FormDraft, error) {
+	var d bot.FormDraft
+	var form string
+	var created int64
+	if err := s.Scan(&d.ID, &d.Platform, &d.UserID, &d.HouseID, &form, &created); err != nil {
+		return nil, err
+	}
+	// A decoding error names the column, never its content.
+	if err := json.Unmarshal([]byte(form), &d.Form); err != nil {
+		return nil, fmt.Errorf("kept form %d: form_json: %w", d.ID, err)
+	}
+	d.CreatedAt = time.Unix(created, 0).UTC()
+	return &d, nil
+}
+
+// SaveFormDraft stores a form kept for a button and returns its id.
+func (t *tx) SaveFormDraft(ctx context.Context, d *bot.FormDraft) (int64, error) {
+	form, err := json.Marshal(d.Form)
+	if err != nil {
+		return 0, fmt.Errorf("save kept form: %w", err)
+	}
+	err = t.q.QueryRowContext(ctx, `INSERT INTO form_drafts (platform, user_id, house_id, form_json, created_at)
+		VALUES (?, ?, ?, ?, ?) RETURNING id`,
+		d.Platform, d.UserID, d.HouseID, string(form), d.CreatedAt.Unix()).Scan(&d.ID)
+	if err != nil {
+		return 0, wrap("save kept form", err)
+	}
+	return d.ID, nil
+}
+
+// FormDraft returns the form kept under id at or after since;
+// bot.ErrNotFound if there is none, or only an expired one.
+func (t *tx) FormDraft(ctx context.Context, id int64, since time.Time) (*bot.FormDraft, error) {
+	d, err := scanFormDraft(t.q.QueryRowContext(ctx, `SELECT `+formDraftCols+` FROM form_drafts
+		WHERE id = ? AND created_at >= ?`, id, since.Unix()))
+	if err != nil {
+		return nil, wrap("kept form", err)
+	}
+	return d, nil
+}
+
+// pruneFormDraftsSQL deletes a bounded chunk of expired kept forms.
+const pruneFormDraftsSQL = `DELETE FROM form_drafts WHERE id IN (
+	SELECT id FROM form_drafts WHERE created_at < ? ORDER BY created_at LIMIT ?)`
+
+// PruneFormDrafts deletes up to limit forms kept before before, oldest
+// first, walking the index on created_at.
+func (t *tx) PruneFormDrafts(ctx context.Context, before time.Time, limit int) (int, error) {
+	res, err := t.q.ExecContext(ctx, pruneFormDraftsSQL, before.Unix(), limit)
+	if err != nil {
+		return 0, wrap("prune kept forms", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), wrap("prune kept forms", err)
+}

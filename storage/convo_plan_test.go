@@ -7,8 +7,8 @@ import (
 	"testing"
 )
 
-// TestPruneConversationsUsesIndex checks that the tick's prune walks the
-// index on started_at rather than the whole table.
+// TestPruneConversationsUsesIndex checks that the tick's prunes walk the
+// index on their time rather than the whole table.
 func TestPruneConversationsUsesIndex(t *testing.T) {
 	ctx := context.Background()
 	db, err := Open(ctx, filepath.Join(t.TempDir(), "plan.db"))
@@ -16,7 +16,17 @@ func TestPruneConversationsUsesIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rows, err := db.read.QueryContext(ctx, `EXPLAIN QUERY PLAN `+pruneConvosSQL, 0, 10)
+	for query, index := range map[string]string{pruneConvosSQL: "conversations_by_start", pruneFormDraftsSQL: "form_drafts_by_created"} {
+		if got := queryPlan(t, db, query, 0, 10); !strings.Contains(got, index) {
+			t.Errorf("plan = %q, want it to use %s", got, index)
+		}
+	}
+}
+
+// queryPlan returns SQLite's plan for query, its steps joined by "; ".
+func queryPlan(t *testing.T, db *DB, query string, args ...any) string {
+	t.Helper()
+	rows, err := db.read.QueryContext(context.Background(), `EXPLAIN QUERY PLAN `+query, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -33,8 +43,5 @@ func TestPruneConversationsUsesIndex(t *testing.T) {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	got := strings.Join(plan, "; ")
-	if !strings.Contains(got, "conversations_by_start") {
-		t.Errorf("plan = %q, want it to use conversations_by_start", got)
-	}
+	return strings.Join(plan, "; ")
 }

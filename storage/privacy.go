@@ -183,6 +183,9 @@ func (t *tx) ExportMember(ctx context.Context, memberID int64) (*bot.MemberData,
 	case !errors.Is(err, bot.ErrNotFound):
 		return nil, wrap("export form in progress", err)
 	}
+	if d.FormsKept, err = t.exportFormDrafts(ctx, m); err != nil {
+		return nil, err
+	}
 	rows, err = t.q.QueryContext(ctx, `SELECT role FROM roles WHERE house_id = ? AND user_id = ? ORDER BY role`, m.HouseID, m.UserID)
 	if err != nil {
 		return nil, wrap("export roles", err)
@@ -221,6 +224,7 @@ func (t *tx) EraseMember(ctx context.Context, memberID int64) error {
 		{"erase messages", `DELETE FROM outbox WHERE house_id = ? AND target_user = ?`, []any{m.HouseID, m.UserID}},
 		// A form in progress in the house holds their unfinished answers.
 		{"erase form in progress", `DELETE FROM conversations WHERE house_id = ? AND platform = ? AND user_id = ?`, []any{m.HouseID, m.Platform, m.UserID}},
+		{"erase kept forms", `DELETE FROM form_drafts WHERE house_id = ? AND platform = ? AND user_id = ?`, []any{m.HouseID, m.Platform, m.UserID}},
 		// Crisis alerts stay as a bare fact for the digest's counts.
 		{"erase alerts", `UPDATE crisis_alerts SET user_id = 'erased', name = 'someone who erased their data' WHERE house_id = ? AND user_id = ?`, []any{m.HouseID, m.UserID}},
 	} {
@@ -235,6 +239,26 @@ func (t *tx) EraseMember(ctx context.Context, memberID int64) error {
 		return wrap("erase member", err)
 	}
 	return nil
+}
+
+// exportFormDrafts lists the member's forms kept in the house, with what
+// they hold.
+func (t *tx) exportFormDrafts(ctx context.Context, m *bot.Member) ([]bot.FormInProgress, error) {
+	rows, err := t.q.QueryContext(ctx, `SELECT `+formDraftCols+` FROM form_drafts
+		WHERE house_id = ? AND platform = ? AND user_id = ? ORDER BY id`, m.HouseID, m.Platform, m.UserID)
+	if err != nil {
+		return nil, wrap("export kept forms", err)
+	}
+	defer rows.Close()
+	out := []bot.FormInProgress{}
+	for rows.Next() {
+		d, err := scanFormDraft(rows)
+		if err != nil {
+			return nil, wrap("export kept forms", err)
+		}
+		out = append(out, bot.FormInProgress{Form: d.Form.ID, StartedAt: d.CreatedAt, Values: d.Form.Values()})
+	}
+	return out, wrap("export kept forms", rows.Err())
 }
 
 // AnswersToRedact lists a house's unredacted answers given before before.

@@ -81,7 +81,7 @@ func replyCtx(ctx context.Context) (context.Context, context.CancelFunc) {
 func (a *Adapter) translateInteraction(i *discordgo.Interaction) (bot.Event, bool) {
 	ev := bot.Event{
 		ID: i.ID, Platform: Platform, Channel: i.ChannelID, Workspace: i.GuildID,
-		DM: i.GuildID == "", FormLimit: formLimit, FormOverflowDM: true,
+		DM: i.GuildID == "", FormLimit: formLimit, FormOverflowDM: true, FormButtons: true,
 	}
 	switch {
 	case i.Member != nil && i.Member.User != nil:
@@ -220,7 +220,7 @@ func (a *Adapter) privateParts(resp bot.Response) []part {
 	if len(resp.FieldErrors) > 0 {
 		m := bot.Message{Text: fieldErrorText(resp.FieldErrors)}
 		if resp.Reopen != nil {
-			m.Choices = []bot.Choice{{ID: a.stash.put(stashed{form: resp.Reopen}), Label: "Fix my answers", Style: bot.StylePrimary}}
+			m.Choices = []bot.Choice{{ID: a.formButton(resp.ReopenAction, resp.Reopen), Label: "Fix my answers", Style: bot.StylePrimary}}
 		}
 		msgs = append([]bot.Message{m}, msgs...)
 	}
@@ -231,10 +231,20 @@ func (a *Adapter) privateParts(resp bot.Response) []part {
 		}
 		msgs = append(msgs, bot.Message{
 			Text:    "Press the button to open the form.",
-			Choices: []bot.Choice{{ID: a.stash.put(stashed{form: resp.Form}), Label: label, Style: bot.StylePrimary}},
+			Choices: []bot.Choice{{ID: a.formButton(resp.FormAction, resp.Form), Label: label, Style: bot.StylePrimary}},
 		})
 	}
 	return a.renderAll(msgs)
+}
+
+// formButton is the id of a button that opens f: the core's durable
+// action for it when it kept the form, which works across a restart, or
+// else a stash key, which opens f without asking the core.
+func (a *Adapter) formButton(action string, f *bot.Form) string {
+	if action != "" {
+		return action
+	}
+	return a.stash.put(stashed{form: f})
 }
 
 // renderAll renders messages in order.

@@ -296,9 +296,9 @@ var boldRE = regexp.MustCompile(`(^|[^*\w])\*([^*\s\n](?:[^*\n]*[^*\s\n])?)\*`)
 
 // stashed is something a custom id stands for.
 type stashed struct {
-	// form is opened when a button with this key is pressed: a form the
-	// core asked for when a modal could not be the answer (after a
-	// deferral or a modal submit), or one to fix after field errors.
+	// form is opened when a button with this key is pressed, for a form
+	// the core did not keep (Response.FormAction and ReopenAction are
+	// empty: a response with no house, say).
 	form *bot.Form
 	// formID is the real id of a form whose id is too long for Discord.
 	formID string
@@ -311,35 +311,28 @@ type stashed struct {
 // stash keeps what custom ids stand for, in memory, for ttl. After a
 // restart the keys are gone and such a button answers that it expired.
 //
-// None of it needs to survive a restart, which is why it is not kept in the
-// core's durable state (the forms in progress the core stores, see
-// bot.Conversation):
+// What a resident typed is not here: the forms behind "Fix my answers"
+// and "Open the form" are kept by the core, in the same transaction as the
+// response that offers them, and their buttons carry the core's durable
+// ids (form:draft:<id>). A paged form's progress is the core's too, and
+// its "Continue" button (form:continue) carries no stashed key. What is
+// left is:
 //
-//   - A stashed form is one the core asked to show and nothing has stored
-//     yet: the "Open" button after a deferred answer, or "Fix my answers"
-//     after field errors, whose message says that nothing was saved. The
-//     resident gets it back from the durable button they started from
-//     (checkin:open:<round>, which carries its own id) or the command, and
-//     the core prefills it from what it did store. A paged form's progress
-//     is not here: the core stores it, and its "Continue" button
-//     (form:continue) carries no stashed key.
-//   - Long form ids, long choice ids and long select values are only
-//     encodings of what the core issued, and the core's structured ids
+//   - Long form ids, long choice ids and long select values, which are
+//     only encodings of what the core issued. The core's structured ids
 //     (checkin:open:42, form:answer with a choice's value) fit Discord's
 //     100 characters. Should one not, its button answers after a restart
 //     that it expired, and the resident starts again from the command:
 //     nothing the core acknowledged is lost.
-//
-// A "Fix my answers" form holds what the resident typed, unsaved, for up to
-// stashTTL in this process only; it is never logged or written anywhere.
+//   - A form the core did not keep, which it only does for an event with
+//     no house; such a form holds nothing the resident typed.
 type stash struct {
 	m *kit.TTLMap[stashed]
 	n atomic.Int64
 }
 
 // stashTTL is how long a stashed key answers: as long as a form in
-// progress lives in the core, so a "Fix my answers" form's unsaved words
-// are not kept in memory longer than the core keeps saved ones.
+// progress lives in the core.
 const stashTTL = 2 * time.Hour
 
 func newStash(ttl time.Duration) *stash {

@@ -154,11 +154,13 @@ type Events struct {
 	Channel string
 	// FormLimit is set on commands and presses (0: conversations).
 	FormLimit int
-	n         atomic.Int64
+	// FormButtons is set on commands, presses and submits, as Discord does.
+	FormButtons bool
+	n           atomic.Int64
 }
 
 func (e *Events) base(u bot.User, kind bot.EventKind) bot.Event {
-	return bot.Event{ID: fmt.Sprintf("ev-%d", e.n.Add(1)), Platform: e.Platform, Kind: kind, User: u, Channel: e.Channel, FormLimit: e.FormLimit}
+	return bot.Event{ID: fmt.Sprintf("ev-%d", e.n.Add(1)), Platform: e.Platform, Kind: kind, User: u, Channel: e.Channel, FormLimit: e.FormLimit, FormButtons: e.FormButtons}
 }
 
 // Command is "/name raw" typed by u.
@@ -185,7 +187,7 @@ func (e *Events) Submit(u bot.User, id string, values map[string]string) bot.Eve
 // DM is u sending the bot a direct message.
 func (e *Events) DM(u bot.User, text string) bot.Event {
 	ev := e.base(u, bot.EventDM)
-	ev.DM, ev.Channel, ev.Text, ev.FormLimit = true, "dm-"+u.ID, text, 0
+	ev.DM, ev.Channel, ev.Text, ev.FormLimit, ev.FormButtons = true, "dm-"+u.ID, text, 0, false
 	return ev
 }
 

@@ -34,6 +34,7 @@ type discordRowJSON struct {
 	Components []struct {
 		CustomID string `json:"custom_id"`
 		Label    string `json:"label"`
+		Value    string `json:"value"`
 	} `json:"components"`
 }
 

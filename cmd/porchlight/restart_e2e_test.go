@@ -108,81 +108,109 @@ func checkRestartedCheckin(t *testing.T, dbPath, platform, user string, logs ...
 	}
 }
 
+// discordRestart is one Discord house on the fake, shared by the
+// processes of a restart test, with Sam as the resident.
+type discordRestart struct {
+	t               *testing.T
+	f               *discordtest.Server
+	cfgPath, dbPath string
+}
+
+func newDiscordRestart(t *testing.T) *discordRestart {
+	f := discordtest.NewServer(t, discordtest.Config{Token: "Bot " + fakeDiscordToken})
+	cfgPath, dbPath := restartConfig(t,
+		fmt.Sprintf("[discord]\napplication_id = %q\napi_base = %q", discordtest.AppID, f.URL()),
+		fmt.Sprintf("platform = \"discord\"\nguild = %q\nchannel = %q\noperators = [\"1400000000000000009\"]", discordtest.GuildID, discordtest.ChannelGeneral))
+	return &discordRestart{t: t, f: f, cfgPath: cfgPath, dbPath: dbPath}
+}
+
+// start starts the n-th porchlight process and waits until it has
+// registered its commands, which it does once its gateway session is ready.
+func (d *discordRestart) start(n int) (logs *syncBuffer, stop func(), advance func(time.Duration)) {
+	d.t.Helper()
+	logs, stop, advance = startPorchlight(d.t, d.cfgPath, config.EnvDiscordToken+"="+fakeDiscordToken)
+	if _, err := d.f.WaitCalls(e2eCtx(d.t), n, func(c discordtest.Call) bool {
+		return c.Route == discordtest.RouteGuildCommands && c.Status == 200
+	}); err != nil {
+		d.t.Fatal(err)
+	}
+	return logs, stop, advance
+}
+
+// answer waits for the bot's answer to interaction id.
+func (d *discordRestart) answer(id string) discordBody {
+	d.t.Helper()
+	c, err := d.f.WaitCall(e2eCtx(d.t), func(c discordtest.Call) bool {
+		return c.Route == discordtest.RouteInteractionCallback && c.Params["interaction_id"] == id
+	})
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	return decodeDiscord(d.t, c)
+}
+
+// press presses the button customID as Sam and returns the bot's answer.
+func (d *discordRestart) press(customID string) discordBody {
+	d.t.Helper()
+	p, err := d.f.DispatchComponent(discordtest.ComponentPress{CustomID: customID, UserID: discordtest.UserSam})
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	return d.answer(p.ID)
+}
+
+// joinAndOpenRound has Sam join, then advances the clock (13:58 at start)
+// to the 14:00 round and returns its prompt in the house channel.
+func (d *discordRestart) joinAndOpenRound(advance func(time.Duration)) discordBody {
+	d.t.Helper()
+	join, err := d.f.DispatchCommand(discordtest.Command{Name: "join", UserID: discordtest.UserSam})
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	consent := d.answer(join.ID)
+	if w := d.press(consent.customID(consent.Data.Components, "join:accept")); !strings.Contains(w.Data.Content, "Welcome") {
+		d.t.Fatalf("agree answer = %q, want a welcome", w.Data.Content)
+	}
+	advance(2 * time.Minute)
+	var prompt discordBody
+	if _, err := d.f.WaitCall(e2eCtx(d.t), func(c discordtest.Call) bool {
+		return c.Route == discordtest.RouteCreateMessage && c.Status == 200 && c.Params["channel_id"] == discordtest.ChannelGeneral &&
+			json.Unmarshal(c.Body, &prompt) == nil && prompt.customID(prompt.Components, `checkin:open:[0-9]+`) != ""
+	}); err != nil {
+		d.t.Fatal(err)
+	}
+	return prompt
+}
+
 func TestDiscordRestartMidDMCheckin(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
 	sam := discordtest.UserSam
-	f := discordtest.NewServer(t, discordtest.Config{Token: "Bot " + fakeDiscordToken})
-	cfgPath, dbPath := restartConfig(t,
-		fmt.Sprintf("[discord]\napplication_id = %q\napi_base = %q", discordtest.AppID, f.URL()),
-		fmt.Sprintf("platform = \"discord\"\nguild = %q\nchannel = %q\noperators = [\"1400000000000000009\"]", discordtest.GuildID, discordtest.ChannelGeneral))
-	// connected waits until the n-th process has registered its commands,
-	// which it does once its gateway session is ready.
-	connected := func(n int) {
-		t.Helper()
-		if _, err := f.WaitCalls(e2eCtx(t), n, func(c discordtest.Call) bool {
-			return c.Route == discordtest.RouteGuildCommands && c.Status == 200
-		}); err != nil {
-			t.Fatal(err)
-		}
-	}
-	answer := func(id string) discordBody {
-		t.Helper()
-		c, err := f.WaitCall(e2eCtx(t), func(c discordtest.Call) bool {
-			return c.Route == discordtest.RouteInteractionCallback && c.Params["interaction_id"] == id
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		return decodeDiscord(t, c)
-	}
-	samDM := f.DMChannel(sam)
+	d := newDiscordRestart(t)
+	samDM := d.f.DMChannel(sam)
 	// dm sends Sam's line and waits for the bot's DM holding want.
 	dm := func(say, want string) {
 		t.Helper()
-		if _, err := f.DispatchMessage(discordtest.IncomingMessage{UserID: sam, InDM: true, Content: say}); err != nil {
+		if _, err := d.f.DispatchMessage(discordtest.IncomingMessage{UserID: sam, InDM: true, Content: say}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.WaitCall(e2eCtx(t), func(c discordtest.Call) bool {
+		if _, err := d.f.WaitCall(e2eCtx(t), func(c discordtest.Call) bool {
 			return c.Route == discordtest.RouteCreateMessage && c.Params["channel_id"] == samDM && strings.Contains(string(c.Body), want)
 		}); err != nil {
 			t.Fatalf("said %q: no DM to Sam holding %q: %v", say, want, err)
 		}
 	}
 
-	logs1, stop1, advance1 := startPorchlight(t, cfgPath, config.EnvDiscordToken+"="+fakeDiscordToken)
-	connected(1)
-	join, err := f.DispatchCommand(discordtest.Command{Name: "join", UserID: sam})
-	if err != nil {
-		t.Fatal(err)
-	}
-	consent := answer(join.ID)
-	press, err := f.DispatchComponent(discordtest.ComponentPress{CustomID: consent.customID(consent.Data.Components, "join:accept"), UserID: sam})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if w := answer(press.ID); !strings.Contains(w.Data.Content, "Welcome") {
-		t.Fatalf("agree answer = %q, want a welcome", w.Data.Content)
-	}
-	// 14:00 on the test clock: the round opens, once its prompt is in the
-	// house channel.
-	advance1(2 * time.Minute)
-	if _, err := f.WaitCall(e2eCtx(t), func(c discordtest.Call) bool {
-		var b discordBody
-		return c.Route == discordtest.RouteCreateMessage && c.Status == 200 && c.Params["channel_id"] == discordtest.ChannelGeneral &&
-			json.Unmarshal(c.Body, &b) == nil && b.customID(b.Components, `checkin:open:[0-9]+`) != ""
-	}); err != nil {
-		t.Fatal(err)
-	}
+	logs1, stop1, advance1 := d.start(1)
+	d.joinAndOpenRound(advance1)
 	for _, step := range dmBeforeRestart {
 		dm(step.say, step.want)
 	}
 
 	// The process stops between two answers, and a new one starts.
 	stop1()
-	logs2, stop2, advance2 := startPorchlight(t, cfgPath, config.EnvDiscordToken+"="+fakeDiscordToken)
-	connected(2)
+	logs2, stop2, advance2 := d.start(2)
 	// The new process's clock starts at 13:58 again: bring it past the
 	// round's opening (which stays keyed: it does not open twice).
 	advance2(4 * time.Minute)
@@ -190,7 +218,57 @@ func TestDiscordRestartMidDMCheckin(t *testing.T) {
 		dm(step.say, step.want)
 	}
 	stop2()
-	checkRestartedCheckin(t, dbPath, "discord", sam, logs1, logs2)
+	checkRestartedCheckin(t, d.dbPath, "discord", sam, logs1, logs2)
+}
+
+// TestDiscordFixMyAnswersAfterRestart submits the check-in form with a
+// wrong answer, stops the process, and presses "Fix my answers" in a new
+// one: the form reopens with what was typed, because the core kept it.
+func TestDiscordFixMyAnswersAfterRestart(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds and runs the binary")
+	}
+	d := newDiscordRestart(t)
+	logs1, stop1, advance1 := d.start(1)
+	prompt := d.joinAndOpenRound(advance1)
+	modal := d.press(prompt.customID(prompt.Components, `checkin:open:[0-9]+`))
+	if modal.Type != 9 || !strings.HasPrefix(modal.Data.CustomID, "checkin:") {
+		t.Fatalf("open answer = type %d id %q, want the check-in modal", modal.Type, modal.Data.CustomID)
+	}
+	sub, err := d.f.DispatchModalSubmit(discordtest.ModalSubmit{CustomID: modal.Data.CustomID, UserID: discordtest.UserSam, Values: []discordtest.TextValue{
+		{CustomID: bot.QMood, Value: "9"}, {CustomID: "win", Value: "Cooked dinner for the house"},
+		{CustomID: bot.QReachOut, Value: "no"}, {CustomID: bot.QVisibility, Value: "private"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	refused := d.answer(sub.ID)
+	fix := refused.customID(refused.Data.Components, `form:draft:[0-9]+`)
+	if fix == "" {
+		t.Fatalf("refusal = %q %+v, want a durable Fix my answers button", refused.Data.Content, refused.Data.Components)
+	}
+
+	stop1()
+	logs2, stop2, _ := d.start(2)
+	reopened := d.press(fix)
+	stop2()
+	if reopened.Type != 9 || reopened.Data.CustomID != modal.Data.CustomID {
+		t.Fatalf("fix answer = type %d id %q %q, want the check-in modal again", reopened.Type, reopened.Data.CustomID, reopened.Data.Content)
+	}
+	typed := map[string]string{}
+	for _, row := range reopened.Data.Components {
+		for _, in := range row.Components {
+			typed[in.CustomID] = in.Value
+		}
+	}
+	if typed[bot.QMood] != "9" || typed["win"] != "Cooked dinner for the house" {
+		t.Errorf("reopened values = %v, want what was typed", typed)
+	}
+	for _, l := range []*syncBuffer{logs1, logs2} {
+		if strings.Contains(l.String(), "Cooked dinner") {
+			t.Error("the log holds an answer")
+		}
+	}
 }
 
 func TestSlackRestartMidDMCheckin(t *testing.T) {
