@@ -25,11 +25,12 @@ const (
 	cron      = "github.com/robfig/cron"
 	toml      = "github.com/BurntSushi/toml"
 	plot      = "gonum.org/v1/plot"
+	prom      = "github.com/prometheus/client_golang"
 	sqlPkg    = "database/sql"
 )
 
 // homed lists every library that only some packages may use.
-var homed = []string{discordgo, slackgo, websocket, sqlite, cron, toml, plot, sqlPkg}
+var homed = []string{discordgo, slackgo, websocket, sqlite, cron, toml, plot, prom, sqlPkg}
 
 // testSupport are the packages that exist for tests: a fake core adapter,
 // database helpers and the platforms' wire fakes. No production package
@@ -59,6 +60,8 @@ var rules = map[string]rule{
 	"config":    {module: []string{"bot"}, libs: []string{toml}},
 	"scheduler": {module: []string{"backoff"}, libs: []string{cron}},
 	"chart":     {libs: []string{plot}},
+	// Health, readiness and metrics: knows nothing of the product.
+	"monitor": {libs: []string{prom}},
 	// Adapters translate: bot and the shared kit, and their own SDK.
 	"adapters/kit":     {module: []string{"bot"}},
 	"adapters/console": {module: []string{"bot", "adapters/kit"}},
@@ -66,7 +69,7 @@ var rules = map[string]rule{
 	"adapters/slack":   {module: []string{"bot", "adapters/kit", "backoff"}, libs: []string{slackgo}},
 	// The binary wires everything, but never a test helper.
 	"cmd/porchlight": {
-		module: []string{"bot", "storage", "outbox", "render", "config", "scheduler", "chart", "adapters/kit", "adapters/console", "adapters/discord", "adapters/slack"},
+		module: []string{"bot", "storage", "outbox", "render", "config", "scheduler", "chart", "monitor", "adapters/kit", "adapters/console", "adapters/discord", "adapters/slack"},
 		libs:   []string{discordgo, slackgo, toml, cron},
 	},
 	// Test support may use what it fakes.

@@ -65,6 +65,41 @@ type Editor interface {
 	Edit(ctx context.Context, ref MessageRef, m Message) error
 }
 
+// Connectivity is an optional ability of an adapter that holds a live
+// connection to its platform: Connected reports whether it is up now.
+// Monitoring reads it; an adapter without it counts as connected.
+type Connectivity interface {
+	Connected() bool
+}
+
+// WithPlatformCode marks err with the platform's answer to the failed call:
+// an HTTP status ("429", "503") or the platform's error name
+// ("channel_not_found"), never anything a member wrote. errors.Is and
+// errors.As see through it.
+func WithPlatformCode(code string, err error) error {
+	if err == nil || code == "" {
+		return err
+	}
+	return &codedError{code: code, err: err}
+}
+
+// PlatformCode returns the code WithPlatformCode put on err, or "".
+func PlatformCode(err error) string {
+	var ce *codedError
+	if errors.As(err, &ce) {
+		return ce.code
+	}
+	return ""
+}
+
+type codedError struct {
+	code string
+	err  error
+}
+
+func (e *codedError) Error() string { return e.err.Error() }
+func (e *codedError) Unwrap() error { return e.err }
+
 // ErrUndeliverable marks a delivery that will never succeed, such as a DM to
 // a user who does not accept DMs from the bot. The outbox does not retry it.
 var ErrUndeliverable = errors.New("undeliverable")

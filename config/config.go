@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"maps"
+	"net"
 	"net/url"
 	"os"
 	"reflect"
@@ -24,12 +25,18 @@ import (
 	"github.com/porchlight/porchlight/bot"
 )
 
-// Environment variables that override the tokens of the config file, so
-// that secrets can stay out of it.
+// Environment variables that override keys of the config file: the
+// tokens, so that secrets can stay out of it, and the settings a container
+// or service manager sets per deployment. PORCHLIGHT_CONFIG, the file's
+// path, is read by cmd.
 const (
 	EnvDiscordToken  = "PORCHLIGHT_DISCORD_TOKEN"
 	EnvSlackBotToken = "PORCHLIGHT_SLACK_BOT_TOKEN"
 	EnvSlackAppToken = "PORCHLIGHT_SLACK_APP_TOKEN"
+	EnvDB            = "PORCHLIGHT_DB"
+	EnvLogLevel      = "PORCHLIGHT_LOG_LEVEL"
+	EnvLogFormat     = "PORCHLIGHT_LOG_FORMAT"
+	EnvHTTPListen    = "PORCHLIGHT_HTTP_LISTEN"
 )
 
 // Secret is a token. It prints, logs and encodes as "[redacted]", so a
@@ -58,11 +65,12 @@ func (s Secret) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 type Config struct {
 	Log     Log     `toml:"log"`
 	Storage Storage `toml:"storage"`
+	HTTP    HTTP    `toml:"http"`
 	Discord Discord `toml:"discord"`
 	Slack   Slack   `toml:"slack"`
 	House   []House `toml:"house"`
 
-	// fromEnv maps token keys ("discord.token") to the environment variable
+	// fromEnv maps keys ("discord.token") to the environment variable
 	// that set them, so errors can say where a value came from.
 	fromEnv map[string]string
 	// fileTokens is true when the file itself holds a token, even one the
@@ -107,6 +115,14 @@ type Storage struct {
 	Path string `toml:"path"`
 	// RetentionDays is how long free text is kept before it is redacted.
 	RetentionDays int `toml:"retention_days"`
+}
+
+// HTTP is the [http] table: the optional listener for health checks and
+// metrics.
+type HTTP struct {
+	// Listen is host:port, such as "127.0.0.1:9090"; empty turns the
+	// listener off.
+	Listen string `toml:"listen"`
 }
 
 // Discord is the [discord] table.
@@ -318,25 +334,33 @@ func parse(data []byte, opts Options) (*Config, error) {
 	return c, &Error{Problems: probs}
 }
 
-// applyEnv lets the environment override the tokens.
+// applyEnv lets the environment override the tokens and the deployment
+// settings. A value from the environment replaces the file's, and what
+// decoding found wrong with the file's; Validate checks it like any other
+// and names the variable.
 func (c *Config) applyEnv(getenv func(string) string) {
 	if getenv == nil {
 		return
 	}
-	set := func(key, env string, dst *Secret) {
-		// Tokens never contain spaces; a trailing newline from an env
-		// file is trimmed rather than reported.
+	set := func(key, env string, store func(string)) {
+		// None of these values holds spaces; a trailing newline from an
+		// env file is trimmed rather than reported.
 		if v := strings.TrimSpace(getenv(env)); v != "" {
-			*dst = Secret(v)
+			store(v)
 			if c.fromEnv == nil {
 				c.fromEnv = map[string]string{}
 			}
 			c.fromEnv[key] = env
+			delete(c.invalid, key)
 		}
 	}
-	set("discord.token", EnvDiscordToken, &c.Discord.Token)
-	set("slack.bot_token", EnvSlackBotToken, &c.Slack.BotToken)
-	set("slack.app_token", EnvSlackAppToken, &c.Slack.AppToken)
+	set("discord.token", EnvDiscordToken, func(v string) { c.Discord.Token = Secret(v) })
+	set("slack.bot_token", EnvSlackBotToken, func(v string) { c.Slack.BotToken = Secret(v) })
+	set("slack.app_token", EnvSlackAppToken, func(v string) { c.Slack.AppToken = Secret(v) })
+	set("storage.path", EnvDB, func(v string) { c.Storage.Path = v })
+	set("log.level", EnvLogLevel, func(v string) { c.Log.Level = LogLevel(v) })
+	set("log.format", EnvLogFormat, func(v string) { c.Log.Format = LogFormat(v) })
+	set("http.listen", EnvHTTPListen, func(v string) { c.HTTP.Listen = v })
 }
 
 // Problem is one thing wrong with a config.
@@ -493,8 +517,8 @@ func (c *Config) Validate() error {
 	return nil
 }
 
-// tokenKey names a token key and, when the environment set it, the variable.
-func (c *Config) tokenKey(key string) string {
+// sourceKey names a key and, when the environment set it, the variable.
+func (c *Config) sourceKey(key string) string {
 	if env := c.fromEnv[key]; env != "" {
 		return key + " (from " + env + ")"
 	}
@@ -502,10 +526,13 @@ func (c *Config) tokenKey(key string) string {
 }
 
 func (c *Config) validateGlobal(ps *problems) {
-	ps.value("log.level", c.Log.Level)
-	ps.value("log.format", c.Log.Format)
+	ps.value(c.sourceKey("log.level"), c.Log.Level)
+	ps.value(c.sourceKey("log.format"), c.Log.Format)
 	if strings.TrimSpace(c.Storage.Path) == "" {
 		ps.add("storage.path", "must not be empty")
+	}
+	if msg := checkListen(c.HTTP.Listen); msg != "" {
+		ps.add(c.sourceKey("http.listen"), "%s", msg)
 	}
 	if c.Storage.RetentionDays < 1 {
 		ps.add("storage.retention_days", "must be at least 1, got %d", c.Storage.RetentionDays)
@@ -513,7 +540,7 @@ func (c *Config) validateGlobal(ps *problems) {
 
 	if c.Discord.Token != "" {
 		if msg := checkDiscordToken(string(c.Discord.Token)); msg != "" {
-			ps.add(c.tokenKey("discord.token"), "%s", msg)
+			ps.add(c.sourceKey("discord.token"), "%s", msg)
 		}
 	}
 	if id := c.Discord.ApplicationID; id != "" && !IsSnowflake(id) {
@@ -524,10 +551,10 @@ func (c *Config) validateGlobal(ps *problems) {
 	}
 
 	if msg := checkSlackToken(string(c.Slack.BotToken), "xoxb-", "a bot token"); msg != "" {
-		ps.add(c.tokenKey("slack.bot_token"), "%s", msg)
+		ps.add(c.sourceKey("slack.bot_token"), "%s", msg)
 	}
 	if msg := checkSlackToken(string(c.Slack.AppToken), "xapp-", "an app-level token"); msg != "" {
-		ps.add(c.tokenKey("slack.app_token"), "%s", msg)
+		ps.add(c.sourceKey("slack.app_token"), "%s", msg)
 	}
 	if msg := checkURL(c.Slack.APIURL); msg != "" {
 		ps.add("slack.api_url", "%s", msg)
@@ -537,6 +564,25 @@ func (c *Config) validateGlobal(ps *problems) {
 	if !prefixRe.MatchString(c.Slack.CommandPrefix) {
 		ps.add("slack.command_prefix", "%q may only hold lowercase letters, digits, \"-\" and \"_\"", c.Slack.CommandPrefix)
 	}
+}
+
+// checkListen returns what is wrong with a listen address, or "" for a
+// good one or none.
+func checkListen(addr string) string {
+	if addr == "" {
+		return ""
+	}
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return fmt.Sprintf("%q is not host:port, such as \"127.0.0.1:9090\" (or \":9090\" for every interface)", addr)
+	}
+	if n, err := strconv.Atoi(port); err != nil || n < 0 || n > 65535 {
+		return fmt.Sprintf("%q: the port must be a number from 0 to 65535", addr)
+	}
+	if host != "" && net.ParseIP(host) == nil && strings.ContainsAny(host, " /") {
+		return fmt.Sprintf("%q: %q is not a host name or IP address", addr, host)
+	}
+	return ""
 }
 
 // checkDiscordToken returns what is wrong with a Discord bot token, or "".

@@ -363,6 +363,48 @@ func TestEnvOverridesTokens(t *testing.T) {
 	})
 }
 
+func TestEnvOverridesSettings(t *testing.T) {
+	env := func(vals map[string]string) func(string) string {
+		return func(k string) string { return vals[k] }
+	}
+	t.Run("env sets database, log and listener", func(t *testing.T) {
+		doc := discordHouse() + "\n[log]\nlevel = \"loud\"\n"
+		c, err := parse([]byte(doc), testOptions(env(map[string]string{
+			EnvDB: "/var/lib/porchlight/porchlight.db", EnvLogLevel: "debug", EnvLogFormat: "json", EnvHTTPListen: ":9090\n",
+		})))
+		if err != nil {
+			t.Fatalf("the environment's good level replaces the file's bad one: %v", err)
+		}
+		if c.Storage.Path != "/var/lib/porchlight/porchlight.db" || c.Log.Level != "debug" || c.Log.Format != "json" || c.HTTP.Listen != ":9090" {
+			t.Errorf("config = %+v %+v %+v", c.Storage, c.Log, c.HTTP)
+		}
+	})
+	t.Run("bad env values name the variable", func(t *testing.T) {
+		_, err := parse([]byte(discordHouse()), testOptions(env(map[string]string{EnvLogFormat: "xml", EnvHTTPListen: "9090"})))
+		for _, want := range []string{
+			`log.format (from PORCHLIGHT_LOG_FORMAT): "xml" is not one of text, json`,
+			`http.listen (from PORCHLIGHT_HTTP_LISTEN): "9090" is not host:port`,
+		} {
+			if err == nil || !strings.Contains(err.Error(), want) {
+				t.Errorf("err = %v; want it to contain %q", err, want)
+			}
+		}
+	})
+	t.Run("listen addresses", func(t *testing.T) {
+		for addr, ok := range map[string]bool{
+			"": true, "127.0.0.1:9090": true, ":9090": true, "[::1]:9090": true, "localhost:0": true,
+			"9090": false, "127.0.0.1:http": false, "127.0.0.1:70000": false, "a b:9090": false,
+		} {
+			_, err := parse([]byte(discordHouse()+fmt.Sprintf("\n[http]\nlisten = %q\n", addr)), testOptions(env(nil)))
+			if got := err == nil; got != ok {
+				t.Errorf("listen %q: err = %v, want ok %v", addr, err, ok)
+			} else if err != nil && !strings.Contains(err.Error(), "http.listen: ") {
+				t.Errorf("listen %q: err = %v, want it to name http.listen", addr, err)
+			}
+		}
+	})
+}
+
 func TestExampleConfig(t *testing.T) {
 	c, err := Load("../config.example.toml", testOptions(func(string) string { return "" }))
 	if err != nil {

@@ -52,6 +52,7 @@ type Scheduler struct {
 	entries map[string]*entry
 	ctx     context.Context // jobs' context, made by Start
 	cancel  context.CancelFunc
+	running bool // between Start and Stop
 }
 
 // entry is one registered job.
@@ -168,8 +169,17 @@ func (s *Scheduler) Start() {
 	if s.ctx == nil || s.ctx.Err() != nil {
 		s.ctx, s.cancel = context.WithCancel(context.Background())
 	}
+	s.running = true
 	s.mu.Unlock()
 	s.cron.Start()
+}
+
+// Running reports whether the scheduler fires jobs: Start was called and
+// Stop was not, since.
+func (s *Scheduler) Running() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.running
 }
 
 // Stop stops firing and waits for running jobs to finish or ctx to end,
@@ -180,6 +190,7 @@ func (s *Scheduler) Stop(ctx context.Context) error {
 	done := s.cron.Stop()
 	s.mu.Lock()
 	cancel := s.cancel
+	s.running = false
 	s.mu.Unlock()
 	if cancel != nil {
 		defer cancel()

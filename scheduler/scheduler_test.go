@@ -193,6 +193,20 @@ func TestFires(t *testing.T) {
 	}
 }
 
+func TestRunning(t *testing.T) {
+	s := New(nil)
+	if s.Running() {
+		t.Fatal("a new scheduler runs, want stopped")
+	}
+	s.Start()
+	if !s.Running() {
+		t.Fatal("after Start the scheduler is not running")
+	}
+	if err := s.Stop(context.Background()); err != nil || s.Running() {
+		t.Fatalf("after Stop: err %v, running %v; want stopped", err, s.Running())
+	}
+}
+
 func TestStop(t *testing.T) {
 	past := at(t, "2026-03-08T08:00:00Z")
 	t.Run("waits for a running job", func(t *testing.T) {

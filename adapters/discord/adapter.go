@@ -20,6 +20,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/bwmarrin/discordgo"
@@ -91,6 +92,8 @@ type Adapter struct {
 	// stash holds what a button cannot carry in its 100-character custom
 	// id: forms to open on a press, long choice ids.
 	stash *stash
+	// connected is true from READY or RESUMED until the gateway drops.
+	connected atomic.Bool
 
 	mu sync.Mutex
 	// appID and botUser are learned from READY when not configured.
@@ -333,6 +336,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 		a.closing = true
 		a.mu.Unlock()
 		a.inflight.Wait()
+		a.connected.Store(false)
 		_ = a.session.Close()
 	}()
 	if err := a.register(ctx, h.Commands()); err != nil {
@@ -421,12 +425,17 @@ func (a *Adapter) killPending() {
 	}
 }
 
+// Connected reports whether the gateway session is up now
+// (bot.Connectivity).
+func (a *Adapter) Connected() bool { return a.connected.Load() }
+
 // addHandlers installs the gateway event handlers. Each recovers from
 // panics, since discordgo does not and a panic would end the process.
 func (a *Adapter) addHandlers() {
 	s := a.session
 	s.AddHandler(func(_ *discordgo.Session, r *discordgo.Ready) {
 		defer a.recover("ready")
+		a.connected.Store(true)
 		a.handshakeDone()
 		a.mu.Lock()
 		if r.User != nil {
@@ -440,10 +449,12 @@ func (a *Adapter) addHandlers() {
 	})
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Resumed) {
 		defer a.recover("resumed")
+		a.connected.Store(true)
 		a.handshakeDone()
 		a.log.Info("discord session resumed")
 	})
 	s.AddHandler(func(_ *discordgo.Session, _ *discordgo.Disconnect) {
+		a.connected.Store(false)
 		a.log.Info("discord gateway disconnected; discordgo reconnects")
 	})
 	s.AddHandler(func(_ *discordgo.Session, e *discordgo.InteractionCreate) {

@@ -8,6 +8,7 @@ import (
 	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/bwmarrin/discordgo"
@@ -109,8 +110,33 @@ func (a *Adapter) openDM(ctx context.Context, user string) (string, error) {
 
 // classify maps a REST error to the outbox's terms: a *bot.RetryError for
 // rate limits, server trouble and network failures, bot.ErrUndeliverable
-// for errors no retry can fix, and the error as it is otherwise.
+// for errors no retry can fix, and the error as it is otherwise. The
+// result carries the HTTP status (or "network") for metrics.
 func classify(what string, err error) error {
+	return bot.WithPlatformCode(platformCode(err), classifyREST(what, err))
+}
+
+// platformCode is the HTTP status of a failed call, "429" for a rate limit
+// discordgo caught itself, or "network".
+func platformCode(err error) string {
+	var rl *discordgo.RateLimitError
+	var re *discordgo.RESTError
+	var ue *url.Error
+	var ne net.Error
+	switch {
+	case errors.As(err, &rl):
+		return "429"
+	case errors.As(err, &re) && re.Response != nil:
+		return strconv.Itoa(re.Response.StatusCode)
+	case strings.Contains(err.Error(), "Exceeded Max retries"):
+		return "502"
+	case errors.As(err, &ue) || errors.As(err, &ne):
+		return "network"
+	}
+	return "other"
+}
+
+func classifyREST(what string, err error) error {
 	var rl *discordgo.RateLimitError
 	if errors.As(err, &rl) {
 		after := rl.RetryAfter

@@ -192,12 +192,13 @@ func TestSend(t *testing.T) {
 		retry bool
 		after time.Duration
 		undel bool
+		code  string
 	}{
-		{"429 is a retry after its delay", discordtest.RateLimited(300*time.Millisecond, false), true, 300 * time.Millisecond, false},
-		{"500 is a retry", discordtest.ServerError(500), true, 0, false},
-		{"502 is a retry, not retried by discordgo", discordtest.ServerError(502), true, 0, false},
-		{"50007 is undeliverable", discordtest.CannotMessageUser(), false, 0, true},
-		{"missing permissions is undeliverable", discordtest.APIError(403, 50013, "Missing Permissions"), false, 0, true},
+		{"429 is a retry after its delay", discordtest.RateLimited(300*time.Millisecond, false), true, 300 * time.Millisecond, false, "429"},
+		{"500 is a retry", discordtest.ServerError(500), true, 0, false, "500"},
+		{"502 is a retry, not retried by discordgo", discordtest.ServerError(502), true, 0, false, "502"},
+		{"50007 is undeliverable", discordtest.CannotMessageUser(), false, 0, true, "403"},
+		{"missing permissions is undeliverable", discordtest.APIError(403, 50013, "Missing Permissions"), false, 0, true, "403"},
 	}
 	for _, tc := range faults {
 		t.Run(tc.name, func(t *testing.T) {
@@ -213,6 +214,9 @@ func TestSend(t *testing.T) {
 			}
 			if got := errors.Is(err, bot.ErrUndeliverable); got != tc.undel {
 				t.Errorf("err = %v, undeliverable = %v, want %v", err, got, tc.undel)
+			}
+			if got := bot.PlatformCode(err); got != tc.code {
+				t.Errorf("platform code = %q, want %q", got, tc.code)
 			}
 			if got := len(hs.f.CallsTo(discordtest.RouteCreateMessage)) - before; got != 1 {
 				t.Errorf("calls = %d, want exactly 1 (no retry inside discordgo)", got)

@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	slackgo "github.com/slack-go/slack"
@@ -92,7 +93,13 @@ type Adapter struct {
 	queue *kit.UserQueue
 	// inflight counts events being handled, so Run can wait for them.
 	inflight sync.WaitGroup
+	// connected is true while a Socket Mode connection is up.
+	connected atomic.Bool
 }
+
+// Connected reports whether a Socket Mode connection is up now
+// (bot.Connectivity).
+func (a *Adapter) Connected() bool { return a.connected.Load() }
 
 // New returns an adapter; nothing connects until Run.
 func New(cfg Config, log *slog.Logger) *Adapter {
@@ -152,6 +159,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	}()
 
 	err := a.runSocket(runCtx, sm)
+	a.connected.Store(false)
 	cancel()
 	<-readerDone
 	// Let events already taken finish; their acks go nowhere now, and
@@ -226,10 +234,15 @@ func (a *Adapter) read(ctx context.Context, sm *socketmode.Client, h bot.Handler
 		case ev := <-sm.Events:
 			switch ev.Type {
 			case socketmode.EventTypeConnected:
+				a.connected.Store(true)
 				a.log.Info("socket mode connected")
+			case socketmode.EventTypeConnecting, socketmode.EventTypeDisconnect:
+				a.connected.Store(false)
 			case socketmode.EventTypeConnectionError:
+				a.connected.Store(false)
 				a.log.Warn("socket mode connection failed; retrying")
 			case socketmode.EventTypeInvalidAuth:
+				a.connected.Store(false)
 				a.log.Error("socket mode: app token refused")
 			case socketmode.EventTypeErrorBadMessage:
 				a.log.Warn("socket mode: unreadable frame")

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strconv"
 
 	slackgo "github.com/slack-go/slack"
 
@@ -128,8 +129,30 @@ func (a *Adapter) openDM(ctx context.Context, user string) (string, error) {
 
 // classify maps a Web API error to the outbox's terms: a *bot.RetryError
 // for rate limits and server trouble, bot.ErrUndeliverable for errors that
-// will never succeed, and the error as it is otherwise.
+// will never succeed, and the error as it is otherwise. The result carries
+// the HTTP status or Slack's error name for metrics.
 func classify(method string, err error) error {
+	return bot.WithPlatformCode(platformCode(err), classifyAPI(method, err))
+}
+
+// platformCode is "429" for a rate limit, the HTTP status of a failed
+// call, Slack's error name ("channel_not_found"), or "other".
+func platformCode(err error) string {
+	var rl *slackgo.RateLimitedError
+	var sc slackgo.StatusCodeError
+	var se slackgo.SlackErrorResponse
+	switch {
+	case errors.As(err, &rl):
+		return "429"
+	case errors.As(err, &sc):
+		return strconv.Itoa(sc.Code)
+	case errors.As(err, &se) && se.Err != "":
+		return se.Err
+	}
+	return "other"
+}
+
+func classifyAPI(method string, err error) error {
 	var rl *slackgo.RateLimitedError
 	if errors.As(err, &rl) {
 		return &bot.RetryError{After: rl.RetryAfter, Err: fmt.Errorf("slack %s: %w", method, err)}

@@ -222,6 +222,14 @@ func TestSendErrors(t *testing.T) {
 			if got := errors.Is(err, bot.ErrUndeliverable); got != tc.undeliv {
 				t.Errorf("undeliverable = %v (%v), want %v", got, err, tc.undeliv)
 			}
+			// Metrics count failures by the platform's own answer.
+			want := map[string]string{"rate limited": "429", "server error": "503", "upload rate limited": "429", "edit rate limited": "429"}[tc.name]
+			if want == "" {
+				want = tc.name
+			}
+			if got := bot.PlatformCode(err); got != want {
+				t.Errorf("platform code = %q, want %q", got, want)
+			}
 		})
 	}
 }

@@ -60,6 +60,7 @@ func subcommands() []subcommand {
 		{"slack", "Slack tools: print the app manifest", cmdSlack},
 		{"discord", "Discord tools: print the invite URL", cmdDiscord},
 		{"load", "measure the core's throughput on a real database", cmdLoad},
+		{"healthcheck", "ask a running bot's health listener if it is alive or ready", cmdHealthcheck},
 		{"version", "print the version", cmdVersion},
 	}
 }

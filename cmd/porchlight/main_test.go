@@ -74,7 +74,7 @@ func TestExitCodes(t *testing.T) {
 		{"unknown command", []string{"frobnicate"}, exitUsage, []string{`unknown command "frobnicate"`}},
 		{"unknown flag", []string{"version", "--bogus"}, exitUsage, []string{"bogus"}},
 		{"version", []string{"version"}, exitOK, nil},
-		{"run without config", []string{"run"}, exitUsage, []string{"--config FILE is required"}},
+		{"run without config", []string{"run"}, exitUsage, []string{"--config FILE (or PORCHLIGHT_CONFIG) is required"}},
 		{"missing config file", []string{"check-config", "--config", filepath.Join(t.TempDir(), "nope.toml")}, exitUsage, []string{"nope.toml"}},
 		// Every problem is listed at once, each naming its key.
 		{"bad config", []string{"check-config", "--config", bad}, exitUsage, []string{"storage.pth: unknown key", "house[0].timezone", "house[0].channel: is required"}},

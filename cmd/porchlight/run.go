@@ -12,11 +12,17 @@ import (
 	"github.com/porchlight/porchlight/storage"
 )
 
+// envConfig names the config file when --config is not given.
+const envConfig = "PORCHLIGHT_CONFIG"
+
 // loadConfig loads and validates the config named by --config, printing
 // every problem. ok is false when the command must stop with exitUsage.
 func loadConfig(e env, path string) (*config.Config, bool) {
 	if path == "" {
-		fmt.Fprintln(e.stderr, "porchlight: --config FILE is required")
+		path = e.getenv(envConfig)
+	}
+	if path == "" {
+		fmt.Fprintln(e.stderr, "porchlight: --config FILE (or "+envConfig+") is required")
 		return nil, false
 	}
 	cfg, err := config.Load(path, configOptions(e.getenv))
@@ -74,7 +80,7 @@ func cmdRun(ctx context.Context, e env) int {
 		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
 		return exitUsage
 	}
-	opts := appOptions{dbPath: cfg.Storage.Path, houses: houses, log: log, adapters: adapters}
+	opts := appOptions{dbPath: cfg.Storage.Path, houses: houses, log: log, adapters: adapters, httpListen: cfg.HTTP.Listen}
 	if clock != nil {
 		// Only the end-to-end tests set it: see EnvTestClock.
 		opts.clock, opts.manualJobs = clock, true

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/monitor"
 	"github.com/porchlight/porchlight/outbox"
 	"github.com/porchlight/porchlight/render"
 	"github.com/porchlight/porchlight/scheduler"
@@ -25,6 +26,9 @@ type app struct {
 	sender   *outbox.Sender
 	adapters []bot.Adapter
 	log      *slog.Logger
+	// mon serves health and metrics on httpListen; nil when that is off.
+	mon        *monitor.Monitor
+	httpListen string
 	// manualJobs leaves the wall-clock scheduler stopped: the demo runs
 	// the jobs itself, on its own clock, through Bot.CatchUp.
 	manualJobs bool
@@ -40,6 +44,9 @@ type appOptions struct {
 	demo     bool
 	// manualJobs: see app.manualJobs.
 	manualJobs bool
+	// httpListen is [http] listen: where to serve health and metrics;
+	// empty for nowhere.
+	httpListen string
 }
 
 // newApp opens storage, builds the core and registers the jobs. It does not
@@ -61,8 +68,16 @@ func newApp(ctx context.Context, o appOptions) (*app, error) {
 		db.Close()
 		return nil, err
 	}
-	a := &app{db: db, bot: b, adapters: o.adapters, log: o.log, sched: scheduler.New(o.log), manualJobs: o.manualJobs}
-	a.sender = outbox.NewSender(db, o.clock, o.log, o.adapters...)
+	a := &app{db: db, bot: b, adapters: o.adapters, log: o.log, sched: scheduler.New(o.log), manualJobs: o.manualJobs, httpListen: o.httpListen}
+	sendVia := o.adapters
+	if o.httpListen != "" {
+		a.mon = newMonitor(db, o.clock)
+		sendVia = nil
+		for _, ad := range o.adapters {
+			sendVia = append(sendVia, metered(a.mon, ad))
+		}
+	}
+	a.sender = outbox.NewSender(db, o.clock, o.log, sendVia...)
 	a.sender.OnUndeliverable = b.Undeliverable
 	b.OnCommit(a.sender.Wake)
 	// A failed run is retried: runs are keyed by their scheduled time, so a
@@ -81,7 +96,11 @@ func newApp(ctx context.Context, o appOptions) (*app, error) {
 			key = j.House.Name + "/" + j.Name
 		}
 		err := a.sched.Add(key, j.Spec, loc, retry.Job(key, func(ctx context.Context, at time.Time) error {
-			return b.RunJob(ctx, j.Name, j.House, at)
+			if err := b.RunJob(ctx, j.Name, j.House, at); err != nil {
+				return err
+			}
+			a.mon.JobDone(key, at, o.clock.Now())
+			return nil
 		}))
 		if err != nil {
 			db.Close()
@@ -98,6 +117,14 @@ func (a *app) serve(ctx context.Context) error {
 	if err := a.bot.CatchUp(ctx); err != nil {
 		a.log.Error("catch-up incomplete", "err", err)
 	}
+	var handler bot.Handler = a.bot
+	if a.mon != nil {
+		handler = meteredHandler{Handler: a.bot, m: a.mon}
+		if err := a.serveMonitor(ctx); err != nil {
+			a.db.Close()
+			return err
+		}
+	}
 	adCtx, stopAdapters := context.WithCancel(ctx)
 	defer stopAdapters()
 	var wg sync.WaitGroup
@@ -106,7 +133,7 @@ func (a *app) serve(ctx context.Context) error {
 		wg.Add(1)
 		go func(ad bot.Adapter) {
 			defer wg.Done()
-			errc <- a.run(adCtx, ad)
+			errc <- a.run(adCtx, ad, handler)
 		}(ad)
 	}
 	sendCtx, stopSender := context.WithCancel(context.Background())
@@ -145,16 +172,37 @@ func (a *app) serve(ctx context.Context) error {
 
 // run runs one adapter and turns a panic into an error, so one platform
 // cannot take the process down without the shutdown order.
-func (a *app) run(ctx context.Context, ad bot.Adapter) (err error) {
+func (a *app) run(ctx context.Context, ad bot.Adapter, h bot.Handler) (err error) {
 	defer func() {
 		if p := recover(); p != nil {
 			err = fmt.Errorf("%s adapter panicked: %v", ad.Platform(), p)
 		}
 	}()
-	if err := ad.Run(ctx, a.bot); err != nil && ctx.Err() == nil {
+	if err := ad.Run(ctx, h); err != nil && ctx.Err() == nil {
 		return fmt.Errorf("%s adapter: %w", ad.Platform(), err)
 	}
 	return nil
+}
+
+// serveMonitor starts the health and metrics listener, with a readiness
+// check per connected adapter and one for the scheduler. The listener
+// stops when ctx ends.
+func (a *app) serveMonitor(ctx context.Context) error {
+	for _, ad := range a.adapters {
+		if c, ok := ad.(bot.Connectivity); ok {
+			a.mon.AddAdapter(ad.Platform(), c.Connected)
+		}
+	}
+	if !a.manualJobs {
+		a.mon.AddCheck("scheduler", func(context.Context) error {
+			if !a.sched.Running() {
+				return errors.New("not running")
+			}
+			return nil
+		})
+	}
+	_, _, err := monitor.Serve(ctx, a.httpListen, a.mon.Handler(), a.log.With("component", "http"))
+	return err
 }
 
 // newLogger builds the process logger. Handlers never see message text or

@@ -146,6 +146,14 @@ func (c *gwConn) writer() {
 // serveGateway upgrades GET /gateway/?v=9&encoding=json and runs the
 // connection until it ends.
 func (s *Server) serveGateway(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	refuse := s.refuseGateway
+	s.mu.Unlock()
+	if refuse {
+		// As during an outage: the upgrade is answered with an error.
+		http.Error(w, "gateway unavailable", http.StatusServiceUnavailable)
+		return
+	}
 	up := websocket.Upgrader{CheckOrigin: func(*http.Request) bool { return true }}
 	ws, err := up.Upgrade(w, r, nil)
 	if err != nil {
@@ -556,6 +564,15 @@ func (s *Server) SetHeartbeatACK(on bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.ackBeats = on
+}
+
+// RefuseGateway makes new gateway connections fail (HTTP 503 to the
+// upgrade) while on is true, as during an outage; connections already up
+// are left alone (DropConnections ends them).
+func (s *Server) RefuseGateway(on bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.refuseGateway = on
 }
 
 // Connected returns how many connections have a live session (READY or

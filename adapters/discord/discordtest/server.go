@@ -120,28 +120,29 @@ type Server struct {
 	http *httptest.Server
 	wg   sync.WaitGroup // gateway connection goroutines
 
-	mu       sync.Mutex
-	closed   bool
-	lastID   int64
-	users    map[string]User
-	guilds   []Guild
-	channels map[string]*Channel
-	members  map[string]*Member // key guildID/userID
-	dms      map[string]string  // recipient id -> DM channel id
-	messages map[string]*Message
-	msgOrder []string
-	inters   map[string]*interaction
-	commands map[string][]map[string]any // scope ("" or guild id) -> definitions
-	cmdIDs   map[string]string           // scope/name -> stable command id
-	calls    []Call
-	faults   []*faultRule
-	frames   []GatewayFrame
-	conns    map[int]*gwConn
-	sessions map[string]*gwSession
-	nextConn int
-	ackBeats bool
-	beats    int
-	changed  chan struct{} // closed and replaced whenever a record is added
+	mu            sync.Mutex
+	closed        bool
+	lastID        int64
+	users         map[string]User
+	guilds        []Guild
+	channels      map[string]*Channel
+	members       map[string]*Member // key guildID/userID
+	dms           map[string]string  // recipient id -> DM channel id
+	messages      map[string]*Message
+	msgOrder      []string
+	inters        map[string]*interaction
+	commands      map[string][]map[string]any // scope ("" or guild id) -> definitions
+	cmdIDs        map[string]string           // scope/name -> stable command id
+	calls         []Call
+	faults        []*faultRule
+	frames        []GatewayFrame
+	conns         map[int]*gwConn
+	sessions      map[string]*gwSession
+	nextConn      int
+	ackBeats      bool
+	refuseGateway bool
+	beats         int
+	changed       chan struct{} // closed and replaced whenever a record is added
 }
 
 // NewServer starts a fake Discord and stops it when the test ends.
