@@ -115,6 +115,13 @@ type Storage struct {
 	Path string `toml:"path"`
 	// RetentionDays is how long free text is kept before it is redacted.
 	RetentionDays int `toml:"retention_days"`
+	// BackupDir turns on nightly backups into this directory; empty is
+	// off.
+	BackupDir string `toml:"backup_dir"`
+	// BackupKeep is how many nightly backups are kept.
+	BackupKeep int `toml:"backup_keep"`
+	// BackupSchedule is when the nightly backup runs, a cron spec in UTC.
+	BackupSchedule string `toml:"backup_schedule"`
 }
 
 // HTTP is the [http] table: the optional listener for health checks and
@@ -247,7 +254,7 @@ type Crisis struct {
 func Default() *Config {
 	return &Config{
 		Log:     Log{Level: "info", Format: "text"},
-		Storage: Storage{Path: "porchlight.db", RetentionDays: 180},
+		Storage: Storage{Path: "porchlight.db", RetentionDays: 180, BackupKeep: 7, BackupSchedule: "0 3 * * *"},
 		Discord: Discord{APIBase: "https://discord.com"},
 		Slack:   Slack{APIURL: "https://slack.com/api/", CommandPrefix: "porch-"},
 	}
@@ -536,6 +543,12 @@ func (c *Config) validateGlobal(ps *problems) {
 	}
 	if c.Storage.RetentionDays < 1 {
 		ps.add("storage.retention_days", "must be at least 1, got %d", c.Storage.RetentionDays)
+	}
+	if c.Storage.BackupKeep < 1 {
+		ps.add("storage.backup_keep", "must be at least 1, got %d", c.Storage.BackupKeep)
+	}
+	if c.Storage.BackupDir != "" {
+		c.checkCron(ps, "storage.backup_schedule", c.Storage.BackupSchedule)
 	}
 
 	if c.Discord.Token != "" {

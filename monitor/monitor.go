@@ -133,6 +133,13 @@ func (m *Monitor) AddAdapter(platform string, connected func() bool) {
 	})
 }
 
+// GaugeFunc adds a gauge read by fn at each scrape.
+func (m *Monitor) GaugeFunc(name, help string, fn func() float64) {
+	if m != nil {
+		m.reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: name, Help: help}, fn))
+	}
+}
+
 // Sent counts a message the platform accepted.
 func (m *Monitor) Sent(platform, kind string) {
 	if m != nil {

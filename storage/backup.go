@@ -8,7 +8,9 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"time"
 )
 
 // Backup writes a consistent copy of the live database to out with VACUUM
@@ -90,4 +92,92 @@ func reserve(out string) (created bool, err error) {
 		return false, fmt.Errorf("%s already exists and is not empty; refusing to overwrite it", out)
 	}
 	return false, os.Chmod(out, 0o600)
+}
+
+// Nightly backups are named by the time they stand for, so a run repeated
+// for the same scheduled time finds its file and does nothing.
+const (
+	backupPrefix = "porchlight-"
+	backupSuffix = ".db"
+	backupStamp  = "20060102T150405Z"
+)
+
+// BackupFile is one backup in a backup directory.
+type BackupFile struct {
+	Path string
+	// At is the scheduled time the backup stands for, from its name.
+	At   time.Time
+	Size int64
+}
+
+// Backups lists the backups in dir made by BackupRotate, oldest first. A
+// missing dir holds none.
+func Backups(dir string) ([]BackupFile, error) {
+	entries, err := os.ReadDir(dir)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("backups: %w", err)
+	}
+	var out []BackupFile
+	for _, e := range entries {
+		stamp, ok := strings.CutPrefix(e.Name(), backupPrefix)
+		stamp, ok2 := strings.CutSuffix(stamp, backupSuffix)
+		if !ok || !ok2 || !e.Type().IsRegular() {
+			continue
+		}
+		at, err := time.Parse(backupStamp, stamp)
+		if err != nil {
+			continue // not one of ours
+		}
+		info, err := e.Info()
+		if err != nil {
+			return nil, fmt.Errorf("backups: %w", err)
+		}
+		out = append(out, BackupFile{Path: filepath.Join(dir, e.Name()), At: at, Size: info.Size()})
+	}
+	slices.SortFunc(out, func(a, b BackupFile) int { return a.At.Compare(b.At) })
+	return out, nil
+}
+
+// BackupRotate makes the backup that stands for at in dir (creating dir,
+// mode 0700) and then deletes the oldest of dir's backups beyond keep. A
+// backup for at that exists already is kept as it is: the run is keyed by
+// its time. It returns the backup's path.
+func (db *DB) BackupRotate(ctx context.Context, dir string, keep int, at time.Time) (string, error) {
+	if keep < 1 {
+		return "", fmt.Errorf("backup: keep must be at least 1, got %d", keep)
+	}
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", fmt.Errorf("backup: %w", err)
+	}
+	path := filepath.Join(dir, backupPrefix+at.UTC().Format(backupStamp)+backupSuffix)
+	if st, err := os.Stat(path); err == nil && st.Size() > 0 {
+		return path, nil
+	}
+	// The copy is written beside its name and renamed when whole, so a
+	// crash never leaves a partial file that a later run would take for
+	// the backup. A partial one from such a crash is replaced.
+	tmp := path + ".partial"
+	if err := os.Remove(tmp); err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return "", fmt.Errorf("backup: %w", err)
+	}
+	if err := db.Backup(ctx, tmp); err != nil {
+		return "", err
+	}
+	if err := os.Rename(tmp, path); err != nil {
+		os.Remove(tmp)
+		return "", fmt.Errorf("backup: %w", err)
+	}
+	all, err := Backups(dir)
+	if err != nil {
+		return path, err
+	}
+	for _, b := range all[:max(len(all)-keep, 0)] {
+		if err := os.Remove(b.Path); err != nil {
+			return path, fmt.Errorf("backup: rotate: %w", err)
+		}
+	}
+	return path, nil
 }

@@ -1,11 +1,13 @@
 package storage_test
 
 import (
+	"context"
 	"errors"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/porchlight/porchlight/bot"
 	"github.com/porchlight/porchlight/storage"
@@ -97,4 +99,59 @@ func TestBackup(t *testing.T) {
 			t.Errorf("stat after failure = %v, want no file", err)
 		}
 	})
+}
+
+func TestBackupRotate(t *testing.T) {
+	ctx := context.Background()
+	db := newFixture(t).db
+	dir := filepath.Join(t.TempDir(), "nightly")
+	night := time.Date(2026, 12, 7, 3, 0, 0, 0, time.UTC)
+	path := filepath.Join(dir, "porchlight-20261207T030000Z.db")
+	// A crash mid-copy left a partial file, and someone left a file of
+	// their own in the directory.
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for name, data := range map[string]string{filepath.Base(path) + ".partial": "half a datab", "notes.txt": "mine"} {
+		if err := os.WriteFile(filepath.Join(dir, name), []byte(data), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := db.BackupRotate(ctx, dir, 2, night)
+	if err != nil || got != path {
+		t.Fatalf("BackupRotate = %q, %v; want %q", got, err, path)
+	}
+	if _, err := os.Stat(path + ".partial"); !os.IsNotExist(err) {
+		t.Errorf("the partial file is still there: %v", err)
+	}
+	st, err := os.Stat(path)
+	if err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("backup: %v, mode %v; want 0600", err, st)
+	}
+	// The same night again is the same file, untouched.
+	before := st.ModTime()
+	if _, err := db.BackupRotate(ctx, dir, 2, night); err != nil {
+		t.Fatal(err)
+	}
+	if st, _ := os.Stat(path); !st.ModTime().Equal(before) {
+		t.Error("a repeated run rewrote the night's backup")
+	}
+	for d := 1; d <= 3; d++ {
+		if _, err := db.BackupRotate(ctx, dir, 2, night.AddDate(0, 0, d)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	have, err := storage.Backups(dir)
+	if err != nil || len(have) != 2 || !have[0].At.Equal(night.AddDate(0, 0, 2)) || have[1].Size == 0 {
+		t.Errorf("backups = %+v, %v; want the newest two", have, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "notes.txt")); err != nil {
+		t.Errorf("rotation removed a file that is not a backup: %v", err)
+	}
+	if _, err := db.BackupRotate(ctx, dir, 0, night); err == nil {
+		t.Error("keep 0 was accepted")
+	}
+	if have, err := storage.Backups(filepath.Join(dir, "missing")); err != nil || len(have) != 0 {
+		t.Errorf("a missing dir = %v, %v; want no backups", have, err)
+	}
 }

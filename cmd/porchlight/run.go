@@ -80,7 +80,8 @@ func cmdRun(ctx context.Context, e env) int {
 		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
 		return exitUsage
 	}
-	opts := appOptions{dbPath: cfg.Storage.Path, houses: houses, log: log, adapters: adapters, httpListen: cfg.HTTP.Listen}
+	opts := appOptions{dbPath: cfg.Storage.Path, houses: houses, log: log, adapters: adapters, httpListen: cfg.HTTP.Listen,
+		backups: backups{dir: cfg.Storage.BackupDir, keep: cfg.Storage.BackupKeep, spec: cfg.Storage.BackupSchedule}}
 	if clock != nil {
 		// Only the end-to-end tests set it: see EnvTestClock.
 		opts.clock, opts.manualJobs = clock, true

@@ -29,6 +29,9 @@ type app struct {
 	// mon serves health and metrics on httpListen; nil when that is off.
 	mon        *monitor.Monitor
 	httpListen string
+	clock      bot.Clock
+	// backups are the nightly backups; a zero dir turns them off.
+	backups backups
 	// manualJobs leaves the wall-clock scheduler stopped: the demo runs
 	// the jobs itself, on its own clock, through Bot.CatchUp.
 	manualJobs bool
@@ -47,6 +50,8 @@ type appOptions struct {
 	// httpListen is [http] listen: where to serve health and metrics;
 	// empty for nowhere.
 	httpListen string
+	// backups are [storage] backup_dir, backup_keep and backup_schedule.
+	backups backups
 }
 
 // newApp opens storage, builds the core and registers the jobs. It does not
@@ -68,7 +73,7 @@ func newApp(ctx context.Context, o appOptions) (*app, error) {
 		db.Close()
 		return nil, err
 	}
-	a := &app{db: db, bot: b, adapters: o.adapters, log: o.log, sched: scheduler.New(o.log), manualJobs: o.manualJobs, httpListen: o.httpListen}
+	a := &app{db: db, bot: b, adapters: o.adapters, log: o.log, sched: scheduler.New(o.log), manualJobs: o.manualJobs, httpListen: o.httpListen, clock: o.clock, backups: o.backups}
 	sendVia := o.adapters
 	if o.httpListen != "" {
 		a.mon = newMonitor(db, o.clock)
@@ -87,6 +92,12 @@ func newApp(ctx context.Context, o appOptions) (*app, error) {
 	// until its 10 s timeout ends the wait; the next start's catch-up runs
 	// it, keyed, so nothing is lost.
 	retry := scheduler.Retry{Attempts: 6, Base: 10 * time.Second, Limit: 5 * time.Minute, Log: o.log.With("component", "scheduler")}
+	if o.backups.dir != "" {
+		if err := a.addBackups(o.backups, retry); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("schedule %s: %w", backupJob, err)
+		}
+	}
 	for _, j := range b.Jobs() {
 		j := j
 		loc := time.UTC
@@ -116,6 +127,11 @@ func newApp(ctx context.Context, o appOptions) (*app, error) {
 func (a *app) serve(ctx context.Context) error {
 	if err := a.bot.CatchUp(ctx); err != nil {
 		a.log.Error("catch-up incomplete", "err", err)
+	}
+	if a.backups.dir != "" {
+		if err := a.catchUpBackup(ctx, a.backups); err != nil {
+			a.log.Error("catch-up backup failed", "err", err)
+		}
 	}
 	var handler bot.Handler = a.bot
 	if a.mon != nil {
@@ -188,6 +204,9 @@ func (a *app) run(ctx context.Context, ad bot.Adapter, h bot.Handler) (err error
 // check per connected adapter and one for the scheduler. The listener
 // stops when ctx ends.
 func (a *app) serveMonitor(ctx context.Context) error {
+	if a.backups.dir != "" {
+		a.watchBackups(a.backups)
+	}
 	for _, ad := range a.adapters {
 		if c, ok := ad.(bot.Connectivity); ok {
 			a.mon.AddAdapter(ad.Platform(), c.Connected)

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/storage"
+)
+
+// TestNightlyBackupCatchUp: a bot started after a night it was down makes
+// that night's backup once, named by the night's scheduled time, and keeps
+// only backup_keep of them.
+func TestNightlyBackupCatchUp(t *testing.T) {
+	ctx := context.Background()
+	loc, err := time.LoadLocation("America/Chicago")
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "backups")
+	clock := &demoClock{fixed: time.Date(2026, 12, 7, 10, 0, 0, 0, time.UTC)}
+	var logs bytes.Buffer
+	log, _ := newLogger(&logs, "debug", "text")
+	b := backups{dir: dir, keep: 2, spec: "0 3 * * *"}
+	a, err := newApp(ctx, appOptions{dbPath: filepath.Join(t.TempDir(), "p.db"), houses: []*bot.House{demoHouse(loc)}, clock: clock, log: log, manualJobs: true, backups: b})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.db.Close()
+
+	for day := 0; day < 4; day++ {
+		// Twice a day, as after a restart: the second finds the file.
+		for range 2 {
+			if err := a.catchUpBackup(ctx, b); err != nil {
+				t.Fatal(err)
+			}
+		}
+		clock.fixed = clock.fixed.Add(24 * time.Hour)
+	}
+	have, err := storage.Backups(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(have) != 2 {
+		t.Fatalf("backups = %+v, want the newest 2", have)
+	}
+	for i, want := range []time.Time{time.Date(2026, 12, 9, 3, 0, 0, 0, time.UTC), time.Date(2026, 12, 10, 3, 0, 0, 0, time.UTC)} {
+		if !have[i].At.Equal(want) || filepath.Base(have[i].Path) != "porchlight-"+want.Format("20060102T150405Z")+".db" {
+			t.Errorf("backup %d = %+v, want the one for %v", i, have[i], want)
+		}
+	}
+	// Each backup is a database with the schema.
+	db, err := storage.Open(ctx, have[1].Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if v, err := db.Version(ctx); err != nil || v == 0 {
+		t.Errorf("backup schema version = %d, %v", v, err)
+	}
+}
