@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strconv"
 	"sync"
 	"testing"
 	"time"
@@ -382,7 +383,7 @@ func (s *Server) guildJSONLocked(g Guild) map[string]any {
 		"members":                       nonNil(members),
 		"channels":                      nonNil(channels),
 		"threads":                       nonNil(threads),
-		"roles":                         []any{map[string]any{"id": g.ID, "name": "@everyone", "permissions": everyonePerms, "position": 0, "color": 0, "hoist": false, "managed": false, "mentionable": false, "flags": 0}, map[string]any{"id": RoleMentor, "name": "House Mentor", "permissions": everyonePerms, "position": 1, "color": 0, "hoist": false, "managed": false, "mentionable": true, "flags": 0}},
+		"roles":                         []any{map[string]any{"id": g.ID, "name": "@everyone", "permissions": strconv.FormatInt(s.everyone, 10), "position": 0, "color": 0, "hoist": false, "managed": false, "mentionable": false, "flags": 0}, map[string]any{"id": RoleMentor, "name": "House Mentor", "permissions": strconv.FormatInt(everyonePerms, 10), "position": 1, "color": 0, "hoist": false, "managed": false, "mentionable": true, "flags": 0}},
 		"emojis":                        []any{},
 		"stickers":                      []any{},
 		"features":                      []any{},
@@ -573,6 +574,14 @@ func (s *Server) RefuseGateway(on bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.refuseGateway = on
+}
+
+// SetEveryonePermissions sets the permission bits of the guild's @everyone
+// role, which is all the bot has: its member has no other role.
+func (s *Server) SetEveryonePermissions(bits int64) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.everyone = bits
 }
 
 // Connected returns how many connections have a live session (READY or

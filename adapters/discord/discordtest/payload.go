@@ -6,11 +6,12 @@ import (
 )
 
 // Permission bit sets the fake reports, as decimal strings the way Discord
-// sends them (they exceed 2^53, so JSON numbers would lose bits).
+// sends them (they exceed 2^53, so JSON numbers would lose bits), and the
+// default bits of the guild's @everyone role (SetEveryonePermissions).
 const (
 	memberPermissions = "2248473465835073"
 	appPermissions    = "2251799813685247"
-	everyonePerms     = "1071698660929"
+	everyonePerms     = 1071698660929
 )
 
 // Message is a message the fake holds: sent through REST, as an interaction

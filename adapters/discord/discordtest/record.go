@@ -25,6 +25,7 @@ const (
 	RouteEditMessage         = "PATCH /api/v9/channels/{channel_id}/messages/{message_id}"
 	RouteDeleteMessage       = "DELETE /api/v9/channels/{channel_id}/messages/{message_id}"
 	RouteGuildMember         = "GET /api/v9/guilds/{guild_id}/members/{user_id}"
+	RouteGuild               = "GET /api/v9/guilds/{guild_id}"
 	RouteInteractionCallback = "POST /api/v9/interactions/{interaction_id}/{interaction_token}/callback"
 	RouteExecuteWebhook      = "POST /api/v9/webhooks/{application_id}/{interaction_token}"
 	RouteWebhookMessage      = "GET /api/v9/webhooks/{application_id}/{interaction_token}/messages/{message_id}"

@@ -94,6 +94,7 @@ func (s *Server) routes() http.Handler {
 		{RouteEditMessage, true, s.editMessage},
 		{RouteDeleteMessage, true, s.deleteMessage},
 		{RouteGuildMember, true, s.getMember},
+		{RouteGuild, true, s.getGuild},
 		{RouteGlobalCommands, true, s.overwriteCommands},
 		{RouteGuildCommands, true, s.overwriteCommands},
 		{RouteGateway, false, s.getGateway},
@@ -310,6 +311,17 @@ func (s *Server) getChannel(q *request) reply {
 		return errUnknownChannel().reply()
 	}
 	return ok(s.channelJSONLocked(c))
+}
+
+// getGuild answers GET /guilds/{id} for a guild the bot is in, with its
+// roles.
+func (s *Server) getGuild(q *request) reply {
+	for _, g := range s.guilds {
+		if g.ID == q.param("guild_id") {
+			return ok(s.guildJSONLocked(g))
+		}
+	}
+	return errUnknownGuild().reply()
 }
 
 // getMember answers GET /guilds/{gid}/members/{uid}.

@@ -141,6 +141,7 @@ type Server struct {
 	nextConn      int
 	ackBeats      bool
 	refuseGateway bool
+	everyone      int64 // @everyone's permission bits
 	beats         int
 	changed       chan struct{} // closed and replaced whenever a record is added
 }
@@ -170,6 +171,7 @@ func NewServer(tb testing.TB, cfg Config) *Server {
 		conns:    map[int]*gwConn{},
 		sessions: map[string]*gwSession{},
 		ackBeats: true,
+		everyone: everyonePerms,
 		changed:  make(chan struct{}),
 	}
 	s.seed()
