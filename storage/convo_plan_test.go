@@ -10,13 +10,25 @@ import (
 // TestPruneConversationsUsesIndex checks that the tick's prune walks the
 // index on started_at rather than the whole table.
 func TestPruneConversationsUsesIndex(t *testing.T) {
+	wantPlan(t, pruneConvosSQL, "conversations_by_start", 0, 10)
+}
+
+// TestDuePingsUseTheWaitingIndex checks that the tick's question about
+// partner pings reads the partial index of waiting pings.
+func TestDuePingsUseTheWaitingIndex(t *testing.T) {
+	wantPlan(t, duePingsSQL, "partner_pings_waiting", 0)
+}
+
+// wantPlan checks that SQLite's plan for query uses index.
+func wantPlan(t *testing.T, query, index string, args ...any) {
+	t.Helper()
 	ctx := context.Background()
 	db, err := Open(ctx, filepath.Join(t.TempDir(), "plan.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	rows, err := db.read.QueryContext(ctx, `EXPLAIN QUERY PLAN `+pruneConvosSQL, 0, 10)
+	rows, err := db.read.QueryContext(ctx, `EXPLAIN QUERY PLAN `+query, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -34,7 +46,7 @@ func TestPruneConversationsUsesIndex(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := strings.Join(plan, "; ")
-	if !strings.Contains(got, "conversations_by_start") {
-		t.Errorf("plan = %q, want it to use conversations_by_start", got)
+	if !strings.Contains(got, index) {
+		t.Errorf("plan = %q, want it to use %s", got, index)
 	}
 }

@@ -238,11 +238,16 @@ func (t *tx) MissedPingBetween(ctx context.Context, about int64, from, to time.T
 	return n > 0, wrap("missed ping between", err)
 }
 
+// duePingsSQL asks for the waiting pings due at or before a time; its
+// WHERE is the partial index partner_pings_waiting's, so the tick reads
+// only waiting pings, however many were ever sent.
+const duePingsSQL = `SELECT ` + pingCols + ` FROM partner_pings
+	WHERE sent_at IS NULL AND dropped_at IS NULL AND due_at <= ? ORDER BY due_at, id`
+
 // DuePings lists the waiting pings of every house due at or before now,
 // through the partial index of waiting pings.
 func (t *tx) DuePings(ctx context.Context, now time.Time) ([]*bot.PartnerPing, error) {
-	rows, err := t.q.QueryContext(ctx, `SELECT `+pingCols+` FROM partner_pings
-		WHERE sent_at IS NULL AND dropped_at IS NULL AND due_at <= ? ORDER BY due_at, id`, now.Unix())
+	rows, err := t.q.QueryContext(ctx, duePingsSQL, now.Unix())
 	if err != nil {
 		return nil, wrap("due pings", err)
 	}
