@@ -149,6 +149,7 @@ func (b *Bot) registerFeatures() {
 	b.registerMilestones()
 	b.registerActivities()
 	b.registerDigest()
+	b.registerMentoring()
 }
 
 // AllCommands returns the command registry without building a core: the
@@ -403,6 +404,25 @@ func buttonID(parts []string, i int) (int64, error) {
 		return 0, errBadButton
 	}
 	return id, nil
+}
+
+// houseOfButton is the shared body of an actionRoute's house function:
+// the button's id has n parts, the last naming a record; houseOf loads
+// that record's house id. A malformed id is ErrNotFound, which keeps the
+// presser's usual house (the handler then refuses the button).
+func (b *Bot) houseOfButton(r *Request, parts []string, n int, houseOf func(id int64) (int64, error)) (*House, error) {
+	if len(parts) != n {
+		return nil, ErrNotFound
+	}
+	id, err := strconv.ParseInt(parts[n-1], 10, 64)
+	if err != nil {
+		return nil, ErrNotFound
+	}
+	hid, err := houseOf(id)
+	if err != nil {
+		return nil, err
+	}
+	return b.houseOn(r, hid)
 }
 
 // dispatch routes an event to its feature, enforcing roles in one place.

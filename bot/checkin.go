@@ -62,6 +62,7 @@ func (b *Bot) registerCheckin() {
 		},
 	})
 	b.route("checkin", actionRoute{roles: Members, house: b.roundHouse, run: b.actCheckin})
+	b.route("reachout", actionRoute{roles: Staff, house: b.reachOutHouse, run: b.actReachOut})
 	b.form("checkin", formRoute{roles: Members, build: b.buildCheckinForm, submit: b.submitCheckin})
 }
 
@@ -185,18 +186,13 @@ func (b *Bot) nextRoundText(r *Request) string {
 // of several houses on one platform. Dispatch then checks the presser is a
 // member there.
 func (b *Bot) roundHouse(r *Request, parts []string) (*House, error) {
-	if len(parts) != 2 {
-		return nil, ErrNotFound
-	}
-	id, err := strconv.ParseInt(parts[1], 10, 64)
-	if err != nil {
-		return nil, ErrNotFound
-	}
-	round, err := r.checkins().RoundByID(r.Ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return b.houseOn(r, round.HouseID)
+	return b.houseOfButton(r, parts, 2, func(id int64) (int64, error) {
+		round, err := r.checkins().RoundByID(r.Ctx, id)
+		if err != nil {
+			return 0, err
+		}
+		return round.HouseID, nil
+	})
 }
 
 // actCheckin handles "Check in" and the choice about a held share.
@@ -552,32 +548,6 @@ func (r *Request) Mentors() ([]string, error) {
 	return out, nil
 }
 
-// reachOut tells the mentors at once that the caller asked for someone to
-// reach out. The message never includes the answer's content.
-func (b *Bot) reachOut(r *Request, round *Round) error {
-	mentors, err := r.Mentors()
-	if err != nil {
-		return err
-	}
-	for _, id := range mentors {
-		if id == r.Member.UserID {
-			continue
-		}
-		text := fmt.Sprintf("💬 *%s* asked for someone to reach out (in today's check-in). A quick message or a chat in person can mean a lot.", r.Member.Name)
-		if _, err := r.Enqueue(&OutboxMessage{Key: fmt.Sprintf("reachout:%d:%d:%s", round.ID, r.Member.ID, id),
-			Out: Outgoing{Target: Target{Kind: TargetDM, User: id}, Message: Message{Text: text}}}); err != nil {
-			return err
-		}
-	}
-	for _, h := range b.checkinHooks.reachOut {
-		if err := h(r, r.Member, round); err != nil {
-			return err
-		}
-	}
-	r.Log.Info("reach-out request sent to mentors", "member", r.Member.ID, "mentors", len(mentors))
-	return nil
-}
-
 // moodInText finds a 1–5 mood in a thread reply.
 var moodInText = regexp.MustCompile(`(?:^|[^\d.,/])([1-5])(?:$|[^\d.,/])`)
 
@@ -658,22 +628,15 @@ func (b *Bot) dmCheckin(r *Request) (Response, bool, error) {
 }
 
 // remind nudges, once, each resident who has not answered a round. Paused
-// residents and those who joined after it opened are left alone.
+// residents and those who joined after it opened are left out by the
+// store's query, so the work follows who is due a nudge.
 func (b *Bot) remind(r *Request, round *Round) error {
-	members, err := b.expected(r, round)
+	members, err := r.checkins().Unanswered(r.Ctx, round, r.Now)
 	if err != nil {
-		return err
+		return fmt.Errorf("unanswered: %w", err)
 	}
 	n := 0
 	for _, m := range members {
-		if m.Paused(r.Now) {
-			continue
-		}
-		if _, err := r.checkins().AnswerOf(r.Ctx, round.ID, m.ID); err == nil {
-			continue
-		} else if !errors.Is(err, ErrNotFound) {
-			return fmt.Errorf("load answer: %w", err)
-		}
 		msg := Message{
 			Text:    fmt.Sprintf("Hi %s, a gentle nudge: today's check-in is open until %s. It only takes a minute.", m.Name, FormatTime(round.ClosesAt, r.House.Location)),
 			Choices: []Choice{{ID: fmt.Sprintf("checkin:open:%d", round.ID), Label: "Check in", Style: StylePrimary}},
@@ -788,25 +751,12 @@ func (b *Bot) cmdPause(r *Request) (Response, error) {
 		return Response{}, errNotJoined
 	}
 	raw := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(r.Args.String("until")), "until"))
-	until, err := parseDate(raw, r.House.Location)
+	until, err := pauseEnd(r, raw, selfPauseMonths, "/checkin pause until")
 	if err != nil {
 		return Response{}, err
 	}
-	today := dayStart(r.Now, r.House.Location)
-	switch {
-	case !until.After(today):
-		return Response{}, Errorf(EInvalid, "The date prompts resume must be after today. For example: /checkin pause until %s", today.AddDate(0, 0, 7).Format(time.DateOnly))
-	case until.After(today.AddDate(1, 0, 0)):
-		return Response{}, Errorf(EInvalid, "A pause can last up to a year. Please pick a date before %s.", today.AddDate(1, 0, 1).Format(time.DateOnly))
-	}
-	r.Member.PausedUntil = until
-	if err := r.checkins().SaveMember(r.Ctx, r.Member); err != nil {
-		return Response{}, fmt.Errorf("save member: %w", err)
-	}
-	for _, hook := range b.leaveHooks {
-		if err := hook(r, r.Member, fmt.Sprintf("%s is away for a while", displayName(User{Name: r.Member.Name}))); err != nil {
-			return Response{}, err
-		}
+	if err := b.pause(r, r.Member, until, "", ""); err != nil {
+		return Response{}, err
 	}
 	return Reply("Paused. No prompts, reminders or missed check-ins until %s. Take care — use /checkin resume if you're back sooner.", until.Format("Monday 2 January")), nil
 }
@@ -818,9 +768,8 @@ func (b *Bot) cmdResume(r *Request) (Response, error) {
 	if !r.Member.Paused(r.Now) {
 		return Reply("You're not paused — check-ins are on."), nil
 	}
-	r.Member.PausedUntil = time.Time{}
-	if err := r.checkins().SaveMember(r.Ctx, r.Member); err != nil {
-		return Response{}, fmt.Errorf("save member: %w", err)
+	if err := b.unpause(r, r.Member); err != nil {
+		return Response{}, err
 	}
 	return Reply("Welcome back! Check-in prompts are on again."), nil
 }

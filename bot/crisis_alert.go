@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"strconv"
 	"time"
 )
 
@@ -103,18 +102,13 @@ func ackChoice(a *CrisisAlert) Choice {
 // several houses acknowledges each house's alerts. Dispatch then loads the
 // presser's role in that house; the id grants nothing by itself.
 func (b *Bot) alertHouse(r *Request, parts []string) (*House, error) {
-	if len(parts) != 1 {
-		return nil, ErrNotFound
-	}
-	id, err := strconv.ParseInt(parts[0], 10, 64)
-	if err != nil {
-		return nil, ErrNotFound
-	}
-	a, err := r.crisisAlerts().CrisisAlertByID(r.Ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return b.houseOn(r, a.HouseID)
+	return b.houseOfButton(r, parts, 1, func(id int64) (int64, error) {
+		a, err := r.crisisAlerts().CrisisAlertByID(r.Ctx, id)
+		if err != nil {
+			return 0, err
+		}
+		return a.HouseID, nil
+	})
 }
 
 // actCrisisAck records the first "I'm on it", tells the resident someone is

@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -91,6 +93,8 @@ type House struct {
 	ConsentText string
 	// RetentionDays is how long free text is kept before redaction.
 	RetentionDays int
+	// QuietHours is when partner pings about missed check-ins wait.
+	QuietHours QuietHours
 }
 
 // CheckinConfig is a house's [house.checkin] table.
@@ -182,4 +186,75 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// QuietHours is a house-local span of the day in which partner pings about
+// missed check-ins wait, to go out when it ends. Requests for support never
+// wait. The zero value is no quiet hours.
+type QuietHours struct {
+	// Start and End are minutes after midnight. A span may cross midnight
+	// (22:00-08:00).
+	Start, End int
+	// Set says whether the house has quiet hours.
+	Set bool
+}
+
+// ParseQuietHours reads "HH:MM-HH:MM" (24-hour clock, start and end
+// different); "" and "off" mean none.
+func ParseQuietHours(s string) (QuietHours, error) {
+	s = strings.TrimSpace(s)
+	if s == "" || strings.EqualFold(s, "off") {
+		return QuietHours{}, nil
+	}
+	from, to, ok := strings.Cut(s, "-")
+	start, err1 := clockMinutes(from)
+	end, err2 := clockMinutes(to)
+	switch {
+	case !ok || err1 != nil || err2 != nil:
+		return QuietHours{}, fmt.Errorf("%q is not a span of the day as \"HH:MM-HH:MM\" (24-hour), such as \"22:00-08:00\", or \"off\"", s)
+	case start == end:
+		return QuietHours{}, fmt.Errorf("%q starts and ends at the same time; use \"off\" for no quiet hours", s)
+	}
+	return QuietHours{Start: start, End: end, Set: true}, nil
+}
+
+// clockMinutes reads "HH:MM" as minutes after midnight.
+func clockMinutes(s string) (int, error) {
+	t, err := time.Parse("15:04", strings.TrimSpace(s))
+	if err != nil {
+		return 0, err
+	}
+	return t.Hour()*60 + t.Minute(), nil
+}
+
+// String writes q as ParseQuietHours reads it.
+func (q QuietHours) String() string {
+	if !q.Set {
+		return "off"
+	}
+	return fmt.Sprintf("%02d:%02d-%02d:%02d", q.Start/60, q.Start%60, q.End/60, q.End%60)
+}
+
+// Over returns t when it is outside the quiet hours in loc, else the end of
+// the quiet span t is in.
+func (q QuietHours) Over(t time.Time, loc *time.Location) time.Time {
+	if !q.Set {
+		return t
+	}
+	l := t.In(loc)
+	m := l.Hour()*60 + l.Minute()
+	var quiet, tomorrow bool
+	if q.Start < q.End {
+		quiet = m >= q.Start && m < q.End
+	} else {
+		quiet, tomorrow = m >= q.Start || m < q.End, m >= q.Start
+	}
+	if !quiet {
+		return t
+	}
+	day := l.Day()
+	if tomorrow {
+		day++
+	}
+	return time.Date(l.Year(), l.Month(), day, q.End/60, q.End%60, 0, 0, loc)
 }

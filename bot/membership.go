@@ -112,29 +112,38 @@ func (b *Bot) cmdLeave(r *Request) (Response, error) {
 	if r.Member == nil || !r.Member.Active() {
 		return Reply("You're not part of %s's check-ins.", r.House.Name), nil
 	}
-	if err := b.leave(r, r.Member); err != nil {
+	if err := b.leave(r, r.Member, "member.leave", leftWhy(r.Member)); err != nil {
 		return Response{}, err
 	}
 	return Reply("You've left %s's check-ins. Prompts stop now. Your past answers stay until they expire; use /mydata erase to remove them now. You're welcome back any time with /join.", r.House.Name), nil
 }
 
-// leave ends a membership. Features that keep per-member state hook in here.
-func (b *Bot) leave(r *Request, m *Member) error {
+// leave ends a membership, audited as action (member.leave, or
+// member.remove when a House Mentor ends it); why is the sentence the
+// people affected are told. A pause ends with it. Features that keep
+// per-member state hook in here.
+func (b *Bot) leave(r *Request, m *Member, action, why string) error {
 	m.Status = MemberLeft
 	m.LeftAt = r.Now
+	m.PausedUntil, m.PausedBy, m.PauseReason = time.Time{}, "", ""
 	if err := r.members().SaveMember(r.Ctx, m); err != nil {
 		return fmt.Errorf("save member: %w", err)
 	}
-	if err := r.Audit("member.leave", fmt.Sprintf("member:%d", m.ID)); err != nil {
+	if err := r.Audit(action, fmt.Sprintf("member:%d", m.ID)); err != nil {
 		return err
 	}
 	for _, hook := range b.leaveHooks {
-		if err := hook(r, m, fmt.Sprintf("%s has left the house's check-ins", displayName(User{Name: m.Name}))); err != nil {
+		if err := hook(r, m, why); err != nil {
 			return err
 		}
 	}
-	r.Log.Info("member left", "member", m.ID)
+	r.Log.Info("member left", "member", m.ID, "action", action)
 	return nil
+}
+
+// leftWhy is what a partner is told when m leaves on their own.
+func leftWhy(m *Member) string {
+	return fmt.Sprintf("%s has left the house's check-ins", displayName(User{Name: m.Name}))
 }
 
 func (b *Bot) cmdHelp(r *Request) (Response, error) {
@@ -202,17 +211,18 @@ func (b *Bot) handleMemberEvent(r *Request) (Response, error) {
 		if r.Member == nil || !r.Member.Active() {
 			return Response{}, nil
 		}
-		return Response{}, b.leave(r, r.Member)
+		return Response{}, b.leave(r, r.Member, "member.leave", leftWhy(r.Member))
 	}
 	return Response{}, nil
 }
 
-// member loads a member of the request's house by user id, as a domain error
-// when they are not an active member.
-func (r *Request) member(userID string) (*Member, error) {
+// member loads an active member of the request's house by platform user
+// id. When the person is not one, the error says so privately, ending with
+// so (", so they can't have a partner"; "" for nothing more).
+func (r *Request) member(userID, so string) (*Member, error) {
 	m, err := r.members().MemberByUser(r.Ctx, r.House.ID, userID)
 	if errors.Is(err, ErrNotFound) || (err == nil && !m.Active()) {
-		return nil, Errorf(ENotFound, "That person isn't a member of %s.", r.House.Name)
+		return nil, Errorf(ENotFound, "<@%s> hasn't joined %s's check-ins (or has left)%s.", userID, r.House.Name, so)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load member: %w", err)

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strings"
@@ -33,6 +34,8 @@ func (b *Bot) registerPartners() {
 			{Name: "avoid", Description: "House Mentors: never pair these two: /partner avoid @a @b", Roles: Staff, Run: b.cmdPartnerAvoid, Options: []Option{a, bb}},
 			{Name: "pings", Description: "Turn your partner's pings about you on or off: /partner pings off", Roles: Members, Run: b.cmdPartnerPings,
 				Options: []Option{{Name: "setting", Description: "on or off", Type: OptString, Required: true, MaxLen: 10}}},
+			{Name: "mute", Description: "A week without pings when your partner misses a check-in", Roles: Members, Run: b.cmdPartnerMute},
+			{Name: "unmute", Description: "Hear again when your partner misses a check-in", Roles: Members, Run: b.cmdPartnerUnmute},
 		},
 	})
 	b.action("partner", Members, b.actPartner)
@@ -41,12 +44,13 @@ func (b *Bot) registerPartners() {
 		houseJob{name: JobPartnersNudge, spec: func(h *House) string { return h.Partners.Nudge }, run: b.nudgePartners},
 	)
 	b.checkinHooks.missed = append(b.checkinHooks.missed, func(r *Request, m *Member, _ *Round) error {
-		return b.pingPartner(r, m, "missed")
+		return b.pingPartner(r, m, pingMissed)
 	})
 	b.checkinHooks.reachOut = append(b.checkinHooks.reachOut, func(r *Request, m *Member, _ *Round) error {
-		return b.pingPartner(r, m, "support")
+		return b.pingPartner(r, m, pingSupport)
 	})
 	b.leaveHooks = append(b.leaveHooks, b.partnerGone)
+	b.tickers = append(b.tickers, b.sendDuePings)
 }
 
 // names returns the display names of member ids, joined for a sentence.
@@ -104,14 +108,7 @@ func (b *Bot) cmdPartner(r *Request) (Response, error) {
 // activeMember loads an active member of the house by user id, or says
 // clearly that the person is not one.
 func activeMember(r *Request, userID string) (*Member, error) {
-	m, err := r.partners().MemberByUser(r.Ctx, r.House.ID, userID)
-	if errors.Is(err, ErrNotFound) || (err == nil && !m.Active()) {
-		return nil, Errorf(ENotFound, "<@%s> hasn't joined %s's check-ins, so they can't have a partner.", userID, r.House.Name)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("load member: %w", err)
-	}
-	return m, nil
+	return r.member(userID, ", so they can't have a partner")
 }
 
 func (b *Bot) cmdPartnerPair(r *Request) (Response, error) {
@@ -406,27 +403,44 @@ func (b *Bot) actPartner(r *Request, parts []string) (Response, error) {
 		}
 		return Reply("Noted: you connected today. Thank you for looking out for each other. 💚"), nil
 	case len(parts) == 2 && parts[0] == "reached":
-		id, err := buttonID(parts, 1)
+		ping, err := b.pressedPing(r, parts)
 		if err != nil {
 			return Response{}, err
-		}
-		ping, err := r.partners().PingByID(r.Ctx, id)
-		if errors.Is(err, ErrNotFound) || (err == nil && ping.HouseID != r.House.ID) {
-			return Response{}, errBadButton
-		}
-		if err != nil {
-			return Response{}, err
-		}
-		p, err := r.partners().PairByID(r.Ctx, ping.PairID)
-		if err != nil || !inPair(p, r.Member.ID) {
-			return Response{}, Errorf(EInvalid, "That button isn't for you.")
 		}
 		if _, err := r.partners().AnswerPing(r.Ctx, ping.ID, r.Now); err != nil {
 			return Response{}, err
 		}
 		return Reply("Thank you for reaching out. 💚"), nil
+	case len(parts) == 2 && parts[0] == "mute":
+		if _, err := b.pressedPing(r, parts); err != nil {
+			return Response{}, err
+		}
+		return b.mutePings(r)
 	}
 	return Response{}, errBadButton
+}
+
+// pressedPing loads the ping a button names (parts[1]) and checks that
+// the presser is in its pair.
+func (b *Bot) pressedPing(r *Request, parts []string) (*PartnerPing, error) {
+	id, err := buttonID(parts, 1)
+	if err != nil {
+		return nil, err
+	}
+	ping, err := r.partners().PingByID(r.Ctx, id)
+	if errors.Is(err, ErrNotFound) || (err == nil && ping.HouseID != r.House.ID) {
+		return nil, errBadButton
+	}
+	if err != nil {
+		return nil, err
+	}
+	// The buttons are for the partners; the one the ping is about has no
+	// use for them.
+	p, err := r.partners().PairByID(r.Ctx, ping.PairID)
+	if err != nil || !inPair(p, r.Member.ID) || ping.About == r.Member.ID {
+		return nil, Errorf(EInvalid, "That button isn't for you.")
+	}
+	return ping, nil
 }
 
 func inPair(p *Pair, memberID int64) bool {
@@ -438,9 +452,21 @@ func inPair(p *Pair, memberID int64) bool {
 	return false
 }
 
-// pingPartner tells m's partner that m missed a check-in (kind "missed") or
-// asked for support ("support"), unless m turned pings off. The text never
-// holds the answer.
+// The kinds of partner pings.
+const (
+	pingMissed  = "missed"
+	pingSupport = "support"
+)
+
+// muteFor is how long a partner's "mute" silences pings about misses.
+const muteFor = 7 * 24 * time.Hour
+
+// pingPartner tells m's partner that m missed a check-in (pingMissed) or
+// asked for support (pingSupport), unless m turned pings off. The text
+// never holds the answer. A request for support goes out at once, always;
+// a miss waits for the end of the house's quiet hours, goes out at most
+// once a house-local day per resident, and says how many check-ins in a
+// row were missed.
 func (b *Bot) pingPartner(r *Request, m *Member, kind string) error {
 	p, err := r.partners().PairOf(r.Ctx, m.ID)
 	if errors.Is(err, ErrNotFound) {
@@ -453,22 +479,23 @@ func (b *Bot) pingPartner(r *Request, m *Member, kind string) error {
 	if err != nil || off {
 		return err
 	}
-	return b.notifyPartner(r, m, p, kind)
+	if kind != pingMissed {
+		return b.notifyPartner(r, m, p, kind)
+	}
+	return b.pingMiss(r, m, p)
 }
 
-// notifyPartner records a ping of kind about m and sends it to the rest of
-// m's pair, with an "I reached out" button. pingPartner calls it unless m
-// turned pings off; a resident's own "let my partner know" calls it
-// directly.
+// notifyPartner records a ping of kind about m and sends it at once to the
+// rest of m's pair, with an "I reached out" button. pingPartner calls it
+// for a request for support unless m turned pings off; a resident's own
+// "let my partner know" calls it directly. Nothing silences it: not a
+// mute, the daily limit or quiet hours.
 func (b *Bot) notifyPartner(r *Request, m *Member, p *Pair, kind string) error {
-	ping := &PartnerPing{HouseID: r.House.ID, PairID: p.ID, About: m.ID, Kind: kind, At: r.Now}
+	ping := &PartnerPing{HouseID: r.House.ID, PairID: p.ID, About: m.ID, Kind: kind, At: r.Now, SentAt: r.Now}
 	if err := r.partners().RecordPing(r.Ctx, ping); err != nil {
 		return err
 	}
-	text := fmt.Sprintf("💛 *%s* hasn't checked in today — maybe reach out?", m.Name)
-	if kind == "support" {
-		text = fmt.Sprintf("💛 Your partner *%s* asked for someone to reach out. A message or a chat in person could mean a lot right now.", m.Name)
-	}
+	text := fmt.Sprintf("💛 Your partner *%s* asked for someone to reach out. A message or a chat in person could mean a lot right now.", m.Name)
 	choice := Choice{ID: fmt.Sprintf("partner:reached:%d", ping.ID), Label: "I reached out"}
 	for _, id := range others(p, m.ID) {
 		if err := dmMember(r, id, Message{Text: text, Choices: []Choice{choice}}); err != nil {
@@ -476,4 +503,149 @@ func (b *Bot) notifyPartner(r *Request, m *Member, p *Pair, kind string) error {
 		}
 	}
 	return nil
+}
+
+// pingMiss records a ping about m's missed check-in, due now or at the end
+// of quiet hours, and sends it if it is due. A ping already waiting will
+// count this miss too when it goes; one sent (or due) the same house-local
+// day means this miss is told with the next.
+func (b *Bot) pingMiss(r *Request, m *Member, p *Pair) error {
+	if _, err := r.partners().WaitingPing(r.Ctx, m.ID); err == nil {
+		return nil
+	} else if !errors.Is(err, ErrNotFound) {
+		return err
+	}
+	due := r.House.QuietHours.Over(r.Now, r.House.Location)
+	day := dayStart(due, r.House.Location)
+	if done, err := r.partners().MissedPingBetween(r.Ctx, m.ID, day, day.AddDate(0, 0, 1)); err != nil || done {
+		return err
+	}
+	ping := &PartnerPing{HouseID: r.House.ID, PairID: p.ID, About: m.ID, Kind: pingMissed, At: r.Now, DueAt: due}
+	if err := r.partners().RecordPing(r.Ctx, ping); err != nil {
+		return err
+	}
+	if due.After(r.Now) {
+		r.Log.Info("partner ping waits for the end of quiet hours", "ping", ping.ID)
+		return nil
+	}
+	return b.sendMissPing(r, ping)
+}
+
+// sendMissPing sends a due ping about missed check-ins to the partners who
+// have not muted them, saying how many were missed in a row, or drops it
+// when it no longer fits: the resident checked in since, was paused or left,
+// turned pings off, or is no longer in that pair, or every partner muted
+// pings.
+func (b *Bot) sendMissPing(r *Request, ping *PartnerPing) error {
+	drop := func(why string) error {
+		r.Log.Info("partner ping dropped", "ping", ping.ID, "why", why)
+		return r.partners().SettlePing(r.Ctx, ping.ID, false, 0, r.Now)
+	}
+	m, err := r.partners().MemberByID(r.Ctx, ping.About)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return drop("erased")
+	case err != nil:
+		return err
+	case !m.Active() || m.Paused(r.Now):
+		return drop("paused or left")
+	}
+	p, err := r.partners().PairOf(r.Ctx, m.ID)
+	if errors.Is(err, ErrNotFound) || (err == nil && p.ID != ping.PairID) {
+		return drop("pair ended")
+	}
+	if err != nil {
+		return err
+	}
+	if off, err := r.partners().PingsOff(r.Ctx, m.ID); err != nil {
+		return err
+	} else if off {
+		return drop("pings off")
+	}
+	n, err := r.partners().MissStreak(r.Ctx, m.ID)
+	if err != nil {
+		return err
+	}
+	if n == 0 {
+		return drop("checked in since")
+	}
+	var to []int64
+	for _, id := range others(p, m.ID) {
+		until, err := r.partners().PingMutedUntil(r.Ctx, id)
+		if err != nil {
+			return err
+		}
+		if !r.Now.Before(until) {
+			to = append(to, id)
+		}
+	}
+	if len(to) == 0 {
+		return drop("muted")
+	}
+	text := fmt.Sprintf("💛 *%s* hasn't checked in today — maybe reach out?", m.Name)
+	switch {
+	case n > 1:
+		text = fmt.Sprintf("💛 *%s* has missed the last %d check-ins — maybe reach out?", m.Name, n)
+	case ping.DueAt.After(ping.At):
+		text = fmt.Sprintf("💛 *%s* missed their last check-in — maybe reach out?", m.Name)
+	}
+	choices := []Choice{
+		{ID: fmt.Sprintf("partner:reached:%d", ping.ID), Label: "I reached out"},
+		{ID: fmt.Sprintf("partner:mute:%d", ping.ID), Label: "Mute these for a week"},
+	}
+	for _, id := range to {
+		if err := dmMember(r, id, Message{Text: text, Choices: choices}); err != nil {
+			return err
+		}
+	}
+	return r.partners().SettlePing(r.Ctx, ping.ID, true, n, r.Now)
+}
+
+// sendDuePings is the tick's part: pings that waited for the end of quiet
+// hours go out, each in its own transaction, and only those due are read.
+func (b *Bot) sendDuePings(ctx context.Context, now time.Time) error {
+	return eachDue(ctx, b, now, "due partner pings",
+		func(tx Tx) ([]*PartnerPing, error) { return tx.DuePings(ctx, now) },
+		func(p *PartnerPing) int64 { return p.HouseID },
+		func(r *Request, p *PartnerPing) error {
+			// Read again in this transaction: it may be settled already.
+			cur, err := r.partners().PingByID(r.Ctx, p.ID)
+			if err != nil || !cur.SentAt.IsZero() || !cur.DroppedAt.IsZero() {
+				return err
+			}
+			return b.sendMissPing(r, cur)
+		})
+}
+
+// mutePings mutes pings about missed check-ins to the caller for a week.
+func (b *Bot) mutePings(r *Request) (Response, error) {
+	until := r.Now.Add(muteFor)
+	if err := r.partners().SetPingMute(r.Ctx, r.Member.ID, until, r.Now); err != nil {
+		return Response{}, err
+	}
+	return Reply("Okay: until %s you won't be pinged when your partner misses a check-in. If they ask for support you'll still hear, always. /partner unmute turns these pings back on sooner.", FormatTime(until, r.House.Location)), nil
+}
+
+func (b *Bot) cmdPartnerMute(r *Request) (Response, error) {
+	if r.Member == nil || !r.Member.Active() {
+		return Response{}, errNotJoined
+	}
+	return b.mutePings(r)
+}
+
+func (b *Bot) cmdPartnerUnmute(r *Request) (Response, error) {
+	if r.Member == nil || !r.Member.Active() {
+		return Response{}, errNotJoined
+	}
+	until, err := r.partners().PingMutedUntil(r.Ctx, r.Member.ID)
+	if err != nil {
+		return Response{}, err
+	}
+	if !r.Now.Before(until) {
+		return Reply("Pings aren't muted: you hear when your partner misses a check-in."), nil
+	}
+	if err := r.partners().SetPingMute(r.Ctx, r.Member.ID, time.Time{}, r.Now); err != nil {
+		return Response{}, err
+	}
+	return Reply("Pings are back on: you'll hear when your partner misses a check-in (never what anyone wrote)."), nil
 }

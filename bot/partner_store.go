@@ -28,9 +28,17 @@ type PartnerPing struct {
 	// About is the member the ping is about.
 	About int64
 	// Kind is "missed" or "support".
-	Kind       string
+	Kind string
+	// At is when the ping was recorded.
 	At         time.Time
 	AnsweredAt time.Time
+	// DueAt is when it goes out: At, or the end of the house's quiet
+	// hours. SentAt is when it went to the outbox, zero while it waits;
+	// DroppedAt, when it was not sent after all (the resident checked in,
+	// was paused or left, or every partner muted pings).
+	DueAt, SentAt, DroppedAt time.Time
+	// Misses is how many check-ins in a row the ping said were missed.
+	Misses int
 }
 
 // PartnerStats are a house's partner numbers for a period, for the digest.
@@ -70,8 +78,25 @@ type PartnerTx interface {
 	RecordContact(ctx context.Context, pairID int64, day string, memberID int64, at time.Time) (bool, error)
 	// Contacted reports whether a pair connected on a day.
 	Contacted(ctx context.Context, pairID int64, day string) (bool, error)
-	// RecordPing stores p and sets p.ID.
+	// RecordPing stores p and sets p.ID; a zero DueAt is At.
 	RecordPing(ctx context.Context, p *PartnerPing) error
+	// WaitingPing returns the ping about a member that waits to go out,
+	// or ErrNotFound.
+	WaitingPing(ctx context.Context, about int64) (*PartnerPing, error)
+	// MissedPingBetween reports whether a ping about a member's missed
+	// check-in went out, or is due, in [from, to).
+	MissedPingBetween(ctx context.Context, about int64, from, to time.Time) (bool, error)
+	// DuePings lists the waiting pings, of every house, due at or before now.
+	DuePings(ctx context.Context, now time.Time) ([]*PartnerPing, error)
+	// SettlePing records that a waiting ping went out, saying misses
+	// missed check-ins in a row (sent), or was dropped.
+	SettlePing(ctx context.Context, id int64, sent bool, misses int, at time.Time) error
+	// SetPingMute mutes pings about missed check-ins to a member until
+	// until; a zero until unmutes.
+	SetPingMute(ctx context.Context, memberID int64, until, at time.Time) error
+	// PingMutedUntil returns until when a member muted pings about missed
+	// check-ins, or the zero time.
+	PingMutedUntil(ctx context.Context, memberID int64) (time.Time, error)
 	// PingByID returns a ping, or ErrNotFound.
 	PingByID(ctx context.Context, id int64) (*PartnerPing, error)
 	// AnswerPing records the first answer to a ping; false if answered.

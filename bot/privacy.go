@@ -199,7 +199,7 @@ func eraseMember(r *Request, m *Member) error {
 	// Features let go first: a partner is told, as when someone leaves.
 	if m.Active() {
 		for _, hook := range r.bot.leaveHooks {
-			if err := hook(r, m, fmt.Sprintf("%s has left the house's check-ins", displayName(User{Name: m.Name}))); err != nil {
+			if err := hook(r, m, leftWhy(m)); err != nil {
 				return err
 			}
 		}
@@ -251,8 +251,12 @@ func (b *Bot) redactOld(r *Request, _ time.Time) error {
 	if err != nil {
 		return fmt.Errorf("prune outbox: %w", err)
 	}
-	if total > 0 || pruned > 0 {
-		r.Log.Info("retention: free text redacted", "answers", total, "messages", pruned)
+	ended, err := r.privacy().PruneEnded(r.Ctx, r.House.ID, before, r.Now)
+	if err != nil {
+		return fmt.Errorf("prune ended: %w", err)
+	}
+	if total > 0 || pruned > 0 || ended > 0 {
+		r.Log.Info("retention: free text redacted", "answers", total, "messages", pruned, "ended", ended)
 	}
 	return nil
 }

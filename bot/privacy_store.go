@@ -25,6 +25,12 @@ type MemberData struct {
 	// that is the partner's data too).
 	Partnerships    []ExportedRecord `json:"partnerships"`
 	PartnerPingsOff bool             `json:"partner_pings_off"`
+	// PartnerPingsMutedUntil is until when they muted pings about their
+	// partner's missed check-ins; null when they have not.
+	PartnerPingsMutedUntil *time.Time `json:"partner_pings_muted_until"`
+	// ReachOuts are their check-in requests for someone to reach out, and
+	// whether a House Mentor took each.
+	ReachOuts []ExportedRecord `json:"reach_out_requests"`
 	// FormInProgress is a form they started in the house and have not
 	// finished (a DM check-in, say), with the answers given so far; null
 	// when there is none.
@@ -66,6 +72,11 @@ type PrivacyTx interface {
 	// AnswersToRedact lists up to limit answers of a house given before
 	// before whose free text has not been redacted yet, oldest first.
 	AnswersToRedact(ctx context.Context, houseID int64, before time.Time, limit int) ([]*Answer, error)
+	// PruneEnded clears what has served its purpose in a house: the
+	// reasons and authors of pauses over at now, mutes of partner pings
+	// over at now, and requests for someone to reach out made before
+	// before (the answer keeps the count).
+	PruneEnded(ctx context.Context, houseID int64, before, now time.Time) (int, error)
 	// PruneOutbox deletes a house's delivered or failed messages created
 	// before before: their text (shares, DMs) is kept no longer than the
 	// answers it came from.

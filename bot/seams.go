@@ -22,11 +22,13 @@ type activityStore interface {
 func (r *Request) activities() activityStore { return r.Tx }
 
 // checkinStore is what check-ins use: rounds and answers, the members
-// asked, and the outbox refs of the prompts it edits.
+// asked, the outbox refs of the prompts it edits, and the requests for
+// someone to reach out that House Mentors take.
 type checkinStore interface {
 	CheckinTx
 	MemberTx
 	OutboxTx
+	ReachOutTx
 }
 
 func (r *Request) checkins() checkinStore { return r.Tx }
@@ -65,8 +67,10 @@ type milestoneStore interface {
 
 func (r *Request) milestones() milestoneStore { return r.Tx }
 
-// partnerStore is what accountability partners use.
+// partnerStore is what accountability partners use, and the check-in
+// misses a ping about missed check-ins counts.
 type partnerStore interface {
+	CheckinTx
 	MemberTx
 	PartnerTx
 }

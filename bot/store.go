@@ -36,6 +36,7 @@ type Tx interface {
 	ActivityTx
 	DigestTx
 	ConvoTx
+	ReachOutTx
 }
 
 // HouseTx stores the configured houses.
@@ -78,6 +79,11 @@ type Member struct {
 	LeftAt    time.Time    `json:"left_at"`
 	// PausedUntil, when after now, pauses prompts, reminders and misses.
 	PausedUntil time.Time `json:"paused_until"`
+	// PausedBy is the House Mentor who set the pause ("" when the
+	// resident paused themselves), and PauseReason the reason they gave
+	// the resident. Both are cleared once the pause is over.
+	PausedBy    string `json:"paused_by,omitempty"`
+	PauseReason string `json:"pause_reason,omitempty"`
 }
 
 // Active reports whether the member is in the house.
@@ -236,6 +242,15 @@ type CheckinTx interface {
 	MemberHistory(ctx context.Context, memberID int64, limit int) ([]*Answer, error)
 	// RecordMiss records a resident with no answer when a round closed.
 	RecordMiss(ctx context.Context, roundID, memberID int64, status MissStatus) error
+	// Unanswered lists the members a round's reminder is for: active
+	// members of its house who joined before it opened, are not paused at
+	// t and have not answered it. The pause is compared in the query, so
+	// an expired pause needs no job to end it.
+	Unanswered(ctx context.Context, round *Round, t time.Time) ([]*Member, error)
+	// MissStreak counts a member's missed check-ins since their latest
+	// answer: the misses in a row that a partner ping reports. Rounds
+	// missed while paused neither count nor break the streak.
+	MissStreak(ctx context.Context, memberID int64) (int, error)
 }
 
 // OutboxMessage is a message waiting in, or delivered from, the outbox.

@@ -171,6 +171,8 @@ type House struct {
 	Operators   []string `toml:"operators"`
 	Mentors     []string `toml:"mentors"`
 	ConsentText string   `toml:"consent_text"`
+	// QuietHours is when partner pings about missed check-ins wait.
+	QuietHours QuietHours `toml:"quiet_hours"`
 
 	Checkin    Checkin    `toml:"checkin"`
 	Partners   Partners   `toml:"partners"`
@@ -275,8 +277,12 @@ func DefaultHouse() House {
 		Activities: Activities{ReminderBefore: mustDuration("60m")},
 		Milestones: Milestones{Morning: "09:00"},
 		Crisis:     Crisis{Resources: bot.DefaultCrisisResources(), Alert: AlertAsk, EscalateAfter: mustDuration("15m")},
+		QuietHours: mustQuietHours(DefaultQuietHours),
 	}
 }
+
+// DefaultQuietHours is a house's quiet_hours unless it sets its own.
+const DefaultQuietHours = "22:00-08:00"
 
 // setDefaults makes a house decoded from an array of tables start from
 // DefaultHouse.
@@ -718,6 +724,7 @@ func (c *Config) validateHouse(ps *problems, key string, h *House) {
 		}
 	}
 	validateCrisis(ps, key+".crisis", &h.Crisis)
+	ps.value(key+".quiet_hours", h.QuietHours)
 }
 
 func (c *Config) validateCheckin(ps *problems, key string, ci *Checkin) {
@@ -933,6 +940,7 @@ func (h *House) toBot(retention int) (*bot.House, error) {
 		},
 		ConsentText:   h.ConsentText,
 		RetentionDays: retention,
+		QuietHours:    h.QuietHours.QuietHours(),
 	}
 	return out, nil
 }

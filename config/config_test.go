@@ -186,6 +186,9 @@ func TestValidateProblems(t *testing.T) {
 		{"crisis resource blank", house() + "[house.crisis]\nresources = [\"Call 988\", \" \"]\n", "house[0].crisis.resources[1]:"},
 		{"crisis alert", house() + "[house.crisis]\nalert = \"never\"\n", `house[0].crisis.alert: "never"`},
 		{"crisis escalate", house() + "[house.crisis]\nescalate_after = \"soon\"\n", "house[0].crisis.escalate_after:"},
+		{"quiet hours shape", house("quiet_hours", `"10pm-8am"`), `house[0].quiet_hours: "10pm-8am" is not a span`},
+		{"quiet hours empty span", house("quiet_hours", `"22:00-22:00"`), "house[0].quiet_hours: \"22:00-22:00\" starts and ends at the same time"},
+		{"quiet hours not a string", house("quiet_hours", `22`), "house[0].quiet_hours"},
 		{"second house", house() + house("name", `"Oak"`, "channel", `"oak"`) + "[house.checkin]\nwindow = \"x\"\n", "house[1].checkin.window:"},
 	}
 	for _, tt := range tests {
@@ -482,6 +485,28 @@ func TestHousesConversion(t *testing.T) {
 		}
 		if h.Milestones.Morning != "09:00" || h.RetentionDays != 180 {
 			t.Errorf("morning, retention = %q, %d; want 09:00, 180", h.Milestones.Morning, h.RetentionDays)
+		}
+		if got, want := h.QuietHours, (bot.QuietHours{Start: 22 * 60, End: 8 * 60, Set: true}); got != want {
+			t.Errorf("quiet hours = %+v, want %+v (22:00-08:00)", got, want)
+		}
+	})
+	t.Run("quiet hours", func(t *testing.T) {
+		for doc, want := range map[string]bot.QuietHours{
+			house("quiet_hours", `"off"`):         {},
+			house("quiet_hours", `""`):            {},
+			house("quiet_hours", `"13:30-15:00"`): {Start: 13*60 + 30, End: 15 * 60, Set: true},
+		} {
+			c, err := parse([]byte(doc), testOptions(nil))
+			if err != nil {
+				t.Fatalf("%s: %v", doc, err)
+			}
+			hs, err := c.Houses()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := hs[0].QuietHours; got != want {
+				t.Errorf("%s: quiet hours = %+v, want %+v", doc, got, want)
+			}
 		}
 	})
 	t.Run("custom", func(t *testing.T) {

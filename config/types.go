@@ -195,3 +195,44 @@ func (a Alert) check() error {
 
 // UnmarshalText implements encoding.TextUnmarshaler.
 func (a *Alert) UnmarshalText(b []byte) error { return unmarshal(a, Alert(b)) }
+
+// QuietHours is [[house]] quiet_hours: the house-local span of the day
+// ("22:00-08:00") in which partner pings about missed check-ins wait, or
+// "off". It keeps the text it was written as.
+type QuietHours struct {
+	q    bot.QuietHours
+	text string
+}
+
+// QuietHours returns the span.
+func (q QuietHours) QuietHours() bot.QuietHours { return q.q }
+
+// String returns the span as it was written.
+func (q QuietHours) String() string { return q.text }
+
+func (q QuietHours) check() error {
+	_, err := bot.ParseQuietHours(q.text)
+	return err
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (q QuietHours) MarshalText() ([]byte, error) { return []byte(q.text), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (q *QuietHours) UnmarshalText(b []byte) error {
+	v, err := bot.ParseQuietHours(string(b))
+	if err != nil {
+		return err
+	}
+	*q = QuietHours{q: v, text: string(b)}
+	return nil
+}
+
+// mustQuietHours is the QuietHours of a known good default.
+func mustQuietHours(s string) QuietHours {
+	var q QuietHours
+	if err := q.UnmarshalText([]byte(s)); err != nil {
+		panic(err)
+	}
+	return q
+}

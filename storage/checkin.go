@@ -245,3 +245,28 @@ func (t *tx) RecordMiss(ctx context.Context, roundID, memberID int64, status bot
 		ON CONFLICT (round_id, member_id) DO UPDATE SET status = excluded.status`, roundID, memberID, string(status))
 	return wrap("record miss", err)
 }
+
+// Unanswered lists the active, unpaused members of a round's house who
+// joined before it opened and have not answered it, in join order. Only
+// the reminder's work is read: paused residents and answers are filtered
+// in the query.
+func (t *tx) Unanswered(ctx context.Context, round *bot.Round, at time.Time) ([]*bot.Member, error) {
+	return t.queryMembers(ctx, "unanswered", `SELECT `+memberCols+` FROM members m
+		WHERE m.house_id = ? AND m.status = ? AND m.joined_at <= ?
+		AND (m.paused_until IS NULL OR m.paused_until <= ?)
+		AND NOT EXISTS (SELECT 1 FROM checkin_answers a WHERE a.round_id = ? AND a.member_id = m.id)
+		ORDER BY m.joined_at, m.id`,
+		round.HouseID, string(bot.MemberActive), round.OpenedAt.Unix(), at.Unix(), round.ID)
+}
+
+// MissStreak counts a member's 'missed' misses in rounds scheduled after
+// the latest round they answered.
+func (t *tx) MissStreak(ctx context.Context, memberID int64) (int, error) {
+	var n int
+	err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM checkin_misses mi JOIN checkin_rounds r ON r.id = mi.round_id
+		WHERE mi.member_id = ? AND mi.status = ?
+		AND r.scheduled_for > COALESCE((SELECT MAX(r2.scheduled_for) FROM checkin_answers a
+			JOIN checkin_rounds r2 ON r2.id = a.round_id WHERE a.member_id = ?), -1)`,
+		memberID, string(bot.MissMissed), memberID).Scan(&n)
+	return n, wrap("miss streak", err)
+}

@@ -10,23 +10,26 @@ import (
 // TestPruneConversationsUsesIndex checks that the tick's prunes walk the
 // index on their time rather than the whole table.
 func TestPruneConversationsUsesIndex(t *testing.T) {
+	wantPlan(t, pruneConvosSQL, "conversations_by_start", 0, 10)
+	wantPlan(t, pruneFormDraftsSQL, "form_drafts_by_created", 0, 10)
+}
+
+// TestDuePingsUseTheWaitingIndex checks that the tick's question about
+// partner pings reads the partial index of waiting pings.
+func TestDuePingsUseTheWaitingIndex(t *testing.T) {
+	wantPlan(t, duePingsSQL, "partner_pings_waiting", 0)
+}
+
+// wantPlan checks that SQLite's plan for query uses index.
+func wantPlan(t *testing.T, query, index string, args ...any) {
+	t.Helper()
 	ctx := context.Background()
 	db, err := Open(ctx, filepath.Join(t.TempDir(), "plan.db"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	for query, index := range map[string]string{pruneConvosSQL: "conversations_by_start", pruneFormDraftsSQL: "form_drafts_by_created"} {
-		if got := queryPlan(t, db, query, 0, 10); !strings.Contains(got, index) {
-			t.Errorf("plan = %q, want it to use %s", got, index)
-		}
-	}
-}
-
-// queryPlan returns SQLite's plan for query, its steps joined by "; ".
-func queryPlan(t *testing.T, db *DB, query string, args ...any) string {
-	t.Helper()
-	rows, err := db.read.QueryContext(context.Background(), `EXPLAIN QUERY PLAN `+query, args...)
+	rows, err := db.read.QueryContext(ctx, `EXPLAIN QUERY PLAN `+query, args...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -43,5 +46,8 @@ func queryPlan(t *testing.T, db *DB, query string, args ...any) string {
 	if err := rows.Err(); err != nil {
 		t.Fatal(err)
 	}
-	return strings.Join(plan, "; ")
+	got := strings.Join(plan, "; ")
+	if !strings.Contains(got, index) {
+		t.Errorf("plan = %q, want it to use %s", got, index)
+	}
 }

@@ -16,6 +16,9 @@ type resident struct {
 	m                  *bot.Member
 	share, edit, dm    int64
 	round, missedRound *bot.Round
+	// notice and noticeEdit are a House Mentor's message about their
+	// request for someone to reach out, and its edit once taken.
+	notice, noticeEdit int64
 }
 
 // erasureWorld is a house with two residents who have data of every kind,
@@ -60,9 +63,20 @@ func newErasureWorld(t *testing.T) *erasureWorld {
 		r.share, r.dm = ids[0], ids[1]
 		edit.EditOf = r.share
 		r.edit = f.enqueue(t, edit)[0]
+		r.notice = f.enqueue(t, dm(f.house, "U-mentor", p.name+" asked for someone to reach out"))[0]
+		noticeEdit := dm(f.house, "U-mentor", p.name+" asked for someone to reach out; taken")
+		noticeEdit.EditOf = r.notice
+		r.noticeEdit = f.enqueue(t, noticeEdit)[0]
 		update(t, f.db, func(tx bot.Tx) error {
 			a.Share = r.share
+			r.m.PausedUntil, r.m.PausedBy, r.m.PauseReason = t0.Add(72*time.Hour), "U-mentor", "family visit of "+p.name
+			q := &bot.ReachOut{HouseID: f.house, RoundID: r1.ID, MemberID: r.m.ID, CreatedAt: t0}
+			if err := errors.Join(tx.SaveMember(f.ctx, r.m), tx.CreateReachOut(f.ctx, q)); err != nil {
+				return err
+			}
 			steps := []error{
+				tx.AddReachOutNotice(f.ctx, q.ID, "U-mentor", r.notice),
+				tx.SetPingMute(f.ctx, r.m.ID, t0.Add(7*24*time.Hour), t0),
 				tx.SaveAnswer(f.ctx, a),
 				tx.RecordMiss(f.ctx, r2.ID, r.m.ID, bot.MissMissed),
 				tx.SetGrantedRole(f.ctx, f.house, p.user, bot.RoleResident, true, "U-owner", t0),
@@ -166,6 +180,15 @@ func TestExportMemberHoldsEveryKindOfData(t *testing.T) {
 			t.Errorf("%s = %+v, want %+v", what, got, wantRecords[what])
 		}
 	}
+	if d.Member.PauseReason != "family visit of Robin" || d.Member.PausedBy != "U-mentor" {
+		t.Errorf("member = %+v, want the pause's reason and author", d.Member)
+	}
+	if d.PartnerPingsMutedUntil == nil || !d.PartnerPingsMutedUntil.Equal(t0.Add(7*24*time.Hour)) {
+		t.Errorf("partner pings muted until = %v", d.PartnerPingsMutedUntil)
+	}
+	if want := []bot.ExportedRecord{{What: "asked for someone to reach out", At: t0, Status: "not taken"}}; !reflect.DeepEqual(d.ReachOuts, want) {
+		t.Errorf("reach-outs = %+v, want %+v", d.ReachOuts, want)
+	}
 	if d.FormInProgress == nil || d.FormInProgress.Form != "checkin:7" || d.FormInProgress.Values["win"] != "words of U-robin" {
 		t.Errorf("form in progress = %+v, want the unfinished check-in with its words", d.FormInProgress)
 	}
@@ -230,7 +253,14 @@ func TestEraseMemberRemovesEverythingAboutThemOnly(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for what, id := range map[string]int64{"share": robin.share, "edit of the share": robin.edit, "DM": robin.dm} {
+		view(t, f.db, func(tx bot.Tx) error {
+			if until, err := tx.PingMutedUntil(f.ctx, robin.m.ID); err != nil || !until.IsZero() {
+				t.Errorf("PingMutedUntil = %v, %v; want none", until, err)
+			}
+			return nil
+		})
+		for what, id := range map[string]int64{"share": robin.share, "edit of the share": robin.edit, "DM": robin.dm,
+			"mentor's reach-out notice": robin.notice, "its edit": robin.noticeEdit} {
 			if _, err := f.db.OutboxMessage(f.ctx, id); !errors.Is(err, bot.ErrNotFound) {
 				t.Errorf("Robin's %s in the outbox: %v, want ErrNotFound", what, err)
 			}
@@ -332,7 +362,8 @@ func TestEraseMemberRemovesEverythingAboutThemOnly(t *testing.T) {
 		if got := w.export(t, w.robinOak.ID); !reflect.DeepEqual(got, oakBefore) {
 			t.Errorf("Robin's Oak House export changed:\n got %+v\nwant %+v", got, oakBefore)
 		}
-		for what, id := range map[string]int64{"share": casey.share, "edit of the share": casey.edit, "DM": casey.dm} {
+		for what, id := range map[string]int64{"share": casey.share, "edit of the share": casey.edit, "DM": casey.dm,
+			"mentor's reach-out notice": casey.notice, "its edit": casey.noticeEdit} {
 			if _, err := f.db.OutboxMessage(f.ctx, id); err != nil {
 				t.Errorf("Casey's %s: %v, want it kept", what, err)
 			}

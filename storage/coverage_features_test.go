@@ -142,8 +142,8 @@ func TestPartnerPingsAndStatsInAWindow(t *testing.T) {
 	day := 24 * time.Hour
 	p := &bot.Pair{HouseID: f.house, Members: []int64{b.ID, a.ID}, How: "manual", FormedAt: t0}
 	update(t, f.db, func(tx bot.Tx) error { return tx.CreatePair(f.ctx, p) })
-	inWeek, lastWeek := &bot.PartnerPing{HouseID: f.house, PairID: p.ID, About: a.ID, Kind: "support", At: t0.Add(day)},
-		&bot.PartnerPing{HouseID: f.house, PairID: p.ID, About: b.ID, Kind: "missed", At: t0.Add(-day)}
+	inWeek, lastWeek := &bot.PartnerPing{HouseID: f.house, PairID: p.ID, About: a.ID, Kind: "support", At: t0.Add(day), SentAt: t0.Add(day)},
+		&bot.PartnerPing{HouseID: f.house, PairID: p.ID, About: b.ID, Kind: "missed", At: t0.Add(-day), SentAt: t0.Add(-day)}
 	update(t, f.db, func(tx bot.Tx) error {
 		if err := errors.Join(tx.RecordPing(f.ctx, inWeek), tx.RecordPing(f.ctx, lastWeek),
 			tx.RecordNudge(f.ctx, p.ID, "2026-11-17", t0.Add(day)), tx.SetPingsOff(f.ctx, a.ID, true, t0)); err != nil {

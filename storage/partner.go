@@ -3,6 +3,7 @@ package storage
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"time"
 
@@ -183,24 +184,123 @@ func (t *tx) Contacted(ctx context.Context, pairID int64, day string) (bool, err
 	return n > 0, wrap("contacted", err)
 }
 
-// RecordPing stores a ping.
+// pingCols are the columns scanPing reads, in order.
+const pingCols = `id, house_id, pair_id, about, kind, at, answered_at, due_at, sent_at, dropped_at, misses`
+
+func scanPing(s scanner) (*bot.PartnerPing, error) {
+	var p bot.PartnerPing
+	var pair, about, at, answered, due, sent, dropped sql.NullInt64
+	if err := s.Scan(&p.ID, &p.HouseID, &pair, &about, &p.Kind, &at, &answered, &due, &sent, &dropped, &p.Misses); err != nil {
+		return nil, err
+	}
+	p.PairID, p.About, p.At, p.AnsweredAt = pair.Int64, about.Int64, timeOf(at), timeOf(answered)
+	p.DueAt, p.SentAt, p.DroppedAt = timeOf(due), timeOf(sent), timeOf(dropped)
+	return &p, nil
+}
+
+// RecordPing stores a ping; a zero DueAt is At.
 func (t *tx) RecordPing(ctx context.Context, p *bot.PartnerPing) error {
-	err := t.q.QueryRowContext(ctx, `INSERT INTO partner_pings (house_id, pair_id, about, kind, at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
-		p.HouseID, idOrNull(p.PairID), idOrNull(p.About), p.Kind, p.At.Unix()).Scan(&p.ID)
+	if p.DueAt.IsZero() {
+		p.DueAt = p.At
+	}
+	err := t.q.QueryRowContext(ctx, `INSERT INTO partner_pings (house_id, pair_id, about, kind, at, due_at, sent_at, misses)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		p.HouseID, idOrNull(p.PairID), idOrNull(p.About), p.Kind, p.At.Unix(), p.DueAt.Unix(), unixOrNull(p.SentAt), p.Misses).Scan(&p.ID)
 	return wrap("record ping", err)
 }
 
 // PingByID returns a ping, or bot.ErrNotFound.
 func (t *tx) PingByID(ctx context.Context, id int64) (*bot.PartnerPing, error) {
-	var p bot.PartnerPing
-	var pair, about, at, answered sql.NullInt64
-	err := t.q.QueryRowContext(ctx, `SELECT id, house_id, pair_id, about, kind, at, answered_at FROM partner_pings WHERE id = ?`, id).
-		Scan(&p.ID, &p.HouseID, &pair, &about, &p.Kind, &at, &answered)
+	p, err := scanPing(t.q.QueryRowContext(ctx, `SELECT `+pingCols+` FROM partner_pings WHERE id = ?`, id))
 	if err != nil {
 		return nil, wrap("ping", err)
 	}
-	p.PairID, p.About, p.At, p.AnsweredAt = pair.Int64, about.Int64, timeOf(at), timeOf(answered)
-	return &p, nil
+	return p, nil
+}
+
+// WaitingPing returns the ping about a member that waits for the end of
+// quiet hours, or bot.ErrNotFound.
+func (t *tx) WaitingPing(ctx context.Context, about int64) (*bot.PartnerPing, error) {
+	p, err := scanPing(t.q.QueryRowContext(ctx, `SELECT `+pingCols+` FROM partner_pings
+		WHERE about = ? AND sent_at IS NULL AND dropped_at IS NULL ORDER BY due_at, id LIMIT 1`, about))
+	if err != nil {
+		return nil, wrap("waiting ping", err)
+	}
+	return p, nil
+}
+
+// MissedPingBetween reports whether a ping about a member's missed
+// check-in went out, or is due, in [from, to).
+func (t *tx) MissedPingBetween(ctx context.Context, about int64, from, to time.Time) (bool, error) {
+	var n int
+	err := t.q.QueryRowContext(ctx, `SELECT COUNT(*) FROM partner_pings
+		WHERE about = ? AND kind = 'missed' AND dropped_at IS NULL AND due_at >= ? AND due_at < ?`, about, from.Unix(), to.Unix()).Scan(&n)
+	return n > 0, wrap("missed ping between", err)
+}
+
+// duePingsSQL asks for the waiting pings due at or before a time; its
+// WHERE is the partial index partner_pings_waiting's, so the tick reads
+// only waiting pings, however many were ever sent.
+const duePingsSQL = `SELECT ` + pingCols + ` FROM partner_pings
+	WHERE sent_at IS NULL AND dropped_at IS NULL AND due_at <= ? ORDER BY due_at, id`
+
+// DuePings lists the waiting pings of every house due at or before now,
+// through the partial index of waiting pings.
+func (t *tx) DuePings(ctx context.Context, now time.Time) ([]*bot.PartnerPing, error) {
+	rows, err := t.q.QueryContext(ctx, duePingsSQL, now.Unix())
+	if err != nil {
+		return nil, wrap("due pings", err)
+	}
+	defer rows.Close()
+	var out []*bot.PartnerPing
+	for rows.Next() {
+		p, err := scanPing(rows)
+		if err != nil {
+			return nil, wrap("due pings", err)
+		}
+		out = append(out, p)
+	}
+	return out, wrap("due pings", rows.Err())
+}
+
+// SettlePing records that a waiting ping went out, saying misses misses
+// in a row (sent), or was dropped; a settled ping stays as it was.
+func (t *tx) SettlePing(ctx context.Context, id int64, sent bool, misses int, at time.Time) error {
+	q := `UPDATE partner_pings SET dropped_at = ? WHERE id = ? AND sent_at IS NULL AND dropped_at IS NULL`
+	args := []any{at.Unix(), id}
+	if sent {
+		q = `UPDATE partner_pings SET sent_at = ?, misses = ? WHERE id = ? AND sent_at IS NULL AND dropped_at IS NULL`
+		args = []any{at.Unix(), misses, id}
+	}
+	_, err := t.q.ExecContext(ctx, q, args...)
+	return wrap("settle ping", err)
+}
+
+// SetPingMute mutes pings about missed check-ins to a member until until;
+// a zero until unmutes.
+func (t *tx) SetPingMute(ctx context.Context, memberID int64, until, at time.Time) error {
+	var err error
+	if until.IsZero() {
+		_, err = t.q.ExecContext(ctx, `DELETE FROM partner_mutes WHERE member_id = ?`, memberID)
+	} else {
+		_, err = t.q.ExecContext(ctx, `INSERT INTO partner_mutes (member_id, until, at) VALUES (?, ?, ?)
+			ON CONFLICT (member_id) DO UPDATE SET until = excluded.until, at = excluded.at`, memberID, until.Unix(), at.Unix())
+	}
+	return wrap("set ping mute", err)
+}
+
+// PingMutedUntil returns until when a member muted pings about missed
+// check-ins, or the zero time.
+func (t *tx) PingMutedUntil(ctx context.Context, memberID int64) (time.Time, error) {
+	var until sql.NullInt64
+	err := t.q.QueryRowContext(ctx, `SELECT until FROM partner_mutes WHERE member_id = ?`, memberID).Scan(&until)
+	if errors.Is(err, sql.ErrNoRows) {
+		return time.Time{}, nil
+	}
+	if err != nil {
+		return time.Time{}, wrap("ping muted until", err)
+	}
+	return timeOf(until), nil
 }
 
 // AnswerPing records the first answer to a ping.
@@ -236,8 +336,10 @@ func (t *tx) PartnerStats(ctx context.Context, houseID int64, from, to time.Time
 		{&s.Pairs, `SELECT COUNT(*) FROM partner_pairs WHERE house_id = ? AND formed_at < ? AND (ended_at IS NULL OR ended_at >= ?)`, []any{houseID, u, f}},
 		{&s.Nudges, `SELECT COUNT(*) FROM partner_nudges n JOIN partner_pairs p ON p.id = n.pair_id WHERE p.house_id = ? AND n.at >= ? AND n.at < ?`, []any{houseID, f, u}},
 		{&s.Contacts, `SELECT COUNT(*) FROM partner_contacts c JOIN partner_pairs p ON p.id = c.pair_id WHERE p.house_id = ? AND c.at >= ? AND c.at < ?`, []any{houseID, f, u}},
-		{&s.Pings, `SELECT COUNT(*) FROM partner_pings WHERE house_id = ? AND at >= ? AND at < ?`, []any{houseID, f, u}},
-		{&s.PingsAnswered, `SELECT COUNT(*) FROM partner_pings WHERE house_id = ? AND at >= ? AND at < ? AND answered_at IS NOT NULL`, []any{houseID, f, u}},
+		// Pings that went out: not those waiting for the end of quiet
+		// hours, nor those dropped.
+		{&s.Pings, `SELECT COUNT(*) FROM partner_pings WHERE house_id = ? AND at >= ? AND at < ? AND sent_at IS NOT NULL`, []any{houseID, f, u}},
+		{&s.PingsAnswered, `SELECT COUNT(*) FROM partner_pings WHERE house_id = ? AND at >= ? AND at < ? AND sent_at IS NOT NULL AND answered_at IS NOT NULL`, []any{houseID, f, u}},
 		{&s.PingsOff, `SELECT COUNT(*) FROM partner_pings_off o JOIN members m ON m.id = o.member_id WHERE m.house_id = ? AND m.status = 'active'`, []any{houseID}},
 	}
 	for _, q := range queries {

@@ -141,6 +141,11 @@ func (t *tx) ExportMember(ctx context.Context, memberID int64) (*bot.MemberData,
 	if d.PartnerPingsOff, err = t.PingsOff(ctx, memberID); err != nil {
 		return nil, err
 	}
+	if until, err := t.PingMutedUntil(ctx, memberID); err != nil {
+		return nil, err
+	} else if !until.IsZero() {
+		d.PartnerPingsMutedUntil = &until
+	}
 	records := []struct {
 		dst   *[]bot.ExportedRecord
 		what  string
@@ -153,6 +158,9 @@ func (t *tx) ExportMember(ctx context.Context, memberID int64) (*bot.MemberData,
 			WHERE v.member_id = ? ORDER BY a.starts_at`},
 		{&d.Partnerships, "partnerships", `SELECT 'paired (' || p.how || ')', p.formed_at, CASE WHEN p.ended_at IS NULL THEN 'current' ELSE 'ended' END
 			FROM partner_members pm JOIN partner_pairs p ON p.id = pm.pair_id WHERE pm.member_id = ? ORDER BY p.formed_at`},
+		{&d.ReachOuts, "reach-outs", `SELECT 'asked for someone to reach out', created_at,
+			CASE WHEN taken_at IS NULL THEN 'not taken' ELSE 'a House Mentor was on it' END
+			FROM reach_outs WHERE member_id = ? ORDER BY created_at, id`},
 	}
 	for _, rq := range records {
 		*rq.dst = []bot.ExportedRecord{}
@@ -218,6 +226,13 @@ func (t *tx) EraseMember(ctx context.Context, memberID int64) error {
 		// already on the platform stay there (see the README).
 		{"erase share edits", `DELETE FROM outbox WHERE edit_of IN (SELECT share_outbox_id FROM checkin_answers WHERE member_id = ? AND share_outbox_id IS NOT NULL)`, []any{memberID}},
 		{"erase shares", `DELETE FROM outbox WHERE id IN (SELECT share_outbox_id FROM checkin_answers WHERE member_id = ? AND share_outbox_id IS NOT NULL)`, []any{memberID}},
+		// The House Mentors' notices of their requests for someone to
+		// reach out name them: the edits first (deleting a notice would
+		// unlink its edits), then the notices.
+		{"erase reach-out notice edits", `DELETE FROM outbox WHERE edit_of IN (SELECT n.outbox_id FROM reach_out_notices n
+			JOIN reach_outs q ON q.id = n.reach_out_id WHERE q.member_id = ? AND n.outbox_id IS NOT NULL)`, []any{memberID}},
+		{"erase reach-out notices", `DELETE FROM outbox WHERE id IN (SELECT n.outbox_id FROM reach_out_notices n
+			JOIN reach_outs q ON q.id = n.reach_out_id WHERE q.member_id = ? AND n.outbox_id IS NOT NULL)`, []any{memberID}},
 		{"erase answers", `DELETE FROM checkin_answers WHERE member_id = ?`, []any{memberID}},
 		{"erase misses", `DELETE FROM checkin_misses WHERE member_id = ?`, []any{memberID}},
 		// Messages to them, sent or pending.
@@ -280,6 +295,34 @@ func (t *tx) AnswersToRedact(ctx context.Context, houseID int64, before time.Tim
 		out = append(out, a)
 	}
 	return out, wrap("answers to redact", rows.Err())
+}
+
+// PruneEnded clears, in a house, the reasons and authors of pauses over at
+// now, the mutes of partner pings over at now, and the requests for
+// someone to reach out made before before. It returns how many rows it
+// changed.
+func (t *tx) PruneEnded(ctx context.Context, houseID int64, before, now time.Time) (int, error) {
+	total := 0
+	for _, q := range []struct {
+		what, sql string
+		args      []any
+	}{
+		{"pause reasons", `UPDATE members SET paused_by = '', pause_reason = ''
+			WHERE house_id = ? AND (paused_by <> '' OR pause_reason <> '') AND (paused_until IS NULL OR paused_until <= ?)`, []any{houseID, now.Unix()}},
+		{"ping mutes", `DELETE FROM partner_mutes WHERE until <= ? AND member_id IN (SELECT id FROM members WHERE house_id = ?)`, []any{now.Unix(), houseID}},
+		{"reach-outs", `DELETE FROM reach_outs WHERE house_id = ? AND created_at < ?`, []any{houseID, before.Unix()}},
+	} {
+		res, err := t.q.ExecContext(ctx, q.sql, q.args...)
+		if err != nil {
+			return total, wrap("prune "+q.what, err)
+		}
+		n, err := res.RowsAffected()
+		if err != nil {
+			return total, wrap("prune "+q.what, err)
+		}
+		total += int(n)
+	}
+	return total, nil
 }
 
 // PruneOutbox deletes a house's sent or failed messages created before
