@@ -53,8 +53,10 @@ var rules = map[string]rule{
 	// What implements or serves the core, each importing only bot.
 	"storage": {module: []string{"bot"}, libs: []string{sqlite, sqlPkg}},
 	"outbox":  {module: []string{"bot", "backoff"}},
-	// The one retry delay: a leaf anyone may use.
+	// The one retry delay, and the process's account of what is failing:
+	// leaves anyone may use.
 	"backoff":   {},
+	"health":    {},
 	"render":    {module: []string{"bot"}},
 	"config":    {module: []string{"bot"}, libs: []string{toml}},
 	"scheduler": {module: []string{"backoff"}, libs: []string{cron}},
@@ -66,7 +68,7 @@ var rules = map[string]rule{
 	"adapters/slack":   {module: []string{"bot", "adapters/kit", "backoff"}, libs: []string{slackgo}},
 	// The binary wires everything, but never a test helper.
 	"cmd/porchlight": {
-		module: []string{"bot", "storage", "outbox", "render", "config", "scheduler", "chart", "adapters/kit", "adapters/console", "adapters/discord", "adapters/slack"},
+		module: []string{"bot", "storage", "outbox", "render", "config", "scheduler", "chart", "health", "adapters/kit", "adapters/console", "adapters/discord", "adapters/slack"},
 		libs:   []string{discordgo, slackgo, toml, cron},
 	},
 	// Test support may use what it fakes.
@@ -168,6 +170,8 @@ func TestRules(t *testing.T) {
 		{"adapters/kit", discordgo, false},
 		{"scheduler", module + "/bot", false},
 		{"chart", module + "/bot", false},
+		{"health", module + "/storage", false},
+		{"cmd/porchlight", module + "/health", true},
 		{"config", toml, true},
 		{"config", module + "/storage", false},
 		{"cmd/porchlight", module + "/bot/bottest", false},
