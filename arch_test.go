@@ -73,7 +73,7 @@ var rules = map[string]rule{
 	},
 	// Test support may use what it fakes.
 	"bot/bottest":                  {module: []string{"bot"}},
-	"storage/storagetest":          {module: []string{"bot", "storage"}},
+	"storage/storagetest":          {module: []string{"bot", "storage"}, libs: []string{sqlPkg}}, // to damage a file as a failing disk would
 	"adapters/discord/discordtest": {module: []string{"bot"}, libs: []string{discordgo, websocket}},
 	"adapters/slack/slacktest":     {module: []string{"bot"}, libs: []string{slackgo, websocket}},
 }
