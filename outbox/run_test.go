@@ -1,18 +1,17 @@
 package outbox_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"log/slog"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
 
 	"github.com/porchlight/porchlight/backoff"
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/bot/bottest"
 	"github.com/porchlight/porchlight/outbox"
 )
 
@@ -51,23 +50,8 @@ func TestRunBacksOffWhileTheDatabaseFails(t *testing.T) {
 	store.fail.Store(true)
 	s := outbox.NewSender(store, c, nil, ad)
 	rep := make(reports, 100)
-	// Sleep hands the wait to the test and returns when the test resumes
-	// it, so the test sees Run asleep.
-	waits, resume := make(chan time.Duration), make(chan struct{})
-	s.Health, s.Poll, s.MaxBackoff = rep, time.Second, 30*time.Second
-	s.Sleep = func(ctx context.Context, d time.Duration) bool {
-		select {
-		case waits <- d:
-		case <-ctx.Done():
-			return false
-		}
-		select {
-		case <-resume:
-			return true
-		case <-ctx.Done():
-			return false
-		}
-	}
+	sleeper := bottest.NewSleeper()
+	s.Health, s.Poll, s.MaxBackoff, s.Sleep = rep, time.Second, 30*time.Second, sleeper.Sleep
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan struct{})
 	go func() {
@@ -78,12 +62,7 @@ func TestRunBacksOffWhileTheDatabaseFails(t *testing.T) {
 
 	const failing = 9
 	for n := 1; n <= failing; n++ {
-		var wait time.Duration
-		select {
-		case wait = <-waits:
-		case <-time.After(10 * time.Second):
-			t.Fatalf("no backoff after failed pass %d", n)
-		}
+		wait := sleeper.Next(t, 10*time.Second)
 		ceil := backoff.Ceiling(n, time.Second, 30*time.Second)
 		if wait < ceil/2 || wait > ceil {
 			t.Errorf("wait after %d failed passes = %v, want within [%v, %v]", n, wait, ceil/2, ceil)
@@ -101,7 +80,7 @@ func TestRunBacksOffWhileTheDatabaseFails(t *testing.T) {
 		if n == failing {
 			store.fail.Store(false) // space returns
 		}
-		resume <- struct{}{}
+		sleeper.Resume()
 	}
 	select {
 	case got := <-rep:
@@ -122,7 +101,7 @@ func TestRunWithoutHealthLogsOnce(t *testing.T) {
 	mem, ad, c, _ := setup()
 	store := &failingDue{memOutbox: mem}
 	store.fail.Store(true)
-	var logs syncBuffer
+	var logs bottest.SyncBuffer
 	s := outbox.NewSender(store, c, slog.New(slog.NewTextHandler(&logs, nil)), ad)
 	s.Sleep = func(context.Context, time.Duration) bool {
 		if store.calls.Load() == 5 {
@@ -150,23 +129,4 @@ func TestRunWithoutHealthLogsOnce(t *testing.T) {
 	if got, out := strings.Count(logs.String(), "level=ERROR"), logs.String(); got != 1 {
 		t.Errorf("5 failed passes logged %d errors, want 1:\n%s", got, out)
 	}
-}
-
-// syncBuffer is a bytes.Buffer safe for the sender to write while the
-// test reads it.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
 }

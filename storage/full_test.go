@@ -107,21 +107,8 @@ func TestFullDatabase(t *testing.T) {
 	ad := bottest.NewAdapter("test")
 	status := okSignal{health.New(nil, health.Options{Classify: storage.ErrorClass}), make(chan string, 1)}
 	s := outbox.NewSender(db, clock, nil, ad)
-	s.Health, s.Poll, s.MaxBackoff = status, time.Second, 8*time.Second
-	waits, resume := make(chan time.Duration), make(chan struct{})
-	s.Sleep = func(ctx context.Context, d time.Duration) bool {
-		select {
-		case waits <- d:
-		case <-ctx.Done():
-			return false
-		}
-		select {
-		case <-resume:
-			return true
-		case <-ctx.Done():
-			return false
-		}
-	}
+	sleeper := bottest.NewSleeper()
+	s.Health, s.Poll, s.MaxBackoff, s.Sleep = status, time.Second, 8*time.Second, sleeper.Sleep
 	runCtx, stop := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() {
@@ -131,12 +118,7 @@ func TestFullDatabase(t *testing.T) {
 	defer func() { stop(); <-done }()
 	const failing = 6
 	for n := 1; n <= failing; n++ {
-		var wait time.Duration
-		select {
-		case wait = <-waits:
-		case <-time.After(20 * time.Second):
-			t.Fatalf("no backoff after failed pass %d; sent %d", n, len(ad.Sent()))
-		}
+		wait := sleeper.Next(t, 20*time.Second)
 		// Run is asleep: read what it has done so far.
 		ceil := backoff.Ceiling(n, time.Second, 8*time.Second)
 		if wait < ceil/2 || wait > ceil {
@@ -162,7 +144,7 @@ func TestFullDatabase(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		resume <- struct{}{}
+		sleeper.Resume()
 	}
 	select {
 	case <-status.ok:
