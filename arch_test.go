@@ -54,8 +54,10 @@ var rules = map[string]rule{
 	// What implements or serves the core, each importing only bot.
 	"storage": {module: []string{"bot"}, libs: []string{sqlite, sqlPkg}},
 	"outbox":  {module: []string{"bot", "backoff"}},
-	// The one retry delay: a leaf anyone may use.
+	// The one retry delay, and the process's account of what is failing:
+	// leaves anyone may use.
 	"backoff":   {},
+	"health":    {},
 	"render":    {module: []string{"bot"}},
 	"config":    {module: []string{"bot"}, libs: []string{toml}},
 	"scheduler": {module: []string{"backoff"}, libs: []string{cron}},
@@ -69,12 +71,12 @@ var rules = map[string]rule{
 	"adapters/slack":   {module: []string{"bot", "adapters/kit", "backoff"}, libs: []string{slackgo}},
 	// The binary wires everything, but never a test helper.
 	"cmd/porchlight": {
-		module: []string{"bot", "storage", "outbox", "render", "config", "scheduler", "chart", "monitor", "adapters/kit", "adapters/console", "adapters/discord", "adapters/slack"},
+		module: []string{"bot", "storage", "outbox", "render", "config", "scheduler", "chart", "monitor", "health", "adapters/kit", "adapters/console", "adapters/discord", "adapters/slack"},
 		libs:   []string{discordgo, slackgo, toml, cron},
 	},
 	// Test support may use what it fakes.
 	"bot/bottest":                  {module: []string{"bot"}},
-	"storage/storagetest":          {module: []string{"bot", "storage"}},
+	"storage/storagetest":          {module: []string{"bot", "storage"}, libs: []string{sqlPkg}}, // to damage a file as a failing disk would
 	"adapters/discord/discordtest": {module: []string{"bot"}, libs: []string{discordgo, websocket}},
 	"adapters/slack/slacktest":     {module: []string{"bot"}, libs: []string{slackgo, websocket}},
 }
@@ -171,6 +173,8 @@ func TestRules(t *testing.T) {
 		{"adapters/kit", discordgo, false},
 		{"scheduler", module + "/bot", false},
 		{"chart", module + "/bot", false},
+		{"health", module + "/storage", false},
+		{"cmd/porchlight", module + "/health", true},
 		{"config", toml, true},
 		{"config", module + "/storage", false},
 		{"cmd/porchlight", module + "/bot/bottest", false},

@@ -38,7 +38,26 @@ type Sender struct {
 	// OnUndeliverable is called, outside any transaction, when a message
 	// will never be delivered, so the core can tell someone.
 	OnUndeliverable func(ctx context.Context, m *bot.OutboxMessage, err error)
+	// Health hears how Run's passes go (see Reporter); nil logs the start
+	// and the end of a run of failed passes itself.
+	Health Reporter
+	// MaxBackoff caps Run's wait after failed passes.
+	MaxBackoff time.Duration
+	// Sleep is Run's wait between failed passes; nil is backoff.Sleep.
+	// Tests inject one that records the wait.
+	Sleep func(ctx context.Context, d time.Duration) bool
 }
+
+// Reporter is told whether the sender's passes work, under the component
+// name "outbox": Fail after each failed pass, OK after each one that
+// worked. The process's health status (health.Status) is one.
+type Reporter interface {
+	Fail(component string, err error)
+	OK(component string)
+}
+
+// component is the sender's name in health reports.
+const component = "outbox"
 
 // NewSender returns a sender for the given adapters, keyed by Platform().
 func NewSender(store bot.Store, clock bot.Clock, log *slog.Logger, adapters ...bot.Adapter) *Sender {
@@ -51,7 +70,7 @@ func NewSender(store bot.Store, clock bot.Clock, log *slog.Logger, adapters ...b
 	s := &Sender{
 		store: store.Outbox(), adapters: map[string]bot.Adapter{}, clock: clock,
 		log: log.With("component", "outbox"), wake: make(chan struct{}, 1),
-		MaxAttempts: 10, Poll: time.Second,
+		MaxAttempts: 10, Poll: time.Second, MaxBackoff: 30 * time.Second,
 	}
 	for _, a := range adapters {
 		s.adapters[a.Platform()] = a
@@ -67,13 +86,39 @@ func (s *Sender) Wake() {
 	}
 }
 
-// Run delivers messages until ctx ends.
+// Run delivers messages until ctx ends: a pass when woken, and every Poll.
+//
+// A pass fails when the database does (full, busy, damaged, an I/O error).
+// Run then waits before the next with a jittered exponential backoff, from
+// Poll up to MaxBackoff, that wake-ups do not cut short, so a failing
+// database is neither hammered nor logged once a second; it reports each
+// failure to Health. The first pass that works again ends the backoff and
+// reports the recovery.
 func (s *Sender) Run(ctx context.Context) error {
 	t := time.NewTicker(s.Poll)
 	defer t.Stop()
+	sleep := s.Sleep
+	if sleep == nil {
+		sleep = backoff.Sleep
+	}
+	failures := 0
 	for {
-		if _, err := s.Flush(ctx); err != nil && ctx.Err() == nil {
-			s.log.Error("outbox pass failed", "err", err)
+		_, err := s.Flush(ctx)
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			failures++
+			wait := backoff.Delay(failures, s.Poll, s.MaxBackoff)
+			s.failed(err, failures, wait)
+			if !sleep(ctx, wait) {
+				return nil
+			}
+			continue
+		}
+		if failures > 0 {
+			s.recovered(failures)
+			failures = 0
 		}
 		select {
 		case <-ctx.Done():
@@ -82,6 +127,26 @@ func (s *Sender) Run(ctx context.Context) error {
 		case <-t.C:
 		}
 	}
+}
+
+// failed reports the failures-th failed pass in a row.
+func (s *Sender) failed(err error, failures int, wait time.Duration) {
+	s.log.Debug("outbox pass failed; backing off", "failures", failures, "wait", wait, "err", err)
+	switch {
+	case s.Health != nil:
+		s.Health.Fail(component, err)
+	case failures == 1:
+		s.log.Error("outbox passes fail; retrying with backoff", "err", err)
+	}
+}
+
+// recovered reports a pass that worked after failures failed ones.
+func (s *Sender) recovered(failures int) {
+	if s.Health != nil {
+		s.Health.OK(component)
+		return
+	}
+	s.log.Info("outbox passes work again", "failures", failures)
 }
 
 // retryDelay is the wait before attempt n+1 after n failed attempts: about

@@ -55,6 +55,11 @@ type DB struct {
 	log   *slog.Logger
 	// readConns is the size of the read pool.
 	readConns int
+	// exclusive and checkIntegrity are the Exclusive and CheckIntegrity
+	// options; lock is the instance lock Exclusive took.
+	exclusive      bool
+	checkIntegrity bool
+	lock           *instanceLock
 }
 
 // Option configures Open.
@@ -91,7 +96,12 @@ var (
 // refused: every connection would get its own empty database, and the read
 // pool would not see what the writer wrote. Tests use a file in t.TempDir()
 // (see storagetest.Open).
-func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
+//
+// With Exclusive, Open first takes the database's instance lock; with
+// CheckIntegrity, it checks the file before migrating. A file that SQLite
+// cannot read as a database is refused with an error wrapping ErrCorrupt
+// either way.
+func Open(ctx context.Context, path string, opts ...Option) (_ *DB, err error) {
 	if err := checkPath(path); err != nil {
 		return nil, err
 	}
@@ -100,6 +110,18 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 		o(db)
 	}
 	db.log = db.log.With("component", "storage")
+	if db.exclusive {
+		// Before anything touches the file: a second instance must not
+		// even migrate it.
+		if db.lock, err = lockInstance(path); err != nil {
+			return nil, err
+		}
+		defer func() {
+			if err != nil && db.lock != nil { // Close may have released it
+				db.lock.release()
+			}
+		}()
+	}
 	if err := createPrivate(path); err != nil {
 		return nil, fmt.Errorf("open db: %w", err)
 	}
@@ -117,7 +139,13 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	db.write = w
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
-		return nil, fmt.Errorf("open db: %w", err)
+		return nil, corruptOr(path, err)
+	}
+	if db.checkIntegrity {
+		if err := quickCheck(ctx, w, path); err != nil {
+			w.Close()
+			return nil, err
+		}
 	}
 	// The writer has now created -wal and -shm; SQLite gives them the main
 	// file's mode, but files left by an older run may be looser.
@@ -129,6 +157,9 @@ func Open(ctx context.Context, path string, opts ...Option) (*DB, error) {
 	}
 	if err := db.Migrate(ctx); err != nil {
 		w.Close()
+		if ErrorClass(err) == ClassCorrupt {
+			return nil, corruptOr(path, err)
+		}
 		return nil, err
 	}
 
@@ -191,8 +222,9 @@ func makePrivate(path string) error {
 	return os.Chmod(path, st.Mode().Perm()&0o700)
 }
 
-// Close closes both handles. The last connection to close checkpoints the
-// WAL into the main file.
+// Close closes both handles, then releases the instance lock if Open took
+// one. The last connection to close checkpoints the WAL into the main
+// file, so the lock is held until the file is settled.
 func (db *DB) Close() error {
 	var errs []error
 	if db.read != nil {
@@ -200,6 +232,10 @@ func (db *DB) Close() error {
 	}
 	if db.write != nil {
 		errs = append(errs, db.write.Close())
+	}
+	if db.lock != nil {
+		errs = append(errs, db.lock.release())
+		db.lock = nil
 	}
 	if err := errors.Join(errs...); err != nil {
 		return fmt.Errorf("close db: %w", err)

@@ -53,7 +53,8 @@ second and latency percentiles. Uses no platform and no network.`)
 }
 
 func runLoad(ctx context.Context, e env, dbPath string, residents, rounds, conc int) error {
-	db, err := storage.Open(ctx, dbPath)
+	// It runs the core and the sender: never beside a bot on the same file.
+	db, err := storage.Open(ctx, dbPath, storage.Exclusive())
 	if err != nil {
 		return err
 	}

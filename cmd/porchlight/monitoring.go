@@ -8,10 +8,12 @@ import (
 	"net/http"
 	"runtime"
 	"runtime/debug"
+	"strings"
 	"time"
 
 	"github.com/porchlight/porchlight/bot"
 	"github.com/porchlight/porchlight/config"
+	"github.com/porchlight/porchlight/health"
 	"github.com/porchlight/porchlight/monitor"
 	"github.com/porchlight/porchlight/storage"
 )
@@ -24,7 +26,7 @@ const stuckAfter = 10 * time.Minute
 // newMonitor builds the metrics and readiness checks of an app that is
 // about to serve. The checks read what serve starts: the database, each
 // connected adapter, the scheduler, the outbox.
-func newMonitor(db *storage.DB, clock bot.Clock) *monitor.Monitor {
+func newMonitor(db *storage.DB, clock bot.Clock, status *health.Status) *monitor.Monitor {
 	m := monitor.New(buildInfo(), func(ctx context.Context) (monitor.Stats, error) {
 		s, err := db.Stats(ctx)
 		if err != nil {
@@ -37,6 +39,18 @@ func newMonitor(db *storage.DB, clock bot.Clock) *monitor.Monitor {
 		}, nil
 	})
 	m.AddCheck("database", db.Ping)
+	// The parts the health status holds failing: the outbox, a job, a
+	// damaged database. Their class, never their errors' text.
+	m.AddCheck("degraded", func(context.Context) error {
+		var parts []string
+		for _, p := range status.Problems() {
+			parts = append(parts, fmt.Sprintf("%s failing (%s) since %s, %d time(s)", p.Component, p.Class, p.Since.UTC().Format(time.RFC3339), p.Failures))
+		}
+		if len(parts) > 0 {
+			return errors.New(strings.Join(parts, "; "))
+		}
+		return nil
+	})
 	m.AddCheck("outbox", func(ctx context.Context) error {
 		s, err := db.Stats(ctx)
 		if err != nil {

@@ -166,12 +166,12 @@ func cmdCheckConfig(_ context.Context, e env) int {
 }
 
 func cmdMigrate(ctx context.Context, e env) int {
-	fs := flags(e, "migrate", "--config FILE", "Create the database, or apply pending migrations to it, and exit.")
+	fs := flags(e, "migrate", "--config FILE", "Create the database, or apply pending migrations to it, and exit. Like run, it\nrefuses a database another porchlight is using, and a damaged one.")
 	cfg, _, code, ok := configCmd(e, fs)
 	if !ok {
 		return code
 	}
-	db, err := storage.Open(ctx, cfg.Storage.Path)
+	db, err := storage.Open(ctx, cfg.Storage.Path, storage.Exclusive(), storage.CheckIntegrity())
 	if err != nil {
 		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
 		return exitRuntime

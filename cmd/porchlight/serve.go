@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/health"
 	"github.com/porchlight/porchlight/monitor"
 	"github.com/porchlight/porchlight/outbox"
 	"github.com/porchlight/porchlight/render"
@@ -32,6 +33,9 @@ type app struct {
 	clock      bot.Clock
 	// backups are the nightly backups; a zero dir turns them off.
 	backups backups
+	// health is what is failing now: the outbox, a job, a damaged
+	// database. The operations issue's /readyz reads it.
+	health *health.Status
 	// manualJobs leaves the wall-clock scheduler stopped: the demo runs
 	// the jobs itself, on its own clock, through Bot.CatchUp.
 	manualJobs bool
@@ -56,15 +60,21 @@ type appOptions struct {
 
 // newApp opens storage, builds the core and registers the jobs. It does not
 // start anything yet.
+//
+// The database is opened exclusively and checked first (storage.Exclusive,
+// storage.CheckIntegrity): a second bot on the same file, or a damaged
+// file, stops the start with an error that says who holds it or how to
+// restore.
 func newApp(ctx context.Context, o appOptions) (*app, error) {
 	if o.clock == nil {
 		o.clock = bot.SystemClock{}
 	}
-	db, err := storage.Open(ctx, o.dbPath)
+	db, err := storage.Open(ctx, o.dbPath, storage.Exclusive(), storage.CheckIntegrity())
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
-	b, err := bot.New(bot.Config{Store: db, Clock: o.clock, Logger: o.log, Houses: o.houses, Schedules: scheduler.Specs{}, Demo: o.demo, Chart: renderChart, DigestText: render.DigestText})
+	status := newHealth(o.log, o.clock)
+	b, err := bot.New(bot.Config{Store: corruptionWatch{Store: db, health: status}, Clock: o.clock, Logger: o.log, Houses: o.houses, Schedules: scheduler.Specs{}, Demo: o.demo, Chart: renderChart, DigestText: render.DigestText})
 	if err != nil {
 		db.Close()
 		return nil, err
@@ -73,10 +83,11 @@ func newApp(ctx context.Context, o appOptions) (*app, error) {
 		db.Close()
 		return nil, err
 	}
-	a := &app{db: db, bot: b, adapters: o.adapters, log: o.log, sched: scheduler.New(o.log), manualJobs: o.manualJobs, httpListen: o.httpListen, clock: o.clock, backups: o.backups}
+	a := &app{db: db, bot: b, adapters: o.adapters, log: o.log, health: status, sched: scheduler.New(o.log), manualJobs: o.manualJobs,
+		httpListen: o.httpListen, clock: o.clock, backups: o.backups}
 	sendVia := o.adapters
 	if o.httpListen != "" {
-		a.mon = newMonitor(db, o.clock)
+		a.mon = newMonitor(db, o.clock, status)
 		sendVia = nil
 		for _, ad := range o.adapters {
 			sendVia = append(sendVia, metered(a.mon, ad))
@@ -84,6 +95,7 @@ func newApp(ctx context.Context, o appOptions) (*app, error) {
 	}
 	a.sender = outbox.NewSender(db, o.clock, o.log, sendVia...)
 	a.sender.OnUndeliverable = b.Undeliverable
+	a.sender.Health = status
 	b.OnCommit(a.sender.Wake)
 	// A failed run is retried: runs are keyed by their scheduled time, so a
 	// retry never doubles one, and a busy database or a full disk for a
@@ -106,12 +118,17 @@ func newApp(ctx context.Context, o appOptions) (*app, error) {
 			loc = j.House.Location
 			key = j.House.Name + "/" + j.Name
 		}
+		part := "job " + key
 		err := a.sched.Add(key, j.Spec, loc, retry.Job(key, func(ctx context.Context, at time.Time) error {
-			if err := b.RunJob(ctx, j.Name, j.House, at); err != nil {
-				return err
+			err := b.RunJob(ctx, j.Name, j.House, at)
+			switch {
+			case err == nil:
+				status.OK(part)
+				a.mon.JobDone(key, at, o.clock.Now())
+			case ctx.Err() == nil:
+				status.Fail(part, err)
 			}
-			a.mon.JobDone(key, at, o.clock.Now())
-			return nil
+			return err
 		}))
 		if err != nil {
 			db.Close()
@@ -221,6 +238,49 @@ func (a *app) serveMonitor(ctx context.Context) error {
 		})
 	}
 	_, _, err := monitor.Serve(ctx, a.httpListen, a.mon.Handler(), a.log.With("component", "http"))
+	return err
+}
+
+// newHealth returns the process's health status: it names database
+// failures by their SQLite class, and logs with each what an operator does
+// about it.
+func newHealth(log *slog.Logger, clock bot.Clock) *health.Status {
+	advice := map[string]string{
+		storage.ClassCorrupt:  `the database file is damaged: stop porchlight and restore it from your latest backup (README: "Restoring a backup")`,
+		storage.ClassFull:     "the disk is full: free some space; porchlight retries and resumes on its own",
+		storage.ClassBusy:     "another program holds the database's write lock; porchlight retries on its own",
+		storage.ClassIO:       "the operating system failed a read or write of the database: check the disk",
+		storage.ClassReadOnly: "porchlight cannot write the database file or its directory: check their owner and mode",
+	}
+	return health.New(log, health.Options{Classify: storage.ErrorClass, Advice: advice, Now: clock.Now})
+}
+
+// corruptionWatch is the core's store, watched for damage: a read or write
+// that finds the database damaged marks the "database" part of the health
+// status failing, with the restore advice, and the event or job that hit
+// it fails and is logged as ever. Damage does not heal, so nothing marks
+// the part well again; the next start's integrity check refuses the file
+// until it is restored. Other failures are the outbox's and the jobs' to
+// report, where a success can tell their recovery.
+type corruptionWatch struct {
+	bot.Store
+	health *health.Status
+}
+
+// Update runs the store's Update and reports damage.
+func (w corruptionWatch) Update(ctx context.Context, fn func(bot.Tx) error) error {
+	return w.watch(w.Store.Update(ctx, fn))
+}
+
+// View runs the store's View and reports damage.
+func (w corruptionWatch) View(ctx context.Context, fn func(bot.Tx) error) error {
+	return w.watch(w.Store.View(ctx, fn))
+}
+
+func (w corruptionWatch) watch(err error) error {
+	if storage.ErrorClass(err) == storage.ClassCorrupt {
+		w.health.Fail("database", err)
+	}
 	return err
 }
 

@@ -1,0 +1,141 @@
+package storage
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"time"
+)
+
+// Exclusive makes Open take the database's instance lock before it touches
+// the file, and Close release it: the commands that run the bot or rewrite
+// the database (run, demo, migrate) use it, so that two of them never work
+// on one database at once. Commands that only read or make a single
+// transactional change (digest, export, backup, erase) do not, and keep
+// working beside a running bot.
+//
+// The lock is an advisory lock (flock on Unix, LockFileEx on Windows) on
+// LockPath(path), which the operating system releases when the process
+// ends in any way, kill -9 included: a stale lock file never blocks a
+// restart. When another process holds it, Open fails at once with a
+// *LockedError that names the holder.
+func Exclusive() Option {
+	return func(db *DB) { db.exclusive = true }
+}
+
+// LockPath is the instance lock file of the database at path: the same
+// name with ".lock" added, in the same directory.
+func LockPath(path string) string { return path + ".lock" }
+
+// Holder is the process holding a database's instance lock, as it wrote
+// itself into the lock file.
+type Holder struct {
+	PID   int       `json:"pid"`
+	Host  string    `json:"host"`
+	Since time.Time `json:"since"`
+}
+
+// String describes the holder for an operator: "pid 4242 on host porch,
+// since 2026-11-17 20:00:00 UTC".
+func (h Holder) String() string {
+	if h.PID == 0 {
+		// The holder has locked the file but not yet written itself in.
+		return "a process that is just starting"
+	}
+	return fmt.Sprintf("pid %d on host %s, since %s", h.PID, h.Host, h.Since.UTC().Format("2006-01-02 15:04:05 MST"))
+}
+
+// LockedError is Open's error when another process holds the database's
+// instance lock.
+type LockedError struct {
+	// Path is the database's path.
+	Path string
+	// Holder is who holds the lock; its zero value when the holder has not
+	// written itself in yet.
+	Holder Holder
+}
+
+// Error names the database and the holder, and says what to do.
+func (e *LockedError) Error() string {
+	return fmt.Sprintf("database %s is in use by another porchlight (%s); only one may run the bot or change the schema at a time: stop that one first (lock file %s)",
+		e.Path, e.Holder, LockPath(e.Path))
+}
+
+// instanceLock is a held instance lock: the open lock file.
+type instanceLock struct {
+	f *os.File
+}
+
+// lockInstance takes the instance lock of the database at path, without
+// waiting, and writes this process into the lock file.
+func lockInstance(path string) (*instanceLock, error) {
+	name := LockPath(path)
+	f, err := os.OpenFile(name, os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("lock db: %w", err)
+	}
+	got, err := tryLock(f)
+	if err != nil {
+		f.Close()
+		return nil, fmt.Errorf("lock db: %s: %w", name, err)
+	}
+	if !got {
+		h := readHolder(f)
+		f.Close()
+		return nil, &LockedError{Path: path, Holder: h}
+	}
+	host, err := os.Hostname()
+	if err != nil {
+		host = "unknown"
+	}
+	rec, err := json.Marshal(Holder{PID: os.Getpid(), Host: host, Since: time.Now().UTC().Truncate(time.Second)})
+	if err == nil {
+		err = writeHolder(f, rec)
+	}
+	if err != nil {
+		f.Close() // releases the lock
+		return nil, fmt.Errorf("lock db: write %s: %w", name, err)
+	}
+	return &instanceLock{f: f}, nil
+}
+
+// writeHolder replaces the lock file's content with rec. The lock stays
+// held by the descriptor, whatever the content.
+func writeHolder(f *os.File, rec []byte) error {
+	if err := f.Truncate(0); err != nil {
+		return err
+	}
+	_, err := f.WriteAt(append(rec, '\n'), 0)
+	return err
+}
+
+// readHolder reads who holds the lock. A holder that has locked the file
+// but not yet written itself in (or a file from an older version) reads as
+// the zero Holder.
+func readHolder(f *os.File) Holder {
+	buf := make([]byte, 512)
+	n, err := f.ReadAt(buf, 0)
+	if err != nil && n == 0 {
+		return Holder{}
+	}
+	var h Holder
+	if json.Unmarshal(buf[:n], &h) != nil {
+		return Holder{}
+	}
+	return h
+}
+
+// release empties the lock file and closes it, which releases the lock.
+// The file itself stays: removing it would let a process that opened it
+// just before the removal lock the removed file while a third locks a new
+// one, and both would run.
+func (l *instanceLock) release() error {
+	// An emptied file says nobody holds it. If emptying fails, the stale
+	// record is harmless: it is read only while someone holds the lock,
+	// and every holder writes its own first.
+	_ = l.f.Truncate(0)
+	if err := l.f.Close(); err != nil {
+		return fmt.Errorf("unlock db: %w", err)
+	}
+	return nil
+}
