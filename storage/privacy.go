@@ -64,10 +64,11 @@ func (t *tx) AckCrisisAlert(ctx context.Context, id int64, by string, at time.Ti
 	return n == 1, wrap("ack crisis alert", err)
 }
 
-// DueEscalations lists a house's open alerts created at or before before.
+// DueEscalations lists a house's open alerts created at or before before,
+// except those whose resident erased their data (erasure withdrew them).
 func (t *tx) DueEscalations(ctx context.Context, houseID int64, before time.Time) ([]*bot.CrisisAlert, error) {
 	rows, err := t.q.QueryContext(ctx, `SELECT `+alertCols+` FROM crisis_alerts
-		WHERE house_id = ? AND acked_at IS NULL AND escalated_at IS NULL AND created_at <= ? ORDER BY id`, houseID, before.Unix())
+		WHERE house_id = ? AND acked_at IS NULL AND escalated_at IS NULL AND created_at <= ? AND user_id <> ? ORDER BY id`, houseID, before.Unix(), bot.ErasedUser)
 	if err != nil {
 		return nil, wrap("due escalations", err)
 	}

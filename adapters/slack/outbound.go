@@ -128,15 +128,23 @@ func (a *Adapter) openDM(ctx context.Context, user string) (string, error) {
 
 // classify maps a Web API error to the outbox's terms: a *bot.RetryError
 // for rate limits and server trouble, bot.ErrUndeliverable for errors that
-// will never succeed, and the error as it is otherwise.
+// will never succeed (an HTTP 4xx but 429 and 401, or an error code of
+// undeliverable), and the error as it is otherwise.
 func classify(method string, err error) error {
 	var rl *slackgo.RateLimitedError
 	if errors.As(err, &rl) {
 		return &bot.RetryError{After: rl.RetryAfter, Err: fmt.Errorf("slack %s: %w", method, err)}
 	}
 	var sc slackgo.StatusCodeError
-	if errors.As(err, &sc) && (sc.Code == http.StatusTooManyRequests || sc.Code >= 500) {
-		return &bot.RetryError{Err: fmt.Errorf("slack %s: %w", method, err)}
+	if errors.As(err, &sc) {
+		switch {
+		case sc.Code == http.StatusTooManyRequests || sc.Code >= 500:
+			return &bot.RetryError{Err: fmt.Errorf("slack %s: %w", method, err)}
+		case sc.Code >= 400 && sc.Code != http.StatusUnauthorized:
+			// Any other 4xx fails again however often it is sent. A
+			// refused token (401) is the bot's trouble, not the message's.
+			return fmt.Errorf("slack %s: HTTP %d: %w", method, sc.Code, bot.ErrUndeliverable)
+		}
 	}
 	var se slackgo.SlackErrorResponse
 	if errors.As(err, &se) {

@@ -51,6 +51,7 @@ type Adapter struct {
 	sent     []bot.Outgoing
 	edits    []Edit
 	fail     []error
+	refuse   map[string]error
 	n        atomic.Int64
 }
 
@@ -79,10 +80,28 @@ func (a *Adapter) FailNext(errs ...error) {
 	a.fail = append(a.fail, errs...)
 }
 
+// Refuse makes every send to user (a DM or an ephemeral) fail with err,
+// until Refuse(user, nil): a user whose settings refuse the bot's DMs.
+func (a *Adapter) Refuse(user string, err error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.refuse == nil {
+		a.refuse = map[string]error{}
+	}
+	if err == nil {
+		delete(a.refuse, user)
+		return
+	}
+	a.refuse[user] = err
+}
+
 // Send records m and returns a fresh ref.
 func (a *Adapter) Send(_ context.Context, m bot.Outgoing) (bot.MessageRef, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if err := a.refuse[m.Target.User]; err != nil && m.Target.Kind != bot.TargetChannel {
+		return bot.MessageRef{}, err
+	}
 	if len(a.fail) > 0 {
 		err := a.fail[0]
 		a.fail = a.fail[1:]
