@@ -298,9 +298,12 @@ const (
 	// MsgPartnerPing tells a partner of a missed check-in or a request for
 	// support.
 	MsgPartnerPing MsgKind = "partner_ping"
-	// MsgPartnerChange tells a resident about their partner: a new pair, a
-	// partner who left.
-	MsgPartnerChange MsgKind = "partner_change"
+	// MsgPartner tells someone about accountability partners: a new pair,
+	// a partner who left, a nudge to connect, the rotation.
+	MsgPartner MsgKind = "partner"
+	// MsgActivity is about a sober activity: its post, a reminder, the
+	// organiser's "who came?".
+	MsgActivity MsgKind = "activity"
 	// MsgCelebration is a milestone, to the resident or the house.
 	MsgCelebration MsgKind = "celebration"
 	// MsgUndeliverableNotice tells the House Mentors a DM bounced.

@@ -2,8 +2,10 @@ package storage_test
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -16,6 +18,10 @@ type resident struct {
 	m                  *bot.Member
 	share, edit, dm    int64
 	round, missedRound *bot.Round
+	// Messages about them or to them: a crisis alert to a mentor, pending
+	// and sent; a share withdrawn before (its answer no longer points at
+	// it), sent; a DM to them, sent.
+	alertPending, alertSent, withdrawn, dmSent int64
 }
 
 // erasureWorld is a house with two residents who have data of every kind,
@@ -60,6 +66,19 @@ func newErasureWorld(t *testing.T) *erasureWorld {
 		r.share, r.dm = ids[0], ids[1]
 		edit.EditOf = r.share
 		r.edit = f.enqueue(t, edit)[0]
+		alert := dm(f.house, "U-mentor", "alert about "+p.name)
+		alert.Kind, alert.About = bot.MsgCrisisAlert, []string{p.user}
+		alertSent := dm(f.house, "U-mentor", "earlier alert about "+p.name)
+		alertSent.Kind, alertSent.About = bot.MsgCrisisAlert, []string{p.user}
+		withdrawn := f.post("withdrawn share of " + p.name)
+		withdrawn.Kind, withdrawn.About = bot.MsgShare, []string{p.user}
+		more := f.enqueue(t, alert, alertSent, withdrawn, dm(f.house, p.user, "a sent nudge for "+p.name))
+		r.alertPending, r.alertSent, r.withdrawn, r.dmSent = more[0], more[1], more[2], more[3]
+		for _, id := range more[1:] {
+			if err := f.db.Outbox().MarkSent(f.ctx, id, bot.MessageRef{Channel: fmt.Sprint("D-", id), ID: fmt.Sprint("m", id)}, t0); err != nil {
+				t.Fatal(err)
+			}
+		}
 		update(t, f.db, func(tx bot.Tx) error {
 			a.Share = r.share
 			steps := []error{
@@ -230,9 +249,28 @@ func TestEraseMemberRemovesEverythingAboutThemOnly(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for what, id := range map[string]int64{"share": robin.share, "edit of the share": robin.edit, "DM": robin.dm} {
+		for what, id := range map[string]int64{"share": robin.share, "edit of the share": robin.edit, "DM": robin.dm, "pending alert": robin.alertPending} {
 			if _, err := f.db.OutboxMessage(f.ctx, id); !errors.Is(err, bot.ErrNotFound) {
 				t.Errorf("Robin's %s in the outbox: %v, want ErrNotFound", what, err)
+			}
+		}
+		// Delivered messages keep their bookkeeping only: no text, no
+		// Robin as the target.
+		for what, c := range map[string]struct {
+			id   int64
+			want bot.Target
+		}{
+			"sent alert":      {robin.alertSent, bot.Target{Kind: bot.TargetDM, User: "U-mentor"}},
+			"withdrawn share": {robin.withdrawn, bot.Target{Kind: bot.TargetChannel, Channel: "C-house"}},
+			"sent DM":         {robin.dmSent, bot.Target{Kind: bot.TargetDM}},
+		} {
+			m, err := f.db.OutboxMessage(f.ctx, c.id)
+			if err != nil {
+				t.Errorf("Robin's %s: %v, want it kept, emptied", what, err)
+				continue
+			}
+			if m.Out.Text != "" || m.Out.Target != c.want || m.Status != bot.OutboxSent || m.Key != "" {
+				t.Errorf("Robin's %s = %+v, want sent, no text, target %+v", what, m, c.want)
 			}
 		}
 	})
@@ -332,9 +370,10 @@ func TestEraseMemberRemovesEverythingAboutThemOnly(t *testing.T) {
 		if got := w.export(t, w.robinOak.ID); !reflect.DeepEqual(got, oakBefore) {
 			t.Errorf("Robin's Oak House export changed:\n got %+v\nwant %+v", got, oakBefore)
 		}
-		for what, id := range map[string]int64{"share": casey.share, "edit of the share": casey.edit, "DM": casey.dm} {
-			if _, err := f.db.OutboxMessage(f.ctx, id); err != nil {
-				t.Errorf("Casey's %s: %v, want it kept", what, err)
+		for what, id := range map[string]int64{"share": casey.share, "edit of the share": casey.edit, "DM": casey.dm,
+			"pending alert": casey.alertPending, "sent alert": casey.alertSent, "withdrawn share": casey.withdrawn, "sent DM": casey.dmSent} {
+			if m, err := f.db.OutboxMessage(f.ctx, id); err != nil || !strings.Contains(m.Out.Text, "Casey") {
+				t.Errorf("Casey's %s: %v, want it kept whole", what, err)
 			}
 		}
 		view(t, f.db, func(tx bot.Tx) error {
