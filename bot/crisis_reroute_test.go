@@ -1,42 +1,23 @@
 package bot_test
 
 import (
-	"bytes"
 	"database/sql"
 	"errors"
 	"fmt"
 	"log/slog"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/bot/bottest"
 )
-
-// syncBuffer is a log sink safe for the sender and the core at once.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
 
 // logUndeliverable wires the sender's final failures to a core over the
 // same database and houses whose log is returned.
-func logUndeliverable(h *harness) *syncBuffer {
+func logUndeliverable(h *harness) *bottest.Buffer {
 	h.t.Helper()
-	var buf syncBuffer
+	var buf bottest.Buffer
 	b, err := bot.New(bot.Config{Store: h.db, Clock: h.clock, Houses: []*bot.House{h.house}, Schedules: dailyAt9{},
 		Screener: sharedScreener(h.t), Logger: slog.New(slog.NewTextHandler(&buf, nil))})
 	if err != nil {
@@ -55,19 +36,7 @@ func alwaysAlert(h *bot.House) { h.Crisis.AlertAlways = true }
 // failedOutbox returns the failed outbox messages, as stored.
 func failedOutbox(h *harness) []*bot.OutboxMessage {
 	h.t.Helper()
-	var out []*bot.OutboxMessage
-	for id := int64(1); ; id++ {
-		m, err := h.db.OutboxMessage(h.ctx, id)
-		if errors.Is(err, bot.ErrNotFound) {
-			return out
-		}
-		if err != nil {
-			h.t.Fatal(err)
-		}
-		if m.Status == bot.OutboxFailed {
-			out = append(out, m)
-		}
-	}
+	return outboxWhere(h, func(m *bot.OutboxMessage) bool { return m.Status == bot.OutboxFailed })
 }
 
 // refused is a platform's refusal of a DM.

@@ -4,6 +4,7 @@
 package bottest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"sync"
@@ -272,4 +273,25 @@ func (c *Core) Next(t testing.TB, within time.Duration) bot.Event {
 		t.Fatalf("the core got no event within %v", within)
 	}
 	return bot.Event{}
+}
+
+// Buffer is a bytes.Buffer safe to write from several goroutines (a
+// logger of the sender and of the core) while the test reads it.
+type Buffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+// Write appends p.
+func (s *Buffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+// String returns what was written so far.
+func (s *Buffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }
