@@ -145,11 +145,11 @@ func reminderBefore(h *House) time.Duration {
 
 // announceActivity posts the activity and remembers the post, for edits.
 func (b *Bot) announceActivity(r *Request, a *Activity) error {
-	msg, err := b.activityMessage(r, a)
+	msg, about, err := b.activityMessage(r, a)
 	if err != nil {
 		return err
 	}
-	id, err := r.Post(msg)
+	id, err := r.Enqueue(&OutboxMessage{Kind: MsgActivity, About: about, Out: Outgoing{Target: Target{Kind: TargetChannel, Channel: r.House.Channel}, Message: msg}})
 	if err != nil {
 		return err
 	}
@@ -159,11 +159,11 @@ func (b *Bot) announceActivity(r *Request, a *Activity) error {
 
 // activityMessage is the announcement: what, when (each viewer's local
 // time), where, details, and live counts, with the RSVP buttons while it is
-// still ahead.
-func (b *Bot) activityMessage(r *Request, a *Activity) (Message, error) {
+// still ahead; and the platform user ids of the people it names.
+func (b *Bot) activityMessage(r *Request, a *Activity) (Message, []string, error) {
 	rsvps, err := r.activities().RSVPs(r.Ctx, a.ID)
 	if err != nil {
-		return Message{}, err
+		return Message{}, nil, err
 	}
 	count := map[string][]int64{}
 	for _, v := range rsvps {
@@ -182,14 +182,14 @@ func (b *Bot) activityMessage(r *Request, a *Activity) (Message, error) {
 	switch a.Status {
 	case "cancelled":
 		lines[0] = "❌ *Cancelled:* " + a.Title
-		return Message{Text: strings.Join(lines, "\n")}, nil
+		return Message{Text: strings.Join(lines, "\n")}, nil, nil
 	case "skipped":
 		lines[0] = "⏭️ *Skipped this time:* " + a.Title
-		return Message{Text: strings.Join(lines, "\n")}, nil
+		return Message{Text: strings.Join(lines, "\n")}, nil, nil
 	}
-	going, err := names(r, count[RSVPGoing])
+	going, about, err := names(r, count[RSVPGoing])
 	if err != nil {
-		return Message{}, err
+		return Message{}, nil, err
 	}
 	counts := fmt.Sprintf("Going: %d", len(count[RSVPGoing]))
 	if a.Capacity > 0 {
@@ -203,7 +203,7 @@ func (b *Bot) activityMessage(r *Request, a *Activity) (Message, error) {
 	if len(count[RSVPGoing]) > 0 {
 		lines = append(lines, "Going: "+going)
 	}
-	return Message{Text: strings.Join(lines, "\n"), Choices: rsvpChoices(a)}, nil
+	return Message{Text: strings.Join(lines, "\n"), Choices: rsvpChoices(a)}, about, nil
 }
 
 func rsvpChoices(a *Activity) []Choice {
@@ -220,11 +220,11 @@ func (b *Bot) refreshPost(r *Request, a *Activity) error {
 	if a.Post == 0 {
 		return nil
 	}
-	msg, err := b.activityMessage(r, a)
+	msg, about, err := b.activityMessage(r, a)
 	if err != nil {
 		return err
 	}
-	_, err = r.Enqueue(&OutboxMessage{EditOf: a.Post, Out: Outgoing{Target: Target{Kind: TargetChannel, Channel: r.House.Channel}, Message: msg}})
+	_, err = r.Enqueue(&OutboxMessage{Kind: MsgActivity, About: about, EditOf: a.Post, Out: Outgoing{Target: Target{Kind: TargetChannel, Channel: r.House.Channel}, Message: msg}})
 	return err
 }
 
@@ -351,7 +351,7 @@ func (b *Bot) promote(r *Request, a *Activity) error {
 	if err := r.activities().SetRSVP(r.Ctx, *next); err != nil {
 		return err
 	}
-	return dmMember(r, next.MemberID, Message{Text: fmt.Sprintf("🎉 A place opened up: you're going to *%s* (%s).", a.Title, FormatTime(a.StartsAt, r.House.Location)),
+	return dmMember(r, next.MemberID, MsgActivity, Message{Text: fmt.Sprintf("🎉 A place opened up: you're going to *%s* (%s).", a.Title, FormatTime(a.StartsAt, r.House.Location)),
 		Choices: []Choice{{ID: fmt.Sprintf("activity:rsvp:%d:cant", a.ID), Label: "I can't make it now"}}})
 }
 
@@ -393,7 +393,7 @@ func notifyGoing(r *Request, a *Activity, text string, maybes bool) error {
 	}
 	for _, v := range rsvps {
 		if v.Status == RSVPGoing || (maybes && v.Status == RSVPMaybe) {
-			if err := dmMember(r, v.MemberID, Message{Text: text}); err != nil {
+			if err := dmMember(r, v.MemberID, MsgActivity, Message{Text: text}); err != nil {
 				return err
 			}
 		}
@@ -582,7 +582,7 @@ func (b *Bot) remindActivity(r *Request, a *Activity) error {
 		default:
 			continue
 		}
-		if err := dmMember(r, v.MemberID, m); err != nil {
+		if err := dmMember(r, v.MemberID, MsgActivity, m); err != nil {
 			return err
 		}
 	}
@@ -601,7 +601,7 @@ func notifyHere(r *Request, a *Activity) error {
 		}
 		m := Message{Text: fmt.Sprintf("*%s* is starting. Tap when you're there.", a.Title),
 			Choices: []Choice{{ID: fmt.Sprintf("activity:here:%d", a.ID), Label: "I'm here", Style: StylePrimary}}}
-		if err := dmMember(r, v.MemberID, m); err != nil {
+		if err := dmMember(r, v.MemberID, MsgActivity, m); err != nil {
 			return err
 		}
 	}
@@ -625,14 +625,16 @@ func (b *Bot) askWhoCame(r *Request, a *Activity) error {
 	}
 	lines := []string{fmt.Sprintf("*%s* (#%d) is over. Who came? Tap each person, or confirm everyone who said Going.", a.Title, a.ID)}
 	var choices []Choice
+	var named []string
 	for _, v := range rsvps {
 		if v.Status != RSVPGoing && v.Status != RSVPMaybe {
 			continue
 		}
-		name, err := names(r, []int64{v.MemberID})
+		name, users, err := names(r, []int64{v.MemberID})
 		if err != nil {
 			return err
 		}
+		named = append(named, users...)
 		line := fmt.Sprintf("• %s — %s", name, rsvpWords[v.Status])
 		if here[v.MemberID] {
 			line += " (tapped I'm here)"
@@ -645,7 +647,8 @@ func (b *Bot) askWhoCame(r *Request, a *Activity) error {
 	} else {
 		choices = append(choices, Choice{ID: fmt.Sprintf("activityorg:allcame:%d", a.ID), Label: "Everyone who said Going came", Style: StylePrimary})
 	}
-	_, err = r.DM(a.CreatedBy, Message{Text: strings.Join(lines, "\n"), Choices: choices})
+	_, err = r.Enqueue(&OutboxMessage{Kind: MsgActivity, About: named,
+		Out: Outgoing{Target: Target{Kind: TargetDM, User: a.CreatedBy}, Message: Message{Text: strings.Join(lines, "\n"), Choices: choices}}})
 	return err
 }
 

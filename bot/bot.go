@@ -574,8 +574,22 @@ func splitID(id string) (string, []string) {
 	return parts[0], parts[1:]
 }
 
-// Enqueue writes a message to the outbox in the request's transaction.
+// Enqueue writes a message to the outbox in the request's transaction. A
+// message whose Key was enqueued before is not written again; its id is
+// returned.
 func (r *Request) Enqueue(m *OutboxMessage) (int64, error) {
+	id, _, err := r.enqueue(m)
+	return id, err
+}
+
+// enqueueOnce is Enqueue reporting whether the message was written: false
+// when its Key was enqueued before.
+func (r *Request) enqueueOnce(m *OutboxMessage) (bool, error) {
+	_, added, err := r.enqueue(m)
+	return added, err
+}
+
+func (r *Request) enqueue(m *OutboxMessage) (int64, bool, error) {
 	if m.HouseID == 0 && r.House != nil {
 		m.HouseID = r.House.ID
 	}
@@ -584,10 +598,13 @@ func (r *Request) Enqueue(m *OutboxMessage) (int64, error) {
 	}
 	m.CreatedAt, m.NextAt = r.Now, r.Now
 	id, err := r.Tx.Enqueue(r.Ctx, m)
-	if err != nil && !errors.Is(err, ErrDuplicate) {
-		return 0, fmt.Errorf("enqueue: %w", err)
+	switch {
+	case errors.Is(err, ErrDuplicate):
+		return id, false, nil
+	case err != nil:
+		return 0, false, fmt.Errorf("enqueue: %w", err)
 	}
-	return id, nil
+	return id, true, nil
 }
 
 // Post queues a message to the house channel.

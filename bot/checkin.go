@@ -443,7 +443,8 @@ func (b *Bot) shareAnswer(r *Request, round *Round, a *Answer, was shareState, l
 // postShare posts the answer in the prompt's thread, or edits the post
 // already there when shared is true, and saves the answer.
 func (b *Bot) postShare(r *Request, round *Round, a *Answer, shared bool) error {
-	m := &OutboxMessage{ThreadOf: round.Prompt, Out: Outgoing{Target: Target{Kind: TargetChannel, Channel: r.House.Channel}, Message: Message{Text: b.shareText(r, a)}}}
+	m := &OutboxMessage{Kind: MsgShare, About: []string{r.Member.UserID}, ThreadOf: round.Prompt,
+		Out: Outgoing{Target: Target{Kind: TargetChannel, Channel: r.House.Channel}, Message: Message{Text: b.shareText(r, a)}}}
 	if shared {
 		m.ThreadOf, m.EditOf = 0, a.Share
 	}
@@ -460,7 +461,7 @@ func (b *Bot) postShare(r *Request, round *Round, a *Answer, shared bool) error 
 // withdrawShare replaces a posted share with a note that it was withdrawn,
 // and saves the answer as not shared.
 func (b *Bot) withdrawShare(r *Request, a *Answer) error {
-	_, err := r.Enqueue(&OutboxMessage{EditOf: a.Share, Out: Outgoing{Target: Target{Kind: TargetChannel, Channel: r.House.Channel},
+	_, err := r.Enqueue(&OutboxMessage{Kind: MsgShare, About: []string{r.Member.UserID}, EditOf: a.Share, Out: Outgoing{Target: Target{Kind: TargetChannel, Channel: r.House.Channel},
 		Message: Message{Text: fmt.Sprintf("_%s withdrew their share._", r.Member.Name)}}})
 	if err != nil {
 		return err
@@ -641,7 +642,7 @@ func (b *Bot) remind(r *Request, round *Round) error {
 			Text:    fmt.Sprintf("Hi %s, a gentle nudge: today's check-in is open until %s. It only takes a minute.", m.Name, FormatTime(round.ClosesAt, r.House.Location)),
 			Choices: []Choice{{ID: fmt.Sprintf("checkin:open:%d", round.ID), Label: "Check in", Style: StylePrimary}},
 		}
-		if _, err := r.Enqueue(&OutboxMessage{Key: fmt.Sprintf("remind:%d:%d", round.ID, m.ID),
+		if _, err := r.Enqueue(&OutboxMessage{Key: fmt.Sprintf("remind:%d:%d", round.ID, m.ID), Kind: MsgReminder,
 			Out: Outgoing{Target: Target{Kind: TargetDM, User: m.UserID}, Message: msg}}); err != nil {
 			return err
 		}
@@ -676,7 +677,11 @@ func (b *Bot) closeRound(r *Request, round *Round) error {
 		return err
 	}
 	var answered, missing, paused, reach []string
+	// The summary names every member expected: each checked in, missed or
+	// paused.
+	named := make([]string, 0, len(members))
 	for _, m := range members {
+		named = append(named, m.UserID)
 		a, err := r.checkins().AnswerOf(r.Ctx, round.ID, m.ID)
 		switch {
 		case err == nil:
@@ -728,7 +733,7 @@ func (b *Bot) closeRound(r *Request, round *Round) error {
 		return err
 	}
 	for _, id := range mentors {
-		if _, err := r.Enqueue(&OutboxMessage{Key: fmt.Sprintf("summary:%d:%s", round.ID, id),
+		if _, err := r.Enqueue(&OutboxMessage{Key: fmt.Sprintf("summary:%d:%s", round.ID, id), Kind: MsgRoundSummary, About: named,
 			Out: Outgoing{Target: Target{Kind: TargetDM, User: id}, Message: Message{Text: strings.Join(lines, "\n")}}}); err != nil {
 			return err
 		}

@@ -105,6 +105,12 @@ func TestEraseCoversEveryFeature(t *testing.T) {
 		t.Errorf("export activities = %s, partnerships = %s, pings off %v", d.Activities, d.Partnerships, d.PartnerPingsOff)
 	}
 
+	// Before: many messages name Robin or go to them.
+	for trace, least := range map[string]int{robin.Name: 3, robin.ID: 2} {
+		if n := len(outboxNaming(t, h, trace)); n < least {
+			t.Fatalf("outbox rows holding %q before the erasure = %d, want at least %d", trace, n, least)
+		}
+	}
 	h.ad.Reset()
 	resp := h.do(h.ev.Command(robin, "mydata", "erase"))
 	if got := text(h.do(h.ev.Press(robin, resp.Messages[0].Choices[0].ID, ""))); !strings.Contains(got, "erased") {
@@ -116,6 +122,14 @@ func TestEraseCoversEveryFeature(t *testing.T) {
 	}
 	if n := outboxWith(t, h, "Cooked for the house"); n != 0 {
 		t.Errorf("%d outbox row(s) still hold Robin's shared words", n)
+	}
+	// Nothing in the outbox names Robin or is addressed to them any more:
+	// not the shares, reminders, summaries, partner news or activity
+	// posts that did.
+	for _, trace := range []string{robin.Name, robin.ID} {
+		if ids := outboxNaming(t, h, trace); len(ids) != 0 {
+			t.Errorf("outbox rows %v still hold %q", ids, trace)
+		}
 	}
 
 	h.join(robin)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -67,7 +68,7 @@ func (b *Bot) alertMentors(r *Request, kind AlertKind) (bool, error) {
 		if id == a.UserID {
 			continue
 		}
-		if _, err := r.DM(id, Message{Text: alertText(r.House, a), Choices: []Choice{ackChoice(a)}}); err != nil {
+		if err := sendAlert(r, a, alertKeyPrefix, MsgCrisisAlert, id, alertText(r.House, a)); err != nil {
 			return false, err
 		}
 		sent++
@@ -96,6 +97,44 @@ func alertText(h *House, a *CrisisAlert) string {
 func ackChoice(a *CrisisAlert) Choice {
 	return Choice{ID: fmt.Sprintf("crisisack:%d", a.ID), Label: "I'm on it", Style: StylePrimary}
 }
+
+// sendAlert queues one copy of alert a to a member of staff, with the
+// "I'm on it" button, keyed by the alert and the person: the key is how
+// Undeliverable finds the alert again when the copy fails for good, and it
+// makes each copy of each kind go once.
+func sendAlert(r *Request, a *CrisisAlert, prefix string, kind MsgKind, to, text string) error {
+	_, err := r.Enqueue(&OutboxMessage{Key: alertKey(prefix, a.ID, to), Kind: kind, About: []string{a.UserID},
+		Out: Outgoing{Target: Target{Kind: TargetDM, User: to}, Message: Message{Text: text, Choices: []Choice{ackChoice(a)}}}})
+	return err
+}
+
+// The key prefixes of the copies of an alert: to the mentors, escalated to
+// the operators, rerouted after a copy failed.
+const (
+	alertKeyPrefix    = "crisisalert"
+	escalateKeyPrefix = "crisisescalate"
+	rerouteKeyPrefix  = "crisisreroute"
+)
+
+// alertKey is the outbox key of alert id's copy to user.
+func alertKey(prefix string, id int64, user string) string {
+	return fmt.Sprintf("%s:%d:%s", prefix, id, user)
+}
+
+// alertOfKey returns the alert id in a key alertKey wrote.
+func alertOfKey(key string) (int64, bool) {
+	prefix, parts := splitID(key)
+	if len(parts) != 2 || (prefix != alertKeyPrefix && prefix != escalateKeyPrefix && prefix != rerouteKeyPrefix) {
+		return 0, false
+	}
+	id, err := strconv.ParseInt(parts[0], 10, 64)
+	return id, err == nil
+}
+
+// ErasedUser is the user id an alert keeps once its resident erased their
+// data: the alert stays as a bare fact, for the digest's counts, and
+// nobody is told anything more about it.
+const ErasedUser = "erased"
 
 // alertHouse routes an "I'm on it" to the alert's own house, whatever house
 // the presser would otherwise be placed in: a House Mentor or operator of
@@ -145,8 +184,12 @@ func (b *Bot) actCrisisAck(r *Request, parts []string) (Response, error) {
 	if a.Kind.Urgent() {
 		told += " If things get worse before then: " + resourcesOf(r.House).Line()
 	}
-	if _, err := r.DM(a.UserID, Message{Text: told}); err != nil {
-		return Response{}, err
+	// A resident who erased their data is not told: there is no one to
+	// tell, and the staff already know only what the alert said.
+	if a.UserID != ErasedUser {
+		if _, err := r.Enqueue(&OutboxMessage{Kind: MsgCrisisAck, Out: Outgoing{Target: Target{Kind: TargetDM, User: a.UserID}, Message: Message{Text: told}}}); err != nil {
+			return Response{}, err
+		}
 	}
 	staff, err := r.Mentors()
 	if err != nil {
@@ -161,7 +204,8 @@ func (b *Bot) actCrisisAck(r *Request, parts []string) (Response, error) {
 			continue
 		}
 		seen[id] = true
-		if _, err := r.DM(id, Message{Text: fmt.Sprintf("%s is on it: they will reach out to *%s*.", me, a.Name)}); err != nil {
+		if _, err := r.Enqueue(&OutboxMessage{Kind: MsgCrisisAck, About: []string{a.UserID},
+			Out: Outgoing{Target: Target{Kind: TargetDM, User: id}, Message: Message{Text: fmt.Sprintf("%s is on it: they will reach out to *%s*.", me, a.Name)}}}); err != nil {
 			return Response{}, err
 		}
 	}
@@ -203,7 +247,7 @@ func (b *Bot) escalate(r *Request, a *CrisisAlert, why string) error {
 		if id == a.UserID {
 			continue
 		}
-		if _, err := r.DM(id, Message{Text: escalationText(r.House, a, why), Choices: []Choice{ackChoice(a)}}); err != nil {
+		if err := sendAlert(r, a, escalateKeyPrefix, MsgCrisisEscalation, id, escalationText(r.House, a, why)); err != nil {
 			return err
 		}
 	}

@@ -50,6 +50,13 @@ func alertsTo(h *harness, user string) []bot.Outgoing {
 // not: what the group would see.
 func channelOutbox(h *harness) []*bot.OutboxMessage {
 	h.t.Helper()
+	return outboxWhere(h, func(m *bot.OutboxMessage) bool { return m.Out.Target.Kind == bot.TargetChannel })
+}
+
+// outboxWhere returns the outbox messages, as stored, for which keep is
+// true, up to the first id that is not there.
+func outboxWhere(h *harness, keep func(*bot.OutboxMessage) bool) []*bot.OutboxMessage {
+	h.t.Helper()
 	var out []*bot.OutboxMessage
 	for id := int64(1); ; id++ {
 		m, err := h.db.OutboxMessage(h.ctx, id)
@@ -59,7 +66,7 @@ func channelOutbox(h *harness) []*bot.OutboxMessage {
 		if err != nil {
 			h.t.Fatal(err)
 		}
-		if m.Out.Target.Kind == bot.TargetChannel {
+		if keep(m) {
 			out = append(out, m)
 		}
 	}

@@ -207,7 +207,8 @@ func (b *Bot) partnerOf(r *Request) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("pair of: %w", err)
 	}
-	return names(r, others(p, r.Member.ID))
+	who, _, err := names(r, others(p, r.Member.ID))
+	return who, err
 }
 
 // crisisID is the id of a crisis button, with the house it was offered in,
@@ -305,7 +306,7 @@ func (b *Bot) tellPartner(r *Request) (Response, error) {
 	if err := b.notifyPartner(r, r.Member, p, "support"); err != nil {
 		return Response{}, err
 	}
-	who, err := names(r, others(p, r.Member.ID))
+	who, _, err := names(r, others(p, r.Member.ID))
 	if err != nil {
 		return Response{}, err
 	}

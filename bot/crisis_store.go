@@ -57,7 +57,7 @@ type CrisisTx interface {
 	// when the alert was already acknowledged.
 	AckCrisisAlert(ctx context.Context, id int64, by string, at time.Time) (bool, error)
 	// DueEscalations lists unacknowledged, unescalated alerts of a house
-	// created at or before before.
+	// created at or before before, except erased ones (UserID ErasedUser).
 	DueEscalations(ctx context.Context, houseID int64, before time.Time) ([]*CrisisAlert, error)
 	// MarkEscalated records that the operators were alerted.
 	MarkEscalated(ctx context.Context, id int64, at time.Time) error

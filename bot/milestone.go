@@ -258,11 +258,14 @@ func (b *Bot) celebrate(r *Request, at time.Time) error {
 			continue
 		}
 		name := displayName(User{Name: m.Name})
-		if _, err := r.DM(m.UserID, Message{Text: fmt.Sprintf("🎉 %s today, %s. That's something to be proud of — one day at a time.", capitalize(ml.Label), name)}); err != nil {
+		text := fmt.Sprintf("🎉 %s today, %s. That's something to be proud of — one day at a time.", capitalize(ml.Label), name)
+		if _, err := r.Enqueue(&OutboxMessage{Kind: MsgCelebration, Out: Outgoing{Target: Target{Kind: TargetDM, User: m.UserID}, Message: Message{Text: text}}}); err != nil {
 			return err
 		}
 		if share {
-			if _, err := r.Post(Message{Text: fmt.Sprintf("🎉 *%s* celebrates *%s* today! Join us in cheering them on. 💚", name, ml.Label)}); err != nil {
+			post := fmt.Sprintf("🎉 *%s* celebrates *%s* today! Join us in cheering them on. 💚", name, ml.Label)
+			if _, err := r.Enqueue(&OutboxMessage{Kind: MsgCelebration, About: []string{m.UserID},
+				Out: Outgoing{Target: Target{Kind: TargetChannel, Channel: r.House.Channel}, Message: Message{Text: post}}}); err != nil {
 				return err
 			}
 		}

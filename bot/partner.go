@@ -53,17 +53,20 @@ func (b *Bot) registerPartners() {
 	b.tickers = append(b.tickers, b.sendDuePings)
 }
 
-// names returns the display names of member ids, joined for a sentence.
-func names(r *Request, ids []int64) (string, error) {
-	var out []string
+// names returns the display names of member ids, joined for a sentence,
+// and their platform user ids: a message that uses the names is about them
+// (OutboxMessage.About).
+func names(r *Request, ids []int64) (string, []string, error) {
+	var out, users []string
 	for _, id := range ids {
 		m, err := r.partners().MemberByID(r.Ctx, id)
 		if err != nil {
-			return "", fmt.Errorf("member %d: %w", id, err)
+			return "", nil, fmt.Errorf("member %d: %w", id, err)
 		}
 		out = append(out, "*"+displayName(User{Name: m.Name})+"*")
+		users = append(users, m.UserID)
 	}
-	return joinAnd(out), nil
+	return joinAnd(out), users, nil
 }
 
 // others returns the pair's members other than id.
@@ -77,13 +80,14 @@ func others(p *Pair, id int64) []int64 {
 	return out
 }
 
-// dmMember queues a DM to a member by id.
-func dmMember(r *Request, id int64, m Message) error {
+// dmMember queues a DM of kind to a member by id; about are the platform
+// user ids of the people it names.
+func dmMember(r *Request, id int64, kind MsgKind, m Message, about ...string) error {
 	mem, err := r.partners().MemberByID(r.Ctx, id)
 	if err != nil {
 		return fmt.Errorf("member %d: %w", id, err)
 	}
-	_, err = r.DM(mem.UserID, m)
+	_, err = r.Enqueue(&OutboxMessage{Kind: kind, About: about, Out: Outgoing{Target: Target{Kind: TargetDM, User: mem.UserID}, Message: m}})
 	return err
 }
 
@@ -98,7 +102,7 @@ func (b *Bot) cmdPartner(r *Request) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	who, err := names(r, others(p, r.Member.ID))
+	who, _, err := names(r, others(p, r.Member.ID))
 	if err != nil {
 		return Response{}, err
 	}
@@ -152,7 +156,7 @@ func (b *Bot) cmdPartnerUnpair(r *Request) (Response, error) {
 	if err := b.leavePair(r, m, "A House Mentor ended the partnership"); err != nil {
 		return Response{}, err
 	}
-	if err := dmMember(r, m.ID, Message{Text: "A House Mentor ended your accountability partnership. You'll be paired again soon."}); err != nil {
+	if err := dmMember(r, m.ID, MsgPartner, Message{Text: "A House Mentor ended your accountability partnership. You'll be paired again soon."}); err != nil {
 		return Response{}, err
 	}
 	return Reply("*%s* no longer has a partner; the others were told.", m.Name), nil
@@ -201,12 +205,12 @@ func (b *Bot) cmdPartnerPings(r *Request) (Response, error) {
 // announcePair tells each member of a new pair who their partner is.
 func (b *Bot) announcePair(r *Request, p *Pair) error {
 	for _, id := range p.Members {
-		who, err := names(r, others(p, id))
+		who, users, err := names(r, others(p, id))
 		if err != nil {
 			return err
 		}
 		text := fmt.Sprintf("🤝 Your accountability partner in %s is now %s. Check in with each other — a message, a walk, a meeting together. /partner shows this any time.", r.House.Name, who)
-		if err := dmMember(r, id, Message{Text: text}); err != nil {
+		if err := dmMember(r, id, MsgPartner, Message{Text: text}, users...); err != nil {
 			return err
 		}
 	}
@@ -233,10 +237,16 @@ func (b *Bot) leavePair(r *Request, m *Member, why string) error {
 	}
 	for _, id := range rest {
 		text := fmt.Sprintf("%s, so *%s* is no longer your accountability partner.", why, m.Name)
+		about := []string{m.UserID}
+		if m.Name == "" {
+			// An erasure: the notice does not name them, so that it
+			// survives their erasure (see eraseMember).
+			text, about = why+", so you're no longer partners.", nil
+		}
 		if len(rest) == 1 {
 			text += " You'll be paired again at the next rotation, or a House Mentor will pair you."
 		}
-		if err := dmMember(r, id, Message{Text: text}); err != nil {
+		if err := dmMember(r, id, MsgPartner, Message{Text: text}, about...); err != nil {
 			return err
 		}
 	}
@@ -302,6 +312,7 @@ func (b *Bot) rotatePartners(r *Request, at time.Time) error {
 		}
 	}
 	lines := []string{fmt.Sprintf("🤝 *New accountability partners in %s*", h.Name)}
+	var paired []string
 	for _, g := range groups {
 		p := &Pair{HouseID: h.ID, Members: g, How: "rotation", Rotation: last + 1, FormedAt: r.Now}
 		if err := r.partners().CreatePair(r.Ctx, p); err != nil {
@@ -310,27 +321,29 @@ func (b *Bot) rotatePartners(r *Request, at time.Time) error {
 		if err := b.announcePair(r, p); err != nil {
 			return err
 		}
-		who, err := names(r, g)
+		who, users, err := names(r, g)
 		if err != nil {
 			return err
 		}
 		lines = append(lines, "• "+who)
+		paired = append(paired, users...)
 	}
 	if repeats {
 		lines = append(lines, "Everyone has been paired with each other recently, so some pairs repeat.")
 	}
 	r.Log.Info("partners rotated", "pairs", len(groups), "rotation", last+1)
-	return b.tellMentors(r, strings.Join(lines, "\n"))
+	return b.tellMentors(r, strings.Join(lines, "\n"), paired...)
 }
 
-// tellMentors DMs every House Mentor of the house.
-func (b *Bot) tellMentors(r *Request, text string) error {
+// tellMentors DMs every House Mentor of the house about partners; about
+// are the platform user ids of the people the text names.
+func (b *Bot) tellMentors(r *Request, text string, about ...string) error {
 	mentors, err := r.Mentors()
 	if err != nil {
 		return err
 	}
 	for _, id := range mentors {
-		if _, err := r.DM(id, Message{Text: text}); err != nil {
+		if _, err := r.Enqueue(&OutboxMessage{Kind: MsgPartner, About: about, Out: Outgoing{Target: Target{Kind: TargetDM, User: id}, Message: Message{Text: text}}}); err != nil {
 			return err
 		}
 	}
@@ -362,13 +375,13 @@ func (b *Bot) nudgePartners(r *Request, at time.Time) error {
 			return err
 		}
 		for _, id := range p.Members {
-			who, err := names(r, others(p, id))
+			who, users, err := names(r, others(p, id))
 			if err != nil {
 				return err
 			}
 			text := fmt.Sprintf("👋 Check in with your partner %s today — a message, a call or a walk.", who)
 			choice := Choice{ID: fmt.Sprintf("partner:connected:%d:%s", p.ID, day), Label: "We connected", Style: StylePrimary}
-			if err := dmMember(r, id, Message{Text: text, Choices: []Choice{choice}}); err != nil {
+			if err := dmMember(r, id, MsgPartner, Message{Text: text, Choices: []Choice{choice}}, users...); err != nil {
 				return err
 			}
 		}
@@ -498,7 +511,7 @@ func (b *Bot) notifyPartner(r *Request, m *Member, p *Pair, kind string) error {
 	text := fmt.Sprintf("💛 Your partner *%s* asked for someone to reach out. A message or a chat in person could mean a lot right now.", m.Name)
 	choice := Choice{ID: fmt.Sprintf("partner:reached:%d", ping.ID), Label: "I reached out"}
 	for _, id := range others(p, m.ID) {
-		if err := dmMember(r, id, Message{Text: text, Choices: []Choice{choice}}); err != nil {
+		if err := dmMember(r, id, MsgPartnerPing, Message{Text: text, Choices: []Choice{choice}}, m.UserID); err != nil {
 			return err
 		}
 	}
@@ -594,7 +607,7 @@ func (b *Bot) sendMissPing(r *Request, ping *PartnerPing) error {
 		{ID: fmt.Sprintf("partner:mute:%d", ping.ID), Label: "Mute these for a week"},
 	}
 	for _, id := range to {
-		if err := dmMember(r, id, Message{Text: text, Choices: choices}); err != nil {
+		if err := dmMember(r, id, MsgPartnerPing, Message{Text: text, Choices: choices}, m.UserID); err != nil {
 			return err
 		}
 	}

@@ -196,10 +196,14 @@ func (b *Bot) actMydata(r *Request, parts []string) (Response, error) {
 
 // eraseMember erases a member's data and audits it.
 func eraseMember(r *Request, m *Member) error {
-	// Features let go first: a partner is told, as when someone leaves.
+	// Features let go first: a partner is told, as when someone leaves,
+	// but without their name. Every message naming them is erased below,
+	// and a notice that named them would be too.
 	if m.Active() {
+		gone := *m
+		gone.Name = ""
 		for _, hook := range r.bot.leaveHooks {
-			if err := hook(r, m, leftWhy(m)); err != nil {
+			if err := hook(r, &gone, "Your accountability partner has left the house's check-ins"); err != nil {
 				return err
 			}
 		}

@@ -67,7 +67,10 @@ type PrivacyTx interface {
 	ExportMember(ctx context.Context, memberID int64) (*MemberData, error)
 	// EraseMember deletes a member's answers, misses, granted roles,
 	// form in progress in the house and profile. Rounds and past digests
-	// keep only their counts.
+	// keep only their counts. The outbox messages to them or about them
+	// (OutboxMessage.About) are deleted if not delivered yet, and emptied
+	// of text and of them if delivered; their crisis alerts stay as an
+	// anonymous count and are never escalated.
 	EraseMember(ctx context.Context, memberID int64) error
 	// AnswersToRedact lists up to limit answers of a house given before
 	// before whose free text has not been redacted yet, oldest first.

@@ -2,6 +2,7 @@ package bot_test
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"strings"
 	"testing"
@@ -305,4 +306,30 @@ func outboxWith(t *testing.T, h *harness, s string) int {
 		}
 	}
 	return n
+}
+
+// outboxNaming returns the outbox rows, as stored, whose text, target,
+// key or kind holds s.
+func outboxNaming(t *testing.T, h *harness, s string) []int64 {
+	t.Helper()
+	var ids []int64
+	for id := int64(1); ; id++ {
+		m, err := h.db.OutboxMessage(h.ctx, id)
+		if errors.Is(err, bot.ErrNotFound) {
+			if id > 500 {
+				return ids
+			}
+			continue
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		var choices []string
+		for _, c := range m.Out.Choices {
+			choices = append(choices, c.Label+" "+c.ID)
+		}
+		if strings.Contains(strings.Join([]string{m.Out.Text, m.Out.Target.User, m.Key, strings.Join(choices, " ")}, " "), s) {
+			ids = append(ids, id)
+		}
+	}
 }

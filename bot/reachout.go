@@ -36,7 +36,7 @@ func (b *Bot) reachOut(r *Request, round *Round) error {
 			continue
 		}
 		msg := Message{Text: reachOutText(r.Member.Name, ""), Choices: []Choice{{ID: fmt.Sprintf("reachout:%d", q.ID), Label: "I'm on it", Style: StylePrimary}}}
-		ob, err := r.Enqueue(&OutboxMessage{Key: fmt.Sprintf("reachout:%d:%d:%s", round.ID, r.Member.ID, id),
+		ob, err := r.Enqueue(&OutboxMessage{Key: fmt.Sprintf("reachout:%d:%d:%s", round.ID, r.Member.ID, id), Kind: MsgReachOut, About: []string{r.Member.UserID},
 			Out: Outgoing{Target: Target{Kind: TargetDM, User: id}, Message: msg}})
 		if err != nil {
 			return err
@@ -128,7 +128,7 @@ func (b *Bot) actReachOut(r *Request, parts []string) (Response, error) {
 		if n.UserID == r.Event.User.ID {
 			taken = "✓ You're on it. Thank you."
 		}
-		edit := &OutboxMessage{EditOf: n.Outbox, Key: fmt.Sprintf("reachout-taken:%d:%s", q.ID, n.UserID),
+		edit := &OutboxMessage{EditOf: n.Outbox, Key: fmt.Sprintf("reachout-taken:%d:%s", q.ID, n.UserID), Kind: MsgReachOut, About: []string{m.UserID},
 			Out: Outgoing{Target: Target{Kind: TargetDM, User: n.UserID}, Message: Message{Text: reachOutText(m.Name, taken)}}}
 		if _, err := r.Enqueue(edit); err != nil {
 			return Response{}, err

@@ -272,6 +272,65 @@ type OutboxMessage struct {
 	SentAt    time.Time
 	Ref       MessageRef
 	LastError string
+	// Kind says what the message is, for the operator's list of failed
+	// messages and for what happens when it cannot be delivered (a crisis
+	// alert goes another way); empty when unknown.
+	Kind MsgKind
+	// About lists the platform user ids, in the message's house, of the
+	// people the message names or quotes besides its target: erasure finds
+	// the message through them. It is written on enqueue and not read back.
+	About []string
+	// Broken, set by the store, says why the stored message cannot be read
+	// (its payload does not decode). Out then holds only the target. The
+	// sender fails such a message without trying to send it.
+	Broken string
+}
+
+// MsgKind says what an outbox message is. The kinds are few and stable:
+// `porchlight outbox list` shows them.
+type MsgKind string
+
+// The kinds of message the core tags.
+const (
+	// MsgCrisisAlert asks a House Mentor to reach out to a resident.
+	MsgCrisisAlert MsgKind = "crisis_alert"
+	// MsgCrisisEscalation is an alert sent on to an operator.
+	MsgCrisisEscalation MsgKind = "crisis_escalation"
+	// MsgCrisisReroute is an alert sent to other staff because a copy of it
+	// could not be delivered.
+	MsgCrisisReroute MsgKind = "crisis_reroute"
+	// MsgCrisisAck tells the resident and the staff that someone is on it.
+	MsgCrisisAck MsgKind = "crisis_ack"
+	// MsgReachOut tells the House Mentors a resident asked for someone.
+	MsgReachOut MsgKind = "reach_out"
+	// MsgShare is a resident's check-in shared with the house, or an edit
+	// or withdrawal of it.
+	MsgShare MsgKind = "share"
+	// MsgReminder nudges a resident about an open check-in.
+	MsgReminder MsgKind = "reminder"
+	// MsgRoundSummary tells the House Mentors who checked in and who not.
+	MsgRoundSummary MsgKind = "round_summary"
+	// MsgPartnerPing tells a partner of a missed check-in or a request for
+	// support.
+	MsgPartnerPing MsgKind = "partner_ping"
+	// MsgPartner tells someone about accountability partners: a new pair,
+	// a partner who left, a nudge to connect, the rotation.
+	MsgPartner MsgKind = "partner"
+	// MsgActivity is about a sober activity: its post, a reminder, the
+	// organiser's "who came?".
+	MsgActivity MsgKind = "activity"
+	// MsgCelebration is a milestone, to the resident or the house.
+	MsgCelebration MsgKind = "celebration"
+	// MsgUndeliverableNotice tells the House Mentors a DM bounced.
+	MsgUndeliverableNotice MsgKind = "undeliverable_notice"
+	// MsgDigest is a weekly digest.
+	MsgDigest MsgKind = "digest"
+)
+
+// IsCrisis reports whether the message carries a crisis alert: its final
+// failure sends the alert to other staff (Bot.Undeliverable).
+func (k MsgKind) IsCrisis() bool {
+	return k == MsgCrisisAlert || k == MsgCrisisEscalation || k == MsgCrisisReroute
 }
 
 // Outbox statuses.

@@ -1,8 +1,9 @@
 // Package outbox is the sender: it delivers the messages the core wrote to
 // the outbox through the platform adapters, with retries and backoff,
-// honouring rate limits, giving up on undeliverable messages, and marking
-// each message sent. Because the outbox is in the database, a restart
-// resumes where the sender stopped.
+// honouring rate limits, quarantining the messages that can never go (a
+// poison row, a platform's refusal, too many attempts) as failed, and
+// marking each message sent. Because the outbox is in the database, a
+// restart resumes where the sender stopped.
 package outbox
 
 import (
@@ -10,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"runtime"
 	"sync"
 	"time"
 
@@ -35,9 +37,13 @@ type Sender struct {
 	MaxAttempts int
 	// Poll is how often Run looks for due messages without a wake-up.
 	Poll time.Duration
-	// OnUndeliverable is called, outside any transaction, when a message
-	// will never be delivered, so the core can tell someone.
-	OnUndeliverable func(ctx context.Context, m *bot.OutboxMessage, err error)
+	// OnUndeliverable is called, outside any transaction, on every final
+	// failure of a message (whatever the cause: see fail), before the
+	// message is marked failed, so the core can tell someone or send a
+	// crisis alert another way. It must be idempotent: after a crash
+	// between the two, or when it returns an error, the message stays
+	// pending, and the next final failure calls it again.
+	OnUndeliverable func(ctx context.Context, m *bot.OutboxMessage, cause error) error
 	// Health hears how Run's passes go (see Reporter); nil logs the start
 	// and the end of a run of failed passes itself.
 	Health Reporter
@@ -169,7 +175,7 @@ func (s *Sender) Flush(ctx context.Context) (int, error) {
 			if ctx.Err() != nil {
 				return sent, nil
 			}
-			ok, err := s.deliver(ctx, m)
+			ok, err := s.deliverOrQuarantine(ctx, m)
 			if err != nil {
 				return sent, err
 			}
@@ -188,7 +194,10 @@ func (s *Sender) Flush(ctx context.Context) (int, error) {
 // deliver sends one message and records the outcome. It reports whether the
 // message was sent.
 func (s *Sender) deliver(ctx context.Context, m *bot.OutboxMessage) (bool, error) {
-	log := s.log.With("msg", m.ID, "platform", m.Platform, "target", string(m.Out.Target.Kind))
+	log := s.logFor(m)
+	if m.Broken != "" {
+		return false, s.fail(ctx, log, m, errors.New(m.Broken))
+	}
 	a, ok := s.adapters[m.Platform]
 	if !ok {
 		// Leave it pending: the adapter may be configured after a restart.
@@ -200,7 +209,7 @@ func (s *Sender) deliver(ctx context.Context, m *bot.OutboxMessage) (bool, error
 	if !m.Out.Edit.IsZero() {
 		ed, ok := a.(bot.Editor)
 		if !ok {
-			return false, s.store.MarkFailed(ctx, m.ID, "platform cannot edit messages")
+			return false, s.fail(ctx, log, m, fmt.Errorf("platform cannot edit messages: %w", bot.ErrUndeliverable))
 		}
 		err = ed.Edit(ctx, m.Out.Edit, m.Out.Message)
 		ref = m.Out.Edit
@@ -216,25 +225,68 @@ func (s *Sender) deliver(ctx context.Context, m *bot.OutboxMessage) (bool, error
 	if ctx.Err() != nil {
 		return false, nil // shutting down: the message stays pending
 	}
-	var retry *bot.RetryError
-	switch {
-	case errors.Is(err, bot.ErrUndeliverable):
-		log.Warn("undeliverable; not retrying", "err", err)
-		if ferr := s.store.MarkFailed(ctx, m.ID, err.Error()); ferr != nil {
-			return false, ferr
-		}
-		if s.OnUndeliverable != nil {
-			s.OnUndeliverable(ctx, m, err)
-		}
-		return false, nil
-	case m.Attempts+1 >= s.MaxAttempts:
-		log.Error("giving up after retries", "attempts", m.Attempts+1, "err", err)
-		return false, s.store.MarkFailed(ctx, m.ID, err.Error())
+	if errors.Is(err, bot.ErrUndeliverable) || m.Attempts+1 >= s.MaxAttempts {
+		return false, s.fail(ctx, log, m, err)
 	}
+	var retry *bot.RetryError
 	wait := retryDelay(m.Attempts + 1)
 	if errors.As(err, &retry) && retry.After > 0 {
 		wait = retry.After
 	}
 	log.Warn("send failed; will retry", "attempt", m.Attempts+1, "wait", wait, "err", err)
 	return false, s.store.MarkRetry(ctx, m.ID, s.clock.Now().Add(wait), err.Error())
+}
+
+// logFor is the sender's logger for one message: ids and kinds, no text.
+func (s *Sender) logFor(m *bot.OutboxMessage) *slog.Logger {
+	return s.log.With("msg", m.ID, "platform", m.Platform, "target", string(m.Out.Target.Kind), "kind", string(m.Kind))
+}
+
+// deliverOrQuarantine is deliver, with a message that panics an adapter
+// (or anything else on its way) quarantined: left alone, it would stop
+// every pass, and after a restart stop it again.
+func (s *Sender) deliverOrQuarantine(ctx context.Context, m *bot.OutboxMessage) (sent bool, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			sent, err = false, s.fail(ctx, s.logFor(m), m, fmt.Errorf("panic while sending: %s: %w", panicReason(p), bot.ErrUndeliverable))
+		}
+	}()
+	return s.deliver(ctx, m)
+}
+
+// fail is the final failure of a message: one that cannot be read (a
+// poison row), that the platform refused for good (bot.ErrUndeliverable),
+// that panicked, or that ran out of attempts. Every cause is handled the
+// same way: OnUndeliverable first (a crisis alert goes to other staff),
+// then the message is marked failed with the cause as its reason, for the
+// operator's `porchlight outbox list`. The log has ids and the reason,
+// never the text. Only this message stops: the rest of the queue goes on.
+func (s *Sender) fail(ctx context.Context, log *slog.Logger, m *bot.OutboxMessage, cause error) error {
+	if s.OnUndeliverable != nil {
+		if err := s.OnUndeliverable(ctx, m, cause); err != nil {
+			if ctx.Err() != nil {
+				return nil // shutting down: the message stays pending
+			}
+			// Not marked failed: it stays pending and comes back to fail
+			// again, and OnUndeliverable runs again then.
+			log.Error("a failed message could not be handed over; will try again", "err", err, "cause", cause)
+			return s.store.MarkRetry(ctx, m.ID, s.clock.Now().Add(retryDelay(m.Attempts+1)), "failure not handled yet: "+err.Error())
+		}
+	}
+	level := slog.LevelWarn
+	if m.Kind.IsCrisis() {
+		level = slog.LevelError
+	}
+	log.Log(ctx, level, "message failed; kept for the operator (porchlight outbox list)", "attempts", m.Attempts+1, "reason", cause)
+	return s.store.MarkFailed(ctx, m.ID, cause.Error())
+}
+
+// panicReason describes a recovered panic without echoing a value that
+// might hold message text: a runtime error (an index out of range, a nil
+// dereference) says only where, anything else only its type.
+func panicReason(p any) string {
+	if re, ok := p.(runtime.Error); ok {
+		return re.Error()
+	}
+	return fmt.Sprintf("%T", p)
 }

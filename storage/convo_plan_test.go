@@ -1,8 +1,6 @@
 package storage
 
 import (
-	"context"
-	"path/filepath"
 	"strings"
 	"testing"
 )
@@ -23,31 +21,7 @@ func TestDuePingsUseTheWaitingIndex(t *testing.T) {
 // wantPlan checks that SQLite's plan for query uses index.
 func wantPlan(t *testing.T, query, index string, args ...any) {
 	t.Helper()
-	ctx := context.Background()
-	db, err := Open(ctx, filepath.Join(t.TempDir(), "plan.db"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	rows, err := db.read.QueryContext(ctx, `EXPLAIN QUERY PLAN `+query, args...)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var plan []string
-	for rows.Next() {
-		var id, parent, unused int
-		var detail string
-		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
-			t.Fatal(err)
-		}
-		plan = append(plan, detail)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	got := strings.Join(plan, "; ")
-	if !strings.Contains(got, index) {
+	if got := queryPlan(t, query, args...); !strings.Contains(got, index) {
 		t.Errorf("plan = %q, want it to use %s", got, index)
 	}
 }

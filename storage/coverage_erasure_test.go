@@ -2,8 +2,10 @@ package storage_test
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,6 +21,10 @@ type resident struct {
 	// notice and noticeEdit are a House Mentor's message about their
 	// request for someone to reach out, and its edit once taken.
 	notice, noticeEdit int64
+	// Messages about them or to them: a crisis alert to a mentor, pending
+	// and sent; a share withdrawn before (its answer no longer points at
+	// it), sent; a DM to them, sent.
+	alertPending, alertSent, withdrawn, dmSent int64
 }
 
 // erasureWorld is a house with two residents who have data of every kind,
@@ -67,6 +73,19 @@ func newErasureWorld(t *testing.T) *erasureWorld {
 		noticeEdit := dm(f.house, "U-mentor", p.name+" asked for someone to reach out; taken")
 		noticeEdit.EditOf = r.notice
 		r.noticeEdit = f.enqueue(t, noticeEdit)[0]
+		alert := dm(f.house, "U-mentor", "alert about "+p.name)
+		alert.Kind, alert.About = bot.MsgCrisisAlert, []string{p.user}
+		alertSent := dm(f.house, "U-mentor", "earlier alert about "+p.name)
+		alertSent.Kind, alertSent.About = bot.MsgCrisisAlert, []string{p.user}
+		withdrawn := f.post("withdrawn share of " + p.name)
+		withdrawn.Kind, withdrawn.About = bot.MsgShare, []string{p.user}
+		more := f.enqueue(t, alert, alertSent, withdrawn, dm(f.house, p.user, "a sent nudge for "+p.name))
+		r.alertPending, r.alertSent, r.withdrawn, r.dmSent = more[0], more[1], more[2], more[3]
+		for _, id := range more[1:] {
+			if err := f.db.Outbox().MarkSent(f.ctx, id, bot.MessageRef{Channel: fmt.Sprint("D-", id), ID: fmt.Sprint("m", id)}, t0); err != nil {
+				t.Fatal(err)
+			}
+		}
 		update(t, f.db, func(tx bot.Tx) error {
 			a.Share = r.share
 			r.m.PausedUntil, r.m.PausedBy, r.m.PauseReason = t0.Add(72*time.Hour), "U-mentor", "family visit of "+p.name
@@ -259,10 +278,29 @@ func TestEraseMemberRemovesEverythingAboutThemOnly(t *testing.T) {
 			}
 			return nil
 		})
-		for what, id := range map[string]int64{"share": robin.share, "edit of the share": robin.edit, "DM": robin.dm,
+		for what, id := range map[string]int64{"share": robin.share, "edit of the share": robin.edit, "DM": robin.dm, "pending alert": robin.alertPending,
 			"mentor's reach-out notice": robin.notice, "its edit": robin.noticeEdit} {
 			if _, err := f.db.OutboxMessage(f.ctx, id); !errors.Is(err, bot.ErrNotFound) {
 				t.Errorf("Robin's %s in the outbox: %v, want ErrNotFound", what, err)
+			}
+		}
+		// Delivered messages keep their bookkeeping only: no text, no
+		// Robin as the target.
+		for what, c := range map[string]struct {
+			id   int64
+			want bot.Target
+		}{
+			"sent alert":      {robin.alertSent, bot.Target{Kind: bot.TargetDM, User: "U-mentor"}},
+			"withdrawn share": {robin.withdrawn, bot.Target{Kind: bot.TargetChannel, Channel: "C-house"}},
+			"sent DM":         {robin.dmSent, bot.Target{Kind: bot.TargetDM}},
+		} {
+			m, err := f.db.OutboxMessage(f.ctx, c.id)
+			if err != nil {
+				t.Errorf("Robin's %s: %v, want it kept, emptied", what, err)
+				continue
+			}
+			if m.Out.Text != "" || m.Out.Target != c.want || m.Status != bot.OutboxSent || m.Key != "" {
+				t.Errorf("Robin's %s = %+v, want sent, no text, target %+v", what, m, c.want)
 			}
 		}
 	})
@@ -363,9 +401,10 @@ func TestEraseMemberRemovesEverythingAboutThemOnly(t *testing.T) {
 			t.Errorf("Robin's Oak House export changed:\n got %+v\nwant %+v", got, oakBefore)
 		}
 		for what, id := range map[string]int64{"share": casey.share, "edit of the share": casey.edit, "DM": casey.dm,
-			"mentor's reach-out notice": casey.notice, "its edit": casey.noticeEdit} {
-			if _, err := f.db.OutboxMessage(f.ctx, id); err != nil {
-				t.Errorf("Casey's %s: %v, want it kept", what, err)
+			"mentor's reach-out notice": casey.notice, "its edit": casey.noticeEdit,
+			"pending alert": casey.alertPending, "sent alert": casey.alertSent, "withdrawn share": casey.withdrawn, "sent DM": casey.dmSent} {
+			if m, err := f.db.OutboxMessage(f.ctx, id); err != nil || !strings.Contains(m.Out.Text, "Casey") {
+				t.Errorf("Casey's %s: %v, want it kept whole", what, err)
 			}
 		}
 		view(t, f.db, func(tx bot.Tx) error {

@@ -13,7 +13,7 @@ import (
 
 func TestDueIsEnqueueOrderWhateverTheNextAt(t *testing.T) {
 	f := newFixture(t)
-	first, second := f.post("first"), f.post("second")
+	first, second := f.postIn("C-1", "first"), f.postIn("C-2", "second")
 	first.NextAt, second.NextAt = t0.Add(5*time.Minute), t0
 	f.enqueue(t, first, second)
 	if got, want := texts(f.due(t, t0)), []string{"second"}; !slices.Equal(got, want) {
@@ -22,6 +22,38 @@ func TestDueIsEnqueueOrderWhateverTheNextAt(t *testing.T) {
 	// Once both are due, the older message goes first.
 	if got, want := texts(f.due(t, t0.Add(5*time.Minute))), []string{"first", "second"}; !slices.Equal(got, want) {
 		t.Errorf("due at +5m = %v, want %v", got, want)
+	}
+}
+
+// TestDueKeepsOrderPerRecipient: a message waits while an earlier one to
+// the same recipient is pending, even one waiting for a retry; a message
+// to someone else does not wait, and a failed one holds nobody up.
+func TestDueKeepsOrderPerRecipient(t *testing.T) {
+	f := newFixture(t)
+	ob := f.db.Outbox()
+	dmTo := func(user, text string) *bot.OutboxMessage { return dm(f.house, user, text) }
+	ids := f.enqueue(t, dmTo("U-1", "one"), dmTo("U-1", "two"), dmTo("U-2", "other"), f.post("post"), dmTo("U-1", "three"))
+	// One message per recipient in a batch: a failure in the batch cannot
+	// be overtaken by the message behind it.
+	if got, want := texts(f.due(t, t0)), []string{"one", "other", "post"}; !slices.Equal(got, want) {
+		t.Errorf("due at t0 = %v, want %v", got, want)
+	}
+	if err := ob.MarkRetry(f.ctx, ids[0], t0.Add(10*time.Minute), "502"); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := texts(f.due(t, t0.Add(time.Minute))), []string{"other", "post"}; !slices.Equal(got, want) {
+		t.Errorf("due while U-1's first waits for its retry = %v, want %v", got, want)
+	}
+	if got, want := f.drain(t, t0.Add(10*time.Minute)), []string{"one", "other", "post", "two", "three"}; !slices.Equal(got, want) {
+		t.Errorf("delivered = %v, want %v", got, want)
+	}
+	// A failed message does not hold up the ones after it.
+	more := f.enqueue(t, dmTo("U-3", "bad"), dmTo("U-3", "good"))
+	if err := ob.MarkFailed(f.ctx, more[0], "400"); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := texts(f.due(t, t0.Add(time.Hour))), []string{"good"}; !slices.Equal(got, want) {
+		t.Errorf("due after a failure = %v, want %v", got, want)
 	}
 }
 
@@ -109,7 +141,7 @@ func TestThreadChainBecomesDueStepByStep(t *testing.T) {
 	share.ThreadOf = prompt
 	share.NextAt = t0.Add(10 * time.Minute)
 	shareID := f.enqueue(t, share)[0]
-	other := f.enqueue(t, f.post("unrelated"))[0]
+	other := f.enqueue(t, f.postIn("C-other", "unrelated"))[0]
 
 	// A limit counts only messages that can go: the waiting share does
 	// not take a place.

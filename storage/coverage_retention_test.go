@@ -161,7 +161,7 @@ func TestPruneOutboxDeletesSettledMessagesOlderThanThePeriod(t *testing.T) {
 		at(f.post("old pending"), before.Add(-time.Second)), at(f.post("new sent"), before)
 	oldSent.Key = "share:1"
 	ids := f.enqueue(t, prompt, oldSent, oldFailed, oldPending, newSent)
-	reply := at(f.post("late reply"), before)
+	reply := at(f.postIn("C-thread", "late reply"), before)
 	reply.ThreadOf = ids[0]
 	replyID := f.enqueue(t, reply)[0]
 	for _, id := range []int64{ids[0], ids[1], ids[4]} {

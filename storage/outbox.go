@@ -27,12 +27,12 @@ func (t *tx) Enqueue(ctx context.Context, m *bot.OutboxMessage) (int64, error) {
 	}
 	var id int64
 	err = t.q.QueryRowContext(ctx, `INSERT INTO outbox
-		(house_id, platform, target_kind, target_channel, target_user, payload, thread_of, edit_of, dedupe_key, status, next_at, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)
+		(house_id, platform, target_kind, target_channel, target_user, payload, thread_of, edit_of, dedupe_key, status, next_at, created_at, kind)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?)
 		ON CONFLICT (dedupe_key) DO NOTHING
 		RETURNING id`,
 		idOrNull(m.HouseID), m.Platform, string(m.Out.Target.Kind), m.Out.Target.Channel, m.Out.Target.User, string(payload),
-		idOrNull(m.ThreadOf), idOrNull(m.EditOf), textOrNull(m.Key), unixOrNull(m.NextAt), unixOrNull(m.CreatedAt)).Scan(&id)
+		idOrNull(m.ThreadOf), idOrNull(m.EditOf), textOrNull(m.Key), unixOrNull(m.NextAt), unixOrNull(m.CreatedAt), string(m.Kind)).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		// The key exists: nothing was inserted, so RETURNING had no row.
 		if err := t.q.QueryRowContext(ctx, `SELECT id FROM outbox WHERE dedupe_key = ?`, m.Key).Scan(&id); err != nil {
@@ -42,6 +42,14 @@ func (t *tx) Enqueue(ctx context.Context, m *bot.OutboxMessage) (int64, error) {
 	}
 	if err != nil {
 		return 0, wrap("enqueue", err)
+	}
+	for _, user := range m.About {
+		if user == "" {
+			continue
+		}
+		if _, err := t.q.ExecContext(ctx, `INSERT OR IGNORE INTO outbox_about (outbox_id, user_id) VALUES (?, ?)`, id, user); err != nil {
+			return 0, wrap("enqueue about", err)
+		}
 	}
 	m.ID, m.Status = id, bot.OutboxPending
 	return id, nil
@@ -126,20 +134,34 @@ func failOrphanedEdits(ctx context.Context, q *sql.Tx) error {
 	}
 }
 
-// dueMessages selects the due messages whose parents are settled, with the
-// parents' refs filled in.
+// dueSQL selects the due messages whose parents are settled and that are
+// first in line for their recipient, with the parents' refs.
+//
+// A recipient is a platform's (channel, user) target pair: a channel, a
+// DM to a user, an ephemeral to a user in a channel. A message waits while
+// an earlier one to the same recipient is pending, due or not (waiting for
+// a retry): a later message never overtakes it, and a batch holds at most
+// one message per recipient, so a failure in the batch cannot be overtaken
+// by a message after it. The NOT EXISTS walks outbox_pending_by_recipient,
+// which holds only pending rows: its cost does not grow with history.
+const dueSQL = `SELECT ` + outboxCols + `,
+		COALESCE(t.status, ''), COALESCE(t.ref_channel, ''), COALESCE(t.ref_id, ''),
+		COALESCE(e.ref_channel, ''), COALESCE(e.ref_id, '')
+	FROM outbox o
+	LEFT JOIN outbox t ON t.id = o.thread_of
+	LEFT JOIN outbox e ON e.id = o.edit_of
+	WHERE o.status = 'pending' AND (o.next_at IS NULL OR o.next_at <= ?)
+		AND (t.id IS NULL OR t.status <> 'pending')
+		AND (e.id IS NULL OR e.status = 'sent')
+		AND NOT EXISTS (SELECT 1 FROM outbox p
+			WHERE p.status = 'pending' AND p.platform = o.platform
+				AND p.target_channel = o.target_channel AND p.target_user = o.target_user AND p.id < o.id)
+	ORDER BY o.id
+	LIMIT ?`
+
+// dueMessages runs dueSQL and fills in the parents' refs.
 func dueMessages(ctx context.Context, q *sql.Tx, now time.Time, limit int) ([]*bot.OutboxMessage, error) {
-	rows, err := q.QueryContext(ctx, `SELECT `+outboxCols+`,
-			COALESCE(t.status, ''), COALESCE(t.ref_channel, ''), COALESCE(t.ref_id, ''),
-			COALESCE(e.ref_channel, ''), COALESCE(e.ref_id, '')
-		FROM outbox o
-		LEFT JOIN outbox t ON t.id = o.thread_of
-		LEFT JOIN outbox e ON e.id = o.edit_of
-		WHERE o.status = 'pending' AND (o.next_at IS NULL OR o.next_at <= ?)
-			AND (t.id IS NULL OR t.status <> 'pending')
-			AND (e.id IS NULL OR e.status = 'sent')
-		ORDER BY o.id
-		LIMIT ?`, now.Unix(), limit)
+	rows, err := q.QueryContext(ctx, dueSQL, now.Unix(), limit)
 	if err != nil {
 		return nil, err
 	}
@@ -168,22 +190,32 @@ func dueMessages(ctx context.Context, q *sql.Tx, now time.Time, limit int) ([]*b
 // outboxCols are the columns scanOutbox reads, in order, from the outbox
 // aliased as o.
 const outboxCols = `o.id, o.house_id, o.platform, o.payload, o.thread_of, o.edit_of, o.dedupe_key, o.status, o.attempts,
-	o.next_at, o.created_at, o.sent_at, o.ref_channel, o.ref_id, o.last_error`
+	o.next_at, o.created_at, o.sent_at, o.ref_channel, o.ref_id, o.last_error,
+	o.target_kind, o.target_channel, o.target_user, o.kind`
 
-// scanOutbox reads outboxCols, then extra into further destinations.
+// scanOutbox reads outboxCols, then extra into further destinations. A
+// payload that does not decode does not fail the scan: the message comes
+// back Broken, with its target from the columns, so that the sender can
+// quarantine it and the rest of the queue goes on.
 func scanOutbox(s scanner, extra ...any) (*bot.OutboxMessage, error) {
 	var m bot.OutboxMessage
 	var house, threadOf, editOf, next, created, sent sql.NullInt64
 	var key sql.NullString
-	var payload string
+	var payload, kind string
+	var target bot.Target
 	dest := []any{&m.ID, &house, &m.Platform, &payload, &threadOf, &editOf, &key, &m.Status, &m.Attempts,
-		&next, &created, &sent, &m.Ref.Channel, &m.Ref.ID, &m.LastError}
+		&next, &created, &sent, &m.Ref.Channel, &m.Ref.ID, &m.LastError,
+		&target.Kind, &target.Channel, &target.User, &kind}
 	if err := s.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(payload), &m.Out); err != nil {
-		return nil, fmt.Errorf("outbox %d payload: %w", m.ID, err)
+		// The decoder's message names a position and a type, never the
+		// payload's text.
+		m.Out = bot.Outgoing{Target: target}
+		m.Broken = "payload cannot be decoded: " + err.Error()
 	}
+	m.Kind = bot.MsgKind(kind)
 	m.HouseID, m.ThreadOf, m.EditOf, m.Key = house.Int64, threadOf.Int64, editOf.Int64, key.String
 	m.NextAt, m.CreatedAt, m.SentAt = timeOf(next), timeOf(created), timeOf(sent)
 	return &m, nil

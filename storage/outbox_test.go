@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"errors"
+	"fmt"
 	"reflect"
 	"slices"
 	"testing"
@@ -11,9 +12,13 @@ import (
 )
 
 // post is a channel message for the fixture's house.
-func (f *fixture) post(text string) *bot.OutboxMessage {
+func (f *fixture) post(text string) *bot.OutboxMessage { return f.postIn("C-house", text) }
+
+// postIn is a channel post to channel: a recipient of its own, whose
+// messages do not wait for those to C-house.
+func (f *fixture) postIn(channel, text string) *bot.OutboxMessage {
 	return &bot.OutboxMessage{HouseID: f.house, Platform: "test", NextAt: t0, CreatedAt: t0,
-		Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: "C-house"}, Message: bot.Message{Text: text}}}
+		Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: channel}, Message: bot.Message{Text: text}}}
 }
 
 // enqueue writes messages in one transaction and returns their ids.
@@ -41,6 +46,22 @@ func (f *fixture) due(t *testing.T, now time.Time) []*bot.OutboxMessage {
 		t.Fatal(err)
 	}
 	return ms
+}
+
+// drain delivers everything due at now as a sender would, pass after
+// pass, and returns the texts in the order they went out.
+func (f *fixture) drain(t *testing.T, now time.Time) []string {
+	t.Helper()
+	var out []string
+	for due := f.due(t, now); len(due) > 0; due = f.due(t, now) {
+		for _, m := range due {
+			if err := f.db.Outbox().MarkSent(f.ctx, m.ID, bot.MessageRef{Channel: m.Out.Target.Channel, ID: fmt.Sprint("m", m.ID)}, now); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, m.Out.Text)
+		}
+	}
+	return out
 }
 
 func texts(ms []*bot.OutboxMessage) []string {
@@ -99,18 +120,19 @@ func TestEnqueueDuplicateKey(t *testing.T) {
 	})
 	// Messages without a key never collide.
 	f.enqueue(t, f.post("no key"), f.post("no key"))
-	if got, want := texts(f.due(t, t0)), []string{"first", "after", "no key", "no key"}; !slices.Equal(got, want) {
-		t.Errorf("due = %v, want %v", got, want)
+	if got, want := f.drain(t, t0), []string{"first", "after", "no key", "no key"}; !slices.Equal(got, want) {
+		t.Errorf("delivered = %v, want %v", got, want)
 	}
 }
 
 func TestDueOrderAndRetry(t *testing.T) {
 	f := newFixture(t)
-	later := f.post("later")
+	// Four recipients: order between them is enqueue order.
+	later := f.postIn("C-2", "later")
 	later.NextAt = t0.Add(time.Minute)
-	asap := f.post("asap")
+	asap := f.postIn("C-4", "asap")
 	asap.NextAt = time.Time{} // as soon as possible
-	ids := f.enqueue(t, f.post("a"), later, f.post("b"), asap)
+	ids := f.enqueue(t, f.postIn("C-1", "a"), later, f.postIn("C-3", "b"), asap)
 	if got, want := texts(f.due(t, t0)), []string{"a", "b", "asap"}; !slices.Equal(got, want) {
 		t.Errorf("due at t0 = %v, want %v", got, want)
 	}
@@ -225,8 +247,8 @@ func TestDueWhenParentsFail(t *testing.T) {
 
 	// A parent sent without a ref (a platform that returns none) cannot be
 	// edited or threaded under either.
-	bare := f.enqueue(t, f.post("bare"))[0]
-	reply2, edit2 := f.post("reply2"), f.post("edit2")
+	bare := f.enqueue(t, f.postIn("C-2", "bare"))[0]
+	reply2, edit2 := f.postIn("C-2", "reply2"), f.postIn("C-2", "edit2")
 	reply2.ThreadOf, edit2.EditOf = bare, bare
 	ids2 := f.enqueue(t, reply2, edit2)
 	if err := ob.MarkSent(f.ctx, bare, bot.MessageRef{}, t0); err != nil {

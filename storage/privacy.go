@@ -64,10 +64,11 @@ func (t *tx) AckCrisisAlert(ctx context.Context, id int64, by string, at time.Ti
 	return n == 1, wrap("ack crisis alert", err)
 }
 
-// DueEscalations lists a house's open alerts created at or before before.
+// DueEscalations lists a house's open alerts created at or before before,
+// except those whose resident erased their data (erasure withdrew them).
 func (t *tx) DueEscalations(ctx context.Context, houseID int64, before time.Time) ([]*bot.CrisisAlert, error) {
 	rows, err := t.q.QueryContext(ctx, `SELECT `+alertCols+` FROM crisis_alerts
-		WHERE house_id = ? AND acked_at IS NULL AND escalated_at IS NULL AND created_at <= ? ORDER BY id`, houseID, before.Unix())
+		WHERE house_id = ? AND acked_at IS NULL AND escalated_at IS NULL AND created_at <= ? AND user_id <> ? ORDER BY id`, houseID, before.Unix(), bot.ErasedUser)
 	if err != nil {
 		return nil, wrap("due escalations", err)
 	}
@@ -209,49 +210,89 @@ func (t *tx) ExportMember(ctx context.Context, memberID int64) (*bot.MemberData,
 	return d, wrap("export roles", rows.Err())
 }
 
-// EraseMember deletes the member's answers and misses, their granted roles
-// and their profile; their pairs, sober dates and celebrations go with the
-// profile, by cascade. The outbox rows of shares already posted
-// keep only their delivery state.
+// EraseMember deletes the member's answers and misses, their granted roles,
+// their form in progress and their profile; their pairs, sober dates and
+// celebrations go with the profile, by cascade. Their crisis alerts stay
+// as a bare fact, for the digest's counts, and are never escalated again.
+// The outbox forgets them (eraseOutbox).
 func (t *tx) EraseMember(ctx context.Context, memberID int64) error {
 	m, err := t.MemberByID(ctx, memberID)
 	if err != nil {
+		return err
+	}
+	if err := t.eraseOutbox(ctx, m); err != nil {
 		return err
 	}
 	for _, q := range []struct {
 		what, sql string
 		args      []any
 	}{
-		// The outbox rows of their shares carry their words; the posts
-		// already on the platform stay there (see the README).
-		{"erase share edits", `DELETE FROM outbox WHERE edit_of IN (SELECT share_outbox_id FROM checkin_answers WHERE member_id = ? AND share_outbox_id IS NOT NULL)`, []any{memberID}},
-		{"erase shares", `DELETE FROM outbox WHERE id IN (SELECT share_outbox_id FROM checkin_answers WHERE member_id = ? AND share_outbox_id IS NOT NULL)`, []any{memberID}},
 		// The House Mentors' notices of their requests for someone to
 		// reach out name them: the edits first (deleting a notice would
-		// unlink its edits), then the notices.
+		// unlink its edits), then the notices, delivered or not.
 		{"erase reach-out notice edits", `DELETE FROM outbox WHERE edit_of IN (SELECT n.outbox_id FROM reach_out_notices n
 			JOIN reach_outs q ON q.id = n.reach_out_id WHERE q.member_id = ? AND n.outbox_id IS NOT NULL)`, []any{memberID}},
 		{"erase reach-out notices", `DELETE FROM outbox WHERE id IN (SELECT n.outbox_id FROM reach_out_notices n
 			JOIN reach_outs q ON q.id = n.reach_out_id WHERE q.member_id = ? AND n.outbox_id IS NOT NULL)`, []any{memberID}},
 		{"erase answers", `DELETE FROM checkin_answers WHERE member_id = ?`, []any{memberID}},
 		{"erase misses", `DELETE FROM checkin_misses WHERE member_id = ?`, []any{memberID}},
-		// Messages to them, sent or pending.
-		{"erase messages", `DELETE FROM outbox WHERE house_id = ? AND target_user = ?`, []any{m.HouseID, m.UserID}},
 		// A form in progress in the house holds their unfinished answers.
 		{"erase form in progress", `DELETE FROM conversations WHERE house_id = ? AND platform = ? AND user_id = ?`, []any{m.HouseID, m.Platform, m.UserID}},
 		{"erase kept forms", `DELETE FROM form_drafts WHERE house_id = ? AND platform = ? AND user_id = ?`, []any{m.HouseID, m.Platform, m.UserID}},
-		// Crisis alerts stay as a bare fact for the digest's counts.
-		{"erase alerts", `UPDATE crisis_alerts SET user_id = 'erased', name = 'someone who erased their data' WHERE house_id = ? AND user_id = ?`, []any{m.HouseID, m.UserID}},
+		{"erase alerts", `UPDATE crisis_alerts SET user_id = ?, name = 'someone who erased their data' WHERE house_id = ? AND user_id = ?`, []any{bot.ErasedUser, m.HouseID, m.UserID}},
+		{"erase roles", `DELETE FROM roles WHERE house_id = ? AND user_id = ?`, []any{m.HouseID, m.UserID}},
+		{"erase member", `DELETE FROM members WHERE id = ?`, []any{memberID}},
 	} {
 		if _, err := t.q.ExecContext(ctx, q.sql, q.args...); err != nil {
 			return wrap(q.what, err)
 		}
 	}
-	if _, err := t.q.ExecContext(ctx, `DELETE FROM roles WHERE house_id = ? AND user_id = ?`, m.HouseID, m.UserID); err != nil {
-		return wrap("erase roles", err)
-	}
-	if _, err := t.q.ExecContext(ctx, `DELETE FROM members WHERE id = ?`, memberID); err != nil {
-		return wrap("erase member", err)
+	return nil
+}
+
+// erasedOutboxSQL selects the house's outbox rows to a member or about
+// them (?1 the house, ?2 their platform user id, ?3 their member id): the
+// messages to them, those that name or quote them (outbox_about), and, for
+// rows from before outbox_about, their shares and the edits of those.
+const erasedOutboxSQL = `WITH hit(id) AS (
+		SELECT id FROM outbox WHERE house_id = ?1 AND target_user = ?2
+		UNION SELECT ab.outbox_id FROM outbox_about ab JOIN outbox o ON o.id = ab.outbox_id WHERE ab.user_id = ?2 AND o.house_id = ?1
+		UNION SELECT share_outbox_id FROM checkin_answers WHERE member_id = ?3 AND share_outbox_id IS NOT NULL
+		UNION SELECT o.id FROM outbox o JOIN checkin_answers a ON o.edit_of = a.share_outbox_id WHERE a.member_id = ?3)`
+
+// eraseOutbox makes the outbox forget a member of a house:
+//   - the messages not delivered (pending or failed) to them or about them
+//     are deleted, and so are the pending edits of those: an erased crisis
+//     alert, reach-out, partner ping or share is never sent;
+//   - the delivered ones keep only what delivery bookkeeping needs (id,
+//     kind, target kind, status, times, and the platform ref that later
+//     edits and thread replies attach to): the text is emptied, their user
+//     id, the ref of a DM to them and the dedupe key (which can hold ids)
+//     are cleared;
+//   - outbox_about forgets them.
+//
+// The copies already on the platform stay there (see the README).
+func (t *tx) eraseOutbox(ctx context.Context, m *bot.Member) error {
+	args := []any{m.HouseID, m.UserID, m.ID}
+	for _, q := range []struct{ what, sql string }{
+		{"erase undelivered messages", erasedOutboxSQL + `
+			DELETE FROM outbox WHERE status <> 'sent' AND (id IN (SELECT id FROM hit)
+				OR edit_of IN (SELECT x.id FROM hit JOIN outbox x ON x.id = hit.id WHERE x.status <> 'sent'))`},
+		{"empty delivered messages", erasedOutboxSQL + `
+			UPDATE outbox SET
+				payload = json_object('target', json_object('kind', target_kind, 'channel', target_channel,
+					'user', CASE WHEN target_user = ?2 THEN '' ELSE target_user END), 'text', ''),
+				target_user = CASE WHEN target_user = ?2 THEN '' ELSE target_user END,
+				ref_channel = CASE WHEN target_user = ?2 THEN '' ELSE ref_channel END,
+				ref_id = CASE WHEN target_user = ?2 THEN '' ELSE ref_id END,
+				dedupe_key = NULL, last_error = ''
+			WHERE id IN (SELECT id FROM hit)`},
+		{"erase message subjects", `DELETE FROM outbox_about WHERE user_id = ?2
+			AND outbox_id IN (SELECT id FROM outbox WHERE house_id = ?1)`},
+	} {
+		if _, err := t.q.ExecContext(ctx, q.sql, args...); err != nil {
+			return wrap(q.what, err)
+		}
 	}
 	return nil
 }

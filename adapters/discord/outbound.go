@@ -110,8 +110,9 @@ func (a *Adapter) openDM(ctx context.Context, user string) (string, error) {
 
 // classify maps a REST error to the outbox's terms: a *bot.RetryError for
 // rate limits, server trouble and network failures, bot.ErrUndeliverable
-// for errors no retry can fix, and the error as it is otherwise. The
-// result carries the HTTP status (or "network") for metrics.
+// for errors no retry can fix (every 4xx but 429 and 401), and the error as
+// it is otherwise. The result carries the HTTP status (or "network") for
+// metrics.
 func classify(what string, err error) error {
 	return bot.WithPlatformCode(platformCode(err), classifyREST(what, err))
 }
@@ -155,8 +156,12 @@ func classifyREST(what string, err error) error {
 		case code == codeCannotDM:
 			return fmt.Errorf("discord %s: the user does not accept DMs from the bot (50007): %w", what, bot.ErrUndeliverable)
 		case status == http.StatusUnauthorized:
+			// A refused token is the bot's trouble, not the message's:
+			// every message would fail alike, so none is given up on for it.
 			return fmt.Errorf("discord %s: token refused: %w", what, err)
-		case status == http.StatusBadRequest || status == http.StatusForbidden || status == http.StatusNotFound:
+		case status >= 400 && status < 500:
+			// Any other 4xx (bad request, missing access, unknown
+			// channel, too large…) fails again however often it is sent.
 			return fmt.Errorf("discord %s: HTTP %d code %d: %w", what, status, code, bot.ErrUndeliverable)
 		}
 		return fmt.Errorf("discord %s: %w", what, err)

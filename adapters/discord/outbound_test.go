@@ -285,7 +285,10 @@ func TestOutboxRetries(t *testing.T) {
 		ob := &memOutbox{m: &bot.OutboxMessage{ID: 1, HouseID: 1, Platform: Platform, Out: out, Status: bot.OutboxPending, NextAt: clock.Now()}}
 		s := outbox.NewSender(memStore{ob: ob}, clock, nil, hs.ad)
 		var undeliverable []error
-		s.OnUndeliverable = func(_ context.Context, _ *bot.OutboxMessage, err error) { undeliverable = append(undeliverable, err) }
+		s.OnUndeliverable = func(_ context.Context, _ *bot.OutboxMessage, err error) error {
+			undeliverable = append(undeliverable, err)
+			return nil
+		}
 		return s, ob, &undeliverable
 	}
 
@@ -374,5 +377,37 @@ func TestSplitRetryPostsEachPartOnce(t *testing.T) {
 	}
 	if m, _ := hs.f.Message(ref.ID); !strings.HasPrefix(m.Content, "a") {
 		t.Errorf("ref is not the first part")
+	}
+}
+
+// TestSendClassifiesClientErrors: every 4xx but 429 and 401 is final
+// (bot.ErrUndeliverable), so the outbox quarantines the message instead of
+// retrying it; a refused token is the bot's trouble and is not.
+func TestSendClassifiesClientErrors(t *testing.T) {
+	t.Parallel()
+	hs := start(t, discordtest.Config{}, nil, nil)
+	post := bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: general}, Message: bot.Message{Text: "hello"}}
+	for _, tc := range []struct {
+		fault   discordtest.Fault
+		undeliv bool
+	}{
+		{discordtest.APIError(http.StatusBadRequest, 50035, "Invalid Form Body"), true},
+		{discordtest.APIError(http.StatusForbidden, 50001, "Missing Access"), true},
+		{discordtest.APIError(http.StatusNotFound, 10003, "Unknown Channel"), true},
+		{discordtest.APIError(http.StatusConflict, 0, "Conflict"), true},
+		{discordtest.APIError(http.StatusRequestEntityTooLarge, 40005, "Request entity too large"), true},
+		{discordtest.APIError(http.StatusUnauthorized, 0, "401: Unauthorized"), false},
+	} {
+		t.Run(fmt.Sprint(tc.fault.Status), func(t *testing.T) {
+			hs.f.FailNext(discordtest.RouteCreateMessage, 1, tc.fault)
+			_, err := hs.ad.Send(ctxFor(t), post)
+			if err == nil {
+				t.Fatal("no error")
+			}
+			var re *bot.RetryError
+			if errors.Is(err, bot.ErrUndeliverable) != tc.undeliv || errors.As(err, &re) {
+				t.Errorf("HTTP %d: %v; want undeliverable %v and no retry error", tc.fault.Status, err, tc.undeliv)
+			}
+		})
 	}
 }

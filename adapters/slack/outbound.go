@@ -129,8 +129,9 @@ func (a *Adapter) openDM(ctx context.Context, user string) (string, error) {
 
 // classify maps a Web API error to the outbox's terms: a *bot.RetryError
 // for rate limits and server trouble, bot.ErrUndeliverable for errors that
-// will never succeed, and the error as it is otherwise. The result carries
-// the HTTP status or Slack's error name for metrics.
+// will never succeed (an HTTP 4xx but 429 and 401, or an error code of
+// undeliverable), and the error as it is otherwise. The result carries the
+// HTTP status or Slack's error name for metrics.
 func classify(method string, err error) error {
 	return bot.WithPlatformCode(platformCode(err), classifyAPI(method, err))
 }
@@ -158,8 +159,15 @@ func classifyAPI(method string, err error) error {
 		return &bot.RetryError{After: rl.RetryAfter, Err: fmt.Errorf("slack %s: %w", method, err)}
 	}
 	var sc slackgo.StatusCodeError
-	if errors.As(err, &sc) && (sc.Code == http.StatusTooManyRequests || sc.Code >= 500) {
-		return &bot.RetryError{Err: fmt.Errorf("slack %s: %w", method, err)}
+	if errors.As(err, &sc) {
+		switch {
+		case sc.Code == http.StatusTooManyRequests || sc.Code >= 500:
+			return &bot.RetryError{Err: fmt.Errorf("slack %s: %w", method, err)}
+		case sc.Code >= 400 && sc.Code != http.StatusUnauthorized:
+			// Any other 4xx fails again however often it is sent. A
+			// refused token (401) is the bot's trouble, not the message's.
+			return fmt.Errorf("slack %s: HTTP %d: %w", method, sc.Code, bot.ErrUndeliverable)
+		}
 	}
 	var se slackgo.SlackErrorResponse
 	if errors.As(err, &se) {

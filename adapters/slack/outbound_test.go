@@ -197,6 +197,10 @@ func TestSendErrors(t *testing.T) {
 	}{
 		{"rate limited", "chat.postMessage", slacktest.RateLimited(7 * time.Second), post, 7 * time.Second, true, false},
 		{"server error", "chat.postMessage", slacktest.HTTPError(http.StatusServiceUnavailable), post, 0, true, false},
+		{"HTTP 400", "chat.postMessage", slacktest.HTTPError(http.StatusBadRequest), post, 0, false, true},
+		{"HTTP 404", "chat.postMessage", slacktest.HTTPError(http.StatusNotFound), post, 0, false, true},
+		{"HTTP 413", "chat.postMessage", slacktest.HTTPError(http.StatusRequestEntityTooLarge), post, 0, false, true},
+		{"HTTP 401 is the token, not the message", "chat.postMessage", slacktest.HTTPError(http.StatusUnauthorized), post, 0, false, false},
 		{"internal_error", "chat.postMessage", slacktest.APIError("internal_error"), post, 0, true, false},
 		{"channel_not_found", "chat.postMessage", slacktest.APIError("channel_not_found"), post, 0, false, true},
 		{"not_in_channel", "chat.postMessage", slacktest.APIError("not_in_channel"), post, 0, false, true},
@@ -226,6 +230,9 @@ func TestSendErrors(t *testing.T) {
 			want := map[string]string{"rate limited": "429", "server error": "503", "upload rate limited": "429", "edit rate limited": "429"}[tc.name]
 			if want == "" {
 				want = tc.name
+				if f := strings.Fields(tc.name); f[0] == "HTTP" {
+					want = f[1] // "HTTP 401 is the token…"
+				}
 			}
 			if got := bot.PlatformCode(err); got != want {
 				t.Errorf("platform code = %q, want %q", got, want)

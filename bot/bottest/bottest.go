@@ -4,6 +4,7 @@
 package bottest
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"sync"
@@ -51,6 +52,7 @@ type Adapter struct {
 	sent     []bot.Outgoing
 	edits    []Edit
 	fail     []error
+	refuse   map[string]error
 	n        atomic.Int64
 }
 
@@ -79,10 +81,28 @@ func (a *Adapter) FailNext(errs ...error) {
 	a.fail = append(a.fail, errs...)
 }
 
+// Refuse makes every send to user (a DM or an ephemeral) fail with err,
+// until Refuse(user, nil): a user whose settings refuse the bot's DMs.
+func (a *Adapter) Refuse(user string, err error) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if a.refuse == nil {
+		a.refuse = map[string]error{}
+	}
+	if err == nil {
+		delete(a.refuse, user)
+		return
+	}
+	a.refuse[user] = err
+}
+
 // Send records m and returns a fresh ref.
 func (a *Adapter) Send(_ context.Context, m bot.Outgoing) (bot.MessageRef, error) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if err := a.refuse[m.Target.User]; err != nil && m.Target.Kind != bot.TargetChannel {
+		return bot.MessageRef{}, err
+	}
 	if len(a.fail) > 0 {
 		err := a.fail[0]
 		a.fail = a.fail[1:]
@@ -255,4 +275,25 @@ func (c *Core) Next(t testing.TB, within time.Duration) bot.Event {
 		t.Fatalf("the core got no event within %v", within)
 	}
 	return bot.Event{}
+}
+
+// Buffer is a bytes.Buffer safe to write from several goroutines (a
+// logger of the sender and of the core) while the test reads it.
+type Buffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+// Write appends p.
+func (s *Buffer) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.Write(p)
+}
+
+// String returns what was written so far.
+func (s *Buffer) String() string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.b.String()
 }

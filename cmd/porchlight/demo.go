@@ -144,7 +144,7 @@ func runDemo(ctx context.Context, out io.Writer, in io.Reader, dbPath string, cl
 		Directive: d.directive, AfterLine: d.afterLine,
 	})
 	d.con = &demoAdapter{Adapter: con, d: d}
-	a, err := newApp(ctx, appOptions{dbPath: dbPath, houses: []*bot.House{house}, clock: clock, log: log, adapters: []bot.Adapter{d.con}, demo: true, manualJobs: true})
+	a, err := newApp(ctx, appOptions{dbPath: dbPath, houses: []*bot.House{house}, clock: clock, log: log, adapters: []bot.Adapter{d.con}, demo: true, manualJobs: true, manualSend: scripted})
 	if err != nil {
 		fmt.Fprintf(out, "porchlight demo: %v\n", err)
 		return exitRuntime

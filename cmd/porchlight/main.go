@@ -1,7 +1,7 @@
 // Command porchlight runs the Porchlight bot and its operator tools.
 //
 // Subcommands: run, demo, check-config, migrate, backup, digest, export,
-// erase, audit, crisis-eval, slack, discord, load and version, each with --help. Exit codes: 0 for success, 1 for a runtime failure, 2 for a
+// erase, audit, outbox, crisis-eval, slack, discord, load and version, each with --help. Exit codes: 0 for success, 1 for a runtime failure, 2 for a
 // usage or config error.
 package main
 
@@ -56,6 +56,7 @@ func subcommands() []subcommand {
 		{"export", "write everything stored about a member as JSON", cmdExport},
 		{"erase", "erase everything stored about a member", cmdErase},
 		{"audit", "list staff reads, role changes, exports and erasures", cmdAudit},
+		{"outbox", "list, retry or drop the outgoing messages that failed", cmdOutbox},
 		{"crisis-eval", "measure the crisis screener on labelled corpora", cmdCrisisEval},
 		{"slack", "Slack tools: print the app manifest", cmdSlack},
 		{"discord", "Discord tools: print the invite URL", cmdDiscord},

@@ -178,18 +178,11 @@ and erasures, oldest first. Times are UTC.`)
 		fmt.Fprintf(e.stderr, "porchlight audit: %v\n", err)
 		return exitRuntime
 	}
-	names := map[int64]string{}
-	for _, h := range houses {
-		names[h.ID] = h.Name
-	}
+	names := houseNames(houses)
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "TIME (UTC)\tHOUSE\tACTOR\tACTION\tSUBJECT")
 	for _, r := range rows {
-		house := names[r.HouseID]
-		if house == "" {
-			house = "-"
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.At.Format("2006-01-02 15:04"), house, r.Actor, r.Action, r.Subject)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.At.Format("2006-01-02 15:04"), names(r.HouseID), r.Actor, r.Action, r.Subject)
 	}
 	tw.Flush()
 	if len(rows) == 0 {

@@ -39,6 +39,10 @@ type app struct {
 	// manualJobs leaves the wall-clock scheduler stopped: the demo runs
 	// the jobs itself, on its own clock, through Bot.CatchUp.
 	manualJobs bool
+	// manualSend leaves the sender's loop stopped: a scripted demo
+	// flushes the outbox itself after each line, so that its transcript
+	// does not depend on when a background pass happens to run.
+	manualSend bool
 }
 
 // appOptions says how to build an app.
@@ -49,8 +53,8 @@ type appOptions struct {
 	log      *slog.Logger
 	adapters []bot.Adapter
 	demo     bool
-	// manualJobs: see app.manualJobs.
-	manualJobs bool
+	// manualJobs, manualSend: see app.
+	manualJobs, manualSend bool
 	// httpListen is [http] listen: where to serve health and metrics;
 	// empty for nowhere.
 	httpListen string
@@ -83,7 +87,7 @@ func newApp(ctx context.Context, o appOptions) (*app, error) {
 		db.Close()
 		return nil, err
 	}
-	a := &app{db: db, bot: b, adapters: o.adapters, log: o.log, health: status, sched: scheduler.New(o.log), manualJobs: o.manualJobs,
+	a := &app{db: db, bot: b, adapters: o.adapters, log: o.log, health: status, sched: scheduler.New(o.log), manualJobs: o.manualJobs, manualSend: o.manualSend,
 		httpListen: o.httpListen, clock: o.clock, backups: o.backups}
 	sendVia := o.adapters
 	if o.httpListen != "" {
@@ -173,7 +177,9 @@ func (a *app) serve(ctx context.Context) error {
 	senderDone := make(chan struct{})
 	go func() {
 		defer close(senderDone)
-		a.sender.Run(sendCtx)
+		if !a.manualSend {
+			a.sender.Run(sendCtx)
+		}
 	}()
 	if !a.manualJobs {
 		a.sched.Start()
