@@ -22,6 +22,10 @@ type memOutbox struct {
 	bot.Store
 	mu   sync.Mutex
 	msgs []*bot.OutboxMessage
+	// failBegin fails every BeginAttempt; failSent fails the next
+	// MarkSent calls, one error each.
+	failBegin error
+	failSent  []error
 }
 
 func (m *memOutbox) Outbox() bot.OutboxStore { return m }
@@ -48,11 +52,36 @@ func (m *memOutbox) find(id int64) *bot.OutboxMessage {
 	panic(fmt.Sprint("no message ", id))
 }
 
+func (m *memOutbox) BeginAttempt(_ context.Context, id int64, at time.Time) (string, time.Time, error) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if m.failBegin != nil {
+		return "", time.Time{}, m.failBegin
+	}
+	msg := m.find(id)
+	if msg.Status != bot.OutboxPending {
+		return "", time.Time{}, bot.ErrNotFound
+	}
+	before := msg.AttemptedAt
+	if msg.SendKey == "" {
+		msg.SendKey = fmt.Sprintf("k%d", id)
+	}
+	if before.IsZero() {
+		msg.AttemptedAt = at
+	}
+	return msg.SendKey, before, nil
+}
+
 func (m *memOutbox) MarkSent(_ context.Context, id int64, ref bot.MessageRef, at time.Time) error {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if len(m.failSent) > 0 {
+		err := m.failSent[0]
+		m.failSent = m.failSent[1:]
+		return err
+	}
 	msg := m.find(id)
-	msg.Status, msg.Ref, msg.SentAt = bot.OutboxSent, ref, at
+	msg.Status, msg.Ref, msg.SentAt, msg.AttemptedAt = bot.OutboxSent, ref, at, time.Time{}
 	return nil
 }
 
@@ -124,7 +153,7 @@ func TestSenderRetriesWithBackoffThenSends(t *testing.T) {
 	if n, err := s.Flush(ctx); err != nil || n != 1 {
 		t.Fatalf("flush after the backoff = %d, %v; want 1 sent", n, err)
 	}
-	if got := store.find(1).Status; got != bot.OutboxSent || len(ad.sent) != 1 || ad.sent[0].Key != "outbox:1" {
+	if got := store.find(1).Status; got != bot.OutboxSent || len(ad.sent) != 1 || ad.sent[0].Key != "k1" {
 		t.Errorf("status %q, sent %+v; want sent once with its key", got, ad.sent)
 	}
 }
@@ -164,4 +193,106 @@ func TestSenderGivesUp(t *testing.T) {
 			t.Errorf("status after 3 failed attempts = %q, want failed", got)
 		}
 	})
+}
+
+func TestSenderRecordsTheAttemptBeforeSending(t *testing.T) {
+	store, ad, c, s := setup(&bot.RetryError{Err: errors.New("timeout")})
+	first := c.now
+	var seen []bot.Outgoing
+	var onRecord []bot.OutboxMessage
+	spy := &spyAdapter{flaky: ad, before: func(out bot.Outgoing) {
+		store.mu.Lock()
+		onRecord = append(onRecord, *store.find(1))
+		store.mu.Unlock()
+		seen = append(seen, out)
+	}}
+	s = outbox.NewSender(store, c, nil, spy)
+	ctx := context.Background()
+	if _, err := s.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c.now = store.find(1).NextAt
+	if n, err := s.Flush(ctx); err != nil || n != 1 {
+		t.Fatalf("second flush = %d, %v; want 1 sent", n, err)
+	}
+	if len(seen) != 2 {
+		t.Fatalf("sends = %d, want 2", len(seen))
+	}
+	// Each call found its attempt already on record, under one key.
+	for i, rec := range onRecord {
+		if rec.SendKey == "" || rec.AttemptedAt.IsZero() || seen[i].Key != rec.SendKey {
+			t.Errorf("send %d: record %+v, key sent %q; want the attempt and its key recorded first", i+1, rec, seen[i].Key)
+		}
+	}
+	if !seen[0].InDoubtSince.IsZero() {
+		t.Errorf("first send in doubt since %v, want zero", seen[0].InDoubtSince)
+	}
+	if !seen[1].InDoubtSince.Equal(first) {
+		t.Errorf("resend in doubt since %v, want the first attempt's %v", seen[1].InDoubtSince, first)
+	}
+	if got := store.find(1); got.Status != bot.OutboxSent || !got.AttemptedAt.IsZero() {
+		t.Errorf("after the delivery: status %q, attempted at %v; want sent and no longer in doubt", got.Status, got.AttemptedAt)
+	}
+}
+
+func TestSenderNeverSendsWithoutTheAttemptOnRecord(t *testing.T) {
+	store, ad, _, s := setup()
+	store.failBegin = errors.New("SQLITE_FULL")
+	if _, err := s.Flush(context.Background()); err == nil {
+		t.Fatal("flush with the attempt unrecordable: no error")
+	}
+	if len(ad.sent) != 0 || store.find(1).Status != bot.OutboxPending {
+		t.Errorf("sent %d, status %q; want nothing sent, still pending", len(ad.sent), store.find(1).Status)
+	}
+}
+
+func TestSenderRecordsAgainNotSendsAgain(t *testing.T) {
+	store, ad, c, s := setup()
+	full := errors.New("SQLITE_FULL")
+	store.failSent = []error{full, full, full}
+	ctx := context.Background()
+	sentAt := c.now
+	if _, err := s.Flush(ctx); !errors.Is(err, full) {
+		t.Fatalf("flush with the record failing = %v, want the disk's error", err)
+	}
+	// Passes come every second; the record waits for its backoff, and the
+	// message is never sent again.
+	for range 600 {
+		c.now = c.now.Add(time.Second)
+		_, _ = s.Flush(ctx)
+		if store.find(1).Status == bot.OutboxSent {
+			break
+		}
+	}
+	got := store.find(1)
+	if len(ad.sent) != 1 || got.Status != bot.OutboxSent || got.Ref != (bot.MessageRef{Channel: "C", ID: "1"}) || !got.SentAt.Equal(sentAt) {
+		t.Fatalf("sent %d times; record %+v; want one send, recorded with its ref and time once the disk took it", len(ad.sent), got)
+	}
+	if len(store.failSent) != 0 {
+		t.Errorf("%d record failures left, want every one retried", len(store.failSent))
+	}
+}
+
+func TestSenderRecordsADeliveryWhileShuttingDown(t *testing.T) {
+	store, ad, c, _ := setup()
+	ctx, cancel := context.WithCancel(context.Background())
+	spy := &spyAdapter{flaky: ad, before: func(bot.Outgoing) { cancel() }}
+	s := outbox.NewSender(store, c, nil, spy)
+	if _, err := s.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := store.find(1).Status; got != bot.OutboxSent {
+		t.Errorf("status after a send that raced the shutdown = %q, want sent", got)
+	}
+}
+
+// spyAdapter calls before with each message, then sends it through flaky.
+type spyAdapter struct {
+	*flaky
+	before func(bot.Outgoing)
+}
+
+func (a *spyAdapter) Send(ctx context.Context, m bot.Outgoing) (bot.MessageRef, error) {
+	a.before(m)
+	return a.flaky.Send(ctx, m)
 }

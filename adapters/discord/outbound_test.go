@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -239,6 +240,19 @@ func (o *memOutbox) Due(_ context.Context, now time.Time, _ int) ([]*bot.OutboxM
 	return []*bot.OutboxMessage{&c}, nil
 }
 
+func (o *memOutbox) BeginAttempt(_ context.Context, _ int64, at time.Time) (string, time.Time, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	before := o.m.AttemptedAt
+	if o.m.SendKey == "" {
+		o.m.SendKey = "k" + strconv.FormatInt(o.m.ID, 10)
+	}
+	if before.IsZero() {
+		o.m.AttemptedAt = at
+	}
+	return o.m.SendKey, before, nil
+}
+
 func (o *memOutbox) MarkSent(_ context.Context, _ int64, ref bot.MessageRef, at time.Time) error {
 	o.mu.Lock()
 	defer o.mu.Unlock()
@@ -370,5 +384,87 @@ func TestSplitRetryPostsEachPartOnce(t *testing.T) {
 	}
 	if m, _ := hs.f.Message(ref.ID); !strings.HasPrefix(m.Content, "a") {
 		t.Errorf("ref is not the first part")
+	}
+}
+
+// loseAnswer passes every request to the fake but, for the nth message
+// post, throws the answer away and reports a broken connection: the
+// message is on the platform and the bot does not know it, as when it dies
+// between the send and its record.
+type loseAnswer struct {
+	mu   sync.Mutex
+	n    int
+	seen int
+}
+
+func (l *loseAnswer) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(r)
+	if err != nil || r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/messages") {
+		return resp, err
+	}
+	l.mu.Lock()
+	l.seen++
+	hit := l.seen == l.n
+	l.mu.Unlock()
+	if !hit {
+		return resp, nil
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return nil, errors.New("connection reset by peer")
+}
+
+// TestResendUnderTheSameKeyPostsOnce sends a message whose answer is lost
+// after Discord took it, then sends it again under the same key from a
+// new adapter (a restarted process, with no memory of the parts it
+// posted): every part carries its nonce with enforce_nonce, and Discord
+// returns the messages it has instead of posting them twice.
+func TestResendUnderTheSameKeyPostsOnce(t *testing.T) {
+	t.Parallel()
+	hs := start(t, discordtest.Config{}, func(c *Config) {
+		c.HTTPClient = &http.Client{Transport: &loseAnswer{n: 2}, Timeout: waitFor}
+	}, nil)
+	text := strings.Repeat("a", 1500) + "\n" + strings.Repeat("b", 1500) + "\n" + strings.Repeat("c", 1500)
+	chart := &bot.Attachment{Name: "chart.png", ContentType: "image/png", Data: []byte("png")}
+	out := bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: general}, Message: bot.Message{Text: text, Attachment: chart},
+		Key: "0123456789abcdef0123"}
+	if _, err := hs.ad.Send(ctxFor(t), out); err == nil {
+		t.Fatal("first try with the second answer lost: no error")
+	}
+	restarted, err := New(Config{Token: hs.f.Token(), ApplicationID: discordtest.AppID, APIBase: hs.f.URL(),
+		Guilds: []string{guild}, HouseChannels: map[string]string{guild: general}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := restarted.Send(ctxFor(t), out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, m := range hs.f.Messages(general) {
+		got = append(got, m.Content[:1])
+	}
+	if strings.Join(got, "") != "abc" {
+		t.Errorf("messages on Discord = %v, want a, b, c once each", got)
+	}
+	if m, _ := hs.f.Message(ref.ID); !strings.HasPrefix(m.Content, "a") || len(m.Attachments) != 1 {
+		t.Errorf("ref %v is not the first part with the chart", ref)
+	}
+	var nonces []string
+	for _, c := range hs.f.CallsTo(discordtest.RouteCreateMessage) {
+		var b struct {
+			Nonce   string `json:"nonce"`
+			Enforce bool   `json:"enforce_nonce"`
+		}
+		if err := c.Decode(&b); err != nil || !b.Enforce {
+			t.Fatalf("create %s without enforce_nonce: %s", c.Path, c.Body)
+		}
+		nonces = append(nonces, b.Nonce)
+	}
+	// The first try posted a and b (b's answer lost); the resend posted
+	// a, b and c, each under its part's nonce.
+	want := "0123456789abcdef0123 0123456789abcdef0123.1 0123456789abcdef0123 0123456789abcdef0123.1 0123456789abcdef0123.2"
+	if strings.Join(nonces, " ") != want {
+		t.Errorf("nonces = %v, want %s", nonces, want)
 	}
 }
