@@ -4,11 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/bot/bottest"
 	"github.com/porchlight/porchlight/outbox"
 )
 
@@ -16,93 +16,6 @@ import (
 // notices, concurrent flushes) is tested in bot/outbox_test.go; with the
 // platform fakes, in the adapters' outbound tests. Here: its own rules,
 // against an outbox in memory.
-
-// memOutbox is a bot.Store whose only part in use is the outbox.
-type memOutbox struct {
-	bot.Store
-	mu   sync.Mutex
-	msgs []*bot.OutboxMessage
-	// failBegin fails every BeginAttempt; failSent fails the next
-	// MarkSent calls, one error each.
-	failBegin error
-	failSent  []error
-}
-
-func (m *memOutbox) Outbox() bot.OutboxStore { return m }
-
-func (m *memOutbox) Due(_ context.Context, now time.Time, limit int) ([]*bot.OutboxMessage, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var out []*bot.OutboxMessage
-	for _, msg := range m.msgs {
-		if msg.Status == bot.OutboxPending && !msg.NextAt.After(now) && len(out) < limit {
-			c := *msg
-			out = append(out, &c)
-		}
-	}
-	return out, nil
-}
-
-func (m *memOutbox) find(id int64) *bot.OutboxMessage {
-	for _, msg := range m.msgs {
-		if msg.ID == id {
-			return msg
-		}
-	}
-	panic(fmt.Sprint("no message ", id))
-}
-
-func (m *memOutbox) BeginAttempt(_ context.Context, id int64, at time.Time) (string, time.Time, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if m.failBegin != nil {
-		return "", time.Time{}, m.failBegin
-	}
-	msg := m.find(id)
-	if msg.Status != bot.OutboxPending {
-		return "", time.Time{}, bot.ErrNotFound
-	}
-	before := msg.AttemptedAt
-	if msg.SendKey == "" {
-		msg.SendKey = fmt.Sprintf("k%d", id)
-	}
-	if before.IsZero() {
-		msg.AttemptedAt = at
-	}
-	return msg.SendKey, before, nil
-}
-
-func (m *memOutbox) MarkSent(_ context.Context, id int64, ref bot.MessageRef, at time.Time) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if len(m.failSent) > 0 {
-		err := m.failSent[0]
-		m.failSent = m.failSent[1:]
-		return err
-	}
-	msg := m.find(id)
-	msg.Status, msg.Ref, msg.SentAt, msg.AttemptedAt = bot.OutboxSent, ref, at, time.Time{}
-	return nil
-}
-
-func (m *memOutbox) MarkRetry(_ context.Context, id int64, next time.Time, reason string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	msg := m.find(id)
-	msg.Attempts++
-	msg.NextAt, msg.LastError = next, reason
-	return nil
-}
-
-func (m *memOutbox) MarkFailed(_ context.Context, id int64, reason string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	msg := m.find(id)
-	msg.Status, msg.LastError = bot.OutboxFailed, reason
-	return nil
-}
-
-func (m *memOutbox) Pending(context.Context) (int, error) { return 0, nil }
 
 // flaky is an adapter that fails with the errors it is given, in turn, and
 // then succeeds.
@@ -127,10 +40,10 @@ type clock struct{ now time.Time }
 
 func (c *clock) Now() time.Time { return c.now }
 
-func setup(errs ...error) (*memOutbox, *flaky, *clock, *outbox.Sender) {
+func setup(errs ...error) (*bottest.Outbox, *flaky, *clock, *outbox.Sender) {
 	c := &clock{now: time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)}
-	store := &memOutbox{msgs: []*bot.OutboxMessage{{ID: 1, Platform: "test", Status: bot.OutboxPending, NextAt: c.now,
-		Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetDM, User: "U1"}, Message: bot.Message{Text: "hello"}}}}}
+	store := bottest.NewOutbox(&bot.OutboxMessage{ID: 1, Platform: "test", Status: bot.OutboxPending, NextAt: c.now,
+		Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetDM, User: "U1"}, Message: bot.Message{Text: "hello"}}})
 	ad := &flaky{errs: errs}
 	return store, ad, c, outbox.NewSender(store, c, nil, ad)
 }
@@ -141,7 +54,7 @@ func TestSenderRetriesWithBackoffThenSends(t *testing.T) {
 	if n, err := s.Flush(ctx); err != nil || n != 0 {
 		t.Fatalf("first flush = %d, %v; want 0 sent", n, err)
 	}
-	msg := store.find(1)
+	msg := store.Message(1)
 	wait := msg.NextAt.Sub(c.now)
 	if msg.Attempts != 1 || wait < time.Second || wait > 2*time.Second {
 		t.Fatalf("after a failure: attempts %d, next try in %v; want 1 and 1-2 s (jittered backoff)", msg.Attempts, wait)
@@ -153,7 +66,7 @@ func TestSenderRetriesWithBackoffThenSends(t *testing.T) {
 	if n, err := s.Flush(ctx); err != nil || n != 1 {
 		t.Fatalf("flush after the backoff = %d, %v; want 1 sent", n, err)
 	}
-	if got := store.find(1).Status; got != bot.OutboxSent || len(ad.sent) != 1 || ad.sent[0].Key != "k1" {
+	if got := store.Message(1).Status; got != bot.OutboxSent || len(ad.sent) != 1 || ad.sent[0].Key != "k1" {
 		t.Errorf("status %q, sent %+v; want sent once with its key", got, ad.sent)
 	}
 }
@@ -163,7 +76,7 @@ func TestSenderHonoursRetryAfter(t *testing.T) {
 	if _, err := s.Flush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if got := store.find(1).NextAt.Sub(c.now); got != 42*time.Second {
+	if got := store.Message(1).NextAt.Sub(c.now); got != 42*time.Second {
 		t.Errorf("next try in %v, want the platform's 42 s", got)
 	}
 }
@@ -176,7 +89,7 @@ func TestSenderGivesUp(t *testing.T) {
 		if _, err := s.Flush(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		if got := store.find(1).Status; got != bot.OutboxFailed || len(told) != 1 {
+		if got := store.Message(1).Status; got != bot.OutboxFailed || len(told) != 1 {
 			t.Errorf("status %q, OnUndeliverable for %v; want failed and called once", got, told)
 		}
 	})
@@ -189,7 +102,7 @@ func TestSenderGivesUp(t *testing.T) {
 			}
 			c.now = c.now.Add(time.Hour)
 		}
-		if got := store.find(1).Status; got != bot.OutboxFailed {
+		if got := store.Message(1).Status; got != bot.OutboxFailed {
 			t.Errorf("status after 3 failed attempts = %q, want failed", got)
 		}
 	})
@@ -201,9 +114,7 @@ func TestSenderRecordsTheAttemptBeforeSending(t *testing.T) {
 	var seen []bot.Outgoing
 	var onRecord []bot.OutboxMessage
 	spy := &spyAdapter{flaky: ad, before: func(out bot.Outgoing) {
-		store.mu.Lock()
-		onRecord = append(onRecord, *store.find(1))
-		store.mu.Unlock()
+		onRecord = append(onRecord, store.Message(1))
 		seen = append(seen, out)
 	}}
 	s = outbox.NewSender(store, c, nil, spy)
@@ -211,7 +122,7 @@ func TestSenderRecordsTheAttemptBeforeSending(t *testing.T) {
 	if _, err := s.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
-	c.now = store.find(1).NextAt
+	c.now = store.Message(1).NextAt
 	if n, err := s.Flush(ctx); err != nil || n != 1 {
 		t.Fatalf("second flush = %d, %v; want 1 sent", n, err)
 	}
@@ -230,26 +141,26 @@ func TestSenderRecordsTheAttemptBeforeSending(t *testing.T) {
 	if !seen[1].InDoubtSince.Equal(first) {
 		t.Errorf("resend in doubt since %v, want the first attempt's %v", seen[1].InDoubtSince, first)
 	}
-	if got := store.find(1); got.Status != bot.OutboxSent || !got.AttemptedAt.IsZero() {
+	if got := store.Message(1); got.Status != bot.OutboxSent || !got.AttemptedAt.IsZero() {
 		t.Errorf("after the delivery: status %q, attempted at %v; want sent and no longer in doubt", got.Status, got.AttemptedAt)
 	}
 }
 
 func TestSenderNeverSendsWithoutTheAttemptOnRecord(t *testing.T) {
 	store, ad, _, s := setup()
-	store.failBegin = errors.New("SQLITE_FULL")
+	store.FailBegin(errors.New("SQLITE_FULL"))
 	if _, err := s.Flush(context.Background()); err == nil {
 		t.Fatal("flush with the attempt unrecordable: no error")
 	}
-	if len(ad.sent) != 0 || store.find(1).Status != bot.OutboxPending {
-		t.Errorf("sent %d, status %q; want nothing sent, still pending", len(ad.sent), store.find(1).Status)
+	if len(ad.sent) != 0 || store.Message(1).Status != bot.OutboxPending {
+		t.Errorf("sent %d, status %q; want nothing sent, still pending", len(ad.sent), store.Message(1).Status)
 	}
 }
 
 func TestSenderRecordsAgainNotSendsAgain(t *testing.T) {
 	store, ad, c, s := setup()
 	full := errors.New("SQLITE_FULL")
-	store.failSent = []error{full, full, full}
+	store.FailSent(full, full, full)
 	ctx := context.Background()
 	sentAt := c.now
 	if _, err := s.Flush(ctx); !errors.Is(err, full) {
@@ -260,16 +171,13 @@ func TestSenderRecordsAgainNotSendsAgain(t *testing.T) {
 	for range 600 {
 		c.now = c.now.Add(time.Second)
 		_, _ = s.Flush(ctx)
-		if store.find(1).Status == bot.OutboxSent {
+		if store.Message(1).Status == bot.OutboxSent {
 			break
 		}
 	}
-	got := store.find(1)
+	got := store.Message(1)
 	if len(ad.sent) != 1 || got.Status != bot.OutboxSent || got.Ref != (bot.MessageRef{Channel: "C", ID: "1"}) || !got.SentAt.Equal(sentAt) {
 		t.Fatalf("sent %d times; record %+v; want one send, recorded with its ref and time once the disk took it", len(ad.sent), got)
-	}
-	if len(store.failSent) != 0 {
-		t.Errorf("%d record failures left, want every one retried", len(store.failSent))
 	}
 }
 
@@ -281,7 +189,7 @@ func TestSenderRecordsADeliveryWhileShuttingDown(t *testing.T) {
 	if _, err := s.Flush(ctx); err != nil {
 		t.Fatal(err)
 	}
-	if got := store.find(1).Status; got != bot.OutboxSent {
+	if got := store.Message(1).Status; got != bot.OutboxSent {
 		t.Errorf("status after a send that raced the shutdown = %q, want sent", got)
 	}
 }

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"net/http"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -223,77 +222,13 @@ func TestSend(t *testing.T) {
 	}
 }
 
-// memOutbox is an in-memory bot.OutboxStore holding one message, enough to
-// drive the real outbox.Sender.
-type memOutbox struct {
-	mu sync.Mutex
-	m  *bot.OutboxMessage
-}
-
-func (o *memOutbox) Due(_ context.Context, now time.Time, _ int) ([]*bot.OutboxMessage, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if o.m.Status != bot.OutboxPending || o.m.NextAt.After(now) {
-		return nil, nil
-	}
-	c := *o.m
-	return []*bot.OutboxMessage{&c}, nil
-}
-
-func (o *memOutbox) BeginAttempt(_ context.Context, _ int64, at time.Time) (string, time.Time, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	before := o.m.AttemptedAt
-	if o.m.SendKey == "" {
-		o.m.SendKey = "k" + strconv.FormatInt(o.m.ID, 10)
-	}
-	if before.IsZero() {
-		o.m.AttemptedAt = at
-	}
-	return o.m.SendKey, before, nil
-}
-
-func (o *memOutbox) MarkSent(_ context.Context, _ int64, ref bot.MessageRef, at time.Time) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.m.Status, o.m.Ref, o.m.SentAt = bot.OutboxSent, ref, at
-	o.m.Attempts++
-	return nil
-}
-
-func (o *memOutbox) MarkRetry(_ context.Context, _ int64, next time.Time, reason string) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.m.NextAt, o.m.LastError = next, reason
-	o.m.Attempts++
-	return nil
-}
-
-func (o *memOutbox) MarkFailed(_ context.Context, _ int64, reason string) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.m.Status, o.m.LastError = bot.OutboxFailed, reason
-	o.m.Attempts++
-	return nil
-}
-
-func (o *memOutbox) Pending(context.Context) (int, error) { return 0, nil }
-
-// memStore is a bot.Store with only the outbox.
-type memStore struct {
-	bot.Store
-	ob *memOutbox
-}
-
-func (s memStore) Outbox() bot.OutboxStore { return s.ob }
-
 func TestOutboxRetries(t *testing.T) {
 	t.Parallel()
 	hs := start(t, discordtest.Config{}, nil, nil)
 	clock := bottest.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
-	newSender := func(out bot.Outgoing) (*outbox.Sender, *memOutbox, *[]error) {
-		ob := &memOutbox{m: &bot.OutboxMessage{ID: 1, HouseID: 1, Platform: Platform, Out: out, Status: bot.OutboxPending, NextAt: clock.Now()}}
-		s := outbox.NewSender(memStore{ob: ob}, clock, nil, hs.ad)
+	newSender := func(out bot.Outgoing) (*outbox.Sender, *bottest.Outbox, *[]error) {
+		ob := bottest.NewOutbox(&bot.OutboxMessage{ID: 1, HouseID: 1, Platform: Platform, Out: out, Status: bot.OutboxPending, NextAt: clock.Now()})
+		s := outbox.NewSender(ob, clock, nil, hs.ad)
 		var undeliverable []error
 		s.OnUndeliverable = func(_ context.Context, _ *bot.OutboxMessage, err error) { undeliverable = append(undeliverable, err) }
 		return s, ob, &undeliverable
@@ -305,8 +240,8 @@ func TestOutboxRetries(t *testing.T) {
 		if n, err := s.Flush(ctxFor(t)); err != nil || n != 0 {
 			t.Fatalf("first flush = %d, %v", n, err)
 		}
-		if ob.m.Status != bot.OutboxPending || !ob.m.NextAt.Equal(clock.Now().Add(300*time.Millisecond)) {
-			t.Fatalf("after 429: status %s next %v", ob.m.Status, ob.m.NextAt)
+		if m := ob.Message(1); m.Status != bot.OutboxPending || !m.NextAt.Equal(clock.Now().Add(300*time.Millisecond)) {
+			t.Fatalf("after 429: status %s next %v", m.Status, m.NextAt)
 		}
 		if n, _ := s.Flush(ctxFor(t)); n != 0 {
 			t.Fatalf("sent before the rate limit ended")
@@ -315,7 +250,7 @@ func TestOutboxRetries(t *testing.T) {
 		if n, err := s.Flush(ctxFor(t)); err != nil || n != 1 {
 			t.Fatalf("second flush = %d, %v", n, err)
 		}
-		if m, ok := hs.f.Message(ob.m.Ref.ID); !ok || m.Content != "Check-in is open" {
+		if m, ok := hs.f.Message(ob.Message(1).Ref.ID); !ok || m.Content != "Check-in is open" {
 			t.Errorf("sent message = %+v", m)
 		}
 	})
@@ -331,8 +266,8 @@ func TestOutboxRetries(t *testing.T) {
 			}
 			clock.Advance(time.Hour)
 		}
-		if ob.m.Status != bot.OutboxFailed || ob.m.Attempts != 1 || len(*undel) != 1 {
-			t.Errorf("status %s attempts %d reports %d, want failed once", ob.m.Status, ob.m.Attempts, len(*undel))
+		if m := ob.Message(1); m.Status != bot.OutboxFailed || m.Attempts != 1 || len(*undel) != 1 {
+			t.Errorf("status %s attempts %d reports %d, want failed once", m.Status, m.Attempts, len(*undel))
 		}
 	})
 }
