@@ -310,16 +310,25 @@ func TestSplitRetryPostsEachPartOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	wantPartsOnce(t, hs.f, ref)
+}
+
+// wantPartsOnce checks that the parts a, b and c of a split message are in
+// the house channel once each, and returns the first, which ref must be.
+func wantPartsOnce(t *testing.T, f *discordtest.Server, ref bot.MessageRef) discordtest.Message {
+	t.Helper()
 	var got []string
-	for _, m := range hs.f.Messages(general) {
+	for _, m := range f.Messages(general) {
 		got = append(got, m.Content[:1])
 	}
 	if strings.Join(got, "") != "abc" {
-		t.Errorf("posted parts = %v, want a, b, c once each", got)
+		t.Errorf("messages on Discord = %v, want a, b, c once each", got)
 	}
-	if m, _ := hs.f.Message(ref.ID); !strings.HasPrefix(m.Content, "a") {
-		t.Errorf("ref is not the first part")
+	m, _ := f.Message(ref.ID)
+	if !strings.HasPrefix(m.Content, "a") {
+		t.Errorf("ref %v is not the first part", ref)
 	}
+	return m
 }
 
 // loseAnswer passes every request to the fake but, for the nth message
@@ -375,15 +384,8 @@ func TestResendUnderTheSameKeyPostsOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var got []string
-	for _, m := range hs.f.Messages(general) {
-		got = append(got, m.Content[:1])
-	}
-	if strings.Join(got, "") != "abc" {
-		t.Errorf("messages on Discord = %v, want a, b, c once each", got)
-	}
-	if m, _ := hs.f.Message(ref.ID); !strings.HasPrefix(m.Content, "a") || len(m.Attachments) != 1 {
-		t.Errorf("ref %v is not the first part with the chart", ref)
+	if first := wantPartsOnce(t, hs.f, ref); len(first.Attachments) != 1 {
+		t.Errorf("the first part has %d files, want the chart", len(first.Attachments))
 	}
 	var nonces []string
 	for _, c := range hs.f.CallsTo(discordtest.RouteCreateMessage) {

@@ -5,12 +5,14 @@ import (
 	"strings"
 )
 
-// AllScopes are the bot scopes the fake knows. A fake whose Config.Scopes
-// is empty grants them all.
-var AllScopes = []string{
-	"chat:write", "im:write", "mpim:write", "files:write", "users:read",
-	"channels:history", "groups:history", "im:history", "mpim:history",
-	"channels:read", "groups:read", "commands",
+// AllScopes returns the bot scopes the fake knows. A fake whose
+// Config.Scopes is empty grants them all.
+func AllScopes() []string {
+	return []string{
+		"chat:write", "im:write", "mpim:write", "files:write", "users:read",
+		"channels:history", "groups:history", "im:history", "mpim:history",
+		"channels:read", "groups:read", "commands",
+	}
 }
 
 // neededScopeLocked returns the scope a Web API call needs, or "" when it

@@ -79,7 +79,7 @@ type Config struct {
 
 	// Scopes are the bot token's scopes. A Web API call that needs one the
 	// token lacks gets Slack's missing_scope error, naming the scope
-	// needed. Default: AllScopes.
+	// needed. Default: AllScopes().
 	Scopes []string
 	// Now, when set, gives message timestamps their time, so that
 	// conversations.history's oldest and latest bounds mean what they mean
@@ -125,7 +125,7 @@ func (c Config) withDefaults() Config {
 		c.DisconnectGrace = 2 * time.Second
 	}
 	if len(c.Scopes) == 0 {
-		c.Scopes = AllScopes
+		c.Scopes = AllScopes()
 	}
 	if c.WaitTimeout <= 0 {
 		c.WaitTimeout = 5 * time.Second
