@@ -88,10 +88,19 @@ type Outgoing struct {
 	// Edit, when set, replaces the content of that earlier message instead
 	// of posting a new one.
 	Edit MessageRef `json:"edit,omitempty"`
-	// Key identifies one outbox message across retries ("outbox:42"); the
-	// sender sets it. Adapters that split a message use it with kit.Parts, so
-	// a retry does not post the parts already sent again.
+	// Key identifies one outbox message across retries and restarts; the
+	// sender sets it from the message's send key (at most 20 characters,
+	// letters and digits). Adapters send it to the platform so that a
+	// resend creates no second message (Discord's nonce, Slack's message
+	// metadata), and use it with kit.Parts, so a retry does not post the
+	// parts already sent again.
 	Key string `json:"-"`
+	// InDoubtSince, when set, says an earlier attempt to send this message
+	// started then and its outcome is unknown (the process died, or the
+	// call failed in a way that may have landed). An adapter that cannot
+	// make the platform deduplicate by Key looks for the message sent since
+	// then before posting again.
+	InDoubtSince time.Time `json:"-"`
 }
 
 // timeMarker matches the neutral time markers FormatTime writes.

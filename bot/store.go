@@ -284,6 +284,13 @@ type OutboxMessage struct {
 	// (its payload does not decode). Out then holds only the target. The
 	// sender fails such a message without trying to send it.
 	Broken string
+	// SendKey is the idempotency key sent with every attempt (Discord's
+	// nonce, Slack's message metadata); empty until the first attempt.
+	SendKey string
+	// AttemptedAt is when the earliest attempt whose outcome is unknown
+	// started; zero before the first attempt and once sent. A pending
+	// message with AttemptedAt set may already be on the platform.
+	AttemptedAt time.Time
 }
 
 // MsgKind says what an outbox message is. The kinds are few and stable:
@@ -356,7 +363,14 @@ type OutboxStore interface {
 	// first, skipping those whose ThreadOf or EditOf parent is still
 	// pending, with Out.Thread and Out.Edit filled from sent parents.
 	Due(ctx context.Context, now time.Time, limit int) ([]*OutboxMessage, error)
-	// MarkSent records a delivery.
+	// BeginAttempt records, before the platform is called, that an attempt
+	// to send a pending message starts at at. It returns the message's send
+	// key (made on its first attempt, then kept) and when the earliest
+	// attempt whose outcome is unknown started: zero when none did, so this
+	// attempt cannot create a second message. ErrNotFound if the message
+	// is not pending.
+	BeginAttempt(ctx context.Context, id int64, at time.Time) (key string, inDoubtSince time.Time, err error)
+	// MarkSent records a delivery; the message is no longer in doubt.
 	MarkSent(ctx context.Context, id int64, ref MessageRef, at time.Time) error
 	// MarkRetry records a failed attempt and when to try again.
 	MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error

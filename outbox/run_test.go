@@ -18,7 +18,9 @@ import (
 // failingDue is an outbox whose Due fails while fail is set, as a full or
 // busy database makes it, and counts its calls.
 type failingDue struct {
-	*memOutbox
+	bot.Store // unused but for Outbox
+	mem       *bottest.Outbox
+	bot.OutboxStore
 	fail  atomic.Bool
 	calls atomic.Int32
 }
@@ -32,7 +34,7 @@ func (f *failingDue) Due(ctx context.Context, now time.Time, limit int) ([]*bot.
 	if f.fail.Load() {
 		return nil, errDBFull
 	}
-	return f.memOutbox.Due(ctx, now, limit)
+	return f.mem.Due(ctx, now, limit)
 }
 
 // reports records what the sender tells its Reporter.
@@ -46,7 +48,7 @@ func (r reports) OK(component string)              { r <- "ok " + component }
 // reported, and the first pass that works sends and reports the recovery.
 func TestRunBacksOffWhileTheDatabaseFails(t *testing.T) {
 	mem, ad, c, _ := setup()
-	store := &failingDue{memOutbox: mem}
+	store := &failingDue{mem: mem, OutboxStore: mem}
 	store.fail.Store(true)
 	s := outbox.NewSender(store, c, nil, ad)
 	rep := make(reports, 100)
@@ -99,7 +101,7 @@ func TestRunBacksOffWhileTheDatabaseFails(t *testing.T) {
 // is logged once as an error when it starts and once when it ends.
 func TestRunWithoutHealthLogsOnce(t *testing.T) {
 	mem, ad, c, _ := setup()
-	store := &failingDue{memOutbox: mem}
+	store := &failingDue{mem: mem, OutboxStore: mem}
 	store.fail.Store(true)
 	var logs bottest.SyncBuffer
 	s := outbox.NewSender(store, c, slog.New(slog.NewTextHandler(&logs, nil)), ad)

@@ -32,6 +32,11 @@ type Sender struct {
 	// flushing serializes Flush: two passes at once (the loop and a final
 	// or test flush) would both see a due message and send it twice.
 	flushing sync.Mutex
+	// unrecorded holds deliveries the platform took but the database did
+	// not record (a full or busy disk), by message id, guarded by
+	// flushing. Their record is retried with backoff; they are never sent
+	// again.
+	unrecorded map[int64]*delivery
 
 	// MaxAttempts is how many tries a message gets before it fails.
 	MaxAttempts int
@@ -76,7 +81,7 @@ func NewSender(store bot.Store, clock bot.Clock, log *slog.Logger, adapters ...b
 	s := &Sender{
 		store: store.Outbox(), adapters: map[string]bot.Adapter{}, clock: clock,
 		log: log.With("component", "outbox"), wake: make(chan struct{}, 1),
-		MaxAttempts: 10, Poll: time.Second, MaxBackoff: 30 * time.Second,
+		MaxAttempts: 10, Poll: time.Second, MaxBackoff: 30 * time.Second, unrecorded: map[int64]*delivery{},
 	}
 	for _, a := range adapters {
 		s.adapters[a.Platform()] = a
@@ -175,6 +180,9 @@ func (s *Sender) Flush(ctx context.Context) (int, error) {
 			if ctx.Err() != nil {
 				return sent, nil
 			}
+			if d := s.unrecorded[m.ID]; d != nil && s.clock.Now().Before(d.next) {
+				continue // sent; its record waits for its backoff (not progress)
+			}
 			ok, err := s.deliverOrQuarantine(ctx, m)
 			if err != nil {
 				return sent, err
@@ -191,10 +199,36 @@ func (s *Sender) Flush(ctx context.Context) (int, error) {
 	}
 }
 
+// delivery is a send the platform took, waiting to be recorded.
+type delivery struct {
+	ref   bot.MessageRef
+	at    time.Time
+	tries int       // failed attempts to record it
+	next  time.Time // when to try recording it again
+}
+
+// commitDelay is the wait before recording a delivery again after n
+// failed tries: about 1, 2, 4 … seconds, at most a minute, jittered.
+func commitDelay(n int) time.Duration { return backoff.Delay(n, time.Second, time.Minute) }
+
+// outcomeTimeout bounds recording an outcome once the platform answered.
+const outcomeTimeout = 10 * time.Second
+
 // deliver sends one message and records the outcome. It reports whether the
 // message was sent.
+//
+// A new message's attempt is recorded before the platform is called, with
+// the message's send key, and its outcome after: a restart then knows
+// which messages may already be on the platform (attempted, no outcome),
+// and resends them under the same key, which the adapters make the
+// platform deduplicate by (Discord's nonce) or look for first (Slack's
+// message metadata). A delivery whose record fails is kept in memory and
+// its record retried (recordSent): it is never sent again for that.
 func (s *Sender) deliver(ctx context.Context, m *bot.OutboxMessage) (bool, error) {
 	log := s.logFor(m)
+	if d := s.unrecorded[m.ID]; d != nil {
+		return s.recordSent(ctx, log, m.ID, d)
+	}
 	if m.Broken != "" {
 		return false, s.fail(ctx, log, m, errors.New(m.Broken))
 	}
@@ -207,6 +241,8 @@ func (s *Sender) deliver(ctx context.Context, m *bot.OutboxMessage) (bool, error
 	var ref bot.MessageRef
 	var err error
 	if !m.Out.Edit.IsZero() {
+		// An edit sets the content: doing it twice is harmless, so it
+		// needs no attempt record.
 		ed, ok := a.(bot.Editor)
 		if !ok {
 			return false, s.fail(ctx, log, m, fmt.Errorf("platform cannot edit messages: %w", bot.ErrUndeliverable))
@@ -214,13 +250,24 @@ func (s *Sender) deliver(ctx context.Context, m *bot.OutboxMessage) (bool, error
 		err = ed.Edit(ctx, m.Out.Edit, m.Out.Message)
 		ref = m.Out.Edit
 	} else {
+		key, since, berr := s.store.BeginAttempt(ctx, m.ID, s.clock.Now())
+		if errors.Is(berr, bot.ErrNotFound) {
+			return false, nil // no longer pending: taken out of the queue meanwhile
+		}
+		if berr != nil {
+			// Never call the platform without the attempt on record.
+			return false, fmt.Errorf("outbox %d: record the attempt: %w", m.ID, berr)
+		}
 		out := m.Out
-		out.Key = fmt.Sprintf("outbox:%d", m.ID)
+		out.Key, out.InDoubtSince = key, since
+		if !since.IsZero() {
+			log.Info("sending again a message whose earlier attempt may have landed", "in_doubt_since", since)
+		}
 		ref, err = a.Send(ctx, out)
 	}
 	if err == nil {
 		log.Debug("sent")
-		return true, s.store.MarkSent(ctx, m.ID, ref, s.clock.Now())
+		return s.recordSent(ctx, log, m.ID, &delivery{ref: ref, at: s.clock.Now()})
 	}
 	if ctx.Err() != nil {
 		return false, nil // shutting down: the message stays pending
@@ -289,4 +336,31 @@ func panicReason(p any) string {
 		return re.Error()
 	}
 	return fmt.Sprintf("%T", p)
+}
+
+// recordSent records a delivery. The platform has the message, so the
+// record is made even while the sender shuts down. When it fails (a full or
+// busy disk), the delivery is kept in memory and recorded again on a later
+// pass, after a backoff: the message is never sent again for it, so a full
+// disk cannot turn into a resend loop. Only a restart before the record
+// succeeds loses that memory; the message is then in doubt and the
+// adapters deduplicate it.
+func (s *Sender) recordSent(ctx context.Context, log *slog.Logger, id int64, d *delivery) (bool, error) {
+	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), outcomeTimeout)
+	defer cancel()
+	err := s.store.MarkSent(rctx, id, d.ref, d.at)
+	switch {
+	case err == nil:
+		delete(s.unrecorded, id)
+		return true, nil
+	case errors.Is(err, bot.ErrNotFound):
+		// Erased while it was being sent: nothing left to record.
+		delete(s.unrecorded, id)
+		return true, nil
+	}
+	d.tries++
+	d.next = s.clock.Now().Add(commitDelay(d.tries))
+	s.unrecorded[id] = d
+	log.Error("sent, but recording the delivery failed; will record it again, not send it again", "tries", d.tries, "next", d.next, "err", err)
+	return false, fmt.Errorf("outbox %d: record the delivery: %w", id, err)
 }

@@ -5,11 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/bot/bottest"
 	"github.com/porchlight/porchlight/outbox"
 )
 
@@ -17,64 +17,6 @@ import (
 // notices, concurrent flushes) is tested in bot/outbox_test.go; with the
 // platform fakes, in the adapters' outbound tests. Here: its own rules,
 // against an outbox in memory.
-
-// memOutbox is a bot.Store whose only part in use is the outbox.
-type memOutbox struct {
-	bot.Store
-	mu   sync.Mutex
-	msgs []*bot.OutboxMessage
-}
-
-func (m *memOutbox) Outbox() bot.OutboxStore { return m }
-
-func (m *memOutbox) Due(_ context.Context, now time.Time, limit int) ([]*bot.OutboxMessage, error) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	var out []*bot.OutboxMessage
-	for _, msg := range m.msgs {
-		if msg.Status == bot.OutboxPending && !msg.NextAt.After(now) && len(out) < limit {
-			c := *msg
-			out = append(out, &c)
-		}
-	}
-	return out, nil
-}
-
-func (m *memOutbox) find(id int64) *bot.OutboxMessage {
-	for _, msg := range m.msgs {
-		if msg.ID == id {
-			return msg
-		}
-	}
-	panic(fmt.Sprint("no message ", id))
-}
-
-func (m *memOutbox) MarkSent(_ context.Context, id int64, ref bot.MessageRef, at time.Time) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	msg := m.find(id)
-	msg.Status, msg.Ref, msg.SentAt = bot.OutboxSent, ref, at
-	return nil
-}
-
-func (m *memOutbox) MarkRetry(_ context.Context, id int64, next time.Time, reason string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	msg := m.find(id)
-	msg.Attempts++
-	msg.NextAt, msg.LastError = next, reason
-	return nil
-}
-
-func (m *memOutbox) MarkFailed(_ context.Context, id int64, reason string) error {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	msg := m.find(id)
-	msg.Status, msg.LastError = bot.OutboxFailed, reason
-	return nil
-}
-
-func (m *memOutbox) Pending(context.Context) (int, error) { return 0, nil }
 
 // flaky is an adapter that fails with the errors it is given, in turn, and
 // then succeeds.
@@ -106,10 +48,10 @@ type clock struct{ now time.Time }
 
 func (c *clock) Now() time.Time { return c.now }
 
-func setup(errs ...error) (*memOutbox, *flaky, *clock, *outbox.Sender) {
+func setup(errs ...error) (*bottest.Outbox, *flaky, *clock, *outbox.Sender) {
 	c := &clock{now: time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)}
-	store := &memOutbox{msgs: []*bot.OutboxMessage{{ID: 1, Platform: "test", Status: bot.OutboxPending, NextAt: c.now,
-		Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetDM, User: "U1"}, Message: bot.Message{Text: "hello"}}}}}
+	store := bottest.NewOutbox(&bot.OutboxMessage{ID: 1, Platform: "test", Status: bot.OutboxPending, NextAt: c.now,
+		Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetDM, User: "U1"}, Message: bot.Message{Text: "hello"}}})
 	ad := &flaky{errs: errs}
 	return store, ad, c, outbox.NewSender(store, c, nil, ad)
 }
@@ -120,7 +62,7 @@ func TestSenderRetriesWithBackoffThenSends(t *testing.T) {
 	if n, err := s.Flush(ctx); err != nil || n != 0 {
 		t.Fatalf("first flush = %d, %v; want 0 sent", n, err)
 	}
-	msg := store.find(1)
+	msg := store.Message(1)
 	wait := msg.NextAt.Sub(c.now)
 	if msg.Attempts != 1 || wait < time.Second || wait > 2*time.Second {
 		t.Fatalf("after a failure: attempts %d, next try in %v; want 1 and 1-2 s (jittered backoff)", msg.Attempts, wait)
@@ -132,7 +74,7 @@ func TestSenderRetriesWithBackoffThenSends(t *testing.T) {
 	if n, err := s.Flush(ctx); err != nil || n != 1 {
 		t.Fatalf("flush after the backoff = %d, %v; want 1 sent", n, err)
 	}
-	if got := store.find(1).Status; got != bot.OutboxSent || len(ad.sent) != 1 || ad.sent[0].Key != "outbox:1" {
+	if got := store.Message(1).Status; got != bot.OutboxSent || len(ad.sent) != 1 || ad.sent[0].Key != "k1" {
 		t.Errorf("status %q, sent %+v; want sent once with its key", got, ad.sent)
 	}
 }
@@ -142,7 +84,7 @@ func TestSenderHonoursRetryAfter(t *testing.T) {
 	if _, err := s.Flush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if got := store.find(1).NextAt.Sub(c.now); got != 42*time.Second {
+	if got := store.Message(1).NextAt.Sub(c.now); got != 42*time.Second {
 		t.Errorf("next try in %v, want the platform's 42 s", got)
 	}
 }
@@ -154,7 +96,7 @@ func TestSenderGivesUp(t *testing.T) {
 		s.OnUndeliverable = func(_ context.Context, m *bot.OutboxMessage, _ error) error {
 			// Called before the message is marked failed: a crash in
 			// between leaves it pending, to fail and be told again.
-			if got := store.find(m.ID).Status; got != bot.OutboxPending {
+			if got := store.Message(m.ID).Status; got != bot.OutboxPending {
 				t.Errorf("status when told = %q, want pending", got)
 			}
 			told = append(told, m.ID)
@@ -163,7 +105,7 @@ func TestSenderGivesUp(t *testing.T) {
 		if _, err := s.Flush(context.Background()); err != nil {
 			t.Fatal(err)
 		}
-		if got := store.find(1).Status; got != bot.OutboxFailed || len(told) != 1 {
+		if got := store.Message(1).Status; got != bot.OutboxFailed || len(told) != 1 {
 			t.Errorf("status %q, OnUndeliverable for %v; want failed and called once", got, told)
 		}
 	})
@@ -181,7 +123,7 @@ func TestSenderGivesUp(t *testing.T) {
 			}
 			c.now = c.now.Add(time.Hour)
 		}
-		if got := store.find(1); got.Status != bot.OutboxFailed || got.LastError != "3" {
+		if got := store.Message(1); got.Status != bot.OutboxFailed || got.LastError != "3" {
 			t.Errorf("after 3 failed attempts: %q, %q; want failed with the last error", got.Status, got.LastError)
 		}
 		// Giving up is a final failure like any other: the core is told.
@@ -193,8 +135,8 @@ func TestSenderGivesUp(t *testing.T) {
 
 // twoMessages is a store with a second message, to someone else, after the
 // first.
-func twoMessages(store *memOutbox, c *clock) {
-	store.msgs = append(store.msgs, &bot.OutboxMessage{ID: 2, Platform: "test", Status: bot.OutboxPending, NextAt: c.now,
+func twoMessages(store *bottest.Outbox, c *clock) {
+	store.Add(&bot.OutboxMessage{ID: 2, Platform: "test", Status: bot.OutboxPending, NextAt: c.now,
 		Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetDM, User: "U2"}, Message: bot.Message{Text: "next"}}})
 }
 
@@ -215,7 +157,7 @@ func TestSenderQuarantinesPoisonAndGoesOn(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			store, ad, c, s := setup()
 			twoMessages(store, c)
-			tc.poison(store.find(1), ad)
+			store.Change(1, func(m *bot.OutboxMessage) { tc.poison(m, ad) })
 			var told []int64
 			s.OnUndeliverable = func(_ context.Context, m *bot.OutboxMessage, _ error) error {
 				told = append(told, m.ID)
@@ -225,7 +167,7 @@ func TestSenderQuarantinesPoisonAndGoesOn(t *testing.T) {
 			if err != nil || n != 1 {
 				t.Fatalf("Flush = %d, %v; want the other message sent and no error", n, err)
 			}
-			bad := store.find(1)
+			bad := store.Message(1)
 			if bad.Status != bot.OutboxFailed || !strings.HasPrefix(bad.LastError, tc.wantReason) {
 				t.Errorf("poison row: %q, %q; want failed, %q…", bad.Status, bad.LastError, tc.wantReason)
 			}
@@ -256,14 +198,111 @@ func TestSenderKeepsAFailureTheCoreCouldNotTake(t *testing.T) {
 	if _, err := s.Flush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if m := store.find(1); m.Status != bot.OutboxPending || !m.NextAt.After(c.now) {
+	if m := store.Message(1); m.Status != bot.OutboxPending || !m.NextAt.After(c.now) {
 		t.Fatalf("after the core failed to take it: %q, next %v; want pending, later", m.Status, m.NextAt)
 	}
 	c.now = c.now.Add(time.Hour)
 	if _, err := s.Flush(context.Background()); err != nil {
 		t.Fatal(err)
 	}
-	if m := store.find(1); m.Status != bot.OutboxFailed || calls != 2 {
+	if m := store.Message(1); m.Status != bot.OutboxFailed || calls != 2 {
 		t.Errorf("after the second refusal: %q, told %d times; want failed, told twice", m.Status, calls)
 	}
+}
+
+func TestSenderRecordsTheAttemptBeforeSending(t *testing.T) {
+	store, ad, c, s := setup(&bot.RetryError{Err: errors.New("timeout")})
+	first := c.now
+	var seen []bot.Outgoing
+	var onRecord []bot.OutboxMessage
+	spy := &spyAdapter{flaky: ad, before: func(out bot.Outgoing) {
+		onRecord = append(onRecord, store.Message(1))
+		seen = append(seen, out)
+	}}
+	s = outbox.NewSender(store, c, nil, spy)
+	ctx := context.Background()
+	if _, err := s.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	c.now = store.Message(1).NextAt
+	if n, err := s.Flush(ctx); err != nil || n != 1 {
+		t.Fatalf("second flush = %d, %v; want 1 sent", n, err)
+	}
+	if len(seen) != 2 {
+		t.Fatalf("sends = %d, want 2", len(seen))
+	}
+	// Each call found its attempt already on record, under one key.
+	for i, rec := range onRecord {
+		if rec.SendKey == "" || rec.AttemptedAt.IsZero() || seen[i].Key != rec.SendKey {
+			t.Errorf("send %d: record %+v, key sent %q; want the attempt and its key recorded first", i+1, rec, seen[i].Key)
+		}
+	}
+	if !seen[0].InDoubtSince.IsZero() {
+		t.Errorf("first send in doubt since %v, want zero", seen[0].InDoubtSince)
+	}
+	if !seen[1].InDoubtSince.Equal(first) {
+		t.Errorf("resend in doubt since %v, want the first attempt's %v", seen[1].InDoubtSince, first)
+	}
+	if got := store.Message(1); got.Status != bot.OutboxSent || !got.AttemptedAt.IsZero() {
+		t.Errorf("after the delivery: status %q, attempted at %v; want sent and no longer in doubt", got.Status, got.AttemptedAt)
+	}
+}
+
+func TestSenderNeverSendsWithoutTheAttemptOnRecord(t *testing.T) {
+	store, ad, _, s := setup()
+	store.FailBegin(errors.New("SQLITE_FULL"))
+	if _, err := s.Flush(context.Background()); err == nil {
+		t.Fatal("flush with the attempt unrecordable: no error")
+	}
+	if len(ad.sent) != 0 || store.Message(1).Status != bot.OutboxPending {
+		t.Errorf("sent %d, status %q; want nothing sent, still pending", len(ad.sent), store.Message(1).Status)
+	}
+}
+
+func TestSenderRecordsAgainNotSendsAgain(t *testing.T) {
+	store, ad, c, s := setup()
+	full := errors.New("SQLITE_FULL")
+	store.FailSent(full, full, full)
+	ctx := context.Background()
+	sentAt := c.now
+	if _, err := s.Flush(ctx); !errors.Is(err, full) {
+		t.Fatalf("flush with the record failing = %v, want the disk's error", err)
+	}
+	// Passes come every second; the record waits for its backoff, and the
+	// message is never sent again.
+	for range 600 {
+		c.now = c.now.Add(time.Second)
+		_, _ = s.Flush(ctx)
+		if store.Message(1).Status == bot.OutboxSent {
+			break
+		}
+	}
+	got := store.Message(1)
+	if len(ad.sent) != 1 || got.Status != bot.OutboxSent || got.Ref != (bot.MessageRef{Channel: "C", ID: "1"}) || !got.SentAt.Equal(sentAt) {
+		t.Fatalf("sent %d times; record %+v; want one send, recorded with its ref and time once the disk took it", len(ad.sent), got)
+	}
+}
+
+func TestSenderRecordsADeliveryWhileShuttingDown(t *testing.T) {
+	store, ad, c, _ := setup()
+	ctx, cancel := context.WithCancel(context.Background())
+	spy := &spyAdapter{flaky: ad, before: func(bot.Outgoing) { cancel() }}
+	s := outbox.NewSender(store, c, nil, spy)
+	if _, err := s.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if got := store.Message(1).Status; got != bot.OutboxSent {
+		t.Errorf("status after a send that raced the shutdown = %q, want sent", got)
+	}
+}
+
+// spyAdapter calls before with each message, then sends it through flaky.
+type spyAdapter struct {
+	*flaky
+	before func(bot.Outgoing)
+}
+
+func (a *spyAdapter) Send(ctx context.Context, m bot.Outgoing) (bot.MessageRef, error) {
+	a.before(m)
+	return a.flaky.Send(ctx, m)
 }

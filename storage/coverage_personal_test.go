@@ -69,7 +69,7 @@ var schemaPrivacy = map[string]map[string]personal{
 	"milestone_shares": with(cols("at"),
 		"member_id", personal{memberID, "milestones_shared", "deleted with the member (cascade)"}),
 	"outbox": with(cols("id", "house_id", "platform", "target_kind", "target_channel", "thread_of", "edit_of", "status", "attempts",
-		"next_at", "created_at", "sent_at", "last_error", "kind", "dropped_at"),
+		"next_at", "created_at", "sent_at", "last_error", "kind", "dropped_at", "send_key", "attempted_at"),
 		"target_user", personal{userID, "- messages the bot sent; the platform holds them", "undelivered: deleted; delivered: cleared"},
 		"payload", personal{words, "- as target_user", "undelivered: deleted; delivered: emptied"},
 		"dedupe_key", personal{userID, "- bookkeeping", "undelivered: deleted; delivered: cleared"},

@@ -191,7 +191,7 @@ func dueMessages(ctx context.Context, q *sql.Tx, now time.Time, limit int) ([]*b
 // aliased as o.
 const outboxCols = `o.id, o.house_id, o.platform, o.payload, o.thread_of, o.edit_of, o.dedupe_key, o.status, o.attempts,
 	o.next_at, o.created_at, o.sent_at, o.ref_channel, o.ref_id, o.last_error,
-	o.target_kind, o.target_channel, o.target_user, o.kind`
+	o.target_kind, o.target_channel, o.target_user, o.kind, o.send_key, o.attempted_at`
 
 // scanOutbox reads outboxCols, then extra into further destinations. A
 // payload that does not decode does not fail the scan: the message comes
@@ -200,12 +200,13 @@ const outboxCols = `o.id, o.house_id, o.platform, o.payload, o.thread_of, o.edit
 func scanOutbox(s scanner, extra ...any) (*bot.OutboxMessage, error) {
 	var m bot.OutboxMessage
 	var house, threadOf, editOf, next, created, sent sql.NullInt64
-	var key sql.NullString
+	var key, sendKey sql.NullString
+	var attempted sql.NullInt64
 	var payload, kind string
 	var target bot.Target
 	dest := []any{&m.ID, &house, &m.Platform, &payload, &threadOf, &editOf, &key, &m.Status, &m.Attempts,
 		&next, &created, &sent, &m.Ref.Channel, &m.Ref.ID, &m.LastError,
-		&target.Kind, &target.Channel, &target.User, &kind}
+		&target.Kind, &target.Channel, &target.User, &kind, &sendKey, &attempted}
 	if err := s.Scan(append(dest, extra...)...); err != nil {
 		return nil, err
 	}
@@ -218,19 +219,49 @@ func scanOutbox(s scanner, extra ...any) (*bot.OutboxMessage, error) {
 	m.Kind = bot.MsgKind(kind)
 	m.HouseID, m.ThreadOf, m.EditOf, m.Key = house.Int64, threadOf.Int64, editOf.Int64, key.String
 	m.NextAt, m.CreatedAt, m.SentAt = timeOf(next), timeOf(created), timeOf(sent)
+	m.SendKey, m.AttemptedAt = sendKey.String, timeOf(attempted)
 	return &m, nil
 }
 
-// MarkSent records a delivery and the platform ref it produced.
-// ErrNotFound if there is no such message.
+// BeginAttempt records that an attempt to send a pending message starts
+// at at, before the platform is called. The first attempt makes the
+// message's send key: 20 random hex digits, short enough for Discord's
+// 25-character nonce, and never the row id, which a database restored from
+// an older backup can hand out again. attempted_at keeps the start of the
+// earliest attempt with no recorded outcome; BeginAttempt returns the value
+// it had, zero when no earlier attempt can have landed. ErrNotFound if the
+// message is missing or no longer pending.
+func (o outbox) BeginAttempt(ctx context.Context, id int64, at time.Time) (string, time.Time, error) {
+	var key string
+	var before sql.NullInt64
+	err := o.db.inWrite(ctx, func(q *sql.Tx) error {
+		if err := q.QueryRowContext(ctx, `SELECT attempted_at FROM outbox WHERE id = ? AND status = 'pending'`, id).Scan(&before); err != nil {
+			return err
+		}
+		return q.QueryRowContext(ctx, `UPDATE outbox
+			SET send_key = COALESCE(send_key, lower(hex(randomblob(10)))), attempted_at = COALESCE(attempted_at, ?)
+			WHERE id = ?
+			RETURNING send_key`, unixOrNull(at), id).Scan(&key)
+	})
+	if err != nil {
+		return "", time.Time{}, wrap("begin attempt", err)
+	}
+	return key, timeOf(before), nil
+}
+
+// MarkSent records a delivery and the platform ref it produced; the
+// message is no longer in doubt. ErrNotFound if there is no such message.
 func (o outbox) MarkSent(ctx context.Context, id int64, ref bot.MessageRef, at time.Time) error {
 	return o.exec(ctx, "mark sent", `UPDATE outbox
-		SET status = 'sent', attempts = attempts + 1, sent_at = ?, ref_channel = ?, ref_id = ?
+		SET status = 'sent', attempts = attempts + 1, sent_at = ?, ref_channel = ?, ref_id = ?, attempted_at = NULL
 		WHERE id = ?`, unixOrNull(at), ref.Channel, ref.ID, id)
 }
 
 // MarkRetry records a failed attempt, its reason and when to try again.
-// ErrNotFound if there is no such message.
+// The message stays in doubt (attempted_at is kept): a call that failed
+// may still have landed, as after a timeout or a 5xx, or may have posted
+// the first parts of a split message. ErrNotFound if there is no such
+// message.
 func (o outbox) MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error {
 	return o.exec(ctx, "mark retry", `UPDATE outbox
 		SET attempts = attempts + 1, next_at = ?, last_error = ?

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"reflect"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -260,5 +261,53 @@ func TestDueWhenParentsFail(t *testing.T) {
 	}
 	if m := f.stored(t, ids2[1]); m.Status != bot.OutboxFailed {
 		t.Errorf("edit of a ref-less parent = %s, want failed", m.Status)
+	}
+}
+
+func TestBeginAttemptKeysTheMessageAndKeepsItInDoubt(t *testing.T) {
+	f := newFixture(t)
+	ids := f.enqueue(t, f.post("a"), f.post("b"))
+	ob := f.db.Outbox()
+
+	key, since, err := ob.BeginAttempt(f.ctx, ids[0], t0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 20 hex digits: within Discord's 25-character nonce.
+	if len(key) != 20 || strings.Trim(key, "0123456789abcdef") != "" || !since.IsZero() {
+		t.Fatalf("first attempt: key %q, in doubt since %v; want 20 hex digits and not in doubt", key, since)
+	}
+	if m := f.stored(t, ids[0]); m.SendKey != key || !m.AttemptedAt.Equal(t0) {
+		t.Fatalf("stored: key %q, attempted at %v; want %q, %v", m.SendKey, m.AttemptedAt, key, t0)
+	}
+	other, _, err := ob.BeginAttempt(f.ctx, ids[1], t0)
+	if err != nil || other == key {
+		t.Fatalf("second message's key = %q, %v; want its own", other, err)
+	}
+
+	// A failed try leaves the message in doubt: the next attempt gets the
+	// same key and the first attempt's time.
+	if err := ob.MarkRetry(f.ctx, ids[0], t0.Add(time.Minute), "timeout"); err != nil {
+		t.Fatal(err)
+	}
+	again, since, err := ob.BeginAttempt(f.ctx, ids[0], t0.Add(time.Minute))
+	if err != nil || again != key || !since.Equal(t0) {
+		t.Fatalf("attempt after a failure = %q, %v, %v; want %q in doubt since %v", again, since, err, key, t0)
+	}
+	// (Both go to one recipient, so Due hands over the first only.)
+	if due := f.due(t, t0.Add(time.Minute)); len(due) != 1 || due[0].ID != ids[0] || due[0].SendKey != key || !due[0].AttemptedAt.Equal(t0) {
+		t.Fatalf("Due = %+v, want the key and the doubt", due)
+	}
+
+	// A recorded delivery ends the doubt and keeps the key; a message no
+	// longer pending takes no attempt.
+	if err := ob.MarkSent(f.ctx, ids[0], bot.MessageRef{Channel: "C-house", ID: "m1"}, t0.Add(time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	if m := f.stored(t, ids[0]); m.SendKey != key || !m.AttemptedAt.IsZero() {
+		t.Errorf("after delivery: key %q, attempted at %v; want the key kept, no doubt", m.SendKey, m.AttemptedAt)
+	}
+	if _, _, err := ob.BeginAttempt(f.ctx, ids[0], t0.Add(2*time.Minute)); !errors.Is(err, bot.ErrNotFound) {
+		t.Errorf("attempt on a sent message: %v, want ErrNotFound", err)
 	}
 }

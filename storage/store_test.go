@@ -322,6 +322,10 @@ func TestNotFound(t *testing.T) {
 		"MarkSent":   ob.MarkSent(f.ctx, missing, bot.MessageRef{ID: "m"}, t0),
 		"MarkRetry":  ob.MarkRetry(f.ctx, missing, t0, "x"),
 		"MarkFailed": ob.MarkFailed(f.ctx, missing, "x"),
+		"BeginAttempt": func() error {
+			_, _, err := ob.BeginAttempt(f.ctx, missing, t0)
+			return err
+		}(),
 	} {
 		if !errors.Is(err, bot.ErrNotFound) {
 			t.Errorf("%s: got %v, want ErrNotFound", name, err)

@@ -3,6 +3,7 @@ package discord
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net"
@@ -73,12 +74,63 @@ func (a *Adapter) post(ctx context.Context, key, ch string, thread bot.MessageRe
 				send.Content = ""
 			}
 		}
-		msg, err := a.session.ChannelMessageSendComplex(ch, send, discordgo.WithContext(ctx))
+		msg, err := a.createMessage(ctx, ch, send, partNonce(key, i))
 		if err != nil {
 			return bot.MessageRef{}, classify("send message", err)
 		}
 		return bot.MessageRef{Channel: msg.ChannelID, ID: msg.ID}, nil
 	})
+}
+
+// partNonce is the nonce of part i of the message keyed key: the key for
+// the first part, "key.i" for the others (the sender's keys are 20
+// characters, so this stays within Discord's 25), "" without a key.
+func partNonce(key string, i int) string {
+	if key == "" || i == 0 {
+		return key
+	}
+	return key + "." + strconv.Itoa(i)
+}
+
+// nonceSend is a create-message body with Discord's nonce fields, which
+// discordgo v0.28.1's MessageSend lacks. With enforce_nonce, a create that
+// repeats a nonce Discord saw from the bot in the past few minutes returns
+// the earlier message and creates none: an outbox resend after a crash
+// between the send and its record posts nothing twice.
+type nonceSend struct {
+	*discordgo.MessageSend
+	Nonce        string `json:"nonce,omitempty"`
+	EnforceNonce bool   `json:"enforce_nonce,omitempty"`
+}
+
+// createMessage posts a message through discordgo's own request path, so
+// its rate-limit buckets and 429 handling apply as in
+// ChannelMessageSendComplex, with the nonce added to the body (the JSON
+// body, or the payload_json part of an upload).
+func (a *Adapter) createMessage(ctx context.Context, ch string, send *discordgo.MessageSend, nonce string) (*discordgo.Message, error) {
+	ep := discordgo.EndpointChannelMessages(ch)
+	body := nonceSend{MessageSend: send, Nonce: nonce, EnforceNonce: nonce != ""}
+	var resp []byte
+	var err error
+	if len(send.Files) > 0 {
+		contentType, data, encErr := discordgo.MultipartBodyWithJSON(body, send.Files)
+		if encErr != nil {
+			return nil, fmt.Errorf("encode upload: %w: %w", encErr, bot.ErrUndeliverable)
+		}
+		resp, err = a.session.RequestWithLockedBucket("POST", ep, contentType, data, a.session.Ratelimiter.LockBucket(ep), 0, discordgo.WithContext(ctx))
+	} else {
+		resp, err = a.session.RequestWithBucketID("POST", ep, body, ep, discordgo.WithContext(ctx))
+	}
+	if err != nil {
+		return nil, err
+	}
+	var msg discordgo.Message
+	if err := json.Unmarshal(resp, &msg); err != nil {
+		// The platform took the message; a retry under the same nonce
+		// gets it back.
+		return nil, &bot.RetryError{Err: fmt.Errorf("decode the created message: %w", err)}
+	}
+	return &msg, nil
 }
 
 // Edit replaces the text and buttons of a message sent earlier (live

@@ -226,64 +226,13 @@ func TestSend(t *testing.T) {
 	}
 }
 
-// memOutbox is an in-memory bot.OutboxStore holding one message, enough to
-// drive the real outbox.Sender.
-type memOutbox struct {
-	mu sync.Mutex
-	m  *bot.OutboxMessage
-}
-
-func (o *memOutbox) Due(_ context.Context, now time.Time, _ int) ([]*bot.OutboxMessage, error) {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	if o.m.Status != bot.OutboxPending || o.m.NextAt.After(now) {
-		return nil, nil
-	}
-	c := *o.m
-	return []*bot.OutboxMessage{&c}, nil
-}
-
-func (o *memOutbox) MarkSent(_ context.Context, _ int64, ref bot.MessageRef, at time.Time) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.m.Status, o.m.Ref, o.m.SentAt = bot.OutboxSent, ref, at
-	o.m.Attempts++
-	return nil
-}
-
-func (o *memOutbox) MarkRetry(_ context.Context, _ int64, next time.Time, reason string) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.m.NextAt, o.m.LastError = next, reason
-	o.m.Attempts++
-	return nil
-}
-
-func (o *memOutbox) MarkFailed(_ context.Context, _ int64, reason string) error {
-	o.mu.Lock()
-	defer o.mu.Unlock()
-	o.m.Status, o.m.LastError = bot.OutboxFailed, reason
-	o.m.Attempts++
-	return nil
-}
-
-func (o *memOutbox) Pending(context.Context) (int, error) { return 0, nil }
-
-// memStore is a bot.Store with only the outbox.
-type memStore struct {
-	bot.Store
-	ob *memOutbox
-}
-
-func (s memStore) Outbox() bot.OutboxStore { return s.ob }
-
 func TestOutboxRetries(t *testing.T) {
 	t.Parallel()
 	hs := start(t, discordtest.Config{}, nil, nil)
 	clock := bottest.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
-	newSender := func(out bot.Outgoing) (*outbox.Sender, *memOutbox, *[]error) {
-		ob := &memOutbox{m: &bot.OutboxMessage{ID: 1, HouseID: 1, Platform: Platform, Out: out, Status: bot.OutboxPending, NextAt: clock.Now()}}
-		s := outbox.NewSender(memStore{ob: ob}, clock, nil, hs.ad)
+	newSender := func(out bot.Outgoing) (*outbox.Sender, *bottest.Outbox, *[]error) {
+		ob := bottest.NewOutbox(&bot.OutboxMessage{ID: 1, HouseID: 1, Platform: Platform, Out: out, Status: bot.OutboxPending, NextAt: clock.Now()})
+		s := outbox.NewSender(ob, clock, nil, hs.ad)
 		var undeliverable []error
 		s.OnUndeliverable = func(_ context.Context, _ *bot.OutboxMessage, err error) error {
 			undeliverable = append(undeliverable, err)
@@ -298,8 +247,8 @@ func TestOutboxRetries(t *testing.T) {
 		if n, err := s.Flush(ctxFor(t)); err != nil || n != 0 {
 			t.Fatalf("first flush = %d, %v", n, err)
 		}
-		if ob.m.Status != bot.OutboxPending || !ob.m.NextAt.Equal(clock.Now().Add(300*time.Millisecond)) {
-			t.Fatalf("after 429: status %s next %v", ob.m.Status, ob.m.NextAt)
+		if m := ob.Message(1); m.Status != bot.OutboxPending || !m.NextAt.Equal(clock.Now().Add(300*time.Millisecond)) {
+			t.Fatalf("after 429: status %s next %v", m.Status, m.NextAt)
 		}
 		if n, _ := s.Flush(ctxFor(t)); n != 0 {
 			t.Fatalf("sent before the rate limit ended")
@@ -308,7 +257,7 @@ func TestOutboxRetries(t *testing.T) {
 		if n, err := s.Flush(ctxFor(t)); err != nil || n != 1 {
 			t.Fatalf("second flush = %d, %v", n, err)
 		}
-		if m, ok := hs.f.Message(ob.m.Ref.ID); !ok || m.Content != "Check-in is open" {
+		if m, ok := hs.f.Message(ob.Message(1).Ref.ID); !ok || m.Content != "Check-in is open" {
 			t.Errorf("sent message = %+v", m)
 		}
 	})
@@ -324,8 +273,8 @@ func TestOutboxRetries(t *testing.T) {
 			}
 			clock.Advance(time.Hour)
 		}
-		if ob.m.Status != bot.OutboxFailed || ob.m.Attempts != 1 || len(*undel) != 1 {
-			t.Errorf("status %s attempts %d reports %d, want failed once", ob.m.Status, ob.m.Attempts, len(*undel))
+		if m := ob.Message(1); m.Status != bot.OutboxFailed || m.Attempts != 1 || len(*undel) != 1 {
+			t.Errorf("status %s attempts %d reports %d, want failed once", m.Status, m.Attempts, len(*undel))
 		}
 	})
 }
@@ -368,15 +317,99 @@ func TestSplitRetryPostsEachPartOnce(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	wantPartsOnce(t, hs.f, ref)
+}
+
+// wantPartsOnce checks that the parts a, b and c of a split message are in
+// the house channel once each, and returns the first, which ref must be.
+func wantPartsOnce(t *testing.T, f *discordtest.Server, ref bot.MessageRef) discordtest.Message {
+	t.Helper()
 	var got []string
-	for _, m := range hs.f.Messages(general) {
+	for _, m := range f.Messages(general) {
 		got = append(got, m.Content[:1])
 	}
 	if strings.Join(got, "") != "abc" {
-		t.Errorf("posted parts = %v, want a, b, c once each", got)
+		t.Errorf("messages on Discord = %v, want a, b, c once each", got)
 	}
-	if m, _ := hs.f.Message(ref.ID); !strings.HasPrefix(m.Content, "a") {
-		t.Errorf("ref is not the first part")
+	m, _ := f.Message(ref.ID)
+	if !strings.HasPrefix(m.Content, "a") {
+		t.Errorf("ref %v is not the first part", ref)
+	}
+	return m
+}
+
+// loseAnswer passes every request to the fake but, for the nth message
+// post, throws the answer away and reports a broken connection: the
+// message is on the platform and the bot does not know it, as when it dies
+// between the send and its record.
+type loseAnswer struct {
+	mu   sync.Mutex
+	n    int
+	seen int
+}
+
+func (l *loseAnswer) RoundTrip(r *http.Request) (*http.Response, error) {
+	resp, err := http.DefaultTransport.RoundTrip(r)
+	if err != nil || r.Method != http.MethodPost || !strings.HasSuffix(r.URL.Path, "/messages") {
+		return resp, err
+	}
+	l.mu.Lock()
+	l.seen++
+	hit := l.seen == l.n
+	l.mu.Unlock()
+	if !hit {
+		return resp, nil
+	}
+	io.Copy(io.Discard, resp.Body)
+	resp.Body.Close()
+	return nil, errors.New("connection reset by peer")
+}
+
+// TestResendUnderTheSameKeyPostsOnce sends a message whose answer is lost
+// after Discord took it, then sends it again under the same key from a
+// new adapter (a restarted process, with no memory of the parts it
+// posted): every part carries its nonce with enforce_nonce, and Discord
+// returns the messages it has instead of posting them twice.
+func TestResendUnderTheSameKeyPostsOnce(t *testing.T) {
+	t.Parallel()
+	hs := start(t, discordtest.Config{}, func(c *Config) {
+		c.HTTPClient = &http.Client{Transport: &loseAnswer{n: 2}, Timeout: waitFor}
+	}, nil)
+	text := strings.Repeat("a", 1500) + "\n" + strings.Repeat("b", 1500) + "\n" + strings.Repeat("c", 1500)
+	chart := &bot.Attachment{Name: "chart.png", ContentType: "image/png", Data: []byte("png")}
+	out := bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: general}, Message: bot.Message{Text: text, Attachment: chart},
+		Key: "0123456789abcdef0123"}
+	if _, err := hs.ad.Send(ctxFor(t), out); err == nil {
+		t.Fatal("first try with the second answer lost: no error")
+	}
+	restarted, err := New(Config{Token: hs.f.Token(), ApplicationID: discordtest.AppID, APIBase: hs.f.URL(),
+		Guilds: []string{guild}, HouseChannels: map[string]string{guild: general}}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := restarted.Send(ctxFor(t), out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if first := wantPartsOnce(t, hs.f, ref); len(first.Attachments) != 1 {
+		t.Errorf("the first part has %d files, want the chart", len(first.Attachments))
+	}
+	var nonces []string
+	for _, c := range hs.f.CallsTo(discordtest.RouteCreateMessage) {
+		var b struct {
+			Nonce   string `json:"nonce"`
+			Enforce bool   `json:"enforce_nonce"`
+		}
+		if err := c.Decode(&b); err != nil || !b.Enforce {
+			t.Fatalf("create %s without enforce_nonce: %s", c.Path, c.Body)
+		}
+		nonces = append(nonces, b.Nonce)
+	}
+	// The first try posted a and b (b's answer lost); the resend posted
+	// a, b and c, each under its part's nonce.
+	want := "0123456789abcdef0123 0123456789abcdef0123.1 0123456789abcdef0123 0123456789abcdef0123.1 0123456789abcdef0123.2"
+	if strings.Join(nonces, " ") != want {
+		t.Errorf("nonces = %v, want %s", nonces, want)
 	}
 }
 

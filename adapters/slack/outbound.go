@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"time"
 
 	slackgo "github.com/slack-go/slack"
 
@@ -18,6 +19,13 @@ import (
 // message; an attachment goes up through the external upload flow. Rate
 // limits and server errors come back as *bot.RetryError, errors that will
 // never succeed wrap bot.ErrUndeliverable.
+//
+// chat.postMessage has no idempotency key, so every post of an outbox
+// message carries its key as message metadata, and a message in doubt (an
+// earlier attempt may have landed: m.InDoubtSince) is first looked for in
+// the conversation's history: the parts found are not posted again.
+// Ephemeral messages are not in any history and carry no metadata; the
+// core sends none through the outbox.
 func (a *Adapter) Send(ctx context.Context, m bot.Outgoing) (bot.MessageRef, error) {
 	if !m.Edit.IsZero() {
 		return m.Edit, a.Edit(ctx, m.Edit, m.Message)
@@ -39,23 +47,144 @@ func (a *Adapter) Send(ctx context.Context, m bot.Outgoing) (bot.MessageRef, err
 	if ch == "" {
 		return bot.MessageRef{}, fmt.Errorf("slack: no channel: %w", bot.ErrUndeliverable)
 	}
-	if m.Attachment != nil {
-		return a.sendFile(ctx, ch, m)
+	found, err := a.findEarlier(ctx, ch, m)
+	if err != nil {
+		return bot.MessageRef{}, err
 	}
-	return a.post(ctx, m.Key, ch, m.Thread.ID, a.render(m.Message))
+	if m.Attachment != nil {
+		return a.sendFile(ctx, ch, m, found)
+	}
+	return a.post(ctx, m.Key, ch, m.Thread.ID, a.render(m.Message), found.parts)
 }
 
 // post posts parts in order and returns the first one's ref, which is
-// where threads and edits attach. A retry of the same outbox key resumes
-// after the parts already posted.
-func (a *Adapter) post(ctx context.Context, key, ch, thread string, parts []part) (bot.MessageRef, error) {
+// where threads and edits attach. Each part carries the outbox key in its
+// metadata. The parts in landed (found on Slack from an earlier attempt)
+// are not posted again, and a retry of the same outbox key in this process
+// resumes after the parts already posted.
+func (a *Adapter) post(ctx context.Context, key, ch, thread string, parts []part, landed map[int]bot.MessageRef) (bot.MessageRef, error) {
 	return a.parts.Send(key, len(parts), func(i int) (bot.MessageRef, error) {
-		postedCh, ts, err := a.api.PostMessageContext(ctx, ch, parts[i].options(thread)...)
+		if ref, ok := landed[i]; ok {
+			return ref, nil
+		}
+		opts := parts[i].options(thread)
+		if key != "" {
+			opts = append(opts, slackgo.MsgOptionMetadata(outboxMetadata(key, i)))
+		}
+		postedCh, ts, err := a.api.PostMessageContext(ctx, ch, opts...)
 		if err != nil {
 			return bot.MessageRef{}, classify("chat.postMessage", err)
 		}
 		return bot.MessageRef{Channel: postedCh, ID: ts}, nil
 	})
+}
+
+// metadataEvent is the event_type of the metadata on the messages the
+// outbox posts; its payload names the outbox key and the part.
+const metadataEvent = "porchlight_outbox"
+
+// outboxMetadata is the metadata of part i of the message keyed key.
+func outboxMetadata(key string, i int) slackgo.SlackMetadata {
+	return slackgo.SlackMetadata{EventType: metadataEvent, EventPayload: map[string]any{"key": key, "part": i}}
+}
+
+// outboxPart returns the part number that metadata names for key.
+func outboxPart(md slackgo.SlackMetadata, key string) (int, bool) {
+	if md.EventType != metadataEvent || md.EventPayload["key"] != key {
+		return 0, false
+	}
+	n, ok := md.EventPayload["part"].(float64)
+	return int(n), ok && n >= 0 && n == float64(int(n))
+}
+
+// Bounds of the search for an earlier attempt.
+const (
+	// lookBack reaches before the attempt's recorded start, in case the
+	// bot's clock runs ahead of Slack's.
+	lookBack = 5 * time.Minute
+	// lookupPage is the page size asked for: apps on Slack's lowest history
+	// tier get at most 15 messages a page.
+	lookupPage = 15
+	// maxLookupPages bounds the pages read; DMs, where most messages go,
+	// take one.
+	maxLookupPages = 20
+)
+
+// earlier is what an earlier attempt of a message in doubt left on Slack.
+type earlier struct {
+	parts map[int]bot.MessageRef // parts found, by number
+	file  bool                   // a bot message carrying the attachment's file
+}
+
+// findEarlier looks, for a message in doubt, for what an earlier attempt
+// posted since it started: the bot's messages whose metadata carries the
+// key (conversations.history with include_all_metadata, or
+// conversations.replies in a thread), and a file share of the attachment's
+// name (a file share carries no metadata). It needs the history scope of
+// the conversation's type. A rate limit or Slack's trouble is returned to
+// be retried; any other failure to look is logged and the message is sent
+// again, since a message twice is better than none.
+func (a *Adapter) findEarlier(ctx context.Context, ch string, m bot.Outgoing) (earlier, error) {
+	if m.InDoubtSince.IsZero() || m.Key == "" {
+		return earlier{}, nil
+	}
+	file := ""
+	if m.Attachment != nil {
+		file = m.Attachment.Name
+	}
+	found, err := a.lookup(ctx, ch, m.Thread.ID, m.InDoubtSince.Add(-lookBack), m.Key, file)
+	var retry *bot.RetryError
+	switch {
+	case errors.As(err, &retry):
+		return earlier{}, err
+	case err != nil:
+		a.log.Error("cannot look for an earlier attempt of a message; sending it again", "channel", ch, "err", err)
+		return earlier{}, nil
+	}
+	a.log.Info("looked for an earlier attempt of a message", "channel", ch, "parts_found", len(found.parts), "file_found", found.file)
+	return found, nil
+}
+
+// lookup reads the history of ch (or of the thread) since oldest.
+func (a *Adapter) lookup(ctx context.Context, ch, thread string, oldest time.Time, key, file string) (earlier, error) {
+	found := earlier{parts: map[int]bot.MessageRef{}}
+	since := fmt.Sprintf("%d.000000", oldest.Unix())
+	cursor := ""
+	for range maxLookupPages {
+		var msgs []slackgo.Message
+		var more bool
+		var err error
+		if thread != "" {
+			msgs, more, cursor, err = a.api.GetConversationRepliesContext(ctx, &slackgo.GetConversationRepliesParameters{
+				ChannelID: ch, Timestamp: thread, Oldest: since, Cursor: cursor, Limit: lookupPage, IncludeAllMetadata: true})
+			if err != nil {
+				return found, classify("conversations.replies", err)
+			}
+		} else {
+			resp, err := a.api.GetConversationHistoryContext(ctx, &slackgo.GetConversationHistoryParameters{
+				ChannelID: ch, Oldest: since, Cursor: cursor, Limit: lookupPage, IncludeAllMetadata: true})
+			if err != nil {
+				return found, classify("conversations.history", err)
+			}
+			msgs, more, cursor = resp.Messages, resp.HasMore, resp.ResponseMetaData.NextCursor
+		}
+		for _, msg := range msgs {
+			if msg.BotID == "" {
+				continue
+			}
+			if i, ok := outboxPart(msg.Metadata, key); ok {
+				found.parts[i] = bot.MessageRef{Channel: ch, ID: msg.Timestamp}
+			}
+			for _, f := range msg.Files {
+				found.file = found.file || (file != "" && f.Name == file)
+			}
+		}
+		if !more || cursor == "" {
+			return found, nil
+		}
+	}
+	a.log.Warn("an earlier attempt was looked for in the most history a lookup reads", "channel", ch, "pages", maxLookupPages)
+	return found, nil
 }
 
 // sendEphemeral posts a message only the target user sees.
@@ -80,7 +209,7 @@ func (a *Adapter) sendEphemeral(ctx context.Context, m bot.Outgoing) (bot.Messag
 // upload itself and files.completeUploadExternal. Short text without
 // choices goes with the file as its comment; otherwise the text is posted
 // first and the file follows it.
-func (a *Adapter) sendFile(ctx context.Context, ch string, m bot.Outgoing) (bot.MessageRef, error) {
+func (a *Adapter) sendFile(ctx context.Context, ch string, m bot.Outgoing, found earlier) (bot.MessageRef, error) {
 	att := m.Attachment
 	if len(att.Data) == 0 || att.Name == "" {
 		return bot.MessageRef{}, fmt.Errorf("slack: empty attachment: %w", bot.ErrUndeliverable)
@@ -95,9 +224,12 @@ func (a *Adapter) sendFile(ctx context.Context, ch string, m bot.Outgoing) (bot.
 		params.InitialComment = text
 	} else {
 		var err error
-		if ref, err = a.post(ctx, m.Key, ch, m.Thread.ID, a.render(m.Message)); err != nil {
+		if ref, err = a.post(ctx, m.Key, ch, m.Thread.ID, a.render(m.Message), found.parts); err != nil {
 			return ref, err
 		}
+	}
+	if found.file {
+		return ref, nil // an earlier attempt shared it
 	}
 	if _, err := a.api.UploadFileContext(ctx, params); err != nil {
 		return ref, classify("file upload", err)

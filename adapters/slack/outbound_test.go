@@ -1,13 +1,11 @@
 package slack
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -241,90 +239,17 @@ func TestSendErrors(t *testing.T) {
 	}
 }
 
-// store is a tiny in-memory outbox for outbox.Sender.
-type store struct {
-	mu   sync.Mutex
-	msgs []*bot.OutboxMessage
-}
-
-func (s *store) Update(context.Context, func(bot.Tx) error) error {
-	return errors.New("not in this test")
-}
-func (s *store) View(context.Context, func(bot.Tx) error) error {
-	return errors.New("not in this test")
-}
-func (s *store) Outbox() bot.OutboxStore { return s }
-
-func (s *store) Due(_ context.Context, now time.Time, limit int) ([]*bot.OutboxMessage, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	var out []*bot.OutboxMessage
-	for _, m := range s.msgs {
-		if m.Status == bot.OutboxPending && !m.NextAt.After(now) && len(out) < limit {
-			c := *m
-			out = append(out, &c)
-		}
-	}
-	return out, nil
-}
-
-func (s *store) find(id int64) *bot.OutboxMessage {
-	for _, m := range s.msgs {
-		if m.ID == id {
-			return m
-		}
-	}
-	panic("no message")
-}
-
-func (s *store) MarkSent(_ context.Context, id int64, ref bot.MessageRef, at time.Time) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m := s.find(id)
-	m.Status, m.Ref, m.SentAt = bot.OutboxSent, ref, at
-	return nil
-}
-
-func (s *store) MarkRetry(_ context.Context, id int64, next time.Time, reason string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m := s.find(id)
-	m.Attempts++
-	m.NextAt, m.LastError = next, reason
-	return nil
-}
-
-func (s *store) MarkFailed(_ context.Context, id int64, reason string) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	m := s.find(id)
-	m.Status, m.LastError = bot.OutboxFailed, reason
-	return nil
-}
-
-func (s *store) Pending(context.Context) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	n := 0
-	for _, m := range s.msgs {
-		if m.Status == bot.OutboxPending {
-			n++
-		}
-	}
-	return n, nil
-}
-
 func TestRateLimitRetriedThroughOutbox(t *testing.T) {
 	hs := start(t, slacktest.Config{}, nil)
 	ctx := ctxFor(t)
 	now := time.Date(2026, 3, 14, 18, 0, 0, 0, time.UTC)
 	clock := bottest.NewClock(now)
-	st := &store{msgs: []*bot.OutboxMessage{
-		{ID: 1, Platform: "slack", Status: bot.OutboxPending, NextAt: now,
+	st := bottest.NewOutbox(
+		&bot.OutboxMessage{ID: 1, Platform: "slack", Status: bot.OutboxPending, NextAt: now,
 			Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: house}, Message: bot.Message{Text: "Check-in time"}}},
-		{ID: 2, Platform: "slack", Status: bot.OutboxPending, NextAt: now,
+		&bot.OutboxMessage{ID: 2, Platform: "slack", Status: bot.OutboxPending, NextAt: now,
 			Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: "C0GONE"}, Message: bot.Message{Text: "lost"}}},
-	}}
+	)
 	sender := outbox.NewSender(st, clock, nil, hs.ad)
 	// The first post (message 1) is rate limited, the second (message 2)
 	// goes to a channel that does not exist.
@@ -334,11 +259,11 @@ func TestRateLimitRetriedThroughOutbox(t *testing.T) {
 	if n, err := sender.Flush(ctx); err != nil || n != 0 {
 		t.Fatalf("first pass sent %d, err %v; want 0 (rate limited)", n, err)
 	}
-	first := *st.find(1)
+	first := st.Message(1)
 	if first.Status != bot.OutboxPending || first.Attempts != 1 || !first.NextAt.Equal(now.Add(30*time.Second)) {
 		t.Errorf("after 429: %+v, want pending until +30s", first)
 	}
-	if gone := st.find(2); gone.Status != bot.OutboxFailed {
+	if gone := st.Message(2); gone.Status != bot.OutboxFailed {
 		t.Errorf("channel_not_found message status %q, want failed", gone.Status)
 	}
 	clock.Advance(29 * time.Second)
@@ -353,7 +278,7 @@ func TestRateLimitRetriedThroughOutbox(t *testing.T) {
 	if len(msgs) != 1 || msgs[0].Text != "Check-in time" {
 		t.Fatalf("messages = %+v", msgs)
 	}
-	if got := st.find(1); got.Status != bot.OutboxSent || got.Ref != (bot.MessageRef{Channel: house, ID: msgs[0].TS}) {
+	if got := st.Message(1); got.Status != bot.OutboxSent || got.Ref != (bot.MessageRef{Channel: house, ID: msgs[0].TS}) {
 		t.Errorf("sent message = %+v", got)
 	}
 }
@@ -370,8 +295,8 @@ func TestSplitMessageRetryPostsEachPartOnce(t *testing.T) {
 	for i := range maxBlocks + 1 { // one section a line: two messages
 		lines = append(lines, fmt.Sprintf("line %02d %s", i, strings.Repeat("x", maxSectionText-10)))
 	}
-	st := &store{msgs: []*bot.OutboxMessage{{ID: 1, Platform: "slack", Status: bot.OutboxPending, NextAt: now,
-		Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: house}, Message: bot.Message{Text: strings.Join(lines, "\n")}}}}}
+	st := bottest.NewOutbox(&bot.OutboxMessage{ID: 1, Platform: "slack", Status: bot.OutboxPending, NextAt: now,
+		Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: house}, Message: bot.Message{Text: strings.Join(lines, "\n")}}})
 	sender := outbox.NewSender(st, clock, nil, hs.ad)
 	hs.srv.Inject("chat.postMessage", 1, slacktest.Pass())
 	hs.srv.Inject("chat.postMessage", 1, slacktest.RateLimited(5*time.Second))
@@ -386,7 +311,145 @@ func TestSplitMessageRetryPostsEachPartOnce(t *testing.T) {
 	if len(msgs) != 2 {
 		t.Fatalf("messages in the channel = %d, want the 2 parts once each", len(msgs))
 	}
-	if got := st.find(1); got.Ref.ID != msgs[0].TS {
+	if got := st.Message(1); got.Ref.ID != msgs[0].TS {
 		t.Errorf("ref = %+v, want the first part's ts %s", got.Ref, msgs[0].TS)
+	}
+}
+
+// manifestScopes are the bot scopes the manifest asks for.
+func manifestScopes() []string {
+	var out []string
+	for _, s := range BotScopes() {
+		out = append(out, s.Name)
+	}
+	return out
+}
+
+// TestResendInDoubtFindsTheEarlierPost: every post of an outbox message
+// carries its key as metadata; when the message is in doubt (its earlier
+// attempt may have landed), a new process looks for it in the
+// conversation's history, with no scope beyond the manifest's, and posts
+// only what is not there.
+func TestResendInDoubtFindsTheEarlierPost(t *testing.T) {
+	clock := bottest.NewClock(time.Date(2026, 11, 17, 20, 0, 0, 0, time.UTC))
+	hs := start(t, slacktest.Config{Now: clock.Now, Scopes: manifestScopes()}, nil)
+	ctx := ctxFor(t)
+	// restarted is a new adapter on the same fake: no memory of the parts
+	// the first one posted.
+	restarted := func() *Adapter {
+		return New(Config{BotToken: hs.srv.BotToken(), AppToken: hs.srv.AppToken(), APIURL: hs.srv.APIURL()}, nil)
+	}
+	var lines []string
+	for i := range maxBlocks + 1 { // two parts
+		lines = append(lines, fmt.Sprintf("line %02d %s", i, strings.Repeat("x", maxSectionText-10)))
+	}
+	long := strings.Join(lines, "\n")
+	chart := &bot.Attachment{Name: "checkins-week.png", ContentType: "image/png", Data: []byte("png")}
+
+	cases := []struct {
+		name string
+		out  bot.Outgoing
+		// landed is how many Slack calls of the first attempt get through
+		// before it fails (a later part, or the upload).
+		failing string
+		landed  int
+		where   func() string
+		want    int // messages in the end
+	}{
+		{"DM, both parts landed", bot.Outgoing{Target: bot.Target{Kind: bot.TargetDM, User: sam}, Message: bot.Message{Text: long}}, "", 0,
+			func() string { return hs.srv.DMChannel(sam) }, 2},
+		{"channel, one part of two landed", bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: house}, Message: bot.Message{Text: long}}, "chat.postMessage", 1,
+			func() string { return house }, 2},
+		{"file share landed", bot.Outgoing{Target: bot.Target{Kind: bot.TargetDM, User: mentor}, Message: bot.Message{Text: "Your weekly digest", Attachment: chart}}, "", 0,
+			func() string { return hs.srv.DMChannel(mentor) }, 1},
+		{"text landed, upload did not", bot.Outgoing{Target: bot.Target{Kind: bot.TargetDM, User: robin}, Message: bot.Message{Text: long, Attachment: chart}}, "files.completeUploadExternal", 0,
+			func() string { return hs.srv.DMChannel(robin) }, 3},
+	}
+	for i, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			out := tc.out
+			out.Key = fmt.Sprintf("%020d", i)
+			attempt := clock.Now()
+			if tc.failing != "" {
+				hs.srv.Inject(tc.failing, tc.landed, slacktest.Pass())
+				hs.srv.Inject(tc.failing, 1, slacktest.HTTPError(503))
+			}
+			first, err := hs.ad.Send(ctx, out)
+			if (err != nil) != (tc.failing != "") {
+				t.Fatalf("first attempt: %v", err)
+			}
+			clock.Advance(2 * time.Minute)
+			out.InDoubtSince = attempt
+			ref, err := restarted().Send(ctx, out)
+			if err != nil {
+				t.Fatal(err)
+			}
+			msgs := hs.srv.Messages(tc.where())
+			if len(msgs) != tc.want {
+				t.Fatalf("messages = %d, want %d: the earlier attempt's posts once each", len(msgs), tc.want)
+			}
+			if ref.ID != msgs[0].TS && !(tc.failing == "" && ref.ID == first.ID) {
+				t.Errorf("ref = %+v, want the first part's ts %s", ref, msgs[0].TS)
+			}
+			for _, m := range msgs {
+				if len(m.FileIDs) == 0 && !strings.Contains(string(m.Metadata), out.Key) {
+					t.Errorf("message %s has metadata %s, want the key", m.TS, m.Metadata)
+				}
+			}
+		})
+	}
+
+	t.Run("a thread reply is looked for in the thread", func(t *testing.T) {
+		parent, err := hs.ad.Send(ctx, bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: house}, Message: bot.Message{Text: "Check-in is open"}, Key: "parent"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		reply := bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: house}, Thread: parent, Message: bot.Message{Text: "Robin checked in"}, Key: "reply"}
+		if _, err := hs.ad.Send(ctx, reply); err != nil {
+			t.Fatal(err)
+		}
+		reply.InDoubtSince = clock.Now()
+		before := len(hs.srv.CallsTo("chat.postMessage"))
+		if _, err := restarted().Send(ctx, reply); err != nil {
+			t.Fatal(err)
+		}
+		if got := len(hs.srv.CallsTo("chat.postMessage")) - before; got != 0 || len(hs.srv.CallsTo("conversations.replies")) == 0 {
+			t.Errorf("posts = %d, replies lookups = %d; want the reply found in the thread", got, len(hs.srv.CallsTo("conversations.replies")))
+		}
+	})
+
+	t.Run("a message not in doubt is not looked for", func(t *testing.T) {
+		before := len(hs.srv.CallsTo("conversations.history"))
+		if _, err := hs.ad.Send(ctx, bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: house}, Message: bot.Message{Text: "hi"}, Key: "fresh"}); err != nil {
+			t.Fatal(err)
+		}
+		if got := len(hs.srv.CallsTo("conversations.history")) - before; got != 0 {
+			t.Errorf("history lookups = %d, want none", got)
+		}
+	})
+
+	t.Run("a rate-limited lookup is retried, not skipped", func(t *testing.T) {
+		hs.srv.Inject("conversations.history", 1, slacktest.RateLimited(2*time.Second))
+		before := len(hs.srv.CallsTo("chat.postMessage"))
+		_, err := restarted().Send(ctx, bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: house}, Message: bot.Message{Text: "hi"}, Key: "limited", InDoubtSince: clock.Now()})
+		var re *bot.RetryError
+		if !errors.As(err, &re) || re.After != 2*time.Second || len(hs.srv.CallsTo("chat.postMessage")) != before {
+			t.Errorf("Send = %v, posts %d; want a retry after 2s and no post", err, len(hs.srv.CallsTo("chat.postMessage"))-before)
+		}
+	})
+}
+
+// TestResendInDoubtWithoutHistoryScopeSendsAgain: a workspace that took
+// the history scopes away cannot be searched; the message is sent again
+// rather than never.
+func TestResendInDoubtWithoutHistoryScopeSendsAgain(t *testing.T) {
+	hs := start(t, slacktest.Config{Scopes: []string{"chat:write", "im:write"}}, nil)
+	out := bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: house}, Message: bot.Message{Text: "hi"}, Key: "k", InDoubtSince: time.Now()}
+	if _, err := hs.ad.Send(ctxFor(t), out); err != nil {
+		t.Fatal(err)
+	}
+	calls := hs.srv.CallsTo("conversations.history")
+	if len(calls) != 1 || calls[0].APIError() != "missing_scope" || len(hs.srv.Messages(house)) != 1 {
+		t.Errorf("history calls %v, messages %d; want a refused lookup, then the post", calls, len(hs.srv.Messages(house)))
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -120,6 +121,26 @@ func e2eCtx(t *testing.T) context.Context {
 // the log if the test failed.
 func startPorchlight(t *testing.T, cfgPath string, env ...string) (logs *syncBuffer, stop func(), advance func(time.Duration)) {
 	t.Helper()
+	p := launchPorchlight(t, cfgPath, e2eStart, env...)
+	return p.logs, p.stop, p.advance
+}
+
+// porchlightProc is a running "porchlight run".
+type porchlightProc struct {
+	t      *testing.T
+	cmd    *exec.Cmd
+	stdin  io.WriteCloser
+	logs   *syncBuffer
+	exited chan error
+	done   bool // stopped or killed
+}
+
+// launchPorchlight starts "porchlight run" on the test clock started at
+// start (RFC 3339), with the config and env (and no PORCHLIGHT_ variable
+// of the caller's). At cleanup it is stopped, and its log printed if the
+// test failed.
+func launchPorchlight(t *testing.T, cfgPath, start string, env ...string) *porchlightProc {
+	t.Helper()
 	bin := buildBinary(t)
 	cmd := exec.Command(bin, "run", "--config", cfgPath)
 	for _, kv := range os.Environ() {
@@ -127,49 +148,63 @@ func startPorchlight(t *testing.T, cfgPath string, env ...string) (logs *syncBuf
 			cmd.Env = append(cmd.Env, kv)
 		}
 	}
-	cmd.Env = append(cmd.Env, EnvTestClock+"="+e2eStart)
+	cmd.Env = append(cmd.Env, EnvTestClock+"="+start)
 	cmd.Env = append(cmd.Env, env...)
-	logs = &syncBuffer{}
-	cmd.Stdout, cmd.Stderr = logs, logs
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
+	p := &porchlightProc{t: t, cmd: cmd, logs: &syncBuffer{}, exited: make(chan error, 1)}
+	cmd.Stdout, cmd.Stderr = p.logs, p.logs
+	var err error
+	if p.stdin, err = cmd.StdinPipe(); err != nil {
 		t.Fatal(err)
 	}
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	advance = func(d time.Duration) {
-		t.Helper()
-		if _, err := fmt.Fprintf(stdin, ":advance %s\n", d); err != nil {
-			t.Fatalf("advance the test clock: %v", err)
-		}
-	}
-	exited := make(chan error, 1)
-	go func() { exited <- cmd.Wait() }()
-	stopped := false
-	stop = func() {
-		if stopped {
-			return
-		}
-		stopped = true
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		select {
-		case err := <-exited:
-			if err != nil {
-				t.Errorf("porchlight exited with %v", err)
-			}
-		case <-time.After(e2eWait):
-			_ = cmd.Process.Kill()
-			t.Errorf("porchlight did not stop on SIGTERM")
-		}
-	}
+	go func() { p.exited <- cmd.Wait() }()
 	t.Cleanup(func() {
-		stop()
+		p.stop()
 		if t.Failed() {
-			t.Logf("porchlight log:\n%s", logs.String())
+			t.Logf("porchlight log:\n%s", p.logs.String())
 		}
 	})
-	return logs, stop, advance
+	return p
+}
+
+// advance moves the process's test clock forward and runs the jobs that
+// fell due.
+func (p *porchlightProc) advance(d time.Duration) {
+	p.t.Helper()
+	if _, err := fmt.Fprintf(p.stdin, ":advance %s\n", d); err != nil {
+		p.t.Fatalf("advance the test clock: %v", err)
+	}
+}
+
+// stop sends SIGTERM and checks the clean exit.
+func (p *porchlightProc) stop() {
+	if p.done {
+		return
+	}
+	p.done = true
+	_ = p.cmd.Process.Signal(syscall.SIGTERM)
+	select {
+	case err := <-p.exited:
+		if err != nil {
+			p.t.Errorf("porchlight exited with %v", err)
+		}
+	case <-time.After(e2eWait):
+		_ = p.cmd.Process.Kill()
+		p.t.Errorf("porchlight did not stop on SIGTERM")
+	}
+}
+
+// kill ends the process with SIGKILL, as a crash or an OOM kill would,
+// and waits for it to be gone.
+func (p *porchlightProc) kill() {
+	if p.done {
+		return
+	}
+	p.done = true
+	_ = p.cmd.Process.Signal(syscall.SIGKILL)
+	<-p.exited
 }
 
 // dangerLine is a line of danger typed in the middle of a DM check-in.

@@ -31,26 +31,21 @@ func get(t *testing.T, url string) (int, string) {
 	return resp.StatusCode, string(b)
 }
 
-// eventually polls url until its status is want and its body holds every
-// one of holds, or the end-to-end wait ends.
-func eventually(t *testing.T, url string, want int, holds ...string) string {
+// answersWith polls url until its status is want and its body holds every
+// one of holds, and returns the body.
+func answersWith(t *testing.T, url string, want int, holds ...string) string {
 	t.Helper()
-	ctx := e2eCtx(t)
-	for {
-		status, body := get(t, url)
+	var body string
+	eventually(t, fmt.Sprintf("GET %s to answer %d with %q", url, want, holds), func() bool {
+		var status int
+		status, body = get(t, url)
 		ok := status == want
 		for _, h := range holds {
 			ok = ok && strings.Contains(body, h)
 		}
-		if ok {
-			return body
-		}
-		select {
-		case <-ctx.Done():
-			t.Fatalf("GET %s = %d %q; want %d holding %q", url, status, body, want, holds)
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
+		return ok
+	})
+	return body
 }
 
 // TestMonitoringOnDiscord runs the bot with [http] listen against the
@@ -82,10 +77,10 @@ func TestMonitoringOnDiscord(t *testing.T) {
 	if status, body := get(t, base+"/healthz"); status != 200 || body != "ok\n" {
 		t.Fatalf("/healthz = %d %q", status, body)
 	}
-	eventually(t, base+"/readyz", 200, "ok")
+	answersWith(t, base+"/readyz", 200, "ok")
 
 	d.joinAndOpenRound(advance)
-	eventually(t, base+"/metrics", 200,
+	answersWith(t, base+"/metrics", 200,
 		`porchlight_build_info{goversion="go`,
 		`porchlight_adapter_connected{platform="discord"} 1`,
 		`porchlight_inbound_events_total{kind="command",platform="discord"} 1`,
@@ -101,19 +96,19 @@ func TestMonitoringOnDiscord(t *testing.T) {
 	// An outage: the connection drops and the gateway refuses the bot.
 	d.f.RefuseGateway(true)
 	d.f.DropConnections()
-	body := eventually(t, base+"/readyz", 503, "discord: not connected")
+	body := answersWith(t, base+"/readyz", 503, "discord: not connected")
 	if strings.Contains(body, "database") || strings.Contains(body, "outbox") {
 		t.Errorf("/readyz during the outage = %q, want only the adapter named", body)
 	}
-	eventually(t, base+"/metrics", 200, `porchlight_adapter_connected{platform="discord"} 0`)
+	answersWith(t, base+"/metrics", 200, `porchlight_adapter_connected{platform="discord"} 0`)
 	if status, _ := get(t, base+"/healthz"); status != 200 {
 		t.Errorf("/healthz during the outage = %d, want 200: the process is alive", status)
 	}
 
 	// The gateway is back: discordgo reconnects on its own.
 	d.f.RefuseGateway(false)
-	eventually(t, base+"/readyz", 200, "ok")
-	eventually(t, base+"/metrics", 200, `porchlight_adapter_connected{platform="discord"} 1`)
+	answersWith(t, base+"/readyz", 200, "ok")
+	answersWith(t, base+"/metrics", 200, `porchlight_adapter_connected{platform="discord"} 1`)
 
 	// The healthcheck subcommand asks the same listener.
 	addr := strings.TrimPrefix(base, "http://")

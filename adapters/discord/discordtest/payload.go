@@ -34,6 +34,11 @@ type Message struct {
 	// EditedAt is zero until the message is edited.
 	EditedAt time.Time
 	Deleted  bool
+	// Nonce is the nonce the message was created with, as a string
+	// (a number is kept in its decimal form); EnforceNonce is whether the
+	// create asked for it to be enforced.
+	Nonce        string
+	EnforceNonce bool
 }
 
 // Message returns a message by id.
@@ -219,6 +224,12 @@ func (s *Server) messageJSONLocked(m *Message) map[string]any {
 		"components":       rawOrEmpty(m.Components),
 		"pinned":           false,
 		"flags":            m.Flags,
+	}
+	if m.Nonce != "" {
+		// Discord echoes the nonce in the create answer (and the gateway's
+		// MESSAGE_CREATE), never in later fetches; the fake echoes it
+		// whenever the message is rendered.
+		out["nonce"] = m.Nonce
 	}
 	if in, ok := s.inters[m.InteractionID]; ok {
 		out["webhook_id"] = in.appID

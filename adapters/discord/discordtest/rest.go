@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"encoding/json"
 	"io"
+	"math"
 	"mime"
 	"net/http"
 	"regexp"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 )
@@ -355,8 +357,67 @@ func (s *Server) createMessage(q *request) reply {
 	if e := validateMessage(q.obj, len(q.files), true); e != nil {
 		return e.reply()
 	}
+	nonce, enforce, e := nonceOf(q.obj)
+	if e != nil {
+		return e.reply()
+	}
+	if enforce {
+		if m := s.nonceMessageLocked(c.ID, nonce); m != nil {
+			// A recent message of the bot's with this nonce: Discord
+			// returns it and creates nothing; if it was deleted since, the
+			// create fails with Unknown Message rather than posting again.
+			if m.Deleted {
+				return errUnknownMessage().reply()
+			}
+			return ok(s.messageJSONLocked(m))
+		}
+	}
 	m := s.storeMessageLocked(c.ID, c.GuildID, q.obj, q.files, "")
+	m.Nonce, m.EnforceNonce = nonce, enforce
 	return ok(s.messageJSONLocked(m))
+}
+
+// nonceOf reads a create's nonce (a string of at most 25 characters, or
+// an integer) and enforce_nonce. enforce is false without a nonce: there
+// is nothing to enforce.
+func nonceOf(obj map[string]any) (nonce string, enforce bool, e *apiErr) {
+	switch v := obj["nonce"].(type) {
+	case nil:
+	case string:
+		if runeLen(v) > 25 {
+			return "", false, tooLong("nonce", 25)
+		}
+		nonce = v
+	case float64:
+		if v != math.Trunc(v) {
+			return "", false, formError("nonce", "NONCE_TYPE_INVALID", "Nonce must be an integer or a string.")
+		}
+		nonce = strconv.FormatFloat(v, 'f', 0, 64)
+	default:
+		return "", false, formError("nonce", "NONCE_TYPE_INVALID", "Nonce must be an integer or a string.")
+	}
+	switch v := obj["enforce_nonce"].(type) {
+	case nil:
+	case bool:
+		enforce = v
+	default:
+		return "", false, formError("enforce_nonce", "BASE_TYPE_BAD_BOOLEAN", "Must be either true or false.")
+	}
+	return nonce, enforce && nonce != "", nil
+}
+
+// nonceMessageLocked returns the bot's message created in channel with
+// nonce enforced within the nonce window, or nil. Deleted messages count:
+// Discord does not post again over a deleted one.
+func (s *Server) nonceMessageLocked(channelID, nonce string) *Message {
+	since := s.cfg.Now().Add(-s.cfg.NonceWindow)
+	for i := len(s.msgOrder) - 1; i >= 0; i-- {
+		m := s.messages[s.msgOrder[i]]
+		if m.ChannelID == channelID && m.AuthorID == AppID && m.EnforceNonce && m.Nonce == nonce && !m.Timestamp.Before(since) {
+			return m
+		}
+	}
+	return nil
 }
 
 // storeMessageLocked records a new message from the bot.

@@ -76,7 +76,18 @@ type Config struct {
 	DisallowedIntents int
 	// Now stamps messages and members; nil means time.Now.
 	Now func() time.Time
+	// NonceWindow is how long a message created with a nonce and
+	// enforce_nonce stays its nonce's answer: within it, a create with the
+	// same nonce in the same channel returns that message instead of
+	// creating another. Discord documents only "the past few minutes";
+	// zero means DefaultNonceWindow.
+	NonceWindow time.Duration
 }
+
+// DefaultNonceWindow is the fake's nonce window when Config.NonceWindow is
+// zero: short, so that no test leans on Discord remembering a nonce for
+// long.
+const DefaultNonceWindow = 2 * time.Minute
 
 // User is a Discord user known to the fake.
 type User struct {
@@ -157,6 +168,9 @@ func NewServer(tb testing.TB, cfg Config) *Server {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.NonceWindow <= 0 {
+		cfg.NonceWindow = DefaultNonceWindow
 	}
 	s := &Server{
 		cfg:      cfg,

@@ -103,6 +103,9 @@ type Message struct {
 	// Edited is set once chat.update or a response_url replaced the message.
 	Edited  bool
 	FileIDs []string
+	// Metadata is the message metadata chat.postMessage was given
+	// ({"event_type":…,"event_payload":{…}}), or nil.
+	Metadata json.RawMessage
 }
 
 // Messages returns the messages in a channel, oldest first, or those of
@@ -130,8 +133,13 @@ func (s *Server) findMessageLocked(channel, ts string) int {
 	return -1
 }
 
-// messageJSON renders m as chat.postMessage returns it.
-func (s *Server) messageJSON(m Message) map[string]any {
+// messageJSON renders m as chat.postMessage returns it, without metadata.
+func (s *Server) messageJSON(m Message) map[string]any { return s.messageJSONLocked(m, false) }
+
+// messageJSONLocked renders m as the Web API returns it; withMetadata adds
+// its metadata, which conversations.history and .replies return only when
+// asked with include_all_metadata. The caller holds s.mu.
+func (s *Server) messageJSONLocked(m Message, withMetadata bool) map[string]any {
 	out := map[string]any{
 		"type": "message",
 		"user": m.User,
@@ -148,6 +156,18 @@ func (s *Server) messageJSON(m Message) map[string]any {
 	}
 	if len(m.Blocks) > 0 {
 		out["blocks"] = m.Blocks
+	}
+	if withMetadata && len(m.Metadata) > 0 {
+		out["metadata"] = m.Metadata
+	}
+	if len(m.FileIDs) > 0 {
+		var files []any
+		for _, id := range m.FileIDs {
+			if f, ok := s.files[id]; ok {
+				files = append(files, map[string]any{"id": f.ID, "name": f.Name, "title": f.Title})
+			}
+		}
+		out["files"] = files
 	}
 	return out
 }
@@ -253,12 +273,17 @@ func (s *Server) chatPostMessage(c Call) answer {
 	if bad != nil {
 		return *bad
 	}
+	meta, code := checkMetadata(c.Param("metadata"))
+	if code != "" {
+		return errAnswer(code)
+	}
 	m := Message{
 		Channel: ch, TS: s.tsLocked(), ThreadTS: c.Param("thread_ts"),
-		User: s.cfg.BotUserID, BotID: s.cfg.BotID, Text: c.Param("text"), Blocks: blocks,
+		User: s.cfg.BotUserID, BotID: s.cfg.BotID, Text: c.Param("text"), Blocks: blocks, Metadata: meta,
 	}
 	s.messages = append(s.messages, m)
-	return okAnswer(map[string]any{"channel": ch, "ts": m.TS, "message": s.messageJSON(m)})
+	// The answer carries the metadata back, as Slack's does.
+	return okAnswer(map[string]any{"channel": ch, "ts": m.TS, "message": s.messageJSONLocked(m, true)})
 }
 
 // chatPostEphemeral records a message only one user sees; Slack returns

@@ -77,6 +77,16 @@ type Config struct {
 	// first. Default 2 s.
 	DisconnectGrace time.Duration
 
+	// Scopes are the bot token's scopes. A Web API call that needs one the
+	// token lacks gets Slack's missing_scope error, naming the scope
+	// needed. Default: AllScopes().
+	Scopes []string
+	// Now, when set, gives message timestamps their time, so that
+	// conversations.history's oldest and latest bounds mean what they mean
+	// on Slack; each timestamp is still later than the one before. Nil
+	// counts timestamps from a fixed base (1700000000) instead.
+	Now func() time.Time
+
 	// WaitTimeout bounds every Wait method whose context has no deadline.
 	// Default 5 s.
 	WaitTimeout time.Duration
@@ -114,6 +124,9 @@ func (c Config) withDefaults() Config {
 	if c.DisconnectGrace <= 0 {
 		c.DisconnectGrace = 2 * time.Second
 	}
+	if len(c.Scopes) == 0 {
+		c.Scopes = AllScopes()
+	}
 	if c.WaitTimeout <= 0 {
 		c.WaitTimeout = 5 * time.Second
 	}
@@ -134,7 +147,8 @@ type Server struct {
 	mu      sync.Mutex
 	changed chan struct{} // closed and replaced on every state change
 	closed  bool
-	seq     int // source of every generated id and timestamp
+	seq     int   // source of every generated id and timestamp
+	lastTS  int64 // the last timestamp handed out, in microseconds
 
 	// Web API.
 	calls    []Call
@@ -256,7 +270,15 @@ const baseTime = 1700000000
 // is larger than the last. The caller holds s.mu.
 func (s *Server) tsLocked() string {
 	n := s.nextLocked()
-	return fmt.Sprintf("%d.%06d", baseTime+n/1000000, n%1000000)
+	us := int64(baseTime)*1e6 + int64(n)
+	if s.cfg.Now != nil {
+		us = s.cfg.Now().UnixMicro()
+	}
+	if us <= s.lastTS {
+		us = s.lastTS + 1
+	}
+	s.lastTS = us
+	return fmt.Sprintf("%d.%06d", us/1e6, us%1e6)
 }
 
 // idLocked returns a new id with the given prefix, such as "V" or "F".

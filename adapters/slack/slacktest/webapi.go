@@ -420,6 +420,9 @@ func (s *Server) routeLocked(c Call) (answer, func(Call) any) {
 	if code := s.checkToken(c.Method, c.Token); code != "" {
 		return errAnswer(code), nil
 	}
+	if a, missing := s.scopeAnswerLocked(c); missing {
+		return a, nil
+	}
 	if h, ok := s.handlers[c.Method]; ok {
 		return answer{}, h
 	}
@@ -465,6 +468,10 @@ func (s *Server) methodLocked(name string) (func(Call) answer, bool) {
 		return s.chatDelete, true
 	case "conversations.open":
 		return s.conversationsOpen, true
+	case "conversations.history":
+		return s.conversationsHistory, true
+	case "conversations.replies":
+		return s.conversationsReplies, true
 	case "users.info":
 		return s.usersInfo, true
 	case "views.open":
