@@ -13,13 +13,16 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strings"
 	"syscall"
 	_ "time/tzdata" // house time zones work on hosts without zoneinfo
 )
 
-// Version is set at build time with -ldflags "-X main.Version=…".
-var Version = "dev"
+// Version, when set at build time (go build -ldflags "-X main.Version=v1.2.0"),
+// is the release version; left empty, the version comes from the build
+// information Go records in every binary (see version).
+var Version = ""
 
 // Exit codes.
 const (
@@ -178,6 +181,57 @@ func cmdVersion(_ context.Context, e env) int {
 	if code, ok := parse(fs, e); !ok {
 		return code
 	}
-	fmt.Fprintf(e.stdout, "porchlight %s\n", Version)
+	fmt.Fprintf(e.stdout, "porchlight %s\n", version())
 	return exitOK
+}
+
+// version is the version "porchlight version" prints and "run" logs: the
+// release version set with -ldflags, else the module version Go stamped
+// (a tag, or a pseudo-version from the commit), followed by the VCS
+// revision, whether the tree had changes, and the Go toolchain.
+func version() string {
+	info, ok := debug.ReadBuildInfo()
+	if !ok {
+		info = nil
+	}
+	return formatVersion(Version, info)
+}
+
+// formatVersion formats a version from the -ldflags release (may be empty)
+// and the build information (may be nil), as
+// "v1.2.0 (revision 0123456789ab, modified, go1.26.0)".
+func formatVersion(release string, info *debug.BuildInfo) string {
+	v := release
+	if v == "" && info != nil && info.Main.Version != "" && info.Main.Version != "(devel)" {
+		v = info.Main.Version
+	}
+	if v == "" {
+		v = "devel" // go run, or a build without module or VCS information
+	}
+	if info == nil {
+		return v
+	}
+	var details []string
+	var rev, modified string
+	for _, s := range info.Settings {
+		switch s.Key {
+		case "vcs.revision":
+			rev = s.Value
+		case "vcs.modified":
+			modified = s.Value
+		}
+	}
+	if rev != "" {
+		details = append(details, "revision "+rev[:min(12, len(rev))])
+	}
+	if modified == "true" {
+		details = append(details, "modified")
+	}
+	if info.GoVersion != "" {
+		details = append(details, info.GoVersion)
+	}
+	if len(details) == 0 {
+		return v
+	}
+	return v + " (" + strings.Join(details, ", ") + ")"
 }

@@ -91,7 +91,7 @@ func cmdRun(ctx context.Context, e env) int {
 		log.Warn("test clock in use: jobs run only when stdin says \":advance\"", "env", EnvTestClock)
 		go driveTestClock(ctx, e.stdin, clock, a.bot, log)
 	}
-	log.Info("porchlight running", "version", Version, "houses", len(houses), "adapters", len(adapters))
+	log.Info("porchlight running", "version", version(), "houses", len(houses), "adapters", len(adapters))
 	if err := a.serve(ctx); err != nil {
 		log.Error("stopped with error", "err", err)
 		return exitRuntime
