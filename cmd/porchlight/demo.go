@@ -94,18 +94,19 @@ end of input and the demo exits.`)
 	if code, ok := parse(fs, e); !ok {
 		return code
 	}
+	if fs.NArg() > 0 {
+		return e.unexpected(fs)
+	}
 	log, err := newLogger(e.stderr, *logLevel, "text")
 	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight demo: %v\n", err)
-		return exitUsage
+		return e.usageError("%v", err)
 	}
 	in := e.stdin
 	scripted := *script != "" || !isTerminal(e.stdin)
 	if *script != "" {
 		f, err := os.Open(*script)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "porchlight demo: %v\n", err)
-			return exitUsage
+			return e.usageError("%v", err)
 		}
 		defer f.Close()
 		in = f
@@ -113,8 +114,7 @@ end of input and the demo exits.`)
 	if *dbPath == "" {
 		dir, err := os.MkdirTemp("", "porchlight-demo-")
 		if err != nil {
-			fmt.Fprintf(e.stderr, "porchlight demo: %v\n", err)
-			return exitRuntime
+			return e.fail(err)
 		}
 		defer os.RemoveAll(dir)
 		*dbPath = filepath.Join(dir, "demo.db")
@@ -128,15 +128,15 @@ end of input and the demo exits.`)
 	if *start != "" {
 		t, err := time.Parse(time.RFC3339, *start)
 		if err != nil || !scripted {
-			fmt.Fprintf(e.stderr, "porchlight demo: --start takes an RFC 3339 time (2026-11-16T08:59:00-06:00) and needs a script\n")
-			return exitUsage
+			return e.usageError("--start takes an RFC 3339 time (2026-11-16T08:59:00-06:00) and needs a script")
 		}
 		clock.fixed, loc = t, t.Location()
 	}
-	return runDemo(ctx, e.stdout, in, *dbPath, clock, loc, scripted, log)
+	return runDemo(ctx, e, in, *dbPath, clock, loc, scripted, log)
 }
 
-func runDemo(ctx context.Context, out io.Writer, in io.Reader, dbPath string, clock *demoClock, loc *time.Location, scripted bool, log *slog.Logger) int {
+func runDemo(ctx context.Context, e env, in io.Reader, dbPath string, clock *demoClock, loc *time.Location, scripted bool, log *slog.Logger) int {
+	out := e.stdout
 	house := demoHouse(loc)
 	d := &demo{clock: clock, house: house, scripted: scripted, log: log}
 	con := console.New(in, out, console.Options{
@@ -146,13 +146,11 @@ func runDemo(ctx context.Context, out io.Writer, in io.Reader, dbPath string, cl
 	d.con = &demoAdapter{Adapter: con, d: d}
 	a, err := newApp(ctx, appOptions{dbPath: dbPath, houses: []*bot.House{house}, clock: clock, log: log, adapters: []bot.Adapter{d.con}, demo: true, manualJobs: true})
 	if err != nil {
-		fmt.Fprintf(out, "porchlight demo: %v\n", err)
-		return exitRuntime
+		return e.fail(err)
 	}
 	d.app = a
 	if err := d.seed(ctx); err != nil {
-		fmt.Fprintf(out, "porchlight demo: %v\n", err)
-		return exitRuntime
+		return e.fail(err)
 	}
 	fmt.Fprintf(out, "Welcome to %s — a Porchlight demo in your terminal.\nYou are a resident; Sam is your House Mentor; Alex and Kim are housemates.\nType /help to see commands, or /checkin to check in now.\n\n", house.Name)
 	if scripted {
@@ -162,8 +160,7 @@ func runDemo(ctx context.Context, out io.Writer, in io.Reader, dbPath string, cl
 		go d.drive(ctx)
 	}
 	if err := a.serve(ctx); err != nil {
-		fmt.Fprintf(out, "porchlight demo: %v\n", err)
-		return exitRuntime
+		return e.fail(err)
 	}
 	return exitOK
 }

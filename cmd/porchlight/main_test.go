@@ -120,9 +120,9 @@ func TestMigrateAndBackup(t *testing.T) {
 	if perm := st.Mode().Perm(); perm != 0o600 {
 		t.Errorf("backup mode = %o, want 600", perm)
 	}
-	// A backup never overwrites a file.
-	if code, _, _ := porchlight(t, "", "backup", "--config", cfg, backup); code != exitRuntime {
-		t.Errorf("backup over an existing file: exit %d, want %d", code, exitRuntime)
+	// A backup never overwrites a file; naming one is a usage error.
+	if code, _, _ := porchlight(t, "", "backup", "--config", cfg, backup); code != exitUsage {
+		t.Errorf("backup over an existing file: exit %d, want %d", code, exitUsage)
 	}
 }
 

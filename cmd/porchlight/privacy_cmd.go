@@ -81,31 +81,31 @@ to --out (created with mode 0600). The export is audited.`)
 	}
 	h, err := mf.pick(houses)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight export: %v\n", err)
-		return exitUsage
+		return e.usageError("%v", err)
+	}
+	if *out != "" {
+		if err := checkNew(*out); err != nil {
+			return e.usageError("%v", err)
+		}
 	}
 	db, b, err := openCore(ctx, cfg, houses)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight export: %v\n", err)
-		return exitRuntime
+		return e.fail(err)
 	}
 	defer db.Close()
 	data, err := b.ExportData(ctx, h, *mf.member, cliActor)
 	if errors.Is(err, bot.ErrNoMember) {
-		fmt.Fprintf(e.stderr, "porchlight export: nothing is stored about %s in %s\n", *mf.member, h.Name)
-		return exitUsage
+		return e.usageError("nothing is stored about %s in %s", *mf.member, h.Name)
 	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight export: %v\n", err)
-		return exitRuntime
+		return e.fail(err)
 	}
 	if *out == "" {
 		fmt.Fprintf(e.stdout, "%s\n", data)
 		return exitOK
 	}
 	if err := writeNew(*out, append(data, '\n')); err != nil {
-		fmt.Fprintf(e.stderr, "porchlight export: %v\n", err)
-		return exitRuntime
+		return e.fail(err)
 	}
 	fmt.Fprintf(e.stdout, "Wrote %s.\n", *out)
 	return exitOK
@@ -123,27 +123,22 @@ The erasure is audited. Counts in digests already sent are not recomputed.`)
 	}
 	h, err := mf.pick(houses)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight erase: %v\n", err)
-		return exitUsage
+		return e.usageError("%v", err)
 	}
 	if !*yes {
-		fmt.Fprintf(e.stderr, "porchlight erase: this erases everything stored about %s in %s and cannot be undone; add --yes to confirm\n", *mf.member, h.Name)
-		return exitUsage
+		return e.usageError("this erases everything stored about %s in %s and cannot be undone; add --yes to confirm", *mf.member, h.Name)
 	}
 	db, b, err := openCore(ctx, cfg, houses)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight erase: %v\n", err)
-		return exitRuntime
+		return e.fail(err)
 	}
 	defer db.Close()
 	err = b.EraseData(ctx, h, *mf.member, cliActor)
 	if errors.Is(err, bot.ErrNoMember) {
-		fmt.Fprintf(e.stderr, "porchlight erase: nothing is stored about %s in %s\n", *mf.member, h.Name)
-		return exitUsage
+		return e.usageError("nothing is stored about %s in %s", *mf.member, h.Name)
 	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight erase: %v\n", err)
-		return exitRuntime
+		return e.fail(err)
 	}
 	fmt.Fprintf(e.stdout, "Erased everything stored about %s in %s.\n", *mf.member, h.Name)
 	return exitOK
@@ -161,22 +156,19 @@ and erasures, oldest first. Times are UTC.`)
 	if *since != "" {
 		t, err := time.Parse(time.DateOnly, *since)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "porchlight audit: --since %q is not a date as YYYY-MM-DD\n", *since)
-			return exitUsage
+			return e.usageError("--since %q is not a date as YYYY-MM-DD", *since)
 		}
 		from = t
 	}
 	// The core syncs the configured houses, so their ids name them.
 	db, _, err := openCore(ctx, cfg, houses)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight audit: %v\n", err)
-		return exitRuntime
+		return e.fail(err)
 	}
 	defer db.Close()
 	rows, err := db.Audits(ctx, from)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight audit: %v\n", err)
-		return exitRuntime
+		return e.fail(err)
 	}
 	names := map[int64]string{}
 	for _, h := range houses {
