@@ -40,7 +40,7 @@ type memberFlags struct{ member, house *string }
 
 func addMemberFlags(fs *flag.FlagSet) memberFlags {
 	return memberFlags{
-		member: fs.String("member", "", "the member's platform user `ID` (as in the config's operators and mentors)"),
+		member: fs.String("member", "", "the `MEMBER`: their member id (as the audit shows it: 12 or member:12), their\nplatform user id (as in the config's operators and mentors), or @Name"),
 		house:  fs.String("house", "", "the house's `NAME`; needed when the config has more than one house"),
 	}
 }
@@ -48,7 +48,7 @@ func addMemberFlags(fs *flag.FlagSet) memberFlags {
 // pick finds the house the flags name and checks that a member is named.
 func (mf memberFlags) pick(houses []*bot.House) (*bot.House, error) {
 	if *mf.member == "" {
-		return nil, errors.New("--member ID is required")
+		return nil, errors.New("--member is required: a member id, a platform user id or @Name")
 	}
 	return pickHouse(houses, *mf.house)
 }
@@ -70,9 +70,23 @@ func pickHouse(houses []*bot.House, name string) (*bot.House, error) {
 	return nil, fmt.Errorf("no house named %q in the config", name)
 }
 
+// memberError reports an export's or erasure's error: a member that
+// cannot be found, or that --member names ambiguously, is a usage error.
+func memberError(e env, err error, who string, h *bot.House) int {
+	switch {
+	case errors.Is(err, bot.ErrNoMember):
+		return e.usageError("nothing is stored about %s in %s (name a member by member id, platform user id or @Name)", who, h.Name)
+	case bot.ErrorCode(err) == bot.EInvalid:
+		return e.usageError("%s", bot.ErrorMessage(err))
+	}
+	return e.fail(err)
+}
+
 func cmdExport(ctx context.Context, e env) int {
-	fs := flags(e, "export", "--config FILE --member ID [--house NAME] [--out FILE]", `Write everything stored about one member, as JSON, to standard output or
-to --out (created with mode 0600). The export is audited.`)
+	fs := flags(e, "export", "--config FILE --member MEMBER [--house NAME] [--out FILE]", `Write everything stored about one member, current or former, as JSON, to
+standard output or to --out (created with mode 0600). The JSON follows a
+versioned schema (schema_version; see docs/export-schema.md). The export is
+audited.`)
 	mf := addMemberFlags(fs)
 	out := fs.String("out", "", "write to `FILE` instead of standard output; it must not exist")
 	cfg, houses, code, ok := configCmd(e, fs)
@@ -94,11 +108,8 @@ to --out (created with mode 0600). The export is audited.`)
 	}
 	defer db.Close()
 	data, err := b.ExportData(ctx, h, *mf.member, cliActor)
-	if errors.Is(err, bot.ErrNoMember) {
-		return e.usageError("nothing is stored about %s in %s", *mf.member, h.Name)
-	}
 	if err != nil {
-		return e.fail(err)
+		return memberError(e, err, *mf.member, h)
 	}
 	if *out == "" {
 		fmt.Fprintf(e.stdout, "%s\n", data)
@@ -112,7 +123,7 @@ to --out (created with mode 0600). The export is audited.`)
 }
 
 func cmdErase(ctx context.Context, e env) int {
-	fs := flags(e, "erase", "--config FILE --member ID [--house NAME] --yes", `Erase everything stored about one member: their check-in answers, missed
+	fs := flags(e, "erase", "--config FILE --member MEMBER [--house NAME] --yes", `Erase everything stored about one member: their check-in answers, missed
 check-ins, granted roles and profile. It cannot be undone, so it needs --yes.
 The erasure is audited. Counts in digests already sent are not recomputed.`)
 	mf := addMemberFlags(fs)
@@ -133,12 +144,8 @@ The erasure is audited. Counts in digests already sent are not recomputed.`)
 		return e.fail(err)
 	}
 	defer db.Close()
-	err = b.EraseData(ctx, h, *mf.member, cliActor)
-	if errors.Is(err, bot.ErrNoMember) {
-		return e.usageError("nothing is stored about %s in %s", *mf.member, h.Name)
-	}
-	if err != nil {
-		return e.fail(err)
+	if err := b.EraseData(ctx, h, *mf.member, cliActor); err != nil {
+		return memberError(e, err, *mf.member, h)
 	}
 	fmt.Fprintf(e.stdout, "Erased everything stored about %s in %s.\n", *mf.member, h.Name)
 	return exitOK

@@ -15,8 +15,14 @@ func TestExportEraseAudit(t *testing.T) {
 		t.Fatalf("join on the console: exit %d\n%s\n%s", code, out, stderr)
 	}
 	code, out, stderr := porchlight(t, "", "export", "--config", cfg, "--member", "you")
-	if code != exitOK || !strings.Contains(out, `"user_id": "you"`) {
+	if code != exitOK || !strings.Contains(out, `"user_id": "you"`) || !strings.Contains(out, `"schema_version": 1`) || !strings.Contains(out, `"left_at": null`) {
 		t.Fatalf("export: exit %d\n%s\n%s", code, out, stderr)
+	}
+	// The same member by display name and by member id.
+	for _, who := range []string{"@You", "1", "member:1"} {
+		if code, out, stderr := porchlight(t, "", "export", "--config", cfg, "--member", who); code != exitOK || !strings.Contains(out, `"user_id": "you"`) {
+			t.Errorf("export --member %s: exit %d\n%s\n%s", who, code, out, stderr)
+		}
 	}
 	file := filepath.Join(t.TempDir(), "you.json")
 	if code, _, stderr := porchlight(t, "", "export", "--config", cfg, "--member", "you", "--out", file); code != exitOK {
