@@ -74,7 +74,7 @@ resident).`)
 		return e.fail(err)
 	}
 	defer db.Close()
-	d, err := b.Digest(ctx, h, *week, cliActor)
+	d, err := b.Digest(ctx, h, *week, cliActor(e))
 	if err != nil {
 		if bot.ErrorCode(err) == bot.EInvalid {
 			return e.usageError("%s", bot.ErrorMessage(err))

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os/user"
 	"text/tabwriter"
 	"time"
 
@@ -13,8 +14,23 @@ import (
 	"github.com/porchlight/porchlight/storage"
 )
 
-// cliActor is who the audit names for the command line's reads and erasures.
-const cliActor = "cli"
+// cliActor is who the audit names for a command line read, export or
+// erasure: the operating-system user who ran it, beside the command, as
+// "os:alice via porchlight export". The user comes from os/user, or $USER
+// where the system cannot say (a container without /etc/passwd).
+func cliActor(e env) string {
+	name := ""
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	if name == "" {
+		name = e.getenv("USER")
+	}
+	if name == "" {
+		name = "unknown"
+	}
+	return "os:" + name + " via porchlight " + e.name
+}
 
 // openCore opens the database and a core over the config's houses, for the
 // operator commands that work on stored data without connecting anywhere.
@@ -86,7 +102,7 @@ func cmdExport(ctx context.Context, e env) int {
 	fs := flags(e, "export", "--config FILE --member MEMBER [--house NAME] [--out FILE]", `Write everything stored about one member, current or former, as JSON, to
 standard output or to --out (created with mode 0600). The JSON follows a
 versioned schema (schema_version; see docs/export-schema.md). The export is
-audited.`)
+audited, with the operating-system user who ran it.`)
 	mf := addMemberFlags(fs)
 	out := fs.String("out", "", "write to `FILE` instead of standard output; it must not exist")
 	cfg, houses, code, ok := configCmd(e, fs)
@@ -107,7 +123,7 @@ audited.`)
 		return e.fail(err)
 	}
 	defer db.Close()
-	data, err := b.ExportData(ctx, h, *mf.member, cliActor)
+	data, err := b.ExportData(ctx, h, *mf.member, cliActor(e))
 	if err != nil {
 		return memberError(e, err, *mf.member, h)
 	}
@@ -144,7 +160,7 @@ The erasure is audited. Counts in digests already sent are not recomputed.`)
 		return e.fail(err)
 	}
 	defer db.Close()
-	if err := b.EraseData(ctx, h, *mf.member, cliActor); err != nil {
+	if err := b.EraseData(ctx, h, *mf.member, cliActor(e)); err != nil {
 		return memberError(e, err, *mf.member, h)
 	}
 	fmt.Fprintf(e.stdout, "Erased everything stored about %s in %s.\n", *mf.member, h.Name)

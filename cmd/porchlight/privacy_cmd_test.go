@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/user"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -47,7 +48,12 @@ func TestExportEraseAudit(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("audit: exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{"Cedar House", "cli", "data.export", "data.erase"} {
+	// The audit names the operating-system user beside the command.
+	osUser := os.Getenv("USER")
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		osUser = u.Username
+	}
+	for _, want := range []string{"Cedar House", "os:" + osUser + " via porchlight export", "os:" + osUser + " via porchlight erase", "data.export", "data.erase"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("audit lacks %q:\n%s", want, out)
 		}
