@@ -33,8 +33,13 @@ func renderChart(title string, weeks []bot.DigestWeek) ([]byte, error) {
 	return chart.Render(title, cw)
 }
 
+// digestChart draws a digest's chart, titled with its house and week.
+func digestChart(d *bot.Digest) ([]byte, error) {
+	return renderChart(d.House+" — "+d.Week, d.Trend)
+}
+
 func cmdDigest(ctx context.Context, e env) int {
-	fs := flags(e, "digest", "--config FILE --house NAME [--week 2026-W47] [--format text|markdown|html|json|csv] [--out FILE] [--chart FILE.png]",
+	fs := flags(e, "digest", "--config FILE [--house NAME] [--week 2026-W47] [--format text|markdown|html|json|csv] [--out FILE] [--chart FILE.png]",
 		`Print a house's weekly digest from the database, without contacting any
 platform: participation, mood (averages need three residents), support,
 activities, partners and milestones. The week is an ISO week (default: last
@@ -83,7 +88,7 @@ resident).`)
 	}
 	var png []byte
 	if *format == "html" || *chartOut != "" {
-		if png, err = renderChart(h.Name+" — "+d.Week, d.Trend); err != nil {
+		if png, err = digestChart(d); err != nil {
 			return e.fail(err)
 		}
 	}
