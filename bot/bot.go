@@ -21,8 +21,9 @@ type Config struct {
 	// Schedules computes next and missed runs; the scheduler package
 	// provides it. Without it there is no catch-up of cron jobs.
 	Schedules Schedules
-	// Demo makes /checkin open a round at once when none is open, so the
-	// console demo needs no waiting.
+	// Demo makes /checkin open the next scheduled round at once when none
+	// is open, so the console demo needs no waiting, and makes /digest
+	// default to this week, since a fresh demo has no last week.
 	Demo bool
 	// Chart draws the digest's PNG chart from its trend; cmd gives it the
 	// chart package's renderer. Without it the digest is sent as text.

@@ -105,7 +105,10 @@ func (b *Bot) openRound(r *Request, schedule int, at time.Time) error {
 	}
 	if err := r.checkins().CreateRound(r.Ctx, round); err != nil {
 		if errors.Is(err, ErrDuplicate) {
-			return errSkip
+			// The round is there already: opened early by the demo's
+			// /checkin, so this run is done; a second run of the same key
+			// is dropped when RunJob records it.
+			return nil
 		}
 		return fmt.Errorf("create round: %w", err)
 	}
@@ -149,8 +152,10 @@ func (b *Bot) cmdCheckin(r *Request) (Response, error) {
 	}
 	round, err := b.currentRound(r)
 	if errors.Is(err, ErrNotFound) && b.demo {
-		// The demo opens a round at once, so nobody waits for a schedule.
-		if err := b.openRound(r, -1, r.Now); err != nil && !errors.Is(err, errSkipRun) {
+		// The demo opens the next scheduled round at once, so nobody waits
+		// for the schedule; being that run, it never overlaps another.
+		schedule, at := b.nextScheduledRound(r)
+		if err := b.openRound(r, schedule, at); err != nil && !errors.Is(err, errSkipRun) {
 			return Response{}, err
 		}
 		round, err = b.currentRound(r)
@@ -162,6 +167,23 @@ func (b *Bot) cmdCheckin(r *Request) (Response, error) {
 		return Response{}, err
 	}
 	return b.openCheckinForm(r, round)
+}
+
+// nextScheduledRound is the house's next scheduled round after now: its
+// schedule index and time. Without a schedule it is an unscheduled round
+// (index -1) now.
+func (b *Bot) nextScheduledRound(r *Request) (int, time.Time) {
+	schedule, next := -1, r.Now
+	if b.schedules == nil {
+		return schedule, next
+	}
+	for i, spec := range r.House.Checkin.Schedules {
+		t, err := b.schedules.Next(spec, r.House.Location, r.Now)
+		if err == nil && (schedule < 0 || t.Before(next)) {
+			schedule, next = i, t
+		}
+	}
+	return schedule, next
 }
 
 // nextRoundText says when the next round opens, if the schedule tells.

@@ -471,7 +471,11 @@ func (b *Bot) registerDigest() {
 
 func (b *Bot) cmdDigest(r *Request) (Response, error) {
 	week := strings.TrimSpace(r.Args.String("week"))
-	if week == "" {
+	switch {
+	case week == "" && b.demo:
+		// A fresh demo has no last week: show this one so far.
+		week = ISOWeek(r.Now, r.House.Location)
+	case week == "":
 		week = previousWeek(r.Now, r.House.Location)
 	}
 	start, err := WeekStart(week, r.House.Location)

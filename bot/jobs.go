@@ -120,7 +120,10 @@ func (b *Bot) RunJob(ctx context.Context, name string, h *House, at time.Time) e
 
 // CatchUp runs, at start, the jobs missed while the bot was down: each job
 // decides whether a late run is still useful or is recorded as skipped.
-// Then it runs the tick, which sends due reminders and closes rounds.
+// Before each missed run, the check-in rounds that fell due by its time are
+// closed or reminded, so that what happened is told in order: a round's
+// close comes before the next round's prompt. Then it runs the tick, which
+// does whatever else is due now.
 func (b *Bot) CatchUp(ctx context.Context) error {
 	if b.schedules == nil {
 		return b.Tick(ctx)
@@ -139,6 +142,9 @@ func (b *Bot) CatchUp(ctx context.Context) error {
 			return fmt.Errorf("catch up %s: %w", j.Name, err)
 		}
 		for _, t := range times {
+			if err := b.stepRounds(ctx, t, now); err != nil {
+				return err
+			}
 			if err := b.RunJob(ctx, j.Name, j.House, t); err != nil {
 				return err
 			}
@@ -170,22 +176,7 @@ func (b *Bot) lastRun(ctx context.Context, j JobSpec) (time.Time, error) {
 // step is idempotent by the state it changes.
 func (b *Bot) Tick(ctx context.Context) error {
 	now := b.clock.Now()
-	errs := []error{eachDue(ctx, b, now, "due rounds",
-		func(tx Tx) ([]*Round, error) { return tx.DueRounds(ctx, now) },
-		func(rd *Round) int64 { return rd.HouseID },
-		func(r *Request, rd *Round) error {
-			round, err := r.Tx.RoundByID(ctx, rd.ID)
-			if err != nil || round.Status != RoundOpen {
-				return err
-			}
-			if !now.Before(round.ClosesAt) {
-				return b.closeRound(r, round)
-			}
-			if round.RemindedAt.IsZero() && !now.Before(round.RemindAt) {
-				return b.remind(r, round)
-			}
-			return nil
-		})}
+	errs := []error{b.stepRounds(ctx, now, now)}
 	for _, t := range b.tickers {
 		errs = append(errs, t(ctx, now))
 	}
@@ -193,6 +184,29 @@ func (b *Bot) Tick(ctx context.Context) error {
 		return tx.PruneEvents(ctx, now.Add(-eventMemory))
 	}))
 	return errors.Join(errs...)
+}
+
+// stepRounds sends the reminders and closes of the open check-in rounds
+// that were due by the time by, at now (by is before now while catching
+// up). A round closed by now gets no reminder. Each step is idempotent by
+// the state it changes.
+func (b *Bot) stepRounds(ctx context.Context, by, now time.Time) error {
+	return eachDue(ctx, b, now, "due rounds",
+		func(tx Tx) ([]*Round, error) { return tx.DueRounds(ctx, by) },
+		func(rd *Round) int64 { return rd.HouseID },
+		func(r *Request, rd *Round) error {
+			round, err := r.Tx.RoundByID(ctx, rd.ID)
+			if err != nil || round.Status != RoundOpen {
+				return err
+			}
+			if !by.Before(round.ClosesAt) {
+				return b.closeRound(r, round)
+			}
+			if round.RemindedAt.IsZero() && !by.Before(round.RemindAt) && now.Before(round.ClosesAt) {
+				return b.remind(r, round)
+			}
+			return nil
+		})
 }
 
 // eventMemory is how long processed delivery ids are remembered; platforms

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
+	"strings"
 	"time"
 )
 
@@ -138,17 +139,24 @@ func (b *Bot) cmdExport(r *Request) (Response, error) {
 	return Reply("I've sent you a direct message with a file of everything stored about you."), nil
 }
 
-// exportJSON renders a member's data as indented JSON.
+// ExportSchemaVersion is the version of the export's JSON schema, written
+// as its schema_version and documented in docs/export-schema.md. It goes up
+// when a field is removed or changes meaning; new fields keep it.
+const ExportSchemaVersion = 1
+
+// exportJSON renders a member's data as indented JSON, in the versioned
+// schema of docs/export-schema.md.
 func exportJSON(r *Request, memberID int64) ([]byte, error) {
 	d, err := r.privacy().ExportMember(r.Ctx, memberID)
 	if err != nil {
 		return nil, fmt.Errorf("export: %w", err)
 	}
 	out := struct {
-		House      string    `json:"house"`
-		ExportedAt time.Time `json:"exported_at"`
+		SchemaVersion int       `json:"schema_version"`
+		House         string    `json:"house"`
+		ExportedAt    time.Time `json:"exported_at"`
 		*MemberData
-	}{r.House.Name, r.Now.UTC(), d}
+	}{ExportSchemaVersion, r.House.Name, r.Now.UTC(), d}
 	return json.MarshalIndent(out, "", "  ")
 }
 
@@ -269,15 +277,13 @@ func (b *Bot) redactOld(r *Request, _ time.Time) error {
 // stored about the user in the house.
 var ErrNoMember = errors.New("no member with that id in the house")
 
-// ExportData returns, as JSON, everything stored about a platform user in
-// a house, for the command line's export; actor is written to the audit.
-func (b *Bot) ExportData(ctx context.Context, h *House, userID, actor string) ([]byte, error) {
+// ExportData returns, as JSON, everything stored about a member of a house,
+// for the command line's export; who names them as findMember reads it,
+// and actor is written to the audit.
+func (b *Bot) ExportData(ctx context.Context, h *House, who, actor string) ([]byte, error) {
 	var out []byte
 	err := b.asCLI(ctx, h, actor, func(r *Request) error {
-		m, err := r.privacy().MemberByUser(ctx, h.ID, userID)
-		if errors.Is(err, ErrNotFound) {
-			return ErrNoMember
-		}
+		m, err := findMember(r, who)
 		if err != nil {
 			return err
 		}
@@ -289,19 +295,76 @@ func (b *Bot) ExportData(ctx context.Context, h *House, userID, actor string) ([
 	return out, err
 }
 
-// EraseData erases everything stored about a platform user in a house, for
-// the command line's erase; actor is written to the audit.
-func (b *Bot) EraseData(ctx context.Context, h *House, userID, actor string) error {
+// EraseData erases everything stored about a member of a house, for the
+// command line's erase; who names them as findMember reads it, and actor
+// is written to the audit.
+func (b *Bot) EraseData(ctx context.Context, h *House, who, actor string) error {
 	return b.asCLI(ctx, h, actor, func(r *Request) error {
-		m, err := r.privacy().MemberByUser(ctx, h.ID, userID)
-		if errors.Is(err, ErrNotFound) {
-			return ErrNoMember
-		}
+		m, err := findMember(r, who)
 		if err != nil {
 			return err
 		}
 		return eraseMember(r, m)
 	})
+}
+
+// findMember finds the member of r's house, current or former, that who
+// names on the command line: "@Name", their display name; or their
+// Porchlight member id (as the audit shows it, member:12) or platform user
+// id. It returns ErrNoMember when none matches, and an EInvalid error
+// listing each match, and how to name it, when several do.
+func findMember(r *Request, who string) (*Member, error) {
+	who = strings.TrimSpace(who)
+	var found []*Member
+	add := func(m *Member) {
+		for _, f := range found {
+			if f.ID == m.ID {
+				return
+			}
+		}
+		found = append(found, m)
+	}
+	if name, ok := strings.CutPrefix(who, "@"); ok {
+		ms, err := r.privacy().MembersNamed(r.Ctx, r.House.ID, name)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range ms {
+			add(m)
+		}
+	} else {
+		m, err := r.privacy().MemberByUser(r.Ctx, r.House.ID, who)
+		switch {
+		case err == nil:
+			add(m)
+		case !errors.Is(err, ErrNotFound):
+			return nil, err
+		}
+		if id, perr := strconv.ParseInt(strings.TrimPrefix(who, "member:"), 10, 64); perr == nil {
+			m, err := r.privacy().MemberByID(r.Ctx, id)
+			switch {
+			case err == nil && m.HouseID == r.House.ID:
+				add(m)
+			case err != nil && !errors.Is(err, ErrNotFound):
+				return nil, err
+			}
+		}
+	}
+	switch len(found) {
+	case 0:
+		return nil, ErrNoMember
+	case 1:
+		return found[0], nil
+	}
+	lines := make([]string, len(found))
+	for i, m := range found {
+		state := "current"
+		if !m.Active() {
+			state = "former"
+		}
+		lines[i] = fmt.Sprintf("  %s (%s member, joined %s): --member %d or --member %s", m.Name, state, r.Local(m.JoinedAt).Format(time.DateOnly), m.ID, m.UserID)
+	}
+	return nil, Errorf(EInvalid, "%q matches %d members of %s; name one by member id or platform id:\n%s", who, len(found), r.House.Name, strings.Join(lines, "\n"))
 }
 
 // asCLI runs fn in one transaction on behalf of the command line.

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"encoding/json"
 	"time"
 )
 
@@ -40,6 +41,37 @@ type MemberData struct {
 	FormsKept []FormInProgress `json:"forms_kept"`
 }
 
+// MarshalJSON writes a member as the export shows them: a time that is not
+// set (left_at of a current member, paused_until of one not paused) is
+// null, never the zero time.
+func (m Member) MarshalJSON() ([]byte, error) {
+	type plain Member // the fields and tags, without this method
+	return json.Marshal(struct {
+		plain
+		ConsentAt   *time.Time `json:"consent_at"`
+		LeftAt      *time.Time `json:"left_at"`
+		PausedUntil *time.Time `json:"paused_until"`
+	}{plain(m), timeOrNull(m.ConsentAt), timeOrNull(m.LeftAt), timeOrNull(m.PausedUntil)})
+}
+
+// MarshalJSON writes a sober date as the export shows it: cleared_at is
+// null while the date stands.
+func (d SoberDate) MarshalJSON() ([]byte, error) {
+	type plain SoberDate
+	return json.Marshal(struct {
+		plain
+		ClearedAt *time.Time `json:"cleared_at"`
+	}{plain(d), timeOrNull(d.ClearedAt)})
+}
+
+// timeOrNull is t for JSON, or nil (null) when t is not set.
+func timeOrNull(t time.Time) *time.Time {
+	if t.IsZero() {
+		return nil
+	}
+	return &t
+}
+
 // FormInProgress is a stored, unfinished form, as exported.
 type FormInProgress struct {
 	Form      string            `json:"form"`
@@ -65,6 +97,9 @@ type AuditRow struct {
 type PrivacyTx interface {
 	// ExportMember returns everything stored about a member.
 	ExportMember(ctx context.Context, memberID int64) (*MemberData, error)
+	// MembersNamed lists a house's members, current and former, whose
+	// display name is name, ignoring ASCII case, oldest first.
+	MembersNamed(ctx context.Context, houseID int64, name string) ([]*Member, error)
 	// EraseMember deletes a member's answers, misses, granted roles,
 	// form in progress in the house and profile. Rounds and past digests
 	// keep only their counts. The outbox messages to them or about them

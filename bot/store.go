@@ -154,7 +154,7 @@ type Round struct {
 	ID      int64
 	HouseID int64
 	// Schedule is the index of the spec in the house's check-in schedules;
-	// -1 for a round started by hand (the demo).
+	// -1 for a round started by hand with no schedule to run early.
 	Schedule     int
 	ScheduledFor time.Time
 	OpenedAt     time.Time

@@ -18,14 +18,16 @@ import (
 // last commit, taken on a connection of its own, so writers are neither
 // blocked nor waited for. out must not exist, or must be an empty file;
 // Backup never overwrites data. The copy is created with mode 0600, like
-// the database, and synced to disk before Backup returns.
+// the database, and synced to disk before Backup returns. Its errors name
+// the file but not the operation, which the caller names ("porchlight
+// backup: …").
 func (db *DB) Backup(ctx context.Context, out string) (err error) {
 	if out == "" {
-		return errors.New("backup: no output file given")
+		return errors.New("no backup file given")
 	}
 	created, err := reserve(out)
 	if err != nil {
-		return fmt.Errorf("backup: %w", err)
+		return err
 	}
 	defer func() {
 		// Leave nothing half-written behind.
@@ -40,20 +42,20 @@ func (db *DB) Backup(ctx context.Context, out string) (err error) {
 		target = "." + string(filepath.Separator) + target
 	}
 	if err := db.vacuumInto(ctx, target); err != nil {
-		return fmt.Errorf("backup: vacuum into %s: %w", out, err)
+		return fmt.Errorf("vacuum into %s: %w", out, err)
 	}
 	// VACUUM INTO writes into the file we created, keeping its mode; make
 	// sure of it, and that the copy is on disk.
 	if err := os.Chmod(out, 0o600); err != nil {
-		return fmt.Errorf("backup: %w", err)
+		return err
 	}
 	f, err := os.Open(out)
 	if err != nil {
-		return fmt.Errorf("backup: %w", err)
+		return err
 	}
 	defer f.Close()
 	if err := f.Sync(); err != nil {
-		return fmt.Errorf("backup: sync %s: %w", out, err)
+		return fmt.Errorf("sync %s: %w", out, err)
 	}
 	return nil
 }

@@ -90,6 +90,13 @@ func (t *tx) MarkEscalated(ctx context.Context, id int64, at time.Time) error {
 	return wrap("mark escalated", err)
 }
 
+// MembersNamed lists a house's members, current and former, whose display
+// name is name, ignoring ASCII case, oldest first.
+func (t *tx) MembersNamed(ctx context.Context, houseID int64, name string) ([]*bot.Member, error) {
+	return t.queryMembers(ctx, "members named", `SELECT `+memberCols+` FROM members
+		WHERE house_id = ? AND name = ? COLLATE NOCASE ORDER BY id`, houseID, name)
+}
+
 // ExportMember returns everything stored about a member: the profile, every
 // answer (whatever its visibility: it is the member's own), the rounds they
 // missed, the roles granted to them and their form in progress in the house

@@ -33,8 +33,7 @@ func cmdCrisisEval(_ context.Context, e env) int {
 		}
 		houses, err := cfg.Houses()
 		if err != nil {
-			fmt.Fprintf(e.stderr, "porchlight crisis-eval: %v\n", err)
-			return exitUsage
+			return e.usageError("%v", err)
 		}
 		h := houses[0]
 		if *houseName != "" {
@@ -45,19 +44,16 @@ func cmdCrisisEval(_ context.Context, e env) int {
 				}
 			}
 			if h == nil {
-				fmt.Fprintf(e.stderr, "porchlight crisis-eval: no house named %q in %s\n", *houseName, *cfgPath)
-				return exitUsage
+				return e.usageError("no house named %q in %s", *houseName, *cfgPath)
 			}
 		}
 		phrases = h.Crisis.Phrases
 	} else if *houseName != "" {
-		fmt.Fprintln(e.stderr, "porchlight crisis-eval: --house needs --config")
-		return exitUsage
+		return e.usageError("--house needs --config")
 	}
 	s, err := bot.NewScreener(phrases)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight crisis-eval: %v\n", err)
-		return exitUsage
+		return e.usageError("%v", err)
 	}
 	type corpus struct {
 		name string
@@ -76,14 +72,12 @@ func cmdCrisisEval(_ context.Context, e env) int {
 	for _, c := range corpora {
 		f, err := c.open()
 		if err != nil {
-			fmt.Fprintf(e.stderr, "porchlight crisis-eval: %v\n", err)
-			return exitRuntime
+			return e.usageError("%v", err) // a FILE that cannot be read
 		}
 		lines, err := bot.ReadCorpus(f)
 		f.Close()
 		if err != nil {
-			fmt.Fprintf(e.stderr, "porchlight crisis-eval: %s: %v\n", c.name, err)
-			return exitUsage
+			return e.usageError("%s: %v", c.name, err)
 		}
 		bot.Evaluate(s, lines).Report(e.stdout, c.name)
 		fmt.Fprintln(e.stdout)

@@ -7,18 +7,41 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/porchlight/porchlight/adapters/console"
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/scheduler"
 )
 
-// The demo house and its simulated housemates. The person at the keyboard
-// is "you"; Sam is a House Mentor; Alex shares with the house; Kim is quiet
-// and will be nudged, then missed.
+// The demo's cast, all made up. The person at the keyboard is "you", a
+// resident. Jordan is the House Mentor and Dana the operator; neither lives
+// in the house, so neither checks in or is paired. Alex and Kim are your
+// housemates: Alex answers each check-in on their own and shares it with
+// the house; Kim stays quiet, so is nudged, then missed.
+const (
+	demoYou      = "you"
+	demoMentor   = "jordan"
+	demoOperator = "dana"
+)
+
 func demoUsers() []bot.User {
-	return []bot.User{{ID: "you", Name: "You"}, {ID: "sam", Name: "Sam"}, {ID: "alex", Name: "Alex"}, {ID: "kim", Name: "Kim"}}
+	return []bot.User{
+		{ID: demoYou, Name: "You"},
+		{ID: demoMentor, Name: "Jordan"},
+		{ID: demoOperator, Name: "Dana"},
+		{ID: "alex", Name: "Alex"},
+		{ID: "kim", Name: "Kim"},
+	}
+}
+
+// demoResidents are the people who joined the house with consent: you and
+// your two housemates.
+func demoResidents() []bot.User {
+	u := demoUsers()
+	return []bot.User{u[0], u[3], u[4]}
 }
 
 // housemate is a simulated resident's canned answer.
@@ -29,18 +52,31 @@ type housemate struct {
 
 func demoHousemates() []housemate {
 	return []housemate{
-		{demoUsers()[1], map[string]string{bot.QMood: "4", "win": "Walked to the morning meeting", "hard": "", bot.QReachOut: "no", bot.QVisibility: "mentors"}},
-		{demoUsers()[2], map[string]string{bot.QMood: "3", "win": "Cooked dinner for the house", "hard": "Missing my kids", bot.QReachOut: "no", bot.QVisibility: "house"}},
+		{demoResidents()[1], map[string]string{bot.QMood: "3", "win": "Cooked dinner for the house", "hard": "Missing my kids", bot.QReachOut: "no", bot.QVisibility: "house"}},
 	}
 }
+
+// demoIntro is what the demo says first: who is who, and how to start.
+const demoIntro = `Welcome to %s — Porchlight in your terminal. Everyone here is made up.
+  You     a resident (you are typing as You)
+  Jordan  your House Mentor
+  Dana    the operator, who runs the home
+  Alex    a housemate, who answers check-ins and shares with the house
+  Kim     a housemate, who stays quiet
+A check-in opens every 5 minutes and stays open 4. Type /help to see your
+commands, /checkin to check in now, :as Jordan to see what a House Mentor
+sees (try /checkin answers or /digest), and :help for the console controls.
+
+`
 
 func demoHouse(loc *time.Location) *bot.House {
 	return &bot.House{
 		Name: "Maple House (demo)", Platform: "console", Channel: "house", Location: loc,
-		Operators: []string{"sam"}, Mentors: []string{"sam"},
+		Operators: []string{demoOperator}, Mentors: []string{demoMentor},
 		Checkin: bot.CheckinConfig{
 			// Compressed for the demo: a round every 5 minutes, open for 4,
-			// with a nudge after 1. The first round opens within seconds.
+			// with a nudge after 1, so rounds never overlap. The first opens
+			// within seconds: the next round, opened early.
 			Schedules: []string{"*/5 * * * *"}, Window: 4 * time.Minute, ReminderAfter: time.Minute,
 			DefaultVisibility: bot.VisMentors,
 		},
@@ -77,16 +113,19 @@ func (c *demoClock) advance(d time.Duration) {
 }
 
 func cmdDemo(ctx context.Context, e env) int {
-	fs := flags(e, "demo", "[--db FILE] [--script FILE]", `Run Porchlight in this terminal with a demo house, you as a resident and
-three simulated housemates. No token, config or network is needed.
+	fs := flags(e, "demo", "[--db FILE] [--script FILE [--start TIME]]", `Run Porchlight in this terminal with a demo house: you are a resident, Jordan
+is your House Mentor, Dana the operator, and Alex and Kim are housemates. No
+token, config or network is needed; everyone is made up.
 
 Type /help to start; /checkin opens a check-in at once. Numbers pick the
 numbered choices. Other lines:
-  :as NAME        act as a housemate (You, Sam the House Mentor, Alex, Kim)
-  :advance 2h     move the demo clock forward (runs reminders and closes)
+  :as NAME        type as someone else (You, Jordan, Dana, Alex, Kim)
+  :advance 2h     move the demo clock forward and run what fell due
+                  (1d, 1d2h and 2h30m work too)
   # text          a comment
-When input is not a terminal (or with --script), lines are read until the
-end of input and the demo exits.`)
+When input is not a terminal (piped, or with --script), the lines are read
+and echoed as a transcript, on a clock of the demo's own that only :advance
+moves; at the end of the input the demo exits.`)
 	dbPath := fs.String("db", "", "keep the demo database in `FILE` (default: a temporary file)")
 	script := fs.String("script", "", "read input lines from `FILE` instead of the terminal")
 	start := fs.String("start", "", "with a script, start the demo clock at `TIME` (RFC 3339, e.g. 2026-11-16T08:59:00-06:00)\nso that a transcript is the same on every run")
@@ -94,31 +133,28 @@ end of input and the demo exits.`)
 	if code, ok := parse(fs, e); !ok {
 		return code
 	}
+	if fs.NArg() > 0 {
+		return e.unexpected(fs)
+	}
 	log, err := newLogger(e.stderr, *logLevel, "text")
 	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight demo: %v\n", err)
-		return exitUsage
+		return e.usageError("%v", err)
 	}
 	in := e.stdin
-	scripted := *script != "" || !isTerminal(e.stdin)
+	// source says where the lines come from when it is not a person at a
+	// terminal; the demo says so, so piped or empty input is not a mystery.
+	source := ""
 	if *script != "" {
 		f, err := os.Open(*script)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "porchlight demo: %v\n", err)
-			return exitUsage
+			return e.usageError("%v", err)
 		}
 		defer f.Close()
-		in = f
+		in, source = f, *script
+	} else if !isTerminal(e.stdin) {
+		source = "standard input (not a terminal)"
 	}
-	if *dbPath == "" {
-		dir, err := os.MkdirTemp("", "porchlight-demo-")
-		if err != nil {
-			fmt.Fprintf(e.stderr, "porchlight demo: %v\n", err)
-			return exitRuntime
-		}
-		defer os.RemoveAll(dir)
-		*dbPath = filepath.Join(dir, "demo.db")
-	}
+	scripted := source != ""
 	clock := &demoClock{}
 	loc := time.Local
 	if scripted {
@@ -128,16 +164,29 @@ end of input and the demo exits.`)
 	if *start != "" {
 		t, err := time.Parse(time.RFC3339, *start)
 		if err != nil || !scripted {
-			fmt.Fprintf(e.stderr, "porchlight demo: --start takes an RFC 3339 time (2026-11-16T08:59:00-06:00) and needs a script\n")
-			return exitUsage
+			return e.usageError("--start takes an RFC 3339 time (2026-11-16T08:59:00-06:00) and needs a script")
 		}
 		clock.fixed, loc = t, t.Location()
 	}
-	return runDemo(ctx, e.stdout, in, *dbPath, clock, loc, scripted, log)
+	if *dbPath == "" {
+		dir, err := os.MkdirTemp("", "porchlight-demo-")
+		if err != nil {
+			return e.fail(err)
+		}
+		defer os.RemoveAll(dir)
+		*dbPath = filepath.Join(dir, "demo.db")
+	}
+	if err := runDemo(ctx, e.stdout, in, source, *dbPath, clock, loc, log); err != nil {
+		return e.fail(err)
+	}
+	return exitOK
 }
 
-func runDemo(ctx context.Context, out io.Writer, in io.Reader, dbPath string, clock *demoClock, loc *time.Location, scripted bool, log *slog.Logger) int {
+// runDemo plays the demo until the input ends or ctx does. source names
+// where scripted input comes from; empty means a person at a terminal.
+func runDemo(ctx context.Context, out io.Writer, in io.Reader, source, dbPath string, clock *demoClock, loc *time.Location, log *slog.Logger) error {
 	house := demoHouse(loc)
+	scripted := source != ""
 	d := &demo{clock: clock, house: house, scripted: scripted, log: log}
 	con := console.New(in, out, console.Options{
 		Channel: house.Channel, Users: demoUsers(), Echo: scripted,
@@ -146,26 +195,26 @@ func runDemo(ctx context.Context, out io.Writer, in io.Reader, dbPath string, cl
 	d.con = &demoAdapter{Adapter: con, d: d}
 	a, err := newApp(ctx, appOptions{dbPath: dbPath, houses: []*bot.House{house}, clock: clock, log: log, adapters: []bot.Adapter{d.con}, demo: true, manualJobs: true, manualSend: scripted})
 	if err != nil {
-		fmt.Fprintf(out, "porchlight demo: %v\n", err)
-		return exitRuntime
+		return err
 	}
 	d.app = a
 	if err := d.seed(ctx); err != nil {
-		fmt.Fprintf(out, "porchlight demo: %v\n", err)
-		return exitRuntime
+		return err
 	}
-	fmt.Fprintf(out, "Welcome to %s — a Porchlight demo in your terminal.\nYou are a resident; Sam is your House Mentor; Alex and Kim are housemates.\nType /help to see commands, or /checkin to check in now.\n\n", house.Name)
+	fmt.Fprintf(out, demoIntro, house.Name)
 	if scripted {
+		fmt.Fprintf(out, "Reading lines from %s, each typed as shown after \"Name>\".\nThe clock stands still until a line says :advance; at the end of the input the demo stops.\n\n", source)
 		d.flush(ctx) // the partners just paired, before the first line
-	}
-	if !scripted {
+	} else {
 		go d.drive(ctx)
 	}
 	if err := a.serve(ctx); err != nil {
-		fmt.Fprintf(out, "porchlight demo: %v\n", err)
-		return exitRuntime
+		return err
 	}
-	return exitOK
+	if scripted {
+		fmt.Fprintln(out, "\nEnd of input: the demo has stopped. Run porchlight demo in a terminal to type to it yourself.")
+	}
+	return nil
 }
 
 // demo drives the simulated housemates and the script directives.
@@ -182,10 +231,11 @@ type demo struct {
 	n       int
 }
 
-// seed joins the user and the housemates through the core, as if each had
-// typed /join and agreed.
+// seed joins you and the housemates through the core, as if each had
+// typed /join and agreed. The House Mentor and the operator hold their
+// roles from the house's config, as in a real house, and do not join.
 func (d *demo) seed(ctx context.Context) error {
-	for _, u := range demoUsers() {
+	for _, u := range demoResidents() {
 		d.n++
 		ev := bot.Event{ID: fmt.Sprintf("seed-%d", d.n), Platform: "console", Kind: bot.EventAction, User: u, Channel: d.house.Channel,
 			Action: &bot.ActionInput{ID: "join:accept"}}
@@ -221,10 +271,16 @@ func (d *demo) drive(ctx context.Context) {
 	}
 }
 
-// openRound opens a round now, as the demo's first scheduled run.
+// openRound runs the next scheduled round now, early, so that nobody waits
+// for the schedule. It is that run, keyed as the scheduler would key it, so
+// it never overlaps the round after it and never opens twice.
 func (d *demo) openRound(ctx context.Context) {
-	now := d.clock.Now().Truncate(time.Second)
-	if err := d.app.bot.RunJob(ctx, "checkin.open/0", d.house, now); err != nil {
+	now := d.clock.Now()
+	next, err := scheduler.Specs{}.Next(d.house.Checkin.Schedules[0], d.house.Location, now)
+	if err == nil {
+		err = d.app.bot.RunJob(ctx, "checkin.open/0", d.house, next)
+	}
+	if err != nil {
 		d.log.Error("demo round", "err", err)
 	}
 }
@@ -236,11 +292,32 @@ func (d *demo) directive(ctx context.Context, line string) (bool, error) {
 		return ok, err
 	}
 	d.clock.advance(dur)
-	fmt.Fprintf(d.con.out(), "… %s later …\n", dur)
+	fmt.Fprintf(d.con.out(), "… %s later …\n", formatSpan(dur))
 	// Run what fell due in the skipped time: keyed check-in runs (a round
 	// that would already be closed is recorded as skipped), reminders and
 	// closes.
 	return true, d.app.bot.CatchUp(ctx)
+}
+
+// formatSpan writes a span as ":advance" reads it: 1d2h, 2h30m, 90s.
+func formatSpan(d time.Duration) string {
+	days := d / (24 * time.Hour)
+	rest := d % (24 * time.Hour)
+	s := ""
+	if days > 0 {
+		s = fmt.Sprintf("%dd", days)
+	}
+	if rest > 0 {
+		r := rest.String() // 2h0m0s
+		if strings.HasSuffix(r, "m0s") {
+			r = strings.TrimSuffix(r, "0s")
+		}
+		if strings.HasSuffix(r, "h0m") {
+			r = strings.TrimSuffix(r, "0m")
+		}
+		s += r
+	}
+	return s
 }
 
 // afterLine runs after each input line in a script: it delivers the outbox

@@ -33,8 +33,13 @@ func renderChart(title string, weeks []bot.DigestWeek) ([]byte, error) {
 	return chart.Render(title, cw)
 }
 
+// digestChart draws a digest's chart, titled with its house and week.
+func digestChart(d *bot.Digest) ([]byte, error) {
+	return renderChart(d.House+" — "+d.Week, d.Trend)
+}
+
 func cmdDigest(ctx context.Context, e env) int {
-	fs := flags(e, "digest", "--config FILE --house NAME [--week 2026-W47] [--format text|markdown|html|json|csv] [--out FILE] [--chart FILE.png]",
+	fs := flags(e, "digest", "--config FILE [--house NAME] [--week 2026-W47] [--format text|markdown|html|json|csv] [--out FILE] [--chart FILE.png]",
 		`Print a house's weekly digest from the database, without contacting any
 platform: participation, mood (averages need three residents), support,
 activities, partners and milestones. The week is an ISO week (default: last
@@ -55,34 +60,36 @@ resident).`)
 	switch *format {
 	case "text", "markdown", "html", "json", "csv":
 	default:
-		fmt.Fprintf(e.stderr, "porchlight digest: --format %q: use text, markdown, html, json or csv\n", *format)
-		return exitUsage
+		return e.usageError("--format %q: use text, markdown, html, json or csv", *format)
 	}
 	h, err := pickHouse(houses, *house)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight digest: %v\n", err)
-		return exitUsage
+		return e.usageError("%v", err)
+	}
+	for _, path := range []string{*out, *chartOut} {
+		if path == "" {
+			continue
+		}
+		if err := checkNew(path); err != nil {
+			return e.usageError("%v", err)
+		}
 	}
 	db, b, err := openCore(ctx, cfg, houses)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight digest: %v\n", err)
-		return exitRuntime
+		return e.fail(err)
 	}
 	defer db.Close()
-	d, err := b.Digest(ctx, h, *week, cliActor)
+	d, err := b.Digest(ctx, h, *week, cliActor(e))
 	if err != nil {
 		if bot.ErrorCode(err) == bot.EInvalid {
-			fmt.Fprintf(e.stderr, "porchlight digest: %s\n", bot.ErrorMessage(err))
-			return exitUsage
+			return e.usageError("%s", bot.ErrorMessage(err))
 		}
-		fmt.Fprintf(e.stderr, "porchlight digest: %v\n", err)
-		return exitRuntime
+		return e.fail(err)
 	}
 	var png []byte
 	if *format == "html" || *chartOut != "" {
-		if png, err = renderChart(h.Name+" — "+d.Week, d.Trend); err != nil {
-			fmt.Fprintf(e.stderr, "porchlight digest: %v\n", err)
-			return exitRuntime
+		if png, err = digestChart(d); err != nil {
+			return e.fail(err)
 		}
 	}
 	var data []byte
@@ -108,14 +115,26 @@ resident).`)
 		_, err = e.stdout.Write(data)
 	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight digest: %v\n", err)
-		return exitRuntime
+		return e.fail(err)
 	}
 	return exitOK
 }
 
+// checkNew checks, before any work, that an output file the command line
+// names does not exist yet: the commands never overwrite a file, and
+// saying so up front is a usage error, not a failure halfway.
+func checkNew(path string) error {
+	if _, err := os.Lstat(path); err == nil {
+		return fmt.Errorf("%s exists already; choose another name", path)
+	} else if !errors.Is(err, os.ErrNotExist) {
+		return err
+	}
+	return nil
+}
+
 // writeNew writes a new file readable only by its owner; it never
-// overwrites one.
+// overwrites one (checkNew said so up front; this holds even if the file
+// appeared since).
 func writeNew(path string, data []byte) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/render"
 )
 
 func TestDigestCommandLine(t *testing.T) {
@@ -67,5 +68,46 @@ func TestDigestCommandLine(t *testing.T) {
 	}
 	if code, out, _ := porchlight(t, "", "audit", "--config", cfg, "--since", "2000-01-01"); code != exitOK || strings.Count(out, "digest.read") < 4 {
 		t.Errorf("audit of digest reads:\n%s", out)
+	}
+}
+
+// TestDigestHTMLExample keeps the HTML example the README points to,
+// bot/testdata/digest.html, current: it is the golden week's digest
+// (bot/testdata/digest.json, written by the core's TestDigestGoldenFormats)
+// rendered as "porchlight digest --format html" renders it, chart included.
+// After a deliberate change: go test ./cmd/porchlight -run
+// TestDigestHTMLExample -update, and look at the page.
+func TestDigestHTMLExample(t *testing.T) {
+	raw, err := os.ReadFile("../../bot/testdata/digest.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var d bot.Digest
+	if err := json.Unmarshal(raw, &d); err != nil {
+		t.Fatal(err)
+	}
+	png, err := digestChart(&d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := render.DigestHTML(&d, png)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const golden = "../../bot/testdata/digest.html"
+	if *update {
+		if err := os.WriteFile(golden, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	want, err := os.ReadFile(golden)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s is out of date (go test ./cmd/porchlight -run TestDigestHTMLExample -update after a deliberate change)", golden)
+	}
+	if !bytes.Contains(got, []byte(`src="data:image/png;base64,iVBORw0KGgo`)) {
+		t.Error("the example has no PNG chart embedded")
 	}
 }

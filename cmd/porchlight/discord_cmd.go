@@ -56,7 +56,7 @@ func discordInviteURL(appID, guild string) string {
 // cmdDiscord runs "porchlight discord SUBCOMMAND". Its one subcommand,
 // invite-url, prints the URL that adds the bot to a server.
 func cmdDiscord(ctx context.Context, e env) int {
-	return runSubcommands(ctx, e, "discord", "invite-url --config FILE", "Discord tools.",
+	return runSubcommands(ctx, e, "invite-url --config FILE", "Discord tools.",
 		subcommand{"invite-url", "print the OAuth2 URL that adds the bot to your server", cmdDiscordInvite})
 }
 
@@ -75,29 +75,31 @@ func cmdDiscordInvite(_ context.Context, e env) int {
 	if code, ok := parse(fs, e); !ok {
 		return code
 	}
+	if fs.NArg() > 0 {
+		return e.unexpected(fs)
+	}
 	if *path == "" {
-		fmt.Fprintln(e.stderr, "porchlight: --config FILE is required")
-		return exitUsage
+		return e.usageError("--config FILE is required")
 	}
 	// The invite comes before the bot runs: problems other than the
 	// application id (a missing token) are let pass.
 	cfg, err := config.Load(*path, configOptions(e.getenv))
 	var ce *config.Error
 	if err != nil && (cfg == nil || !errors.As(err, &ce) || hasProblem(ce, "discord.application_id")) {
-		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
-		return exitUsage
+		return e.usageError("%v", err)
 	}
 	app := cfg.Discord.ApplicationID
 	if !config.IsSnowflake(app) {
-		fmt.Fprintln(e.stderr, "porchlight: set [discord] application_id to the Application ID from the developer portal (General Information)")
-		return exitUsage
+		return e.usageError("set [discord] application_id to the Application ID from the developer portal (General Information)")
 	}
 	guilds, _ := discordGuilds(cfg)
 	guild := ""
 	if len(guilds) == 1 {
 		guild = guilds[0]
 	}
-	fmt.Fprintln(e.stdout, discordInviteURL(app, guild))
+	if _, err := fmt.Fprintln(e.stdout, discordInviteURL(app, guild)); err != nil {
+		return e.fail(err)
+	}
 	return exitOK
 }
 

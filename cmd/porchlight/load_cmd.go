@@ -32,22 +32,22 @@ second and latency percentiles. Uses no platform and no network.`)
 	if code, ok := parse(fs, e); !ok {
 		return code
 	}
+	if fs.NArg() > 0 {
+		return e.unexpected(fs)
+	}
 	if *residents < 1 || *rounds < 1 || *conc < 1 {
-		fmt.Fprintln(e.stderr, "porchlight load: --residents, --rounds and --concurrency must be at least 1")
-		return exitUsage
+		return e.usageError("--residents, --rounds and --concurrency must be at least 1")
 	}
 	if *dbPath == "" {
 		dir, err := os.MkdirTemp("", "porchlight-load-")
 		if err != nil {
-			fmt.Fprintf(e.stderr, "porchlight load: %v\n", err)
-			return exitRuntime
+			return e.fail(err)
 		}
 		defer os.RemoveAll(dir)
 		*dbPath = filepath.Join(dir, "load.db")
 	}
 	if err := runLoad(ctx, e, *dbPath, *residents, *rounds, *conc); err != nil {
-		fmt.Fprintf(e.stderr, "porchlight load: %v\n", err)
-		return exitRuntime
+		return e.fail(err)
 	}
 	return exitOK
 }

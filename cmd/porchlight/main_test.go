@@ -120,9 +120,9 @@ func TestMigrateAndBackup(t *testing.T) {
 	if perm := st.Mode().Perm(); perm != 0o600 {
 		t.Errorf("backup mode = %o, want 600", perm)
 	}
-	// A backup never overwrites a file.
-	if code, _, _ := porchlight(t, "", "backup", "--config", cfg, backup); code != exitRuntime {
-		t.Errorf("backup over an existing file: exit %d, want %d", code, exitRuntime)
+	// A backup never overwrites a file; naming one is a usage error.
+	if code, _, _ := porchlight(t, "", "backup", "--config", cfg, backup); code != exitUsage {
+		t.Errorf("backup over an existing file: exit %d, want %d", code, exitUsage)
 	}
 }
 
@@ -141,33 +141,40 @@ func TestRunConsoleUntilEndOfInput(t *testing.T) {
 	}
 }
 
-// TestScriptedDemo plays the demo as a script: a prompt appears, the
-// resident answers, the answer is acknowledged and stored, and the
-// simulated housemates answer on their own.
+// TestScriptedDemo plays the demo from input that is not a terminal, on
+// today's clock: it says where the lines come from, a prompt appears, the
+// resident answers, the answer is acknowledged and stored, the simulated
+// housemates answer on their own, and the end of input ends the demo.
 func TestScriptedDemo(t *testing.T) {
 	dbPath := filepath.Join(t.TempDir(), "demo.db")
-	script := strings.Join([]string{
+	lines := []string{
 		"/checkin",
 		"4",
 		"Went to my meeting",
 		"skip",
 		"no",
 		"private",
-		":advance 1m",
-		":advance 3m",
-		"/checkin history",
-	}, "\n") + "\n"
+	}
+	// /checkin opened the next round early: it is due within five minutes,
+	// reminds a minute later, and closes four minutes after it was due.
+	// Minute by minute, so that the reminder is seen before the close.
+	for range 10 {
+		lines = append(lines, ":advance 1m")
+	}
+	script := strings.Join(append(lines, "/checkin history"), "\n") + "\n"
 	code, out, stderr := porchlight(t, script, "demo", "--db", dbPath)
 	if code != exitOK {
 		t.Fatalf("exit %d; stderr:\n%s\noutput:\n%s", code, stderr, out)
 	}
 	for _, want := range []string{
+		"Reading lines from standard input (not a terminal)",
 		"*Check-in time*",                   // the prompt in the house channel
 		"you're checked in",                 // the acknowledgement
 		"(Alex checked in.)",                // a housemate answered on their own
 		"[DM → Kim] Hi Kim, a gentle nudge", // the quiet one is nudged
 		"Not checked in: Kim",               // and missed, in the mentor's summary
 		"mood 4",                            // the stored result, read back
+		"End of input: the demo has stopped",
 	} {
 		if !strings.Contains(out, want) {
 			t.Errorf("demo output lacks %q:\n%s", want, out)

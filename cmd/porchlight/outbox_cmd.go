@@ -15,7 +15,7 @@ import (
 // cmdOutbox runs "porchlight outbox SUBCOMMAND": the operator's view of
 // the messages the sender gave up on.
 func cmdOutbox(ctx context.Context, e env) int {
-	return runSubcommands(ctx, e, "outbox", "list|retry|drop --config FILE [ID…]",
+	return runSubcommands(ctx, e, "list|retry|drop --config FILE [ID…]",
 		"See and handle the outgoing messages that failed: a message the platform refused for good,\n"+
 			"that ran out of attempts, or that could not be read back from the database. They are\n"+
 			"kept, never sent, until you retry or drop them. Nothing here shows a message's text.",
@@ -76,7 +76,9 @@ func cmdOutboxRetry(ctx context.Context, e env) int {
 	return settleOutbox(ctx, e, "retry", `Make failed messages pending again, due now, with their attempts reset: the
 running bot sends them within a few seconds. All or nothing: if an id is not a
 failed message, nothing changes. Each retry is audited.`,
-		func(db *storage.DB, ids []int64) error { return db.RetryOutbox(ctx, ids, time.Now().UTC(), cliActor) },
+		func(db *storage.DB, ids []int64) error {
+			return db.RetryOutbox(ctx, ids, time.Now().UTC(), cliActor(e))
+		},
 		"Retried %d message(s); the bot will send them shortly.\n")
 }
 
@@ -85,7 +87,7 @@ func cmdOutboxDrop(ctx context.Context, e env) int {
 They stay in the database, marked dropped, until the house's retention removes
 them ("outbox list --all" shows them). All or nothing: if an id is not a failed
 message, nothing changes. Each drop is audited.`,
-		func(db *storage.DB, ids []int64) error { return db.DropOutbox(ctx, ids, time.Now().UTC(), cliActor) },
+		func(db *storage.DB, ids []int64) error { return db.DropOutbox(ctx, ids, time.Now().UTC(), cliActor(e)) },
 		"Dropped %d message(s).\n")
 }
 
@@ -93,19 +95,19 @@ message, nothing changes. Each drop is audited.`,
 // do to them, and report.
 func settleOutbox(ctx context.Context, e env, name, about string, do func(*storage.DB, []int64) error, done string) int {
 	fs := flags(e, "outbox "+name, "--config FILE ID…", about)
-	cfg, houses, code, ok := configCmd(e, fs)
+	cfg, houses, code, ok := configCmdArgs(e, fs, true)
 	if !ok {
 		return code
 	}
 	if fs.NArg() == 0 {
-		fmt.Fprintf(e.stderr, "porchlight outbox %s: name at least one message ID (see porchlight outbox list)\n", name)
+		fmt.Fprintf(e.stderr, "porchlight outbox %s: name at least one message ID (see outbox list)\n", name)
 		return exitUsage
 	}
 	ids := make([]int64, 0, fs.NArg())
 	for _, a := range fs.Args() {
 		id, err := strconv.ParseInt(a, 10, 64)
 		if err != nil || id <= 0 {
-			fmt.Fprintf(e.stderr, "porchlight outbox %s: %q is not a message ID (a positive number from porchlight outbox list)\n", name, a)
+			fmt.Fprintf(e.stderr, "porchlight outbox %s: %q is not a message ID (a positive number from outbox list)\n", name, a)
 			return exitUsage
 		}
 		ids = append(ids, id)

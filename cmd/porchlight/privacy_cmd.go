@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os/user"
 	"text/tabwriter"
 	"time"
 
@@ -13,8 +14,23 @@ import (
 	"github.com/porchlight/porchlight/storage"
 )
 
-// cliActor is who the audit names for the command line's reads and erasures.
-const cliActor = "cli"
+// cliActor is who the audit names for a command line read, export or
+// erasure: the operating-system user who ran it, beside the command, as
+// "os:alice via porchlight export". The user comes from os/user, or $USER
+// where the system cannot say (a container without /etc/passwd).
+func cliActor(e env) string {
+	name := ""
+	if u, err := user.Current(); err == nil {
+		name = u.Username
+	}
+	if name == "" {
+		name = e.getenv("USER")
+	}
+	if name == "" {
+		name = "unknown"
+	}
+	return "os:" + name + " via porchlight " + e.name
+}
 
 // openCore opens the database and a core over the config's houses, for the
 // operator commands that work on stored data without connecting anywhere.
@@ -40,7 +56,7 @@ type memberFlags struct{ member, house *string }
 
 func addMemberFlags(fs *flag.FlagSet) memberFlags {
 	return memberFlags{
-		member: fs.String("member", "", "the member's platform user `ID` (as in the config's operators and mentors)"),
+		member: fs.String("member", "", "the `MEMBER`: their member id (as the audit shows it: 12 or member:12), their\nplatform user id (as in the config's operators and mentors), or @Name"),
 		house:  fs.String("house", "", "the house's `NAME`; needed when the config has more than one house"),
 	}
 }
@@ -48,7 +64,7 @@ func addMemberFlags(fs *flag.FlagSet) memberFlags {
 // pick finds the house the flags name and checks that a member is named.
 func (mf memberFlags) pick(houses []*bot.House) (*bot.House, error) {
 	if *mf.member == "" {
-		return nil, errors.New("--member ID is required")
+		return nil, errors.New("--member is required: a member id, a platform user id or @Name")
 	}
 	return pickHouse(houses, *mf.house)
 }
@@ -70,9 +86,23 @@ func pickHouse(houses []*bot.House, name string) (*bot.House, error) {
 	return nil, fmt.Errorf("no house named %q in the config", name)
 }
 
+// memberError reports an export's or erasure's error: a member that
+// cannot be found, or that --member names ambiguously, is a usage error.
+func memberError(e env, err error, who string, h *bot.House) int {
+	switch {
+	case errors.Is(err, bot.ErrNoMember):
+		return e.usageError("nothing is stored about %s in %s (name a member by member id, platform user id or @Name)", who, h.Name)
+	case bot.ErrorCode(err) == bot.EInvalid:
+		return e.usageError("%s", bot.ErrorMessage(err))
+	}
+	return e.fail(err)
+}
+
 func cmdExport(ctx context.Context, e env) int {
-	fs := flags(e, "export", "--config FILE --member ID [--house NAME] [--out FILE]", `Write everything stored about one member, as JSON, to standard output or
-to --out (created with mode 0600). The export is audited.`)
+	fs := flags(e, "export", "--config FILE --member MEMBER [--house NAME] [--out FILE]", `Write everything stored about one member, current or former, as JSON, to
+standard output or to --out (created with mode 0600). The JSON follows a
+versioned schema (schema_version; see docs/export-schema.md). The export is
+audited, with the operating-system user who ran it.`)
 	mf := addMemberFlags(fs)
 	out := fs.String("out", "", "write to `FILE` instead of standard output; it must not exist")
 	cfg, houses, code, ok := configCmd(e, fs)
@@ -81,38 +111,35 @@ to --out (created with mode 0600). The export is audited.`)
 	}
 	h, err := mf.pick(houses)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight export: %v\n", err)
-		return exitUsage
+		return e.usageError("%v", err)
+	}
+	if *out != "" {
+		if err := checkNew(*out); err != nil {
+			return e.usageError("%v", err)
+		}
 	}
 	db, b, err := openCore(ctx, cfg, houses)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight export: %v\n", err)
-		return exitRuntime
+		return e.fail(err)
 	}
 	defer db.Close()
-	data, err := b.ExportData(ctx, h, *mf.member, cliActor)
-	if errors.Is(err, bot.ErrNoMember) {
-		fmt.Fprintf(e.stderr, "porchlight export: nothing is stored about %s in %s\n", *mf.member, h.Name)
-		return exitUsage
-	}
+	data, err := b.ExportData(ctx, h, *mf.member, cliActor(e))
 	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight export: %v\n", err)
-		return exitRuntime
+		return memberError(e, err, *mf.member, h)
 	}
 	if *out == "" {
 		fmt.Fprintf(e.stdout, "%s\n", data)
 		return exitOK
 	}
 	if err := writeNew(*out, append(data, '\n')); err != nil {
-		fmt.Fprintf(e.stderr, "porchlight export: %v\n", err)
-		return exitRuntime
+		return e.fail(err)
 	}
 	fmt.Fprintf(e.stdout, "Wrote %s.\n", *out)
 	return exitOK
 }
 
 func cmdErase(ctx context.Context, e env) int {
-	fs := flags(e, "erase", "--config FILE --member ID [--house NAME] --yes", `Erase everything stored about one member: their check-in answers, missed
+	fs := flags(e, "erase", "--config FILE --member MEMBER [--house NAME] --yes", `Erase everything stored about one member: their check-in answers, missed
 check-ins, granted roles and profile. It cannot be undone, so it needs --yes.
 The erasure is audited. Counts in digests already sent are not recomputed.`)
 	mf := addMemberFlags(fs)
@@ -123,27 +150,18 @@ The erasure is audited. Counts in digests already sent are not recomputed.`)
 	}
 	h, err := mf.pick(houses)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight erase: %v\n", err)
-		return exitUsage
+		return e.usageError("%v", err)
 	}
 	if !*yes {
-		fmt.Fprintf(e.stderr, "porchlight erase: this erases everything stored about %s in %s and cannot be undone; add --yes to confirm\n", *mf.member, h.Name)
-		return exitUsage
+		return e.usageError("this erases everything stored about %s in %s and cannot be undone; add --yes to confirm", *mf.member, h.Name)
 	}
 	db, b, err := openCore(ctx, cfg, houses)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight erase: %v\n", err)
-		return exitRuntime
+		return e.fail(err)
 	}
 	defer db.Close()
-	err = b.EraseData(ctx, h, *mf.member, cliActor)
-	if errors.Is(err, bot.ErrNoMember) {
-		fmt.Fprintf(e.stderr, "porchlight erase: nothing is stored about %s in %s\n", *mf.member, h.Name)
-		return exitUsage
-	}
-	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight erase: %v\n", err)
-		return exitRuntime
+	if err := b.EraseData(ctx, h, *mf.member, cliActor(e)); err != nil {
+		return memberError(e, err, *mf.member, h)
 	}
 	fmt.Fprintf(e.stdout, "Erased everything stored about %s in %s.\n", *mf.member, h.Name)
 	return exitOK
@@ -161,22 +179,19 @@ and erasures, oldest first. Times are UTC.`)
 	if *since != "" {
 		t, err := time.Parse(time.DateOnly, *since)
 		if err != nil {
-			fmt.Fprintf(e.stderr, "porchlight audit: --since %q is not a date as YYYY-MM-DD\n", *since)
-			return exitUsage
+			return e.usageError("--since %q is not a date as YYYY-MM-DD", *since)
 		}
 		from = t
 	}
 	// The core syncs the configured houses, so their ids name them.
 	db, _, err := openCore(ctx, cfg, houses)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight audit: %v\n", err)
-		return exitRuntime
+		return e.fail(err)
 	}
 	defer db.Close()
 	rows, err := db.Audits(ctx, from)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight audit: %v\n", err)
-		return exitRuntime
+		return e.fail(err)
 	}
 	names := houseNames(houses)
 	tw := tabwriter.NewWriter(e.stdout, 0, 4, 2, ' ', 0)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"os"
+	"os/user"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -15,8 +16,14 @@ func TestExportEraseAudit(t *testing.T) {
 		t.Fatalf("join on the console: exit %d\n%s\n%s", code, out, stderr)
 	}
 	code, out, stderr := porchlight(t, "", "export", "--config", cfg, "--member", "you")
-	if code != exitOK || !strings.Contains(out, `"user_id": "you"`) {
+	if code != exitOK || !strings.Contains(out, `"user_id": "you"`) || !strings.Contains(out, `"schema_version": 1`) || !strings.Contains(out, `"left_at": null`) {
 		t.Fatalf("export: exit %d\n%s\n%s", code, out, stderr)
+	}
+	// The same member by display name and by member id.
+	for _, who := range []string{"@You", "1", "member:1"} {
+		if code, out, stderr := porchlight(t, "", "export", "--config", cfg, "--member", who); code != exitOK || !strings.Contains(out, `"user_id": "you"`) {
+			t.Errorf("export --member %s: exit %d\n%s\n%s", who, code, out, stderr)
+		}
 	}
 	file := filepath.Join(t.TempDir(), "you.json")
 	if code, _, stderr := porchlight(t, "", "export", "--config", cfg, "--member", "you", "--out", file); code != exitOK {
@@ -41,7 +48,12 @@ func TestExportEraseAudit(t *testing.T) {
 	if code != exitOK {
 		t.Fatalf("audit: exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{"Cedar House", "cli", "data.export", "data.erase"} {
+	// The audit names the operating-system user beside the command.
+	osUser := os.Getenv("USER")
+	if u, err := user.Current(); err == nil && u.Username != "" {
+		osUser = u.Username
+	}
+	for _, want := range []string{"Cedar House", "os:" + osUser + " via porchlight export", "os:" + osUser + " via porchlight erase", "data.export", "data.erase"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("audit lacks %q:\n%s", want, out)
 		}

@@ -22,7 +22,7 @@ func loadConfig(e env, path string) (*config.Config, bool) {
 		path = e.getenv(envConfig)
 	}
 	if path == "" {
-		fmt.Fprintln(e.stderr, "porchlight: --config FILE (or "+envConfig+") is required")
+		e.usageError("--config FILE (or " + envConfig + ") is required")
 		return nil, false
 	}
 	cfg, err := config.Load(path, configOptions(e.getenv))
@@ -30,22 +30,32 @@ func loadConfig(e env, path string) (*config.Config, bool) {
 		err = cfg.Validate()
 	}
 	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight: %v\n", err) // the error names the file
+		e.usageError("%v", err) // the error names the file
 		return nil, false
 	}
 	if w := cfg.PermWarning(path); w != "" {
-		fmt.Fprintf(e.stderr, "porchlight: warning: %s\n", w)
+		fmt.Fprintf(e.stderr, "porchlight %s: warning: %s\n", e.name, w)
 	}
 	return cfg, true
 }
 
 // configCmd parses the flags of a command that takes --config FILE, besides
-// whatever else fs defines, then loads and validates the config and its
-// houses. When ok is false the command stops with code.
+// whatever else fs defines, and no other arguments, then loads and
+// validates the config and its houses. When ok is false the command stops
+// with code.
 func configCmd(e env, fs *flag.FlagSet) (cfg *config.Config, houses []*bot.House, code int, ok bool) {
+	return configCmdArgs(e, fs, false)
+}
+
+// configCmdArgs is configCmd for a command that may take arguments besides
+// its flags (args true), which it checks itself.
+func configCmdArgs(e env, fs *flag.FlagSet, args bool) (cfg *config.Config, houses []*bot.House, code int, ok bool) {
 	path := fs.String("config", "", "the TOML config `FILE`")
 	if code, ok := parse(fs, e); !ok {
 		return nil, nil, code, false
+	}
+	if !args && fs.NArg() > 0 {
+		return nil, nil, e.unexpected(fs), false
 	}
 	cfg, ok = loadConfig(e, *path)
 	if !ok {
@@ -53,8 +63,7 @@ func configCmd(e env, fs *flag.FlagSet) (cfg *config.Config, houses []*bot.House
 	}
 	houses, err := cfg.Houses()
 	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
-		return nil, nil, exitUsage, false
+		return nil, nil, e.usageError("%v", err), false
 	}
 	return cfg, houses, exitOK, true
 }
@@ -67,18 +76,15 @@ func cmdRun(ctx context.Context, e env) int {
 	}
 	log, err := newLogger(e.stderr, string(cfg.Log.Level), string(cfg.Log.Format))
 	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
-		return exitUsage
+		return e.usageError("%v", err)
 	}
 	clock, err := testClock(e.getenv, houses)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
-		return exitUsage
+		return e.usageError("%v", err)
 	}
 	adapters, err := buildAdapters(cfg, houses, e, log)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
-		return exitUsage
+		return e.usageError("%v", err)
 	}
 	opts := appOptions{dbPath: cfg.Storage.Path, houses: houses, log: log, adapters: adapters, httpListen: cfg.HTTP.Listen,
 		backups: backups{dir: cfg.Storage.BackupDir, keep: cfg.Storage.BackupKeep, spec: cfg.Storage.BackupSchedule}}
@@ -98,7 +104,7 @@ func cmdRun(ctx context.Context, e env) int {
 		log.Warn("test clock in use: jobs run only when stdin says \":advance\"", "env", EnvTestClock)
 		go driveTestClock(ctx, e.stdin, clock, a.bot, log)
 	}
-	log.Info("porchlight running", "version", Version, "houses", len(houses), "adapters", len(adapters))
+	log.Info("porchlight running", "version", version(), "houses", len(houses), "adapters", len(adapters))
 	if err := a.serve(ctx); err != nil {
 		log.Error("stopped with error", "err", err)
 		return exitRuntime
@@ -173,14 +179,12 @@ func cmdMigrate(ctx context.Context, e env) int {
 	}
 	db, err := storage.Open(ctx, cfg.Storage.Path, storage.Exclusive(), storage.CheckIntegrity())
 	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
-		return exitRuntime
+		return e.fail(err)
 	}
 	defer db.Close()
 	v, err := db.Version(ctx)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
-		return exitRuntime
+		return e.fail(err)
 	}
 	fmt.Fprintf(e.stdout, "%s is at schema version %d.\n", cfg.Storage.Path, v)
 	return exitOK
@@ -188,24 +192,25 @@ func cmdMigrate(ctx context.Context, e env) int {
 
 func cmdBackup(ctx context.Context, e env) int {
 	fs := flags(e, "backup", "--config FILE OUT", "Copy the live database to OUT (VACUUM INTO), readable only by you (mode 0600).\nOUT must not exist yet.")
-	cfg, _, code, ok := configCmd(e, fs)
+	cfg, _, code, ok := configCmdArgs(e, fs, true)
 	if !ok {
 		return code
 	}
 	if fs.NArg() != 1 {
-		fmt.Fprintln(e.stderr, "porchlight backup: give exactly one OUT file")
-		return exitUsage
+		return e.usageError("give exactly one OUT file")
+	}
+	out := fs.Arg(0)
+	if err := checkNew(out); err != nil {
+		return e.usageError("%v", err)
 	}
 	db, err := storage.Open(ctx, cfg.Storage.Path)
 	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
-		return exitRuntime
+		return e.fail(err)
 	}
 	defer db.Close()
-	if err := db.Backup(ctx, fs.Arg(0)); err != nil {
-		fmt.Fprintf(e.stderr, "porchlight: backup: %v\n", err)
-		return exitRuntime
+	if err := db.Backup(ctx, out); err != nil {
+		return e.fail(err)
 	}
-	fmt.Fprintf(e.stdout, "Backed up to %s.\n", fs.Arg(0))
+	fmt.Fprintf(e.stdout, "Backed up to %s.\n", out)
 	return exitOK
 }

@@ -14,7 +14,7 @@ import (
 // cmdSlack runs "porchlight slack SUBCOMMAND". Its one subcommand,
 // manifest, prints the Slack app manifest.
 func cmdSlack(ctx context.Context, e env) int {
-	return runSubcommands(ctx, e, "slack", "manifest [--config FILE] [--name NAME]", "Slack tools.",
+	return runSubcommands(ctx, e, "manifest [--config FILE] [--name NAME]", "Slack tools.",
 		subcommand{"manifest", "print the Slack app manifest (YAML) to create the app from", cmdSlackManifest})
 }
 
@@ -29,6 +29,9 @@ func cmdSlackManifest(_ context.Context, e env) int {
 	if code, ok := parse(fs, e); !ok {
 		return code
 	}
+	if fs.NArg() > 0 {
+		return e.unexpected(fs)
+	}
 	prefix := config.Default().Slack.CommandPrefix
 	if *path != "" {
 		// Only [slack] command_prefix matters: the manifest comes before the
@@ -36,18 +39,16 @@ func cmdSlackManifest(_ context.Context, e env) int {
 		cfg, err := config.Load(*path, configOptions(e.getenv))
 		var ce *config.Error
 		if err != nil && (cfg == nil || !errors.As(err, &ce) || hasProblem(ce, "slack.command_prefix")) {
-			fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
-			return exitUsage
+			return e.usageError("%v", err)
 		}
 		prefix = cfg.Slack.CommandPrefix
 	}
 	out, err := slack.Manifest(bot.AllCommands(), slack.ManifestOptions{Name: *name, CommandPrefix: prefix})
 	if err != nil {
-		fmt.Fprintf(e.stderr, "porchlight: %v\n", err)
-		return exitUsage
+		return e.usageError("%v", err)
 	}
 	if _, err := e.stdout.Write(out); err != nil {
-		return exitRuntime
+		return e.fail(err)
 	}
 	return exitOK
 }

@@ -3,9 +3,11 @@ package main
 import (
 	"bufio"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 
@@ -60,13 +62,40 @@ func parseAdvance(line string) (d time.Duration, ok bool, err error) {
 		return 0, false, nil
 	}
 	if len(f) != 2 {
-		return 0, true, fmt.Errorf("usage: :advance 2h")
+		return 0, true, errors.New("usage: :advance DURATION, such as 30m, 2h, 1d or 1d2h30m")
 	}
-	d, err = time.ParseDuration(f[1])
-	if err != nil || d <= 0 {
-		return 0, true, fmt.Errorf("usage: :advance 2h (got %q)", f[1])
+	d, err = parseSpan(f[1])
+	if err != nil {
+		return 0, true, fmt.Errorf("usage: :advance DURATION: %w", err)
 	}
 	return d, true, nil
+}
+
+// parseSpan reads a positive span of time as Go writes durations (2h30m,
+// 90s), with days in front if wanted: 1d, 3d12h. A day is 24 hours of the
+// clock, as ":advance" moves it.
+func parseSpan(s string) (time.Duration, error) {
+	bad := fmt.Errorf("%q is not a span of time such as 30m, 2h, 1d or 1d2h30m", s)
+	var days time.Duration
+	rest := s
+	if i := strings.IndexByte(s, 'd'); i >= 0 {
+		n, err := strconv.ParseUint(s[:i], 10, 16)
+		if err != nil {
+			return 0, bad
+		}
+		days, rest = time.Duration(n)*24*time.Hour, s[i+1:]
+	}
+	var d time.Duration
+	if rest != "" {
+		var err error
+		if d, err = time.ParseDuration(rest); err != nil || d < 0 {
+			return 0, bad
+		}
+	}
+	if d += days; d <= 0 {
+		return 0, bad
+	}
+	return d, nil
 }
 
 // driveTestClock reads ":advance DURATION" lines from in until the end of

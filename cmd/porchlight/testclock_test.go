@@ -24,7 +24,18 @@ func TestParseAdvance(t *testing.T) {
 		{":advance soon", 0, true, true},
 		{":advance -1m", 0, true, true},
 		{":advance 1m 2m", 0, true, true},
-		{":as Sam", 0, false, false},
+		{":advance 1d", 24 * time.Hour, true, false},
+		{":advance 1d2h", 26 * time.Hour, true, false},
+		{":advance 2h30m", 150 * time.Minute, true, false},
+		{":advance 3d12h30m", 84*time.Hour + 30*time.Minute, true, false},
+		{":advance 0d", 0, true, true},
+		{":advance 0s", 0, true, true},
+		{":advance d", 0, true, true},
+		{":advance 1d-2h", 0, true, true},
+		{":advance 1w", 0, true, true},
+		{":advance 1.5d", 0, true, true},
+		{":advance 2h1d", 0, true, true},
+		{":as Jordan", 0, false, false},
 		{"hello", 0, false, false},
 		{"", 0, false, false},
 	}
@@ -32,6 +43,29 @@ func TestParseAdvance(t *testing.T) {
 		got, ok, err := parseAdvance(tt.line)
 		if got != tt.want || ok != tt.wantOK || (err != nil) != tt.wantErr {
 			t.Errorf("parseAdvance(%q) = %v, %v, %v; want %v, %v, error %v", tt.line, got, ok, err, tt.want, tt.wantOK, tt.wantErr)
+		}
+	}
+}
+
+func TestFormatSpan(t *testing.T) {
+	for _, tt := range []struct {
+		d    time.Duration
+		want string
+	}{
+		{time.Minute, "1m"},
+		{2 * time.Hour, "2h"},
+		{150 * time.Minute, "2h30m"},
+		{90 * time.Second, "1m30s"},
+		{24 * time.Hour, "1d"},
+		{26 * time.Hour, "1d2h"},
+		{84*time.Hour + 30*time.Minute, "3d12h30m"},
+	} {
+		if got := formatSpan(tt.d); got != tt.want {
+			t.Errorf("formatSpan(%v) = %q, want %q", tt.d, got, tt.want)
+		}
+		// What the demo prints, it reads back.
+		if got, err := parseSpan(tt.want); err != nil || got != tt.d {
+			t.Errorf("parseSpan(%q) = %v, %v; want %v", tt.want, got, err, tt.d)
 		}
 	}
 }
