@@ -66,7 +66,7 @@ func moodLine(d *bot.Digest) string {
 		trend = append(trend, mood(m))
 	}
 	if d.Totals.MoodAvg == nil {
-		return fmt.Sprintf("not shown (fewer than %d residents shared a mood). Last 4 weeks: %s.", bot.MinGroup, strings.Join(trend, " → "))
+		return fmt.Sprintf("not shown this week (it needs moods from at least %d residents, and is left out whenever it could give away a private answer). Last 4 weeks: %s.", bot.MinGroup, strings.Join(trend, " → "))
 	}
 	return fmt.Sprintf("house average %s of 5. Last 4 weeks: %s.", mood(d.Totals.MoodAvg), strings.Join(trend, " → "))
 }
