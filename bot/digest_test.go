@@ -40,9 +40,13 @@ var updateGolden = flag.Bool("update", false, "rewrite the digest golden files i
 //     and Robin's request ping the partner: 5 pings.
 //   - Friday's movie night: Robin and Lee going, Casey maybe; Robin came.
 //   - Robin shares milestones: 90 days on Monday.
-func seededWeek(t *testing.T) *harness {
+func seededWeek(t *testing.T, config ...func(*bot.Config)) *harness {
 	t.Helper()
-	h := newHarness(t)
+	var cfg func(*bot.Config)
+	if len(config) > 0 {
+		cfg = config[0]
+	}
+	h := newHarnessWith(t, storagetest.Open(t), time.Date(2026, 11, 16, 8, 0, 0, 0, chicago), cfg, testHouse())
 	h.clock.Set(time.Date(2026, 11, 10, 12, 0, 0, 0, chicago))
 	h.join(robin, casey, jamie)
 	h.do(h.ev.Command(robin, "sober-date", "set "+ninetyDays))

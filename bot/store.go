@@ -36,6 +36,7 @@ type Tx interface {
 	ActivityTx
 	DigestTx
 	ConvoTx
+	HistoryTx
 }
 
 // HouseTx stores the configured houses.
