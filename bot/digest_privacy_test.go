@@ -159,7 +159,7 @@ func TestDigestMoodsRevealNoPrivateMood(t *testing.T) {
 				for i := range possible {
 					possible[i] = map[int]bool{}
 				}
-				for _, guess := range everyMood(len(hidden)) {
+				for _, guess := range bot.AllMoods(len(hidden)) {
 					moods := append([]int(nil), w.moods...)
 					for j, i := range hidden {
 						moods[i] = guess[j]
@@ -216,21 +216,6 @@ func residentMoods(d *bot.Digest) []*float64 {
 	var out []*float64
 	for _, r := range d.Residents {
 		out = append(out, r.MoodAvg)
-	}
-	return out
-}
-
-// everyMood lists every vector of k moods from 1 to 5.
-func everyMood(k int) [][]int {
-	out := [][]int{{}}
-	for range k {
-		var next [][]int
-		for _, v := range out {
-			for m := 1; m <= 5; m++ {
-				next = append(next, append(append([]int(nil), v...), m))
-			}
-		}
-		out = next
 	}
 	return out
 }

@@ -3,6 +3,7 @@ package bot
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -192,7 +193,7 @@ func (b *Bot) historyPartners(r *Request, m *Member, ws []historyWeek) ([]string
 	}
 	var names []string
 	for _, p := range pairs {
-		if !containsID(p.Members, m.ID) {
+		if !slices.Contains(p.Members, m.ID) {
 			continue
 		}
 		for _, id := range p.Members {
@@ -216,15 +217,6 @@ func (b *Bot) historyPartners(r *Request, m *Member, ws []historyWeek) ([]string
 	return names, nil
 }
 
-func containsID(ids []int64, id int64) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
-}
-
 // historyActivities lists the activities the resident said they would go
 // to or came to, and counts them per week.
 func (b *Bot) historyActivities(r *Request, m *Member, from time.Time, weekOf func(time.Time) *historyWeek) ([]string, error) {
@@ -246,7 +238,7 @@ func (b *Bot) historyActivities(r *Request, m *Member, from time.Time, weekOf fu
 		if err != nil {
 			return nil, fmt.Errorf("attendance: %w", err)
 		}
-		here := containsID(came, m.ID)
+		here := slices.Contains(came, m.ID)
 		if !going && !here {
 			continue
 		}
@@ -291,6 +283,9 @@ func historyText(r *Request, name string, ws []historyWeek, checkins []ResidentC
 	lines := []string{fmt.Sprintf("*%s — the last %d week(s)* (%s – %s). Only you got this.", name, len(ws),
 		ws[0].start.Format("Mon 2 Jan"), r.Local(r.Now).Format("Mon 2 Jan"))}
 	summary := fmt.Sprintf("*Check-ins:* %d of %d answered, %d missed", total.answered, total.expected, total.missed)
+	if total.expected == 0 {
+		summary = "*Check-ins:* none answered or missed in these weeks"
+	}
 	if total.paused > 0 {
 		summary += fmt.Sprintf(", %d while paused", total.paused)
 	}
