@@ -151,6 +151,7 @@ func (b *Bot) registerFeatures() {
 	b.registerActivities()
 	b.registerDigest()
 	b.registerMentoring()
+	b.registerHistory()
 }
 
 // AllCommands returns the command registry without building a core: the
@@ -522,6 +523,9 @@ func (b *Bot) runCommand(r *Request) (Response, error) {
 		return Response{}, errNoHouse
 	}
 	if !r.Role.Has(cmd.Roles) {
+		if cmd.Refusal != "" {
+			return Response{}, Errorf(EForbidden, "%s", cmd.Refusal)
+		}
 		return Response{}, refusal("use /"+strings.TrimSpace(parent+" "+cmd.Name), cmd.Roles)
 	}
 	var err error

@@ -853,8 +853,17 @@ func (b *Bot) answerLine(r *Request, a *Answer, withDate bool) string {
 	return strings.Join(parts, " · ")
 }
 
+// answersDetailRounds is how many rounds of a day /checkin answers lists
+// answer by answer; a house with more rounds that day (or a demo with a
+// round every few minutes) gets a summary of the rest, not a backlog.
+const answersDetailRounds = 3
+
 // cmdAnswers shows staff a house's answers for a date, only as each answer's
-// visibility allows (filtered by the store), and audits the read.
+// visibility allows (filtered by the store), and audits the read. A day of
+// several rounds starts with a one-line summary, and lists the answers of
+// its latest few rounds that have answers the reader may see: someone
+// back after a gap wants to know how the day went and what was said
+// lately, not to scroll through every round.
 func (b *Bot) cmdAnswers(r *Request) (Response, error) {
 	day := dayStart(r.Now, r.House.Location)
 	if s := r.Args.String("date"); s != "" {
@@ -874,7 +883,13 @@ func (b *Bot) cmdAnswers(r *Request) (Response, error) {
 	if r.Member != nil {
 		viewer.MemberID = r.Member.ID
 	}
-	lines := []string{fmt.Sprintf("*Check-ins on %s* (private answers are only counted)", day.Format("Monday 2 January"))}
+	type roundAnswers struct {
+		round   *Round
+		answers []*Answer
+		total   int
+	}
+	var all, withAnswers []roundAnswers
+	totalAnswers, visibleAnswers := 0, 0
 	for _, rd := range rounds {
 		answers, err := r.checkins().RoundAnswers(r.Ctx, rd.ID, viewer)
 		if err != nil {
@@ -884,15 +899,36 @@ func (b *Bot) cmdAnswers(r *Request) (Response, error) {
 		if err != nil {
 			return Response{}, fmt.Errorf("count: %w", err)
 		}
-		lines = append(lines, fmt.Sprintf("%s — %d answered, %d visible to you:", FormatTime(rd.ScheduledFor, r.House.Location), total, len(answers)))
-		for _, a := range answers {
+		ra := roundAnswers{rd, answers, total}
+		all = append(all, ra)
+		if len(answers) > 0 {
+			withAnswers = append(withAnswers, ra)
+		}
+		totalAnswers += total
+		visibleAnswers += len(answers)
+	}
+	lines := []string{fmt.Sprintf("*Check-ins on %s* (private answers are only counted)", day.Format("Monday 2 January"))}
+	shown := all
+	if len(rounds) > 1 {
+		lines = append(lines, fmt.Sprintf("%d check-ins: %d answer(s) in all, %d visible to you; %d check-in(s) had no answers.",
+			len(rounds), totalAnswers, visibleAnswers, len(rounds)-len(withAnswers)))
+		shown = withAnswers
+		if len(shown) > answersDetailRounds {
+			lines = append(lines, fmt.Sprintf("The latest %d with answers you can see (%d earlier not listed; /history @resident shows one person's weeks):",
+				answersDetailRounds, len(shown)-answersDetailRounds))
+			shown = shown[len(shown)-answersDetailRounds:]
+		}
+	}
+	for _, ra := range shown {
+		lines = append(lines, fmt.Sprintf("%s — %d answered, %d visible to you:", FormatTime(ra.round.ScheduledFor, r.House.Location), ra.total, len(ra.answers)))
+		for _, a := range ra.answers {
 			m, err := r.checkins().MemberByID(r.Ctx, a.MemberID)
 			if err != nil {
 				return Response{}, fmt.Errorf("member: %w", err)
 			}
 			lines = append(lines, fmt.Sprintf("• %s: %s", m.Name, b.answerLine(r, a, false)))
 		}
-		if err := r.Audit("answers.read", fmt.Sprintf("round:%d", rd.ID)); err != nil {
+		if err := r.Audit("answers.read", fmt.Sprintf("round:%d", ra.round.ID)); err != nil {
 			return Response{}, err
 		}
 	}

@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -450,4 +451,41 @@ func TestAnswersTableRespectsVisibilityAndAudits(t *testing.T) {
 	if n != 1 {
 		t.Errorf("audit rows = %d, want 1", n)
 	}
+}
+
+// TestAnswersSummariseABusyDay: a day of many rounds (a demo's round every
+// few minutes, or a mentor back after a gap) gets a one-line summary and
+// the answers of its latest rounds with answers, not every round; only
+// the rounds listed are audited.
+func TestAnswersSummariseABusyDay(t *testing.T) {
+	h := newHarness(t)
+	h.join(robin, casey)
+	for i := range 8 {
+		at := at9(0).Add(time.Duration(i) * 5 * time.Minute)
+		h.clock.Set(at)
+		h.openRound(at)
+		h.flush()
+		switch {
+		case i == 0:
+			h.answer(robin, vals("2", "first-win", "", "no", "mentors"))
+		case i == 1:
+			h.answer(casey, vals("3", "hidden-win", "", "no", "private"))
+		case i >= 4 && i <= 7 && i != 6:
+			h.answer(robin, vals("4", fmt.Sprintf("win-%d", i), "", "no", "mentors"))
+		}
+	}
+	got := text(h.do(h.ev.Command(mentor, "checkin", "answers 2026-11-16")))
+	for _, want := range []string{
+		"8 check-ins: 5 answer(s) in all, 4 visible to you; 4 check-in(s) had no answers.",
+		"The latest 3 with answers you can see (1 earlier not listed",
+		"win-4", "win-5", "win-7",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("busy day lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "first-win") || strings.Contains(got, "hidden-win") || strings.Count(got, "visible to you:") != 3 {
+		t.Errorf("busy day lists more than its latest three rounds with answers:\n%s", got)
+	}
+	h.wantAudit(map[string]int{"answers.read": 3})
 }

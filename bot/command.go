@@ -48,6 +48,10 @@ type Command struct {
 	Options     []Option
 	// Roles may run the command; a single place in the core enforces it.
 	Roles Role
+	// Refusal, when set, is what someone hears who may not run the command,
+	// instead of the generic "only … can"; kinder where a resident might
+	// well ask.
+	Refusal string
 	// Run handles the command.
 	Run CommandFunc
 	// Subs are subcommands ("/checkin pause").

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -18,7 +19,8 @@ import (
 const JobDigest = "digest.weekly"
 
 // MinGroup is the fewest residents an average may be shown for: fewer, and
-// the average would tell too much about each of them.
+// the average would tell too much about each of them. The same holds for
+// the residents whose moods a reader may not see (see houseMood).
 const MinGroup = 3
 
 // trendWeeks is how many weeks the chart shows; the mood trend in the text
@@ -177,6 +179,33 @@ func ratio(a, b int) *float64 {
 	return &v
 }
 
+// houseMood is the house's average mood as a reader may see it, or nil.
+// The reader sees some moods per resident (those the answers' visibility
+// allows them), so the house average minus those would give the average of
+// the moods they may not see. It is shown only when that leftover is as
+// safe as an average shown to anyone:
+//
+//   - at least MinGroup residents gave a mood at all;
+//   - the hidden moods are nobody's, or come from at least MinGroup
+//     residents and take at least two values (all equal, the average
+//     would give each of them away);
+//   - rounded to one decimal, in the data itself, so that no rendering
+//     (JSON included) is more precise than the text.
+//
+// A withheld average tells a reader at most that the hidden moods are all
+// alike, never what they are; TestHouseMoodRevealsNoHiddenMood checks every
+// combination of visibilities and moods in houses of three to six.
+func houseMood(a AnswerAggregate) *float64 {
+	if a.MoodResidents < MinGroup {
+		return nil
+	}
+	if a.HiddenResidents > 0 && (a.HiddenResidents < MinGroup || a.HiddenMoodValues < 2) {
+		return nil
+	}
+	v := math.Round(float64(a.MoodSum)/float64(a.MoodCount)*10) / 10
+	return &v
+}
+
 func avg(sum, n int) *float64 {
 	if n == 0 {
 		return nil
@@ -214,15 +243,11 @@ func (b *Bot) buildDigest(r *Request, week string, reader Role) (*Digest, error)
 		if err != nil {
 			return nil, err
 		}
-		agg, err := r.digests().AggregateAnswers(r.Ctx, h.ID, ws, ws.AddDate(0, 0, 7))
+		agg, err := r.digests().AggregateAnswers(r.Ctx, h.ID, ws, ws.AddDate(0, 0, 7), Viewer{Role: reader})
 		if err != nil {
 			return nil, err
 		}
-		w := DigestWeek{Week: ISOWeek(ws, h.Location), ParticipationRate: ratio(ans, exp)}
-		if agg.MoodResidents >= MinGroup {
-			w.MoodAvg = avg(agg.MoodSum, agg.MoodCount)
-		}
-		d.Trend = append(d.Trend, w)
+		d.Trend = append(d.Trend, DigestWeek{Week: ISOWeek(ws, h.Location), ParticipationRate: ratio(ans, exp), MoodAvg: houseMood(agg)})
 	}
 	last := d.Trend[len(d.Trend)-1]
 	d.Totals.ParticipationRate, d.Totals.MoodAvg = last.ParticipationRate, last.MoodAvg

@@ -12,13 +12,17 @@ type Miss struct {
 }
 
 // AnswerAggregate sums a house's answers over a period, private ones
-// included. It holds no per-resident number, so it can be shown wherever
-// the group is large enough.
+// included. It holds no per-resident number; whether its average may be
+// shown to a reader depends on the group sizes it reports (see houseMood).
 type AnswerAggregate struct {
 	Answers int
 	// MoodSum and MoodCount give the average mood; MoodResidents is how
 	// many different residents it averages over.
 	MoodSum, MoodCount, MoodResidents int
+	// HiddenResidents is how many of those residents gave a mood the
+	// reader may not see, and HiddenMoodValues how many different values
+	// those hidden moods take.
+	HiddenResidents, HiddenMoodValues int
 }
 
 // DigestTx reads what the weekly digest reports. Per-resident answers are
@@ -34,8 +38,9 @@ type DigestTx interface {
 	// RoundMisses lists a closed round's misses.
 	RoundMisses(ctx context.Context, roundID int64) ([]Miss, error)
 	// AggregateAnswers sums a house's answers to rounds scheduled in
-	// [from, to).
-	AggregateAnswers(ctx context.Context, houseID int64, from, to time.Time) (AnswerAggregate, error)
+	// [from, to), and counts the moods among them that v may not read (by
+	// the same rule as RoundAnswers).
+	AggregateAnswers(ctx context.Context, houseID int64, from, to time.Time, v Viewer) (AnswerAggregate, error)
 	// ReachOutRequests counts, per member, answers to rounds scheduled in
 	// [from, to) that asked for someone to reach out.
 	ReachOutRequests(ctx context.Context, houseID int64, from, to time.Time) (map[int64]int, error)

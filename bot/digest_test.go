@@ -25,21 +25,28 @@ var updateGolden = flag.Bool("update", false, "rewrite the digest golden files i
 //   - Seven daily rounds at 09:00. Robin answers all seven: mood 1 and 3
 //     privately on Monday and Tuesday, then mood 3 for the mentors, asking
 //     for someone to reach out on Thursday. Casey answers Monday to
-//     Wednesday, mood 4 shared with the house, then misses four in a row.
+//     Wednesday, mood 4, privately on Monday and then shared with the
+//     house, then misses four in a row.
 //     Lee answers Monday to Saturday, mood 5 privately, and misses Sunday.
 //     Jamie is paused all week.
 //   - Expected 7+7+7+0 = 21, answered 7+3+6 = 16: 76 %. Moods: (1+3+3*5) +
 //     3*4 + 6*5 = 61 over 16 answers from 3 residents: 3.8.
 //   - As the operator reads it, Robin's visible moods average 3.0 (Monday
-//     and Tuesday are private), Casey's 4.0, Lee's none.
+//     and Tuesday are private), Casey's 4.0, Lee's none. Three residents
+//     keep some moods private (1, 3, 4 and 5), so the house average may be
+//     shown: it says no more about them than an average of three.
 //   - Casey's crisis alert on Tuesday is acknowledged after 6 minutes.
 //   - Robin and Casey are partners; they connect once. Casey's four misses
 //     and Robin's request ping the partner: 5 pings.
 //   - Friday's movie night: Robin and Lee going, Casey maybe; Robin came.
 //   - Robin shares milestones: 90 days on Monday.
-func seededWeek(t *testing.T) *harness {
+func seededWeek(t *testing.T, config ...func(*bot.Config)) *harness {
 	t.Helper()
-	h := newHarness(t)
+	var cfg func(*bot.Config)
+	if len(config) > 0 {
+		cfg = config[0]
+	}
+	h := newHarnessWith(t, storagetest.Open(t), time.Date(2026, 11, 16, 8, 0, 0, 0, chicago), cfg, testHouse())
 	h.clock.Set(time.Date(2026, 11, 10, 12, 0, 0, 0, chicago))
 	h.join(robin, casey, jamie)
 	h.do(h.ev.Command(robin, "sober-date", "set "+ninetyDays))
@@ -66,7 +73,10 @@ func seededWeek(t *testing.T) *harness {
 		default:
 			h.answer(robin, vals("3", "", "", "no", "mentors"))
 		}
-		if day < 3 {
+		switch {
+		case day == 0:
+			h.answer(casey, vals("4", "A walk", "", "no", "private"))
+		case day < 3:
 			h.answer(casey, vals("4", "A walk", "", "no", "house"))
 		}
 		if day < 6 {
@@ -138,7 +148,7 @@ func TestDigestNumbers(t *testing.T) {
 		t.Errorf("residents:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 	tt := d.Totals
-	if tt.Expected != 21 || tt.Answered != 16 || f(tt.ParticipationRate) != "0.76" || f(tt.MoodAvg) != "3.81" || tt.PreviousRate != nil {
+	if tt.Expected != 21 || tt.Answered != 16 || f(tt.ParticipationRate) != "0.76" || f(tt.MoodAvg) != "3.80" || tt.PreviousRate != nil {
 		t.Errorf("totals = %d/%d rate %s mood %s previous %s", tt.Answered, tt.Expected, f(tt.ParticipationRate), f(tt.MoodAvg), f(tt.PreviousRate))
 	}
 	if len(tt.MoodTrend) != 4 || tt.MoodTrend[3] == nil || tt.MoodTrend[0] != nil || len(d.Trend) != 8 {
@@ -181,7 +191,7 @@ func TestDigestSmallGroup(t *testing.T) {
 			t.Errorf("%s's private mood shown: %s", r.Name, f(r.MoodAvg))
 		}
 	}
-	if text := render.DigestText(d); !strings.Contains(text, "not shown (fewer than 3") || strings.Contains(text, "3.0") {
+	if text := render.DigestText(d); !strings.Contains(text, "not shown this week (it needs moods from at least 3 residents") || strings.Contains(text, "3.0") {
 		t.Errorf("text = %q", text)
 	}
 }

@@ -109,6 +109,11 @@ type CommandInput struct {
 	// Raw is the argument text after the command name, with user mentions
 	// normalised to <@ID> by the adapter.
 	Raw string
+	// Names are the display names of the users the arguments mention, by
+	// user id, where the platform gives them (Discord's resolved users,
+	// Slack's escaped mentions, the console's directory). Replies use them
+	// to name someone who has not joined; they are never stored.
+	Names map[string]string
 }
 
 // ActionInput is a pressed button or a chosen select value.

@@ -230,6 +230,23 @@ func (r *Request) member(userID, so string) (*Member, error) {
 	return m, nil
 }
 
+// nameOf is how a reply names a person: their name in the house if they
+// joined, else the name the platform gave with the command, else a
+// mention, which Discord and Slack show as the person's name.
+func (r *Request) nameOf(userID string) (string, error) {
+	m, err := r.members().MemberByUser(r.Ctx, r.House.ID, userID)
+	switch {
+	case err == nil && strings.TrimSpace(m.Name) != "":
+		return displayName(User{Name: m.Name}), nil
+	case err != nil && !errors.Is(err, ErrNotFound):
+		return "", fmt.Errorf("load member: %w", err)
+	}
+	if in := r.Event.Command; in != nil && strings.TrimSpace(in.Names[userID]) != "" {
+		return displayName(User{Name: in.Names[userID]}), nil
+	}
+	return "<@" + userID + ">", nil
+}
+
 func displayName(u User) string {
 	if n := strings.TrimSpace(u.Name); n != "" {
 		return clip(n, 40)

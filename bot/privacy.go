@@ -52,18 +52,22 @@ func (b *Bot) registerPrivacy() {
 // cmdRoleGrant makes a user a House Mentor of the house.
 func (b *Bot) cmdRoleGrant(r *Request) (Response, error) {
 	user := r.Args.String("user")
+	name, err := r.nameOf(user)
+	if err != nil {
+		return Response{}, err
+	}
 	switch {
 	case r.House.IsConfigMentor(user):
-		return Reply("<@%s> is already a House Mentor (set in the config).", user), nil
+		return Reply("%s is already a House Mentor (set in the config).", name), nil
 	case r.House.IsOperator(user):
-		return Reply("<@%s> is an operator of %s, which includes everything a House Mentor can do.", user, r.House.Name), nil
+		return Reply("%s is an operator of %s, which includes everything a House Mentor can do.", name, r.House.Name), nil
 	}
 	granted, err := r.privacy().GrantedRoles(r.Ctx, r.House.ID, user)
 	if err != nil {
 		return Response{}, fmt.Errorf("roles: %w", err)
 	}
 	if granted.Has(RoleMentor) {
-		return Reply("<@%s> is already a House Mentor.", user), nil
+		return Reply("%s is already a House Mentor.", name), nil
 	}
 	if err := r.privacy().SetGrantedRole(r.Ctx, r.House.ID, user, RoleMentor, true, r.Event.User.ID, r.Now); err != nil {
 		return Response{}, fmt.Errorf("grant: %w", err)
@@ -74,21 +78,25 @@ func (b *Bot) cmdRoleGrant(r *Request) (Response, error) {
 	if _, err := r.DM(user, Message{Text: fmt.Sprintf("You're now a House Mentor of %s. You'll get check-in summaries and requests for support. /help shows what you can do.", r.House.Name)}); err != nil {
 		return Response{}, err
 	}
-	return Reply("<@%s> is now a House Mentor of %s.", user, r.House.Name), nil
+	return Reply("%s is now a House Mentor of %s.", name, r.House.Name), nil
 }
 
 // cmdRoleRemove removes a granted House Mentor role.
 func (b *Bot) cmdRoleRemove(r *Request) (Response, error) {
 	user := r.Args.String("user")
+	name, err := r.nameOf(user)
+	if err != nil {
+		return Response{}, err
+	}
 	if r.House.IsConfigMentor(user) {
-		return Response{}, Errorf(EInvalid, "<@%s> is a House Mentor in the config file; remove them there and restart Porchlight.", user)
+		return Response{}, Errorf(EInvalid, "%s is a House Mentor in the config file; remove them there and restart Porchlight.", name)
 	}
 	granted, err := r.privacy().GrantedRoles(r.Ctx, r.House.ID, user)
 	if err != nil {
 		return Response{}, fmt.Errorf("roles: %w", err)
 	}
 	if !granted.Has(RoleMentor) {
-		return Response{}, Errorf(ENotFound, "<@%s> isn't a House Mentor of %s.", user, r.House.Name)
+		return Response{}, Errorf(ENotFound, "%s isn't a House Mentor of %s.", name, r.House.Name)
 	}
 	if err := r.privacy().SetGrantedRole(r.Ctx, r.House.ID, user, RoleMentor, false, r.Event.User.ID, r.Now); err != nil {
 		return Response{}, fmt.Errorf("revoke: %w", err)
@@ -96,7 +104,7 @@ func (b *Bot) cmdRoleRemove(r *Request) (Response, error) {
 	if err := r.Audit("role.revoke", "mentor:"+user); err != nil {
 		return Response{}, err
 	}
-	return Reply("<@%s> is no longer a House Mentor of %s.", user, r.House.Name), nil
+	return Reply("%s is no longer a House Mentor of %s.", name, r.House.Name), nil
 }
 
 // ownMember is the caller's membership record in the house, joined or

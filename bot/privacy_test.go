@@ -24,8 +24,8 @@ func TestRoleGrantAndRemove(t *testing.T) {
 			t.Errorf("/role by %s = %q, want a refusal naming operators", u.Name, got)
 		}
 	}
-	if got := text(h.do(h.ev.Command(owner, "role", "mentor <@"+casey.ID+">"))); !strings.Contains(got, "is now a House Mentor") {
-		t.Fatalf("grant = %q", got)
+	if got := text(h.do(h.ev.Command(owner, "role", "mentor <@"+casey.ID+">"))); got != "Casey is now a House Mentor of Cedar House." {
+		t.Fatalf("grant = %q, want Casey named by her house name", got)
 	}
 	h.flush()
 	if got := h.ad.To(casey.ID); len(got) != 1 || !strings.Contains(got[0].Text, "House Mentor") {
@@ -37,13 +37,24 @@ func TestRoleGrantAndRemove(t *testing.T) {
 	if got := text(h.do(h.ev.Command(owner, "role", "remove <@"+mentor.ID+">"))); !strings.Contains(got, "config") {
 		t.Errorf("removing a config mentor = %q, want it refused with the reason", got)
 	}
-	if got := text(h.do(h.ev.Command(owner, "role", "remove <@"+casey.ID+">"))); !strings.Contains(got, "no longer") {
+	if got := text(h.do(h.ev.Command(owner, "role", "remove <@"+casey.ID+">"))); got != "Casey is no longer a House Mentor of Cedar House." {
 		t.Fatalf("remove = %q", got)
 	}
 	if got := answersCmd(casey); !strings.Contains(got, "House Mentor") {
 		t.Errorf("after removal, listing answers = %q, want a refusal", got)
 	}
 	h.wantAudit(map[string]int{"role.grant": 1, "role.revoke": 1})
+	// Someone who never joined is named as the platform named them with
+	// the command, or else by a mention (which Discord and Slack show as a
+	// name).
+	ev := h.ev.Command(owner, "role", "mentor <@"+jamie.ID+">")
+	ev.Command.Names = map[string]string{jamie.ID: "Jamie G."}
+	if got := text(h.do(ev)); got != "Jamie G. is now a House Mentor of Cedar House." {
+		t.Errorf("grant to someone who never joined = %q", got)
+	}
+	if got := text(h.do(h.ev.Command(owner, "role", "remove <@"+jamie.ID+">"))); got != "<@U-jamie> is no longer a House Mentor of Cedar House." {
+		t.Errorf("remove without a name = %q", got)
+	}
 }
 
 // crisisAlert has robin say something in crisis by DM and accept the offer

@@ -56,6 +56,18 @@ type digestSources interface {
 
 func (r *Request) digests() digestSources { return r.Tx }
 
+// historyStore is what /history reads about one resident: their check-ins
+// (visibility applied in the query), the digest's reads of alerts and
+// pairs, and activities.
+type historyStore interface {
+	ActivityTx
+	DigestTx
+	HistoryTx
+	MemberTx
+}
+
+func (r *Request) histories() historyStore { return r.Tx }
+
 // members is the membership: joining, leaving, roles.
 func (r *Request) members() MemberTx { return r.Tx }
 

@@ -37,6 +37,7 @@ type Tx interface {
 	DigestTx
 	ConvoTx
 	ReachOutTx
+	HistoryTx
 }
 
 // HouseTx stores the configured houses.

@@ -66,7 +66,7 @@ func moodLine(d *bot.Digest) string {
 		trend = append(trend, mood(m))
 	}
 	if d.Totals.MoodAvg == nil {
-		return fmt.Sprintf("not shown (fewer than %d residents shared a mood). Last 4 weeks: %s.", bot.MinGroup, strings.Join(trend, " → "))
+		return fmt.Sprintf("not shown this week (it needs moods from at least %d residents, and is left out whenever it could give away a private answer). Last 4 weeks: %s.", bot.MinGroup, strings.Join(trend, " → "))
 	}
 	return fmt.Sprintf("house average %s of 5. Last 4 weeks: %s.", mood(d.Totals.MoodAvg), strings.Join(trend, " → "))
 }
@@ -223,7 +223,27 @@ func mdEscape(s string) string {
 	return strings.NewReplacer("|", `\|`, "*", `\*`, "_", `\_`).Replace(s)
 }
 
-// DigestCSV renders one row per resident.
+// formulaStart are the first characters that make a spreadsheet read a
+// cell as a formula (OWASP, CSV Injection): a resident's display name such
+// as "=HYPERLINK(…)" would otherwise run when an operator opens the file.
+const formulaStart = "=+-@\t\r"
+
+// csvText defuses a text cell the way OWASP advises: a cell that starts
+// like a formula gets a leading single quote, which spreadsheets show as
+// text and do not evaluate. Quoting alone does not stop a spreadsheet, so
+// the quote character is the defence; encoding/csv still quotes any cell
+// whose commas, quotes or line breaks need it. Only text (house, week,
+// names) goes through it: the numbers are written by strconv, so a
+// negative number stays a number a spreadsheet can add up.
+func csvText(s string) string {
+	if s != "" && strings.ContainsRune(formulaStart, rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}
+
+// DigestCSV renders one row per resident. Text cells that would start a
+// formula are defused (csvText); numeric cells are plain numbers.
 func DigestCSV(d *bot.Digest) ([]byte, error) {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
@@ -233,7 +253,7 @@ func DigestCSV(d *bot.Digest) ([]byte, error) {
 		if r.MoodAvg != nil {
 			m = strconv.FormatFloat(*r.MoodAvg, 'f', 2, 64)
 		}
-		rows = append(rows, []string{d.House, d.Week, strconv.FormatInt(r.ID, 10), r.Name, strconv.Itoa(r.CheckinsExpected), strconv.Itoa(r.CheckinsAnswered),
+		rows = append(rows, []string{csvText(d.House), csvText(d.Week), strconv.FormatInt(r.ID, 10), csvText(r.Name), strconv.Itoa(r.CheckinsExpected), strconv.Itoa(r.CheckinsAnswered),
 			strconv.Itoa(r.Missed), strconv.Itoa(r.ConsecutiveMisses), strconv.Itoa(r.PausedDays), m, strconv.Itoa(r.SupportRequests)})
 	}
 	if err := w.WriteAll(rows); err != nil {

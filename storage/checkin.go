@@ -197,9 +197,10 @@ func (t *tx) AnswerOf(ctx context.Context, roundID, memberID int64) (*bot.Answer
 	return a, nil
 }
 
-// RoundAnswers returns the answers of a round that v may read, in the order
-// they were given. The rule is in the WHERE clause, so no caller can get
-// more by mistake:
+// visibleSQL is the one rule of who may read an answer, over
+// checkin_answers aliased a, with the parameters viewerArgs gives. Every
+// read of answers for a reader (a round's listing, a resident's history,
+// what the digest may average) goes through it:
 //
 //   - everyone sees their own answer (v.MemberID; 0 matches nothing);
 //   - staff (mentors, operators) also see answers shared with mentors;
@@ -208,17 +209,24 @@ func (t *tx) AnswerOf(ctx context.Context, roundID, memberID int64) (*bot.Answer
 //   - guests see nothing else, and nobody sees another's private answer;
 //   - a house-visible answer whose share is held (its words raised a
 //     concern) is the resident's own until they choose what to do with it.
-//
-// The caller must make sure v's roles are roles in the round's house.
+const visibleSQL = `((:viewer_member <> 0 AND a.member_id = :viewer_member)
+	OR (:viewer_staff AND a.visibility = 'mentors')
+	OR (:viewer_in_house AND a.visibility = 'house' AND a.share_held = 0))`
+
+// viewerArgs are visibleSQL's parameters for v, followed by more.
+func viewerArgs(v bot.Viewer, more ...any) []any {
+	return append([]any{sql.Named("viewer_member", v.MemberID), sql.Named("viewer_staff", v.Role.Has(bot.Staff)),
+		sql.Named("viewer_in_house", v.Role.Has(bot.Members))}, more...)
+}
+
+// RoundAnswers returns the answers of a round that v may read, in the order
+// they were given. The rule is visibleSQL, in the WHERE clause, so no
+// caller can get more by mistake. The caller must make sure v's roles are
+// roles in the round's house.
 func (t *tx) RoundAnswers(ctx context.Context, roundID int64, v bot.Viewer) ([]*bot.Answer, error) {
-	staff, member := v.Role.Has(bot.Staff), v.Role.Has(bot.Members)
-	return t.queryAnswers(ctx, "round answers", `SELECT `+answerCols+` FROM checkin_answers
-		WHERE round_id = ?1 AND (
-			(?2 <> 0 AND member_id = ?2)
-			OR (?3 AND visibility = 'mentors')
-			OR (?4 AND visibility = 'house' AND share_held = 0)
-		)
-		ORDER BY answered_at, id`, roundID, v.MemberID, staff, member)
+	return t.queryAnswers(ctx, "round answers", `SELECT `+answerCols+` FROM checkin_answers a
+		WHERE a.round_id = :round AND `+visibleSQL+`
+		ORDER BY a.answered_at, a.id`, viewerArgs(v, sql.Named("round", roundID))...)
 }
 
 // CountAnswers counts all answers of a round, private ones included.

@@ -89,7 +89,7 @@ func TestRetentionRedactsOldFreeTextInChunksAndKeepsCounts(t *testing.T) {
 	read := func() counts {
 		var c counts
 		view(t, f.db, func(tx bot.Tx) (err error) {
-			if c.agg, err = tx.AggregateAnswers(f.ctx, f.house, t0, before.Add(day)); err != nil {
+			if c.agg, err = tx.AggregateAnswers(f.ctx, f.house, t0, before.Add(day), bot.Viewer{Role: bot.RoleOperator}); err != nil {
 				return err
 			}
 			c.reachOut, err = tx.ReachOutRequests(f.ctx, f.house, t0, before.Add(day))

@@ -9,8 +9,9 @@ import (
 )
 
 // TestRoundAnswersMatrix tries every kind of reader against an answer of
-// every visibility, held or not, and compares with the rule written out
-// plainly: the author always; staff the mentors-visible; anyone in the
+// every visibility, held or not, in a round's listing, in the digest's
+// count of what the reader may not see and in a resident's history, and compares with the rule written
+// out plainly: the author always; staff the mentors-visible; anyone in the
 // house the house-visible unless held; nobody else anything.
 func TestRoundAnswersMatrix(t *testing.T) {
 	kinds := []struct {
@@ -66,6 +67,32 @@ func TestRoundAnswersMatrix(t *testing.T) {
 					}
 					if got, want := len(as) == 1, mayRead(rd, k.vis, k.held); got != want {
 						t.Errorf("sees the answer = %v, want %v", got, want)
+					}
+					// The digest's aggregate counts as hidden exactly what
+					// the reader may not read, by the same rule.
+					agg, err := tx.AggregateAnswers(f.ctx, f.house, t0, t0.Add(time.Hour), v)
+					if err != nil {
+						return err
+					}
+					hidden := 1
+					if mayRead(rd, k.vis, k.held) {
+						hidden = 0
+					}
+					if agg.MoodResidents != 1 || agg.HiddenResidents != hidden || agg.HiddenMoodValues != hidden {
+						t.Errorf("aggregate = %+v, want 1 mood, %d hidden", agg, hidden)
+					}
+					// /history: the answer always counts as answered; its
+					// mood only reaches a reader who may read it.
+					hist, err := tx.ResidentCheckins(f.ctx, author.ID, t0, t0.Add(time.Hour), v)
+					if err != nil {
+						return err
+					}
+					wantMood := 0
+					if mayRead(rd, k.vis, k.held) {
+						wantMood = 3
+					}
+					if len(hist) != 1 || !hist[0].Answered || hist[0].RoundID != r.ID || hist[0].Visible != (wantMood != 0) || hist[0].Mood != wantMood {
+						t.Errorf("resident check-ins = %+v, want one answered, mood %d", hist, wantMood)
 					}
 					return nil
 				})

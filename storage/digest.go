@@ -2,6 +2,7 @@ package storage
 
 import (
 	"context"
+	"database/sql"
 	"time"
 
 	"github.com/porchlight/porchlight/bot"
@@ -40,13 +41,20 @@ func (t *tx) RoundMisses(ctx context.Context, roundID int64) ([]bot.Miss, error)
 	return out, wrap("round misses", rows.Err())
 }
 
-// AggregateAnswers sums a house's answers to rounds scheduled in [from, to).
-func (t *tx) AggregateAnswers(ctx context.Context, houseID int64, from, to time.Time) (bot.AnswerAggregate, error) {
+// AggregateAnswers sums a house's answers to rounds scheduled in [from, to),
+// and says how many residents' moods, and how many different mood values,
+// v may not read (visibleSQL decides).
+func (t *tx) AggregateAnswers(ctx context.Context, houseID int64, from, to time.Time, v bot.Viewer) (bot.AnswerAggregate, error) {
 	var a bot.AnswerAggregate
-	err := t.q.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(a.mood), 0), COUNT(a.mood), COUNT(DISTINCT CASE WHEN a.mood IS NOT NULL THEN a.member_id END)
+	hidden := `a.mood IS NOT NULL AND NOT ` + visibleSQL
+	err := t.q.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(a.mood), 0), COUNT(a.mood),
+			COUNT(DISTINCT CASE WHEN a.mood IS NOT NULL THEN a.member_id END),
+			COUNT(DISTINCT CASE WHEN `+hidden+` THEN a.member_id END),
+			COUNT(DISTINCT CASE WHEN `+hidden+` THEN a.mood END)
 		FROM checkin_answers a JOIN checkin_rounds r ON r.id = a.round_id
-		WHERE r.house_id = ? AND r.scheduled_for >= ? AND r.scheduled_for < ?`, houseID, from.Unix(), to.Unix()).
-		Scan(&a.Answers, &a.MoodSum, &a.MoodCount, &a.MoodResidents)
+		WHERE r.house_id = :house AND r.scheduled_for >= :from AND r.scheduled_for < :to`,
+		viewerArgs(v, sql.Named("house", houseID), sql.Named("from", from.Unix()), sql.Named("to", to.Unix()))...).
+		Scan(&a.Answers, &a.MoodSum, &a.MoodCount, &a.MoodResidents, &a.HiddenResidents, &a.HiddenMoodValues)
 	return a, wrap("aggregate answers", err)
 }
 

@@ -234,7 +234,8 @@ func (a *Adapter) event(text string) (bot.Event, bool) {
 		}
 		ev.Kind = bot.EventCommand
 		ev.Channel = a.opts.Channel
-		ev.Command = &bot.CommandInput{Name: strings.ToLower(name), Raw: a.mentions(strings.TrimSpace(raw))}
+		raw = strings.TrimSpace(raw)
+		ev.Command = &bot.CommandInput{Name: strings.ToLower(name), Raw: a.mentions(raw), Names: a.mentionNames(raw)}
 		return ev, true
 	}
 	if n, err := strconv.Atoi(text); err == nil && isDigits(text) {
@@ -284,6 +285,21 @@ func (a *Adapter) mentions(s string) string {
 	})
 }
 
+// mentionNames are the directory names of the known users s mentions, by
+// id; nil when it mentions nobody known.
+func (a *Adapter) mentionNames(s string) map[string]string {
+	var names map[string]string
+	for _, m := range mentionRe.FindAllStringSubmatch(s, -1) {
+		if u, ok := a.lookup(m[1]); ok && u.Name != "" {
+			if names == nil {
+				names = map[string]string{}
+			}
+			names[u.ID] = u.Name
+		}
+	}
+	return names
+}
+
 // lookup finds a user of the directory by name or id, ignoring case.
 func (a *Adapter) lookup(name string) (bot.User, bool) {
 	for _, u := range a.opts.Users {
@@ -307,6 +323,17 @@ func (a *Adapter) nameOf(id string) string {
 		}
 	}
 	return id
+}
+
+// outMention is a platform-neutral mention in the core's text.
+var outMention = regexp.MustCompile(`<@([A-Za-z0-9_.-]+)>`)
+
+// plainMentions shows each <@ID> in outgoing text as @Name, the way
+// Discord and Slack show a mention; an unknown id shows as @ID.
+func (a *Adapter) plainMentions(s string) string {
+	return outMention.ReplaceAllStringFunc(s, func(m string) string {
+		return "@" + a.nameOf(outMention.FindStringSubmatch(m)[1])
+	})
 }
 
 // directive handles a ":" line: the adapter's own controls, then the
@@ -470,7 +497,7 @@ func (a *Adapter) deliver(to audience, msgs []bot.Message, ref bot.MessageRef) s
 	var b strings.Builder
 	var list []pick
 	for _, m := range msgs {
-		b.WriteString(block(to.tag, bot.PlainTimes(m.Text), m.Choices, len(list), m.Attachment))
+		b.WriteString(block(to.tag, a.plainMentions(bot.PlainTimes(m.Text)), m.Choices, len(list), m.Attachment))
 		for _, c := range m.Choices {
 			list = append(list, pick{choice: c, ref: ref, channel: to.channel, dm: to.dm})
 		}

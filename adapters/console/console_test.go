@@ -88,14 +88,15 @@ func body(out string) string {
 func TestCommands(t *testing.T) {
 	tests := []struct {
 		line, name, raw string
+		names           map[string]string
 	}{
-		{"/checkin", "checkin", ""},
-		{"/checkin pause until 2026-07-01", "checkin", "pause until 2026-07-01"},
-		{"/Partner pair @robin @SAM", "partner", "pair <@U0001> <@U0002>"},
-		{"/partner pair @nobody, @Alex.", "partner", "pair @nobody, <@U0003>."},
-		{"/thanks @u0002 for dinner", "thanks", "<@U0002> for dinner"},
-		{"/mentor add email@example.org", "mentor", "add email@example.org"},
-		{"  /help   ", "help", ""},
+		{"/checkin", "checkin", "", nil},
+		{"/checkin pause until 2026-07-01", "checkin", "pause until 2026-07-01", nil},
+		{"/Partner pair @robin @SAM", "partner", "pair <@U0001> <@U0002>", map[string]string{"U0001": "Robin", "U0002": "Sam"}},
+		{"/partner pair @nobody, @Alex.", "partner", "pair @nobody, <@U0003>.", map[string]string{"U0003": "Alex"}},
+		{"/thanks @u0002 for dinner", "thanks", "<@U0002> for dinner", map[string]string{"U0002": "Sam"}},
+		{"/mentor add email@example.org", "mentor", "add email@example.org", nil},
+		{"  /help   ", "help", "", nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.line, func(t *testing.T) {
@@ -107,7 +108,7 @@ func TestCommands(t *testing.T) {
 			if ev.Kind != bot.EventCommand || ev.Command == nil {
 				t.Fatalf("event = %+v, want a command", ev)
 			}
-			if got, want := *ev.Command, (bot.CommandInput{Name: tt.name, Raw: tt.raw}); !reflect.DeepEqual(got, want) {
+			if got, want := *ev.Command, (bot.CommandInput{Name: tt.name, Raw: tt.raw, Names: tt.names}); !reflect.DeepEqual(got, want) {
 				t.Errorf("command = %+v, want %+v", got, want)
 			}
 			if ev.Platform != "console" || ev.Channel != "house" || ev.DM || ev.FormLimit != 0 || ev.User != users[0] {
@@ -378,6 +379,9 @@ func TestSend(t *testing.T) {
 		{"ephemeral to you", bot.Outgoing{Target: bot.Target{Kind: bot.TargetEphemeral, Channel: "house", User: "U0001"}, Message: bot.Message{Text: "Only you see this."}},
 			bot.MessageRef{Channel: "house", ID: "m1"},
 			"[only you] Only you see this.\n"},
+		{"mentions shown as names", bot.Outgoing{Target: bot.Target{Kind: bot.TargetEphemeral, Channel: "house", User: "U0001"}, Message: bot.Message{Text: "<@U0002> is a House Mentor; <@U0099> is not."}},
+			bot.MessageRef{Channel: "house", ID: "m1"},
+			"[only you] @Sam is a House Mentor; @U0099 is not.\n"},
 		{"ephemeral to a housemate", bot.Outgoing{Target: bot.Target{Kind: bot.TargetEphemeral, Channel: "house", User: "U0003"}, Message: bot.Message{Text: "Only Alex sees this."}},
 			bot.MessageRef{Channel: "house", ID: "m1"},
 			"[only Alex] Only Alex sees this.\n"},

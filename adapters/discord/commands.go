@@ -153,6 +153,12 @@ func commandInput(d discordgo.ApplicationCommandInteractionData) *bot.CommandInp
 		in.Options[o.Name] = v
 		if o.Type == discordgo.ApplicationCommandOptionUser {
 			raw = append(raw, "<@"+v+">")
+			if name := resolvedName(d.Resolved, v); name != "" {
+				if in.Names == nil {
+					in.Names = map[string]string{}
+				}
+				in.Names[v] = name
+			}
 		} else {
 			raw = append(raw, v)
 		}
@@ -163,6 +169,25 @@ func commandInput(d discordgo.ApplicationCommandInteractionData) *bot.CommandInp
 		in.Raw = ""
 	}
 	return in
+}
+
+// resolvedName is the name Discord shows for a user an option named: the
+// server nickname, else the display name, else the username; "" when the
+// interaction did not resolve them.
+func resolvedName(r *discordgo.ApplicationCommandInteractionDataResolved, id string) string {
+	if r == nil {
+		return ""
+	}
+	if m := r.Members[id]; m != nil && m.Nick != "" {
+		return m.Nick
+	}
+	if u := r.Users[id]; u != nil {
+		if u.GlobalName != "" {
+			return u.GlobalName
+		}
+		return u.Username
+	}
+	return ""
 }
 
 // optionValue renders an option's value as the core reads it.

@@ -94,6 +94,11 @@ func TestSlashCommand(t *testing.T) {
 	if ev.Command.Name != "partner" || ev.Command.Sub != "" {
 		t.Errorf("command = %+v", ev.Command)
 	}
+	// The user option's name comes from the interaction's resolved users,
+	// so replies can name someone who has not joined.
+	if got := ev.Command.Names[sam]; got != "Sam" || len(ev.Command.Names) != 1 {
+		t.Errorf("names = %v, want Sam's display name", ev.Command.Names)
+	}
 	w := decode(t, hs.callback(t, sent.ID))
 	if w.Type != 4 || w.Data.Flags != 64 || w.Data.Content != "Here is **what** I keep." {
 		t.Errorf("answer = type %d flags %d content %q", w.Type, w.Data.Flags, w.Data.Content)

@@ -127,3 +127,43 @@ func TestRebase(t *testing.T) {
 		t.Error("New with an ftp base succeeded")
 	}
 }
+
+// TestHistoryCommandIsTyped: /history from the real registry is a slash
+// command with a user option first and an integer option, so Discord
+// offers a person picker and accepts only numbers for weeks.
+func TestHistoryCommandIsTyped(t *testing.T) {
+	var history *discordgo.ApplicationCommand
+	for _, d := range ApplicationCommands(bot.AllCommands()) {
+		if d.Name == "history" {
+			history = d
+		}
+	}
+	if history == nil || len(history.Options) != 2 {
+		t.Fatalf("history = %+v", history)
+	}
+	if o := history.Options[0]; o.Name != "resident" || o.Type != discordgo.ApplicationCommandOptionUser || !o.Required {
+		t.Errorf("first option = %+v, want the required resident", o)
+	}
+	if o := history.Options[1]; o.Name != "weeks" || o.Type != discordgo.ApplicationCommandOptionInteger || o.Required {
+		t.Errorf("second option = %+v, want optional integer weeks", o)
+	}
+}
+
+// TestResolvedName: a user option's name is the server nickname, else the
+// display name, else the username.
+func TestResolvedName(t *testing.T) {
+	r := &discordgo.ApplicationCommandInteractionDataResolved{
+		Users: map[string]*discordgo.User{
+			"1": {Username: "kim_r", GlobalName: "Kim"}, "2": {Username: "lee_b"}, "3": {Username: "ash", GlobalName: "Ash"},
+		},
+		Members: map[string]*discordgo.Member{"3": {Nick: "Ashley"}},
+	}
+	for id, want := range map[string]string{"1": "Kim", "2": "lee_b", "3": "Ashley", "4": ""} {
+		if got := resolvedName(r, id); got != want {
+			t.Errorf("resolvedName(%s) = %q, want %q", id, got, want)
+		}
+	}
+	if got := resolvedName(nil, "1"); got != "" {
+		t.Errorf("no resolved data = %q", got)
+	}
+}

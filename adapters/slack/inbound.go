@@ -155,7 +155,7 @@ func (a *Adapter) translateSlash(envelopeID string, cmd slackgo.SlashCommand) in
 			ID: envelopeID, Platform: Platform, Kind: bot.EventCommand,
 			User:    bot.User{ID: cmd.UserID, Name: cmd.UserName},
 			Channel: cmd.ChannelID, Workspace: cmd.TeamID, DM: dm,
-			Command: &bot.CommandInput{Name: name, Raw: inboundText(cmd.Text)},
+			Command: &bot.CommandInput{Name: name, Raw: inboundText(cmd.Text), Names: mentionNames(cmd.Text)},
 		},
 	}
 	if cmd.TriggerID != "" {
@@ -224,11 +224,26 @@ func userName(u slackgo.User) string {
 var (
 	// mentionWithName is a user mention as Slack escapes it in slash
 	// command text: <@U123|robin>.
-	mentionWithName = regexp.MustCompile(`<@([UW][A-Z0-9]+)\|[^>]*>`)
+	mentionWithName = regexp.MustCompile(`<@([UW][A-Z0-9]+)\|([^>]*)>`)
 	// actionIndex is the "<index>|" an action id starts with; it keeps ids
 	// unique within a message (see encodeActionID).
 	actionIndex = regexp.MustCompile(`^[0-9]+\|`)
 )
+
+// mentionNames are the names of the users a slash command's escaped text
+// mentions (<@U123|robin>), by id; nil when it mentions nobody by name.
+func mentionNames(s string) map[string]string {
+	var names map[string]string
+	for _, m := range mentionWithName.FindAllStringSubmatch(s, -1) {
+		if name := strings.TrimSpace(m[2]); name != "" {
+			if names == nil {
+				names = map[string]string{}
+			}
+			names[m[1]] = name
+		}
+	}
+	return names
+}
 
 // inboundText normalises text a user typed: mentions become <@ID>, as the
 // core expects, and Slack's HTML escapes are undone.

@@ -32,6 +32,10 @@ func TestSlashCommand(t *testing.T) {
 	if got, want := ev.Command.Raw, "pause <@U0002> <soon> & more"; got != want {
 		t.Errorf("raw = %q, want %q", got, want)
 	}
+	// The escaped mention's name is kept for replies that name the person.
+	if got := ev.Command.Names; len(got) != 1 || got["U0002"] != "sam" {
+		t.Errorf("names = %v, want sam's", got)
+	}
 	if ev.ID != sent.EnvelopeID || ev.Platform != "slack" || ev.User.ID != robin || ev.User.Name != "robin" ||
 		ev.Channel != house || ev.DM || ev.FormLimit != 100 || ev.Workspace != "T0001" {
 		t.Errorf("event = %+v", ev)

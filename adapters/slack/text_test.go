@@ -116,3 +116,17 @@ func TestManifest(t *testing.T) {
 		}
 	})
 }
+
+// TestManifestHistory: /history from the real registry is declared with
+// the prefix and its arguments, with escaping on so the resident arrives
+// as <@U123|name>.
+func TestManifestHistory(t *testing.T) {
+	out, err := Manifest(bot.AllCommands(), ManifestOptions{CommandPrefix: DefaultCommandPrefix})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := "    - command: \"/porch-history\"\n      description: \"House Mentors: a resident's recent weeks, sent to you privately\"\n      usage_hint: \"\\u003cresident\\u003e [weeks]\"\n      should_escape: true\n"
+	if !strings.Contains(string(out), want) {
+		t.Errorf("manifest lacks /porch-history:\n%s", out)
+	}
+}
