@@ -32,6 +32,13 @@ type MemberData struct {
 	// FormsKept are forms kept for a button that opens them again, such
 	// as the form to fix after a submit was refused, with what was typed.
 	FormsKept []FormInProgress `json:"forms_kept"`
+	// MentoringAgreements are their agreements as mentor or mentee, with
+	// the boundaries and how each contact went (not who the other side is).
+	MentoringAgreements []ExportedAgreement `json:"mentoring_agreements"`
+	// Goals are their recovery goals with every answer and note, and
+	// GoalCadence how often they are asked, in weeks (0: never).
+	Goals       []*GoalProgress `json:"goals"`
+	GoalCadence int             `json:"goal_cadence_weeks"`
 }
 
 // FormInProgress is a stored, unfinished form, as exported.

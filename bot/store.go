@@ -36,6 +36,8 @@ type Tx interface {
 	ActivityTx
 	DigestTx
 	ConvoTx
+	MentoringTx
+	GoalTx
 }
 
 // HouseTx stores the configured houses.
