@@ -204,6 +204,11 @@ func eraseMember(r *Request, m *Member) error {
 			}
 		}
 	}
+	for _, hook := range r.bot.eraseHooks {
+		if err := hook(r, m); err != nil {
+			return err
+		}
+	}
 	if err := r.privacy().EraseMember(r.Ctx, m.ID); err != nil {
 		return fmt.Errorf("erase: %w", err)
 	}
@@ -211,7 +216,8 @@ func eraseMember(r *Request, m *Member) error {
 }
 
 // redactOld is the daily retention job: the free text of answers older than
-// the house's retention period is removed, and so are the delivered
+// the house's retention period is removed (and each feature's own, through
+// its retention hook), and so are the delivered
 // messages of that age (a share carries the answer's words); moods,
 // choices and counts stay.
 func (b *Bot) redactOld(r *Request, _ time.Time) error {
@@ -247,12 +253,20 @@ func (b *Bot) redactOld(r *Request, _ time.Time) error {
 			break
 		}
 	}
+	features := 0
+	for _, hook := range b.retentionHooks {
+		n, err := hook(r, before)
+		if err != nil {
+			return err
+		}
+		features += n
+	}
 	pruned, err := r.privacy().PruneOutbox(r.Ctx, r.House.ID, before)
 	if err != nil {
 		return fmt.Errorf("prune outbox: %w", err)
 	}
-	if total > 0 || pruned > 0 {
-		r.Log.Info("retention: free text redacted", "answers", total, "messages", pruned)
+	if total > 0 || features > 0 || pruned > 0 {
+		r.Log.Info("retention: free text redacted", "answers", total, "feature_rows", features, "messages", pruned)
 	}
 	return nil
 }
