@@ -129,7 +129,11 @@ func activeGoals(r *Request, m *Member) ([]*Goal, error) {
 
 // numbered is the caller's active goal with the number given, or a clear
 // message.
-func numbered(r *Request, m *Member) (*Goal, int, error) {
+func numbered(r *Request) (*Goal, int, error) {
+	m, err := goalMember(r)
+	if err != nil {
+		return nil, 0, err
+	}
 	gs, err := activeGoals(r, m)
 	if err != nil {
 		return nil, 0, err
@@ -314,11 +318,7 @@ func GoalProgressLines(r *Request, ps []*GoalProgress) []string {
 }
 
 func (b *Bot) cmdGoalDone(r *Request) (Response, error) {
-	m, err := goalMember(r)
-	if err != nil {
-		return Response{}, err
-	}
-	g, _, err := numbered(r, m)
+	g, _, err := numbered(r)
 	if err != nil {
 		return Response{}, err
 	}
@@ -330,11 +330,7 @@ func (b *Bot) cmdGoalDone(r *Request) (Response, error) {
 }
 
 func (b *Bot) cmdGoalRemove(r *Request) (Response, error) {
-	m, err := goalMember(r)
-	if err != nil {
-		return Response{}, err
-	}
-	g, _, err := numbered(r, m)
+	g, _, err := numbered(r)
 	if err != nil {
 		return Response{}, err
 	}
@@ -345,11 +341,7 @@ func (b *Bot) cmdGoalRemove(r *Request) (Response, error) {
 }
 
 func (b *Bot) cmdGoalShare(r *Request) (Response, error) {
-	m, err := goalMember(r)
-	if err != nil {
-		return Response{}, err
-	}
-	g, n, err := numbered(r, m)
+	g, n, err := numbered(r)
 	if err != nil {
 		return Response{}, err
 	}
@@ -578,17 +570,9 @@ func (b *Bot) answerConcern(r *Request, resp Response, level Concern) (Response,
 // redactGoals is the retention hook: the words of goals done before
 // before, and notes written before it, are removed; answers stay.
 func redactGoals(r *Request, before time.Time) (int, error) {
-	total := 0
-	for {
-		n, err := r.goals().RedactGoals(r.Ctx, r.House.ID, before, mentoringBatch)
-		if err != nil {
-			return total, fmt.Errorf("redact goals: %w", err)
-		}
-		total += n
-		if n == 0 {
-			return total, nil
-		}
-	}
+	return inBatches("redact goals", func() (int, error) {
+		return r.goals().RedactGoals(r.Ctx, r.House.ID, before, mentoringBatch)
+	})
 }
 
 // DigestGoals is the digest's goals section: a count, never what the

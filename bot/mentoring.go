@@ -476,19 +476,23 @@ func (b *Bot) declineAgreement(r *Request, a *Agreement) (Response, error) {
 
 // pickAgreements finds the caller's agreements with the person the
 // command mentions, or with the only other side they have.
-func pickAgreements(r *Request, me *Member, usage string) ([]*Agreement, error) {
+func pickAgreements(r *Request, usage string) (*Member, []*Agreement, error) {
+	me, err := joinedSelf(r)
+	if err != nil {
+		return nil, nil, err
+	}
 	as, err := r.mentoring().AgreementsFor(r.Ctx, me.ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var other int64
 	if userID := r.Args.String("person"); userID != "" {
 		m, err := r.mentoring().MemberByUser(r.Ctx, r.House.ID, userID)
 		if errors.Is(err, ErrNotFound) {
-			return nil, Errorf(ENotFound, "You don't have a mentoring agreement with <@%s>. /mentor list shows yours.", userID)
+			return nil, nil, Errorf(ENotFound, "You don't have a mentoring agreement with <@%s>. /mentor list shows yours.", userID)
 		}
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		other = m.ID
 	}
@@ -502,21 +506,17 @@ func pickAgreements(r *Request, me *Member, usage string) ([]*Agreement, error) 
 	}
 	switch {
 	case len(out) == 0 && other != 0:
-		return nil, Errorf(ENotFound, "You don't have a mentoring agreement with <@%s>. /mentor list shows yours.", r.Args.String("person"))
+		return nil, nil, Errorf(ENotFound, "You don't have a mentoring agreement with <@%s>. /mentor list shows yours.", r.Args.String("person"))
 	case len(out) == 0:
-		return nil, Errorf(ENotFound, "You don't have a mentoring agreement right now.")
+		return nil, nil, Errorf(ENotFound, "You don't have a mentoring agreement right now.")
 	case len(sides) > 1:
-		return nil, Errorf(EInvalid, "You have agreements with several people; say which: %s", usage)
+		return nil, nil, Errorf(EInvalid, "You have agreements with several people; say which: %s", usage)
 	}
-	return out, nil
+	return me, out, nil
 }
 
 func (b *Bot) cmdMentorChange(r *Request) (Response, error) {
-	me, err := joinedSelf(r)
-	if err != nil {
-		return Response{}, err
-	}
-	as, err := pickAgreements(r, me, "/mentor change @name")
+	_, as, err := pickAgreements(r, "/mentor change @name")
 	if err != nil {
 		return Response{}, err
 	}
@@ -529,11 +529,7 @@ func (b *Bot) cmdMentorChange(r *Request) (Response, error) {
 }
 
 func (b *Bot) cmdMentorEnd(r *Request) (Response, error) {
-	me, err := joinedSelf(r)
-	if err != nil {
-		return Response{}, err
-	}
-	as, err := pickAgreements(r, me, "/mentor end @name")
+	me, as, err := pickAgreements(r, "/mentor end @name")
 	if err != nil {
 		return Response{}, err
 	}
@@ -940,16 +936,24 @@ func endAllOf(r *Request, m *Member, text, reason string) error {
 // redactBoundaries is the retention hook: the boundaries of agreements
 // that ended before before are removed, in bounded batches.
 func redactBoundaries(r *Request, before time.Time) (int, error) {
+	return inBatches("redact boundaries", func() (int, error) {
+		return r.mentoring().RedactBoundaries(r.Ctx, r.House.ID, before, mentoringBatch)
+	})
+}
+
+// inBatches repeats a bounded redaction until it finds nothing more, and
+// returns how many rows it changed in all.
+func inBatches(what string, step func() (int, error)) (int, error) {
 	total := 0
 	for {
-		n, err := r.mentoring().RedactBoundaries(r.Ctx, r.House.ID, before, mentoringBatch)
+		n, err := step()
 		if err != nil {
-			return total, fmt.Errorf("redact boundaries: %w", err)
+			return total, fmt.Errorf("%s: %w", what, err)
 		}
-		total += n
-		if n < mentoringBatch {
+		if n == 0 {
 			return total, nil
 		}
+		total += n
 	}
 }
 

@@ -22,20 +22,7 @@ func scanGoal(s scanner) (*bot.Goal, error) {
 }
 
 func (t *tx) queryGoals(ctx context.Context, what, query string, args ...any) ([]*bot.Goal, error) {
-	rows, err := t.q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, wrap(what, err)
-	}
-	defer rows.Close()
-	var out []*bot.Goal
-	for rows.Next() {
-		g, err := scanGoal(rows)
-		if err != nil {
-			return nil, wrap(what, err)
-		}
-		out = append(out, g)
-	}
-	return out, wrap(what, rows.Err())
+	return queryAll(ctx, t, what, scanGoal, query, args...)
 }
 
 // AddGoal stores g and sets g.ID.
@@ -158,21 +145,13 @@ func (t *tx) GoalProgress(ctx context.Context, memberID, reader int64, since tim
 
 // goalChecks lists a goal's checks asked for since since, newest first.
 func (t *tx) goalChecks(ctx context.Context, goalID int64, since time.Time) ([]bot.GoalCheck, error) {
-	rows, err := t.q.QueryContext(ctx, `SELECT `+goalCheckCols+` FROM goal_checks WHERE goal_id = ? AND asked_for >= ? ORDER BY asked_for DESC, id DESC`,
-		goalID, since.Unix())
-	if err != nil {
-		return nil, wrap("goal checks", err)
-	}
-	defer rows.Close()
-	out := []bot.GoalCheck{}
-	for rows.Next() {
-		c, err := scanGoalCheck(rows)
-		if err != nil {
-			return nil, wrap("goal checks", err)
-		}
+	cs, err := queryAll(ctx, t, "goal checks", scanGoalCheck, `SELECT `+goalCheckCols+` FROM goal_checks
+		WHERE goal_id = ? AND asked_for >= ? ORDER BY asked_for DESC, id DESC`, goalID, since.Unix())
+	out := make([]bot.GoalCheck, 0, len(cs))
+	for _, c := range cs {
 		out = append(out, *c)
 	}
-	return out, wrap("goal checks", rows.Err())
+	return out, err
 }
 
 // ResidentsWithGoals counts the members with a goal active during [from, to).

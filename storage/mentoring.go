@@ -31,21 +31,27 @@ func scanAgreement(s scanner, withBoundaries bool) (*bot.Agreement, error) {
 	return &a, nil
 }
 
-func (t *tx) queryAgreements(ctx context.Context, what string, withBoundaries bool, query string, args ...any) ([]*bot.Agreement, error) {
+// queryAll runs a query and reads each row with scan.
+func queryAll[T any](ctx context.Context, t *tx, what string, scan func(scanner) (*T, error), query string, args ...any) ([]*T, error) {
 	rows, err := t.q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, wrap(what, err)
 	}
 	defer rows.Close()
-	var out []*bot.Agreement
+	var out []*T
 	for rows.Next() {
-		a, err := scanAgreement(rows, withBoundaries)
+		v, err := scan(rows)
 		if err != nil {
 			return nil, wrap(what, err)
 		}
-		out = append(out, a)
+		out = append(out, v)
 	}
 	return out, wrap(what, rows.Err())
+}
+
+func (t *tx) queryAgreements(ctx context.Context, what string, withBoundaries bool, query string, args ...any) ([]*bot.Agreement, error) {
+	scan := func(s scanner) (*bot.Agreement, error) { return scanAgreement(s, withBoundaries) }
+	return queryAll(ctx, t, what, scan, query, args...)
 }
 
 // CreateAgreement stores a and sets a.ID.
@@ -105,20 +111,7 @@ func scanContact(s scanner) (*bot.MentorContact, error) {
 }
 
 func (t *tx) queryContacts(ctx context.Context, what, query string, args ...any) ([]*bot.MentorContact, error) {
-	rows, err := t.q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, wrap(what, err)
-	}
-	defer rows.Close()
-	var out []*bot.MentorContact
-	for rows.Next() {
-		c, err := scanContact(rows)
-		if err != nil {
-			return nil, wrap(what, err)
-		}
-		out = append(out, c)
-	}
-	return out, wrap(what, rows.Err())
+	return queryAll(ctx, t, what, scanContact, query, args...)
 }
 
 // CreateContact stores c and sets c.ID.
