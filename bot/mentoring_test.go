@@ -391,3 +391,39 @@ func TestMentoringEraseAndLeave(t *testing.T) {
 		t.Errorf("Morgan told = %s", texts(got))
 	}
 }
+
+// TestMentoringAndGoalsWithTypedOptions: the commands work as Discord
+// delivers them (subcommand and options split out, users as bare ids) and
+// as Slack does (a mention in the text, with the name after a bar).
+func TestMentoringAndGoalsWithTypedOptions(t *testing.T) {
+	h := newHarness(t)
+	h.join(mentor, robin)
+	resp := h.do(typed(h, mentor, "mentor", "agree", map[string]string{"resident": robin.ID}))
+	if resp.Form == nil {
+		t.Fatalf("typed /mentor agree = %+v, want the form", resp)
+	}
+	h.do(h.ev.Submit(mentor, resp.Form.ID, terms()))
+	h.do(h.ev.Press(robin, lastTo(t, h, robin).Choices[0].ID, ""))
+	for _, tc := range []struct {
+		u         bot.User
+		name, sub string
+		opts      map[string]string
+		want      string
+	}{
+		{robin, "goal", "add", map[string]string{"goal": "call my sponsor twice"}, "Added goal 1"},
+		{robin, "goal", "share", map[string]string{"number": "1", "setting": "true"}, "is shared"},
+		{robin, "goal", "share", map[string]string{"number": "1", "setting": "false"}, "private again"},
+		{robin, "goal", "cadence", map[string]string{"how": "every-4-weeks"}, "every 4 weeks"},
+		{robin, "goal", "cadence", map[string]string{"how": "daily"}, "must be one of"},
+		{mentor, "mentor", "list", map[string]string{}, "*Robin* (you're their mentor)"},
+		{mentor, "mentor", "change", map[string]string{"person": casey.ID}, "don't have a mentoring agreement with"},
+	} {
+		if got := text(h.do(typed(h, tc.u, tc.name, tc.sub, tc.opts))); !strings.Contains(got, tc.want) {
+			t.Errorf("typed /%s %s %v = %q, want %q", tc.name, tc.sub, tc.opts, got, tc.want)
+		}
+	}
+	// Slack: "/porch-mentor end <@U-robin|robin>", the prefix already gone.
+	if got := text(h.do(h.ev.Command(mentor, "mentor", "end <@"+robin.ID+"|robin>"))); !strings.Contains(got, "has ended") {
+		t.Errorf("Slack-style /mentor end = %q", got)
+	}
+}

@@ -112,13 +112,18 @@ func (t *tx) GoalCheckByID(ctx context.Context, id int64) (*bot.GoalCheck, error
 	return c, wrap("goal check", err)
 }
 
-// AnswerGoalCheck records a rating and, when note is not nil, the note.
+// AnswerGoalCheck records a rating (0: none yet, stored as NULL) and,
+// when note is not nil, the note.
 func (t *tx) AnswerGoalCheck(ctx context.Context, id int64, rating int, note *string, at time.Time) error {
+	var value any
+	if rating != 0 {
+		value = rating
+	}
 	if note == nil {
-		return wrap("answer goal check", oneRow(t.q.ExecContext(ctx, `UPDATE goal_checks SET rating = ?, answered_at = ? WHERE id = ?`, rating, at.Unix(), id)))
+		return wrap("answer goal check", oneRow(t.q.ExecContext(ctx, `UPDATE goal_checks SET rating = ?, answered_at = ? WHERE id = ?`, value, at.Unix(), id)))
 	}
 	return wrap("answer goal check", oneRow(t.q.ExecContext(ctx, `UPDATE goal_checks SET rating = ?, note = ?, answered_at = ?, redacted_at = NULL WHERE id = ?`,
-		rating, *note, at.Unix(), id)))
+		value, *note, at.Unix(), id)))
 }
 
 // GoalProgress returns a member's goals as reader may see them, with their
