@@ -64,6 +64,13 @@ type Bot struct {
 	houseJobs  []houseJob
 	tickers    []func(ctx context.Context, now time.Time) error
 
+	// eraseHooks run before a member's data is erased, in the same
+	// transaction, so a feature can tell the people it concerns.
+	eraseHooks []func(r *Request, m *Member) error
+	// retentionHooks redact a feature's free text written before before,
+	// in the daily retention job; each returns how many rows it redacted.
+	retentionHooks []func(r *Request, before time.Time) (int, error)
+
 	// committed is called after every transaction that may have written the
 	// outbox, to wake the sender.
 	committed func()
@@ -150,8 +157,10 @@ func (b *Bot) registerFeatures() {
 	b.registerMilestones()
 	b.registerActivities()
 	b.registerDigest()
+	b.registerPause()
 	b.registerMentoring()
 	b.registerHistory()
+	b.registerGoals()
 }
 
 // AllCommands returns the command registry without building a core: the

@@ -26,6 +26,24 @@ type exported struct {
 	Activities       []json.RawMessage `json:"activities"`
 	Partnerships     []json.RawMessage `json:"partnerships"`
 	PartnerPingsOff  bool              `json:"partner_pings_off"`
+	Mentoring        []struct {
+		Role       string            `json:"role"`
+		Boundaries string            `json:"boundaries"`
+		Contacts   []json.RawMessage `json:"contacts"`
+	} `json:"mentoring_agreements"`
+	Goals []struct {
+		Goal struct {
+			Text   string `json:"text"`
+			Shared bool   `json:"shared_with_mentor"`
+		} `json:"goal"`
+		Checks []struct {
+			Rating int    `json:"rating"`
+			Note   string `json:"note"`
+		} `json:"checks"`
+	} `json:"goals"`
+	GoalCadence int `json:"goal_cadence_weeks"`
+	// raw is the whole file.
+	raw []byte
 }
 
 // exportOf runs /mydata export as u and decodes the file it sends by DM.
@@ -44,6 +62,7 @@ func exportOf(t *testing.T, h *harness, u bot.User) exported {
 	if err := json.Unmarshal(dms[0].Attachment.Data, &d); err != nil {
 		t.Fatal(err)
 	}
+	d.raw = dms[0].Attachment.Data
 	return d
 }
 

@@ -27,9 +27,17 @@ const MinGroup = 3
 // is the last four of them.
 const trendWeeks = 8
 
+// DigestSchemaVersion is the version of the digest's JSON contract: 1 had
+// the keys up to milestones and trend; 2 added schema_version, mentoring
+// and goals. Additions raise it; fields are never renamed or removed.
+const DigestSchemaVersion = 2
+
 // Digest is one house's week. Its JSON form is a documented contract (see
 // the README): field names are stable.
 type Digest struct {
+	// SchemaVersion is DigestSchemaVersion; it changes with the contract.
+	SchemaVersion int `json:"schema_version"`
+
 	House       string           `json:"house"`
 	Week        string           `json:"week"`
 	PeriodStart time.Time        `json:"period_start"`
@@ -40,6 +48,9 @@ type Digest struct {
 	Partners    DigestPartners   `json:"partners"`
 	Support     DigestSupport    `json:"support"`
 	Milestones  DigestMilestones `json:"milestones"`
+	// Mentoring and Goals (schema version 2) are counts only.
+	Mentoring DigestMentoring `json:"mentoring"`
+	Goals     DigestGoals     `json:"goals"`
 	// Trend is the last eight weeks, oldest first, for the chart.
 	Trend []DigestWeek `json:"trend"`
 }
@@ -222,7 +233,7 @@ func (b *Bot) buildDigest(r *Request, week string, reader Role) (*Digest, error)
 		return nil, err
 	}
 	to := from.AddDate(0, 0, 7)
-	d := &Digest{House: h.Name, Week: week, PeriodStart: from, PeriodEnd: to,
+	d := &Digest{SchemaVersion: DigestSchemaVersion, House: h.Name, Week: week, PeriodStart: from, PeriodEnd: to,
 		Residents: []DigestResident{}, Activities: []DigestActivity{}, Partners: DigestPartners{Pairs: []DigestPair{}},
 		Support: DigestSupport{CrisisAlerts: []DigestAlert{}}, Milestones: DigestMilestones{Celebrated: []DigestCelebration{}, Joined: []string{}, Left: []string{}}}
 	members, err := r.digests().MembersBetween(r.Ctx, h.ID, from, to)
@@ -266,6 +277,12 @@ func (b *Bot) buildDigest(r *Request, week string, reader Role) (*Digest, error)
 		return nil, err
 	}
 	if err := b.digestPartners(r, d, from, to, nameOf); err != nil {
+		return nil, err
+	}
+	if d.Mentoring, err = digestMentoring(r, from, to); err != nil {
+		return nil, err
+	}
+	if d.Goals, err = digestGoals(r, from, to); err != nil {
 		return nil, err
 	}
 	cs, err := r.digests().SharedCelebrations(r.Ctx, h.ID, from, to)

@@ -43,6 +43,20 @@ func TestExportMatchesSchemaDoc(t *testing.T) {
 
 	h := newHarness(t)
 	fullLife(t, h)
+	// A mentoring agreement with a contact that happened, and a goal with
+	// an answered ask.
+	h.join(mentor)
+	propose(t, h, robin, terms())
+	if got := text(h.do(h.ev.Press(robin, lastTo(t, h, robin).Choices[0].ID, ""))); !strings.Contains(got, "You're set") {
+		t.Fatalf("confirm = %q", got)
+	}
+	tick(t, h, tuesday7pm.Add(3*time.Hour))
+	if got := text(h.do(h.ev.Command(robin, "goal", "add call my sponsor twice"))); !strings.Contains(got, "Added goal") {
+		t.Fatalf("goal add = %q", got)
+	}
+	askGoals(t, h, sunday6pm)
+	ask := lastTo(t, h, robin)
+	h.do(h.ev.Press(robin, ask.Choices[3].ID, ""))
 	// A DM check-in left half done: the form in progress.
 	h.clock.Set(at9(2))
 	h.openRound(at9(2))

@@ -53,6 +53,7 @@ func ConsentText(h *House) string {
 		"• Your check-in answers: mood, a win, what's hard, and whether you'd like someone to reach out.",
 		"• You choose who sees each answer: *private* (only counted in totals), *mentors* (your House Mentors and the operator) or *house* (shared in the house channel).",
 		"• Your accountability partner only sees that you checked in or asked for support, never what you wrote.",
+		"• If you make a mentoring agreement or set recovery goals, I keep them too: an agreement's boundaries only you and your House Mentor see; your goals only you see, unless you share one with your mentor.",
 		fmt.Sprintf("• Written answers are erased after %d days; only counts are kept.", retention),
 		"• Your answers are never used for discipline or eviction decisions.",
 		"• " + crisis,

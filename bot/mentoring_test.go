@@ -1,241 +1,429 @@
 package bot_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/render"
 )
 
-// memberOf loads u's membership in the test house.
-func (h *harness) memberOf(u bot.User) *bot.Member {
-	h.t.Helper()
-	var m *bot.Member
-	if err := h.db.View(h.ctx, func(tx bot.Tx) (err error) {
-		m, err = tx.MemberByUser(h.ctx, h.house.ID, u.ID)
-		return err
-	}); err != nil {
-		h.t.Fatal(err)
-	}
-	return m
+// terms are the agreement form's values: a weekly call on Tuesdays at
+// 19:00, with boundaries.
+func terms() map[string]string {
+	return map[string]string{"every": "weekly", "mode": "call", "day": "Tuesday", "time": "19:00", "boundaries": "No calls after 21:00, please"}
 }
 
-// wholeRound forgets what was sent, then opens a round at t and runs its
-// reminder and its close.
-func (h *harness) wholeRound(t time.Time) {
-	h.t.Helper()
+// tuesday7pm is the first agreed contact of terms() from the harness's
+// start (Monday 16 November, 08:00 Chicago).
+var tuesday7pm = time.Date(2026, 11, 17, 19, 0, 0, 0, chicago)
+
+// propose runs /mentor agree @u as Morgan and submits vals; it returns
+// the reply to the submit.
+func propose(t *testing.T, h *harness, u bot.User, vals map[string]string) string {
+	t.Helper()
+	resp := h.do(h.ev.Command(mentor, "mentor", "agree <@"+u.ID+">"))
+	if resp.Form == nil || !strings.HasPrefix(resp.Form.ID, "mentor:new:") || len(resp.Form.Fields) != 5 {
+		t.Fatalf("/mentor agree = %+v, want the agreement form", resp)
+	}
+	return text(h.do(h.ev.Submit(mentor, resp.Form.ID, vals)))
+}
+
+// lastTo is the latest message sent to u.
+func lastTo(t *testing.T, h *harness, u bot.User) bot.Outgoing {
+	t.Helper()
+	got := h.ad.To(u.ID)
+	if len(got) == 0 {
+		t.Fatalf("nothing was sent to %s", u.Name)
+	}
+	return got[len(got)-1]
+}
+
+// agreedHarness has Morgan (a House Mentor who joined) and Robin in an
+// agreement on terms(), confirmed by Robin; Casey is a housemate.
+func agreedHarness(t *testing.T) *harness {
+	t.Helper()
+	h := newHarness(t)
+	h.join(mentor, robin, casey)
+	if got := propose(t, h, robin, terms()); !strings.Contains(got, "*Robin* to confirm") {
+		t.Fatalf("submit = %q", got)
+	}
+	offer := lastTo(t, h, robin)
+	if !strings.Contains(offer.Text, "No calls after 21:00") || len(offer.Choices) != 2 {
+		t.Fatalf("Robin's offer = %+v, want the terms with the boundaries and two buttons", offer)
+	}
+	if got := text(h.do(h.ev.Press(robin, offer.Choices[0].ID, ""))); !strings.Contains(got, "You're set with *Morgan*") {
+		t.Fatalf("confirm = %q", got)
+	}
+	if got := lastTo(t, h, mentor).Text; !strings.Contains(got, "*Robin* agreed") {
+		t.Fatalf("Morgan told = %q", got)
+	}
 	h.ad.Reset()
-	h.clock.Set(t)
-	h.openRound(t)
-	h.tick(t.Add(2 * time.Hour))
-	h.tick(t.Add(4 * time.Hour))
+	return h
 }
 
-// tick runs the tick at t and delivers the outbox.
-func (h *harness) tick(t time.Time) {
-	h.t.Helper()
-	h.clock.Set(t)
-	if err := h.bot.Tick(h.ctx); err != nil {
-		h.t.Fatal(err)
+// TestMentoringAgreementNeedsBothSides: the proposal stores nothing in
+// force until the resident agrees; the reminders and the question come
+// only after.
+func TestMentoringAgreementNeedsBothSides(t *testing.T) {
+	h := newHarness(t)
+	h.join(mentor, robin)
+	propose(t, h, robin, terms())
+	tick(t, h, tuesday7pm.Add(-time.Hour))
+	if got := h.ad.To(mentor.ID); len(got) != 0 {
+		t.Errorf("a proposal reminded Morgan: %s", texts(got))
 	}
-	h.flush()
+	if got := text(h.do(h.ev.Command(mentor, "mentor", "list"))); !strings.Contains(got, "waiting for *Robin* to confirm") {
+		t.Errorf("Morgan's list = %q", got)
+	}
+	offer := h.ad.To(robin.ID)[0]
+	if got := text(h.do(h.ev.Press(robin, offer.Choices[1].ID, ""))); !strings.Contains(got, "No problem") {
+		t.Errorf("decline = %q", got)
+	}
+	if got := lastTo(t, h, mentor).Text; !strings.Contains(got, "would rather not") {
+		t.Errorf("Morgan told = %q", got)
+	}
+	if got := text(h.do(h.ev.Press(robin, offer.Choices[0].ID, ""))); !strings.Contains(got, "no longer open") {
+		t.Errorf("agree after declining = %q", got)
+	}
+	if got := text(h.do(h.ev.Command(robin, "mentor", "list"))); !strings.Contains(got, "don't have a mentoring agreement") {
+		t.Errorf("Robin's list = %q", got)
+	}
 }
 
-func TestMentorPausesAResidentUntilADate(t *testing.T) {
-	h := pairedHarness(t)
-	h.clock.Set(at9(0).Add(-time.Hour))
-	got := text(h.do(h.ev.Command(mentor, "pause", "<@"+robin.ID+"> until 2026-11-20 family visit")))
-	if !strings.Contains(got, "Paused *Robin* until Friday 20 November") || !strings.Contains(got, "/pause @Robin end") {
-		t.Errorf("mentor's reply = %q", got)
+// TestMentoringRemindsAndAsksOnceEach: both sides are reminded before the
+// contact and asked after it, once each, across ticks and a restart; the
+// first answer counts, and a miss shows in the mentor's view and, as a
+// count, in the digest.
+func TestMentoringRemindsAndAsksOnceEach(t *testing.T) {
+	h := agreedHarness(t)
+	tick(t, h, tuesday7pm.Add(-3*time.Hour))
+	if n := len(h.ad.Sent()); n != 0 {
+		t.Fatalf("%d message(s) three hours before", n)
+	}
+	tick(t, h, tuesday7pm.Add(-2*time.Hour))
+	tick(t, h, tuesday7pm.Add(-time.Hour))
+	// A restart: a new core on the same database ticks again.
+	h2 := newHarnessDB(t, h.db, tuesday7pm.Add(-time.Hour))
+	if err := h2.bot.Tick(h.ctx); err != nil {
+		t.Fatal(err)
 	}
 	h.flush()
-	told := texts(h.ad.To(robin.ID))
-	for _, want := range []string{"Morgan, a House Mentor, has paused your check-ins", "until Friday 20 November (family visit)", "not a mark against you", "/checkin resume"} {
-		if !strings.Contains(told, want) {
-			t.Errorf("Robin told %q, want %q in it", told, want)
+	for _, u := range []bot.User{mentor, robin} {
+		if got := h.ad.To(u.ID); len(got) != 1 || !strings.Contains(got[0].Text, "Coming up: a call with") {
+			t.Errorf("%s reminded = %s, want one reminder", u.Name, texts(got))
 		}
 	}
-	if got := texts(h.ad.To(casey.ID)); !strings.Contains(got, "Robin is away for a while") || strings.Contains(got, "family") {
-		t.Errorf("Casey told %q, want that Robin is away, without the reason", got)
+	if got := h.ad.To(robin.ID)[0].Text; !strings.Contains(got, "your House Mentor *Morgan*") {
+		t.Errorf("Robin's reminder = %q", got)
 	}
-	m := h.memberOf(robin)
-	if want := time.Date(2026, 11, 20, 0, 0, 0, 0, chicago); !m.PausedUntil.Equal(want) || m.PausedBy != mentor.ID || m.PauseReason != "family visit" {
-		t.Errorf("Robin = until %v by %q for %q; want %v by %s for the reason", m.PausedUntil, m.PausedBy, m.PauseReason, want, mentor.ID)
-	}
-	h.wantAudit(map[string]int{"member.pause": 1})
-
-	// While paused: no nudge, no miss, no ping; the mentors' summary says
-	// paused.
-	h.wholeRound(at9(1))
-	if got := h.ad.To(robin.ID); len(got) != 0 {
-		t.Errorf("paused Robin got %s", texts(got))
-	}
-	if got := texts(h.ad.To(mentor.ID)); !strings.Contains(got, "Paused: Robin (until Fri 20 Nov)") {
-		t.Errorf("mentor's summary = %q, want Robin paused", got)
-	}
-	if got := texts(h.ad.To(casey.ID)); strings.Contains(got, "Robin") {
-		t.Errorf("Casey pinged about paused Robin: %q", got)
-	}
-
-	// On the date prompts resume on their own: no job ends the pause.
 	h.ad.Reset()
-	h.clock.Set(at9(4))
-	h.openRound(at9(4))
-	h.tick(at9(4).Add(2 * time.Hour))
-	if got := h.ad.To(robin.ID); len(got) != 1 || !strings.Contains(got[0].Text, "gentle nudge") {
-		t.Errorf("Robin after the pause = %s, want a nudge", texts(got))
+	tick(t, h, tuesday7pm.Add(time.Hour))
+	if n := len(h.ad.Sent()); n != 0 {
+		t.Errorf("asked too early: %s", texts(h.ad.Sent()))
+	}
+	tick(t, h, tuesday7pm.Add(2*time.Hour))
+	tick(t, h, tuesday7pm.Add(3*time.Hour))
+	var asks []bot.Outgoing
+	for _, u := range []bot.User{mentor, robin} {
+		got := h.ad.To(u.ID)
+		if len(got) != 1 || len(got[0].Choices) != 3 || !strings.Contains(got[0].Text, "Did a call with") {
+			t.Fatalf("%s asked = %s, want one question with three answers", u.Name, texts(got))
+		}
+		asks = append(asks, got[0])
+	}
+	if got := text(h.do(h.ev.Press(robin, asks[1].Choices[1].ID, ""))); !strings.Contains(got, "it happens") {
+		t.Errorf("Robin's answer = %q", got)
+	}
+	if got := text(h.do(h.ev.Press(mentor, asks[0].Choices[0].ID, ""))); !strings.Contains(got, "Already noted by *Robin*") {
+		t.Errorf("Morgan's later answer = %q", got)
+	}
+	if got := text(h.do(h.ev.Press(casey, asks[0].Choices[0].ID, ""))); !strings.Contains(got, "isn't for you") {
+		t.Errorf("Casey pressing = %q", got)
+	}
+	list := text(h.do(h.ev.Command(mentor, "mentor", "list")))
+	for _, want := range []string{"*Robin* (you're their mentor)", "a call every week, on Tuesdays at 19:00", "No calls after 21:00", "0 happened · 1 missed (Tue 17 Nov)"} {
+		if !strings.Contains(list, want) {
+			t.Errorf("Morgan's list lacks %q:\n%s", want, list)
+		}
+	}
+	// The next contact is a week later, and is reminded in its turn.
+	h.ad.Reset()
+	tick(t, h, tuesday7pm.AddDate(0, 0, 7).Add(-time.Hour))
+	if got := h.ad.To(robin.ID); len(got) != 1 || !strings.Contains(got[0].Text, "Coming up") {
+		t.Errorf("second week = %s", texts(got))
+	}
+
+	d := digestOf(t, h, "2026-W47")
+	if m := d.Mentoring; m.Agreements != 1 || m.ContactsDue != 1 || m.Missed != 1 || m.Happened != 0 || m.Unanswered != 0 {
+		t.Errorf("digest mentoring = %+v", m)
+	}
+	js, err := render.DigestJSON(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{"No calls after", "Tuesday", "19:00"} {
+		if strings.Contains(string(js)+render.DigestText(d), secret) {
+			t.Errorf("the digest holds %q", secret)
+		}
+	}
+	var raw map[string]any
+	if err := json.Unmarshal(js, &raw); err != nil {
+		t.Fatal(err)
+	}
+	if raw["schema_version"] != float64(bot.DigestSchemaVersion) || raw["mentoring"] == nil || raw["goals"] == nil {
+		t.Errorf("digest JSON = schema %v, mentoring %v, goals %v", raw["schema_version"], raw["mentoring"], raw["goals"])
 	}
 }
 
-func TestMentorEndsAPauseEarly(t *testing.T) {
-	h := pairedHarness(t)
-	h.clock.Set(at9(0))
-	if got := text(h.do(h.ev.Command(mentor, "pause", "<@"+robin.ID+"> end"))); !strings.Contains(got, "*Robin* isn't paused") {
-		t.Errorf("ending no pause = %q", got)
+// TestMentoringAfterDowntime: a contact whose reminder time passed while
+// Porchlight was down is not reminded late, but still asked about; one
+// long past is neither.
+func TestMentoringAfterDowntime(t *testing.T) {
+	h := agreedHarness(t)
+	tick(t, h, tuesday7pm.Add(30*time.Minute))
+	if got := h.ad.To(robin.ID); len(got) != 0 {
+		t.Errorf("reminded after the time: %s", texts(got))
 	}
-	h.do(h.ev.Command(owner, "pause", "<@"+robin.ID+"> until 2026-12-01"))
-	if got := text(h.do(h.ev.Command(owner, "pause", "<@"+robin.ID+"> until 2026-12-05"))); !strings.Contains(got, "now runs until Saturday 5 December") {
-		t.Errorf("pausing again = %q", got)
+	tick(t, h, tuesday7pm.Add(3*time.Hour))
+	if got := h.ad.To(robin.ID); len(got) != 1 || !strings.Contains(got[0].Text, "How did it go?") {
+		t.Errorf("asked = %s", texts(got))
 	}
-	h.flush()
 	h.ad.Reset()
-	if got := text(h.do(h.ev.Command(mentor, "pause", "<@"+robin.ID+"> end"))); !strings.Contains(got, "pause has ended") {
+	// Down for three weeks: nothing about the old contacts.
+	tick(t, h, tuesday7pm.AddDate(0, 0, 21).Add(-30*time.Hour))
+	if n := len(h.ad.Sent()); n != 0 {
+		t.Errorf("after three weeks down: %s", texts(h.ad.Sent()))
+	}
+	tick(t, h, tuesday7pm.AddDate(0, 0, 21).Add(-time.Hour))
+	if got := h.ad.To(robin.ID); len(got) != 1 || !strings.Contains(got[0].Text, "Coming up") {
+		t.Errorf("the next contact after downtime = %s", texts(got))
+	}
+}
+
+// TestMentoringPausedSideIsNotReminded: while a side is paused, their
+// contacts are skipped: no reminder, no question, not counted.
+func TestMentoringPausedSideIsNotReminded(t *testing.T) {
+	h := agreedHarness(t)
+	h.do(h.ev.Command(robin, "checkin", "pause until 2026-11-20"))
+	h.ad.Reset()
+	tick(t, h, tuesday7pm.Add(-time.Hour))
+	tick(t, h, tuesday7pm.Add(3*time.Hour))
+	if n := len(h.ad.Sent()); n != 0 {
+		t.Errorf("while paused: %s", texts(h.ad.Sent()))
+	}
+	if d := digestOf(t, h, "2026-W47"); d.Mentoring.ContactsDue != 0 {
+		t.Errorf("digest counts a skipped contact: %+v", d.Mentoring)
+	}
+}
+
+// TestMentoringChangeNeedsTheOtherSide: a change by the resident keeps the
+// agreement until the mentor agrees, then replaces it.
+func TestMentoringChangeNeedsTheOtherSide(t *testing.T) {
+	h := agreedHarness(t)
+	resp := h.do(h.ev.Command(robin, "mentor", "change"))
+	if resp.Form == nil || resp.Form.Values()["day"] != "Tuesday" || resp.Form.Values()["boundaries"] != "No calls after 21:00, please" {
+		t.Fatalf("/mentor change = %+v, want the form prefilled with the terms", resp)
+	}
+	v := terms()
+	v["day"], v["time"], v["mode"] = "thu", "18:30", "in person"
+	if got := text(h.do(h.ev.Submit(robin, resp.Form.ID, v))); !strings.Contains(got, "current agreement stays") {
+		t.Fatalf("change = %q", got)
+	}
+	offer := lastTo(t, h, mentor)
+	if !strings.Contains(offer.Text, "suggests a change") || !strings.Contains(offer.Text, "Thursdays at 18:30") {
+		t.Fatalf("Morgan's offer = %q", offer.Text)
+	}
+	if got := text(h.do(h.ev.Press(robin, offer.Choices[0].ID, ""))); !strings.Contains(got, "isn't for you") {
+		t.Errorf("Robin confirming her own change = %q", got)
+	}
+	if got := text(h.do(h.ev.Command(robin, "mentor", "list"))); !strings.Contains(got, "Tuesdays at 19:00") || !strings.Contains(got, "a change, waiting for *Morgan*") {
+		t.Errorf("Robin's list while the change waits = %q", got)
+	}
+	if got := text(h.do(h.ev.Press(mentor, offer.Choices[0].ID, ""))); !strings.Contains(got, "a meet-up in person every week, on Thursdays at 18:30") {
+		t.Errorf("Morgan confirms = %q", got)
+	}
+	got := text(h.do(h.ev.Command(robin, "mentor", "list")))
+	if strings.Contains(got, "Tuesdays") || !strings.Contains(got, "Thursdays at 18:30") {
+		t.Errorf("Robin's list after the change = %q", got)
+	}
+	h.ad.Reset()
+	tick(t, h, tuesday7pm.Add(-time.Hour))
+	if got := h.ad.To(robin.ID); len(got) != 0 {
+		t.Errorf("the old Tuesday time was reminded: %s", texts(got))
+	}
+	tick(t, h, time.Date(2026, 11, 19, 17, 30, 0, 0, chicago))
+	if got := h.ad.To(robin.ID); len(got) != 1 || !strings.Contains(got[0].Text, "a meet-up in person") {
+		t.Errorf("Thursday's reminder = %s", texts(got))
+	}
+}
+
+// TestMentoringEnd: either side ends it and the other is told kindly;
+// reminders stop.
+func TestMentoringEnd(t *testing.T) {
+	h := agreedHarness(t)
+	if got := text(h.do(h.ev.Command(mentor, "mentor", "end <@"+casey.ID+">"))); !strings.Contains(got, "don't have a mentoring agreement with") {
+		t.Errorf("ending a non-agreement = %q", got)
+	}
+	if got := text(h.do(h.ev.Command(robin, "mentor", "end"))); !strings.Contains(got, "has ended; I've let them know") {
 		t.Errorf("end = %q", got)
 	}
-	h.flush()
-	if got := texts(h.ad.To(robin.ID)); !strings.Contains(got, "Welcome back, Robin! Morgan, a House Mentor, has turned your check-in prompts") {
-		t.Errorf("Robin told %q", got)
+	if got := lastTo(t, h, mentor).Text; !strings.Contains(got, "*Robin* has ended your mentoring agreement. Thank you") {
+		t.Errorf("Morgan told = %q", got)
 	}
-	if m := h.memberOf(robin); m.Paused(h.clock.Now()) || m.PausedBy != "" || m.PauseReason != "" {
-		t.Errorf("Robin after the end = %+v, want no pause left", m)
-	}
-	h.wantAudit(map[string]int{"member.pause": 2, "member.resume": 1})
-}
-
-func TestPauseAndRemoveRefuseBadInputAndWriteNothing(t *testing.T) {
-	h := pairedHarness(t)
-	h.clock.Set(at9(0))
-	long := strings.Repeat("a", 201)
-	for _, tc := range []struct {
-		who       bot.User
-		cmd, raw  string
-		want      string
-		typedOpts map[string]string
-	}{
-		{robin, "pause", "<@" + casey.ID + "> until 2026-11-20", "only House Mentors and operators", nil},
-		{robin, "remove", "<@" + casey.ID + ">", "only House Mentors and operators", nil},
-		{mentor, "pause", "<@" + guest.ID + "> until 2026-11-20", "hasn't joined Cedar House's check-ins", nil},
-		{mentor, "remove", "<@" + guest.ID + ">", "hasn't joined Cedar House's check-ins", nil},
-		{mentor, "pause", "<@" + robin.ID + "> until 2026-11-10", "must be after today", nil},
-		{mentor, "pause", "<@" + robin.ID + "> until 2026-11-16", "must be after today", nil},
-		{mentor, "pause", "<@" + robin.ID + "> until 2027-02-17", "up to 3 months", nil},
-		{mentor, "pause", "<@" + robin.ID + "> until tomorrow", "“tomorrow” is not a date", nil},
-		{mentor, "pause", "<@" + robin.ID + "> until 2026-13-01", "is not a date", nil},
-		{mentor, "pause", "<@" + robin.ID + "> until", "is not a date", nil},
-		{mentor, "pause", "<@" + robin.ID + ">", "Missing <until>", nil},
-		{mentor, "pause", "<@" + robin.ID + "> until 2026-11-20 " + long, "The reason is 201 characters", nil},
-		{mentor, "pause", "", "The reason is 201 characters", map[string]string{"resident": robin.ID, "until": "2026-11-20", "reason": long}},
-		{mentor, "pause", "", "must be after today", map[string]string{"resident": robin.ID, "until": "2026-11-01"}},
-	} {
-		ev := h.ev.Command(tc.who, tc.cmd, tc.raw)
-		if tc.typedOpts != nil {
-			ev.Command.Options = tc.typedOpts
-		}
-		if got := text(h.do(ev)); !strings.Contains(got, tc.want) {
-			t.Errorf("/%s %s (%v) = %q, want %q", tc.cmd, clipped(tc.raw), tc.typedOpts != nil, got, tc.want)
-		}
-	}
-	h.flush()
-	if sent := h.ad.Sent(); len(sent) != 0 {
-		t.Errorf("refused commands sent %s", texts(sent))
-	}
-	if m := h.memberOf(robin); !m.PausedUntil.IsZero() || m.PauseReason != "" || !m.Active() {
-		t.Errorf("Robin = %+v, want untouched", m)
-	}
-	h.wantAudit(map[string]int{"member.pause": 0, "member.remove": 0})
-	if got := text(h.do(h.ev.Command(robin, "partner", ""))); !strings.Contains(got, "*Casey*") {
-		t.Errorf("Robin's pair after refusals = %q, want Casey still", got)
-	}
-}
-
-func clipped(s string) string {
-	if len(s) > 60 {
-		return s[:60] + "…"
-	}
-	return s
-}
-
-func TestTypedPauseOptionsWork(t *testing.T) {
-	h := pairedHarness(t)
-	h.clock.Set(at9(0))
-	ev := h.ev.Command(mentor, "pause", "")
-	ev.Command.Options = map[string]string{"resident": robin.ID, "until": "2026-11-25", "reason": "hospital stay"}
-	if got := text(h.do(ev)); !strings.Contains(got, "Paused *Robin* until Wednesday 25 November") {
-		t.Fatalf("typed /pause = %q", got)
-	}
-	if m := h.memberOf(robin); m.PauseReason != "hospital stay" {
-		t.Errorf("reason = %q", m.PauseReason)
-	}
-}
-
-func TestMentorRemovesAResidentWhoMovedOut(t *testing.T) {
-	h := pairedHarness(t)
-	h.clock.Set(at9(0))
-	h.openRound(at9(0))
-	h.flush()
-	h.answer(robin, vals("4", "Found an apartment", "", "no", "mentors"))
-	h.flush()
 	h.ad.Reset()
+	tick(t, h, tuesday7pm.Add(-time.Hour))
+	if n := len(h.ad.Sent()); n != 0 {
+		t.Errorf("reminded after the end: %s", texts(h.ad.Sent()))
+	}
+	if got := text(h.do(h.ev.Command(mentor, "mentor", "end"))); !strings.Contains(got, "don't have a mentoring agreement") {
+		t.Errorf("ending twice = %q", got)
+	}
+}
 
-	ask := h.do(h.ev.Command(mentor, "remove", "<@"+robin.ID+">"))
-	if len(ask.Messages) != 1 || len(ask.Messages[0].Choices) != 2 || !strings.Contains(ask.Messages[0].Text, "Has *Robin* moved out") {
-		t.Fatalf("/remove = %+v, want a question with two choices", ask)
+// TestMentoringRefusals: every wrong way in gets a clear private message
+// and stores nothing.
+func TestMentoringRefusals(t *testing.T) {
+	h := newHarness(t)
+	h.join(robin, casey)
+	// Morgan is a House Mentor who has not joined.
+	if got := text(h.do(h.ev.Command(mentor, "mentor", "agree <@"+robin.ID+">"))); !strings.Contains(got, "Please /join Cedar House first") {
+		t.Errorf("unjoined mentor = %q", got)
 	}
-	if got := text(h.do(h.ev.Press(mentor, ask.Messages[0].Choices[1].ID, ""))); !strings.Contains(got, "nothing changed") {
-		t.Errorf("cancel = %q", got)
-	}
-	if !h.memberOf(robin).Active() {
-		t.Fatal("cancel removed Robin")
-	}
-	// A resident cannot press a mentor's button.
-	if got := text(h.do(h.ev.Press(casey, ask.Messages[0].Choices[0].ID, ""))); !strings.Contains(got, "only House Mentors") {
-		t.Errorf("Casey pressing = %q, want a refusal", got)
-	}
-	if got := text(h.do(h.ev.Press(mentor, ask.Messages[0].Choices[0].ID, ""))); !strings.Contains(got, "*Robin* is no longer a member of Cedar House") {
-		t.Errorf("confirm = %q", got)
-	}
-	h.flush()
-	told := texts(h.ad.To(robin.ID))
-	for _, want := range []string{"you've moved on from Cedar House", "wish you all the best", "removed after 180 days", "/mydata export", "/mydata erase"} {
-		if !strings.Contains(told, want) {
-			t.Errorf("Robin told %q, want %q in it", told, want)
+	h.join(mentor)
+	for raw, want := range map[string]string{
+		"agree":                      "Missing <resident>",
+		"agree robin":                "must mention someone",
+		"agree <@" + guest.ID + ">":  "hasn't joined",
+		"agree <@" + mentor.ID + ">": "between two people",
+		"list":                       "don't have a mentoring agreement right now. Set one up",
+		"change":                     "don't have a mentoring agreement",
+	} {
+		if got := text(h.do(h.ev.Command(mentor, "mentor", raw))); !strings.Contains(got, want) {
+			t.Errorf("/mentor %s = %q, want %q", raw, got, want)
 		}
 	}
-	if got := texts(h.ad.To(casey.ID)); !strings.Contains(got, "Robin has moved on from Cedar House, so *Robin* is no longer your accountability partner") {
-		t.Errorf("Casey told %q", got)
+	if got := text(h.do(h.ev.Command(robin, "mentor", "agree <@"+casey.ID+">"))); !strings.Contains(got, "only House Mentors") {
+		t.Errorf("resident /mentor agree = %q", got)
 	}
-	if m := h.memberOf(robin); m.Active() || m.LeftAt.IsZero() {
-		t.Errorf("Robin = %+v, want left", m)
+	if got := text(h.do(h.ev.Command(guest, "mentor", "list"))); !strings.Contains(got, "Sorry, only") {
+		t.Errorf("guest /mentor list = %q", got)
 	}
-	h.wantAudit(map[string]int{"member.remove": 1, "member.leave": 0})
-	if got := text(h.do(h.ev.Press(mentor, ask.Messages[0].Choices[0].ID, ""))); !strings.Contains(got, "no longer a member") {
-		t.Errorf("second confirm = %q", got)
+	// A resident cannot use the mentor's form, even with its id.
+	if got := text(h.do(h.ev.Submit(robin, "mentor:new:2", terms()))); !strings.Contains(got, "only House Mentors") {
+		t.Errorf("resident submitting the form = %q", got)
 	}
-	h.wantAudit(map[string]int{"member.remove": 1})
+	// Bad values reopen the form with what to fix; nothing is stored.
+	resp := h.do(h.ev.Command(mentor, "mentor", "agree <@"+robin.ID+">"))
+	bad := terms()
+	bad["every"] = "daily"
+	if resp := h.do(h.ev.Submit(mentor, resp.Form.ID, bad)); resp.FieldErrors["every"] == "" || resp.Reopen == nil {
+		t.Errorf("bad frequency = %+v, want an error on every", resp)
+	}
+	bad["day"], bad["time"], bad["every"] = "someday", "7pm", "every 2 weeks"
+	resp = h.do(h.ev.Submit(mentor, resp.Form.ID, bad))
+	if resp.FieldErrors["day"] == "" || resp.FieldErrors["time"] == "" || resp.Reopen == nil || resp.Reopen.Values()["every"] != "every 2 weeks" {
+		t.Errorf("bad values = %+v, want errors on day and time, and the form again as typed", resp)
+	}
+	long := terms()
+	long["boundaries"] = strings.Repeat("x", 501)
+	if resp := h.do(h.ev.Submit(mentor, resp.Reopen.ID, long)); resp.FieldErrors["boundaries"] == "" {
+		t.Errorf("501-character boundaries = %+v", resp)
+	}
+	if n := len(h.ad.To(robin.ID)); n != 0 {
+		t.Errorf("Robin got %d message(s) from refused proposals", n)
+	}
+	if got := text(h.do(h.ev.Command(mentor, "mentor", "list"))); !strings.Contains(got, "don't have") {
+		t.Errorf("after refusals, list = %q", got)
+	}
+	// One agreement at a time per pair, and per resident.
+	propose(t, h, robin, terms())
+	if got := text(h.do(h.ev.Command(mentor, "mentor", "agree <@"+robin.ID+">"))); !strings.Contains(got, "already waiting to be confirmed") {
+		t.Errorf("second proposal = %q", got)
+	}
+	h.do(h.ev.Press(robin, lastTo(t, h, robin).Choices[0].ID, ""))
+	if got := text(h.do(h.ev.Command(mentor, "mentor", "agree <@"+robin.ID+">"))); !strings.Contains(got, "/mentor change") {
+		t.Errorf("agreeing again = %q", got)
+	}
+	h.do(h.ev.Command(owner, "role", "mentor <@"+casey.ID+">"))
+	if got := text(h.do(h.ev.Command(casey, "mentor", "agree <@"+robin.ID+">"))); !strings.Contains(got, "another House Mentor") {
+		t.Errorf("a second mentor = %q", got)
+	}
+}
 
-	// No more prompts for Robin; their data is still theirs to export.
-	h.wholeRound(at9(1))
-	if got := h.ad.To(robin.ID); len(got) != 0 {
-		t.Errorf("removed Robin got %s", texts(got))
+// TestMentoringEraseAndLeave: when either side erases their data or
+// leaves, the other is told the agreement ended, and it is gone from
+// both views; the export holds the agreement without naming the other.
+func TestMentoringEraseAndLeave(t *testing.T) {
+	h := agreedHarness(t)
+	tick(t, h, tuesday7pm.Add(3*time.Hour))
+	d := exportOf(t, h, robin)
+	if len(d.Mentoring) != 1 || d.Mentoring[0].Role != "mentee" || d.Mentoring[0].Boundaries != "No calls after 21:00, please" || len(d.Mentoring[0].Contacts) != 1 {
+		t.Errorf("Robin's export = %+v", d.Mentoring)
 	}
-	if got := texts(h.ad.To(mentor.ID)); strings.Contains(got, "Robin") {
-		t.Errorf("mentor's summary names removed Robin: %q", got)
+	if strings.Contains(string(d.raw), "Morgan") || strings.Contains(string(d.raw), mentor.ID) {
+		t.Errorf("Robin's export names her mentor")
 	}
-	h.do(h.ev.Command(robin, "mydata", "export"))
+	h.ad.Reset()
+	resp := h.do(h.ev.Command(mentor, "mydata", "erase"))
+	h.do(h.ev.Press(mentor, resp.Messages[0].Choices[0].ID, ""))
 	h.flush()
-	dm := h.ad.To(robin.ID)
-	if len(dm) != 1 || dm[0].Attachment == nil || !strings.Contains(string(dm[0].Attachment.Data), "Found an apartment") {
-		t.Errorf("export after removal = %s, want the file with Robin's answer", texts(dm))
+	if got := h.ad.To(robin.ID); len(got) != 1 || !strings.Contains(got[0].Text, "The other person in your mentoring agreement is no longer part of the house's check-ins") || strings.Contains(got[0].Text, "Morgan") {
+		t.Errorf("Robin told = %s", texts(got))
+	}
+	if got := text(h.do(h.ev.Command(robin, "mentor", "list"))); !strings.Contains(got, "don't have") {
+		t.Errorf("Robin's list after Morgan erased = %q", got)
+	}
+	if d := exportOf(t, h, robin); len(d.Mentoring) != 0 {
+		t.Errorf("the agreement outlived the mentor's erasure: %+v", d.Mentoring)
+	}
+
+	// A resident who leaves ends theirs too.
+	h.join(mentor)
+	propose(t, h, robin, terms())
+	h.do(h.ev.Press(robin, lastTo(t, h, robin).Choices[0].ID, ""))
+	h.ad.Reset()
+	h.do(h.ev.Command(robin, "leave", ""))
+	h.flush()
+	if got := h.ad.To(mentor.ID); len(got) != 1 || !strings.Contains(got[0].Text, "Robin has left the house's check-ins, so your mentoring agreement has ended") {
+		t.Errorf("Morgan told = %s", texts(got))
+	}
+}
+
+// TestMentoringAndGoalsWithTypedOptions: the commands work as Discord
+// delivers them (subcommand and options split out, users as bare ids) and
+// as Slack does (a mention in the text, with the name after a bar).
+func TestMentoringAndGoalsWithTypedOptions(t *testing.T) {
+	h := newHarness(t)
+	h.join(mentor, robin)
+	resp := h.do(typed(h, mentor, "mentor", "agree", map[string]string{"resident": robin.ID}))
+	if resp.Form == nil {
+		t.Fatalf("typed /mentor agree = %+v, want the form", resp)
+	}
+	h.do(h.ev.Submit(mentor, resp.Form.ID, terms()))
+	h.do(h.ev.Press(robin, lastTo(t, h, robin).Choices[0].ID, ""))
+	for _, tc := range []struct {
+		u         bot.User
+		name, sub string
+		opts      map[string]string
+		want      string
+	}{
+		{robin, "goal", "add", map[string]string{"goal": "call my sponsor twice"}, "Added goal 1"},
+		{robin, "goal", "share", map[string]string{"number": "1", "setting": "true"}, "is shared"},
+		{robin, "goal", "share", map[string]string{"number": "1", "setting": "false"}, "private again"},
+		{robin, "goal", "cadence", map[string]string{"how": "every-4-weeks"}, "every 4 weeks"},
+		{robin, "goal", "cadence", map[string]string{"how": "daily"}, "must be one of"},
+		{mentor, "mentor", "list", map[string]string{}, "*Robin* (you're their mentor)"},
+		{mentor, "mentor", "change", map[string]string{"person": casey.ID}, "don't have a mentoring agreement with"},
+	} {
+		if got := text(h.do(typed(h, tc.u, tc.name, tc.sub, tc.opts))); !strings.Contains(got, tc.want) {
+			t.Errorf("typed /%s %s %v = %q, want %q", tc.name, tc.sub, tc.opts, got, tc.want)
+		}
+	}
+	// Slack: "/porch-mentor end <@U-robin|robin>", the prefix already gone.
+	if got := text(h.do(h.ev.Command(mentor, "mentor", "end <@"+robin.ID+"|robin>"))); !strings.Contains(got, "has ended") {
+		t.Errorf("Slack-style /mentor end = %q", got)
 	}
 }

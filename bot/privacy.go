@@ -224,6 +224,11 @@ func eraseMember(r *Request, m *Member) error {
 			}
 		}
 	}
+	for _, hook := range r.bot.eraseHooks {
+		if err := hook(r, m); err != nil {
+			return err
+		}
+	}
 	if err := r.privacy().EraseMember(r.Ctx, m.ID); err != nil {
 		return fmt.Errorf("erase: %w", err)
 	}
@@ -231,7 +236,8 @@ func eraseMember(r *Request, m *Member) error {
 }
 
 // redactOld is the daily retention job: the free text of answers older than
-// the house's retention period is removed, and so are the delivered
+// the house's retention period is removed (and each feature's own, through
+// its retention hook), and so are the delivered
 // messages of that age (a share carries the answer's words); moods,
 // choices and counts stay.
 func (b *Bot) redactOld(r *Request, _ time.Time) error {
@@ -267,6 +273,14 @@ func (b *Bot) redactOld(r *Request, _ time.Time) error {
 			break
 		}
 	}
+	features := 0
+	for _, hook := range b.retentionHooks {
+		n, err := hook(r, before)
+		if err != nil {
+			return err
+		}
+		features += n
+	}
 	pruned, err := r.privacy().PruneOutbox(r.Ctx, r.House.ID, before)
 	if err != nil {
 		return fmt.Errorf("prune outbox: %w", err)
@@ -275,8 +289,8 @@ func (b *Bot) redactOld(r *Request, _ time.Time) error {
 	if err != nil {
 		return fmt.Errorf("prune ended: %w", err)
 	}
-	if total > 0 || pruned > 0 || ended > 0 {
-		r.Log.Info("retention: free text redacted", "answers", total, "messages", pruned, "ended", ended)
+	if total > 0 || features > 0 || pruned > 0 || ended > 0 {
+		r.Log.Info("retention: free text redacted", "answers", total, "feature_rows", features, "messages", pruned, "ended", ended)
 	}
 	return nil
 }

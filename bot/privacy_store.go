@@ -39,6 +39,13 @@ type MemberData struct {
 	// FormsKept are forms kept for a button that opens them again, such
 	// as the form to fix after a submit was refused, with what was typed.
 	FormsKept []FormInProgress `json:"forms_kept"`
+	// MentoringAgreements are their agreements as mentor or mentee, with
+	// the boundaries and how each contact went (not who the other side is).
+	MentoringAgreements []ExportedAgreement `json:"mentoring_agreements"`
+	// Goals are their recovery goals with every answer and note, and
+	// GoalCadence how often they are asked, in weeks (0: never).
+	Goals       []*GoalProgress `json:"goals"`
+	GoalCadence int             `json:"goal_cadence_weeks"`
 }
 
 // MarshalJSON writes a member as the export shows them: a time that is not
@@ -119,4 +126,40 @@ type PrivacyTx interface {
 	// before before: their text (shares, DMs) is kept no longer than the
 	// answers it came from.
 	PruneOutbox(ctx context.Context, houseID int64, before time.Time) (int, error)
+}
+
+// MarshalJSON writes an agreement as the export shows it: agreed_at and
+// ended_at are null until they happen.
+func (a ExportedAgreement) MarshalJSON() ([]byte, error) {
+	type plain ExportedAgreement
+	return json.Marshal(struct {
+		plain
+		AgreedAt *time.Time `json:"agreed_at"`
+		EndedAt  *time.Time `json:"ended_at"`
+	}{plain(a), timeOrNull(a.AgreedAt), timeOrNull(a.EndedAt)})
+}
+
+// MarshalJSON writes a goal as the export shows it: done_at is null while
+// it is not done.
+func (g Goal) MarshalJSON() ([]byte, error) {
+	type plain Goal
+	return json.Marshal(struct {
+		plain
+		DoneAt *time.Time `json:"done_at"`
+	}{plain(g), timeOrNull(g.DoneAt)})
+}
+
+// MarshalJSON writes an ask about a goal as the export shows it: rating
+// and answered_at are null until it is answered.
+func (c GoalCheck) MarshalJSON() ([]byte, error) {
+	type plain GoalCheck
+	var rating *int
+	if c.Rating != 0 {
+		rating = &c.Rating
+	}
+	return json.Marshal(struct {
+		plain
+		Rating     *int       `json:"rating"`
+		AnsweredAt *time.Time `json:"answered_at"`
+	}{plain(c), rating, timeOrNull(c.AnsweredAt)})
 }

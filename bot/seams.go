@@ -50,6 +50,8 @@ type digestSources interface {
 	AuditTx
 	CheckinTx
 	DigestTx
+	GoalTx
+	MentoringTx
 	MilestoneTx
 	PartnerTx
 }
@@ -68,8 +70,28 @@ type historyStore interface {
 
 func (r *Request) histories() historyStore { return r.Tx }
 
+// goalStore is what recovery goals use: goals and their progress, and
+// the members they DM.
+type goalStore interface {
+	GoalTx
+	MemberTx
+}
+
+func (r *Request) goals() goalStore { return r.Tx }
+
 // members is the membership: joining, leaving, roles.
 func (r *Request) members() MemberTx { return r.Tx }
+
+// mentoringStore is what mentoring agreements use: agreements and their
+// contacts, the members they DM, and the goals a mentee shared (read
+// through GoalProgress, which checks the reader).
+type mentoringStore interface {
+	GoalTx
+	MemberTx
+	MentoringTx
+}
+
+func (r *Request) mentoring() mentoringStore { return r.Tx }
 
 // milestoneStore is what sober dates and celebrations use.
 type milestoneStore interface {

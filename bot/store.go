@@ -38,6 +38,8 @@ type Tx interface {
 	ConvoTx
 	ReachOutTx
 	HistoryTx
+	MentoringTx
+	GoalTx
 }
 
 // HouseTx stores the configured houses.
@@ -333,6 +335,11 @@ const (
 	MsgUndeliverableNotice MsgKind = "undeliverable_notice"
 	// MsgDigest is a weekly digest.
 	MsgDigest MsgKind = "digest"
+	// MsgMentoring is about a mentoring agreement: a proposal, a reminder
+	// of a contact, an agreement that ended.
+	MsgMentoring MsgKind = "mentoring"
+	// MsgGoal asks a resident about their recovery goals.
+	MsgGoal MsgKind = "goal"
 )
 
 // IsCrisis reports whether the message carries a crisis alert: its final

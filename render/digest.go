@@ -138,6 +138,20 @@ func partnerLines(d *bot.Digest) []string {
 	return lines
 }
 
+// mentoringLines are the counts of mentoring and goals: never who, never
+// what was agreed or what the goals are.
+func mentoringLines(d *bot.Digest) []string {
+	m := d.Mentoring
+	var lines []string
+	if m.Agreements == 0 && m.ContactsDue == 0 {
+		lines = append(lines, "No mentoring agreements.")
+	} else {
+		lines = append(lines, fmt.Sprintf("%d mentoring agreement(s); %d agreed contact(s): %d happened, %d missed, %d rescheduled, %d not answered yet.",
+			m.Agreements, m.ContactsDue, m.Happened, m.Missed, m.Rescheduled, m.Unanswered))
+	}
+	return append(lines, fmt.Sprintf("%d resident(s) working on recovery goals.", d.Goals.ResidentsWithGoals))
+}
+
 func milestoneLines(d *bot.Digest) []string {
 	var lines []string
 	for _, c := range d.Milestones.Celebrated {
@@ -193,7 +207,7 @@ func sections(d *bot.Digest) []section {
 	if len(acts) == 0 {
 		acts = []string{"None this week."}
 	}
-	return []section{{"Support", supportLines(d)}, {"Activities", acts}, {"Partners", partnerLines(d)}, {"Members and milestones", milestoneLines(d)}}
+	return []section{{"Support", supportLines(d)}, {"Activities", acts}, {"Partners", partnerLines(d)}, {"Mentoring and goals", mentoringLines(d)}, {"Members and milestones", milestoneLines(d)}}
 }
 
 // DigestMarkdown renders the digest as Markdown, with a table of

@@ -202,6 +202,15 @@ func (t *tx) ExportMember(ctx context.Context, memberID int64) (*bot.MemberData,
 	if d.FormsKept, err = t.exportFormDrafts(ctx, m); err != nil {
 		return nil, err
 	}
+	if d.MentoringAgreements, err = t.exportMentoring(ctx, memberID); err != nil {
+		return nil, err
+	}
+	if d.Goals, err = t.exportGoals(ctx, memberID); err != nil {
+		return nil, err
+	}
+	if d.GoalCadence, err = t.GoalCadence(ctx, memberID); err != nil {
+		return nil, err
+	}
 	rows, err = t.q.QueryContext(ctx, `SELECT role FROM roles WHERE house_id = ? AND user_id = ? ORDER BY role`, m.HouseID, m.UserID)
 	if err != nil {
 		return nil, wrap("export roles", err)
@@ -218,10 +227,11 @@ func (t *tx) ExportMember(ctx context.Context, memberID int64) (*bot.MemberData,
 }
 
 // EraseMember deletes the member's answers and misses, their granted roles,
-// their form in progress and their profile; their pairs, sober dates and
-// celebrations go with the profile, by cascade. Their crisis alerts stay
-// as a bare fact, for the digest's counts, and are never escalated again.
-// The outbox forgets them (eraseOutbox).
+// their form in progress and their profile; their pairs, sober dates,
+// celebrations, mentoring agreements (either side's) with their contacts,
+// and goals with their progress go with the profile, by cascade. Their
+// crisis alerts stay as a bare fact, for the digest's counts, and are never
+// escalated again. The outbox forgets them (eraseOutbox).
 func (t *tx) EraseMember(ctx context.Context, memberID int64) error {
 	m, err := t.MemberByID(ctx, memberID)
 	if err != nil {

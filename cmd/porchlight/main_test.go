@@ -217,11 +217,13 @@ var update = flag.Bool("update", false, "rewrite the demo transcripts in testdat
 // close and the mentor's summary); partners.script shows a rotation, a
 // nudge, "We connected" and a ping after a missed check-in; crisis.script
 // a crisis by DM with a mentor's "I'm on it", a crisis in the middle of a
-// DM check-in that goes on, a held share kept private, and a relapse. After
+// DM check-in that goes on, a held share kept private, and a relapse;
+// mentoring.script a mentoring agreement proposed, confirmed, reminded,
+// asked about and changed, and goals added, shared and listed. After
 // a deliberate change of wording: go test ./cmd/porchlight -run
 // TestDemoTranscripts -update, and read the diff.
 func TestDemoTranscripts(t *testing.T) {
-	for _, name := range []string{"demo", "partners", "milestones", "activities", "crisis"} {
+	for _, name := range []string{"demo", "partners", "milestones", "activities", "crisis", "mentoring"} {
 		t.Run(name, func(t *testing.T) {
 			code, out, stderr := porchlight(t, "", "demo", "--script", "testdata/"+name+".script", "--start", "2026-11-16T08:59:00-06:00",
 				"--db", filepath.Join(t.TempDir(), "demo.db"))
