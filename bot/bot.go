@@ -63,6 +63,10 @@ type Bot struct {
 	houseJobs  []houseJob
 	tickers    []func(ctx context.Context, now time.Time) error
 
+	// joinHooks run when a member joins with consent, in the same
+	// transaction; r.Role is the role they had before joining.
+	joinHooks []func(r *Request, m *Member) error
+
 	// committed is called after every transaction that may have written the
 	// outbox, to wake the sender.
 	committed func()
@@ -149,6 +153,9 @@ func (b *Bot) registerFeatures() {
 	b.registerMilestones()
 	b.registerActivities()
 	b.registerDigest()
+	b.registerMeetings()
+	b.registerNewcomers()
+	b.registerChores()
 }
 
 // AllCommands returns the command registry without building a core: the

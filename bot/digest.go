@@ -25,9 +25,15 @@ const MinGroup = 3
 // is the last four of them.
 const trendWeeks = 8
 
+// DigestVersion is the version of the digest's JSON contract: 2 added
+// meetings and chores (see the README).
+const DigestVersion = 2
+
 // Digest is one house's week. Its JSON form is a documented contract (see
 // the README): field names are stable.
 type Digest struct {
+	// Version is the contract's version, DigestVersion.
+	Version     int              `json:"version"`
 	House       string           `json:"house"`
 	Week        string           `json:"week"`
 	PeriodStart time.Time        `json:"period_start"`
@@ -38,6 +44,11 @@ type Digest struct {
 	Partners    DigestPartners   `json:"partners"`
 	Support     DigestSupport    `json:"support"`
 	Milestones  DigestMilestones `json:"milestones"`
+	// Meetings (since version 2) are each resident's recovery meetings
+	// against the house's ask; Chores (since version 2) the chores' turns
+	// and completion.
+	Meetings DigestMeetings `json:"meetings"`
+	Chores   DigestChores   `json:"chores"`
 	// Trend is the last eight weeks, oldest first, for the chart.
 	Trend []DigestWeek `json:"trend"`
 }
@@ -193,7 +204,7 @@ func (b *Bot) buildDigest(r *Request, week string, reader Role) (*Digest, error)
 		return nil, err
 	}
 	to := from.AddDate(0, 0, 7)
-	d := &Digest{House: h.Name, Week: week, PeriodStart: from, PeriodEnd: to,
+	d := &Digest{Version: DigestVersion, House: h.Name, Week: week, PeriodStart: from, PeriodEnd: to,
 		Residents: []DigestResident{}, Activities: []DigestActivity{}, Partners: DigestPartners{Pairs: []DigestPair{}},
 		Support: DigestSupport{CrisisAlerts: []DigestAlert{}}, Milestones: DigestMilestones{Celebrated: []DigestCelebration{}, Joined: []string{}, Left: []string{}}}
 	members, err := r.digests().MembersBetween(r.Ctx, h.ID, from, to)
@@ -241,6 +252,12 @@ func (b *Bot) buildDigest(r *Request, week string, reader Role) (*Digest, error)
 		return nil, err
 	}
 	if err := b.digestPartners(r, d, from, to, nameOf); err != nil {
+		return nil, err
+	}
+	if err := b.digestMeetings(r, d, from, to); err != nil {
+		return nil, err
+	}
+	if err := b.digestChores(r, d, from, to); err != nil {
 		return nil, err
 	}
 	cs, err := r.digests().SharedCelebrations(r.Ctx, h.ID, from, to)

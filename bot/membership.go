@@ -104,6 +104,11 @@ func (b *Bot) actJoin(r *Request, parts []string) (Response, error) {
 	if err := r.Audit("consent.accept", fmt.Sprintf("member:%d", m.ID)); err != nil {
 		return Response{}, err
 	}
+	for _, hook := range b.joinHooks {
+		if err := hook(r, m); err != nil {
+			return Response{}, err
+		}
+	}
 	r.Log.Info("member joined", "member", m.ID)
 	return Reply("Welcome to %s, %s! You'll get a check-in prompt at the house's check-in times. Use /checkin to answer when a round is open, and /help for everything else.", r.House.Name, m.Name), nil
 }

@@ -32,6 +32,12 @@ type MemberData struct {
 	// FormsKept are forms kept for a button that opens them again, such
 	// as the form to fix after a submit was refused, with what was typed.
 	FormsKept []FormInProgress `json:"forms_kept"`
+	// Meetings are the recovery meetings they logged, notes included.
+	Meetings []*Meeting `json:"meetings"`
+	// ChoreTurns are their turns at chores and the swaps they asked for.
+	ChoreTurns []ExportedRecord `json:"chore_turns"`
+	// Welcome is their newcomer welcome, null if they had none.
+	Welcome *ExportedRecord `json:"newcomer_welcome"`
 }
 
 // FormInProgress is a stored, unfinished form, as exported.

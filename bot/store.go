@@ -36,6 +36,9 @@ type Tx interface {
 	ActivityTx
 	DigestTx
 	ConvoTx
+	MeetingTx
+	NewcomerTx
+	ChoreTx
 }
 
 // HouseTx stores the configured houses.

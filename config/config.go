@@ -155,6 +155,15 @@ type House struct {
 	Activities Activities `toml:"activities"`
 	Milestones Milestones `toml:"milestones"`
 	Crisis     Crisis     `toml:"crisis"`
+
+	// House life: meetings, newcomers and chores (houselife.go).
+	MeetingsPerWeek int      `toml:"meetings_per_week"`
+	MeetingKinds    []string `toml:"meeting_kinds"`
+	MeetingReminder string   `toml:"meeting_reminder"`
+	MentorsOnDuty   []string `toml:"mentors_on_duty"`
+	Chores          bool     `toml:"chores"`
+	ChoreSummary    string   `toml:"chore_summary"`
+	Chore           []Chore  `toml:"chore"`
 }
 
 // Checkin is [house.checkin].
@@ -252,6 +261,11 @@ func DefaultHouse() House {
 		Activities: Activities{ReminderBefore: mustDuration("60m")},
 		Milestones: Milestones{Morning: "09:00"},
 		Crisis:     Crisis{Resources: bot.DefaultCrisisResources(), Alert: AlertAsk, EscalateAfter: mustDuration("15m")},
+
+		MeetingKinds:    bot.DefaultMeetingKinds(),
+		MeetingReminder: "0 18 * * 3",
+		Chores:          true,
+		ChoreSummary:    "0 19 * * 0",
 	}
 }
 
@@ -659,6 +673,7 @@ func (c *Config) validateHouse(ps *problems, key string, h *House) {
 		}
 	}
 	validateCrisis(ps, key+".crisis", &h.Crisis)
+	c.validateHouseLife(ps, key, h)
 }
 
 func (c *Config) validateCheckin(ps *problems, key string, ci *Checkin) {
@@ -875,6 +890,7 @@ func (h *House) toBot(retention int) (*bot.House, error) {
 		ConsentText:   h.ConsentText,
 		RetentionDays: retention,
 	}
+	h.houseLifeToBot(out)
 	return out, nil
 }
 
