@@ -53,6 +53,7 @@ func ConsentText(h *House) string {
 		"• Your check-in answers: mood, a win, what's hard, and whether you'd like someone to reach out.",
 		"• You choose who sees each answer: *private* (only counted in totals), *mentors* (your House Mentors and the operator) or *house* (shared in the house channel).",
 		"• Your accountability partner only sees that you checked in or asked for support, never what you wrote.",
+		"• If you log recovery meetings, only you see what you wrote; House Mentors and the operator see how many a week. Chore turns, and whether they were marked done, are counted for the house.",
 		fmt.Sprintf("• Written answers are erased after %d days; only counts are kept.", retention),
 		"• Your answers are never used for discipline or eviction decisions.",
 		"• " + crisis,

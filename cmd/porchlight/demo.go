@@ -16,10 +16,14 @@ import (
 
 // The demo house and its simulated housemates. The person at the keyboard
 // is "you"; Sam is a House Mentor; Alex shares with the house; Kim is quiet
-// and will be nudged, then missed.
+// and will be nudged, then missed. Jo is moving in: not joined at the
+// start, so a script can show a newcomer's welcome.
 func demoUsers() []bot.User {
-	return []bot.User{{ID: "you", Name: "You"}, {ID: "sam", Name: "Sam"}, {ID: "alex", Name: "Alex"}, {ID: "kim", Name: "Kim"}}
+	return []bot.User{{ID: "you", Name: "You"}, {ID: "sam", Name: "Sam"}, {ID: "alex", Name: "Alex"}, {ID: "kim", Name: "Kim"}, {ID: "jo", Name: "Jo"}}
 }
+
+// demoResidents are the users who have joined when the demo starts.
+func demoResidents() []bot.User { return demoUsers()[:4] }
 
 // housemate is a simulated resident's canned answer.
 type housemate struct {
@@ -49,6 +53,15 @@ func demoHouse(loc *time.Location) *bot.House {
 		Partners:      bot.PartnersConfig{Rotate: "0 12 * * *", Nudge: "2-59/10 * * * *", AvoidRepeatRounds: 3},
 		Crisis:        bot.CrisisConfig{Resources: bot.DefaultCrisisResources(), EscalateAfter: 15 * time.Minute},
 		RetentionDays: 180,
+
+		// Meetings, newcomers and chores; the chores' first turn is on the
+		// Tuesday, so the shorter scripts never reach it.
+		Meetings:      bot.MeetingsConfig{PerWeek: 3, Kinds: bot.DefaultMeetingKinds(), Reminder: "0 18 * * 3"},
+		MentorsOnDuty: []string{"sam"},
+		Chores: bot.ChoresConfig{Summary: "0 19 * * 0", List: []bot.Chore{
+			{Name: "Kitchen clean-up", Every: "0 9 * * 2", People: 2},
+			{Name: "Take out the trash", Every: "0 9 * * 2", People: 1},
+		}},
 	}
 }
 
@@ -82,7 +95,8 @@ three simulated housemates. No token, config or network is needed.
 
 Type /help to start; /checkin opens a check-in at once. Numbers pick the
 numbered choices. Other lines:
-  :as NAME        act as a housemate (You, Sam the House Mentor, Alex, Kim)
+  :as NAME        act as a housemate (You, Sam the House Mentor, Alex, Kim,
+                  or Jo, who is moving in and has not joined yet)
   :advance 2h     move the demo clock forward (runs reminders and closes)
   # text          a comment
 When input is not a terminal (or with --script), lines are read until the
@@ -185,7 +199,7 @@ type demo struct {
 // seed joins the user and the housemates through the core, as if each had
 // typed /join and agreed.
 func (d *demo) seed(ctx context.Context) error {
-	for _, u := range demoUsers() {
+	for _, u := range demoResidents() {
 		d.n++
 		ev := bot.Event{ID: fmt.Sprintf("seed-%d", d.n), Platform: "console", Kind: bot.EventAction, User: u, Channel: d.house.Channel,
 			Action: &bot.ActionInput{ID: "join:accept"}}
