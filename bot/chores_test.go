@@ -165,15 +165,7 @@ func TestChoreDoneAndSwap(t *testing.T) {
 	if len(sum) != 1 || !strings.Contains(sum[0].Text, "Kitchen: 1 of 3 turns marked done") || !strings.Contains(sum[0].Text, "Not marked done: Kitchen (Casey, Robin)") {
 		t.Errorf("summary = %s", texts(sum))
 	}
-	h.clock.Set(time.Date(2026, 11, 23, 9, 0, 0, 0, chicago))
-	d, err := h.bot.Digest(h.ctx, h.house, "2026-W47", "cli")
-	if err != nil {
-		t.Fatal(err)
-	}
-	js, err := render.DigestJSON(d)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, js := weekDigest(t, h)
 	var got struct {
 		Chores struct {
 			Enabled bool     `json:"enabled"`

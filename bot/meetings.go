@@ -47,8 +47,8 @@ func (b *Bot) registerMeetings() {
 		Subs: []*Command{
 			{Name: "log", Description: "Log a meeting you went to (a short form)", Roles: Members, Run: b.cmdMeetingLog},
 			{Name: "list", Description: "Your meetings this week and last, only to you", Roles: Members, Run: b.cmdMeetingList},
-			{Name: "edit", Description: "Change an entry you logged this week: /meeting edit 12", Roles: Members, Run: b.cmdMeetingEdit, Options: []Option{idOpt}},
-			{Name: "delete", Description: "Delete an entry you logged this week: /meeting delete 12", Roles: Members, Run: b.cmdMeetingDelete, Options: []Option{idOpt}},
+			{Name: "edit", Description: "Change an entry of yours, for 7 days after logging: /meeting edit 12", Roles: Members, Run: b.cmdMeetingEdit, Options: []Option{idOpt}},
+			{Name: "delete", Description: "Delete an entry of yours, for 7 days after logging: /meeting delete 12", Roles: Members, Run: b.cmdMeetingDelete, Options: []Option{idOpt}},
 		},
 	})
 	b.action("meeting", Members, b.actMeeting)

@@ -177,15 +177,7 @@ func TestMeetingsInTheDigestAreCountsOnly(t *testing.T) {
 	logMeeting(h, robin, "today", "NA", "online", "a private thought")
 	logMeeting(h, robin, "yesterday", "AA", "in person", "")
 	logMeeting(h, casey, "today", "SMART", "online", "")
-	h.clock.Set(time.Date(2026, 11, 23, 9, 0, 0, 0, chicago))
-	d, err := h.bot.Digest(h.ctx, h.house, "2026-W47", "cli")
-	if err != nil {
-		t.Fatal(err)
-	}
-	js, err := render.DigestJSON(d)
-	if err != nil {
-		t.Fatal(err)
-	}
+	d, js := weekDigest(t, h)
 	var got struct {
 		Version  int `json:"version"`
 		Meetings struct {
@@ -247,4 +239,19 @@ func TestMeetingNotesAreRedactedAndExported(t *testing.T) {
 	if _, err := h.bot.ExportData(h.ctx, h.house, robin.ID, "cli"); err == nil {
 		t.Error("Robin still has data after erasure")
 	}
+}
+
+// weekDigest is week 47's digest, read on the Monday after, and its JSON.
+func weekDigest(t *testing.T, h *harness) (*bot.Digest, []byte) {
+	t.Helper()
+	h.clock.Set(time.Date(2026, 11, 23, 9, 0, 0, 0, chicago))
+	d, err := h.bot.Digest(h.ctx, h.house, "2026-W47", "cli")
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, err := render.DigestJSON(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d, js
 }

@@ -77,22 +77,25 @@ func (t *tx) MemberMeetings(ctx context.Context, memberID int64, fromDay, toDay 
 // MeetingCounts counts a house's meetings dated in [fromDay, toDay), per
 // member. It reads no kind or note.
 func (t *tx) MeetingCounts(ctx context.Context, houseID int64, fromDay, toDay string) (map[int64]int, error) {
-	rows, err := t.q.QueryContext(ctx, `SELECT member_id, COUNT(*) FROM meetings WHERE house_id = ? AND day >= ? AND day < ? GROUP BY member_id`,
-		houseID, fromDay, toDay)
-	if err != nil {
-		return nil, wrap("meeting counts", err)
+	return t.countsByMember(ctx, "meeting counts", `SELECT member_id, COUNT(*) FROM meetings
+		WHERE house_id = ? AND day >= ? AND day < ? GROUP BY member_id`, houseID, fromDay, toDay)
+}
+
+// countsByMember runs a query of (member id, count) rows into a map.
+func (t *tx) countsByMember(ctx context.Context, what, query string, args ...any) (map[int64]int, error) {
+	type count struct {
+		id int64
+		n  int
 	}
-	defer rows.Close()
-	out := map[int64]int{}
-	for rows.Next() {
-		var id int64
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, wrap("meeting counts", err)
-		}
-		out[id] = n
+	rows, err := queryAll(ctx, t, what, func(s scanner) (count, error) {
+		var c count
+		return c, s.Scan(&c.id, &c.n)
+	}, query, args...)
+	out := make(map[int64]int, len(rows))
+	for _, c := range rows {
+		out[c.id] = c.n
 	}
-	return out, wrap("meeting counts", rows.Err())
+	return out, err
 }
 
 // RedactMeetingNotes removes the notes of up to limit meetings of a house
