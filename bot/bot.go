@@ -70,6 +70,9 @@ type Bot struct {
 	// retentionHooks redact a feature's free text written before before,
 	// in the daily retention job; each returns how many rows it redacted.
 	retentionHooks []func(r *Request, before time.Time) (int, error)
+	// joinHooks run when a member joins with consent, in the same
+	// transaction; r.Role is the role they had before joining.
+	joinHooks []func(r *Request, m *Member) error
 
 	// committed is called after every transaction that may have written the
 	// outbox, to wake the sender.
@@ -161,6 +164,9 @@ func (b *Bot) registerFeatures() {
 	b.registerMentoring()
 	b.registerHistory()
 	b.registerGoals()
+	b.registerMeetings()
+	b.registerNewcomers()
+	b.registerChores()
 }
 
 // AllCommands returns the command registry without building a core: the

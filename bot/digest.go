@@ -29,8 +29,9 @@ const trendWeeks = 8
 
 // DigestSchemaVersion is the version of the digest's JSON contract: 1 had
 // the keys up to milestones and trend; 2 added schema_version, mentoring
-// and goals. Additions raise it; fields are never renamed or removed.
-const DigestSchemaVersion = 2
+// and goals; 3 added meetings and chores. Additions raise it; fields are
+// never renamed or removed.
+const DigestSchemaVersion = 3
 
 // Digest is one house's week. Its JSON form is a documented contract (see
 // the README): field names are stable.
@@ -51,6 +52,11 @@ type Digest struct {
 	// Mentoring and Goals (schema version 2) are counts only.
 	Mentoring DigestMentoring `json:"mentoring"`
 	Goals     DigestGoals     `json:"goals"`
+	// Meetings (since version 3) are each resident's recovery meetings
+	// against the house's ask; Chores (since version 3) the chores' turns
+	// and completion.
+	Meetings DigestMeetings `json:"meetings"`
+	Chores   DigestChores   `json:"chores"`
 	// Trend is the last eight weeks, oldest first, for the chart.
 	Trend []DigestWeek `json:"trend"`
 }
@@ -283,6 +289,12 @@ func (b *Bot) buildDigest(r *Request, week string, reader Role) (*Digest, error)
 		return nil, err
 	}
 	if d.Goals, err = digestGoals(r, from, to); err != nil {
+		return nil, err
+	}
+	if err := b.digestMeetings(r, d, from, to); err != nil {
+		return nil, err
+	}
+	if err := b.digestChores(r, d, from, to); err != nil {
 		return nil, err
 	}
 	cs, err := r.digests().SharedCelebrations(r.Ctx, h.ID, from, to)

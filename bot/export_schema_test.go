@@ -57,6 +57,10 @@ func TestExportMatchesSchemaDoc(t *testing.T) {
 	askGoals(t, h, sunday6pm)
 	ask := lastTo(t, h, robin)
 	h.do(h.ev.Press(robin, ask.Choices[3].ID, ""))
+	// A recovery meeting, logged.
+	if got := text(logMeeting(h, robin, "today", "NA", "online", "a good share")); !strings.Contains(got, "Logged") {
+		t.Fatalf("meeting log = %q", got)
+	}
 	// A DM check-in left half done: the form in progress.
 	h.clock.Set(at9(2))
 	h.openRound(at9(2))

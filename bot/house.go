@@ -89,6 +89,11 @@ type House struct {
 	Activities ActivitiesConfig
 	Milestones MilestonesConfig
 	Crisis     CrisisConfig
+	Meetings   MeetingsConfig
+	Chores     ChoresConfig
+	// MentorsOnDuty is the weekly rotation of House Mentors told when a
+	// newcomer joins (see newcomers.go); empty tells every House Mentor.
+	MentorsOnDuty []string
 	// ConsentText replaces the default consent text when set.
 	ConsentText string
 	// RetentionDays is how long free text is kept before redaction.

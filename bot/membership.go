@@ -54,6 +54,7 @@ func ConsentText(h *House) string {
 		"• You choose who sees each answer: *private* (only counted in totals), *mentors* (your House Mentors and the operator) or *house* (shared in the house channel).",
 		"• Your accountability partner only sees that you checked in or asked for support, never what you wrote.",
 		"• If you make a mentoring agreement or set recovery goals, I keep them too: an agreement's boundaries only you and your House Mentor see; your goals only you see, unless you share one with your mentor.",
+		"• If you log recovery meetings, only you see what you wrote; House Mentors and the operator see how many a week. Chore turns, and whether they were marked done, are counted for the house.",
 		fmt.Sprintf("• Written answers are erased after %d days; only counts are kept.", retention),
 		"• Your answers are never used for discipline or eviction decisions.",
 		"• " + crisis,
@@ -104,6 +105,11 @@ func (b *Bot) actJoin(r *Request, parts []string) (Response, error) {
 	r.Member = m
 	if err := r.Audit("consent.accept", fmt.Sprintf("member:%d", m.ID)); err != nil {
 		return Response{}, err
+	}
+	for _, hook := range b.joinHooks {
+		if err := hook(r, m); err != nil {
+			return Response{}, err
+		}
 	}
 	r.Log.Info("member joined", "member", m.ID)
 	return Reply("Welcome to %s, %s! You'll get a check-in prompt at the house's check-in times. Use /checkin to answer when a round is open, and /help for everything else.", r.House.Name, m.Name), nil

@@ -68,6 +68,7 @@ func TestRotation(t *testing.T) {
 		h.clock.Set(time.Date(2026, 11, 16+i, 8, 0, 0, 0, chicago))
 		h.join(u)
 	}
+	h.ad.Reset() // the House Mentor heard of each newcomer; the rotation's list is what counts here
 	rotate := func(day int) {
 		t.Helper()
 		at := time.Date(2026, 11, 16+day, 7, 0, 0, 0, chicago)

@@ -46,6 +46,12 @@ type MemberData struct {
 	// GoalCadence how often they are asked, in weeks (0: never).
 	Goals       []*GoalProgress `json:"goals"`
 	GoalCadence int             `json:"goal_cadence_weeks"`
+	// Meetings are the recovery meetings they logged, notes included.
+	Meetings []*Meeting `json:"meetings"`
+	// ChoreTurns are their turns at chores and the swaps they asked for.
+	ChoreTurns []ExportedRecord `json:"chore_turns"`
+	// Welcome is their newcomer welcome, null if they had none.
+	Welcome *ExportedRecord `json:"newcomer_welcome"`
 }
 
 // MarshalJSON writes a member as the export shows them: a time that is not
@@ -77,6 +83,7 @@ func timeOrNull(t time.Time) *time.Time {
 		return nil
 	}
 	return &t
+
 }
 
 // FormInProgress is a stored, unfinished form, as exported.

@@ -54,6 +54,8 @@ type digestSources interface {
 	MentoringTx
 	MilestoneTx
 	PartnerTx
+	MeetingTx
+	ChoreTx
 }
 
 func (r *Request) digests() digestSources { return r.Tx }
@@ -120,3 +122,34 @@ type privacyStore interface {
 }
 
 func (r *Request) privacy() privacyStore { return r.Tx }
+
+// meetingStore is what recovery meetings use: the log, and the members
+// reminded.
+type meetingStore interface {
+	MeetingTx
+	MemberTx
+}
+
+func (r *Request) meetings() meetingStore { return r.Tx }
+
+// newcomerStore is what the newcomer welcome uses: its sequence, when the
+// house started (its founding residents are not newcomers), and what the
+// steps tell: the partner, the next activity, the meetings asked for.
+type newcomerStore interface {
+	NewcomerTx
+	HouseTx
+	MemberTx
+	PartnerTx
+	ActivityTx
+}
+
+func (r *Request) newcomers() newcomerStore { return r.Tx }
+
+// choreStore is what chores use: turns, swaps and tallies, and the
+// members they rotate among.
+type choreStore interface {
+	ChoreTx
+	MemberTx
+}
+
+func (r *Request) chores() choreStore { return r.Tx }

@@ -40,6 +40,9 @@ type Tx interface {
 	HistoryTx
 	MentoringTx
 	GoalTx
+	MeetingTx
+	NewcomerTx
+	ChoreTx
 }
 
 // HouseTx stores the configured houses.
@@ -340,6 +343,13 @@ const (
 	MsgMentoring MsgKind = "mentoring"
 	// MsgGoal asks a resident about their recovery goals.
 	MsgGoal MsgKind = "goal"
+	// MsgChore is a chore turn, a swap request or a chores summary.
+	MsgChore MsgKind = "chore"
+	// MsgMeeting is a reminder about recovery meetings.
+	MsgMeeting MsgKind = "meeting"
+	// MsgWelcome is a step of a newcomer's welcome, or a House Mentor's
+	// notice of a newcomer.
+	MsgWelcome MsgKind = "welcome"
 )
 
 // IsCrisis reports whether the message carries a crisis alert: its final

@@ -180,6 +180,15 @@ type House struct {
 	Activities Activities `toml:"activities"`
 	Milestones Milestones `toml:"milestones"`
 	Crisis     Crisis     `toml:"crisis"`
+
+	// House life: meetings, newcomers and chores (houselife.go).
+	MeetingsPerWeek int      `toml:"meetings_per_week"`
+	MeetingKinds    []string `toml:"meeting_kinds"`
+	MeetingReminder string   `toml:"meeting_reminder"`
+	MentorsOnDuty   []string `toml:"mentors_on_duty"`
+	Chores          bool     `toml:"chores"`
+	ChoreSummary    string   `toml:"chore_summary"`
+	Chore           []Chore  `toml:"chore"`
 }
 
 // Checkin is [house.checkin].
@@ -278,6 +287,11 @@ func DefaultHouse() House {
 		Milestones: Milestones{Morning: "09:00"},
 		Crisis:     Crisis{Resources: bot.DefaultCrisisResources(), Alert: AlertAsk, EscalateAfter: mustDuration("15m")},
 		QuietHours: mustQuietHours(DefaultQuietHours),
+
+		MeetingKinds:    bot.DefaultMeetingKinds(),
+		MeetingReminder: "0 18 * * 3",
+		Chores:          true,
+		ChoreSummary:    "0 19 * * 0",
 	}
 }
 
@@ -725,6 +739,7 @@ func (c *Config) validateHouse(ps *problems, key string, h *House) {
 	}
 	validateCrisis(ps, key+".crisis", &h.Crisis)
 	ps.value(key+".quiet_hours", h.QuietHours)
+	c.validateHouseLife(ps, key, h)
 }
 
 func (c *Config) validateCheckin(ps *problems, key string, ci *Checkin) {
@@ -942,6 +957,7 @@ func (h *House) toBot(retention int) (*bot.House, error) {
 		RetentionDays: retention,
 		QuietHours:    h.QuietHours.QuietHours(),
 	}
+	h.houseLifeToBot(out)
 	return out, nil
 }
 

@@ -169,6 +169,47 @@ func milestoneLines(d *bot.Digest) []string {
 	return lines
 }
 
+// meetingLines are each resident's meetings against the house's ask, in
+// the residents' order: counts only, and no ranking.
+func meetingLines(d *bot.Digest) []string {
+	m := d.Meetings
+	var lines []string
+	if m.RequiredPerWeek != nil {
+		lines = append(lines, fmt.Sprintf("The house asks for %d a week.", *m.RequiredPerWeek))
+	}
+	logged := 0
+	for _, r := range m.Residents {
+		l := fmt.Sprintf("%s — %d logged", r.Name, r.Logged)
+		if r.MetRequirement != nil && *r.MetRequirement {
+			l += " ✓"
+		}
+		lines = append(lines, l)
+		logged += r.Logged
+	}
+	if logged == 0 && m.RequiredPerWeek == nil {
+		return []string{"None logged this week."}
+	}
+	return lines
+}
+
+// choreLines are the chores' completion rates.
+func choreLines(d *bot.Digest) []string {
+	c := d.Chores
+	if !c.Enabled && c.Assigned == 0 {
+		return []string{"Chores are not run through Porchlight."}
+	}
+	if c.Assigned == 0 {
+		return []string{"No turns this week."}
+	}
+	lines := []string{fmt.Sprintf("%d of %d turns marked done (%s).", c.Done, c.Assigned, pct(c.CompletionRate))}
+	for _, ch := range c.Chores {
+		if ch.Assigned > 0 {
+			lines = append(lines, fmt.Sprintf("%s: %d of %d (%s)", ch.Name, ch.Done, ch.Assigned, pct(ch.CompletionRate)))
+		}
+	}
+	return lines
+}
+
 // DigestText renders the digest for chat and the terminal, with
 // *bold* headings that the adapters format.
 func DigestText(d *bot.Digest) string {
@@ -207,7 +248,8 @@ func sections(d *bot.Digest) []section {
 	if len(acts) == 0 {
 		acts = []string{"None this week."}
 	}
-	return []section{{"Support", supportLines(d)}, {"Activities", acts}, {"Partners", partnerLines(d)}, {"Mentoring and goals", mentoringLines(d)}, {"Members and milestones", milestoneLines(d)}}
+	return []section{{"Support", supportLines(d)}, {"Activities", acts}, {"Partners", partnerLines(d)}, {"Mentoring and goals", mentoringLines(d)},
+		{"Meetings", meetingLines(d)}, {"Chores", choreLines(d)}, {"Members and milestones", milestoneLines(d)}}
 }
 
 // DigestMarkdown renders the digest as Markdown, with a table of

@@ -1,6 +1,7 @@
 package storage
 
 import (
+	"context"
 	"database/sql"
 	"strings"
 	"time"
@@ -62,4 +63,23 @@ func oneRow(res sql.Result, err error) error {
 		return sql.ErrNoRows
 	}
 	return nil
+}
+
+// queryAll runs a query in t and scans every row with scan, for the
+// features' list reads.
+func queryAll[T any](ctx context.Context, t *tx, what string, scan func(scanner) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := t.q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, wrap(what, err)
+	}
+	defer rows.Close()
+	var out []T
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, wrap(what, err)
+		}
+		out = append(out, v)
+	}
+	return out, wrap(what, rows.Err())
 }

@@ -60,22 +60,8 @@ func (t *tx) AggregateAnswers(ctx context.Context, houseID int64, from, to time.
 
 // ReachOutRequests counts requests for someone to reach out, per member.
 func (t *tx) ReachOutRequests(ctx context.Context, houseID int64, from, to time.Time) (map[int64]int, error) {
-	rows, err := t.q.QueryContext(ctx, `SELECT a.member_id, COUNT(*) FROM checkin_answers a JOIN checkin_rounds r ON r.id = a.round_id
+	return t.countsByMember(ctx, "reach-out requests", `SELECT a.member_id, COUNT(*) FROM checkin_answers a JOIN checkin_rounds r ON r.id = a.round_id
 		WHERE r.house_id = ? AND r.scheduled_for >= ? AND r.scheduled_for < ? AND a.reach_out = 1 GROUP BY a.member_id`, houseID, from.Unix(), to.Unix())
-	if err != nil {
-		return nil, wrap("reach-out requests", err)
-	}
-	defer rows.Close()
-	out := map[int64]int{}
-	for rows.Next() {
-		var id int64
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, wrap("reach-out requests", err)
-		}
-		out[id] = n
-	}
-	return out, wrap("reach-out requests", rows.Err())
 }
 
 // CrisisAlertsBetween lists a house's crisis alerts created in [from, to).

@@ -31,24 +31,6 @@ func scanAgreement(s scanner, withBoundaries bool) (*bot.Agreement, error) {
 	return &a, nil
 }
 
-// queryAll runs a query and reads each row with scan.
-func queryAll[T any](ctx context.Context, t *tx, what string, scan func(scanner) (*T, error), query string, args ...any) ([]*T, error) {
-	rows, err := t.q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return nil, wrap(what, err)
-	}
-	defer rows.Close()
-	var out []*T
-	for rows.Next() {
-		v, err := scan(rows)
-		if err != nil {
-			return nil, wrap(what, err)
-		}
-		out = append(out, v)
-	}
-	return out, wrap(what, rows.Err())
-}
-
 func (t *tx) queryAgreements(ctx context.Context, what string, withBoundaries bool, query string, args ...any) ([]*bot.Agreement, error) {
 	scan := func(s scanner) (*bot.Agreement, error) { return scanAgreement(s, withBoundaries) }
 	return queryAll(ctx, t, what, scan, query, args...)

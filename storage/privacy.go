@@ -211,6 +211,9 @@ func (t *tx) ExportMember(ctx context.Context, memberID int64) (*bot.MemberData,
 	if d.GoalCadence, err = t.GoalCadence(ctx, memberID); err != nil {
 		return nil, err
 	}
+	if err := t.exportHouseLife(ctx, memberID, d); err != nil {
+		return nil, err
+	}
 	rows, err = t.q.QueryContext(ctx, `SELECT role FROM roles WHERE house_id = ? AND user_id = ? ORDER BY role`, m.HouseID, m.UserID)
 	if err != nil {
 		return nil, wrap("export roles", err)

@@ -27,6 +27,9 @@ const (
 	demoOperator = "dana"
 )
 
+// demoUsers are the people of the demo house: you, your House Mentor, the
+// operator, two housemates, and Jo, who is moving in: not joined at the
+// start, so a script can show a newcomer's welcome.
 func demoUsers() []bot.User {
 	return []bot.User{
 		{ID: demoYou, Name: "You"},
@@ -34,6 +37,7 @@ func demoUsers() []bot.User {
 		{ID: demoOperator, Name: "Dana"},
 		{ID: "alex", Name: "Alex"},
 		{ID: "kim", Name: "Kim"},
+		{ID: "jo", Name: "Jo"},
 	}
 }
 
@@ -85,6 +89,15 @@ func demoHouse(loc *time.Location) *bot.House {
 		Partners:      bot.PartnersConfig{Rotate: "0 12 * * *", Nudge: "2-59/10 * * * *", AvoidRepeatRounds: 3},
 		Crisis:        bot.CrisisConfig{Resources: bot.DefaultCrisisResources(), EscalateAfter: 15 * time.Minute},
 		RetentionDays: 180,
+
+		// Meetings, newcomers and chores; the chores' first turn is on the
+		// Tuesday, so the shorter scripts never reach it.
+		Meetings:      bot.MeetingsConfig{PerWeek: 3, Kinds: bot.DefaultMeetingKinds(), Reminder: "0 18 * * 3"},
+		MentorsOnDuty: []string{demoMentor},
+		Chores: bot.ChoresConfig{Summary: "0 19 * * 0", List: []bot.Chore{
+			{Name: "Kitchen clean-up", Every: "0 9 * * 2", People: 2},
+			{Name: "Take out the trash", Every: "0 9 * * 2", People: 1},
+		}},
 	}
 }
 
@@ -119,7 +132,8 @@ token, config or network is needed; everyone is made up.
 
 Type /help to start; /checkin opens a check-in at once. Numbers pick the
 numbered choices. Other lines:
-  :as NAME        type as someone else (You, Jordan, Dana, Alex, Kim)
+  :as NAME        type as someone else (You, Jordan, Dana, Alex, Kim, or Jo,
+                  who is moving in and has not joined yet)
   :advance 2h     move the demo clock forward and run what fell due
                   (1d, 1d2h and 2h30m work too)
   # text          a comment

@@ -223,7 +223,7 @@ var update = flag.Bool("update", false, "rewrite the demo transcripts in testdat
 // a deliberate change of wording: go test ./cmd/porchlight -run
 // TestDemoTranscripts -update, and read the diff.
 func TestDemoTranscripts(t *testing.T) {
-	for _, name := range []string{"demo", "partners", "milestones", "activities", "crisis", "mentoring"} {
+	for _, name := range []string{"demo", "partners", "milestones", "activities", "crisis", "mentoring", "houselife"} {
 		t.Run(name, func(t *testing.T) {
 			code, out, stderr := porchlight(t, "", "demo", "--script", "testdata/"+name+".script", "--start", "2026-11-16T08:59:00-06:00",
 				"--db", filepath.Join(t.TempDir(), "demo.db"))

@@ -1,0 +1,430 @@
+package bot
+
+import (
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Recovery meetings: a resident logs the meetings they go to (AA, NA,
+// SMART…), privately, and sees their count for the week against what the
+// house asks for, if it asks. Those behind get one gentle private note
+// mid-week; their partner is never told. Staff see weekly counts in the
+// digest, never the kinds or notes.
+
+// Meeting job names.
+const (
+	JobMeetingsReminder  = "meetings.reminder"
+	JobMeetingsRetention = "meetings.retention"
+)
+
+// MeetingsConfig is a house's meeting settings ([house] meetings_per_week,
+// meeting_kinds, meeting_reminder).
+type MeetingsConfig struct {
+	// PerWeek is how many meetings a week the house asks for; 0 is none.
+	PerWeek int
+	// Kinds are the kinds of meeting offered in the form.
+	Kinds []string
+	// Reminder is a cron spec for the mid-week reminder; empty is none.
+	Reminder string
+}
+
+// DefaultMeetingKinds are the kinds offered when a house lists none.
+func DefaultMeetingKinds() []string { return []string{"AA", "NA", "SMART", "Refuge Recovery", "other"} }
+
+// meetingEditDays is how long after logging an entry its resident may
+// change or delete it, and how far back a meeting may be dated.
+const meetingEditDays = 7
+
+func (b *Bot) registerMeetings() {
+	idOpt := Option{Name: "id", Description: "The entry's number, from /meeting list", Type: OptInt, Required: true}
+	b.reg.Add(&Command{
+		Name:        "meeting",
+		Description: "Log the recovery meetings you go to, privately",
+		Roles:       Members,
+		Subs: []*Command{
+			{Name: "log", Description: "Log a meeting you went to (a short form)", Roles: Members, Run: b.cmdMeetingLog},
+			{Name: "list", Description: "Your meetings this week and last, only to you", Roles: Members, Run: b.cmdMeetingList},
+			{Name: "edit", Description: "Change an entry of yours, for 7 days after logging: /meeting edit 12", Roles: Members, Run: b.cmdMeetingEdit, Options: []Option{idOpt}},
+			{Name: "delete", Description: "Delete an entry of yours, for 7 days after logging: /meeting delete 12", Roles: Members, Run: b.cmdMeetingDelete, Options: []Option{idOpt}},
+		},
+	})
+	b.action("meeting", Members, b.actMeeting)
+	b.form("meeting", formRoute{roles: Members, build: b.buildMeetingForm, submit: b.submitMeeting})
+	b.houseJobs = append(b.houseJobs,
+		houseJob{name: JobMeetingsReminder, spec: func(h *House) string {
+			if h.Meetings.PerWeek <= 0 {
+				return ""
+			}
+			return h.Meetings.Reminder
+		}, run: b.remindMeetings},
+		houseJob{name: JobMeetingsRetention, spec: func(*House) string { return retentionSpec }, run: b.redactMeetingNotes},
+	)
+}
+
+// meetingKinds are the house's kinds, or the defaults.
+func meetingKinds(h *House) []string {
+	if len(h.Meetings.Kinds) > 0 {
+		return h.Meetings.Kinds
+	}
+	return DefaultMeetingKinds()
+}
+
+// meetingForm is the form to log (id "new") or change (an entry's id) a
+// meeting, prefilled with today and the first kind.
+func meetingForm(r *Request, id string) Form {
+	kinds := meetingKinds(r.House)
+	title := "Log a meeting"
+	if id != "new" {
+		title = "Change entry #" + id
+	}
+	return Form{ID: "meeting:" + id, Title: title, Fields: []Field{
+		{ID: "date", Kind: KindText, Label: "Date (YYYY-MM-DD, today or yesterday)", MaxLen: 20, Required: true, Value: r.Local(r.Now).Format(time.DateOnly)},
+		{ID: "kind", Kind: KindChoice, Label: "Kind of meeting", Options: kinds, Required: true, Value: kinds[0]},
+		{ID: "mode", Kind: KindChoice, Label: "In person or online?", Options: []string{MeetingInPerson, MeetingOnline}, Required: true, Value: MeetingInPerson},
+		{ID: "note", Kind: KindText, Label: "A note for yourself (optional; only you see it)", MaxLen: 300},
+	}}
+}
+
+func (b *Bot) cmdMeetingLog(r *Request) (Response, error) {
+	if _, err := b.requireMember(r); err != nil {
+		return Response{}, err
+	}
+	return b.openForm(r, meetingForm(r, "new"), nil)
+}
+
+// buildMeetingForm rebuilds the form a submit answers. An entry's form is
+// only ever the caller's own entry: the id in it grants nothing.
+func (b *Bot) buildMeetingForm(r *Request, parts []string) (Form, error) {
+	if len(parts) != 1 {
+		return Form{}, Errorf(EInvalid, "That form is not valid.")
+	}
+	if parts[0] == "new" {
+		return meetingForm(r, "new"), nil
+	}
+	m, err := b.editableMeeting(r, parts[0])
+	if err != nil {
+		return Form{}, err
+	}
+	return meetingForm(r, strconv.FormatInt(m.ID, 10)), nil
+}
+
+// editableMeeting loads the caller's own entry by id, if it may still be
+// changed.
+func (b *Bot) editableMeeting(r *Request, idText string) (*Meeting, error) {
+	mem, err := b.requireMember(r)
+	if err != nil {
+		return nil, err
+	}
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil {
+		return nil, Errorf(EInvalid, "That isn't an entry number. /meeting list shows yours.")
+	}
+	m, err := r.meetings().OwnMeeting(r.Ctx, id, mem.ID)
+	if errors.Is(err, ErrNotFound) {
+		return nil, Errorf(ENotFound, "You have no meeting entry #%d. /meeting list shows yours.", id)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if r.Now.Sub(m.LoggedAt) >= meetingEditDays*24*time.Hour {
+		return nil, Errorf(EInvalid, "Entries can be changed for %d days after you log them; #%d was logged on %s.", meetingEditDays, m.ID, r.Local(m.LoggedAt).Format("Mon 2 Jan"))
+	}
+	return m, nil
+}
+
+// meetingDay reads the date of a meeting: YYYY-MM-DD, "today" or
+// "yesterday". It may not be in the future, nor more than a week back
+// (unless it is the date an entry already had).
+func meetingDay(r *Request, raw, kept string) (string, error) {
+	today := dayStart(r.Now, r.House.Location)
+	var d time.Time
+	switch v := strings.ToLower(strings.TrimSpace(raw)); v {
+	case "today":
+		d = today
+	case "yesterday":
+		d = today.AddDate(0, 0, -1)
+	default:
+		var err error
+		if d, err = parseDate(v, r.House.Location); err != nil {
+			return "", err
+		}
+	}
+	day := d.Format(time.DateOnly)
+	earliest := today.AddDate(0, 0, -meetingEditDays)
+	switch {
+	case d.After(today):
+		return "", Errorf(EInvalid, "%s is in the future. Log a meeting once you've been to it.", day)
+	case d.Before(earliest) && day != kept:
+		return "", Errorf(EInvalid, "%s is more than %d days ago. You can log meetings from %s on.", day, meetingEditDays, earliest.Format(time.DateOnly))
+	}
+	return day, nil
+}
+
+// submitMeeting stores a new or changed entry. A wrong date is refused
+// with the form reopened as typed, and nothing is stored.
+func (b *Bot) submitMeeting(r *Request, parts []string, vals map[string]string) (Response, error) {
+	mem, err := b.requireMember(r)
+	if err != nil {
+		return Response{}, err
+	}
+	m := &Meeting{HouseID: r.House.ID, MemberID: mem.ID, LoggedAt: r.Now}
+	if parts[0] != "new" {
+		if m, err = b.editableMeeting(r, parts[0]); err != nil {
+			return Response{}, err
+		}
+	}
+	day, err := meetingDay(r, vals["date"], m.Day)
+	if err != nil {
+		f := meetingForm(r, parts[0]).Prefill(vals)
+		return Response{FieldErrors: map[string]string{"date": ErrorMessage(err)}, Reopen: &f}, nil
+	}
+	m.Day, m.Kind, m.Mode, m.Note, m.UpdatedAt = day, vals["kind"], vals["mode"], vals["note"], r.Now
+	if m.Note != "" {
+		m.Redacted = false
+	}
+	edit := m.ID != 0
+	if err := r.meetings().SaveMeeting(r.Ctx, m); err != nil {
+		return Response{}, err
+	}
+	count, err := b.weekCount(r, mem, r.Now)
+	if err != nil {
+		return Response{}, err
+	}
+	verb := "Logged"
+	if edit {
+		verb = "Updated"
+	}
+	d, _ := time.ParseInLocation(time.DateOnly, m.Day, r.House.Location)
+	id := strconv.FormatInt(m.ID, 10)
+	return Response{Messages: []Message{{
+		Text: fmt.Sprintf("%s #%d: %s, %s, %s. %s (Only you see your entries.)", verb, m.ID, m.Kind, m.Mode, d.Format("Mon 2 Jan"), countText(r.House, count)),
+		Choices: []Choice{
+			{ID: "meeting:edit:" + id, Label: "Edit"},
+			{ID: "meeting:delete:" + id, Label: "Delete"},
+		},
+	}}}, nil
+}
+
+// countText says a resident's count this week against the house's ask.
+func countText(h *House, n int) string {
+	plural := "s"
+	if n == 1 {
+		plural = ""
+	}
+	s := fmt.Sprintf("That's %d meeting%s this week", n, plural)
+	switch ask := h.Meetings.PerWeek; {
+	case ask <= 0:
+		return s + "."
+	case n >= ask:
+		return fmt.Sprintf("%s — the house asks for %d, and you're there. 💚", s, ask)
+	default:
+		return fmt.Sprintf("%s; the house asks for %d.", s, ask)
+	}
+}
+
+// weekBounds are the house-local dates [from, to) of the ISO week of t.
+func weekBounds(t time.Time, loc *time.Location) (string, string) {
+	start, _ := WeekStart(ISOWeek(t, loc), loc)
+	return start.Format(time.DateOnly), start.AddDate(0, 0, 7).Format(time.DateOnly)
+}
+
+// weekCount is a member's meetings in the week of t.
+func (b *Bot) weekCount(r *Request, m *Member, t time.Time) (int, error) {
+	from, to := weekBounds(t, r.House.Location)
+	ms, err := r.meetings().MemberMeetings(r.Ctx, m.ID, from, to)
+	return len(ms), err
+}
+
+func (b *Bot) cmdMeetingList(r *Request) (Response, error) {
+	mem, err := b.requireMember(r)
+	if err != nil {
+		return Response{}, err
+	}
+	loc := r.House.Location
+	from, to := weekBounds(r.Now, loc)
+	lastFrom, _ := weekBounds(r.Local(r.Now).AddDate(0, 0, -7), loc)
+	ms, err := r.meetings().MemberMeetings(r.Ctx, mem.ID, lastFrom, to)
+	if err != nil {
+		return Response{}, err
+	}
+	var this []string
+	last := 0
+	for _, m := range ms {
+		if m.Day < from {
+			last++
+			continue
+		}
+		d, _ := time.ParseInLocation(time.DateOnly, m.Day, loc)
+		line := fmt.Sprintf("• #%d %s — %s, %s", m.ID, d.Format("Mon 2 Jan"), m.Kind, m.Mode)
+		if m.Note != "" {
+			line += " · " + m.Note
+		}
+		this = append(this, line)
+	}
+	lines := []string{"*Your meetings this week* (only you see this)"}
+	if len(this) == 0 {
+		lines = append(lines, "None logged yet. /meeting log records one.")
+	}
+	lines = append(lines, this...)
+	lines = append(lines, countText(r.House, len(this)), fmt.Sprintf("Last week: %d.", last))
+	lines = append(lines, fmt.Sprintf("You can change an entry for %d days: /meeting edit ID or /meeting delete ID.", meetingEditDays))
+	return Reply("%s", strings.Join(lines, "\n")), nil
+}
+
+func (b *Bot) cmdMeetingEdit(r *Request) (Response, error) {
+	return b.openMeetingEdit(r, r.Args.String("id"))
+}
+
+// openMeetingEdit opens an entry's form, prefilled with what it holds.
+func (b *Bot) openMeetingEdit(r *Request, idText string) (Response, error) {
+	m, err := b.editableMeeting(r, idText)
+	if err != nil {
+		return Response{}, err
+	}
+	f := meetingForm(r, idText)
+	return b.openForm(r, f, map[string]string{"date": m.Day, "kind": m.Kind, "mode": m.Mode, "note": m.Note})
+}
+
+func (b *Bot) cmdMeetingDelete(r *Request) (Response, error) {
+	return b.deleteMeeting(r, r.Args.String("id"))
+}
+
+func (b *Bot) deleteMeeting(r *Request, idText string) (Response, error) {
+	m, err := b.editableMeeting(r, idText)
+	if err != nil {
+		return Response{}, err
+	}
+	if err := r.meetings().DeleteMeeting(r.Ctx, m.ID, m.MemberID); err != nil {
+		return Response{}, err
+	}
+	count, err := b.weekCount(r, r.Member, r.Now)
+	if err != nil {
+		return Response{}, err
+	}
+	return Reply("Deleted #%d. %s", m.ID, countText(r.House, count)), nil
+}
+
+// actMeeting handles the Edit and Delete buttons of a logged entry.
+func (b *Bot) actMeeting(r *Request, parts []string) (Response, error) {
+	if len(parts) != 2 {
+		return Response{}, errBadButton
+	}
+	switch parts[0] {
+	case "edit":
+		return b.openMeetingEdit(r, parts[1])
+	case "delete":
+		return b.deleteMeeting(r, parts[1])
+	}
+	return Response{}, errBadButton
+}
+
+// away reports whether a member is away from the house's routines at t:
+// they left, or paused themselves with /checkin pause. It is the one
+// place that says so for meetings and chores; a pause set by a House
+// Mentor belongs here too.
+func away(m *Member, t time.Time) bool { return !m.Active() || m.Paused(t) }
+
+// remindMeetings is the mid-week job: each resident with fewer meetings
+// this week than the house asks for gets one gentle private note. Nobody
+// else is told, their partner least of all. Residents who are away, or
+// joined this week, are left alone. A run caught up after its day is
+// skipped: a mid-week note on Sunday would only nag.
+func (b *Bot) remindMeetings(r *Request, at time.Time) error {
+	ask := r.House.Meetings.PerWeek
+	if ask <= 0 || r.Local(r.Now).Format(time.DateOnly) != r.Local(at).Format(time.DateOnly) {
+		return errSkipRun
+	}
+	from, to := weekBounds(at, r.House.Location)
+	counts, err := r.meetings().MeetingCounts(r.Ctx, r.House.ID, from, to)
+	if err != nil {
+		return err
+	}
+	members, err := r.meetings().Members(r.Ctx, r.House.ID)
+	if err != nil {
+		return err
+	}
+	weekStart, _ := time.ParseInLocation(time.DateOnly, from, r.House.Location)
+	n := 0
+	for _, m := range members {
+		if away(m, r.Now) || !m.JoinedAt.Before(weekStart) || counts[m.ID] >= ask {
+			continue
+		}
+		text := fmt.Sprintf("🌱 A gentle mid-week note: you've logged %d of the %d meetings a week the house asks for. "+
+			"If you've been to one, /meeting log records it. Online meetings count too, and if getting to one is hard right now, "+
+			"your House Mentor is glad to help. (Only you got this.)", counts[m.ID], ask)
+		if _, err := r.DM(m.UserID, Message{Text: text}); err != nil {
+			return err
+		}
+		n++
+	}
+	r.Log.Info("meeting reminders sent", "count", n)
+	return nil
+}
+
+// redactMeetingNotes is the daily retention job for meeting notes: notes
+// older than the house's retention period are removed; the entries, and
+// so the counts, stay.
+func (b *Bot) redactMeetingNotes(r *Request, _ time.Time) error {
+	if r.House.RetentionDays <= 0 {
+		return errSkipRun
+	}
+	before := r.Now.AddDate(0, 0, -r.House.RetentionDays)
+	total := 0
+	for {
+		n, err := r.meetings().RedactMeetingNotes(r.Ctx, r.House.ID, before, r.Now, redactBatch)
+		if err != nil {
+			return fmt.Errorf("redact meeting notes: %w", err)
+		}
+		total += n
+		if n < redactBatch {
+			break
+		}
+	}
+	if total > 0 {
+		r.Log.Info("retention: meeting notes redacted", "meetings", total)
+	}
+	return nil
+}
+
+// DigestMeetings is the week's meetings in the digest: each resident's
+// count against the house's ask. Counts only, never kinds or notes.
+type DigestMeetings struct {
+	// RequiredPerWeek is the house's ask, null when it asks none.
+	RequiredPerWeek *int                 `json:"required_per_week"`
+	Residents       []DigestMeetingCount `json:"residents"`
+}
+
+// DigestMeetingCount is one resident's meetings of the week.
+type DigestMeetingCount struct {
+	ID     int64  `json:"id"`
+	Name   string `json:"name"`
+	Logged int    `json:"logged"`
+	// MetRequirement is null when the house asks none.
+	MetRequirement *bool `json:"met_requirement"`
+}
+
+// digestMeetings fills the digest's meetings: the residents of the week,
+// in the digest's order, with the meetings dated in it.
+func (b *Bot) digestMeetings(r *Request, d *Digest, from, to time.Time) error {
+	d.Meetings = DigestMeetings{Residents: []DigestMeetingCount{}}
+	ask := r.House.Meetings.PerWeek
+	if ask > 0 {
+		d.Meetings.RequiredPerWeek = &ask
+	}
+	counts, err := r.digests().MeetingCounts(r.Ctx, r.House.ID, from.Format(time.DateOnly), to.Format(time.DateOnly))
+	if err != nil {
+		return err
+	}
+	for _, res := range d.Residents {
+		c := DigestMeetingCount{ID: res.ID, Name: res.Name, Logged: counts[res.ID]}
+		if ask > 0 {
+			met := c.Logged >= ask
+			c.MetRequirement = &met
+		}
+		d.Meetings.Residents = append(d.Meetings.Residents, c)
+	}
+	return nil
+}

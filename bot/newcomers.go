@@ -1,0 +1,290 @@
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Newcomer onboarding: when a resident joins, the House Mentor on duty is
+// told privately, and the newcomer gets a short welcome over their first
+// week — the house's basics, how check-ins work, who their House Mentor
+// is, and a first sober activity. Each step is a direct message in the
+// outbox, sent by the tick from the stored sequence, so a restart neither
+// repeats nor drops one; one button skips the rest.
+//
+// The residents who join on the day the house starts using Porchlight are
+// its founding residents: they already know the house, so they get no
+// welcome and no mentor is told. Staff who join get none either.
+// (Pairing newcomers with established residents is the partner
+// rotation's: PlanPairs.)
+
+// welcomeStep is one message of the welcome, sent on day Day of the
+// newcomer's first week at welcomeHour, house time (step 0 at once).
+type welcomeStep struct {
+	Day  int
+	Text func(b *Bot, r *Request, m *Member) (Message, error)
+}
+
+// welcomeHour is the house-local hour later steps are sent at.
+const welcomeHour = 10
+
+// welcomeSteps is the sequence, in order.
+func welcomeSteps() []welcomeStep {
+	return []welcomeStep{{0, welcomeBasics}, {1, welcomeCheckins}, {2, welcomeMentor}, {4, welcomeActivity}}
+}
+
+func (b *Bot) registerNewcomers() {
+	b.joinHooks = append(b.joinHooks, b.welcomeNewcomer)
+	b.action("welcome", Members, b.actWelcome)
+	b.tickers = append(b.tickers, b.welcomeTick)
+}
+
+// welcomeNewcomer starts a newcomer's welcome and tells the mentor on duty.
+func (b *Bot) welcomeNewcomer(r *Request, m *Member) error {
+	if r.Role.Has(Staff) {
+		return nil // a House Mentor or operator joining is no newcomer
+	}
+	created, err := r.newcomers().HouseCreated(r.Ctx, r.House.ID)
+	if err != nil {
+		return err
+	}
+	if r.Local(created).Format(time.DateOnly) == r.Local(r.Now).Format(time.DateOnly) {
+		return nil // a founding resident
+	}
+	w := &Welcome{MemberID: m.ID, HouseID: r.House.ID, StartedAt: r.Now, NextAt: r.Now}
+	started, err := r.newcomers().StartWelcome(r.Ctx, w)
+	if err != nil || !started {
+		return err // back after leaving: welcomed once is enough
+	}
+	if err := b.tellMentorOnDuty(r, m); err != nil {
+		return err
+	}
+	return b.sendWelcomeSteps(r, w)
+}
+
+// mentorsOnDuty returns the House Mentors on duty in the week of t: the
+// rotation's one for that week, or, with no rotation (or when the one on
+// duty is no longer a House Mentor), every House Mentor. The second
+// result is true for the rotation's one.
+func (r *Request) mentorsOnDuty(t time.Time) ([]string, bool, error) {
+	if rota := r.House.MentorsOnDuty; len(rota) > 0 {
+		id := rota[weekNumber(t, r.House.Location)%len(rota)]
+		role, err := r.bot.roleOf(r, id)
+		if err != nil {
+			return nil, false, err
+		}
+		if role.Has(Staff) {
+			return []string{id}, true, nil
+		}
+	}
+	all, err := r.Mentors()
+	return all, false, err
+}
+
+// roleOf is the staff role of a user in the request's house: from config,
+// or granted in chat.
+func (b *Bot) roleOf(r *Request, user string) (Role, error) {
+	role := Role(0)
+	if r.House.IsOperator(user) {
+		role |= RoleOperator
+	}
+	if r.House.IsConfigMentor(user) {
+		role |= RoleMentor
+	}
+	granted, err := r.newcomers().GrantedRoles(r.Ctx, r.House.ID, user)
+	if err != nil {
+		return 0, fmt.Errorf("roles: %w", err)
+	}
+	return role | granted&RoleMentor, nil
+}
+
+// weekNumber counts the weeks, Monday to Sunday in loc, from the week of
+// 5 January 1970 to the week of t: the duty rotation's index.
+func weekNumber(t time.Time, loc *time.Location) int {
+	y, m, d := t.In(loc).Date()
+	days := time.Date(y, m, d, 0, 0, 0, 0, time.UTC).Sub(time.Date(1970, 1, 5, 0, 0, 0, 0, time.UTC)) / (24 * time.Hour)
+	return int(days) / 7
+}
+
+// tellMentorOnDuty tells the mentor on duty, privately, that someone new
+// joined. It says nothing else about them.
+func (b *Bot) tellMentorOnDuty(r *Request, m *Member) error {
+	ids, onDuty, err := r.mentorsOnDuty(r.Now)
+	if err != nil {
+		return err
+	}
+	who := "one of the House Mentors"
+	if onDuty {
+		who = "the House Mentor on duty this week"
+	}
+	name := displayName(User{Name: m.Name})
+	text := fmt.Sprintf("👋 *%s* just joined %s's check-ins. You're %s — a hello in their first days goes a long way. (I'm sending them a short welcome over their first week.)", name, r.House.Name, who)
+	for _, id := range ids {
+		if id == m.UserID {
+			continue
+		}
+		if _, err := r.DM(id, Message{Text: text}); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// welcomeDue is when step i of a welcome started at start is due.
+func welcomeDue(start time.Time, i int, loc *time.Location) time.Time {
+	day := welcomeSteps()[i].Day
+	if day == 0 {
+		return start
+	}
+	y, m, d := start.In(loc).Date()
+	return time.Date(y, m, d+day, welcomeHour, 0, 0, 0, loc)
+}
+
+// sendWelcomeSteps sends every step of w due by now, in order, each as a
+// keyed outbox message, and saves where the sequence is. A newcomer who
+// left or skipped gets nothing more.
+func (b *Bot) sendWelcomeSteps(r *Request, w *Welcome) error {
+	m, err := r.newcomers().MemberByID(r.Ctx, w.MemberID)
+	if err != nil {
+		return err
+	}
+	steps := welcomeSteps()
+	for w.Step < len(steps) && !w.NextAt.IsZero() && !w.NextAt.After(r.Now) {
+		if !m.Active() || !w.SkippedAt.IsZero() {
+			w.NextAt = time.Time{}
+			break
+		}
+		msg, err := steps[w.Step].Text(b, r, m)
+		if err != nil {
+			return err
+		}
+		if w.Step < len(steps)-1 {
+			msg.Choices = append(msg.Choices, Choice{ID: fmt.Sprintf("welcome:skip:%d", m.ID), Label: "Skip the rest"})
+		}
+		// The key makes a step one message, whatever happens around it.
+		key := fmt.Sprintf("welcome:%d:%d", m.ID, w.Step)
+		if _, err := r.Enqueue(&OutboxMessage{Key: key, Out: Outgoing{Target: Target{Kind: TargetDM, User: m.UserID}, Message: msg}}); err != nil {
+			return err
+		}
+		w.Step++
+		w.NextAt = time.Time{}
+		if w.Step < len(steps) {
+			w.NextAt = welcomeDue(w.StartedAt, w.Step, r.House.Location)
+		}
+	}
+	return r.newcomers().SaveWelcome(r.Ctx, w)
+}
+
+// welcomeTick sends the welcome steps that fell due, each newcomer in a
+// transaction of their own.
+func (b *Bot) welcomeTick(ctx context.Context, now time.Time) error {
+	return eachDue(ctx, b, now, "due welcomes",
+		func(tx Tx) ([]*Welcome, error) { return tx.DueWelcomes(ctx, now) },
+		func(w *Welcome) int64 { return w.HouseID },
+		func(r *Request, due *Welcome) error {
+			w, err := r.newcomers().WelcomeOf(r.Ctx, due.MemberID)
+			if errors.Is(err, ErrNotFound) {
+				return nil // erased meanwhile
+			}
+			if err != nil {
+				return err
+			}
+			return b.sendWelcomeSteps(r, w)
+		})
+}
+
+// actWelcome is "Skip the rest": only the newcomer may press it.
+func (b *Bot) actWelcome(r *Request, parts []string) (Response, error) {
+	id, err := buttonID(parts, 1)
+	if err != nil || parts[0] != "skip" {
+		return Response{}, errBadButton
+	}
+	if r.Member == nil || r.Member.ID != id {
+		return Response{}, errBadButton
+	}
+	w, err := r.newcomers().WelcomeOf(r.Ctx, id)
+	if errors.Is(err, ErrNotFound) {
+		return Response{}, errBadButton
+	}
+	if err != nil {
+		return Response{}, err
+	}
+	if w.SkippedAt.IsZero() && !w.NextAt.IsZero() {
+		w.SkippedAt, w.NextAt = r.Now, time.Time{}
+		if err := r.newcomers().SaveWelcome(r.Ctx, w); err != nil {
+			return Response{}, err
+		}
+	}
+	return Reply("Okay — no more welcome notes. /help lists everything, and your House Mentors are around whenever you'd like."), nil
+}
+
+func welcomeBasics(_ *Bot, r *Request, m *Member) (Message, error) {
+	lines := []string{
+		fmt.Sprintf("👋 Welcome to %s, %s! Over your first week I'll send you a few short notes about how the house uses Porchlight — four in all.", r.House.Name, displayName(User{Name: m.Name})),
+		"First, the basics: we check in with each other, do sober activities together, and each resident has an accountability partner to look out for. House Mentors — peers with more time in recovery — are here for newcomers. What you tell me stays private unless you choose to share it.",
+	}
+	if n := r.House.Meetings.PerWeek; n > 0 {
+		lines = append(lines, fmt.Sprintf("The house asks for %d recovery meetings a week; /meeting log keeps track of yours, privately.", n))
+	}
+	return Message{Text: strings.Join(lines, "\n")}, nil
+}
+
+func welcomeCheckins(b *Bot, r *Request, _ *Member) (Message, error) {
+	text := "🌱 How check-ins work: at check-in time I post a prompt in the house channel. Tap *Check in* to answer privately — your mood, a win, what's hard — and choose who sees it: only counted, your House Mentors, or the house. Away for a while? /checkin pause until a date stops the prompts."
+	if next := b.nextRoundText(r); next != "" {
+		text += " " + next
+	}
+	return Message{Text: text}, nil
+}
+
+func welcomeMentor(_ *Bot, r *Request, m *Member) (Message, error) {
+	ids, onDuty, err := r.mentorsOnDuty(r.Now)
+	if err != nil {
+		return Message{}, err
+	}
+	var mentions []string
+	for _, id := range ids {
+		mentions = append(mentions, "<@"+id+">")
+	}
+	var text string
+	switch {
+	case len(mentions) == 0:
+		text = "🤝 House Mentors are peers with more time in recovery, here for newcomers. Your operator can tell you who they are."
+	case onDuty:
+		text = fmt.Sprintf("🤝 Your House Mentor this week is %s — a peer with more time in recovery. Reach out any time, about anything.", mentions[0])
+	default:
+		text = fmt.Sprintf("🤝 Your House Mentors are %s — peers with more time in recovery. Reach out any time, about anything.", joinAnd(mentions))
+	}
+	p, err := r.newcomers().PairOf(r.Ctx, m.ID)
+	switch {
+	case err == nil:
+		who, _, err := names(r, others(p, m.ID))
+		if err != nil {
+			return Message{}, err
+		}
+		text += fmt.Sprintf(" Your accountability partner is %s — say hello.", who)
+	case !errors.Is(err, ErrNotFound):
+		return Message{}, err
+	}
+	return Message{Text: text}, nil
+}
+
+func welcomeActivity(_ *Bot, r *Request, _ *Member) (Message, error) {
+	const last = " That's the last of my welcome notes — /help lists everything. We're glad you're here. 💚"
+	as, err := r.newcomers().UpcomingActivities(r.Ctx, r.House.ID, r.Now)
+	if err != nil {
+		return Message{}, err
+	}
+	for _, a := range as {
+		if a.StartsAt.After(r.Now) {
+			return Message{
+				Text:    fmt.Sprintf("📅 A first sober activity for you: *%s* (#%d), %s. Will you come?%s", a.Title, a.ID, FormatTime(a.StartsAt, r.House.Location), last),
+				Choices: rsvpChoices(a),
+			}, nil
+		}
+	}
+	return Message{Text: "📅 No sober activities are planned just now. House Mentors post them in the house channel, and /activity list shows what's coming." + last}, nil
+}
