@@ -89,7 +89,7 @@ func TestActivityCreationAndValidation(t *testing.T) {
 	}
 	h.flush()
 	posts := h.ad.InChannel(h.house.Channel)
-	if len(posts) != 1 || !strings.Contains(posts[0].Text, "St Mark's hall") || !strings.Contains(posts[0].Text, "{{time:") {
+	if len(posts) != 1 || !strings.Contains(posts[0].Text, "St Mark's hall") || !strings.Contains(posts[0].Text, "{{time+until:") {
 		t.Errorf("announcement = %s, want the place and a per-viewer time", texts(posts))
 	}
 	if got := text(h.do(h.ev.Command(robin, "activity", "list"))); !strings.Contains(got, "Meeting together") {

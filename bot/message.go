@@ -94,29 +94,48 @@ type Outgoing struct {
 	Key string `json:"-"`
 }
 
-// timeMarker matches the neutral time markers FormatTime writes.
-var timeMarker = regexp.MustCompile(`\{\{time:(-?\d+)\|([^}]*)\}\}`)
+// timeMarker matches the neutral time markers FormatTime and
+// FormatTimeUntil write; the second group is "+until" for the latter.
+var timeMarker = regexp.MustCompile(`\{\{time(\+until)?:(-?\d+)\|([^}]*)\}\}`)
 
 // FormatTime embeds t in message text as a neutral marker. Adapters replace
 // markers with RenderTimes: Discord and Slack show each reader their own
 // local time; the console shows the fallback, which is t in loc.
 func FormatTime(t time.Time, loc *time.Location) string {
-	fallback := t.In(loc).Format("Mon 2 Jan 15:04 MST")
-	return fmt.Sprintf("{{time:%d|%s}}", t.Unix(), fallback)
+	return fmt.Sprintf("{{time:%d|%s}}", t.Unix(), timeFallback(t, loc))
 }
 
-// RenderTimes replaces every FormatTime marker in text by render(unix, fallback).
+// FormatTimeUntil is FormatTime for a time where how long until it matters
+// (a reminder, an activity post): platforms that can also show "in 2
+// hours", kept current by the reader's app, do (Discord); the others show
+// it as FormatTime.
+func FormatTimeUntil(t time.Time, loc *time.Location) string {
+	return fmt.Sprintf("{{time+until:%d|%s}}", t.Unix(), timeFallback(t, loc))
+}
+
+// timeFallback is how a time reads where the platform cannot localise it.
+func timeFallback(t time.Time, loc *time.Location) string {
+	return t.In(loc).Format("Mon 2 Jan 15:04 MST")
+}
+
+// RenderTimes replaces every time marker in text by render(unix, fallback).
 func RenderTimes(text string, render func(unix int64, fallback string) string) string {
-	if !strings.Contains(text, "{{time:") {
+	return RenderTimesUntil(text, func(unix int64, fallback string, _ bool) string { return render(unix, fallback) })
+}
+
+// RenderTimesUntil is RenderTimes that tells render whether the marker
+// came from FormatTimeUntil.
+func RenderTimesUntil(text string, render func(unix int64, fallback string, until bool) string) string {
+	if !strings.Contains(text, "{{time") {
 		return text
 	}
 	return timeMarker.ReplaceAllStringFunc(text, func(m string) string {
 		sub := timeMarker.FindStringSubmatch(m)
-		unix, err := strconv.ParseInt(sub[1], 10, 64)
+		unix, err := strconv.ParseInt(sub[2], 10, 64)
 		if err != nil {
-			return sub[2]
+			return sub[3]
 		}
-		return render(unix, sub[2])
+		return render(unix, sub[3], sub[1] != "")
 	})
 }
 

@@ -28,10 +28,10 @@ func (b *Bot) registerPartners() {
 		Roles:       Members,
 		Run:         b.cmdPartner,
 		Subs: []*Command{
-			{Name: "pair", Description: "House Mentors: pair two residents: /partner pair @a @b", Roles: Staff, Run: b.cmdPartnerPair, Options: []Option{a, bb}},
-			{Name: "unpair", Description: "House Mentors: end a resident's partnership: /partner unpair @a", Roles: Staff, Run: b.cmdPartnerUnpair, Options: []Option{a}},
-			{Name: "avoid", Description: "House Mentors: never pair these two: /partner avoid @a @b", Roles: Staff, Run: b.cmdPartnerAvoid, Options: []Option{a, bb}},
-			{Name: "pings", Description: "Turn your partner's pings about you on or off: /partner pings off", Roles: Members, Run: b.cmdPartnerPings,
+			{Name: "pair", Description: "House Mentors: pair two residents: " + Cmd("partner pair") + " @a @b", Roles: Staff, Run: b.cmdPartnerPair, Options: []Option{a, bb}},
+			{Name: "unpair", Description: "House Mentors: end a resident's partnership: " + Cmd("partner unpair") + " @a", Roles: Staff, Run: b.cmdPartnerUnpair, Options: []Option{a}},
+			{Name: "avoid", Description: "House Mentors: never pair these two: " + Cmd("partner avoid") + " @a @b", Roles: Staff, Run: b.cmdPartnerAvoid, Options: []Option{a, bb}},
+			{Name: "pings", Description: "Turn your partner's pings about you on or off: " + Cmd("partner pings") + " off", Roles: Members, Run: b.cmdPartnerPings,
 				Options: []Option{{Name: "setting", Description: "on or off", Type: OptString, Required: true, MaxLen: 10}}},
 		},
 	})
@@ -117,7 +117,7 @@ func activeMember(r *Request, userID string) (*Member, error) {
 func (b *Bot) cmdPartnerPair(r *Request) (Response, error) {
 	ua, ub := r.Args.String("a"), r.Args.String("b")
 	if ua == ub {
-		return Response{}, Errorf(EInvalid, "Pick two different residents: /partner pair @a @b")
+		return Response{}, Errorf(EInvalid, "Pick two different residents: %s @a @b", Cmd("partner pair"))
 	}
 	ma, err := activeMember(r, ua)
 	if err != nil {
@@ -164,7 +164,7 @@ func (b *Bot) cmdPartnerUnpair(r *Request) (Response, error) {
 func (b *Bot) cmdPartnerAvoid(r *Request) (Response, error) {
 	ua, ub := r.Args.String("a"), r.Args.String("b")
 	if ua == ub {
-		return Response{}, Errorf(EInvalid, "Pick two different residents: /partner avoid @a @b")
+		return Response{}, Errorf(EInvalid, "Pick two different residents: %s @a @b", Cmd("partner avoid"))
 	}
 	ma, err := activeMember(r, ua)
 	if err != nil {
@@ -190,13 +190,13 @@ func (b *Bot) cmdPartnerPings(r *Request) (Response, error) {
 		off = true
 	case "on":
 	default:
-		return Response{}, Errorf(EInvalid, "Say on or off: /partner pings off")
+		return Response{}, Errorf(EInvalid, "Say on or off: %s off", Cmd("partner pings"))
 	}
 	if err := r.partners().SetPingsOff(r.Ctx, r.Member.ID, off, r.Now); err != nil {
 		return Response{}, err
 	}
 	if off {
-		return Reply("Okay: your partner won't be pinged when you miss a check-in or ask for support. Your House Mentors still hear when you ask for someone to reach out. /partner pings on turns it back on."), nil
+		return Reply("Okay: your partner won't be pinged when you miss a check-in or ask for support. Your House Mentors still hear when you ask for someone to reach out. %s on turns it back on.", Cmd("partner pings")), nil
 	}
 	return Reply("Pings are on: your partner hears when you miss a check-in or ask for support — never what you wrote."), nil
 }
@@ -208,7 +208,7 @@ func (b *Bot) announcePair(r *Request, p *Pair) error {
 		if err != nil {
 			return err
 		}
-		text := fmt.Sprintf("🤝 Your accountability partner in %s is now %s. Check in with each other — a message, a walk, a meeting together. /partner shows this any time.", r.House.Name, who)
+		text := fmt.Sprintf("🤝 Your accountability partner in %s is now %s. Check in with each other — a message, a walk, a meeting together. %s shows this any time.", r.House.Name, who, Cmd("partner"))
 		if err := dmMember(r, id, Message{Text: text}); err != nil {
 			return err
 		}

@@ -68,6 +68,10 @@ type Config struct {
 	HTTPClient *http.Client
 	// Dialer, when set, dials the gateway websocket.
 	Dialer *websocket.Dialer
+	// Commands is the core's command registry, for naming commands in text
+	// before Run has the core's own (the outbox may send first); Run
+	// replaces it with the handler's.
+	Commands []*bot.Command
 	// HandshakeTimeout bounds each gateway handshake (dial, HELLO,
 	// IDENTIFY or RESUME, READY); discordgo's Open has no timeout of its
 	// own. Zero means 20 s.
@@ -515,6 +519,23 @@ func (a *Adapter) begin() bool {
 	}
 	a.inflight.Add(1)
 	return true
+}
+
+// Naming is how Discord spells the commands of cmds in text: bare names,
+// with "now" for a command that also has subcommands (see bareSub).
+func Naming(cmds []*bot.Command) bot.Naming {
+	return bot.Naming{BareSub: bareSub, Commands: cmds}
+}
+
+// naming is Naming for the core's registry.
+func (a *Adapter) naming() bot.Naming {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	cmds := a.cfg.Commands
+	if a.handler != nil {
+		cmds = a.handler.Commands()
+	}
+	return Naming(cmds)
 }
 
 // applicationID returns the configured or learned application id.

@@ -33,25 +33,28 @@ const (
 // Discord demands.
 func ApplicationCommands(cmds []*bot.Command) []*discordgo.ApplicationCommand {
 	out := make([]*discordgo.ApplicationCommand, 0, len(cmds))
+	// Descriptions may name commands; they read as Discord names them.
+	naming := Naming(cmds)
+	describe := func(d, name string) string { return description(naming.Render(d), name) }
 	for _, c := range cmds {
 		ac := &discordgo.ApplicationCommand{
 			Type:        discordgo.ChatApplicationCommand,
 			Name:        c.Name,
-			Description: description(c.Description, c.Name),
+			Description: describe(c.Description, c.Name),
 		}
 		if len(c.Subs) == 0 {
-			ac.Options = options(c.Options)
+			ac.Options = options(c.Options, naming)
 		} else {
 			if c.Run != nil && c.Sub(bareSub) == nil {
 				ac.Options = append(ac.Options, &discordgo.ApplicationCommandOption{
 					Type: discordgo.ApplicationCommandOptionSubCommand, Name: bareSub,
-					Description: description(c.Description, c.Name), Options: options(c.Options),
+					Description: describe(c.Description, c.Name), Options: options(c.Options, naming),
 				})
 			}
 			for _, s := range c.Subs {
 				ac.Options = append(ac.Options, &discordgo.ApplicationCommandOption{
 					Type: discordgo.ApplicationCommandOptionSubCommand, Name: s.Name,
-					Description: description(s.Description, s.Name), Options: options(s.Options),
+					Description: describe(s.Description, s.Name), Options: options(s.Options, naming),
 				})
 			}
 		}
@@ -61,11 +64,11 @@ func ApplicationCommands(cmds []*bot.Command) []*discordgo.ApplicationCommand {
 }
 
 // options maps typed options; Discord wants required ones first.
-func options(opts []bot.Option) []*discordgo.ApplicationCommandOption {
+func options(opts []bot.Option, naming bot.Naming) []*discordgo.ApplicationCommandOption {
 	out := make([]*discordgo.ApplicationCommandOption, 0, len(opts))
 	for _, o := range opts {
 		d := &discordgo.ApplicationCommandOption{
-			Name: strings.ToLower(o.Name), Description: description(o.Description, o.Name), Required: o.Required,
+			Name: strings.ToLower(o.Name), Description: description(naming.Render(o.Description), o.Name), Required: o.Required,
 		}
 		switch o.Type {
 		case bot.OptInt:

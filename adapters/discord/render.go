@@ -53,7 +53,7 @@ func allowedMentions() *discordgo.MessageAllowedMentions {
 // nothing is dropped. The first part carries the start of the text; the
 // buttons ride on the last text part.
 func (a *Adapter) render(m bot.Message) []part {
-	chunks := kit.SplitText(formatText(m.Text), maxContent)
+	chunks := kit.SplitText(formatText(m.Text, a.naming()), maxContent)
 	groups := a.componentGroups(m.Choices)
 	var parts []part
 	for _, c := range chunks {
@@ -78,7 +78,7 @@ func (a *Adapter) render(m bot.Message) []part {
 // renderOne renders a message that must be one Discord message (an edit):
 // the text is clipped to the limit and the first 25 buttons kept.
 func (a *Adapter) renderOne(m bot.Message) part {
-	p := part{content: clipRunes(strings.TrimSpace(formatText(m.Text)), maxContent)}
+	p := part{content: clipRunes(strings.TrimSpace(formatText(m.Text, a.naming())), maxContent)}
 	if g := a.componentGroups(m.Choices); len(g) > 0 {
 		p.components = g[0]
 	}
@@ -280,12 +280,18 @@ func modalValues(d discordgo.ModalSubmitInteractionData) map[string]string {
 }
 
 // formatText turns the core's light markdown into Discord markdown:
-// *bold* becomes **bold** (a single star is italics on Discord), and time
-// markers become <t:unix:F> timestamps, which each viewer sees in their
-// own time zone.
-func formatText(s string) string {
+// *bold* becomes **bold** (a single star is italics on Discord), commands
+// are named as Discord has them, and time markers become <t:unix:F>
+// timestamps, which each viewer sees in their own time zone.
+func formatText(s string, n bot.Naming) string {
+	s = n.Render(s)
 	s = boldRE.ReplaceAllString(s, "$1**$2**")
-	return bot.RenderTimes(s, func(unix int64, _ string) string {
+	return bot.RenderTimesUntil(s, func(unix int64, _ string, until bool) string {
+		if until {
+			// "Friday, 20 November 2026 19:00 (in 2 hours)", kept current
+			// by each reader's app.
+			return fmt.Sprintf("<t:%d:F> (<t:%d:R>)", unix, unix)
+		}
 		return fmt.Sprintf("<t:%d:F>", unix)
 	})
 }

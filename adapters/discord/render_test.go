@@ -23,9 +23,11 @@ func TestFormatText(t *testing.T) {
 		{"**already**", "**already**"},
 		{"• *Mood*: 4\n• *Win*: a walk", "• **Mood**: 4\n• **Win**: a walk"},
 		{"Closes " + bot.FormatTime(at, time.UTC) + ".", "Closes <t:1767366240:F>."},
+		{"Starts " + bot.FormatTimeUntil(at, time.UTC) + ".", "Starts <t:1767366240:F> (<t:1767366240:R>)."},
+		{"Use " + bot.Cmd("help") + ".", "Use /help."},
 	}
 	for _, tc := range tests {
-		if got := formatText(tc.in); got != tc.want {
+		if got := formatText(tc.in, bot.Naming{}); got != tc.want {
 			t.Errorf("formatText(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}

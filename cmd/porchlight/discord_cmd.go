@@ -138,7 +138,7 @@ func newDiscordAdapter(cfg *config.Config, log *slog.Logger) (bot.Adapter, error
 	ad, err := discord.New(discord.Config{
 		Token: string(d.Token), ApplicationID: d.ApplicationID, APIBase: d.APIBase,
 		MessageContent: d.MessageContent, GlobalCommands: d.GlobalCommands,
-		Guilds: guilds, HouseChannels: channels,
+		Guilds: guilds, HouseChannels: channels, Commands: bot.AllCommands(),
 	}, log)
 	if err != nil {
 		return nil, err
