@@ -463,7 +463,16 @@ func (a *Adapter) addHandlers() {
 	})
 	s.AddHandler(func(_ *discordgo.Session, e *discordgo.InteractionCreate) {
 		defer a.recover("interaction")
-		a.onInteraction(e.Interaction)
+		if e.Interaction == nil || e.Type == discordgo.InteractionModalSubmit {
+			return // read from the raw event below
+		}
+		a.onInteraction(e.Interaction, nil)
+	})
+	s.AddHandler(func(_ *discordgo.Session, e *discordgo.Event) {
+		defer a.recover("modal submit")
+		if e.Type == "INTERACTION_CREATE" {
+			a.onRawInteraction(e.RawData)
+		}
 	})
 	s.AddHandler(func(_ *discordgo.Session, e *discordgo.MessageCreate) {
 		defer a.recover("message")

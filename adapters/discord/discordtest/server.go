@@ -117,6 +117,7 @@ type Member struct {
 // Server is a running fake Discord. All methods are safe for concurrent use.
 type Server struct {
 	cfg  Config
+	tb   testing.TB
 	http *httptest.Server
 	wg   sync.WaitGroup // gateway connection goroutines
 
@@ -159,6 +160,7 @@ func NewServer(tb testing.TB, cfg Config) *Server {
 	}
 	s := &Server{
 		cfg:      cfg,
+		tb:       tb,
 		users:    map[string]User{},
 		channels: map[string]*Channel{},
 		members:  map[string]*Member{},
