@@ -149,12 +149,50 @@ func (b *Bot) announceActivity(r *Request, a *Activity) error {
 	if err != nil {
 		return err
 	}
-	id, err := r.Post(msg)
+	// The post opens a thread for talking about the activity, so the
+	// channel stays readable.
+	id, err := r.Enqueue(&OutboxMessage{Out: Outgoing{Target: Target{Kind: TargetChannel, Channel: r.House.Channel}, Message: msg,
+		ThreadName: clip(a.Title, 90)}})
 	if err != nil {
 		return err
 	}
 	a.Post = id
+	if a.Event, err = b.mirrorActivity(r, a, false); err != nil {
+		return err
+	}
 	return r.activities().UpdateActivity(r.Ctx, a)
+}
+
+// mirrorActivity queues the change of an activity's calendar event, where
+// the house has them ([discord] scheduled_events): its creation (a new
+// activity), its new time (moved), or its cancellation (cancelled, or
+// this occurrence skipped). It goes through the outbox after the post,
+// which the event links back to; a change waits for the creation and
+// edits the event it made (the row's ref holds the event's id), so a
+// restart neither loses an event nor makes a second. It returns the id of
+// the queued creation, or 0.
+func (b *Bot) mirrorActivity(r *Request, a *Activity, cancel bool) (int64, error) {
+	if !r.House.Activities.CalendarEvents || a.Post == 0 || (a.Event == 0 && cancel) {
+		return 0, nil
+	}
+	location := a.Place
+	if location == "" {
+		location = r.House.Name
+	}
+	details := a.Details
+	if a.Repeat == "weekly" {
+		details = strings.TrimSpace(details + "\nEvery week.")
+	}
+	ev := &CalendarEvent{Name: clip(a.Title, 95), Description: clip(details, 700), Location: clip(location, 95), Start: a.StartsAt, End: a.EndsAt, Cancel: cancel}
+	m := &OutboxMessage{ThreadOf: a.Post, EditOf: a.Event, Out: Outgoing{Target: Target{Kind: TargetCalendar, Channel: r.House.Channel}, Event: ev}}
+	id, err := r.Enqueue(m)
+	if err != nil {
+		return 0, fmt.Errorf("mirror activity: %w", err)
+	}
+	if a.Event != 0 {
+		return a.Event, nil
+	}
+	return id, nil
 }
 
 // activityMessage is the announcement: what, when (each viewer's local
@@ -420,6 +458,9 @@ func (b *Bot) cmdActivityMove(r *Request) (Response, error) {
 	if err := r.activities().UpdateActivity(r.Ctx, a); err != nil {
 		return Response{}, err
 	}
+	if _, err := b.mirrorActivity(r, a, false); err != nil {
+		return Response{}, err
+	}
 	if err := notifyGoing(r, a, fmt.Sprintf("🕖 Change of time: *%s* is now %s.", a.Title, FormatTimeUntil(a.StartsAt, r.House.Location)), true); err != nil {
 		return Response{}, err
 	}
@@ -458,6 +499,9 @@ func (b *Bot) endActivity(r *Request, a *Activity, status, notice string) error 
 		return err
 	}
 	if err := notifyGoing(r, a, notice, true); err != nil {
+		return err
+	}
+	if _, err := b.mirrorActivity(r, a, true); err != nil {
 		return err
 	}
 	return b.refreshPost(r, a)

@@ -447,7 +447,8 @@ func (b *Bot) shareAnswer(r *Request, round *Round, a *Answer, was shareState, l
 // postShare posts the answer in the prompt's thread, or edits the post
 // already there when shared is true, and saves the answer.
 func (b *Bot) postShare(r *Request, round *Round, a *Answer, shared bool) error {
-	m := &OutboxMessage{ThreadOf: round.Prompt, Out: Outgoing{Target: Target{Kind: TargetChannel, Channel: r.House.Channel}, Message: Message{Text: b.shareText(r, a)}}}
+	m := &OutboxMessage{ThreadOf: round.Prompt, Out: Outgoing{Target: Target{Kind: TargetChannel, Channel: r.House.Channel}, Message: Message{Text: b.shareText(r, a)},
+		ThreadName: "Check-ins shared " + r.Local(round.ScheduledFor).Format("Mon 2 Jan")}}
 	if shared {
 		m.ThreadOf, m.EditOf = 0, a.Share
 	}

@@ -19,6 +19,9 @@ const (
 	TargetDM TargetKind = "dm"
 	// TargetEphemeral is a message only one user sees, in a channel.
 	TargetEphemeral TargetKind = "ephemeral"
+	// TargetCalendar is the platform's calendar of the house channel's
+	// server (Discord's scheduled events); the Outgoing carries an Event.
+	TargetCalendar TargetKind = "calendar"
 )
 
 // Target is where an Outgoing message goes.
@@ -85,13 +88,38 @@ type Outgoing struct {
 	// Thread, when set, posts the message as a reply in that message's thread
 	// (on platforms that have threads; others post it normally).
 	Thread MessageRef `json:"thread,omitempty"`
+	// ThreadName names the thread of this message on platforms where a
+	// thread is started from a message (Discord): with Thread set, the
+	// thread started on that message if it has none yet; without, a
+	// thread started on this message once it is posted, for discussion
+	// (an activity's post). Platforms whose messages take threaded
+	// replies without one ignore it. At most 100 characters.
+	ThreadName string `json:"thread_name,omitempty"`
 	// Edit, when set, replaces the content of that earlier message instead
-	// of posting a new one.
+	// of posting a new one (or, with Event, changes that event).
 	Edit MessageRef `json:"edit,omitempty"`
+	// Event, for a TargetCalendar message, is the calendar event to create,
+	// or with Edit to change or cancel; Thread is then the post it mirrors,
+	// which the event links back to.
+	Event *CalendarEvent `json:"event,omitempty"`
 	// Key identifies one outbox message across retries ("outbox:42"); the
 	// sender sets it. Adapters that split a message use it with kit.Parts, so
 	// a retry does not post the parts already sent again.
 	Key string `json:"-"`
+}
+
+// CalendarEvent mirrors an activity into the platform's own calendar (on
+// Discord, a server's Events), where members look for what is on. The
+// activity's post, with its RSVP buttons, stays the source of truth: the
+// event only shows it, and links back to it.
+type CalendarEvent struct {
+	Name        string    `json:"name"`
+	Description string    `json:"description,omitempty"`
+	Location    string    `json:"location"`
+	Start       time.Time `json:"start"`
+	End         time.Time `json:"end"`
+	// Cancel cancels the event Edit names.
+	Cancel bool `json:"cancel,omitempty"`
 }
 
 // timeMarker matches the neutral time markers FormatTime and

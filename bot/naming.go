@@ -87,6 +87,22 @@ func CommandPaths(text string) []string {
 	return out
 }
 
+// typedCommand finds a command as a reader sees it in rendered text: a
+// slash at the start or after a space, quote, bracket or emphasis mark, a
+// name, and the word after it. URLs and paths ("a/b") have no such slash.
+var typedCommand = regexp.MustCompile(`(?:^|[\s("“'‘*_])/([a-z][-a-z0-9_]*)(?: ([a-z][-a-z0-9_]*))?`)
+
+// TypedCommands lists the commands rendered text names, each as its name
+// and the word after it (a subcommand, or not), for the checks that every
+// command a text names exists on the platform it is read on.
+func TypedCommands(text string) [][2]string {
+	var out [][2]string
+	for _, m := range typedCommand.FindAllStringSubmatch(text, -1) {
+		out = append(out, [2]string{m[1], m[2]})
+	}
+	return out
+}
+
 // PlainText renders text for a reader with no platform: times as their
 // fallback, commands by their bare names (the console's spelling).
 func PlainText(text string) string { return Naming{}.Render(PlainTimes(text)) }

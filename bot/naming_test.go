@@ -5,16 +5,10 @@ import (
 	"go/parser"
 	"go/token"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 )
-
-// slashName finds what reads as a typed command in text: a slash at the
-// start or after a space, quote or bracket, then a name. URLs and paths
-// ("a/b", "https://…") have no such slash.
-var slashName = regexp.MustCompile(`(?:^|[\s("“'‘*_])/([a-z][-a-z0-9_]*)`)
 
 // sourceStrings returns every string literal of the package's non-test Go
 // files, with where it is, and the arguments of every Cmd call.
@@ -84,8 +78,8 @@ func TestNoCommandNameIsHardCoded(t *testing.T) {
 	lits, cmds := sourceStrings(t)
 	all := AllCommands()
 	for s, at := range lits {
-		if m := slashName.FindStringSubmatch(s); m != nil {
-			t.Errorf("%s: %q types the command /%s; write Cmd(%q) so each platform names it its own way", at, clip(s, 60), m[1], m[1])
+		if m := TypedCommands(s); m != nil {
+			t.Errorf("%s: %q types the command /%s; write Cmd(%q) so each platform names it its own way", at, clip(s, 60), m[0][0], m[0][0])
 		}
 		for _, path := range CommandPaths(s) {
 			if !registered(all, path) {

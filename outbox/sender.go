@@ -132,7 +132,9 @@ func (s *Sender) deliver(ctx context.Context, m *bot.OutboxMessage) (bool, error
 	}
 	var ref bot.MessageRef
 	var err error
-	if !m.Out.Edit.IsZero() {
+	// A calendar event's change names the event in Edit, but it is the
+	// adapter's Send that changes events.
+	if !m.Out.Edit.IsZero() && m.Out.Event == nil {
 		ed, ok := a.(bot.Editor)
 		if !ok {
 			return false, s.store.MarkFailed(ctx, m.ID, "platform cannot edit messages")

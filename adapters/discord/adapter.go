@@ -98,6 +98,9 @@ type Adapter struct {
 	stash *stash
 	// connected is true from READY or RESUMED until the gateway drops.
 	connected atomic.Bool
+	// threadsRefused and eventsRefused log once that the bot may not start
+	// threads, or create scheduled events.
+	threadsRefused, eventsRefused sync.Once
 
 	mu sync.Mutex
 	// appID and botUser are learned from READY when not configured.

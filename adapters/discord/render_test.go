@@ -185,3 +185,36 @@ func TestRebase(t *testing.T) {
 		t.Error("New with an ftp base succeeded")
 	}
 }
+
+// TestStaffCommandsAreHidden checks default_member_permissions: staff-only
+// commands ask for a permission (sent as a string), the others none.
+func TestStaffCommandsAreHidden(t *testing.T) {
+	defs := ApplicationCommands([]*bot.Command{
+		{Name: "digest", Description: "d", Run: noop, Roles: bot.Staff},
+		{Name: "role", Description: "r", Roles: bot.OnlyOwners, Subs: []*bot.Command{{Name: "mentor", Description: "m", Run: noop, Roles: bot.OnlyOwners}}},
+		{Name: "activity", Description: "a", Subs: []*bot.Command{
+			{Name: "add", Description: "a", Run: noop, Roles: bot.Staff}, {Name: "list", Description: "l", Run: noop, Roles: bot.Members}}},
+		{Name: "help", Description: "h", Run: noop, Roles: bot.Anyone},
+	})
+	b, err := json.Marshal(defs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []struct {
+		Name  string  `json:"name"`
+		Perms *string `json:"default_member_permissions"`
+	}
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatalf("default_member_permissions is not a string: %v", err)
+	}
+	want := map[string]string{"digest": "8192", "role": "32", "activity": "", "help": ""}
+	for _, c := range got {
+		p := ""
+		if c.Perms != nil {
+			p = *c.Perms
+		}
+		if p != want[c.Name] {
+			t.Errorf("/%s default_member_permissions = %q, want %q", c.Name, p, want[c.Name])
+		}
+	}
+}

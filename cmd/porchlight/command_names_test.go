@@ -4,6 +4,7 @@ import (
 	"context"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -16,11 +17,6 @@ import (
 	"github.com/porchlight/porchlight/storage"
 )
 
-// typedCommand finds a command as a reader sees it in rendered text: a
-// slash at the start or after a space, quote or bracket, a name, and the
-// word after it.
-var typedCommand = regexp.MustCompile(`(?:^|[\s("“'‘*_])/([a-z][-a-z0-9_]*)(?: ([a-z][-a-z0-9_]*))?`)
-
 // platformCommands is what a platform has registered: each command name,
 // with the subcommands it must be invoked with (nil when it runs bare).
 type platformCommands map[string][]string
@@ -30,25 +26,16 @@ type platformCommands map[string][]string
 // unknown one.
 func (pc platformCommands) check(text string) []string {
 	var bad []string
-	for _, m := range typedCommand.FindAllStringSubmatch(text, -1) {
-		subs, ok := pc[m[1]]
+	for _, m := range bot.TypedCommands(text) {
+		subs, ok := pc[m[0]]
 		switch {
 		case !ok:
-			bad = append(bad, "/"+m[1])
-		case subs != nil && !contains(subs, m[2]):
-			bad = append(bad, strings.TrimSpace("/"+m[1]+" "+m[2])+" (needs one of "+strings.Join(subs, ", ")+")")
+			bad = append(bad, "/"+m[0])
+		case subs != nil && !slices.Contains(subs, m[1]):
+			bad = append(bad, strings.TrimSpace("/"+m[0]+" "+m[1])+" (needs one of "+strings.Join(subs, ", ")+")")
 		}
 	}
 	return bad
-}
-
-func contains(list []string, v string) bool {
-	for _, x := range list {
-		if x == v {
-			return true
-		}
-	}
-	return false
 }
 
 // discordCommands reads what the adapter registers with Discord: a command
@@ -188,7 +175,7 @@ func TestCommandNamesOnEveryPlatform(t *testing.T) {
 				for _, bad := range p.has.check(rendered) {
 					t.Errorf("%s has no command %s, named in %q", p.name, bad, clipText(rendered))
 				}
-				named += len(typedCommand.FindAllString(rendered, -1))
+				named += len(bot.TypedCommands(rendered))
 			}
 			if named < len(cmds) {
 				t.Fatalf("only %d commands named in %d texts; the scenario did not run", named, len(texts))

@@ -77,7 +77,10 @@ func TestDiscordEndToEnd(t *testing.T) {
 	}
 	const operator = "1400000000000000009"
 	robin := discordtest.UserRobin
-	f := discordtest.NewServer(t, discordtest.Config{Token: "Bot " + fakeDiscordToken})
+	// The fake's clock is the bot's test clock, so that the activity
+	// below is in the future for its scheduled event too.
+	start, _ := time.Parse(time.RFC3339, e2eStart)
+	f := discordtest.NewServer(t, discordtest.Config{Token: "Bot " + fakeDiscordToken, Now: func() time.Time { return start }})
 
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "porchlight.db")
@@ -268,6 +271,18 @@ reminder_after = "30m"
 		return strings.Contains(b.Content, "Movie night") && strings.Contains(b.Content, ":R>") && strings.Contains(b.Content, "Every week")
 	}); err != nil {
 		t.Fatalf("no activity post with a relative time: %v", err)
+	}
+	// It is mirrored to the server's Events, linking back to the post.
+	if _, err := f.WaitCall(e2eCtx(t), func(c discordtest.Call) bool {
+		return c.Route == discordtest.RouteCreateEvent && c.Status == 200
+	}); err != nil {
+		t.Fatalf("no scheduled event: %v", err)
+	}
+	events := f.ScheduledEvents(discordtest.GuildID)
+	if len(events) != 1 || events[0].Name != "Movie night" || events[0].Place != "Living room" ||
+		!strings.Contains(events[0].Description, "https://discord.com/channels/"+discordtest.GuildID+"/"+discordtest.ChannelGeneral+"/") ||
+		events[0].End.Sub(events[0].Start) != 2*time.Hour {
+		t.Errorf("scheduled events = %+v, want the movie night, linking to its post", events)
 	}
 
 	// Sam joins and checks in by DM, a conversation. A line of danger in

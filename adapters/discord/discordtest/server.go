@@ -134,6 +134,8 @@ type Server struct {
 	inters        map[string]*interaction
 	commands      map[string][]map[string]any // scope ("" or guild id) -> definitions
 	cmdIDs        map[string]string           // scope/name -> stable command id
+	events        map[string]*ScheduledEvent
+	eventOrder    []string
 	calls         []Call
 	faults        []*faultRule
 	frames        []GatewayFrame
@@ -169,6 +171,7 @@ func NewServer(tb testing.TB, cfg Config) *Server {
 		inters:   map[string]*interaction{},
 		commands: map[string][]map[string]any{},
 		cmdIDs:   map[string]string{},
+		events:   map[string]*ScheduledEvent{},
 		conns:    map[int]*gwConn{},
 		sessions: map[string]*gwSession{},
 		ackBeats: true,

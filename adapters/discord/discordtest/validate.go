@@ -371,6 +371,13 @@ func validateCommands(defs []map[string]any) *apiErr {
 				return e
 			}
 		}
+		if p, set := d["default_member_permissions"]; set && p != nil {
+			// A string bit set ("0": administrators only), as permissions
+			// always are: they exceed what a JSON number holds exactly.
+			if ps, ok := p.(string); !ok || ps == "" || strings.Trim(ps, "0123456789") != "" {
+				return formError(at+".default_member_permissions", "BASE_TYPE_BAD_TYPE", "Must be a string of a permissions integer.")
+			}
+		}
 		if e := validateOptions(at+".options", list(d["options"])); e != nil {
 			return e
 		}
