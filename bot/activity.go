@@ -18,20 +18,20 @@ import (
 const defaultActivityLength = 2 * time.Hour
 
 func (b *Bot) registerActivities() {
-	idOpt := Option{Name: "id", Description: "The activity's number, from /activity list", Type: OptInt, Required: true}
+	idOpt := Option{Name: "id", Description: "The activity's number, from " + Cmd("activity list"), Type: OptInt, Required: true}
 	b.reg.Add(&Command{
 		Name:        "activity",
 		Description: "Sober activities: outings, movie nights, meetings together",
 		Roles:       Members,
 		Subs: []*Command{
-			{Name: "add", Description: "House Mentors: post an activity (a form, or: /activity add \"title\" \"fri 19:00\" [place])", Roles: Staff, Run: b.cmdActivityAdd,
+			{Name: "add", Description: "House Mentors: post an activity (a form, or: " + Cmd("activity add") + " \"title\" \"fri 19:00\" [place])", Roles: Staff, Run: b.cmdActivityAdd,
 				Options: []Option{
 					{Name: "title", Description: "What it is", Type: OptString, MaxLen: 80},
 					{Name: "when", Description: "YYYY-MM-DD HH:MM, today 19:00, tomorrow 19:00 or fri 19:00", Type: OptString, MaxLen: 40},
 					{Name: "place", Description: "Where", Type: OptString, Rest: true, MaxLen: 100},
 				}},
 			{Name: "list", Description: "Upcoming activities and your answer, only to you", Roles: Members, Run: b.cmdActivityList},
-			{Name: "move", Description: "House Mentors: change an activity's time: /activity move 12 \"sat 18:00\"", Roles: Staff, Run: b.cmdActivityMove,
+			{Name: "move", Description: "House Mentors: change an activity's time: " + Cmd("activity move") + " 12 \"sat 18:00\"", Roles: Staff, Run: b.cmdActivityMove,
 				Options: []Option{idOpt, {Name: "when", Description: "The new time", Type: OptString, Required: true, Rest: true, MaxLen: 40}}},
 			{Name: "skip", Description: "House Mentors: skip one occurrence of a weekly activity", Roles: Staff, Run: b.cmdActivitySkip, Options: []Option{idOpt}},
 			{Name: "cancel", Description: "House Mentors: cancel an activity (and its series)", Roles: Staff, Run: b.cmdActivityCancel, Options: []Option{idOpt}},
@@ -60,7 +60,7 @@ func (b *Bot) cmdActivityAdd(r *Request) (Response, error) {
 		return b.openForm(r, activityForm(), nil)
 	}
 	if !r.Args.Has("when") {
-		return Response{}, Errorf(EInvalid, "Give a time too: /activity add \"Movie night\" \"fri 19:00\" Living room — or just /activity add for the form.")
+		return Response{}, Errorf(EInvalid, "Give a time too: %s \"Movie night\" \"fri 19:00\" Living room — or just %s for the form.", Cmd("activity add"), Cmd("activity add"))
 	}
 	return b.submitActivity(r, nil, map[string]string{"title": r.Args.String("title"), "when": r.Args.String("when"), "place": r.Args.String("place"), "repeat": "none"})
 }
@@ -149,12 +149,50 @@ func (b *Bot) announceActivity(r *Request, a *Activity) error {
 	if err != nil {
 		return err
 	}
-	id, err := r.Enqueue(&OutboxMessage{Kind: MsgActivity, About: about, Out: Outgoing{Target: Target{Kind: TargetChannel, Channel: r.House.Channel}, Message: msg}})
+	// The post opens a thread for talking about the activity, so the
+	// channel stays readable.
+	id, err := r.Enqueue(&OutboxMessage{Kind: MsgActivity, About: about, Out: Outgoing{Target: Target{Kind: TargetChannel, Channel: r.House.Channel}, Message: msg,
+		ThreadName: clip(a.Title, 90)}})
 	if err != nil {
 		return err
 	}
 	a.Post = id
+	if a.Event, err = b.mirrorActivity(r, a, false); err != nil {
+		return err
+	}
 	return r.activities().UpdateActivity(r.Ctx, a)
+}
+
+// mirrorActivity queues the change of an activity's calendar event, where
+// the house has them ([discord] scheduled_events): its creation (a new
+// activity), its new time (moved), or its cancellation (cancelled, or
+// this occurrence skipped). It goes through the outbox after the post,
+// which the event links back to; a change waits for the creation and
+// edits the event it made (the row's ref holds the event's id), so a
+// restart neither loses an event nor makes a second. It returns the id of
+// the queued creation, or 0.
+func (b *Bot) mirrorActivity(r *Request, a *Activity, cancel bool) (int64, error) {
+	if !r.House.Activities.CalendarEvents || a.Post == 0 || (a.Event == 0 && cancel) {
+		return 0, nil
+	}
+	location := a.Place
+	if location == "" {
+		location = r.House.Name
+	}
+	details := a.Details
+	if a.Repeat == "weekly" {
+		details = strings.TrimSpace(details + "\nEvery week.")
+	}
+	ev := &CalendarEvent{Name: clip(a.Title, 95), Description: clip(details, 700), Location: clip(location, 95), Start: a.StartsAt, End: a.EndsAt, Cancel: cancel}
+	m := &OutboxMessage{ThreadOf: a.Post, EditOf: a.Event, Out: Outgoing{Target: Target{Kind: TargetCalendar, Channel: r.House.Channel}, Event: ev}}
+	id, err := r.Enqueue(m)
+	if err != nil {
+		return 0, fmt.Errorf("mirror activity: %w", err)
+	}
+	if a.Event != 0 {
+		return a.Event, nil
+	}
+	return id, nil
 }
 
 // activityMessage is the announcement: what, when (each viewer's local
@@ -169,7 +207,7 @@ func (b *Bot) activityMessage(r *Request, a *Activity) (Message, []string, error
 	for _, v := range rsvps {
 		count[v.Status] = append(count[v.Status], v.MemberID)
 	}
-	lines := []string{fmt.Sprintf("📅 *%s* (#%d)", a.Title, a.ID), "🕖 " + FormatTime(a.StartsAt, r.House.Location)}
+	lines := []string{fmt.Sprintf("📅 *%s* (#%d)", a.Title, a.ID), "🕖 " + FormatTimeUntil(a.StartsAt, r.House.Location)}
 	if a.Place != "" {
 		lines = append(lines, "📍 "+a.Place)
 	}
@@ -232,7 +270,7 @@ func (b *Bot) refreshPost(r *Request, a *Activity) error {
 func loadActivity(r *Request, id int64) (*Activity, error) {
 	a, err := r.activities().ActivityByID(r.Ctx, id)
 	if errors.Is(err, ErrNotFound) || (err == nil && a.HouseID != r.House.ID) {
-		return nil, Errorf(ENotFound, "There's no activity #%d in %s. /activity list shows the upcoming ones.", id, r.House.Name)
+		return nil, Errorf(ENotFound, "There's no activity #%d in %s. %s shows the upcoming ones.", id, r.House.Name, Cmd("activity list"))
 	}
 	return a, err
 }
@@ -361,7 +399,7 @@ func (b *Bot) cmdActivityList(r *Request) (Response, error) {
 		return Response{}, err
 	}
 	if len(as) == 0 {
-		return Reply("No activities are planned yet. House Mentors post them with /activity add."), nil
+		return Reply("No activities are planned yet. House Mentors post them with %s.", Cmd("activity add")), nil
 	}
 	lines := []string{"*Coming up*"}
 	for _, a := range as {
@@ -420,7 +458,10 @@ func (b *Bot) cmdActivityMove(r *Request) (Response, error) {
 	if err := r.activities().UpdateActivity(r.Ctx, a); err != nil {
 		return Response{}, err
 	}
-	if err := notifyGoing(r, a, fmt.Sprintf("🕖 Change of time: *%s* is now %s.", a.Title, FormatTime(a.StartsAt, r.House.Location)), true); err != nil {
+	if _, err := b.mirrorActivity(r, a, false); err != nil {
+		return Response{}, err
+	}
+	if err := notifyGoing(r, a, fmt.Sprintf("🕖 Change of time: *%s* is now %s.", a.Title, FormatTimeUntil(a.StartsAt, r.House.Location)), true); err != nil {
 		return Response{}, err
 	}
 	if err := b.refreshPost(r, a); err != nil {
@@ -435,7 +476,7 @@ func (b *Bot) cmdActivitySkip(r *Request) (Response, error) {
 		return Response{}, err
 	}
 	if a.Repeat != "weekly" {
-		return Response{}, Errorf(EInvalid, "#%d doesn't repeat; use /activity cancel %d to call it off.", a.ID, a.ID)
+		return Response{}, Errorf(EInvalid, "#%d doesn't repeat; use %s %d to call it off.", a.ID, Cmd("activity cancel"), a.ID)
 	}
 	if a.Status != "scheduled" || !r.Now.Before(a.StartsAt) {
 		return Response{}, Errorf(EInvalid, "#%d can't be skipped now.", a.ID)
@@ -458,6 +499,9 @@ func (b *Bot) endActivity(r *Request, a *Activity, status, notice string) error 
 		return err
 	}
 	if err := notifyGoing(r, a, notice, true); err != nil {
+		return err
+	}
+	if _, err := b.mirrorActivity(r, a, true); err != nil {
 		return err
 	}
 	return b.refreshPost(r, a)
@@ -566,7 +610,7 @@ func (b *Bot) remindActivity(r *Request, a *Activity) error {
 	if err != nil {
 		return err
 	}
-	when := FormatTime(a.StartsAt, r.House.Location)
+	when := FormatTimeUntil(a.StartsAt, r.House.Location)
 	where := ""
 	if a.Place != "" {
 		where = " at " + a.Place

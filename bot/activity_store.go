@@ -24,6 +24,9 @@ type Activity struct {
 	CreatedAt time.Time
 	// Post is the outbox id of the announcement in the house channel.
 	Post int64
+	// Event is the outbox id of the message that created the platform's
+	// calendar event mirroring it (a Discord scheduled event), 0 if none.
+	Event int64
 	// RemindedAt, StartedAt and EndedAt record the time-driven steps done.
 	RemindedAt, StartedAt, EndedAt time.Time
 }

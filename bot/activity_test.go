@@ -89,7 +89,7 @@ func TestActivityCreationAndValidation(t *testing.T) {
 	}
 	h.flush()
 	posts := h.ad.InChannel(h.house.Channel)
-	if len(posts) != 1 || !strings.Contains(posts[0].Text, "St Mark's hall") || !strings.Contains(posts[0].Text, "{{time:") {
+	if len(posts) != 1 || !strings.Contains(posts[0].Text, "St Mark's hall") || !strings.Contains(posts[0].Text, "{{time+until:") {
 		t.Errorf("announcement = %s, want the place and a per-viewer time", texts(posts))
 	}
 	if got := text(h.do(h.ev.Command(robin, "activity", "list"))); !strings.Contains(got, "Meeting together") {
@@ -283,5 +283,82 @@ func TestLongFormByDM(t *testing.T) {
 	}
 	if !strings.Contains(text(resp), "Posted *Movie night*") {
 		t.Errorf("last answer = %q, want the activity posted", text(resp))
+	}
+}
+
+// TestActivitiesMirrorToCalendarEvents follows a weekly activity's
+// calendar event through the outbox: created after its post and linking to
+// it, moved, cancelled when this week is skipped, created again for the
+// next occurrence; and none at all for a house that has them off.
+func TestActivitiesMirrorToCalendarEvents(t *testing.T) {
+	h := newHarness(t, func(h *bot.House) { h.Activities.CalendarEvents = true })
+	calendar := func() []bot.Outgoing {
+		var out []bot.Outgoing
+		for _, m := range h.ad.Sent() {
+			if m.Target.Kind == bot.TargetCalendar {
+				out = append(out, m)
+			}
+		}
+		return out
+	}
+	if got := text(h.do(h.ev.Command(mentor, "activity", `add "Movie night" "fri 19:00" Living room`))); !strings.Contains(got, "Posted") {
+		t.Fatalf("add = %q", got)
+	}
+	h.flush()
+	posts := h.ad.InChannel(h.house.Channel)
+	evs := calendar()
+	if len(posts) != 1 || len(evs) != 1 {
+		t.Fatalf("%d posts and %d calendar messages, want one each", len(posts), len(evs))
+	}
+	created := evs[0]
+	if e := created.Event; e == nil || e.Name != "Movie night" || e.Location != "Living room" || e.Cancel || e.End.Sub(e.Start) != 2*time.Hour ||
+		created.Thread.IsZero() || !created.Edit.IsZero() || created.Target.Channel != h.house.Channel {
+		t.Fatalf("creation = %+v %+v, want the activity, after its post", created, created.Event)
+	}
+	if posts[0].ThreadName != "Movie night" {
+		t.Errorf("the post's thread name = %q, want the activity's title", posts[0].ThreadName)
+	}
+	h.ad.Reset()
+	if got := text(h.do(h.ev.Command(mentor, "activity", "move 1 2026-11-21 18:00"))); !strings.Contains(got, "Moved") {
+		t.Fatalf("move = %q", got)
+	}
+	h.flush()
+	evs = calendar()
+	if len(evs) != 1 || evs[0].Edit.IsZero() || evs[0].Event.Cancel || evs[0].Event.Start.In(chicago).Hour() != 18 {
+		t.Fatalf("move = %+v, want an edit of the event at 18:00", evs)
+	}
+	// A weekly one: skipping this week cancels its event and creates the
+	// next occurrence's.
+	if got := text(h.do(h.ev.Command(mentor, "activity", `add "Walk" "sat 09:00" Park`))); !strings.Contains(got, "Posted") {
+		t.Fatalf("add = %q", got)
+	}
+	h.do(h.ev.Submit(mentor, "activity:new", map[string]string{"title": "House meeting", "when": "mon 19:00", "repeat": "weekly"}))
+	h.flush()
+	h.ad.Reset()
+	if got := text(h.do(h.ev.Command(mentor, "activity", "skip 3"))); !strings.Contains(got, "Skipped") {
+		t.Fatalf("skip = %q", got)
+	}
+	h.flush()
+	evs = calendar()
+	if len(evs) != 2 || !evs[0].Event.Cancel || evs[0].Edit.IsZero() || evs[1].Event.Cancel || !evs[1].Edit.IsZero() ||
+		evs[1].Event.Start.Sub(evs[0].Event.Start) != 7*24*time.Hour || !strings.Contains(evs[1].Event.Description, "Every week") {
+		t.Fatalf("skip = %+v, want this week's cancelled and the next one's created", evs)
+	}
+	h.ad.Reset()
+	if got := text(h.do(h.ev.Command(mentor, "activity", "cancel 2"))); !strings.Contains(got, "Cancelled") {
+		t.Fatalf("cancel = %q", got)
+	}
+	h.flush()
+	if evs = calendar(); len(evs) != 1 || !evs[0].Event.Cancel || evs[0].Edit.IsZero() {
+		t.Fatalf("cancel = %+v, want the event cancelled", evs)
+	}
+
+	off := newHarness(t)
+	off.do(off.ev.Command(mentor, "activity", `add "Movie night" "fri 19:00"`))
+	off.flush()
+	for _, m := range off.ad.Sent() {
+		if m.Target.Kind == bot.TargetCalendar || m.Event != nil {
+			t.Errorf("a house without calendar events sent %+v", m)
+		}
 	}
 }

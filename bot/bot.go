@@ -515,7 +515,7 @@ func (b *Bot) runCommand(r *Request) (Response, error) {
 	}
 	cmd := b.reg.Lookup(in.Name)
 	if cmd == nil {
-		return Response{}, Errorf(EInvalid, "I don't know /%s. Try /help.", clip(in.Name, 32))
+		return Response{}, Errorf(EInvalid, "I don't know the command %s. Try %s.", quoted(in.Name, 32), Cmd("help"))
 	}
 	parent := ""
 	raw := strings.TrimSpace(in.Raw)
@@ -528,7 +528,7 @@ func (b *Bot) runCommand(r *Request) (Response, error) {
 		sc := cmd.Sub(strings.ToLower(sub))
 		if sc == nil {
 			if cmd.Run == nil || sub != "" {
-				return Response{}, Errorf(EInvalid, "/%s needs one of: %s.", cmd.Name, subNames(cmd))
+				return Response{}, Errorf(EInvalid, "Try one of: %s.", subNames(cmd))
 			}
 		} else {
 			parent, cmd = cmd.Name, sc
@@ -541,7 +541,7 @@ func (b *Bot) runCommand(r *Request) (Response, error) {
 		if cmd.Refusal != "" {
 			return Response{}, Errorf(EForbidden, "%s", cmd.Refusal)
 		}
-		return Response{}, refusal("use /"+strings.TrimSpace(parent+" "+cmd.Name), cmd.Roles)
+		return Response{}, refusal("use "+cmdMarkerOf(strings.TrimSpace(parent+" "+cmd.Name)), cmd.Roles)
 	}
 	var err error
 	if in.Options != nil {
@@ -555,10 +555,11 @@ func (b *Bot) runCommand(r *Request) (Response, error) {
 	return cmd.Run(r)
 }
 
+// subNames lists a command's subcommands as commands to try.
 func subNames(c *Command) string {
 	names := make([]string, len(c.Subs))
 	for i, s := range c.Subs {
-		names[i] = s.Name
+		names[i] = cmdMarkerOf(c.Name + " " + s.Name)
 	}
 	return strings.Join(names, ", ")
 }
@@ -567,7 +568,7 @@ func subNames(c *Command) string {
 func refusal(what string, allowed Role) error {
 	var who []string
 	if allowed.Has(RoleResident) {
-		who = append(who, "residents who have joined (use /join)")
+		who = append(who, "residents who have joined (use "+Cmd("join")+")")
 	}
 	if allowed.Has(RoleMentor) {
 		who = append(who, "House Mentors")

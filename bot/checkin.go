@@ -53,7 +53,7 @@ func (b *Bot) registerCheckin() {
 		Roles:       Members,
 		Run:         b.cmdCheckin,
 		Subs: []*Command{
-			{Name: "pause", Description: "Pause prompts while you're away: /checkin pause until YYYY-MM-DD", Roles: Members, Run: b.cmdPause,
+			{Name: "pause", Description: "Pause prompts while you're away: " + Cmd("checkin pause") + " until YYYY-MM-DD", Roles: Members, Run: b.cmdPause,
 				Options: []Option{{Name: "until", Description: "The date prompts resume (YYYY-MM-DD)", Type: OptString, Required: true, Rest: true, MaxLen: 40}}},
 			{Name: "resume", Description: "Resume check-in prompts", Roles: Members, Run: b.cmdResume},
 			{Name: "history", Description: "Your own last 14 check-ins (only you see them)", Roles: Members, Run: b.cmdHistory},
@@ -128,7 +128,7 @@ func (b *Bot) openRound(r *Request, schedule int, at time.Time) error {
 }
 
 func (b *Bot) promptMessage(h *House, round *Round) Message {
-	text := fmt.Sprintf("*Check-in time* 🌱 How's everyone doing? Tap *Check in* to answer privately — you choose who sees it. Open until %s.", FormatTime(round.ClosesAt, h.Location))
+	text := fmt.Sprintf("*Check-in time* 🌱 How's everyone doing? Tap *Check in* to answer privately — you choose who sees it. Open until %s.", FormatTimeUntil(round.ClosesAt, h.Location))
 	return Message{Text: text, Choices: []Choice{{ID: fmt.Sprintf("checkin:open:%d", round.ID), Label: "Check in", Style: StylePrimary}}}
 }
 
@@ -421,7 +421,7 @@ func (b *Bot) echo(r *Request, a *Answer, edit bool) string {
 	if a.ReachOut {
 		lines = append(lines, "I've let your House Mentors know you'd like someone to reach out.")
 	}
-	lines = append(lines, "You can change it until the check-in closes with /checkin.")
+	lines = append(lines, "You can change it until the check-in closes with "+Cmd("checkin")+".")
 	return strings.Join(lines, "\n")
 }
 
@@ -466,7 +466,8 @@ func (b *Bot) shareAnswer(r *Request, round *Round, a *Answer, was shareState, l
 // already there when shared is true, and saves the answer.
 func (b *Bot) postShare(r *Request, round *Round, a *Answer, shared bool) error {
 	m := &OutboxMessage{Kind: MsgShare, About: []string{r.Member.UserID}, ThreadOf: round.Prompt,
-		Out: Outgoing{Target: Target{Kind: TargetChannel, Channel: r.House.Channel}, Message: Message{Text: b.shareText(r, a)}}}
+		Out: Outgoing{Target: Target{Kind: TargetChannel, Channel: r.House.Channel}, Message: Message{Text: b.shareText(r, a)},
+			ThreadName: "Check-ins shared " + r.Local(round.ScheduledFor).Format("Mon 2 Jan")}}
 	if shared {
 		m.ThreadOf, m.EditOf = 0, a.Share
 	}
@@ -507,9 +508,9 @@ func (b *Bot) decideShare(r *Request, round *Round, post bool) (Response, error)
 		// Already decided, or changed since with /checkin: the answer as
 		// it is now rules.
 		if a.Visibility == VisHouse && a.Share != 0 {
-			return Reply("That check-in is already posted to the house. You can change who sees it with /checkin until the check-in closes."), nil
+			return Reply("That check-in is already posted to the house. You can change who sees it with %s until the check-in closes.", Cmd("checkin")), nil
 		}
-		return Reply("Nothing is waiting to be posted: that check-in is %s now. You can change who sees it with /checkin until the check-in closes.", a.Visibility), nil
+		return Reply("Nothing is waiting to be posted: that check-in is %s now. You can change who sees it with %s until the check-in closes.", a.Visibility, Cmd("checkin")), nil
 	}
 	a.ShareHeld = false
 	a.UpdatedAt = r.Now
@@ -518,7 +519,7 @@ func (b *Bot) decideShare(r *Request, round *Round, post bool) (Response, error)
 			return Response{}, err
 		}
 		r.Log.Info("held share posted at the resident's choice", "round", round.ID, "member", r.Member.ID)
-		return Reply("Posted to the house, in the check-in's thread (your mood number stays private). You can change it with /checkin until the check-in closes."), nil
+		return Reply("Posted to the house, in the check-in's thread (your mood number stays private). You can change it with %s until the check-in closes.", Cmd("checkin")), nil
 	}
 	a.Visibility = VisPrivate
 	a.Values[QVisibility] = string(VisPrivate)
@@ -531,7 +532,7 @@ func (b *Bot) decideShare(r *Request, round *Round, post bool) (Response, error)
 		return Response{}, err
 	}
 	r.Log.Info("held share kept private", "round", round.ID, "member", r.Member.ID)
-	return Reply("Okay, it stays private: it's only counted in house totals, and nobody sees your answers. You can change who sees it with /checkin until the check-in closes."), nil
+	return Reply("Okay, it stays private: it's only counted in house totals, and nobody sees your answers. You can change who sees it with %s until the check-in closes.", Cmd("checkin")), nil
 }
 
 // shareText is a resident's share: their text answers, never the mood
@@ -605,7 +606,7 @@ func (b *Bot) handleThreadReply(r *Request) (Response, error) {
 		if len(crisis.Messages) > 0 {
 			return crisis, nil
 		}
-		return Reply("Thanks for replying! To check in, please /join first so I can explain what's stored."), nil
+		return Reply("Thanks for replying! To check in, please %s first so I can explain what's stored.", Cmd("join")), nil
 	}
 	if _, err := r.checkins().AnswerOf(r.Ctx, round.ID, r.Member.ID); err == nil {
 		resp := Reply("You've already checked in this round. Use the button to change your answer.")
@@ -661,7 +662,7 @@ func (b *Bot) remind(r *Request, round *Round) error {
 	n := 0
 	for _, m := range members {
 		msg := Message{
-			Text:    fmt.Sprintf("Hi %s, a gentle nudge: today's check-in is open until %s. It only takes a minute.", m.Name, FormatTime(round.ClosesAt, r.House.Location)),
+			Text:    fmt.Sprintf("Hi %s, a gentle nudge: today's check-in is open until %s. It only takes a minute.", m.Name, FormatTimeUntil(round.ClosesAt, r.House.Location)),
 			Choices: []Choice{{ID: fmt.Sprintf("checkin:open:%d", round.ID), Label: "Check in", Style: StylePrimary}},
 		}
 		if _, err := r.Enqueue(&OutboxMessage{Key: fmt.Sprintf("remind:%d:%d", round.ID, m.ID), Kind: MsgReminder,
@@ -778,14 +779,14 @@ func (b *Bot) cmdPause(r *Request) (Response, error) {
 		return Response{}, errNotJoined
 	}
 	raw := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(r.Args.String("until")), "until"))
-	until, err := pauseEnd(r, raw, selfPauseMonths, "/checkin pause until")
+	until, err := pauseEnd(r, raw, selfPauseMonths, Cmd("checkin pause")+" until")
 	if err != nil {
 		return Response{}, err
 	}
 	if err := b.pause(r, r.Member, until, "", ""); err != nil {
 		return Response{}, err
 	}
-	return Reply("Paused. No prompts, reminders or missed check-ins until %s. Take care — use /checkin resume if you're back sooner.", until.Format("Monday 2 January")), nil
+	return Reply("Paused. No prompts, reminders or missed check-ins until %s. Take care — use %s if you're back sooner.", until.Format("Monday 2 January"), Cmd("checkin resume")), nil
 }
 
 func (b *Bot) cmdResume(r *Request) (Response, error) {
@@ -914,7 +915,7 @@ func (b *Bot) cmdAnswers(r *Request) (Response, error) {
 			len(rounds), totalAnswers, visibleAnswers, len(rounds)-len(withAnswers)))
 		shown = withAnswers
 		if len(shown) > answersDetailRounds {
-			lines = append(lines, fmt.Sprintf("The latest %d with answers you can see (%d earlier not listed; /history @resident shows one person's weeks):",
+			lines = append(lines, fmt.Sprintf("The latest %d with answers you can see (%d earlier not listed; "+Cmd("history")+" @resident shows one person's weeks):",
 				answersDetailRounds, len(shown)-answersDetailRounds))
 			shown = shown[len(shown)-answersDetailRounds:]
 		}

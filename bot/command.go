@@ -60,14 +60,11 @@ type Command struct {
 	NoHouse bool
 }
 
-// Usage is a one-line synopsis, such as "/checkin pause <until>".
+// Usage is a one-line synopsis, such as "/checkin pause <until>", with the
+// command as a Cmd marker so that each platform names it its own way.
 func (c *Command) Usage(parent string) string {
 	var b strings.Builder
-	b.WriteString("/")
-	if parent != "" {
-		b.WriteString(parent + " ")
-	}
-	b.WriteString(c.Name)
+	b.WriteString(cmdMarkerOf(strings.TrimSpace(parent + " " + c.Name)))
 	for _, o := range c.Options {
 		if o.Required {
 			fmt.Fprintf(&b, " <%s>", o.Name)
@@ -103,7 +100,9 @@ func (r *Registry) Add(c *Command) {
 		if !commandName.MatchString(c.Name) {
 			panic(fmt.Sprintf("command name %q is not a valid command name", c.Name))
 		}
-		if n := utf8.RuneCountInString(c.Description); n < 1 || n > 100 {
+		// Descriptions may name commands (Cmd markers); the limit is on
+		// what a reader sees.
+		if n := utf8.RuneCountInString(Naming{}.Render(c.Description)); n < 1 || n > 100 {
 			panic(fmt.Sprintf("command %q: description must be 1-100 characters", c.Name))
 		}
 		if c.Run == nil && len(c.Subs) == 0 {

@@ -158,6 +158,11 @@ func (b *Bot) openDraft(r *Request, idText string) (Response, error) {
 		return Response{}, err
 	}
 	f := d.Form
+	if r.Event.FormLimit > 0 && len(f.Fields) > r.Event.FormLimit && r.House != nil {
+		// A kept form longer than one modal opens as pages again, so no
+		// field is left off; its values are already in it.
+		return b.openForm(r, f, nil)
+	}
 	return Response{Form: &f, FormAction: r.Event.Action.ID}, nil
 }
 

@@ -255,8 +255,8 @@ func TestRoleGrantExplainsOddCases(t *testing.T) {
 		{"mentor <@" + robin.ID + ">", "already a House Mentor"},
 		{"remove <@" + casey.ID + ">", "isn't a House Mentor"},
 		{"mentor Robin", "must mention someone"},
-		{"", "needs one of: mentor, remove"},
-		{"promote <@" + robin.ID + ">", "needs one of"},
+		{"", "Try one of: /role mentor, /role remove"},
+		{"promote <@" + robin.ID + ">", "Try one of"},
 	} {
 		if got := text(h.do(h.ev.Command(owner, "role", tc.raw))); !strings.Contains(got, tc.want) {
 			t.Errorf("/role %s = %q, want %q", tc.raw, got, tc.want)

@@ -283,7 +283,7 @@ func (b *Bot) actCrisis(r *Request, parts []string) (Response, error) {
 	case "later":
 		return Reply("Okay, nobody has been told. If you change your mind, tell me any time, or reach out to your House Mentor or your partner directly."), nil
 	}
-	return Reply("Okay. The resources are there whenever you need them: /resources shows them again."), nil
+	return Reply("Okay. The resources are there whenever you need them: %s shows them again.", Cmd("resources")), nil
 }
 
 // tellPartner sends the caller's partner the usual support ping, which

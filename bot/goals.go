@@ -54,18 +54,18 @@ func ratingLabel(n int) string {
 }
 
 func (b *Bot) registerGoals() {
-	number := Option{Name: "number", Description: "The goal's number in /goal list", Type: OptInt, Required: true}
+	number := Option{Name: "number", Description: "The goal's number in " + Cmd("goal list"), Type: OptInt, Required: true}
 	b.reg.Add(&Command{
 		Name:        "goal",
 		Description: "Your recovery goals (up to three), private unless you share them",
 		Roles:       Members,
 		Subs: []*Command{
-			{Name: "add", Description: "Set a goal: /goal add call my sponsor twice (or a form)", Roles: Members, Run: b.cmdGoalAdd,
+			{Name: "add", Description: "Set a goal: " + Cmd("goal add") + " call my sponsor twice (or a form)", Roles: Members, Run: b.cmdGoalAdd,
 				Options: []Option{{Name: "goal", Description: "The goal, in your words", Type: OptString, Rest: true, MaxLen: goalMaxLen}}},
 			{Name: "list", Description: "Your goals and how they've been going, only to you", Roles: Members, Run: b.cmdGoalList},
-			{Name: "done", Description: "Mark a goal done: /goal done 1", Roles: Members, Run: b.cmdGoalDone, Options: []Option{number}},
-			{Name: "remove", Description: "Remove a goal and its answers: /goal remove 1", Roles: Members, Run: b.cmdGoalRemove, Options: []Option{number}},
-			{Name: "share", Description: "Let your mentor see a goal and its progress: /goal share 1 [off]", Roles: Members, Run: b.cmdGoalShare,
+			{Name: "done", Description: "Mark a goal done: " + Cmd("goal done") + " 1", Roles: Members, Run: b.cmdGoalDone, Options: []Option{number}},
+			{Name: "remove", Description: "Remove a goal and its answers: " + Cmd("goal remove") + " 1", Roles: Members, Run: b.cmdGoalRemove, Options: []Option{number}},
+			{Name: "share", Description: "Let your mentor see a goal and its progress: " + Cmd("goal share") + " 1 [off]", Roles: Members, Run: b.cmdGoalShare,
 				Options: []Option{number, {Name: "setting", Description: "on (the default) or off", Type: OptBool}}},
 			{Name: "cadence", Description: "How often I ask about your goals", Roles: Members, Run: b.cmdGoalCadence,
 				Options: []Option{{Name: "how", Description: "weekly, every-2-weeks, every-4-weeks or off", Type: OptString, Required: true, Choices: cadenceChoices}}},
@@ -141,9 +141,9 @@ func numbered(r *Request) (*Goal, int, error) {
 	n := r.Args.Int("number")
 	switch {
 	case len(gs) == 0:
-		return nil, 0, Errorf(ENotFound, "You don't have any goals right now. /goal add sets one.")
+		return nil, 0, Errorf(ENotFound, "You don't have any goals right now. %s sets one.", Cmd("goal add"))
 	case n < 1 || n > len(gs):
-		return nil, 0, Errorf(EInvalid, "You have %d goal(s); give a number from 1 to %d, as /goal list shows them.", len(gs), len(gs))
+		return nil, 0, Errorf(EInvalid, "You have %d goal(s); give a number from 1 to %d, as "+Cmd("goal list")+" shows them.", len(gs), len(gs))
 	}
 	return gs[n-1], n, nil
 }
@@ -170,7 +170,7 @@ func roomForGoal(r *Request, m *Member) error {
 		return err
 	}
 	if len(gs) >= maxGoals {
-		return Errorf(EConflict, "You have three goals already — plenty to work on. To add another, mark one done (/goal done 1) or remove one (/goal remove 1). Nothing was saved.")
+		return Errorf(EConflict, "You have three goals already — plenty to work on. To add another, mark one done (%s 1) or remove one (%s 1). Nothing was saved.", Cmd("goal done"), Cmd("goal remove"))
 	}
 	return nil
 }
@@ -193,7 +193,7 @@ func (b *Bot) addGoal(r *Request, m *Member, text string) (Response, error) {
 		return Response{}, err
 	}
 	r.Log.Info("goal added", "goal", g.ID)
-	return Reply("Added goal %d: “%s”. It's private — only you see it; /goal share %d lets your mentor see it too. %s",
+	return Reply("Added goal %d: “%s”. It's private — only you see it; "+Cmd("goal share")+" %d lets your mentor see it too. %s",
 		len(gs), g.Text, len(gs), cadenceSentence(weeks)), nil
 }
 
@@ -201,11 +201,11 @@ func (b *Bot) addGoal(r *Request, m *Member, text string) (Response, error) {
 func cadenceSentence(weeks int) string {
 	switch weeks {
 	case 0:
-		return "I won't ask about your goals (/goal cadence weekly turns the questions back on)."
+		return "I won't ask about your goals (" + Cmd("goal cadence") + " weekly turns the questions back on)."
 	case 1:
-		return "I'll ask how it's going on Sunday evenings (/goal cadence changes how often)."
+		return "I'll ask how it's going on Sunday evenings (" + Cmd("goal cadence") + " changes how often)."
 	}
-	return fmt.Sprintf("I'll ask how it's going every %d weeks, on a Sunday evening (/goal cadence changes how often).", weeks)
+	return fmt.Sprintf("I'll ask how it's going every %d weeks, on a Sunday evening ("+Cmd("goal cadence")+" changes how often).", weeks)
 }
 
 func (b *Bot) cmdGoalList(r *Request) (Response, error) {
@@ -218,7 +218,7 @@ func (b *Bot) cmdGoalList(r *Request) (Response, error) {
 		return Response{}, err
 	}
 	if len(ps) == 0 {
-		return Reply("You haven't set any goals yet. /goal add sets one (up to three) — for example: /goal add call my sponsor twice"), nil
+		return Reply("You haven't set any goals yet. %s sets one (up to three) — for example: %s call my sponsor twice", Cmd("goal add"), Cmd("goal add")), nil
 	}
 	weeks, err := r.goals().GoalCadence(r.Ctx, m.ID)
 	if err != nil {
@@ -326,7 +326,7 @@ func (b *Bot) cmdGoalDone(r *Request) (Response, error) {
 	if err := r.goals().UpdateGoal(r.Ctx, g); err != nil {
 		return Response{}, err
 	}
-	return Reply("Well done! 🌱 “%s” is marked done. It stays in /goal list under Done.", g.Text), nil
+	return Reply("Well done! 🌱 “%s” is marked done. It stays in "+Cmd("goal list")+" under Done.", g.Text), nil
 }
 
 func (b *Bot) cmdGoalRemove(r *Request) (Response, error) {
@@ -359,7 +359,7 @@ func (b *Bot) cmdGoalShare(r *Request) (Response, error) {
 	if !on {
 		return Reply("Goal %d is private again: only you see it and its answers.", n), nil
 	}
-	return Reply("Goal %d is shared: the House Mentor of your mentoring agreement can see it and your answers (never anyone else). /goal share %d off makes it private again.", n, n), nil
+	return Reply("Goal %d is shared: the House Mentor of your mentoring agreement can see it and your answers (never anyone else). "+Cmd("goal share")+" %d off makes it private again.", n, n), nil
 }
 
 func (b *Bot) cmdGoalCadence(r *Request) (Response, error) {

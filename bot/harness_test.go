@@ -206,12 +206,14 @@ func (h *harness) prompt() bot.Outgoing {
 	return bot.Outgoing{}
 }
 
-func text(r bot.Response) string { return strings.Join(bottest.Texts(r), "\n") }
+// text is a response's text as the console shows commands, so that tests
+// read "/join" where the core wrote bot.Cmd("join").
+func text(r bot.Response) string { return bot.Naming{}.Render(strings.Join(bottest.Texts(r), "\n")) }
 
 func texts(ms []bot.Outgoing) string {
 	var parts []string
 	for _, m := range ms {
-		parts = append(parts, m.Text)
+		parts = append(parts, bot.Naming{}.Render(m.Text))
 	}
 	return strings.Join(parts, "\n---\n")
 }

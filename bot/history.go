@@ -23,7 +23,7 @@ const (
 
 // historyRefusal is what a resident hears who asks for /history: kind, and
 // pointing at what is theirs.
-const historyRefusal = "That one is for House Mentors, so they can look out for everyone. Your own check-ins are always yours to see: /checkin history."
+var historyRefusal = "That one is for House Mentors, so they can look out for everyone. Your own check-ins are always yours to see: " + Cmd("checkin history") + "."
 
 func (b *Bot) registerHistory() {
 	b.reg.Add(&Command{

@@ -142,6 +142,9 @@ type DigestConfig struct {
 type ActivitiesConfig struct {
 	// ReminderBefore is how long before the start reminders go out.
 	ReminderBefore time.Duration
+	// CalendarEvents mirrors each activity to the platform's calendar
+	// (Discord's scheduled events; [discord] scheduled_events).
+	CalendarEvents bool
 }
 
 // MilestonesConfig is a house's [house.milestones] table.

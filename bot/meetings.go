@@ -39,7 +39,7 @@ func DefaultMeetingKinds() []string { return []string{"AA", "NA", "SMART", "Refu
 const meetingEditDays = 7
 
 func (b *Bot) registerMeetings() {
-	idOpt := Option{Name: "id", Description: "The entry's number, from /meeting list", Type: OptInt, Required: true}
+	idOpt := Option{Name: "id", Description: "The entry's number, from " + Cmd("meeting list"), Type: OptInt, Required: true}
 	b.reg.Add(&Command{
 		Name:        "meeting",
 		Description: "Log the recovery meetings you go to, privately",
@@ -47,8 +47,8 @@ func (b *Bot) registerMeetings() {
 		Subs: []*Command{
 			{Name: "log", Description: "Log a meeting you went to (a short form)", Roles: Members, Run: b.cmdMeetingLog},
 			{Name: "list", Description: "Your meetings this week and last, only to you", Roles: Members, Run: b.cmdMeetingList},
-			{Name: "edit", Description: "Change an entry of yours, for 7 days after logging: /meeting edit 12", Roles: Members, Run: b.cmdMeetingEdit, Options: []Option{idOpt}},
-			{Name: "delete", Description: "Delete an entry of yours, for 7 days after logging: /meeting delete 12", Roles: Members, Run: b.cmdMeetingDelete, Options: []Option{idOpt}},
+			{Name: "edit", Description: "Change an entry of yours, for 7 days after logging: " + Cmd("meeting edit") + " 12", Roles: Members, Run: b.cmdMeetingEdit, Options: []Option{idOpt}},
+			{Name: "delete", Description: "Delete an entry of yours, for 7 days after logging: " + Cmd("meeting delete") + " 12", Roles: Members, Run: b.cmdMeetingDelete, Options: []Option{idOpt}},
 		},
 	})
 	b.action("meeting", Members, b.actMeeting)
@@ -120,11 +120,11 @@ func (b *Bot) editableMeeting(r *Request, idText string) (*Meeting, error) {
 	}
 	id, err := strconv.ParseInt(idText, 10, 64)
 	if err != nil {
-		return nil, Errorf(EInvalid, "That isn't an entry number. /meeting list shows yours.")
+		return nil, Errorf(EInvalid, "That isn't an entry number. %s shows yours.", Cmd("meeting list"))
 	}
 	m, err := r.meetings().OwnMeeting(r.Ctx, id, mem.ID)
 	if errors.Is(err, ErrNotFound) {
-		return nil, Errorf(ENotFound, "You have no meeting entry #%d. /meeting list shows yours.", id)
+		return nil, Errorf(ENotFound, "You have no meeting entry #%d. "+Cmd("meeting list")+" shows yours.", id)
 	}
 	if err != nil {
 		return nil, err
@@ -266,11 +266,11 @@ func (b *Bot) cmdMeetingList(r *Request) (Response, error) {
 	}
 	lines := []string{"*Your meetings this week* (only you see this)"}
 	if len(this) == 0 {
-		lines = append(lines, "None logged yet. /meeting log records one.")
+		lines = append(lines, "None logged yet. "+Cmd("meeting log")+" records one.")
 	}
 	lines = append(lines, this...)
 	lines = append(lines, countText(r.House, len(this)), fmt.Sprintf("Last week: %d.", last))
-	lines = append(lines, fmt.Sprintf("You can change an entry for %d days: /meeting edit ID or /meeting delete ID.", meetingEditDays))
+	lines = append(lines, fmt.Sprintf("You can change an entry for %d days: "+Cmd("meeting edit")+" ID or "+Cmd("meeting delete")+" ID.", meetingEditDays))
 	return Reply("%s", strings.Join(lines, "\n")), nil
 }
 
@@ -353,7 +353,7 @@ func (b *Bot) remindMeetings(r *Request, at time.Time) error {
 			continue
 		}
 		text := fmt.Sprintf("🌱 A gentle mid-week note: you've logged %d of the %d meetings a week the house asks for. "+
-			"If you've been to one, /meeting log records it. Online meetings count too, and if getting to one is hard right now, "+
+			"If you've been to one, "+Cmd("meeting log")+" records it. Online meetings count too, and if getting to one is hard right now, "+
 			"your House Mentor is glad to help. (Only you got this.)", counts[m.ID], ask)
 		if _, err := r.DM(m.UserID, Message{Text: text}); err != nil {
 			return err

@@ -61,18 +61,18 @@ func ConsentText(h *House) string {
 		"• " + relapse,
 		"• " + notMonitored(h),
 		"• Discord or Slack keep their own copy of messages, under their own terms.",
-		"• You can pause with /checkin pause, get your data with /mydata export, erase it with /mydata erase, or leave with /leave.",
+		"• You can pause with " + Cmd("checkin pause") + ", get your data with " + Cmd("mydata export") + ", erase it with " + Cmd("mydata erase") + ", or leave with " + Cmd("leave") + ".",
 		"Do you agree?",
 	}, "\n")
 }
 
 // errNotJoined is the one answer to someone who has not joined the house's
 // check-ins yet and tries what only members can do.
-var errNotJoined = Errorf(EForbidden, "Please /join first: I'll explain what's stored before anything is, and then you can take part.")
+var errNotJoined = Errorf(EForbidden, "Please %s first: I'll explain what's stored before anything is, and then you can take part.", Cmd("join"))
 
 func (b *Bot) cmdJoin(r *Request) (Response, error) {
 	if r.Member != nil && r.Member.Active() {
-		return Reply("You're already part of %s's check-ins. Use /help to see what you can do.", r.House.Name), nil
+		return Reply("You're already part of %s's check-ins. Use %s to see what you can do.", r.House.Name, Cmd("help")), nil
 	}
 	// Nothing is stored until the member accepts.
 	return Response{Messages: []Message{{
@@ -86,7 +86,7 @@ func (b *Bot) cmdJoin(r *Request) (Response, error) {
 
 func (b *Bot) actJoin(r *Request, parts []string) (Response, error) {
 	if len(parts) == 0 || parts[0] != "accept" {
-		return Reply("No problem — nothing was stored. You can /join any time."), nil
+		return Reply("No problem — nothing was stored. You can %s any time.", Cmd("join")), nil
 	}
 	if r.Member != nil && r.Member.Active() {
 		return Reply("You're already in. Welcome back!"), nil
@@ -112,7 +112,7 @@ func (b *Bot) actJoin(r *Request, parts []string) (Response, error) {
 		}
 	}
 	r.Log.Info("member joined", "member", m.ID)
-	return Reply("Welcome to %s, %s! You'll get a check-in prompt at the house's check-in times. Use /checkin to answer when a round is open, and /help for everything else.", r.House.Name, m.Name), nil
+	return Reply("Welcome to %s, %s! You'll get a check-in prompt at the house's check-in times. Use %s to answer when a round is open, and %s for everything else.", r.House.Name, m.Name, Cmd("checkin"), Cmd("help")), nil
 }
 
 func (b *Bot) cmdLeave(r *Request) (Response, error) {
@@ -122,7 +122,7 @@ func (b *Bot) cmdLeave(r *Request) (Response, error) {
 	if err := b.leave(r, r.Member, "member.leave", leftWhy(r.Member)); err != nil {
 		return Response{}, err
 	}
-	return Reply("You've left %s's check-ins. Prompts stop now. Your past answers stay until they expire; use /mydata erase to remove them now. You're welcome back any time with /join.", r.House.Name), nil
+	return Reply("You've left %s's check-ins. Prompts stop now. Your past answers stay until they expire; use %s to remove them now. You're welcome back any time with %s.", r.House.Name, Cmd("mydata erase"), Cmd("join")), nil
 }
 
 // leave ends a membership, audited as action (member.leave, or
@@ -175,7 +175,7 @@ func (b *Bot) cmdHelp(r *Request) (Response, error) {
 	if r.House == nil {
 		lines = append(lines, "(Use commands in your house's channel so I know which house you mean.)")
 	} else if !r.Role.Has(Members) {
-		lines = append(lines, "Use /join to take part in check-ins.")
+		lines = append(lines, "Use "+Cmd("join")+" to take part in check-ins.")
 	}
 	return Reply("%s", strings.Join(lines, "\n")), nil
 }
@@ -190,7 +190,7 @@ func (b *Bot) handleDM(r *Request) (Response, error) {
 			return resp, err
 		}
 	}
-	return Reply("Hi! I'm the house check-in bot. Type /help to see what I can do, or /resources for support lines."), nil
+	return Reply("Hi! I'm the house check-in bot. Type %s to see what I can do, or %s for support lines.", Cmd("help"), Cmd("resources")), nil
 }
 
 // handleMemberEvent reacts to platform join and leave events.
@@ -212,7 +212,7 @@ func (b *Bot) handleMemberEvent(r *Request) (Response, error) {
 			return Response{}, nil
 		}
 		// A welcome DM invites them to /join; nothing is stored about them.
-		_, err := r.DM(r.Event.User.ID, Message{Text: fmt.Sprintf("Welcome to %s! When you're ready, use /join to take part in the house check-ins. I'll explain what's stored first.\n%s", r.House.Name, notMonitored(r.House))})
+		_, err := r.DM(r.Event.User.ID, Message{Text: fmt.Sprintf("Welcome to %s! When you're ready, use %s to take part in the house check-ins. I'll explain what's stored first.\n%s", r.House.Name, Cmd("join"), notMonitored(r.House))})
 		return Response{}, err
 	case EventMemberLeft:
 		if r.Member == nil || !r.Member.Active() {

@@ -84,7 +84,7 @@ func TestCommandRoles(t *testing.T) {
 					h.join(robin)
 				}
 				resp := h.do(h.ev.Command(caller.user, name, raw))
-				refused := strings.Contains(text(resp), "Sorry, only") || (cmd.Refusal != "" && strings.Contains(text(resp), cmd.Refusal))
+				refused := strings.Contains(text(resp), "Sorry, only") || (cmd.Refusal != "" && strings.Contains(text(resp), bot.PlainText(cmd.Refusal)))
 				if allowed := cmd.Roles.Has(caller.role); allowed == refused {
 					t.Errorf("/%s %s as %s: refused = %v, want %v (%q)", name, raw, cname, refused, !allowed, text(resp))
 				}
@@ -108,10 +108,10 @@ func TestHelpListsOnlyAllowedCommands(t *testing.T) {
 func TestUnknownCommandAndBadArgs(t *testing.T) {
 	h := newHarness(t)
 	h.join(robin)
-	if got := text(h.do(h.ev.Command(robin, "nope", ""))); !strings.Contains(got, "don't know /nope") {
+	if got := text(h.do(h.ev.Command(robin, "nope", ""))); !strings.Contains(got, "don't know the command “nope”") {
 		t.Errorf("unknown = %q", got)
 	}
-	if got := text(h.do(h.ev.Command(robin, "checkin", "dance"))); !strings.Contains(got, "needs one of") {
+	if got := text(h.do(h.ev.Command(robin, "checkin", "dance"))); !strings.Contains(got, "Try one of: /checkin pause, /checkin resume") {
 		t.Errorf("bad sub = %q", got)
 	}
 	if got := text(h.do(h.ev.Command(robin, "checkin", "history extra"))); !strings.Contains(got, "Too many arguments") {
@@ -140,7 +140,7 @@ func TestMemberEventsOnlyForTheHouse(t *testing.T) {
 	}
 	h.do(event(bot.EventMemberJoined, casey, h.house.Channel, "G-cedar"))
 	h.flush()
-	if got := h.ad.To(casey.ID); len(got) != 1 || !strings.Contains(got[0].Text, "/join") {
+	if got := h.ad.To(casey.ID); len(got) != 1 || !strings.Contains(got[0].Text, bot.Cmd("join")) {
 		t.Errorf("welcome DMs = %s, want one inviting /join", texts(got))
 	}
 	if _, err := memberOf(h, casey); err == nil {

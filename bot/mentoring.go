@@ -47,7 +47,7 @@ func (b *Bot) registerMentoring() {
 		Description: "Mentoring agreements between a House Mentor and a resident",
 		Roles:       Members,
 		Subs: []*Command{
-			{Name: "agree", Description: "House Mentors: set up a mentoring agreement: /mentor agree @resident", Roles: Staff, Run: b.cmdMentorAgree,
+			{Name: "agree", Description: "House Mentors: set up a mentoring agreement: " + Cmd("mentor agree") + " @resident", Roles: Staff, Run: b.cmdMentorAgree,
 				Options: []Option{resident}},
 			{Name: "list", Description: "Your mentoring agreements and how contacts went, only to you", Roles: Members, Run: b.cmdMentorList},
 			{Name: "change", Description: "Change your mentoring agreement; the other side confirms it", Roles: Members, Run: b.cmdMentorChange,
@@ -149,7 +149,7 @@ func boundariesLine(a *Agreement) string {
 func joinedSelf(r *Request) (*Member, error) {
 	if r.Member == nil || !r.Member.Active() {
 		if r.Role.Has(Staff) {
-			return nil, Errorf(EForbidden, "Please /join %s first: a mentoring agreement is kept with both people's membership, so it's covered by consent, /mydata export and erase.", r.House.Name)
+			return nil, Errorf(EForbidden, "Please "+Cmd("join")+" %s first: a mentoring agreement is kept with both people's membership, so it's covered by consent, "+Cmd("mydata export")+" and erase.", r.House.Name)
 		}
 		return nil, errNotJoined
 	}
@@ -161,7 +161,7 @@ func joinedSelf(r *Request) (*Member, error) {
 func memberNamed(r *Request, userID string) (*Member, error) {
 	m, err := r.mentoring().MemberByUser(r.Ctx, r.House.ID, userID)
 	if errors.Is(err, ErrNotFound) || (err == nil && !m.Active()) {
-		return nil, Errorf(ENotFound, "<@%s> hasn't joined %s's check-ins, so there's no agreement to make with them yet. They can /join first.", userID, r.House.Name)
+		return nil, Errorf(ENotFound, "<@%s> hasn't joined %s's check-ins, so there's no agreement to make with them yet. They can "+Cmd("join")+" first.", userID, r.House.Name)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load member: %w", err)
@@ -185,7 +185,7 @@ func (b *Bot) cmdMentorAgree(r *Request) (Response, error) {
 	}
 	userID := r.Args.String("resident")
 	if userID == me.UserID {
-		return Response{}, Errorf(EInvalid, "A mentoring agreement is between two people; mention the resident: /mentor agree @resident")
+		return Response{}, Errorf(EInvalid, "A mentoring agreement is between two people; mention the resident: %s @resident", Cmd("mentor agree"))
 	}
 	mentee, err := memberNamed(r, userID)
 	if err != nil {
@@ -211,10 +211,10 @@ func canPropose(r *Request, mentorID int64, mentee *Member, replaces int64) erro
 			continue
 		}
 		if a.Status == AgreementActive && replaces == 0 {
-			return Errorf(EConflict, "You already have a mentoring agreement with %s. To change it: /mentor change <@%s>", name, mentee.UserID)
+			return Errorf(EConflict, "You already have a mentoring agreement with %s. To change it: "+Cmd("mentor change")+" <@%s>", name, mentee.UserID)
 		}
 		if a.Status == AgreementProposed {
-			return Errorf(EConflict, "A mentoring agreement with %s is already waiting to be confirmed. /mentor end <@%s> withdraws it.", name, mentee.UserID)
+			return Errorf(EConflict, "A mentoring agreement with %s is already waiting to be confirmed. "+Cmd("mentor end")+" <@%s> withdraws it.", name, mentee.UserID)
 		}
 	}
 	if replaces != 0 {
@@ -226,7 +226,7 @@ func canPropose(r *Request, mentorID int64, mentee *Member, replaces int64) erro
 	}
 	for _, a := range theirs {
 		if a.MentorID != mentorID {
-			return Errorf(EConflict, "%s already has a mentoring agreement (or one waiting to be confirmed) with another House Mentor. One of them can end it with /mentor end first.", name)
+			return Errorf(EConflict, "%s already has a mentoring agreement (or one waiting to be confirmed) with another House Mentor. One of them can end it with "+Cmd("mentor end")+" first.", name)
 		}
 	}
 	return nil
@@ -268,7 +268,7 @@ func (b *Bot) submitMentorForm(r *Request, parts []string, vals map[string]strin
 			return Response{}, err
 		}
 		if old.Status != AgreementActive {
-			return Response{}, Errorf(EConflict, "That agreement isn't in force, so there's nothing to change. /mentor list shows yours.")
+			return Response{}, Errorf(EConflict, "That agreement isn't in force, so there's nothing to change. %s shows yours.", Cmd("mentor list"))
 		}
 		mentee, err := r.mentoring().MemberByID(r.Ctx, old.MenteeID)
 		if err != nil {
@@ -282,7 +282,7 @@ func (b *Bot) submitMentorForm(r *Request, parts []string, vals map[string]strin
 		return Response{}, Errorf(EInvalid, "That form is no longer valid.")
 	}
 	if err := r.mentoring().CreateAgreement(r.Ctx, terms); errors.Is(err, ErrDuplicate) {
-		return Response{}, Errorf(EConflict, "Another mentoring agreement for this resident is waiting to be confirmed, so nothing was saved. /mentor list shows yours.")
+		return Response{}, Errorf(EConflict, "Another mentoring agreement for this resident is waiting to be confirmed, so nothing was saved. %s shows yours.", Cmd("mentor list"))
 	} else if err != nil {
 		return Response{}, err
 	}
@@ -315,7 +315,7 @@ func ownAgreement(r *Request, me, id int64) (*Agreement, error) {
 			return a, nil
 		}
 	}
-	return nil, Errorf(ENotFound, "That mentoring agreement isn't yours or has ended. /mentor list shows yours.")
+	return nil, Errorf(ENotFound, "That mentoring agreement isn't yours or has ended. %s shows yours.", Cmd("mentor list"))
 }
 
 // sendProposal sends the other side the terms, with the boundaries (they
@@ -392,9 +392,9 @@ func (b *Bot) actMentor(r *Request, parts []string) (Response, error) {
 		}
 		if a.Status != AgreementProposed {
 			if a.Status == AgreementActive {
-				return Reply("You've already agreed to this one. /mentor list shows it."), nil
+				return Reply("You've already agreed to this one. %s shows it.", Cmd("mentor list")), nil
 			}
-			return Reply("This proposal is no longer open. /mentor list shows your agreements."), nil
+			return Reply("This proposal is no longer open. %s shows your agreements.", Cmd("mentor list")), nil
 		}
 		if parts[0] == "decline" {
 			return b.declineAgreement(r, a)
@@ -417,7 +417,7 @@ func (b *Bot) confirmAgreement(r *Request, me *Member, a *Agreement) (Response, 
 			if err := r.mentoring().UpdateAgreement(r.Ctx, a); err != nil {
 				return Response{}, err
 			}
-			return Reply("The agreement this would change has ended, so there's nothing to change. /mentor list shows your agreements."), nil
+			return Reply("The agreement this would change has ended, so there's nothing to change. %s shows your agreements.", Cmd("mentor list")), nil
 		}
 		old.Status, old.EndedAt, old.EndReason, old.NextContact = AgreementEnded, r.Now, "changed", time.Time{}
 		if err := r.mentoring().UpdateAgreement(r.Ctx, old); err != nil {
@@ -427,7 +427,7 @@ func (b *Bot) confirmAgreement(r *Request, me *Member, a *Agreement) (Response, 
 	a.Status, a.AgreedAt = AgreementActive, r.Now
 	a.NextContact = firstContact(a, r.Now, r.House.Location)
 	if err := r.mentoring().UpdateAgreement(r.Ctx, a); errors.Is(err, ErrDuplicate) {
-		return Response{}, Errorf(EConflict, "There's already a mentoring agreement in force for this resident, so this one can't start. /mentor end ends the current one first.")
+		return Response{}, Errorf(EConflict, "There's already a mentoring agreement in force for this resident, so this one can't start. %s ends the current one first.", Cmd("mentor end"))
 	} else if err != nil {
 		return Response{}, err
 	}
@@ -489,7 +489,7 @@ func pickAgreements(r *Request, usage string) (*Member, []*Agreement, error) {
 	if userID := r.Args.String("person"); userID != "" {
 		m, err := r.mentoring().MemberByUser(r.Ctx, r.House.ID, userID)
 		if errors.Is(err, ErrNotFound) {
-			return nil, nil, Errorf(ENotFound, "You don't have a mentoring agreement with <@%s>. /mentor list shows yours.", userID)
+			return nil, nil, Errorf(ENotFound, "You don't have a mentoring agreement with <@%s>. "+Cmd("mentor list")+" shows yours.", userID)
 		}
 		if err != nil {
 			return nil, nil, err
@@ -506,7 +506,7 @@ func pickAgreements(r *Request, usage string) (*Member, []*Agreement, error) {
 	}
 	switch {
 	case len(out) == 0 && other != 0:
-		return nil, nil, Errorf(ENotFound, "You don't have a mentoring agreement with <@%s>. /mentor list shows yours.", r.Args.String("person"))
+		return nil, nil, Errorf(ENotFound, "You don't have a mentoring agreement with <@%s>. "+Cmd("mentor list")+" shows yours.", r.Args.String("person"))
 	case len(out) == 0:
 		return nil, nil, Errorf(ENotFound, "You don't have a mentoring agreement right now.")
 	case len(sides) > 1:
@@ -516,7 +516,7 @@ func pickAgreements(r *Request, usage string) (*Member, []*Agreement, error) {
 }
 
 func (b *Bot) cmdMentorChange(r *Request) (Response, error) {
-	_, as, err := pickAgreements(r, "/mentor change @name")
+	_, as, err := pickAgreements(r, Cmd("mentor change")+" @name")
 	if err != nil {
 		return Response{}, err
 	}
@@ -525,11 +525,11 @@ func (b *Bot) cmdMentorChange(r *Request) (Response, error) {
 			return b.openForm(r, mentorForm(fmt.Sprintf("mentor:change:%d", a.ID)), termValues(a))
 		}
 	}
-	return Response{}, Errorf(EConflict, "That agreement is still waiting to be confirmed, so there's nothing to change yet. /mentor end withdraws it.")
+	return Response{}, Errorf(EConflict, "That agreement is still waiting to be confirmed, so there's nothing to change yet. %s withdraws it.", Cmd("mentor end"))
 }
 
 func (b *Bot) cmdMentorEnd(r *Request) (Response, error) {
-	me, as, err := pickAgreements(r, "/mentor end @name")
+	me, as, err := pickAgreements(r, Cmd("mentor end")+" @name")
 	if err != nil {
 		return Response{}, err
 	}
@@ -550,7 +550,7 @@ func (b *Bot) cmdMentorEnd(r *Request) (Response, error) {
 	if wasActive {
 		text = fmt.Sprintf("%s has ended your mentoring agreement. Thank you for the time you both gave it. 💚", self)
 		if otherID == as[0].MenteeID {
-			text += " A House Mentor can set up a new one with you any time, and /resources is always there."
+			text += " A House Mentor can set up a new one with you any time, and " + Cmd("resources") + " is always there."
 		}
 	}
 	if err := dmSide(r, otherID, me.ID, Message{Text: text}); err != nil {
@@ -590,7 +590,7 @@ func (b *Bot) cmdMentorList(r *Request) (Response, error) {
 	}
 	if len(as) == 0 {
 		if r.Role.Has(Staff) {
-			return Reply("You don't have a mentoring agreement right now. Set one up with /mentor agree @resident."), nil
+			return Reply("You don't have a mentoring agreement right now. Set one up with %s @resident.", Cmd("mentor agree")), nil
 		}
 		return Reply("You don't have a mentoring agreement right now. A House Mentor can set one up with you."), nil
 	}
@@ -887,7 +887,7 @@ func (b *Bot) answerContact(r *Request, me *Member, id int64, outcome string) (R
 	case ContactMissed:
 		return Reply("Thanks for letting me know — it happens. Maybe send a quick message to find another time? Noted."), nil
 	}
-	return Reply("Noted as rescheduled. If the usual time no longer works, /mentor change updates it."), nil
+	return Reply("Noted as rescheduled. If the usual time no longer works, %s updates it.", Cmd("mentor change")), nil
 }
 
 var outcomeWords = map[string]string{ContactHappened: "it happened", ContactMissed: "it didn't happen this time", ContactRescheduled: "rescheduled"}

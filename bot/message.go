@@ -19,6 +19,9 @@ const (
 	TargetDM TargetKind = "dm"
 	// TargetEphemeral is a message only one user sees, in a channel.
 	TargetEphemeral TargetKind = "ephemeral"
+	// TargetCalendar is the platform's calendar of the house channel's
+	// server (Discord's scheduled events); the Outgoing carries an Event.
+	TargetCalendar TargetKind = "calendar"
 )
 
 // Target is where an Outgoing message goes.
@@ -85,9 +88,20 @@ type Outgoing struct {
 	// Thread, when set, posts the message as a reply in that message's thread
 	// (on platforms that have threads; others post it normally).
 	Thread MessageRef `json:"thread,omitempty"`
+	// ThreadName names the thread of this message on platforms where a
+	// thread is started from a message (Discord): with Thread set, the
+	// thread started on that message if it has none yet; without, a
+	// thread started on this message once it is posted, for discussion
+	// (an activity's post). Platforms whose messages take threaded
+	// replies without one ignore it. At most 100 characters.
+	ThreadName string `json:"thread_name,omitempty"`
 	// Edit, when set, replaces the content of that earlier message instead
-	// of posting a new one.
+	// of posting a new one (or, with Event, changes that event).
 	Edit MessageRef `json:"edit,omitempty"`
+	// Event, for a TargetCalendar message, is the calendar event to create,
+	// or with Edit to change or cancel; Thread is then the post it mirrors,
+	// which the event links back to.
+	Event *CalendarEvent `json:"event,omitempty"`
 	// Key identifies one outbox message across retries and restarts; the
 	// sender sets it from the message's send key (at most 20 characters,
 	// letters and digits). Adapters send it to the platform so that a
@@ -103,29 +117,62 @@ type Outgoing struct {
 	InDoubtSince time.Time `json:"-"`
 }
 
-// timeMarker matches the neutral time markers FormatTime writes.
-var timeMarker = regexp.MustCompile(`\{\{time:(-?\d+)\|([^}]*)\}\}`)
+// CalendarEvent mirrors an activity into the platform's own calendar (on
+// Discord, a server's Events), where members look for what is on. The
+// activity's post, with its RSVP buttons, stays the source of truth: the
+// event only shows it, and links back to it.
+type CalendarEvent struct {
+	Name        string    `json:"name"`
+	Description string    `json:"description,omitempty"`
+	Location    string    `json:"location"`
+	Start       time.Time `json:"start"`
+	End         time.Time `json:"end"`
+	// Cancel cancels the event Edit names.
+	Cancel bool `json:"cancel,omitempty"`
+}
+
+// timeMarker matches the neutral time markers FormatTime and
+// FormatTimeUntil write; the second group is "+until" for the latter.
+var timeMarker = regexp.MustCompile(`\{\{time(\+until)?:(-?\d+)\|([^}]*)\}\}`)
 
 // FormatTime embeds t in message text as a neutral marker. Adapters replace
 // markers with RenderTimes: Discord and Slack show each reader their own
 // local time; the console shows the fallback, which is t in loc.
 func FormatTime(t time.Time, loc *time.Location) string {
-	fallback := t.In(loc).Format("Mon 2 Jan 15:04 MST")
-	return fmt.Sprintf("{{time:%d|%s}}", t.Unix(), fallback)
+	return fmt.Sprintf("{{time:%d|%s}}", t.Unix(), timeFallback(t, loc))
 }
 
-// RenderTimes replaces every FormatTime marker in text by render(unix, fallback).
+// FormatTimeUntil is FormatTime for a time where how long until it matters
+// (a reminder, an activity post): platforms that can also show "in 2
+// hours", kept current by the reader's app, do (Discord); the others show
+// it as FormatTime.
+func FormatTimeUntil(t time.Time, loc *time.Location) string {
+	return fmt.Sprintf("{{time+until:%d|%s}}", t.Unix(), timeFallback(t, loc))
+}
+
+// timeFallback is how a time reads where the platform cannot localise it.
+func timeFallback(t time.Time, loc *time.Location) string {
+	return t.In(loc).Format("Mon 2 Jan 15:04 MST")
+}
+
+// RenderTimes replaces every time marker in text by render(unix, fallback).
 func RenderTimes(text string, render func(unix int64, fallback string) string) string {
-	if !strings.Contains(text, "{{time:") {
+	return RenderTimesUntil(text, func(unix int64, fallback string, _ bool) string { return render(unix, fallback) })
+}
+
+// RenderTimesUntil is RenderTimes that tells render whether the marker
+// came from FormatTimeUntil.
+func RenderTimesUntil(text string, render func(unix int64, fallback string, until bool) string) string {
+	if !strings.Contains(text, "{{time") {
 		return text
 	}
 	return timeMarker.ReplaceAllStringFunc(text, func(m string) string {
 		sub := timeMarker.FindStringSubmatch(m)
-		unix, err := strconv.ParseInt(sub[1], 10, 64)
+		unix, err := strconv.ParseInt(sub[2], 10, 64)
 		if err != nil {
-			return sub[2]
+			return sub[3]
 		}
-		return render(unix, sub[2])
+		return render(unix, sub[3], sub[1] != "")
 	})
 }
 

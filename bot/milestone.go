@@ -22,11 +22,11 @@ func (b *Bot) registerMilestones() {
 		Description: "Your sober date and milestones (private unless you choose to share)",
 		Roles:       Members,
 		Subs: []*Command{
-			{Name: "set", Description: "Record your sober date, privately: /sober-date set YYYY-MM-DD", Roles: Members, Run: b.cmdSoberSet, Options: []Option{dateOpt}},
+			{Name: "set", Description: "Record your sober date, privately: " + Cmd("sober-date set") + " YYYY-MM-DD", Roles: Members, Run: b.cmdSoberSet, Options: []Option{dateOpt}},
 			{Name: "show", Description: "Your count of days, only to you", Roles: Members, Run: b.cmdSoberShow},
-			{Name: "share", Description: "Celebrate your milestones with the house: /sober-date share on|off", Roles: Members, Run: b.cmdSoberShare,
+			{Name: "share", Description: "Celebrate your milestones with the house: " + Cmd("sober-date share") + " on|off", Roles: Members, Run: b.cmdSoberShare,
 				Options: []Option{{Name: "setting", Description: "on or off", Type: OptString, Required: true, MaxLen: 10}}},
-			{Name: "reset", Description: "Start a new sober date, privately: /sober-date reset YYYY-MM-DD", Roles: Members, Run: b.cmdSoberReset, Options: []Option{dateOpt}},
+			{Name: "reset", Description: "Start a new sober date, privately: " + Cmd("sober-date reset") + " YYYY-MM-DD", Roles: Members, Run: b.cmdSoberReset, Options: []Option{dateOpt}},
 			{Name: "clear", Description: "Remove your sober date", Roles: Members, Run: b.cmdSoberClear},
 			{Name: "history", Description: "Your sober dates over time, only to you", Roles: Members, Run: b.cmdSoberHistory},
 		},
@@ -96,7 +96,7 @@ func (b *Bot) cmdSoberSet(r *Request) (Response, error) {
 	}
 	text := "Saved, privately: only you can see your sober date. " + spanText(d, r.Local(r.Now))
 	if !share {
-		text += "\nIf you'd like the house to celebrate your milestones with you, use /sober-date share on. Otherwise I'll congratulate you privately."
+		text += "\nIf you'd like the house to celebrate your milestones with you, use " + Cmd("sober-date share") + " on. Otherwise I'll congratulate you privately."
 	}
 	return Reply("%s", text), nil
 }
@@ -134,7 +134,7 @@ func (b *Bot) cmdSoberShow(r *Request) (Response, error) {
 	}
 	cur, err := r.milestones().CurrentSoberDate(r.Ctx, m.ID)
 	if errors.Is(err, ErrNotFound) {
-		return Reply("You haven't set a sober date. /sober-date set YYYY-MM-DD records one, privately."), nil
+		return Reply("You haven't set a sober date. %s YYYY-MM-DD records one, privately.", Cmd("sober-date set")), nil
 	}
 	if err != nil {
 		return Response{}, err
@@ -157,13 +157,13 @@ func (b *Bot) cmdSoberShare(r *Request) (Response, error) {
 		on = true
 	case "off":
 	default:
-		return Response{}, Errorf(EInvalid, "Say on or off: /sober-date share on")
+		return Response{}, Errorf(EInvalid, "Say on or off: %s on", Cmd("sober-date share"))
 	}
 	if err := r.milestones().SetMilestoneShare(r.Ctx, m.ID, on, r.Now); err != nil {
 		return Response{}, err
 	}
 	if on {
-		return Reply("🎉 On the morning of each milestone I'll celebrate with the house — the milestone only, never your date. /sober-date share off stops it."), nil
+		return Reply("🎉 On the morning of each milestone I'll celebrate with the house — the milestone only, never your date. %s off stops it.", Cmd("sober-date share")), nil
 	}
 	return Reply("Okay: milestones stay between us. I'll congratulate you privately."), nil
 }
@@ -176,7 +176,7 @@ func (b *Bot) cmdSoberReset(r *Request) (Response, error) {
 	return Response{Messages: []Message{{
 		Text: "Thank you for telling me. Your new date is saved, privately — nobody else is told. " +
 			"Starting again takes courage, and relapse can be part of recovery; it doesn't erase what you've learned. " +
-			"If you'd like support, your House Mentor or your partner would be glad to hear from you, and /resources has people to talk to any time.",
+			"If you'd like support, your House Mentor or your partner would be glad to hear from you, and " + Cmd("resources") + " has people to talk to any time.",
 		Choices: []Choice{{ID: "crisis:resources", Label: "Show resources"}},
 	}}}, nil
 }
@@ -189,7 +189,7 @@ func (b *Bot) cmdSoberClear(r *Request) (Response, error) {
 	if err := r.milestones().ClearSoberDate(r.Ctx, m.ID, r.Now); err != nil {
 		return Response{}, err
 	}
-	return Reply("Your sober date is removed; there will be no milestone messages. (Your earlier dates stay in /sober-date history until you erase your data with /mydata erase.)"), nil
+	return Reply("Your sober date is removed; there will be no milestone messages. (Your earlier dates stay in %s until you erase your data with %s.)", Cmd("sober-date history"), Cmd("mydata erase")), nil
 }
 
 func (b *Bot) cmdSoberHistory(r *Request) (Response, error) {

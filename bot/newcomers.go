@@ -218,7 +218,7 @@ func (b *Bot) actWelcome(r *Request, parts []string) (Response, error) {
 			return Response{}, err
 		}
 	}
-	return Reply("Okay — no more welcome notes. /help lists everything, and your House Mentors are around whenever you'd like."), nil
+	return Reply("Okay — no more welcome notes. %s lists everything, and your House Mentors are around whenever you'd like.", Cmd("help")), nil
 }
 
 func welcomeBasics(_ *Bot, r *Request, m *Member) (Message, error) {
@@ -227,13 +227,13 @@ func welcomeBasics(_ *Bot, r *Request, m *Member) (Message, error) {
 		"First, the basics: we check in with each other, do sober activities together, and each resident has an accountability partner to look out for. House Mentors — peers with more time in recovery — are here for newcomers. What you tell me stays private unless you choose to share it.",
 	}
 	if n := r.House.Meetings.PerWeek; n > 0 {
-		lines = append(lines, fmt.Sprintf("The house asks for %d recovery meetings a week; /meeting log keeps track of yours, privately.", n))
+		lines = append(lines, fmt.Sprintf("The house asks for %d recovery meetings a week; "+Cmd("meeting log")+" keeps track of yours, privately.", n))
 	}
 	return Message{Text: strings.Join(lines, "\n")}, nil
 }
 
 func welcomeCheckins(b *Bot, r *Request, _ *Member) (Message, error) {
-	text := "🌱 How check-ins work: at check-in time I post a prompt in the house channel. Tap *Check in* to answer privately — your mood, a win, what's hard — and choose who sees it: only counted, your House Mentors, or the house. Away for a while? /checkin pause until a date stops the prompts."
+	text := "🌱 How check-ins work: at check-in time I post a prompt in the house channel. Tap *Check in* to answer privately — your mood, a win, what's hard — and choose who sees it: only counted, your House Mentors, or the house. Away for a while? " + Cmd("checkin pause") + " until a date stops the prompts."
 	if next := b.nextRoundText(r); next != "" {
 		text += " " + next
 	}
@@ -273,7 +273,7 @@ func welcomeMentor(_ *Bot, r *Request, m *Member) (Message, error) {
 }
 
 func welcomeActivity(_ *Bot, r *Request, _ *Member) (Message, error) {
-	const last = " That's the last of my welcome notes — /help lists everything. We're glad you're here. 💚"
+	last := " That's the last of my welcome notes — " + Cmd("help") + " lists everything. We're glad you're here. 💚"
 	as, err := r.newcomers().UpcomingActivities(r.Ctx, r.House.ID, r.Now)
 	if err != nil {
 		return Message{}, err
@@ -286,5 +286,5 @@ func welcomeActivity(_ *Bot, r *Request, _ *Member) (Message, error) {
 			}, nil
 		}
 	}
-	return Message{Text: "📅 No sober activities are planned just now. House Mentors post them in the house channel, and /activity list shows what's coming." + last}, nil
+	return Message{Text: "📅 No sober activities are planned just now. House Mentors post them in the house channel, and " + Cmd("activity list") + " shows what's coming." + last}, nil
 }

@@ -29,10 +29,10 @@ func (b *Bot) registerPartners() {
 		Roles:       Members,
 		Run:         b.cmdPartner,
 		Subs: []*Command{
-			{Name: "pair", Description: "House Mentors: pair two residents: /partner pair @a @b", Roles: Staff, Run: b.cmdPartnerPair, Options: []Option{a, bb}},
-			{Name: "unpair", Description: "House Mentors: end a resident's partnership: /partner unpair @a", Roles: Staff, Run: b.cmdPartnerUnpair, Options: []Option{a}},
-			{Name: "avoid", Description: "House Mentors: never pair these two: /partner avoid @a @b", Roles: Staff, Run: b.cmdPartnerAvoid, Options: []Option{a, bb}},
-			{Name: "pings", Description: "Turn your partner's pings about you on or off: /partner pings off", Roles: Members, Run: b.cmdPartnerPings,
+			{Name: "pair", Description: "House Mentors: pair two residents: " + Cmd("partner pair") + " @a @b", Roles: Staff, Run: b.cmdPartnerPair, Options: []Option{a, bb}},
+			{Name: "unpair", Description: "House Mentors: end a resident's partnership: " + Cmd("partner unpair") + " @a", Roles: Staff, Run: b.cmdPartnerUnpair, Options: []Option{a}},
+			{Name: "avoid", Description: "House Mentors: never pair these two: " + Cmd("partner avoid") + " @a @b", Roles: Staff, Run: b.cmdPartnerAvoid, Options: []Option{a, bb}},
+			{Name: "pings", Description: "Turn your partner's pings about you on or off: " + Cmd("partner pings") + " off", Roles: Members, Run: b.cmdPartnerPings,
 				Options: []Option{{Name: "setting", Description: "on or off", Type: OptString, Required: true, MaxLen: 10}}},
 			{Name: "mute", Description: "A week without pings when your partner misses a check-in", Roles: Members, Run: b.cmdPartnerMute},
 			{Name: "unmute", Description: "Hear again when your partner misses a check-in", Roles: Members, Run: b.cmdPartnerUnmute},
@@ -118,7 +118,7 @@ func activeMember(r *Request, userID string) (*Member, error) {
 func (b *Bot) cmdPartnerPair(r *Request) (Response, error) {
 	ua, ub := r.Args.String("a"), r.Args.String("b")
 	if ua == ub {
-		return Response{}, Errorf(EInvalid, "Pick two different residents: /partner pair @a @b")
+		return Response{}, Errorf(EInvalid, "Pick two different residents: %s @a @b", Cmd("partner pair"))
 	}
 	ma, err := activeMember(r, ua)
 	if err != nil {
@@ -165,7 +165,7 @@ func (b *Bot) cmdPartnerUnpair(r *Request) (Response, error) {
 func (b *Bot) cmdPartnerAvoid(r *Request) (Response, error) {
 	ua, ub := r.Args.String("a"), r.Args.String("b")
 	if ua == ub {
-		return Response{}, Errorf(EInvalid, "Pick two different residents: /partner avoid @a @b")
+		return Response{}, Errorf(EInvalid, "Pick two different residents: %s @a @b", Cmd("partner avoid"))
 	}
 	ma, err := activeMember(r, ua)
 	if err != nil {
@@ -191,13 +191,13 @@ func (b *Bot) cmdPartnerPings(r *Request) (Response, error) {
 		off = true
 	case "on":
 	default:
-		return Response{}, Errorf(EInvalid, "Say on or off: /partner pings off")
+		return Response{}, Errorf(EInvalid, "Say on or off: %s off", Cmd("partner pings"))
 	}
 	if err := r.partners().SetPingsOff(r.Ctx, r.Member.ID, off, r.Now); err != nil {
 		return Response{}, err
 	}
 	if off {
-		return Reply("Okay: your partner won't be pinged when you miss a check-in or ask for support. Your House Mentors still hear when you ask for someone to reach out. /partner pings on turns it back on."), nil
+		return Reply("Okay: your partner won't be pinged when you miss a check-in or ask for support. Your House Mentors still hear when you ask for someone to reach out. %s on turns it back on.", Cmd("partner pings")), nil
 	}
 	return Reply("Pings are on: your partner hears when you miss a check-in or ask for support — never what you wrote."), nil
 }
@@ -209,7 +209,7 @@ func (b *Bot) announcePair(r *Request, p *Pair) error {
 		if err != nil {
 			return err
 		}
-		text := fmt.Sprintf("🤝 Your accountability partner in %s is now %s. Check in with each other — a message, a walk, a meeting together. /partner shows this any time.", r.House.Name, who)
+		text := fmt.Sprintf("🤝 Your accountability partner in %s is now %s. Check in with each other — a message, a walk, a meeting together. %s shows this any time.", r.House.Name, who, Cmd("partner"))
 		if err := dmMember(r, id, MsgPartner, Message{Text: text}, users...); err != nil {
 			return err
 		}
@@ -636,7 +636,7 @@ func (b *Bot) mutePings(r *Request) (Response, error) {
 	if err := r.partners().SetPingMute(r.Ctx, r.Member.ID, until, r.Now); err != nil {
 		return Response{}, err
 	}
-	return Reply("Okay: until %s you won't be pinged when your partner misses a check-in. If they ask for support you'll still hear, always. /partner unmute turns these pings back on sooner.", FormatTime(until, r.House.Location)), nil
+	return Reply("Okay: until %s you won't be pinged when your partner misses a check-in. If they ask for support you'll still hear, always. "+Cmd("partner unmute")+" turns these pings back on sooner.", FormatTime(until, r.House.Location)), nil
 }
 
 func (b *Bot) cmdPartnerMute(r *Request) (Response, error) {

@@ -26,7 +26,7 @@ func CoupleOf(a, b int64) Couple {
 // Errors of PlanPairs, phrased for the mentors who are told why.
 var (
 	ErrTooFewToPair = errors.New("a rotation needs at least two residents who have joined and are not paused")
-	ErrNoValidPairs = errors.New("the do-not-pair list leaves no way to pair everyone; pair some residents by hand with /partner pair")
+	ErrNoValidPairs = errors.New("the do-not-pair list leaves no way to pair everyone; pair some residents by hand with " + Cmd("partner pair"))
 )
 
 // pairSearchBudget bounds the search, so a house whose do-not-pair list

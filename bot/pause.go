@@ -29,7 +29,7 @@ func (b *Bot) registerPause() {
 	resident := Option{Name: "resident", Description: "The resident, as a mention", Type: OptUser, Required: true}
 	b.reg.Add(&Command{
 		Name:        "pause",
-		Description: "House Mentors: pause a resident's check-ins: /pause @resident until YYYY-MM-DD [reason]",
+		Description: "House Mentors: pause a resident's check-ins: " + Cmd("pause") + " @resident until YYYY-MM-DD [reason]",
 		Roles:       Staff,
 		Run:         b.cmdPauseResident,
 		Options: []Option{resident,
@@ -105,7 +105,7 @@ func (b *Bot) unpause(r *Request, m *Member) error {
 func (b *Bot) cmdPauseResident(r *Request) (Response, error) {
 	until, reason := strings.TrimSpace(r.Args.String("until")), strings.TrimSpace(r.Args.String("reason"))
 	if strings.EqualFold(until, "until") {
-		// Typed out, "/pause @robin until 2026-12-01 family visit" puts the
+		// Typed out, Cmd("pause") + " @robin until 2026-12-01 family visit" puts the
 		// word "until" in the date's place; the date leads the rest.
 		until, reason, _ = strings.Cut(reason, " ")
 		reason = strings.TrimSpace(reason)
@@ -133,7 +133,7 @@ func (b *Bot) cmdPauseResident(r *Request) (Response, error) {
 	if n := utf8.RuneCountInString(reason); n > pauseReasonMax {
 		return Response{}, Errorf(EInvalid, "The reason is %d characters; please keep it to %d. The resident sees it, so a few words are best (\"family visit\").", n, pauseReasonMax)
 	}
-	end, err := pauseEnd(r, until, mentorPauseMonths, fmt.Sprintf("/pause @%s until", m.Name))
+	end, err := pauseEnd(r, until, mentorPauseMonths, fmt.Sprintf(Cmd("pause")+" @%s until", m.Name))
 	if err != nil {
 		return Response{}, err
 	}
@@ -149,7 +149,7 @@ func (b *Bot) cmdPauseResident(r *Request) (Response, error) {
 	if reason != "" {
 		why = fmt.Sprintf(" (%s)", reason)
 	}
-	told := fmt.Sprintf("Hi %s 🌿 %s, a House Mentor, has paused your check-ins with %s until %s%s. Until then there are no check-in prompts or reminders, and nothing counts as missed. It's not a mark against you, just some room to take care of what matters. If you're back sooner, /checkin resume turns them back on. Take care.",
+	told := fmt.Sprintf("Hi %s 🌿 %s, a House Mentor, has paused your check-ins with %s until %s%s. Until then there are no check-in prompts or reminders, and nothing counts as missed. It's not a mark against you, just some room to take care of what matters. If you're back sooner, "+Cmd("checkin resume")+" turns them back on. Take care.",
 		m.Name, mentor, r.House.Name, day, why)
 	if _, err := r.DM(m.UserID, Message{Text: told}); err != nil {
 		return Response{}, err
@@ -157,7 +157,7 @@ func (b *Bot) cmdPauseResident(r *Request) (Response, error) {
 	if again {
 		return Reply("*%s*'s pause now runs until %s. They've been told privately.", m.Name, day), nil
 	}
-	return Reply("Paused *%s* until %s: no prompts, reminders or missed check-ins until then, and prompts resume on their own that day. They've been told privately; an accountability partner hears only that they're away for a while. /pause @%s end ends it sooner.", m.Name, day, m.Name), nil
+	return Reply("Paused *%s* until %s: no prompts, reminders or missed check-ins until then, and prompts resume on their own that day. They've been told privately; an accountability partner hears only that they're away for a while. "+Cmd("pause")+" @%s end ends it sooner.", m.Name, day, m.Name), nil
 }
 
 // cmdRemove asks the House Mentor to confirm that a resident has moved
@@ -205,8 +205,8 @@ func (b *Bot) actRemove(r *Request, parts []string) (Response, error) {
 	}
 	goodbye := strings.Join([]string{
 		fmt.Sprintf("Hi %s. %s, a House Mentor, let me know you've moved on from %s, so your check-ins with the house end here. Thank you for being part of it. We wish you all the best on the road ahead. 💚", m.Name, displayName(r.Event.User), r.House.Name),
-		fmt.Sprintf("Your data isn't erased right away: your written check-in answers are removed after %d days, as everyone's are, and counts stay. You can get a copy any time with /mydata export, or erase it all now with /mydata erase.", retention),
-		"Support lines are always there with /resources.",
+		fmt.Sprintf("Your data isn't erased right away: your written check-in answers are removed after %d days, as everyone's are, and counts stay. You can get a copy any time with "+Cmd("mydata export")+", or erase it all now with "+Cmd("mydata erase")+".", retention),
+		"Support lines are always there with " + Cmd("resources") + ".",
 	}, "\n")
 	if _, err := r.DM(m.UserID, Message{Text: goodbye}); err != nil {
 		return Response{}, err

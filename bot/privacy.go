@@ -31,8 +31,8 @@ func (b *Bot) registerPrivacy() {
 		Description: "Operators: grant or remove the House Mentor role",
 		Roles:       OnlyOwners,
 		Subs: []*Command{
-			{Name: "mentor", Description: "Make someone a House Mentor: /role mentor @user", Roles: OnlyOwners, Run: b.cmdRoleGrant, Options: []Option{userOpt}},
-			{Name: "remove", Description: "Remove someone's House Mentor role: /role remove @user", Roles: OnlyOwners, Run: b.cmdRoleRemove, Options: []Option{userOpt}},
+			{Name: "mentor", Description: "Make someone a House Mentor: " + Cmd("role mentor") + " @user", Roles: OnlyOwners, Run: b.cmdRoleGrant, Options: []Option{userOpt}},
+			{Name: "remove", Description: "Remove someone's House Mentor role: " + Cmd("role remove") + " @user", Roles: OnlyOwners, Run: b.cmdRoleRemove, Options: []Option{userOpt}},
 		},
 	})
 	b.reg.Add(&Command{
@@ -75,7 +75,7 @@ func (b *Bot) cmdRoleGrant(r *Request) (Response, error) {
 	if err := r.Audit("role.grant", "mentor:"+user); err != nil {
 		return Response{}, err
 	}
-	if _, err := r.DM(user, Message{Text: fmt.Sprintf("You're now a House Mentor of %s. You'll get check-in summaries and requests for support. /help shows what you can do.", r.House.Name)}); err != nil {
+	if _, err := r.DM(user, Message{Text: fmt.Sprintf("You're now a House Mentor of %s. You'll get check-in summaries and requests for support. %s shows what you can do.", r.House.Name, Cmd("help"))}); err != nil {
 		return Response{}, err
 	}
 	return Reply("%s is now a House Mentor of %s.", name, r.House.Name), nil
@@ -178,7 +178,7 @@ func (b *Bot) cmdErase(r *Request) (Response, error) {
 		return Response{}, err
 	}
 	return Response{Messages: []Message{{
-		Text: fmt.Sprintf("This erases everything %s stores about you: your check-in answers, your record of missed check-ins, and your membership. It can't be undone. Counts in digests already sent stay as they were, without your name. You can /join again later.", r.House.Name),
+		Text: fmt.Sprintf("This erases everything %s stores about you: your check-in answers, your record of missed check-ins, and your membership. It can't be undone. Counts in digests already sent stay as they were, without your name. You can %s again later.", r.House.Name, Cmd("join")),
 		Choices: []Choice{
 			{ID: fmt.Sprintf("mydata:erase:%d", m.ID), Label: "Erase my data", Style: StyleDanger},
 			{ID: "mydata:keep", Label: "Keep it"},
@@ -193,7 +193,7 @@ func (b *Bot) actMydata(r *Request, parts []string) (Response, error) {
 	}
 	id, err := strconv.ParseInt(parts[1], 10, 64)
 	if err != nil {
-		return Response{}, Errorf(EInvalid, "That button is not valid any more. Use /mydata erase again.")
+		return Response{}, Errorf(EInvalid, "That button is not valid any more. Use %s again.", Cmd("mydata erase"))
 	}
 	m, err := ownMember(r)
 	if err != nil && !errors.Is(err, ErrNotFound) {
@@ -207,7 +207,7 @@ func (b *Bot) actMydata(r *Request, parts []string) (Response, error) {
 	if err := eraseMember(r, m); err != nil {
 		return Response{}, err
 	}
-	return Reply("Done. Everything %s stored about you has been erased. Take care of yourself — /resources is always there, and you're welcome to /join again.", r.House.Name), nil
+	return Reply("Done. Everything %s stored about you has been erased. Take care of yourself — %s is always there, and you're welcome to %s again.", r.House.Name, Cmd("resources"), Cmd("join")), nil
 }
 
 // eraseMember erases a member's data and audits it.

@@ -146,6 +146,9 @@ type Discord struct {
 	MessageContent bool `toml:"message_content"`
 	// GlobalCommands registers commands globally instead of per guild.
 	GlobalCommands bool `toml:"global_commands"`
+	// ScheduledEvents mirrors activities to the server's Events (Guild
+	// Scheduled Events); on by default.
+	ScheduledEvents bool `toml:"scheduled_events"`
 }
 
 // Slack is the [slack] table.
@@ -266,7 +269,7 @@ func Default() *Config {
 	return &Config{
 		Log:     Log{Level: "info", Format: "text"},
 		Storage: Storage{Path: "porchlight.db", RetentionDays: 180, BackupKeep: 7, BackupSchedule: "0 3 * * *"},
-		Discord: Discord{APIBase: "https://discord.com"},
+		Discord: Discord{APIBase: "https://discord.com", ScheduledEvents: true},
 		Slack:   Slack{APIURL: "https://slack.com/api/", CommandPrefix: "porch-"},
 	}
 }
@@ -889,6 +892,7 @@ func (c *Config) Houses() ([]*bot.House, error) {
 		if err != nil {
 			return nil, fmt.Errorf("house[%d]: %w", i, err)
 		}
+		h.Activities.CalendarEvents = h.Platform == string(PlatformDiscord) && c.Discord.ScheduledEvents
 		out = append(out, h)
 	}
 	return out, nil

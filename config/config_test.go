@@ -721,3 +721,26 @@ func TestHouseCrisisPhrases(t *testing.T) {
 		t.Errorf("Crisis.Phrases = %+v, want %+v", got, want)
 	}
 }
+
+// TestScheduledEvents checks [discord] scheduled_events: on by default for
+// Discord houses only, off when set false.
+func TestScheduledEvents(t *testing.T) {
+	for _, tc := range []struct {
+		name, doc string
+		want      bool
+	}{
+		{"discord by default", discordHouse(), true},
+		{"discord turned off", strings.Replace(discordHouse(), "[discord]\n", "[discord]\nscheduled_events = false\n", 1), false},
+		{"console", house(), false},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			hs, err := mustParse(t, tc.doc).Houses()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := hs[0].Activities.CalendarEvents; got != tc.want {
+				t.Errorf("calendar events = %v, want %v", got, tc.want)
+			}
+		})
+	}
+}

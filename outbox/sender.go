@@ -240,9 +240,10 @@ func (s *Sender) deliver(ctx context.Context, m *bot.OutboxMessage) (bool, error
 	}
 	var ref bot.MessageRef
 	var err error
-	if !m.Out.Edit.IsZero() {
-		// An edit sets the content: doing it twice is harmless, so it
-		// needs no attempt record.
+	// A calendar event's change names the event in Edit, but it is the
+	// adapter's Send that changes events. An edit of a message sets the
+	// content: doing it twice is harmless, so it needs no attempt record.
+	if !m.Out.Edit.IsZero() && m.Out.Event == nil {
 		ed, ok := a.(bot.Editor)
 		if !ok {
 			return false, s.fail(ctx, log, m, fmt.Errorf("platform cannot edit messages: %w", bot.ErrUndeliverable))

@@ -8,16 +8,16 @@ import (
 	"github.com/porchlight/porchlight/bot"
 )
 
-const activityCols = `id, house_id, series_id, title, place, details, starts_at, ends_at, capacity, repeat, status, created_by, created_at, post_outbox_id, reminded_at, started_at, ended_at`
+const activityCols = `id, house_id, series_id, title, place, details, starts_at, ends_at, capacity, repeat, status, created_by, created_at, post_outbox_id, reminded_at, started_at, ended_at, event_outbox_id`
 
 func scanActivity(s scanner) (*bot.Activity, error) {
 	var a bot.Activity
-	var series, post, starts, ends, created, reminded, started, ended sql.NullInt64
+	var series, post, starts, ends, created, reminded, started, ended, event sql.NullInt64
 	if err := s.Scan(&a.ID, &a.HouseID, &series, &a.Title, &a.Place, &a.Details, &starts, &ends, &a.Capacity, &a.Repeat, &a.Status,
-		&a.CreatedBy, &created, &post, &reminded, &started, &ended); err != nil {
+		&a.CreatedBy, &created, &post, &reminded, &started, &ended, &event); err != nil {
 		return nil, err
 	}
-	a.SeriesID, a.Post = series.Int64, post.Int64
+	a.SeriesID, a.Post, a.Event = series.Int64, post.Int64, event.Int64
 	a.StartsAt, a.EndsAt, a.CreatedAt = timeOf(starts), timeOf(ends), timeOf(created)
 	a.RemindedAt, a.StartedAt, a.EndedAt = timeOf(reminded), timeOf(started), timeOf(ended)
 	return &a, nil
@@ -42,13 +42,13 @@ func (t *tx) queryActivities(ctx context.Context, what, query string, args ...an
 
 func activityArgs(a *bot.Activity) []any {
 	return []any{a.HouseID, idOrNull(a.SeriesID), a.Title, a.Place, a.Details, unixOrNull(a.StartsAt), unixOrNull(a.EndsAt), a.Capacity, a.Repeat, a.Status,
-		a.CreatedBy, unixOrNull(a.CreatedAt), idOrNull(a.Post), unixOrNull(a.RemindedAt), unixOrNull(a.StartedAt), unixOrNull(a.EndedAt)}
+		a.CreatedBy, unixOrNull(a.CreatedAt), idOrNull(a.Post), unixOrNull(a.RemindedAt), unixOrNull(a.StartedAt), unixOrNull(a.EndedAt), idOrNull(a.Event)}
 }
 
 // CreateActivity stores a and sets a.ID.
 func (t *tx) CreateActivity(ctx context.Context, a *bot.Activity) error {
 	err := t.q.QueryRowContext(ctx, `INSERT INTO activities (house_id, series_id, title, place, details, starts_at, ends_at, capacity, repeat, status,
-		created_by, created_at, post_outbox_id, reminded_at, started_at, ended_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		created_by, created_at, post_outbox_id, reminded_at, started_at, ended_at, event_outbox_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
 		activityArgs(a)...).Scan(&a.ID)
 	return wrap("create activity", err)
 }
@@ -56,7 +56,7 @@ func (t *tx) CreateActivity(ctx context.Context, a *bot.Activity) error {
 // UpdateActivity saves a's fields.
 func (t *tx) UpdateActivity(ctx context.Context, a *bot.Activity) error {
 	_, err := t.q.ExecContext(ctx, `UPDATE activities SET house_id = ?, series_id = ?, title = ?, place = ?, details = ?, starts_at = ?, ends_at = ?,
-		capacity = ?, repeat = ?, status = ?, created_by = ?, created_at = ?, post_outbox_id = ?, reminded_at = ?, started_at = ?, ended_at = ? WHERE id = ?`,
+		capacity = ?, repeat = ?, status = ?, created_by = ?, created_at = ?, post_outbox_id = ?, reminded_at = ?, started_at = ?, ended_at = ?, event_outbox_id = ? WHERE id = ?`,
 		append(activityArgs(a), a.ID)...)
 	return wrap("update activity", err)
 }

@@ -326,3 +326,31 @@ func TestSentinelsFromThePublicMethods(t *testing.T) {
 		return err
 	})
 }
+
+// TestActivityKeepsItsCalendarEvent stores the outbox row of an activity's
+// calendar event with the activity, so a restart edits the same event.
+func TestActivityKeepsItsCalendarEvent(t *testing.T) {
+	f := newFixture(t)
+	a := f.activity(t, "Movie night", t0.Add(48*time.Hour))
+	update(t, f.db, func(tx bot.Tx) error {
+		var err error
+		out := bot.Outgoing{Target: bot.Target{Kind: bot.TargetCalendar, Channel: "C-house"}, Event: &bot.CalendarEvent{Name: "Movie night", Location: "Living room", Start: a.StartsAt, End: a.EndsAt}}
+		if a.Event, err = tx.Enqueue(f.ctx, &bot.OutboxMessage{HouseID: f.house, Platform: "test", Out: out, CreatedAt: t0, NextAt: t0}); err != nil {
+			return err
+		}
+		return tx.UpdateActivity(f.ctx, a)
+	})
+	var got *bot.Activity
+	update(t, f.db, func(tx bot.Tx) error {
+		var err error
+		got, err = tx.ActivityByID(f.ctx, a.ID)
+		return err
+	})
+	if got.Event == 0 || got.Event != a.Event {
+		t.Fatalf("event row = %d, want %d", got.Event, a.Event)
+	}
+	m, err := f.db.OutboxMessage(f.ctx, got.Event)
+	if err != nil || m.Out.Event == nil || m.Out.Event.Location != "Living room" || m.Out.Target.Kind != bot.TargetCalendar {
+		t.Errorf("the event row = %+v, %v", m, err)
+	}
+}

@@ -32,7 +32,7 @@ type personal struct{ holds, export, erase string }
 // handle it, make them do it, and declare it here.
 var schemaPrivacy = map[string]map[string]personal{
 	"activities": cols("id", "house_id", "series_id", "title", "place", "details", "starts_at", "ends_at", "capacity", "repeat",
-		"status", "created_by", "created_at", "post_outbox_id", "reminded_at", "started_at", "ended_at"),
+		"status", "created_by", "created_at", "post_outbox_id", "reminded_at", "started_at", "ended_at", "event_outbox_id"),
 	"activity_attendance": with(cols("activity_id", "source", "at"),
 		"member_id", personal{memberID, "activities", "deleted with the member (cascade)"}),
 	"activity_rsvps": with(cols("activity_id", "status", "updated_at"),

@@ -497,7 +497,7 @@ func (a *Adapter) deliver(to audience, msgs []bot.Message, ref bot.MessageRef) s
 	var b strings.Builder
 	var list []pick
 	for _, m := range msgs {
-		b.WriteString(block(to.tag, a.plainMentions(bot.PlainTimes(m.Text)), m.Choices, len(list), m.Attachment))
+		b.WriteString(block(to.tag, a.plainMentions(bot.PlainText(m.Text)), m.Choices, len(list), m.Attachment))
 		for _, c := range m.Choices {
 			list = append(list, pick{choice: c, ref: ref, channel: to.channel, dm: to.dm})
 		}
@@ -528,7 +528,7 @@ func block(tag, text string, choices []bot.Choice, first int, att *bot.Attachmen
 	}
 	for i, c := range choices {
 		n := strconv.Itoa(first + i + 1)
-		label := bot.PlainTimes(c.Label)
+		label := bot.PlainText(c.Label)
 		// A scale's labels already start with their number ("3 – okay").
 		if rest, ok := strings.CutPrefix(label, n); ok && (rest == "" || rest[0] == ' ') {
 			b.WriteString(indent + label + "\n")

@@ -68,6 +68,10 @@ type Config struct {
 	HTTPClient *http.Client
 	// Dialer, when set, dials the gateway websocket.
 	Dialer *websocket.Dialer
+	// Commands is the core's command registry, for naming commands in text
+	// before Run has the core's own (the outbox may send first); Run
+	// replaces it with the handler's.
+	Commands []*bot.Command
 	// HandshakeTimeout bounds each gateway handshake (dial, HELLO,
 	// IDENTIFY or RESUME, READY); discordgo's Open has no timeout of its
 	// own. Zero means 20 s.
@@ -94,6 +98,9 @@ type Adapter struct {
 	stash *stash
 	// connected is true from READY or RESUMED until the gateway drops.
 	connected atomic.Bool
+	// threadsRefused and eventsRefused log once that the bot may not start
+	// threads, or create scheduled events.
+	threadsRefused, eventsRefused sync.Once
 
 	mu sync.Mutex
 	// appID and botUser are learned from READY when not configured.
@@ -459,7 +466,16 @@ func (a *Adapter) addHandlers() {
 	})
 	s.AddHandler(func(_ *discordgo.Session, e *discordgo.InteractionCreate) {
 		defer a.recover("interaction")
-		a.onInteraction(e.Interaction)
+		if e.Interaction == nil || e.Type == discordgo.InteractionModalSubmit {
+			return // read from the raw event below
+		}
+		a.onInteraction(e.Interaction, nil)
+	})
+	s.AddHandler(func(_ *discordgo.Session, e *discordgo.Event) {
+		defer a.recover("modal submit")
+		if e.Type == "INTERACTION_CREATE" {
+			a.onRawInteraction(e.RawData)
+		}
 	})
 	s.AddHandler(func(_ *discordgo.Session, e *discordgo.MessageCreate) {
 		defer a.recover("message")
@@ -515,6 +531,23 @@ func (a *Adapter) begin() bool {
 	}
 	a.inflight.Add(1)
 	return true
+}
+
+// Naming is how Discord spells the commands of cmds in text: bare names,
+// with "now" for a command that also has subcommands (see bareSub).
+func Naming(cmds []*bot.Command) bot.Naming {
+	return bot.Naming{BareSub: bareSub, Commands: cmds}
+}
+
+// naming is Naming for the core's registry.
+func (a *Adapter) naming() bot.Naming {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	cmds := a.cfg.Commands
+	if a.handler != nil {
+		cmds = a.handler.Commands()
+	}
+	return Naming(cmds)
 }
 
 // applicationID returns the configured or learned application id.

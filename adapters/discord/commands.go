@@ -33,25 +33,29 @@ const (
 // Discord demands.
 func ApplicationCommands(cmds []*bot.Command) []*discordgo.ApplicationCommand {
 	out := make([]*discordgo.ApplicationCommand, 0, len(cmds))
+	// Descriptions may name commands; they read as Discord names them.
+	naming := Naming(cmds)
+	describe := func(d, name string) string { return description(naming.Render(d), name) }
 	for _, c := range cmds {
 		ac := &discordgo.ApplicationCommand{
-			Type:        discordgo.ChatApplicationCommand,
-			Name:        c.Name,
-			Description: description(c.Description, c.Name),
+			Type:                     discordgo.ChatApplicationCommand,
+			Name:                     c.Name,
+			Description:              describe(c.Description, c.Name),
+			DefaultMemberPermissions: memberPermissions(c),
 		}
 		if len(c.Subs) == 0 {
-			ac.Options = options(c.Options)
+			ac.Options = options(c.Options, naming)
 		} else {
 			if c.Run != nil && c.Sub(bareSub) == nil {
 				ac.Options = append(ac.Options, &discordgo.ApplicationCommandOption{
 					Type: discordgo.ApplicationCommandOptionSubCommand, Name: bareSub,
-					Description: description(c.Description, c.Name), Options: options(c.Options),
+					Description: describe(c.Description, c.Name), Options: options(c.Options, naming),
 				})
 			}
 			for _, s := range c.Subs {
 				ac.Options = append(ac.Options, &discordgo.ApplicationCommandOption{
 					Type: discordgo.ApplicationCommandOptionSubCommand, Name: s.Name,
-					Description: description(s.Description, s.Name), Options: options(s.Options),
+					Description: describe(s.Description, s.Name), Options: options(s.Options, naming),
 				})
 			}
 		}
@@ -60,12 +64,47 @@ func ApplicationCommands(cmds []*bot.Command) []*discordgo.ApplicationCommand {
 	return out
 }
 
+// Permissions Discord asks of a member before it shows them a command
+// (default_member_permissions). Discord knows nothing of House Mentors,
+// so a command only staff may run is shown to the members who hold a
+// permission that fits: Manage Messages for House Mentors' commands, as
+// mentors are the ones who look after the channel, and Manage Server for
+// the operators' own. Server admins can change who sees each command in
+// Server Settings → Integrations → Porchlight (allow a "House Mentor"
+// role, say). It only hides: the core checks every caller's role anyway.
+const (
+	permManageServer   int64 = 1 << 5
+	permManageMessages int64 = 1 << 13
+)
+
+// memberPermissions is a command's default_member_permissions: nil (every
+// member) when a resident or guest may run it or any of its subcommands.
+func memberPermissions(c *bot.Command) *int64 {
+	var roles bot.Role
+	if c.Run != nil {
+		roles |= c.Roles
+	}
+	for _, s := range c.Subs {
+		roles |= s.Roles
+	}
+	var p int64
+	switch {
+	case roles == 0 || roles.Has(bot.RoleGuest|bot.RoleResident):
+		return nil
+	case roles&^bot.OnlyOwners == 0:
+		p = permManageServer
+	default:
+		p = permManageMessages
+	}
+	return &p
+}
+
 // options maps typed options; Discord wants required ones first.
-func options(opts []bot.Option) []*discordgo.ApplicationCommandOption {
+func options(opts []bot.Option, naming bot.Naming) []*discordgo.ApplicationCommandOption {
 	out := make([]*discordgo.ApplicationCommandOption, 0, len(opts))
 	for _, o := range opts {
 		d := &discordgo.ApplicationCommandOption{
-			Name: strings.ToLower(o.Name), Description: description(o.Description, o.Name), Required: o.Required,
+			Name: strings.ToLower(o.Name), Description: description(naming.Render(o.Description), o.Name), Required: o.Required,
 		}
 		switch o.Type {
 		case bot.OptInt:

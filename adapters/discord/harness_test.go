@@ -174,21 +174,30 @@ type wire struct {
 }
 
 type wireRow struct {
-	Type       int `json:"type"`
-	Components []struct {
-		Type        int    `json:"type"`
-		CustomID    string `json:"custom_id"`
-		Label       string `json:"label"`
-		Style       int    `json:"style"`
-		Value       string `json:"value"`
-		Placeholder string `json:"placeholder"`
-		Required    bool   `json:"required"`
-		MaxLength   int    `json:"max_length"`
-		Options     []struct {
-			Label string `json:"label"`
-			Value string `json:"value"`
-		} `json:"options"`
-	} `json:"components"`
+	Type int `json:"type"`
+	// Components are an action row's; Label, Description and Component a
+	// modal Label's.
+	Components  []wireComponent `json:"components"`
+	Label       string          `json:"label"`
+	Description string          `json:"description"`
+	Component   *wireComponent  `json:"component"`
+}
+
+// wireComponent is a button, select or text input as sent.
+type wireComponent struct {
+	Type        int    `json:"type"`
+	CustomID    string `json:"custom_id"`
+	Label       string `json:"label"`
+	Style       int    `json:"style"`
+	Value       string `json:"value"`
+	Placeholder string `json:"placeholder"`
+	Required    bool   `json:"required"`
+	MaxLength   int    `json:"max_length"`
+	Options     []struct {
+		Label   string `json:"label"`
+		Value   string `json:"value"`
+		Default bool   `json:"default"`
+	} `json:"options"`
 }
 
 // decode reads a call's body as wire.

@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"encoding/json"
 	"log/slog"
 	"sort"
 	"strings"
@@ -21,7 +22,10 @@ const replyTimeout = 15 * time.Second
 // press, or modal submit. Discord wants an answer within 3 s, so the core
 // gets ackWithin; when it is slower the interaction is answered as
 // deferred and the reply follows as an edit and follow-ups.
-func (a *Adapter) onInteraction(i *discordgo.Interaction) {
+//
+// A modal submit comes with its answers read from the raw event (sub);
+// other interactions pass nil.
+func (a *Adapter) onInteraction(i *discordgo.Interaction, sub *modalSubmit) {
 	h, ctx, ok := a.state()
 	if !ok || i == nil {
 		return
@@ -39,7 +43,7 @@ func (a *Adapter) onInteraction(i *discordgo.Interaction) {
 			}
 		}
 	}
-	ev, ok := a.translateInteraction(i)
+	ev, ok := a.translateInteraction(i, sub)
 	if !ok {
 		log.Info("interaction not understood or expired")
 		a.answerNow(i, bot.Response{Messages: []bot.Message{{Text: "That button has expired. Please start again."}}}, log)
@@ -71,17 +75,53 @@ func (a *Adapter) onInteraction(i *discordgo.Interaction) {
 	}
 }
 
+// onRawInteraction handles a modal submit from the raw INTERACTION_CREATE.
+// discordgo v0.28.1 cannot decode one that holds Labels (it fires its
+// InteractionCreate with no data, which the typed handler skips), so the
+// interaction is decoded here without its data, and the data is read by
+// parseModalSubmit.
+func (a *Adapter) onRawInteraction(raw json.RawMessage) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(raw, &fields); err != nil {
+		a.log.Warn("interaction not understood", "err", err)
+		return
+	}
+	var kind discordgo.InteractionType
+	if err := json.Unmarshal(fields["type"], &kind); err != nil || kind != discordgo.InteractionModalSubmit {
+		return
+	}
+	sub, err := parseModalSubmit(fields["data"])
+	fields["data"] = json.RawMessage(`{}`)
+	var i discordgo.Interaction
+	if err == nil {
+		var b []byte
+		if b, err = json.Marshal(fields); err == nil {
+			err = json.Unmarshal(b, &i)
+		}
+	}
+	if err != nil {
+		a.log.Warn("modal submit not understood", "err", err)
+		return
+	}
+	i.Data = discordgo.ModalSubmitInteractionData{CustomID: sub.CustomID}
+	a.onInteraction(&i, &sub)
+}
+
 // replyCtx is a context for answering an event: not cancelled with Run's,
 // but bounded.
 func replyCtx(ctx context.Context) (context.Context, context.CancelFunc) {
 	return context.WithTimeout(context.WithoutCancel(ctx), replyTimeout)
 }
 
-// translateInteraction turns an interaction into a neutral event.
-func (a *Adapter) translateInteraction(i *discordgo.Interaction) (bot.Event, bool) {
+// translateInteraction turns an interaction into a neutral event; sub is
+// a modal submit's answers.
+func (a *Adapter) translateInteraction(i *discordgo.Interaction, sub *modalSubmit) (bot.Event, bool) {
+	// A form longer than a modal holds is asked as modal pages with a
+	// Continue button between them (FormOverflowDM off), so that its
+	// choices stay selects and the resident stays where they are.
 	ev := bot.Event{
 		ID: i.ID, Platform: Platform, Channel: i.ChannelID, Workspace: i.GuildID,
-		DM: i.GuildID == "", FormLimit: formLimit, FormOverflowDM: true, FormButtons: true,
+		DM: i.GuildID == "", FormLimit: formLimit, FormButtons: true,
 	}
 	switch {
 	case i.Member != nil && i.Member.User != nil:
@@ -113,8 +153,10 @@ func (a *Adapter) translateInteraction(i *discordgo.Interaction) (bot.Event, boo
 			}
 		}
 	case discordgo.InteractionModalSubmit:
-		d := i.ModalSubmitData()
-		id := d.CustomID
+		if sub == nil {
+			return ev, false
+		}
+		id := sub.CustomID
 		if strings.HasPrefix(id, localPrefix) {
 			st, ok := a.stash.get(id)
 			if !ok || st.formID == "" {
@@ -123,7 +165,7 @@ func (a *Adapter) translateInteraction(i *discordgo.Interaction) (bot.Event, boo
 			id = st.formID
 		}
 		ev.Kind = bot.EventForm
-		ev.Form = &bot.FormInput{ID: id, Values: modalValues(d)}
+		ev.Form = &bot.FormInput{ID: id, Values: sub.Values}
 	default:
 		return ev, false
 	}

@@ -82,7 +82,7 @@ func TestSlashCommand(t *testing.T) {
 		t.Fatalf("got %s event, want a command", ev.Kind)
 	}
 	if ev.ID != sent.ID || ev.Platform != "discord" || ev.User.ID != robin || ev.User.Name != "Robin" ||
-		ev.Channel != general || ev.Workspace != guild || ev.DM || ev.FormLimit != 5 || !ev.FormOverflowDM {
+		ev.Channel != general || ev.Workspace != guild || ev.DM || ev.FormLimit != 5 || ev.FormOverflowDM {
 		t.Errorf("event = %+v", ev)
 	}
 	want := map[string]string{"a": sam, "weeks": "3", "notify": "true"}
@@ -245,16 +245,17 @@ func TestModalRoundTrip(t *testing.T) {
 	if w.Type != 9 || w.Data.CustomID != "checkin:7" || len([]rune(w.Data.Title)) != 45 || len(w.Data.Components) != 5 {
 		t.Fatalf("modal = type %d id %q title %q rows %d", w.Type, w.Data.CustomID, w.Data.Title, len(w.Data.Components))
 	}
-	reach := w.Data.Components[3].Components[0]
-	if len([]rune(reach.Label)) > 45 || !strings.Contains(reach.Placeholder, long) || reach.Value != "no" {
-		t.Errorf("long label input = %+v", reach)
+	reach := w.Data.Components[3]
+	if len([]rune(reach.Label)) > 45 || reach.Description != long || reach.Component.Type != 3 ||
+		len(reach.Component.Options) != 2 || !reach.Component.Options[1].Default || reach.Component.Options[1].Value != "no" {
+		t.Errorf("yes/no select with a long question = %+v %+v", reach, reach.Component)
 	}
-	mood := w.Data.Components[0].Components[0]
-	if !mood.Required || !strings.Contains(mood.Placeholder, "1 rough") {
-		t.Errorf("mood input = %+v", mood)
+	mood := w.Data.Components[0].Component
+	if mood.Type != 3 || !mood.Required || len(mood.Options) != 5 || mood.Options[0].Label != "1 – rough" {
+		t.Errorf("mood select = %+v", mood)
 	}
-	if st := w.Data.Components[1].Components[0].Style; st != 2 {
-		t.Errorf("win input style = %d, want paragraph", st)
+	if win := w.Data.Components[1].Component; win.Type != 4 || win.Style != 2 || win.Label != "" {
+		t.Errorf("win input = %+v, want a paragraph without a label of its own", win)
 	}
 
 	t.Run("field errors reopen the form", func(t *testing.T) {
@@ -281,7 +282,7 @@ func TestModalRoundTrip(t *testing.T) {
 			t.Fatal(err)
 		}
 		w = decode(t, hs.callback(t, fix.ID))
-		if w.Type != 9 || w.Data.Components[0].Components[0].Value != "4" {
+		if w.Type != 9 || !w.Data.Components[0].Component.Options[3].Default {
 			t.Errorf("reopened modal = type %d %+v", w.Type, w.Data.Components)
 		}
 	})
@@ -398,7 +399,7 @@ func TestMemberEvents(t *testing.T) {
 	hs := start(t, discordtest.Config{}, nil, nil)
 	hs.h.answer(func(ev bot.Event) bot.Response {
 		if ev.Kind == bot.EventMemberJoined {
-			return bot.Reply("Welcome! Type /join in the house channel.")
+			return bot.Reply("Welcome! Type /help in the house channel.")
 		}
 		return bot.Response{}
 	})

@@ -21,21 +21,41 @@ import (
 // DMs from the bot.
 const codeCannotDM = 50007
 
-// Send delivers one outbox message: a channel post (as a reply to
-// m.Thread when set), a DM through the user's DM channel, or, since Discord
+// Send delivers one outbox message: a channel post (in the thread on
+// m.Thread when set, started if need be; see threadFor), a DM through the user's DM channel, or, since Discord
 // has ephemeral messages only in answer to an interaction, an ephemeral
 // target as a DM. An attachment goes up as a file of the first message.
 // Rate limits and server errors come back as *bot.RetryError; errors that
 // will never succeed, such as a user who refuses DMs (50007), wrap
 // bot.ErrUndeliverable.
 func (a *Adapter) Send(ctx context.Context, m bot.Outgoing) (bot.MessageRef, error) {
+	if m.Target.Kind == bot.TargetCalendar && m.Event != nil {
+		return a.sendEvent(ctx, m)
+	}
 	if !m.Edit.IsZero() {
 		return m.Edit, a.Edit(ctx, m.Edit, m.Message)
 	}
 	var ch string
+	// A new channel post that asks for a thread of its own gets one once
+	// it is posted.
+	openThread := m.Target.Kind == bot.TargetChannel && m.Thread.IsZero() && m.ThreadName != ""
 	switch m.Target.Kind {
 	case bot.TargetChannel:
 		ch = m.Target.Channel
+		if !m.Thread.IsZero() && (m.Thread.Channel == "" || m.Thread.Channel == ch) {
+			// In the thread on the parent post, keeping the channel
+			// readable.
+			th, ok, err := a.threadFor(ctx, ch, m.Thread.ID, m.ThreadName)
+			if err != nil {
+				return bot.MessageRef{}, err
+			}
+			if ok {
+				ch = th
+			}
+			// Without a thread it is a plain post: a reply would need Read
+			// Message History, which the bot does not ask for.
+			m.Thread = bot.MessageRef{}
+		}
 	case bot.TargetDM, bot.TargetEphemeral:
 		var err error
 		if ch, err = a.dms.Get(ctx, m.Target.User); err != nil {
@@ -48,14 +68,18 @@ func (a *Adapter) Send(ctx context.Context, m bot.Outgoing) (bot.MessageRef, err
 	if ch == "" {
 		return bot.MessageRef{}, fmt.Errorf("discord: no channel: %w", bot.ErrUndeliverable)
 	}
-	return a.post(ctx, m.Key, ch, m.Thread, m.Message)
+	ref, err := a.post(ctx, m.Key, ch, m.Message)
+	if err == nil && openThread {
+		a.openThread(ctx, ref, m.ThreadName)
+	}
+	return ref, err
 }
 
 // post posts a message's parts in order and returns the first one's ref,
 // which is where replies and edits attach. The file goes with the first
 // part. When a later part fails, the outbox retries, and a.parts makes the
 // retry start after the parts already posted (keyed by the outbox key).
-func (a *Adapter) post(ctx context.Context, key, ch string, thread bot.MessageRef, m bot.Message) (bot.MessageRef, error) {
+func (a *Adapter) post(ctx context.Context, key, ch string, m bot.Message) (bot.MessageRef, error) {
 	parts := a.render(m)
 	if att := m.Attachment; att != nil && (len(att.Data) == 0 || att.Name == "") {
 		return bot.MessageRef{}, fmt.Errorf("discord: empty attachment: %w", bot.ErrUndeliverable)
@@ -63,10 +87,6 @@ func (a *Adapter) post(ctx context.Context, key, ch string, thread bot.MessageRe
 	return a.parts.Send(key, len(parts), func(i int) (bot.MessageRef, error) {
 		p := parts[i]
 		send := &discordgo.MessageSend{Content: p.content, Components: p.components, AllowedMentions: allowedMentions()}
-		if i == 0 && !thread.IsZero() && (thread.Channel == "" || thread.Channel == ch) {
-			f := false
-			send.Reference = &discordgo.MessageReference{MessageID: thread.ID, ChannelID: ch, FailIfNotExists: &f}
-		}
 		if i == 0 && m.Attachment != nil {
 			att := m.Attachment
 			send.Files = []*discordgo.File{{Name: att.Name, ContentType: att.ContentType, Reader: bytes.NewReader(att.Data)}}

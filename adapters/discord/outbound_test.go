@@ -2,6 +2,7 @@ package discord
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -125,17 +126,57 @@ func TestSend(t *testing.T) {
 		}
 	})
 
-	t.Run("reply to a message", func(t *testing.T) {
+	t.Run("a reply goes in the thread on its parent", func(t *testing.T) {
 		parent, err := hs.ad.Send(ctx, bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: general}, Message: bot.Message{Text: "Prompt"}})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := hs.ad.Send(ctx, bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: general}, Thread: parent, Message: bot.Message{Text: "Robin checked in"}}); err != nil {
+		for _, text := range []string{"Robin checked in", "Sam checked in"} {
+			ref, err := hs.ad.Send(ctx, bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: general}, Thread: parent, ThreadName: "Check-ins shared Tue 17 Nov", Message: bot.Message{Text: text}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ref.Channel != parent.ID {
+				t.Errorf("%q went to channel %s, want the thread %s", text, ref.Channel, parent.ID)
+			}
+		}
+		starts := hs.f.CallsTo(discordtest.RouteStartThread)
+		if len(starts) != 1 || starts[0].Params["message_id"] != parent.ID || starts[0].Status != 200 {
+			t.Fatalf("thread starts = %+v, want one on the prompt", starts)
+		}
+		var body map[string]any
+		if err := json.Unmarshal(starts[0].Body, &body); err != nil || body["name"] != "Check-ins shared Tue 17 Nov" || body["auto_archive_duration"] != float64(1440) || len(body) != 2 {
+			t.Errorf("thread start body = %s", starts[0].Body)
+		}
+		if got := hs.f.Messages(parent.ID); len(got) != 2 {
+			t.Errorf("thread holds %d messages, want 2", len(got))
+		}
+	})
+
+	t.Run("a post that asks for a thread opens one", func(t *testing.T) {
+		ref, err := hs.ad.Send(ctx, bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: general}, ThreadName: "Movie night", Message: bot.Message{Text: "Movie night, Friday"}})
+		if err != nil {
 			t.Fatal(err)
 		}
+		starts := hs.f.CallsTo(discordtest.RouteStartThread)
+		if last := starts[len(starts)-1]; last.Params["message_id"] != ref.ID || !strings.Contains(string(last.Body), "Movie night") {
+			t.Errorf("thread start = %+v, want one on the post %s", last, ref.ID)
+		}
+	})
+
+	t.Run("without thread permissions a reply is a plain post", func(t *testing.T) {
+		parent, err := hs.ad.Send(ctx, bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: general}, Message: bot.Message{Text: "Prompt"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		hs.f.FailNext(discordtest.RouteStartThread, 1, discordtest.Fault{Status: 403, Code: 50013, Message: "Missing Permissions"})
+		ref, err := hs.ad.Send(ctx, bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: general}, Thread: parent, ThreadName: "x", Message: bot.Message{Text: "Robin checked in"}})
+		if err != nil || ref.Channel != general {
+			t.Fatalf("send = %+v, %v; want a post in the channel", ref, err)
+		}
 		calls := hs.f.CallsTo(discordtest.RouteCreateMessage)
-		if w := decode(t, calls[len(calls)-1]); w.MessageReference == nil || w.MessageReference.MessageID != parent.ID {
-			t.Errorf("reference = %+v, want %s", w.MessageReference, parent.ID)
+		if w := decode(t, calls[len(calls)-1]); w.MessageReference != nil {
+			t.Errorf("a reply reference (needs Read Message History): %+v", w.MessageReference)
 		}
 	})
 

@@ -25,7 +25,6 @@ const (
 	maxSelectOpts  = 25   // options in a select menu
 	maxOptionText  = 100  // characters in a select option's label and value
 	maxModalTitle  = 45   // characters in a modal title
-	maxInputLabel  = 45   // characters in a text input label
 	maxPlaceholder = 100  // characters in a text input placeholder
 	maxInputValue  = 4000 // characters in a text input
 )
@@ -53,7 +52,7 @@ func allowedMentions() *discordgo.MessageAllowedMentions {
 // nothing is dropped. The first part carries the start of the text; the
 // buttons ride on the last text part.
 func (a *Adapter) render(m bot.Message) []part {
-	chunks := kit.SplitText(formatText(m.Text), maxContent)
+	chunks := kit.SplitText(formatText(m.Text, a.naming()), maxContent)
 	groups := a.componentGroups(m.Choices)
 	var parts []part
 	for _, c := range chunks {
@@ -78,7 +77,7 @@ func (a *Adapter) render(m bot.Message) []part {
 // renderOne renders a message that must be one Discord message (an edit):
 // the text is clipped to the limit and the first 25 buttons kept.
 func (a *Adapter) renderOne(m bot.Message) part {
-	p := part{content: clipRunes(strings.TrimSpace(formatText(m.Text)), maxContent)}
+	p := part{content: clipRunes(strings.TrimSpace(formatText(m.Text, a.naming())), maxContent)}
 	if g := a.componentGroups(m.Choices); len(g) > 0 {
 		p.components = g[0]
 	}
@@ -211,81 +210,19 @@ func isDigits(s string) bool {
 	return s != ""
 }
 
-// modal renders a form as a Discord modal. Discord modals hold only text
-// inputs, so every field is one, with what it accepts (the scale's words,
-// the choices) as its placeholder and the core normalising what is typed.
-// A label longer than Discord's 45 characters is clipped, and the whole
-// question goes in the placeholder.
-func (a *Adapter) modal(f bot.Form) *discordgo.InteractionResponseData {
-	title := strings.TrimSpace(f.Title)
-	if title == "" {
-		title = "Porchlight"
-	}
-	id := f.ID
-	if utf8.RuneCountInString(id) > maxCustomID {
-		id = a.stash.put(stashed{formID: f.ID})
-	}
-	d := &discordgo.InteractionResponseData{CustomID: id, Title: clipRunes(title, maxModalTitle)}
-	for _, fl := range f.Fields[:min(len(f.Fields), formLimit)] {
-		label := strings.TrimSpace(fl.Label)
-		if label == "" {
-			label = fl.ID
-		}
-		placeholder := fl.Hint()
-		if utf8.RuneCountInString(label) > maxInputLabel {
-			if placeholder != "" {
-				placeholder = label + " (" + placeholder + ")"
-			} else {
-				placeholder = label
-			}
-			label = clipRunes(label, maxInputLabel)
-		}
-		in := discordgo.TextInput{
-			CustomID: fl.ID, Label: label, Style: discordgo.TextInputShort,
-			Placeholder: clipRunes(placeholder, maxPlaceholder), Required: fl.Required,
-			Value: clipRunes(fl.Value, maxInputValue),
-		}
-		if fl.Kind == bot.KindText {
-			if fl.MaxLen > 100 {
-				in.Style = discordgo.TextInputParagraph
-			}
-			if fl.MaxLen > 0 {
-				in.MaxLength = min(fl.MaxLen, maxInputValue)
-				in.Value = clipRunes(fl.Value, in.MaxLength)
-			}
-		} else {
-			in.MaxLength = 100
-			in.Value = clipRunes(fl.Value, 100)
-		}
-		d.Components = append(d.Components, discordgo.ActionsRow{Components: []discordgo.MessageComponent{in}})
-	}
-	return d
-}
-
-// modalValues reads a submitted modal's values by field id.
-func modalValues(d discordgo.ModalSubmitInteractionData) map[string]string {
-	out := map[string]string{}
-	for _, c := range d.Components {
-		row, ok := c.(*discordgo.ActionsRow)
-		if !ok {
-			continue
-		}
-		for _, in := range row.Components {
-			if ti, ok := in.(*discordgo.TextInput); ok {
-				out[ti.CustomID] = ti.Value
-			}
-		}
-	}
-	return out
-}
-
 // formatText turns the core's light markdown into Discord markdown:
-// *bold* becomes **bold** (a single star is italics on Discord), and time
-// markers become <t:unix:F> timestamps, which each viewer sees in their
-// own time zone.
-func formatText(s string) string {
+// *bold* becomes **bold** (a single star is italics on Discord), commands
+// are named as Discord has them, and time markers become <t:unix:F>
+// timestamps, which each viewer sees in their own time zone.
+func formatText(s string, n bot.Naming) string {
+	s = n.Render(s)
 	s = boldRE.ReplaceAllString(s, "$1**$2**")
-	return bot.RenderTimes(s, func(unix int64, _ string) string {
+	return bot.RenderTimesUntil(s, func(unix int64, _ string, until bool) string {
+		if until {
+			// "Friday, 20 November 2026 19:00 (in 2 hours)", kept current
+			// by each reader's app.
+			return fmt.Sprintf("<t:%d:F> (<t:%d:R>)", unix, unix)
+		}
 		return fmt.Sprintf("<t:%d:F>", unix)
 	})
 }

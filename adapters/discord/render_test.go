@@ -1,6 +1,7 @@
 package discord
 
 import (
+	"encoding/json"
 	"net/http"
 	"net/http/httptest"
 	"strings"
@@ -23,9 +24,11 @@ func TestFormatText(t *testing.T) {
 		{"**already**", "**already**"},
 		{"• *Mood*: 4\n• *Win*: a walk", "• **Mood**: 4\n• **Win**: a walk"},
 		{"Closes " + bot.FormatTime(at, time.UTC) + ".", "Closes <t:1767366240:F>."},
+		{"Starts " + bot.FormatTimeUntil(at, time.UTC) + ".", "Starts <t:1767366240:F> (<t:1767366240:R>)."},
+		{"Use " + bot.Cmd("help") + ".", "Use /help."},
 	}
 	for _, tc := range tests {
-		if got := formatText(tc.in); got != tc.want {
+		if got := formatText(tc.in, bot.Naming{}); got != tc.want {
 			t.Errorf("formatText(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
@@ -76,9 +79,64 @@ func TestModalLimits(t *testing.T) {
 	if st, ok := a.stash.get(d.CustomID); !ok || st.formID != longID {
 		t.Errorf("stashed form id = %+v", st)
 	}
-	in := d.Components[0].(discordgo.ActionsRow).Components[0].(discordgo.TextInput)
+	in := d.Components[0].(label).Component.(textInput)
 	if in.MaxLength != 4000 || in.Style != discordgo.TextInputParagraph {
 		t.Errorf("input = %+v", in)
+	}
+}
+
+// TestModalFields checks that every field with choices is a select in a
+// Label, free text a text input in one, and the JSON is Discord's shape.
+func TestModalFields(t *testing.T) {
+	a := &Adapter{stash: newStash(time.Hour)}
+	long := "How are you feeling today, all things considered, honestly?"
+	f := bot.Form{ID: "checkin:7", Title: "Check-in", Fields: []bot.Field{
+		{ID: "mood", Kind: bot.KindScale, Label: long, Min: 1, Max: 5, Options: []string{"rough", "low", "okay", "good", "great"}, Required: true, Value: "4"},
+		{ID: "win", Kind: bot.KindText, Label: "A win", MaxLen: 300},
+		{ID: "reach", Kind: bot.KindYesNo, Label: "Reach out?"},
+		{ID: "vis", Kind: bot.KindChoice, Label: "Who sees it", Options: []string{"private", "mentors", "house"}, Required: true},
+		{ID: "many", Kind: bot.KindScale, Label: "Out of 30", Min: 1, Max: 30},
+	}}
+	b, err := json.Marshal(a.modal(f))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got struct {
+		Components []struct {
+			Type        int    `json:"type"`
+			Label       string `json:"label"`
+			Description string `json:"description"`
+			Component   struct {
+				Type      int            `json:"type"`
+				CustomID  string         `json:"custom_id"`
+				Label     *string        `json:"label"`
+				Required  bool           `json:"required"`
+				MinValues *int           `json:"min_values"`
+				Options   []selectOption `json:"options"`
+			} `json:"component"`
+		} `json:"components"`
+	}
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatal(err)
+	}
+	wantTypes := []int{3, 4, 3, 3, 4}
+	for i, c := range got.Components {
+		if c.Type != 18 || c.Component.Type != wantTypes[i] || c.Component.CustomID != f.Fields[i].ID || c.Component.Label != nil {
+			t.Errorf("component %d = %+v, want a Label around type %d", i, c, wantTypes[i])
+		}
+	}
+	mood := got.Components[0]
+	if utf8.RuneCountInString(mood.Label) != 45 || mood.Description != long {
+		t.Errorf("long question: label %q description %q", mood.Label, mood.Description)
+	}
+	if len(mood.Component.Options) != 5 || mood.Component.Options[3] != (selectOption{Label: "4 – good", Value: "4", Default: true}) || !mood.Component.Required {
+		t.Errorf("mood select = %+v", mood.Component)
+	}
+	if reach := got.Components[2].Component; reach.Required || *reach.MinValues != 0 || len(reach.Options) != 2 {
+		t.Errorf("optional yes/no = %+v", reach)
+	}
+	if many := got.Components[4]; !strings.Contains(many.Description, "a number from 1 to 30") {
+		t.Errorf("a scale too long for a select says what it takes: %+v", many)
 	}
 }
 
@@ -165,5 +223,38 @@ func TestResolvedName(t *testing.T) {
 	}
 	if got := resolvedName(nil, "1"); got != "" {
 		t.Errorf("no resolved data = %q", got)
+	}
+}
+
+// TestStaffCommandsAreHidden checks default_member_permissions: staff-only
+// commands ask for a permission (sent as a string), the others none.
+func TestStaffCommandsAreHidden(t *testing.T) {
+	defs := ApplicationCommands([]*bot.Command{
+		{Name: "digest", Description: "d", Run: noop, Roles: bot.Staff},
+		{Name: "role", Description: "r", Roles: bot.OnlyOwners, Subs: []*bot.Command{{Name: "mentor", Description: "m", Run: noop, Roles: bot.OnlyOwners}}},
+		{Name: "activity", Description: "a", Subs: []*bot.Command{
+			{Name: "add", Description: "a", Run: noop, Roles: bot.Staff}, {Name: "list", Description: "l", Run: noop, Roles: bot.Members}}},
+		{Name: "help", Description: "h", Run: noop, Roles: bot.Anyone},
+	})
+	b, err := json.Marshal(defs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []struct {
+		Name  string  `json:"name"`
+		Perms *string `json:"default_member_permissions"`
+	}
+	if err := json.Unmarshal(b, &got); err != nil {
+		t.Fatalf("default_member_permissions is not a string: %v", err)
+	}
+	want := map[string]string{"digest": "8192", "role": "32", "activity": "", "help": ""}
+	for _, c := range got {
+		p := ""
+		if c.Perms != nil {
+			p = *c.Perms
+		}
+		if p != want[c.Name] {
+			t.Errorf("/%s default_member_permissions = %q, want %q", c.Name, p, want[c.Name])
+		}
 	}
 }

@@ -50,7 +50,7 @@ func (p part) options(thread string) []slackgo.MsgOption {
 // 50 blocks goes into a following message. The choices are always in the
 // last message.
 func (a *Adapter) render(m bot.Message) []part {
-	text := formatText(m.Text)
+	text := a.formatText(m.Text)
 	var sections []slackgo.Block
 	var chunks []string
 	for _, c := range kit.SplitText(text, maxSectionText) {
@@ -152,6 +152,19 @@ func sameID(cs []bot.Choice) bool {
 func plain(s string) *slackgo.TextBlockObject {
 	return slackgo.NewTextBlockObject(slackgo.PlainTextType, s, true, false)
 }
+
+// formatText renders the core's text for Slack: commands with their
+// prefix (/porch-checkin), then as the package's formatText.
+func (a *Adapter) formatText(s string) string {
+	return formatText(a.naming().Render(s))
+}
+
+// Naming is how Slack spells commands in text: with the command prefix;
+// a command with subcommands runs bare, as Slack passes the rest as text.
+func Naming(prefix string) bot.Naming { return bot.Naming{Prefix: prefix} }
+
+// naming is Naming with the adapter's prefix.
+func (a *Adapter) naming() bot.Naming { return Naming(a.cfg.CommandPrefix) }
 
 // formatText turns the core's light markdown into Slack mrkdwn: &, < and >
 // are escaped (except in user and channel mentions), and time markers

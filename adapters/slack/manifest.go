@@ -74,13 +74,14 @@ func Manifest(cmds []*bot.Command, o ManifestOptions) ([]byte, error) {
 	w("    display_name: %s", q(clipRunes(o.Name, 80)))
 	w("    always_online: true")
 	w("  slash_commands:")
+	naming := Naming(o.CommandPrefix)
 	for _, c := range cmds {
 		name := "/" + o.CommandPrefix + c.Name
 		if !slashName.MatchString(name) {
 			return nil, fmt.Errorf("slack manifest: %q is not a valid Slack command name (at most 32 characters, lowercase); use a shorter command_prefix", name)
 		}
 		w("    - command: %s", q(name))
-		w("      description: %s", q(clipRunes(c.Description, 100)))
+		w("      description: %s", q(clipRunes(naming.Render(c.Description), 100)))
 		if hint := usageHint(c); hint != "" {
 			w("      usage_hint: %s", q(clipRunes(hint, 100)))
 		}

@@ -218,7 +218,7 @@ func (a *Adapter) sendFile(ctx context.Context, ch string, m bot.Outgoing, found
 		Filename: att.Name, Title: att.Name, FileSize: len(att.Data), Reader: bytes.NewReader(att.Data),
 		Channel: ch, ThreadTimestamp: m.Thread.ID,
 	}
-	text := formatText(m.Text)
+	text := a.formatText(m.Text)
 	ref := bot.MessageRef{Channel: ch}
 	if len(m.Choices) == 0 && len([]rune(text)) <= maxSectionText {
 		params.InitialComment = text

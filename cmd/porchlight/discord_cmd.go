@@ -21,12 +21,17 @@ type discordPermission struct {
 }
 
 // discordPermissions are the minimum permissions the bot needs in a house
-// channel. Everything else works through interactions, which need none.
+// channel and its server, each for something it does. Everything else
+// works through interactions, which need none. Files (the digest chart,
+// a data export) go only by direct message, where server permissions do
+// not apply, so Attach Files is not asked for; nor is Read Message
+// History, since shared answers go in threads rather than as replies.
 var discordPermissions = []discordPermission{
 	{"View Channels", 10, "see the house channel, to post in it and to read replies to prompts"},
-	{"Send Messages", 11, "post check-in prompts, reminders, digests and RSVP counts in the house channel"},
-	{"Attach Files", 15, "attach the weekly digest chart"},
-	{"Read Message History", 16, "reply to its own prompts (a Discord reply needs the message history)"},
+	{"Send Messages", 11, "post check-in prompts, activities and RSVP counts in the house channel"},
+	{"Create Public Threads", 35, "start a thread on a check-in prompt for the answers shared with the house, and on an activity's post for talking about it"},
+	{"Send Messages in Threads", 38, "post shared answers in the check-in's thread"},
+	{"Create Events", 44, "mirror activities to the server's Events tab ([discord] scheduled_events); it edits only the events it made"},
 }
 
 // discordPermissionBits is the permissions integer of the invite.
@@ -140,7 +145,7 @@ func newDiscordAdapter(cfg *config.Config, log *slog.Logger) (bot.Adapter, error
 	ad, err := discord.New(discord.Config{
 		Token: string(d.Token), ApplicationID: d.ApplicationID, APIBase: d.APIBase,
 		MessageContent: d.MessageContent, GlobalCommands: d.GlobalCommands,
-		Guilds: guilds, HouseChannels: channels,
+		Guilds: guilds, HouseChannels: channels, Commands: bot.AllCommands(),
 	}, log)
 	if err != nil {
 		return nil, err

@@ -50,10 +50,10 @@ schedule = ["0 9 * * *"]
 	}{
 		{"one guild", []string{"discord", "invite-url", "--config", one}, exitOK, []string{
 			"https://discord.com/oauth2/authorize?", "client_id=1100000000000000001", "scope=bot+applications.commands",
-			"permissions=101376", "guild_id=1200000000000000001", "disable_guild_select=true"}},
+			"permissions=17901423692800", "guild_id=1200000000000000001", "disable_guild_select=true"}},
 		{"two guilds", []string{"discord", "invite-url", "--config", two}, exitOK, []string{"client_id=1100000000000000001"}},
 		{"help explains each permission", []string{"discord", "invite-url", "--help"}, exitOK, []string{
-			"Usage: porchlight discord invite-url", "applications.commands", "View Channels", "Send Messages", "Attach Files", "Read Message History"}},
+			"Usage: porchlight discord invite-url", "applications.commands", "View Channels", "Send Messages", "Create Public Threads", "Send Messages in Threads", "Create Events"}},
 		{"no subcommand", []string{"discord"}, exitUsage, nil},
 		{"unknown subcommand", []string{"discord", "nope"}, exitUsage, nil},
 		{"no config", []string{"discord", "invite-url"}, exitUsage, nil},
@@ -72,6 +72,9 @@ schedule = ["0 9 * * *"]
 				if !strings.Contains(out.String(), want) {
 					t.Errorf("output lacks %q:\n%s", want, out.String())
 				}
+			}
+			if strings.Contains(out.String(), "Attach Files") || strings.Contains(out.String(), "Read Message History") {
+				t.Errorf("the invite asks for a permission nothing uses:\n%s", out.String())
 			}
 			if tc.name == "two guilds" && strings.Contains(out.String(), "guild_id") {
 				t.Errorf("two guilds preselect one: %s", out.String())

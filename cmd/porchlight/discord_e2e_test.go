@@ -31,11 +31,22 @@ type discordBody struct {
 }
 
 type discordRowJSON struct {
+	Type       int `json:"type"`
 	Components []struct {
 		CustomID string `json:"custom_id"`
 		Label    string `json:"label"`
 		Value    string `json:"value"`
 	} `json:"components"`
+	// Component is what a modal's Label holds.
+	Component *struct {
+		Type     int    `json:"type"`
+		CustomID string `json:"custom_id"`
+		Value    string `json:"value"`
+		Options  []struct {
+			Value   string `json:"value"`
+			Default bool   `json:"default"`
+		} `json:"options"`
+	} `json:"component"`
 }
 
 // customID returns the first custom id in rows that matches pattern.
@@ -66,7 +77,10 @@ func TestDiscordEndToEnd(t *testing.T) {
 	}
 	const operator = "1400000000000000009"
 	robin := discordtest.UserRobin
-	f := discordtest.NewServer(t, discordtest.Config{Token: "Bot " + fakeDiscordToken})
+	// The fake's clock is the bot's test clock, so that the activity
+	// below is in the future for its scheduled event too.
+	start, _ := time.Parse(time.RFC3339, e2eStart)
+	f := discordtest.NewServer(t, discordtest.Config{Token: "Bot " + fakeDiscordToken, Now: func() time.Time { return start }})
 
 	dir := t.TempDir()
 	dbPath := filepath.Join(dir, "porchlight.db")
@@ -205,6 +219,70 @@ reminder_after = "30m"
 	confirm := answer(submit.ID)
 	if confirm.Type != 4 || confirm.Data.Flags != 64 || !strings.Contains(confirm.Data.Content, "checked in") {
 		t.Fatalf("submit answer = type %d flags %d %q, want an ephemeral confirmation", confirm.Type, confirm.Data.Flags, confirm.Data.Content)
+	}
+
+	// The operator posts a weekly activity through the form: seven
+	// questions, so two modal pages with a Continue button between, the
+	// repeat choice a select.
+	f.AddUser(discordtest.User{ID: operator, Username: "olive", GlobalName: "Olive"})
+	f.AddMember(discordtest.Member{GuildID: discordtest.GuildID, UserID: operator})
+	add, err := f.DispatchCommand(discordtest.Command{Name: "activity", UserID: operator, Options: []discordtest.Option{{Name: "add", Type: discordtest.OptionSubCommand}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := answer(add.ID)
+	if page.Type != 9 || page.Data.CustomID != "activity:new" || len(page.Data.Components) != 5 || page.Data.Components[0].Type != 18 {
+		t.Fatalf("/activity add answer = type %d %q with %d components, want the first modal page of Labels", page.Type, page.Data.CustomID, len(page.Data.Components))
+	}
+	sub1, err := f.DispatchModalSubmit(discordtest.ModalSubmit{CustomID: "activity:new", UserID: operator, Values: []discordtest.TextValue{
+		{CustomID: "title", Value: "Movie night"}, {CustomID: "when", Value: "fri 19:00"}, {CustomID: "place", Value: "Living room"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	saved := answer(sub1.ID)
+	cont := saved.customID(saved.Data.Components, "form:continue")
+	if cont == "" {
+		t.Fatalf("first page answer = %q, want a Continue button", saved.Data.Content)
+	}
+	next, err := f.DispatchComponent(discordtest.ComponentPress{CustomID: cont, UserID: operator})
+	if err != nil {
+		t.Fatal(err)
+	}
+	page = answer(next.ID)
+	if page.Type != 9 || len(page.Data.Components) != 2 || page.Data.Components[1].Component == nil || page.Data.Components[1].Component.Type != 3 {
+		t.Fatalf("second page = type %d %+v, want capacity and the repeat select", page.Type, page.Data.Components)
+	}
+	sub2, err := f.DispatchModalSubmit(discordtest.ModalSubmit{CustomID: "activity:new", UserID: operator, Values: []discordtest.TextValue{
+		{CustomID: "capacity", Value: "6"}, {CustomID: "repeat", Value: "weekly"},
+	}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if done := answer(sub2.ID); !strings.Contains(done.Data.Content, "Posted **Movie night**") {
+		t.Fatalf("activity form answer = %q", done.Data.Content)
+	}
+	if _, err := f.WaitCall(e2eCtx(t), func(c discordtest.Call) bool {
+		if c.Route != discordtest.RouteCreateMessage || c.Params["channel_id"] != discordtest.ChannelGeneral {
+			return false
+		}
+		var b discordBody
+		_ = json.Unmarshal(c.Body, &b)
+		return strings.Contains(b.Content, "Movie night") && strings.Contains(b.Content, ":R>") && strings.Contains(b.Content, "Every week")
+	}); err != nil {
+		t.Fatalf("no activity post with a relative time: %v", err)
+	}
+	// It is mirrored to the server's Events, linking back to the post.
+	if _, err := f.WaitCall(e2eCtx(t), func(c discordtest.Call) bool {
+		return c.Route == discordtest.RouteCreateEvent && c.Status == 200
+	}); err != nil {
+		t.Fatalf("no scheduled event: %v", err)
+	}
+	events := f.ScheduledEvents(discordtest.GuildID)
+	if len(events) != 1 || events[0].Name != "Movie night" || events[0].Place != "Living room" ||
+		!strings.Contains(events[0].Description, "https://discord.com/channels/"+discordtest.GuildID+"/"+discordtest.ChannelGeneral+"/") ||
+		events[0].End.Sub(events[0].Start) != 2*time.Hour {
+		t.Errorf("scheduled events = %+v, want the movie night, linking to its post", events)
 	}
 
 	// Sam joins and checks in by DM, a conversation. A line of danger in

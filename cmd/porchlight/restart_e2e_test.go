@@ -116,11 +116,11 @@ type discordRestart struct {
 	cfgPath, dbPath string
 }
 
-func newDiscordRestart(t *testing.T) *discordRestart {
+func newDiscordRestart(t *testing.T, houseLines ...string) *discordRestart {
 	f := discordtest.NewServer(t, discordtest.Config{Token: "Bot " + fakeDiscordToken})
 	cfgPath, dbPath := restartConfig(t,
 		fmt.Sprintf("[discord]\napplication_id = %q\napi_base = %q", discordtest.AppID, f.URL()),
-		fmt.Sprintf("platform = \"discord\"\nguild = %q\nchannel = %q\noperators = [\"1400000000000000009\"]", discordtest.GuildID, discordtest.ChannelGeneral))
+		fmt.Sprintf("platform = \"discord\"\nguild = %q\nchannel = %q\noperators = [\"1400000000000000009\"]\n%s", discordtest.GuildID, discordtest.ChannelGeneral, strings.Join(houseLines, "\n")))
 	return &discordRestart{t: t, f: f, cfgPath: cfgPath, dbPath: dbPath}
 }
 
@@ -221,28 +221,37 @@ func TestDiscordRestartMidDMCheckin(t *testing.T) {
 	checkRestartedCheckin(t, d.dbPath, "discord", sam, logs1, logs2)
 }
 
-// TestDiscordFixMyAnswersAfterRestart submits the check-in form with a
-// wrong answer, stops the process, and presses "Fix my answers" in a new
-// one: the form reopens with what was typed, because the core kept it.
+// TestDiscordFixMyAnswersAfterRestart submits the activity form (two modal
+// pages) with a time the core cannot read, stops the process, and presses
+// "Fix my answers" in a new one: the form reopens, paged again, with what
+// was typed, because the core kept it. (The check-in form's answers are
+// selects and bounded text, which Discord's client checks before sending.)
 func TestDiscordFixMyAnswersAfterRestart(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
 	}
-	d := newDiscordRestart(t)
-	logs1, stop1, advance1 := d.start(1)
-	prompt := d.joinAndOpenRound(advance1)
-	modal := d.press(prompt.customID(prompt.Components, `checkin:open:[0-9]+`))
-	if modal.Type != 9 || !strings.HasPrefix(modal.Data.CustomID, "checkin:") {
-		t.Fatalf("open answer = type %d id %q, want the check-in modal", modal.Type, modal.Data.CustomID)
-	}
-	sub, err := d.f.DispatchModalSubmit(discordtest.ModalSubmit{CustomID: modal.Data.CustomID, UserID: discordtest.UserSam, Values: []discordtest.TextValue{
-		{CustomID: bot.QMood, Value: "9"}, {CustomID: "win", Value: "Cooked dinner for the house"},
-		{CustomID: bot.QReachOut, Value: "no"}, {CustomID: bot.QVisibility, Value: "private"},
-	}})
+	sam := discordtest.UserSam
+	d := newDiscordRestart(t, fmt.Sprintf("mentors = [%q]", sam))
+	logs1, stop1, _ := d.start(1)
+	add, err := d.f.DispatchCommand(discordtest.Command{Name: "activity", UserID: sam, Options: []discordtest.Option{{Name: "add", Type: discordtest.OptionSubCommand}}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	refused := d.answer(sub.ID)
+	modal := d.answer(add.ID)
+	if modal.Type != 9 || modal.Data.CustomID != "activity:new" {
+		t.Fatalf("/activity add answer = type %d id %q, want the activity modal", modal.Type, modal.Data.CustomID)
+	}
+	submit := func(values ...discordtest.TextValue) discordBody {
+		t.Helper()
+		sub, err := d.f.DispatchModalSubmit(discordtest.ModalSubmit{CustomID: "activity:new", UserID: sam, Values: values})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d.answer(sub.ID)
+	}
+	saved := submit(discordtest.TextValue{CustomID: "title", Value: "Cooked dinner for the house"}, discordtest.TextValue{CustomID: "when", Value: "someday soon"})
+	d.press(saved.customID(saved.Data.Components, "form:continue"))
+	refused := submit(discordtest.TextValue{CustomID: "capacity", Value: "6"}, discordtest.TextValue{CustomID: "repeat", Value: "weekly"})
 	fix := refused.customID(refused.Data.Components, `form:draft:[0-9]+`)
 	if fix == "" {
 		t.Fatalf("refusal = %q %+v, want a durable Fix my answers button", refused.Data.Content, refused.Data.Components)
@@ -252,16 +261,16 @@ func TestDiscordFixMyAnswersAfterRestart(t *testing.T) {
 	logs2, stop2, _ := d.start(2)
 	reopened := d.press(fix)
 	stop2()
-	if reopened.Type != 9 || reopened.Data.CustomID != modal.Data.CustomID {
-		t.Fatalf("fix answer = type %d id %q %q, want the check-in modal again", reopened.Type, reopened.Data.CustomID, reopened.Data.Content)
+	if reopened.Type != 9 || reopened.Data.CustomID != modal.Data.CustomID || len(reopened.Data.Components) != 5 {
+		t.Fatalf("fix answer = type %d id %q %q, want the first page of the activity modal again", reopened.Type, reopened.Data.CustomID, reopened.Data.Content)
 	}
 	typed := map[string]string{}
-	for _, row := range reopened.Data.Components {
-		for _, in := range row.Components {
-			typed[in.CustomID] = in.Value
+	for _, l := range reopened.Data.Components {
+		if l.Component != nil {
+			typed[l.Component.CustomID] = l.Component.Value
 		}
 	}
-	if typed[bot.QMood] != "9" || typed["win"] != "Cooked dinner for the house" {
+	if typed["when"] != "someday soon" || typed["title"] != "Cooked dinner for the house" {
 		t.Errorf("reopened values = %v, want what was typed", typed)
 	}
 	for _, l := range []*syncBuffer{logs1, logs2} {

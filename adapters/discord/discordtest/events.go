@@ -154,7 +154,8 @@ type ComponentPress struct {
 	InDM      bool
 }
 
-// TextValue is one text input's answer in a modal submission.
+// TextValue is one input's answer in a modal submission: a text input's
+// text, or the value chosen in a select ("" for none).
 type TextValue struct {
 	CustomID string
 	Value    string
@@ -219,23 +220,130 @@ func (s *Server) DispatchComponent(p ComponentPress) (Interaction, error) {
 	return s.dispatchInteractionLocked(interactionComponent, p.UserID, p.ChannelID, p.InDM, p.MessageID, data)
 }
 
-// DispatchModalSubmit dispatches INTERACTION_CREATE for a modal submission,
-// in the action-row shape discordgo v0.29 decodes.
+// DispatchModalSubmit dispatches INTERACTION_CREATE for a modal submission
+// in the shape Discord sends for the modal the bot last showed this user
+// with that custom id: for a Label, {"type":18,"component":{…}} holding a
+// text input's "value" or a select's "values"; for an old action row, the
+// row with its text input. A value for a select must be one of its
+// options ("" chooses none), and a required input must be answered, as
+// Discord's client enforces. Without a shown modal, every value is sent as
+// a text input in a Label.
 func (s *Server) DispatchModalSubmit(m ModalSubmit) (Interaction, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	rows := make([]any, 0, len(m.Values))
-	for i, v := range m.Values {
-		rows = append(rows, map[string]any{
-			"type": componentActionRow,
-			"id":   2*i + 1,
-			"components": []any{map[string]any{
-				"type": componentTextInput, "id": 2*i + 2, "custom_id": v.CustomID, "value": v.Value,
-			}},
-		})
+	user := m.UserID
+	if user == "" {
+		user = UserRobin
 	}
-	data := map[string]any{"custom_id": m.CustomID, "components": rows}
+	given := map[string]string{}
+	for _, v := range m.Values {
+		given[v.CustomID] = v.Value
+	}
+	var comps []any
+	if shown := s.shownModalLocked(user, m.CustomID); shown != nil {
+		var err error
+		if comps, err = submittedComponents(shown, given); err != nil {
+			return Interaction{}, err
+		}
+	} else {
+		for i, v := range m.Values {
+			comps = append(comps, map[string]any{"type": componentLabel, "id": 2*i + 1, "component": map[string]any{
+				"type": componentTextInput, "id": 2*i + 2, "custom_id": v.CustomID, "value": v.Value,
+			}})
+		}
+	}
+	data := map[string]any{"custom_id": m.CustomID, "components": comps}
 	return s.dispatchInteractionLocked(interactionModalSubmit, m.UserID, m.ChannelID, m.InDM, m.MessageID, data)
+}
+
+// shownModalLocked is the modal most recently shown to user with customID.
+func (s *Server) shownModalLocked(user, customID string) map[string]any {
+	var best *interaction
+	for _, in := range s.inters {
+		if in.userID == user && in.modal != nil && str(in.modal["custom_id"]) == customID &&
+			(best == nil || in.created.After(best.created) || (in.created.Equal(best.created) && idLess(best.id, in.id))) {
+			best = in
+		}
+	}
+	if best == nil {
+		return nil
+	}
+	return best.modal
+}
+
+// idLess orders snowflakes.
+func idLess(a, b string) bool { return len(a) < len(b) || (len(a) == len(b) && a < b) }
+
+// submittedComponents answers a shown modal's inputs with given values.
+func submittedComponents(modal map[string]any, given map[string]string) ([]any, error) {
+	var out []any
+	n := 0
+	next := func() int { n++; return n }
+	answer := func(c map[string]any) (map[string]any, error) {
+		id := str(c["custom_id"])
+		v, ok := given[id]
+		req := c["required"] != false // true unless sent false
+		switch number(c["type"]) {
+		case componentStringSelect:
+			values := []string{}
+			if ok && v != "" {
+				found := false
+				for _, o := range list(c["options"]) {
+					opt, _ := o.(map[string]any)
+					found = found || str(opt["value"]) == v
+				}
+				if !found {
+					return nil, fmt.Errorf("discordtest: %q is not an option of select %q", v, id)
+				}
+				values = append(values, v)
+			} else if !ok {
+				// Untouched: the client submits the options marked default.
+				for _, o := range list(c["options"]) {
+					if opt, _ := o.(map[string]any); opt["default"] == true {
+						values = append(values, str(opt["value"]))
+					}
+				}
+			}
+			if req && len(values) == 0 {
+				return nil, fmt.Errorf("discordtest: select %q is required", id)
+			}
+			return map[string]any{"type": componentStringSelect, "id": next(), "custom_id": id, "values": values}, nil
+		default:
+			if !ok {
+				v = str(c["value"]) // untouched: the prefilled text
+			}
+			if req && v == "" {
+				return nil, fmt.Errorf("discordtest: text input %q is required", id)
+			}
+			return map[string]any{"type": componentTextInput, "id": next(), "custom_id": id, "value": v}, nil
+		}
+	}
+	for _, t := range list(modal["components"]) {
+		top, _ := t.(map[string]any)
+		switch number(top["type"]) {
+		case componentLabel:
+			child, _ := top["component"].(map[string]any)
+			id := next()
+			a, err := answer(child)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, map[string]any{"type": componentLabel, "id": id, "component": a})
+		case componentActionRow:
+			id := next()
+			var inner []any
+			for _, c := range list(top["components"]) {
+				child, _ := c.(map[string]any)
+				a, err := answer(child)
+				if err != nil {
+					return nil, err
+				}
+				inner = append(inner, a)
+			}
+			out = append(out, map[string]any{"type": componentActionRow, "id": id, "components": inner})
+		}
+	}
+	return out, nil
 }
 
 // commandIDLocked returns the id the last bulk overwrite gave a command,

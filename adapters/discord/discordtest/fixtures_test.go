@@ -6,6 +6,7 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -224,13 +225,13 @@ func TestFixturesDecode(t *testing.T) {
 			}
 		},
 		"INTERACTION_CREATE.modal_submit": func(t *testing.T, v any) {
-			d := v.(*discordgo.InteractionCreate).ModalSubmitData()
-			if d.CustomID != "checkin:answer:42" || len(d.Components) != 2 {
-				t.Fatalf("modal = %+v", d)
-			}
-			in := d.Components[1].(*discordgo.ActionsRow).Components[0].(*discordgo.TextInput)
-			if in.CustomID != "note" || in.Value != "Slept well" {
-				t.Errorf("second input = %+v", in)
+			// discordgo v0.28.1 cannot decode a modal submit holding
+			// Labels; it keeps the interaction's own fields, which the
+			// adapter uses, and the adapter reads the data from the raw
+			// event. This check holds the fake to Discord's shape.
+			i := v.(*discordgo.InteractionCreate)
+			if i.ID == "" || i.Type != discordgo.InteractionModalSubmit || i.Token == "" || i.Member == nil {
+				t.Fatalf("interaction fields = %+v", i.Interaction)
 			}
 		},
 		"MESSAGE_CREATE.guild": func(t *testing.T, v any) {
@@ -275,7 +276,35 @@ func TestFixturesDecode(t *testing.T) {
 				t.Fatalf("no decoder for %s", name)
 			}
 			v := newv()
-			if err := json.Unmarshal(raw, v); err != nil {
+			err = json.Unmarshal(raw, v)
+			if name == "INTERACTION_CREATE.modal_submit" {
+				// Labels (type 18) are newer than discordgo v0.28.1.
+				if err == nil || !strings.Contains(err.Error(), "unknown component type: 18") {
+					t.Errorf("decoding a submit with Labels: err = %v, want discordgo's unknown component type 18", err)
+				}
+				var p struct {
+					Data struct {
+						CustomID   string `json:"custom_id"`
+						Components []struct {
+							Type      int `json:"type"`
+							Component struct {
+								Type     int      `json:"type"`
+								CustomID string   `json:"custom_id"`
+								Value    string   `json:"value"`
+								Values   []string `json:"values"`
+							} `json:"component"`
+						} `json:"components"`
+					} `json:"data"`
+				}
+				if err := json.Unmarshal(raw, &p); err != nil {
+					t.Fatal(err)
+				}
+				c := p.Data.Components
+				if p.Data.CustomID != "checkin:answer:42" || len(c) != 2 || c[0].Type != 18 || c[0].Component.Type != 4 ||
+					c[1].Component.CustomID != "note" || c[1].Component.Value != "Slept well" {
+					t.Errorf("modal submit = %+v", p.Data)
+				}
+			} else if err != nil {
 				t.Fatalf("discordgo cannot decode %s: %v", name, err)
 			}
 			check, ok := checks[name]

@@ -33,6 +33,11 @@ const (
 	RouteDeleteWebhookMsg    = "DELETE /api/v9/webhooks/{application_id}/{interaction_token}/messages/{message_id}"
 	RouteGlobalCommands      = "PUT /api/v9/applications/{application_id}/commands"
 	RouteGuildCommands       = "PUT /api/v9/applications/{application_id}/guilds/{guild_id}/commands"
+	RouteStartThread         = "POST /api/v9/channels/{channel_id}/messages/{message_id}/threads"
+	RouteCreateEvent         = "POST /api/v9/guilds/{guild_id}/scheduled-events"
+	RouteEditEvent           = "PATCH /api/v9/guilds/{guild_id}/scheduled-events/{event_id}"
+	RouteDeleteEvent         = "DELETE /api/v9/guilds/{guild_id}/scheduled-events/{event_id}"
+	RouteListEvents          = "GET /api/v9/guilds/{guild_id}/scheduled-events"
 )
 
 // Call is one REST request the fake received, with the answer it gave.

@@ -10,7 +10,10 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
+
+	"github.com/porchlight/porchlight/bot"
 )
 
 // request is a REST request with its body already read.
@@ -99,6 +102,11 @@ func (s *Server) routes() http.Handler {
 		{RouteGuild, true, s.getGuild},
 		{RouteGlobalCommands, true, s.overwriteCommands},
 		{RouteGuildCommands, true, s.overwriteCommands},
+		{RouteStartThread, true, s.startThread},
+		{RouteCreateEvent, true, s.createEvent},
+		{RouteEditEvent, true, s.editEvent},
+		{RouteDeleteEvent, true, s.deleteEvent},
+		{RouteListEvents, true, s.listEvents},
 		{RouteGateway, false, s.getGateway},
 		{RouteInteractionCallback, false, s.interactionCallback},
 		{RouteExecuteWebhook, false, s.executeWebhook},
@@ -427,6 +435,7 @@ func (s *Server) storeMessageLocked(channelID, guildID string, obj map[string]an
 		InteractionID: interactionID, Timestamp: s.cfg.Now().UTC(),
 	}
 	applyMessage(m, obj)
+	s.checkCommandNamesLocked(m.Content)
 	for _, f := range files {
 		f.ID = s.newIDLocked()
 		m.Attachments = append(m.Attachments, f)
@@ -475,6 +484,7 @@ func (s *Server) editMessage(q *request) reply {
 // editLocked applies an edit request to a stored message.
 func (s *Server) editLocked(m *Message, q *request) {
 	applyMessage(m, q.obj)
+	s.checkCommandNamesLocked(m.Content)
 	for _, f := range q.files {
 		f.ID = s.newIDLocked()
 		m.Attachments = append(m.Attachments, f)
@@ -493,6 +503,44 @@ func (s *Server) deleteMessage(q *request) reply {
 	}
 	m.Deleted = true
 	return noContent()
+}
+
+// startThread answers POST /channels/{id}/messages/{mid}/threads: a
+// public thread started on a message, with the message's id. The name is
+// 1–100 characters, auto_archive_duration one of 60, 1440, 4320 and
+// 10080; a message has at most one thread (160004).
+func (s *Server) startThread(q *request) reply {
+	c, known := s.channels[q.param("channel_id")]
+	if !known {
+		return errUnknownChannel().reply()
+	}
+	m, known := s.messages[q.param("message_id")]
+	if !known || m.Deleted || m.ChannelID != c.ID {
+		return errUnknownMessage().reply()
+	}
+	if c.Type != ChannelTypeGuildText {
+		return (&apiErr{400, 50024, "Cannot execute action on this channel type", nil}).reply()
+	}
+	name := str(q.obj["name"])
+	switch {
+	case strings.TrimSpace(name) == "":
+		return required("name").reply()
+	case runeLen(name) > 100:
+		return tooLong("name", 100).reply()
+	}
+	if v, set := q.obj["auto_archive_duration"]; set {
+		switch number(v) {
+		case 60, 1440, 4320, 10080:
+		default:
+			return formError("auto_archive_duration", "BASE_TYPE_CHOICES", "Value must be one of {60, 1440, 4320, 10080}.").reply()
+		}
+	}
+	if _, exists := s.channels[m.ID]; exists {
+		return (&apiErr{400, 160004, "A thread has already been created for this message", nil}).reply()
+	}
+	th := &Channel{ID: m.ID, Type: ChannelTypePublicThread, GuildID: c.GuildID, Name: name, ParentID: c.ID}
+	s.channels[th.ID] = th
+	return ok(s.channelJSONLocked(th))
 }
 
 // commandNameRE is Discord's rule for command and option names.
@@ -585,6 +633,7 @@ func (s *Server) interactionCallback(q *request) reply {
 	case callbackUpdateMessage:
 		if m, known := s.messages[in.messageID]; known {
 			applyMessage(m, data)
+			s.checkCommandNamesLocked(m.Content)
 			m.EditedAt = s.cfg.Now().UTC()
 		}
 		in.originalID = in.messageID
@@ -706,4 +755,237 @@ func contains(list []string, v string) bool {
 func runeLen(v any) int {
 	str, _ := v.(string)
 	return utf8.RuneCountInString(str)
+}
+
+// checkCommandNamesLocked fails the test when a message names a command
+// the bot has not registered, or one that Discord can only run with a
+// subcommand without one ("/checkin" for "/checkin now"), or still holds
+// a core marker. Discord itself would post such a message; the check is
+// the fake's, so that no test lets a resident be told to type a command
+// that does not exist. Until commands are registered there is nothing to
+// check against.
+func (s *Server) checkCommandNamesLocked(content string) {
+	if strings.Contains(content, "{{cmd:") || strings.Contains(content, "{{time") {
+		s.tb.Errorf("discordtest: a message holds an unrendered core marker: %q", content)
+	}
+	if len(s.commands) == 0 {
+		return
+	}
+	for _, m := range bot.TypedCommands(content) {
+		var def map[string]any
+		for _, defs := range s.commands {
+			for _, d := range defs {
+				if d["name"] == m[0] {
+					def = d
+				}
+			}
+		}
+		if def == nil {
+			s.tb.Errorf("discordtest: a message names /%s, which is not a registered command: %q", m[0], content)
+			continue
+		}
+		var subs []string
+		for _, o := range list(def["options"]) {
+			if opt, _ := o.(map[string]any); number(opt["type"]) == 1 {
+				subs = append(subs, str(opt["name"]))
+			}
+		}
+		if len(subs) > 0 && !contains(subs, m[1]) {
+			s.tb.Errorf("discordtest: a message names /%s %s, but /%s runs only as one of %v: %q", m[0], m[1], m[0], subs, content)
+		}
+	}
+}
+
+// Scheduled event statuses and the entity type the fake accepts.
+const (
+	EventScheduled = 1
+	EventActive    = 2
+	EventCompleted = 3
+	EventCanceled  = 4
+	entityExternal = 3
+)
+
+// ScheduledEvent is a guild scheduled event the bot made.
+type ScheduledEvent struct {
+	ID, GuildID, CreatorID   string
+	Name, Description, Place string
+	Start, End               time.Time
+	Status                   int
+	Deleted                  bool
+}
+
+// ScheduledEvents returns the guild's scheduled events, oldest first,
+// deleted ones included (with Deleted set).
+func (s *Server) ScheduledEvents(guildID string) []ScheduledEvent {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	var out []ScheduledEvent
+	for _, id := range s.eventOrder {
+		if e := s.events[id]; e.GuildID == guildID {
+			out = append(out, *e)
+		}
+	}
+	return out
+}
+
+// eventJSONLocked is a guild scheduled event object.
+func eventJSONLocked(e *ScheduledEvent) map[string]any {
+	return map[string]any{
+		"id": e.ID, "guild_id": e.GuildID, "channel_id": nil, "creator_id": e.CreatorID,
+		"name": e.Name, "description": nullable(e.Description),
+		"scheduled_start_time": timestamp(e.Start), "scheduled_end_time": timestamp(e.End),
+		"privacy_level": 2, "status": e.Status, "entity_type": entityExternal, "entity_id": nil,
+		"entity_metadata": map[string]any{"location": e.Place}, "user_count": 0, "image": nil,
+		"recurrence_rule": nil,
+	}
+}
+
+// applyEventLocked validates the fields of a create (all required) or an
+// edit (those present) of an EXTERNAL event, as Discord does (Guild
+// Scheduled Event: name 1–100, description up to 1000, privacy_level 2,
+// entity_metadata.location 1–100, a start in the future before the end, no
+// channel_id), and applies them to e.
+func (s *Server) applyEventLocked(e *ScheduledEvent, obj map[string]any, create bool) *apiErr {
+	has := func(k string) bool { _, ok := obj[k]; return ok || create }
+	if has("name") {
+		switch n := runeLen(obj["name"]); {
+		case n == 0:
+			return required("name")
+		case n > 100:
+			return tooLong("name", 100)
+		}
+		e.Name = str(obj["name"])
+	}
+	if _, ok := obj["description"]; ok {
+		if runeLen(obj["description"]) > 1000 {
+			return tooLong("description", 1000)
+		}
+		e.Description = str(obj["description"])
+	}
+	if has("privacy_level") && number(obj["privacy_level"]) != 2 {
+		return formError("privacy_level", "BASE_TYPE_CHOICES", "Value must be one of {2}.")
+	}
+	if has("entity_type") && number(obj["entity_type"]) != entityExternal {
+		return formError("entity_type", "BASE_TYPE_CHOICES", "The fake supports EXTERNAL (3) events only.")
+	}
+	if c, ok := obj["channel_id"]; ok && c != nil {
+		return formError("channel_id", "GUILD_SCHEDULED_EVENT_CHANNEL_NOT_ALLOWED", "An external event cannot have a channel.")
+	}
+	if has("entity_metadata") {
+		md, _ := obj["entity_metadata"].(map[string]any)
+		switch n := runeLen(md["location"]); {
+		case n == 0:
+			return required("entity_metadata.location")
+		case n > 100:
+			return tooLong("entity_metadata.location", 100)
+		}
+		e.Place = str(md["location"])
+	}
+	for _, f := range []struct {
+		key string
+		to  *time.Time
+	}{{"scheduled_start_time", &e.Start}, {"scheduled_end_time", &e.End}} {
+		if !has(f.key) {
+			continue
+		}
+		t, err := time.Parse(time.RFC3339, str(obj[f.key]))
+		if err != nil {
+			return formError(f.key, "DATE_TIME_TYPE_PARSE", "Could not parse "+str(obj[f.key])+". Should be ISO8601.")
+		}
+		*f.to = t
+	}
+	if has("scheduled_start_time") && !e.Start.After(s.cfg.Now()) {
+		return formError("scheduled_start_time", "GUILD_SCHEDULED_EVENT_SCHEDULE_PAST", "Cannot schedule event in the past.")
+	}
+	if !e.End.After(e.Start) {
+		return formError("scheduled_end_time", "GUILD_SCHEDULED_EVENT_END_BEFORE_START", "Cannot schedule event to end before starting.")
+	}
+	return nil
+}
+
+// createEvent answers POST /guilds/{id}/scheduled-events. A guild holds at
+// most 100 scheduled or active events.
+func (s *Server) createEvent(q *request) reply {
+	g := q.param("guild_id")
+	if !s.knownGuildLocked(g) {
+		return errUnknownGuild().reply()
+	}
+	live := 0
+	for _, e := range s.events {
+		if e.GuildID == g && !e.Deleted && (e.Status == EventScheduled || e.Status == EventActive) {
+			live++
+		}
+	}
+	if live >= 100 {
+		return (&apiErr{400, 30038, "Maximum number of guild scheduled events reached", nil}).reply()
+	}
+	e := &ScheduledEvent{GuildID: g, CreatorID: AppID, Status: EventScheduled}
+	if err := s.applyEventLocked(e, q.obj, true); err != nil {
+		return err.reply()
+	}
+	e.ID = s.newIDLocked()
+	s.events[e.ID] = e
+	s.eventOrder = append(s.eventOrder, e.ID)
+	return ok(eventJSONLocked(e))
+}
+
+// eventLocked finds a live event of the request's guild.
+func (s *Server) eventLocked(q *request) (*ScheduledEvent, *apiErr) {
+	e, known := s.events[q.param("event_id")]
+	if !known || e.Deleted || e.GuildID != q.param("guild_id") {
+		return nil, &apiErr{404, 10070, "Unknown Guild Scheduled Event", nil}
+	}
+	return e, nil
+}
+
+// editEvent answers PATCH /guilds/{id}/scheduled-events/{eid}: changed
+// fields, or a status change along SCHEDULED → ACTIVE → COMPLETED or
+// SCHEDULED → CANCELED. A completed or canceled event cannot change.
+func (s *Server) editEvent(q *request) reply {
+	e, err := s.eventLocked(q)
+	if err != nil {
+		return err.reply()
+	}
+	if e.Status == EventCompleted || e.Status == EventCanceled {
+		return (&apiErr{400, 180000, "Cannot modify a finished event", nil}).reply()
+	}
+	next := *e
+	if v, ok := q.obj["status"]; ok {
+		to := number(v)
+		allowed := (e.Status == EventScheduled && (to == EventActive || to == EventCanceled)) || (e.Status == EventActive && to == EventCompleted) || to == e.Status
+		if !allowed {
+			return formError("status", "GUILD_SCHEDULED_EVENT_INVALID_STATUS_TRANSITION", "Invalid status transition.").reply()
+		}
+		next.Status = to
+	}
+	if err := s.applyEventLocked(&next, q.obj, false); err != nil {
+		return err.reply()
+	}
+	*e = next
+	return ok(eventJSONLocked(e))
+}
+
+// deleteEvent answers DELETE /guilds/{id}/scheduled-events/{eid}.
+func (s *Server) deleteEvent(q *request) reply {
+	e, err := s.eventLocked(q)
+	if err != nil {
+		return err.reply()
+	}
+	e.Deleted = true
+	return noContent()
+}
+
+// listEvents answers GET /guilds/{id}/scheduled-events.
+func (s *Server) listEvents(q *request) reply {
+	g := q.param("guild_id")
+	if !s.knownGuildLocked(g) {
+		return errUnknownGuild().reply()
+	}
+	out := []any{}
+	for _, id := range s.eventOrder {
+		if e := s.events[id]; e.GuildID == g && !e.Deleted {
+			out = append(out, eventJSONLocked(e))
+		}
+	}
+	return ok(out)
 }

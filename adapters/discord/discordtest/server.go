@@ -128,6 +128,7 @@ type Member struct {
 // Server is a running fake Discord. All methods are safe for concurrent use.
 type Server struct {
 	cfg  Config
+	tb   testing.TB
 	http *httptest.Server
 	wg   sync.WaitGroup // gateway connection goroutines
 
@@ -144,6 +145,8 @@ type Server struct {
 	inters        map[string]*interaction
 	commands      map[string][]map[string]any // scope ("" or guild id) -> definitions
 	cmdIDs        map[string]string           // scope/name -> stable command id
+	events        map[string]*ScheduledEvent
+	eventOrder    []string
 	calls         []Call
 	faults        []*faultRule
 	frames        []GatewayFrame
@@ -174,6 +177,7 @@ func NewServer(tb testing.TB, cfg Config) *Server {
 	}
 	s := &Server{
 		cfg:      cfg,
+		tb:       tb,
 		users:    map[string]User{},
 		channels: map[string]*Channel{},
 		members:  map[string]*Member{},
@@ -182,6 +186,7 @@ func NewServer(tb testing.TB, cfg Config) *Server {
 		inters:   map[string]*interaction{},
 		commands: map[string][]map[string]any{},
 		cmdIDs:   map[string]string{},
+		events:   map[string]*ScheduledEvent{},
 		conns:    map[int]*gwConn{},
 		sessions: map[string]*gwSession{},
 		ackBeats: true,

@@ -17,9 +17,11 @@ const (
 
 // Component types the fake checks.
 const (
-	componentActionRow = 1
-	componentButton    = 2
-	componentTextInput = 4
+	componentActionRow    = 1
+	componentButton       = 2
+	componentStringSelect = 3
+	componentTextInput    = 4
+	componentLabel        = 18
 )
 
 // formError is Discord's 50035 "Invalid Form Body" with one field error at
@@ -142,8 +144,11 @@ func validateComponents(rows []any) *apiErr {
 	return nil
 }
 
-// validateModal checks a modal: custom id and title present and short, one
-// to five rows, each holding one text input.
+// validateModal checks a modal as Discord does (Component Reference:
+// Label, String Select, Text Input): a custom id and title, one to five
+// top-level components, each a Label wrapping one text input or string
+// select (or, in the deprecated layout, an action row holding one text
+// input), custom ids unique, and every length and count limit.
 func validateModal(data map[string]any) *apiErr {
 	switch {
 	case str(data["custom_id"]) == "":
@@ -162,31 +167,143 @@ func validateModal(data map[string]any) *apiErr {
 	if len(rows) > 5 {
 		return tooLong("data.components", 5)
 	}
+	seen := map[string]bool{}
 	for i, r := range rows {
-		row, _ := r.(map[string]any)
+		top, _ := r.(map[string]any)
 		at := "data.components." + strconv.Itoa(i)
-		items := list(row["components"])
-		if number(row["type"]) != componentActionRow || len(items) != 1 {
-			return formError(at, "COMPONENT_LAYOUT_WIDTH_EXCEEDED", "The specified component exceeds the maximum width")
+		var child map[string]any
+		cat := ""
+		switch number(top["type"]) {
+		case componentLabel:
+			switch {
+			case str(top["label"]) == "":
+				return required(at + ".label")
+			case runeLen(top["label"]) > 45:
+				return tooLong(at+".label", 45)
+			case runeLen(top["description"]) > 100:
+				return tooLong(at+".description", 100)
+			}
+			child, _ = top["component"].(map[string]any)
+			cat = at + ".component"
+			if child == nil {
+				return required(cat)
+			}
+			if _, has := child["label"]; has && number(child["type"]) == componentTextInput {
+				return formError(cat+".label", "COMPONENT_INVALID_FIELD", "A text input inside a label cannot have a label.")
+			}
+		case componentActionRow:
+			items := list(top["components"])
+			if len(items) != 1 {
+				return formError(at, "COMPONENT_LAYOUT_WIDTH_EXCEEDED", "The specified component exceeds the maximum width")
+			}
+			child, _ = items[0].(map[string]any)
+			cat = at + ".components.0"
+			if number(child["type"]) != componentTextInput {
+				return formError(cat+".type", "COMPONENT_TYPE_INVALID", "Value must be one of {4}.")
+			}
+			switch {
+			case str(child["label"]) == "":
+				return required(cat + ".label")
+			case runeLen(child["label"]) > 45:
+				return tooLong(cat+".label", 45)
+			}
+		default:
+			return formError(at+".type", "COMPONENT_TYPE_INVALID", "Value must be one of {1, 18}.")
 		}
-		c, _ := items[0].(map[string]any)
-		cat := at + ".components.0"
+		id := str(child["custom_id"])
 		switch {
-		case number(c["type"]) != componentTextInput:
-			return formError(cat+".type", "COMPONENT_TYPE_INVALID", "Value must be one of {4}.")
-		case str(c["custom_id"]) == "":
+		case id == "":
 			return required(cat + ".custom_id")
-		case runeLen(c["custom_id"]) > 100:
+		case runeLen(id) > 100:
 			return tooLong(cat+".custom_id", 100)
-		case str(c["label"]) == "":
-			return required(cat + ".label")
-		case runeLen(c["label"]) > 45:
-			return tooLong(cat+".label", 45)
-		case number(c["style"]) != 1 && number(c["style"]) != 2:
-			return formError(cat+".style", "BASE_TYPE_CHOICES", "Value must be one of (1, 2).")
-		case number(c["max_length"]) > 4000 || runeLen(c["value"]) > 4000:
-			return formError(cat+".max_length", "NUMBER_TYPE_MAX", "int value should be less than or equal to 4000.")
+		case seen[id]:
+			return formError(cat+".custom_id", "COMPONENT_CUSTOM_ID_DUPLICATED", "Component custom id cannot be duplicated")
 		}
+		seen[id] = true
+		var e *apiErr
+		switch number(child["type"]) {
+		case componentTextInput:
+			e = validateTextInput(cat, child)
+		case componentStringSelect:
+			e = validateModalSelect(cat, child)
+		default:
+			e = formError(cat+".type", "COMPONENT_TYPE_INVALID", "Value must be one of {3, 4}.")
+		}
+		if e != nil {
+			return e
+		}
+	}
+	return nil
+}
+
+// validateTextInput checks a text input's style and lengths.
+func validateTextInput(at string, c map[string]any) *apiErr {
+	switch {
+	case number(c["style"]) != 1 && number(c["style"]) != 2:
+		return formError(at+".style", "BASE_TYPE_CHOICES", "Value must be one of (1, 2).")
+	case runeLen(c["placeholder"]) > 100:
+		return tooLong(at+".placeholder", 100)
+	case number(c["max_length"]) > 4000 || runeLen(c["value"]) > 4000:
+		return formError(at+".max_length", "NUMBER_TYPE_MAX", "int value should be less than or equal to 4000.")
+	case number(c["max_length"]) > 0 && runeLen(c["value"]) > number(c["max_length"]):
+		return tooLong(at+".value", number(c["max_length"]))
+	}
+	return nil
+}
+
+// validateModalSelect checks a string select in a modal: 1–25 options
+// with a label and value of at most 100 characters and a description of
+// at most 100, a placeholder of at most 150, values counts in range, no
+// more defaults than it may hold, and never disabled (an error in modals).
+func validateModalSelect(at string, c map[string]any) *apiErr {
+	opts := list(c["options"])
+	switch {
+	case len(opts) == 0:
+		return formError(at+".options", "BASE_TYPE_MIN_LENGTH", "Must be 1 or more in length.")
+	case len(opts) > 25:
+		return tooLong(at+".options", 25)
+	case runeLen(c["placeholder"]) > 150:
+		return tooLong(at+".placeholder", 150)
+	case c["disabled"] == true:
+		return formError(at+".disabled", "COMPONENT_INVALID_FIELD", "Select menus in modals cannot be disabled.")
+	}
+	maxValues := 1
+	if v, set := c["max_values"]; set {
+		maxValues = number(v)
+	}
+	minValues := 1
+	if v, set := c["min_values"]; set {
+		minValues = number(v)
+	}
+	if maxValues < 1 || maxValues > 25 || minValues < 0 || minValues > maxValues {
+		return formError(at+".max_values", "NUMBER_TYPE_MAX", "Values out of range.")
+	}
+	defaults := 0
+	values := map[string]bool{}
+	for j, o := range opts {
+		opt, _ := o.(map[string]any)
+		oat := at + ".options." + strconv.Itoa(j)
+		switch {
+		case str(opt["label"]) == "":
+			return required(oat + ".label")
+		case runeLen(opt["label"]) > 100:
+			return tooLong(oat+".label", 100)
+		case str(opt["value"]) == "":
+			return required(oat + ".value")
+		case runeLen(opt["value"]) > 100:
+			return tooLong(oat+".value", 100)
+		case runeLen(opt["description"]) > 100:
+			return tooLong(oat+".description", 100)
+		case values[str(opt["value"])]:
+			return formError(oat+".value", "SELECT_COMPONENT_OPTION_VALUE_DUPLICATED", "Option values must be unique")
+		}
+		values[str(opt["value"])] = true
+		if opt["default"] == true {
+			defaults++
+		}
+	}
+	if defaults > maxValues {
+		return formError(at+".options", "SELECT_COMPONENT_TOO_MANY_DEFAULT_VALUES", "Too many default values.")
 	}
 	return nil
 }
@@ -252,6 +369,13 @@ func validateCommands(defs []map[string]any) *apiErr {
 		if slash {
 			if e := checkDescription(at+".description", d["description"]); e != nil {
 				return e
+			}
+		}
+		if p, set := d["default_member_permissions"]; set && p != nil {
+			// A string bit set ("0": administrators only), as permissions
+			// always are: they exceed what a JSON number holds exactly.
+			if ps, ok := p.(string); !ok || ps == "" || strings.Trim(ps, "0123456789") != "" {
+				return formError(at+".default_member_permissions", "BASE_TYPE_BAD_TYPE", "Must be a string of a permissions integer.")
 			}
 		}
 		if e := validateOptions(at+".options", list(d["options"])); e != nil {

@@ -1,0 +1,111 @@
+package discordtest
+
+import (
+	"strings"
+	"testing"
+)
+
+// label wraps a component in a modal Label.
+func label(text string, c map[string]any) map[string]any {
+	return map[string]any{"type": float64(componentLabel), "label": text, "component": c}
+}
+
+// sel is a modal string select with n options.
+func sel(id string, n int) map[string]any {
+	var opts []any
+	for i := range n {
+		v := strings.Repeat("v", i+1)
+		opts = append(opts, map[string]any{"label": v, "value": v})
+	}
+	return map[string]any{"type": float64(componentStringSelect), "custom_id": id, "options": opts}
+}
+
+// text is a text input for inside a Label.
+func text(id string) map[string]any {
+	return map[string]any{"type": float64(componentTextInput), "custom_id": id, "style": float64(1)}
+}
+
+func modalOf(comps ...any) map[string]any {
+	return map[string]any{"custom_id": "m", "title": "Check-in", "components": comps}
+}
+
+// TestValidateModal checks that the fake refuses what Discord refuses in a
+// modal of Labels.
+func TestValidateModal(t *testing.T) {
+	long := func(n int) string { return strings.Repeat("x", n) }
+	withOpt := func(c map[string]any, key string, v any) map[string]any {
+		c = sel("s", 2)
+		opts := c["options"].([]any)
+		opts[0].(map[string]any)[key] = v
+		return c
+	}
+	tests := []struct {
+		name  string
+		modal map[string]any
+		path  string // "" when valid
+	}{
+		{"labels around a select and a text input", modalOf(label("Mood", sel("mood", 5)), label("A win", text("win"))), ""},
+		{"old action row of a text input", modalOf(map[string]any{"type": float64(1), "components": []any{map[string]any{"type": float64(4), "custom_id": "a", "label": "A", "style": float64(1)}}}), ""},
+		{"six components", modalOf(label("a", text("a")), label("b", text("b")), label("c", text("c")), label("d", text("d")), label("e", text("e")), label("f", text("f"))), "data.components"},
+		{"label too long", modalOf(label(long(46), text("a"))), "data.components.0.label"},
+		{"description too long", modalOf(map[string]any{"type": float64(componentLabel), "label": "a", "description": long(101), "component": text("a")}), "data.components.0.description"},
+		{"no select options", modalOf(label("a", sel("s", 0))), "data.components.0.component.options"},
+		{"26 select options", modalOf(label("a", sel("s", 26))), "data.components.0.component.options"},
+		{"option label too long", modalOf(label("a", withOpt(nil, "label", long(101)))), "data.components.0.component.options.0.label"},
+		{"option description too long", modalOf(label("a", withOpt(nil, "description", long(101)))), "data.components.0.component.options.0.description"},
+		{"placeholder too long", modalOf(label("a", func() map[string]any { c := sel("s", 2); c["placeholder"] = long(151); return c }())), "data.components.0.component.placeholder"},
+		{"disabled select", modalOf(label("a", func() map[string]any { c := sel("s", 2); c["disabled"] = true; return c }())), "data.components.0.component.disabled"},
+		{"custom id too long", modalOf(label("a", text(long(101)))), "data.components.0.component.custom_id"},
+		{"duplicate custom ids", modalOf(label("a", text("x")), label("b", sel("x", 2))), "data.components.1.component.custom_id"},
+		{"text input with a label inside a Label", modalOf(label("a", func() map[string]any { c := text("a"); c["label"] = "A"; return c }())), "data.components.0.component.label"},
+		{"button in a modal", modalOf(label("a", map[string]any{"type": float64(2), "custom_id": "b"})), "data.components.0.component.type"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e := validateModal(tt.modal)
+			switch {
+			case tt.path == "" && e != nil:
+				t.Errorf("refused: %+v", e.errors)
+			case tt.path != "" && e == nil:
+				t.Errorf("accepted, want an error at %s", tt.path)
+			case tt.path != "" && !hasPath(e.errors, strings.Split(tt.path, ".")):
+				t.Errorf("error at %+v, want %s", e.errors, tt.path)
+			}
+		})
+	}
+}
+
+// hasPath reports whether a 50035 error tree has an error at path.
+func hasPath(errs map[string]any, path []string) bool {
+	node := errs
+	for _, p := range path {
+		next, ok := node[p].(map[string]any)
+		if !ok {
+			return false
+		}
+		node = next
+	}
+	_, ok := node["_errors"]
+	return ok
+}
+
+// TestSubmittedComponents checks that a submit answers the modal that was
+// shown, in Discord's shape, and that the client's rules hold.
+func TestSubmittedComponents(t *testing.T) {
+	shown := modalOf(label("Mood", sel("mood", 3)), label("A win", text("win")))
+	got, err := submittedComponents(shown, map[string]string{"mood": "vv", "win": "a walk"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mood := got[0].(map[string]any)["component"].(map[string]any)
+	win := got[1].(map[string]any)["component"].(map[string]any)
+	if mood["type"] != componentStringSelect || mood["values"].([]string)[0] != "vv" || win["value"] != "a walk" {
+		t.Errorf("submitted = %+v", got)
+	}
+	if _, err := submittedComponents(shown, map[string]string{"mood": "nope", "win": "x"}); err == nil {
+		t.Error("a value that is not an option was submitted")
+	}
+	if _, err := submittedComponents(shown, map[string]string{"win": "x"}); err == nil {
+		t.Error("a required select was left empty")
+	}
+}
