@@ -104,8 +104,19 @@ func newHarnessDB(t *testing.T, db *storage.DB, now time.Time, opts ...func(*bot
 // h.house is the first, and events happen in its channel.
 func newHarnessHouses(t *testing.T, db *storage.DB, now time.Time, houses ...*bot.House) *harness {
 	t.Helper()
+	return newHarnessConfig(t, db, now, nil, houses...)
+}
+
+// newHarnessConfig is newHarnessHouses with tweak applied to the core's
+// config before it is built.
+func newHarnessConfig(t *testing.T, db *storage.DB, now time.Time, tweak func(*bot.Config), houses ...*bot.House) *harness {
+	t.Helper()
 	h := &harness{t: t, ctx: context.Background(), db: db, clock: bottest.NewClock(now), ad: bottest.NewAdapter("test"), house: houses[0]}
-	b, err := bot.New(bot.Config{Store: db, Clock: h.clock, Houses: houses, Schedules: dailyAt9{}, Screener: sharedScreener(t), DigestText: render.DigestText})
+	cfg := bot.Config{Store: db, Clock: h.clock, Houses: houses, Schedules: dailyAt9{}, Screener: sharedScreener(t), DigestText: render.DigestText}
+	if tweak != nil {
+		tweak(&cfg)
+	}
+	b, err := bot.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
