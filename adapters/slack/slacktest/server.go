@@ -77,6 +77,12 @@ type Config struct {
 	// first. Default 2 s.
 	DisconnectGrace time.Duration
 
+	// Scopes are the bot token's scopes. A method that needs a scope the
+	// token lacks answers missing_scope, naming the scope needed (see
+	// methodScopes). Default: every scope Porchlight's manifest can ask
+	// for (DefaultScopes).
+	Scopes []string
+
 	// WaitTimeout bounds every Wait method whose context has no deadline.
 	// Default 5 s.
 	WaitTimeout time.Duration
@@ -102,6 +108,9 @@ func (c Config) withDefaults() Config {
 	def(&c.BotName, "porchlight")
 	def(&c.BotID, "B0001")
 	def(&c.RetryReason, "timeout")
+	if c.Scopes == nil {
+		c.Scopes = DefaultScopes()
+	}
 	if c.PingInterval <= 0 {
 		c.PingInterval = time.Second
 	}
@@ -148,6 +157,7 @@ type Server struct {
 	fileTok  map[string]string // upload path token -> file id
 	respURLs map[string]*responseURL
 	triggers map[string]bool // trigger ids the fake issued -> used
+	expired  map[string]bool // trigger ids ExpireTrigger ran out
 
 	// Socket Mode.
 	tickets     map[string]bool // apps.connections.open tickets not yet used
@@ -179,6 +189,7 @@ func New(cfg Config) *Server {
 		fileTok:   map[string]string{},
 		respURLs:  map[string]*responseURL{},
 		triggers:  map[string]bool{},
+		expired:   map[string]bool{},
 		tickets:   map[string]bool{},
 		envelopes: map[string]*envelope{},
 	}

@@ -9,6 +9,7 @@ import (
 	"mime"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -420,6 +421,9 @@ func (s *Server) routeLocked(c Call) (answer, func(Call) any) {
 	if code := s.checkToken(c.Method, c.Token); code != "" {
 		return errAnswer(code), nil
 	}
+	if a, missing := s.checkScope(c.Method); missing {
+		return a, nil
+	}
 	if h, ok := s.handlers[c.Method]; ok {
 		return answer{}, h
 	}
@@ -445,6 +449,40 @@ func (s *Server) checkToken(method, token string) string {
 	default:
 		return "invalid_auth"
 	}
+}
+
+// DefaultScopes are the bot scopes a fake's token has unless
+// Config.Scopes says otherwise: every scope Porchlight's manifest may ask
+// for.
+func DefaultScopes() []string {
+	return []string{"commands", "chat:write", "im:write", "im:history", "channels:history", "groups:history",
+		"channels:read", "groups:read", "files:write", "users:read"}
+}
+
+// methodScopes are the bot scopes the fake's methods need, as Slack's
+// method reference lists them; methods not here need none (views.* and
+// auth.test).
+var methodScopes = map[string]string{
+	"chat.postMessage":             "chat:write",
+	"chat.postEphemeral":           "chat:write",
+	"chat.update":                  "chat:write",
+	"chat.delete":                  "chat:write",
+	"conversations.open":           "im:write",
+	"users.info":                   "users:read",
+	"files.getUploadURLExternal":   "files:write",
+	"files.completeUploadExternal": "files:write",
+}
+
+// checkScope answers missing_scope, with the needed and provided scopes
+// as Slack gives them, when the token lacks the method's scope; missing is
+// false when the token has it.
+func (s *Server) checkScope(method string) (a answer, missing bool) {
+	need, ok := methodScopes[method]
+	if !ok || slices.Contains(s.cfg.Scopes, need) {
+		return answer{}, false
+	}
+	return jsonAnswer(map[string]any{"ok": false, "error": "missing_scope",
+		"needed": need, "provided": strings.Join(s.cfg.Scopes, ",")}), true
 }
 
 // methodLocked returns the handler of a Web API method the fake serves. The
