@@ -23,10 +23,12 @@ const (
 func DefaultQuestions(vis Visibility) []Field {
 	return []Field{
 		{ID: QMood, Kind: KindScale, Label: "How are you doing today?", Min: 1, Max: 5, Options: []string{"rough", "low", "okay", "good", "great"}, Required: true},
-		{ID: "win", Kind: KindText, Label: "A win since last check-in", MaxLen: 500},
-		{ID: "hard", Kind: KindText, Label: "What's hard today?", MaxLen: 500},
-		{ID: QReachOut, Kind: KindYesNo, Label: "Would you like someone to reach out?", Value: "no"},
-		{ID: QVisibility, Kind: KindChoice, Label: "Who can see this?", Options: []string{string(VisPrivate), string(VisMentors), string(VisHouse)}, Required: true, Value: string(vis)},
+		{ID: "win", Kind: KindText, Label: "A win since last check-in", MaxLen: 500, Placeholder: "Big or small, it counts"},
+		{ID: "hard", Kind: KindText, Label: "What's hard today?", MaxLen: 500, Placeholder: "Whatever is on your mind"},
+		{ID: QReachOut, Kind: KindYesNo, Label: "Would you like someone to reach out?", Value: "no",
+			Help: "If yes, your House Mentors hear that you asked, never what you wrote."},
+		{ID: QVisibility, Kind: KindChoice, Label: "Who can see this?", Options: []string{string(VisPrivate), string(VisMentors), string(VisHouse)}, Required: true, Value: string(vis),
+			Help: "private: only counted · mentors: your House Mentors and the operator · house: your win and what's hard, shared in the check-in's thread"},
 	}
 }
 
