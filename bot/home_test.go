@@ -218,3 +218,26 @@ func TestHomeRefreshesOnlyWhereThereAreHomes(t *testing.T) {
 		}
 	}
 }
+
+func TestHomeClearedAfterErase(t *testing.T) {
+	h := homeHarness(t)
+	h.join(robin)
+	resp := h.do(h.ev.Command(robin, "mydata", "erase"))
+	h.do(h.ev.Press(robin, choiceID(resp, "mydata:erase:"), ""))
+	if home, err := h.bot.Home(h.ctx, "test", robin.ID); err != nil || len(home.Houses) != 0 {
+		t.Fatalf("home after erasure = %+v, %v; want none", home, err)
+	}
+	// The page Slack still shows is replaced by the empty one.
+	h.ad.Reset()
+	h.clock.Advance(3 * time.Second)
+	h.flush()
+	n := 0
+	for _, m := range h.ad.Sent() {
+		if m.Target.Kind == bot.TargetHome && m.Target.User == robin.ID {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("refreshes of Robin's page after erasure = %d, want 1", n)
+	}
+}

@@ -184,3 +184,20 @@ func TestSubmissionShapes(t *testing.T) {
 		t.Errorf("the empty date = %+v, %v; want a datepicker with a null date", got, ok)
 	}
 }
+
+func TestResponseURLBlockLimits(t *testing.T) {
+	srv := newServer(t, slacktest.Config{})
+	url := srv.NewResponseURL()
+	var blocks []slack.Block
+	for range 51 {
+		blocks = append(blocks, slack.NewDividerBlock())
+	}
+	msg := &slack.WebhookMessage{Text: "too many", Blocks: &slack.Blocks{BlockSet: blocks}}
+	if err := slack.PostWebhook(url, msg); err == nil {
+		t.Error("51 blocks went through a response_url")
+	}
+	msg.Blocks.BlockSet = blocks[:50]
+	if err := slack.PostWebhook(url, msg); err != nil {
+		t.Errorf("50 blocks: %v", err)
+	}
+}
