@@ -30,6 +30,17 @@ func (h *harness) home(u bot.User) bot.HomeHouse {
 	return home.Houses[0]
 }
 
+// homeRefreshes counts the refreshes of user's home page sent so far.
+func (h *harness) homeRefreshes(user string) int {
+	n := 0
+	for _, m := range h.ad.Sent() {
+		if m.Target.Kind == bot.TargetHome && m.Target.User == user {
+			n++
+		}
+	}
+	return n
+}
+
 // choiceIDs lists the ids of a section's buttons.
 func choiceIDs(cs []bot.Choice) string {
 	ids := make([]string, len(cs))
@@ -166,15 +177,7 @@ func TestHomeButtons(t *testing.T) {
 func TestHomeRefreshesQueued(t *testing.T) {
 	h := homeHarness(t)
 	h.join(robin)
-	homes := func(user string) int {
-		n := 0
-		for _, m := range h.ad.Sent() {
-			if m.Target.Kind == bot.TargetHome && m.Target.User == user {
-				n++
-			}
-		}
-		return n
-	}
+	homes := h.homeRefreshes
 	// Robin's own actions refresh Robin's page a moment later, once for
 	// actions close together; the staff's pages follow after a wait.
 	h.ad.Reset()
@@ -231,13 +234,7 @@ func TestHomeClearedAfterErase(t *testing.T) {
 	h.ad.Reset()
 	h.clock.Advance(3 * time.Second)
 	h.flush()
-	n := 0
-	for _, m := range h.ad.Sent() {
-		if m.Target.Kind == bot.TargetHome && m.Target.User == robin.ID {
-			n++
-		}
-	}
-	if n != 1 {
+	if n := h.homeRefreshes(robin.ID); n != 1 {
 		t.Errorf("refreshes of Robin's page after erasure = %d, want 1", n)
 	}
 }
