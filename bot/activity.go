@@ -43,14 +43,18 @@ func (b *Bot) registerActivities() {
 	b.tickers = append(b.tickers, b.activityTick)
 }
 
+// activityLengths are the lengths a new activity's form offers; each is a
+// Go duration, so the value parses as one.
+var activityLengths = []string{"30m", "45m", "1h", "90m", "2h", "3h", "4h", "6h", "8h"}
+
 func activityForm() Form {
 	return Form{ID: "activity:new", Title: "New activity", Fields: []Field{
-		{ID: "title", Kind: KindText, Label: "What is it?", MaxLen: 80, Required: true},
-		{ID: "when", Kind: KindText, Label: "When? (fri 19:00, tomorrow 19:00, 2026-12-05 18:30)", MaxLen: 40, Required: true},
-		{ID: "duration", Kind: KindText, Label: "How long? (for example 2h or 90m; default 2h)", MaxLen: 10},
-		{ID: "place", Kind: KindText, Label: "Where?", MaxLen: 100},
+		{ID: "title", Kind: KindText, Label: "What is it?", MaxLen: 80, Required: true, Placeholder: "Movie night"},
+		{ID: "when", Kind: KindDateTime, Label: "When?", MaxLen: 40, Required: true, Placeholder: "fri 19:00"},
+		{ID: "duration", Kind: KindChoice, Label: "How long?", Options: activityLengths, Value: "2h"},
+		{ID: "place", Kind: KindText, Label: "Where?", MaxLen: 100, Placeholder: "Living room"},
 		{ID: "details", Kind: KindText, Label: "Details", MaxLen: 500},
-		{ID: "capacity", Kind: KindText, Label: "How many can come? (empty for no limit)", MaxLen: 4},
+		{ID: "capacity", Kind: KindNumber, Label: "How many can come?", Min: 1, Max: 1000, Help: "Leave it empty for no limit."},
 		{ID: "repeat", Kind: KindChoice, Label: "Repeat", Options: []string{"none", "weekly"}, Value: "none"},
 	}}
 }
@@ -160,7 +164,10 @@ func (b *Bot) announceActivity(r *Request, a *Activity) error {
 	if a.Event, err = b.mirrorActivity(r, a, false); err != nil {
 		return err
 	}
-	return r.activities().UpdateActivity(r.Ctx, a)
+	if err := r.activities().UpdateActivity(r.Ctx, a); err != nil {
+		return err
+	}
+	return r.houseHomesStale()
 }
 
 // mirrorActivity queues the change of an activity's calendar event, where
@@ -467,6 +474,9 @@ func (b *Bot) cmdActivityMove(r *Request) (Response, error) {
 	if err := b.refreshPost(r, a); err != nil {
 		return Response{}, err
 	}
+	if err := r.houseHomesStale(); err != nil {
+		return Response{}, err
+	}
 	return Reply("Moved *%s* to %s; the people going (and the maybes) were told.", a.Title, FormatTime(a.StartsAt, r.House.Location)), nil
 }
 
@@ -502,6 +512,9 @@ func (b *Bot) endActivity(r *Request, a *Activity, status, notice string) error 
 		return err
 	}
 	if _, err := b.mirrorActivity(r, a, true); err != nil {
+		return err
+	}
+	if err := r.houseHomesStale(); err != nil {
 		return err
 	}
 	return b.refreshPost(r, a)

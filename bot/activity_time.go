@@ -5,8 +5,11 @@ import (
 	"time"
 )
 
+// whenFormats are the ways to type a moment that ParseWhen reads.
+const whenFormats = "YYYY-MM-DD HH:MM, today 19:00, tomorrow 19:00 or fri 19:00 (house time)"
+
 // whenExample is shown with every error about an activity's time.
-const whenExample = "Use YYYY-MM-DD HH:MM, or today 19:00, tomorrow 19:00 or fri 19:00 (house time)."
+const whenExample = "Use " + whenFormats + "."
 
 var weekdays = map[string]time.Weekday{
 	"sun": time.Sunday, "sunday": time.Sunday, "mon": time.Monday, "monday": time.Monday,
@@ -18,8 +21,15 @@ var weekdays = map[string]time.Weekday{
 // ParseWhen reads an activity's start in the house's time zone:
 // "2026-11-20 19:00", "today 19:00", "tomorrow 19:00" or "fri 19:00" (the
 // next Friday, or today if it is Friday and the time is still ahead). A
-// time that has passed is refused. Errors are user-safe and show examples.
+// time that has passed is refused. A moment a picker sent (DateTimeValue)
+// is taken as it is. Errors are user-safe and show examples.
 func ParseWhen(s string, now time.Time, loc *time.Location) (time.Time, error) {
+	if t, err := time.Parse(time.RFC3339, strings.TrimSpace(s)); err == nil {
+		if !t.After(now) {
+			return time.Time{}, Errorf(EInvalid, "%s has already passed. Please pick a time ahead.", t.In(loc).Format("Mon 2 Jan 15:04"))
+		}
+		return t.Truncate(time.Minute), nil
+	}
 	f := strings.Fields(strings.ToLower(strings.TrimSpace(s)))
 	if len(f) != 2 {
 		return time.Time{}, Errorf(EInvalid, "I couldn't read %s as a day and a time. %s", quoted(s, 40), whenExample)

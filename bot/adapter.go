@@ -65,6 +65,15 @@ type Editor interface {
 	Edit(ctx context.Context, ref MessageRef, m Message) error
 }
 
+// HomePages is an optional ability: the platform shows each member a home
+// page of the app's own (Slack's App Home). The adapter builds each page
+// from the HomeSource it gets as its Handler, when the member opens it and
+// when it sends a TargetHome refresh; cmd lists its platform in
+// Config.HomePlatforms so that the core queues those refreshes.
+type HomePages interface {
+	HomePages() bool
+}
+
 // Connectivity is an optional ability of an adapter that holds a live
 // connection to its platform: Connected reports whether it is up now.
 // Monitoring reads it; an adapter without it counts as connected.

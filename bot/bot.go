@@ -31,6 +31,9 @@ type Config struct {
 	// DigestText renders a digest as chat text; cmd gives it the render
 	// package's. Without it the digest cannot be sent in chat.
 	DigestText func(d *Digest) string
+	// HomePlatforms are the platforms whose adapter shows each member a
+	// home page (HomePages); the core queues refreshes of those pages.
+	HomePlatforms []string
 	// Screener is the crisis screener with the built-in lexicons; each
 	// house's own phrases are added to it. New compiles one when nil;
 	// tests that build many cores pass one in.
@@ -47,6 +50,8 @@ type Bot struct {
 	demo      bool
 	chart     func(title string, weeks []DigestWeek) ([]byte, error)
 	digestTxt func(d *Digest) string
+	// homePlatforms are the platforms with home pages (Config.HomePlatforms).
+	homePlatforms map[string]bool
 
 	reg     Registry
 	actions map[string]actionRoute
@@ -128,6 +133,10 @@ func New(cfg Config) (*Bot, error) {
 		jobs:      map[string]jobFunc{},
 		committed: func() {},
 	}
+	b.homePlatforms = make(map[string]bool, len(cfg.HomePlatforms))
+	for _, p := range cfg.HomePlatforms {
+		b.homePlatforms[p] = true
+	}
 	var err error
 	if b.screener = cfg.Screener; b.screener == nil {
 		if b.screener, err = NewScreener(ScreenPhrases{}); err != nil {
@@ -167,6 +176,7 @@ func (b *Bot) registerFeatures() {
 	b.registerMeetings()
 	b.registerNewcomers()
 	b.registerChores()
+	b.registerHome()
 }
 
 // AllCommands returns the command registry without building a core: the
@@ -240,6 +250,9 @@ func (b *Bot) Handle(ctx context.Context, ev Event) Response {
 		}
 		if err == nil {
 			resp, err = b.keepForms(r, resp)
+		}
+		if err == nil {
+			err = r.actorHomeStale()
 		}
 		return err
 	})

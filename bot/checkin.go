@@ -23,10 +23,12 @@ const (
 func DefaultQuestions(vis Visibility) []Field {
 	return []Field{
 		{ID: QMood, Kind: KindScale, Label: "How are you doing today?", Min: 1, Max: 5, Options: []string{"rough", "low", "okay", "good", "great"}, Required: true},
-		{ID: "win", Kind: KindText, Label: "A win since last check-in", MaxLen: 500},
-		{ID: "hard", Kind: KindText, Label: "What's hard today?", MaxLen: 500},
-		{ID: QReachOut, Kind: KindYesNo, Label: "Would you like someone to reach out?", Value: "no"},
-		{ID: QVisibility, Kind: KindChoice, Label: "Who can see this?", Options: []string{string(VisPrivate), string(VisMentors), string(VisHouse)}, Required: true, Value: string(vis)},
+		{ID: "win", Kind: KindText, Label: "A win since last check-in", MaxLen: 500, Placeholder: "Big or small, it counts"},
+		{ID: "hard", Kind: KindText, Label: "What's hard today?", MaxLen: 500, Placeholder: "Whatever is on your mind"},
+		{ID: QReachOut, Kind: KindYesNo, Label: "Would you like someone to reach out?", Value: "no",
+			Help: "If yes, your House Mentors hear that you asked, never what you wrote."},
+		{ID: QVisibility, Kind: KindChoice, Label: "Who can see this?", Options: []string{string(VisPrivate), string(VisMentors), string(VisHouse)}, Required: true, Value: string(vis),
+			Help: "private: only counted · mentors: your House Mentors and the operator · house: your win and what's hard, shared in the check-in's thread"},
 	}
 }
 
@@ -124,7 +126,8 @@ func (b *Bot) openRound(r *Request, schedule int, at time.Time) error {
 		return fmt.Errorf("save prompt: %w", err)
 	}
 	r.Log.Info("check-in round opened", "round", round.ID, "late", r.Now.Sub(at) > time.Minute)
-	return nil
+	// Every home page in the house gets its Check in button.
+	return r.houseHomesStale()
 }
 
 func (b *Bot) promptMessage(h *House, round *Round) Message {
@@ -188,20 +191,27 @@ func (b *Bot) nextScheduledRound(r *Request) (int, time.Time) {
 
 // nextRoundText says when the next round opens, if the schedule tells.
 func (b *Bot) nextRoundText(r *Request) string {
-	if b.schedules == nil {
+	next := b.nextRound(r)
+	if next.IsZero() {
 		return ""
 	}
+	return "The next one opens " + FormatTime(next, r.House.Location) + "."
+}
+
+// nextRound is when the house's next round opens; zero when the schedule
+// does not tell.
+func (b *Bot) nextRound(r *Request) time.Time {
 	var next time.Time
+	if b.schedules == nil {
+		return next
+	}
 	for _, spec := range r.House.Checkin.Schedules {
 		t, err := b.schedules.Next(spec, r.House.Location, r.Now)
 		if err == nil && (next.IsZero() || t.Before(next)) {
 			next = t
 		}
 	}
-	if next.IsZero() {
-		return ""
-	}
-	return "The next one opens " + FormatTime(next, r.House.Location) + "."
+	return next
 }
 
 // roundHouse routes a check-in button to its round's house, for residents
@@ -739,6 +749,9 @@ func (b *Bot) closeRound(r *Request, round *Round) error {
 	if err := r.checkins().UpdateRound(r.Ctx, round); err != nil {
 		return fmt.Errorf("close round: %w", err)
 	}
+	if err := r.houseHomesStale(); err != nil {
+		return err
+	}
 	expected := len(members) - len(paused)
 	lines := []string{fmt.Sprintf("*Check-in closed* (%s): %d of %d answered.", FormatTime(round.ScheduledFor, r.House.Location), len(answered), expected)}
 	sort.Strings(missing)
@@ -775,10 +788,15 @@ func parseDate(s string, loc *time.Location) (time.Time, error) {
 }
 
 func (b *Bot) cmdPause(r *Request) (Response, error) {
+	return b.pauseSelf(r, strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(r.Args.String("until")), "until")))
+}
+
+// pauseSelf pauses the caller's own check-ins until the day raw names
+// (YYYY-MM-DD), from /checkin pause or the home page's form.
+func (b *Bot) pauseSelf(r *Request, raw string) (Response, error) {
 	if r.Member == nil || !r.Member.Active() {
 		return Response{}, errNotJoined
 	}
-	raw := strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(r.Args.String("until")), "until"))
 	until, err := pauseEnd(r, raw, selfPauseMonths, Cmd("checkin pause")+" until")
 	if err != nil {
 		return Response{}, err

@@ -305,7 +305,7 @@ func textValues(fields []Field, vals map[string]string) []string {
 func (b *Bot) askNext(r *Request, c *Conversation) (Response, error) {
 	fl := c.Fields[c.Next]
 	text := fmt.Sprintf("(%d/%d) %s", c.Next+1, len(c.Fields), fl.Label)
-	if h := fl.Hint(); h != "" && fl.Kind == KindText {
+	if h := fl.Hint(); h != "" && fl.Typed() {
 		text += " — " + h
 	}
 	var choices []Choice
@@ -316,7 +316,7 @@ func (b *Bot) askNext(r *Request, c *Conversation) (Response, error) {
 	if cur := c.Values[fl.ID]; cur != "" {
 		text += fmt.Sprintf("\n(now: %s — type \"keep\" to keep it)", clip(cur, 60))
 	}
-	if !fl.Required && fl.Kind == KindText {
+	if !fl.Required && fl.Typed() {
 		text += "\n(optional: type \"skip\" to leave it empty)"
 	}
 	return Response{Messages: []Message{{Text: text, Choices: choices}}}, nil

@@ -64,4 +64,7 @@ type CrisisTx interface {
 	// OpenCrisisAlert returns a resident's latest unacknowledged alert in a
 	// house created at or after since; ErrNotFound if there is none.
 	OpenCrisisAlert(ctx context.Context, houseID int64, userID string, since time.Time) (*CrisisAlert, error)
+	// OpenCrisisAlerts lists a house's unacknowledged alerts created at or
+	// after since, newest first, at most limit.
+	OpenCrisisAlerts(ctx context.Context, houseID int64, since time.Time, limit int) ([]*CrisisAlert, error)
 }

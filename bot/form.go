@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 )
 
@@ -21,6 +22,21 @@ const (
 	KindText FieldKind = "text"
 	// KindYesNo is yes or no.
 	KindYesNo FieldKind = "yesno"
+)
+
+// Field kinds the core's own forms use; config questions keep to the four
+// above.
+const (
+	// KindNumber is a whole number from Min to Max.
+	KindNumber FieldKind = "number"
+	// KindDate is a day, as YYYY-MM-DD.
+	KindDate FieldKind = "date"
+	// KindDateTime is a moment: typed in the house's words as ParseWhen
+	// reads them ("fri 19:00"), or picked where the platform has a date
+	// and time picker, which sends it as DateTimeValue. Normalize only
+	// trims it: what it means depends on the house's time zone and the
+	// time now, which the form's feature knows.
+	KindDateTime FieldKind = "datetime"
 )
 
 // Question is one configured question of a form; Field is its rendered form.
@@ -46,6 +62,12 @@ type Field struct {
 	Required bool `json:"required,omitempty"`
 	// Value is the prefilled value.
 	Value string `json:"value,omitempty"`
+	// Placeholder is an example shown in an empty input ("Movie night"),
+	// where the platform has placeholders.
+	Placeholder string `json:"placeholder,omitempty"`
+	// Help is a sentence shown under the input, where the platform can
+	// ("Leave it empty for no limit.").
+	Help string `json:"help,omitempty"`
 }
 
 // Form is a set of fields the core asks a user to fill in, in a modal where
@@ -106,9 +128,23 @@ func (f Field) Hint() string {
 		if f.MaxLen > 0 {
 			return fmt.Sprintf("up to %d characters", f.MaxLen)
 		}
+	case KindNumber:
+		return fmt.Sprintf("a number from %d to %d", f.Min, f.Max)
+	case KindDate:
+		return "a date as YYYY-MM-DD"
+	case KindDateTime:
+		return whenFormats
 	}
 	return ""
 }
+
+// Typed reports whether the field is answered by typing on platforms
+// without a native input for its kind: it has no choices to pick from.
+func (f Field) Typed() bool { return len(f.Choices()) == 0 }
+
+// DateTimeValue is how an adapter with a date and time picker gives a
+// KindDateTime answer: the moment in RFC 3339, in UTC. ParseWhen reads it.
+func DateTimeValue(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
 // Choices lists the values a user may pick, as (value, label) choices, for
 // every kind except text. Scales return their numbers.
@@ -179,7 +215,19 @@ func (f Field) Normalize(raw string) (string, error) {
 			return "no", nil
 		}
 		return "", Errorf(EInvalid, "%q takes yes or no.", f.Label)
-	case KindText:
+	case KindNumber:
+		n, err := strconv.Atoi(v)
+		if err != nil || n < f.Min || n > f.Max {
+			return "", Errorf(EInvalid, "%q takes a whole number from %d to %d.", f.Label, f.Min, f.Max)
+		}
+		return strconv.Itoa(n), nil
+	case KindDate:
+		d, err := time.Parse(time.DateOnly, v)
+		if err != nil {
+			return "", Errorf(EInvalid, "%q takes a date as YYYY-MM-DD, such as 2026-12-24.", f.Label)
+		}
+		return d.Format(time.DateOnly), nil
+	case KindText, KindDateTime:
 		if f.MaxLen > 0 {
 			if n := utf8.RuneCountInString(v); n > f.MaxLen {
 				return "", Errorf(EInvalid, "%q is %d characters; the limit is %d.", f.Label, n, f.MaxLen)

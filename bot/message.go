@@ -22,6 +22,10 @@ const (
 	// TargetCalendar is the platform's calendar of the house channel's
 	// server (Discord's scheduled events); the Outgoing carries an Event.
 	TargetCalendar TargetKind = "calendar"
+	// TargetHome is a refresh of one user's home page, on platforms that
+	// have one (HomePages). It carries no content: the adapter builds the
+	// page afresh from its HomeSource when it sends it.
+	TargetHome TargetKind = "home"
 )
 
 // Target is where an Outgoing message goes.
@@ -29,7 +33,7 @@ type Target struct {
 	Kind TargetKind `json:"kind"`
 	// Channel is the platform channel id, for channel and ephemeral targets.
 	Channel string `json:"channel,omitempty"`
-	// User is the platform user id, for DM and ephemeral targets.
+	// User is the platform user id, for DM, ephemeral and home targets.
 	User string `json:"user,omitempty"`
 }
 

@@ -153,3 +153,18 @@ type choreStore interface {
 }
 
 func (r *Request) chores() choreStore { return r.Tx }
+
+// homeSources is what a member's home page reads: their own rounds,
+// answers, streak, partner and RSVPs; for staff, the house's open alerts
+// and this week's counts. Refreshes of homes wait in the outbox.
+type homeSources interface {
+	ActivityTx
+	CheckinTx
+	CrisisTx
+	DigestTx
+	MemberTx
+	OutboxTx
+	PartnerTx
+}
+
+func (r *Request) homes() homeSources { return r.Tx }

@@ -257,6 +257,10 @@ type CheckinTx interface {
 	// answer: the misses in a row that a partner ping reports. Rounds
 	// missed while paused neither count nor break the streak.
 	MissStreak(ctx context.Context, memberID int64) (int, error)
+	// AnswerStreak counts a member's answers since their latest missed
+	// check-in: the check-ins in a row their home shows them. Rounds
+	// missed while paused do not break it.
+	AnswerStreak(ctx context.Context, memberID int64) (int, error)
 }
 
 // OutboxMessage is a message waiting in, or delivered from, the outbox.
@@ -373,6 +377,10 @@ type OutboxTx interface {
 	// OutboxRef returns the platform ref of a sent outbox message, or a zero
 	// ref if it is not sent yet.
 	OutboxRef(ctx context.Context, id int64) (MessageRef, error)
+	// QueueHome adds m, a refresh of a user's home (TargetHome), unless
+	// one for that home is pending; then it moves the pending one to
+	// m.NextAt if that is sooner.
+	QueueHome(ctx context.Context, m *OutboxMessage) error
 }
 
 // OutboxStore is the sender's side of the outbox.

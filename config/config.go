@@ -162,6 +162,10 @@ type Slack struct {
 	// CommandPrefix is put before every slash command name, because Slack
 	// commands share one namespace per workspace.
 	CommandPrefix string `toml:"command_prefix"`
+	// ThreadReplies reads replies in the threads of check-in prompts as
+	// answers; only then does the manifest ask for the channel-history
+	// scopes.
+	ThreadReplies bool `toml:"thread_replies"`
 }
 
 // House is one [[house]].

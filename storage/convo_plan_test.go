@@ -18,6 +18,16 @@ func TestDuePingsUseTheWaitingIndex(t *testing.T) {
 	wantPlan(t, duePingsSQL, "partner_pings_waiting", 0)
 }
 
+// TestPendingHomeUsesTheUserIndex checks that queueing a refresh of a
+// home reads the user's outbox rows, not the whole outbox, and that a
+// home page's own queries read their person's or house's rows by index.
+func TestPendingHomeUsesTheUserIndex(t *testing.T) {
+	wantPlan(t, pendingHomeSQL, "outbox_target_user", "U1", "slack", "home")
+	wantPlan(t, answerStreakSQL, "checkin_answers_by_member", 1, 1, "missed")
+	wantPlan(t, answerStreakSQL, "checkin_misses_by_member", 1, 1, "missed")
+	wantPlan(t, openAlertsSQL, "crisis_alerts_by_house", 1, 0, 11)
+}
+
 // wantPlan checks that SQLite's plan for query uses index.
 func wantPlan(t *testing.T, query, index string, args ...any) {
 	t.Helper()

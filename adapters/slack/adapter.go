@@ -50,6 +50,10 @@ type Config struct {
 	// /porch-checkin) and stripped on the way in; empty means bare names.
 	// The config defaults it to DefaultCommandPrefix.
 	CommandPrefix string
+	// ThreadReplies hands replies in the threads of the bot's messages in
+	// channels to the core; off, channel messages are never read (and
+	// the manifest does not subscribe to them).
+	ThreadReplies bool
 	// HTTPClient is used for every HTTP request when set.
 	HTTPClient *http.Client
 }
@@ -66,6 +70,8 @@ type webAPI interface {
 	UploadFileContext(ctx context.Context, params slackgo.UploadFileParameters) (*slackgo.FileSummary, error)
 	GetConversationHistoryContext(ctx context.Context, params *slackgo.GetConversationHistoryParameters) (*slackgo.GetConversationHistoryResponse, error)
 	GetConversationRepliesContext(ctx context.Context, params *slackgo.GetConversationRepliesParameters) ([]slackgo.Message, bool, string, error)
+	GetUserInfoContext(ctx context.Context, user string, options ...slackgo.GetUserInfoOption) (*slackgo.User, error)
+	PublishViewContext(ctx context.Context, req slackgo.PublishViewContextRequest) (*slackgo.ViewResponse, error)
 }
 
 // Adapter is the Slack adapter. It implements bot.Adapter and bot.Editor.
@@ -84,11 +90,19 @@ type Adapter struct {
 	// parts remembers how far split messages got, so an outbox retry
 	// does not post the parts Slack already took again.
 	parts kit.Parts
+	// names keeps display names looked up with users.info (names.go);
+	// warnedScope says the missing users:read scope was logged once.
+	names       *kit.TTLMap[string]
+	warnedScope atomic.Bool
 
 	mu sync.Mutex
 	// botUser is the bot's own user id, learned from auth.test, so that
 	// its own messages are ignored.
 	botUser string
+	// homeSrc builds home pages: the Handler given to Run, when it can.
+	homeSrc bot.HomeSource
+	// homeLocks keeps each user's pages in order (home.go).
+	homeLocks homeLocks
 	// dms caches the DM channel of each user.
 	dms kit.DMChannels
 	// queue hands each user's events to the core in arrival order.
@@ -131,6 +145,7 @@ func New(cfg Config, log *slog.Logger) *Adapter {
 		http:      hc,
 		ackWithin: 2500 * time.Millisecond,
 		seen:      kit.NewSeenSet(15 * time.Minute),
+		names:     kit.NewTTLMap[string](nameTTL, nameLimit),
 		queue:     &kit.UserQueue{Log: log},
 	}
 	a.dms = kit.DMChannels{Platform: "slack", Open: a.openDM}
@@ -149,6 +164,11 @@ func (a *Adapter) CommandPrefix() string { return a.cfg.CommandPrefix }
 func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	if err := a.learnIdentity(ctx); err != nil {
 		return err
+	}
+	if src, ok := h.(bot.HomeSource); ok {
+		a.mu.Lock()
+		a.homeSrc = src
+		a.mu.Unlock()
 	}
 	sm := socketmode.New(a.client, socketmode.OptionLog(discardLogger{}))
 	runCtx, cancel := context.WithCancel(ctx)
@@ -282,7 +302,21 @@ func (a *Adapter) accept(ctx context.Context, sm acker, h bot.Handler, ev socket
 		a.ack(sm, req, nil)
 		return
 	}
-	done := a.queue.Handle(ctx, h, in.ev)
+	if in.kind == kindHome {
+		// The page is built and published after the ack; Slack sends the
+		// event again the next time the tab is opened, so a failure
+		// costs one stale view.
+		a.ack(sm, req, nil)
+		a.inflight.Add(1)
+		go func() {
+			defer a.inflight.Done()
+			if err := a.publishHome(ctx, in.ev.User.ID); err != nil && ctx.Err() == nil {
+				log.Warn("home not published", "code", platformCode(err), "err", err)
+			}
+		}()
+		return
+	}
+	done := a.queue.Handle(ctx, named{a, h}, in.ev)
 	a.inflight.Add(1)
 	go func() {
 		defer a.inflight.Done()

@@ -16,6 +16,7 @@ import (
 const (
 	maxBlocks         = 50   // blocks in a message
 	maxSectionText    = 3000 // characters in a section's text
+	maxHeaderText     = 150  // characters in a header's text
 	maxButtonLabel    = 75   // characters in a button's text
 	maxOptionText     = 75   // characters in an option's text
 	maxOptionValue    = 150  // characters in an option's value
@@ -25,6 +26,9 @@ const (
 	maxModalTitle     = 24   // characters in a modal's title, submit and close
 	maxLabel          = 2000 // characters in an input's label
 	maxTextInput      = 3000 // max_length of a plain_text_input
+	maxPlaceholder    = 150  // characters in an input's placeholder
+	maxHint           = 2000 // characters in an input block's hint
+	maxRadioShown     = 5    // choices shown as radio buttons (Slack allows 10); more get a select
 	// maxEditText bounds the text of an edit, which must fit one message.
 	maxEditText = 40 * maxSectionText
 )
@@ -57,7 +61,7 @@ func (a *Adapter) render(m bot.Message) []part {
 		chunks = append(chunks, c)
 		sections = append(sections, slackgo.NewSectionBlock(slackgo.NewTextBlockObject(slackgo.MarkdownType, c, false, false), nil, nil))
 	}
-	actions := actionBlocks(m.Choices)
+	actions := actionBlocks("actions", m.Choices)
 
 	var parts []part
 	cur := part{}
@@ -103,9 +107,10 @@ func choiceLabels(cs []bot.Choice) string {
 	return strings.Join(labels, " / ")
 }
 
-// actionBlocks lays choices out as buttons, 25 to an actions block. A long
-// list of values of one choice id (a scale, a menu) becomes a select.
-func actionBlocks(cs []bot.Choice) []slackgo.Block {
+// actionBlocks lays choices out as buttons, 25 to an actions block whose
+// block id starts with prefix. A long list of values of one choice id (a
+// scale, a menu) becomes a select.
+func actionBlocks(prefix string, cs []bot.Choice) []slackgo.Block {
 	if len(cs) == 0 {
 		return nil
 	}
@@ -134,7 +139,7 @@ func actionBlocks(cs []bot.Choice) []slackgo.Block {
 	var blocks []slackgo.Block
 	for start := 0; start < len(elems); start += maxActionElements {
 		end := min(start+maxActionElements, len(elems))
-		blocks = append(blocks, slackgo.NewActionBlock(fmt.Sprintf("actions-%d", start/maxActionElements), elems[start:end]...))
+		blocks = append(blocks, slackgo.NewActionBlock(fmt.Sprintf("%s-%d", prefix, start/maxActionElements), elems[start:end]...))
 	}
 	return blocks
 }

@@ -3,6 +3,7 @@ package slack
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log/slog"
 	"regexp"
@@ -26,6 +27,7 @@ const (
 	kindSlash                     // slash_commands: the ack payload is the reply
 	kindAction                    // block_actions: ack empty, reply by response_url
 	kindView                      // view_submission: the ack closes or keeps the modal
+	kindHome                      // app_home_opened: ack empty, publish the user's home page
 )
 
 // inbound is a translated envelope with what is needed to answer it.
@@ -66,6 +68,8 @@ type eventsPayload struct {
 		BotID       string `json:"bot_id"`
 		// ParentUserID is the author of a thread's first message.
 		ParentUserID string `json:"parent_user_id"`
+		// Tab is the tab of an app_home_opened: "home" or "messages".
+		Tab string `json:"tab"`
 	} `json:"event"`
 }
 
@@ -123,6 +127,9 @@ func (a *Adapter) translateEvent(req *socketmode.Request) (inbound, error) {
 		case e.ChannelType == "im":
 			in.ev.Kind, in.ev.DM, in.ev.Text = bot.EventDM, true, text
 			in.channel, in.dm = e.Channel, true
+		case !a.cfg.ThreadReplies:
+			// Thread replies are off: channel messages are not read.
+			in.ignore = true
 		case e.ThreadTS != "" && e.ThreadTS != e.TS && e.ParentUserID != "" && self != "" && e.ParentUserID != self:
 			// A thread under someone else's message is group chat too.
 			in.ignore = true
@@ -138,6 +145,10 @@ func (a *Adapter) translateEvent(req *socketmode.Request) (inbound, error) {
 		in.ev.Kind = bot.EventMemberJoined
 	case "member_left_channel":
 		in.ev.Kind = bot.EventMemberLeft
+	case "app_home_opened":
+		// Opening the Messages tab needs nothing; the Home tab gets the
+		// user's page.
+		in.kind, in.ignore = kindHome, e.Tab != "home"
 	default:
 		in.ignore = true
 	}
@@ -159,7 +170,7 @@ func (a *Adapter) translateSlash(envelopeID string, cmd slackgo.SlashCommand) in
 		},
 	}
 	if cmd.TriggerID != "" {
-		in.ev.FormLimit = formLimit
+		in.ev.FormLimit, in.ev.FormButtons = formLimit, true
 	}
 	return in
 }
@@ -170,12 +181,15 @@ func (a *Adapter) translateInteraction(envelopeID string, cb slackgo.Interaction
 		ev: bot.Event{ID: envelopeID, Platform: Platform, User: bot.User{ID: cb.User.ID, Name: userName(cb.User)}, Workspace: cb.Team.ID},
 	}
 	if cb.TriggerID != "" {
-		in.ev.FormLimit = formLimit
+		// A trigger id lasts 3 s: when the core is slower, the form is
+		// offered as a button (Response.FormAction) instead.
+		in.ev.FormLimit, in.ev.FormButtons = formLimit, true
 	}
 	switch cb.Type {
 	case slackgo.InteractionTypeBlockActions:
 		in.kind = kindAction
-		if cb.Container.Type == "view" || len(cb.ActionCallback.BlockActions) == 0 {
+		home := cb.Container.Type == "view" && cb.View.Type == slackgo.VTHomeTab
+		if (cb.Container.Type == "view" && !home) || len(cb.ActionCallback.BlockActions) == 0 {
 			// Porchlight's modals hold only inputs, which send nothing
 			// until submitted.
 			in.ignore = true
@@ -281,7 +295,7 @@ func (a *Adapter) respond(ctx context.Context, sm acker, req *socketmode.Request
 			a.ack(sm, *req, payload)
 		}
 		if resp.Form != nil {
-			a.openModal(ctx, in, *resp.Form, log)
+			a.openModal(ctx, in, resp, log)
 		}
 		a.replyParts(ctx, in, rest, log)
 		a.reply(ctx, in, msgs, log)
@@ -291,7 +305,9 @@ func (a *Adapter) respond(ctx context.Context, sm acker, req *socketmode.Request
 				a.ack(sm, *req, map[string]any{"response_action": "errors", "errors": resp.FieldErrors})
 				return
 			}
-			msgs = append([]bot.Message{{Text: fieldErrorText(resp.FieldErrors)}}, msgs...)
+			// Acked already, the modal is gone: say what was wrong, with
+			// a button that opens the form again as it was typed.
+			msgs = append([]bot.Message{{Text: fieldErrorText(resp.FieldErrors), Choices: formButton(resp.ReopenAction, "Fix my answers")}}, msgs...)
 		} else if req != nil {
 			if resp.Form != nil {
 				view := buildModal(*resp.Form, viewMeta{Form: resp.Form.ID, Channel: in.channel, DM: in.dm})
@@ -299,6 +315,9 @@ func (a *Adapter) respond(ctx context.Context, sm acker, req *socketmode.Request
 			} else {
 				a.ack(sm, *req, map[string]any{"response_action": "clear"})
 			}
+		} else if resp.Form != nil {
+			// The next page of a form, after the modal was closed.
+			msgs = append([]bot.Message{{Text: "Thanks — there's a little more to this form.", Choices: formButton(resp.FormAction, "Continue")}}, msgs...)
 		}
 		a.reply(ctx, in, msgs, log)
 	default:
@@ -306,7 +325,7 @@ func (a *Adapter) respond(ctx context.Context, sm acker, req *socketmode.Request
 			a.ack(sm, *req, nil)
 		}
 		if resp.Form != nil {
-			a.openModal(ctx, in, *resp.Form, log)
+			a.openModal(ctx, in, resp, log)
 		}
 		a.reply(ctx, in, msgs, log)
 	}
@@ -334,17 +353,38 @@ func fieldErrorText(errs map[string]string) string {
 	return strings.Join(lines, "\n")
 }
 
-// openModal opens a form with the interaction's trigger id.
-func (a *Adapter) openModal(ctx context.Context, in inbound, f bot.Form, log *slog.Logger) {
-	if in.triggerID == "" {
-		log.Warn("form asked for without a trigger id")
-		return
+// formButton is the one button of a message that opens a form the core
+// kept (Response.FormAction or ReopenAction), or none when it kept none.
+func formButton(action, label string) []bot.Choice {
+	if action == "" {
+		return nil
 	}
-	view := buildModal(f, viewMeta{Form: f.ID, Channel: in.channel, DM: in.dm})
-	if _, err := a.api.OpenViewContext(ctx, in.triggerID, view); err != nil {
-		log.Warn("views.open failed", "err", err)
-		a.reply(ctx, in, []bot.Message{{Text: "Sorry, I couldn't open the form. Please try again."}}, log)
+	return []bot.Choice{{ID: action, Label: label, Style: bot.StylePrimary}}
+}
+
+// openModal opens the response's form with the interaction's trigger id.
+// A trigger id works once and for 3 s; when it has run out (the core was
+// slow) the form comes as a private message with a button that opens it
+// again, with a fresh trigger.
+func (a *Adapter) openModal(ctx context.Context, in inbound, resp bot.Response, log *slog.Logger) {
+	f := *resp.Form
+	err := errors.New("no trigger id")
+	if in.triggerID != "" {
+		view := buildModal(f, viewMeta{Form: f.ID, Channel: in.channel, DM: in.dm})
+		if _, err = a.api.OpenViewContext(ctx, in.triggerID, view); err == nil {
+			return
+		}
 	}
+	code := platformCode(err)
+	log.Warn("views.open failed", "code", code, "err", err)
+	msg := bot.Message{Text: "Sorry, I couldn't open the form. Please try again."}
+	if b := formButton(resp.FormAction, "Open the form"); b != nil {
+		msg = bot.Message{Text: "Sorry, that took me a moment too long and the form didn't open. Here it is:", Choices: b}
+		if code != "expired_trigger_id" && code != "exchanged_trigger_id" {
+			msg.Text = "Sorry, I couldn't open the form just now. Press the button to try again:"
+		}
+	}
+	a.reply(ctx, in, []bot.Message{msg}, log)
 }
 
 // reply delivers private messages to the user who caused an event.

@@ -315,7 +315,7 @@ func TestModalRoundTrip(t *testing.T) {
 }
 
 func TestEvents(t *testing.T) {
-	hs := start(t, slacktest.Config{}, nil)
+	hs := start(t, slacktest.Config{}, func(a *Adapter) { a.cfg.ThreadReplies = true })
 	hs.h.answer(func(ev bot.Event) bot.Response {
 		switch ev.Kind {
 		case bot.EventDM:
@@ -386,6 +386,13 @@ func TestEvents(t *testing.T) {
 			must[slacktest.Ack](t)(hs.srv.WaitForAck(ctxFor(t), id))
 		}
 	})
+}
+
+func TestThreadRepliesOff(t *testing.T) {
+	hs := start(t, slacktest.Config{}, nil)
+	sent := must[slacktest.Sent](t)(hs.srv.SendEvent(slacktest.MessageEvent{User: sam, Channel: house, Text: "doing ok", ThreadTS: "1700000000.000005", ParentUserID: "U0BOT"}))
+	hs.h.none(t, hs)
+	must[slacktest.Ack](t)(hs.srv.WaitForAck(ctxFor(t), sent.EnvelopeID))
 }
 
 func TestRedeliveriesHandledOnce(t *testing.T) {

@@ -3,7 +3,9 @@ package slack
 import (
 	"encoding/json"
 	"sort"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	slackgo "github.com/slack-go/slack"
@@ -66,11 +68,22 @@ func buildModal(f bot.Form, meta viewMeta) slackgo.ModalViewRequest {
 	return v
 }
 
-// inputBlock renders one field.
+// inputBlock renders one field with the element Slack has for its kind:
+// a text input, a number input, a date picker, a date and time picker,
+// radio buttons (up to five choices) or a select, each prefilled from
+// Field.Value, with the field's placeholder and help.
 func inputBlock(fl bot.Field) *slackgo.InputBlock {
 	var el slackgo.BlockElement
-	if fl.Kind == bot.KindText {
-		in := slackgo.NewPlainTextInputBlockElement(nil, valueAction)
+	placeholder := func() *slackgo.TextBlockObject {
+		if fl.Placeholder == "" {
+			return nil
+		}
+		return plain(clipRunes(fl.Placeholder, maxPlaceholder))
+	}
+	hint := fl.Help
+	switch fl.Kind {
+	case bot.KindText:
+		in := slackgo.NewPlainTextInputBlockElement(placeholder(), valueAction)
 		in.Multiline = fl.MaxLen > 150
 		if fl.MaxLen > 0 {
 			in.MaxLength = min(fl.MaxLen, maxTextInput)
@@ -79,36 +92,75 @@ func inputBlock(fl bot.Field) *slackgo.InputBlock {
 		if in.MaxLength > 0 {
 			in.InitialValue = clipRunes(fl.Value, in.MaxLength)
 		}
+		if hint == "" && fl.MaxLen > 150 {
+			hint = fl.Hint()
+		}
 		el = in
-	} else {
-		var opts []*slackgo.OptionBlockObject
-		var initial *slackgo.OptionBlockObject
-		for _, c := range fl.Choices() {
-			o := slackgo.NewOptionBlockObject(clipRunes(c.Value, maxOptionValue), plain(clipRunes(c.Label, maxOptionText)), nil)
-			if fl.Value != "" && strings.EqualFold(c.Value, fl.Value) {
-				initial = o
-			}
-			opts = append(opts, o)
+	case bot.KindNumber:
+		in := slackgo.NewNumberInputBlockElement(placeholder(), valueAction, false)
+		in.MinValue, in.MaxValue = strconv.Itoa(fl.Min), strconv.Itoa(fl.Max)
+		if n, err := strconv.Atoi(fl.Value); err == nil && n >= fl.Min && n <= fl.Max {
+			in.InitialValue = strconv.Itoa(n)
 		}
-		if len(opts) > maxSelectOptions {
-			opts = opts[:maxSelectOptions]
+		el = in
+	case bot.KindDate:
+		in := slackgo.NewDatePickerBlockElement(valueAction)
+		in.Placeholder = placeholder()
+		if _, err := time.Parse(time.DateOnly, fl.Value); err == nil {
+			in.InitialDate = fl.Value
 		}
-		if len(opts) <= 5 {
-			rb := slackgo.NewRadioButtonsBlockElement(valueAction, opts...)
-			rb.InitialOption = initial
-			el = rb
-		} else {
-			sel := slackgo.NewOptionsSelectBlockElement(slackgo.OptTypeStatic, plain("Choose…"), valueAction, opts...)
-			sel.InitialOption = initial
-			el = sel
+		el = in
+	case bot.KindDateTime:
+		// Slack shows it in the reader's own time zone and sends the
+		// moment; it has no placeholder.
+		in := slackgo.NewDateTimePickerBlockElement(valueAction)
+		if t, err := time.Parse(time.RFC3339, fl.Value); err == nil {
+			in.InitialDateTime = t.Unix()
 		}
+		el = in
+		if hint == "" {
+			hint = "In your own time zone."
+		}
+	default:
+		el = choiceElement(fl)
 	}
 	b := slackgo.NewInputBlock(fl.ID, plain(clipRunes(fl.Label, maxLabel)), nil, el)
+	if hint != "" {
+		b.Hint = plain(clipRunes(hint, maxHint))
+	}
 	b.Optional = !fl.Required
 	return b
 }
 
-// formValues reads a submitted modal's values by field id.
+// choiceElement renders a field with choices (a scale, yes/no, a choice):
+// radio buttons for up to five, a select for more.
+func choiceElement(fl bot.Field) slackgo.BlockElement {
+	var opts []*slackgo.OptionBlockObject
+	var initial *slackgo.OptionBlockObject
+	for _, c := range fl.Choices() {
+		o := slackgo.NewOptionBlockObject(clipRunes(c.Value, maxOptionValue), plain(clipRunes(c.Label, maxOptionText)), nil)
+		if fl.Value != "" && strings.EqualFold(c.Value, fl.Value) {
+			initial = o
+		}
+		opts = append(opts, o)
+	}
+	if len(opts) > maxSelectOptions {
+		opts = opts[:maxSelectOptions]
+	}
+	if len(opts) <= maxRadioShown {
+		rb := slackgo.NewRadioButtonsBlockElement(valueAction, opts...)
+		rb.InitialOption = initial
+		return rb
+	}
+	sel := slackgo.NewOptionsSelectBlockElement(slackgo.OptTypeStatic, plain("Choose…"), valueAction, opts...)
+	sel.InitialOption = initial
+	return sel
+}
+
+// formValues reads a submitted modal's values by field id, whatever the
+// element: a text or number input's value, a chosen option's value, a
+// date (YYYY-MM-DD), a time (HH:mm), or a picked moment as
+// bot.DateTimeValue. Inputs left empty give "".
 func formValues(st *slackgo.ViewState) map[string]string {
 	out := map[string]string{}
 	if st == nil {
@@ -117,8 +169,15 @@ func formValues(st *slackgo.ViewState) map[string]string {
 	for blockID, inputs := range st.Values {
 		for _, in := range inputs {
 			v := in.Value
-			if in.SelectedOption.Value != "" {
+			switch {
+			case in.SelectedOption.Value != "":
 				v = in.SelectedOption.Value
+			case in.SelectedDate != "":
+				v = in.SelectedDate
+			case in.SelectedTime != "":
+				v = in.SelectedTime
+			case in.SelectedDateTime != 0:
+				v = bot.DateTimeValue(time.Unix(in.SelectedDateTime, 0))
 			}
 			out[blockID] = v
 		}

@@ -15,8 +15,9 @@ import (
 )
 
 // Send delivers one outbox message: a channel post (in a thread when
-// m.Thread is set), a DM through conversations.open, or an ephemeral
-// message; an attachment goes up through the external upload flow. Rate
+// m.Thread is set), a DM through conversations.open, an ephemeral
+// message, or a refresh of a user's App Home (home.go); an attachment goes
+// up through the external upload flow. Rate
 // limits and server errors come back as *bot.RetryError, errors that will
 // never succeed wrap bot.ErrUndeliverable.
 //
@@ -41,6 +42,8 @@ func (a *Adapter) Send(ctx context.Context, m bot.Outgoing) (bot.MessageRef, err
 		}
 	case bot.TargetEphemeral:
 		return a.sendEphemeral(ctx, m)
+	case bot.TargetHome:
+		return bot.MessageRef{}, a.publishHome(ctx, m.Target.User)
 	default:
 		return bot.MessageRef{}, fmt.Errorf("slack: target %q: %w", m.Target.Kind, bot.ErrUndeliverable)
 	}

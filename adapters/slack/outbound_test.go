@@ -319,7 +319,7 @@ func TestSplitMessageRetryPostsEachPartOnce(t *testing.T) {
 // manifestScopes are the bot scopes the manifest asks for.
 func manifestScopes() []string {
 	var out []string
-	for _, s := range BotScopes() {
+	for _, s := range BotScopes(Features{}) {
 		out = append(out, s.Name)
 	}
 	return out

@@ -1,9 +1,14 @@
 package slack
 
 import (
+	"encoding/json"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
+
+	slackgo "github.com/slack-go/slack"
 
 	"github.com/porchlight/porchlight/bot"
 )
@@ -71,43 +76,74 @@ func TestManifest(t *testing.T) {
 		{Name: "partner", Description: `Pair "two" residents: <a> & <b>`, Run: noop, Options: []bot.Option{
 			{Name: "a", Type: bot.OptUser, Required: true}, {Name: "b", Type: bot.OptUser}}},
 	}
-	out, err := Manifest(cmds, ManifestOptions{CommandPrefix: DefaultCommandPrefix})
-	if err != nil {
-		t.Fatal(err)
+	read := func(t *testing.T, o ManifestOptions) slackgo.Manifest {
+		t.Helper()
+		out, err := Manifest(cmds, o)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if strings.Contains(string(out), "\t") {
+			t.Errorf("manifest has tabs, which YAML forbids")
+		}
+		var m slackgo.Manifest
+		if err := json.Unmarshal(out, &m); err != nil {
+			t.Fatalf("manifest is not JSON: %v\n%s", err, out)
+		}
+		return m
 	}
-	y := string(out)
-	for _, want := range []string{
-		`    - command: "/porch-checkin"`,
-		`      usage_hint: "pause | resume"`,
-		`    - command: "/porch-partner"`,
-		`      description: "Pair \"two\" residents: \u003ca\u003e \u0026 \u003cb\u003e"`,
-		`      usage_hint: "\u003ca\u003e [b]"`,
-		"      should_escape: true",
-		"  socket_mode_enabled: true",
-		"  interactivity:\n    is_enabled: true",
-		"      - chat:write # ",
-		"      - im:history # ",
-		"      - message.im\n",
-		"      - member_joined_channel\n",
-		"    messages_tab_enabled: true",
-	} {
-		if !strings.Contains(y, want) {
-			t.Errorf("manifest lacks %q:\n%s", want, y)
+	m := read(t, ManifestOptions{CommandPrefix: DefaultCommandPrefix})
+	want := []slackgo.ManifestSlashCommand{
+		{Command: "/porch-checkin", Description: "Answer the open check-in", UsageHint: "pause | resume", ShouldEscape: true},
+		{Command: "/porch-partner", Description: `Pair "two" residents: <a> & <b>`, UsageHint: "<a> [b]", ShouldEscape: true},
+	}
+	if !reflect.DeepEqual(m.Features.SlashCommands, want) {
+		t.Errorf("slash commands = %+v, want %+v", m.Features.SlashCommands, want)
+	}
+	if !m.Settings.SocketModeEnabled || m.Settings.Interactivity == nil || !m.Settings.Interactivity.IsEnabled {
+		t.Errorf("settings = %+v, want Socket Mode and interactivity", m.Settings)
+	}
+	if !m.Features.AppHome.HomeTabEnabled || !m.Features.AppHome.MessagesTabEnabled || m.Display.Name != "Porchlight" || m.Metadata.MajorVersion != 1 {
+		t.Errorf("features = %+v, display = %+v, metadata = %+v", m.Features.AppHome, m.Display, m.Metadata)
+	}
+	scopes, events := strings.Join(m.OAuthConfig.Scopes.Bot, " "), strings.Join(m.Settings.EventSubscriptions.BotEvents, " ")
+	for _, s := range []string{"commands", "chat:write", "im:write", "im:history", "users:read", "channels:read", "files:write"} {
+		if !slices.Contains(m.OAuthConfig.Scopes.Bot, s) {
+			t.Errorf("scopes %q lack %s", scopes, s)
 		}
 	}
-	if strings.Contains(y, "\t") {
-		t.Errorf("manifest has tabs, which YAML forbids")
+	for _, e := range []string{"app_home_opened", "message.im", "member_joined_channel", "member_left_channel"} {
+		if !slices.Contains(m.Settings.EventSubscriptions.BotEvents, e) {
+			t.Errorf("events %q lack %s", events, e)
+		}
 	}
+	// Without thread replies, the channels' messages never reach the bot;
+	// their history is read only to find the bot's own message after a
+	// crash (Delivery guarantees).
+	if strings.Contains(events, "message.channels") || strings.Contains(events, "message.groups") {
+		t.Errorf("channel messages without thread replies: %q", events)
+	}
+	t.Run("thread replies", func(t *testing.T) {
+		m := read(t, ManifestOptions{Features: Features{ThreadReplies: true}})
+		for _, s := range []string{"channels:history", "groups:history"} {
+			if !slices.Contains(m.OAuthConfig.Scopes.Bot, s) {
+				t.Errorf("scopes %v lack %s", m.OAuthConfig.Scopes.Bot, s)
+			}
+		}
+		for _, e := range []string{"message.channels", "message.groups"} {
+			if !slices.Contains(m.Settings.EventSubscriptions.BotEvents, e) {
+				t.Errorf("events %v lack %s", m.Settings.EventSubscriptions.BotEvents, e)
+			}
+		}
+	})
 	t.Run("prefix", func(t *testing.T) {
-		out, _ := Manifest(cmds, ManifestOptions{CommandPrefix: "ph-", Name: "House Bot"})
-		if !strings.Contains(string(out), `"/ph-checkin"`) || !strings.Contains(string(out), `name: "House Bot"`) {
-			t.Errorf("manifest:\n%s", out)
+		m := read(t, ManifestOptions{CommandPrefix: "ph-", Name: "House Bot"})
+		if m.Features.SlashCommands[0].Command != "/ph-checkin" || m.Display.Name != "House Bot" || m.Features.BotUser.DisplayName != "House Bot" {
+			t.Errorf("manifest = %+v", m)
 		}
 	})
 	t.Run("bare names", func(t *testing.T) {
-		out, _ := Manifest(cmds, ManifestOptions{})
-		if !strings.Contains(string(out), `"/checkin"`) {
-			t.Errorf("manifest:\n%s", out)
+		if m := read(t, ManifestOptions{}); m.Features.SlashCommands[0].Command != "/checkin" {
+			t.Errorf("commands = %+v", m.Features.SlashCommands)
 		}
 	})
 	t.Run("too long", func(t *testing.T) {
@@ -125,8 +161,17 @@ func TestManifestHistory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := "    - command: \"/porch-history\"\n      description: \"House Mentors: a resident's recent weeks, sent to you privately\"\n      usage_hint: \"\\u003cresident\\u003e [weeks]\"\n      should_escape: true\n"
-	if !strings.Contains(string(out), want) {
-		t.Errorf("manifest lacks /porch-history:\n%s", out)
+	var m slackgo.Manifest
+	if err := json.Unmarshal(out, &m); err != nil {
+		t.Fatal(err)
 	}
+	for _, c := range m.Features.SlashCommands {
+		if c.Command == "/porch-history" {
+			if c.Description != "House Mentors: a resident's recent weeks, sent to you privately" || c.UsageHint != "<resident> [weeks]" || !c.ShouldEscape {
+				t.Errorf("/porch-history = %+v", c)
+			}
+			return
+		}
+	}
+	t.Errorf("manifest lacks /porch-history:\n%s", out)
 }

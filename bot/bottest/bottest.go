@@ -233,6 +233,9 @@ func Texts(r bot.Response) []string {
 type Core struct {
 	// Cmds are the commands it offers; set before the adapter starts.
 	Cmds []*bot.Command
+	// Homes answers Home (bot.HomeSource) when set; set it before the
+	// adapter starts.
+	Homes func(platform, userID string) (bot.Home, error)
 
 	events chan bot.Event
 	mu     sync.Mutex
@@ -252,6 +255,14 @@ func (c *Core) Handle(_ context.Context, ev bot.Event) bot.Response {
 		return bot.Response{}
 	}
 	return reply(ev)
+}
+
+// Home builds a home page with Homes, or returns an empty one.
+func (c *Core) Home(_ context.Context, platform, userID string) (bot.Home, error) {
+	if c.Homes == nil {
+		return bot.Home{}, nil
+	}
+	return c.Homes(platform, userID)
 }
 
 // Commands returns Cmds.

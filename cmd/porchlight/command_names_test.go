@@ -2,8 +2,8 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -15,6 +15,8 @@ import (
 	"github.com/porchlight/porchlight/bot/bottest"
 	"github.com/porchlight/porchlight/outbox"
 	"github.com/porchlight/porchlight/storage"
+
+	slackgo "github.com/slack-go/slack"
 )
 
 // platformCommands is what a platform has registered: each command name,
@@ -62,9 +64,13 @@ func slackCommands(t *testing.T, cmds []*bot.Command, prefix string) platformCom
 	if err != nil {
 		t.Fatal(err)
 	}
+	var m slackgo.Manifest
+	if err := json.Unmarshal(y, &m); err != nil {
+		t.Fatal(err)
+	}
 	pc := platformCommands{}
-	for _, m := range regexp.MustCompile(`- command: "/([^"]+)"`).FindAllStringSubmatch(string(y), -1) {
-		pc[m[1]] = nil
+	for _, c := range m.Features.SlashCommands {
+		pc[strings.TrimPrefix(c.Command, "/")] = nil
 	}
 	return pc
 }

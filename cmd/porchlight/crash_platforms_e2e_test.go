@@ -33,7 +33,7 @@ func TestCrashSlack(t *testing.T) {
 	}
 	clock := newVirtualClock(e2eCheckinAt(t).Add(-2 * time.Minute))
 	var scopes []string
-	for _, s := range slackadapter.BotScopes() {
+	for _, s := range slackadapter.BotScopes(slackadapter.Features{}) {
 		scopes = append(scopes, s.Name)
 	}
 	// The fake grants only the manifest's scopes, and stamps messages with

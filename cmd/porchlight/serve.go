@@ -62,6 +62,18 @@ type appOptions struct {
 	backups backups
 }
 
+// homePlatforms lists the platforms whose adapter shows members a home page
+// (bot.HomePages), for the core to queue refreshes of those pages.
+func homePlatforms(adapters []bot.Adapter) []string {
+	var out []string
+	for _, ad := range adapters {
+		if hp, ok := ad.(bot.HomePages); ok && hp.HomePages() {
+			out = append(out, ad.Platform())
+		}
+	}
+	return out
+}
+
 // newApp opens storage, builds the core and registers the jobs. It does not
 // start anything yet.
 //
@@ -78,7 +90,8 @@ func newApp(ctx context.Context, o appOptions) (*app, error) {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	status := newHealth(o.log, o.clock)
-	b, err := bot.New(bot.Config{Store: corruptionWatch{Store: db, health: status}, Clock: o.clock, Logger: o.log, Houses: o.houses, Schedules: scheduler.Specs{}, Demo: o.demo, Chart: renderChart, DigestText: render.DigestText})
+	b, err := bot.New(bot.Config{Store: corruptionWatch{Store: db, health: status}, Clock: o.clock, Logger: o.log, Houses: o.houses, Schedules: scheduler.Specs{}, Demo: o.demo, Chart: renderChart, DigestText: render.DigestText,
+		HomePlatforms: homePlatforms(o.adapters)})
 	if err != nil {
 		db.Close()
 		return nil, err

@@ -15,16 +15,17 @@ import (
 // manifest, prints the Slack app manifest.
 func cmdSlack(ctx context.Context, e env) int {
 	return runSubcommands(ctx, e, "manifest [--config FILE] [--name NAME]", "Slack tools.",
-		subcommand{"manifest", "print the Slack app manifest (YAML) to create the app from", cmdSlackManifest})
+		subcommand{"manifest", "print the Slack app manifest (JSON, which Slack also reads as YAML) to create the app from", cmdSlackManifest})
 }
 
 func cmdSlackManifest(_ context.Context, e env) int {
 	fs := flags(e, "slack manifest", "[--config FILE] [--name NAME]",
-		"Print a Slack app manifest (YAML) generated from Porchlight's commands: Socket Mode on,\n"+
-			"the slash commands with the config's [slack] command_prefix (default \"porch-\"),\n"+
-			"interactivity, the bot events and the minimum bot scopes. Create the app from it at\n"+
+		"Print a Slack app manifest (JSON, also valid YAML) generated from Porchlight's commands:\n"+
+			"Socket Mode on, the slash commands with the config's [slack] command_prefix (default\n"+
+			"\"porch-\"), interactivity, the Home tab, the bot events and the minimum bot scopes for\n"+
+			"the features the config turns on ([slack] thread_replies). Create the app from it at\n"+
 			"https://api.slack.com/apps (Create New App → From a manifest).")
-	path := fs.String("config", "", "the TOML config `FILE`, for [slack] command_prefix")
+	path := fs.String("config", "", "the TOML config `FILE`, for [slack] command_prefix and thread_replies")
 	name := fs.String("name", "Porchlight", "the app and bot `NAME`")
 	if code, ok := parse(fs, e); !ok {
 		return code
@@ -33,6 +34,7 @@ func cmdSlackManifest(_ context.Context, e env) int {
 		return e.unexpected(fs)
 	}
 	prefix := config.Default().Slack.CommandPrefix
+	var features slack.Features
 	if *path != "" {
 		// Only [slack] command_prefix matters: the manifest comes before the
 		// tokens exist, so other problems (missing tokens) are let pass.
@@ -42,8 +44,9 @@ func cmdSlackManifest(_ context.Context, e env) int {
 			return e.usageError("%v", err)
 		}
 		prefix = cfg.Slack.CommandPrefix
+		features.ThreadReplies = cfg.Slack.ThreadReplies
 	}
-	out, err := slack.Manifest(bot.AllCommands(), slack.ManifestOptions{Name: *name, CommandPrefix: prefix})
+	out, err := slack.Manifest(bot.AllCommands(), slack.ManifestOptions{Name: *name, CommandPrefix: prefix, Features: features})
 	if err != nil {
 		return e.usageError("%v", err)
 	}
@@ -73,5 +76,6 @@ func newSlackAdapter(cfg *config.Config, log *slog.Logger) (bot.Adapter, error) 
 	}
 	return slack.New(slack.Config{
 		BotToken: string(s.BotToken), AppToken: string(s.AppToken), APIURL: s.APIURL, CommandPrefix: s.CommandPrefix,
+		ThreadReplies: s.ThreadReplies,
 	}, log), nil
 }

@@ -170,6 +170,9 @@ func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 		a = answer{status: http.StatusBadRequest, body: []byte("invalid_payload")}
 	case ru.uses >= maxResponseURLUses:
 		a = answer{status: http.StatusNotFound, body: []byte("used_url")}
+	case !blocksValid(c.Param("blocks")):
+		// Block Kit's limits hold here as in chat.postMessage.
+		a = answer{status: http.StatusBadRequest, body: []byte("invalid_blocks")}
 	default:
 		ru.uses++
 		s.applyResponseLocked(ru, c)
@@ -178,6 +181,16 @@ func (s *Server) serveResponseURL(w http.ResponseWriter, r *http.Request) {
 	s.recordLocked(c, a)
 	s.mu.Unlock()
 	a.write(w)
+}
+
+// blocksValid reports whether a response_url post's blocks (JSON, maybe
+// empty or null) keep to a message's limits.
+func blocksValid(raw string) bool {
+	if raw == "" || raw == "null" {
+		return true
+	}
+	var list []any
+	return json.Unmarshal([]byte(raw), &list) == nil && len(validateBlocks(list, maxMessageBlocks, "")) == 0
 }
 
 // rawJSON returns v as JSON, for payload fields that hold JSON.

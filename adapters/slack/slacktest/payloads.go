@@ -115,16 +115,20 @@ type BlockActions struct {
 
 // Value is the state of one input in a view_submission.
 type Value struct {
-	// Type defaults to "plain_text_input", or to the type implied by the
-	// field that is set: "static_select", "checkboxes", "datepicker",
-	// "timepicker", "users_select".
+	// Type is the element's type. When empty it is the type of the
+	// element at that block and action in the view the submission is
+	// for, or else the type implied by the field that is set:
+	// "static_select", "checkboxes", "datepicker", "timepicker",
+	// "datetimepicker", "users_select", or "plain_text_input".
 	Type            string
-	Value           string
+	Value           string // a text or number input's text, such as "12"
 	SelectedOption  *Option
 	SelectedOptions []Option
 	SelectedDate    string // "2024-05-01"
 	SelectedTime    string // "09:30"
-	SelectedUser    string
+	// SelectedDateTime is a datetimepicker's moment, in Unix seconds.
+	SelectedDateTime int64
+	SelectedUser     string
 }
 
 // json renders the value as Slack puts it in view.state.values.
@@ -141,6 +145,8 @@ func (v Value) json() map[string]any {
 		typ = "datepicker"
 	case v.SelectedTime != "":
 		typ = "timepicker"
+	case v.SelectedDateTime != 0:
+		typ = "datetimepicker"
 	case v.SelectedUser != "":
 		typ = "users_select"
 	default:
@@ -164,6 +170,12 @@ func (v Value) json() map[string]any {
 		out["selected_date"] = nullable(v.SelectedDate)
 	case "timepicker":
 		out["selected_time"] = nullable(v.SelectedTime)
+	case "datetimepicker":
+		if v.SelectedDateTime != 0 {
+			out["selected_date_time"] = v.SelectedDateTime
+		} else {
+			out["selected_date_time"] = nil
+		}
 	case "users_select":
 		out["selected_user"] = nullable(v.SelectedUser)
 	default:
@@ -503,13 +515,9 @@ func (s *Server) SendViewSubmission(vs ViewSubmission) (Sent, error) {
 	if vs.PrivateMetadata != "" {
 		view["private_metadata"] = vs.PrivateMetadata
 	}
-	values := map[string]any{}
-	for blockID, inputs := range vs.Values {
-		byAction := map[string]any{}
-		for actionID, v := range inputs {
-			byAction[actionID] = v.json()
-		}
-		values[blockID] = byAction
+	values, err := submittedValues(view, vs.Values)
+	if err != nil {
+		return Sent{}, err
 	}
 	view["state"] = map[string]any{"values": values}
 	viewID, _ := view["id"].(string)
@@ -527,4 +535,59 @@ func (s *Server) SendViewSubmission(vs ViewSubmission) (Sent, error) {
 	})
 	sent := Sent{TriggerID: vs.TriggerID, ViewID: viewID}
 	return s.sendLocked(Envelope{Type: TypeInteractive, Payload: payload, AcceptsResponsePayload: true}, sent)
+}
+
+// submittedValues builds view.state.values as Slack sends it: every input
+// block of the view is there, by block_id then action_id, an empty one as
+// null in its element's shape; a value given without a Type takes its
+// element's. A value for an input the view does not have is an error, as
+// is one of another type than its element: Slack never sends either. A
+// view the fake did not store (no blocks) takes the values as given.
+func submittedValues(view map[string]any, given map[string]map[string]Value) (map[string]any, error) {
+	types := map[string]map[string]string{} // block_id -> action_id -> element type
+	blocks, _ := view["blocks"].([]any)
+	for _, b := range blocks {
+		block, _ := b.(map[string]any)
+		el, _ := block["element"].(map[string]any)
+		if block["type"] != "input" || el == nil {
+			continue
+		}
+		bid, _ := block["block_id"].(string)
+		aid, _ := el["action_id"].(string)
+		typ, _ := el["type"].(string)
+		if types[bid] == nil {
+			types[bid] = map[string]string{}
+		}
+		types[bid][aid] = typ
+	}
+	values := map[string]any{}
+	for bid, byAction := range types {
+		out := map[string]any{}
+		for aid, typ := range byAction {
+			out[aid] = Value{Type: typ}.json()
+		}
+		values[bid] = out
+	}
+	for bid, inputs := range given {
+		out, _ := values[bid].(map[string]any)
+		if out == nil {
+			out = map[string]any{}
+		}
+		for aid, v := range inputs {
+			if len(types) > 0 {
+				typ, ok := types[bid][aid]
+				if !ok {
+					return nil, fmt.Errorf("slacktest: view submission: the view has no input %s/%s", bid, aid)
+				}
+				if v.Type == "" {
+					v.Type = typ
+				} else if v.Type != typ {
+					return nil, fmt.Errorf("slacktest: view submission: input %s/%s is a %s, not a %s", bid, aid, typ, v.Type)
+				}
+			}
+			out[aid] = v.json()
+		}
+		values[bid] = out
+	}
+	return values, nil
 }

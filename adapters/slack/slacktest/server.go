@@ -79,7 +79,8 @@ type Config struct {
 
 	// Scopes are the bot token's scopes. A Web API call that needs one the
 	// token lacks gets Slack's missing_scope error, naming the scope
-	// needed. Default: AllScopes().
+	// needed (neededScopeLocked). Default: every scope the fake knows
+	// (AllScopes).
 	Scopes []string
 	// Now, when set, gives message timestamps their time, so that
 	// conversations.history's oldest and latest bounds mean what they mean
@@ -162,6 +163,7 @@ type Server struct {
 	fileTok  map[string]string // upload path token -> file id
 	respURLs map[string]*responseURL
 	triggers map[string]bool // trigger ids the fake issued -> used
+	expired  map[string]bool // trigger ids ExpireTrigger ran out
 
 	// Socket Mode.
 	tickets     map[string]bool // apps.connections.open tickets not yet used
@@ -193,6 +195,7 @@ func New(cfg Config) *Server {
 		fileTok:   map[string]string{},
 		respURLs:  map[string]*responseURL{},
 		triggers:  map[string]bool{},
+		expired:   map[string]bool{},
 		tickets:   map[string]bool{},
 		envelopes: map[string]*envelope{},
 	}

@@ -73,6 +73,9 @@ func (s *Server) triggerLocked(id string) string {
 	if id == "" {
 		return "invalid_trigger_id"
 	}
+	if s.expired[id] {
+		return "expired_trigger_id"
+	}
 	if used, issued := s.triggers[id]; issued {
 		if used {
 			return "exchanged_trigger_id"
@@ -80,6 +83,16 @@ func (s *Server) triggerLocked(id string) string {
 		s.triggers[id] = true
 	}
 	return ""
+}
+
+// ExpireTrigger makes views.open and views.push refuse a trigger id with
+// expired_trigger_id, as Slack does 3 s after the interaction that gave
+// it. The id need not have been handed out yet: a test can expire the id
+// it then sends in a SlashCommand or BlockActions.
+func (s *Server) ExpireTrigger(id string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.expired[id] = true
 }
 
 // storeViewLocked completes a submitted view with the fields Slack adds,

@@ -1,0 +1,185 @@
+package slack
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	slackgo "github.com/slack-go/slack"
+
+	"github.com/porchlight/porchlight/bot"
+)
+
+// The App Home: each member's own page in the app's Home tab. Slack sends
+// app_home_opened every time someone opens it, and the adapter publishes
+// the page afresh (views.publish); the core queues refreshes through the
+// outbox when something on a page changes, which Send publishes the same
+// way. The page comes from the core (bot.HomeSource); the adapter only
+// lays it out in Block Kit.
+
+// maxHomeBlocks is how many blocks a home view holds.
+const maxHomeBlocks = 100
+
+// HomePages reports that Slack shows each member a home page
+// (bot.HomePages).
+func (a *Adapter) HomePages() bool { return true }
+
+// homeLocks serialises the publishing of each user's page, so that a page
+// built before a change is never published after one built after it.
+type homeLocks struct {
+	mu    sync.Mutex
+	locks map[string]*homeLock
+}
+
+type homeLock struct {
+	sync.Mutex
+	users int
+}
+
+// lock takes user's lock and returns its release.
+func (h *homeLocks) lock(user string) func() {
+	h.mu.Lock()
+	if h.locks == nil {
+		h.locks = map[string]*homeLock{}
+	}
+	l := h.locks[user]
+	if l == nil {
+		l = &homeLock{}
+		h.locks[user] = l
+	}
+	l.users++
+	h.mu.Unlock()
+	l.Lock()
+	return func() {
+		l.Unlock()
+		h.mu.Lock()
+		if l.users--; l.users == 0 {
+			delete(h.locks, user)
+		}
+		h.mu.Unlock()
+	}
+}
+
+// publishHome builds a user's page from the core and publishes it. Before
+// Run has given the adapter its core, it asks to be retried.
+func (a *Adapter) publishHome(ctx context.Context, user string) error {
+	a.mu.Lock()
+	src := a.homeSrc
+	a.mu.Unlock()
+	if src == nil {
+		return &bot.RetryError{After: time.Second, Err: fmt.Errorf("slack: no home source yet")}
+	}
+	defer a.homeLocks.lock(user)()
+	home, err := src.Home(ctx, Platform, user)
+	if err != nil {
+		return fmt.Errorf("slack: build home: %w", err)
+	}
+	view := a.homeView(home)
+	if _, err := a.api.PublishViewContext(ctx, slackgo.PublishViewContextRequest{UserID: user, View: view}); err != nil {
+		return classify("views.publish", err)
+	}
+	return nil
+}
+
+// homeView lays a page out: a section per house, each with its buttons,
+// within the 100 blocks of a home view. Houses that do not fit are left
+// for the next page; a member of so many houses is not expected.
+func (a *Adapter) homeView(h bot.Home) slackgo.HomeTabViewRequest {
+	v := slackgo.HomeTabViewRequest{Type: slackgo.VTHomeTab}
+	blocks := []slackgo.Block{}
+	if len(h.Houses) == 0 {
+		blocks = append(blocks, section(fmt.Sprintf("*Welcome to Porchlight* 🌱\nTo take part in your house's check-ins, type `/%sjoin` in the house channel. I'll explain what's stored before anything is.", a.cfg.CommandPrefix)))
+	}
+	for i, hh := range h.Houses {
+		hb := a.homeHouse(i, hh)
+		if len(blocks)+len(hb) > maxHomeBlocks {
+			break
+		}
+		blocks = append(blocks, hb...)
+	}
+	v.Blocks.BlockSet = blocks
+	return v
+}
+
+// homeHouse lays out one house's section of a page.
+func (a *Adapter) homeHouse(i int, hh bot.HomeHouse) []slackgo.Block {
+	when := func(t time.Time) string { return formatText(bot.FormatTime(t, hh.Location)) }
+	blocks := []slackgo.Block{slackgo.NewHeaderBlock(plain(clipRunes(hh.Name, maxHeaderText)))}
+	if hh.Joined {
+		var lines []string
+		switch {
+		case !hh.PausedUntil.IsZero():
+			lines = append(lines, fmt.Sprintf("⏸️ Your check-ins are paused until %s.", hh.PausedUntil.In(hh.Location).Format("Monday 2 January")))
+		case hh.Round != nil && hh.Answered:
+			lines = append(lines, fmt.Sprintf("✅ You've checked in. You can change your answer until %s.", when(hh.Round.ClosesAt)))
+		case hh.Round != nil:
+			lines = append(lines, fmt.Sprintf("🌱 *A check-in is open* until %s.", when(hh.Round.ClosesAt)))
+		}
+		if hh.Round == nil && !hh.NextCheckin.IsZero() && hh.PausedUntil.IsZero() {
+			lines = append(lines, "🕘 Next check-in: "+when(hh.NextCheckin))
+		}
+		switch {
+		case hh.Streak == 1:
+			lines = append(lines, "🔥 1 check-in answered so far in a row. Nice start.")
+		case hh.Streak > 1:
+			lines = append(lines, fmt.Sprintf("🔥 %d check-ins answered in a row.", hh.Streak))
+		}
+		if hh.Partner != "" {
+			lines = append(lines, "🤝 Your accountability partner: *"+escapeText(hh.Partner)+"*")
+		}
+		if len(lines) == 0 {
+			lines = append(lines, "No check-in is scheduled right now.")
+		}
+		blocks = append(blocks, section(strings.Join(lines, "\n")))
+		acts := []string{"*Coming up*"}
+		for _, act := range hh.Activities {
+			line := fmt.Sprintf("• *%s* — %s", escapeText(act.Title), when(act.StartsAt))
+			if act.Place != "" {
+				line += " · " + escapeText(act.Place)
+			}
+			if act.RSVP != "" {
+				line += " · you: " + act.RSVP
+			}
+			acts = append(acts, line)
+		}
+		if len(hh.Activities) == 0 {
+			acts = append(acts, "Nothing planned yet.")
+		}
+		blocks = append(blocks, section(strings.Join(acts, "\n")))
+	}
+	if st := hh.Staff; st != nil {
+		blocks = append(blocks, slackgo.NewDividerBlock())
+		w := st.Week
+		blocks = append(blocks, section(fmt.Sprintf("*For House Mentors* — this week since %s\n%d check-ins · %d answers · %d missed · %d residents",
+			w.From.In(hh.Location).Format("Monday 2 January"), w.Rounds, w.Answers, w.Missed, w.Residents)))
+		if len(st.Alerts) == 0 {
+			blocks = append(blocks, section("No open requests for a House Mentor."))
+		}
+		for _, al := range st.Alerts {
+			text := fmt.Sprintf("💬 *%s* asked for someone to reach out · %s", escapeText(al.Name), when(al.At))
+			if al.Kind.Urgent() {
+				text = fmt.Sprintf("🚨 *%s* may need someone now · %s", escapeText(al.Name), when(al.At))
+			}
+			sec := slackgo.NewSectionBlock(mrkdwn(text), nil, nil)
+			sec.Accessory = slackgo.NewAccessory(slackgo.NewButtonBlockElement(encodeActionID(0, al.Choice.ID), "", plain(clipRunes(al.Choice.Label, maxButtonLabel))))
+			blocks = append(blocks, sec)
+		}
+		if st.MoreAlerts {
+			blocks = append(blocks, section("…and more: your direct messages have them all."))
+		}
+	}
+	blocks = append(blocks, actionBlocks(fmt.Sprintf("home-%d", i), hh.Choices)...)
+	return blocks
+}
+
+// section is a section block of mrkdwn text, clipped to a section's limit.
+func section(text string) *slackgo.SectionBlock {
+	return slackgo.NewSectionBlock(mrkdwn(clipRunes(text, maxSectionText)), nil, nil)
+}
+
+// mrkdwn is a mrkdwn text object.
+func mrkdwn(s string) *slackgo.TextBlockObject {
+	return slackgo.NewTextBlockObject(slackgo.MarkdownType, s, false, false)
+}
