@@ -13,8 +13,9 @@ import (
 )
 
 // TestOneInstancePerDatabase runs "porchlight run" as a process on a
-// console house, and beside it a second run, a migrate and a demo on the
-// same database: each exits 1 at once, naming the first's pid and host,
+// console house, and beside it a second run, a migrate, a demo and a
+// restore on the same database: each exits 1 at once, naming the first's
+// pid and host,
 // while digest and backup keep working beside it. Then the first is killed
 // with SIGKILL, its record left in the lock file, and the next run starts
 // with no cleanup.
@@ -60,6 +61,10 @@ func TestOneInstancePerDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	holder := []string{fmt.Sprintf("pid %d", first.Process.Pid), "host " + host, dbPath}
+	backup := filepath.Join(t.TempDir(), "before.db")
+	if code, _, stderr := porchlight(t, "", "backup", "--config", cfgPath, backup); code != exitOK {
+		t.Fatalf("backup beside the running bot: exit %d: %s", code, stderr)
+	}
 	refused := []struct {
 		name string
 		args []string
@@ -67,6 +72,7 @@ func TestOneInstancePerDatabase(t *testing.T) {
 		{"run", []string{"run", "--config", cfgPath}},
 		{"migrate", []string{"migrate", "--config", cfgPath}},
 		{"demo", []string{"demo", "--db", dbPath}},
+		{"restore", []string{"restore", "--config", cfgPath, backup}},
 	}
 	for _, c := range refused {
 		t.Run(c.name+" refused", func(t *testing.T) {
