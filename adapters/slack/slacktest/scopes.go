@@ -11,7 +11,7 @@ func AllScopes() []string {
 	return []string{
 		"chat:write", "im:write", "mpim:write", "files:write", "users:read",
 		"channels:history", "groups:history", "im:history", "mpim:history",
-		"channels:read", "groups:read", "commands",
+		"channels:read", "groups:read", "im:read", "mpim:read", "commands",
 	}
 }
 
@@ -33,6 +33,18 @@ func (s *Server) neededScopeLocked(c Call) string {
 		return "files:write"
 	case "users.info":
 		return "users:read"
+	case "conversations.info":
+		ch := c.Param("channel")
+		switch {
+		case strings.HasPrefix(ch, "D"):
+			return "im:read"
+		case strings.HasPrefix(ch, "G") && s.isGroupDMLocked(ch):
+			return "mpim:read"
+		case strings.HasPrefix(ch, "G"):
+			return "groups:read"
+		default:
+			return "channels:read"
+		}
 	case "conversations.history", "conversations.replies":
 		ch := c.Param("channel")
 		switch {
@@ -72,3 +84,7 @@ func (s *Server) scopeAnswerLocked(c Call) (answer, bool) {
 		"needed": need, "provided": strings.Join(s.cfg.Scopes, ","),
 	}), true
 }
+
+// scopesHeader is the header in which Slack names a token's scopes on
+// every Web API answer to it.
+const scopesHeader = "X-OAuth-Scopes"

@@ -79,7 +79,8 @@ type Config struct {
 
 	// Scopes are the bot token's scopes. A Web API call that needs one the
 	// token lacks gets Slack's missing_scope error, naming the scope
-	// needed. Default: AllScopes().
+	// needed. Every answer to the bot token names them in the
+	// X-OAuth-Scopes header, as Slack's do. Default: AllScopes().
 	Scopes []string
 	// Now, when set, gives message timestamps their time, so that
 	// conversations.history's oldest and latest bounds mean what they mean
@@ -162,6 +163,7 @@ type Server struct {
 	fileTok  map[string]string // upload path token -> file id
 	respURLs map[string]*responseURL
 	triggers map[string]bool // trigger ids the fake issued -> used
+	outside  map[string]bool // channels the bot is not a member of
 
 	// Socket Mode.
 	tickets     map[string]bool // apps.connections.open tickets not yet used
@@ -193,6 +195,7 @@ func New(cfg Config) *Server {
 		fileTok:   map[string]string{},
 		respURLs:  map[string]*responseURL{},
 		triggers:  map[string]bool{},
+		outside:   map[string]bool{},
 		tickets:   map[string]bool{},
 		envelopes: map[string]*envelope{},
 	}
