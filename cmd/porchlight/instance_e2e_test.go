@@ -15,8 +15,8 @@ import (
 // TestOneInstancePerDatabase runs "porchlight run" as a process on a
 // console house, and beside it a second run, a migrate, a demo and a
 // restore on the same database: each exits 1 at once, naming the first's
-// pid and host,
-// while digest and backup keep working beside it. Then the first is killed
+// pid and host, while digest and backup keep working beside it and doctor
+// names it. Then the first is killed
 // with SIGKILL, its record left in the lock file, and the next run starts
 // with no cleanup.
 func TestOneInstancePerDatabase(t *testing.T) {
@@ -87,6 +87,12 @@ func TestOneInstancePerDatabase(t *testing.T) {
 			}
 		})
 	}
+	t.Run("doctor names it", func(t *testing.T) {
+		code, out, _ := porchlight(t, "", "doctor", "--config", cfgPath)
+		if want := fmt.Sprintf("in use by a running porchlight: pid %d on host %s", first.Process.Pid, host); code != exitOK || !strings.Contains(out, want) {
+			t.Errorf("doctor: exit %d, want 0 and %q:\n%s", code, want, out)
+		}
+	})
 	t.Run("digest and backup beside it", func(t *testing.T) {
 		if code, _, stderr := porchlight(t, "", "digest", "--config", cfgPath); code != exitOK {
 			t.Errorf("digest: exit %d:\n%s", code, stderr)

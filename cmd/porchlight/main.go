@@ -84,6 +84,7 @@ func subcommands() []subcommand {
 		{"discord", "Discord tools: print the invite URL", cmdDiscord},
 		{"load", "measure the core's throughput on a real database", cmdLoad},
 		{"healthcheck", "ask a running bot's health listener if it is alive or ready", cmdHealthcheck},
+		{"doctor", "print a report to paste into a support request (--online asks the platforms)", cmdDoctor},
 		{"version", "print the version", cmdVersion},
 	}
 }
