@@ -18,7 +18,7 @@ var ErrCorrupt = errors.New("the database file is damaged")
 
 // restoreHint is what an operator does about a damaged database. The
 // README's "Restoring a backup" section gives the steps.
-const restoreHint = `restore it from your latest backup (see "Restoring a backup" in the README); keep the damaged file aside rather than deleting it`
+const restoreHint = `stop the bot and restore your latest backup with porchlight restore --config FILE BACKUP, which keeps the damaged file aside (see "Restoring a backup" in the README)`
 
 // CheckIntegrity makes Open run PRAGMA quick_check before it migrates, and
 // refuse a damaged database with an error wrapping ErrCorrupt. The

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -52,8 +53,7 @@ func migrated(t *testing.T, cfg string) {
 func TestDoctorHealthy(t *testing.T) {
 	backups := filepath.Join(t.TempDir(), "backups")
 	cfg, dbPath := writeConfig(t, "\n[house.checkin]\nschedule = [\"0 9 * * *\"]\n")
-	// The backup table must come before the house's in TOML; writeConfig
-	// puts [storage] first, so add the key there.
+	// writeConfig's [storage] table gets the backup directory.
 	doc, err := os.ReadFile(cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -336,20 +336,11 @@ channel = %q
 func botScopes(except ...string) []string {
 	var out []string
 	for _, s := range slackadapter.BotScopes() {
-		if !slicesContains(except, s.Name) {
+		if !slices.Contains(except, s.Name) {
 			out = append(out, s.Name)
 		}
 	}
 	return out
-}
-
-func slicesContains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 func TestDoctorOnlineSlack(t *testing.T) {
