@@ -183,9 +183,22 @@ func (b *Bot) registerFeatures() {
 // Slack manifest and Discord's command list come from it, with no store,
 // clock or houses. Registering touches nothing but the registry.
 func AllCommands() []*Command {
-	b := &Bot{actions: map[string]actionRoute{}, forms: map[string]formRoute{}, jobs: map[string]jobFunc{}}
+	return registryOnly(nil).reg.All()
+}
+
+// HouseJobs lists the recurring jobs of houses, as Jobs does, without
+// building a core: `porchlight doctor` shows each one's next runs from the
+// config alone, with no store to write to.
+func HouseJobs(houses []*House) []JobSpec {
+	return registryOnly(houses).Jobs()
+}
+
+// registryOnly is a core with only its registry (commands, routes, jobs)
+// filled in, for houses: no store, clock or logger, so nothing can run.
+func registryOnly(houses []*House) *Bot {
+	b := &Bot{houses: houses, actions: map[string]actionRoute{}, forms: map[string]formRoute{}, jobs: map[string]jobFunc{}}
 	b.registerFeatures()
-	return b.reg.All()
+	return b
 }
 
 // OnCommit sets a function called after each committed transaction; cmd

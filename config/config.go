@@ -551,6 +551,10 @@ func (c *Config) Validate() error {
 	return nil
 }
 
+// EnvSource returns the environment variable that set key
+// ("discord.token"), or "" when the value is the file's or the default.
+func (c *Config) EnvSource(key string) string { return c.fromEnv[key] }
+
 // sourceKey names a key and, when the environment set it, the variable.
 func (c *Config) sourceKey(key string) string {
 	if env := c.fromEnv[key]; env != "" {

@@ -334,6 +334,9 @@ func TestEnvOverridesTokens(t *testing.T) {
 		if got, want := string(c.Discord.Token), envToken; got != want {
 			t.Errorf("discord token = %q, want %q", got, want)
 		}
+		if got := c.EnvSource("discord.token"); got != EnvDiscordToken {
+			t.Errorf("EnvSource(discord.token) = %q, want %q", got, EnvDiscordToken)
+		}
 	})
 	t.Run("empty env leaves the file alone", func(t *testing.T) {
 		c, err := parse([]byte(discordHouse()), testOptions(env(nil)))
@@ -342,6 +345,9 @@ func TestEnvOverridesTokens(t *testing.T) {
 		}
 		if got, want := string(c.Discord.Token), fakeDiscordToken; got != want {
 			t.Errorf("discord token = %q, want %q", got, want)
+		}
+		if got := c.EnvSource("discord.token"); got != "" {
+			t.Errorf("EnvSource(discord.token) = %q for the file's token, want none", got)
 		}
 	})
 	t.Run("bad env token names the variable", func(t *testing.T) {

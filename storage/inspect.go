@@ -56,26 +56,16 @@ func Inspect(ctx context.Context, path string) (*Inspection, error) {
 		return nil, fmt.Errorf("inspect: %w", err)
 	}
 	defer q.Close()
-	var problems []string
-	rows, err := q.QueryContext(ctx, `PRAGMA quick_check`)
-	if err != nil {
+	faults, err := quickCheckFaults(ctx, q, 0)
+	switch {
+	case err != nil:
 		in.Integrity = err.Error()
 		return in, nil
+	case len(faults) > 0:
+		in.Integrity = strings.Join(faults, "; ")
+	default:
+		in.Integrity = "ok"
 	}
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("inspect: %w", err)
-		}
-		problems = append(problems, line)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		in.Integrity = err.Error()
-		return in, nil
-	}
-	in.Integrity = strings.Join(problems, "; ")
 	if in.Version, err = version(ctx, q); err != nil {
 		return in, nil // no schema yet: a file the bot never migrated
 	}

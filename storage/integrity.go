@@ -18,7 +18,7 @@ var ErrCorrupt = errors.New("the database file is damaged")
 
 // restoreHint is what an operator does about a damaged database. The
 // README's "Restoring a backup" section gives the steps.
-const restoreHint = `restore it from your latest backup (see "Restoring a backup" in the README); keep the damaged file aside rather than deleting it`
+const restoreHint = `stop the bot and restore your latest backup with porchlight restore --config FILE BACKUP, which keeps the damaged file aside (see "Restoring a backup" in the README)`
 
 // CheckIntegrity makes Open run PRAGMA quick_check before it migrates, and
 // refuse a damaged database with an error wrapping ErrCorrupt. The
@@ -33,28 +33,42 @@ func CheckIntegrity() Option {
 // ErrCorrupt if it finds any fault. The faults it names are page numbers
 // and structure, never row content.
 func quickCheck(ctx context.Context, c *sql.DB, path string) error {
-	rows, err := c.QueryContext(ctx, `PRAGMA quick_check(3)`)
+	faults, err := quickCheckFaults(ctx, c, 3)
 	if err != nil {
-		return corruptOr(path, err)
-	}
-	defer rows.Close()
-	var faults []string
-	for rows.Next() {
-		var line string
-		if err := rows.Scan(&line); err != nil {
-			return corruptOr(path, err)
-		}
-		if line != "ok" {
-			faults = append(faults, line)
-		}
-	}
-	if err := rows.Err(); err != nil {
 		return corruptOr(path, err)
 	}
 	if len(faults) > 0 {
 		return fmt.Errorf("open db: %s: %w (quick_check: %s); %s", path, ErrCorrupt, strings.Join(faults, "; "), restoreHint)
 	}
 	return nil
+}
+
+// quickCheckFaults runs PRAGMA quick_check on c and returns the faults it
+// reports, at most max (SQLite's default of 100 when max is 0); none means
+// the database is whole. An error is a failure to run the check, which on
+// a file that is no database at all is SQLite's corrupt or not-a-database
+// error.
+func quickCheckFaults(ctx context.Context, c *sql.DB, max int) ([]string, error) {
+	pragma := `PRAGMA quick_check`
+	if max > 0 {
+		pragma = fmt.Sprintf(`PRAGMA quick_check(%d)`, max)
+	}
+	rows, err := c.QueryContext(ctx, pragma)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var faults []string
+	for rows.Next() {
+		var line string
+		if err := rows.Scan(&line); err != nil {
+			return nil, err
+		}
+		if line != "ok" {
+			faults = append(faults, line)
+		}
+	}
+	return faults, rows.Err()
 }
 
 // corruptOr wraps err in ErrCorrupt and the restore hint if it is

@@ -2,7 +2,9 @@ package storage
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"time"
 )
@@ -138,4 +140,39 @@ func (l *instanceLock) release() error {
 		return fmt.Errorf("unlock db: %w", err)
 	}
 	return nil
+}
+
+// RecordedHolder reads who the instance lock file of the database at path
+// says holds the lock, without taking the lock, for `porchlight doctor`.
+// ok is false when the file is missing or empty: nobody has held the lock
+// since the last holder stopped cleanly (or a holder is just starting).
+//
+// A record is not proof: a holder that was killed leaves its record while
+// the system has released its lock. See Holder.Running.
+func RecordedHolder(path string) (h Holder, ok bool, err error) {
+	f, err := os.Open(LockPath(path))
+	if errors.Is(err, fs.ErrNotExist) {
+		return Holder{}, false, nil
+	}
+	if err != nil {
+		return Holder{}, false, fmt.Errorf("read lock file: %w", err)
+	}
+	defer f.Close()
+	h = readHolder(f)
+	return h, h.PID != 0, nil
+}
+
+// Running reports whether the recorded holder's process still runs, when
+// this process can tell: known is false when the holder is on another
+// host (a container's host name, another machine) or this system cannot
+// ask. A process id the system has since given to another program reads
+// as running.
+func (h Holder) Running() (running, known bool) {
+	if h.PID == 0 {
+		return false, false
+	}
+	if host, err := os.Hostname(); err != nil || host != h.Host {
+		return false, false
+	}
+	return processRunning(h.PID)
 }

@@ -14,3 +14,6 @@ import (
 func tryLock(*os.File) (bool, error) {
 	return false, errors.New("instance locking is not supported on " + runtime.GOOS)
 }
+
+// processRunning cannot tell on this system.
+func processRunning(int) (running, known bool) { return false, false }

@@ -27,3 +27,16 @@ func tryLock(f *os.File) (bool, error) {
 		return false, err
 	}
 }
+
+// processRunning asks the kernel whether pid exists, with signal 0: EPERM
+// means it exists under another user.
+func processRunning(pid int) (running, known bool) {
+	err := unix.Kill(pid, 0)
+	switch {
+	case err == nil, errors.Is(err, unix.EPERM):
+		return true, true
+	case errors.Is(err, unix.ESRCH):
+		return false, true
+	}
+	return false, false
+}

@@ -28,3 +28,21 @@ func tryLock(f *os.File) (bool, error) {
 	}
 	return false, err
 }
+
+// processRunning opens pid to ask whether it is still running.
+func processRunning(pid int) (running, known bool) {
+	h, err := windows.OpenProcess(windows.PROCESS_QUERY_LIMITED_INFORMATION, false, uint32(pid))
+	if err != nil {
+		if errors.Is(err, windows.ERROR_INVALID_PARAMETER) {
+			return false, true // no such process
+		}
+		return false, false
+	}
+	defer windows.CloseHandle(h)
+	var code uint32
+	if err := windows.GetExitCodeProcess(h, &code); err != nil {
+		return false, false
+	}
+	const stillActive = 259
+	return code == stillActive, true
+}

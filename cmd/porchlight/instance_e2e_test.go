@@ -13,9 +13,10 @@ import (
 )
 
 // TestOneInstancePerDatabase runs "porchlight run" as a process on a
-// console house, and beside it a second run, a migrate and a demo on the
-// same database: each exits 1 at once, naming the first's pid and host,
-// while digest and backup keep working beside it. Then the first is killed
+// console house, and beside it a second run, a migrate, a demo and a
+// restore on the same database: each exits 1 at once, naming the first's
+// pid and host, while digest and backup keep working beside it and doctor
+// names it. Then the first is killed
 // with SIGKILL, its record left in the lock file, and the next run starts
 // with no cleanup.
 func TestOneInstancePerDatabase(t *testing.T) {
@@ -60,6 +61,10 @@ func TestOneInstancePerDatabase(t *testing.T) {
 		t.Fatal(err)
 	}
 	holder := []string{fmt.Sprintf("pid %d", first.Process.Pid), "host " + host, dbPath}
+	backup := filepath.Join(t.TempDir(), "before.db")
+	if code, _, stderr := porchlight(t, "", "backup", "--config", cfgPath, backup); code != exitOK {
+		t.Fatalf("backup beside the running bot: exit %d: %s", code, stderr)
+	}
 	refused := []struct {
 		name string
 		args []string
@@ -67,6 +72,7 @@ func TestOneInstancePerDatabase(t *testing.T) {
 		{"run", []string{"run", "--config", cfgPath}},
 		{"migrate", []string{"migrate", "--config", cfgPath}},
 		{"demo", []string{"demo", "--db", dbPath}},
+		{"restore", []string{"restore", "--config", cfgPath, backup}},
 	}
 	for _, c := range refused {
 		t.Run(c.name+" refused", func(t *testing.T) {
@@ -81,6 +87,12 @@ func TestOneInstancePerDatabase(t *testing.T) {
 			}
 		})
 	}
+	t.Run("doctor names it", func(t *testing.T) {
+		code, out, _ := porchlight(t, "", "doctor", "--config", cfgPath)
+		if want := fmt.Sprintf("in use by a running porchlight: pid %d on host %s", first.Process.Pid, host); code != exitOK || !strings.Contains(out, want) {
+			t.Errorf("doctor: exit %d, want 0 and %q:\n%s", code, want, out)
+		}
+	})
 	t.Run("digest and backup beside it", func(t *testing.T) {
 		if code, _, stderr := porchlight(t, "", "digest", "--config", cfgPath); code != exitOK {
 			t.Errorf("digest: exit %d:\n%s", code, stderr)

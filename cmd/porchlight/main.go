@@ -1,8 +1,8 @@
 // Command porchlight runs the Porchlight bot and its operator tools.
 //
-// Subcommands: run, demo, check-config, migrate, backup, digest, export,
-// erase, audit, outbox, crisis-eval, slack, discord, load, healthcheck and
-// version. Each prints its help once, on standard output, with --help
+// Subcommands: run, demo, check-config, migrate, backup, restore, digest,
+// export, erase, audit, outbox, crisis-eval, slack, discord, load,
+// healthcheck, doctor and version. Each prints its help once, on standard output, with --help
 // (exit 0).
 //
 // Exit codes, the same for every command:
@@ -73,6 +73,7 @@ func subcommands() []subcommand {
 		{"check-config", "validate a config file", cmdCheckConfig},
 		{"migrate", "create or upgrade the database", cmdMigrate},
 		{"backup", "copy the live database to a file", cmdBackup},
+		{"restore", "replace the database with a backup, the bot stopped", cmdRestore},
 		{"digest", "print a house's weekly digest (text, markdown, html, json, csv)", cmdDigest},
 		{"export", "write everything stored about a member as JSON", cmdExport},
 		{"erase", "erase everything stored about a member", cmdErase},
@@ -83,6 +84,7 @@ func subcommands() []subcommand {
 		{"discord", "Discord tools: print the invite URL", cmdDiscord},
 		{"load", "measure the core's throughput on a real database", cmdLoad},
 		{"healthcheck", "ask a running bot's health listener if it is alive or ready", cmdHealthcheck},
+		{"doctor", "print a report to paste into a support request (--online asks the platforms)", cmdDoctor},
 		{"version", "print the version", cmdVersion},
 	}
 }
@@ -250,7 +252,9 @@ func cmdVersion(_ context.Context, e env) int {
 // version is the version "porchlight version" prints and "run" logs: the
 // release version set with -ldflags, else the module version Go stamped
 // (a tag, or a pseudo-version from the commit), followed by the VCS
-// revision, whether the tree had changes, and the Go toolchain.
+// revision, the time of that commit, whether the tree had changes, and the
+// Go toolchain. Go records no time of the build itself (builds are
+// reproducible); the commit's time, vcs.time, is the build's source time.
 func version() string {
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
@@ -261,7 +265,7 @@ func version() string {
 
 // formatVersion formats a version from the -ldflags release (may be empty)
 // and the build information (may be nil), as
-// "v1.2.0 (revision 0123456789ab, modified, go1.26.0)".
+// "v1.2.0 (revision 0123456789ab, committed 2026-12-07T10:45:08Z, modified, go1.26.0)".
 func formatVersion(release string, info *debug.BuildInfo) string {
 	v := release
 	if v == "" && info != nil && info.Main.Version != "" && info.Main.Version != "(devel)" {
@@ -274,17 +278,22 @@ func formatVersion(release string, info *debug.BuildInfo) string {
 		return v
 	}
 	var details []string
-	var rev, modified string
+	var rev, modified, built string
 	for _, s := range info.Settings {
 		switch s.Key {
 		case "vcs.revision":
 			rev = s.Value
 		case "vcs.modified":
 			modified = s.Value
+		case "vcs.time":
+			built = s.Value
 		}
 	}
 	if rev != "" {
 		details = append(details, "revision "+rev[:min(12, len(rev))])
+	}
+	if built != "" {
+		details = append(details, "committed "+built)
 	}
 	if modified == "true" {
 		details = append(details, "modified")

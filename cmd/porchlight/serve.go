@@ -265,7 +265,7 @@ func (a *app) serveMonitor(ctx context.Context) error {
 // about it.
 func newHealth(log *slog.Logger, clock bot.Clock) *health.Status {
 	advice := map[string]string{
-		storage.ClassCorrupt:  `the database file is damaged: stop porchlight and restore it from your latest backup (README: "Restoring a backup")`,
+		storage.ClassCorrupt:  `the database file is damaged: stop porchlight and restore your latest backup with porchlight restore (README: "Restoring a backup")`,
 		storage.ClassFull:     "the disk is full: free some space; porchlight retries and resumes on its own",
 		storage.ClassBusy:     "another program holds the database's write lock; porchlight retries on its own",
 		storage.ClassIO:       "the operating system failed a read or write of the database: check the disk",

@@ -13,6 +13,7 @@ func TestFormatVersion(t *testing.T) {
 		Settings: []debug.BuildSetting{
 			{Key: "vcs", Value: "git"},
 			{Key: "vcs.revision", Value: "0644d65bef21c5ebd0b5f6a32067498e2a10fe87"},
+			{Key: "vcs.time", Value: "2026-12-07T10:45:08Z"},
 			{Key: "vcs.modified", Value: "true"},
 		},
 	}
@@ -25,7 +26,7 @@ func TestFormatVersion(t *testing.T) {
 		info    *debug.BuildInfo
 		want    string
 	}{
-		{"a pseudo-version from the commit", "", stamped, "v0.0.0-20261207104508-0644d65bef21+dirty (revision 0644d65bef21, modified, go1.26.0)"},
+		{"a pseudo-version from the commit", "", stamped, "v0.0.0-20261207104508-0644d65bef21+dirty (revision 0644d65bef21, committed 2026-12-07T10:45:08Z, modified, go1.26.0)"},
 		{"a tag", "", tagged, "v1.4.0 (revision abc123, go1.26.0)"},
 		{"the release set with -ldflags wins", "v1.5.0", tagged, "v1.5.0 (revision abc123, go1.26.0)"},
 		{"go run, no VCS", "", devel, "devel (go1.26.0)"},

@@ -11,7 +11,10 @@ import (
 const (
 	memberPermissions = "2248473465835073"
 	appPermissions    = "2251799813685247"
-	everyonePerms     = 1071698660929
+	// everyonePerms holds what a fresh guild's roles give the bot: the
+	// usual @everyone bits and Create Events (1<<44), which the invite asks
+	// for, so its managed role would carry it.
+	everyonePerms = 1071698660929 | 1<<44
 )
 
 // Message is a message the fake holds: sent through REST, as an interaction

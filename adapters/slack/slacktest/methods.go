@@ -269,6 +269,9 @@ func (s *Server) chatPostMessage(c Call) answer {
 	if code != "" {
 		return errAnswer(code)
 	}
+	if s.outside[ch] {
+		return errAnswer("not_in_channel")
+	}
 	blocks, bad := checkContent(c, true)
 	if bad != nil {
 		return *bad

@@ -79,8 +79,9 @@ type Config struct {
 
 	// Scopes are the bot token's scopes. A Web API call that needs one the
 	// token lacks gets Slack's missing_scope error, naming the scope
-	// needed (neededScopeLocked). Default: every scope the fake knows
-	// (AllScopes).
+	// needed (neededScopeLocked). Every answer to the bot token names them
+	// in the X-OAuth-Scopes header, as Slack's do. Default: every scope the
+	// fake knows (AllScopes).
 	Scopes []string
 	// Now, when set, gives message timestamps their time, so that
 	// conversations.history's oldest and latest bounds mean what they mean
@@ -164,6 +165,7 @@ type Server struct {
 	respURLs map[string]*responseURL
 	triggers map[string]bool // trigger ids the fake issued -> used
 	expired  map[string]bool // trigger ids ExpireTrigger ran out
+	outside  map[string]bool // channels the bot is not a member of
 
 	// Socket Mode.
 	tickets     map[string]bool // apps.connections.open tickets not yet used
@@ -196,6 +198,7 @@ func New(cfg Config) *Server {
 		respURLs:  map[string]*responseURL{},
 		triggers:  map[string]bool{},
 		expired:   map[string]bool{},
+		outside:   map[string]bool{},
 		tickets:   map[string]bool{},
 		envelopes: map[string]*envelope{},
 	}

@@ -406,6 +406,9 @@ func (s *Server) serveAPI(w http.ResponseWriter, r *http.Request) {
 	s.mu.Unlock()
 
 	s.log.Debug("api call", "method", method, "status", a.status)
+	if c.Token == s.cfg.BotToken {
+		w.Header().Set(scopesHeader, strings.Join(s.cfg.Scopes, ","))
+	}
 	a.write(w)
 }
 
@@ -474,6 +477,8 @@ func (s *Server) methodLocked(name string) (func(Call) answer, bool) {
 		return s.conversationsReplies, true
 	case "users.info":
 		return s.usersInfo, true
+	case "conversations.info":
+		return s.conversationsInfo, true
 	case "views.open":
 		return s.viewsOpen, true
 	case "views.push":
