@@ -74,6 +74,10 @@ var rules = map[string]rule{
 		module: []string{"bot", "storage", "outbox", "render", "config", "scheduler", "chart", "monitor", "health", "adapters/kit", "adapters/console", "adapters/discord", "adapters/slack"},
 		libs:   []string{discordgo, slackgo, toml, cron},
 	},
+	// The benchmark suite drives the real core on a fake clock, and its
+	// command prints what it measures.
+	"bench":                {module: []string{"bot", "storage", "outbox", "render", "scheduler"}},
+	"cmd/porchlight-bench": {module: []string{"bench"}},
 	// Test support may use what it fakes.
 	"bot/bottest":                  {module: []string{"bot"}},
 	"storage/storagetest":          {module: []string{"bot", "storage"}, libs: []string{sqlPkg}}, // to damage a file as a failing disk would
