@@ -37,9 +37,22 @@ type World struct {
 	Adapter *Adapter
 	Houses  []*bot.House
 	Events  *Events
-	// commits counts the core's commits (bot.OnCommit), so that a run
-	// flushes the sender only when something may have been enqueued.
-	commits atomic.Int64
+	// wakes counts the core's wake-ups of the sender (bot.OnCommit), so
+	// that a run flushes it only when something was enqueued.
+	wakes atomic.Int64
+	// store counts the core's write transactions.
+	store *countingStore
+}
+
+// countingStore is the core's store, counting its write transactions.
+type countingStore struct {
+	*storage.DB
+	updates atomic.Int64
+}
+
+func (s *countingStore) Update(ctx context.Context, fn func(bot.Tx) error) error {
+	s.updates.Add(1)
+	return s.DB.Update(ctx, fn)
 }
 
 // OpenWorld opens the database at path (creating it if needed) with s's
@@ -50,13 +63,14 @@ func OpenWorld(ctx context.Context, path string, s Spec, now time.Time, configur
 	if err != nil {
 		return nil, err
 	}
-	w := &World{Spec: s, DB: db, Clock: NewClock(now), Adapter: &Adapter{Name: Platform}, Houses: s.HouseConfigs(), Events: &Events{Platform: Platform}}
+	w := &World{Spec: s, DB: db, Clock: NewClock(now), Adapter: &Adapter{Name: Platform}, Houses: s.HouseConfigs(), Events: &Events{Platform: Platform},
+		store: &countingStore{DB: db}}
 	if configure != nil {
 		for _, h := range w.Houses {
 			configure(h)
 		}
 	}
-	w.Bot, err = bot.New(bot.Config{Store: db, Clock: w.Clock, Houses: w.Houses, Schedules: scheduler.Specs{}, DigestText: render.DigestText})
+	w.Bot, err = bot.New(bot.Config{Store: w.store, Clock: w.Clock, Houses: w.Houses, Schedules: scheduler.Specs{}, DigestText: render.DigestText})
 	if err == nil {
 		err = w.Bot.Start(ctx)
 	}
@@ -64,7 +78,7 @@ func OpenWorld(ctx context.Context, path string, s Spec, now time.Time, configur
 		db.Close()
 		return nil, err
 	}
-	w.Bot.OnCommit(func() { w.commits.Add(1) })
+	w.Bot.OnCommit(func() { w.wakes.Add(1) })
 	w.Sender = outbox.NewSender(db, w.Clock, nil, w.Adapter)
 	return w, nil
 }
@@ -116,10 +130,10 @@ func (w *World) Join(ctx context.Context) error {
 	return nil
 }
 
-// flushIfCommitted delivers the outbox if the core committed anything
-// since seen, and returns the new count.
-func (w *World) flushIfCommitted(ctx context.Context, seen int64) (int64, error) {
-	n := w.commits.Load()
+// flushIfWoken delivers the outbox if the core woke the sender since seen,
+// and returns the new count.
+func (w *World) flushIfWoken(ctx context.Context, seen int64) (int64, error) {
+	n := w.wakes.Load()
 	if n == seen {
 		return n, nil
 	}
@@ -218,7 +232,7 @@ func Generate(ctx context.Context, path string, s Spec, progress io.Writer) erro
 					}
 				}
 			}
-			if seen, err = w.flushIfCommitted(ctx, seen); err != nil {
+			if seen, err = w.flushIfWoken(ctx, seen); err != nil {
 				return fmt.Errorf("day %d flush: %w", d, err)
 			}
 		}
