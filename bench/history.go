@@ -80,6 +80,7 @@ func OpenWorld(ctx context.Context, path string, s Spec, now time.Time, configur
 	}
 	w.Bot.OnCommit(func() { w.wakes.Add(1) })
 	w.Sender = outbox.NewSender(db, w.Clock, nil, w.Adapter)
+	w.Sender.Concurrency = outbox.DefaultConcurrency // as the bot runs it
 	return w, nil
 }
 
