@@ -48,6 +48,6 @@ func BenchmarkIngest(b *testing.B) {
 
 func BenchmarkFanOut(b *testing.B) {
 	s := mustSuite(b)
-	b.Run("10", s.FanOut(10, 0))
-	b.Run("10-50ms", s.FanOut(10, 50*time.Millisecond))
+	b.Run("10", s.FanOut(10, 0, 0))
+	b.Run("10-50ms-paced", s.FanOut(10, 50*time.Millisecond, DiscordPace))
 }

@@ -2,7 +2,6 @@ package bench
 
 import (
 	"context"
-	"fmt"
 	"sync"
 	"testing"
 	"time"
@@ -161,13 +160,18 @@ func (s *Suite) Ingest(conc int) func(b *testing.B) {
 }
 
 // FanOut returns a benchmark of delivering the check-in prompts of n
-// houses, opened at once, through an adapter with latency per call,
-// reporting prompts per second. Opening the rounds is not timed.
-func (s *Suite) FanOut(n int, latency time.Duration) func(b *testing.B) {
+// houses, opened at once, through an adapter with latency per call and,
+// when pace is not zero, the sender paced at pace requests a second with
+// bursts of 5 (the bot paces Discord at 45), reporting prompts per second.
+// Opening the rounds is not timed.
+func (s *Suite) FanOut(n int, latency time.Duration, pace float64) func(b *testing.B) {
 	return func(b *testing.B) {
 		ctx := context.Background()
 		w := s.world(b, nil)
 		w.Adapter.Latency = latency
+		if pace > 0 {
+			w.Sender.SetPace(Platform, pace, 5)
+		}
 		n := min(n, len(w.Houses))
 		// Deliver what the history left pending, untimed.
 		if _, err := w.Sender.Flush(ctx); err != nil {
@@ -198,22 +202,6 @@ func (s *Suite) FanOut(n int, latency time.Duration) func(b *testing.B) {
 	}
 }
 
-// Benchmark is one of the suite's measurements.
-type Benchmark struct {
-	Name string
-	Run  func(b *testing.B)
-}
-
-// All lists the suite's benchmarks; fanOut is the number of houses whose
-// prompts FanOut delivers.
-func (s *Suite) All(fanOut int) []Benchmark {
-	return []Benchmark{
-		{"Due", s.Due},
-		{"Tick", s.Tick},
-		{"Retention", s.Retention},
-		{"Ingest/c1", s.Ingest(1)},
-		{"Ingest/c8", s.Ingest(8)},
-		{fmt.Sprintf("FanOut/%d", fanOut), s.FanOut(fanOut, 0)},
-		{fmt.Sprintf("FanOut/%d-50ms", fanOut), s.FanOut(fanOut, 50*time.Millisecond)},
-	}
-}
+// DiscordPace is the rate at which the bot paces Discord (cmd/porchlight
+// serve): 45 requests a second with bursts of 5, under the global 50.
+const DiscordPace = 45

@@ -121,14 +121,15 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		out = append(out, ratio(result{Name: fmt.Sprintf("ingest-c%d", c), Value: rate, Unit: "answers/s", Reference: c1}))
 	}
-	// Fan-out, without latency and against the floor that Discord's
-	// global limit of 50 requests a second sets.
-	r, ok := measure(fmt.Sprintf("fanout-%d", n), sut.FanOut(n, 0))
+	// Fan-out, without latency, and with latency and paced as the bot
+	// paces Discord, against the floor that Discord's global limit of 50
+	// requests a second sets.
+	r, ok := measure(fmt.Sprintf("fanout-%d", n), sut.FanOut(n, 0, 0))
 	if !ok {
 		return 1
 	}
 	out = append(out, result{Name: fmt.Sprintf("fanout-%d", n), Value: r.Extra["prompts/s"], Unit: "prompts/s"})
-	r, ok = measure(fmt.Sprintf("fanout-%d-%s", n, *latency), sut.FanOut(n, *latency))
+	r, ok = measure(fmt.Sprintf("fanout-%d-%s", n, *latency), sut.FanOut(n, *latency, bench.DiscordPace))
 	if !ok {
 		return 1
 	}
