@@ -84,6 +84,12 @@ func OpenWorld(ctx context.Context, path string, s Spec, now time.Time, configur
 	return w, nil
 }
 
+// Writes counts the core's write transactions so far.
+func (w *World) Writes() int64 { return w.store.updates.Load() }
+
+// Wakes counts the core's wake-ups of the sender so far.
+func (w *World) Wakes() int64 { return w.wakes.Load() }
+
 // Close closes the database.
 func (w *World) Close() error { return w.DB.Close() }
 

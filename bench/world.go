@@ -1,11 +1,10 @@
 // Package bench builds Porchlight databases with history, by driving the
-// real core, store and sender on a fake clock, and measures them: the
-// outbox's Due pass, the 30-second tick, the nightly retention job, ingest
-// and fan-out. The measurements are Go benchmark functions, run by
-// `go test -bench` (bench_test.go) and by cmd/porchlight-bench, which
-// prints them for a year of history of many houses.
+// real core, store and sender on a fake clock, and holds what such runs
+// share: a settable clock, an adapter that keeps nothing, and inbound
+// events. Package bench/benchmarks measures on the histories; `porchlight
+// load` uses the clock, adapter and events.
 //
-// Nothing here runs in a normal `go test`: the history is generated only
+// Nothing here runs in a normal `go test`: a history is generated only
 // when a benchmark asks for it, and cached (see Cached).
 package bench
 

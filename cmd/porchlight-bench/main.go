@@ -23,6 +23,7 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/bench"
+	"github.com/porchlight/porchlight/bench/benchmarks"
 )
 
 func main() {
@@ -65,14 +66,14 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	one := bench.Spec{Houses: 1, Residents: *residents, Days: *days}
 	big := bench.Spec{Houses: *houses, Residents: *residents, Days: *days}
-	var suites []*bench.Suite
+	var suites []*benchmarks.Suite
 	for _, s := range []bench.Spec{one, big} {
 		path, err := bench.Cached(ctx, *cache, s, stderr)
 		if err != nil {
 			fmt.Fprintf(stderr, "porchlight-bench: %v\n", err)
 			return 1
 		}
-		suites = append(suites, &bench.Suite{Spec: s, Path: path})
+		suites = append(suites, &benchmarks.Suite{Spec: s, Path: path})
 	}
 	ref, sut := suites[0], suites[1]
 	n := min(*fanOut, *houses)
@@ -93,11 +94,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// The periodic work, on N house-years against one.
 	for _, p := range []struct {
 		name string
-		f    func(*bench.Suite) func(*testing.B)
+		f    func(*benchmarks.Suite) func(*testing.B)
 	}{
-		{"due-history", func(s *bench.Suite) func(*testing.B) { return s.Due }},
-		{"tick-history", func(s *bench.Suite) func(*testing.B) { return s.Tick }},
-		{"retention-history", func(s *bench.Suite) func(*testing.B) { return s.Retention }},
+		{"due-history", func(s *benchmarks.Suite) func(*testing.B) { return s.Due }},
+		{"tick-history", func(s *benchmarks.Suite) func(*testing.B) { return s.Tick }},
+		{"retention-history", func(s *benchmarks.Suite) func(*testing.B) { return s.Retention }},
 	} {
 		r1, ok1 := measure(p.name+" (1 house-year)", p.f(ref))
 		rN, okN := measure(fmt.Sprintf("%s (%d house-years)", p.name, *houses), p.f(sut))
@@ -129,7 +130,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	out = append(out, result{Name: fmt.Sprintf("fanout-%d", n), Value: r.Extra["prompts/s"], Unit: "prompts/s"})
-	r, ok = measure(fmt.Sprintf("fanout-%d-%s", n, *latency), sut.FanOut(n, *latency, bench.DiscordPace))
+	r, ok = measure(fmt.Sprintf("fanout-%d-%s", n, *latency), sut.FanOut(n, *latency, benchmarks.DiscordPace))
 	if !ok {
 		return 1
 	}

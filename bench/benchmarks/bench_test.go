@@ -1,4 +1,4 @@
-package bench
+package benchmarks
 
 import (
 	"context"
@@ -7,23 +7,25 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/porchlight/porchlight/bench"
 )
 
 // The history the benchmarks run on; a small one by default, so that the
-// first `go test -bench . ./bench` generates it in about a minute. Bigger:
-// go test -bench . ./bench -args -houses 100
+// first `go test -bench . ./bench/benchmarks` generates it in about a minute. Bigger:
+// go test -bench . ./bench/benchmarks -args -houses 100
 var (
 	houses    = flag.Int("houses", 10, "houses in the benchmarks' history")
 	residents = flag.Int("residents", 8, "residents in each house")
 	days      = flag.Int("days", 365, "days of history")
-	cacheDir  = flag.String("cache", DefaultCacheDir(), "where generated histories are kept")
+	cacheDir  = flag.String("cache", bench.DefaultCacheDir(), "where generated histories are kept")
 )
 
 // suite generates (once, then from the cache) the history the benchmarks
 // share.
 var suite = sync.OnceValues(func() (*Suite, error) {
-	s := Spec{Houses: *houses, Residents: *residents, Days: *days}
-	path, err := Cached(context.Background(), *cacheDir, s, os.Stderr)
+	s := bench.Spec{Houses: *houses, Residents: *residents, Days: *days}
+	path, err := bench.Cached(context.Background(), *cacheDir, s, os.Stderr)
 	return &Suite{Spec: s, Path: path}, err
 })
 

@@ -1,4 +1,10 @@
-package bench
+// Package benchmarks measures the core, the store and the sender on a
+// history built by package bench: the outbox's Due pass, the 30-second
+// tick, the nightly retention job, ingest and fan-out. Its functions are
+// Go benchmark functions, run by `go test -bench` (bench_test.go) and by
+// cmd/porchlight-bench. It is a package of its own so that the bot, which
+// uses package bench for `porchlight load`, never links package testing.
+package benchmarks
 
 import (
 	"context"
@@ -6,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/porchlight/porchlight/bench"
 	"github.com/porchlight/porchlight/bot"
 )
 
@@ -14,20 +21,20 @@ import (
 // `go test -bench`; each uses b.Loop, so that its setup (copying and
 // opening the history) runs once.
 type Suite struct {
-	Spec Spec
+	Spec bench.Spec
 	// Path is the history (see Cached); every benchmark works on a copy.
 	Path string
 }
 
 // world opens a private copy of the history at its end, with each house
 // changed by configure if it is not nil.
-func (s *Suite) world(b *testing.B, configure func(*bot.House)) *World {
+func (s *Suite) world(b *testing.B, configure func(*bot.House)) *bench.World {
 	b.Helper()
-	path, err := Copy(s.Path, b.TempDir())
+	path, err := bench.Copy(s.Path, b.TempDir())
 	if err != nil {
 		b.Fatal(err)
 	}
-	w, err := OpenWorld(context.Background(), path, s.Spec, s.Spec.End(), configure)
+	w, err := bench.OpenWorld(context.Background(), path, s.Spec, s.Spec.End(), configure)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -42,8 +49,8 @@ func (s *Suite) Due(b *testing.B) {
 	ctx := context.Background()
 	w := s.world(b, nil)
 	err := w.DB.Update(ctx, func(tx bot.Tx) error {
-		_, err := tx.Enqueue(ctx, &bot.OutboxMessage{HouseID: w.Houses[0].ID, Platform: Platform, CreatedAt: w.Clock.Now(),
-			Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetDM, User: Resident(0, 0).ID}, Message: bot.Message{Text: "bench"}}})
+		_, err := tx.Enqueue(ctx, &bot.OutboxMessage{HouseID: w.Houses[0].ID, Platform: bench.Platform, CreatedAt: w.Clock.Now(),
+			Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetDM, User: bench.Resident(0, 0).ID}, Message: bot.Message{Text: "bench"}}})
 		return err
 	})
 	if err != nil {
@@ -72,14 +79,14 @@ func (s *Suite) Tick(b *testing.B) {
 	if err := w.Bot.Tick(ctx); err != nil {
 		b.Fatal(err)
 	}
-	writes, wakes := w.store.updates.Load(), w.wakes.Load()
+	writes, wakes := w.Writes(), w.Wakes()
 	for b.Loop() {
 		if err := w.Bot.Tick(ctx); err != nil {
 			b.Fatal(err)
 		}
 	}
-	b.ReportMetric(float64(w.store.updates.Load()-writes)/float64(b.N), "writes/op")
-	b.ReportMetric(float64(w.wakes.Load()-wakes)/float64(b.N), "wakes/op")
+	b.ReportMetric(float64(w.Writes()-writes)/float64(b.N), "writes/op")
+	b.ReportMetric(float64(w.Wakes()-wakes)/float64(b.N), "wakes/op")
 }
 
 // Retention measures the nightly retention job of one house, with the
@@ -170,7 +177,7 @@ func (s *Suite) FanOut(n int, latency time.Duration, pace float64) func(b *testi
 		w := s.world(b, nil)
 		w.Adapter.Latency = latency
 		if pace > 0 {
-			w.Sender.SetPace(Platform, pace, 5)
+			w.Sender.SetPace(bench.Platform, pace, 5)
 		}
 		n := min(n, len(w.Houses))
 		// Deliver what the history left pending, untimed.
