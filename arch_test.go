@@ -71,9 +71,15 @@ var rules = map[string]rule{
 	"adapters/slack":   {module: []string{"bot", "adapters/kit", "backoff"}, libs: []string{slackgo}},
 	// The binary wires everything, but never a test helper.
 	"cmd/porchlight": {
-		module: []string{"bot", "storage", "outbox", "render", "config", "scheduler", "chart", "monitor", "health", "adapters/kit", "adapters/console", "adapters/discord", "adapters/slack"},
+		module: []string{"bot", "storage", "outbox", "render", "config", "scheduler", "chart", "monitor", "health", "adapters/kit", "adapters/console", "adapters/discord", "adapters/slack", "bench"},
 		libs:   []string{discordgo, slackgo, toml, cron},
 	},
+	// Histories built by driving the real core on a fake clock, the
+	// benchmarks on them (apart, so that the bot never links package
+	// testing), and the command that prints them.
+	"bench":                {module: []string{"bot", "storage", "outbox", "render", "scheduler"}},
+	"bench/benchmarks":     {module: []string{"bench", "bot"}},
+	"cmd/porchlight-bench": {module: []string{"bench", "bench/benchmarks"}},
 	// Test support may use what it fakes.
 	"bot/bottest":                  {module: []string{"bot"}},
 	"storage/storagetest":          {module: []string{"bot", "storage"}, libs: []string{sqlPkg}}, // to damage a file as a failing disk would

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -569,7 +570,14 @@ func (b *Bot) nextOccurrence(r *Request, a *Activity) (*Activity, error) {
 // occurrence).
 func (b *Bot) activityTick(ctx context.Context, now time.Time) error {
 	return eachDue(ctx, b, now, "pending activities",
-		func(tx Tx) ([]*Activity, error) { return tx.PendingActivities(ctx, now.Add(24*time.Hour)) },
+		func(tx Tx) ([]*Activity, error) {
+			// Only the activities with a step due now are written.
+			pending, err := tx.PendingActivities(ctx, now.Add(24*time.Hour))
+			return slices.DeleteFunc(pending, func(a *Activity) bool {
+				h := b.houseByID(a.HouseID)
+				return h == nil || !activityStepDue(h, a, now)
+			}), err
+		},
 		func(p *Activity) int64 { return p.HouseID },
 		func(r *Request, p *Activity) error {
 			a, err := r.activities().ActivityByID(ctx, p.ID)
@@ -578,6 +586,14 @@ func (b *Bot) activityTick(ctx context.Context, now time.Time) error {
 			}
 			return b.stepActivity(r, a)
 		})
+}
+
+// activityStepDue reports whether one of stepActivity's steps is due for
+// a at now: its reminder, its start or its end.
+func activityStepDue(h *House, a *Activity, now time.Time) bool {
+	return (a.RemindedAt.IsZero() && !now.Before(a.StartsAt.Add(-reminderBefore(h)))) ||
+		(a.StartedAt.IsZero() && !now.Before(a.StartsAt)) ||
+		!now.Before(a.EndsAt)
 }
 
 func (b *Bot) stepActivity(r *Request, a *Activity) error {

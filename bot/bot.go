@@ -79,8 +79,8 @@ type Bot struct {
 	// transaction; r.Role is the role they had before joining.
 	joinHooks []func(r *Request, m *Member) error
 
-	// committed is called after every transaction that may have written the
-	// outbox, to wake the sender.
+	// committed is called after every transaction that wrote the outbox,
+	// to wake the sender (see committedFrom).
 	committed func()
 }
 
@@ -205,6 +205,15 @@ func registryOnly(houses []*House) *Bot {
 // wires it to the outbox sender's Wake.
 func (b *Bot) OnCommit(f func()) { b.committed = f }
 
+// committedFrom wakes the sender after r's transaction committed, if it
+// enqueued a message: a commit that enqueued nothing (most of the tick's,
+// a retention step) would only cost the sender a Due pass. r may be nil.
+func (b *Bot) committedFrom(r *Request) {
+	if r != nil && r.enqueued {
+		b.committed()
+	}
+}
+
 // Commands returns the command registry.
 func (b *Bot) Commands() []*Command { return b.reg.All() }
 
@@ -271,7 +280,7 @@ func (b *Bot) Handle(ctx context.Context, ev Event) Response {
 	})
 	switch {
 	case err == nil:
-		b.committed()
+		b.committedFrom(req)
 	case errors.Is(err, errSkip):
 	default:
 		if ErrorCode(err) == EInternal {
@@ -651,6 +660,7 @@ func (r *Request) enqueue(m *OutboxMessage) (int64, bool, error) {
 	case err != nil:
 		return 0, false, fmt.Errorf("enqueue: %w", err)
 	}
+	r.enqueued = true
 	return id, true, nil
 }
 

@@ -170,6 +170,14 @@ func (b *Bot) openDraft(r *Request, idText string) (Response, error) {
 // expired, a bounded batch per transaction. Expired ones are already
 // ignored; this removes the answers they held.
 func (b *Bot) pruneConversations(ctx context.Context, now time.Time) error {
+	// Read first: a tick with nothing expired takes no write transaction.
+	var due bool
+	if err := b.store.View(ctx, func(tx Tx) (err error) {
+		due, err = tx.ConvosBefore(ctx, now.Add(-convoTTL))
+		return err
+	}); err != nil || !due {
+		return err
+	}
 	for _, p := range []struct {
 		what  string
 		prune func(ConvoTx) (int, error)

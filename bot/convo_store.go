@@ -80,4 +80,7 @@ type ConvoTx interface {
 	// PruneFormDrafts deletes up to limit forms kept before before, oldest
 	// first, and returns how many it deleted.
 	PruneFormDrafts(ctx context.Context, before time.Time, limit int) (int, error)
+	// ConvosBefore reports whether a form in progress was started, or a
+	// form kept, before before: whether the prunes have anything to do.
+	ConvosBefore(ctx context.Context, before time.Time) (bool, error)
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"time"
 )
@@ -218,27 +219,39 @@ func (b *Bot) actCrisisAck(r *Request, parts []string) (Response, error) {
 }
 
 // escalateAlerts alerts the operators about alerts no mentor acknowledged
-// within the house's escalate_after. It runs from the tick and is
-// idempotent: each alert is escalated once.
+// within the house's escalate_after. It runs from the tick: one read finds
+// the due alerts of every house, and only those are written, each in a
+// transaction of its own. It is idempotent: each alert is escalated once.
 func (b *Bot) escalateAlerts(ctx context.Context, now time.Time) error {
-	var errs []error
-	for _, h := range b.houses {
-		wait := escalateAfter(h)
-		errs = append(errs, b.inHouse(ctx, h, now, func(r *Request) error {
-			due, err := r.crisisAlerts().DueEscalations(ctx, h.ID, now.Add(-wait))
-			if err != nil {
-				return err
-			}
-			for _, a := range due {
-				why := fmt.Sprintf("No House Mentor has responded in %s", wait.Round(time.Minute))
-				if err := b.escalate(r, a, why); err != nil {
-					return err
+	return eachDue(ctx, b, now, "due escalations",
+		func(tx Tx) ([]*CrisisAlert, error) {
+			// The shortest wait of any house bounds the read; each
+			// alert then waits for its own house's.
+			shortest := time.Duration(-1)
+			for _, h := range b.houses {
+				if w := escalateAfter(h); shortest < 0 || w < shortest {
+					shortest = w
 				}
 			}
-			return nil
-		}))
-	}
-	return errors.Join(errs...)
+			if shortest < 0 {
+				return nil, nil
+			}
+			all, err := tx.DueEscalations(ctx, now.Add(-shortest))
+			return slices.DeleteFunc(all, func(a *CrisisAlert) bool {
+				h := b.houseByID(a.HouseID)
+				return h == nil || a.CreatedAt.After(now.Add(-escalateAfter(h)))
+			}), err
+		},
+		func(a *CrisisAlert) int64 { return a.HouseID },
+		func(r *Request, a *CrisisAlert) error {
+			// Read again in this transaction: it may be settled already.
+			cur, err := r.crisisAlerts().CrisisAlertByID(r.Ctx, a.ID)
+			if err != nil || !cur.AckedAt.IsZero() || !cur.EscalatedAt.IsZero() || cur.UserID == ErasedUser {
+				return err
+			}
+			why := fmt.Sprintf("No House Mentor has responded in %s", escalateAfter(r.House).Round(time.Minute))
+			return b.escalate(r, cur, why)
+		})
 }
 
 // escalate alerts the house's operators about a and marks it escalated.

@@ -56,9 +56,10 @@ type CrisisTx interface {
 	// AckCrisisAlert records the first acknowledgement; it reports false
 	// when the alert was already acknowledged.
 	AckCrisisAlert(ctx context.Context, id int64, by string, at time.Time) (bool, error)
-	// DueEscalations lists unacknowledged, unescalated alerts of a house
-	// created at or before before, except erased ones (UserID ErasedUser).
-	DueEscalations(ctx context.Context, houseID int64, before time.Time) ([]*CrisisAlert, error)
+	// DueEscalations lists the unacknowledged, unescalated alerts of every
+	// house created at or before before, oldest first, except erased ones
+	// (UserID ErasedUser): the tick's one read for escalations.
+	DueEscalations(ctx context.Context, before time.Time) ([]*CrisisAlert, error)
 	// MarkEscalated records that the operators were alerted.
 	MarkEscalated(ctx context.Context, id int64, at time.Time) error
 	// OpenCrisisAlert returns a resident's latest unacknowledged alert in a

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"strconv"
 	"strings"
 	"time"
@@ -61,23 +62,30 @@ type houseJob struct {
 	name string
 	spec func(h *House) string
 	run  jobFunc
+	// chunk, when set, does the job's bulk work before run, one bounded
+	// step per transaction, so that a long job never holds the writer for
+	// long: RunJob calls it again while it reports more. A crash between
+	// steps repeats them, so each must be idempotent by the state it
+	// changes. run then records the occurrence, in the keyed transaction.
+	chunk func(r *Request, at time.Time) (more bool, err error)
 }
 
-// jobFor returns the function for a job name.
-func (b *Bot) jobFor(name string) (jobFunc, bool) {
+// jobFor returns the job for a name: a check-in schedule's, or one a
+// feature registered.
+func (b *Bot) jobFor(name string) (houseJob, bool) {
 	if rest, ok := strings.CutPrefix(name, JobCheckinOpen+"/"); ok {
 		i, err := strconv.Atoi(rest)
 		if err != nil {
-			return nil, false
+			return houseJob{}, false
 		}
-		return func(r *Request, at time.Time) error { return b.openRound(r, i, at) }, true
+		return houseJob{name: name, run: func(r *Request, at time.Time) error { return b.openRound(r, i, at) }}, true
 	}
 	for _, j := range b.houseJobs {
 		if j.name == name {
-			return j.run, true
+			return j, true
 		}
 	}
-	return nil, false
+	return houseJob{}, false
 }
 
 // RunJob runs one occurrence of a house job, scheduled for at, in one
@@ -87,21 +95,30 @@ func (b *Bot) RunJob(ctx context.Context, name string, h *House, at time.Time) e
 	if name == JobTick {
 		return b.Tick(ctx)
 	}
-	fn, ok := b.jobFor(name)
+	job, ok := b.jobFor(name)
 	if !ok || h == nil {
 		return fmt.Errorf("unknown job %q", name)
 	}
 	now := b.clock.Now()
 	log := b.log.With("job", name, "house", h.ID, "scheduled_for", at.UTC())
-	err := b.store.Update(ctx, func(tx Tx) error {
-		r := &Request{Ctx: ctx, Tx: tx, Now: now, Log: log, House: h, bot: b}
+	if job.chunk != nil {
+		done, err := b.chunks(ctx, job, h, at, now, log)
+		if err != nil {
+			return fmt.Errorf("job %s: %w", name, err)
+		}
+		if done {
+			log.Debug("job already ran")
+			return nil
+		}
+	}
+	err := b.houseTx(ctx, h, now, log, func(r *Request) error {
 		status := RunDone
-		if err := fn(r, at); errors.Is(err, errSkipRun) {
+		if err := job.run(r, at); errors.Is(err, errSkipRun) {
 			status = RunSkipped
 		} else if err != nil {
 			return err
 		}
-		err := tx.RecordRun(ctx, Run{Job: name, HouseID: h.ID, ScheduledFor: at, Status: status, At: now})
+		err := r.Tx.RecordRun(ctx, Run{Job: name, HouseID: h.ID, ScheduledFor: at, Status: status, At: now})
 		if errors.Is(err, ErrDuplicate) {
 			return errSkip
 		}
@@ -114,8 +131,31 @@ func (b *Bot) RunJob(ctx context.Context, name string, h *House, at time.Time) e
 	case err != nil:
 		return fmt.Errorf("job %s: %w", name, err)
 	}
-	b.committed()
 	return nil
+}
+
+// chunks runs a job's chunk steps, each in a transaction of its own, unless
+// the occurrence was recorded already (done).
+func (b *Bot) chunks(ctx context.Context, job houseJob, h *House, at, now time.Time, log *slog.Logger) (done bool, err error) {
+	err = b.store.View(ctx, func(tx Tx) error {
+		last, err := tx.LastRun(ctx, job.name, h.ID)
+		done = err == nil && !last.Before(at)
+		if errors.Is(err, ErrNotFound) {
+			err = nil
+		}
+		return err
+	})
+	for more := !done && err == nil; more; {
+		err = b.houseTx(ctx, h, now, log, func(r *Request) error {
+			var err error
+			more, err = job.chunk(r, at)
+			return err
+		})
+		if err != nil {
+			return false, err
+		}
+	}
+	return done, err
 }
 
 // CatchUp runs, at start, the jobs missed while the bot was down: each job
@@ -180,9 +220,7 @@ func (b *Bot) Tick(ctx context.Context) error {
 	for _, t := range b.tickers {
 		errs = append(errs, t(ctx, now))
 	}
-	errs = append(errs, b.store.Update(ctx, func(tx Tx) error {
-		return tx.PruneEvents(ctx, now.Add(-eventMemory))
-	}))
+	errs = append(errs, b.pruneEvents(ctx, now.Add(-eventMemory)))
 	return errors.Join(errs...)
 }
 
@@ -207,6 +245,19 @@ func (b *Bot) stepRounds(ctx context.Context, by, now time.Time) error {
 			}
 			return nil
 		})
+}
+
+// pruneEvents forgets the deliveries recorded before before. It reads
+// first, so that a tick with nothing to forget takes no write transaction.
+func (b *Bot) pruneEvents(ctx context.Context, before time.Time) error {
+	var due bool
+	if err := b.store.View(ctx, func(tx Tx) (err error) {
+		due, err = tx.EventsBefore(ctx, before)
+		return err
+	}); err != nil || !due {
+		return err
+	}
+	return b.store.Update(ctx, func(tx Tx) error { return tx.PruneEvents(ctx, before) })
 }
 
 // eventMemory is how long processed delivery ids are remembered; platforms
@@ -239,12 +290,20 @@ func eachDue[T any](ctx context.Context, b *Bot, now time.Time, what string, rea
 
 // inHouse runs fn in one transaction as the system, for a house.
 func (b *Bot) inHouse(ctx context.Context, h *House, now time.Time, fn func(r *Request) error) error {
+	return b.houseTx(ctx, h, now, b.log.With("house", h.ID), fn)
+}
+
+// houseTx runs fn in one write transaction as the system, for a house,
+// logging to log, and wakes the sender after the commit if fn enqueued a
+// message.
+func (b *Bot) houseTx(ctx context.Context, h *House, now time.Time, log *slog.Logger, fn func(r *Request) error) error {
+	var r *Request
 	err := b.store.Update(ctx, func(tx Tx) error {
-		r := &Request{Ctx: ctx, Tx: tx, Now: now, Log: b.log.With("house", h.ID), House: h, bot: b}
+		r = &Request{Ctx: ctx, Tx: tx, Now: now, Log: log, House: h, bot: b}
 		return fn(r)
 	})
 	if err == nil {
-		b.committed()
+		b.committedFrom(r)
 	}
 	return err
 }

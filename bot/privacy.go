@@ -21,7 +21,8 @@ const JobRetention = "retention"
 // retentionSpec runs the retention job at 03:30 house time.
 const retentionSpec = "30 3 * * *"
 
-// redactBatch bounds how many answers one transaction redacts.
+// redactBatch bounds how many answers, or delivered messages, one
+// transaction of the retention job redacts or deletes.
 const redactBatch = 500
 
 func (b *Bot) registerPrivacy() {
@@ -45,7 +46,7 @@ func (b *Bot) registerPrivacy() {
 		},
 	})
 	b.action("mydata", Anyone, b.actMydata)
-	b.houseJobs = append(b.houseJobs, houseJob{name: JobRetention, spec: func(*House) string { return retentionSpec }, run: b.redactOld})
+	b.houseJobs = append(b.houseJobs, houseJob{name: JobRetention, spec: func(*House) string { return retentionSpec }, chunk: b.retentionStep, run: b.retainRun})
 	b.tickers = append(b.tickers, b.escalateAlerts)
 }
 
@@ -235,27 +236,38 @@ func eraseMember(r *Request, m *Member) error {
 	return r.Audit("data.erase", fmt.Sprintf("member:%d", m.ID))
 }
 
-// redactOld is the daily retention job: the free text of answers older than
-// the house's retention period is removed (and each feature's own, through
-// its retention hook), and so are the delivered
-// messages of that age (a share carries the answer's words); moods,
-// choices and counts stay.
-func (b *Bot) redactOld(r *Request, _ time.Time) error {
+// retainRun is the retention job's keyed run, after its steps
+// (retentionStep): a house with retention off records it as skipped.
+func (b *Bot) retainRun(r *Request, _ time.Time) error {
 	if r.House.RetentionDays <= 0 {
 		return errSkipRun
 	}
-	before := r.Now.AddDate(0, 0, -r.House.RetentionDays)
-	kept := map[string]bool{}
-	for _, f := range questions(r.House) {
-		if f.Kind != KindText {
-			kept[f.ID] = true
-		}
+	return nil
+}
+
+// retentionStep is one step of the daily retention job, in a transaction
+// of its own: the free text of up to redactBatch answers older than the
+// house's retention period is removed; once none is left, up to
+// redactBatch delivered messages of that age are deleted (a share carries
+// the answer's words); once none is left, what has served its purpose
+// (PruneEnded). Moods, choices and counts stay. It reports more while a
+// batch came back full. Each step is idempotent, and bounded, so the
+// writer is never held for the whole house's history.
+func (b *Bot) retentionStep(r *Request, _ time.Time) (bool, error) {
+	if r.House.RetentionDays <= 0 {
+		return false, nil
 	}
-	total := 0
-	for {
-		answers, err := r.privacy().AnswersToRedact(r.Ctx, r.House.ID, before, redactBatch)
-		if err != nil {
-			return fmt.Errorf("answers to redact: %w", err)
+	before := r.Now.AddDate(0, 0, -r.House.RetentionDays)
+	answers, err := r.privacy().AnswersToRedact(r.Ctx, r.House.ID, before, redactBatch)
+	if err != nil {
+		return false, fmt.Errorf("answers to redact: %w", err)
+	}
+	if len(answers) > 0 {
+		kept := map[string]bool{}
+		for _, f := range questions(r.House) {
+			if f.Kind != KindText {
+				kept[f.ID] = true
+			}
 		}
 		for _, a := range answers {
 			for k := range a.Values {
@@ -265,34 +277,42 @@ func (b *Bot) redactOld(r *Request, _ time.Time) error {
 			}
 			a.Redacted, a.UpdatedAt = true, r.Now
 			if err := r.privacy().SaveAnswer(r.Ctx, a); err != nil {
-				return fmt.Errorf("redact answer: %w", err)
+				return false, fmt.Errorf("redact answer: %w", err)
 			}
 		}
-		total += len(answers)
-		if len(answers) < redactBatch {
-			break
-		}
+		r.Log.Info("retention: free text redacted", "answers", len(answers))
+		return true, nil
 	}
+	// Each feature's own free text (meeting notes, goal notes, the
+	// boundaries of ended agreements), through its retention hook.
 	features := 0
 	for _, hook := range b.retentionHooks {
 		n, err := hook(r, before)
 		if err != nil {
-			return err
+			return false, err
 		}
 		features += n
 	}
-	pruned, err := r.privacy().PruneOutbox(r.Ctx, r.House.ID, before)
+	if features > 0 {
+		r.Log.Info("retention: features' free text redacted", "rows", features)
+		return true, nil
+	}
+	pruned, err := r.privacy().PruneOutbox(r.Ctx, r.House.ID, before, redactBatch)
 	if err != nil {
-		return fmt.Errorf("prune outbox: %w", err)
+		return false, fmt.Errorf("prune outbox: %w", err)
+	}
+	if pruned > 0 {
+		r.Log.Info("retention: delivered messages deleted", "messages", pruned)
+		return true, nil
 	}
 	ended, err := r.privacy().PruneEnded(r.Ctx, r.House.ID, before, r.Now)
 	if err != nil {
-		return fmt.Errorf("prune ended: %w", err)
+		return false, fmt.Errorf("prune ended: %w", err)
 	}
-	if total > 0 || features > 0 || pruned > 0 || ended > 0 {
-		r.Log.Info("retention: free text redacted", "answers", total, "feature_rows", features, "messages", pruned, "ended", ended)
+	if ended > 0 {
+		r.Log.Info("retention: ended pauses, mutes and reach-outs cleared", "ended", ended)
 	}
-	return nil
+	return false, nil
 }
 
 // ErrNoMember is returned by ExportData and EraseData when nothing is

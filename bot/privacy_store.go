@@ -129,10 +129,10 @@ type PrivacyTx interface {
 	// over at now, and requests for someone to reach out made before
 	// before (the answer keeps the count).
 	PruneEnded(ctx context.Context, houseID int64, before, now time.Time) (int, error)
-	// PruneOutbox deletes a house's delivered or failed messages created
-	// before before: their text (shares, DMs) is kept no longer than the
-	// answers it came from.
-	PruneOutbox(ctx context.Context, houseID int64, before time.Time) (int, error)
+	// PruneOutbox deletes up to limit of a house's delivered or failed
+	// messages created before before, and returns how many: their text
+	// (shares, DMs) is kept no longer than the answers it came from.
+	PruneOutbox(ctx context.Context, houseID int64, before time.Time, limit int) (int, error)
 }
 
 // MarshalJSON writes an agreement as the export shows it: agreed_at and

@@ -38,6 +38,9 @@ type Request struct {
 	// its submit is refused, Handle ends it after the rollback
 	// (endRefused) instead of leaving it at its last question.
 	finishing *Conversation
+	// enqueued is set when the transaction wrote an outbox message, so
+	// that its commit wakes the sender (Bot.committedFrom).
+	enqueued bool
 }
 
 // Clock tells the time; tests inject a fake one.

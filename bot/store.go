@@ -59,6 +59,9 @@ type EventTx interface {
 	MarkEvent(ctx context.Context, platform, id string, at time.Time) error
 	// PruneEvents forgets deliveries recorded before t.
 	PruneEvents(ctx context.Context, before time.Time) error
+	// EventsBefore reports whether a delivery recorded before t is
+	// remembered: whether PruneEvents has anything to do.
+	EventsBefore(ctx context.Context, before time.Time) (bool, error)
 }
 
 // MemberStatus is where a member is in their membership.

@@ -17,6 +17,7 @@ import (
 
 	"github.com/porchlight/porchlight/backoff"
 	"github.com/porchlight/porchlight/bot"
+	"golang.org/x/time/rate"
 )
 
 // Sender delivers outbox messages through the adapters. It retries with
@@ -32,11 +33,21 @@ type Sender struct {
 	// flushing serializes Flush: two passes at once (the loop and a final
 	// or test flush) would both see a due message and send it twice.
 	flushing sync.Mutex
+	// mu guards unrecorded, which a batch's concurrent deliveries share.
+	mu sync.Mutex
 	// unrecorded holds deliveries the platform took but the database did
-	// not record (a full or busy disk), by message id, guarded by
-	// flushing. Their record is retried with backoff; they are never sent
-	// again.
+	// not record (a full or busy disk), by message id. Their record is
+	// retried with backoff; they are never sent again.
 	unrecorded map[int64]*delivery
+	// paces limits each platform's request rate (SetPace).
+	paces map[string]*rate.Limiter
+
+	// Concurrency is how many messages of a batch are sent at once
+	// (default 1; cmd sets DefaultConcurrency). A batch holds at most one
+	// message per recipient (see bot.OutboxStore.Due), so each recipient
+	// still gets its messages in order; the platforms' latency is what
+	// concurrency hides.
+	Concurrency int
 
 	// MaxAttempts is how many tries a message gets before it fails.
 	MaxAttempts int
@@ -58,6 +69,11 @@ type Sender struct {
 	// Tests inject one that records the wait.
 	Sleep func(ctx context.Context, d time.Duration) bool
 }
+
+// DefaultConcurrency is the bot's number of sends at once: enough to hide
+// a platform's latency (1,000 prompts at 50 ms each take 50 s one at a
+// time), few enough that pacing, not a burst, sets the rate.
+const DefaultConcurrency = 8
 
 // Reporter is told whether the sender's passes work, under the component
 // name "outbox": Fail after each failed pass, OK after each one that
@@ -82,11 +98,26 @@ func NewSender(store bot.Store, clock bot.Clock, log *slog.Logger, adapters ...b
 		store: store.Outbox(), adapters: map[string]bot.Adapter{}, clock: clock,
 		log: log.With("component", "outbox"), wake: make(chan struct{}, 1),
 		MaxAttempts: 10, Poll: time.Second, MaxBackoff: 30 * time.Second, unrecorded: map[int64]*delivery{},
+		paces: map[string]*rate.Limiter{}, Concurrency: 1,
 	}
 	for _, a := range adapters {
 		s.adapters[a.Platform()] = a
 	}
 	return s
+}
+
+// SetPace limits the requests the sender makes to a platform to perSecond,
+// with bursts of up to burst, across all its concurrent sends. In any one
+// second there are then at most perSecond + burst requests: Discord's
+// global limit of 50 a second is kept with 45 and 5. Call it before Run.
+func (s *Sender) SetPace(platform string, perSecond float64, burst int) {
+	s.paces[platform] = rate.NewLimiter(rate.Limit(perSecond), max(burst, 1))
+}
+
+// pace waits for the platform's next request slot; false if ctx ended.
+func (s *Sender) pace(ctx context.Context, platform string) bool {
+	l := s.paces[platform]
+	return l == nil || l.Wait(ctx) == nil
 }
 
 // Wake asks the sender to look for due messages now. It never blocks.
@@ -165,7 +196,8 @@ func (s *Sender) recovered(failures int) {
 func retryDelay(n int) time.Duration { return backoff.Delay(n, 2*time.Second, 10*time.Minute) }
 
 // Flush makes one pass over the messages due now and returns how many were
-// sent.
+// sent. Each batch's messages go out Concurrency at a time; the next batch
+// is read once the batch is done.
 func (s *Sender) Flush(ctx context.Context) (int, error) {
 	s.flushing.Lock()
 	defer s.flushing.Unlock()
@@ -175,28 +207,65 @@ func (s *Sender) Flush(ctx context.Context) (int, error) {
 		if err != nil {
 			return sent, fmt.Errorf("due: %w", err)
 		}
-		progress := false
-		for _, m := range due {
-			if ctx.Err() != nil {
-				return sent, nil
-			}
-			if d := s.unrecorded[m.ID]; d != nil && s.clock.Now().Before(d.next) {
-				continue // sent; its record waits for its backoff (not progress)
-			}
-			ok, err := s.deliverOrQuarantine(ctx, m)
-			if err != nil {
-				return sent, err
-			}
-			if ok {
-				sent++
-			}
-			progress = true
+		n, progress, err := s.deliverBatch(ctx, due)
+		sent += n
+		if err != nil || ctx.Err() != nil {
+			return sent, err
 		}
 		// Sending a parent can make its children due; go round again.
 		if !progress || len(due) == 0 {
 			return sent, nil
 		}
 	}
+}
+
+// deliverBatch delivers one batch, Concurrency messages at a time, and
+// returns how many were sent, whether any message was dealt with, and the
+// first error. After an error no further message of the batch is started.
+func (s *Sender) deliverBatch(ctx context.Context, due []*bot.OutboxMessage) (int, bool, error) {
+	var (
+		wg       sync.WaitGroup
+		mu       sync.Mutex // guards the results below
+		sent     int
+		progress bool
+		first    error
+	)
+	slots := make(chan struct{}, max(s.Concurrency, 1))
+	for _, m := range due {
+		mu.Lock()
+		stop := first != nil
+		mu.Unlock()
+		if stop || ctx.Err() != nil {
+			break
+		}
+		if d := s.pendingRecord(m.ID); d != nil && s.clock.Now().Before(d.next) {
+			continue // sent; its record waits for its backoff (not progress)
+		}
+		slots <- struct{}{}
+		wg.Go(func() {
+			defer func() { <-slots }()
+			ok, err := s.deliverOrQuarantine(ctx, m)
+			mu.Lock()
+			defer mu.Unlock()
+			if ok {
+				sent++
+			}
+			progress = true
+			if err != nil && first == nil {
+				first = err
+			}
+		})
+	}
+	wg.Wait()
+	return sent, progress, first
+}
+
+// pendingRecord returns the delivery of message id waiting to be recorded,
+// or nil.
+func (s *Sender) pendingRecord(id int64) *delivery {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.unrecorded[id]
 }
 
 // delivery is a send the platform took, waiting to be recorded.
@@ -226,7 +295,7 @@ const outcomeTimeout = 10 * time.Second
 // its record retried (recordSent): it is never sent again for that.
 func (s *Sender) deliver(ctx context.Context, m *bot.OutboxMessage) (bool, error) {
 	log := s.logFor(m)
-	if d := s.unrecorded[m.ID]; d != nil {
+	if d := s.pendingRecord(m.ID); d != nil {
 		return s.recordSent(ctx, log, m.ID, d)
 	}
 	if m.Broken != "" {
@@ -248,9 +317,15 @@ func (s *Sender) deliver(ctx context.Context, m *bot.OutboxMessage) (bool, error
 		if !ok {
 			return false, s.fail(ctx, log, m, fmt.Errorf("platform cannot edit messages: %w", bot.ErrUndeliverable))
 		}
+		if !s.pace(ctx, m.Platform) {
+			return false, nil // shutting down: the message stays pending
+		}
 		err = ed.Edit(ctx, m.Out.Edit, m.Out.Message)
 		ref = m.Out.Edit
 	} else {
+		if !s.pace(ctx, m.Platform) {
+			return false, nil // shutting down: the message stays pending
+		}
 		key, since, berr := s.store.BeginAttempt(ctx, m.ID, s.clock.Now())
 		if errors.Is(berr, bot.ErrNotFound) {
 			return false, nil // no longer pending: taken out of the queue meanwhile
@@ -350,6 +425,8 @@ func (s *Sender) recordSent(ctx context.Context, log *slog.Logger, id int64, d *
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), outcomeTimeout)
 	defer cancel()
 	err := s.store.MarkSent(rctx, id, d.ref, d.at)
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	switch {
 	case err == nil:
 		delete(s.unrecorded, id)

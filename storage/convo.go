@@ -141,6 +141,15 @@ func (t *tx) FormDraft(ctx context.Context, id int64, since time.Time) (*bot.For
 const pruneFormDraftsSQL = `DELETE FROM form_drafts WHERE id IN (
 	SELECT id FROM form_drafts WHERE created_at < ? ORDER BY created_at LIMIT ?)`
 
+// ConvosBefore reports whether a conversation was started or a form kept
+// before before; one probe of each table's time index.
+func (t *tx) ConvosBefore(ctx context.Context, before time.Time) (bool, error) {
+	var found bool
+	err := t.q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM conversations WHERE started_at < ?1)
+		OR EXISTS (SELECT 1 FROM form_drafts WHERE created_at < ?1)`, before.Unix()).Scan(&found)
+	return found, wrap("conversations before", err)
+}
+
 // PruneFormDrafts deletes up to limit forms kept before before, oldest
 // first, walking the index on created_at.
 func (t *tx) PruneFormDrafts(ctx context.Context, before time.Time, limit int) (int, error) {

@@ -195,13 +195,18 @@ func TestPruneOutboxDeletesSettledMessagesOlderThanThePeriod(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	var n int
-	update(t, f.db, func(tx bot.Tx) (err error) {
-		n, err = tx.PruneOutbox(f.ctx, f.house, before)
-		return err
-	})
-	if got, want := n, 3; got != want {
-		t.Errorf("PruneOutbox = %d, want %d (prompt, old sent, old failed)", got, want)
+	// In batches of two: the prompt, old sent and old failed go, and no
+	// batch deletes more than its limit.
+	var got []int
+	for range 3 {
+		update(t, f.db, func(tx bot.Tx) error {
+			n, err := tx.PruneOutbox(f.ctx, f.house, before, 2)
+			got = append(got, n)
+			return err
+		})
+	}
+	if want := []int{2, 1, 0}; !slices.Equal(got, want) {
+		t.Errorf("PruneOutbox batches = %v, want %v (prompt, old sent, old failed, two at a time)", got, want)
 	}
 	for i, wantKept := range []bool{false, false, false, true, true} {
 		_, err := f.db.OutboxMessage(f.ctx, ids[i])

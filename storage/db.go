@@ -29,8 +29,7 @@ import (
 
 	"github.com/porchlight/porchlight/bot"
 
-	// The driver registers itself as "sqlite".
-	_ "modernc.org/sqlite"
+	"modernc.org/sqlite"
 )
 
 // writeParams are the DSN parameters of the write connection. _txlock=
@@ -126,10 +125,9 @@ func Open(ctx context.Context, path string, opts ...Option) (_ *DB, err error) {
 		return nil, fmt.Errorf("open db: %w", err)
 	}
 
-	w, err := sql.Open("sqlite", path+"?"+writeParams)
-	if err != nil {
-		return nil, fmt.Errorf("open db: %w", err)
-	}
+	// Both handles keep their connections' prepared statements (see
+	// stmtcache.go).
+	w := sql.OpenDB(cachingConnector{dsn: path + "?" + writeParams, drv: &sqlite.Driver{}})
 	// One writer: database/sql queues Update calls for the connection, so
 	// they never meet SQLITE_BUSY inside this process. Keep it open forever.
 	w.SetMaxOpenConns(1)
@@ -163,11 +161,7 @@ func Open(ctx context.Context, path string, opts ...Option) (_ *DB, err error) {
 		return nil, err
 	}
 
-	r, err := sql.Open("sqlite", path+"?"+readParams)
-	if err != nil {
-		w.Close()
-		return nil, fmt.Errorf("open db: %w", err)
-	}
+	r := sql.OpenDB(cachingConnector{dsn: path + "?" + readParams, drv: &sqlite.Driver{}})
 	r.SetMaxOpenConns(db.readConns)
 	r.SetMaxIdleConns(db.readConns)
 	db.read = r

@@ -117,14 +117,13 @@ func (o outbox) Due(ctx context.Context, now time.Time, limit int) ([]*bot.Outbo
 // was sent without a ref. Each pass fails the edits of the messages the
 // pass before failed; every pass fails at least one pending message, so the
 // loop ends.
+//
+// It runs in every Due pass, so it must cost what is pending, not what was
+// ever sent: it walks the pending rows (outbox_due) and looks up each
+// edit's parent by id (orphanedEditsSQL).
 func failOrphanedEdits(ctx context.Context, q *sql.Tx) error {
 	for {
-		res, err := q.ExecContext(ctx, `UPDATE outbox
-			SET status = 'failed',
-				last_error = CASE WHEN (SELECT p.status FROM outbox p WHERE p.id = outbox.edit_of) = 'failed' THEN ?1 ELSE ?2 END
-			WHERE status = 'pending' AND edit_of IN (
-				SELECT id FROM outbox WHERE status = 'failed' OR (status = 'sent' AND ref_id = ''))`,
-			reasonEditParentFailed, reasonEditParentNoRef)
+		res, err := q.ExecContext(ctx, orphanedEditsSQL, reasonEditParentFailed, reasonEditParentNoRef)
 		if err != nil {
 			return err
 		}
@@ -133,6 +132,16 @@ func failOrphanedEdits(ctx context.Context, q *sql.Tx) error {
 		}
 	}
 }
+
+// orphanedEditsSQL fails the pending edits whose parent failed (reason ?1)
+// or was sent with no ref (?2). The parent is a correlated lookup by
+// primary key: an IN (subquery) over the parents would list every sent
+// message ever kept, on every pass.
+const orphanedEditsSQL = `UPDATE outbox
+	SET status = 'failed',
+		last_error = CASE WHEN (SELECT p.status FROM outbox p WHERE p.id = outbox.edit_of) = 'failed' THEN ?1 ELSE ?2 END
+	WHERE status = 'pending' AND edit_of IS NOT NULL AND EXISTS (SELECT 1 FROM outbox p
+		WHERE p.id = outbox.edit_of AND (p.status = 'failed' OR (p.status = 'sent' AND p.ref_id = '')))`
 
 // dueSQL selects the due messages whose parents are settled and that are
 // first in line for their recipient, with the parents' refs.

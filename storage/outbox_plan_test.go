@@ -50,3 +50,49 @@ func TestDueOrderPerRecipientUsesIndex(t *testing.T) {
 		t.Errorf("plan = %q, want no scan of the outbox", got)
 	}
 }
+
+// TestFailOrphanedEditsLooksUpParentsByID checks that the Due pass's
+// orphaned-edit check walks the pending rows and looks each parent up by
+// id, instead of listing every sent message ever kept (the IN (subquery)
+// it replaced did, on every pass).
+func TestFailOrphanedEditsLooksUpParentsByID(t *testing.T) {
+	got := queryPlan(t, orphanedEditsSQL, reasonEditParentFailed, reasonEditParentNoRef)
+	if !strings.Contains(got, "SEARCH outbox USING INDEX outbox_due (status=?)") {
+		t.Errorf("plan = %q, want the pending rows found through outbox_due", got)
+	}
+	if !strings.Contains(got, "SEARCH p USING INTEGER PRIMARY KEY") {
+		t.Errorf("plan = %q, want each parent looked up by id", got)
+	}
+	if strings.Contains(got, "LIST SUBQUERY") || strings.Contains(got, "SCAN") {
+		t.Errorf("plan = %q, want no list of parents and no scan", got)
+	}
+}
+
+// TestRetentionQueriesUseIndexes checks that the nightly retention job's
+// batches are found through the indexes made for them, so that a night's
+// cost follows the rows due, not the history kept.
+func TestRetentionQueriesUseIndexes(t *testing.T) {
+	before := time.Now().Unix()
+	for _, tc := range []struct {
+		name, query string
+		args        []any
+		want        []string
+	}{
+		{"prune outbox", pruneOutboxSQL, []any{1, before, 500},
+			[]string{"outbox_by_house_time (house_id=? AND created_at<?)"}},
+		{"answers to redact", answersToRedactSQL(), []any{1, before, 500},
+			[]string{"checkin_rounds_by_time (house_id=? AND scheduled_for<?)", "checkin_answers_unredacted (round_id=? AND answered_at<?)"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := queryPlan(t, tc.query, tc.args...)
+			for _, w := range tc.want {
+				if !strings.Contains(got, w) {
+					t.Errorf("plan = %q, want %q", got, w)
+				}
+			}
+			if strings.Contains(got, "SCAN") {
+				t.Errorf("plan = %q, want no scan", got)
+			}
+		})
+	}
+}

@@ -64,11 +64,11 @@ func (t *tx) AckCrisisAlert(ctx context.Context, id int64, by string, at time.Ti
 	return n == 1, wrap("ack crisis alert", err)
 }
 
-// DueEscalations lists a house's open alerts created at or before before,
-// except those whose resident erased their data (erasure withdrew them).
-func (t *tx) DueEscalations(ctx context.Context, houseID int64, before time.Time) ([]*bot.CrisisAlert, error) {
-	rows, err := t.q.QueryContext(ctx, `SELECT `+alertCols+` FROM crisis_alerts
-		WHERE house_id = ? AND acked_at IS NULL AND escalated_at IS NULL AND created_at <= ? AND user_id <> ? ORDER BY id`, houseID, before.Unix(), bot.ErasedUser)
+// DueEscalations lists every house's open alerts created at or before
+// before, except those whose resident erased their data (erasure withdrew
+// them). It walks crisis_alerts_open, which holds only the open alerts.
+func (t *tx) DueEscalations(ctx context.Context, before time.Time) ([]*bot.CrisisAlert, error) {
+	rows, err := t.q.QueryContext(ctx, dueEscalationsSQL, before.Unix(), bot.ErasedUser)
 	if err != nil {
 		return nil, wrap("due escalations", err)
 	}
@@ -83,6 +83,11 @@ func (t *tx) DueEscalations(ctx context.Context, houseID int64, before time.Time
 	}
 	return out, wrap("due escalations", rows.Err())
 }
+
+// dueEscalationsSQL selects the open alerts of every house created at or
+// before ?1, except the erased resident's (?2).
+const dueEscalationsSQL = `SELECT ` + alertCols + ` FROM crisis_alerts
+	WHERE acked_at IS NULL AND escalated_at IS NULL AND created_at <= ?1 AND user_id <> ?2 ORDER BY created_at, id`
 
 // MarkEscalated records that the operators were alerted.
 func (t *tx) MarkEscalated(ctx context.Context, id int64, at time.Time) error {
@@ -337,12 +342,20 @@ func (t *tx) exportFormDrafts(ctx context.Context, m *bot.Member) ([]bot.FormInP
 	return out, wrap("export kept forms", rows.Err())
 }
 
+// answersToRedactSQL finds a batch of a house's answers to redact: the
+// house's rounds before the time (an answer is never older than its
+// round), then their unredacted answers through checkin_answers_unredacted,
+// so that answers redacted on earlier nights are not read again.
+func answersToRedactSQL() string {
+	return `SELECT ` + prefixCols("a", answerCols) + ` FROM checkin_rounds r
+	JOIN checkin_answers a ON a.round_id = r.id
+	WHERE r.house_id = ?1 AND r.scheduled_for < ?2 AND a.redacted_at IS NULL AND a.answered_at < ?2
+	ORDER BY a.answered_at, a.id LIMIT ?3`
+}
+
 // AnswersToRedact lists a house's unredacted answers given before before.
 func (t *tx) AnswersToRedact(ctx context.Context, houseID int64, before time.Time, limit int) ([]*bot.Answer, error) {
-	rows, err := t.q.QueryContext(ctx, `SELECT `+prefixCols("a", answerCols)+` FROM checkin_answers a
-		JOIN checkin_rounds r ON r.id = a.round_id
-		WHERE r.house_id = ? AND a.redacted_at IS NULL AND a.answered_at < ? ORDER BY a.answered_at, a.id LIMIT ?`,
-		houseID, before.Unix(), limit)
+	rows, err := t.q.QueryContext(ctx, answersToRedactSQL(), houseID, before.Unix(), limit)
 	if err != nil {
 		return nil, wrap("answers to redact", err)
 	}
@@ -386,16 +399,22 @@ func (t *tx) PruneEnded(ctx context.Context, houseID int64, before, now time.Tim
 	return total, nil
 }
 
-// PruneOutbox deletes a house's sent or failed messages created before
-// before.
-func (t *tx) PruneOutbox(ctx context.Context, houseID int64, before time.Time) (int, error) {
-	res, err := t.q.ExecContext(ctx, `DELETE FROM outbox WHERE house_id = ? AND status IN ('sent', 'failed') AND created_at < ?`, houseID, before.Unix())
+// PruneOutbox deletes up to limit of a house's sent or failed messages
+// created before before, and returns how many it deleted.
+func (t *tx) PruneOutbox(ctx context.Context, houseID int64, before time.Time, limit int) (int, error) {
+	res, err := t.q.ExecContext(ctx, pruneOutboxSQL, houseID, before.Unix(), limit)
 	if err != nil {
 		return 0, wrap("prune outbox", err)
 	}
 	n, err := res.RowsAffected()
 	return int(n), wrap("prune outbox", err)
 }
+
+// pruneOutboxSQL deletes one batch of a house's settled messages older
+// than a time. The batch is found through outbox_by_house_time, so its
+// cost follows the batch, not the outbox's history.
+const pruneOutboxSQL = `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox
+	WHERE house_id = ?1 AND created_at < ?2 AND status IN ('sent', 'failed') LIMIT ?3)`
 
 // Audits lists audit rows at or after since, oldest first, for the audit
 // command. It reads outside any feature transaction.

@@ -14,14 +14,14 @@ func TestCrisisAlertsAckOnceAndEscalate(t *testing.T) {
 	update(t, f.db, func(tx bot.Tx) error { return tx.CreateCrisisAlert(f.ctx, a) })
 	var due []*bot.CrisisAlert
 	view(t, f.db, func(tx bot.Tx) (err error) {
-		due, err = tx.DueEscalations(f.ctx, f.house, t0.Add(-time.Minute))
+		due, err = tx.DueEscalations(f.ctx, t0.Add(-time.Minute))
 		return err
 	})
 	if len(due) != 0 {
 		t.Errorf("due before its time: %d", len(due))
 	}
 	view(t, f.db, func(tx bot.Tx) (err error) {
-		due, err = tx.DueEscalations(f.ctx, f.house, t0)
+		due, err = tx.DueEscalations(f.ctx, t0)
 		return err
 	})
 	if len(due) != 1 || due[0].Name != "Robin" {
@@ -29,7 +29,7 @@ func TestCrisisAlertsAckOnceAndEscalate(t *testing.T) {
 	}
 	update(t, f.db, func(tx bot.Tx) error { return tx.MarkEscalated(f.ctx, a.ID, t0.Add(15*time.Minute)) })
 	view(t, f.db, func(tx bot.Tx) (err error) {
-		due, err = tx.DueEscalations(f.ctx, f.house, t0.Add(time.Hour))
+		due, err = tx.DueEscalations(f.ctx, t0.Add(time.Hour))
 		return err
 	})
 	if len(due) != 0 {

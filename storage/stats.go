@@ -45,3 +45,19 @@ func (db *DB) Ping(ctx context.Context) error {
 	var one int
 	return wrap("ping", db.read.QueryRowContext(ctx, `SELECT 1`).Scan(&one))
 }
+
+// History counts the rows that grow with the history kept.
+type History struct {
+	Outbox, Answers, Rounds int
+}
+
+// History counts the outbox's messages, the check-in answers and the
+// rounds, for the benchmarks' account of the database they ran on. It
+// counts whole tables: it is not for a running bot.
+func (db *DB) History(ctx context.Context) (History, error) {
+	var h History
+	err := db.read.QueryRowContext(ctx, `SELECT
+		(SELECT COUNT(*) FROM outbox), (SELECT COUNT(*) FROM checkin_answers), (SELECT COUNT(*) FROM checkin_rounds)`).
+		Scan(&h.Outbox, &h.Answers, &h.Rounds)
+	return h, wrap("history", err)
+}

@@ -79,13 +79,22 @@ func (o *Outbox) find(id int64) *bot.OutboxMessage {
 	panic(fmt.Sprint("bottest: no outbox message ", id))
 }
 
-// Due returns copies of the pending messages due at now, in id order.
+// Due returns copies of the pending messages due at now, in id order, at
+// most one per recipient as the store does: a message waits while an
+// earlier one to the same target is pending, due or not.
 func (o *Outbox) Due(_ context.Context, now time.Time, limit int) ([]*bot.OutboxMessage, error) {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	var out []*bot.OutboxMessage
+	waiting := map[[3]string]bool{}
 	for _, m := range o.msgs {
-		if m.Status == bot.OutboxPending && !m.NextAt.After(now) && (limit <= 0 || len(out) < limit) {
+		if m.Status != bot.OutboxPending {
+			continue
+		}
+		to := [3]string{m.Platform, m.Out.Target.Channel, m.Out.Target.User}
+		first := !waiting[to]
+		waiting[to] = true
+		if first && !m.NextAt.After(now) && (limit <= 0 || len(out) < limit) {
 			c := *m
 			out = append(out, &c)
 		}

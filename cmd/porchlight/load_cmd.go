@@ -7,9 +7,9 @@ import (
 	"path/filepath"
 	"slices"
 	"sync"
-	"sync/atomic"
 	"time"
 
+	"github.com/porchlight/porchlight/bench"
 	"github.com/porchlight/porchlight/bot"
 	"github.com/porchlight/porchlight/outbox"
 	"github.com/porchlight/porchlight/storage"
@@ -60,7 +60,7 @@ func runLoad(ctx context.Context, e env, dbPath string, residents, rounds, conc 
 	}
 	defer db.Close()
 	start := time.Date(2026, 11, 16, 8, 0, 0, 0, time.UTC)
-	clock := &loadClock{now: start}
+	clock := bench.NewClock(start)
 	house := demoHouse(time.UTC)
 	house.Name, house.Platform = "Load House", "load"
 	house.Checkin.Schedules = []string{"0 9 * * *"}
@@ -72,9 +72,9 @@ func runLoad(ctx context.Context, e env, dbPath string, residents, rounds, conc 
 	if err := b.Start(ctx); err != nil {
 		return err
 	}
-	ad := &discardAdapter{platform: "load"}
+	ad := &bench.Adapter{Name: "load"}
 	sender := outbox.NewSender(db, clock, nil, ad)
-	ev := &loadEvents{channel: house.Channel}
+	ev := &bench.Events{Platform: "load"}
 	users := make([]bot.User, residents)
 	for i := range users {
 		users[i] = bot.User{ID: fmt.Sprintf("U%05d", i), Name: fmt.Sprintf("Resident %d", i)}
@@ -119,11 +119,11 @@ func runLoad(ctx context.Context, e env, dbPath string, residents, rounds, conc 
 
 	began := time.Now()
 	err = each(func(u bot.User) error {
-		resp := handle(ev.command(u, "join"))
+		resp := handle(ev.Command(u, house.Channel, "join"))
 		if len(resp.Messages) == 0 || len(resp.Messages[0].Choices) == 0 {
 			return fmt.Errorf("join of %s: no consent choice", u.ID)
 		}
-		handle(ev.press(u, resp.Messages[0].Choices[0].ID))
+		handle(ev.Press(u, house.Channel, resp.Messages[0].Choices[0].ID))
 		return nil
 	})
 	if err != nil {
@@ -148,12 +148,12 @@ func runLoad(ctx context.Context, e env, dbPath string, residents, rounds, conc 
 			return fmt.Errorf("round %d did not open: %v", day, err)
 		}
 		err = each(func(u bot.User) error {
-			resp := handle(ev.press(u, fmt.Sprintf("checkin:open:%d", roundID)))
+			resp := handle(ev.Press(u, house.Channel, fmt.Sprintf("checkin:open:%d", roundID)))
 			if resp.Form == nil {
 				return fmt.Errorf("check-in of %s: no form", u.ID)
 			}
 			vals := map[string]string{bot.QMood: "4", "win": "Went to a meeting", "hard": "", bot.QReachOut: "no", bot.QVisibility: "mentors"}
-			handle(ev.submit(u, resp.Form.ID, vals))
+			handle(ev.Submit(u, house.Channel, resp.Form.ID, vals))
 			return nil
 		})
 		if err != nil {
@@ -178,74 +178,4 @@ func runLoad(ctx context.Context, e env, dbPath string, residents, rounds, conc 
 	fmt.Fprintf(e.stdout, "latency p50 %s, p95 %s, p99 %s, max %s\n", pct(0.50).Round(time.Microsecond), pct(0.95).Round(time.Microsecond), pct(0.99).Round(time.Microsecond), lat[len(lat)-1].Round(time.Microsecond))
 	fmt.Fprintf(e.stdout, "outbox messages delivered %d\n", sent)
 	return nil
-}
-
-// The load run's own clock, adapter and events. They are production code
-// on purpose: the binary never links the test helpers (bot/bottest).
-
-// loadClock is set by the run day by day, so that many rounds take seconds.
-// It is bottest.Clock again, on purpose: production code may not import
-// bottest (arch_test), and a fixed clock is a few lines.
-type loadClock struct {
-	mu  sync.Mutex
-	now time.Time
-}
-
-func (c *loadClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-func (c *loadClock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
-
-// discardAdapter takes every outbox message and keeps nothing: the run
-// measures the core and the database, not a platform.
-type discardAdapter struct {
-	platform string
-	n        atomic.Int64
-}
-
-func (a *discardAdapter) Platform() string { return a.platform }
-
-func (a *discardAdapter) Run(ctx context.Context, _ bot.Handler) error {
-	<-ctx.Done()
-	return nil
-}
-
-func (a *discardAdapter) Send(_ context.Context, m bot.Outgoing) (bot.MessageRef, error) {
-	return bot.MessageRef{Channel: m.Target.Channel, ID: fmt.Sprint(a.n.Add(1))}, nil
-}
-
-// loadEvents makes the run's events, each with its own delivery id, as a
-// platform would send them from the house channel with modals available.
-type loadEvents struct {
-	channel string
-	n       atomic.Int64
-}
-
-func (e *loadEvents) event(u bot.User, kind bot.EventKind) bot.Event {
-	return bot.Event{ID: fmt.Sprintf("load-%d", e.n.Add(1)), Platform: "load", Kind: kind, User: u, Channel: e.channel, FormLimit: 5}
-}
-
-func (e *loadEvents) command(u bot.User, name string) bot.Event {
-	ev := e.event(u, bot.EventCommand)
-	ev.Command = &bot.CommandInput{Name: name}
-	return ev
-}
-
-func (e *loadEvents) press(u bot.User, id string) bot.Event {
-	ev := e.event(u, bot.EventAction)
-	ev.Action = &bot.ActionInput{ID: id}
-	return ev
-}
-
-func (e *loadEvents) submit(u bot.User, id string, values map[string]string) bot.Event {
-	ev := e.event(u, bot.EventForm)
-	ev.Form = &bot.FormInput{ID: id, Values: values}
-	return ev
 }

@@ -154,7 +154,11 @@ func (s *Server) endpoint(route string, auth bool, fn func(*request) reply) http
 		case auth && r.Header.Get("Authorization") != s.cfg.Token:
 			rep = errUnauthorized().reply()
 		default:
-			if f, hit := s.takeFaultLocked(route, r.Method, r.URL.Path); hit {
+			f, hit := s.overGlobalLocked(auth, time.Now())
+			if !hit {
+				f, hit = s.takeFaultLocked(route, r.Method, r.URL.Path)
+			}
+			if hit {
 				header, rep.body = faultResponse(f, bucketFor(route, r.URL.Path), s.cfg.Now())
 				rep.status = f.Status
 				call.Fault = true
@@ -184,6 +188,42 @@ func (s *Server) endpoint(route string, auth bool, fn func(*request) reply) http
 		w.WriteHeader(rep.status)
 		_, _ = w.Write(b)
 	})
+}
+
+// overGlobalLocked applies Discord's global rate limit to a request made
+// at now (real time): with the bot token, and more than the limit of them
+// in the last second, it returns the 429 Discord gives, with the wait
+// until the oldest of them leaves the window.
+func (s *Server) overGlobalLocked(auth bool, now time.Time) (Fault, bool) {
+	limit := s.cfg.GlobalLimit
+	if limit == 0 {
+		limit = DefaultGlobalLimit
+	}
+	if !auth || limit < 0 {
+		return Fault{}, false
+	}
+	keep := s.recent[:0]
+	for _, t := range s.recent {
+		if now.Sub(t) < time.Second {
+			keep = append(keep, t)
+		}
+	}
+	s.recent = keep
+	if len(s.recent) >= limit {
+		f := RateLimited(s.recent[0].Add(time.Second).Sub(now), true)
+		s.globalHits++
+		return f, true
+	}
+	s.recent = append(s.recent, now)
+	return Fault{}, false
+}
+
+// GlobalRateLimited counts the requests the fake refused for exceeding the
+// global rate limit.
+func (s *Server) GlobalRateLimited() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.globalHits
 }
 
 // wildcardRE finds {name} wildcards in a route pattern.

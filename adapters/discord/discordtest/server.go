@@ -82,7 +82,17 @@ type Config struct {
 	// creating another. Discord documents only "the past few minutes";
 	// zero means DefaultNonceWindow.
 	NonceWindow time.Duration
+	// GlobalLimit is how many requests with the bot token the fake takes
+	// in any one second of real time, as Discord's global rate limit
+	// does; beyond it, it answers 429 with "global": true and the
+	// X-RateLimit-Global header. Zero means Discord's 50; negative turns
+	// the limit off.
+	GlobalLimit int
 }
+
+// DefaultGlobalLimit is Discord's global rate limit: 50 requests a
+// second per bot, whatever the route.
+const DefaultGlobalLimit = 50
 
 // DefaultNonceWindow is the fake's nonce window when Config.NonceWindow is
 // zero: short, so that no test leans on Discord remembering a nonce for
@@ -132,23 +142,27 @@ type Server struct {
 	http *httptest.Server
 	wg   sync.WaitGroup // gateway connection goroutines
 
-	mu            sync.Mutex
-	closed        bool
-	lastID        int64
-	users         map[string]User
-	guilds        []Guild
-	channels      map[string]*Channel
-	members       map[string]*Member // key guildID/userID
-	dms           map[string]string  // recipient id -> DM channel id
-	messages      map[string]*Message
-	msgOrder      []string
-	inters        map[string]*interaction
-	commands      map[string][]map[string]any // scope ("" or guild id) -> definitions
-	cmdIDs        map[string]string           // scope/name -> stable command id
-	events        map[string]*ScheduledEvent
-	eventOrder    []string
-	calls         []Call
-	faults        []*faultRule
+	mu         sync.Mutex
+	closed     bool
+	lastID     int64
+	users      map[string]User
+	guilds     []Guild
+	channels   map[string]*Channel
+	members    map[string]*Member // key guildID/userID
+	dms        map[string]string  // recipient id -> DM channel id
+	messages   map[string]*Message
+	msgOrder   []string
+	inters     map[string]*interaction
+	commands   map[string][]map[string]any // scope ("" or guild id) -> definitions
+	cmdIDs     map[string]string           // scope/name -> stable command id
+	events     map[string]*ScheduledEvent
+	eventOrder []string
+	calls      []Call
+	faults     []*faultRule
+	// recent holds the real times of the bot's requests in the last
+	// second, for the global rate limit.
+	recent        []time.Time
+	globalHits    int
 	frames        []GatewayFrame
 	conns         map[int]*gwConn
 	sessions      map[string]*gwSession

@@ -1,0 +1,214 @@
+// Package benchmarks measures the core, the store and the sender on a
+// history built by package bench: the outbox's Due pass, the 30-second
+// tick, the nightly retention job, ingest and fan-out. Its functions are
+// Go benchmark functions, run by `go test -bench` (bench_test.go) and by
+// cmd/porchlight-bench. It is a package of its own so that the bot, which
+// uses package bench for `porchlight load`, never links package testing.
+package benchmarks
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/porchlight/porchlight/bench"
+	"github.com/porchlight/porchlight/bot"
+)
+
+// Suite measures the core, the store and the sender on a copy of one
+// history. Its methods are benchmark functions for testing.Benchmark and
+// `go test -bench`; each uses b.Loop, so that its setup (copying and
+// opening the history) runs once.
+type Suite struct {
+	Spec bench.Spec
+	// Path is the history (see Cached); every benchmark works on a copy.
+	Path string
+}
+
+// world opens a private copy of the history at its end, with each house
+// changed by configure if it is not nil.
+func (s *Suite) world(b *testing.B, configure func(*bot.House)) *bench.World {
+	b.Helper()
+	path, err := bench.Copy(s.Path, b.TempDir())
+	if err != nil {
+		b.Fatal(err)
+	}
+	w, err := bench.OpenWorld(context.Background(), path, s.Spec, s.Spec.End(), configure)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { w.Close() })
+	return w
+}
+
+// Due measures the sender's Due pass with one message pending: the pass
+// runs every second and after commits, so its cost must follow the
+// messages pending, not the messages kept.
+func (s *Suite) Due(b *testing.B) {
+	ctx := context.Background()
+	w := s.world(b, nil)
+	err := w.DB.Update(ctx, func(tx bot.Tx) error {
+		_, err := tx.Enqueue(ctx, &bot.OutboxMessage{HouseID: w.Houses[0].ID, Platform: bench.Platform, CreatedAt: w.Clock.Now(),
+			Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetDM, User: bench.Resident(0, 0).ID}, Message: bot.Message{Text: "bench"}}})
+		return err
+	})
+	if err != nil {
+		b.Fatal(err)
+	}
+	now := w.Clock.Now()
+	for b.Loop() {
+		due, err := w.DB.Outbox().Due(ctx, now, 50)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if len(due) != 1 {
+			b.Fatalf("due = %d messages, want 1", len(due))
+		}
+	}
+}
+
+// Tick measures the 30-second tick when nothing is due, as it is nearly
+// always, and reports the write transactions it opened and the sender's
+// wake-ups: a quiet tick only reads.
+func (s *Suite) Tick(b *testing.B) {
+	ctx := context.Background()
+	w := s.world(b, nil)
+	w.Clock.Set(s.Spec.End().Add(15 * time.Minute))
+	// The first tick settles whatever the history left due.
+	if err := w.Bot.Tick(ctx); err != nil {
+		b.Fatal(err)
+	}
+	writes, wakes := w.Writes(), w.Wakes()
+	for b.Loop() {
+		if err := w.Bot.Tick(ctx); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(w.Writes()-writes)/float64(b.N), "writes/op")
+	b.ReportMetric(float64(w.Wakes()-wakes)/float64(b.N), "wakes/op")
+}
+
+// Retention measures the nightly retention job of one house, with the
+// houses keeping their last Days-1 days: each run redacts and prunes one
+// day of one house's history, the night's real work. Iterations take the
+// houses in turn, then the next night.
+func (s *Suite) Retention(b *testing.B) {
+	ctx := context.Background()
+	keep := max(s.Spec.Days-1, 1)
+	w := s.world(b, func(h *bot.House) { h.RetentionDays = keep })
+	i := 0
+	for b.Loop() {
+		h := w.Houses[i%len(w.Houses)]
+		at := s.Spec.End().AddDate(0, 0, i/len(w.Houses)).Add(3 * time.Hour)
+		w.Clock.Set(at)
+		if err := w.Bot.RunJob(ctx, bot.JobRetention, h, at); err != nil {
+			b.Fatal(err)
+		}
+		i++
+	}
+}
+
+// Ingest returns a benchmark of check-in answers submitted from conc
+// goroutines at once, each answer committed before its reply as always,
+// reporting answers per second. The residents of every house answer a
+// round opened for the benchmark in turn; once all have, they change
+// their answers, which costs the same.
+func (s *Suite) Ingest(conc int) func(b *testing.B) {
+	return func(b *testing.B) {
+		ctx := context.Background()
+		w := s.world(b, nil)
+		at := s.Spec.End().Add(9 * time.Hour)
+		w.Clock.Set(at)
+		for _, h := range w.Houses {
+			if err := w.Bot.RunJob(ctx, bot.JobCheckinOpen+"/0", h, at); err != nil {
+				b.Fatal(err)
+			}
+		}
+		rounds, err := w.OpenRounds(ctx)
+		if err != nil {
+			b.Fatal(err)
+		}
+		w.Clock.Set(at.Add(10 * time.Minute))
+		values := map[string]string{bot.QMood: "4", "win": "Went to a meeting", "hard": "", bot.QReachOut: "no", bot.QVisibility: string(bot.VisMentors)}
+		work := make(chan int)
+		errs := make(chan error, conc)
+		var wg sync.WaitGroup
+		for range conc {
+			wg.Go(func() {
+				for k := range work {
+					i, j := k%len(w.Houses), (k/len(w.Houses))%s.Spec.Residents
+					if err := w.Answer(ctx, i, j, rounds[w.Houses[i].ID], values); err != nil {
+						errs <- err
+						return
+					}
+				}
+			})
+		}
+		// The loop runs at the workers' pace (work is unbuffered); the
+		// last conc answers finish after the timer stops.
+		k := 0
+		for b.Loop() {
+			select {
+			case work <- k:
+			case err := <-errs:
+				b.Fatal(err)
+			}
+			k++
+		}
+		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "answers/s")
+		close(work)
+		wg.Wait()
+		close(errs)
+		if err := <-errs; err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// FanOut returns a benchmark of delivering the check-in prompts of n
+// houses, opened at once, through an adapter with latency per call and,
+// when pace is not zero, the sender paced at pace requests a second with
+// bursts of 5 (the bot paces Discord at 45), reporting prompts per second.
+// Opening the rounds is not timed.
+func (s *Suite) FanOut(n int, latency time.Duration, pace float64) func(b *testing.B) {
+	return func(b *testing.B) {
+		ctx := context.Background()
+		w := s.world(b, nil)
+		w.Adapter.Latency = latency
+		if pace > 0 {
+			w.Sender.SetPace(bench.Platform, pace, 5)
+		}
+		n := min(n, len(w.Houses))
+		// Deliver what the history left pending, untimed.
+		if _, err := w.Sender.Flush(ctx); err != nil {
+			b.Fatal(err)
+		}
+		day, sent := 0, int64(0)
+		for b.Loop() {
+			b.StopTimer()
+			at := s.Spec.End().AddDate(0, 0, day).Add(9 * time.Hour)
+			w.Clock.Set(at)
+			for _, h := range w.Houses[:n] {
+				if err := w.Bot.RunJob(ctx, bot.JobCheckinOpen+"/0", h, at); err != nil {
+					b.Fatal(err)
+				}
+			}
+			day++
+			start := w.Adapter.Sent()
+			b.StartTimer()
+			if _, err := w.Sender.Flush(ctx); err != nil {
+				b.Fatal(err)
+			}
+			if got := w.Adapter.Sent() - start; got < int64(n) {
+				b.Fatalf("sent %d messages, want at least %d prompts", got, n)
+			}
+			sent += int64(n)
+		}
+		b.ReportMetric(float64(sent)/b.Elapsed().Seconds(), "prompts/s")
+	}
+}
+
+// DiscordPace is the rate at which the bot paces Discord (cmd/porchlight
+// serve): 45 requests a second with bursts of 5, under the global 50.
+const DiscordPace = 45

@@ -1,0 +1,147 @@
+package outbox_test
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/bot/bottest"
+	"github.com/porchlight/porchlight/outbox"
+)
+
+// gate is an adapter that holds each send until a second send is in
+// flight (or a bound passes), and records what it saw: the peak number of
+// sends at once, any recipient with two sends at once, and each
+// recipient's messages in the order they went out.
+type gate struct {
+	mu       sync.Mutex
+	inflight map[string]int
+	now      int
+	peak     int
+	overlap  bool
+	order    map[string][]string
+	two      chan struct{}
+	timedOut bool
+}
+
+func (g *gate) Platform() string                       { return "test" }
+func (g *gate) Run(context.Context, bot.Handler) error { return nil }
+func (g *gate) Send(_ context.Context, m bot.Outgoing) (bot.MessageRef, error) {
+	to := m.Target.User
+	g.mu.Lock()
+	g.inflight[to]++
+	g.overlap = g.overlap || g.inflight[to] > 1
+	g.now++
+	g.peak = max(g.peak, g.now)
+	if g.now == 2 {
+		select {
+		case <-g.two:
+		default:
+			close(g.two)
+		}
+	}
+	g.order[to] = append(g.order[to], m.Text)
+	g.mu.Unlock()
+	select {
+	case <-g.two:
+	case <-time.After(5 * time.Second): // only when sends are not concurrent
+		g.mu.Lock()
+		g.timedOut = true
+		g.mu.Unlock()
+	}
+	g.mu.Lock()
+	g.inflight[to]--
+	g.now--
+	g.mu.Unlock()
+	return bot.MessageRef{Channel: "D" + to, ID: m.Text}, nil
+}
+
+// TestSenderSendsToRecipientsConcurrentlyInOrder checks that a batch's
+// messages go out concurrently, while each recipient gets one message at
+// a time and in the order they were queued.
+func TestSenderSendsToRecipientsConcurrentlyInOrder(t *testing.T) {
+	now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	store := bottest.NewOutbox()
+	for i := 1; i <= 9; i++ {
+		to := fmt.Sprintf("U%d", i%3) // three recipients, three messages each
+		store.Add(&bot.OutboxMessage{ID: int64(i), Platform: "test", Status: bot.OutboxPending, NextAt: now,
+			Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetDM, User: to}, Message: bot.Message{Text: fmt.Sprint(i)}}})
+	}
+	g := &gate{inflight: map[string]int{}, order: map[string][]string{}, two: make(chan struct{})}
+	s := outbox.NewSender(store, &clock{now: now}, nil, g)
+	s.Concurrency = outbox.DefaultConcurrency
+	if n, err := s.Flush(context.Background()); err != nil || n != 9 {
+		t.Fatalf("flush = %d, %v; want 9 sent", n, err)
+	}
+	if g.peak < 2 || g.timedOut {
+		t.Errorf("peak sends at once = %d (timed out %v), want at least 2", g.peak, g.timedOut)
+	}
+	if g.overlap {
+		t.Error("a recipient had two sends at once")
+	}
+	want := map[string][]string{"U1": {"1", "4", "7"}, "U2": {"2", "5", "8"}, "U0": {"3", "6", "9"}}
+	for to, w := range want {
+		if got := g.order[to]; fmt.Sprint(got) != fmt.Sprint(w) {
+			t.Errorf("%s got %v, want %v", to, got, w)
+		}
+	}
+}
+
+// window is an adapter that counts its requests in every one-second
+// window, as a platform's global rate limit does.
+type window struct {
+	mu    sync.Mutex
+	times []time.Time
+}
+
+func (w *window) Platform() string                       { return "test" }
+func (w *window) Run(context.Context, bot.Handler) error { return nil }
+func (w *window) Send(_ context.Context, m bot.Outgoing) (bot.MessageRef, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.times = append(w.times, time.Now())
+	return bot.MessageRef{Channel: "D", ID: m.Text}, nil
+}
+
+// busiest is the most requests in any one second.
+func (w *window) busiest() int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	most := 0
+	for i, start := range w.times {
+		n := 0
+		for _, t := range w.times[i:] {
+			if t.Sub(start) < time.Second {
+				n++
+			}
+		}
+		most = max(most, n)
+	}
+	return most
+}
+
+// TestSenderKeepsToThePlatformsPace sends 60 messages to 60 recipients,
+// eight at a time, paced at 45 a second with bursts of 5: no one-second
+// window may hold more than Discord's global limit of 50 requests. It
+// takes about 1.2 s of real time, the pace it checks.
+func TestSenderKeepsToThePlatformsPace(t *testing.T) {
+	now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	store := bottest.NewOutbox()
+	for i := 1; i <= 60; i++ {
+		store.Add(&bot.OutboxMessage{ID: int64(i), Platform: "test", Status: bot.OutboxPending, NextAt: now,
+			Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetDM, User: fmt.Sprintf("U%d", i)}, Message: bot.Message{Text: fmt.Sprint(i)}}})
+	}
+	w := &window{}
+	s := outbox.NewSender(store, &clock{now: now}, nil, w)
+	s.Concurrency = outbox.DefaultConcurrency
+	s.SetPace("test", 45, 5)
+	if n, err := s.Flush(context.Background()); err != nil || n != 60 {
+		t.Fatalf("flush = %d, %v; want 60 sent", n, err)
+	}
+	if got := w.busiest(); got > 50 {
+		t.Errorf("busiest second held %d requests, want at most 50", got)
+	}
+}
