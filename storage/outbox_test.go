@@ -311,3 +311,28 @@ func TestBeginAttemptKeysTheMessageAndKeepsItInDoubt(t *testing.T) {
 		t.Errorf("attempt on a sent message: %v, want ErrNotFound", err)
 	}
 }
+
+// TestDueLanesByTargetKind: order is kept within a recipient's lane of one
+// target kind. A home page refresh queued for later, or a calendar event
+// waiting on a retry, never holds back a message of another kind to the
+// same recipient, such as a crisis alert's DM, while messages of one kind
+// still keep their order.
+func TestDueLanesByTargetKind(t *testing.T) {
+	f := newFixture(t)
+	home := &bot.OutboxMessage{HouseID: f.house, Platform: "test", NextAt: t0.Add(30 * time.Second), CreatedAt: t0,
+		Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetHome, User: "U0001"}}}
+	home2 := &bot.OutboxMessage{HouseID: f.house, Platform: "test", NextAt: t0, CreatedAt: t0,
+		Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetHome, User: "U0001"}, Message: bot.Message{Text: "home again"}}}
+	dm := &bot.OutboxMessage{HouseID: f.house, Platform: "test", NextAt: t0, CreatedAt: t0,
+		Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetDM, User: "U0001"}, Message: bot.Message{Text: "crisis"}}}
+	cal := &bot.OutboxMessage{HouseID: f.house, Platform: "test", NextAt: t0, CreatedAt: t0,
+		Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetCalendar, Channel: "C-house"}, Message: bot.Message{Text: "event"}}}
+	ids := f.enqueue(t, home, home2, cal, dm, f.post("announce"))
+	if err := f.db.Outbox().MarkRetry(f.ctx, ids[2], t0.Add(time.Hour), "503"); err != nil {
+		t.Fatal(err)
+	}
+	// The later home refresh still waits for the earlier one in its lane.
+	if got, want := texts(f.due(t, t0)), []string{"crisis", "announce"}; !slices.Equal(got, want) {
+		t.Errorf("due at t0 = %v, want %v", got, want)
+	}
+}
