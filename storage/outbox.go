@@ -269,15 +269,16 @@ func (o outbox) MarkSent(ctx context.Context, id int64, ref bot.MessageRef, at t
 		WHERE id = ?`, unixOrNull(at), ref.Channel, ref.ID, id)
 }
 
-// MarkRetry records a failed attempt, its reason and when to try again.
-// The message stays in doubt (attempted_at is kept): a call that failed
+// MarkRetry records a failed attempt, its reason and when to try again,
+// rounded up to a whole second: the retry is never due in the second it
+// was asked for. The message stays in doubt (attempted_at is kept): a call that failed
 // may still have landed, as after a timeout or a 5xx, or may have posted
 // the first parts of a split message. ErrNotFound if there is no such
 // message.
 func (o outbox) MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error {
 	return o.exec(ctx, "mark retry", `UPDATE outbox
 		SET attempts = attempts + 1, next_at = ?, last_error = ?
-		WHERE id = ?`, unixOrNull(next), clipReason(reason), id)
+		WHERE id = ?`, unixCeilOrNull(next), clipReason(reason), id)
 }
 
 // MarkFailed gives up on a message. ErrNotFound if there is no such
