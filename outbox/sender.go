@@ -303,9 +303,16 @@ func (s *Sender) deliver(ctx context.Context, m *bot.OutboxMessage) (bool, error
 	}
 	a, ok := s.adapters[m.Platform]
 	if !ok {
-		// Leave it pending: the adapter may be configured after a restart.
+		// Retried like a platform's failure, in case it is the moment of a
+		// restart; then failed, so the operator sees it (and can retry it
+		// once the platform is configured, or drop it). Not
+		// ErrUndeliverable: the recipient refused nothing.
+		err := fmt.Errorf("no adapter for platform %s", m.Platform)
+		if m.Attempts+1 >= s.MaxAttempts {
+			return false, s.fail(ctx, log, m, err)
+		}
 		next := s.clock.Now().Add(retryDelay(m.Attempts + 1))
-		return false, s.store.MarkRetry(ctx, m.ID, next, "no adapter for platform "+m.Platform)
+		return false, s.store.MarkRetry(ctx, m.ID, next, err.Error())
 	}
 	var ref bot.MessageRef
 	var err error

@@ -306,3 +306,32 @@ func (a *spyAdapter) Send(ctx context.Context, m bot.Outgoing) (bot.MessageRef, 
 	a.before(m)
 	return a.flaky.Send(ctx, m)
 }
+
+// TestSenderFailsAMessageWithNoAdapter: a message for a platform no adapter
+// serves is retried like a platform's failure, then failed through the
+// usual path (the core hears of it; the operator can drop or retry it),
+// rather than left pending for ever. It is not "undeliverable": nobody
+// refused it.
+func TestSenderFailsAMessageWithNoAdapter(t *testing.T) {
+	store, _, c, _ := setup()
+	s := outbox.NewSender(store, c, nil) // no adapter for "test"
+	var cause error
+	s.OnUndeliverable = func(_ context.Context, _ *bot.OutboxMessage, err error) error {
+		cause = err
+		return nil
+	}
+	ctx := context.Background()
+	for range s.MaxAttempts {
+		if _, err := s.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		c.now = c.now.Add(time.Hour)
+	}
+	got := store.Message(1)
+	if got.Status != bot.OutboxFailed || got.Attempts != s.MaxAttempts || got.LastError != "no adapter for platform test" {
+		t.Errorf("after %d passes: %s, %d attempts, reason %q; want failed with no adapter", s.MaxAttempts, got.Status, got.Attempts, got.LastError)
+	}
+	if cause == nil || errors.Is(cause, bot.ErrUndeliverable) {
+		t.Errorf("the core was told %v, want the missing adapter, not undeliverable", cause)
+	}
+}
