@@ -335,3 +335,54 @@ func TestSenderFailsAMessageWithNoAdapter(t *testing.T) {
 		t.Errorf("the core was told %v, want the missing adapter, not undeliverable", cause)
 	}
 }
+
+// TestSenderForgetsAnUnrecordedDeliveryOfAnotherMessage: a delivery whose
+// record failed is kept by message id. If that message is erased and its id
+// reused by a new one (SQLite reuses the highest rowid), the new message is
+// sent, not taken for the old one's delivery.
+func TestSenderForgetsAnUnrecordedDeliveryOfAnotherMessage(t *testing.T) {
+	store, ad, c, s := setup()
+	full := errors.New("SQLITE_FULL")
+	store.FailSent(full)
+	ctx := context.Background()
+	if _, err := s.Flush(ctx); !errors.Is(err, full) {
+		t.Fatalf("flush with the record failing = %v, want the disk's error", err)
+	}
+	// The message is erased; a new one gets its id.
+	c.now = c.now.Add(time.Minute)
+	store.Change(1, func(m *bot.OutboxMessage) {
+		*m = bot.OutboxMessage{ID: 1, Platform: "test", Status: bot.OutboxPending, NextAt: c.now, CreatedAt: c.now,
+			Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetDM, User: "U2"}, Message: bot.Message{Text: "a new message"}}}
+	})
+	if _, err := s.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got := store.Message(1)
+	if len(ad.sent) != 2 || ad.sent[1].Text != "a new message" || got.Status != bot.OutboxSent || got.Ref.ID != "2" {
+		t.Errorf("sent %d messages, record %+v; want the new message sent and recorded with its own ref", len(ad.sent), got)
+	}
+}
+
+// TestSenderForgetsAnUnrecordedDeliveryOfAGoneMessage: a delivery whose
+// record failed is forgotten once its message is no longer in the queue
+// (erased), instead of being kept in memory for ever.
+func TestSenderForgetsAnUnrecordedDeliveryOfAGoneMessage(t *testing.T) {
+	store, _, c, s := setup()
+	full := errors.New("SQLITE_FULL")
+	store.FailSent(full)
+	ctx := context.Background()
+	if _, err := s.Flush(ctx); !errors.Is(err, full) {
+		t.Fatalf("flush with the record failing = %v, want the disk's error", err)
+	}
+	if n := s.Unrecorded(); n != 1 {
+		t.Fatalf("unrecorded = %d, want 1", n)
+	}
+	store.Change(1, func(m *bot.OutboxMessage) { m.Status = bot.OutboxFailed }) // out of the queue
+	c.now = c.now.Add(time.Minute)
+	if _, err := s.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := s.Unrecorded(); n != 0 {
+		t.Errorf("unrecorded after the message left the queue = %d, want 0", n)
+	}
+}
