@@ -36,8 +36,11 @@ type Sender struct {
 	// mu guards unrecorded, which a batch's concurrent deliveries share.
 	mu sync.Mutex
 	// unrecorded holds deliveries the platform took but the database did
-	// not record (a full or busy disk), by message id. Their record is
-	// retried with backoff; they are never sent again.
+	// not record (a full or busy disk), by message id, with the message's
+	// send key and creation time: a row with that id but not that key is
+	// another message (the first was erased and its id reused), which is
+	// sent as usual. Their record is retried with backoff; they are never
+	// sent again.
 	unrecorded map[int64]*delivery
 	// paces limits each platform's request rate (SetPace).
 	paces map[string]*rate.Limiter
@@ -202,10 +205,13 @@ func (s *Sender) Flush(ctx context.Context) (int, error) {
 	s.flushing.Lock()
 	defer s.flushing.Unlock()
 	sent := 0
-	for {
-		due, err := s.store.Due(ctx, s.clock.Now(), 50)
+	for first := true; ; first = false {
+		due, err := s.store.Due(ctx, s.clock.Now(), batchSize)
 		if err != nil {
 			return sent, fmt.Errorf("due: %w", err)
+		}
+		if first && len(due) < batchSize {
+			s.forgetGone(due)
 		}
 		n, progress, err := s.deliverBatch(ctx, due)
 		sent += n
@@ -238,7 +244,7 @@ func (s *Sender) deliverBatch(ctx context.Context, due []*bot.OutboxMessage) (in
 		if stop || ctx.Err() != nil {
 			break
 		}
-		if d := s.pendingRecord(m.ID); d != nil && s.clock.Now().Before(d.next) {
+		if d := s.pendingRecord(m); d != nil && s.clock.Now().Before(d.next) {
 			continue // sent; its record waits for its backoff (not progress)
 		}
 		slots <- struct{}{}
@@ -260,20 +266,55 @@ func (s *Sender) deliverBatch(ctx context.Context, due []*bot.OutboxMessage) (in
 	return sent, progress, first
 }
 
-// pendingRecord returns the delivery of message id waiting to be recorded,
-// or nil.
-func (s *Sender) pendingRecord(id int64) *delivery {
+// batchSize is how many due messages Flush reads at a time.
+const batchSize = 50
+
+// forgetGone forgets the unrecorded deliveries whose message is not among
+// due, every message due now. Such a message stays due until its delivery
+// is recorded (nothing else moves it), so it is gone: erased, or taken out
+// of the queue. Should it come back, its send key makes the platform
+// deduplicate it.
+func (s *Sender) forgetGone(due []*bot.OutboxMessage) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.unrecorded[id]
+	if len(s.unrecorded) == 0 {
+		return
+	}
+	ids := make(map[int64]bool, len(due))
+	for _, m := range due {
+		ids[m.ID] = true
+	}
+	for id := range s.unrecorded {
+		if !ids[id] {
+			delete(s.unrecorded, id)
+		}
+	}
+}
+
+// pendingRecord returns the delivery of message m waiting to be recorded,
+// or nil. A delivery kept under m's id for another message (another send
+// key or creation time: that one is gone, and its id reused) is forgotten.
+func (s *Sender) pendingRecord(m *bot.OutboxMessage) *delivery {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	d := s.unrecorded[m.ID]
+	if d != nil && (d.key != m.SendKey || !d.created.Equal(m.CreatedAt)) {
+		delete(s.unrecorded, m.ID)
+		return nil
+	}
+	return d
 }
 
 // delivery is a send the platform took, waiting to be recorded.
 type delivery struct {
-	ref   bot.MessageRef
-	at    time.Time
-	tries int       // failed attempts to record it
-	next  time.Time // when to try recording it again
+	ref bot.MessageRef
+	at  time.Time
+	// key and created identify the message sent: its send key (empty for
+	// an edit) and creation time.
+	key     string
+	created time.Time
+	tries   int       // failed attempts to record it
+	next    time.Time // when to try recording it again
 }
 
 // commitDelay is the wait before recording a delivery again after n
@@ -295,7 +336,7 @@ const outcomeTimeout = 10 * time.Second
 // its record retried (recordSent): it is never sent again for that.
 func (s *Sender) deliver(ctx context.Context, m *bot.OutboxMessage) (bool, error) {
 	log := s.logFor(m)
-	if d := s.pendingRecord(m.ID); d != nil {
+	if d := s.pendingRecord(m); d != nil {
 		return s.recordSent(ctx, log, m.ID, d)
 	}
 	if m.Broken != "" {
@@ -303,12 +344,20 @@ func (s *Sender) deliver(ctx context.Context, m *bot.OutboxMessage) (bool, error
 	}
 	a, ok := s.adapters[m.Platform]
 	if !ok {
-		// Leave it pending: the adapter may be configured after a restart.
+		// Retried like a platform's failure, in case it is the moment of a
+		// restart; then failed, so the operator sees it (and can retry it
+		// once the platform is configured, or drop it). Not
+		// ErrUndeliverable: the recipient refused nothing.
+		err := fmt.Errorf("no adapter for platform %s", m.Platform)
+		if m.Attempts+1 >= s.MaxAttempts {
+			return false, s.fail(ctx, log, m, err)
+		}
 		next := s.clock.Now().Add(retryDelay(m.Attempts + 1))
-		return false, s.store.MarkRetry(ctx, m.ID, next, "no adapter for platform "+m.Platform)
+		return false, s.store.MarkRetry(ctx, m.ID, next, err.Error())
 	}
 	var ref bot.MessageRef
 	var err error
+	sendKey := m.SendKey
 	// A calendar event's change names the event in Edit, but it is the
 	// adapter's Send that changes events. An edit of a message sets the
 	// content: doing it twice is harmless, so it needs no attempt record.
@@ -336,6 +385,7 @@ func (s *Sender) deliver(ctx context.Context, m *bot.OutboxMessage) (bool, error
 		}
 		out := m.Out
 		out.Key, out.InDoubtSince = key, since
+		sendKey = key
 		if !since.IsZero() {
 			log.Info("sending again a message whose earlier attempt may have landed", "in_doubt_since", since)
 		}
@@ -343,7 +393,7 @@ func (s *Sender) deliver(ctx context.Context, m *bot.OutboxMessage) (bool, error
 	}
 	if err == nil {
 		log.Debug("sent")
-		return s.recordSent(ctx, log, m.ID, &delivery{ref: ref, at: s.clock.Now()})
+		return s.recordSent(ctx, log, m.ID, &delivery{ref: ref, at: s.clock.Now(), key: sendKey, created: m.CreatedAt})
 	}
 	if ctx.Err() != nil {
 		return false, nil // shutting down: the message stays pending

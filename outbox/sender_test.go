@@ -306,3 +306,83 @@ func (a *spyAdapter) Send(ctx context.Context, m bot.Outgoing) (bot.MessageRef, 
 	a.before(m)
 	return a.flaky.Send(ctx, m)
 }
+
+// TestSenderFailsAMessageWithNoAdapter: a message for a platform no adapter
+// serves is retried like a platform's failure, then failed through the
+// usual path (the core hears of it; the operator can drop or retry it),
+// rather than left pending for ever. It is not "undeliverable": nobody
+// refused it.
+func TestSenderFailsAMessageWithNoAdapter(t *testing.T) {
+	store, _, c, _ := setup()
+	s := outbox.NewSender(store, c, nil) // no adapter for "test"
+	var cause error
+	s.OnUndeliverable = func(_ context.Context, _ *bot.OutboxMessage, err error) error {
+		cause = err
+		return nil
+	}
+	ctx := context.Background()
+	for range s.MaxAttempts {
+		if _, err := s.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		c.now = c.now.Add(time.Hour)
+	}
+	got := store.Message(1)
+	if got.Status != bot.OutboxFailed || got.Attempts != s.MaxAttempts || got.LastError != "no adapter for platform test" {
+		t.Errorf("after %d passes: %s, %d attempts, reason %q; want failed with no adapter", s.MaxAttempts, got.Status, got.Attempts, got.LastError)
+	}
+	if cause == nil || errors.Is(cause, bot.ErrUndeliverable) {
+		t.Errorf("the core was told %v, want the missing adapter, not undeliverable", cause)
+	}
+}
+
+// TestSenderForgetsAnUnrecordedDeliveryOfAnotherMessage: a delivery whose
+// record failed is kept by message id. If that message is erased and its id
+// reused by a new one (SQLite reuses the highest rowid), the new message is
+// sent, not taken for the old one's delivery.
+func TestSenderForgetsAnUnrecordedDeliveryOfAnotherMessage(t *testing.T) {
+	store, ad, c, s := setup()
+	full := errors.New("SQLITE_FULL")
+	store.FailSent(full)
+	ctx := context.Background()
+	if _, err := s.Flush(ctx); !errors.Is(err, full) {
+		t.Fatalf("flush with the record failing = %v, want the disk's error", err)
+	}
+	// The message is erased; a new one gets its id.
+	c.now = c.now.Add(time.Minute)
+	store.Change(1, func(m *bot.OutboxMessage) {
+		*m = bot.OutboxMessage{ID: 1, Platform: "test", Status: bot.OutboxPending, NextAt: c.now, CreatedAt: c.now,
+			Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetDM, User: "U2"}, Message: bot.Message{Text: "a new message"}}}
+	})
+	if _, err := s.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	got := store.Message(1)
+	if len(ad.sent) != 2 || ad.sent[1].Text != "a new message" || got.Status != bot.OutboxSent || got.Ref.ID != "2" {
+		t.Errorf("sent %d messages, record %+v; want the new message sent and recorded with its own ref", len(ad.sent), got)
+	}
+}
+
+// TestSenderForgetsAnUnrecordedDeliveryOfAGoneMessage: a delivery whose
+// record failed is forgotten once its message is no longer in the queue
+// (erased), instead of being kept in memory for ever.
+func TestSenderForgetsAnUnrecordedDeliveryOfAGoneMessage(t *testing.T) {
+	store, _, c, s := setup()
+	full := errors.New("SQLITE_FULL")
+	store.FailSent(full)
+	ctx := context.Background()
+	if _, err := s.Flush(ctx); !errors.Is(err, full) {
+		t.Fatalf("flush with the record failing = %v, want the disk's error", err)
+	}
+	if n := s.Unrecorded(); n != 1 {
+		t.Fatalf("unrecorded = %d, want 1", n)
+	}
+	store.Change(1, func(m *bot.OutboxMessage) { m.Status = bot.OutboxFailed }) // out of the queue
+	c.now = c.now.Add(time.Minute)
+	if _, err := s.Flush(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := s.Unrecorded(); n != 0 {
+		t.Errorf("unrecorded after the message left the queue = %d, want 0", n)
+	}
+}

@@ -144,7 +144,8 @@ func Backups(dir string) ([]BackupFile, error) {
 }
 
 // BackupRotate makes the backup that stands for at in dir (creating dir,
-// mode 0700) and then deletes the oldest of dir's backups beyond keep. A
+// mode 0700) and then deletes the oldest of dir's other backups beyond
+// keep-1, so that keep remain, this one among them. A
 // backup for at that exists already is kept as it is: the run is keyed by
 // its time. It returns the backup's path.
 func (db *DB) BackupRotate(ctx context.Context, dir string, keep int, at time.Time) (string, error) {
@@ -176,7 +177,11 @@ func (db *DB) BackupRotate(ctx context.Context, dir string, keep int, at time.Ti
 	if err != nil {
 		return path, err
 	}
-	for _, b := range all[:max(len(all)-keep, 0)] {
+	// The backup just made is always kept, with the newest keep-1 others:
+	// a file named for a later time (a clock that ran ahead) must not make
+	// it the "oldest".
+	others := slices.DeleteFunc(all, func(b BackupFile) bool { return b.Path == path })
+	for _, b := range others[:max(len(others)-(keep-1), 0)] {
 		if err := os.Remove(b.Path); err != nil {
 			return path, fmt.Errorf("backup: rotate: %w", err)
 		}

@@ -155,3 +155,26 @@ func TestBackupRotate(t *testing.T) {
 		t.Errorf("a missing dir = %v, %v; want no backups", have, err)
 	}
 }
+
+// TestBackupRotateKeepsTheNewBackup: a backup named for a later time (the
+// clock ran ahead once) sorts after the one just made; rotation still
+// keeps the new one and removes the other.
+func TestBackupRotateKeepsTheNewBackup(t *testing.T) {
+	ctx := context.Background()
+	db := newFixture(t).db
+	dir := t.TempDir()
+	future := filepath.Join(dir, "porchlight-20301207T030000Z.db")
+	if err := os.WriteFile(future, []byte("from a clock that ran ahead"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	got, err := db.BackupRotate(ctx, dir, 1, time.Date(2026, 12, 7, 3, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(got); err != nil {
+		t.Errorf("the backup just made is gone: %v", err)
+	}
+	if _, err := os.Stat(future); !os.IsNotExist(err) {
+		t.Errorf("the other backup beyond keep is still there: %v", err)
+	}
+}

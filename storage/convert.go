@@ -15,6 +15,20 @@ func unixOrNull(t time.Time) any {
 	return t.Unix()
 }
 
+// unixCeilOrNull is unixOrNull rounded up to the next whole second: for a
+// time something must not happen before, such as a retry. Times are kept
+// in whole seconds, and rounding down would make a wait shorter than a
+// second (a 300 ms rate limit) due at once, in the same second.
+func unixCeilOrNull(t time.Time) any {
+	if t.IsZero() {
+		return nil
+	}
+	if s := t.Unix(); t.After(time.Unix(s, 0)) {
+		return s + 1
+	}
+	return t.Unix()
+}
+
 // timeOf reads a nullable unix-seconds column back as a UTC time, the zero
 // time for NULL.
 func timeOf(n sql.NullInt64) time.Time {

@@ -19,10 +19,10 @@ func TestDuePingsUseTheWaitingIndex(t *testing.T) {
 }
 
 // TestPendingHomeUsesTheUserIndex checks that queueing a refresh of a
-// home reads the user's outbox rows, not the whole outbox, and that a
+// home reads the user's pending home rows, not the outbox, and that a
 // home page's own queries read their person's or house's rows by index.
 func TestPendingHomeUsesTheUserIndex(t *testing.T) {
-	wantPlan(t, pendingHomeSQL, "outbox_target_user", "U1", "slack", "home")
+	wantPlan(t, pendingHomeSQL, "outbox_pending_by_recipient (platform=? AND target_kind=? AND target_channel=? AND target_user=?)", "slack", "home", "", "U1")
 	wantPlan(t, answerStreakSQL, "checkin_answers_by_member", 1, 1, "missed")
 	wantPlan(t, answerStreakSQL, "checkin_misses_by_member", 1, 1, "missed")
 	wantPlan(t, openAlertsSQL, "crisis_alerts_by_house", 1, 0, 11)

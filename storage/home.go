@@ -23,7 +23,7 @@ func (t *tx) QueueHome(ctx context.Context, m *bot.OutboxMessage) error {
 	}
 	var id int64
 	var next sql.NullInt64
-	err := t.q.QueryRowContext(ctx, pendingHomeSQL, m.Out.Target.User, m.Platform, string(bot.TargetHome)).Scan(&id, &next)
+	err := t.q.QueryRowContext(ctx, pendingHomeSQL, m.Platform, string(bot.TargetHome), m.Out.Target.Channel, m.Out.Target.User).Scan(&id, &next)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
 		_, err := t.Enqueue(ctx, m)
@@ -40,11 +40,12 @@ func (t *tx) QueueHome(ctx context.Context, m *bot.OutboxMessage) error {
 	return wrap("queue home", err)
 }
 
-// pendingHomeSQL finds the pending refresh of a user's home. Its
-// target_user <> ” lets SQLite use the partial index outbox_target_user,
-// so the cost follows the user's own rows, not the outbox's.
+// pendingHomeSQL finds the pending refresh of a user's home: the head of
+// the user's home lane in outbox_pending_by_recipient, which holds only
+// pending rows, so the cost follows neither the outbox nor the user's
+// history.
 const pendingHomeSQL = `SELECT id, next_at FROM outbox
-	WHERE target_user = ? AND target_user <> '' AND platform = ? AND target_kind = ? AND status = 'pending' LIMIT 1`
+	WHERE platform = ? AND target_kind = ? AND target_channel = ? AND target_user = ? AND status = 'pending' LIMIT 1`
 
 // AnswerStreak counts a member's answers since their latest missed
 // check-in. Rounds missed while paused do not break it. It reads the

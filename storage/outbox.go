@@ -148,11 +148,14 @@ const orphanedEditsSQL = `UPDATE outbox
 //
 // A recipient is a platform's (channel, user) target pair: a channel, a
 // DM to a user, an ephemeral to a user in a channel. A message waits while
-// an earlier one to the same recipient is pending, due or not (waiting for
-// a retry): a later message never overtakes it, and a batch holds at most
-// one message per recipient, so a failure in the batch cannot be overtaken
-// by a message after it. The NOT EXISTS walks outbox_pending_by_recipient,
-// which holds only pending rows: its cost does not grow with history.
+// an earlier one of the same target kind to the same recipient is pending,
+// due or not (waiting for a retry): a later message never overtakes it, and
+// a batch holds at most one message per recipient and kind, so a failure in
+// the batch cannot be overtaken by a message after it. Kinds are separate
+// lanes: a home page refresh queued for later, or a calendar event in
+// backoff, never holds back a DM or a post to the same recipient. The NOT
+// EXISTS walks outbox_pending_by_recipient, which holds only pending rows:
+// its cost does not grow with history.
 const dueSQL = `SELECT ` + outboxCols + `,
 		COALESCE(t.status, ''), COALESCE(t.ref_channel, ''), COALESCE(t.ref_id, ''),
 		COALESCE(e.ref_channel, ''), COALESCE(e.ref_id, '')
@@ -163,7 +166,7 @@ const dueSQL = `SELECT ` + outboxCols + `,
 		AND (t.id IS NULL OR t.status <> 'pending')
 		AND (e.id IS NULL OR e.status = 'sent')
 		AND NOT EXISTS (SELECT 1 FROM outbox p
-			WHERE p.status = 'pending' AND p.platform = o.platform
+			WHERE p.status = 'pending' AND p.platform = o.platform AND p.target_kind = o.target_kind
 				AND p.target_channel = o.target_channel AND p.target_user = o.target_user AND p.id < o.id)
 	ORDER BY o.id
 	LIMIT ?`
@@ -266,15 +269,16 @@ func (o outbox) MarkSent(ctx context.Context, id int64, ref bot.MessageRef, at t
 		WHERE id = ?`, unixOrNull(at), ref.Channel, ref.ID, id)
 }
 
-// MarkRetry records a failed attempt, its reason and when to try again.
-// The message stays in doubt (attempted_at is kept): a call that failed
+// MarkRetry records a failed attempt, its reason and when to try again,
+// rounded up to a whole second: the retry is never due in the second it
+// was asked for. The message stays in doubt (attempted_at is kept): a call that failed
 // may still have landed, as after a timeout or a 5xx, or may have posted
 // the first parts of a split message. ErrNotFound if there is no such
 // message.
 func (o outbox) MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error {
 	return o.exec(ctx, "mark retry", `UPDATE outbox
 		SET attempts = attempts + 1, next_at = ?, last_error = ?
-		WHERE id = ?`, unixOrNull(next), clipReason(reason), id)
+		WHERE id = ?`, unixCeilOrNull(next), clipReason(reason), id)
 }
 
 // MarkFailed gives up on a message. ErrNotFound if there is no such

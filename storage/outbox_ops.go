@@ -45,7 +45,7 @@ var ErrNotFailed = errors.New("not a failed message")
 // first; with dropped, the dropped ones too.
 func (db *DB) FailedOutbox(ctx context.Context, dropped bool) ([]OutboxEntry, error) {
 	q := `SELECT id, COALESCE(house_id, 0), platform, target_kind, kind, created_at, attempts, dropped_at, last_error
-		FROM outbox WHERE status = 'failed' AND dropped_at IS NULL ORDER BY id`
+		FROM outbox WHERE ` + failedOpen + ` ORDER BY id`
 	if dropped {
 		q = `SELECT id, COALESCE(house_id, 0), platform, target_kind, kind, created_at, attempts, dropped_at, last_error
 		FROM outbox WHERE status = 'failed' ORDER BY id`
@@ -73,12 +73,16 @@ func (db *DB) FailedOutbox(ctx context.Context, dropped bool) ([]OutboxEntry, er
 	return out, rows.Err()
 }
 
+// failedOpen selects the failed messages nobody has handled yet (not
+// dropped), through the index outbox_failed_open.
+const failedOpen = `status = 'failed' AND dropped_at IS NULL`
+
 // OutboxFailed counts the failed messages not dropped: poison rows and
 // messages a platform refused, waiting for an operator. It is the counter
 // for monitoring.
 func (db *DB) OutboxFailed(ctx context.Context) (int, error) {
 	var n int
-	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE status = 'failed' AND dropped_at IS NULL`).Scan(&n)
+	err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM outbox WHERE `+failedOpen).Scan(&n)
 	if err != nil {
 		return 0, fmt.Errorf("count failed: %w", err)
 	}

@@ -78,11 +78,20 @@ func TestFailedOutboxListRetryAndDrop(t *testing.T) {
 		}
 		return got
 	}
+	// OutboxFailed and the monitoring's Stats count alike: a dropped
+	// message is handled, and no longer counts.
 	count := func() int {
 		t.Helper()
 		n, err := f.db.OutboxFailed(f.ctx)
 		if err != nil {
 			t.Fatal(err)
+		}
+		st, err := f.db.Stats(f.ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.OutboxFailed != n {
+			t.Errorf("Stats.OutboxFailed = %d, OutboxFailed = %d; want the same", st.OutboxFailed, n)
 		}
 		return n
 	}
@@ -112,6 +121,9 @@ func TestFailedOutboxListRetryAndDrop(t *testing.T) {
 	}
 	if got := list(false); len(got) != 1 || got[0].ID != ids[0] {
 		t.Errorf("failed after a drop = %+v, want the alert only", got)
+	}
+	if n := count(); n != 1 {
+		t.Errorf("OutboxFailed after a drop = %d, want 1", n)
 	}
 	if got := list(true); len(got) != 2 || got[1].Status != storage.StatusDropped {
 		t.Errorf("failed and dropped = %+v, want the post as dropped", got)

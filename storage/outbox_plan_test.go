@@ -39,12 +39,12 @@ func queryPlan(t *testing.T, query string, args ...any) string {
 }
 
 // TestDueOrderPerRecipientUsesIndex checks that Due's "is an earlier
-// message to this recipient pending?" walks the index of pending rows, not
-// the outbox's history.
+// message in this recipient's lane pending?" walks the index of pending
+// rows, by the whole lane, not the outbox's history.
 func TestDueOrderPerRecipientUsesIndex(t *testing.T) {
 	got := queryPlan(t, dueSQL, time.Now().Unix(), 50)
-	if !strings.Contains(got, "outbox_pending_by_recipient") {
-		t.Errorf("plan = %q, want the NOT EXISTS to use outbox_pending_by_recipient", got)
+	if !strings.Contains(got, "outbox_pending_by_recipient (platform=? AND target_kind=? AND target_channel=? AND target_user=? AND id<?)") {
+		t.Errorf("plan = %q, want the NOT EXISTS to use outbox_pending_by_recipient by the whole lane", got)
 	}
 	if strings.Contains(got, "SCAN p") || strings.Contains(got, "SCAN outbox") {
 		t.Errorf("plan = %q, want no scan of the outbox", got)

@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/bot/bottest"
+	"github.com/porchlight/porchlight/outbox"
 )
 
 // post is a channel message for the fixture's house.
@@ -309,5 +311,51 @@ func TestBeginAttemptKeysTheMessageAndKeepsItInDoubt(t *testing.T) {
 	}
 	if _, _, err := ob.BeginAttempt(f.ctx, ids[0], t0.Add(2*time.Minute)); !errors.Is(err, bot.ErrNotFound) {
 		t.Errorf("attempt on a sent message: %v, want ErrNotFound", err)
+	}
+}
+
+// TestDueLanesByTargetKind: order is kept within a recipient's lane of one
+// target kind. A home page refresh queued for later, or a calendar event
+// waiting on a retry, never holds back a message of another kind to the
+// same recipient, such as a crisis alert's DM, while messages of one kind
+// still keep their order.
+func TestDueLanesByTargetKind(t *testing.T) {
+	f := newFixture(t)
+	home := &bot.OutboxMessage{HouseID: f.house, Platform: "test", NextAt: t0.Add(30 * time.Second), CreatedAt: t0,
+		Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetHome, User: "U0001"}}}
+	home2 := &bot.OutboxMessage{HouseID: f.house, Platform: "test", NextAt: t0, CreatedAt: t0,
+		Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetHome, User: "U0001"}, Message: bot.Message{Text: "home again"}}}
+	dm := &bot.OutboxMessage{HouseID: f.house, Platform: "test", NextAt: t0, CreatedAt: t0,
+		Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetDM, User: "U0001"}, Message: bot.Message{Text: "crisis"}}}
+	cal := &bot.OutboxMessage{HouseID: f.house, Platform: "test", NextAt: t0, CreatedAt: t0,
+		Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetCalendar, Channel: "C-house"}, Message: bot.Message{Text: "event"}}}
+	ids := f.enqueue(t, home, home2, cal, dm, f.post("announce"))
+	if err := f.db.Outbox().MarkRetry(f.ctx, ids[2], t0.Add(time.Hour), "503"); err != nil {
+		t.Fatal(err)
+	}
+	// The later home refresh still waits for the earlier one in its lane.
+	if got, want := texts(f.due(t, t0)), []string{"crisis", "announce"}; !slices.Equal(got, want) {
+		t.Errorf("due at t0 = %v, want %v", got, want)
+	}
+}
+
+// TestShortRetryAfterWaitsForTheNextSecond: next_at is kept in whole
+// seconds, so a platform's wait shorter than a second (a 300 ms rate
+// limit) is rounded up, never down to now: one Flush sends once, rather
+// than spending every attempt in one pass.
+func TestShortRetryAfterWaitsForTheNextSecond(t *testing.T) {
+	f := newFixture(t)
+	clock := bottest.NewClock(t0.Add(100 * time.Millisecond))
+	ids := f.enqueue(t, f.post("hello"))
+	ad := bottest.NewAdapter("test")
+	limit := &bot.RetryError{After: 300 * time.Millisecond, Err: errors.New("429")}
+	ad.FailNext(limit, limit, limit, limit, limit, limit, limit, limit, limit, limit, limit, limit)
+	s := outbox.NewSender(f.db, clock, nil, ad)
+	if _, err := s.Flush(f.ctx); err != nil {
+		t.Fatal(err)
+	}
+	m := f.stored(t, ids[0])
+	if m.Status != bot.OutboxPending || m.Attempts != 1 || !m.NextAt.Equal(t0.Add(time.Second)) {
+		t.Errorf("after one Flush: status %q, %d attempts, next at %v; want pending, 1, %v", m.Status, m.Attempts, m.NextAt, t0.Add(time.Second))
 	}
 }

@@ -29,7 +29,7 @@ func (db *DB) Stats(ctx context.Context) (Stats, error) {
 	err := db.read.QueryRowContext(ctx, `SELECT
 		(SELECT COUNT(*) FROM outbox WHERE status = 'pending'),
 		(SELECT MIN(created_at) FROM outbox WHERE status = 'pending'),
-		(SELECT COUNT(*) FROM outbox WHERE status = 'failed'),
+		(SELECT COUNT(*) FROM outbox WHERE `+failedOpen+`),
 		(SELECT COUNT(*) FROM crisis_alerts WHERE acked_at IS NULL AND kind IN ('danger', 'auto')),
 		(SELECT MIN(created_at) FROM crisis_alerts WHERE acked_at IS NULL AND kind IN ('danger', 'auto'))`).
 		Scan(&s.OutboxPending, &oldest, &s.OutboxFailed, &s.CrisisUnacked, &oldestAlert)

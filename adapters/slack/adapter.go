@@ -103,6 +103,9 @@ type Adapter struct {
 	homeSrc bot.HomeSource
 	// homeLocks keeps each user's pages in order (home.go).
 	homeLocks homeLocks
+	// homeOff says Slack answered not_enabled to views.publish: the app's
+	// manifest has no Home tab, so no page is published until a restart.
+	homeOff atomic.Bool
 	// dms caches the DM channel of each user.
 	dms kit.DMChannels
 	// queue hands each user's events to the core in arrival order.

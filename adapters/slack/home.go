@@ -23,8 +23,12 @@ import (
 const maxHomeBlocks = 100
 
 // HomePages reports that Slack shows each member a home page
-// (bot.HomePages).
-func (a *Adapter) HomePages() bool { return true }
+// (bot.HomePages), until Slack has said the app's Home tab is off.
+func (a *Adapter) HomePages() bool { return !a.homeOff.Load() }
+
+// errHomeOff is the reason of a home page not published because the app's
+// Home tab is off.
+var errHomeOff = fmt.Errorf("slack views.publish: not_enabled (the app's Home tab is off): %w", bot.ErrUndeliverable)
 
 // homeLocks serialises the publishing of each user's page, so that a page
 // built before a change is never published after one built after it.
@@ -71,6 +75,9 @@ func (a *Adapter) publishHome(ctx context.Context, user string) error {
 	if src == nil {
 		return &bot.RetryError{After: time.Second, Err: fmt.Errorf("slack: no home source yet")}
 	}
+	if a.homeOff.Load() {
+		return bot.WithPlatformCode("not_enabled", errHomeOff)
+	}
 	defer a.homeLocks.lock(user)()
 	home, err := src.Home(ctx, Platform, user)
 	if err != nil {
@@ -78,9 +85,21 @@ func (a *Adapter) publishHome(ctx context.Context, user string) error {
 	}
 	view := a.homeView(home)
 	if _, err := a.api.PublishViewContext(ctx, slackgo.PublishViewContextRequest{UserID: user, View: view}); err != nil {
+		if platformCode(err) == "not_enabled" {
+			a.homeIsOff()
+		}
 		return classify("views.publish", err)
 	}
 	return nil
+}
+
+// homeIsOff remembers that the app's Home tab is off, and tells the
+// operator once how to turn it on.
+func (a *Adapter) homeIsOff() {
+	if a.homeOff.CompareAndSwap(false, true) {
+		a.log.Warn("Slack says this app's Home tab is off, so members' home pages are not published: " +
+			"update the app's manifest from `porchlight slack manifest` (features.app_home.home_tab_enabled) and restart")
+	}
 }
 
 // homeView lays a page out: a section per house, each with its buttons,

@@ -1,11 +1,15 @@
 package slack
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
+	"log/slog"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -324,4 +328,50 @@ func TestAppHomeLimits(t *testing.T) {
 	if _, err := a.Send(context.Background(), bot.Outgoing{Target: bot.Target{Kind: bot.TargetHome, User: robin}}); !errors.As(err, &re) {
 		t.Errorf("refresh before Run = %v, want a RetryError", err)
 	}
+}
+
+// TestAppHomeTabOff: an app whose manifest has no Home tab gets not_enabled
+// from views.publish. The refresh fails for good rather than being
+// retried, the adapter stops offering home pages, asks Slack no more, and
+// tells the operator once how to turn the tab on.
+func TestAppHomeTabOff(t *testing.T) {
+	var logs bytes.Buffer
+	var logMu sync.Mutex
+	hs := start(t, slacktest.Config{HomeTabOff: true}, func(a *Adapter) {
+		a.log = slog.New(slog.NewTextHandler(lockedWriter{&logMu, &logs}, nil))
+	})
+	if !hs.ad.HomePages() {
+		t.Fatal("HomePages before Slack said anything = false")
+	}
+	refresh := bot.Outgoing{Target: bot.Target{Kind: bot.TargetHome, User: robin}}
+	for i := range 3 {
+		_, err := hs.ad.Send(context.Background(), refresh)
+		var re *bot.RetryError
+		if !errors.Is(err, bot.ErrUndeliverable) || errors.As(err, &re) || bot.PlatformCode(err) != "not_enabled" {
+			t.Errorf("refresh %d = %v (code %q), want undeliverable with code not_enabled", i, err, bot.PlatformCode(err))
+		}
+	}
+	if hs.ad.HomePages() {
+		t.Error("HomePages after not_enabled = true")
+	}
+	if n := len(hs.srv.CallsTo("views.publish")); n != 1 {
+		t.Errorf("views.publish calls = %d, want 1: the adapter remembers the tab is off", n)
+	}
+	logMu.Lock()
+	defer logMu.Unlock()
+	if n := strings.Count(logs.String(), "Home tab is off"); n != 1 || !strings.Contains(logs.String(), "manifest") {
+		t.Errorf("log = %q, want one warning that names the manifest", logs.String())
+	}
+}
+
+// lockedWriter serialises writes to a buffer shared with a test.
+type lockedWriter struct {
+	mu *sync.Mutex
+	w  io.Writer
+}
+
+func (l lockedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.w.Write(p)
 }

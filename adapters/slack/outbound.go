@@ -326,7 +326,9 @@ func undeliverable(code string) bool {
 		"restricted_action_non_threadable_channel", "ekm_access_denied",
 		"msg_too_long", "no_text", "invalid_blocks", "invalid_blocks_format",
 		"too_many_attachments", "message_not_found", "cant_update_message",
-		"edit_window_closed", "invalid_arguments", "file_not_found":
+		"edit_window_closed", "invalid_arguments", "file_not_found",
+		"not_enabled": // views.publish: the app's Home tab is off
+
 		return true
 	}
 	return false

@@ -27,15 +27,30 @@ func (a *app) addBackups(b backups, retry scheduler.Retry) error {
 	}))
 }
 
-// backup makes the backup that stands for the scheduled time at.
+// backupPart is the backups' name in the health status.
+const backupPart = "backup"
+
+// backup makes the backup that stands for the scheduled time at. A failure
+// holds the health status degraded, as part "backup", so that /readyz and
+// the log say so, until a backup is made again.
 func (a *app) backup(ctx context.Context, b backups, at time.Time) error {
 	path, err := a.db.BackupRotate(ctx, b.dir, b.keep, at)
 	if err != nil {
-		return err
+		return a.backupFailed(ctx, err)
 	}
+	a.health.OK(backupPart)
 	a.mon.JobDone(backupJob, at, a.clock.Now())
 	a.log.Info("backup made", "path", path, "keep", b.keep)
 	return nil
+}
+
+// backupFailed reports err, a failed backup, to the health status unless
+// the bot is stopping, and returns it.
+func (a *app) backupFailed(ctx context.Context, err error) error {
+	if ctx.Err() == nil {
+		a.health.Fail(backupPart, err)
+	}
+	return err
 }
 
 // catchUpBackup makes the last scheduled backup if it is missing, as after
@@ -52,7 +67,7 @@ func (a *app) catchUpBackup(ctx context.Context, b backups) error {
 	}
 	have, err := storage.Backups(b.dir)
 	if err != nil {
-		return err
+		return a.backupFailed(ctx, err)
 	}
 	if n := len(have); n > 0 && !have[n-1].At.Before(last) {
 		return nil

@@ -91,6 +91,23 @@ func (h meteredHandler) Handle(ctx context.Context, ev bot.Event) bot.Response {
 	return resp
 }
 
+// meteredHomeHandler is a meteredHandler whose core builds home pages: an
+// adapter finds the ability by type assertion (bot.HomeSource), so the
+// wrapper must keep it visible.
+type meteredHomeHandler struct {
+	meteredHandler
+	bot.HomeSource
+}
+
+// meteredCore wraps h for m, keeping its HomeSource ability.
+func meteredCore(m *monitor.Monitor, h bot.Handler) bot.Handler {
+	base := meteredHandler{Handler: h, m: m}
+	if src, ok := h.(bot.HomeSource); ok {
+		return meteredHomeHandler{meteredHandler: base, HomeSource: src}
+	}
+	return base
+}
+
 // meteredAdapter counts what the outbox sender delivers through an
 // adapter, and the platform's refusals by code.
 type meteredAdapter struct {

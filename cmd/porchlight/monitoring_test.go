@@ -103,3 +103,33 @@ type failingAdapter struct{ bot.Adapter }
 func (failingAdapter) Send(context.Context, bot.Outgoing) (bot.MessageRef, error) {
 	return bot.MessageRef{}, bot.WithPlatformCode("429", &bot.RetryError{Err: errors.New("slow down")})
 }
+
+// TestMeteredCoreKeepsHomeSource: wrapping the core for metrics keeps it a
+// bot.HomeSource exactly when it was one, so Slack's App Home still finds
+// its pages with monitoring on, and still counts the events it handles.
+func TestMeteredCoreKeepsHomeSource(t *testing.T) {
+	m := monitor.New(monitor.Build{}, nil)
+	core := bottest.NewCore()
+	core.Homes = func(platform, user string) (bot.Home, error) {
+		return bot.Home{Houses: []bot.HomeHouse{{Name: "Maple House"}}}, nil
+	}
+	src, ok := meteredCore(m, core).(bot.HomeSource)
+	if !ok {
+		t.Fatal("the wrapped core is no longer a HomeSource")
+	}
+	if h, err := src.Home(context.Background(), "slack", "U1"); err != nil || len(h.Houses) != 1 {
+		t.Errorf("Home through the wrapper = %+v, %v", h, err)
+	}
+	if _, ok := meteredCore(m, handleOnly{core}).(bot.HomeSource); ok {
+		t.Error("a wrapped core that builds no pages became a HomeSource")
+	}
+	meteredCore(m, core).Handle(context.Background(), bot.Event{Platform: "slack", Kind: bot.EventCommand})
+	rec := httptest.NewRecorder()
+	m.Handler().ServeHTTP(rec, httptest.NewRequest("GET", "/metrics", nil))
+	if !strings.Contains(rec.Body.String(), `platform="slack"`) {
+		t.Errorf("the wrapped core's events are not counted:\n%s", rec.Body.String())
+	}
+}
+
+// handleOnly hides every ability but Handler's.
+type handleOnly struct{ bot.Handler }

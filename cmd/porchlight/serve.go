@@ -183,7 +183,7 @@ func (a *app) serve(ctx context.Context) error {
 	}
 	var handler bot.Handler = a.bot
 	if a.mon != nil {
-		handler = meteredHandler{Handler: a.bot, m: a.mon}
+		handler = meteredCore(a.mon, a.bot)
 		if err := a.serveMonitor(ctx); err != nil {
 			a.db.Close()
 			return err

@@ -44,7 +44,9 @@ func viewOf(t *testing.T, c slacktest.Call) (string, map[string]string) {
 // submits the registry's forms other than the check-in (which
 // TestSlackEndToEnd submits) through Slack's native inputs: a House
 // Mentor's new activity, and a resident's pause from the App Home, whose
-// page follows the change.
+// page follows the change. Monitoring is on ([http] listen), as in most
+// deployments: the core the adapter gets is then wrapped for metrics, and
+// must still build the home pages.
 func TestSlackFormsAndHomeEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the binary")
@@ -64,6 +66,9 @@ func TestSlackFormsAndHomeEndToEnd(t *testing.T) {
 	config := fmt.Sprintf(`
 [storage]
 path = %q
+
+[http]
+listen = "127.0.0.1:0"
 
 [slack]
 api_url = %q

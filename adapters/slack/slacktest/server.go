@@ -83,6 +83,10 @@ type Config struct {
 	// in the X-OAuth-Scopes header, as Slack's do. Default: every scope the
 	// fake knows (AllScopes).
 	Scopes []string
+	// HomeTabOff is an app whose manifest does not turn the Home tab on
+	// (features.app_home.home_tab_enabled): views.publish answers
+	// not_enabled, as Slack does.
+	HomeTabOff bool
 	// Now, when set, gives message timestamps their time, so that
 	// conversations.history's oldest and latest bounds mean what they mean
 	// on Slack; each timestamp is still later than the one before. Nil

@@ -206,6 +206,9 @@ func (s *Server) viewsUpdate(c Call) answer {
 
 // viewsPublish publishes a user's home tab.
 func (s *Server) viewsPublish(c Call) answer {
+	if s.cfg.HomeTabOff {
+		return errAnswer("not_enabled")
+	}
 	user := c.Param("user_id")
 	if !isUserID(user) {
 		return errAnswer("invalid_arguments")
