@@ -101,8 +101,13 @@ type formRoute struct {
 	roles Role
 	// build returns the form for an id, as it should be shown now.
 	build func(r *Request, parts []string) (Form, error)
-	// submit stores validated values.
+	// submit stores validated values. The form's free text was screened
+	// before (submitForm); submit never answers a concern itself.
 	submit func(r *Request, parts []string, vals map[string]string) (Response, error)
+	// answered, when set, is the level of concern the earlier version of
+	// what the form edits already raised (and was answered for), so that
+	// an edit that keeps its words is not answered again.
+	answered func(r *Request, parts []string) Concern
 }
 
 // jobFunc runs one scheduled job occurrence inside its transaction.

@@ -299,8 +299,9 @@ func (b *Bot) submitMentorForm(r *Request, parts []string, vals map[string]strin
 	if old != nil {
 		resp = Reply("I've sent the change to %s to confirm. Until they do, your current agreement stays as it is.", who)
 	}
-	// The boundaries are words written to the bot: screened like any.
-	return b.answerConcern(r, resp, b.concern(r, terms.Boundaries))
+	// The boundaries were screened like any words written to the bot, by
+	// submitForm, before the form was checked.
+	return resp, nil
 }
 
 // ownAgreement is one of the caller's proposed or active agreements by
