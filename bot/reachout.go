@@ -25,8 +25,10 @@ func (b *Bot) reachOut(r *Request, round *Round) error {
 	switch {
 	case errors.Is(err, ErrDuplicate):
 		// Asked again in the same round (after turning it off): the
-		// mentors' messages and their button are there already.
-		mentors = nil
+		// mentors' messages and their button are there already, and the
+		// partner has heard. Nobody is told twice.
+		r.Log.Info("reach-out request repeated in the round", "member", r.Member.ID)
+		return nil
 	case err != nil:
 		return fmt.Errorf("reach-out: %w", err)
 	}
