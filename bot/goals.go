@@ -446,7 +446,7 @@ func askMember(r *Request, memberID int64, gs []*Goal, at time.Time) (int, error
 			choices = append(choices, Choice{ID: fmt.Sprintf("goal:rate:%d:%d", c.ID, i), Label: ratingLabel(i)})
 		}
 		text := fmt.Sprintf("🌱 How did %s go with: *%s*?", period, g.Text)
-		if _, err := r.DM(m.UserID, Message{Text: text, Choices: choices}); err != nil {
+		if _, err := r.DMAbout(m.UserID, MsgGoal, Message{Text: text, Choices: choices}); err != nil {
 			return n, err
 		}
 		n++
