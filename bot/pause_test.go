@@ -260,7 +260,7 @@ func TestMessagesNamingTheMentorAreErasedWithThem(t *testing.T) {
 	if take == "" {
 		t.Fatal("no reach-out notice to the mentor")
 	}
-	h.bot.Handle(h.ctx, h.ev.Press(mentor, take, ""))                                                    // not flushed
+	h.bot.Handle(h.ctx, h.ev.Press(mentor, take, ""))                                                   // not flushed
 	h.bot.Handle(h.ctx, h.ev.Command(mentor, "pause", "<@"+robin.ID+"> until 2026-11-20 family visit")) // not flushed
 	for _, s := range []string{"Morgan, a House Mentor, has paused", "Morgan, a House Mentor, saw your check-in"} {
 		if n := outboxWith(t, h, s); n != 1 {
