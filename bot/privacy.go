@@ -105,6 +105,13 @@ func (b *Bot) cmdRoleRemove(r *Request) (Response, error) {
 	if err := r.Audit("role.revoke", "mentor:"+user); err != nil {
 		return Response{}, err
 	}
+	ended, err := b.mentorRoleEnded(r, user)
+	if err != nil {
+		return Response{}, err
+	}
+	if ended > 0 {
+		return Reply("%s is no longer a House Mentor of %s. Their %d mentoring agreement(s) as a mentor ended, and the residents were told kindly.", name, r.House.Name, ended), nil
+	}
 	return Reply("%s is no longer a House Mentor of %s.", name, r.House.Name), nil
 }
 
