@@ -277,3 +277,24 @@ func TestHomeAlertsFollowWhoWasTold(t *testing.T) {
 		t.Errorf("mentor's alerts after the erasure = %+v, want Casey's only", a)
 	}
 }
+
+// TestCLIEraseRefreshesTheHomes: porchlight erase refreshes the erased
+// person's page and every page in the house that could name them (their
+// partner's, the staff's), as /mydata erase does.
+func TestCLIEraseRefreshesTheHomes(t *testing.T) {
+	h := homeHarness(t)
+	h.join(robin, casey)
+	h.clock.Advance(time.Minute)
+	h.flush()
+	h.ad.Reset()
+	if err := h.bot.EraseData(h.ctx, h.house, robin.ID, "cli"); err != nil {
+		t.Fatal(err)
+	}
+	h.clock.Advance(time.Minute)
+	h.flush()
+	for _, u := range []bot.User{robin, casey, mentor, owner} {
+		if n := h.homeRefreshes(u.ID); n != 1 {
+			t.Errorf("refreshes of %s's page after porchlight erase = %d, want 1", u.Name, n)
+		}
+	}
+}

@@ -240,6 +240,16 @@ func eraseMember(r *Request, m *Member) error {
 	if err := r.privacy().EraseMember(r.Ctx, m.ID); err != nil {
 		return fmt.Errorf("erase: %w", err)
 	}
+	// Pages that showed them (their own, a partner's, an RSVP list, the
+	// staff's alerts and counts) are refreshed, whoever asked for the
+	// erasure: /mydata erase or porchlight erase. Erasure is rare, so every
+	// page in the house is.
+	if err := r.homeStale(homeOwnDelay, m.UserID); err != nil {
+		return err
+	}
+	if err := r.houseHomesStale(); err != nil {
+		return err
+	}
 	return r.Audit("data.erase", fmt.Sprintf("member:%d", m.ID))
 }
 
