@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -101,8 +102,13 @@ type formRoute struct {
 	roles Role
 	// build returns the form for an id, as it should be shown now.
 	build func(r *Request, parts []string) (Form, error)
-	// submit stores validated values.
+	// submit stores validated values. The form's free text was screened
+	// before (submitForm); submit never answers a concern itself.
 	submit func(r *Request, parts []string, vals map[string]string) (Response, error)
+	// answered, when set, is the level of concern the earlier version of
+	// what the form edits already raised (and was answered for), so that
+	// an edit that keeps its words is not answered again.
+	answered func(r *Request, parts []string) Concern
 }
 
 // jobFunc runs one scheduled job occurrence inside its transaction.
@@ -671,7 +677,17 @@ func (r *Request) Post(m Message) (int64, error) {
 
 // DM queues a direct message to a user of the house.
 func (r *Request) DM(userID string, m Message) (int64, error) {
-	return r.Enqueue(&OutboxMessage{Out: Outgoing{Target: Target{Kind: TargetDM, User: userID}, Message: m}})
+	return r.DMAbout(userID, "", m)
+}
+
+// DMAbout queues a direct message of kind that names the people whose
+// platform user ids are in about (OutboxMessage.About), so that erasing
+// any of them finds it. The recipient need not be left out of about.
+func (r *Request) DMAbout(userID string, kind MsgKind, m Message, about ...string) (int64, error) {
+	named := slices.DeleteFunc(slices.Clone(about), func(id string) bool { return id == "" || id == userID })
+	slices.Sort(named)
+	named = slices.Compact(named)
+	return r.Enqueue(&OutboxMessage{Kind: kind, About: named, Out: Outgoing{Target: Target{Kind: TargetDM, User: userID}, Message: m}})
 }
 
 // Audit writes an audit row for the caller.

@@ -65,7 +65,7 @@ func (b *Bot) registerCheckin() {
 	})
 	b.route("checkin", actionRoute{roles: Members, house: b.roundHouse, run: b.actCheckin})
 	b.route("reachout", actionRoute{roles: Staff, house: b.reachOutHouse, run: b.actReachOut})
-	b.form("checkin", formRoute{roles: Members, build: b.buildCheckinForm, submit: b.submitCheckin})
+	b.form("checkin", formRoute{roles: Members, build: b.buildCheckinForm, submit: b.submitCheckin, answered: b.checkinAnswered})
 }
 
 // questions returns the house's check-in questions with the house default
@@ -322,11 +322,10 @@ func (b *Bot) buildCheckinForm(r *Request, parts []string) (Form, error) {
 
 // submitCheckin stores a validated answer, shares it if the resident chose
 // the house, alerts mentors to a reach-out request, and echoes what was kept.
-// Its free text is screened after the answer is safely stored: a concern is
-// answered as anywhere else, unless this answer already raised it (an edit
-// that keeps its words, or a DM conversation that answered each line), and
-// the share of a house-visible answer with a concern waits for the
-// resident's choice.
+// Its free text was screened and any concern answered by submitForm
+// (checkinAnswered tells it what an edit's earlier words raised); the
+// share of a house-visible answer with a concern waits for the resident's
+// choice.
 func (b *Bot) submitCheckin(r *Request, parts []string, vals map[string]string) (Response, error) {
 	round, err := b.roundForAnswer(r, parts[0])
 	if err != nil {
@@ -342,8 +341,8 @@ func (b *Bot) submitCheckin(r *Request, parts []string, vals map[string]string) 
 	}
 	qs := questions(r.House)
 	before := ConcernNone
-	if edit && !a.Redacted {
-		before = b.concern(r, textValues(qs, a.Values)...)
+	if edit {
+		before = b.answerConcern(r, a)
 	}
 	was := shareState{shared: a.Visibility == VisHouse && a.Share != 0, held: a.ShareHeld, concern: before}
 	wasReachOut := a.ReachOut
@@ -371,17 +370,35 @@ func (b *Bot) submitCheckin(r *Request, parts []string, vals map[string]string) 
 	}
 	r.Log.Info("check-in answer saved", "round", round.ID, "member", r.Member.ID, "edit", edit, "held", a.ShareHeld)
 	resp := Response{Messages: []Message{{Text: b.echo(r, a, edit)}}}
-	if level > max(before, r.answered) {
-		msgs, err := b.concernReply(r, level)
-		if err != nil {
-			return Response{}, err
-		}
-		resp.Messages = append(resp.Messages, msgs...)
-	}
 	if a.ShareHeld {
 		resp.Messages = append(resp.Messages, holdQuestion(round))
 	}
 	return resp, nil
+}
+
+// answerConcern is the level of concern the words of a stored answer
+// raised; none once they are redacted.
+func (b *Bot) answerConcern(r *Request, a *Answer) Concern {
+	if a.Redacted {
+		return ConcernNone
+	}
+	return b.concern(r, textValues(questions(r.House), a.Values)...)
+}
+
+// checkinAnswered is the level of concern the caller's earlier answer to
+// the form's round raised, and was answered for: an edit that keeps those
+// words is not answered again. A round that cannot be answered raised
+// nothing; submitCheckin refuses it.
+func (b *Bot) checkinAnswered(r *Request, parts []string) Concern {
+	round, err := b.roundForAnswer(r, parts[0])
+	if err != nil || r.Member == nil {
+		return ConcernNone
+	}
+	a, err := r.checkins().AnswerOf(r.Ctx, round.ID, r.Member.ID)
+	if err != nil {
+		return ConcernNone
+	}
+	return b.answerConcern(r, a)
 }
 
 // holdQuestion asks a resident whose house-visible answer is held what to

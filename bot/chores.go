@@ -160,12 +160,17 @@ func (b *Bot) choreTurn(r *Request, key string, at time.Time) error {
 		if err := st.SetChoreTally(r.Ctx, h.ID, key, ChoreTally{MemberID: id, Turns: turns[id] + 1, Last: at}); err != nil {
 			return err
 		}
+		// The turn names the others on it: erasing any of them finds it.
+		var about []string
+		for _, other := range picked {
+			about = append(about, byID[other].UserID)
+		}
 		with := ""
 		if len(picked) > 1 {
 			with = " with " + joinAnd(append(append([]string(nil), names[:i]...), names[i+1:]...))
 		}
 		text := fmt.Sprintf("🧹 Your turn: *%s*%s. Tap *Done* when it's done. Can't make it this time? Ask for a swap and I'll ask your housemates, privately.", c.Name, with)
-		if _, err := r.DM(byID[id].UserID, Message{Text: text, Choices: turnChoices(a)}); err != nil {
+		if _, err := r.DMAbout(byID[id].UserID, MsgChore, Message{Text: text, Choices: turnChoices(a)}, about...); err != nil {
 			return err
 		}
 	}
@@ -415,9 +420,14 @@ type choreStats struct {
 	Assigned, Done int
 	// NotDone are the names of those whose turn was not marked done.
 	NotDone []string
+	// NotDoneUsers are the platform user ids of those NotDone names who
+	// are still known.
+	NotDoneUsers []string
 }
 
-func houseChoreStats(r *Request, turns []*ChoreAssignment, names map[int64]string) []choreStats {
+// names maps member ids to their members, whose names NotDone lists; nil
+// leaves NotDone empty.
+func houseChoreStats(r *Request, turns []*ChoreAssignment, names map[int64]*Member) []choreStats {
 	var out []choreStats
 	idx := map[string]int{}
 	for _, c := range r.House.Chores.List {
@@ -435,9 +445,10 @@ func houseChoreStats(r *Request, turns []*ChoreAssignment, names map[int64]strin
 		if a.Status == ChoreDone {
 			out[i].Done++
 		} else if names != nil {
-			name, ok := names[a.MemberID]
-			if !ok {
-				name = "someone who has left"
+			name := "someone who has left"
+			if m, ok := names[a.MemberID]; ok {
+				name = displayName(User{Name: m.Name})
+				out[i].NotDoneUsers = append(out[i].NotDoneUsers, m.UserID)
 			}
 			out[i].NotDone = append(out[i].NotDone, name)
 		}
@@ -460,17 +471,18 @@ func (b *Bot) choresSummary(r *Request, at time.Time) error {
 	if err != nil {
 		return err
 	}
-	names := map[int64]string{}
+	byID := map[int64]*Member{}
 	for _, m := range members {
-		names[m.ID] = displayName(User{Name: m.Name})
+		byID[m.ID] = m
 	}
 	lines := []string{fmt.Sprintf("*Chores this week in %s*", r.House.Name)}
-	var open []string
-	for _, s := range houseChoreStats(r, turns, names) {
+	var open, about []string
+	for _, s := range houseChoreStats(r, turns, byID) {
 		lines = append(lines, fmt.Sprintf("• %s: %d of %d turns marked done", s.Name, s.Done, s.Assigned))
 		if len(s.NotDone) > 0 {
 			open = append(open, fmt.Sprintf("%s (%s)", s.Name, strings.Join(s.NotDone, ", ")))
 		}
+		about = append(about, s.NotDoneUsers...)
 	}
 	if len(open) > 0 {
 		lines = append(lines, "Not marked done: "+strings.Join(open, "; ")+". Maybe nobody tapped Done — a friendly word or a hand goes further than a reminder.")
@@ -480,7 +492,7 @@ func (b *Bot) choresSummary(r *Request, at time.Time) error {
 		return err
 	}
 	for _, id := range mentors {
-		if _, err := r.DM(id, Message{Text: strings.Join(lines, "\n")}); err != nil {
+		if _, err := r.DMAbout(id, MsgChore, Message{Text: strings.Join(lines, "\n")}, about...); err != nil {
 			return err
 		}
 	}

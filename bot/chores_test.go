@@ -214,3 +214,33 @@ func TestChoresOff(t *testing.T) {
 		t.Errorf("a turn went out with chores off: %+v", turns)
 	}
 }
+
+// TestChoreMessagesAreErasedWithWhomTheyName: a turn for two names the
+// other on it, and the mentors' summary names whose turn was not marked
+// done; erasing either resident before they are sent takes them away.
+func TestChoreMessagesAreErasedWithWhomTheyName(t *testing.T) {
+	h := newHarness(t, func(h *bot.House) {
+		h.Chores = bot.ChoresConfig{List: []bot.Chore{{Name: "Kitchen", Every: "daily", People: 2}}, Summary: "0 9 * * *"}
+	})
+	h.join(robin, casey)
+	h.clock.Set(at9(0))
+	if err := h.bot.RunJob(h.ctx, bot.JobChoreTurnPrefix+"kitchen", h.house, at9(0)); err != nil {
+		t.Fatal(err)
+	}
+	h.clock.Set(at9(1))
+	if err := h.bot.RunJob(h.ctx, bot.JobChoresSummary, h.house, at9(1)); err != nil {
+		t.Fatal(err)
+	}
+	if turns, sums := outboxWith(t, h, "Your turn: *Kitchen* with"), outboxWith(t, h, "Not marked done"); turns != 2 || sums == 0 {
+		t.Fatalf("queued: turns %d, summaries %d; want 2 and some", turns, sums)
+	}
+	if err := h.bot.EraseData(h.ctx, h.house, casey.ID, "cli"); err != nil {
+		t.Fatal(err)
+	}
+	if n := outboxWith(t, h, "Your turn: *Kitchen* with"); n != 0 {
+		t.Errorf("turns naming the erased resident = %d, want 0", n)
+	}
+	if n := outboxWith(t, h, "Not marked done"); n != 0 {
+		t.Errorf("summaries naming the erased resident = %d, want 0", n)
+	}
+}

@@ -440,8 +440,12 @@ func (b *Bot) endRefused(ctx context.Context, ended *Conversation, now time.Time
 	})
 }
 
-// submitForm validates a submitted form (or one page of it) and hands the
-// clean values to the form's feature. Invalid values store nothing.
+// submitForm screens and validates a submitted form (or one page of it)
+// and hands the clean values to the form's feature. Invalid values store
+// nothing. Its free text is words written to the bot: it is screened
+// before anything else, and a concern is answered here, once, whether the
+// form is stored, sent back with field errors or refused; the features
+// never answer it themselves.
 func (b *Bot) submitForm(r *Request, id string, raw map[string]string) (Response, error) {
 	prefix, parts := splitID(id)
 	route, ok := b.forms[prefix]
@@ -458,15 +462,58 @@ func (b *Bot) submitForm(r *Request, id string, raw map[string]string) (Response
 	if err != nil {
 		return Response{}, err
 	}
-	// A page of a paged form: check it, keep it, and offer the next page.
 	c, paged, err := r.convo()
 	if err != nil {
 		return Response{}, err
 	}
-	if paged && c.Paged && c.FormID == id {
-		page := Form{ID: id, Title: full.Title, Fields: c.Fields}.Page(c.Next, c.Limit)
+	if paged = paged && c.Paged && c.FormID == id; paged {
+		// Earlier pages were answered as they came.
+		r.answered = max(r.answered, c.Concern)
+	}
+	if route.answered != nil {
+		r.answered = max(r.answered, route.answered(r, parts))
+	}
+	var crisis []Message
+	if level := b.concern(r, textValues(full.Fields, raw)...); level > r.answered {
+		if crisis, err = b.concernReply(r, level); err != nil {
+			return Response{}, err
+		}
+		r.answered = level
+	}
+	if paged {
+		c.Concern = r.answered
+	} else {
+		c = nil
+	}
+	resp, err := b.validateAndSubmit(r, route, full, parts, c, raw)
+	if len(crisis) == 0 {
+		return resp, err
+	}
+	if err != nil {
+		if ErrorCode(err) == EInternal {
+			return Response{}, err
+		}
+		// The form was refused (a fourth goal, a closed check-in), but the
+		// crisis reply, and any alert it made, must still go out.
+		resp = errorResponse(err)
+	}
+	resp.Messages = append(crisis, resp.Messages...)
+	return resp, nil
+}
+
+// validateAndSubmit validates a screened form and hands the clean values
+// to route. c is the caller's paged form in progress this submit is a page
+// of, or nil.
+func (b *Bot) validateAndSubmit(r *Request, route formRoute, full Form, parts []string, c *Conversation, raw map[string]string) (Response, error) {
+	// A page of a paged form: check it, keep it, and offer the next page.
+	if c != nil {
+		page := Form{ID: c.FormID, Title: full.Title, Fields: c.Fields}.Page(c.Next, c.Limit)
 		clean, errs := page.Validate(raw)
 		if errs != nil {
+			// Kept as it was, with the concern answered on the way.
+			if err := r.saveConvo(c); err != nil {
+				return Response{}, err
+			}
 			p := page.Prefill(raw)
 			return Response{FieldErrors: errs, Reopen: &p}, nil
 		}

@@ -10,7 +10,7 @@ import (
 
 // The crisis replies. Every place that reads text addressed to the bot (a
 // command's text, a DM, a reply in a check-in thread, each line of a DM
-// check-in, a submitted check-in form) screens it with concern and answers
+// check-in, any submitted form) screens it with concern and answers
 // a concern with concernReply, so a resident gets the same words and the
 // same buttons whichever way they wrote:
 //

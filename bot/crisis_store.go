@@ -66,6 +66,8 @@ type CrisisTx interface {
 	// house created at or after since; ErrNotFound if there is none.
 	OpenCrisisAlert(ctx context.Context, houseID int64, userID string, since time.Time) (*CrisisAlert, error)
 	// OpenCrisisAlerts lists a house's unacknowledged alerts created at or
-	// after since, newest first, at most limit.
-	OpenCrisisAlerts(ctx context.Context, houseID int64, since time.Time, limit int) ([]*CrisisAlert, error)
+	// after since, newest first, at most limit: never one withdrawn by
+	// erasure (UserID ErasedUser), and with escalatedOnly only those sent
+	// on to the operators.
+	OpenCrisisAlerts(ctx context.Context, houseID int64, since time.Time, escalatedOnly bool, limit int) ([]*CrisisAlert, error)
 }

@@ -446,7 +446,7 @@ func askMember(r *Request, memberID int64, gs []*Goal, at time.Time) (int, error
 			choices = append(choices, Choice{ID: fmt.Sprintf("goal:rate:%d:%d", c.ID, i), Label: ratingLabel(i)})
 		}
 		text := fmt.Sprintf("🌱 How did %s go with: *%s*?", period, g.Text)
-		if _, err := r.DM(m.UserID, Message{Text: text, Choices: choices}); err != nil {
+		if _, err := r.DMAbout(m.UserID, MsgGoal, Message{Text: text, Choices: choices}); err != nil {
 			return n, err
 		}
 		n++
@@ -521,20 +521,15 @@ func (b *Bot) actGoal(r *Request, parts []string) (Response, error) {
 	return Response{}, errBadButton
 }
 
-// submitGoalForm stores a new goal or a note. A note is screened like any
-// text written to the bot, after it is safely stored.
+// submitGoalForm stores a new goal or a note. Their words were screened
+// like any text written to the bot (submitForm).
 func (b *Bot) submitGoalForm(r *Request, parts []string, vals map[string]string) (Response, error) {
 	m, err := goalMember(r)
 	if err != nil {
 		return Response{}, err
 	}
 	if parts[0] == "new" {
-		level := b.concern(r, vals["goal"])
-		resp, err := b.addGoal(r, m, vals["goal"])
-		if err != nil {
-			return Response{}, err
-		}
-		return b.answerConcern(r, resp, level)
+		return b.addGoal(r, m, vals["goal"])
 	}
 	c, g, err := ownCheck(r, parts)
 	if err != nil {
@@ -550,21 +545,7 @@ func (b *Bot) submitGoalForm(r *Request, parts []string, vals map[string]string)
 	if err := r.goals().AnswerGoalCheck(r.Ctx, c.ID, c.Rating, &note, r.Now); err != nil {
 		return Response{}, err
 	}
-	return b.answerConcern(r, Reply("Noted. Only you see it, unless you share this goal with your mentor."), b.concern(r, note))
-}
-
-// answerConcern adds the private reply to words of concern in what the
-// caller wrote, unless their form's conversation already answered it.
-func (b *Bot) answerConcern(r *Request, resp Response, level Concern) (Response, error) {
-	if level <= r.answered {
-		return resp, nil
-	}
-	msgs, err := b.concernReply(r, level)
-	if err != nil {
-		return Response{}, err
-	}
-	resp.Messages = append(resp.Messages, msgs...)
-	return resp, nil
+	return Reply("Noted. Only you see it, unless you share this goal with your mentor."), nil
 }
 
 // redactGoals is the retention hook: the words of goals done before

@@ -123,7 +123,7 @@ func (b *Bot) cmdResidentHistory(r *Request) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	partner, err := b.historyPartners(r, m, ws)
+	partner, partnerIDs, err := b.historyPartners(r, m, ws)
 	if err != nil {
 		return Response{}, err
 	}
@@ -148,7 +148,9 @@ func (b *Bot) cmdResidentHistory(r *Request) (Response, error) {
 			msg.Attachment = &Attachment{Name: "history.png", ContentType: "image/png", Data: png}
 		}
 	}
-	if _, err := r.DM(r.Event.User.ID, msg); err != nil {
+	// The message names the resident and their partners: erasing any of
+	// them finds it.
+	if _, err := r.DMAbout(r.Event.User.ID, MsgHistory, msg, append(partnerIDs, m.UserID)...); err != nil {
 		return Response{}, err
 	}
 	return Reply("I've sent you %s's last %d week(s) by direct message. Only you can see it.", name, weeks), nil
@@ -184,14 +186,14 @@ func (b *Bot) historySupport(r *Request, m *Member, from time.Time) ([]string, e
 }
 
 // historyPartners counts, per week, the days the resident's pair
-// connected, and names the partners they had.
-func (b *Bot) historyPartners(r *Request, m *Member, ws []historyWeek) ([]string, error) {
+// connected, and names the partners they had, with their platform user
+// ids.
+func (b *Bot) historyPartners(r *Request, m *Member, ws []historyWeek) (names, users []string, err error) {
 	last := ws[len(ws)-1].start.AddDate(0, 0, 7)
 	pairs, err := r.histories().PairsBetween(r.Ctx, r.House.ID, ws[0].start, last)
 	if err != nil {
-		return nil, fmt.Errorf("pairs: %w", err)
+		return nil, nil, fmt.Errorf("pairs: %w", err)
 	}
-	var names []string
 	for _, p := range pairs {
 		if !slices.Contains(p.Members, m.ID) {
 			continue
@@ -202,19 +204,20 @@ func (b *Bot) historyPartners(r *Request, m *Member, ws []historyWeek) ([]string
 			}
 			other, err := r.histories().MemberByID(r.Ctx, id)
 			if err != nil {
-				return nil, fmt.Errorf("partner: %w", err)
+				return nil, nil, fmt.Errorf("partner: %w", err)
 			}
 			names = append(names, displayName(User{Name: other.Name}))
+			users = append(users, other.UserID)
 		}
 		for i := range ws {
 			n, err := r.histories().PairContactDays(r.Ctx, p.ID, ws[i].start.Format(time.DateOnly), ws[i].start.AddDate(0, 0, 7).Format(time.DateOnly))
 			if err != nil {
-				return nil, fmt.Errorf("contacts: %w", err)
+				return nil, nil, fmt.Errorf("contacts: %w", err)
 			}
 			ws[i].partnerDays += n
 		}
 	}
-	return names, nil
+	return names, users, nil
 }
 
 // historyActivities lists the activities the resident said they would go

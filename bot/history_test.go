@@ -127,3 +127,28 @@ func TestResidentHistoryRefusesAndExplains(t *testing.T) {
 		t.Errorf("own history = %s, want the private mood shown to its author", texts(dms))
 	}
 }
+
+// TestHistoryIsErasedWithItsResident: the history DM names the resident
+// and their partner; erasing either before it is sent takes it away.
+func TestHistoryIsErasedWithItsResident(t *testing.T) {
+	for _, erased := range []bot.User{robin, casey} {
+		t.Run(erased.Name, func(t *testing.T) {
+			h := seededWeek(t)
+			before := len(h.ad.To(mentor.ID))
+			h.bot.Handle(h.ctx, h.ev.Command(mentor, "history", "<@"+robin.ID+"> 2")) // not flushed
+			if n := outboxWith(t, h, "the last 2 week(s)"); n != 1 {
+				t.Fatalf("history messages queued = %d, want 1", n)
+			}
+			if err := h.bot.EraseData(h.ctx, h.house, erased.ID, "cli"); err != nil {
+				t.Fatal(err)
+			}
+			h.flush()
+			if n := outboxWith(t, h, "the last 2 week(s)"); n != 0 {
+				t.Errorf("history messages left after erasing %s = %d, want 0", erased.Name, n)
+			}
+			if got := h.ad.To(mentor.ID)[before:]; strings.Contains(texts(got), "week(s)") {
+				t.Errorf("the history of an erased resident was delivered: %s", texts(got))
+			}
+		})
+	}
+}

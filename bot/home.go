@@ -300,7 +300,11 @@ func (b *Bot) homeResident(r *Request, hh *HomeHouse) error {
 func (b *Bot) homeStaff(r *Request) (*HomeStaff, error) {
 	st := r.homes()
 	out := &HomeStaff{}
-	alerts, err := st.OpenCrisisAlerts(r.Ctx, r.House.ID, r.Now.Add(-homeAlertsSince), homeAlertsShown+1)
+	// An operator who is not a House Mentor sees an alert once it was sent
+	// on to them (escalated), as they were told of it then; House Mentors
+	// see every open one.
+	escalatedOnly := !r.Role.Has(RoleMentor)
+	alerts, err := st.OpenCrisisAlerts(r.Ctx, r.House.ID, r.Now.Add(-homeAlertsSince), escalatedOnly, homeAlertsShown+1)
 	if err != nil {
 		return nil, fmt.Errorf("open alerts: %w", err)
 	}

@@ -238,3 +238,63 @@ func TestHomeClearedAfterErase(t *testing.T) {
 		t.Errorf("refreshes of Robin's page after erasure = %d, want 1", n)
 	}
 }
+
+// TestHomeAlertsFollowWhoWasTold: House Mentors see every open alert; an
+// operator who is not one sees an alert once it was escalated to them;
+// nobody sees one withdrawn by erasure.
+func TestHomeAlertsFollowWhoWasTold(t *testing.T) {
+	h := homeHarness(t)
+	h.join(robin, casey)
+	h.clock.Set(at9(0))
+	h.do(press(h, casey, choiceID(h.do(h.ev.DM(casey, dangerLine)), "crisis:alert")))
+	if a := h.home(mentor).Staff.Alerts; len(a) != 1 {
+		t.Fatalf("mentor's alerts = %+v, want Casey's", a)
+	}
+	if a := h.home(owner).Staff.Alerts; len(a) != 0 {
+		t.Errorf("operator's alerts before any escalation = %+v, want none", a)
+	}
+	h.clock.Advance(20 * time.Minute)
+	if err := h.bot.Tick(h.ctx); err != nil {
+		t.Fatal(err)
+	}
+	h.flush()
+	if a := h.home(owner).Staff.Alerts; len(a) != 1 || a[0].Name != "Casey" {
+		t.Errorf("operator's alerts after the escalation = %+v, want Casey's", a)
+	}
+	// Robin's alert, withdrawn by their erasure, is on nobody's page.
+	h.do(press(h, robin, choiceID(h.do(h.ev.DM(robin, dangerLine)), "crisis:alert")))
+	if err := h.bot.EraseData(h.ctx, h.house, robin.ID, "cli"); err != nil {
+		t.Fatal(err)
+	}
+	for _, u := range []bot.User{mentor, owner} {
+		for _, a := range h.home(u).Staff.Alerts {
+			if a.Name != "Casey" {
+				t.Errorf("%s's page lists %+v after the erasure", u.Name, a)
+			}
+		}
+	}
+	if a := h.home(mentor).Staff.Alerts; len(a) != 1 {
+		t.Errorf("mentor's alerts after the erasure = %+v, want Casey's only", a)
+	}
+}
+
+// TestCLIEraseRefreshesTheHomes: porchlight erase refreshes the erased
+// person's page and every page in the house that could name them (their
+// partner's, the staff's), as /mydata erase does.
+func TestCLIEraseRefreshesTheHomes(t *testing.T) {
+	h := homeHarness(t)
+	h.join(robin, casey)
+	h.clock.Advance(time.Minute)
+	h.flush()
+	h.ad.Reset()
+	if err := h.bot.EraseData(h.ctx, h.house, robin.ID, "cli"); err != nil {
+		t.Fatal(err)
+	}
+	h.clock.Advance(time.Minute)
+	h.flush()
+	for _, u := range []bot.User{robin, casey, mentor, owner} {
+		if n := h.homeRefreshes(u.ID); n != 1 {
+			t.Errorf("refreshes of %s's page after porchlight erase = %d, want 1", u.Name, n)
+		}
+	}
+}

@@ -355,7 +355,7 @@ func (b *Bot) remindMeetings(r *Request, at time.Time) error {
 		text := fmt.Sprintf("🌱 A gentle mid-week note: you've logged %d of the %d meetings a week the house asks for. "+
 			"If you've been to one, "+Cmd("meeting log")+" records it. Online meetings count too, and if getting to one is hard right now, "+
 			"your House Mentor is glad to help. (Only you got this.)", counts[m.ID], ask)
-		if _, err := r.DM(m.UserID, Message{Text: text}); err != nil {
+		if _, err := r.DMAbout(m.UserID, MsgMeeting, Message{Text: text}); err != nil {
 			return err
 		}
 		n++

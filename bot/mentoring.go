@@ -299,8 +299,9 @@ func (b *Bot) submitMentorForm(r *Request, parts []string, vals map[string]strin
 	if old != nil {
 		resp = Reply("I've sent the change to %s to confirm. Until they do, your current agreement stays as it is.", who)
 	}
-	// The boundaries are words written to the bot: screened like any.
-	return b.answerConcern(r, resp, b.concern(r, terms.Boundaries))
+	// The boundaries were screened like any words written to the bot, by
+	// submitForm, before the form was checked.
+	return resp, nil
 }
 
 // ownAgreement is one of the caller's proposed or active agreements by
@@ -635,7 +636,9 @@ func agreementLines(r *Request, me *Member, a *Agreement) ([]string, error) {
 		return nil, err
 	}
 	lines = append(lines, "  "+contactSummary(r, cs))
-	if a.MentorID == me.ID {
+	// Shared goals are for a House Mentor: someone whose role ended sees
+	// none, even before their agreements are ended.
+	if a.MentorID == me.ID && r.Role.Has(Staff) {
 		ps, err := r.mentoring().GoalProgress(r.Ctx, a.MenteeID, me.ID, since)
 		if err != nil {
 			return nil, err
@@ -900,6 +903,44 @@ func (b *Bot) mentoringLeave(r *Request, m *Member, why string) error {
 		return nil
 	}
 	return endAllOf(r, m, why+", so your mentoring agreement has ended.", "left", true)
+}
+
+// mentorRoleEnded ends the agreements in which user is the mentor, once
+// they are no longer staff of the house (their House Mentor role was
+// revoked, and they are not an operator): a mentor reads their mentee's
+// shared goals and boundaries only while they are one. Each mentee is told
+// kindly. It returns how many agreements ended.
+func (b *Bot) mentorRoleEnded(r *Request, user string) (int, error) {
+	role, err := b.roleOf(r, user)
+	if err != nil || role.Has(Staff) {
+		return 0, err
+	}
+	m, err := r.mentoring().MemberByUser(r.Ctx, r.House.ID, user)
+	if errors.Is(err, ErrNotFound) {
+		return 0, nil // never joined: no agreements
+	}
+	if err != nil {
+		return 0, fmt.Errorf("member: %w", err)
+	}
+	as, err := r.mentoring().AgreementsFor(r.Ctx, m.ID)
+	if err != nil {
+		return 0, err
+	}
+	ended := 0
+	for _, a := range as {
+		if a.MentorID != m.ID {
+			continue
+		}
+		if _, err := endAgreements(r, []*Agreement{a}, "role ended"); err != nil {
+			return 0, err
+		}
+		msg := "Your mentor in your mentoring agreement isn't a House Mentor any more, so the agreement has ended. Thank you for the time you gave it. A House Mentor can set up a new one with you any time."
+		if err := dmSide(r, a.MenteeID, 0, Message{Text: msg}); err != nil {
+			return 0, err
+		}
+		ended++
+	}
+	return ended, nil
 }
 
 // mentoringErase is the erase hook: the other side of each agreement is

@@ -52,7 +52,8 @@ type Agreement struct {
 	CreatedAt time.Time
 	AgreedAt  time.Time
 	EndedAt   time.Time
-	// EndReason is "ended", "declined", "changed", "withdrawn" or "left".
+	// EndReason is "ended", "declined", "changed", "withdrawn", "left" or
+	// "role ended" (the mentor is no longer a House Mentor).
 	EndReason string
 	// NextContact is the next agreed contact not yet scheduled.
 	NextContact time.Time

@@ -427,3 +427,53 @@ func TestMentoringAndGoalsWithTypedOptions(t *testing.T) {
 		t.Errorf("Slack-style /mentor end = %q", got)
 	}
 }
+
+// TestRevokedMentorSeesNoSharedGoals: a House Mentor whose role is revoked
+// has their agreements as a mentor ended (the resident is told kindly),
+// and one who is no longer staff by any means sees no shared goals.
+func TestRevokedMentorSeesNoSharedGoals(t *testing.T) {
+	h := newHarness(t)
+	h.join(robin, casey)
+	h.do(h.ev.Command(owner, "role", "mentor <@"+casey.ID+">"))
+	resp := h.do(h.ev.Command(casey, "mentor", "agree <@"+robin.ID+">"))
+	if resp.Form == nil {
+		t.Fatalf("/mentor agree = %q", text(resp))
+	}
+	h.do(h.ev.Submit(casey, resp.Form.ID, terms()))
+	if got := text(h.do(h.ev.Press(robin, lastTo(t, h, robin).Choices[0].ID, ""))); !strings.Contains(got, "You're set with *Casey*") {
+		t.Fatalf("confirm = %q", got)
+	}
+	h.do(h.ev.Command(robin, "goal", "add call my sponsor twice"))
+	h.do(h.ev.Command(robin, "goal", "share 1"))
+	if got := text(h.do(h.ev.Command(casey, "mentor", "list"))); !strings.Contains(got, "call my sponsor") {
+		t.Fatalf("Casey's view before = %q", got)
+	}
+	h.ad.Reset()
+	if got := text(h.do(h.ev.Command(owner, "role", "remove <@"+casey.ID+">"))); !strings.Contains(got, "no longer a House Mentor") || !strings.Contains(got, "1 mentoring agreement(s)") {
+		t.Errorf("/role remove = %q", got)
+	}
+	if got := texts(h.ad.To(robin.ID)); !strings.Contains(got, "isn't a House Mentor any more, so the agreement has ended") {
+		t.Errorf("Robin told %q", got)
+	}
+	if got := text(h.do(h.ev.Command(casey, "mentor", "list"))); strings.Contains(got, "sponsor") || strings.Contains(got, "No calls after") {
+		t.Errorf("after the role was revoked, Casey sees %q", got)
+	}
+}
+
+// TestMentorNoLongerStaffSeesNoSharedGoals: a mentor taken out of the
+// config file keeps their agreement until someone ends it, but their list
+// shows no shared goals: those are for House Mentors.
+func TestMentorNoLongerStaffSeesNoSharedGoals(t *testing.T) {
+	h := agreedHarness(t)
+	h.do(h.ev.Command(robin, "goal", "add call my sponsor twice"))
+	h.do(h.ev.Command(robin, "goal", "share 1"))
+	if got := text(h.do(h.ev.Command(mentor, "mentor", "list"))); !strings.Contains(got, "call my sponsor") {
+		t.Fatalf("Morgan's view before = %q", got)
+	}
+	h2 := newHarnessDB(t, h.db, h.clock.Now(), func(h *bot.House) { h.Mentors = nil })
+	h2.ev = h.ev // the same event ids go on: a restart, not a replay
+	got := text(h2.do(h2.ev.Command(mentor, "mentor", "list")))
+	if !strings.Contains(got, "With *Robin*") || strings.Contains(got, "sponsor") {
+		t.Errorf("no longer a House Mentor, Morgan sees %q, want the agreement without the goals", got)
+	}
+}

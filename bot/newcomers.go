@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 )
@@ -24,8 +25,10 @@ import (
 // welcomeStep is one message of the welcome, sent on day Day of the
 // newcomer's first week at welcomeHour, house time (step 0 at once).
 type welcomeStep struct {
-	Day  int
-	Text func(b *Bot, r *Request, m *Member) (Message, error)
+	Day int
+	// Text writes the step for m, with the platform user ids of the
+	// people it names besides m (OutboxMessage.About).
+	Text func(b *Bot, r *Request, m *Member) (Message, []string, error)
 }
 
 // welcomeHour is the house-local hour later steps are sent at.
@@ -126,7 +129,7 @@ func (b *Bot) tellMentorOnDuty(r *Request, m *Member) error {
 		if id == m.UserID {
 			continue
 		}
-		if _, err := r.DM(id, Message{Text: text}); err != nil {
+		if _, err := r.DMAbout(id, MsgWelcome, Message{Text: text}, m.UserID); err != nil {
 			return err
 		}
 	}
@@ -157,7 +160,7 @@ func (b *Bot) sendWelcomeSteps(r *Request, w *Welcome) error {
 			w.NextAt = time.Time{}
 			break
 		}
-		msg, err := steps[w.Step].Text(b, r, m)
+		msg, about, err := steps[w.Step].Text(b, r, m)
 		if err != nil {
 			return err
 		}
@@ -166,7 +169,7 @@ func (b *Bot) sendWelcomeSteps(r *Request, w *Welcome) error {
 		}
 		// The key makes a step one message, whatever happens around it.
 		key := fmt.Sprintf("welcome:%d:%d", m.ID, w.Step)
-		if _, err := r.Enqueue(&OutboxMessage{Key: key, Out: Outgoing{Target: Target{Kind: TargetDM, User: m.UserID}, Message: msg}}); err != nil {
+		if _, err := r.Enqueue(&OutboxMessage{Key: key, Kind: MsgWelcome, About: about, Out: Outgoing{Target: Target{Kind: TargetDM, User: m.UserID}, Message: msg}}); err != nil {
 			return err
 		}
 		w.Step++
@@ -221,7 +224,7 @@ func (b *Bot) actWelcome(r *Request, parts []string) (Response, error) {
 	return Reply("Okay — no more welcome notes. %s lists everything, and your House Mentors are around whenever you'd like.", Cmd("help")), nil
 }
 
-func welcomeBasics(_ *Bot, r *Request, m *Member) (Message, error) {
+func welcomeBasics(_ *Bot, r *Request, m *Member) (Message, []string, error) {
 	lines := []string{
 		fmt.Sprintf("👋 Welcome to %s, %s! Over your first week I'll send you a few short notes about how the house uses Porchlight — four in all.", r.House.Name, displayName(User{Name: m.Name})),
 		"First, the basics: we check in with each other, do sober activities together, and each resident has an accountability partner to look out for. House Mentors — peers with more time in recovery — are here for newcomers. What you tell me stays private unless you choose to share it.",
@@ -229,22 +232,25 @@ func welcomeBasics(_ *Bot, r *Request, m *Member) (Message, error) {
 	if n := r.House.Meetings.PerWeek; n > 0 {
 		lines = append(lines, fmt.Sprintf("The house asks for %d recovery meetings a week; "+Cmd("meeting log")+" keeps track of yours, privately.", n))
 	}
-	return Message{Text: strings.Join(lines, "\n")}, nil
+	return Message{Text: strings.Join(lines, "\n")}, nil, nil
 }
 
-func welcomeCheckins(b *Bot, r *Request, _ *Member) (Message, error) {
+func welcomeCheckins(b *Bot, r *Request, _ *Member) (Message, []string, error) {
 	text := "🌱 How check-ins work: at check-in time I post a prompt in the house channel. Tap *Check in* to answer privately — your mood, a win, what's hard — and choose who sees it: only counted, your House Mentors, or the house. Away for a while? " + Cmd("checkin pause") + " until a date stops the prompts."
 	if next := b.nextRoundText(r); next != "" {
 		text += " " + next
 	}
-	return Message{Text: text}, nil
+	return Message{Text: text}, nil, nil
 }
 
-func welcomeMentor(_ *Bot, r *Request, m *Member) (Message, error) {
+// welcomeMentor names the House Mentors and the newcomer's partner: the
+// step is about them.
+func welcomeMentor(_ *Bot, r *Request, m *Member) (Message, []string, error) {
 	ids, onDuty, err := r.mentorsOnDuty(r.Now)
 	if err != nil {
-		return Message{}, err
+		return Message{}, nil, err
 	}
+	about := slices.Clone(ids)
 	var mentions []string
 	for _, id := range ids {
 		mentions = append(mentions, "<@"+id+">")
@@ -261,30 +267,31 @@ func welcomeMentor(_ *Bot, r *Request, m *Member) (Message, error) {
 	p, err := r.newcomers().PairOf(r.Ctx, m.ID)
 	switch {
 	case err == nil:
-		who, _, err := names(r, others(p, m.ID))
+		who, users, err := names(r, others(p, m.ID))
 		if err != nil {
-			return Message{}, err
+			return Message{}, nil, err
 		}
 		text += fmt.Sprintf(" Your accountability partner is %s — say hello.", who)
+		about = append(about, users...)
 	case !errors.Is(err, ErrNotFound):
-		return Message{}, err
+		return Message{}, nil, err
 	}
-	return Message{Text: text}, nil
+	return Message{Text: text}, about, nil
 }
 
-func welcomeActivity(_ *Bot, r *Request, _ *Member) (Message, error) {
+func welcomeActivity(_ *Bot, r *Request, _ *Member) (Message, []string, error) {
 	last := " That's the last of my welcome notes — " + Cmd("help") + " lists everything. We're glad you're here. 💚"
 	as, err := r.newcomers().UpcomingActivities(r.Ctx, r.House.ID, r.Now)
 	if err != nil {
-		return Message{}, err
+		return Message{}, nil, err
 	}
 	for _, a := range as {
 		if a.StartsAt.After(r.Now) {
 			return Message{
 				Text:    fmt.Sprintf("📅 A first sober activity for you: *%s* (#%d), %s. Will you come?%s", a.Title, a.ID, FormatTime(a.StartsAt, r.House.Location), last),
 				Choices: rsvpChoices(a),
-			}, nil
+			}, nil, nil
 		}
 	}
-	return Message{Text: "📅 No sober activities are planned just now. House Mentors post them in the house channel, and " + Cmd("activity list") + " shows what's coming." + last}, nil
+	return Message{Text: "📅 No sober activities are planned just now. House Mentors post them in the house channel, and " + Cmd("activity list") + " shows what's coming." + last}, nil, nil
 }

@@ -181,3 +181,41 @@ func TestMentorOnDutyRotatesWeekly(t *testing.T) {
 		t.Errorf("with nobody on duty, the House Mentor got %s", texts(got))
 	}
 }
+
+// TestWelcomeNoticesAreErasedWithWhomTheyName: the mentor's notice of a
+// newcomer names them, and the newcomer's mentor step names their partner;
+// erasing the person named before the message is sent takes it away.
+func TestWelcomeNoticesAreErasedWithWhomTheyName(t *testing.T) {
+	h := newHarness(t, dutyHouse)
+	h.join(robin)
+	h.clock.Set(time.Date(2026, 11, 24, 15, 0, 0, 0, chicago))
+	consent := h.bot.Handle(h.ctx, h.ev.Command(casey, "join", ""))
+	h.bot.Handle(h.ctx, h.ev.Press(casey, consent.Messages[0].Choices[0].ID, "")) // not flushed
+	if n := outboxWith(t, h, "just joined"); n != 1 {
+		t.Fatalf("notices of the newcomer queued = %d, want 1", n)
+	}
+	if err := h.bot.EraseData(h.ctx, h.house, casey.ID, "cli"); err != nil {
+		t.Fatal(err)
+	}
+	if n := outboxWith(t, h, "just joined"); n != 0 {
+		t.Errorf("notices naming the erased newcomer = %d, want 0", n)
+	}
+
+	// Lee joins, is paired with Robin, and Robin is erased before the
+	// step naming them is sent.
+	h.join(lee)
+	h.do(h.ev.Command(mentor, "partner", "pair <@"+robin.ID+"> <@"+lee.ID+">"))
+	h.clock.Set(time.Date(2026, 11, 26, 10, 0, 0, 0, chicago))
+	if err := h.bot.Tick(h.ctx); err != nil {
+		t.Fatal(err)
+	}
+	if n := outboxWith(t, h, "partner is *Robin*"); n != 1 {
+		t.Fatalf("steps naming the partner queued = %d, want 1", n)
+	}
+	if err := h.bot.EraseData(h.ctx, h.house, robin.ID, "cli"); err != nil {
+		t.Fatal(err)
+	}
+	if n := outboxWith(t, h, "partner is *Robin*"); n != 0 {
+		t.Errorf("steps naming the erased partner = %d, want 0", n)
+	}
+}

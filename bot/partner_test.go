@@ -255,3 +255,25 @@ func TestLeavingOrPausingEndsThePair(t *testing.T) {
 		})
 	}
 }
+
+// TestReachOutAgainPingsThePartnerOnce: turning "reach out" off and on
+// again in one check-in is the same request; the partner hears of it once.
+func TestReachOutAgainPingsThePartnerOnce(t *testing.T) {
+	h := pairedHarness(t)
+	h.clock.Set(at9(0))
+	h.openRound(at9(0))
+	h.flush()
+	h.answer(robin, vals("2", "", "", "yes", "private"))
+	h.answer(robin, vals("2", "", "", "no", "private"))
+	h.answer(robin, vals("2", "", "", "yes", "private"))
+	h.flush()
+	n := 0
+	for _, m := range h.ad.To(casey.ID) {
+		if strings.Contains(m.Text, "asked for someone to reach out") {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("support pings to the partner = %d, want 1: %s", n, texts(h.ad.To(casey.ID)))
+	}
+}

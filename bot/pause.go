@@ -125,7 +125,8 @@ func (b *Bot) cmdPauseResident(r *Request) (Response, error) {
 		if err := r.Audit("member.resume", fmt.Sprintf("member:%d", m.ID)); err != nil {
 			return Response{}, err
 		}
-		if _, err := r.DM(m.UserID, Message{Text: fmt.Sprintf("Welcome back, %s! %s, a House Mentor, has turned your check-in prompts with %s back on. Glad you're here. 💚", m.Name, mentor, r.House.Name)}); err != nil {
+		// Each message below names the House Mentor: erasing them finds it.
+		if _, err := r.DMAbout(m.UserID, "", Message{Text: fmt.Sprintf("Welcome back, %s! %s, a House Mentor, has turned your check-in prompts with %s back on. Glad you're here. 💚", m.Name, mentor, r.House.Name)}, r.Event.User.ID); err != nil {
 			return Response{}, err
 		}
 		return Reply("*%s*'s pause has ended; check-in prompts are on again. They've been told privately.", m.Name), nil
@@ -151,7 +152,7 @@ func (b *Bot) cmdPauseResident(r *Request) (Response, error) {
 	}
 	told := fmt.Sprintf("Hi %s 🌿 %s, a House Mentor, has paused your check-ins with %s until %s%s. Until then there are no check-in prompts or reminders, and nothing counts as missed. It's not a mark against you, just some room to take care of what matters. If you're back sooner, "+Cmd("checkin resume")+" turns them back on. Take care.",
 		m.Name, mentor, r.House.Name, day, why)
-	if _, err := r.DM(m.UserID, Message{Text: told}); err != nil {
+	if _, err := r.DMAbout(m.UserID, "", Message{Text: told}, r.Event.User.ID); err != nil {
 		return Response{}, err
 	}
 	if again {
@@ -208,7 +209,7 @@ func (b *Bot) actRemove(r *Request, parts []string) (Response, error) {
 		fmt.Sprintf("Your data isn't erased right away: your written check-in answers are removed after %d days, as everyone's are, and counts stay. You can get a copy any time with "+Cmd("mydata export")+", or erase it all now with "+Cmd("mydata erase")+".", retention),
 		"Support lines are always there with " + Cmd("resources") + ".",
 	}, "\n")
-	if _, err := r.DM(m.UserID, Message{Text: goodbye}); err != nil {
+	if _, err := r.DMAbout(m.UserID, "", Message{Text: goodbye}, r.Event.User.ID); err != nil {
 		return Response{}, err
 	}
 	return Reply("Done: *%s* is no longer a member of %s. They've had a warm goodbye, and their partner (if any) was told.", m.Name, r.House.Name), nil

@@ -239,3 +239,40 @@ func TestMentorRemovesAResidentWhoMovedOut(t *testing.T) {
 		t.Errorf("export after removal = %s, want the file with Robin's answer", texts(dm))
 	}
 }
+
+// TestMessagesNamingTheMentorAreErasedWithThem: the pause notice and the
+// "someone is coming" of a reach-out name the House Mentor; erasing the
+// mentor before they are sent takes them away.
+func TestMessagesNamingTheMentorAreErasedWithThem(t *testing.T) {
+	h := newHarness(t)
+	h.join(mentor, robin, casey)
+	h.clock.Set(at9(0))
+	h.openRound(at9(0))
+	h.flush()
+	h.answer(casey, vals("2", "", "", "yes", "private"))
+	h.flush()
+	var take string
+	for _, m := range h.ad.To(mentor.ID) {
+		if len(m.Choices) > 0 && strings.HasPrefix(m.Choices[0].ID, "reachout:") {
+			take = m.Choices[0].ID
+		}
+	}
+	if take == "" {
+		t.Fatal("no reach-out notice to the mentor")
+	}
+	h.bot.Handle(h.ctx, h.ev.Press(mentor, take, ""))                                                   // not flushed
+	h.bot.Handle(h.ctx, h.ev.Command(mentor, "pause", "<@"+robin.ID+"> until 2026-11-20 family visit")) // not flushed
+	for _, s := range []string{"Morgan, a House Mentor, has paused", "Morgan, a House Mentor, saw your check-in"} {
+		if n := outboxWith(t, h, s); n != 1 {
+			t.Fatalf("messages with %q queued = %d, want 1", s, n)
+		}
+	}
+	if err := h.bot.EraseData(h.ctx, h.house, mentor.ID, "cli"); err != nil {
+		t.Fatal(err)
+	}
+	for _, s := range []string{"Morgan, a House Mentor", "Morgan"} {
+		if n := outboxWith(t, h, s); n != 0 {
+			t.Errorf("messages with %q after erasing the mentor = %d, want 0", s, n)
+		}
+	}
+}

@@ -105,6 +105,13 @@ func (b *Bot) cmdRoleRemove(r *Request) (Response, error) {
 	if err := r.Audit("role.revoke", "mentor:"+user); err != nil {
 		return Response{}, err
 	}
+	ended, err := b.mentorRoleEnded(r, user)
+	if err != nil {
+		return Response{}, err
+	}
+	if ended > 0 {
+		return Reply("%s is no longer a House Mentor of %s. Their %d mentoring agreement(s) as a mentor ended, and the residents were told kindly.", name, r.House.Name, ended), nil
+	}
 	return Reply("%s is no longer a House Mentor of %s.", name, r.House.Name), nil
 }
 
@@ -232,6 +239,16 @@ func eraseMember(r *Request, m *Member) error {
 	}
 	if err := r.privacy().EraseMember(r.Ctx, m.ID); err != nil {
 		return fmt.Errorf("erase: %w", err)
+	}
+	// Pages that showed them (their own, a partner's, an RSVP list, the
+	// staff's alerts and counts) are refreshed, whoever asked for the
+	// erasure: /mydata erase or porchlight erase. Erasure is rare, so every
+	// page in the house is.
+	if err := r.homeStale(homeOwnDelay, m.UserID); err != nil {
+		return err
+	}
+	if err := r.houseHomesStale(); err != nil {
+		return err
 	}
 	return r.Audit("data.erase", fmt.Sprintf("member:%d", m.ID))
 }

@@ -25,8 +25,10 @@ func (b *Bot) reachOut(r *Request, round *Round) error {
 	switch {
 	case errors.Is(err, ErrDuplicate):
 		// Asked again in the same round (after turning it off): the
-		// mentors' messages and their button are there already.
-		mentors = nil
+		// mentors' messages and their button are there already, and the
+		// partner has heard. Nobody is told twice.
+		r.Log.Info("reach-out request repeated in the round", "member", r.Member.ID)
+		return nil
 	case err != nil:
 		return fmt.Errorf("reach-out: %w", err)
 	}
@@ -113,7 +115,7 @@ func (b *Bot) actReachOut(r *Request, parts []string) (Response, error) {
 	if r.Event.User.Name != "" {
 		me, told = displayName(r.Event.User), displayName(r.Event.User)+", a House Mentor,"
 	}
-	if _, err := r.DM(m.UserID, Message{Text: fmt.Sprintf("%s saw your check-in and will reach out to you soon. 💚", told)}); err != nil {
+	if _, err := r.DMAbout(m.UserID, MsgReachOut, Message{Text: fmt.Sprintf("%s saw your check-in and will reach out to you soon. 💚", told)}, r.Event.User.ID); err != nil {
 		return Response{}, err
 	}
 	notices, err := r.checkins().ReachOutNotices(r.Ctx, q.ID)
@@ -128,7 +130,7 @@ func (b *Bot) actReachOut(r *Request, parts []string) (Response, error) {
 		if n.UserID == r.Event.User.ID {
 			taken = "✓ You're on it. Thank you."
 		}
-		edit := &OutboxMessage{EditOf: n.Outbox, Key: fmt.Sprintf("reachout-taken:%d:%s", q.ID, n.UserID), Kind: MsgReachOut, About: []string{m.UserID},
+		edit := &OutboxMessage{EditOf: n.Outbox, Key: fmt.Sprintf("reachout-taken:%d:%s", q.ID, n.UserID), Kind: MsgReachOut, About: []string{m.UserID, r.Event.User.ID},
 			Out: Outgoing{Target: Target{Kind: TargetDM, User: n.UserID}, Message: Message{Text: reachOutText(m.Name, taken)}}}
 		if _, err := r.Enqueue(edit); err != nil {
 			return Response{}, err

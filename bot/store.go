@@ -357,6 +357,8 @@ const (
 	// MsgWelcome is a step of a newcomer's welcome, or a House Mentor's
 	// notice of a newcomer.
 	MsgWelcome MsgKind = "welcome"
+	// MsgHistory is a resident's history, sent to whoever asked for it.
+	MsgHistory MsgKind = "history"
 )
 
 // IsCrisis reports whether the message carries a crisis alert: its final

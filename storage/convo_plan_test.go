@@ -25,7 +25,7 @@ func TestPendingHomeUsesTheUserIndex(t *testing.T) {
 	wantPlan(t, pendingHomeSQL, "outbox_pending_by_recipient (platform=? AND target_kind=? AND target_channel=? AND target_user=?)", "slack", "home", "", "U1")
 	wantPlan(t, answerStreakSQL, "checkin_answers_by_member", 1, 1, "missed")
 	wantPlan(t, answerStreakSQL, "checkin_misses_by_member", 1, 1, "missed")
-	wantPlan(t, openAlertsSQL, "crisis_alerts_by_house", 1, 0, 11)
+	wantPlan(t, openAlertsSQL, "crisis_alerts_by_house", 1, 0, "erased", true, 11)
 }
 
 // wantPlan checks that SQLite's plan for query uses index.

@@ -62,14 +62,18 @@ const answerStreakSQL = `SELECT COUNT(*) FROM checkin_answers a JOIN checkin_rou
 		JOIN checkin_rounds r2 ON r2.id = mi.round_id WHERE mi.member_id = ? AND mi.status = ?), -1)`
 
 // openAlertsSQL reads a house's alerts since a time through
-// crisis_alerts_by_house.
+// crisis_alerts_by_house, leaving out those withdrawn by erasure and, for
+// a reader who only sees escalations, those not escalated.
 const openAlertsSQL = `SELECT ` + alertCols + ` FROM crisis_alerts
-	WHERE house_id = ? AND created_at >= ? AND acked_at IS NULL ORDER BY created_at DESC, id DESC LIMIT ?`
+	WHERE house_id = ? AND created_at >= ? AND acked_at IS NULL AND user_id <> ?
+	AND (? = 0 OR escalated_at IS NOT NULL)
+	ORDER BY created_at DESC, id DESC LIMIT ?`
 
 // OpenCrisisAlerts lists a house's unacknowledged alerts created at or
-// after since, newest first, at most limit.
-func (t *tx) OpenCrisisAlerts(ctx context.Context, houseID int64, since time.Time, limit int) ([]*bot.CrisisAlert, error) {
-	rows, err := t.q.QueryContext(ctx, openAlertsSQL, houseID, since.Unix(), limit)
+// after since, newest first, at most limit: never one withdrawn by
+// erasure, and with escalatedOnly only those sent on to the operators.
+func (t *tx) OpenCrisisAlerts(ctx context.Context, houseID int64, since time.Time, escalatedOnly bool, limit int) ([]*bot.CrisisAlert, error) {
+	rows, err := t.q.QueryContext(ctx, openAlertsSQL, houseID, since.Unix(), bot.ErasedUser, escalatedOnly, limit)
 	if err != nil {
 		return nil, wrap("open crisis alerts", err)
 	}
