@@ -253,18 +253,15 @@ func (b *Bot) buildDigest(r *Request, week string, reader Role) (*Digest, error)
 	if err := b.digestResidents(r, d, members, from, to, reader); err != nil {
 		return nil, err
 	}
-	// The trend: eight weeks ending with this one.
+	// The trend: eight weeks ending with this one, one query a week
+	// whatever the history kept.
 	for i := trendWeeks - 1; i >= 0; i-- {
 		ws := from.AddDate(0, 0, -7*i)
-		exp, ans, err := participation(r, ws, ws.AddDate(0, 0, 7))
-		if err != nil {
-			return nil, err
-		}
 		agg, err := r.digests().AggregateAnswers(r.Ctx, h.ID, ws, ws.AddDate(0, 0, 7), Viewer{Role: reader})
 		if err != nil {
 			return nil, err
 		}
-		d.Trend = append(d.Trend, DigestWeek{Week: ISOWeek(ws, h.Location), ParticipationRate: ratio(ans, exp), MoodAvg: houseMood(agg)})
+		d.Trend = append(d.Trend, DigestWeek{Week: ISOWeek(ws, h.Location), ParticipationRate: ratio(agg.Answered, agg.Expected), MoodAvg: houseMood(agg)})
 	}
 	last := d.Trend[len(d.Trend)-1]
 	d.Totals.ParticipationRate, d.Totals.MoodAvg = last.ParticipationRate, last.MoodAvg
@@ -313,37 +310,6 @@ func (b *Bot) buildDigest(r *Request, week string, reader Role) (*Digest, error)
 		}
 	}
 	return d, nil
-}
-
-// participation counts expected and answered check-ins of the rounds
-// scheduled in [from, to): expected is answered plus missed; paused
-// residents are not expected.
-func participation(r *Request, from, to time.Time) (expected, answered int, err error) {
-	rounds, err := r.digests().RoundsBetween(r.Ctx, r.House.ID, from, to)
-	if err != nil {
-		return 0, 0, err
-	}
-	for _, rd := range rounds {
-		if rd.Status == RoundSkipped {
-			continue
-		}
-		ans, err := r.digests().RoundResponders(r.Ctx, rd.ID)
-		if err != nil {
-			return 0, 0, err
-		}
-		misses, err := r.digests().RoundMisses(r.Ctx, rd.ID)
-		if err != nil {
-			return 0, 0, err
-		}
-		answered += len(ans)
-		expected += len(ans)
-		for _, m := range misses {
-			if m.Status == MissMissed {
-				expected++
-			}
-		}
-	}
-	return expected, answered, nil
 }
 
 // digestResidents fills the per-resident rows.
