@@ -58,7 +58,7 @@ var rules = map[string]rule{
 	// leaves anyone may use.
 	"backoff":   {},
 	"health":    {},
-	"render":    {module: []string{"bot"}},
+	"render":    {module: []string{"bot", "chart"}},
 	"config":    {module: []string{"bot"}, libs: []string{toml}},
 	"scheduler": {module: []string{"backoff"}, libs: []string{cron}},
 	"chart":     {libs: []string{plot}},

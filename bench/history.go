@@ -23,7 +23,7 @@ import (
 
 // Version keys cached histories. Bump it when Generate changes what it
 // writes, so that a stale cache is not measured.
-const Version = 1
+const Version = 2
 
 // World is a core, its store and its sender on a database, with the
 // houses of a Spec and a settable clock. The sender is not running:
@@ -44,15 +44,28 @@ type World struct {
 	store *countingStore
 }
 
-// countingStore is the core's store, counting its write transactions.
+// countingStore is the core's store, counting its write transactions and
+// the time they held the writer.
 type countingStore struct {
 	*storage.DB
 	updates atomic.Int64
+	held    atomic.Int64 // nanoseconds inside write transactions
 }
 
 func (s *countingStore) Update(ctx context.Context, fn func(bot.Tx) error) error {
 	s.updates.Add(1)
-	return s.DB.Update(ctx, fn)
+	var start time.Time
+	// The hold counts from the transaction's start, once the writer is
+	// ours, to the end of the commit.
+	defer func() {
+		if !start.IsZero() {
+			s.held.Add(int64(time.Since(start)))
+		}
+	}()
+	return s.DB.Update(ctx, func(tx bot.Tx) error {
+		start = time.Now()
+		return fn(tx)
+	})
 }
 
 // OpenWorld opens the database at path (creating it if needed) with s's
@@ -70,7 +83,7 @@ func OpenWorld(ctx context.Context, path string, s Spec, now time.Time, configur
 			configure(h)
 		}
 	}
-	w.Bot, err = bot.New(bot.Config{Store: w.store, Clock: w.Clock, Houses: w.Houses, Schedules: scheduler.Specs{}, DigestText: render.DigestText})
+	w.Bot, err = bot.New(bot.Config{Store: w.store, Clock: w.Clock, Houses: w.Houses, Schedules: scheduler.Specs{}, DigestText: render.DigestText, Chart: render.DigestChart})
 	if err == nil {
 		err = w.Bot.Start(ctx)
 	}
@@ -86,6 +99,9 @@ func OpenWorld(ctx context.Context, path string, s Spec, now time.Time, configur
 
 // Writes counts the core's write transactions so far.
 func (w *World) Writes() int64 { return w.store.updates.Load() }
+
+// Held is the time the core's write transactions held the writer so far.
+func (w *World) Held() time.Duration { return time.Duration(w.store.held.Load()) }
 
 // Wakes counts the core's wake-ups of the sender so far.
 func (w *World) Wakes() int64 { return w.wakes.Load() }

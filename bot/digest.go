@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math"
 	"slices"
 	"strconv"
@@ -253,18 +254,15 @@ func (b *Bot) buildDigest(r *Request, week string, reader Role) (*Digest, error)
 	if err := b.digestResidents(r, d, members, from, to, reader); err != nil {
 		return nil, err
 	}
-	// The trend: eight weeks ending with this one.
+	// The trend: eight weeks ending with this one, one query a week
+	// whatever the history kept.
 	for i := trendWeeks - 1; i >= 0; i-- {
 		ws := from.AddDate(0, 0, -7*i)
-		exp, ans, err := participation(r, ws, ws.AddDate(0, 0, 7))
-		if err != nil {
-			return nil, err
-		}
 		agg, err := r.digests().AggregateAnswers(r.Ctx, h.ID, ws, ws.AddDate(0, 0, 7), Viewer{Role: reader})
 		if err != nil {
 			return nil, err
 		}
-		d.Trend = append(d.Trend, DigestWeek{Week: ISOWeek(ws, h.Location), ParticipationRate: ratio(ans, exp), MoodAvg: houseMood(agg)})
+		d.Trend = append(d.Trend, DigestWeek{Week: ISOWeek(ws, h.Location), ParticipationRate: ratio(agg.Answered, agg.Expected), MoodAvg: houseMood(agg)})
 	}
 	last := d.Trend[len(d.Trend)-1]
 	d.Totals.ParticipationRate, d.Totals.MoodAvg = last.ParticipationRate, last.MoodAvg
@@ -313,37 +311,6 @@ func (b *Bot) buildDigest(r *Request, week string, reader Role) (*Digest, error)
 		}
 	}
 	return d, nil
-}
-
-// participation counts expected and answered check-ins of the rounds
-// scheduled in [from, to): expected is answered plus missed; paused
-// residents are not expected.
-func participation(r *Request, from, to time.Time) (expected, answered int, err error) {
-	rounds, err := r.digests().RoundsBetween(r.Ctx, r.House.ID, from, to)
-	if err != nil {
-		return 0, 0, err
-	}
-	for _, rd := range rounds {
-		if rd.Status == RoundSkipped {
-			continue
-		}
-		ans, err := r.digests().RoundResponders(r.Ctx, rd.ID)
-		if err != nil {
-			return 0, 0, err
-		}
-		misses, err := r.digests().RoundMisses(r.Ctx, rd.ID)
-		if err != nil {
-			return 0, 0, err
-		}
-		answered += len(ans)
-		expected += len(ans)
-		for _, m := range misses {
-			if m.Status == MissMissed {
-				expected++
-			}
-		}
-	}
-	return expected, answered, nil
 }
 
 // digestResidents fills the per-resident rows.
@@ -520,7 +487,7 @@ func (b *Bot) registerDigest() {
 		Run:         b.cmdDigest,
 		Options:     []Option{{Name: "week", Description: "An ISO week such as 2026-W47 (default: last week)", Type: OptString, MaxLen: 10}},
 	})
-	b.houseJobs = append(b.houseJobs, houseJob{name: JobDigest, spec: func(h *House) string { return h.Digest.Schedule }, run: b.sendDigests})
+	b.houseJobs = append(b.houseJobs, houseJob{name: JobDigest, spec: func(h *House) string { return h.Digest.Schedule }, prepare: b.prepareDigests})
 }
 
 func (b *Bot) cmdDigest(r *Request) (Response, error) {
@@ -540,8 +507,15 @@ func (b *Bot) cmdDigest(r *Request) (Response, error) {
 		return Response{}, Errorf(EInvalid, "%s hasn't started yet.", week)
 	}
 	week = ISOWeek(start, r.House.Location)
-	msg, err := b.digestMessage(r, []*House{r.House}, week, r.Role, r.Event.User.ID)
+	draft, err := b.draftDigest(r, []*House{r.House}, week, r.Role, r.Event.User.ID)
 	if err != nil {
+		return Response{}, err
+	}
+	msg, err := b.renderDigest(draft, r.Log)
+	if err != nil {
+		return Response{}, err
+	}
+	if err := draft.audit(r); err != nil {
 		return Response{}, err
 	}
 	if _, err := r.DM(r.Event.User.ID, msg); err != nil {
@@ -550,86 +524,143 @@ func (b *Bot) cmdDigest(r *Request) (Response, error) {
 	return Reply("I've sent you the digest for %s by direct message.", week), nil
 }
 
-// digestMessage renders the digests of houses for one reader, with the
-// chart of the first house, and audits each read of per-resident data.
-func (b *Bot) digestMessage(r *Request, houses []*House, week string, reader Role, readerID string) (Message, error) {
+// digestDraft is one reader's digest as read, not yet rendered: the
+// digests of its houses, for a week.
+type digestDraft struct {
+	week     string
+	readerID string
+	houses   []*House
+	digests  []*Digest
+}
+
+// draftDigest reads the digests of houses for one reader. It only reads,
+// so that it can run in a read transaction.
+func (b *Bot) draftDigest(r *Request, houses []*House, week string, reader Role, readerID string) (*digestDraft, error) {
 	if b.digestTxt == nil {
-		return Message{}, errors.New("digest: no text renderer (bot.Config.DigestText)")
+		return nil, errors.New("digest: no text renderer (bot.Config.DigestText)")
 	}
-	var texts []string
-	var chart *Attachment
+	d := &digestDraft{week: week, readerID: readerID, houses: houses}
 	for _, h := range houses {
 		hr := *r
 		hr.House = h
-		d, err := b.buildDigest(&hr, week, reader)
+		dg, err := b.buildDigest(&hr, week, reader)
 		if err != nil {
-			return Message{}, err
+			return nil, err
 		}
-		texts = append(texts, b.digestTxt(d))
-		if len(d.Residents) > 0 {
-			if err := hr.digests().Audit(r.Ctx, AuditEntry{At: r.Now, HouseID: h.ID, Actor: readerID, Action: "digest.read", Subject: "week:" + week}); err != nil {
-				return Message{}, err
-			}
-		}
+		d.digests = append(d.digests, dg)
+	}
+	return d, nil
+}
+
+// renderDigest renders a draft: the houses' texts, with the chart of the
+// first house. It touches no store, so that it can run outside any
+// transaction; a chart that fails leaves the text alone.
+func (b *Bot) renderDigest(d *digestDraft, log *slog.Logger) (Message, error) {
+	var texts []string
+	var chart *Attachment
+	for _, dg := range d.digests {
+		texts = append(texts, b.digestTxt(dg))
 		if chart == nil && b.chart != nil {
-			png, err := b.chart(h.Name+" — "+week, d.Trend)
+			png, err := b.chart(dg.House+" — "+d.week, dg.Trend)
 			if err != nil {
-				r.Log.Warn("digest chart failed; sending the text only", "err", err)
+				log.Warn("digest chart failed; sending the text only", "err", err)
 			} else {
-				chart = &Attachment{Name: "digest-" + week + ".png", ContentType: "image/png", Data: png}
+				chart = &Attachment{Name: "digest-" + d.week + ".png", ContentType: "image/png", Data: png}
 			}
 		}
 	}
 	return Message{Text: strings.Join(texts, "\n\n"), Attachment: chart}, nil
 }
 
-// sendDigests is the weekly job: each operator (and mentor, if the house
-// says so) gets last week's digest privately. With combined, an operator of
-// several combined houses gets one message for all of them, sent once.
-func (b *Bot) sendDigests(r *Request, at time.Time) error {
-	h := r.House
-	week := previousWeek(at, h.Location)
-	readers := map[string]Role{}
-	var order []string
-	add := func(id string, role Role) {
-		if _, ok := readers[id]; !ok {
-			order = append(order, id)
+// audit records the reader's read of each house's per-resident data.
+func (d *digestDraft) audit(r *Request) error {
+	for i, h := range d.houses {
+		if len(d.digests[i].Residents) == 0 {
+			continue
 		}
-		readers[id] |= role
-	}
-	for _, id := range h.Operators {
-		add(id, RoleOperator)
-	}
-	if h.Digest.Mentors {
-		mentors, err := r.Mentors()
-		if err != nil {
-			return err
-		}
-		for _, id := range mentors {
-			add(id, RoleMentor)
-		}
-	}
-	for _, id := range order {
-		houses := []*House{h}
-		key := ""
-		if h.Digest.Combined && readers[id].Has(RoleOperator) {
-			houses = b.combinedHouses(id, h.Platform)
-			if houses[0] != h {
-				continue // the operator's first combined house sends it
-			}
-			key = fmt.Sprintf("digest:%s:%s:%s", h.Platform, id, week)
-		}
-		msg, err := b.digestMessage(r, houses, week, readers[id], id)
-		if err != nil {
-			return err
-		}
-		_, err = r.Enqueue(&OutboxMessage{Key: key, Out: Outgoing{Target: Target{Kind: TargetDM, User: id}, Message: msg}})
-		if err != nil && !errors.Is(err, ErrDuplicate) {
+		if err := r.digests().Audit(r.Ctx, AuditEntry{At: r.Now, HouseID: h.ID, Actor: d.readerID, Action: "digest.read", Subject: "week:" + d.week}); err != nil {
 			return err
 		}
 	}
-	r.Log.Info("weekly digest sent", "week", week, "readers", len(order))
 	return nil
+}
+
+// prepareDigests is the weekly job's reading and rendering: each operator
+// (and mentor, if the house says so) gets last week's digest privately.
+// With combined, an operator of several combined houses gets one message
+// for all of them, sent once. The digests are read in a read transaction
+// and rendered, chart included, outside any; the job's write transaction
+// then only audits the reads and enqueues the messages.
+func (b *Bot) prepareDigests(ctx context.Context, h *House, at, now time.Time, log *slog.Logger) (jobFunc, error) {
+	week := previousWeek(at, h.Location)
+	type letter struct {
+		draft *digestDraft
+		key   string
+		msg   Message
+	}
+	var letters []*letter
+	readers := 0
+	err := b.houseView(ctx, h, now, log, func(r *Request) error {
+		roles := map[string]Role{}
+		var order []string
+		add := func(id string, role Role) {
+			if _, ok := roles[id]; !ok {
+				order = append(order, id)
+			}
+			roles[id] |= role
+		}
+		for _, id := range h.Operators {
+			add(id, RoleOperator)
+		}
+		if h.Digest.Mentors {
+			mentors, err := r.Mentors()
+			if err != nil {
+				return err
+			}
+			for _, id := range mentors {
+				add(id, RoleMentor)
+			}
+		}
+		readers = len(order)
+		for _, id := range order {
+			houses := []*House{h}
+			key := ""
+			if h.Digest.Combined && roles[id].Has(RoleOperator) {
+				houses = b.combinedHouses(id, h.Platform)
+				if houses[0] != h {
+					continue // the operator's first combined house sends it
+				}
+				key = fmt.Sprintf("digest:%s:%s:%s", h.Platform, id, week)
+			}
+			draft, err := b.draftDigest(r, houses, week, roles[id], id)
+			if err != nil {
+				return err
+			}
+			letters = append(letters, &letter{draft: draft, key: key})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for _, l := range letters {
+		if l.msg, err = b.renderDigest(l.draft, log); err != nil {
+			return nil, err
+		}
+	}
+	return func(r *Request, _ time.Time) error {
+		for _, l := range letters {
+			if err := l.draft.audit(r); err != nil {
+				return err
+			}
+			_, err := r.Enqueue(&OutboxMessage{Key: l.key, Out: Outgoing{Target: Target{Kind: TargetDM, User: l.draft.readerID}, Message: l.msg}})
+			if err != nil && !errors.Is(err, ErrDuplicate) {
+				return err
+			}
+		}
+		r.Log.Info("weekly digest sent", "week", week, "readers", readers)
+		return nil
+	}, nil
 }
 
 // combinedHouses lists the houses on a platform with scheduled, combined

@@ -23,6 +23,10 @@ type AnswerAggregate struct {
 	// reader may not see, and HiddenMoodValues how many different values
 	// those hidden moods take.
 	HiddenResidents, HiddenMoodValues int
+	// Answered and Expected are the house's participation: the check-ins
+	// answered in rounds that were not skipped, and those plus the misses
+	// of residents who were not paused.
+	Answered, Expected int
 }
 
 // DigestTx reads what the weekly digest reports. Per-resident answers are
@@ -38,8 +42,9 @@ type DigestTx interface {
 	// RoundMisses lists a closed round's misses.
 	RoundMisses(ctx context.Context, roundID int64) ([]Miss, error)
 	// AggregateAnswers sums a house's answers to rounds scheduled in
-	// [from, to), and counts the moods among them that v may not read (by
-	// the same rule as RoundAnswers).
+	// [from, to), counts the moods among them that v may not read (by the
+	// same rule as RoundAnswers), and counts the check-ins answered and
+	// expected: one week of the digest's trend, in one query.
 	AggregateAnswers(ctx context.Context, houseID int64, from, to time.Time, v Viewer) (AnswerAggregate, error)
 	// ReachOutRequests counts, per member, answers to rounds scheduled in
 	// [from, to) that asked for someone to reach out.

@@ -68,6 +68,14 @@ type houseJob struct {
 	// steps repeats them, so each must be idempotent by the state it
 	// changes. run then records the occurrence, in the keyed transaction.
 	chunk func(r *Request, at time.Time) (more bool, err error)
+	// prepare, when set, does the job's reading and rendering before the
+	// keyed write transaction: it reads in a read transaction (houseView),
+	// renders outside any, and returns the write step, which RunJob runs
+	// in place of run. The writer is then held only to write what was
+	// made. What prepare read may be a moment old when written; a job
+	// with prepare must be content with that (the digest reports a week
+	// that has ended).
+	prepare func(ctx context.Context, h *House, at, now time.Time, log *slog.Logger) (jobFunc, error)
 }
 
 // jobFor returns the job for a name: a check-in schedule's, or one a
@@ -101,8 +109,13 @@ func (b *Bot) RunJob(ctx context.Context, name string, h *House, at time.Time) e
 	}
 	now := b.clock.Now()
 	log := b.log.With("job", name, "house", h.ID, "scheduled_for", at.UTC())
-	if job.chunk != nil {
-		done, err := b.chunks(ctx, job, h, at, now, log)
+	if job.chunk != nil || job.prepare != nil {
+		// Check the key first, so that a repeated run does not redo the
+		// work done outside the keyed transaction.
+		done, err := b.ran(ctx, job, h, at)
+		if err == nil && !done && job.chunk != nil {
+			err = b.chunks(ctx, job, h, at, now, log)
+		}
 		if err != nil {
 			return fmt.Errorf("job %s: %w", name, err)
 		}
@@ -111,9 +124,16 @@ func (b *Bot) RunJob(ctx context.Context, name string, h *House, at time.Time) e
 			return nil
 		}
 	}
+	write := job.run
+	if job.prepare != nil {
+		var err error
+		if write, err = job.prepare(ctx, h, at, now, log); err != nil {
+			return fmt.Errorf("job %s: %w", name, err)
+		}
+	}
 	err := b.houseTx(ctx, h, now, log, func(r *Request) error {
 		status := RunDone
-		if err := job.run(r, at); errors.Is(err, errSkipRun) {
+		if err := write(r, at); errors.Is(err, errSkipRun) {
 			status = RunSkipped
 		} else if err != nil {
 			return err
@@ -134,9 +154,9 @@ func (b *Bot) RunJob(ctx context.Context, name string, h *House, at time.Time) e
 	return nil
 }
 
-// chunks runs a job's chunk steps, each in a transaction of its own, unless
-// the occurrence was recorded already (done).
-func (b *Bot) chunks(ctx context.Context, job houseJob, h *House, at, now time.Time, log *slog.Logger) (done bool, err error) {
+// ran reports whether a job's occurrence at at, or a later one, was
+// recorded already.
+func (b *Bot) ran(ctx context.Context, job houseJob, h *House, at time.Time) (done bool, err error) {
 	err = b.store.View(ctx, func(tx Tx) error {
 		last, err := tx.LastRun(ctx, job.name, h.ID)
 		done = err == nil && !last.Before(at)
@@ -145,17 +165,22 @@ func (b *Bot) chunks(ctx context.Context, job houseJob, h *House, at, now time.T
 		}
 		return err
 	})
-	for more := !done && err == nil; more; {
-		err = b.houseTx(ctx, h, now, log, func(r *Request) error {
+	return done, err
+}
+
+// chunks runs a job's chunk steps, each in a transaction of its own.
+func (b *Bot) chunks(ctx context.Context, job houseJob, h *House, at, now time.Time, log *slog.Logger) error {
+	for more := true; more; {
+		err := b.houseTx(ctx, h, now, log, func(r *Request) error {
 			var err error
 			more, err = job.chunk(r, at)
 			return err
 		})
 		if err != nil {
-			return false, err
+			return err
 		}
 	}
-	return done, err
+	return nil
 }
 
 // CatchUp runs, at start, the jobs missed while the bot was down: each job
@@ -291,6 +316,13 @@ func eachDue[T any](ctx context.Context, b *Bot, now time.Time, what string, rea
 // inHouse runs fn in one transaction as the system, for a house.
 func (b *Bot) inHouse(ctx context.Context, h *House, now time.Time, fn func(r *Request) error) error {
 	return b.houseTx(ctx, h, now, b.log.With("house", h.ID), fn)
+}
+
+// houseView runs fn in one read transaction as the system, for a house.
+func (b *Bot) houseView(ctx context.Context, h *House, now time.Time, log *slog.Logger, fn func(r *Request) error) error {
+	return b.store.View(ctx, func(tx Tx) error {
+		return fn(&Request{Ctx: ctx, Tx: tx, Now: now, Log: log, House: h, bot: b})
+	})
 }
 
 // houseTx runs fn in one write transaction as the system, for a house,

@@ -141,7 +141,7 @@ func TestRetentionRedactsOldFreeTextInChunksAndKeepsCounts(t *testing.T) {
 	if countsAfter.agg != countsBefore.agg || !maps.Equal(countsAfter.reachOut, countsBefore.reachOut) {
 		t.Errorf("counts after redaction = %+v, want %+v", countsAfter, countsBefore)
 	}
-	if want := (bot.AnswerAggregate{Answers: 7, MoodSum: 21, MoodCount: 7, MoodResidents: 2}); countsBefore.agg != want {
+	if want := (bot.AnswerAggregate{Answers: 7, MoodSum: 21, MoodCount: 7, MoodResidents: 2, Answered: 7, Expected: 7}); countsBefore.agg != want {
 		t.Errorf("aggregate = %+v, want %+v", countsBefore.agg, want)
 	}
 	if want := map[int64]int{casey.ID: 3}; !maps.Equal(countsBefore.reachOut, want) {

@@ -41,20 +41,35 @@ func (t *tx) RoundMisses(ctx context.Context, roundID int64) ([]bot.Miss, error)
 	return out, wrap("round misses", rows.Err())
 }
 
+// aggregateAnswersSQL is AggregateAnswers' one query: a trend week's
+// answers and misses, found through the house's rounds by time
+// (checkin_rounds_by_time) and each round's answers and misses by their
+// keys, so that its cost follows the week, not the history kept.
+var aggregateAnswersSQL = `SELECT COUNT(*), COALESCE(SUM(a.mood), 0), COUNT(a.mood),
+		COUNT(DISTINCT CASE WHEN a.mood IS NOT NULL THEN a.member_id END),
+		COUNT(DISTINCT CASE WHEN ` + hiddenMoodSQL + ` THEN a.member_id END),
+		COUNT(DISTINCT CASE WHEN ` + hiddenMoodSQL + ` THEN a.mood END),
+		COUNT(CASE WHEN r.status <> 'skipped' THEN 1 END),
+		(SELECT COUNT(*) FROM checkin_misses m JOIN checkin_rounds mr ON mr.id = m.round_id
+			WHERE mr.house_id = :house AND mr.scheduled_for >= :from AND mr.scheduled_for < :to
+				AND mr.status <> 'skipped' AND m.status = 'missed')
+	FROM checkin_rounds r JOIN checkin_answers a ON a.round_id = r.id
+	WHERE r.house_id = :house AND r.scheduled_for >= :from AND r.scheduled_for < :to`
+
+// hiddenMoodSQL is a mood the viewer may not read (visibleSQL decides).
+const hiddenMoodSQL = `a.mood IS NOT NULL AND NOT ` + visibleSQL
+
 // AggregateAnswers sums a house's answers to rounds scheduled in [from, to),
-// and says how many residents' moods, and how many different mood values,
-// v may not read (visibleSQL decides).
+// says how many residents' moods, and how many different mood values, v may
+// not read (visibleSQL decides), and counts the check-ins answered and
+// expected, in one query.
 func (t *tx) AggregateAnswers(ctx context.Context, houseID int64, from, to time.Time, v bot.Viewer) (bot.AnswerAggregate, error) {
 	var a bot.AnswerAggregate
-	hidden := `a.mood IS NOT NULL AND NOT ` + visibleSQL
-	err := t.q.QueryRowContext(ctx, `SELECT COUNT(*), COALESCE(SUM(a.mood), 0), COUNT(a.mood),
-			COUNT(DISTINCT CASE WHEN a.mood IS NOT NULL THEN a.member_id END),
-			COUNT(DISTINCT CASE WHEN `+hidden+` THEN a.member_id END),
-			COUNT(DISTINCT CASE WHEN `+hidden+` THEN a.mood END)
-		FROM checkin_answers a JOIN checkin_rounds r ON r.id = a.round_id
-		WHERE r.house_id = :house AND r.scheduled_for >= :from AND r.scheduled_for < :to`,
+	var missed int
+	err := t.q.QueryRowContext(ctx, aggregateAnswersSQL,
 		viewerArgs(v, sql.Named("house", houseID), sql.Named("from", from.Unix()), sql.Named("to", to.Unix()))...).
-		Scan(&a.Answers, &a.MoodSum, &a.MoodCount, &a.MoodResidents, &a.HiddenResidents, &a.HiddenMoodValues)
+		Scan(&a.Answers, &a.MoodSum, &a.MoodCount, &a.MoodResidents, &a.HiddenResidents, &a.HiddenMoodValues, &a.Answered, &missed)
+	a.Expected = a.Answered + missed
 	return a, wrap("aggregate answers", err)
 }
 

@@ -41,6 +41,7 @@ func mustSuite(b *testing.B) *Suite {
 func BenchmarkDue(b *testing.B)       { mustSuite(b).Due(b) }
 func BenchmarkTick(b *testing.B)      { mustSuite(b).Tick(b) }
 func BenchmarkRetention(b *testing.B) { mustSuite(b).Retention(b) }
+func BenchmarkDigest(b *testing.B)    { mustSuite(b).Digest(b) }
 
 func BenchmarkIngest(b *testing.B) {
 	s := mustSuite(b)

@@ -89,6 +89,29 @@ func (s *Suite) Tick(b *testing.B) {
 	b.ReportMetric(float64(w.Wakes()-wakes)/float64(b.N), "wakes/op")
 }
 
+// Digest measures the weekly digest job of one house for the last full
+// week of the history, chart and text rendered as the bot renders them,
+// and reports how long its write transaction held the writer: the trend's
+// eight weeks cost one query each, whatever the history kept, and the
+// rendering happens outside the write. Each iteration is another
+// occurrence of the job (a second later), so that none is skipped as
+// already run.
+func (s *Suite) Digest(b *testing.B) {
+	ctx := context.Background()
+	w := s.world(b, nil)
+	h := w.Houses[0]
+	at := s.Spec.End()
+	held := w.Held()
+	for b.Loop() {
+		at = at.Add(time.Second)
+		w.Clock.Set(at)
+		if err := w.Bot.RunJob(ctx, bot.JobDigest, h, at); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(float64(w.Held()-held)/float64(time.Millisecond)/float64(b.N), "hold-ms/op")
+}
+
 // Retention measures the nightly retention job of one house, with the
 // houses keeping their last Days-1 days: each run redacts and prunes one
 // day of one house's history, the night's real work. Iterations take the

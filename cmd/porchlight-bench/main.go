@@ -39,8 +39,12 @@ type result struct {
 	Unit  string  `json:"unit"`
 	// Reference is the same measure on one house-year, or the ideal
 	// (the rate-limit floor, the one-answer rate); 0 when there is none.
-	Reference float64 `json:"reference,omitempty"`
-	Ratio     float64 `json:"ratio,omitempty"`
+	Reference float64 `json:"reference"`
+	Ratio     float64 `json:"ratio"`
+	// Target is the most the ratio may be. Target and Pass are null for a
+	// figure with no target measured in this run.
+	Target *float64 `json:"target"`
+	Pass   *bool    `json:"pass"`
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -91,6 +95,20 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		return r, true
 	}
+	// The digest at a year against a week, of one house, on N house-years
+	// against a one-house week.
+	week := bench.Spec{Houses: 1, Residents: *residents, Days: 7}
+	weekPath, err := bench.Cached(ctx, *cache, week, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "porchlight-bench: %v\n", err)
+		return 1
+	}
+	rW, okW := measure("digest-year (a week of history)", (&benchmarks.Suite{Spec: week, Path: weekPath}).Digest)
+	rY, okY := measure(fmt.Sprintf("digest-year (%d house-years)", *houses), sut.Digest)
+	if !okW || !okY {
+		return 1
+	}
+	out = append(out, check(result{Name: "digest-year", Value: ms(rY), Unit: "ms", Reference: ms(rW)}, historyTarget))
 	// The periodic work, on N house-years against one.
 	for _, p := range []struct {
 		name string
@@ -105,7 +123,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		if !ok1 || !okN {
 			return 1
 		}
-		out = append(out, ratio(result{Name: p.name, Value: ms(rN), Unit: "ms", Reference: ms(r1)}))
+		out = append(out, check(result{Name: p.name, Value: ms(rN), Unit: "ms", Reference: ms(r1)}, historyTarget))
 	}
 	// Ingest: with concurrency against one at a time.
 	var c1 float64
@@ -125,17 +143,17 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// Fan-out, without latency, and with latency and paced as the bot
 	// paces Discord, against the floor that Discord's global limit of 50
 	// requests a second sets.
-	r, ok := measure(fmt.Sprintf("fanout-%d", n), sut.FanOut(n, 0, 0))
+	r, ok := measure(fmt.Sprintf("fanout-%d-unpaced", n), sut.FanOut(n, 0, 0))
 	if !ok {
 		return 1
 	}
-	out = append(out, result{Name: fmt.Sprintf("fanout-%d", n), Value: r.Extra["prompts/s"], Unit: "prompts/s"})
-	r, ok = measure(fmt.Sprintf("fanout-%d-%s", n, *latency), sut.FanOut(n, *latency, benchmarks.DiscordPace))
+	out = append(out, result{Name: fmt.Sprintf("fanout-%d-unpaced", n), Value: r.Extra["prompts/s"], Unit: "prompts/s"})
+	r, ok = measure(fmt.Sprintf("fanout-%d (%s latency)", n, *latency), sut.FanOut(n, *latency, benchmarks.DiscordPace))
 	if !ok {
 		return 1
 	}
 	floor := float64(n) / 50 // seconds, at 50 requests/s
-	out = append(out, ratio(result{Name: fmt.Sprintf("fanout-%d-%s", n, *latency), Value: float64(r.NsPerOp()) / 1e9, Unit: "s", Reference: floor}))
+	out = append(out, check(result{Name: fmt.Sprintf("fanout-%d", n), Value: float64(r.NsPerOp()) / 1e9, Unit: "s", Reference: floor}, 1.1))
 
 	if *format == "json" {
 		enc := json.NewEncoder(stdout)
@@ -147,13 +165,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fmt.Fprintf(stdout, "%d house-years (%d residents each) against 1 house-year; fan-out of %d houses' prompts\n", *houses, *residents, n)
 	tw := tabwriter.NewWriter(stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "name\tvalue\tunit\treference\tratio\t")
+	fmt.Fprintln(tw, "name\tvalue\tunit\treference\tratio\ttarget\tpass\t")
 	for _, r := range out {
-		ref, rat := "", ""
+		ref, rat, tgt, pass := "", "", "", ""
 		if r.Reference != 0 {
 			ref, rat = fmt.Sprintf("%.3g", r.Reference), fmt.Sprintf("%.2f", r.Ratio)
 		}
-		fmt.Fprintf(tw, "%s\t%.3g\t%s\t%s\t%s\t\n", r.Name, r.Value, r.Unit, ref, rat)
+		if r.Target != nil {
+			tgt, pass = fmt.Sprintf("≤ %.2g", *r.Target), fmt.Sprint(*r.Pass)
+		}
+		fmt.Fprintf(tw, "%s\t%.3g\t%s\t%s\t%s\t%s\t%s\t\n", r.Name, r.Value, r.Unit, ref, rat, tgt, pass)
 	}
 	tw.Flush()
 	return 0
@@ -161,6 +182,19 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 
 // ms is a result's time per operation in milliseconds.
 func ms(r testing.BenchmarkResult) float64 { return float64(r.NsPerOp()) / 1e6 }
+
+// historyTarget is the most that periodic work may cost on N house-years,
+// or the digest at a year, against its reference: it must not grow with
+// the history kept.
+const historyTarget = 1.2
+
+// check fills in r's ratio and whether it keeps under target.
+func check(r result, target float64) result {
+	r = ratio(r)
+	pass := r.Ratio <= target
+	r.Target, r.Pass = &target, &pass
+	return r
+}
 
 // ratio fills in r's ratio to its reference.
 func ratio(r result) result {

@@ -4,38 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 	"os"
-	"strings"
 
 	"github.com/porchlight/porchlight/bot"
-	"github.com/porchlight/porchlight/chart"
 	"github.com/porchlight/porchlight/render"
 )
 
-// renderChart draws a digest's trend with the chart package; the core gets
-// it as bot.Config.Chart.
-func renderChart(title string, weeks []bot.DigestWeek) ([]byte, error) {
-	cw := make([]chart.Week, len(weeks))
-	for i, w := range weeks {
-		label := w.Week
-		if _, after, ok := strings.Cut(w.Week, "-"); ok {
-			label = after
-		}
-		cw[i] = chart.Week{Label: label, Participation: math.NaN(), Mood: math.NaN()}
-		if w.ParticipationRate != nil {
-			cw[i].Participation = *w.ParticipationRate
-		}
-		if w.MoodAvg != nil {
-			cw[i].Mood = *w.MoodAvg
-		}
-	}
-	return chart.Render(title, cw)
-}
-
 // digestChart draws a digest's chart, titled with its house and week.
 func digestChart(d *bot.Digest) ([]byte, error) {
-	return renderChart(d.House+" — "+d.Week, d.Trend)
+	return render.DigestChart(d.House+" — "+d.Week, d.Trend)
 }
 
 func cmdDigest(ctx context.Context, e env) int {

@@ -90,7 +90,7 @@ func newApp(ctx context.Context, o appOptions) (*app, error) {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
 	status := newHealth(o.log, o.clock)
-	b, err := bot.New(bot.Config{Store: corruptionWatch{Store: db, health: status}, Clock: o.clock, Logger: o.log, Houses: o.houses, Schedules: scheduler.Specs{}, Demo: o.demo, Chart: renderChart, DigestText: render.DigestText,
+	b, err := bot.New(bot.Config{Store: corruptionWatch{Store: db, health: status}, Clock: o.clock, Logger: o.log, Houses: o.houses, Schedules: scheduler.Specs{}, Demo: o.demo, Chart: render.DigestChart, DigestText: render.DigestText,
 		HomePlatforms: homePlatforms(o.adapters)})
 	if err != nil {
 		db.Close()
