@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"unicode/utf8"
 )
 
 // inspectVersion reads the schema version of the closed database at path
@@ -144,4 +145,16 @@ func TestBackupOfCopiesAsItIs(t *testing.T) {
 			t.Errorf("left %s behind (stat: %v)", out, err)
 		}
 	})
+}
+
+// TestClipReasonNamesNoMember: whatever an adapter returned, the stored
+// reason holds no URL or platform id, and is bounded.
+func TestClipReasonNamesNoMember(t *testing.T) {
+	got := clipReason(`retryable: discord send message: Post "https://discord.com/api/v9/channels/1300000000000000042/messages?x=1": EOF`)
+	if want := `retryable: discord send message: Post "discord.com/api/v9/channels/{id}/messages": EOF`; got != want {
+		t.Errorf("clipReason = %q, want %q", got, want)
+	}
+	if got := clipReason(strings.Repeat("é", 400)); len(got) > 500 || !utf8.ValidString(got) {
+		t.Errorf("clipReason of a long reason: %d bytes, valid %v", len(got), utf8.ValidString(got))
+	}
 }
