@@ -398,6 +398,9 @@ func (s *Sender) deliver(ctx context.Context, m *bot.OutboxMessage) (bool, error
 	if ctx.Err() != nil {
 		return false, nil // shutting down: the message stays pending
 	}
+	// Logged and kept as the reason: no URL or id that names a member,
+	// whatever the adapter.
+	err = bot.SafeError(err)
 	if errors.Is(err, bot.ErrUndeliverable) || m.Attempts+1 >= s.MaxAttempts {
 		return false, s.fail(ctx, log, m, err)
 	}

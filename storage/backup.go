@@ -21,7 +21,41 @@ import (
 // the database, and synced to disk before Backup returns. Its errors name
 // the file but not the operation, which the caller names ("porchlight
 // backup: …").
-func (db *DB) Backup(ctx context.Context, out string) (err error) {
+func (db *DB) Backup(ctx context.Context, out string) error {
+	return backup(ctx, db.path, out)
+}
+
+// BackupOf is Backup for the database file at path, which it copies as it
+// is, without opening it as a DB: whatever its schema version, older or
+// newer than this program's, it is neither migrated nor refused. That is
+// what porchlight backup wants beside a running bot, which may be an older
+// Porchlight than the one taking the backup. A file that is missing, or is
+// not a database, is refused.
+func BackupOf(ctx context.Context, path, out string) error {
+	if err := checkPath(path); err != nil {
+		return err
+	}
+	st, err := os.Stat(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return fmt.Errorf("open db: there is no database at %s", path)
+	}
+	if err != nil {
+		return fmt.Errorf("open db: %w", err)
+	}
+	if !st.Mode().IsRegular() {
+		return fmt.Errorf("open db: %s is not a regular file", path)
+	}
+	if err := backup(ctx, path, out); err != nil {
+		if ErrorClass(err) == ClassCorrupt {
+			return corruptOr(path, err)
+		}
+		return err
+	}
+	return nil
+}
+
+// backup copies the database at path to out, as Backup describes.
+func backup(ctx context.Context, path, out string) (err error) {
 	if out == "" {
 		return errors.New("no backup file given")
 	}
@@ -41,7 +75,7 @@ func (db *DB) Backup(ctx context.Context, out string) (err error) {
 	if !filepath.IsAbs(target) && strings.HasPrefix(target, "file:") {
 		target = "." + string(filepath.Separator) + target
 	}
-	if err := db.vacuumInto(ctx, target); err != nil {
+	if err := vacuumInto(ctx, path, target); err != nil {
 		return fmt.Errorf("vacuum into %s: %w", out, err)
 	}
 	// VACUUM INTO writes into the file we created, keeping its mode; make
@@ -64,8 +98,8 @@ func (db *DB) Backup(ctx context.Context, out string) (err error) {
 // query-only, which SQLite counts VACUUM INTO as breaking, and the writer
 // must stay free for the bot; in WAL mode the copy's read snapshot blocks
 // neither.
-func (db *DB) vacuumInto(ctx context.Context, target string) error {
-	c, err := sql.Open("sqlite", db.path+"?"+backupParams)
+func vacuumInto(ctx context.Context, path, target string) error {
+	c, err := sql.Open("sqlite", path+"?"+backupParams)
 	if err != nil {
 		return err
 	}

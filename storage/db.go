@@ -14,7 +14,7 @@
 // returns a nil value with a nil error.
 //
 // The schema is created and upgraded by the numbered, embedded, forward-only
-// migrations in migrations/, applied by Open.
+// migrations in migrations/, applied by Open unless NoMigrate is given.
 package storage
 
 import (
@@ -59,6 +59,8 @@ type DB struct {
 	exclusive      bool
 	checkIntegrity bool
 	lock           *instanceLock
+	// noMigrate is the NoMigrate option.
+	noMigrate bool
 }
 
 // Option configures Open.
@@ -79,6 +81,18 @@ func WithReadConns(n int) Option {
 	}
 }
 
+// NoMigrate makes Open leave the schema as it is: it neither creates the
+// file nor applies pending migrations, and refuses a database whose schema
+// is older than this program's with a *SchemaError (and, as always, one
+// that is newer). The commands that work beside a running bot without its
+// instance lock (export, erase, digest, audit, outbox) use it: migrating
+// would change the schema under a bot that may be an older Porchlight.
+// Only the commands that hold the lock (run, demo, migrate, load,
+// restore) upgrade a database.
+func NoMigrate() Option {
+	return func(db *DB) { db.noMigrate = true }
+}
+
 // Compile-time checks that DB implements the core's interfaces.
 var (
 	_ bot.Store       = (*DB)(nil)
@@ -89,7 +103,7 @@ var (
 // Open opens the database file at path, creating it with mode 0600 if it
 // does not exist, and applies pending migrations. An existing file (and its
 // -wal and -shm companions) that others may read is made private too, since
-// it holds residents' answers.
+// it holds residents' answers. With NoMigrate, it does neither: see there.
 //
 // path must be a plain file path. In-memory databases (":memory:", "") are
 // refused: every connection would get its own empty database, and the read
@@ -120,6 +134,12 @@ func Open(ctx context.Context, path string, opts ...Option) (_ *DB, err error) {
 				db.lock.release()
 			}
 		}()
+	}
+	if db.noMigrate {
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			// Not even created: a mistyped path must not leave a file.
+			return nil, db.schemaError(0)
+		}
 	}
 	if err := createPrivate(path); err != nil {
 		return nil, fmt.Errorf("open db: %w", err)
@@ -153,7 +173,11 @@ func Open(ctx context.Context, path string, opts ...Option) (_ *DB, err error) {
 			return nil, fmt.Errorf("open db: %w", err)
 		}
 	}
-	if err := db.Migrate(ctx); err != nil {
+	migrate := db.Migrate
+	if db.noMigrate {
+		migrate = db.checkSchema
+	}
+	if err := migrate(ctx); err != nil {
 		w.Close()
 		if ErrorClass(err) == ClassCorrupt {
 			return nil, corruptOr(path, err)

@@ -14,7 +14,8 @@ import (
 // the database (run, demo, migrate) use it, so that two of them never work
 // on one database at once. Commands that only read or make a single
 // transactional change (digest, export, backup, erase) do not, and keep
-// working beside a running bot.
+// working beside a running bot; they open it with NoMigrate (or copy it
+// with BackupOf), since only the lock holder may change the schema.
 //
 // The lock is an advisory lock (flock on Unix, LockFileEx on Windows) on
 // LockPath(path), which the operating system releases when the process

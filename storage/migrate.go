@@ -83,12 +83,68 @@ func (db *DB) Migrate(ctx context.Context) error {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	if cur > len(ms) {
-		return fmt.Errorf("migrate: the database is at schema version %d, newer than this program knows (%d); use a newer Porchlight", cur, len(ms))
+		return fmt.Errorf("migrate: %w", newerSchema(cur, len(ms)))
 	}
 	for _, m := range ms[cur:] {
 		if err := db.apply(ctx, m); err != nil {
 			return fmt.Errorf("migrate %s: %w", m.name, err)
 		}
+	}
+	return nil
+}
+
+// newerSchema is the refusal of a database at schema version cur, which
+// a newer Porchlight migrated, by this program, which knows known.
+func newerSchema(cur, known int) error {
+	return fmt.Errorf("the database is at schema version %d, newer than this program knows (%d); use a newer Porchlight", cur, known)
+}
+
+// SchemaError is Open's error, with NoMigrate, for a database whose schema
+// is older than this program's: an older Porchlight left it, perhaps one
+// that is still running, and it needs migrating by a command that holds
+// the instance lock. A missing file is at version 0.
+type SchemaError struct {
+	Path string
+	// Have is the database's schema version; Want is this program's.
+	Have, Want int
+}
+
+func (e *SchemaError) Error() string {
+	return fmt.Sprintf("open db: %s is at schema version %d; this program needs %d: migrate it first", e.Path, e.Have, e.Want)
+}
+
+// schemaError is the SchemaError for db at schema version have.
+func (db *DB) schemaError(have int) error {
+	ms, err := migrations()
+	if err != nil {
+		return fmt.Errorf("open db: %w", err)
+	}
+	return &SchemaError{Path: db.path, Have: have, Want: len(ms)}
+}
+
+// checkSchema is NoMigrate's Migrate: it changes nothing, and refuses a
+// schema other than this program's.
+func (db *DB) checkSchema(ctx context.Context) error {
+	ms, err := migrations()
+	if err != nil {
+		return fmt.Errorf("open db: %w", err)
+	}
+	// A file no Porchlight has migrated has no schema_migrations table.
+	var tables int
+	if err := db.write.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).Scan(&tables); err != nil {
+		return fmt.Errorf("open db: %w", err)
+	}
+	cur := 0
+	if tables > 0 {
+		if cur, err = version(ctx, db.write); err != nil {
+			return fmt.Errorf("open db: %w", err)
+		}
+	}
+	switch {
+	case cur > len(ms):
+		return fmt.Errorf("open db: %w", newerSchema(cur, len(ms)))
+	case cur < len(ms):
+		return db.schemaError(cur)
 	}
 	return nil
 }

@@ -93,13 +93,16 @@ func TestOpenRefusesNewerSchema(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.Close()
-	db, err = Open(ctx, path)
-	if err == nil {
-		db.Close()
-		t.Fatal("opened a database from a newer version")
-	}
-	if !strings.Contains(err.Error(), "newer") {
-		t.Errorf("error = %v, want it to say the schema is newer", err)
+	// Whether Open would migrate or not (NoMigrate).
+	for _, opts := range [][]Option{nil, {NoMigrate()}} {
+		db, err = Open(ctx, path, opts...)
+		if err == nil {
+			db.Close()
+			t.Fatalf("opened a database from a newer version, with %d options", len(opts))
+		}
+		if !strings.Contains(err.Error(), "newer") {
+			t.Errorf("error = %v, want it to say the schema is newer", err)
+		}
 	}
 }
 

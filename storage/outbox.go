@@ -306,10 +306,12 @@ func (o outbox) exec(ctx context.Context, what, query string, args ...any) error
 	})
 }
 
-// clipReason bounds the stored error text. Reasons are adapter errors and
-// never contain message text.
+// clipReason bounds the stored error text, with no URL or id that names a
+// member (bot.SafeReason). Reasons are adapter errors and never contain
+// message text.
 func clipReason(s string) string {
 	const max = 500
+	s = bot.SafeReason(s)
 	if len(s) > max {
 		return strings.ToValidUTF8(s[:max], "")
 	}

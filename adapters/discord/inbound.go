@@ -494,7 +494,8 @@ func (a *Adapter) channelInfo(ctx context.Context, id string) channelInfo {
 		var err error
 		c, err = a.session.Channel(id, discordgo.WithContext(ctx))
 		if err != nil {
-			a.log.Warn("channel lookup failed", "channel", id, "err", err)
+			// No channel id: this one may be a member's DM.
+			a.log.Warn("channel lookup failed", "code", platformCode(err), "err", bot.SafeError(err))
 			return channelInfo{}
 		}
 	}

@@ -184,9 +184,10 @@ func (a *Adapter) openDM(ctx context.Context, user string) (string, error) {
 // rate limits, server trouble and network failures, bot.ErrUndeliverable
 // for errors no retry can fix (every 4xx but 429 and 401), and the error as
 // it is otherwise. The result carries the HTTP status (or "network") for
-// metrics.
+// metrics, and its text is bot.SafeReason's: a network error's URL names
+// the channel, a DM's among them.
 func classify(what string, err error) error {
-	return bot.WithPlatformCode(platformCode(err), classifyREST(what, err))
+	return bot.WithPlatformCode(platformCode(err), bot.SafeError(classifyREST(what, err)))
 }
 
 // platformCode is the HTTP status of a failed call, "429" for a rate limit

@@ -1,11 +1,13 @@
 package discord
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"strings"
 	"sync"
@@ -483,5 +485,51 @@ func TestSendClassifiesClientErrors(t *testing.T) {
 				t.Errorf("HTTP %d: %v; want undeliverable %v and no retry error", tc.fault.Status, err, tc.undeliv)
 			}
 		})
+	}
+}
+
+// dropPosts fails every message post with a network error, as a dropped
+// connection does; everything else passes.
+type dropPosts struct{}
+
+func (dropPosts) RoundTrip(r *http.Request) (*http.Response, error) {
+	if r.Method == http.MethodPost && strings.HasSuffix(r.URL.Path, "/messages") {
+		return nil, errors.New("connection reset by peer")
+	}
+	return http.DefaultTransport.RoundTrip(r)
+}
+
+// TestNetworkErrorNamesNoChannel: a DM that fails on the network is
+// retried, and neither the reason kept for the operator nor the sender's
+// log holds the DM channel's id, which the request URL carries.
+func TestNetworkErrorNamesNoChannel(t *testing.T) {
+	t.Parallel()
+	hs := start(t, discordtest.Config{}, func(c *Config) {
+		c.HTTPClient = &http.Client{Transport: dropPosts{}, Timeout: waitFor}
+	}, nil)
+	clock := bottest.NewClock(time.Date(2026, 3, 1, 9, 0, 0, 0, time.UTC))
+	ob := bottest.NewOutbox(&bot.OutboxMessage{ID: 1, HouseID: 1, Platform: Platform, Status: bot.OutboxPending, NextAt: clock.Now(),
+		Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetDM, User: sam}, Message: bot.Message{Text: "How are you?"}}})
+	var logs bytes.Buffer // the sender logs within Flush
+	s := outbox.NewSender(ob, clock, slog.New(slog.NewTextHandler(&logs, nil)), hs.ad)
+	if n, err := s.Flush(ctxFor(t)); err != nil || n != 0 {
+		t.Fatalf("flush = %d, %v; want nothing sent", n, err)
+	}
+	dm := hs.f.DMChannel(sam)
+	if dm == "" {
+		t.Fatal("no DM channel was opened")
+	}
+	m := ob.Message(1)
+	if m.Status != bot.OutboxPending || !strings.Contains(m.LastError, `/api/v9/channels/{id}/messages"`) || !strings.Contains(m.LastError, "connection reset by peer") {
+		t.Errorf("after a network error: status %s, reason %q; want a retry, with the route and the cause", m.Status, m.LastError)
+	}
+	if strings.Contains(m.LastError, dm) || strings.Contains(m.LastError, "http://") {
+		t.Errorf("reason %q names the DM channel %s or its URL", m.LastError, dm)
+	}
+	if !strings.Contains(logs.String(), "send failed; will retry") {
+		t.Fatalf("the sender logged no retry:\n%s", logs.String())
+	}
+	if strings.Contains(logs.String(), dm) {
+		t.Errorf("the log names the DM channel %s:\n%s", dm, logs.String())
 	}
 }

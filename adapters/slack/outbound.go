@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	slackgo "github.com/slack-go/slack"
@@ -141,11 +142,26 @@ func (a *Adapter) findEarlier(ctx context.Context, ch string, m bot.Outgoing) (e
 	case errors.As(err, &retry):
 		return earlier{}, err
 	case err != nil:
-		a.log.Error("cannot look for an earlier attempt of a message; sending it again", "channel", ch, "err", err)
+		a.log.Error("cannot look for an earlier attempt of a message; sending it again", "channel_kind", channelKind(ch), "code", platformCode(err), "err", bot.SafeError(err))
 		return earlier{}, nil
 	}
-	a.log.Info("looked for an earlier attempt of a message", "channel", ch, "parts_found", len(found.parts), "file_found", found.file)
+	a.log.Info("looked for an earlier attempt of a message", "channel_kind", channelKind(ch), "parts_found", len(found.parts), "file_found", found.file)
 	return found, nil
+}
+
+// channelKind is what the log says of the conversation ch instead of its
+// id, which for a DM leads to one member: "dm", "channel", "private" (a
+// private channel or group DM) or "other".
+func channelKind(ch string) string {
+	switch {
+	case strings.HasPrefix(ch, "D"):
+		return "dm"
+	case strings.HasPrefix(ch, "C"):
+		return "channel"
+	case strings.HasPrefix(ch, "G"):
+		return "private"
+	}
+	return "other"
 }
 
 // lookup reads the history of ch (or of the thread) since oldest.
@@ -186,7 +202,7 @@ func (a *Adapter) lookup(ctx context.Context, ch, thread string, oldest time.Tim
 			return found, nil
 		}
 	}
-	a.log.Warn("an earlier attempt was looked for in the most history a lookup reads", "channel", ch, "pages", maxLookupPages)
+	a.log.Warn("an earlier attempt was looked for in the most history a lookup reads", "channel_kind", channelKind(ch), "pages", maxLookupPages)
 	return found, nil
 }
 
@@ -266,9 +282,10 @@ func (a *Adapter) openDM(ctx context.Context, user string) (string, error) {
 // for rate limits and server trouble, bot.ErrUndeliverable for errors that
 // will never succeed (an HTTP 4xx but 429 and 401, or an error code of
 // undeliverable), and the error as it is otherwise. The result carries the
-// HTTP status or Slack's error name for metrics.
+// HTTP status or Slack's error name for metrics, and its text is
+// bot.SafeReason's, with no URL or id that could name a member.
 func classify(method string, err error) error {
-	return bot.WithPlatformCode(platformCode(err), classifyAPI(method, err))
+	return bot.WithPlatformCode(platformCode(err), bot.SafeError(classifyAPI(method, err)))
 }
 
 // platformCode is "429" for a rate limit, the HTTP status of a failed

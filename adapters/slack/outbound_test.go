@@ -1,11 +1,14 @@
 package slack
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -451,5 +454,35 @@ func TestResendInDoubtWithoutHistoryScopeSendsAgain(t *testing.T) {
 	calls := hs.srv.CallsTo("conversations.history")
 	if len(calls) != 1 || calls[0].APIError() != "missing_scope" || len(hs.srv.Messages(house)) != 1 {
 		t.Errorf("history calls %v, messages %d; want a refused lookup, then the post", calls, len(hs.srv.Messages(house)))
+	}
+}
+
+// TestInDoubtLookupFailureLogsNoChannelID: a lookup that fails for a DM
+// logs the kind of conversation, never its id, which leads to the member.
+func TestInDoubtLookupFailureLogsNoChannelID(t *testing.T) {
+	var logs bytes.Buffer
+	var logMu sync.Mutex
+	hs := start(t, slacktest.Config{Scopes: []string{"chat:write", "im:write"}}, func(a *Adapter) {
+		a.log = slog.New(slog.NewTextHandler(lockedWriter{&logMu, &logs}, nil))
+	})
+	out := bot.Outgoing{Target: bot.Target{Kind: bot.TargetDM, User: robin}, Message: bot.Message{Text: "hi"}, Key: "k", InDoubtSince: time.Now()}
+	ref, err := hs.ad.Send(ctxFor(t), out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls := hs.srv.CallsTo("conversations.history"); len(calls) != 1 || calls[0].APIError() != "missing_scope" {
+		t.Fatalf("history calls %v, want one refused lookup", calls)
+	}
+	logMu.Lock()
+	defer logMu.Unlock()
+	got := logs.String()
+	if dm := hs.srv.DMChannel(robin); dm == "" || ref.Channel != dm {
+		t.Fatalf("sent to %q, want the DM %q", ref.Channel, dm)
+	}
+	if strings.Contains(got, ref.Channel) {
+		t.Errorf("the log names the DM channel %s:\n%s", ref.Channel, got)
+	}
+	if !strings.Contains(got, "cannot look for an earlier attempt") || !strings.Contains(got, "channel_kind=dm") || !strings.Contains(got, "code=missing_scope") {
+		t.Errorf("the log lacks the failed lookup with its kind and code:\n%s", got)
 	}
 }

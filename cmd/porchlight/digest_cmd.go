@@ -51,7 +51,7 @@ resident).`)
 			return e.usageError("%v", err)
 		}
 	}
-	db, b, err := openCore(ctx, cfg, houses)
+	db, b, err := openCore(ctx, cfg, configFile(e, fs), houses)
 	if err != nil {
 		return e.fail(err)
 	}

@@ -93,10 +93,7 @@ func cmdDoctor(ctx context.Context, e env) int {
 	if fs.NArg() > 0 {
 		return e.unexpected(fs)
 	}
-	if *path == "" {
-		*path = e.getenv(envConfig)
-	}
-	if *path == "" {
+	if *path = orEnvConfig(e, *path); *path == "" {
 		return e.usageError("--config FILE (or " + envConfig + ") is required")
 	}
 	if _, err := os.Stat(*path); err != nil {

@@ -61,6 +61,9 @@ func TestHelpOnce(t *testing.T) {
 func TestExitCodesEveryCommand(t *testing.T) {
 	dir := t.TempDir()
 	good, _ := writeConfig(t, "")
+	// The commands without the lock need a migrated database (a refusal
+	// of one that is not: TestUpgradeOrder).
+	migrated(t, good)
 	// A config whose database cannot be opened: storage.path is a directory.
 	brokenDB := filepath.Join(dir, "broken.toml")
 	doc := "[storage]\npath = \"" + dir + "\"\n\n[[house]]\nname = \"Cedar House\"\nplatform = \"console\"\nchannel = \"house\"\ntimezone = \"America/Chicago\"\noperators = [\"you\"]\n"

@@ -39,7 +39,7 @@ failed. Never the text, nor whom a direct message was for.`)
 		return exitUsage
 	}
 	// The core syncs the configured houses, so their ids name them.
-	db, _, err := openCore(ctx, cfg, houses)
+	db, _, err := openCore(ctx, cfg, configFile(e, fs), houses)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "porchlight outbox list: %v\n", err)
 		return exitRuntime
@@ -112,7 +112,7 @@ func settleOutbox(ctx context.Context, e env, name, about string, do func(*stora
 		}
 		ids = append(ids, id)
 	}
-	db, _, err := openCore(ctx, cfg, houses)
+	db, _, err := openCore(ctx, cfg, configFile(e, fs), houses)
 	if err != nil {
 		fmt.Fprintf(e.stderr, "porchlight outbox %s: %v\n", name, err)
 		return exitRuntime

@@ -34,8 +34,15 @@ func cliActor(e env) string {
 
 // openCore opens the database and a core over the config's houses, for the
 // operator commands that work on stored data without connecting anywhere.
-func openCore(ctx context.Context, cfg *config.Config, houses []*bot.House) (*storage.DB, *bot.Bot, error) {
-	db, err := storage.Open(ctx, cfg.Storage.Path)
+// They run beside the bot, without its instance lock, so they never
+// migrate: a database an older Porchlight left (perhaps still running) is
+// refused, with what to do, and cfgFile is the config to name there.
+func openCore(ctx context.Context, cfg *config.Config, cfgFile string, houses []*bot.House) (*storage.DB, *bot.Bot, error) {
+	db, err := storage.Open(ctx, cfg.Storage.Path, storage.NoMigrate())
+	var se *storage.SchemaError
+	if errors.As(err, &se) {
+		return nil, nil, fmt.Errorf("the database is at schema version %d; this porchlight needs %d: stop the bot and run `porchlight migrate --config %s` first", se.Have, se.Want, cfgFile)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -118,7 +125,7 @@ audited, with the operating-system user who ran it.`)
 			return e.usageError("%v", err)
 		}
 	}
-	db, b, err := openCore(ctx, cfg, houses)
+	db, b, err := openCore(ctx, cfg, configFile(e, fs), houses)
 	if err != nil {
 		return e.fail(err)
 	}
@@ -155,7 +162,7 @@ The erasure is audited. Counts in digests already sent are not recomputed.`)
 	if !*yes {
 		return e.usageError("this erases everything stored about %s in %s and cannot be undone; add --yes to confirm", *mf.member, h.Name)
 	}
-	db, b, err := openCore(ctx, cfg, houses)
+	db, b, err := openCore(ctx, cfg, configFile(e, fs), houses)
 	if err != nil {
 		return e.fail(err)
 	}
@@ -184,7 +191,7 @@ and erasures, oldest first. Times are UTC.`)
 		from = t
 	}
 	// The core syncs the configured houses, so their ids name them.
-	db, _, err := openCore(ctx, cfg, houses)
+	db, _, err := openCore(ctx, cfg, configFile(e, fs), houses)
 	if err != nil {
 		return e.fail(err)
 	}

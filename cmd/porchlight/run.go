@@ -18,9 +18,7 @@ const envConfig = "PORCHLIGHT_CONFIG"
 // loadConfig loads and validates the config named by --config, printing
 // every problem. ok is false when the command must stop with exitUsage.
 func loadConfig(e env, path string) (*config.Config, bool) {
-	if path == "" {
-		path = e.getenv(envConfig)
-	}
+	path = orEnvConfig(e, path)
 	if path == "" {
 		e.usageError("--config FILE (or " + envConfig + ") is required")
 		return nil, false
@@ -43,6 +41,20 @@ func loadConfig(e env, path string) (*config.Config, bool) {
 // whatever else fs defines, and no other arguments, then loads and
 // validates the config and its houses. When ok is false the command stops
 // with code.
+// orEnvConfig is the config file a command was given: path, from its
+// --config flag, or else $PORCHLIGHT_CONFIG.
+func orEnvConfig(e env, path string) string {
+	if path == "" {
+		return e.getenv(envConfig)
+	}
+	return path
+}
+
+// configFile is the config file of a command whose flags configCmd parsed.
+func configFile(e env, fs *flag.FlagSet) string {
+	return orEnvConfig(e, fs.Lookup("config").Value.String())
+}
+
 func configCmd(e env, fs *flag.FlagSet) (cfg *config.Config, houses []*bot.House, code int, ok bool) {
 	return configCmdArgs(e, fs, false)
 }
@@ -191,7 +203,7 @@ func cmdMigrate(ctx context.Context, e env) int {
 }
 
 func cmdBackup(ctx context.Context, e env) int {
-	fs := flags(e, "backup", "--config FILE OUT", "Copy the live database to OUT (VACUUM INTO), readable only by you (mode 0600).\nOUT must not exist yet.")
+	fs := flags(e, "backup", "--config FILE OUT", "Copy the live database to OUT (VACUUM INTO), readable only by you (mode 0600).\nThe copy is the database as it is: backup never migrates it, so a backup\ntaken before an upgrade keeps the old schema. OUT must not exist yet.")
 	cfg, _, code, ok := configCmdArgs(e, fs, true)
 	if !ok {
 		return code
@@ -203,12 +215,9 @@ func cmdBackup(ctx context.Context, e env) int {
 	if err := checkNew(out); err != nil {
 		return e.usageError("%v", err)
 	}
-	db, err := storage.Open(ctx, cfg.Storage.Path)
-	if err != nil {
-		return e.fail(err)
-	}
-	defer db.Close()
-	if err := db.Backup(ctx, out); err != nil {
+	// The file as it is: the bot beside it may be an older Porchlight,
+	// whose schema this backup must neither change nor refuse.
+	if err := storage.BackupOf(ctx, cfg.Storage.Path, out); err != nil {
 		return e.fail(err)
 	}
 	fmt.Fprintf(e.stdout, "Backed up to %s.\n", out)
