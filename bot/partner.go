@@ -209,7 +209,11 @@ func (b *Bot) announcePair(r *Request, p *Pair) error {
 		if err != nil {
 			return err
 		}
-		text := fmt.Sprintf("🤝 Your accountability partner in %s is now %s. Check in with each other — a message, a walk, a meeting together. %s shows this any time.", r.House.Name, who, Cmd("partner"))
+		partner := "partner in %s is"
+		if len(users) > 1 {
+			partner = "partners in %s are" // a trio
+		}
+		text := fmt.Sprintf("🤝 Your accountability "+partner+" now %s. Check in with each other — a message, a walk, a meeting together. %s shows this any time.", r.House.Name, who, Cmd("partner"))
 		if err := dmMember(r, id, MsgPartner, Message{Text: text}, users...); err != nil {
 			return err
 		}
