@@ -77,7 +77,7 @@ var rules = map[string]rule{
 	// Histories built by driving the real core on a fake clock, the
 	// benchmarks on them (apart, so that the bot never links package
 	// testing), and the command that prints them.
-	"bench":                {module: []string{"bot", "storage", "outbox", "render", "scheduler"}},
+	"bench":                {module: []string{"bot", "storage", "outbox", "render", "scheduler"}, libs: []string{sqlite, sqlPkg}}, // the raw SQLite reference of ingest
 	"bench/benchmarks":     {module: []string{"bench", "bot"}},
 	"cmd/porchlight-bench": {module: []string{"bench", "bench/benchmarks"}},
 	// Test support may use what it fakes.

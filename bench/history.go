@@ -68,11 +68,11 @@ func (s *countingStore) Update(ctx context.Context, fn func(bot.Tx) error) error
 	})
 }
 
-// OpenWorld opens the database at path (creating it if needed) with s's
-// houses, each changed by configure if it is not nil, and the clock at
-// now.
-func OpenWorld(ctx context.Context, path string, s Spec, now time.Time, configure func(*bot.House)) (*World, error) {
-	db, err := storage.Open(ctx, path)
+// OpenWorld opens the database at path (creating it if needed) with opts,
+// with s's houses, each changed by configure if it is not nil, and the
+// clock at now.
+func OpenWorld(ctx context.Context, path string, s Spec, now time.Time, configure func(*bot.House), opts ...storage.Option) (*World, error) {
+	db, err := storage.Open(ctx, path, opts...)
 	if err != nil {
 		return nil, err
 	}
@@ -380,4 +380,20 @@ func removeDB(path string) {
 	for _, f := range []string{path, path + "-wal", path + "-shm"} {
 		os.Remove(f)
 	}
+}
+
+// StartWorld starts a world at path as `porchlight run` starts the bot:
+// the database opened exclusively and checked (storage.Exclusive,
+// storage.CheckIntegrity), then the core made, started and caught up on
+// the jobs due since its last run.
+func StartWorld(ctx context.Context, path string, s Spec, now time.Time) (*World, error) {
+	w, err := OpenWorld(ctx, path, s, now, nil, storage.Exclusive(), storage.CheckIntegrity())
+	if err != nil {
+		return nil, err
+	}
+	if err := w.Bot.CatchUp(ctx); err != nil {
+		w.Close()
+		return nil, err
+	}
+	return w, nil
 }

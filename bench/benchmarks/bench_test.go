@@ -54,3 +54,15 @@ func BenchmarkFanOut(b *testing.B) {
 	b.Run("10", s.FanOut(10, 0, 0))
 	b.Run("10-50ms-paced", s.FanOut(10, 50*time.Millisecond, DiscordPace))
 }
+
+func BenchmarkIngestRaw(b *testing.B) {
+	s := mustSuite(b)
+	b.Run("statements", s.RawIngest(true))
+	b.Run("one-row", s.RawIngest(false))
+}
+
+func BenchmarkStart(b *testing.B) {
+	s := mustSuite(b)
+	b.Run("fresh", s.Start(true))
+	b.Run("history", s.Start(false))
+}

@@ -18,6 +18,8 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"strconv"
+	"strings"
 	"testing"
 	"text/tabwriter"
 	"time"
@@ -41,10 +43,20 @@ type result struct {
 	// (the rate-limit floor, the one-answer rate); 0 when there is none.
 	Reference float64 `json:"reference"`
 	Ratio     float64 `json:"ratio"`
-	// Target is the most the ratio may be. Target and Pass are null for a
-	// figure with no target measured in this run.
+	// Target is the most the ratio may be, or for a rate (a Unit per
+	// second) the least. Target and Pass are null for a figure with no
+	// target measured in this run.
 	Target *float64 `json:"target"`
 	Pass   *bool    `json:"pass"`
+}
+
+// bound is how the ratio must compare with the target: a rate must reach
+// it, anything else keep under it.
+func (r result) bound() string {
+	if strings.HasSuffix(r.Unit, "/s") {
+		return "≥"
+	}
+	return "≤"
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -58,16 +70,29 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	latency := fs.Duration("latency", 50*time.Millisecond, "the platform's latency per call in the slow fan-out")
 	cache := fs.String("cache", bench.DefaultCacheDir(), "where generated histories are kept")
 	format := fs.String("format", "text", "text or json")
+	idleHouses := fs.Int("idle-houses", 10000, "houses of the idle bot (tick-10k-cpu, rss-10k)")
+	idleTicks := fs.Int("idle-ticks", 20, "quiet ticks the idle bot runs")
+	idleQuiet := fs.Duration("idle-quiet", 10*time.Second, "real time the idle bot runs between ticks")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
 	if *quick {
 		*houses = 100
+		*idleTicks, *idleQuiet = 10, 5*time.Second
 	}
-	if *houses < 1 || *residents < 2 || *days < 1 || *fanOut < 1 || (*format != "text" && *format != "json") {
-		fmt.Fprintln(stderr, "porchlight-bench: -houses, -days and -fanout must be at least 1, -residents at least 2, -format text or json")
+	if *houses < 1 || *residents < 2 || *days < 1 || *fanOut < 1 || *idleHouses < 1 || *idleTicks < 1 || *idleQuiet <= 0 || (*format != "text" && *format != "json") {
+		fmt.Fprintln(stderr, "porchlight-bench: -houses, -days, -fanout, -idle-houses and -idle-ticks must be at least 1, -idle-quiet more than 0, -residents at least 2, -format text or json")
 		return 2
 	}
+	var out []result
+	// The idle bot first, while the process holds nothing else: its CPU
+	// and resident memory are the whole process's.
+	idle, err := measureIdle(ctx, *idleHouses, *idleTicks, *idleQuiet, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "porchlight-bench: idle: %v\n", err)
+		return 1
+	}
+	out = append(out, idle...)
 	one := bench.Spec{Houses: 1, Residents: *residents, Days: *days}
 	big := bench.Spec{Houses: *houses, Residents: *residents, Days: *days}
 	var suites []*benchmarks.Suite
@@ -82,7 +107,6 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	ref, sut := suites[0], suites[1]
 	n := min(*fanOut, *houses)
 
-	var out []result
 	measure := func(name string, f func(*testing.B)) (testing.BenchmarkResult, bool) {
 		if ctx.Err() != nil {
 			return testing.BenchmarkResult{}, false
@@ -125,21 +149,34 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		out = append(out, check(result{Name: p.name, Value: ms(rN), Unit: "ms", Reference: ms(r1)}, historyTarget))
 	}
-	// Ingest: with concurrency against one at a time.
-	var c1 float64
+	// Ingest against raw SQLite on a new database with the same houses:
+	// one at a time against the same statements run raw, with concurrency
+	// against one-row raw transactions.
+	rawStmts, okS := measure("ingest-c1 (raw statements)", sut.RawIngest(true))
+	rawRow, okR := measure("ingest-c8, ingest-c64 (raw one-row transactions)", sut.RawIngest(false))
+	if !okS || !okR {
+		return 1
+	}
 	for _, c := range []int{1, 8, 64} {
-		r, ok := measure(fmt.Sprintf("ingest-c%d", c), sut.Ingest(c))
+		name := fmt.Sprintf("ingest-c%d", c)
+		r, ok := measure(name, sut.Ingest(c))
 		if !ok {
 			return 1
 		}
-		rate := r.Extra["answers/s"]
+		res, target := result{Name: name, Value: r.Extra["answers/s"], Unit: "answers/s", Reference: rawRow.Extra["answers/s"]}, 1.0
 		if c == 1 {
-			c1 = rate
-			out = append(out, result{Name: "ingest-c1", Value: rate, Unit: "answers/s"})
-			continue
+			res.Reference, target = rawStmts.Extra["answers/s"], 0.9
 		}
-		out = append(out, ratio(result{Name: fmt.Sprintf("ingest-c%d", c), Value: rate, Unit: "answers/s", Reference: c1}))
+		out = append(out, checkAtLeast(res, target))
 	}
+	// Start-up to ready on N house-years against the same on a new
+	// database.
+	rF, okF := measure("start-history (fresh database)", sut.Start(true))
+	rH, okH := measure(fmt.Sprintf("start-history (%d house-years)", *houses), sut.Start(false))
+	if !okF || !okH {
+		return 1
+	}
+	out = append(out, check(result{Name: "start-history", Value: ms(rH), Unit: "ms", Reference: ms(rF)}, startTarget))
 	// Fan-out, without latency, and with latency and paced as the bot
 	// paces Discord, against the floor that Discord's global limit of 50
 	// requests a second sets.
@@ -172,7 +209,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			ref, rat = fmt.Sprintf("%.3g", r.Reference), fmt.Sprintf("%.2f", r.Ratio)
 		}
 		if r.Target != nil {
-			tgt, pass = fmt.Sprintf("≤ %.2g", *r.Target), fmt.Sprint(*r.Pass)
+			tgt, pass = fmt.Sprintf("%s %.2g", r.bound(), *r.Target), fmt.Sprint(*r.Pass)
 		}
 		fmt.Fprintf(tw, "%s\t%.3g\t%s\t%s\t%s\t%s\t%s\t\n", r.Name, r.Value, r.Unit, ref, rat, tgt, pass)
 	}
@@ -188,12 +225,58 @@ func ms(r testing.BenchmarkResult) float64 { return float64(r.NsPerOp()) / 1e6 }
 // the history kept.
 const historyTarget = 1.2
 
+// startTarget is the most that starting on N house-years may cost
+// against starting on a new database: the integrity check reads the whole
+// file, so start-up may grow with the history, but not past this.
+const startTarget = 5
+
 // check fills in r's ratio and whether it keeps under target.
 func check(r result, target float64) result {
 	r = ratio(r)
 	pass := r.Ratio <= target
 	r.Target, r.Pass = &target, &pass
 	return r
+}
+
+// checkAtLeast fills in r's ratio and whether it reaches target; r is a
+// rate.
+func checkAtLeast(r result, target float64) result {
+	r = ratio(r)
+	pass := r.Ratio >= target
+	r.Target, r.Pass = &target, &pass
+	return r
+}
+
+// Idle budgets (issue 23): a bot of 10,000 houses with nothing due uses
+// under 2% of one core and under 200 MB of resident memory.
+const (
+	idleCPUBudget = 2   // percent of one core
+	idleRSSBudget = 200 // MB
+)
+
+// measureIdle measures the idle bot of houses houses with three residents
+// each (bench.MeasureIdle): its CPU against the budget of 2% of a core, and
+// its resident memory against 200 MB. The names carry the houses: tick-10k-cpu
+// and rss-10k at 10,000.
+func measureIdle(ctx context.Context, houses, ticks int, quiet time.Duration, stderr io.Writer) ([]result, error) {
+	size := strconv.Itoa(houses)
+	if houses%1000 == 0 {
+		size = strconv.Itoa(houses/1000) + "k"
+	}
+	fmt.Fprintf(stderr, "measuring tick-%s-cpu and rss-%s (%d houses, %d ticks, %s quiet)\n", size, size, houses, ticks, quiet)
+	dir, err := os.MkdirTemp("", "porchlight-bench-idle-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	idle, err := bench.MeasureIdle(ctx, dir, houses, 3, ticks, quiet)
+	if err != nil {
+		return nil, err
+	}
+	return []result{
+		check(result{Name: "tick-" + size + "-cpu", Value: idle.CPU * 100, Unit: "% of a core", Reference: idleCPUBudget}, 1),
+		check(result{Name: "rss-" + size, Value: float64(idle.RSS) / 1e6, Unit: "MB", Reference: idleRSSBudget}, 1),
+	}, nil
 }
 
 // ratio fills in r's ratio to its reference.

@@ -1,0 +1,109 @@
+package bench
+
+import (
+	"context"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/porchlight/porchlight/bot"
+)
+
+// The figures' functions on a tiny setup: they run, and measure what they
+// say. The figures themselves are porchlight-bench's, never go test's.
+
+func TestMeasureIdle(t *testing.T) {
+	idle, err := MeasureIdle(context.Background(), t.TempDir(), 3, 2, 2, 50*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if idle.CPU <= 0 || idle.TickCPU < 0 || idle.RSS == 0 {
+		t.Errorf("idle = %+v, want CPU and RSS measured", idle)
+	}
+}
+
+func TestAddMembers(t *testing.T) {
+	ctx := context.Background()
+	s := Spec{Houses: 3, Residents: 2, Days: 1}
+	w, err := OpenWorld(ctx, filepath.Join(t.TempDir(), "m.db"), s, Start, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	if err := w.AddMembers(ctx); err != nil {
+		t.Fatal(err)
+	}
+	ids, err := w.MemberIDs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ids) != 3 || len(ids[2]) != 2 || ids[2][1] == 0 || ids[2][1] == ids[0][0] {
+		t.Errorf("member ids = %v, want 2 distinct members in each of 3 houses", ids)
+	}
+}
+
+func TestRawAnswers(t *testing.T) {
+	ctx := context.Background()
+	s := Spec{Houses: 2, Residents: 2, Days: 1}
+	path := filepath.Join(t.TempDir(), "raw.db")
+	r, err := OpenRaw(ctx, path, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Every resident answers, then changes the answer, then one row alone.
+	for k := range 8 {
+		if err := r.Answer(ctx, k); err != nil {
+			t.Fatalf("answer %d: %v", k, err)
+		}
+	}
+	if err := r.Row(ctx, 8); err != nil {
+		t.Fatal(err)
+	}
+	var answers, events int
+	if err := r.db.QueryRowContext(ctx, `SELECT (SELECT COUNT(*) FROM checkin_answers), (SELECT COUNT(*) FROM processed_events)`).Scan(&answers, &events); err != nil {
+		t.Fatal(err)
+	}
+	if answers != 4 || events != 8 {
+		t.Errorf("%d answers and %d events, want 4 (one per resident) and 8", answers, events)
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	// The answers are the core's: it reads them back.
+	w, err := OpenWorld(ctx, path, s, Start.Add(10*time.Hour), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	ids, err := w.MemberIDs(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = w.DB.View(ctx, func(tx bot.Tx) error {
+		a, err := tx.AnswerOf(ctx, r.rounds[1], ids[1][1])
+		if err == nil && (a.Mood != 4 || a.Visibility != bot.VisMentors || a.Values["win"] != "Went to a meeting") {
+			t.Errorf("answer = %+v, want mood 4, mentors, the win kept", a)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestStartWorld(t *testing.T) {
+	ctx := context.Background()
+	s := Spec{Houses: 2, Residents: 2, Days: 1}
+	path := filepath.Join(t.TempDir(), "s.db")
+	// A new database, then the same again: the first start's lock is
+	// released on close.
+	for range 2 {
+		w, err := StartWorld(ctx, path, s, Start)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
