@@ -92,7 +92,7 @@ type Adapter struct {
 	seen *kit.SeenSet
 	// parts remembers how far split messages got, so an outbox retry does
 	// not post the parts Discord already took again.
-	parts kit.Parts
+	parts *kit.Parts
 	// stash holds what a button cannot carry in its 100-character custom
 	// id: forms to open on a press, long choice ids.
 	stash *stash
@@ -168,6 +168,7 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 		session:   s,
 		ackWithin: 2 * time.Second,
 		seen:      kit.NewSeenSet(30 * time.Minute),
+		parts:     kit.NewParts(kit.PartsTTL, kit.PartsLimit),
 		stash:     newStash(stashTTL),
 		appID:     cfg.ApplicationID,
 		channels:  map[string]channelInfo{},
