@@ -92,7 +92,12 @@ type Adapter struct {
 	seen *kit.SeenSet
 	// parts remembers how far split messages got, so an outbox retry does
 	// not post the parts Discord already took again.
-	parts kit.Parts
+	parts *kit.Parts
+	// channels caches what is known about channels (threads' parents),
+	// for channelTTL and at most channelLimit of them: a channel forgotten
+	// is looked up again, a thread forgotten is found again when starting
+	// it answers that it exists.
+	channels *kit.TTLMap[channelInfo]
 	// stash holds what a button cannot carry in its 100-character custom
 	// id: forms to open on a press, long choice ids.
 	stash *stash
@@ -108,8 +113,6 @@ type Adapter struct {
 	botUser string
 	// dms caches the DM channel of each user.
 	dms kit.DMChannels
-	// channels caches what is known about channels (threads' parents).
-	channels map[string]channelInfo
 	// queue hands each user's events to the core in arrival order.
 	queue *kit.UserQueue
 	// conns are gateway connections whose handshake is not done yet; their
@@ -127,6 +130,14 @@ type Adapter struct {
 	inflight sync.WaitGroup
 	closing  bool
 }
+
+// Bounds of the channel cache: a day is a thread's archive time
+// (threadArchive), and 50,000 channels and threads is a few days' threads
+// of thousands of houses.
+const (
+	channelTTL   = 24 * time.Hour
+	channelLimit = 50_000
+)
 
 // channelInfo is what the adapter needs to know of a channel.
 type channelInfo struct {
@@ -168,9 +179,10 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 		session:   s,
 		ackWithin: 2 * time.Second,
 		seen:      kit.NewSeenSet(30 * time.Minute),
+		parts:     kit.NewParts(kit.PartsTTL, kit.PartsLimit),
 		stash:     newStash(stashTTL),
 		appID:     cfg.ApplicationID,
-		channels:  map[string]channelInfo{},
+		channels:  kit.NewTTLMap[channelInfo](channelTTL, channelLimit),
 		runCtx:    context.Background(),
 	}
 	a.dms = kit.DMChannels{Platform: "discord", Open: a.openDM}
@@ -501,9 +513,7 @@ func (a *Adapter) addHandlers() {
 	})
 	s.AddHandler(func(_ *discordgo.Session, e *discordgo.ChannelDelete) {
 		defer a.recover("channel delete")
-		a.mu.Lock()
-		delete(a.channels, e.ID)
-		a.mu.Unlock()
+		a.channels.Delete(e.ID)
 	})
 }
 

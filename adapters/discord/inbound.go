@@ -480,9 +480,7 @@ func (a *Adapter) replyTarget(ctx context.Context, m *discordgo.Message, self st
 // channelInfo says whether a channel is a thread and of which channel,
 // from discordgo's state when it has the channel, else from REST, cached.
 func (a *Adapter) channelInfo(ctx context.Context, id string) channelInfo {
-	a.mu.Lock()
-	info, ok := a.channels[id]
-	a.mu.Unlock()
+	info, ok := a.channels.Get(id, time.Now())
 	if ok {
 		return info
 	}
@@ -500,9 +498,7 @@ func (a *Adapter) channelInfo(ctx context.Context, id string) channelInfo {
 		}
 	}
 	info = channelInfo{thread: c.IsThread(), parent: c.ParentID, guild: c.GuildID}
-	a.mu.Lock()
-	a.channels[id] = info
-	a.mu.Unlock()
+	a.channels.Put(id, info, time.Now())
 	return info
 }
 

@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/porchlight/porchlight/adapters/discord/discordtest"
+	"github.com/porchlight/porchlight/adapters/kit"
 	"github.com/porchlight/porchlight/bot"
 	"github.com/porchlight/porchlight/bot/bottest"
 	"github.com/porchlight/porchlight/outbox"
@@ -531,5 +532,43 @@ func TestNetworkErrorNamesNoChannel(t *testing.T) {
 	}
 	if strings.Contains(logs.String(), dm) {
 		t.Errorf("the log names the DM channel %s:\n%s", dm, logs.String())
+	}
+}
+
+// The cache of channels and threads is bounded; a thread it forgot is found
+// again, so replies still go in it.
+func TestThreadCacheIsBounded(t *testing.T) {
+	hs := start(t, discordtest.Config{}, nil, func(a *Adapter) {
+		a.channels = kit.NewTTLMap[channelInfo](channelTTL, 1)
+	})
+	ctx := ctxFor(t)
+	reply := func(parent bot.MessageRef, text string) {
+		t.Helper()
+		ref, err := hs.ad.Send(ctx, bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: general}, Thread: parent, ThreadName: "Check-ins", Message: bot.Message{Text: text}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ref.Channel != parent.ID {
+			t.Errorf("%q went to channel %s, want the thread %s", text, ref.Channel, parent.ID)
+		}
+	}
+	var prompts []bot.MessageRef
+	for _, text := range []string{"Prompt 1", "Prompt 2"} {
+		p, err := hs.ad.Send(ctx, bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: general}, Message: bot.Message{Text: text}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		prompts = append(prompts, p)
+		reply(p, "Robin checked in")
+	}
+	if n := hs.ad.channels.Len(); n > 1 {
+		t.Errorf("channels cached = %d, want at most the limit, 1", n)
+	}
+	reply(prompts[0], "Sam checked in") // forgotten: Discord says the thread exists
+	if got := hs.f.Messages(prompts[0].ID); len(got) != 2 {
+		t.Errorf("first thread holds %d messages, want 2", len(got))
+	}
+	if starts := len(hs.f.CallsTo(discordtest.RouteStartThread)); starts != 3 {
+		t.Errorf("thread starts = %d, want 3 (two new, one found again)", starts)
 	}
 }

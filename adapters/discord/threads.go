@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/bwmarrin/discordgo"
 
@@ -41,9 +42,7 @@ const maxThreadName = 100
 // gone): the caller then posts in the channel. Other errors are the
 // outbox's to retry.
 func (a *Adapter) threadFor(ctx context.Context, ch, msg, name string) (thread string, ok bool, err error) {
-	a.mu.Lock()
-	info, known := a.channels[msg]
-	a.mu.Unlock()
+	info, known := a.channels.Get(msg, time.Now())
 	if known && info.thread {
 		return msg, true, nil
 	}
@@ -92,9 +91,7 @@ func (a *Adapter) startThread(ctx context.Context, ch, msg, name string) (string
 
 // rememberThread records that id is a thread of channel parent.
 func (a *Adapter) rememberThread(id, parent string) {
-	a.mu.Lock()
-	a.channels[id] = channelInfo{thread: true, parent: parent}
-	a.mu.Unlock()
+	a.channels.Put(id, channelInfo{thread: true, parent: parent}, time.Now())
 }
 
 // openThread starts the discussion thread a new post asks for (an

@@ -1,7 +1,7 @@
 package kit
 
 import (
-	"sync"
+	"time"
 
 	"github.com/porchlight/porchlight/bot"
 )
@@ -13,10 +13,27 @@ import (
 //
 // The memory is the process's: a crash between two parts can still repeat
 // the first ones after a restart. That is the rare case; a retry after a
-// rate limit is the common one.
+// rate limit is the common one. It is bounded too: a message whose send
+// never succeeds (the outbox gave up on it, or its member was erased)
+// leaves its progress for PartsTTL, and at most PartsLimit messages are
+// remembered, the oldest failures making room. A retry of a forgotten
+// message starts over from its first part.
 type Parts struct {
-	mu   sync.Mutex
-	done map[string]partsDone
+	done *TTLMap[partsDone]
+}
+
+// Bounds of what Parts remembers: a day outlasts the outbox's retries of
+// one message, and ten thousand messages part-sent at once is far more
+// than a deployment has in flight.
+const (
+	PartsTTL   = 24 * time.Hour
+	PartsLimit = 10_000
+)
+
+// NewParts returns a Parts that remembers a message's progress for ttl,
+// and at most limit messages.
+func NewParts(ttl time.Duration, limit int) *Parts {
+	return &Parts{done: NewTTLMap[partsDone](ttl, limit)}
 }
 
 type partsDone struct {
@@ -29,19 +46,15 @@ type partsDone struct {
 // returns the error and keeps the progress for the next try; success forgets
 // the key. An empty key (a message not from the outbox) is not tracked.
 func (p *Parts) Send(key string, n int, send func(i int) (bot.MessageRef, error)) (bot.MessageRef, error) {
-	p.mu.Lock()
-	d := p.done[key]
-	p.mu.Unlock()
+	var d partsDone
+	if key != "" {
+		d, _ = p.done.Get(key, time.Now())
+	}
 	for i := d.n; i < n; i++ {
 		ref, err := send(i)
 		if err != nil {
-			if key != "" {
-				p.mu.Lock()
-				if p.done == nil {
-					p.done = map[string]partsDone{}
-				}
-				p.done[key] = d
-				p.mu.Unlock()
+			if key != "" && d.n > 0 {
+				p.done.Put(key, d, time.Now())
 			}
 			return d.first, err
 		}
@@ -51,9 +64,7 @@ func (p *Parts) Send(key string, n int, send func(i int) (bot.MessageRef, error)
 		d.n = i + 1
 	}
 	if key != "" {
-		p.mu.Lock()
-		delete(p.done, key)
-		p.mu.Unlock()
+		p.done.Delete(key)
 	}
 	return d.first, nil
 }

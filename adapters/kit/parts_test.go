@@ -4,13 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/porchlight/porchlight/adapters/kit"
 	"github.com/porchlight/porchlight/bot"
 )
 
 func TestPartsResumeAfterAFailedPart(t *testing.T) {
-	var p kit.Parts
+	p := kit.NewParts(kit.PartsTTL, kit.PartsLimit)
 	var posted []int
 	failAt := 2
 	send := func(i int) (bot.MessageRef, error) {
@@ -45,5 +46,37 @@ func TestPartsResumeAfterAFailedPart(t *testing.T) {
 	p.Send("", 2, send)
 	if got, want := fmt.Sprint(posted), "[0 0 1]"; got != want {
 		t.Errorf("untracked parts posted = %s, want %s", got, want)
+	}
+}
+
+// A message whose send never succeeds does not stay in memory for good:
+// past the limit, the oldest progress makes room, and that message's next
+// try starts over.
+func TestPartsForgetsTheOldestPastTheLimit(t *testing.T) {
+	p := kit.NewParts(time.Hour, 2)
+	var posted []string
+	sendFailingAt := func(key string, fail int) func(int) (bot.MessageRef, error) {
+		return func(i int) (bot.MessageRef, error) {
+			if i == fail {
+				return bot.MessageRef{}, errors.New("rate limited")
+			}
+			posted = append(posted, fmt.Sprint(key, i))
+			return bot.MessageRef{Channel: "C1", ID: fmt.Sprint(key, i)}, nil
+		}
+	}
+	for _, key := range []string{"a", "b", "c"} {
+		if _, err := p.Send(key, 3, sendFailingAt(key, 1)); err == nil {
+			t.Fatalf("%s: want the part's error", key)
+		}
+	}
+	posted = nil
+	// c and b are remembered and resume; a, the oldest, starts over.
+	for _, key := range []string{"c", "b", "a"} {
+		if _, err := p.Send(key, 3, sendFailingAt(key, -1)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, want := fmt.Sprint(posted), "[c1 c2 b1 b2 a0 a1 a2]"; got != want {
+		t.Errorf("parts posted = %s, want %s", got, want)
 	}
 }

@@ -43,8 +43,18 @@ func (t *TTLMap[V]) Put(k string, v V, now time.Time) {
 	for len(t.m) >= t.limit && len(t.order) > 0 {
 		t.dropOldest()
 	}
+	if len(t.order) >= 2*t.limit {
+		t.compact()
+	}
 	t.m[k] = ttlEntry[V]{v: v, at: now}
 	t.order = append(t.order, ttlKey{k, now})
+}
+
+// Delete forgets the value under k.
+func (t *TTLMap[V]) Delete(k string) {
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	delete(t.m, k)
 }
 
 // Get returns the value under k, if it is there and younger than the ttl.
@@ -71,6 +81,20 @@ func (t *TTLMap[V]) prune(now time.Time) {
 	for len(t.order) > 0 && now.Sub(t.order[0].at) > t.ttl {
 		t.dropOldest()
 	}
+}
+
+// compact drops from order the keys whose entry was replaced or deleted
+// since, so that keys stored again and again, or deleted, do not grow it
+// past the limit.
+func (t *TTLMap[V]) compact() {
+	live := t.order[:0]
+	for _, o := range t.order {
+		if e, ok := t.m[o.k]; ok && e.at.Equal(o.at) {
+			live = append(live, o)
+		}
+	}
+	clear(t.order[len(live):])
+	t.order = live
 }
 
 // dropOldest removes the oldest key, unless it was stored again since.

@@ -42,3 +42,30 @@ func TestTTLMap(t *testing.T) {
 		t.Errorf("Get(k2) after storing it again = %d, %v; want 20, true", v, ok)
 	}
 }
+
+// Delete forgets a key, and a key stored and deleted over and over does not
+// grow the map's bookkeeping past its limit.
+func TestTTLMapDelete(t *testing.T) {
+	t0 := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	m := kit.NewTTLMap[int](time.Hour, 3)
+	m.Put("a", 1, t0)
+	m.Delete("a")
+	if _, ok := m.Get("a", t0); ok {
+		t.Error("Get(a) after Delete found it")
+	}
+	for i := range 1000 {
+		at := t0.Add(time.Duration(i) * time.Millisecond)
+		m.Put("k", i, at)
+		m.Put(fmt.Sprint("d", i), i, at)
+		m.Delete(fmt.Sprint("d", i))
+	}
+	if got := m.Len(); got != 1 {
+		t.Errorf("Len = %d, want 1", got)
+	}
+	if got := kit.TTLMapOrderLen(m); got > 6 {
+		t.Errorf("keys kept in order = %d, want at most twice the limit (6)", got)
+	}
+	if v, ok := m.Get("k", t0.Add(time.Second)); !ok || v != 999 {
+		t.Errorf("Get(k) = %d, %v; want 999, true", v, ok)
+	}
+}

@@ -89,7 +89,7 @@ type Adapter struct {
 	seen *kit.SeenSet
 	// parts remembers how far split messages got, so an outbox retry
 	// does not post the parts Slack already took again.
-	parts kit.Parts
+	parts *kit.Parts
 	// names keeps display names looked up with users.info (names.go);
 	// warnedScope says the missing users:read scope was logged once.
 	names       *kit.TTLMap[string]
@@ -148,6 +148,7 @@ func New(cfg Config, log *slog.Logger) *Adapter {
 		http:      hc,
 		ackWithin: 2500 * time.Millisecond,
 		seen:      kit.NewSeenSet(15 * time.Minute),
+		parts:     kit.NewParts(kit.PartsTTL, kit.PartsLimit),
 		names:     kit.NewTTLMap[string](nameTTL, nameLimit),
 		queue:     &kit.UserQueue{Log: log},
 	}

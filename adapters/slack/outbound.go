@@ -92,6 +92,21 @@ func outboxMetadata(key string, i int) slackgo.SlackMetadata {
 	return slackgo.SlackMetadata{EventType: metadataEvent, EventPayload: map[string]any{"key": key, "part": i}}
 }
 
+// outboxBlockID is the block_id of the comment on a file share of the
+// message keyed key: a file share carries no metadata, so its comment goes
+// as a block whose id names the key.
+func outboxBlockID(key string) string { return metadataEvent + ":" + key }
+
+// outboxBlockKey returns the outbox key a message's blocks name, or "".
+func outboxBlockKey(bs slackgo.Blocks) string {
+	for _, b := range bs.BlockSet {
+		if k, ok := strings.CutPrefix(b.ID(), metadataEvent+":"); ok {
+			return k
+		}
+	}
+	return ""
+}
+
 // outboxPart returns the part number that metadata names for key.
 func outboxPart(md slackgo.SlackMetadata, key string) (int, bool) {
 	if md.EventType != metadataEvent || md.EventPayload["key"] != key {
@@ -117,15 +132,19 @@ const (
 // earlier is what an earlier attempt of a message in doubt left on Slack.
 type earlier struct {
 	parts map[int]bot.MessageRef // parts found, by number
-	file  bool                   // a bot message carrying the attachment's file
+	file  bool                   // the attachment's file share
 }
 
 // findEarlier looks, for a message in doubt, for what an earlier attempt
 // posted since it started: the bot's messages whose metadata carries the
 // key (conversations.history with include_all_metadata, or
-// conversations.replies in a thread), and a file share of the attachment's
-// name (a file share carries no metadata). It needs the history scope of
-// the conversation's type. A rate limit or Slack's trouble is returned to
+// conversations.replies in a thread), and its file share. A file share
+// carries no metadata: it is the one whose comment block names the key,
+// or, when the text went before the file, the bot's next message after the
+// text's last part, if it carries a file of the attachment's name and
+// names no other key. Another message's file of the same name is not
+// taken for this one's. It needs the history scope of the conversation's
+// type. A rate limit or Slack's trouble is returned to
 // be retried; any other failure to look is logged and the message is sent
 // again, since a message twice is better than none.
 func (a *Adapter) findEarlier(ctx context.Context, ch string, m bot.Outgoing) (earlier, error) {
@@ -167,6 +186,7 @@ func channelKind(ch string) string {
 // lookup reads the history of ch (or of the thread) since oldest.
 func (a *Adapter) lookup(ctx context.Context, ch, thread string, oldest time.Time, key, file string) (earlier, error) {
 	found := earlier{parts: map[int]bot.MessageRef{}}
+	var shares []share // the bot's messages, to find the share after the text
 	since := fmt.Sprintf("%d.000000", oldest.Unix())
 	cursor := ""
 	for range maxLookupPages {
@@ -194,16 +214,65 @@ func (a *Adapter) lookup(ctx context.Context, ch, thread string, oldest time.Tim
 			if i, ok := outboxPart(msg.Metadata, key); ok {
 				found.parts[i] = bot.MessageRef{Channel: ch, ID: msg.Timestamp}
 			}
+			sh := share{ts: msg.Timestamp, key: outboxBlockKey(msg.Blocks)}
 			for _, f := range msg.Files {
-				found.file = found.file || (file != "" && f.Name == file)
+				sh.file = sh.file || (file != "" && f.Name == file)
 			}
+			found.file = found.file || (sh.file && sh.key == key)
+			shares = append(shares, sh)
 		}
 		if !more || cursor == "" {
+			found.file = found.file || shareAfterText(found.parts, shares)
 			return found, nil
 		}
 	}
 	a.log.Warn("an earlier attempt was looked for in the most history a lookup reads", "channel_kind", channelKind(ch), "pages", maxLookupPages)
+	found.file = found.file || shareAfterText(found.parts, shares)
 	return found, nil
+}
+
+// share is what a lookup notes of each of the bot's messages.
+type share struct {
+	ts   string
+	key  string // the outbox key its blocks name, if any
+	file bool   // it carries a file of the attachment's name
+}
+
+// shareAfterText reports whether the bot's next message after the last
+// of the text's parts is the attachment's file share with no other key:
+// sendFile uploads the file right after posting text too long for a
+// comment.
+func shareAfterText(parts map[int]bot.MessageRef, shares []share) bool {
+	last := ""
+	for _, p := range parts {
+		if tsAfter(p.ID, last) {
+			last = p.ID
+		}
+	}
+	if last == "" {
+		return false
+	}
+	var next *share
+	for i, sh := range shares {
+		if tsAfter(sh.ts, last) && (next == nil || tsAfter(next.ts, sh.ts)) {
+			next = &shares[i]
+		}
+	}
+	return next != nil && next.file && next.key == ""
+}
+
+// tsAfter reports whether Slack timestamp a is later than b ("" is
+// earliest).
+func tsAfter(a, b string) bool {
+	if b == "" {
+		return a != ""
+	}
+	x, errA := strconv.ParseFloat(a, 64)
+	y, errB := strconv.ParseFloat(b, 64)
+	if errA != nil || errB != nil {
+		return a > b
+	}
+	return x > y
 }
 
 // sendEphemeral posts a message only the target user sees.
@@ -239,13 +308,20 @@ func (a *Adapter) sendFile(ctx context.Context, ch string, m bot.Outgoing, found
 	}
 	text := a.formatText(m.Text)
 	ref := bot.MessageRef{Channel: ch}
-	if len(m.Choices) == 0 && len([]rune(text)) <= maxSectionText {
-		params.InitialComment = text
-	} else {
+	switch {
+	case len(m.Choices) > 0 || len([]rune(text)) > maxSectionText:
 		var err error
 		if ref, err = a.post(ctx, m.Key, ch, m.Thread.ID, a.render(m.Message), found.parts); err != nil {
 			return ref, err
 		}
+	case text != "":
+		// The comment goes as a block, whose id carries the outbox key
+		// (findEarlier): a file share takes no metadata.
+		sec := slackgo.NewSectionBlock(slackgo.NewTextBlockObject(slackgo.MarkdownType, text, false, false), nil, nil)
+		if m.Key != "" {
+			sec.BlockID = outboxBlockID(m.Key)
+		}
+		params.Blocks = slackgo.Blocks{BlockSet: []slackgo.Block{sec}}
 	}
 	if found.file {
 		return ref, nil // an earlier attempt shared it

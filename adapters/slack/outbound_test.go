@@ -177,7 +177,7 @@ func TestSend(t *testing.T) {
 			t.Fatalf("%d files, want 1", len(files))
 		}
 		f := files[0]
-		if !f.Completed || string(f.Data) != string(data) || f.Channel != hs.srv.DMChannel(mentor) || f.InitialComment != "Weekly digest" {
+		if !f.Completed || string(f.Data) != string(data) || f.Channel != hs.srv.DMChannel(mentor) || !strings.Contains(string(f.Blocks), `"text":"Weekly digest"`) {
 			t.Errorf("file = %+v", f)
 		}
 	})
@@ -440,6 +440,58 @@ func TestResendInDoubtFindsTheEarlierPost(t *testing.T) {
 			t.Errorf("Send = %v, posts %d; want a retry after 2s and no post", err, len(hs.srv.CallsTo("chat.postMessage"))-before)
 		}
 	})
+}
+
+// TestResendInDoubtTellsSameNamedFilesApart: two houses' digests to one
+// mentor carry charts of the same name. The file share an earlier attempt
+// left is recognised by the outbox key it carries, not by its name: the
+// digest whose upload failed is posted once, the one that landed is not
+// posted again.
+func TestResendInDoubtTellsSameNamedFilesApart(t *testing.T) {
+	var lines []string
+	for i := range maxBlocks + 1 { // two parts: the text goes before the file
+		lines = append(lines, fmt.Sprintf("line %02d %s", i, strings.Repeat("x", maxSectionText-10)))
+	}
+	for _, tc := range []struct{ name, text string }{
+		{"with the text as the file's comment", "Your weekly digest"},
+		{"with the text posted before the file", strings.Join(lines, "\n")},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			clock := bottest.NewClock(time.Date(2026, 11, 17, 20, 0, 0, 0, time.UTC))
+			hs := start(t, slacktest.Config{Now: clock.Now, Scopes: manifestScopes()}, nil)
+			ctx := ctxFor(t)
+			restarted := New(Config{BotToken: hs.srv.BotToken(), AppToken: hs.srv.AppToken(), APIURL: hs.srv.APIURL()}, nil)
+			digest := func(house, key string) bot.Outgoing {
+				return bot.Outgoing{Target: bot.Target{Kind: bot.TargetDM, User: mentor}, Key: key,
+					Message: bot.Message{Text: tc.text, Attachment: &bot.Attachment{Name: "digest-2026-W47.png", ContentType: "image/png", Data: []byte("png " + house)}}}
+			}
+			a, b := digest("Maple", "digest-maple"), digest("Cedar", "digest-cedar")
+			attempt := clock.Now()
+			if _, err := hs.ad.Send(ctx, a); err != nil {
+				t.Fatal(err)
+			}
+			hs.srv.Inject("files.completeUploadExternal", 1, slacktest.HTTPError(503))
+			if _, err := hs.ad.Send(ctx, b); err == nil {
+				t.Fatal("Cedar's first attempt: want the upload's error")
+			}
+			clock.Advance(2 * time.Minute)
+			for _, out := range []bot.Outgoing{a, b} {
+				out.InDoubtSince = attempt
+				if _, err := restarted.Send(ctx, out); err != nil {
+					t.Fatal(err)
+				}
+			}
+			var shared []string
+			for _, f := range hs.srv.Files() {
+				if f.Completed {
+					shared = append(shared, string(f.Data))
+				}
+			}
+			if got, want := fmt.Sprint(shared), "[png Maple png Cedar]"; got != want {
+				t.Errorf("files shared = %s, want %s: each chart once", got, want)
+			}
+		})
+	}
 }
 
 // TestResendInDoubtWithoutHistoryScopeSendsAgain: a workspace that took

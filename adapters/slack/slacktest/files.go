@@ -27,6 +27,9 @@ type File struct {
 	Channel        string
 	ThreadTS       string
 	InitialComment string
+	// Blocks are the blocks the share's message was given instead of an
+	// initial comment, or nil.
+	Blocks json.RawMessage
 }
 
 // Files returns every file the fake knows, in the order they were announced.
@@ -76,6 +79,14 @@ func (s *Server) filesCompleteUploadExternal(c Call) answer {
 			return errAnswer("file_not_found")
 		}
 	}
+	// Blocks stand in for the comment; Slack ignores them beside one.
+	var blocks json.RawMessage
+	if c.Param("initial_comment") == "" {
+		var bad *answer
+		if blocks, bad = checkContent(c, false); bad != nil {
+			return *bad
+		}
+	}
 	channel := c.Param("channel_id")
 	if channel == "" {
 		channel, _, _ = strings.Cut(c.Param("channels"), ",")
@@ -89,7 +100,7 @@ func (s *Server) filesCompleteUploadExternal(c Call) answer {
 			f.Title = f.Name
 		}
 		f.Completed, f.Channel = true, channel
-		f.ThreadTS, f.InitialComment = c.Param("thread_ts"), c.Param("initial_comment")
+		f.ThreadTS, f.InitialComment, f.Blocks = c.Param("thread_ts"), c.Param("initial_comment"), blocks
 		out = append(out, map[string]any{"id": f.ID, "title": f.Title})
 		ids = append(ids, f.ID)
 	}
@@ -97,7 +108,7 @@ func (s *Server) filesCompleteUploadExternal(c Call) answer {
 		// Sharing a file posts a message carrying it.
 		s.messages = append(s.messages, Message{
 			Channel: channel, TS: s.tsLocked(), ThreadTS: c.Param("thread_ts"),
-			User: s.cfg.BotUserID, BotID: s.cfg.BotID, Text: c.Param("initial_comment"), FileIDs: ids,
+			User: s.cfg.BotUserID, BotID: s.cfg.BotID, Text: c.Param("initial_comment"), Blocks: blocks, FileIDs: ids,
 		})
 	}
 	return okAnswer(map[string]any{"files": out})
