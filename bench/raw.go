@@ -10,14 +10,11 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/storage"
 
 	_ "modernc.org/sqlite" // the driver storage uses, for the raw reference
 )
 
-// rawParams are the DSN parameters of storage's write connection
-// (writeParams in storage/db.go), so that the raw reference runs with the
-// same pragmas: WAL, synchronous NORMAL, foreign keys, BEGIN IMMEDIATE.
-const rawParams = "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 
 // rawAnswer is what the core runs, in order, in the transaction of one
 // check-in answer (a modal's submission of a mentors-only answer, as
@@ -97,7 +94,7 @@ func OpenRaw(ctx context.Context, path string, s Spec) (*Raw, error) {
 	}
 	vals, _ := json.Marshal(map[string]string{bot.QMood: "4", "win": "Went to a meeting", "hard": "", bot.QReachOut: "no", bot.QVisibility: string(bot.VisMentors)})
 	r.values = string(vals)
-	if r.db, err = sql.Open("sqlite", path+"?"+rawParams); err != nil {
+	if r.db, err = sql.Open("sqlite", path+"?"+storage.WriteParams); err != nil {
 		return nil, err
 	}
 	r.db.SetMaxOpenConns(1)

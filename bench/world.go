@@ -11,7 +11,6 @@ package bench
 import (
 	"context"
 	"fmt"
-	"sync"
 	"sync/atomic"
 	"time"
 
@@ -66,30 +65,11 @@ func Resident(i, j int) bot.User {
 	return bot.User{ID: fmt.Sprintf("U%04d-%02d", i, j), Name: fmt.Sprintf("Resident %d-%d", i, j)}
 }
 
-// Clock is a settable clock, safe for concurrent use. It is bottest.Clock
-// again, on purpose: production code (the bench command) may not import
-// the test helpers (arch_test).
-type Clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+// Clock is the settable clock a run drives the core on (bot.ManualClock).
+type Clock = bot.ManualClock
 
 // NewClock returns a clock set to t.
-func NewClock(t time.Time) *Clock { return &Clock{now: t} }
-
-// Now returns the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Set moves the clock to t.
-func (c *Clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
+func NewClock(t time.Time) *Clock { return bot.NewManualClock(t) }
 
 // Adapter takes every outbox message and keeps nothing, so that a run
 // measures the core and the database, not a platform. It can edit, so that

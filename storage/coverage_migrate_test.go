@@ -30,7 +30,7 @@ type legacyDB struct {
 func openAt(t *testing.T, path string, upto int) *legacyDB {
 	t.Helper()
 	ctx := context.Background()
-	w, err := sql.Open("sqlite", path+"?"+writeParams)
+	w, err := sql.Open("sqlite", path+"?"+WriteParams)
 	if err != nil {
 		t.Fatal(err)
 	}

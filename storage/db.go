@@ -32,10 +32,12 @@ import (
 	"modernc.org/sqlite"
 )
 
-// writeParams are the DSN parameters of the write connection. _txlock=
-// immediate makes BEGIN take the write lock at once, so a transaction never
-// fails half-way when it upgrades from reading to writing.
-const writeParams = "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+// WriteParams are the DSN parameters of the write connection (the
+// benchmarks' raw-SQLite reference opens with them too, so that both run
+// with the same pragmas). _txlock=immediate makes BEGIN take the write lock
+// at once, so a transaction never fails half-way when it upgrades from
+// reading to writing.
+const WriteParams = "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
 
 // readParams are the DSN parameters of the read pool. query_only makes an
 // accidental write inside View fail instead of racing the writer; the
@@ -147,7 +149,7 @@ func Open(ctx context.Context, path string, opts ...Option) (_ *DB, err error) {
 
 	// Both handles keep their connections' prepared statements (see
 	// stmtcache.go).
-	w := sql.OpenDB(cachingConnector{dsn: path + "?" + writeParams, drv: &sqlite.Driver{}})
+	w := sql.OpenDB(cachingConnector{dsn: path + "?" + WriteParams, drv: &sqlite.Driver{}})
 	// One writer: database/sql queues Update calls for the connection, so
 	// they never meet SQLITE_BUSY inside this process. Keep it open forever.
 	w.SetMaxOpenConns(1)

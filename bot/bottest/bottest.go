@@ -15,35 +15,11 @@ import (
 	"github.com/porchlight/porchlight/bot"
 )
 
-// Clock is a fake clock tests set and advance. It is safe for concurrent use.
-type Clock struct {
-	mu  sync.Mutex
-	now time.Time
-}
+// Clock is a fake clock tests set and advance (bot.ManualClock).
+type Clock = bot.ManualClock
 
 // NewClock returns a clock set to t.
-func NewClock(t time.Time) *Clock { return &Clock{now: t} }
-
-// Now returns the clock's time.
-func (c *Clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.now
-}
-
-// Set moves the clock to t.
-func (c *Clock) Set(t time.Time) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = t
-}
-
-// Advance moves the clock forward by d.
-func (c *Clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.now = c.now.Add(d)
-}
+func NewClock(t time.Time) *Clock { return bot.NewManualClock(t) }
 
 // Adapter is a fake adapter that records every message sent and edited.
 type Adapter struct {
