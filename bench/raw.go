@@ -15,7 +15,6 @@ import (
 	_ "modernc.org/sqlite" // the driver storage uses, for the raw reference
 )
 
-
 // rawAnswer is what the core runs, in order, in the transaction of one
 // check-in answer (a modal's submission of a mentors-only answer, as
 // Suite.Ingest sends): the ten statements were read off the write
