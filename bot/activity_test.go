@@ -263,29 +263,6 @@ func TestWeeklyActivityRecurrenceSkipAndAttendance(t *testing.T) {
 
 func itoa(n int64) string { return fmt.Sprint(n) }
 
-// TestLongFormByDM: where a form holds five inputs and the adapter asks for
-// overflow by DM (Discord), the seven-field activity form becomes a
-// conversation in a direct message, and the activity is created from it.
-func TestLongFormByDM(t *testing.T) {
-	h := newHarness(t)
-	ev := h.ev.Command(mentor, "activity", "add")
-	ev.FormOverflowDM = true
-	resp := h.do(ev)
-	if resp.Form != nil || !strings.Contains(text(resp), "direct message") {
-		t.Fatalf("/activity add = %+v, want a pointer to the DM", resp)
-	}
-	h.flush()
-	if got := h.ad.To(mentor.ID); len(got) != 2 || !strings.Contains(got[1].Text, "(1/7) What is it?") {
-		t.Fatalf("DMs = %s", texts(got))
-	}
-	for _, answer := range []string{"Movie night", "2026-11-20 19:00", "skip", "Living room", "skip", "skip", "none"} {
-		resp = h.do(h.ev.DM(mentor, answer))
-	}
-	if !strings.Contains(text(resp), "Posted *Movie night*") {
-		t.Errorf("last answer = %q, want the activity posted", text(resp))
-	}
-}
-
 // TestActivitiesMirrorToCalendarEvents follows a weekly activity's
 // calendar event through the outbox: created after its post and linking to
 // it, moved, cancelled when this week is skipped, created again for the

@@ -220,8 +220,6 @@ func (b *Bot) openForm(r *Request, f Form, prefill map[string]string) (Response,
 			return Response{}, err
 		}
 		return Response{Form: &f}, nil
-	case limit > 0 && r.Event.FormOverflowDM && !r.Event.DM:
-		return b.converseByDM(r, f)
 	case limit > 0:
 		// Each page is prefilled from the values, which its submit replaces.
 		err := r.saveConvo(&Conversation{
@@ -244,27 +242,6 @@ func (b *Bot) openForm(r *Request, f Form, prefill map[string]string) (Response,
 	}
 	resp.Messages = append([]Message{{Text: fmt.Sprintf("*%s* — %d questions. Reply to each; type \"cancel\" to stop.", f.Title, len(f.Fields))}}, resp.Messages...)
 	return resp, nil
-}
-
-// converseByDM asks a form too long for one modal as a conversation in a
-// direct message: the questions go by DM through the outbox, and the answers
-// come back as DMs (or presses of the DM's buttons).
-func (b *Bot) converseByDM(r *Request, f Form) (Response, error) {
-	c, err := b.newConvo(r, f)
-	if err != nil {
-		return Response{}, err
-	}
-	first, err := b.askNext(r, c)
-	if err != nil {
-		return Response{}, err
-	}
-	msgs := append([]Message{{Text: fmt.Sprintf("*%s* — %d questions. Reply to each here; type \"cancel\" to stop.", f.Title, len(f.Fields))}}, first.Messages...)
-	for _, m := range msgs {
-		if _, err := r.DM(r.Event.User.ID, m); err != nil {
-			return Response{}, err
-		}
-	}
-	return Reply("*%s* has %d questions, more than one form here can hold, so I've sent them to you as a direct message.", f.Title, len(f.Fields)), nil
 }
 
 // newConvo starts and stores the caller's conversation for f, prefilled

@@ -74,11 +74,6 @@ type Event struct {
 	// Discord modal). Zero means the adapter cannot open a form in reply to
 	// this event, and the core falls back to a conversation.
 	FormLimit int
-	// FormOverflowDM says how a form with more fields than FormLimit is
-	// asked: as a conversation in a direct message when true (Discord, as
-	// its modals hold five inputs), as modal pages with a Continue button
-	// otherwise.
-	FormOverflowDM bool
 	// FormButtons says the adapter may have to show a form in reply as a
 	// button that opens it (a Discord modal cannot answer a modal submit
 	// or a deferred event). The core then keeps the form in the store and

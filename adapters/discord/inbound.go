@@ -117,7 +117,7 @@ func replyCtx(ctx context.Context) (context.Context, context.CancelFunc) {
 // a modal submit's answers.
 func (a *Adapter) translateInteraction(i *discordgo.Interaction, sub *modalSubmit) (bot.Event, bool) {
 	// A form longer than a modal holds is asked as modal pages with a
-	// Continue button between them (FormOverflowDM off), so that its
+	// Continue button between them, so that its
 	// choices stay selects and the resident stays where they are.
 	ev := bot.Event{
 		ID: i.ID, Platform: Platform, Channel: i.ChannelID, Workspace: i.GuildID,

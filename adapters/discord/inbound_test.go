@@ -82,7 +82,7 @@ func TestSlashCommand(t *testing.T) {
 		t.Fatalf("got %s event, want a command", ev.Kind)
 	}
 	if ev.ID != sent.ID || ev.Platform != "discord" || ev.User.ID != robin || ev.User.Name != "Robin" ||
-		ev.Channel != general || ev.Workspace != guild || ev.DM || ev.FormLimit != 5 || ev.FormOverflowDM {
+		ev.Channel != general || ev.Workspace != guild || ev.DM || ev.FormLimit != 5 {
 		t.Errorf("event = %+v", ev)
 	}
 	want := map[string]string{"a": sam, "weeks": "3", "notify": "true"}
