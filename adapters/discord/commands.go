@@ -7,10 +7,12 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/porchlight/porchlight/backoff"
 	"github.com/porchlight/porchlight/bot"
 )
 
@@ -157,7 +159,10 @@ func (a *Adapter) register(ctx context.Context, cmds []*bot.Command) error {
 	}
 	var errs []error
 	for _, g := range scopes {
-		_, err := a.session.ApplicationCommandBulkOverwrite(app, g, defs, discordgo.WithContext(ctx))
+		err := registerAttempts(ctx, func() error {
+			_, err := a.session.ApplicationCommandBulkOverwrite(app, g, defs, discordgo.WithContext(ctx))
+			return err
+		})
 		if err != nil {
 			errs = append(errs, fmt.Errorf("register commands in %s: %w", scopeName(g), err))
 			continue
@@ -165,6 +170,32 @@ func (a *Adapter) register(ctx context.Context, cmds []*bot.Command) error {
 		a.log.Info("commands registered", "scope", scopeName(g), "count", len(defs))
 	}
 	return errors.Join(errs...)
+}
+
+// registerTries is how often a registration is tried when Discord answers
+// with a rate limit, server trouble or a network failure.
+const registerTries = 5
+
+// registerAttempts runs call until it succeeds, fails for good, or has
+// been tried registerTries times: a restart that meets a rate limit (the
+// session's REST retries are off, MaxRestRetries) waits Discord's
+// Retry-After, or a jittered backoff, instead of leaving the commands as
+// they were.
+func registerAttempts(ctx context.Context, call func() error) error {
+	for try := 1; ; try++ {
+		err := call()
+		var re *bot.RetryError
+		if err == nil || try == registerTries || !errors.As(classify("register commands", err), &re) {
+			return err
+		}
+		wait := re.After
+		if wait <= 0 {
+			wait = backoff.Delay(try, time.Second, 30*time.Second)
+		}
+		if !backoff.Sleep(ctx, wait) {
+			return err
+		}
+	}
 }
 
 func scopeName(guild string) string {

@@ -3,6 +3,7 @@ package discord
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -10,6 +11,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/bwmarrin/discordgo"
 	"github.com/gorilla/websocket"
 
 	"github.com/porchlight/porchlight/adapters/discord/discordtest"
@@ -577,5 +579,27 @@ func TestHandshakeTimeout(t *testing.T) {
 		}
 	case <-time.After(waitFor):
 		t.Fatal("Run did not return")
+	}
+}
+
+// TestRegistrationWaitsOutARateLimit: a registration Discord answers with
+// a rate limit is tried again after the limit's wait, not given up, and a
+// refusal that no wait can fix is not tried again.
+func TestRegistrationWaitsOutARateLimit(t *testing.T) {
+	limited := &discordgo.RateLimitError{RateLimit: &discordgo.RateLimit{TooManyRequests: &discordgo.TooManyRequests{RetryAfter: 10 * time.Millisecond}, URL: "/applications/1/guilds/2/commands"}}
+	calls := 0
+	err := registerAttempts(context.Background(), func() error {
+		if calls++; calls < 3 {
+			return limited
+		}
+		return nil
+	})
+	if err != nil || calls != 3 {
+		t.Errorf("after two rate limits: err %v, %d calls; want success on the third", err, calls)
+	}
+	calls = 0
+	refused := errors.New("401: Unauthorized")
+	if err := registerAttempts(context.Background(), func() error { calls++; return refused }); !errors.Is(err, refused) || calls != 1 {
+		t.Errorf("a refusal: err %v, %d calls; want it returned after one call", err, calls)
 	}
 }
