@@ -27,10 +27,11 @@ const (
 	plot      = "gonum.org/v1/plot"
 	prom      = "github.com/prometheus/client_golang"
 	sqlPkg    = "database/sql"
+	goi18n    = "github.com/nicksnyder/go-i18n"
 )
 
 // homed lists every library that only some packages may use.
-var homed = []string{discordgo, slackgo, websocket, sqlite, cron, toml, plot, prom, sqlPkg}
+var homed = []string{discordgo, slackgo, websocket, sqlite, cron, toml, plot, prom, sqlPkg, goi18n}
 
 // testSupport are the packages that exist for tests: a fake core adapter,
 // database helpers and the platforms' wire fakes. No production package
@@ -49,8 +50,10 @@ type rule struct {
 // rules states the allowed imports of every package with Go code. A new
 // package must be given a rule here; TestDependencyRules fails until it is.
 var rules = map[string]rule{
-	// The product: nothing of this module, no SDK, no database.
-	"bot": {},
+	// The product: only its words (the catalogue), no SDK, no database.
+	"bot": {module: []string{"i18n"}},
+	// The message catalogue: go-i18n over embedded TOML files; a leaf.
+	"i18n": {libs: []string{goi18n, toml}},
 	// What implements or serves the core, each importing only bot.
 	"storage": {module: []string{"bot"}, libs: []string{sqlite, sqlPkg}},
 	"outbox":  {module: []string{"bot", "backoff"}},
@@ -58,20 +61,20 @@ var rules = map[string]rule{
 	// leaves anyone may use.
 	"backoff":   {},
 	"health":    {},
-	"render":    {module: []string{"bot", "chart"}},
-	"config":    {module: []string{"bot"}, libs: []string{toml}},
+	"render":    {module: []string{"bot", "chart", "i18n"}},
+	"config":    {module: []string{"bot", "i18n"}, libs: []string{toml}},
 	"scheduler": {module: []string{"backoff"}, libs: []string{cron}},
 	"chart":     {libs: []string{plot}},
 	// Health, readiness and metrics: knows nothing of the product.
 	"monitor": {libs: []string{prom}},
 	// Adapters translate: bot and the shared kit, and their own SDK.
-	"adapters/kit":     {module: []string{"bot"}},
-	"adapters/console": {module: []string{"bot", "adapters/kit"}},
-	"adapters/discord": {module: []string{"bot", "adapters/kit", "backoff"}, libs: []string{discordgo, websocket}}, // discordgo dials with gorilla/websocket
-	"adapters/slack":   {module: []string{"bot", "adapters/kit", "backoff"}, libs: []string{slackgo}},
+	"adapters/kit":     {module: []string{"bot", "i18n"}},
+	"adapters/console": {module: []string{"bot", "adapters/kit", "i18n"}},
+	"adapters/discord": {module: []string{"bot", "adapters/kit", "backoff", "i18n"}, libs: []string{discordgo, websocket}}, // discordgo dials with gorilla/websocket
+	"adapters/slack":   {module: []string{"bot", "adapters/kit", "backoff", "i18n"}, libs: []string{slackgo}},
 	// The binary wires everything, but never a test helper.
 	"cmd/porchlight": {
-		module: []string{"bot", "storage", "outbox", "render", "config", "scheduler", "chart", "monitor", "health", "adapters/kit", "adapters/console", "adapters/discord", "adapters/slack", "bench"},
+		module: []string{"bot", "i18n", "storage", "outbox", "render", "config", "scheduler", "chart", "monitor", "health", "adapters/kit", "adapters/console", "adapters/discord", "adapters/slack", "bench"},
 		libs:   []string{discordgo, slackgo, toml, cron},
 	},
 	// Histories built by driving the real core on a fake clock, the

@@ -19,23 +19,23 @@ import (
 const defaultActivityLength = 2 * time.Hour
 
 func (b *Bot) registerActivities() {
-	idOpt := Option{Name: "id", Description: "The activity's number, from " + Cmd("activity list"), Type: OptInt, Required: true}
+	idOpt := Option{Name: "id", Description: "cmd.activity.opt.id.desc", Type: OptInt, Required: true}
 	b.reg.Add(&Command{
 		Name:        "activity",
-		Description: "Sober activities: outings, movie nights, meetings together",
+		Description: "cmd.activity.desc",
 		Roles:       Members,
 		Subs: []*Command{
-			{Name: "add", Description: "House Mentors: post an activity (a form, or: " + Cmd("activity add") + " \"title\" \"fri 19:00\" [place])", Roles: Staff, Run: b.cmdActivityAdd,
+			{Name: "add", Description: "cmd.activity.add.desc", Roles: Staff, Run: b.cmdActivityAdd,
 				Options: []Option{
-					{Name: "title", Description: "What it is", Type: OptString, MaxLen: 80},
-					{Name: "when", Description: "YYYY-MM-DD HH:MM, today 19:00, tomorrow 19:00 or fri 19:00", Type: OptString, MaxLen: 40},
-					{Name: "place", Description: "Where", Type: OptString, Rest: true, MaxLen: 100},
+					{Name: "title", Description: "cmd.activity.add.opt.title.desc", Type: OptString, MaxLen: 80},
+					{Name: "when", Description: "cmd.activity.add.opt.when.desc", Type: OptString, MaxLen: 40},
+					{Name: "place", Description: "cmd.activity.add.opt.place.desc", Type: OptString, Rest: true, MaxLen: 100},
 				}},
-			{Name: "list", Description: "Upcoming activities and your answer, only to you", Roles: Members, Run: b.cmdActivityList},
-			{Name: "move", Description: "House Mentors: change an activity's time: " + Cmd("activity move") + " 12 \"sat 18:00\"", Roles: Staff, Run: b.cmdActivityMove,
-				Options: []Option{idOpt, {Name: "when", Description: "The new time", Type: OptString, Required: true, Rest: true, MaxLen: 40}}},
-			{Name: "skip", Description: "House Mentors: skip one occurrence of a weekly activity", Roles: Staff, Run: b.cmdActivitySkip, Options: []Option{idOpt}},
-			{Name: "cancel", Description: "House Mentors: cancel an activity (and its series)", Roles: Staff, Run: b.cmdActivityCancel, Options: []Option{idOpt}},
+			{Name: "list", Description: "cmd.activity.list.desc", Roles: Members, Run: b.cmdActivityList},
+			{Name: "move", Description: "cmd.activity.move.desc", Roles: Staff, Run: b.cmdActivityMove,
+				Options: []Option{idOpt, {Name: "when", Description: "cmd.activity.move.opt.when.desc", Type: OptString, Required: true, Rest: true, MaxLen: 40}}},
+			{Name: "skip", Description: "cmd.activity.skip.desc", Roles: Staff, Run: b.cmdActivitySkip, Options: []Option{idOpt}},
+			{Name: "cancel", Description: "cmd.activity.cancel.desc", Roles: Staff, Run: b.cmdActivityCancel, Options: []Option{idOpt}},
 		},
 	})
 	b.action("activity", Members, b.actActivity)
@@ -76,7 +76,7 @@ func (b *Bot) submitActivity(r *Request, _ []string, vals map[string]string) (Re
 	errs := map[string]string{}
 	start, err := ParseWhen(vals["when"], r.Now, r.House.Location)
 	if err != nil {
-		errs["when"] = ErrorMessage(err)
+		errs["when"] = ErrorText(r.Lang(), err)
 	}
 	length := defaultActivityLength
 	if d := strings.TrimSpace(vals["duration"]); d != "" {

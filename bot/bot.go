@@ -183,6 +183,7 @@ func (b *Bot) registerFeatures() {
 	b.registerNewcomers()
 	b.registerChores()
 	b.registerHome()
+	b.registerLanguage()
 }
 
 // AllCommands returns the command registry without building a core: the
@@ -299,7 +300,11 @@ func (b *Bot) Handle(ctx context.Context, ev Event) Response {
 				}
 			}
 		}
-		resp = errorResponse(err)
+		l := catalog().Lang("")
+		if req != nil {
+			l = req.Lang()
+		}
+		resp = errorResponse(l, err)
 	}
 	return resp
 }
@@ -307,8 +312,8 @@ func (b *Bot) Handle(ctx context.Context, ev Event) Response {
 // errSkip rolls back a transaction that has nothing to do, without error.
 var errSkip = errors.New("skip")
 
-func errorResponse(err error) Response {
-	return Response{Messages: []Message{{Text: ErrorMessage(err)}}}
+func errorResponse(l Lang, err error) Response {
+	return Response{Messages: []Message{{Text: ErrorText(l, err)}}}
 }
 
 // Reply is a Response with one private text message.

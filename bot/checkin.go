@@ -51,16 +51,16 @@ type checkinHooks struct {
 func (b *Bot) registerCheckin() {
 	b.reg.Add(&Command{
 		Name:        "checkin",
-		Description: "Answer the open check-in (or edit your answer)",
+		Description: "cmd.checkin.desc",
 		Roles:       Members,
 		Run:         b.cmdCheckin,
 		Subs: []*Command{
-			{Name: "pause", Description: "Pause prompts while you're away: " + Cmd("checkin pause") + " until YYYY-MM-DD", Roles: Members, Run: b.cmdPause,
-				Options: []Option{{Name: "until", Description: "The date prompts resume (YYYY-MM-DD)", Type: OptString, Required: true, Rest: true, MaxLen: 40}}},
-			{Name: "resume", Description: "Resume check-in prompts", Roles: Members, Run: b.cmdResume},
-			{Name: "history", Description: "Your own last 14 check-ins (only you see them)", Roles: Members, Run: b.cmdHistory},
-			{Name: "answers", Description: "House Mentors: the house's check-ins for a date, as each answer allows", Roles: Staff, Run: b.cmdAnswers,
-				Options: []Option{{Name: "date", Description: "YYYY-MM-DD (default today)", Type: OptString, MaxLen: 20}}},
+			{Name: "pause", Description: "cmd.checkin.pause.desc", Roles: Members, Run: b.cmdPause,
+				Options: []Option{{Name: "until", Description: "cmd.checkin.pause.opt.until.desc", Type: OptString, Required: true, Rest: true, MaxLen: 40}}},
+			{Name: "resume", Description: "cmd.checkin.resume.desc", Roles: Members, Run: b.cmdResume},
+			{Name: "history", Description: "cmd.checkin.history.desc", Roles: Members, Run: b.cmdHistory},
+			{Name: "answers", Description: "cmd.checkin.answers.desc", Roles: Staff, Run: b.cmdAnswers,
+				Options: []Option{{Name: "date", Description: "cmd.checkin.answers.opt.date.desc", Type: OptString, MaxLen: 20}}},
 		},
 	})
 	b.route("checkin", actionRoute{roles: Members, house: b.roundHouse, run: b.actCheckin})

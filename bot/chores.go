@@ -58,7 +58,7 @@ func (c ChoresConfig) chore(key string) *Chore {
 func (b *Bot) registerChores() {
 	b.reg.Add(&Command{
 		Name:        "chores",
-		Description: "Your chores this week, and the house's chores (only you see it)",
+		Description: "cmd.chores.desc",
 		Roles:       Members,
 		Run:         b.cmdChores,
 	})

@@ -24,7 +24,10 @@ const (
 
 // Option is one typed argument of a command.
 type Option struct {
-	Name        string
+	Name string
+	// Description is the catalogue ID of the option's description, which
+	// ends in ".desc"; the same ID ending in ".name" is its name in each
+	// language (for Discord's localised names).
 	Description string
 	Type        OptionType
 	Required    bool
@@ -43,7 +46,10 @@ type CommandFunc func(r *Request) (Response, error)
 // Command is one entry of the registry. A command either has a Run function
 // and Options, or Subs (one level of subcommands), each with their own.
 type Command struct {
-	Name        string
+	Name string
+	// Description is the catalogue ID of the command's description, which
+	// ends in ".desc"; the same ID ending in ".name" is its name in each
+	// language (for Discord's localised names).
 	Description string
 	Options     []Option
 	// Roles may run the command; a single place in the core enforces it.
@@ -75,6 +81,23 @@ func (c *Command) Usage(parent string) string {
 	return b.String()
 }
 
+// Describe is the command's description in l.
+func (c *Command) Describe(l Lang) string { return l.T(c.Description) }
+
+// NameIn is the command's name in l, for platforms that localise command
+// names (Discord); the registry name is what every platform invokes.
+func (c *Command) NameIn(l Lang) string { return l.T(nameID(c.Description)) }
+
+// Describe is the option's description in l.
+func (o Option) Describe(l Lang) string { return l.T(o.Description) }
+
+// NameIn is the option's name in l (see Command.NameIn).
+func (o Option) NameIn(l Lang) string { return l.T(nameID(o.Description)) }
+
+// nameID is the catalogue ID of a command's or option's name, beside its
+// description's.
+func nameID(descID string) string { return strings.TrimSuffix(descID, ".desc") + ".name" }
+
 // Sub returns the named subcommand, or nil.
 func (c *Command) Sub(name string) *Command {
 	for _, s := range c.Subs {
@@ -101,9 +124,14 @@ func (r *Registry) Add(c *Command) {
 			panic(fmt.Sprintf("command name %q is not a valid command name", c.Name))
 		}
 		// Descriptions may name commands (Cmd markers); the limit is on
-		// what a reader sees.
-		if n := utf8.RuneCountInString(Naming{}.Render(c.Description)); n < 1 || n > 100 {
-			panic(fmt.Sprintf("command %q: description must be 1-100 characters", c.Name))
+		// what a reader sees, in every language.
+		if !strings.HasSuffix(c.Description, ".desc") {
+			panic(fmt.Sprintf("command %q: description %q is not a catalogue ID ending in .desc", c.Name, c.Description))
+		}
+		for _, code := range catalog().Languages() {
+			if n := utf8.RuneCountInString(Naming{}.Render(c.Describe(catalog().Lang(code)))); n < 1 || n > 100 {
+				panic(fmt.Sprintf("command %q: description in %s must be 1-100 characters", c.Name, code))
+			}
 		}
 		if c.Run == nil && len(c.Subs) == 0 {
 			panic(fmt.Sprintf("command %q has neither Run nor Subs", c.Name))

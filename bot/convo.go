@@ -368,7 +368,7 @@ func (b *Bot) stepConversation(r *Request) (Response, bool, error) {
 			return Response{}, true, err
 		}
 		resp, _ := b.askNext(r, c)
-		resp.Messages = append([]Message{{Text: ErrorMessage(err)}}, resp.Messages...)
+		resp.Messages = append([]Message{{Text: ErrorText(r.Lang(), err)}}, resp.Messages...)
 		return with(resp), true, nil
 	}
 	c.Values[fl.ID] = v
@@ -390,7 +390,7 @@ func (b *Bot) stepConversation(r *Request) (Response, bool, error) {
 	if err != nil && len(crisis) > 0 && ErrorCode(err) != EInternal {
 		// The answer was refused (the check-in closed, say), but the crisis
 		// reply, and any alert it made, must still go out.
-		resp, err = errorResponse(err), nil
+		resp, err = errorResponse(r.Lang(), err), nil
 	}
 	return with(resp), true, err
 }
@@ -472,7 +472,7 @@ func (b *Bot) submitForm(r *Request, id string, raw map[string]string) (Response
 		}
 		// The form was refused (a fourth goal, a closed check-in), but the
 		// crisis reply, and any alert it made, must still go out.
-		resp = errorResponse(err)
+		resp = errorResponse(r.Lang(), err)
 	}
 	resp.Messages = append(crisis, resp.Messages...)
 	return resp, nil
@@ -485,7 +485,7 @@ func (b *Bot) validateAndSubmit(r *Request, route formRoute, full Form, parts []
 	// A page of a paged form: check it, keep it, and offer the next page.
 	if c != nil {
 		page := Form{ID: c.FormID, Title: full.Title, Fields: c.Fields}.Page(c.Next, c.Limit)
-		clean, errs := page.Validate(raw)
+		clean, errs := page.Validate(r.Lang(), raw)
 		if errs != nil {
 			// Kept as it was, with the concern answered on the way.
 			if err := r.saveConvo(c); err != nil {
@@ -513,7 +513,7 @@ func (b *Bot) validateAndSubmit(r *Request, route formRoute, full Form, parts []
 		r.finishing = c
 		raw = c.Values
 	}
-	clean, errs := full.Validate(raw)
+	clean, errs := full.Validate(r.Lang(), raw)
 	if errs != nil {
 		f := full.Prefill(raw)
 		return Response{FieldErrors: errs, Reopen: &f}, nil

@@ -109,11 +109,12 @@ func TestRegistryRefusesMalformedCommands(t *testing.T) {
 		cmds []*bot.Command
 		want string
 	}{
-		{"bad name", []*bot.Command{{Name: "Check In", Description: "x", Run: run}}, "not a valid command name"},
+		{"bad name", []*bot.Command{{Name: "Check In", Description: "cmd.help.desc", Run: run}}, "not a valid command name"},
 		{"no description", []*bot.Command{{Name: "x", Run: run}}, "description"},
-		{"nothing to run", []*bot.Command{{Name: "x", Description: "x"}}, "neither Run nor Subs"},
-		{"bad sub", []*bot.Command{{Name: "x", Description: "x", Subs: []*bot.Command{{Name: "y", Description: "y"}}}}, "neither Run nor Subs"},
-		{"twice", []*bot.Command{{Name: "x", Description: "x", Run: run}, {Name: "x", Description: "x", Run: run}}, "registered twice"},
+		{"description not from the catalogue", []*bot.Command{{Name: "x", Description: "Do x", Run: run}}, "not a catalogue ID"},
+		{"nothing to run", []*bot.Command{{Name: "x", Description: "cmd.help.desc"}}, "neither Run nor Subs"},
+		{"bad sub", []*bot.Command{{Name: "x", Description: "cmd.help.desc", Subs: []*bot.Command{{Name: "y", Description: "cmd.help.desc"}}}}, "neither Run nor Subs"},
+		{"twice", []*bot.Command{{Name: "x", Description: "cmd.help.desc", Run: run}, {Name: "x", Description: "cmd.help.desc", Run: run}}, "registered twice"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			defer func() {
@@ -128,7 +129,7 @@ func TestRegistryRefusesMalformedCommands(t *testing.T) {
 		})
 	}
 	var reg bot.Registry
-	reg.Add(&bot.Command{Name: "x", Description: "x", Roles: bot.Staff, Subs: []*bot.Command{{Name: "y", Description: "y", Run: run}}})
+	reg.Add(&bot.Command{Name: "x", Description: "cmd.help.desc", Roles: bot.Staff, Subs: []*bot.Command{{Name: "y", Description: "cmd.help.desc", Run: run}}})
 	if got := reg.Lookup("x").Sub("y").Roles; got != bot.Staff {
 		t.Errorf("a subcommand without roles has %v, want its parent's", got)
 	}

@@ -221,7 +221,7 @@ func crisisID(what string, h *House) string {
 func (b *Bot) registerCrisis() {
 	b.reg.Add(&Command{
 		Name:        "resources",
-		Description: "Crisis lines and support resources (only you see them)",
+		Description: "cmd.resources.desc",
 		Roles:       Anyone,
 		NoHouse:     true,
 		Run:         func(r *Request) (Response, error) { return resourcesReply(r.House), nil },

@@ -482,10 +482,10 @@ func (b *Bot) digestPartners(r *Request, d *Digest, from, to time.Time, nameOf m
 func (b *Bot) registerDigest() {
 	b.reg.Add(&Command{
 		Name:        "digest",
-		Description: "Operators and House Mentors: the weekly digest, sent to you privately",
+		Description: "cmd.digest.desc",
 		Roles:       Staff,
 		Run:         b.cmdDigest,
-		Options:     []Option{{Name: "week", Description: "An ISO week such as 2026-W47 (default: last week)", Type: OptString, MaxLen: 10}},
+		Options:     []Option{{Name: "week", Description: "cmd.digest.opt.week.desc", Type: OptString, MaxLen: 10}},
 	})
 	b.houseJobs = append(b.houseJobs, houseJob{name: JobDigest, spec: func(h *House) string { return h.Digest.Schedule }, prepare: b.prepareDigests})
 }

@@ -24,13 +24,37 @@ var (
 	ErrDuplicate = errors.New("duplicate")
 )
 
-// Error is a domain error that carries a message safe to show a chat user.
+// Error is a domain error that carries a message safe to show a chat user:
+// a catalogue message (ID and its data, rendered in the reader's language)
+// or, from code not yet in the catalogue, a finished Message.
 type Error struct {
 	Code    string
 	Message string
+	// ID is the catalogue message and Data its pairs of a name and a value.
+	ID   string
+	Data []any
 }
 
-func (e *Error) Error() string { return e.Code + ": " + e.Message }
+func (e *Error) Error() string {
+	if e.ID != "" {
+		return e.Code + ": " + e.ID
+	}
+	return e.Code + ": " + e.Message
+}
+
+// Text is the error's message in l.
+func (e *Error) Text(l Lang) string {
+	if e.ID != "" {
+		return l.T(e.ID, e.Data...)
+	}
+	return e.Message
+}
+
+// Fail returns a domain error whose message is catalogue message id, with
+// data as pairs of a name and a value, shown in the reader's language.
+func Fail(code, id string, pairs ...any) *Error {
+	return &Error{Code: code, ID: id, Data: pairs}
+}
 
 // Errorf returns a domain error with a user-safe, formatted message.
 func Errorf(code, format string, args ...any) *Error {
@@ -47,12 +71,16 @@ func ErrorCode(err error) string {
 	return EInternal
 }
 
-// ErrorMessage returns the user-safe message of err. Errors that are not
+// ErrorMessage returns the user-safe message of err in English (for the
+// command line).
+func ErrorMessage(err error) string { return ErrorText(Lang{}, err) }
+
+// ErrorText returns the user-safe message of err in l. Errors that are not
 // domain errors get a generic apology: a chat user never sees a Go error.
-func ErrorMessage(err error) string {
+func ErrorText(l Lang, err error) string {
 	var e *Error
 	if errors.As(err, &e) {
-		return e.Message
+		return e.Text(l)
 	}
-	return "Sorry, something went wrong on my side. Nothing was saved. Please try again in a moment."
+	return l.T("error.internal")
 }

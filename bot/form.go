@@ -243,8 +243,8 @@ func (f Form) Values() map[string]string { return prefilled(f.Fields) }
 
 // Validate normalises every field of a submission. It returns the clean
 // values, or field errors keyed by field id when any value is wrong; in that
-// case nothing should be stored.
-func (f Form) Validate(raw map[string]string) (map[string]string, map[string]string) {
+// case nothing should be stored. The errors are in l.
+func (f Form) Validate(l Lang, raw map[string]string) (map[string]string, map[string]string) {
 	clean := make(map[string]string, len(f.Fields))
 	var errs map[string]string
 	for _, fl := range f.Fields {
@@ -253,7 +253,7 @@ func (f Form) Validate(raw map[string]string) (map[string]string, map[string]str
 			if errs == nil {
 				errs = make(map[string]string)
 			}
-			errs[fl.ID] = ErrorMessage(err)
+			errs[fl.ID] = ErrorText(l, err)
 			continue
 		}
 		clean[fl.ID] = v

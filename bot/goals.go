@@ -54,21 +54,21 @@ func ratingLabel(n int) string {
 }
 
 func (b *Bot) registerGoals() {
-	number := Option{Name: "number", Description: "The goal's number in " + Cmd("goal list"), Type: OptInt, Required: true}
+	number := Option{Name: "number", Description: "cmd.goal.opt.number.desc", Type: OptInt, Required: true}
 	b.reg.Add(&Command{
 		Name:        "goal",
-		Description: "Your recovery goals (up to three), private unless you share them",
+		Description: "cmd.goal.desc",
 		Roles:       Members,
 		Subs: []*Command{
-			{Name: "add", Description: "Set a goal: " + Cmd("goal add") + " call my sponsor twice (or a form)", Roles: Members, Run: b.cmdGoalAdd,
-				Options: []Option{{Name: "goal", Description: "The goal, in your words", Type: OptString, Rest: true, MaxLen: goalMaxLen}}},
-			{Name: "list", Description: "Your goals and how they've been going, only to you", Roles: Members, Run: b.cmdGoalList},
-			{Name: "done", Description: "Mark a goal done: " + Cmd("goal done") + " 1", Roles: Members, Run: b.cmdGoalDone, Options: []Option{number}},
-			{Name: "remove", Description: "Remove a goal and its answers: " + Cmd("goal remove") + " 1", Roles: Members, Run: b.cmdGoalRemove, Options: []Option{number}},
-			{Name: "share", Description: "Let your mentor see a goal and its progress: " + Cmd("goal share") + " 1 [off]", Roles: Members, Run: b.cmdGoalShare,
-				Options: []Option{number, {Name: "setting", Description: "on (the default) or off", Type: OptBool}}},
-			{Name: "cadence", Description: "How often I ask about your goals", Roles: Members, Run: b.cmdGoalCadence,
-				Options: []Option{{Name: "how", Description: "weekly, every-2-weeks, every-4-weeks or off", Type: OptString, Required: true, Choices: cadenceChoices}}},
+			{Name: "add", Description: "cmd.goal.add.desc", Roles: Members, Run: b.cmdGoalAdd,
+				Options: []Option{{Name: "goal", Description: "cmd.goal.add.opt.goal.desc", Type: OptString, Rest: true, MaxLen: goalMaxLen}}},
+			{Name: "list", Description: "cmd.goal.list.desc", Roles: Members, Run: b.cmdGoalList},
+			{Name: "done", Description: "cmd.goal.done.desc", Roles: Members, Run: b.cmdGoalDone, Options: []Option{number}},
+			{Name: "remove", Description: "cmd.goal.remove.desc", Roles: Members, Run: b.cmdGoalRemove, Options: []Option{number}},
+			{Name: "share", Description: "cmd.goal.share.desc", Roles: Members, Run: b.cmdGoalShare,
+				Options: []Option{number, {Name: "setting", Description: "cmd.goal.share.opt.setting.desc", Type: OptBool}}},
+			{Name: "cadence", Description: "cmd.goal.cadence.desc", Roles: Members, Run: b.cmdGoalCadence,
+				Options: []Option{{Name: "how", Description: "cmd.goal.cadence.opt.how.desc", Type: OptString, Required: true, Choices: cadenceChoices}}},
 		},
 	})
 	b.route("goal", actionRoute{roles: Members, house: b.goalHouse, run: b.actGoal})

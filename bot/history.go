@@ -28,13 +28,13 @@ var historyRefusal = "That one is for House Mentors, so they can look out for ev
 func (b *Bot) registerHistory() {
 	b.reg.Add(&Command{
 		Name:        "history",
-		Description: "House Mentors: a resident's recent weeks, sent to you privately",
+		Description: "cmd.history.desc",
 		Roles:       Staff,
 		Refusal:     historyRefusal,
 		Run:         b.cmdResidentHistory,
 		Options: []Option{
-			{Name: "resident", Description: "The resident, as a mention", Type: OptUser, Required: true},
-			{Name: "weeks", Description: fmt.Sprintf("How many weeks back, 1 to %d (default %d)", historyMaxWeeks, historyWeeks), Type: OptInt},
+			{Name: "resident", Description: "cmd.history.opt.resident.desc", Type: OptUser, Required: true},
+			{Name: "weeks", Description: "cmd.history.opt.weeks.desc", Type: OptInt},
 		},
 	})
 }

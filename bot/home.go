@@ -146,7 +146,7 @@ func (b *Bot) submitPause(r *Request, _ []string, vals map[string]string) (Respo
 	resp, err := b.pauseSelf(r, vals["until"])
 	if ErrorCode(err) == EInvalid {
 		f := pauseForm().Prefill(vals)
-		return Response{FieldErrors: map[string]string{"until": ErrorMessage(err)}, Reopen: &f}, nil
+		return Response{FieldErrors: map[string]string{"until": ErrorText(r.Lang(), err)}, Reopen: &f}, nil
 	}
 	return resp, err
 }

@@ -94,6 +94,9 @@ type House struct {
 	// MentorsOnDuty is the weekly rotation of House Mentors told when a
 	// newcomer joins (see newcomers.go); empty tells every House Mentor.
 	MentorsOnDuty []string
+	// Locale is the house's language code ("en", "es"): group posts are in
+	// it, and so are the private messages of residents who chose none.
+	Locale string
 	// ConsentText replaces the default consent text when set.
 	ConsentText string
 	// RetentionDays is how long free text is kept before redaction.

@@ -39,16 +39,16 @@ func DefaultMeetingKinds() []string { return []string{"AA", "NA", "SMART", "Refu
 const meetingEditDays = 7
 
 func (b *Bot) registerMeetings() {
-	idOpt := Option{Name: "id", Description: "The entry's number, from " + Cmd("meeting list"), Type: OptInt, Required: true}
+	idOpt := Option{Name: "id", Description: "cmd.meeting.opt.id.desc", Type: OptInt, Required: true}
 	b.reg.Add(&Command{
 		Name:        "meeting",
-		Description: "Log the recovery meetings you go to, privately",
+		Description: "cmd.meeting.desc",
 		Roles:       Members,
 		Subs: []*Command{
-			{Name: "log", Description: "Log a meeting you went to (a short form)", Roles: Members, Run: b.cmdMeetingLog},
-			{Name: "list", Description: "Your meetings this week and last, only to you", Roles: Members, Run: b.cmdMeetingList},
-			{Name: "edit", Description: "Change an entry of yours, for 7 days after logging: " + Cmd("meeting edit") + " 12", Roles: Members, Run: b.cmdMeetingEdit, Options: []Option{idOpt}},
-			{Name: "delete", Description: "Delete an entry of yours, for 7 days after logging: " + Cmd("meeting delete") + " 12", Roles: Members, Run: b.cmdMeetingDelete, Options: []Option{idOpt}},
+			{Name: "log", Description: "cmd.meeting.log.desc", Roles: Members, Run: b.cmdMeetingLog},
+			{Name: "list", Description: "cmd.meeting.list.desc", Roles: Members, Run: b.cmdMeetingList},
+			{Name: "edit", Description: "cmd.meeting.edit.desc", Roles: Members, Run: b.cmdMeetingEdit, Options: []Option{idOpt}},
+			{Name: "delete", Description: "cmd.meeting.delete.desc", Roles: Members, Run: b.cmdMeetingDelete, Options: []Option{idOpt}},
 		},
 	})
 	b.action("meeting", Members, b.actMeeting)
@@ -179,7 +179,7 @@ func (b *Bot) submitMeeting(r *Request, parts []string, vals map[string]string) 
 	day, err := meetingDay(r, vals["date"], m.Day)
 	if err != nil {
 		f := meetingForm(r, parts[0]).Prefill(vals)
-		return Response{FieldErrors: map[string]string{"date": ErrorMessage(err)}, Reopen: &f}, nil
+		return Response{FieldErrors: map[string]string{"date": ErrorText(r.Lang(), err)}, Reopen: &f}, nil
 	}
 	m.Day, m.Kind, m.Mode, m.Note, m.UpdatedAt = day, vals["kind"], vals["mode"], vals["note"], r.Now
 	if m.Note != "" {

@@ -11,19 +11,19 @@ import (
 func (b *Bot) registerMembership() {
 	b.reg.Add(&Command{
 		Name:        "join",
-		Description: "Join your house's check-ins (shows what is stored and asks for consent)",
+		Description: "cmd.join.desc",
 		Roles:       Anyone,
 		Run:         b.cmdJoin,
 	})
 	b.reg.Add(&Command{
 		Name:        "leave",
-		Description: "Leave the house's check-ins; prompts stop",
+		Description: "cmd.leave.desc",
 		Roles:       Members,
 		Run:         b.cmdLeave,
 	})
 	b.reg.Add(&Command{
 		Name:        "help",
-		Description: "List the commands you can use",
+		Description: "cmd.help.desc",
 		Roles:       Anyone,
 		NoHouse:     true,
 		Run:         b.cmdHelp,
@@ -159,16 +159,16 @@ func (b *Bot) cmdHelp(r *Request) (Response, error) {
 	for _, c := range b.reg.All() {
 		if len(c.Subs) == 0 {
 			if r.Role.Has(c.Roles) {
-				lines = append(lines, fmt.Sprintf("• %s — %s", c.Usage(""), c.Description))
+				lines = append(lines, fmt.Sprintf("• %s — %s", c.Usage(""), c.Describe(r.Lang())))
 			}
 			continue
 		}
 		if c.Run != nil && r.Role.Has(c.Roles) {
-			lines = append(lines, fmt.Sprintf("• %s — %s", c.Usage(""), c.Description))
+			lines = append(lines, fmt.Sprintf("• %s — %s", c.Usage(""), c.Describe(r.Lang())))
 		}
 		for _, s := range c.Subs {
 			if r.Role.Has(s.Roles) {
-				lines = append(lines, fmt.Sprintf("• %s — %s", s.Usage(c.Name), s.Description))
+				lines = append(lines, fmt.Sprintf("• %s — %s", s.Usage(c.Name), s.Describe(r.Lang())))
 			}
 		}
 	}

@@ -40,19 +40,19 @@ var (
 )
 
 func (b *Bot) registerMentoring() {
-	resident := Option{Name: "resident", Description: "The resident, as a mention", Type: OptUser, Required: true}
-	person := Option{Name: "person", Description: "The other side, as a mention (needed if you have several)", Type: OptUser}
+	resident := Option{Name: "resident", Description: "cmd.mentor.opt.resident.desc", Type: OptUser, Required: true}
+	person := Option{Name: "person", Description: "cmd.mentor.opt.person.desc", Type: OptUser}
 	b.reg.Add(&Command{
 		Name:        "mentor",
-		Description: "Mentoring agreements between a House Mentor and a resident",
+		Description: "cmd.mentor.desc",
 		Roles:       Members,
 		Subs: []*Command{
-			{Name: "agree", Description: "House Mentors: set up a mentoring agreement: " + Cmd("mentor agree") + " @resident", Roles: Staff, Run: b.cmdMentorAgree,
+			{Name: "agree", Description: "cmd.mentor.agree.desc", Roles: Staff, Run: b.cmdMentorAgree,
 				Options: []Option{resident}},
-			{Name: "list", Description: "Your mentoring agreements and how contacts went, only to you", Roles: Members, Run: b.cmdMentorList},
-			{Name: "change", Description: "Change your mentoring agreement; the other side confirms it", Roles: Members, Run: b.cmdMentorChange,
+			{Name: "list", Description: "cmd.mentor.list.desc", Roles: Members, Run: b.cmdMentorList},
+			{Name: "change", Description: "cmd.mentor.change.desc", Roles: Members, Run: b.cmdMentorChange,
 				Options: []Option{person}},
-			{Name: "end", Description: "End your mentoring agreement; the other side is told", Roles: Members, Run: b.cmdMentorEnd,
+			{Name: "end", Description: "cmd.mentor.end.desc", Roles: Members, Run: b.cmdMentorEnd,
 				Options: []Option{person}},
 		},
 	})

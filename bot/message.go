@@ -141,9 +141,10 @@ var timeMarker = regexp.MustCompile(`\{\{time(\+until)?:(-?\d+)\|([^}]*)\}\}`)
 
 // FormatTime embeds t in message text as a neutral marker. Adapters replace
 // markers with RenderTimes: Discord and Slack show each reader their own
-// local time; the console shows the fallback, which is t in loc.
+// local time; the console shows the fallback, which is t in loc, in
+// English (FormatTimeIn writes it in a reader's language).
 func FormatTime(t time.Time, loc *time.Location) string {
-	return fmt.Sprintf("{{time:%d|%s}}", t.Unix(), timeFallback(t, loc))
+	return FormatTimeIn(Lang{}, t, loc)
 }
 
 // FormatTimeUntil is FormatTime for a time where how long until it matters
@@ -151,12 +152,12 @@ func FormatTime(t time.Time, loc *time.Location) string {
 // hours", kept current by the reader's app, do (Discord); the others show
 // it as FormatTime.
 func FormatTimeUntil(t time.Time, loc *time.Location) string {
-	return fmt.Sprintf("{{time+until:%d|%s}}", t.Unix(), timeFallback(t, loc))
+	return FormatTimeUntilIn(Lang{}, t, loc)
 }
 
-// timeFallback is how a time reads where the platform cannot localise it.
-func timeFallback(t time.Time, loc *time.Location) string {
-	return t.In(loc).Format("Mon 2 Jan 15:04 MST")
+// timeMarkerText writes a time marker of kind "" or "+until".
+func timeMarkerText(kind string, t time.Time, fallback string) string {
+	return fmt.Sprintf("{{time%s:%d|%s}}", kind, t.Unix(), fallback)
 }
 
 // RenderTimes replaces every time marker in text by render(unix, fallback).

@@ -16,19 +16,19 @@ import (
 const JobMilestones = "milestones.morning"
 
 func (b *Bot) registerMilestones() {
-	dateOpt := Option{Name: "date", Description: "Your sober date, YYYY-MM-DD", Type: OptString, Required: true, MaxLen: 20}
+	dateOpt := Option{Name: "date", Description: "cmd.sober-date.opt.date.desc", Type: OptString, Required: true, MaxLen: 20}
 	b.reg.Add(&Command{
 		Name:        "sober-date",
-		Description: "Your sober date and milestones (private unless you choose to share)",
+		Description: "cmd.sober-date.desc",
 		Roles:       Members,
 		Subs: []*Command{
-			{Name: "set", Description: "Record your sober date, privately: " + Cmd("sober-date set") + " YYYY-MM-DD", Roles: Members, Run: b.cmdSoberSet, Options: []Option{dateOpt}},
-			{Name: "show", Description: "Your count of days, only to you", Roles: Members, Run: b.cmdSoberShow},
-			{Name: "share", Description: "Celebrate your milestones with the house: " + Cmd("sober-date share") + " on|off", Roles: Members, Run: b.cmdSoberShare,
-				Options: []Option{{Name: "setting", Description: "on or off", Type: OptString, Required: true, MaxLen: 10}}},
-			{Name: "reset", Description: "Start a new sober date, privately: " + Cmd("sober-date reset") + " YYYY-MM-DD", Roles: Members, Run: b.cmdSoberReset, Options: []Option{dateOpt}},
-			{Name: "clear", Description: "Remove your sober date", Roles: Members, Run: b.cmdSoberClear},
-			{Name: "history", Description: "Your sober dates over time, only to you", Roles: Members, Run: b.cmdSoberHistory},
+			{Name: "set", Description: "cmd.sober-date.set.desc", Roles: Members, Run: b.cmdSoberSet, Options: []Option{dateOpt}},
+			{Name: "show", Description: "cmd.sober-date.show.desc", Roles: Members, Run: b.cmdSoberShow},
+			{Name: "share", Description: "cmd.sober-date.share.desc", Roles: Members, Run: b.cmdSoberShare,
+				Options: []Option{{Name: "setting", Description: "cmd.sober-date.share.opt.setting.desc", Type: OptString, Required: true, MaxLen: 10}}},
+			{Name: "reset", Description: "cmd.sober-date.reset.desc", Roles: Members, Run: b.cmdSoberReset, Options: []Option{dateOpt}},
+			{Name: "clear", Description: "cmd.sober-date.clear.desc", Roles: Members, Run: b.cmdSoberClear},
+			{Name: "history", Description: "cmd.sober-date.history.desc", Roles: Members, Run: b.cmdSoberHistory},
 		},
 	})
 	b.houseJobs = append(b.houseJobs, houseJob{name: JobMilestones, spec: morningSpec, run: b.celebrate})

@@ -3,6 +3,8 @@ package bot
 import (
 	"regexp"
 	"strings"
+
+	"github.com/porchlight/porchlight/i18n"
 )
 
 // Command names differ by platform: Slack's carry a prefix (/porch-checkin),
@@ -26,7 +28,7 @@ func Cmd(path string) string { return cmdMarkerOf(path) }
 
 // cmdMarkerOf is Cmd for a path taken from the registry itself (usages,
 // refusals), which is registered by construction.
-func cmdMarkerOf(path string) string { return "{{cmd:" + path + "}}" }
+func cmdMarkerOf(path string) string { return i18n.CmdMarker(path) }
 
 // Naming is how a platform spells the registry's commands.
 type Naming struct {

@@ -21,21 +21,21 @@ const (
 )
 
 func (b *Bot) registerPartners() {
-	a := Option{Name: "a", Description: "A resident, as a mention", Type: OptUser, Required: true}
-	bb := Option{Name: "b", Description: "Another resident, as a mention", Type: OptUser, Required: true}
+	a := Option{Name: "a", Description: "cmd.partner.opt.a.desc", Type: OptUser, Required: true}
+	bb := Option{Name: "b", Description: "cmd.partner.opt.b.desc", Type: OptUser, Required: true}
 	b.reg.Add(&Command{
 		Name:        "partner",
-		Description: "Your accountability partner, and since when (only you see it)",
+		Description: "cmd.partner.desc",
 		Roles:       Members,
 		Run:         b.cmdPartner,
 		Subs: []*Command{
-			{Name: "pair", Description: "House Mentors: pair two residents: " + Cmd("partner pair") + " @a @b", Roles: Staff, Run: b.cmdPartnerPair, Options: []Option{a, bb}},
-			{Name: "unpair", Description: "House Mentors: end a resident's partnership: " + Cmd("partner unpair") + " @a", Roles: Staff, Run: b.cmdPartnerUnpair, Options: []Option{a}},
-			{Name: "avoid", Description: "House Mentors: never pair these two: " + Cmd("partner avoid") + " @a @b", Roles: Staff, Run: b.cmdPartnerAvoid, Options: []Option{a, bb}},
-			{Name: "pings", Description: "Turn your partner's pings about you on or off: " + Cmd("partner pings") + " off", Roles: Members, Run: b.cmdPartnerPings,
-				Options: []Option{{Name: "setting", Description: "on or off", Type: OptString, Required: true, MaxLen: 10}}},
-			{Name: "mute", Description: "A week without pings when your partner misses a check-in", Roles: Members, Run: b.cmdPartnerMute},
-			{Name: "unmute", Description: "Hear again when your partner misses a check-in", Roles: Members, Run: b.cmdPartnerUnmute},
+			{Name: "pair", Description: "cmd.partner.pair.desc", Roles: Staff, Run: b.cmdPartnerPair, Options: []Option{a, bb}},
+			{Name: "unpair", Description: "cmd.partner.unpair.desc", Roles: Staff, Run: b.cmdPartnerUnpair, Options: []Option{a}},
+			{Name: "avoid", Description: "cmd.partner.avoid.desc", Roles: Staff, Run: b.cmdPartnerAvoid, Options: []Option{a, bb}},
+			{Name: "pings", Description: "cmd.partner.pings.desc", Roles: Members, Run: b.cmdPartnerPings,
+				Options: []Option{{Name: "setting", Description: "cmd.partner.pings.opt.setting.desc", Type: OptString, Required: true, MaxLen: 10}}},
+			{Name: "mute", Description: "cmd.partner.mute.desc", Roles: Members, Run: b.cmdPartnerMute},
+			{Name: "unmute", Description: "cmd.partner.unmute.desc", Roles: Members, Run: b.cmdPartnerUnmute},
 		},
 	})
 	b.action("partner", Members, b.actPartner)

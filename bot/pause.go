@@ -26,21 +26,21 @@ const (
 )
 
 func (b *Bot) registerPause() {
-	resident := Option{Name: "resident", Description: "The resident, as a mention", Type: OptUser, Required: true}
+	resident := Option{Name: "resident", Description: "cmd.pause.opt.resident.desc", Type: OptUser, Required: true}
 	b.reg.Add(&Command{
 		Name:        "pause",
-		Description: "House Mentors: pause a resident's check-ins: " + Cmd("pause") + " @resident until YYYY-MM-DD [reason]",
+		Description: "cmd.pause.desc",
 		Roles:       Staff,
 		Run:         b.cmdPauseResident,
 		Options: []Option{resident,
-			{Name: "until", Description: "The date prompts resume (YYYY-MM-DD), or end to end a pause now", Type: OptString, Required: true, MaxLen: 40},
+			{Name: "until", Description: "cmd.pause.opt.until.desc", Type: OptString, Required: true, MaxLen: 40},
 			// The reason takes the rest of the line; typed out, it may
 			// still hold the date after the word "until" (see cmdPauseResident).
-			{Name: "reason", Description: "A short reason the resident will see (optional)", Type: OptString, Rest: true, MaxLen: pauseReasonMax + 20}},
+			{Name: "reason", Description: "cmd.pause.opt.reason.desc", Type: OptString, Rest: true, MaxLen: pauseReasonMax + 20}},
 	})
 	b.reg.Add(&Command{
 		Name:        "remove",
-		Description: "House Mentors: someone moved out: end their membership (asks first)",
+		Description: "cmd.remove.desc",
 		Roles:       Staff,
 		Run:         b.cmdRemove,
 		Options:     []Option{resident},

@@ -26,23 +26,23 @@ const retentionSpec = "30 3 * * *"
 const redactBatch = 500
 
 func (b *Bot) registerPrivacy() {
-	userOpt := Option{Name: "user", Description: "The person, as a mention", Type: OptUser, Required: true}
+	userOpt := Option{Name: "user", Description: "cmd.role.opt.user.desc", Type: OptUser, Required: true}
 	b.reg.Add(&Command{
 		Name:        "role",
-		Description: "Operators: grant or remove the House Mentor role",
+		Description: "cmd.role.desc",
 		Roles:       OnlyOwners,
 		Subs: []*Command{
-			{Name: "mentor", Description: "Make someone a House Mentor: " + Cmd("role mentor") + " @user", Roles: OnlyOwners, Run: b.cmdRoleGrant, Options: []Option{userOpt}},
-			{Name: "remove", Description: "Remove someone's House Mentor role: " + Cmd("role remove") + " @user", Roles: OnlyOwners, Run: b.cmdRoleRemove, Options: []Option{userOpt}},
+			{Name: "mentor", Description: "cmd.role.mentor.desc", Roles: OnlyOwners, Run: b.cmdRoleGrant, Options: []Option{userOpt}},
+			{Name: "remove", Description: "cmd.role.remove.desc", Roles: OnlyOwners, Run: b.cmdRoleRemove, Options: []Option{userOpt}},
 		},
 	})
 	b.reg.Add(&Command{
 		Name:        "mydata",
-		Description: "Your data: export a copy, or erase it",
+		Description: "cmd.mydata.desc",
 		Roles:       Anyone,
 		Subs: []*Command{
-			{Name: "export", Description: "Get a file of everything stored about you, privately", Roles: Anyone, Run: b.cmdExport},
-			{Name: "erase", Description: "Erase everything stored about you (asks first)", Roles: Anyone, Run: b.cmdErase},
+			{Name: "export", Description: "cmd.mydata.export.desc", Roles: Anyone, Run: b.cmdExport},
+			{Name: "erase", Description: "cmd.mydata.erase.desc", Roles: Anyone, Run: b.cmdErase},
 		},
 	})
 	b.action("mydata", Anyone, b.actMydata)

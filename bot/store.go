@@ -93,6 +93,9 @@ type Member struct {
 	// the resident. Both are cleared once the pause is over.
 	PausedBy    string `json:"paused_by,omitempty"`
 	PauseReason string `json:"pause_reason,omitempty"`
+	// Locale is the language the member chose for their private messages
+	// (/language); "" follows the house.
+	Locale string `json:"locale,omitempty"`
 }
 
 // Active reports whether the member is in the house.

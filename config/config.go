@@ -6,6 +6,7 @@ package config
 
 import (
 	"bytes"
+	"cmp"
 	"errors"
 	"fmt"
 	"maps"
@@ -23,6 +24,7 @@ import (
 	"github.com/BurntSushi/toml"
 
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/i18n"
 )
 
 // Environment variables that override keys of the config file: the
@@ -178,6 +180,9 @@ type House struct {
 	Operators   []string `toml:"operators"`
 	Mentors     []string `toml:"mentors"`
 	ConsentText string   `toml:"consent_text"`
+	// Locale is the house's language: group posts, and the private
+	// messages of residents who have not chosen their own (/language).
+	Locale string `toml:"locale"`
 	// QuietHours is when partner pings about missed check-ins wait.
 	QuietHours QuietHours `toml:"quiet_hours"`
 
@@ -705,6 +710,9 @@ func (c *Config) validateHouse(ps *problems, key string, h *House) {
 		ps.add(key+".name", "is required")
 	}
 	ps.value(key+".timezone", h.Timezone)
+	if h.Locale != "" && !i18n.Default().Has(h.Locale) {
+		ps.add(key+".locale", "%q is not a language Porchlight speaks (one of %s)", h.Locale, strings.Join(i18n.Default().Languages(), ", "))
+	}
 	platformOK := ps.value(key+".platform", h.Platform)
 	switch {
 	case h.Platform == PlatformDiscord && h.Guild == "" && !c.Discord.GlobalCommands:
@@ -966,6 +974,7 @@ func (h *House) toBot(retention int) (*bot.House, error) {
 			},
 		},
 		ConsentText:   h.ConsentText,
+		Locale:        cmp.Or(h.Locale, i18n.Source),
 		RetentionDays: retention,
 		QuietHours:    h.QuietHours.QuietHours(),
 	}

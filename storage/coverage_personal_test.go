@@ -87,7 +87,7 @@ var schemaPrivacy = map[string]map[string]personal{
 	"chore_tallies": with(cols("house_id", "chore", "turns", "last_at"),
 		"member_id", personal{memberID, "- the rotation's bookkeeping (counts)", "deleted with the member (cascade)"}),
 	"houses": cols("id", "name", "platform", "workspace", "channel", "tz", "created_at", "updated_at"),
-	"members": with(cols("id", "house_id", "platform", "status", "joined_at", "consent_at", "left_at", "paused_until"),
+	"members": with(cols("id", "house_id", "platform", "status", "joined_at", "consent_at", "left_at", "paused_until", "locale"),
 		"user_id", personal{userID, "member", "deleted"},
 		"name", personal{words, "member", "deleted"},
 		"paused_by", personal{userID, "member", "kept: a House Mentor's own action (their erasure does not reach other residents' pauses); deleted with the resident's row, and cleared by retention once the pause has ended"},

@@ -11,13 +11,13 @@ import (
 )
 
 // memberCols are the columns scanMember reads, in order.
-const memberCols = `id, house_id, platform, user_id, name, status, joined_at, consent_at, left_at, paused_until, paused_by, pause_reason`
+const memberCols = `id, house_id, platform, user_id, name, status, joined_at, consent_at, left_at, paused_until, paused_by, pause_reason, locale`
 
 func scanMember(s scanner) (*bot.Member, error) {
 	var m bot.Member
 	var status string
 	var joined, consent, left, paused sql.NullInt64
-	if err := s.Scan(&m.ID, &m.HouseID, &m.Platform, &m.UserID, &m.Name, &status, &joined, &consent, &left, &paused, &m.PausedBy, &m.PauseReason); err != nil {
+	if err := s.Scan(&m.ID, &m.HouseID, &m.Platform, &m.UserID, &m.Name, &status, &joined, &consent, &left, &paused, &m.PausedBy, &m.PauseReason, &m.Locale); err != nil {
 		return nil, err
 	}
 	m.Status = bot.MemberStatus(status)
@@ -75,12 +75,12 @@ func (t *tx) MembershipsOf(ctx context.Context, platform, userID string) ([]*bot
 // a member that does not exist is ErrNotFound.
 func (t *tx) SaveMember(ctx context.Context, m *bot.Member) error {
 	args := []any{m.HouseID, m.Platform, m.UserID, m.Name, string(m.Status),
-		unixOrNull(m.JoinedAt), unixOrNull(m.ConsentAt), unixOrNull(m.LeftAt), unixOrNull(m.PausedUntil), m.PausedBy, m.PauseReason}
+		unixOrNull(m.JoinedAt), unixOrNull(m.ConsentAt), unixOrNull(m.LeftAt), unixOrNull(m.PausedUntil), m.PausedBy, m.PauseReason, m.Locale}
 	if m.ID == 0 {
 		var id int64
 		err := t.q.QueryRowContext(ctx, `INSERT INTO members
-			(house_id, platform, user_id, name, status, joined_at, consent_at, left_at, paused_until, paused_by, pause_reason)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, args...).Scan(&id)
+			(house_id, platform, user_id, name, status, joined_at, consent_at, left_at, paused_until, paused_by, pause_reason, locale)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`, args...).Scan(&id)
 		if err != nil {
 			return wrap("insert member", err)
 		}
@@ -89,7 +89,7 @@ func (t *tx) SaveMember(ctx context.Context, m *bot.Member) error {
 	}
 	res, err := t.q.ExecContext(ctx, `UPDATE members SET
 		house_id = ?, platform = ?, user_id = ?, name = ?, status = ?,
-		joined_at = ?, consent_at = ?, left_at = ?, paused_until = ?, paused_by = ?, pause_reason = ?
+		joined_at = ?, consent_at = ?, left_at = ?, paused_until = ?, paused_by = ?, pause_reason = ?, locale = ?
 		WHERE id = ?`, append(args, m.ID)...)
 	return wrap("update member", oneRow(res, err))
 }

@@ -37,7 +37,8 @@ func ApplicationCommands(cmds []*bot.Command) []*discordgo.ApplicationCommand {
 	out := make([]*discordgo.ApplicationCommand, 0, len(cmds))
 	// Descriptions may name commands; they read as Discord names them.
 	naming := Naming(cmds)
-	describe := func(d, name string) string { return description(naming.Render(d), name) }
+	en := bot.SourceLang()
+	describe := func(d, name string) string { return description(naming.Render(en.T(d)), name) }
 	for _, c := range cmds {
 		ac := &discordgo.ApplicationCommand{
 			Type:                     discordgo.ChatApplicationCommand,
@@ -106,7 +107,7 @@ func options(opts []bot.Option, naming bot.Naming) []*discordgo.ApplicationComma
 	out := make([]*discordgo.ApplicationCommandOption, 0, len(opts))
 	for _, o := range opts {
 		d := &discordgo.ApplicationCommandOption{
-			Name: strings.ToLower(o.Name), Description: description(naming.Render(o.Description), o.Name), Required: o.Required,
+			Name: strings.ToLower(o.Name), Description: description(naming.Render(o.Describe(bot.SourceLang())), o.Name), Required: o.Required,
 		}
 		switch o.Type {
 		case bot.OptInt:

@@ -119,7 +119,7 @@ func Manifest(cmds []*bot.Command, o ManifestOptions) ([]byte, error) {
 		}
 		m.Features.SlashCommands = append(m.Features.SlashCommands, slackgo.ManifestSlashCommand{
 			Command:     name,
-			Description: clipRunes(naming.Render(c.Description), 100),
+			Description: clipRunes(naming.Render(c.Describe(bot.SourceLang())), 100),
 			UsageHint:   clipRunes(usageHint(c), 100),
 			// Escaped, user mentions arrive as <@U123|name>, so user
 			// options get ids rather than display names.

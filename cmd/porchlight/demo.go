@@ -13,6 +13,7 @@ import (
 
 	"github.com/porchlight/porchlight/adapters/console"
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/i18n"
 	"github.com/porchlight/porchlight/scheduler"
 )
 
@@ -126,7 +127,7 @@ func (c *demoClock) advance(d time.Duration) {
 }
 
 func cmdDemo(ctx context.Context, e env) int {
-	fs := flags(e, "demo", "[--db FILE] [--script FILE [--start TIME]]", `Run Porchlight in this terminal with a demo house: you are a resident, Jordan
+	fs := flags(e, "demo", "[--db FILE] [--locale CODE] [--script FILE [--start TIME]]", `Run Porchlight in this terminal with a demo house: you are a resident, Jordan
 is your House Mentor, Dana the operator, and Alex and Kim are housemates. No
 token, config or network is needed; everyone is made up.
 
@@ -144,11 +145,15 @@ moves; at the end of the input the demo exits.`)
 	script := fs.String("script", "", "read input lines from `FILE` instead of the terminal")
 	start := fs.String("start", "", "with a script, start the demo clock at `TIME` (RFC 3339, e.g. 2026-11-16T08:59:00-06:00)\nso that a transcript is the same on every run")
 	logLevel := fs.String("log-level", "error", "log `level` on stderr: debug, info, warn or error")
+	locale := fs.String("locale", i18n.Source, "the demo house's language: `CODE` is one of "+strings.Join(i18n.Default().Languages(), ", "))
 	if code, ok := parse(fs, e); !ok {
 		return code
 	}
 	if fs.NArg() > 0 {
 		return e.unexpected(fs)
+	}
+	if !i18n.Default().Has(*locale) {
+		return e.usageError("--locale %q: Porchlight speaks %s", *locale, strings.Join(i18n.Default().Languages(), ", "))
 	}
 	log, err := newLogger(e.stderr, *logLevel, "text")
 	if err != nil {
@@ -190,7 +195,7 @@ moves; at the end of the input the demo exits.`)
 		defer os.RemoveAll(dir)
 		*dbPath = filepath.Join(dir, "demo.db")
 	}
-	if err := runDemo(ctx, e.stdout, in, source, *dbPath, clock, loc, log); err != nil {
+	if err := runDemo(ctx, e.stdout, in, source, *dbPath, clock, loc, *locale, log); err != nil {
 		return e.fail(err)
 	}
 	return exitOK
@@ -198,8 +203,9 @@ moves; at the end of the input the demo exits.`)
 
 // runDemo plays the demo until the input ends or ctx does. source names
 // where scripted input comes from; empty means a person at a terminal.
-func runDemo(ctx context.Context, out io.Writer, in io.Reader, source, dbPath string, clock *demoClock, loc *time.Location, log *slog.Logger) error {
+func runDemo(ctx context.Context, out io.Writer, in io.Reader, source, dbPath string, clock *demoClock, loc *time.Location, locale string, log *slog.Logger) error {
 	house := demoHouse(loc)
+	house.Locale = locale
 	scripted := source != ""
 	d := &demo{clock: clock, house: house, scripted: scripted, log: log}
 	con := console.New(in, out, console.Options{
