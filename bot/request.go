@@ -21,9 +21,12 @@ type Request struct {
 	Role Role
 	// Args are the parsed command options.
 	Args Args
-	Tx   Tx
-	Now  time.Time
-	Log  *slog.Logger
+	// Prepared is what the command's Prepare read and rendered before
+	// its write transaction; nil when it has none or it failed.
+	Prepared any
+	Tx       Tx
+	Now      time.Time
+	Log      *slog.Logger
 
 	bot *Bot
 	// eventLog is Log before a house was added to it.

@@ -56,11 +56,15 @@ type DB struct {
 	log   *slog.Logger
 	// readConns is the size of the read pool.
 	readConns int
-	// exclusive and checkIntegrity are the Exclusive and CheckIntegrity
-	// options; lock is the instance lock Exclusive took.
+	// exclusive, checkIntegrity and checkUnclean are the Exclusive,
+	// CheckIntegrity and CheckIntegrityAfterUncleanStop options; lock is
+	// the instance lock Exclusive took; checked is whether Open ran the
+	// integrity check.
 	exclusive      bool
 	checkIntegrity bool
+	checkUnclean   bool
 	lock           *instanceLock
+	checked        bool
 	// noMigrate is the NoMigrate option.
 	noMigrate bool
 }
@@ -113,7 +117,9 @@ var (
 // (see storagetest.Open).
 //
 // With Exclusive, Open first takes the database's instance lock; with
-// CheckIntegrity, it checks the file before migrating. A file that SQLite
+// CheckIntegrity, it checks the file before migrating, and with
+// CheckIntegrityAfterUncleanStop only when the last stop may have left
+// damage. A file that SQLite
 // cannot read as a database is refused with an error wrapping ErrCorrupt
 // either way.
 func Open(ctx context.Context, path string, opts ...Option) (_ *DB, err error) {
@@ -161,10 +167,19 @@ func Open(ctx context.Context, path string, opts ...Option) (_ *DB, err error) {
 		w.Close()
 		return nil, corruptOr(path, err)
 	}
-	if db.checkIntegrity {
+	check, err := db.needsCheck(ctx, w)
+	if err != nil {
+		w.Close()
+		return nil, corruptOr(path, err)
+	}
+	if check {
 		if err := quickCheck(ctx, w, path); err != nil {
 			w.Close()
 			return nil, err
+		}
+		db.checked = true
+		if db.lock != nil {
+			db.lock.mustCheck.Store(false)
 		}
 	}
 	// The writer has now created -wal and -shm; SQLite gives them the main
