@@ -38,26 +38,13 @@ func insert(name string) func(*sql.Tx) error {
 	}
 }
 
-// stored lists the rows committed, as a reader sees them.
-func stored(t *testing.T, db *DB) []string {
+// wantStored checks the rows committed, as a reader sees them, in order
+// of name.
+func wantStored(t *testing.T, db *DB, want string) {
 	t.Helper()
-	rows, err := db.read.QueryContext(context.Background(), `SELECT name FROM kids ORDER BY name`)
-	if err != nil {
-		t.Fatal(err)
+	if got := fmt.Sprint(column(t, db.read, `SELECT name FROM kids ORDER BY name`)); got != want {
+		t.Errorf("stored %s, want %s", got, want)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
 }
 
 // hold occupies the writer with a transaction that waits until release is
@@ -142,9 +129,7 @@ func TestLoneWriteRunsAtOnceAlone(t *testing.T) {
 	if got := [2]int64{after.Calls - before.Calls, after.Transactions - before.Transactions}; got != [2]int64{1, 1} {
 		t.Errorf("calls, transactions = %v, want [1 1]", got)
 	}
-	if got := stored(t, db); fmt.Sprint(got) != "[lone]" {
-		t.Errorf("stored %v, want [lone]", got)
-	}
+	wantStored(t, db, "[lone]")
 }
 
 func TestQueuedWritesShareOneTransaction(t *testing.T) {
@@ -172,7 +157,7 @@ func TestQueuedWritesShareOneTransaction(t *testing.T) {
 	if got := db.WriteStats().Transactions - before.Transactions; got != 1 {
 		t.Errorf("the 10 queued callers took %d transactions, want 1", got)
 	}
-	if got := len(stored(t, db)); got != 11 {
+	if got := len(column(t, db.read, `SELECT name FROM kids`)); got != 11 {
 		t.Errorf("stored %d rows, want 11", got)
 	}
 }
@@ -220,9 +205,7 @@ func TestFailingWriteRollsBackOnlyItsOwnWork(t *testing.T) {
 	if r := <-d; r.err != nil || r.panicVal != nil {
 		t.Errorf("d: %+v, want success", r)
 	}
-	if got := fmt.Sprint(stored(t, db)); got != "[a d holder]" {
-		t.Errorf("stored %s, want [a d holder]", got)
-	}
+	wantStored(t, db, "[a d holder]")
 }
 
 func TestFailedCommitFailsEveryCaller(t *testing.T) {
@@ -248,16 +231,12 @@ func TestFailedCommitFailsEveryCaller(t *testing.T) {
 			t.Errorf("%s: %+v, want the commit's failure", name, r)
 		}
 	}
-	if got := fmt.Sprint(stored(t, db)); got != "[holder]" {
-		t.Errorf("stored %s, want [holder]", got)
-	}
+	wantStored(t, db, "[holder]")
 	// The failed commit left no transaction open: the writer works on.
 	if err := db.inWrite(ctx, insert("e")); err != nil {
 		t.Fatalf("a write after the failed commit: %v", err)
 	}
-	if got := fmt.Sprint(stored(t, db)); got != "[e holder]" {
-		t.Errorf("stored %s, want [e holder]", got)
-	}
+	wantStored(t, db, "[e holder]")
 }
 
 func TestLostTransactionRunsTheRestAgain(t *testing.T) {
@@ -282,9 +261,7 @@ func TestLostTransactionRunsTheRestAgain(t *testing.T) {
 	if r := <-c; r.err != nil || r.panicVal != nil {
 		t.Errorf("c: %+v, want success", r)
 	}
-	if got := fmt.Sprint(stored(t, db)); got != "[c holder]" {
-		t.Errorf("stored %s, want [c holder]", got)
-	}
+	wantStored(t, db, "[c holder]")
 }
 
 func TestQueuedWriteWhoseContextEndsNeverRuns(t *testing.T) {
@@ -304,9 +281,7 @@ func TestQueuedWriteWhoseContextEndsNeverRuns(t *testing.T) {
 	if r := <-b; r.err != nil {
 		t.Errorf("b: %+v, want success", r)
 	}
-	if got := fmt.Sprint(stored(t, db)); got != "[b holder]" {
-		t.Errorf("stored %s, want [b holder]", got)
-	}
+	wantStored(t, db, "[b holder]")
 }
 
 func TestBatchesAreBounded(t *testing.T) {
@@ -346,7 +321,7 @@ func TestConcurrentWrites(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-	if got := len(stored(t, db)); got != n {
+	if got := len(column(t, db.read, `SELECT name FROM kids`)); got != n {
 		t.Errorf("stored %d rows, want %d", got, n)
 	}
 	if s := db.WriteStats(); s.Calls < n || s.Transactions > s.Calls || s.Queued != 0 {
