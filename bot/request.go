@@ -45,6 +45,8 @@ type Request struct {
 	// enqueued is set when the transaction wrote an outbox message, so
 	// that its commit wakes the sender (Bot.committedFrom).
 	enqueued bool
+	// screened remembers the request's screenings (screenWith).
+	screened map[screenKey]Concern
 }
 
 // Clock tells the time; tests inject a fake one.

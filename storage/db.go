@@ -52,8 +52,11 @@ const backupParams = "_pragma=busy_timeout(5000)"
 type DB struct {
 	path  string
 	write *sql.DB
-	read  *sql.DB
-	log   *slog.Logger
+	// writer runs the write transactions on write, committing concurrent
+	// ones together (writer.go).
+	writer *writer
+	read   *sql.DB
+	log    *slog.Logger
 	// readConns is the size of the read pool.
 	readConns int
 	// exclusive, checkIntegrity and checkUnclean are the Exclusive,
@@ -163,6 +166,7 @@ func Open(ctx context.Context, path string, opts ...Option) (_ *DB, err error) {
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
 	db.write = w
+	db.writer = &writer{db: w}
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
 		return nil, corruptOr(path, err)
@@ -281,9 +285,17 @@ func (db *DB) Close() error {
 // Path returns the database file's path.
 func (db *DB) Path() string { return db.path }
 
-// Update runs fn in one write transaction on the single writer connection,
-// committing if fn returns nil and rolling back otherwise; fn's error is
-// returned as is. A panic in fn rolls back and is re-raised.
+// Update runs fn in a write transaction on the single writer connection,
+// committing if fn returns nil and rolling fn's work back otherwise; fn's
+// error is returned as is. A panic in fn rolls its work back and is
+// re-raised. Update returns only after fn's work is committed (or lost).
+//
+// Concurrent Updates share transactions (group commit, writer.go): fn may
+// run on another caller's goroutine, after other callers' work in the same
+// transaction, whose writes it sees; each fn's work is in a savepoint of
+// its own, so a failing fn does not undo the others'. If the shared commit
+// fails, every caller gets its error. A lone Update runs at once, in a
+// transaction of its own.
 //
 // Calls queue for the writer, so an Update must not call Update (it would
 // wait for itself). View inside an Update does not see the Update's
@@ -294,24 +306,7 @@ func (db *DB) Update(ctx context.Context, fn func(bot.Tx) error) error {
 
 // inWrite runs fn in a write transaction, as Update describes.
 func (db *DB) inWrite(ctx context.Context, fn func(*sql.Tx) error) error {
-	q, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			q.Rollback()
-			panic(p)
-		}
-	}()
-	if err := fn(q); err != nil {
-		q.Rollback()
-		return err
-	}
-	if err := q.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
+	return db.writer.do(ctx, fn)
 }
 
 // View runs fn in a read-only transaction from the read pool: it sees one

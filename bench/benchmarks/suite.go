@@ -152,7 +152,8 @@ func (s *Suite) Retention(b *testing.B) {
 // goroutines at once, each answer committed before its reply as always,
 // reporting answers per second. The residents of every house answer a
 // round opened for the benchmark in turn; once all have, they change
-// their answers, which costs the same.
+// their answers, which costs the same. It also reports how many answers
+// shared each commit.
 func (s *Suite) Ingest(conc int) func(b *testing.B) {
 	return func(b *testing.B) {
 		ctx := context.Background()
@@ -186,6 +187,7 @@ func (s *Suite) Ingest(conc int) func(b *testing.B) {
 		}
 		// The loop runs at the workers' pace (work is unbuffered); the
 		// last conc answers finish after the timer stops.
+		before := w.DB.WriteStats()
 		k := 0
 		for b.Loop() {
 			select {
@@ -198,6 +200,9 @@ func (s *Suite) Ingest(conc int) func(b *testing.B) {
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "answers/s")
 		close(work)
 		wg.Wait()
+		// How many answers shared each commit (group commit).
+		after := w.DB.WriteStats()
+		b.ReportMetric(float64(after.Calls-before.Calls)/float64(max(after.Transactions-before.Transactions, 1)), "answers/commit")
 		close(errs)
 		if err := <-errs; err != nil {
 			b.Fatal(err)
