@@ -442,7 +442,7 @@ func (b *Bot) nudgePartners(r *Request, at time.Time) error {
 				return err
 			}
 			msg := func(l Lang) Message {
-				return Message{Text: l.T("partner.nudge", "Who", joinAndIn(l, who)),
+				return Message{Text: l.N("partner.nudge", len(who), "Who", joinAndIn(l, who)),
 					Choices: []Choice{{ID: fmt.Sprintf("partner:connected:%d:%s", p.ID, day), Label: l.T("partner.connected.button"), Style: StylePrimary}}}
 			}
 			if err := dmMemberIn(r, id, MsgPartner, msg, users...); err != nil {
