@@ -646,7 +646,7 @@ func agreementLines(r *Request, me *Member, a *Agreement) ([]string, error) {
 		if len(ps) > 0 {
 			lines = append(lines, "  Goals they share with you:")
 			for _, p := range ps {
-				lines = append(lines, "    "+goalLine(r, p))
+				lines = append(lines, "    "+goalLine(r, r.Lang(), p))
 			}
 		}
 	}
