@@ -1,11 +1,14 @@
 package bot
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/porchlight/porchlight/i18n"
 )
 
 // Chores: the house's chores ([[house.chore]]) rotate fairly among the
@@ -165,12 +168,12 @@ func (b *Bot) choreTurn(r *Request, key string, at time.Time) error {
 		for _, other := range picked {
 			about = append(about, byID[other].UserID)
 		}
-		with := ""
+		l := r.LangOf(byID[id])
+		text := l.T("chores.turn", "Chore", c.Name)
 		if len(picked) > 1 {
-			with = " with " + joinAnd(append(append([]string(nil), names[:i]...), names[i+1:]...))
+			text = l.T("chores.turn_with", "Chore", c.Name, "Others", andList(l, append(append([]string(nil), names[:i]...), names[i+1:]...)))
 		}
-		text := fmt.Sprintf("🧹 Your turn: *%s*%s. Tap *Done* when it's done. Can't make it this time? Ask for a swap and I'll ask your housemates, privately.", c.Name, with)
-		if _, err := r.DMAbout(byID[id].UserID, MsgChore, Message{Text: text, Choices: turnChoices(a)}, about...); err != nil {
+		if _, err := r.DMAbout(byID[id].UserID, MsgChore, Message{Text: text, Choices: turnChoices(l, a)}, about...); err != nil {
 			return err
 		}
 	}
@@ -178,13 +181,35 @@ func (b *Bot) choreTurn(r *Request, key string, at time.Time) error {
 	return nil
 }
 
-// turnChoices are a turn's buttons.
-func turnChoices(a *ChoreAssignment) []Choice {
+// turnChoices are a turn's buttons, in l.
+func turnChoices(l Lang, a *ChoreAssignment) []Choice {
 	id := strconv.FormatInt(a.ID, 10)
 	return []Choice{
-		{ID: "chore:done:" + id, Label: "Done", Style: StylePrimary},
-		{ID: "chore:swap:" + id, Label: "Ask for a swap"},
+		{ID: "chore:done:" + id, Label: l.T("chores.done.button"), Style: StylePrimary},
+		{ID: "chore:swap:" + id, Label: l.T("chores.swap.button")},
 	}
+}
+
+// andList joins names as a sentence does in l: "A, B and C".
+func andList(l Lang, s []string) string {
+	if len(s) < 2 {
+		return strings.Join(s, "")
+	}
+	return l.T("chores.and", "Items", strings.Join(s[:len(s)-1], ", "), "Last", s[len(s)-1])
+}
+
+// langOfUser is the language of a DM to a platform user of the request's
+// house: their own if they are a member, else the house's (a House Mentor
+// or operator who never joined).
+func langOfUser(r *Request, userID string) (Lang, error) {
+	m, err := r.members().MemberByUser(r.Ctx, r.House.ID, userID)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return r.HouseLang(), nil
+	case err != nil:
+		return Lang{}, fmt.Errorf("member: %w", err)
+	}
+	return r.LangOf(m), nil
 }
 
 // loadTurn reads a turn of the request's house by the id in a button.
@@ -219,20 +244,20 @@ func (b *Bot) actChore(r *Request, parts []string) (Response, error) {
 	}
 	if a.MemberID != me.ID {
 		if a.SwappedFrom == me.ID {
-			return Reply("A housemate took *%s* for you — nothing to do. 💚", a.Name), nil
+			return r.Say("chores.taken_for_you", "Chore", a.Name), nil
 		}
 		return Response{}, errBadButton
 	}
 	switch parts[0] {
 	case "done":
 		if a.Status == ChoreDone {
-			return Reply("Already marked done — thank you!"), nil
+			return r.Say("chores.already_done"), nil
 		}
 		a.Status, a.DoneAt = ChoreDone, r.Now
 		if err := r.chores().UpdateChoreAssignment(r.Ctx, a); err != nil {
 			return Response{}, err
 		}
-		return Reply("Thanks for taking care of *%s*! 💚", a.Name), nil
+		return r.Say("chores.thanks", "Chore", a.Name), nil
 	case "swap":
 		return b.askSwap(r, me, a)
 	}
@@ -242,30 +267,31 @@ func (b *Bot) actChore(r *Request, parts []string) (Response, error) {
 // askSwap asks each housemate free to take the turn, privately.
 func (b *Bot) askSwap(r *Request, me *Member, a *ChoreAssignment) (Response, error) {
 	if a.Status != ChoreOpen {
-		return Reply("*%s* isn't open any more, so there's nothing to swap.", a.Name), nil
+		return r.Say("chores.swap_closed", "Chore", a.Name), nil
 	}
 	free, err := b.freeFor(r, a, me.ID)
 	if err != nil {
 		return Response{}, err
 	}
 	if len(free) == 0 {
-		return Reply("Nobody else is free to take *%s* right now. A House Mentor may be able to help.", a.Name), nil
+		return r.Say("chores.swap_nobody", "Chore", a.Name), nil
 	}
 	s := &ChoreSwap{AssignmentID: a.ID, FromMember: me.ID, Status: "open", CreatedAt: r.Now}
 	if err := r.chores().CreateChoreSwap(r.Ctx, s); errors.Is(err, ErrDuplicate) {
-		return Reply("You've already asked for a swap of *%s*; I'll tell you when someone takes it.", a.Name), nil
+		return r.Say("chores.swap_already", "Chore", a.Name), nil
 	} else if err != nil {
 		return Response{}, err
 	}
-	text := fmt.Sprintf("🔁 *%s* asks if someone can take their turn at *%s* this time.", displayName(User{Name: me.Name}), a.Name)
-	take := []Choice{{ID: fmt.Sprintf("chore:take:%d", s.ID), Label: "I'll take it", Style: StylePrimary}}
 	for _, m := range free {
+		l := r.LangOf(m)
+		text := l.T("chores.swap_ask", "Name", displayName(User{Name: me.Name}), "Chore", a.Name)
+		take := []Choice{{ID: fmt.Sprintf("chore:take:%d", s.ID), Label: l.T("chores.take.button"), Style: StylePrimary}}
 		if _, err := r.Enqueue(&OutboxMessage{Kind: MsgChore, About: []string{me.UserID},
 			Out: Outgoing{Target: Target{Kind: TargetDM, User: m.UserID}, Message: Message{Text: text, Choices: take}}}); err != nil {
 			return Response{}, err
 		}
 	}
-	return Reply("I've asked %d housemate(s), privately. I'll tell you when someone takes it; until then it's still yours.", len(free)), nil
+	return Response{Messages: []Message{{Text: r.Lang().N("chores.swap_asked", len(free))}}}, nil
 }
 
 // freeFor lists the residents who could take a turn: in the house, not
@@ -314,25 +340,25 @@ func (b *Bot) takeSwap(r *Request, me *Member, parts []string) (Response, error)
 	}
 	switch {
 	case s.FromMember == me.ID:
-		return Reply("That's your own request — I'll tell you when someone takes it."), nil
+		return r.Say("chores.take_own"), nil
 	case s.Status != "open":
-		return Reply("Someone already took it — thanks for offering! 💚"), nil
+		return r.Say("chores.take_gone"), nil
 	case a.Status != ChoreOpen || a.MemberID != s.FromMember:
-		return Reply("*%s* has already moved on — thanks for offering! 💚", a.Name), nil
+		return r.Say("chores.take_moved", "Chore", a.Name), nil
 	}
 	free, err := b.freeFor(r, a, s.FromMember)
 	if err != nil {
 		return Response{}, err
 	}
 	if !containsMember(free, me.ID) {
-		return Reply("You're already on *%s* this time, or away — thanks for offering all the same!", a.Name), nil
+		return r.Say("chores.take_busy", "Chore", a.Name), nil
 	}
 	ok, err := st.TakeChoreSwap(r.Ctx, s.ID, me.ID, r.Now)
 	if err != nil {
 		return Response{}, err
 	}
 	if !ok {
-		return Reply("Someone already took it — thanks for offering! 💚"), nil
+		return r.Say("chores.take_gone"), nil
 	}
 	a.MemberID, a.SwappedFrom = me.ID, s.FromMember
 	if err := st.UpdateChoreAssignment(r.Ctx, a); err != nil {
@@ -355,10 +381,15 @@ func (b *Bot) takeSwap(r *Request, me *Member, parts []string) (Response, error)
 			return Response{}, err
 		}
 	}
-	if err := dmMember(r, s.FromMember, MsgChore, Message{Text: fmt.Sprintf("🔁 *%s* took your turn at *%s*. Nothing more to do — maybe return the favour some time. 💚", displayName(User{Name: me.Name}), a.Name)}, me.UserID); err != nil {
+	asker, err := st.MemberByID(r.Ctx, s.FromMember)
+	if err != nil {
+		return Response{}, fmt.Errorf("member %d: %w", s.FromMember, err)
+	}
+	took := r.LangOf(asker).T("chores.took_yours", "Name", displayName(User{Name: me.Name}), "Chore", a.Name)
+	if err := dmMember(r, s.FromMember, MsgChore, Message{Text: took}, me.UserID); err != nil {
 		return Response{}, err
 	}
-	return Response{Messages: []Message{{Text: fmt.Sprintf("*%s* is yours this time — thank you! Tap *Done* when it's done.", a.Name), Choices: turnChoices(a)[:1]}}}, nil
+	return Response{Messages: []Message{{Text: r.Lang().T("chores.take_yours", "Chore", a.Name), Choices: turnChoices(r.Lang(), a)[:1]}}}, nil
 }
 
 func containsMember(ms []*Member, id int64) bool {
@@ -379,38 +410,39 @@ func (b *Bot) cmdChores(r *Request) (Response, error) {
 	}
 	h := r.House
 	if !h.Chores.on() {
-		return Reply("%s doesn't run its chores through Porchlight.", h.Name), nil
+		return r.Say("chores.off", "House", h.Name), nil
 	}
 	open, err := r.chores().OpenChoreAssignments(r.Ctx, h.ID)
 	if err != nil {
 		return Response{}, err
 	}
+	l := r.Lang()
 	var msgs []Message
 	for _, a := range open {
 		if a.MemberID == me.ID {
-			msgs = append(msgs, Message{Text: fmt.Sprintf("🧹 Yours now: *%s* (since %s).", a.Name, r.Local(a.ScheduledFor).Format("Mon 2 Jan")), Choices: turnChoices(a)})
+			msgs = append(msgs, Message{Text: l.T("chores.yours_now", "Chore", a.Name, "Since", l.Date(r.Local(a.ScheduledFor), i18n.DateShort)), Choices: turnChoices(l, a)})
 		}
 	}
 	if len(msgs) == 0 {
-		msgs = append(msgs, Message{Text: "You have no chore right now."})
+		msgs = append(msgs, Message{Text: l.T("chores.none")})
 	}
-	lines := []string{"*The house's chores* (turns rotate fairly; away residents are skipped)"}
+	lines := []string{l.T("chores.list.title")}
 	for _, c := range h.Chores.List {
-		lines = append(lines, fmt.Sprintf("• %s — %s, %d %s", c.Name, everyText(c.Every), max(c.People, 1), map[bool]string{true: "person", false: "people"}[max(c.People, 1) == 1]))
+		lines = append(lines, l.N("chores.list.line", max(c.People, 1), "Chore", c.Name, "Every", everyText(l, c.Every)))
 	}
 	msgs = append(msgs, Message{Text: strings.Join(lines, "\n")})
 	return Response{Messages: msgs}, nil
 }
 
-// everyText says how often a chore comes round.
-func everyText(every string) string {
+// everyText says how often a chore comes round, in l.
+func everyText(l Lang, every string) string {
 	switch strings.ToLower(strings.TrimSpace(every)) {
 	case "daily":
-		return "every day"
+		return l.T("chores.every.daily")
 	case "weekly":
-		return "every week"
+		return l.T("chores.every.weekly")
 	}
-	return "on the schedule " + every
+	return l.T("chores.every.spec", "Spec", every)
 }
 
 // choreStats counts turns and done turns per chore, in the order the
@@ -418,7 +450,8 @@ func everyText(every string) string {
 type choreStats struct {
 	Name           string
 	Assigned, Done int
-	// NotDone are the names of those whose turn was not marked done.
+	// NotDone are the names of those whose turn was not marked done; ""
+	// is someone who has left.
 	NotDone []string
 	// NotDoneUsers are the platform user ids of those NotDone names who
 	// are still known.
@@ -445,7 +478,7 @@ func houseChoreStats(r *Request, turns []*ChoreAssignment, names map[int64]*Memb
 		if a.Status == ChoreDone {
 			out[i].Done++
 		} else if names != nil {
-			name := "someone who has left"
+			name := ""
 			if m, ok := names[a.MemberID]; ok {
 				name = displayName(User{Name: m.Name})
 				out[i].NotDoneUsers = append(out[i].NotDoneUsers, m.UserID)
@@ -475,28 +508,45 @@ func (b *Bot) choresSummary(r *Request, at time.Time) error {
 	for _, m := range members {
 		byID[m.ID] = m
 	}
-	lines := []string{fmt.Sprintf("*Chores this week in %s*", r.House.Name)}
-	var open, about []string
-	for _, s := range houseChoreStats(r, turns, byID) {
-		lines = append(lines, fmt.Sprintf("• %s: %d of %d turns marked done", s.Name, s.Done, s.Assigned))
-		if len(s.NotDone) > 0 {
-			open = append(open, fmt.Sprintf("%s (%s)", s.Name, strings.Join(s.NotDone, ", ")))
-		}
+	stats := houseChoreStats(r, turns, byID)
+	var about []string
+	for _, s := range stats {
 		about = append(about, s.NotDoneUsers...)
-	}
-	if len(open) > 0 {
-		lines = append(lines, "Not marked done: "+strings.Join(open, "; ")+". Maybe nobody tapped Done — a friendly word or a hand goes further than a reminder.")
 	}
 	mentors, err := r.Mentors()
 	if err != nil {
 		return err
 	}
 	for _, id := range mentors {
-		if _, err := r.DMAbout(id, MsgChore, Message{Text: strings.Join(lines, "\n")}, about...); err != nil {
+		l, err := langOfUser(r, id)
+		if err != nil {
+			return err
+		}
+		if _, err := r.DMAbout(id, MsgChore, Message{Text: choresSummaryText(l, r.House.Name, stats)}, about...); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// choresSummaryText is the House Mentors' weekly summary, in l.
+func choresSummaryText(l Lang, house string, stats []choreStats) string {
+	lines := []string{l.T("chores.summary.title", "House", house)}
+	var open []string
+	for _, s := range stats {
+		lines = append(lines, l.T("chores.summary.line", "Chore", s.Name, "Done", s.Done, "Turns", s.Assigned))
+		if len(s.NotDone) > 0 {
+			names := make([]string, len(s.NotDone))
+			for i, n := range s.NotDone {
+				names[i] = cmp.Or(n, l.T("chores.summary.left"))
+			}
+			open = append(open, fmt.Sprintf("%s (%s)", s.Name, strings.Join(names, ", ")))
+		}
+	}
+	if len(open) > 0 {
+		lines = append(lines, l.T("chores.summary.not_done", "Open", strings.Join(open, "; ")))
+	}
+	return strings.Join(lines, "\n")
 }
 
 // DigestChores is the week's chores in the digest: turns and how many were

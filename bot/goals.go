@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/porchlight/porchlight/i18n"
 )
 
 // Recovery goals: a resident sets up to three, private unless they share
@@ -43,14 +45,16 @@ var (
 	cadenceWeeks   = map[string]int{"weekly": 1, "every-2-weeks": 2, "every-4-weeks": 4, "off": 0}
 )
 
-// ratingWords say each step of the 1-5 scale, without judgement.
-var ratingWords = []string{"not this time", "a little", "some", "mostly", "all the way"}
+// ratingWords say each step of the 1-5 scale, without judgement; the
+// answer is stored as its number.
+var ratingWords = []string{i18n.ID("goals.rating.1"), i18n.ID("goals.rating.2"), i18n.ID("goals.rating.3"), i18n.ID("goals.rating.4"), i18n.ID("goals.rating.5")}
 
-func ratingLabel(n int) string {
+// ratingLabel is an answer as l reads it: "4 · mostly".
+func ratingLabel(l Lang, n int) string {
 	if n < 1 || n > len(ratingWords) {
 		return "–"
 	}
-	return fmt.Sprintf("%d · %s", n, ratingWords[n-1])
+	return fmt.Sprintf("%d · %s", n, l.T(ratingWords[n-1]))
 }
 
 func (b *Bot) registerGoals() {
@@ -77,30 +81,31 @@ func (b *Bot) registerGoals() {
 	b.retentionHooks = append(b.retentionHooks, redactGoals)
 }
 
-// goalForm asks for a new goal; noteForm for a note on one answer.
-func goalForm() Form {
-	return Form{ID: "goal:new", Title: "A recovery goal", Fields: []Field{
-		{ID: "goal", Kind: KindText, Label: "Your goal (e.g. call my sponsor twice)", MaxLen: goalMaxLen, Required: true},
+// goalForm asks for a new goal; noteForm for a note on one answer; both
+// in l.
+func goalForm(l Lang) Form {
+	return Form{ID: "goal:new", Title: l.T("goals.form.title"), Fields: []Field{
+		{ID: "goal", Kind: KindText, Label: l.T("goals.goal.label"), MaxLen: goalMaxLen, Required: true},
 	}}
 }
 
-func noteForm(checkID int64) Form {
-	return Form{ID: fmt.Sprintf("goal:note:%d", checkID), Title: "A note", Fields: []Field{
-		{ID: "note", Kind: KindText, Label: "Anything you'd like to remember?", MaxLen: goalNoteMaxLen, Required: true},
+func noteForm(l Lang, checkID int64) Form {
+	return Form{ID: fmt.Sprintf("goal:note:%d", checkID), Title: l.T("goals.note.title"), Fields: []Field{
+		{ID: "note", Kind: KindText, Label: l.T("goals.note.label"), MaxLen: goalNoteMaxLen, Required: true},
 	}}
 }
 
-func buildGoalForm(_ *Request, parts []string) (Form, error) {
+func buildGoalForm(r *Request, parts []string) (Form, error) {
 	switch {
 	case len(parts) == 1 && parts[0] == "new":
-		return goalForm(), nil
+		return goalForm(r.Lang()), nil
 	case len(parts) == 2 && parts[0] == "note":
 		id, err := strconv.ParseInt(parts[1], 10, 64)
 		if err == nil {
-			return noteForm(id), nil
+			return noteForm(r.Lang(), id), nil
 		}
 	}
-	return Form{}, Errorf(EInvalid, "That form is no longer valid.")
+	return Form{}, Fail(EInvalid, "goals.form_invalid")
 }
 
 // goalMember is the caller's active membership: goals are a resident's own.
@@ -141,9 +146,9 @@ func numbered(r *Request) (*Goal, int, error) {
 	n := r.Args.Int("number")
 	switch {
 	case len(gs) == 0:
-		return nil, 0, Errorf(ENotFound, "You don't have any goals right now. %s sets one.", Cmd("goal add"))
+		return nil, 0, Fail(ENotFound, "goals.none")
 	case n < 1 || n > len(gs):
-		return nil, 0, Errorf(EInvalid, "You have %d goal(s); give a number from 1 to %d, as "+Cmd("goal list")+" shows them.", len(gs), len(gs))
+		return nil, 0, &Error{Code: EInvalid, Message: r.Lang().N("goals.bad_number", len(gs))}
 	}
 	return gs[n-1], n, nil
 }
@@ -158,7 +163,7 @@ func (b *Bot) cmdGoalAdd(r *Request) (Response, error) {
 		if err := roomForGoal(r, m); err != nil {
 			return Response{}, err
 		}
-		return b.openForm(r, goalForm(), nil)
+		return b.openForm(r, goalForm(r.Lang()), nil)
 	}
 	return b.addGoal(r, m, text)
 }
@@ -170,7 +175,7 @@ func roomForGoal(r *Request, m *Member) error {
 		return err
 	}
 	if len(gs) >= maxGoals {
-		return Errorf(EConflict, "You have three goals already — plenty to work on. To add another, mark one done (%s 1) or remove one (%s 1). Nothing was saved.", Cmd("goal done"), Cmd("goal remove"))
+		return Fail(EConflict, "goals.full")
 	}
 	return nil
 }
@@ -193,19 +198,18 @@ func (b *Bot) addGoal(r *Request, m *Member, text string) (Response, error) {
 		return Response{}, err
 	}
 	r.Log.Info("goal added", "goal", g.ID)
-	return Reply("Added goal %d: “%s”. It's private — only you see it; "+Cmd("goal share")+" %d lets your mentor see it too. %s",
-		len(gs), g.Text, len(gs), cadenceSentence(weeks)), nil
+	return r.Say("goals.added", "Number", len(gs), "Goal", g.Text, "Cadence", cadenceSentence(r.Lang(), weeks)), nil
 }
 
-// cadenceSentence says when the resident is asked.
-func cadenceSentence(weeks int) string {
+// cadenceSentence says when the resident is asked, in l.
+func cadenceSentence(l Lang, weeks int) string {
 	switch weeks {
 	case 0:
-		return "I won't ask about your goals (" + Cmd("goal cadence") + " weekly turns the questions back on)."
+		return l.T("goals.cadence.off")
 	case 1:
-		return "I'll ask how it's going on Sunday evenings (" + Cmd("goal cadence") + " changes how often)."
+		return l.T("goals.cadence.weekly")
 	}
-	return fmt.Sprintf("I'll ask how it's going every %d weeks, on a Sunday evening ("+Cmd("goal cadence")+" changes how often).", weeks)
+	return l.T("goals.cadence.every", "Weeks", weeks)
 }
 
 func (b *Bot) cmdGoalList(r *Request) (Response, error) {
@@ -218,65 +222,68 @@ func (b *Bot) cmdGoalList(r *Request) (Response, error) {
 		return Response{}, err
 	}
 	if len(ps) == 0 {
-		return Reply("You haven't set any goals yet. %s sets one (up to three) — for example: %s call my sponsor twice", Cmd("goal add"), Cmd("goal add")), nil
+		return r.Say("goals.list.empty"), nil
 	}
 	weeks, err := r.goals().GoalCadence(r.Ctx, m.ID)
 	if err != nil {
 		return Response{}, err
 	}
-	lines := []string{"*Your goals* (only you see this)"}
+	l := r.Lang()
+	lines := []string{l.T("goals.list.title")}
 	n := 0
 	var done []string
 	for _, p := range ps {
 		if p.Goal.Status != GoalActive {
-			done = append(done, "✓ "+goalText(p.Goal)+" — done "+r.Local(p.Goal.DoneAt).Format("Mon 2 Jan"))
+			done = append(done, l.T("goals.list.done_line", "Goal", goalText(l, p.Goal), "Date", l.Date(r.Local(p.Goal.DoneAt), i18n.DateShort)))
 			continue
 		}
 		n++
-		share := "private"
+		share := l.T("goals.list.private")
 		if p.Goal.Shared {
-			share = "shared with your mentor"
+			share = l.T("goals.list.shared")
 		}
-		lines = append(lines, fmt.Sprintf("%d. %s — %s", n, goalText(p.Goal), share))
-		lines = append(lines, progressLines(r, p, "   ")...)
+		lines = append(lines, fmt.Sprintf("%d. %s — %s", n, goalText(l, p.Goal), share))
+		lines = append(lines, progressLines(r, l, p, "   ")...)
 	}
 	if len(done) > 0 {
-		lines = append(lines, "*Done*")
+		lines = append(lines, l.T("goals.list.done_title"))
 		lines = append(lines, done...)
 	}
-	lines = append(lines, cadenceSentence(weeks))
-	return Reply("%s", strings.Join(lines, "\n")), nil
+	lines = append(lines, cadenceSentence(l, weeks))
+	return Response{Messages: []Message{{Text: strings.Join(lines, "\n")}}}, nil
 }
 
-// goalText is a goal's text, or a word that it was removed by retention.
-func goalText(g *Goal) string {
+// goalText is a goal's text, or words in l saying it was removed by
+// retention.
+func goalText(l Lang, g *Goal) string {
 	if g.Redacted || g.Text == "" {
-		return "(a goal whose words were removed after the retention period)"
+		return l.T("goals.redacted")
 	}
 	return "“" + g.Text + "”"
 }
 
 // progressLines say a goal's recent answers, newest first, and its latest
-// note, indented by indent.
-func progressLines(r *Request, p *GoalProgress, indent string) []string {
+// note, indented by indent, in l.
+func progressLines(r *Request, l Lang, p *GoalProgress, indent string) []string {
 	var answers []string
 	note := ""
 	for _, c := range p.Checks {
 		if c.Rating == 0 {
 			continue
 		}
-		answers = append(answers, fmt.Sprintf("%s (%s)", ratingLabel(c.Rating), r.Local(c.AskedFor).Format("2 Jan")))
+		day := l.Date(r.Local(c.AskedFor), i18n.DateDayMonth)
+		answers = append(answers, fmt.Sprintf("%s (%s)", ratingLabel(l, c.Rating), day))
 		if note == "" && c.Note != "" {
-			note = fmt.Sprintf("Note (%s): %s", r.Local(c.AskedFor).Format("2 Jan"), c.Note)
+			note = l.T("goals.progress.note", "Date", day, "Note", c.Note)
 		}
 	}
 	if len(answers) == 0 {
-		return []string{indent + "No answers yet."}
+		return []string{indent + l.T("goals.progress.none")}
 	}
 	if len(answers) > 4 {
 		answers = answers[:4]
 	}
-	out := []string{indent + "Recent: " + strings.Join(answers, ", ")}
+	out := []string{indent + l.T("goals.progress.recent", "Answers", strings.Join(answers, ", "))}
 	if note != "" {
 		out = append(out, indent+note)
 	}
@@ -284,10 +291,10 @@ func progressLines(r *Request, p *GoalProgress, indent string) []string {
 }
 
 // goalLine is one shared goal with its latest answer, for the mentor's
-// /mentor list.
-func goalLine(r *Request, p *GoalProgress) string {
-	lines := progressLines(r, p, "")
-	return "• " + goalText(p.Goal) + " — " + strings.Join(lines, " · ")
+// /mentor list, in l.
+func goalLine(r *Request, l Lang, p *GoalProgress) string {
+	lines := progressLines(r, l, p, "")
+	return "• " + goalText(l, p.Goal) + " — " + strings.Join(lines, " · ")
 }
 
 // GoalProgressFor returns the goals of subject, with the last weeks of
@@ -303,16 +310,18 @@ func GoalProgressFor(r *Request, subject *Member, weeks int) ([]*GoalProgress, e
 }
 
 // GoalProgressLines renders goals with their progress for a chat view
-// (App Home, /history): one line per goal, then its recent answers.
+// (App Home, /history): one line per goal, then its recent answers, in
+// the caller's language.
 func GoalProgressLines(r *Request, ps []*GoalProgress) []string {
+	l := r.Lang()
 	var lines []string
 	for _, p := range ps {
 		status := ""
 		if p.Goal.Status == GoalDone {
-			status = " (done)"
+			status = " " + l.T("goals.progress.done_mark")
 		}
-		lines = append(lines, "• "+goalText(p.Goal)+status)
-		lines = append(lines, progressLines(r, p, "  ")...)
+		lines = append(lines, "• "+goalText(l, p.Goal)+status)
+		lines = append(lines, progressLines(r, l, p, "  ")...)
 	}
 	return lines
 }
@@ -326,7 +335,7 @@ func (b *Bot) cmdGoalDone(r *Request) (Response, error) {
 	if err := r.goals().UpdateGoal(r.Ctx, g); err != nil {
 		return Response{}, err
 	}
-	return Reply("Well done! 🌱 “%s” is marked done. It stays in "+Cmd("goal list")+" under Done.", g.Text), nil
+	return r.Say("goals.done", "Goal", g.Text), nil
 }
 
 func (b *Bot) cmdGoalRemove(r *Request) (Response, error) {
@@ -337,7 +346,7 @@ func (b *Bot) cmdGoalRemove(r *Request) (Response, error) {
 	if err := r.goals().DeleteGoal(r.Ctx, g.ID); err != nil {
 		return Response{}, err
 	}
-	return Reply("Removed “%s” and its answers. Goals change — that's part of it.", g.Text), nil
+	return r.Say("goals.removed", "Goal", g.Text), nil
 }
 
 func (b *Bot) cmdGoalShare(r *Request) (Response, error) {
@@ -348,18 +357,18 @@ func (b *Bot) cmdGoalShare(r *Request) (Response, error) {
 	on := !r.Args.Has("setting") || r.Args.Bool("setting")
 	if g.Shared == on {
 		if on {
-			return Reply("Goal %d is already shared with your mentor.", n), nil
+			return r.Say("goals.share.already_on", "Number", n), nil
 		}
-		return Reply("Goal %d is already private.", n), nil
+		return r.Say("goals.share.already_off", "Number", n), nil
 	}
 	g.Shared = on
 	if err := r.goals().UpdateGoal(r.Ctx, g); err != nil {
 		return Response{}, err
 	}
 	if !on {
-		return Reply("Goal %d is private again: only you see it and its answers.", n), nil
+		return r.Say("goals.share.off", "Number", n), nil
 	}
-	return Reply("Goal %d is shared: the House Mentor of your mentoring agreement can see it and your answers (never anyone else). "+Cmd("goal share")+" %d off makes it private again.", n, n), nil
+	return r.Say("goals.share.on", "Number", n), nil
 }
 
 func (b *Bot) cmdGoalCadence(r *Request) (Response, error) {
@@ -371,7 +380,7 @@ func (b *Bot) cmdGoalCadence(r *Request) (Response, error) {
 	if err := r.goals().SetGoalCadence(r.Ctx, m.ID, weeks, r.Now); err != nil {
 		return Response{}, err
 	}
-	return Reply("Okay. %s", cadenceSentence(weeks)), nil
+	return r.Say("goals.cadence.set", "Cadence", cadenceSentence(r.Lang(), weeks)), nil
 }
 
 // askGoals is the weekly job: each active, unpaused resident whose cadence
@@ -426,10 +435,7 @@ func askMember(r *Request, memberID int64, gs []*Goal, at time.Time) (int, error
 	if !last.IsZero() && last.Before(at) && at.Sub(last) < time.Duration(weeks)*7*24*time.Hour-12*time.Hour {
 		return 0, nil
 	}
-	period := "the week"
-	if weeks > 1 {
-		period = fmt.Sprintf("the last %d weeks", weeks)
-	}
+	l := r.LangOf(m)
 	n := 0
 	for _, g := range gs {
 		if at.Sub(g.CreatedAt) < goalMinAge {
@@ -443,9 +449,12 @@ func askMember(r *Request, memberID int64, gs []*Goal, at time.Time) (int, error
 		}
 		var choices []Choice
 		for i := 1; i <= len(ratingWords); i++ {
-			choices = append(choices, Choice{ID: fmt.Sprintf("goal:rate:%d:%d", c.ID, i), Label: ratingLabel(i)})
+			choices = append(choices, Choice{ID: fmt.Sprintf("goal:rate:%d:%d", c.ID, i), Label: ratingLabel(l, i)})
 		}
-		text := fmt.Sprintf("🌱 How did %s go with: *%s*?", period, g.Text)
+		text := l.T("goals.ask.week", "Goal", g.Text)
+		if weeks > 1 {
+			text = l.T("goals.ask.weeks", "Goal", g.Text, "Weeks", weeks)
+		}
 		if _, err := r.DMAbout(m.UserID, MsgGoal, Message{Text: text, Choices: choices}); err != nil {
 			return n, err
 		}
@@ -475,11 +484,11 @@ func ownCheck(r *Request, parts []string) (*GoalCheck, *Goal, error) {
 	}
 	c, err := r.goals().GoalCheckByID(r.Ctx, id)
 	if err != nil {
-		return nil, nil, Errorf(ENotFound, "That goal was removed, so there's nothing to answer.")
+		return nil, nil, Fail(ENotFound, "goals.gone")
 	}
 	g, err := r.goals().GoalByID(r.Ctx, c.GoalID)
 	if err != nil {
-		return nil, nil, Errorf(ENotFound, "That goal was removed, so there's nothing to answer.")
+		return nil, nil, Fail(ENotFound, "goals.gone")
 	}
 	return c, g, nil
 }
@@ -496,7 +505,7 @@ func (b *Bot) actGoal(r *Request, parts []string) (Response, error) {
 		return Response{}, err
 	}
 	if g.MemberID != m.ID {
-		return Response{}, Errorf(EForbidden, "That button isn't for you.")
+		return Response{}, Fail(EForbidden, "goals.not_yours")
 	}
 	switch {
 	case parts[0] == "rate" && len(parts) == 3:
@@ -507,16 +516,17 @@ func (b *Bot) actGoal(r *Request, parts []string) (Response, error) {
 		if err := r.goals().AnswerGoalCheck(r.Ctx, c.ID, n, nil, r.Now); err != nil {
 			return Response{}, err
 		}
-		text := fmt.Sprintf("Thanks — noted %s for “%s”. 💚", ratingLabel(n), g.Text)
+		l := r.Lang()
+		text := l.T("goals.rated", "Rating", ratingLabel(l, n), "Goal", g.Text)
 		if n <= 2 {
-			text = fmt.Sprintf("Thanks for being honest — noted %s for “%s”. Some weeks are like that; the next one is a fresh start. 💚", ratingLabel(n), g.Text)
+			text = l.T("goals.rated_low", "Rating", ratingLabel(l, n), "Goal", g.Text)
 		}
-		return Response{Messages: []Message{{Text: text, Choices: []Choice{{ID: fmt.Sprintf("goal:note:%d", c.ID), Label: "Add a note"}}}}}, nil
+		return Response{Messages: []Message{{Text: text, Choices: []Choice{{ID: fmt.Sprintf("goal:note:%d", c.ID), Label: l.T("goals.note.button")}}}}}, nil
 	case parts[0] == "note" && len(parts) == 2:
 		if c.Rating == 0 {
-			return Reply("Pick how it went first, then add a note."), nil
+			return r.Say("goals.note_first"), nil
 		}
-		return b.openForm(r, noteForm(c.ID), map[string]string{"note": c.Note})
+		return b.openForm(r, noteForm(r.Lang(), c.ID), map[string]string{"note": c.Note})
 	}
 	return Response{}, errBadButton
 }
@@ -536,16 +546,16 @@ func (b *Bot) submitGoalForm(r *Request, parts []string, vals map[string]string)
 		return Response{}, err
 	}
 	if g.MemberID != m.ID {
-		return Response{}, Errorf(EForbidden, "That form isn't for you.")
+		return Response{}, Fail(EForbidden, "goals.form_not_yours")
 	}
 	if c.Rating == 0 {
-		return Response{}, Errorf(EInvalid, "Pick how it went first, then add a note.")
+		return Response{}, Fail(EInvalid, "goals.note_first")
 	}
 	note := vals["note"]
 	if err := r.goals().AnswerGoalCheck(r.Ctx, c.ID, c.Rating, &note, r.Now); err != nil {
 		return Response{}, err
 	}
-	return Reply("Noted. Only you see it, unless you share this goal with your mentor."), nil
+	return r.Say("goals.noted"), nil
 }
 
 // redactGoals is the retention hook: the words of goals done before

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/porchlight/porchlight/i18n"
 )
 
 // Recovery meetings: a resident logs the meetings they go to (AA, NA,
@@ -31,8 +33,48 @@ type MeetingsConfig struct {
 	Reminder string
 }
 
-// DefaultMeetingKinds are the kinds offered when a house lists none.
+// DefaultMeetingKinds are the kinds offered when a house lists none, as
+// the codes entries store; each reader sees them in their language
+// (defaultKindIDs).
 func DefaultMeetingKinds() []string { return []string{"AA", "NA", "SMART", "Refuge Recovery", "other"} }
+
+// defaultKindIDs are the catalogue messages of the default kinds' codes.
+var defaultKindIDs = map[string]string{
+	"AA": i18n.ID("meetings.kind.aa.option"), "NA": i18n.ID("meetings.kind.na.option"), "SMART": i18n.ID("meetings.kind.smart.option"),
+	"Refuge Recovery": i18n.ID("meetings.kind.refuge.option"), "other": i18n.ID("meetings.kind.other.option"),
+}
+
+// meetingModeIDs are the catalogue messages of the stored modes.
+var meetingModeIDs = map[string]string{MeetingInPerson: i18n.ID("meetings.mode.in_person.option"), MeetingOnline: i18n.ID("meetings.mode.online.option")}
+
+// kindLabel is a stored kind as l reads it: a house's own kinds as it
+// configured them, the defaults in l.
+func kindLabel(l Lang, h *House, kind string) string {
+	if id, ok := defaultKindIDs[kind]; ok && len(h.Meetings.Kinds) == 0 {
+		return l.T(id)
+	}
+	return kind
+}
+
+// modeLabel is a stored mode as l reads it.
+func modeLabel(l Lang, mode string) string {
+	if id, ok := meetingModeIDs[mode]; ok {
+		return l.T(id)
+	}
+	return mode
+}
+
+// storedCode is the code a choice the form returned (a label in any
+// language) stands for, among codes labelled by ids; a value that is no
+// label is kept as it is (a house's own meeting kind).
+func storedCode(value string, codes []string, ids map[string]string) string {
+	for _, c := range codes {
+		if id, ok := ids[c]; ok && Same(id, value) {
+			return c
+		}
+	}
+	return value
+}
 
 // meetingEditDays is how long after logging an entry its resident may
 // change or delete it, and how far back a meeting may be dated.
@@ -75,16 +117,23 @@ func meetingKinds(h *House) []string {
 // meetingForm is the form to log (id "new") or change (an entry's id) a
 // meeting, prefilled with today and the first kind.
 func meetingForm(r *Request, id string) Form {
-	kinds := meetingKinds(r.House)
-	title := "Log a meeting"
-	if id != "new" {
-		title = "Change entry #" + id
+	l := r.Lang()
+	var kinds []string
+	for _, k := range meetingKinds(r.House) {
+		kinds = append(kinds, kindLabel(l, r.House, k))
 	}
+	title := l.T("meetings.form.title")
+	if id != "new" {
+		title = l.T("meetings.form.title_edit", "ID", id)
+	}
+	modes := []string{modeLabel(l, MeetingInPerson), modeLabel(l, MeetingOnline)}
 	return Form{ID: "meeting:" + id, Title: title, Fields: []Field{
-		{ID: "date", Kind: KindText, Label: "Date (YYYY-MM-DD, today or yesterday)", MaxLen: 20, Required: true, Value: r.Local(r.Now).Format(time.DateOnly)},
-		{ID: "kind", Kind: KindChoice, Label: "Kind of meeting", Options: kinds, Required: true, Value: kinds[0]},
-		{ID: "mode", Kind: KindChoice, Label: "In person or online?", Options: []string{MeetingInPerson, MeetingOnline}, Required: true, Value: MeetingInPerson},
-		{ID: "note", Kind: KindText, Label: "A note for yourself (optional; only you see it)", MaxLen: 300},
+		{ID: "date", Kind: KindText, Label: l.T("meetings.date.label"), MaxLen: 20, Required: true, Value: r.Local(r.Now).Format(time.DateOnly)},
+		{ID: "kind", Kind: KindChoice, Label: l.T("meetings.kind.label"), Options: kinds, Required: true, Value: kinds[0]},
+		{ID: "mode", Kind: KindChoice, Label: l.T("meetings.mode.label"), Options: modes, Required: true, Value: modes[0]},
+		// Over Discord's 45 characters in English: the adapter clips it
+		// and shows it whole as the field's description.
+		{ID: "note", Kind: KindText, Label: l.T("meetings.form.note"), MaxLen: 300},
 	}}
 }
 
@@ -99,7 +148,7 @@ func (b *Bot) cmdMeetingLog(r *Request) (Response, error) {
 // only ever the caller's own entry: the id in it grants nothing.
 func (b *Bot) buildMeetingForm(r *Request, parts []string) (Form, error) {
 	if len(parts) != 1 {
-		return Form{}, Errorf(EInvalid, "That form is not valid.")
+		return Form{}, Fail(EInvalid, "meetings.form_invalid")
 	}
 	if parts[0] == "new" {
 		return meetingForm(r, "new"), nil
@@ -120,45 +169,45 @@ func (b *Bot) editableMeeting(r *Request, idText string) (*Meeting, error) {
 	}
 	id, err := strconv.ParseInt(idText, 10, 64)
 	if err != nil {
-		return nil, Errorf(EInvalid, "That isn't an entry number. %s shows yours.", Cmd("meeting list"))
+		return nil, Fail(EInvalid, "meetings.not_number")
 	}
 	m, err := r.meetings().OwnMeeting(r.Ctx, id, mem.ID)
 	if errors.Is(err, ErrNotFound) {
-		return nil, Errorf(ENotFound, "You have no meeting entry #%d. "+Cmd("meeting list")+" shows yours.", id)
+		return nil, Fail(ENotFound, "meetings.no_entry", "ID", id)
 	}
 	if err != nil {
 		return nil, err
 	}
 	if r.Now.Sub(m.LoggedAt) >= meetingEditDays*24*time.Hour {
-		return nil, Errorf(EInvalid, "Entries can be changed for %d days after you log them; #%d was logged on %s.", meetingEditDays, m.ID, r.Local(m.LoggedAt).Format("Mon 2 Jan"))
+		return nil, Fail(EInvalid, "meetings.too_old", "Days", meetingEditDays, "ID", m.ID, "Logged", r.Lang().Date(r.Local(m.LoggedAt), i18n.DateShort))
 	}
 	return m, nil
 }
 
 // meetingDay reads the date of a meeting: YYYY-MM-DD, "today" or
-// "yesterday". It may not be in the future, nor more than a week back
+// "yesterday" (in any language: "hoy", "ayer"). It may not be in the future, nor more than a week back
 // (unless it is the date an entry already had).
 func meetingDay(r *Request, raw, kept string) (string, error) {
 	today := dayStart(r.Now, r.House.Location)
 	var d time.Time
-	switch v := strings.ToLower(strings.TrimSpace(raw)); v {
-	case "today":
+	switch v := strings.ToLower(strings.TrimSpace(raw)); {
+	case Same("meetings.today", v):
 		d = today
-	case "yesterday":
+	case Same("meetings.yesterday", v):
 		d = today.AddDate(0, 0, -1)
 	default:
 		var err error
 		if d, err = parseDate(v, r.House.Location); err != nil {
-			return "", err
+			return "", Fail(EInvalid, "meetings.bad_date", "Given", quoted(v, 30))
 		}
 	}
 	day := d.Format(time.DateOnly)
 	earliest := today.AddDate(0, 0, -meetingEditDays)
 	switch {
 	case d.After(today):
-		return "", Errorf(EInvalid, "%s is in the future. Log a meeting once you've been to it.", day)
+		return "", Fail(EInvalid, "meetings.future", "Day", day)
 	case d.Before(earliest) && day != kept:
-		return "", Errorf(EInvalid, "%s is more than %d days ago. You can log meetings from %s on.", day, meetingEditDays, earliest.Format(time.DateOnly))
+		return "", Fail(EInvalid, "meetings.too_far", "Day", day, "Days", meetingEditDays, "Earliest", earliest.Format(time.DateOnly))
 	}
 	return day, nil
 }
@@ -181,7 +230,14 @@ func (b *Bot) submitMeeting(r *Request, parts []string, vals map[string]string) 
 		f := meetingForm(r, parts[0]).Prefill(vals)
 		return Response{FieldErrors: map[string]string{"date": ErrorText(r.Lang(), err)}, Reopen: &f}, nil
 	}
-	m.Day, m.Kind, m.Mode, m.Note, m.UpdatedAt = day, vals["kind"], vals["mode"], vals["note"], r.Now
+	// The choices come back as labels in the caller's language: stored
+	// are their codes.
+	kind := storedCode(vals["kind"], DefaultMeetingKinds(), defaultKindIDs)
+	if len(r.House.Meetings.Kinds) > 0 {
+		kind = vals["kind"]
+	}
+	mode := storedCode(vals["mode"], []string{MeetingInPerson, MeetingOnline}, meetingModeIDs)
+	m.Day, m.Kind, m.Mode, m.Note, m.UpdatedAt = day, kind, mode, vals["note"], r.Now
 	if m.Note != "" {
 		m.Redacted = false
 	}
@@ -193,35 +249,33 @@ func (b *Bot) submitMeeting(r *Request, parts []string, vals map[string]string) 
 	if err != nil {
 		return Response{}, err
 	}
-	verb := "Logged"
+	l := r.Lang()
+	msg := i18n.ID("meetings.logged")
 	if edit {
-		verb = "Updated"
+		msg = i18n.ID("meetings.updated")
 	}
 	d, _ := time.ParseInLocation(time.DateOnly, m.Day, r.House.Location)
 	id := strconv.FormatInt(m.ID, 10)
 	return Response{Messages: []Message{{
-		Text: fmt.Sprintf("%s #%d: %s, %s, %s. %s (Only you see your entries.)", verb, m.ID, m.Kind, m.Mode, d.Format("Mon 2 Jan"), countText(r.House, count)),
+		Text: l.T(msg, "ID", m.ID, "Kind", kindLabel(l, r.House, m.Kind), "Mode", modeLabel(l, m.Mode), "Date", l.Date(d, i18n.DateShort),
+			"Tally", countText(l, r.House, count)),
 		Choices: []Choice{
-			{ID: "meeting:edit:" + id, Label: "Edit"},
-			{ID: "meeting:delete:" + id, Label: "Delete"},
+			{ID: "meeting:edit:" + id, Label: l.T("meetings.edit.button")},
+			{ID: "meeting:delete:" + id, Label: l.T("meetings.delete.button")},
 		},
 	}}}, nil
 }
 
-// countText says a resident's count this week against the house's ask.
-func countText(h *House, n int) string {
-	plural := "s"
-	if n == 1 {
-		plural = ""
-	}
-	s := fmt.Sprintf("That's %d meeting%s this week", n, plural)
+// countText says a resident's count this week against the house's ask,
+// in l.
+func countText(l Lang, h *House, n int) string {
 	switch ask := h.Meetings.PerWeek; {
 	case ask <= 0:
-		return s + "."
+		return l.N("meetings.count", n)
 	case n >= ask:
-		return fmt.Sprintf("%s — the house asks for %d, and you're there. 💚", s, ask)
+		return l.N("meetings.count_met", n, "Ask", ask)
 	default:
-		return fmt.Sprintf("%s; the house asks for %d.", s, ask)
+		return l.N("meetings.count_ask", n, "Ask", ask)
 	}
 }
 
@@ -250,6 +304,7 @@ func (b *Bot) cmdMeetingList(r *Request) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
+	l := r.Lang()
 	var this []string
 	last := 0
 	for _, m := range ms {
@@ -258,20 +313,20 @@ func (b *Bot) cmdMeetingList(r *Request) (Response, error) {
 			continue
 		}
 		d, _ := time.ParseInLocation(time.DateOnly, m.Day, loc)
-		line := fmt.Sprintf("• #%d %s — %s, %s", m.ID, d.Format("Mon 2 Jan"), m.Kind, m.Mode)
+		line := l.T("meetings.list.line", "ID", m.ID, "Date", l.Date(d, i18n.DateShort), "Kind", kindLabel(l, r.House, m.Kind), "Mode", modeLabel(l, m.Mode))
 		if m.Note != "" {
 			line += " · " + m.Note
 		}
 		this = append(this, line)
 	}
-	lines := []string{"*Your meetings this week* (only you see this)"}
+	lines := []string{l.T("meetings.list.title")}
 	if len(this) == 0 {
-		lines = append(lines, "None logged yet. "+Cmd("meeting log")+" records one.")
+		lines = append(lines, l.T("meetings.list.none"))
 	}
 	lines = append(lines, this...)
-	lines = append(lines, countText(r.House, len(this)), fmt.Sprintf("Last week: %d.", last))
-	lines = append(lines, fmt.Sprintf("You can change an entry for %d days: "+Cmd("meeting edit")+" ID or "+Cmd("meeting delete")+" ID.", meetingEditDays))
-	return Reply("%s", strings.Join(lines, "\n")), nil
+	lines = append(lines, countText(l, r.House, len(this)), l.T("meetings.list.last_week", "Count", last))
+	lines = append(lines, l.T("meetings.list.change", "Days", meetingEditDays))
+	return Response{Messages: []Message{{Text: strings.Join(lines, "\n")}}}, nil
 }
 
 func (b *Bot) cmdMeetingEdit(r *Request) (Response, error) {
@@ -285,7 +340,8 @@ func (b *Bot) openMeetingEdit(r *Request, idText string) (Response, error) {
 		return Response{}, err
 	}
 	f := meetingForm(r, idText)
-	return b.openForm(r, f, map[string]string{"date": m.Day, "kind": m.Kind, "mode": m.Mode, "note": m.Note})
+	l := r.Lang()
+	return b.openForm(r, f, map[string]string{"date": m.Day, "kind": kindLabel(l, r.House, m.Kind), "mode": modeLabel(l, m.Mode), "note": m.Note})
 }
 
 func (b *Bot) cmdMeetingDelete(r *Request) (Response, error) {
@@ -304,7 +360,7 @@ func (b *Bot) deleteMeeting(r *Request, idText string) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	return Reply("Deleted #%d. %s", m.ID, countText(r.House, count)), nil
+	return r.Say("meetings.deleted", "ID", m.ID, "Tally", countText(r.Lang(), r.House, count)), nil
 }
 
 // actMeeting handles the Edit and Delete buttons of a logged entry.
@@ -352,9 +408,7 @@ func (b *Bot) remindMeetings(r *Request, at time.Time) error {
 		if away(m, r.Now) || !m.JoinedAt.Before(weekStart) || counts[m.ID] >= ask {
 			continue
 		}
-		text := fmt.Sprintf("🌱 A gentle mid-week note: you've logged %d of the %d meetings a week the house asks for. "+
-			"If you've been to one, "+Cmd("meeting log")+" records it. Online meetings count too, and if getting to one is hard right now, "+
-			"your House Mentor is glad to help. (Only you got this.)", counts[m.ID], ask)
+		text := r.LangOf(m).T("meetings.reminder", "Logged", counts[m.ID], "Ask", ask)
 		if _, err := r.DMAbout(m.UserID, MsgMeeting, Message{Text: text}); err != nil {
 			return err
 		}

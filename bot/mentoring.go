@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/porchlight/porchlight/i18n"
 )
 
 // Mentoring agreements: a House Mentor and a resident agree how often and
@@ -31,12 +33,18 @@ const (
 // mentoringBatch bounds the rows one retention step redacts.
 const mentoringBatch = 500
 
-// The agreement form's choices, and what they mean.
+// The agreement form's choices: how often, in weeks, and how (the code
+// an agreement stores), each with its label in the catalogue; and the
+// words each mode is said with in a sentence ("a call").
 var (
-	everyChoices = []string{"weekly", "every 2 weeks", "every 4 weeks"}
-	everyWeeks   = map[string]int{"weekly": 1, "every 2 weeks": 2, "every 4 weeks": 4}
-	modeChoices  = []string{"call", "text", "in person"}
-	modeWords    = map[string]string{"call": "a call", "text": "a text check-in", "in person": "a meet-up in person"}
+	everyWeeksList = []int{1, 2, 4}
+	everyIDs       = map[int]string{1: i18n.ID("mentoring.every.1.option"), 2: i18n.ID("mentoring.every.2.option"), 4: i18n.ID("mentoring.every.4.option")}
+	modeCodes      = []string{"call", "text", "in person"}
+	modeIDs        = map[string]string{"call": i18n.ID("mentoring.mode.call.option"), "text": i18n.ID("mentoring.mode.text.option"), "in person": i18n.ID("mentoring.mode.in_person.option")}
+	modeWords      = map[string]string{"call": i18n.ID("mentoring.mode.call"), "text": i18n.ID("mentoring.mode.text"), "in person": i18n.ID("mentoring.mode.in_person")}
+	// pluralDays are the weekdays as "on Tuesdays" says them.
+	pluralDays = [7]string{i18n.ID("mentoring.days.0"), i18n.ID("mentoring.days.1"), i18n.ID("mentoring.days.2"), i18n.ID("mentoring.days.3"),
+		i18n.ID("mentoring.days.4"), i18n.ID("mentoring.days.5"), i18n.ID("mentoring.days.6")}
 )
 
 func (b *Bot) registerMentoring() {
@@ -64,57 +72,72 @@ func (b *Bot) registerMentoring() {
 	b.retentionHooks = append(b.retentionHooks, redactBoundaries)
 }
 
-// mentorForm is the agreement form; id is mentor:new:<mentee member id>
-// or mentor:change:<agreement id>.
-func mentorForm(id string) Form {
-	return Form{ID: id, Title: "Mentoring agreement", Submit: "Propose", Fields: []Field{
-		{ID: "every", Kind: KindChoice, Label: "How often?", Options: everyChoices, Value: everyChoices[0], Required: true},
-		{ID: "mode", Kind: KindChoice, Label: "How?", Options: modeChoices, Value: modeChoices[0], Required: true},
-		{ID: "day", Kind: KindText, Label: "Which day? (for example Tuesday)", MaxLen: 10, Required: true},
-		{ID: "time", Kind: KindText, Label: "What time? (HH:MM, house time)", MaxLen: 5, Required: true},
-		{ID: "boundaries", Kind: KindText, Label: "Boundaries (only you two see them)", MaxLen: 500},
+// mentorForm is the agreement form in l; id is mentor:new:<mentee member
+// id> or mentor:change:<agreement id>. Its choices are labels in l; the
+// terms store their codes (parseTerms).
+func mentorForm(l Lang, id string) Form {
+	var every, modes []string
+	for _, n := range everyWeeksList {
+		every = append(every, l.T(everyIDs[n]))
+	}
+	for _, c := range modeCodes {
+		modes = append(modes, l.T(modeIDs[c]))
+	}
+	return Form{ID: id, Title: l.T("mentoring.form.title"), Submit: l.T("mentoring.form.submit"), Fields: []Field{
+		{ID: "every", Kind: KindChoice, Label: l.T("mentoring.every.label"), Options: every, Value: every[0], Required: true},
+		{ID: "mode", Kind: KindChoice, Label: l.T("mentoring.mode.label"), Options: modes, Value: modes[0], Required: true},
+		{ID: "day", Kind: KindText, Label: l.T("mentoring.day.label"), MaxLen: 10, Required: true},
+		{ID: "time", Kind: KindText, Label: l.T("mentoring.time.label"), MaxLen: 5, Required: true},
+		{ID: "boundaries", Kind: KindText, Label: l.T("mentoring.boundaries.label"), MaxLen: 500},
 	}}
 }
 
-func buildMentorForm(_ *Request, parts []string) (Form, error) {
+func buildMentorForm(r *Request, parts []string) (Form, error) {
 	if len(parts) != 2 || (parts[0] != "new" && parts[0] != "change") {
-		return Form{}, Errorf(EInvalid, "That form is no longer valid.")
+		return Form{}, Fail(EInvalid, "mentoring.form_invalid")
 	}
-	return mentorForm("mentor:" + parts[0] + ":" + parts[1]), nil
+	return mentorForm(r.Lang(), "mentor:"+parts[0]+":"+parts[1]), nil
 }
 
-// termValues are an agreement's terms as the form shows them, to prefill
-// a change.
-func termValues(a *Agreement) map[string]string {
-	every := everyChoices[0]
-	for k, n := range everyWeeks {
-		if n == a.EveryWeeks {
-			every = k
+// termValues are an agreement's terms as the form in l shows them, to
+// prefill a change.
+func termValues(l Lang, a *Agreement) map[string]string {
+	every := l.T(everyIDs[everyWeeksList[0]])
+	if id, ok := everyIDs[a.EveryWeeks]; ok {
+		every = l.T(id)
+	}
+	mode := a.Mode
+	if id, ok := modeIDs[a.Mode]; ok {
+		mode = l.T(id)
+	}
+	return map[string]string{"every": every, "mode": mode, "day": l.Weekday(a.Weekday), "time": a.Clock, "boundaries": a.Boundaries}
+}
+
+// parseTerms reads the form's validated values (labels in any language)
+// into an agreement's terms, or field errors in l naming what to fix.
+func parseTerms(l Lang, vals map[string]string) (*Agreement, map[string]string) {
+	a := &Agreement{Mode: storedCode(vals["mode"], modeCodes, modeIDs), Boundaries: strings.TrimSpace(vals["boundaries"])}
+	for _, n := range everyWeeksList {
+		if Same(everyIDs[n], vals["every"]) {
+			a.EveryWeeks = n
 		}
 	}
-	return map[string]string{"every": every, "mode": a.Mode, "day": a.Weekday.String(), "time": a.Clock, "boundaries": a.Boundaries}
-}
-
-// parseTerms reads the form's validated values into an agreement's
-// terms, or field errors naming what to fix.
-func parseTerms(vals map[string]string) (*Agreement, map[string]string) {
-	a := &Agreement{EveryWeeks: everyWeeks[vals["every"]], Mode: vals["mode"], Boundaries: strings.TrimSpace(vals["boundaries"])}
 	errs := map[string]string{}
 	if a.EveryWeeks == 0 {
-		errs["every"] = "Choose weekly, every 2 weeks or every 4 weeks."
+		errs["every"] = l.T("mentoring.every.invalid")
 	}
-	if _, ok := modeWords[a.Mode]; !ok {
-		errs["mode"] = "Choose call, text or in person."
+	if _, ok := modeIDs[a.Mode]; !ok {
+		errs["mode"] = l.T("mentoring.mode.invalid")
 	}
-	if d, ok := weekdays[strings.ToLower(strings.TrimSpace(vals["day"]))]; ok {
+	if d, ok := parseWeekday(vals["day"]); ok {
 		a.Weekday = d
 	} else {
-		errs["day"] = "Give a day of the week, such as Tuesday."
+		errs["day"] = l.T("mentoring.day.invalid")
 	}
 	if c, err := time.Parse("15:04", strings.TrimSpace(vals["time"])); err == nil {
 		a.Clock = c.Format("15:04")
 	} else {
-		errs["time"] = "Give a time as HH:MM (24-hour), such as 19:00."
+		errs["time"] = l.T("mentoring.time.invalid")
 	}
 	if len(errs) > 0 {
 		return nil, errs
@@ -122,25 +145,57 @@ func parseTerms(vals map[string]string) (*Agreement, map[string]string) {
 	return a, nil
 }
 
-// termsLine says an agreement's terms: "a call every week, on Tuesdays at
-// 19:00 (house time)".
-func termsLine(a *Agreement) string {
-	every := "every week"
-	if a.EveryWeeks > 1 {
-		every = fmt.Sprintf("every %d weeks", a.EveryWeeks)
+// parseWeekday reads a day of the week as a person types it: in English,
+// full or short ("tue"), or its full name in any language of the
+// catalogue ("martes", "miércoles" or "miercoles").
+func parseWeekday(s string) (time.Weekday, bool) {
+	in := i18n.Fold(s)
+	if d, ok := weekdays[in]; ok {
+		return d, true
 	}
-	return fmt.Sprintf("%s %s, on %ss at %s (house time)", modeWords[a.Mode], every, a.Weekday, a.Clock)
+	for _, code := range catalog().Languages() {
+		for d := time.Sunday; d <= time.Saturday; d++ {
+			if in != "" && i18n.Fold(catalog().Lang(code).Weekday(d)) == in {
+				return d, true
+			}
+		}
+	}
+	return 0, false
 }
 
-// boundariesLine shows the boundaries, to the two sides only.
-func boundariesLine(a *Agreement) string {
+// termsLine says an agreement's terms in l: "a call every week, on
+// Tuesdays at 19:00 (house time)".
+func termsLine(l Lang, a *Agreement) string {
+	every := l.T("mentoring.every.week")
+	if a.EveryWeeks > 1 {
+		every = l.T("mentoring.every.weeks", "Weeks", a.EveryWeeks)
+	}
+	return l.T("mentoring.terms", "Mode", modeText(l, a.Mode), "Every", every, "Days", l.T(pluralDays[a.Weekday]), "Clock", a.Clock)
+}
+
+// modeText says a mode in a sentence, in l: "a call".
+func modeText(l Lang, mode string) string {
+	if id, ok := modeWords[mode]; ok {
+		return l.T(id)
+	}
+	return mode
+}
+
+// boundariesLine shows the boundaries, to the two sides only, in l.
+func boundariesLine(l Lang, a *Agreement) string {
 	switch {
 	case a.Redacted:
-		return "Boundaries: (removed after the retention period)"
+		return l.T("mentoring.boundaries.redacted")
 	case a.Boundaries == "":
-		return "Boundaries: none written down"
+		return l.T("mentoring.boundaries.none")
 	}
-	return "Boundaries: " + a.Boundaries
+	return l.T("mentoring.boundaries", "Boundaries", a.Boundaries)
+}
+
+// remindHours says how long before a contact both sides are reminded, in
+// l: "2 hours".
+func remindHours(l Lang) string {
+	return l.N("mentoring.hours", int(contactRemindBefore/time.Hour))
 }
 
 // joinedSelf is the caller's active membership: an agreement is kept with
@@ -149,7 +204,7 @@ func boundariesLine(a *Agreement) string {
 func joinedSelf(r *Request) (*Member, error) {
 	if r.Member == nil || !r.Member.Active() {
 		if r.Role.Has(Staff) {
-			return nil, Errorf(EForbidden, "Please "+Cmd("join")+" %s first: a mentoring agreement is kept with both people's membership, so it's covered by consent, "+Cmd("mydata export")+" and erase.", r.House.Name)
+			return nil, Fail(EForbidden, "mentoring.join_first", "House", r.House.Name)
 		}
 		return nil, errNotJoined
 	}
@@ -161,7 +216,7 @@ func joinedSelf(r *Request) (*Member, error) {
 func memberNamed(r *Request, userID string) (*Member, error) {
 	m, err := r.mentoring().MemberByUser(r.Ctx, r.House.ID, userID)
 	if errors.Is(err, ErrNotFound) || (err == nil && !m.Active()) {
-		return nil, Errorf(ENotFound, "<@%s> hasn't joined %s's check-ins, so there's no agreement to make with them yet. They can "+Cmd("join")+" first.", userID, r.House.Name)
+		return nil, Fail(ENotFound, "mentoring.not_joined", "User", userID, "House", r.House.Name)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load member: %w", err)
@@ -185,7 +240,7 @@ func (b *Bot) cmdMentorAgree(r *Request) (Response, error) {
 	}
 	userID := r.Args.String("resident")
 	if userID == me.UserID {
-		return Response{}, Errorf(EInvalid, "A mentoring agreement is between two people; mention the resident: %s @resident", Cmd("mentor agree"))
+		return Response{}, Fail(EInvalid, "mentoring.agree_self")
 	}
 	mentee, err := memberNamed(r, userID)
 	if err != nil {
@@ -194,7 +249,7 @@ func (b *Bot) cmdMentorAgree(r *Request) (Response, error) {
 	if err := canPropose(r, me.ID, mentee, 0); err != nil {
 		return Response{}, err
 	}
-	return b.openForm(r, mentorForm(fmt.Sprintf("mentor:new:%d", mentee.ID)), nil)
+	return b.openForm(r, mentorForm(r.Lang(), fmt.Sprintf("mentor:new:%d", mentee.ID)), nil)
 }
 
 // canPropose checks that mentor may propose an agreement to mentee
@@ -211,10 +266,10 @@ func canPropose(r *Request, mentorID int64, mentee *Member, replaces int64) erro
 			continue
 		}
 		if a.Status == AgreementActive && replaces == 0 {
-			return Errorf(EConflict, "You already have a mentoring agreement with %s. To change it: "+Cmd("mentor change")+" <@%s>", name, mentee.UserID)
+			return Fail(EConflict, "mentoring.already_agreed", "Name", name, "User", mentee.UserID)
 		}
 		if a.Status == AgreementProposed {
-			return Errorf(EConflict, "A mentoring agreement with %s is already waiting to be confirmed. "+Cmd("mentor end")+" <@%s> withdraws it.", name, mentee.UserID)
+			return Fail(EConflict, "mentoring.already_waiting", "Name", name, "User", mentee.UserID)
 		}
 	}
 	if replaces != 0 {
@@ -226,7 +281,7 @@ func canPropose(r *Request, mentorID int64, mentee *Member, replaces int64) erro
 	}
 	for _, a := range theirs {
 		if a.MentorID != mentorID {
-			return Errorf(EConflict, "%s already has a mentoring agreement (or one waiting to be confirmed) with another House Mentor. One of them can end it with "+Cmd("mentor end")+" first.", name)
+			return Fail(EConflict, "mentoring.other_mentor", "Name", name)
 		}
 	}
 	return nil
@@ -241,11 +296,11 @@ func (b *Bot) submitMentorForm(r *Request, parts []string, vals map[string]strin
 	}
 	id, err := buttonID(parts, 1)
 	if err != nil {
-		return Response{}, Errorf(EInvalid, "That form is no longer valid.")
+		return Response{}, Fail(EInvalid, "mentoring.form_invalid")
 	}
-	terms, errs := parseTerms(vals)
+	terms, errs := parseTerms(r.Lang(), vals)
 	if errs != nil {
-		f := mentorForm("mentor:" + strings.Join(parts, ":")).Prefill(vals)
+		f := mentorForm(r.Lang(), "mentor:"+strings.Join(parts, ":")).Prefill(vals)
 		return Response{FieldErrors: errs, Reopen: &f}, nil
 	}
 	terms.HouseID, terms.Status, terms.ProposedBy, terms.CreatedAt = r.House.ID, AgreementProposed, me.ID, r.Now
@@ -257,7 +312,7 @@ func (b *Bot) submitMentorForm(r *Request, parts []string, vals map[string]strin
 		}
 		mentee, err := r.mentoring().MemberByID(r.Ctx, id)
 		if err != nil || mentee.HouseID != r.House.ID || !mentee.Active() || mentee.ID == me.ID {
-			return Response{}, Errorf(ENotFound, "That resident isn't part of %s's check-ins any more, so nothing was saved.", r.House.Name)
+			return Response{}, Fail(ENotFound, "mentoring.resident_gone", "House", r.House.Name)
 		}
 		if err := canPropose(r, me.ID, mentee, 0); err != nil {
 			return Response{}, err
@@ -268,7 +323,7 @@ func (b *Bot) submitMentorForm(r *Request, parts []string, vals map[string]strin
 			return Response{}, err
 		}
 		if old.Status != AgreementActive {
-			return Response{}, Errorf(EConflict, "That agreement isn't in force, so there's nothing to change. %s shows yours.", Cmd("mentor list"))
+			return Response{}, Fail(EConflict, "mentoring.change_not_active")
 		}
 		mentee, err := r.mentoring().MemberByID(r.Ctx, old.MenteeID)
 		if err != nil {
@@ -279,10 +334,10 @@ func (b *Bot) submitMentorForm(r *Request, parts []string, vals map[string]strin
 		}
 		terms.MentorID, terms.MenteeID, terms.Replaces = old.MentorID, old.MenteeID, old.ID
 	default:
-		return Response{}, Errorf(EInvalid, "That form is no longer valid.")
+		return Response{}, Fail(EInvalid, "mentoring.form_invalid")
 	}
 	if err := r.mentoring().CreateAgreement(r.Ctx, terms); errors.Is(err, ErrDuplicate) {
-		return Response{}, Errorf(EConflict, "Another mentoring agreement for this resident is waiting to be confirmed, so nothing was saved. %s shows yours.", Cmd("mentor list"))
+		return Response{}, Fail(EConflict, "mentoring.create_conflict")
 	} else if err != nil {
 		return Response{}, err
 	}
@@ -295,9 +350,9 @@ func (b *Bot) submitMentorForm(r *Request, parts []string, vals map[string]strin
 		return Response{}, err
 	}
 	r.Log.Info("mentoring agreement proposed", "agreement", terms.ID)
-	resp := Reply("I've sent the agreement to %s to confirm: %s. It starts once they agree.", who, termsLine(terms))
+	resp := r.Say("mentoring.sent", "Name", who, "Terms", termsLine(r.Lang(), terms))
 	if old != nil {
-		resp = Reply("I've sent the change to %s to confirm. Until they do, your current agreement stays as it is.", who)
+		resp = r.Say("mentoring.sent_change", "Name", who)
 	}
 	// The boundaries were screened like any words written to the bot, by
 	// submitForm, before the form was checked.
@@ -316,7 +371,7 @@ func ownAgreement(r *Request, me, id int64) (*Agreement, error) {
 			return a, nil
 		}
 	}
-	return nil, Errorf(ENotFound, "That mentoring agreement isn't yours or has ended. %s shows yours.", Cmd("mentor list"))
+	return nil, Fail(ENotFound, "mentoring.not_your_agreement")
 }
 
 // sendProposal sends the other side the terms, with the boundaries (they
@@ -326,19 +381,20 @@ func (b *Bot) sendProposal(r *Request, a *Agreement, old *Agreement) error {
 	if err != nil {
 		return err
 	}
-	head := fmt.Sprintf("🤝 %s, a House Mentor, would like to agree on mentoring with you:", from)
+	head := i18n.ID("mentoring.proposal")
 	switch {
 	case old != nil:
-		head = fmt.Sprintf("🤝 %s suggests a change to your mentoring agreement. Until you agree, the current one stays as it is:", from)
+		head = i18n.ID("mentoring.proposal.change")
 	case a.ProposedBy == a.MenteeID:
-		head = fmt.Sprintf("🤝 %s would like to agree on mentoring with you:", from)
+		head = i18n.ID("mentoring.proposal.from_mentee")
 	}
-	text := strings.Join([]string{head, "• " + termsLine(a), "• " + boundariesLine(a),
-		"Only the two of you can see this. I'll remind you both before each time, and ask afterwards how it went."}, "\n")
-	return dmSide(r, a.Other(a.ProposedBy), a.ProposedBy, Message{Text: text, Choices: []Choice{
-		{ID: fmt.Sprintf("mentor:confirm:%d", a.ID), Label: "I agree", Style: StylePrimary},
-		{ID: fmt.Sprintf("mentor:decline:%d", a.ID), Label: "Not now"},
-	}})
+	return dmSide(r, a.Other(a.ProposedBy), a.ProposedBy, func(l Lang) Message {
+		text := strings.Join([]string{l.T(head, "Name", from), "• " + termsLine(l, a), "• " + boundariesLine(l, a), l.T("mentoring.proposal.only_you")}, "\n")
+		return Message{Text: text, Choices: []Choice{
+			{ID: fmt.Sprintf("mentor:confirm:%d", a.ID), Label: l.T("mentoring.agree.button"), Style: StylePrimary},
+			{ID: fmt.Sprintf("mentor:decline:%d", a.ID), Label: l.T("mentoring.decline.button")},
+		}}
+	})
 }
 
 // agreementHouse is the house of the agreement or contact a mentoring
@@ -389,13 +445,13 @@ func (b *Bot) actMentor(r *Request, parts []string) (Response, error) {
 			return Response{}, errBadButton
 		}
 		if !a.Party(me.ID) || a.ProposedBy == me.ID {
-			return Response{}, Errorf(EForbidden, "That button isn't for you.")
+			return Response{}, Fail(EForbidden, "mentoring.not_yours")
 		}
 		if a.Status != AgreementProposed {
 			if a.Status == AgreementActive {
-				return Reply("You've already agreed to this one. %s shows it.", Cmd("mentor list")), nil
+				return r.Say("mentoring.already_confirmed"), nil
 			}
-			return Reply("This proposal is no longer open. %s shows your agreements.", Cmd("mentor list")), nil
+			return r.Say("mentoring.not_open"), nil
 		}
 		if parts[0] == "decline" {
 			return b.declineAgreement(r, a)
@@ -418,7 +474,7 @@ func (b *Bot) confirmAgreement(r *Request, me *Member, a *Agreement) (Response, 
 			if err := r.mentoring().UpdateAgreement(r.Ctx, a); err != nil {
 				return Response{}, err
 			}
-			return Reply("The agreement this would change has ended, so there's nothing to change. %s shows your agreements.", Cmd("mentor list")), nil
+			return r.Say("mentoring.change_gone"), nil
 		}
 		old.Status, old.EndedAt, old.EndReason, old.NextContact = AgreementEnded, r.Now, "changed", time.Time{}
 		if err := r.mentoring().UpdateAgreement(r.Ctx, old); err != nil {
@@ -428,7 +484,7 @@ func (b *Bot) confirmAgreement(r *Request, me *Member, a *Agreement) (Response, 
 	a.Status, a.AgreedAt = AgreementActive, r.Now
 	a.NextContact = firstContact(a, r.Now, r.House.Location)
 	if err := r.mentoring().UpdateAgreement(r.Ctx, a); errors.Is(err, ErrDuplicate) {
-		return Response{}, Errorf(EConflict, "There's already a mentoring agreement in force for this resident, so this one can't start. %s ends the current one first.", Cmd("mentor end"))
+		return Response{}, Fail(EConflict, "mentoring.in_force_conflict")
 	} else if err != nil {
 		return Response{}, err
 	}
@@ -440,14 +496,15 @@ func (b *Bot) confirmAgreement(r *Request, me *Member, a *Agreement) (Response, 
 	if err != nil {
 		return Response{}, err
 	}
-	first := FormatTime(a.NextContact, r.House.Location)
-	if err := dmSide(r, a.ProposedBy, a.Other(a.ProposedBy), Message{Text: fmt.Sprintf("🤝 %s agreed: %s. The first is %s. I'll remind you both %s before.",
-		who, termsLine(a), first, humanDuration(contactRemindBefore))}); err != nil {
+	loc := r.House.Location
+	if err := dmSide(r, a.ProposedBy, a.Other(a.ProposedBy), func(l Lang) Message {
+		return Message{Text: l.T("mentoring.agreed", "Name", who, "Terms", termsLine(l, a), "First", FormatTimeIn(l, a.NextContact, loc), "Before", remindHours(l))}
+	}); err != nil {
 		return Response{}, err
 	}
 	r.Log.Info("mentoring agreement confirmed", "agreement", a.ID)
-	return Reply("You're set with %s: %s. The first is %s. I'll remind you both %s before, and ask afterwards how it went. 💚",
-		other, termsLine(a), first, humanDuration(contactRemindBefore)), nil
+	l := r.Lang()
+	return r.Say("mentoring.confirmed", "Name", other, "Terms", termsLine(l, a), "First", FormatTimeIn(l, a.NextContact, loc), "Before", remindHours(l)), nil
 }
 
 // declineAgreement ends a proposal the other side would rather not agree
@@ -465,14 +522,14 @@ func (b *Bot) declineAgreement(r *Request, a *Agreement) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	text := fmt.Sprintf("%s would rather not agree to that for now. That's okay — maybe talk it over in person, and set it up again when it feels right.", who)
+	text := i18n.ID("mentoring.declined")
 	if a.Replaces != 0 {
-		text = fmt.Sprintf("%s would rather keep your mentoring agreement as it is for now. That's okay — maybe talk it over in person.", who)
+		text = i18n.ID("mentoring.declined_change")
 	}
-	if err := dmSide(r, a.ProposedBy, a.Other(a.ProposedBy), Message{Text: text}); err != nil {
+	if err := dmSide(r, a.ProposedBy, a.Other(a.ProposedBy), func(l Lang) Message { return Message{Text: l.T(text, "Name", who)} }); err != nil {
 		return Response{}, err
 	}
-	return Reply("No problem — I've let %s know. You can talk it over and set it up again any time.", other), nil
+	return r.Say("mentoring.decline_told", "Name", other), nil
 }
 
 // pickAgreements finds the caller's agreements with the person the
@@ -490,7 +547,7 @@ func pickAgreements(r *Request, usage string) (*Member, []*Agreement, error) {
 	if userID := r.Args.String("person"); userID != "" {
 		m, err := r.mentoring().MemberByUser(r.Ctx, r.House.ID, userID)
 		if errors.Is(err, ErrNotFound) {
-			return nil, nil, Errorf(ENotFound, "You don't have a mentoring agreement with <@%s>. "+Cmd("mentor list")+" shows yours.", userID)
+			return nil, nil, Fail(ENotFound, "mentoring.none_with", "User", userID)
 		}
 		if err != nil {
 			return nil, nil, err
@@ -507,11 +564,11 @@ func pickAgreements(r *Request, usage string) (*Member, []*Agreement, error) {
 	}
 	switch {
 	case len(out) == 0 && other != 0:
-		return nil, nil, Errorf(ENotFound, "You don't have a mentoring agreement with <@%s>. "+Cmd("mentor list")+" shows yours.", r.Args.String("person"))
+		return nil, nil, Fail(ENotFound, "mentoring.none_with", "User", r.Args.String("person"))
 	case len(out) == 0:
-		return nil, nil, Errorf(ENotFound, "You don't have a mentoring agreement right now.")
+		return nil, nil, Fail(ENotFound, "mentoring.none")
 	case len(sides) > 1:
-		return nil, nil, Errorf(EInvalid, "You have agreements with several people; say which: %s", usage)
+		return nil, nil, Fail(EInvalid, "mentoring.which", "Usage", usage)
 	}
 	return me, out, nil
 }
@@ -523,10 +580,10 @@ func (b *Bot) cmdMentorChange(r *Request) (Response, error) {
 	}
 	for _, a := range as {
 		if a.Status == AgreementActive {
-			return b.openForm(r, mentorForm(fmt.Sprintf("mentor:change:%d", a.ID)), termValues(a))
+			return b.openForm(r, mentorForm(r.Lang(), fmt.Sprintf("mentor:change:%d", a.ID)), termValues(r.Lang(), a))
 		}
 	}
-	return Response{}, Errorf(EConflict, "That agreement is still waiting to be confirmed, so there's nothing to change yet. %s withdraws it.", Cmd("mentor end"))
+	return Response{}, Fail(EConflict, "mentoring.change_waiting")
 }
 
 func (b *Bot) cmdMentorEnd(r *Request) (Response, error) {
@@ -547,20 +604,20 @@ func (b *Bot) cmdMentorEnd(r *Request) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	text := fmt.Sprintf("%s withdrew the mentoring agreement that was waiting for your answer. No need to do anything.", self)
-	if wasActive {
-		text = fmt.Sprintf("%s has ended your mentoring agreement. Thank you for the time you both gave it. 💚", self)
-		if otherID == as[0].MenteeID {
-			text += " A House Mentor can set up a new one with you any time, and " + Cmd("resources") + " is always there."
-		}
+	text := i18n.ID("mentoring.ended.withdrawn")
+	switch {
+	case wasActive && otherID == as[0].MenteeID:
+		text = i18n.ID("mentoring.ended.to_mentee")
+	case wasActive:
+		text = i18n.ID("mentoring.ended")
 	}
-	if err := dmSide(r, otherID, me.ID, Message{Text: text}); err != nil {
+	if err := dmSide(r, otherID, me.ID, func(l Lang) Message { return Message{Text: l.T(text, "Name", self)} }); err != nil {
 		return Response{}, err
 	}
 	if wasActive {
-		return Reply("Your mentoring agreement with %s has ended; I've let them know. Thank you for the time you gave it.", who), nil
+		return r.Say("mentoring.end_done", "Name", who), nil
 	}
-	return Reply("Withdrawn: the agreement with %s won't start. I've let them know.", who), nil
+	return r.Say("mentoring.withdraw_done", "Name", who), nil
 }
 
 // endAgreements ends agreements for reason and reports whether one of them
@@ -591,11 +648,11 @@ func (b *Bot) cmdMentorList(r *Request) (Response, error) {
 	}
 	if len(as) == 0 {
 		if r.Role.Has(Staff) {
-			return Reply("You don't have a mentoring agreement right now. Set one up with %s @resident.", Cmd("mentor agree")), nil
+			return r.Say("mentoring.list.none_staff"), nil
 		}
-		return Reply("You don't have a mentoring agreement right now. A House Mentor can set one up with you."), nil
+		return r.Say("mentoring.list.none"), nil
 	}
-	lines := []string{"*Your mentoring agreements* (only you see this)"}
+	lines := []string{r.Lang().T("mentoring.list.title")}
 	for _, a := range as {
 		ls, err := agreementLines(r, me, a)
 		if err != nil {
@@ -603,7 +660,7 @@ func (b *Bot) cmdMentorList(r *Request) (Response, error) {
 		}
 		lines = append(lines, ls...)
 	}
-	return Reply("%s", strings.Join(lines, "\n")), nil
+	return Response{Messages: []Message{{Text: strings.Join(lines, "\n")}}}, nil
 }
 
 // agreementLines describe one agreement to one of its sides: the terms,
@@ -614,28 +671,29 @@ func agreementLines(r *Request, me *Member, a *Agreement) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	head := "• With your House Mentor " + other
+	l := r.Lang()
+	head := l.T("mentoring.list.with_mentor", "Name", other)
 	if a.MentorID == me.ID {
-		head = "• With " + other + " (you're their mentor)"
+		head = l.T("mentoring.list.with_mentee", "Name", other)
 	}
 	if a.Status == AgreementProposed {
-		waiting := "waiting for you to confirm (the buttons are in your messages)"
+		waiting := l.T("mentoring.list.waiting_you")
 		if a.ProposedBy == me.ID {
-			waiting = "waiting for " + other + " to confirm"
+			waiting = l.T("mentoring.list.waiting_other", "Name", other)
 		}
-		what := "proposed"
+		what := l.T("mentoring.list.proposed")
 		if a.Replaces != 0 {
-			what = "a change"
+			what = l.T("mentoring.list.change")
 		}
-		return []string{head + " — " + what + ", " + waiting + ": " + termsLine(a), "  " + boundariesLine(a)}, nil
+		return []string{head + " — " + what + ", " + waiting + ": " + termsLine(l, a), "  " + boundariesLine(l, a)}, nil
 	}
-	lines := []string{head + ": " + termsLine(a), "  Next: " + FormatTime(a.NextContact, r.House.Location), "  " + boundariesLine(a)}
+	lines := []string{head + ": " + termsLine(l, a), "  " + l.T("mentoring.list.next", "When", FormatTimeIn(l, a.NextContact, r.House.Location)), "  " + boundariesLine(l, a)}
 	since := r.Now.AddDate(0, 0, -7*listWeeks)
 	cs, err := r.mentoring().ContactsOf(r.Ctx, a.ID, since, r.Now)
 	if err != nil {
 		return nil, err
 	}
-	lines = append(lines, "  "+contactSummary(r, cs))
+	lines = append(lines, "  "+contactSummary(r, l, cs))
 	// Shared goals are for a House Mentor: someone whose role ended sees
 	// none, even before their agreements are ended.
 	if a.MentorID == me.ID && r.Role.Has(Staff) {
@@ -644,9 +702,9 @@ func agreementLines(r *Request, me *Member, a *Agreement) ([]string, error) {
 			return nil, err
 		}
 		if len(ps) > 0 {
-			lines = append(lines, "  Goals they share with you:")
+			lines = append(lines, "  "+l.T("mentoring.list.goals"))
 			for _, p := range ps {
-				lines = append(lines, "    "+goalLine(r, p))
+				lines = append(lines, "    "+goalLine(r, l, p))
 			}
 		}
 	}
@@ -654,8 +712,8 @@ func agreementLines(r *Request, me *Member, a *Agreement) ([]string, error) {
 }
 
 // contactSummary counts how recent contacts went, naming the days missed,
-// without judgement.
-func contactSummary(r *Request, cs []*MentorContact) string {
+// without judgement, in l.
+func contactSummary(r *Request, l Lang, cs []*MentorContact) string {
 	n := map[string]int{}
 	var missed []string
 	for _, c := range cs {
@@ -664,23 +722,23 @@ func contactSummary(r *Request, cs []*MentorContact) string {
 		}
 		n[c.Outcome]++
 		if c.Outcome == ContactMissed {
-			missed = append(missed, r.Local(c.DueAt).Format("Mon 2 Jan"))
+			missed = append(missed, l.Date(r.Local(c.DueAt), i18n.DateShort))
 		}
 	}
 	if n[ContactHappened]+n[ContactMissed]+n[ContactRescheduled]+n[ContactPending] == 0 {
-		return fmt.Sprintf("No contacts yet in the last %d weeks.", listWeeks)
+		return l.T("mentoring.contacts.none", "Weeks", listWeeks)
 	}
-	parts := []string{fmt.Sprintf("%d happened", n[ContactHappened])}
+	parts := []string{l.N("mentoring.contacts.happened", n[ContactHappened])}
 	if m := n[ContactMissed]; m > 0 {
-		parts = append(parts, fmt.Sprintf("%d missed (%s)", m, strings.Join(missed, ", ")))
+		parts = append(parts, l.N("mentoring.contacts.missed", m, "Days", strings.Join(missed, ", ")))
 	}
 	if m := n[ContactRescheduled]; m > 0 {
-		parts = append(parts, fmt.Sprintf("%d rescheduled", m))
+		parts = append(parts, l.N("mentoring.contacts.rescheduled", m))
 	}
 	if m := n[ContactPending]; m > 0 {
-		parts = append(parts, fmt.Sprintf("%d not answered yet", m))
+		parts = append(parts, l.N("mentoring.contacts.pending", m))
 	}
-	return fmt.Sprintf("Last %d weeks: %s.", listWeeks, strings.Join(parts, " · "))
+	return l.T("mentoring.contacts.summary", "Weeks", listWeeks, "Parts", strings.Join(parts, " · "))
 }
 
 // contactAt is clock ("19:00") on day, in loc.
@@ -795,18 +853,18 @@ func sideAway(r *Request, a *Agreement, t time.Time) (bool, error) {
 
 // remindContact tells both sides a contact is coming up.
 func remindContact(r *Request, a *Agreement, due time.Time) error {
-	when := FormatTime(due, r.House.Location)
 	for _, id := range []int64{a.MentorID, a.MenteeID} {
 		other, err := nameOf(r, a.Other(id))
 		if err != nil {
 			return err
 		}
-		with := other
+		text := i18n.ID("mentoring.reminder")
 		if id == a.MenteeID {
-			with = "your House Mentor " + other
+			text = i18n.ID("mentoring.reminder.to_mentee")
 		}
-		text := fmt.Sprintf("⏰ Coming up: %s with %s, %s.", modeWords[a.Mode], with, when)
-		if err := dmSide(r, id, a.Other(id), Message{Text: text}); err != nil {
+		if err := dmSide(r, id, a.Other(id), func(l Lang) Message {
+			return Message{Text: l.T(text, "Mode", modeText(l, a.Mode), "Name", other, "When", FormatTimeIn(l, due, r.House.Location))}
+		}); err != nil {
 			return err
 		}
 	}
@@ -833,18 +891,19 @@ func (b *Bot) askContact(r *Request, c *MentorContact) error {
 	if err := r.mentoring().UpdateContact(r.Ctx, c); err != nil {
 		return err
 	}
-	day := r.Local(c.DueAt).Format("Monday 15:04")
 	for _, id := range []int64{a.MentorID, a.MenteeID} {
 		other, err := nameOf(r, a.Other(id))
 		if err != nil {
 			return err
 		}
-		m := Message{Text: fmt.Sprintf("How did it go? Did %s with %s (%s) happen?", modeWords[a.Mode], other, day), Choices: []Choice{
-			{ID: fmt.Sprintf("mentor:contact:%d:%s", c.ID, ContactHappened), Label: "Yes, we connected", Style: StylePrimary},
-			{ID: fmt.Sprintf("mentor:contact:%d:%s", c.ID, ContactMissed), Label: "Not this time"},
-			{ID: fmt.Sprintf("mentor:contact:%d:%s", c.ID, ContactRescheduled), Label: "We rescheduled"},
-		}}
-		if err := dmSide(r, id, a.Other(id), m); err != nil {
+		if err := dmSide(r, id, a.Other(id), func(l Lang) Message {
+			day := l.Date(r.Local(c.DueAt), i18n.DateWeekTime)
+			return Message{Text: l.T("mentoring.ask", "Mode", modeText(l, a.Mode), "Name", other, "Day", day), Choices: []Choice{
+				{ID: fmt.Sprintf("mentor:contact:%d:%s", c.ID, ContactHappened), Label: l.T("mentoring.happened.button"), Style: StylePrimary},
+				{ID: fmt.Sprintf("mentor:contact:%d:%s", c.ID, ContactMissed), Label: l.T("mentoring.missed.button")},
+				{ID: fmt.Sprintf("mentor:contact:%d:%s", c.ID, ContactRescheduled), Label: l.T("mentoring.rescheduled.button")},
+			}}
+		}); err != nil {
 			return err
 		}
 	}
@@ -866,7 +925,7 @@ func (b *Bot) answerContact(r *Request, me *Member, id int64, outcome string) (R
 		return Response{}, err
 	}
 	if !a.Party(me.ID) {
-		return Response{}, Errorf(EForbidden, "That button isn't for you.")
+		return Response{}, Fail(EForbidden, "mentoring.not_yours")
 	}
 	first, err := r.mentoring().AnswerContact(r.Ctx, c.ID, outcome, me.ID, r.Now)
 	if err != nil {
@@ -874,26 +933,30 @@ func (b *Bot) answerContact(r *Request, me *Member, id int64, outcome string) (R
 	}
 	if !first {
 		if c.Outcome == ContactSkipped {
-			return Reply("Thanks — that one is past, so there's nothing to note."), nil
+			return r.Say("mentoring.answer.past"), nil
 		}
-		by := "You"
+		said := r.Lang().T(outcomeWords[c.Outcome])
 		if c.AnsweredBy != 0 && c.AnsweredBy != me.ID {
-			if by, err = nameOf(r, c.AnsweredBy); err != nil {
+			by, err := nameOf(r, c.AnsweredBy)
+			if err != nil {
 				return Response{}, err
 			}
+			return r.Say("mentoring.answer.already", "Name", by, "Outcome", said), nil
 		}
-		return Reply("Already noted by %s: %s. Thank you!", by, outcomeWords[c.Outcome]), nil
+		return r.Say("mentoring.answer.already_you", "Outcome", said), nil
 	}
 	switch outcome {
 	case ContactHappened:
-		return Reply("Glad you connected. 💚 Noted."), nil
+		return r.Say("mentoring.answer.happened"), nil
 	case ContactMissed:
-		return Reply("Thanks for letting me know — it happens. Maybe send a quick message to find another time? Noted."), nil
+		return r.Say("mentoring.answer.missed"), nil
 	}
-	return Reply("Noted as rescheduled. If the usual time no longer works, %s updates it.", Cmd("mentor change")), nil
+	return r.Say("mentoring.answer.rescheduled"), nil
 }
 
-var outcomeWords = map[string]string{ContactHappened: "it happened", ContactMissed: "it didn't happen this time", ContactRescheduled: "rescheduled"}
+// outcomeWords say how a contact went, once it was answered.
+var outcomeWords = map[string]string{ContactHappened: i18n.ID("mentoring.outcome.happened"), ContactMissed: i18n.ID("mentoring.outcome.missed"),
+	ContactRescheduled: i18n.ID("mentoring.outcome.rescheduled")}
 
 // mentoringLeave is the leave hook: a member who left the house ends their
 // agreements, and the other side is told. A pause changes nothing (a
@@ -902,7 +965,10 @@ func (b *Bot) mentoringLeave(r *Request, m *Member, why string) error {
 	if m.Active() {
 		return nil
 	}
-	return endAllOf(r, m, why+", so your mentoring agreement has ended.", "left", true)
+	// why is the leaving code's sentence, in English: English readers get
+	// it as it was; other languages say it their own way from the name.
+	name := displayName(User{Name: m.Name})
+	return endAllOf(r, m, func(l Lang) string { return l.T("mentoring.left", "Why", why, "Name", name) }, "left", true)
 }
 
 // mentorRoleEnded ends the agreements in which user is the mentor, once
@@ -934,8 +1000,7 @@ func (b *Bot) mentorRoleEnded(r *Request, user string) (int, error) {
 		if _, err := endAgreements(r, []*Agreement{a}, "role ended"); err != nil {
 			return 0, err
 		}
-		msg := "Your mentor in your mentoring agreement isn't a House Mentor any more, so the agreement has ended. Thank you for the time you gave it. A House Mentor can set up a new one with you any time."
-		if err := dmSide(r, a.MenteeID, 0, Message{Text: msg}); err != nil {
+		if err := dmSide(r, a.MenteeID, 0, func(l Lang) Message { return Message{Text: l.T("mentoring.role_ended")} }); err != nil {
 			return 0, err
 		}
 		ended++
@@ -947,12 +1012,12 @@ func (b *Bot) mentorRoleEnded(r *Request, user string) (int, error) {
 // told it ended; the rows go with the member's.
 func (b *Bot) mentoringErase(r *Request, m *Member) error {
 	// Erasure removes every message that names them, so this one must not.
-	return endAllOf(r, m, "The other person in your mentoring agreement is no longer part of the house's check-ins, so your agreement has ended.", "left", false)
+	return endAllOf(r, m, func(l Lang) string { return l.T("mentoring.erased") }, "left", false)
 }
 
 // endAllOf ends m's proposed and active agreements and tells each other
-// side, kindly.
-func endAllOf(r *Request, m *Member, text, reason string, named bool) error {
+// side, kindly, with text in their language.
+func endAllOf(r *Request, m *Member, text func(l Lang) string, reason string, named bool) error {
 	as, err := r.mentoring().AgreementsFor(r.Ctx, m.ID)
 	if err != nil {
 		return err
@@ -962,11 +1027,9 @@ func endAllOf(r *Request, m *Member, text, reason string, named bool) error {
 			return err
 		}
 		other := a.Other(m.ID)
-		msg := text
+		thanks := i18n.ID("mentoring.ended.thanks")
 		if other == a.MenteeID {
-			msg += " Thank you both for the time you gave it. A House Mentor can set up a new one with you any time."
-		} else {
-			msg += " Thank you for the time you gave it."
+			thanks = i18n.ID("mentoring.ended.thanks_mentee")
 		}
 		// The message names m unless m erased their data (named false):
 		// then it must not, and it is not tagged with them.
@@ -974,7 +1037,7 @@ func endAllOf(r *Request, m *Member, text, reason string, named bool) error {
 		if !named {
 			about = 0
 		}
-		if err := dmSide(r, other, about, Message{Text: msg}); err != nil {
+		if err := dmSide(r, other, about, func(l Lang) Message { return Message{Text: text(l) + " " + l.T(thanks)} }); err != nil {
 			return err
 		}
 	}
@@ -1028,9 +1091,10 @@ func digestMentoring(r *Request, from, to time.Time) (DigestMentoring, error) {
 }
 
 // dmSide sends one side of an agreement (to) a message about the other
-// side (about; 0 for a message that names nobody). The message is tagged
-// with the person it names, so erasing them erases it.
-func dmSide(r *Request, to, about int64, m Message) error {
+// side (about; 0 for a message that names nobody), written by msg in
+// their language. The message is tagged with the person it names, so
+// erasing them erases it.
+func dmSide(r *Request, to, about int64, msg func(l Lang) Message) error {
 	var named []string
 	if about != 0 {
 		who, err := r.members().MemberByID(r.Ctx, about)
@@ -1039,5 +1103,10 @@ func dmSide(r *Request, to, about int64, m Message) error {
 		}
 		named = append(named, who.UserID)
 	}
-	return dmMember(r, to, MsgMentoring, m, named...)
+	mem, err := r.mentoring().MemberByID(r.Ctx, to)
+	if err != nil {
+		return fmt.Errorf("member %d: %w", to, err)
+	}
+	_, err = r.Enqueue(&OutboxMessage{Kind: MsgMentoring, About: named, Out: Outgoing{Target: Target{Kind: TargetDM, User: mem.UserID}, Message: msg(r.LangOf(mem))}})
+	return err
 }

@@ -7,6 +7,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/porchlight/porchlight/i18n"
 )
 
 // Newcomer onboarding: when a resident joins, the House Mentor on duty is
@@ -26,9 +28,9 @@ import (
 // newcomer's first week at welcomeHour, house time (step 0 at once).
 type welcomeStep struct {
 	Day int
-	// Text writes the step for m, with the platform user ids of the
-	// people it names besides m (OutboxMessage.About).
-	Text func(b *Bot, r *Request, m *Member) (Message, []string, error)
+	// Text writes the step for m in their language l, with the platform
+	// user ids of the people it names besides m (OutboxMessage.About).
+	Text func(b *Bot, r *Request, l Lang, m *Member) (Message, []string, error)
 }
 
 // welcomeHour is the house-local hour later steps are sent at.
@@ -119,17 +121,21 @@ func (b *Bot) tellMentorOnDuty(r *Request, m *Member) error {
 	if err != nil {
 		return err
 	}
-	who := "one of the House Mentors"
+	id := i18n.ID("newcomers.joined.any")
 	if onDuty {
-		who = "the House Mentor on duty this week"
+		id = i18n.ID("newcomers.joined.on_duty")
 	}
 	name := displayName(User{Name: m.Name})
-	text := fmt.Sprintf("👋 *%s* just joined %s's check-ins. You're %s — a hello in their first days goes a long way. (I'm sending them a short welcome over their first week.)", name, r.House.Name, who)
-	for _, id := range ids {
-		if id == m.UserID {
+	for _, user := range ids {
+		if user == m.UserID {
 			continue
 		}
-		if _, err := r.DMAbout(id, MsgWelcome, Message{Text: text}, m.UserID); err != nil {
+		l, err := langOfUser(r, user)
+		if err != nil {
+			return err
+		}
+		text := l.T(id, "Name", name, "House", r.House.Name)
+		if _, err := r.DMAbout(user, MsgWelcome, Message{Text: text}, m.UserID); err != nil {
 			return err
 		}
 	}
@@ -155,17 +161,18 @@ func (b *Bot) sendWelcomeSteps(r *Request, w *Welcome) error {
 		return err
 	}
 	steps := welcomeSteps()
+	l := r.LangOf(m)
 	for w.Step < len(steps) && !w.NextAt.IsZero() && !w.NextAt.After(r.Now) {
 		if !m.Active() || !w.SkippedAt.IsZero() {
 			w.NextAt = time.Time{}
 			break
 		}
-		msg, about, err := steps[w.Step].Text(b, r, m)
+		msg, about, err := steps[w.Step].Text(b, r, l, m)
 		if err != nil {
 			return err
 		}
 		if w.Step < len(steps)-1 {
-			msg.Choices = append(msg.Choices, Choice{ID: fmt.Sprintf("welcome:skip:%d", m.ID), Label: "Skip the rest"})
+			msg.Choices = append(msg.Choices, Choice{ID: fmt.Sprintf("welcome:skip:%d", m.ID), Label: l.T("newcomers.skip.button")})
 		}
 		// The key makes a step one message, whatever happens around it.
 		key := fmt.Sprintf("welcome:%d:%d", m.ID, w.Step)
@@ -221,31 +228,31 @@ func (b *Bot) actWelcome(r *Request, parts []string) (Response, error) {
 			return Response{}, err
 		}
 	}
-	return Reply("Okay — no more welcome notes. %s lists everything, and your House Mentors are around whenever you'd like.", Cmd("help")), nil
+	return r.Say("newcomers.skipped"), nil
 }
 
-func welcomeBasics(_ *Bot, r *Request, m *Member) (Message, []string, error) {
+func welcomeBasics(_ *Bot, r *Request, l Lang, m *Member) (Message, []string, error) {
 	lines := []string{
-		fmt.Sprintf("👋 Welcome to %s, %s! Over your first week I'll send you a few short notes about how the house uses Porchlight — four in all.", r.House.Name, displayName(User{Name: m.Name})),
-		"First, the basics: we check in with each other, do sober activities together, and each resident has an accountability partner to look out for. House Mentors — peers with more time in recovery — are here for newcomers. What you tell me stays private unless you choose to share it.",
+		l.T("newcomers.basics.hello", "House", r.House.Name, "Name", displayName(User{Name: m.Name})),
+		l.T("newcomers.basics.about"),
 	}
 	if n := r.House.Meetings.PerWeek; n > 0 {
-		lines = append(lines, fmt.Sprintf("The house asks for %d recovery meetings a week; "+Cmd("meeting log")+" keeps track of yours, privately.", n))
+		lines = append(lines, l.N("newcomers.basics.meetings", n))
 	}
 	return Message{Text: strings.Join(lines, "\n")}, nil, nil
 }
 
-func welcomeCheckins(b *Bot, r *Request, _ *Member) (Message, []string, error) {
-	text := "🌱 How check-ins work: at check-in time I post a prompt in the house channel. Tap *Check in* to answer privately — your mood, a win, what's hard — and choose who sees it: only counted, your House Mentors, or the house. Away for a while? " + Cmd("checkin pause") + " until a date stops the prompts."
-	if next := b.nextRoundText(r); next != "" {
-		text += " " + next
+func welcomeCheckins(b *Bot, r *Request, l Lang, _ *Member) (Message, []string, error) {
+	text := l.T("newcomers.checkins")
+	if next := b.nextRound(r); !next.IsZero() {
+		text += " " + l.T("newcomers.checkins.next", "When", FormatTimeIn(l, next, r.House.Location))
 	}
 	return Message{Text: text}, nil, nil
 }
 
 // welcomeMentor names the House Mentors and the newcomer's partner: the
 // step is about them.
-func welcomeMentor(_ *Bot, r *Request, m *Member) (Message, []string, error) {
+func welcomeMentor(_ *Bot, r *Request, l Lang, m *Member) (Message, []string, error) {
 	ids, onDuty, err := r.mentorsOnDuty(r.Now)
 	if err != nil {
 		return Message{}, nil, err
@@ -258,29 +265,33 @@ func welcomeMentor(_ *Bot, r *Request, m *Member) (Message, []string, error) {
 	var text string
 	switch {
 	case len(mentions) == 0:
-		text = "🤝 House Mentors are peers with more time in recovery, here for newcomers. Your operator can tell you who they are."
+		text = l.T("newcomers.mentor.none")
 	case onDuty:
-		text = fmt.Sprintf("🤝 Your House Mentor this week is %s — a peer with more time in recovery. Reach out any time, about anything.", mentions[0])
+		text = l.T("newcomers.mentor.on_duty", "Mentor", mentions[0])
 	default:
-		text = fmt.Sprintf("🤝 Your House Mentors are %s — peers with more time in recovery. Reach out any time, about anything.", joinAnd(mentions))
+		text = l.T("newcomers.mentor.all", "Mentors", andList(l, mentions))
 	}
 	p, err := r.newcomers().PairOf(r.Ctx, m.ID)
 	switch {
 	case err == nil:
-		who, users, err := names(r, others(p, m.ID))
-		if err != nil {
-			return Message{}, nil, err
+		var who []string
+		for _, id := range others(p, m.ID) {
+			o, err := r.newcomers().MemberByID(r.Ctx, id)
+			if err != nil {
+				return Message{}, nil, fmt.Errorf("member %d: %w", id, err)
+			}
+			who = append(who, "*"+displayName(User{Name: o.Name})+"*")
+			about = append(about, o.UserID)
 		}
-		text += fmt.Sprintf(" Your accountability partner is %s — say hello.", who)
-		about = append(about, users...)
+		text += " " + l.T("newcomers.mentor.partner", "Partner", andList(l, who))
 	case !errors.Is(err, ErrNotFound):
 		return Message{}, nil, err
 	}
 	return Message{Text: text}, about, nil
 }
 
-func welcomeActivity(_ *Bot, r *Request, _ *Member) (Message, []string, error) {
-	last := " That's the last of my welcome notes — " + Cmd("help") + " lists everything. We're glad you're here. 💚"
+func welcomeActivity(_ *Bot, r *Request, l Lang, _ *Member) (Message, []string, error) {
+	last := " " + l.T("newcomers.last")
 	as, err := r.newcomers().UpcomingActivities(r.Ctx, r.House.ID, r.Now)
 	if err != nil {
 		return Message{}, nil, err
@@ -288,10 +299,10 @@ func welcomeActivity(_ *Bot, r *Request, _ *Member) (Message, []string, error) {
 	for _, a := range as {
 		if a.StartsAt.After(r.Now) {
 			return Message{
-				Text:    fmt.Sprintf("📅 A first sober activity for you: *%s* (#%d), %s. Will you come?%s", a.Title, a.ID, FormatTime(a.StartsAt, r.House.Location), last),
+				Text:    l.T("newcomers.activity", "Title", a.Title, "ID", a.ID, "When", FormatTimeIn(l, a.StartsAt, r.House.Location)) + last,
 				Choices: rsvpChoices(a),
 			}, nil, nil
 		}
 	}
-	return Message{Text: "📅 No sober activities are planned just now. House Mentors post them in the house channel, and " + Cmd("activity list") + " shows what's coming." + last}, nil, nil
+	return Message{Text: l.T("newcomers.activity.none") + last}, nil, nil
 }
