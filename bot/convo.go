@@ -433,7 +433,7 @@ func (b *Bot) submitForm(r *Request, id string, raw map[string]string) (Response
 		return Response{}, errNoHouse
 	}
 	if !r.Role.Has(route.roles) {
-		return Response{}, refusal("fill in this form", route.roles)
+		return Response{}, refusal("core.refusal.fill_form", route.roles)
 	}
 	full, err := route.build(r, parts)
 	if err != nil {

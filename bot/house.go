@@ -172,18 +172,6 @@ type CrisisConfig struct {
 	Phrases ScreenPhrases
 }
 
-// DefaultCrisisResources returns the US resources from PLATFORMS.md; each
-// house may override them in config.
-func DefaultCrisisResources() []string {
-	return []string{
-		"988 Suicide & Crisis Lifeline: call or text 988, or chat at 988lifeline.org",
-		"SAMHSA National Helpline: 1-800-662-4357 (free, confidential, 24/7)",
-		"Crisis Text Line: text HOME to 741741",
-		"In an emergency, call 911",
-		"Outside the US: findahelpline.com",
-	}
-}
-
 // IsOperator reports whether user is one of the house's operators.
 func (h *House) IsOperator(user string) bool { return contains(h.Operators, user) }
 
