@@ -43,7 +43,7 @@ func TestSpanishDangerReplyNamesSpanishLines(t *testing.T) {
 		}
 	}
 	en := text(h.do(h.ev.DM(casey, dangerLine)))
-	if !strings.Contains(en, "988 Suicide & Crisis Lifeline: call or text 988") || strings.Contains(en, "AYUDA") {
+	if !strings.Contains(en, "988 Suicide & Crisis Lifeline: call or text 988") || !strings.Contains(en, "in Spanish: call 988 and press 2") || strings.Contains(en, "AYUDAME") {
 		t.Errorf("English danger reply:\n%s", en)
 	}
 
@@ -114,9 +114,9 @@ func TestConfiguredResourcesShownAsConfigured(t *testing.T) {
 
 func TestDefaultResourcesAreTheCatalogues(t *testing.T) {
 	want := []string{
-		"988 Suicide & Crisis Lifeline: call or text 988, or chat at 988lifeline.org",
+		"988 Suicide & Crisis Lifeline: call or text 988, or chat at 988lifeline.org (in Spanish: call 988 and press 2, or text AYUDA to 988)",
 		"SAMHSA National Helpline: 1-800-662-4357 (free, confidential, 24/7)",
-		"Crisis Text Line: text HOME to 741741",
+		"Crisis Text Line: text HOME to 741741 (in Spanish: text AYUDA to 741741)",
 		"In an emergency, call 911",
 		"Outside the US: findahelpline.com",
 	}
