@@ -33,7 +33,8 @@ const (
 // Has reports whether r includes any role of want.
 func (r Role) Has(want Role) bool { return r&want != 0 }
 
-// String names the highest role in r.
+// String names the highest role in r, for logs and tests: no one reads it
+// in chat (a reply names a role through the catalogue).
 func (r Role) String() string {
 	switch {
 	case r.Has(RoleOperator):
