@@ -383,11 +383,13 @@ func removeDB(path string) {
 }
 
 // StartWorld starts a world at path as `porchlight run` starts the bot:
-// the database opened exclusively and checked (storage.Exclusive,
-// storage.CheckIntegrity), then the core made, started and caught up on
-// the jobs due since its last run.
+// the database opened exclusively, and checked first if the last stop was
+// not clean (storage.Exclusive, storage.CheckIntegrityAfterUncleanStop),
+// then the core made, started and caught up on the jobs due since its
+// last run. The background check that follows a clean stop is not part
+// of the start.
 func StartWorld(ctx context.Context, path string, s Spec, now time.Time) (*World, error) {
-	w, err := OpenWorld(ctx, path, s, now, nil, storage.Exclusive(), storage.CheckIntegrity())
+	w, err := OpenWorld(ctx, path, s, now, nil, storage.Exclusive(), storage.CheckIntegrityAfterUncleanStop())
 	if err != nil {
 		return nil, err
 	}

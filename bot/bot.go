@@ -260,6 +260,8 @@ func (b *Bot) Handle(ctx context.Context, ev Event) Response {
 	log := b.log.With("platform", ev.Platform, "event", ev.ID, "kind", ev.Kind.String(), "user", ev.User.ID)
 	var resp Response
 	var req *Request
+	// Reading and rendering first, outside the write transaction.
+	prepared := b.prepareCommand(ctx, ev, start, log)
 	err := b.store.Update(ctx, func(tx Tx) error {
 		if ev.ID != "" {
 			if err := tx.MarkEvent(ctx, ev.Platform, ev.ID, start); err != nil {
@@ -276,6 +278,7 @@ func (b *Bot) Handle(ctx context.Context, ev Event) Response {
 			return err
 		}
 		req = r
+		r.Prepared = prepared
 		if resp, err = b.dispatch(r); err == nil && r.replied > ConcernNone {
 			resp, err = b.throughOutbox(r, resp)
 		}
@@ -561,9 +564,53 @@ func (b *Bot) runCommand(r *Request) (Response, error) {
 	if resp, level, err := b.screen(r, strings.Join(said, "\n")); level != ConcernNone || err != nil {
 		return resp, err
 	}
+	cmd, err := b.resolveCommand(r)
+	if err != nil {
+		return Response{}, err
+	}
+	return cmd.Run(r)
+}
+
+// prepareCommand runs the Prepare of the command ev invokes, if it has
+// one, in a read transaction, then its rendering, and returns the result
+// for Run (Request.Prepared); nil when there is nothing prepared. A
+// failure here is not reported: Run does the work itself and reports it.
+// The house, role and arguments are resolved and checked as Run's are.
+func (b *Bot) prepareCommand(ctx context.Context, ev Event, now time.Time, log *slog.Logger) any {
+	if ev.Kind != EventCommand || ev.Command == nil {
+		return nil
+	}
+	var render func() (any, error)
+	err := b.store.View(ctx, func(tx Tx) error {
+		r, err := b.newRequest(ctx, tx, ev, now, log)
+		if err != nil {
+			return err
+		}
+		cmd, err := b.resolveCommand(r)
+		if err != nil || cmd.Prepare == nil {
+			return err
+		}
+		render, err = cmd.Prepare(r)
+		return err
+	})
+	if err != nil || render == nil {
+		return nil
+	}
+	out, err := render()
+	if err != nil {
+		return nil
+	}
+	return out
+}
+
+// resolveCommand finds the command (or subcommand) r's event invokes,
+// checks that the caller's role may run it, and parses its arguments into
+// r.Args.
+func (b *Bot) resolveCommand(r *Request) (*Command, error) {
+	in := r.Event.Command
 	cmd := b.reg.Lookup(in.Name)
 	if cmd == nil {
-		return Response{}, Fail(EInvalid, "core.unknown_command", "Command", quoted(in.Name, 32))
+		return nil, Fail(EInvalid, "core.unknown_command", "Command", quoted(in.Name, 32))
 	}
 	parent := ""
 	raw := strings.TrimSpace(in.Raw)
@@ -576,20 +623,20 @@ func (b *Bot) runCommand(r *Request) (Response, error) {
 		sc := cmd.Sub(strings.ToLower(sub))
 		if sc == nil {
 			if cmd.Run == nil || sub != "" {
-				return Response{}, Fail(EInvalid, "core.try_one_of", "Commands", subNames(cmd))
+				return nil, Fail(EInvalid, "core.try_one_of", "Commands", subNames(cmd))
 			}
 		} else {
 			parent, cmd = cmd.Name, sc
 		}
 	}
 	if r.House == nil && !cmd.NoHouse {
-		return Response{}, errNoHouse
+		return nil, errNoHouse
 	}
 	if !r.Role.Has(cmd.Roles) {
 		if cmd.Refusal != "" {
-			return Response{}, Fail(EForbidden, cmd.Refusal)
+			return nil, Fail(EForbidden, cmd.Refusal)
 		}
-		return Response{}, refusal("core.refusal.use", cmd.Roles, "Command", cmdMarkerOf(strings.TrimSpace(parent+" "+cmd.Name)))
+		return nil, refusal("core.refusal.use", cmd.Roles, "Command", cmdMarkerOf(strings.TrimSpace(parent+" "+cmd.Name)))
 	}
 	var err error
 	if in.Options != nil {
@@ -598,9 +645,9 @@ func (b *Bot) runCommand(r *Request) (Response, error) {
 		r.Args, err = ParseArgs(cmd, parent, raw)
 	}
 	if err != nil {
-		return Response{}, err
+		return nil, err
 	}
-	return cmd.Run(r)
+	return cmd, nil
 }
 
 // subNames lists a command's subcommands as commands to try.
@@ -636,20 +683,13 @@ func refusal(what string, allowed Role, pairs ...any) error {
 	return Fail(EForbidden, "core.refusal", "Who", Phrase(whoIn), "What", NewPhrase(what, pairs...))
 }
 
-// joinAnd joins a list in English: "a, b and c". joinAndIn joins it in the
-// reader's language.
-func joinAnd(s []string) string { return joinAndIn(SourceLang(), s) }
-
-// joinAndIn joins a list in l: "a, b and c", "a, b y c"; "nobody" when it
-// is empty.
-func joinAndIn(l Lang, s []string) string {
-	switch len(s) {
-	case 0:
-		return l.T("core.list.nobody")
-	case 1:
-		return s[0]
+// joinAnd joins a list in English: "a, b and c", "nobody" when it is
+// empty. joinAndIn (partner.go) joins one in the reader's language.
+func joinAnd(s []string) string {
+	if len(s) == 0 {
+		return SourceLang().T("core.list.nobody")
 	}
-	return l.T("core.list.and", "Items", strings.Join(s[:len(s)-1], ", "), "Last", s[len(s)-1])
+	return joinAndIn(SourceLang(), s)
 }
 
 // splitID splits a structured id "prefix:a:b" into its prefix and parts.

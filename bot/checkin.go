@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/porchlight/porchlight/i18n"
 )
 
 // Default check-in question ids with a meaning beyond their text.
@@ -19,17 +21,62 @@ const (
 )
 
 // DefaultQuestions are the check-in questions a house gets when its config
-// lists none. vis is preselected in the visibility question.
-func DefaultQuestions(vis Visibility) []Field {
-	return []Field{
-		{ID: QMood, Kind: KindScale, Label: "How are you doing today?", Min: 1, Max: 5, Options: []string{"rough", "low", "okay", "good", "great"}, Required: true},
-		{ID: "win", Kind: KindText, Label: "A win since last check-in", MaxLen: 500, Placeholder: "Big or small, it counts"},
-		{ID: "hard", Kind: KindText, Label: "What's hard today?", MaxLen: 500, Placeholder: "Whatever is on your mind"},
-		{ID: QReachOut, Kind: KindYesNo, Label: "Would you like someone to reach out?", Value: "no",
-			Help: "If yes, your House Mentors hear that you asked, never what you wrote."},
-		{ID: QVisibility, Kind: KindChoice, Label: "Who can see this?", Options: []string{string(VisPrivate), string(VisMentors), string(VisHouse)}, Required: true, Value: string(vis),
-			Help: "private: only counted · mentors: your House Mentors and the operator · house: your win and what's hard, shared in the check-in's thread"},
+// lists none, in the reader's language l. vis is preselected in the
+// visibility question. Their ids, the mood's number and the visibility's
+// code are what is stored; the words are l's (see visibilityOf).
+func DefaultQuestions(l Lang, vis Visibility) []Field {
+	moods := make([]string, len(moodWords))
+	for i, id := range moodWords {
+		moods[i] = l.T(id)
 	}
+	visOptions := make([]string, len(visibilities))
+	for i, v := range visibilities {
+		visOptions[i] = visibilityLabel(l, v)
+	}
+	return []Field{
+		{ID: QMood, Kind: KindScale, Label: l.T("checkin.q.mood.label"), Min: 1, Max: 5, Options: moods, Required: true},
+		{ID: "win", Kind: KindText, Label: l.T("checkin.q.win.label"), MaxLen: 500, Placeholder: l.T("checkin.q.win.placeholder")},
+		{ID: "hard", Kind: KindText, Label: l.T("checkin.q.hard.label"), MaxLen: 500, Placeholder: l.T("checkin.q.hard.placeholder")},
+		{ID: QReachOut, Kind: KindYesNo, Label: l.T("checkin.q.reach_out.label"), Value: "no",
+			Help: l.T("checkin.q.reach_out.help")},
+		{ID: QVisibility, Kind: KindChoice, Label: l.T("checkin.q.visibility.label"), Options: visOptions, Required: true, Value: visibilityLabel(l, vis),
+			Help: l.T("checkin.q.visibility.help")},
+	}
+}
+
+// moodWords are the words of the default mood scale, from 1 (rough) to 5
+// (great); the number is what is stored.
+var moodWords = []string{i18n.ID("checkin.mood.1.option"), i18n.ID("checkin.mood.2.option"), i18n.ID("checkin.mood.3.option"), i18n.ID("checkin.mood.4.option"), i18n.ID("checkin.mood.5.option")}
+
+// visibilities are the visibility codes in the order a resident is offered
+// them, and visibilityWords their words in the catalogue.
+var (
+	visibilities    = []Visibility{VisPrivate, VisMentors, VisHouse}
+	visibilityWords = map[Visibility]string{VisPrivate: i18n.ID("checkin.vis.private.option"), VisMentors: i18n.ID("checkin.vis.mentors.option"), VisHouse: i18n.ID("checkin.vis.house.option")}
+)
+
+// visibilityLabel is visibility v in l's words ("private", "privado"); a
+// value that is not a visibility shows as it is.
+func visibilityLabel(l Lang, v Visibility) string {
+	if id, ok := visibilityWords[v]; ok {
+		return l.T(id)
+	}
+	return string(v)
+}
+
+// visibilityOf reads a visibility as it is stored (its code) or as a
+// resident picks or types it, in any language ("privado", "casa"); ok is
+// false for anything else.
+func visibilityOf(s string) (Visibility, bool) {
+	if v := Visibility(i18n.Fold(s)); v.Valid() {
+		return v, true
+	}
+	for _, v := range visibilities {
+		if Same(visibilityWords[v], s) {
+			return v, true
+		}
+	}
+	return "", false
 }
 
 // Job names of the check-in feature.
@@ -68,12 +115,18 @@ func (b *Bot) registerCheckin() {
 	b.form("checkin", formRoute{roles: Members, build: b.buildCheckinForm, submit: b.submitCheckin, answered: b.checkinAnswered})
 }
 
-// questions returns the house's check-in questions with the house default
-// visibility preselected.
-func questions(h *House) []Field {
+// questions returns the house's check-in questions, in the house's
+// language where they are the default ones: for what does not depend on
+// their words (their ids and kinds).
+func questions(h *House) []Field { return questionsIn(h, h.Lang()) }
+
+// questionsIn returns the house's check-in questions for a reader of l:
+// the config's own questions as the operator wrote them, or the default
+// questions in l, with the house default visibility preselected.
+func questionsIn(h *House, l Lang) []Field {
 	qs := h.Checkin.Questions
 	if len(qs) == 0 {
-		return DefaultQuestions(h.Checkin.DefaultVisibility)
+		return DefaultQuestions(l, h.Checkin.DefaultVisibility)
 	}
 	return qs
 }
@@ -130,9 +183,17 @@ func (b *Bot) openRound(r *Request, schedule int, at time.Time) error {
 	return r.houseHomesStale()
 }
 
+// promptMessage is the round's prompt in the house channel, in the
+// house's language.
 func (b *Bot) promptMessage(h *House, round *Round) Message {
-	text := fmt.Sprintf("*Check-in time* 🌱 How's everyone doing? Tap *Check in* to answer privately — you choose who sees it. Open until %s.", FormatTimeUntil(round.ClosesAt, h.Location))
-	return Message{Text: text, Choices: []Choice{{ID: fmt.Sprintf("checkin:open:%d", round.ID), Label: "Check in", Style: StylePrimary}}}
+	l := h.Lang()
+	text := l.T("checkin.prompt", "Until", FormatTimeUntilIn(l, round.ClosesAt, h.Location))
+	return Message{Text: text, Choices: []Choice{checkinButton(l, round)}}
+}
+
+// checkinButton is the "Check in" button of a round, in l.
+func checkinButton(l Lang, round *Round) Choice {
+	return Choice{ID: fmt.Sprintf("checkin:open:%d", round.ID), Label: l.T("checkin.open.button"), Style: StylePrimary}
 }
 
 // currentRound returns the house's newest open round, or ErrNotFound.
@@ -164,7 +225,7 @@ func (b *Bot) cmdCheckin(r *Request) (Response, error) {
 		round, err = b.currentRound(r)
 	}
 	if errors.Is(err, ErrNotFound) {
-		return Reply("No check-in is open right now. %s", b.nextRoundText(r)), nil
+		return r.Say("checkin.none_open", "Next", b.nextRoundText(r)), nil
 	}
 	if err != nil {
 		return Response{}, err
@@ -189,13 +250,15 @@ func (b *Bot) nextScheduledRound(r *Request) (int, time.Time) {
 	return schedule, next
 }
 
-// nextRoundText says when the next round opens, if the schedule tells.
+// nextRoundText says when the next round opens, if the schedule tells, in
+// the caller's language.
 func (b *Bot) nextRoundText(r *Request) string {
 	next := b.nextRound(r)
 	if next.IsZero() {
 		return ""
 	}
-	return "The next one opens " + FormatTime(next, r.House.Location) + "."
+	l := r.Lang()
+	return l.T("checkin.next_round", "When", FormatTimeIn(l, next, r.House.Location))
 }
 
 // nextRound is when the house's next round opens; zero when the schedule
@@ -230,7 +293,7 @@ func (b *Bot) roundHouse(r *Request, parts []string) (*House, error) {
 // actCheckin handles "Check in" and the choice about a held share.
 func (b *Bot) actCheckin(r *Request, parts []string) (Response, error) {
 	if len(parts) != 2 {
-		return Response{}, Errorf(EInvalid, "That button is no longer valid.")
+		return Response{}, Fail(EInvalid, "checkin.bad_button")
 	}
 	if r.Member == nil || !r.Member.Active() {
 		return Response{}, errNotJoined
@@ -253,18 +316,18 @@ func (b *Bot) actCheckin(r *Request, parts []string) (Response, error) {
 	case "post":
 		return b.decideShare(r, round, true)
 	}
-	return Response{}, Errorf(EInvalid, "That button is no longer valid.")
+	return Response{}, Fail(EInvalid, "checkin.bad_button")
 }
 
 // roundOf loads a round of the request's house by id text.
 func (b *Bot) roundOf(r *Request, idText string) (*Round, error) {
 	id, err := strconv.ParseInt(idText, 10, 64)
 	if err != nil {
-		return nil, Errorf(EInvalid, "That check-in is not valid.")
+		return nil, Fail(EInvalid, "checkin.bad_round")
 	}
 	round, err := r.checkins().RoundByID(r.Ctx, id)
 	if errors.Is(err, ErrNotFound) || (err == nil && round.HouseID != r.House.ID) {
-		return nil, Errorf(ENotFound, "That check-in doesn't exist.")
+		return nil, Fail(ENotFound, "checkin.no_round")
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load round: %w", err)
@@ -279,7 +342,7 @@ func (b *Bot) roundForAnswer(r *Request, idText string) (*Round, error) {
 		return nil, err
 	}
 	if round.Status != RoundOpen || !r.Now.Before(round.ClosesAt) {
-		return nil, Errorf(EConflict, "That check-in has closed. %s", b.nextRoundText(r))
+		return nil, Fail(EConflict, "checkin.closed", "Next", b.nextRoundText(r))
 	}
 	return round, nil
 }
@@ -287,7 +350,8 @@ func (b *Bot) roundForAnswer(r *Request, idText string) (*Round, error) {
 // openCheckinForm opens the round's form, prefilled with the member's
 // earlier answer so that an edit starts from it.
 func (b *Bot) openCheckinForm(r *Request, round *Round) (Response, error) {
-	f := b.checkinForm(r.House, round)
+	l := r.Lang()
+	f := b.checkinForm(r.House, l, round)
 	prefill := map[string]string{}
 	prev, err := r.checkins().AnswerOf(r.Ctx, round.ID, r.Member.ID)
 	switch {
@@ -295,20 +359,26 @@ func (b *Bot) openCheckinForm(r *Request, round *Round) (Response, error) {
 		for k, v := range prev.Values {
 			prefill[k] = v
 		}
-		f.Title = "Edit your check-in"
+		if v, ok := prefill[QVisibility]; ok && len(r.House.Checkin.Questions) == 0 {
+			// The default question offers the visibility in the
+			// reader's words; the answer keeps its code.
+			prefill[QVisibility] = visibilityLabel(l, Visibility(v))
+		}
+		f.Title = l.T("checkin.form.edit_title")
 	case !errors.Is(err, ErrNotFound):
 		return Response{}, fmt.Errorf("load answer: %w", err)
 	}
 	return b.openForm(r, f, prefill)
 }
 
-func (b *Bot) checkinForm(h *House, round *Round) Form {
-	return Form{ID: fmt.Sprintf("checkin:%d", round.ID), Title: "Check-in", Fields: questions(h), Submit: "Check in"}
+// checkinForm is the round's form for a reader of l.
+func (b *Bot) checkinForm(h *House, l Lang, round *Round) Form {
+	return Form{ID: fmt.Sprintf("checkin:%d", round.ID), Title: l.T("checkin.form.title"), Fields: questionsIn(h, l), Submit: l.T("checkin.form.submit.button")}
 }
 
 func (b *Bot) buildCheckinForm(r *Request, parts []string) (Form, error) {
 	if len(parts) != 1 {
-		return Form{}, Errorf(EInvalid, "That form is not valid.")
+		return Form{}, Fail(EInvalid, "checkin.bad_form")
 	}
 	if r.Member == nil || !r.Member.Active() {
 		return Form{}, errNotJoined
@@ -317,7 +387,7 @@ func (b *Bot) buildCheckinForm(r *Request, parts []string) (Form, error) {
 	if err != nil {
 		return Form{}, err
 	}
-	return b.checkinForm(r.House, round), nil
+	return b.checkinForm(r.House, r.Lang(), round), nil
 }
 
 // submitCheckin stores a validated answer, shares it if the resident chose
@@ -351,9 +421,14 @@ func (b *Bot) submitCheckin(r *Request, parts []string, vals map[string]string) 
 	a.UpdatedAt = r.Now
 	a.Mood, _ = strconv.Atoi(vals[QMood])
 	a.ReachOut = vals[QReachOut] == "yes"
-	a.Visibility = Visibility(vals[QVisibility])
-	if !a.Visibility.Valid() {
-		a.Visibility = r.House.Checkin.DefaultVisibility
+	vis, ok := visibilityOf(vals[QVisibility])
+	if !ok {
+		vis = r.House.Checkin.DefaultVisibility
+	}
+	// The code is stored, never the words it was picked in.
+	a.Visibility = vis
+	if _, ok := vals[QVisibility]; ok {
+		vals[QVisibility] = string(vis)
 	}
 	a.ShareHeld = false // shareAnswer decides again
 	level := b.concern(r, textValues(qs, vals)...)
@@ -371,7 +446,7 @@ func (b *Bot) submitCheckin(r *Request, parts []string, vals map[string]string) 
 	r.Log.Info("check-in answer saved", "round", round.ID, "member", r.Member.ID, "edit", edit, "held", a.ShareHeld)
 	resp := Response{Messages: []Message{{Text: b.echo(r, a, edit)}}}
 	if a.ShareHeld {
-		resp.Messages = append(resp.Messages, holdQuestion(round))
+		resp.Messages = append(resp.Messages, holdQuestion(r.Lang(), round))
 	}
 	return resp, nil
 }
@@ -402,53 +477,58 @@ func (b *Bot) checkinAnswered(r *Request, parts []string) Concern {
 }
 
 // holdQuestion asks a resident whose house-visible answer is held what to
-// do with it.
-func holdQuestion(round *Round) Message {
+// do with it, in their language l.
+func holdQuestion(l Lang, round *Round) Message {
 	return Message{
-		Text: "I haven't posted this check-in to the house yet: there are words in it you might not want everyone to see. It's your call:",
+		Text: l.T("checkin.hold"),
 		Choices: []Choice{
-			{ID: fmt.Sprintf("checkin:post:%d", round.ID), Label: "Post it to the house anyway"},
-			{ID: fmt.Sprintf("checkin:private:%d", round.ID), Label: "Keep it private", Style: StylePrimary},
+			{ID: fmt.Sprintf("checkin:post:%d", round.ID), Label: l.T("checkin.hold.post.button")},
+			{ID: fmt.Sprintf("checkin:private:%d", round.ID), Label: l.T("checkin.hold.private.button"), Style: StylePrimary},
 		},
 	}
 }
 
 // echo tells the resident exactly what was recorded.
 func (b *Bot) echo(r *Request, a *Answer, edit bool) string {
+	l := r.Lang()
 	var lines []string
 	if edit {
-		lines = append(lines, "✓ Updated your check-in. Here's what I have:")
+		lines = append(lines, l.T("checkin.echo.updated"))
 	} else {
-		lines = append(lines, fmt.Sprintf("✓ Thanks, %s — you're checked in. Here's what I recorded:", r.Member.Name))
+		lines = append(lines, l.T("checkin.echo.thanks", "Name", r.Member.Name))
 	}
-	for _, q := range questions(r.House) {
+	defaults := len(r.House.Checkin.Questions) == 0
+	for _, q := range questionsIn(r.House, l) {
 		v := a.Values[q.ID]
 		if v == "" {
 			continue
 		}
-		if q.Kind == KindScale {
+		switch {
+		case q.Kind == KindScale:
 			if n, err := strconv.Atoi(v); err == nil && n-q.Min < len(q.Options) && n >= q.Min {
 				v += " – " + q.Options[n-q.Min]
 			}
+		case q.ID == QVisibility && defaults:
+			v = visibilityLabel(l, Visibility(v))
 		}
 		lines = append(lines, fmt.Sprintf("• %s: %s", q.Label, v))
 	}
 	switch a.Visibility {
 	case VisPrivate:
-		lines = append(lines, "Only counted in house totals; nobody sees your answers.")
+		lines = append(lines, l.T("checkin.echo.private"))
 	case VisMentors:
-		lines = append(lines, "Your House Mentors and the operator can see this.")
+		lines = append(lines, l.T("checkin.echo.mentors"))
 	case VisHouse:
 		if a.ShareHeld {
-			lines = append(lines, "You chose to share this with the house; it's held back until you say what you'd like (below).")
+			lines = append(lines, l.T("checkin.echo.held"))
 		} else {
-			lines = append(lines, "Shared with the house (your mood number stays private).")
+			lines = append(lines, l.T("checkin.echo.house"))
 		}
 	}
 	if a.ReachOut {
-		lines = append(lines, "I've let your House Mentors know you'd like someone to reach out.")
+		lines = append(lines, l.T("checkin.echo.reach_out"))
 	}
-	lines = append(lines, "You can change it until the check-in closes with "+Cmd("checkin")+".")
+	lines = append(lines, l.T("checkin.echo.change"))
 	return strings.Join(lines, "\n")
 }
 
@@ -492,9 +572,10 @@ func (b *Bot) shareAnswer(r *Request, round *Round, a *Answer, was shareState, l
 // postShare posts the answer in the prompt's thread, or edits the post
 // already there when shared is true, and saves the answer.
 func (b *Bot) postShare(r *Request, round *Round, a *Answer, shared bool) error {
+	l := r.HouseLang()
 	m := &OutboxMessage{Kind: MsgShare, About: []string{r.Member.UserID}, ThreadOf: round.Prompt,
-		Out: Outgoing{Target: Target{Kind: TargetChannel, Channel: r.House.Channel}, Message: Message{Text: b.shareText(r, a)},
-			ThreadName: "Check-ins shared " + r.Local(round.ScheduledFor).Format("Mon 2 Jan")}}
+		Out: Outgoing{Target: Target{Kind: TargetChannel, Channel: r.House.Channel}, Message: Message{Text: b.shareText(r, l, a)},
+			ThreadName: l.T("checkin.share.thread", "Date", l.Date(r.Local(round.ScheduledFor), i18n.DateShort))}}
 	if shared {
 		m.ThreadOf, m.EditOf = 0, a.Share
 	}
@@ -512,7 +593,7 @@ func (b *Bot) postShare(r *Request, round *Round, a *Answer, shared bool) error 
 // and saves the answer as not shared.
 func (b *Bot) withdrawShare(r *Request, a *Answer) error {
 	_, err := r.Enqueue(&OutboxMessage{Kind: MsgShare, About: []string{r.Member.UserID}, EditOf: a.Share, Out: Outgoing{Target: Target{Kind: TargetChannel, Channel: r.House.Channel},
-		Message: Message{Text: fmt.Sprintf("_%s withdrew their share._", r.Member.Name)}}})
+		Message: Message{Text: r.HouseLang().T("checkin.share.withdrawn", "Name", r.Member.Name)}}})
 	if err != nil {
 		return err
 	}
@@ -526,7 +607,7 @@ func (b *Bot) withdrawShare(r *Request, a *Answer) error {
 func (b *Bot) decideShare(r *Request, round *Round, post bool) (Response, error) {
 	a, err := r.checkins().AnswerOf(r.Ctx, round.ID, r.Member.ID)
 	if errors.Is(err, ErrNotFound) {
-		return Reply("I don't have a check-in from you for that round."), nil
+		return r.Say("checkin.decide.none"), nil
 	}
 	if err != nil {
 		return Response{}, fmt.Errorf("load answer: %w", err)
@@ -535,9 +616,9 @@ func (b *Bot) decideShare(r *Request, round *Round, post bool) (Response, error)
 		// Already decided, or changed since with /checkin: the answer as
 		// it is now rules.
 		if a.Visibility == VisHouse && a.Share != 0 {
-			return Reply("That check-in is already posted to the house. You can change who sees it with %s until the check-in closes.", Cmd("checkin")), nil
+			return r.Say("checkin.decide.already_posted"), nil
 		}
-		return Reply("Nothing is waiting to be posted: that check-in is %s now. You can change who sees it with %s until the check-in closes.", a.Visibility, Cmd("checkin")), nil
+		return r.Say("checkin.decide.nothing_waiting", "Visibility", visibilityLabel(r.Lang(), a.Visibility)), nil
 	}
 	a.ShareHeld = false
 	a.UpdatedAt = r.Now
@@ -546,7 +627,7 @@ func (b *Bot) decideShare(r *Request, round *Round, post bool) (Response, error)
 			return Response{}, err
 		}
 		r.Log.Info("held share posted at the resident's choice", "round", round.ID, "member", r.Member.ID)
-		return Reply("Posted to the house, in the check-in's thread (your mood number stays private). You can change it with %s until the check-in closes.", Cmd("checkin")), nil
+		return r.Say("checkin.decide.posted"), nil
 	}
 	a.Visibility = VisPrivate
 	a.Values[QVisibility] = string(VisPrivate)
@@ -559,24 +640,24 @@ func (b *Bot) decideShare(r *Request, round *Round, post bool) (Response, error)
 		return Response{}, err
 	}
 	r.Log.Info("held share kept private", "round", round.ID, "member", r.Member.ID)
-	return Reply("Okay, it stays private: it's only counted in house totals, and nobody sees your answers. You can change who sees it with %s until the check-in closes.", Cmd("checkin")), nil
+	return r.Say("checkin.decide.private"), nil
 }
 
-// shareText is a resident's share: their text answers, never the mood
-// number unless they said yes to sharing it.
-func (b *Bot) shareText(r *Request, a *Answer) string {
-	lines := []string{fmt.Sprintf("*%s* checked in:", r.Member.Name)}
-	for _, q := range questions(r.House) {
+// shareText is a resident's share, in the house's language l: their text
+// answers, never the mood number unless they said yes to sharing it.
+func (b *Bot) shareText(r *Request, l Lang, a *Answer) string {
+	lines := []string{l.T("checkin.share.header", "Name", r.Member.Name)}
+	for _, q := range questionsIn(r.House, l) {
 		v := a.Values[q.ID]
 		if q.Kind == KindText && v != "" {
 			lines = append(lines, fmt.Sprintf("• %s: %s", q.Label, v))
 		}
 	}
 	if a.Values[QShareMood] == "yes" && a.Mood > 0 {
-		lines = append(lines, fmt.Sprintf("• Mood: %d", a.Mood))
+		lines = append(lines, l.T("checkin.share.mood", "Mood", a.Mood))
 	}
 	if len(lines) == 1 {
-		lines[0] = fmt.Sprintf("*%s* checked in. 💚", r.Member.Name)
+		lines[0] = l.T("checkin.share.empty", "Name", r.Member.Name)
 	}
 	return strings.Join(lines, "\n")
 }
@@ -633,10 +714,10 @@ func (b *Bot) handleThreadReply(r *Request) (Response, error) {
 		if len(crisis.Messages) > 0 {
 			return crisis, nil
 		}
-		return Reply("Thanks for replying! To check in, please %s first so I can explain what's stored.", Cmd("join")), nil
+		return r.Say("checkin.reply.not_joined"), nil
 	}
 	if _, err := r.checkins().AnswerOf(r.Ctx, round.ID, r.Member.ID); err == nil {
-		resp := Reply("You've already checked in this round. Use the button to change your answer.")
+		resp := r.Say("checkin.reply.already")
 		resp.Messages = append(resp.Messages, crisis.Messages...)
 		return resp, nil
 	} else if !errors.Is(err, ErrNotFound) {
@@ -651,12 +732,14 @@ func (b *Bot) handleThreadReply(r *Request) (Response, error) {
 	if err := r.checkins().SaveAnswer(r.Ctx, a); err != nil {
 		return Response{}, fmt.Errorf("save answer: %w", err)
 	}
-	text := "✓ Got your reply — you're checked in."
+	l := r.Lang()
+	text := l.T("checkin.reply.saved")
 	if a.Mood > 0 {
-		text += fmt.Sprintf(" Mood: %d.", a.Mood)
+		text = l.T("checkin.reply.saved_mood", "Mood", a.Mood)
 	}
-	text += " Since you replied in the thread, it's visible to the house. Add the rest privately if you like:"
-	resp := Response{Messages: []Message{{Text: text, Choices: []Choice{{ID: fmt.Sprintf("checkin:open:%d", round.ID), Label: "Add the rest", Style: StylePrimary}}}}}
+	rest := checkinButton(l, round)
+	rest.Label = l.T("checkin.reply.rest.button")
+	resp := Response{Messages: []Message{{Text: text, Choices: []Choice{rest}}}}
 	resp.Messages = append(resp.Messages, crisis.Messages...)
 	return resp, nil
 }
@@ -688,9 +771,10 @@ func (b *Bot) remind(r *Request, round *Round) error {
 	}
 	n := 0
 	for _, m := range members {
+		l := r.LangOf(m)
 		msg := Message{
-			Text:    fmt.Sprintf("Hi %s, a gentle nudge: today's check-in is open until %s. It only takes a minute.", m.Name, FormatTimeUntil(round.ClosesAt, r.House.Location)),
-			Choices: []Choice{{ID: fmt.Sprintf("checkin:open:%d", round.ID), Label: "Check in", Style: StylePrimary}},
+			Text:    l.T("checkin.reminder", "Name", m.Name, "Until", FormatTimeUntilIn(l, round.ClosesAt, r.House.Location)),
+			Choices: []Choice{checkinButton(l, round)},
 		}
 		if _, err := r.Enqueue(&OutboxMessage{Key: fmt.Sprintf("remind:%d:%d", round.ID, m.ID), Kind: MsgReminder,
 			Out: Outgoing{Target: Target{Kind: TargetDM, User: m.UserID}, Message: msg}}); err != nil {
@@ -726,7 +810,8 @@ func (b *Bot) closeRound(r *Request, round *Round) error {
 	if err != nil {
 		return err
 	}
-	var answered, missing, paused, reach []string
+	var answered, missing, reach []string
+	var paused []*Member
 	// The summary names every member expected: each checked in, missed or
 	// paused.
 	named := make([]string, 0, len(members))
@@ -746,7 +831,7 @@ func (b *Bot) closeRound(r *Request, round *Round) error {
 		status := MissMissed
 		if m.Paused(round.ScheduledFor) || m.Paused(r.Now) {
 			status = MissPaused
-			paused = append(paused, fmt.Sprintf("%s (until %s)", m.Name, m.PausedUntil.In(r.House.Location).Format("Mon 2 Jan")))
+			paused = append(paused, m)
 		} else {
 			missing = append(missing, m.Name)
 		}
@@ -769,17 +854,24 @@ func (b *Bot) closeRound(r *Request, round *Round) error {
 	if err := r.houseHomesStale(); err != nil {
 		return err
 	}
-	expected := len(members) - len(paused)
-	lines := []string{fmt.Sprintf("*Check-in closed* (%s): %d of %d answered.", FormatTime(round.ScheduledFor, r.House.Location), len(answered), expected)}
 	sort.Strings(missing)
-	if len(missing) > 0 {
-		lines = append(lines, "Not checked in: "+strings.Join(missing, ", ")+". Maybe reach out?")
-	}
-	if len(paused) > 0 {
-		lines = append(lines, "Paused: "+strings.Join(paused, ", ")+".")
-	}
-	if len(reach) > 0 {
-		lines = append(lines, "Asked for someone to reach out: "+strings.Join(reach, ", ")+".")
+	// The summary, in one mentor's language.
+	summary := func(l Lang) string {
+		lines := []string{l.T("checkin.summary.head", "When", FormatTimeIn(l, round.ScheduledFor, r.House.Location), "Answered", len(answered), "Expected", len(members)-len(paused))}
+		if len(missing) > 0 {
+			lines = append(lines, l.T("checkin.summary.missing", "Names", strings.Join(missing, ", ")))
+		}
+		if len(paused) > 0 {
+			var ps []string
+			for _, m := range paused {
+				ps = append(ps, l.T("checkin.summary.paused_one", "Name", m.Name, "Date", l.Date(m.PausedUntil.In(r.House.Location), i18n.DateShort)))
+			}
+			lines = append(lines, l.T("checkin.summary.paused", "Names", strings.Join(ps, ", ")))
+		}
+		if len(reach) > 0 {
+			lines = append(lines, l.T("checkin.summary.reach_out", "Names", strings.Join(reach, ", ")))
+		}
+		return strings.Join(lines, "\n")
 	}
 	mentors, err := r.Mentors()
 	if err != nil {
@@ -787,7 +879,7 @@ func (b *Bot) closeRound(r *Request, round *Round) error {
 	}
 	for _, id := range mentors {
 		if _, err := r.Enqueue(&OutboxMessage{Key: fmt.Sprintf("summary:%d:%s", round.ID, id), Kind: MsgRoundSummary, About: named,
-			Out: Outgoing{Target: Target{Kind: TargetDM, User: id}, Message: Message{Text: strings.Join(lines, "\n")}}}); err != nil {
+			Out: Outgoing{Target: Target{Kind: TargetDM, User: id}, Message: Message{Text: summary(r.langOfUser(id))}}}); err != nil {
 			return err
 		}
 	}
@@ -799,13 +891,23 @@ func (b *Bot) closeRound(r *Request, round *Round) error {
 func parseDate(s string, loc *time.Location) (time.Time, error) {
 	t, err := time.ParseInLocation(time.DateOnly, strings.TrimSpace(s), loc)
 	if err != nil {
-		return time.Time{}, Errorf(EInvalid, "%s is not a date I can read. Please use YYYY-MM-DD, for example 2026-12-01.", quoted(s, 30))
+		return time.Time{}, Fail(EInvalid, "checkin.bad_date", "Given", quoted(s, 30))
 	}
 	return t, nil
 }
 
 func (b *Bot) cmdPause(r *Request) (Response, error) {
-	return b.pauseSelf(r, strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(r.Args.String("until")), "until")))
+	return b.pauseSelf(r, withoutUntil(r.Args.String("until")))
+}
+
+// withoutUntil is a typed date without the word "until" ("hasta") before
+// it: /checkin pause until 2026-12-01.
+func withoutUntil(s string) string {
+	s = strings.TrimSpace(s)
+	if word, rest, _ := strings.Cut(s, " "); Same("checkin.pause.until_word", word) {
+		return strings.TrimSpace(rest)
+	}
+	return strings.TrimSpace(strings.TrimPrefix(s, "until"))
 }
 
 // pauseSelf pauses the caller's own check-ins until the day raw names
@@ -814,14 +916,14 @@ func (b *Bot) pauseSelf(r *Request, raw string) (Response, error) {
 	if r.Member == nil || !r.Member.Active() {
 		return Response{}, errNotJoined
 	}
-	until, err := pauseEnd(r, raw, selfPauseMonths, Cmd("checkin pause")+" until")
+	until, err := pauseEnd(r, raw, selfPauseMonths, r.Lang().T("checkin.pause.example"))
 	if err != nil {
 		return Response{}, err
 	}
 	if err := b.pause(r, r.Member, until, "", ""); err != nil {
 		return Response{}, err
 	}
-	return Reply("Paused. No prompts, reminders or missed check-ins until %s. Take care — use %s if you're back sooner.", until.Format("Monday 2 January"), Cmd("checkin resume")), nil
+	return r.Say("checkin.paused", "Date", r.Lang().Date(until, i18n.DateLong)), nil
 }
 
 func (b *Bot) cmdResume(r *Request) (Response, error) {
@@ -829,12 +931,12 @@ func (b *Bot) cmdResume(r *Request) (Response, error) {
 		return Response{}, errNotJoined
 	}
 	if !r.Member.Paused(r.Now) {
-		return Reply("You're not paused — check-ins are on."), nil
+		return r.Say("checkin.resume.not_paused"), nil
 	}
 	if err := b.unpause(r, r.Member); err != nil {
 		return Response{}, err
 	}
-	return Reply("Welcome back! Check-in prompts are on again."), nil
+	return r.Say("checkin.resume.done"), nil
 }
 
 func dayStart(t time.Time, loc *time.Location) time.Time {
@@ -844,48 +946,49 @@ func dayStart(t time.Time, loc *time.Location) time.Time {
 
 func (b *Bot) cmdHistory(r *Request) (Response, error) {
 	if r.Member == nil {
-		return Reply("You have no check-ins yet."), nil
+		return r.Say("checkin.history.none"), nil
 	}
 	answers, err := r.checkins().MemberHistory(r.Ctx, r.Member.ID, 14)
 	if err != nil {
 		return Response{}, fmt.Errorf("history: %w", err)
 	}
 	if len(answers) == 0 {
-		return Reply("You have no check-ins yet."), nil
+		return r.Say("checkin.history.none"), nil
 	}
-	lines := []string{"*Your last check-ins* (only you see this)"}
+	lines := []string{r.Lang().T("checkin.history.title")}
 	for _, a := range answers {
 		lines = append(lines, "• "+b.answerLine(r, a, true))
 	}
 	return Reply("%s", strings.Join(lines, "\n")), nil
 }
 
-// answerLine renders one answer in one line. Text is redacted after the
-// retention period, and said so.
+// answerLine renders one answer in one line, in the caller's language.
+// Text is redacted after the retention period, and said so.
 func (b *Bot) answerLine(r *Request, a *Answer, withDate bool) string {
+	l := r.Lang()
 	var parts []string
 	if withDate {
-		parts = append(parts, a.AnsweredAt.In(r.House.Location).Format("Mon 2 Jan"))
+		parts = append(parts, l.Date(a.AnsweredAt.In(r.House.Location), i18n.DateShort))
 	}
 	if a.Mood > 0 {
-		parts = append(parts, fmt.Sprintf("mood %d", a.Mood))
+		parts = append(parts, l.T("checkin.line.mood", "Mood", a.Mood))
 	}
 	if a.Redacted {
-		parts = append(parts, "(text expired)")
+		parts = append(parts, l.T("checkin.line.expired"))
 	} else {
-		for _, q := range questions(r.House) {
+		for _, q := range questionsIn(r.House, l) {
 			if q.Kind == KindText && a.Values[q.ID] != "" {
 				parts = append(parts, fmt.Sprintf("%s: %s", strings.ToLower(q.Label), clip(a.Values[q.ID], 120)))
 			}
 		}
 		if a.Values["note"] != "" {
-			parts = append(parts, "reply: "+clip(a.Values["note"], 120))
+			parts = append(parts, l.T("checkin.line.reply", "Text", clip(a.Values["note"], 120)))
 		}
 	}
 	if a.ReachOut {
-		parts = append(parts, "asked for someone to reach out")
+		parts = append(parts, l.T("checkin.line.reach_out"))
 	}
-	parts = append(parts, "("+string(a.Visibility)+")")
+	parts = append(parts, "("+visibilityLabel(l, a.Visibility)+")")
 	return strings.Join(parts, " · ")
 }
 
@@ -913,7 +1016,7 @@ func (b *Bot) cmdAnswers(r *Request) (Response, error) {
 		return Response{}, fmt.Errorf("rounds: %w", err)
 	}
 	if len(rounds) == 0 {
-		return Reply("No check-ins on %s.", day.Format("Monday 2 January")), nil
+		return r.Say("checkin.answers.none", "Date", r.Lang().Date(day, i18n.DateLong)), nil
 	}
 	viewer := Viewer{Role: r.Role}
 	if r.Member != nil {
@@ -943,20 +1046,19 @@ func (b *Bot) cmdAnswers(r *Request) (Response, error) {
 		totalAnswers += total
 		visibleAnswers += len(answers)
 	}
-	lines := []string{fmt.Sprintf("*Check-ins on %s* (private answers are only counted)", day.Format("Monday 2 January"))}
+	l := r.Lang()
+	lines := []string{l.T("checkin.answers.title", "Date", l.Date(day, i18n.DateLong))}
 	shown := all
 	if len(rounds) > 1 {
-		lines = append(lines, fmt.Sprintf("%d check-ins: %d answer(s) in all, %d visible to you; %d check-in(s) had no answers.",
-			len(rounds), totalAnswers, visibleAnswers, len(rounds)-len(withAnswers)))
+		lines = append(lines, l.T("checkin.answers.summary", "Rounds", len(rounds), "Total", totalAnswers, "Visible", visibleAnswers, "Empty", len(rounds)-len(withAnswers)))
 		shown = withAnswers
 		if len(shown) > answersDetailRounds {
-			lines = append(lines, fmt.Sprintf("The latest %d with answers you can see (%d earlier not listed; "+Cmd("history")+" @resident shows one person's weeks):",
-				answersDetailRounds, len(shown)-answersDetailRounds))
+			lines = append(lines, l.T("checkin.answers.latest", "Shown", answersDetailRounds, "Earlier", len(shown)-answersDetailRounds))
 			shown = shown[len(shown)-answersDetailRounds:]
 		}
 	}
 	for _, ra := range shown {
-		lines = append(lines, fmt.Sprintf("%s — %d answered, %d visible to you:", FormatTime(ra.round.ScheduledFor, r.House.Location), ra.total, len(ra.answers)))
+		lines = append(lines, l.T("checkin.answers.round", "When", FormatTimeIn(l, ra.round.ScheduledFor, r.House.Location), "Total", ra.total, "Visible", len(ra.answers)))
 		for _, a := range ra.answers {
 			m, err := r.checkins().MemberByID(r.Ctx, a.MemberID)
 			if err != nil {
@@ -969,4 +1071,18 @@ func (b *Bot) cmdAnswers(r *Request) (Response, error) {
 		}
 	}
 	return Reply("%s", strings.Join(lines, "\n")), nil
+}
+
+// langOfUser is the language of a private message to platform user userID
+// in the request's house: a member's own choice, else the house's (a
+// House Mentor or operator who never joined).
+func (r *Request) langOfUser(userID string) Lang {
+	m, err := r.members().MemberByUser(r.Ctx, r.House.ID, userID)
+	if err != nil {
+		if !errors.Is(err, ErrNotFound) {
+			r.Log.Warn("language of a recipient unknown; using the house's", "err", err)
+		}
+		return r.HouseLang()
+	}
+	return r.LangOf(m)
 }

@@ -489,3 +489,109 @@ func TestAnswersSummariseABusyDay(t *testing.T) {
 	}
 	h.wantAudit(map[string]int{"answers.read": 3})
 }
+
+// TestCheckinFollowsEachReadersLanguage: the prompt follows the house's
+// language, the form, the echo and the reminder the resident's own; the
+// default questions are in the reader's words, and what is stored is the
+// visibility's code, whichever language it was picked in.
+func TestCheckinFollowsEachReadersLanguage(t *testing.T) {
+	h := newHarness(t)
+	h.join(robin, casey, jamie)
+	for _, u := range []bot.User{robin, jamie} {
+		if got := text(h.do(h.ev.Command(u, "language", "es"))); !strings.Contains(got, "español") {
+			t.Fatalf("/language es = %q", got)
+		}
+	}
+	h.clock.Set(at9(0))
+	h.openRound(at9(0))
+	h.flush()
+	p := h.prompt()
+	if !strings.Contains(p.Text, "*Check-in time*") || p.Choices[0].Label != "Check in" {
+		t.Errorf("prompt in an English house = %q %+v, want English", p.Text, p.Choices)
+	}
+	resp := h.do(h.ev.Press(robin, p.Choices[0].ID, ""))
+	if resp.Form == nil {
+		t.Fatalf("pressing Check in: got %q, want a form", text(resp))
+	}
+	f := *resp.Form
+	if f.Submit != "Enviar" || f.Fields[0].Label != "¿Cómo te sientes hoy?" || f.Fields[0].Options[4] != "muy bien" {
+		t.Errorf("Spanish form = %+v", f)
+	}
+	vis := f.Fields[len(f.Fields)-1]
+	if vis.ID != bot.QVisibility || strings.Join(vis.Options, "/") != "privado/mentores/casa" || vis.Value != "mentores" || !strings.Contains(vis.Help, "privado: solo se cuenta") {
+		t.Errorf("visibility question = %+v, want Spanish choices with mentores preselected", vis)
+	}
+	got := text(h.do(h.ev.Submit(robin, f.ID, vals("4", "Fui a una reunión", "", "no", "casa"))))
+	for _, want := range []string{"✓ Gracias, Robin", "• ¿Quién puede ver esto?: casa", "• ¿Cómo te sientes hoy?: 4 – bien", "Compartido con la casa", "/checkin"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("Robin's echo = %q, want %q in it", got, want)
+		}
+	}
+	if a := answerIn(h, robin); a.Visibility != bot.VisHouse || a.Values[bot.QVisibility] != "house" || a.Mood != 4 {
+		t.Errorf("stored = %q %q mood %d; want the code house and mood 4", a.Visibility, a.Values[bot.QVisibility], a.Mood)
+	}
+	h.answer(casey, vals("3", "", "", "no", "private"))
+	if a := answerIn(h, casey); a.Visibility != bot.VisPrivate || a.Values[bot.QVisibility] != "private" {
+		t.Errorf("Casey's stored visibility = %q, want private", a.Visibility)
+	}
+	h.flush()
+	// Robin's share is a group post: in the house's language.
+	var share string
+	for _, m := range h.ad.InChannel(h.house.Channel) {
+		if strings.Contains(m.Text, "Fui a una reunión") {
+			share = m.Text
+		}
+	}
+	if !strings.Contains(share, "*Robin* checked in:") || !strings.Contains(share, "• A win since last check-in: Fui a una reunión") {
+		t.Errorf("share = %q, want the house's English", share)
+	}
+	// Editing starts from the code, shown in Robin's words.
+	if resp := h.do(h.ev.Press(robin, p.Choices[0].ID, "")); resp.Form == nil || resp.Form.Title != "Cambia tu check-in" || resp.Form.Fields[len(resp.Form.Fields)-1].Value != "casa" {
+		t.Errorf("edit form = %+v, want casa prefilled", resp.Form)
+	}
+	if got := text(h.do(h.ev.Command(robin, "checkin", "history"))); !strings.Contains(got, "*Tus últimos check-ins*") || !strings.Contains(got, "ánimo 4") || !strings.Contains(got, "(casa)") {
+		t.Errorf("Robin's history = %q", got)
+	}
+	// The reminder follows its recipient; the mentors' summary the house.
+	h.ad.Reset()
+	h.tick(at9(0).Add(2 * time.Hour))
+	if got := texts(h.ad.To(jamie.ID)); !strings.Contains(got, "Hola, Jamie, un recordatorio amable") {
+		t.Errorf("Jamie's reminder = %q, want Spanish", got)
+	}
+	h.tick(at9(0).Add(4 * time.Hour))
+	if got := texts(h.ad.To(mentor.ID)); !strings.Contains(got, "*Check-in closed*") || !strings.Contains(got, "Not checked in: Jamie") {
+		t.Errorf("mentor's summary = %q, want the house's English", got)
+	}
+}
+
+// TestSpanishHouseCheckin: a Spanish house posts its prompt in Spanish; a
+// resident who chose English answers in English; a House Mentor who never
+// joined reads the house's language.
+func TestSpanishHouseCheckin(t *testing.T) {
+	h := newHarness(t, func(h *bot.House) { h.Locale = "es" })
+	h.join(robin, casey)
+	h.do(h.ev.Command(casey, "language", "en"))
+	h.clock.Set(at9(0))
+	h.openRound(at9(0))
+	h.flush()
+	p := h.prompt()
+	if !strings.Contains(p.Text, "*Hora del check-in*") || p.Choices[0].Label != "Hacer check-in" {
+		t.Errorf("prompt = %q %+v, want Spanish", p.Text, p.Choices)
+	}
+	if got := text(h.answer(casey, vals("2", "", "", "no", "private"))); !strings.Contains(got, "Thanks, Casey") || !strings.Contains(got, "Who can see this?: private") {
+		t.Errorf("Casey's echo = %q, want English", got)
+	}
+	if got := text(h.answer(robin, vals("5", "", "", "no", "mentores"))); !strings.Contains(got, "Tus Mentores de la casa y el operador pueden ver esto") {
+		t.Errorf("Robin's echo = %q, want Spanish", got)
+	}
+	if a := answerIn(h, robin); a.Visibility != bot.VisMentors {
+		t.Errorf("mentores stored as %q, want mentors", a.Visibility)
+	}
+	h.tick(at9(0).Add(4 * time.Hour))
+	if got := texts(h.ad.To(mentor.ID)); !strings.Contains(got, "*Check-in cerrado*") || !strings.Contains(got, "respondieron 2 de 2") {
+		t.Errorf("mentor's summary = %q, want Spanish", got)
+	}
+	if got := text(h.do(h.ev.Command(mentor, "checkin", "answers 2026-11-16"))); !strings.Contains(got, "*Check-ins del lunes 16 de noviembre*") || !strings.Contains(got, "• Robin: ánimo 5 · (mentores)") || strings.Contains(got, "Casey") {
+		t.Errorf("answers = %q", got)
+	}
+}

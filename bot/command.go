@@ -61,6 +61,15 @@ type Command struct {
 	Refusal string
 	// Run handles the command.
 	Run CommandFunc
+	// Prepare, when set, runs before the command's write transaction, in
+	// a read transaction with the same house, role and arguments; the
+	// rendering it returns runs after that read transaction ends, and its
+	// result reaches Run as r.Prepared. A command that reads much and
+	// renders (a digest or a history with its chart) does that there, so
+	// that its write transaction only records and queues. Run must still
+	// work without it: r.Prepared is nil when Prepare or the rendering
+	// failed, and Run checks that what was prepared is what it is asked.
+	Prepare func(r *Request) (render func() (any, error), err error)
 	// Subs are subcommands ("/checkin pause").
 	Subs []*Command
 	// NoHouse lets the command run without a resolved house (for /help).

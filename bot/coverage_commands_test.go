@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/i18n"
 	"github.com/porchlight/porchlight/storage/storagetest"
 )
 
@@ -93,9 +94,11 @@ func TestCheckFieldRefusesBadQuestions(t *testing.T) {
 			t.Errorf("CheckField(%+v) = %v, want %q", tc.f, err, tc.want)
 		}
 	}
-	for _, f := range bot.DefaultQuestions(bot.VisMentors) {
-		if err := bot.CheckField(f); err != nil {
-			t.Errorf("default question %s: %v", f.ID, err)
+	for _, code := range i18n.Default().Languages() {
+		for _, f := range bot.DefaultQuestions(i18n.Default().Lang(code), bot.VisMentors) {
+			if err := bot.CheckField(f); err != nil {
+				t.Errorf("default question %s in %s: %v", f.ID, code, err)
+			}
 		}
 	}
 }

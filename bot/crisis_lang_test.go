@@ -11,19 +11,6 @@ import (
 // words and the lines that answer in Spanish; each alert is in its
 // recipient's language, whatever the resident's.
 
-// joinIn joins users in a house of any language: the consent's first
-// button is "I agree".
-func joinIn(h *harness, users ...bot.User) {
-	h.t.Helper()
-	for _, u := range users {
-		resp := h.do(h.ev.Command(u, "join", ""))
-		if len(resp.Messages) != 1 || len(resp.Messages[0].Choices) != 2 {
-			h.t.Fatalf("/join: got %+v, want the consent text with two choices", resp)
-		}
-		h.do(h.ev.Press(u, resp.Messages[0].Choices[0].ID, ""))
-	}
-}
-
 // speak sets u's own language with /language.
 func speak(h *harness, u bot.User, code string) {
 	h.t.Helper()
@@ -92,7 +79,7 @@ func TestCrisisAlertFollowsTheMentorsLanguage(t *testing.T) {
 
 func TestSpanishHouseEscalatesInSpanish(t *testing.T) {
 	h := newHarness(t, func(h *bot.House) { h.Locale = "es"; h.Mentors = nil })
-	joinIn(h, robin)
+	h.join(robin)
 	h.do(h.ev.Press(robin, "crisis:alert:"+itoa(h.house.ID), ""))
 	alerts := alertsTo(h, owner.ID)
 	if len(alerts) != 1 {

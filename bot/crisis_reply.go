@@ -106,16 +106,41 @@ func notMonitored(h *House, l Lang) string {
 // concern returns the highest level of concern the screener of the
 // request's house finds in texts.
 func (b *Bot) concern(r *Request, texts ...string) Concern {
+	s := b.screenerFor(r.House)
 	level := ConcernNone
 	for _, t := range texts {
 		if strings.TrimSpace(t) == "" {
 			continue
 		}
-		if c := b.screenerFor(r.House).Screen(t); c > level {
+		if c := r.screenWith(s, t); c > level {
 			level = c
 		}
 	}
 	return level
+}
+
+// screenKey names one screening: a screener and a text.
+type screenKey struct {
+	s    *Screener
+	text string
+}
+
+// screenWith returns the level of concern s finds in text, screening each
+// text once per request: an answer's words are screened when the form is
+// submitted, when it is saved and, for an edit, once more as the earlier
+// answer, and screening is most of an answer's CPU, all of it spent while
+// the writer is held.
+func (r *Request) screenWith(s *Screener, text string) Concern {
+	k := screenKey{s, text}
+	if c, ok := r.screened[k]; ok {
+		return c
+	}
+	c := s.Screen(text)
+	if r.screened == nil {
+		r.screened = map[screenKey]Concern{}
+	}
+	r.screened[k] = c
+	return c
 }
 
 // screen checks text addressed to the bot and returns its level of

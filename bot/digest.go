@@ -485,12 +485,43 @@ func (b *Bot) registerDigest() {
 		Description: "cmd.digest.desc",
 		Roles:       Staff,
 		Run:         b.cmdDigest,
+		Prepare:     b.prepareDigestCmd,
 		Options:     []Option{{Name: "week", Description: "cmd.digest.opt.week.desc", Type: OptString, MaxLen: 10}},
 	})
 	b.houseJobs = append(b.houseJobs, houseJob{name: JobDigest, spec: func(h *House) string { return h.Digest.Schedule }, prepare: b.prepareDigests})
 }
 
+// cmdDigest sends the caller the digest of a week by direct message. Its
+// reading and rendering happen before the write transaction
+// (prepareDigestCmd); here it only records the read and queues the
+// message, or, if nothing was prepared, does it all.
 func (b *Bot) cmdDigest(r *Request) (Response, error) {
+	week, err := b.digestWeek(r)
+	if err != nil {
+		return Response{}, err
+	}
+	p, ok := r.Prepared.(*preparedDigest)
+	if !ok || !p.matches(r, week) {
+		if p, err = b.readDigestCmd(r, week); err != nil {
+			return Response{}, err
+		}
+		if err := p.render(); err != nil {
+			return Response{}, err
+		}
+	}
+	if err := p.draft.audit(r); err != nil {
+		return Response{}, err
+	}
+	if _, err := r.DM(r.Event.User.ID, p.msg); err != nil {
+		return Response{}, err
+	}
+	return Reply("I've sent you the digest for %s by direct message.", week), nil
+}
+
+// digestWeek is the ISO week /digest asks for: its week option, or last
+// week (this one so far in a fresh demo). A week that has not started
+// is refused.
+func (b *Bot) digestWeek(r *Request) (string, error) {
 	week := strings.TrimSpace(r.Args.String("week"))
 	switch {
 	case week == "" && b.demo:
@@ -501,27 +532,57 @@ func (b *Bot) cmdDigest(r *Request) (Response, error) {
 	}
 	start, err := WeekStart(week, r.House.Location)
 	if err != nil {
-		return Response{}, err
+		return "", err
 	}
 	if start.After(r.Now) {
-		return Response{}, Errorf(EInvalid, "%s hasn't started yet.", week)
+		return "", Errorf(EInvalid, "%s hasn't started yet.", week)
 	}
-	week = ISOWeek(start, r.House.Location)
+	return ISOWeek(start, r.House.Location), nil
+}
+
+// preparedDigest is /digest's read and rendered digest, for one reader
+// in one role.
+type preparedDigest struct {
+	b     *Bot
+	log   *slog.Logger
+	role  Role
+	draft *digestDraft
+	msg   Message
+}
+
+// matches reports whether p is the digest r asks for, read for the same
+// reader in the same role: what the reader may see depends on it.
+func (p *preparedDigest) matches(r *Request, week string) bool {
+	return p.draft.week == week && p.role == r.Role && p.draft.readerID == r.Event.User.ID && len(p.draft.houses) == 1 && p.draft.houses[0].ID == r.House.ID
+}
+
+// render renders p's draft into its message.
+func (p *preparedDigest) render() (err error) {
+	p.msg, err = p.b.renderDigest(p.draft, p.log)
+	return err
+}
+
+// readDigestCmd reads the caller's digest of week.
+func (b *Bot) readDigestCmd(r *Request, week string) (*preparedDigest, error) {
 	draft, err := b.draftDigest(r, []*House{r.House}, week, r.Role, r.Event.User.ID)
 	if err != nil {
-		return Response{}, err
+		return nil, err
 	}
-	msg, err := b.renderDigest(draft, r.Log)
+	return &preparedDigest{b: b, log: r.Log, role: r.Role, draft: draft}, nil
+}
+
+// prepareDigestCmd is /digest's Prepare: the digest read in the read
+// transaction, rendered (text and chart) after it.
+func (b *Bot) prepareDigestCmd(r *Request) (func() (any, error), error) {
+	week, err := b.digestWeek(r)
 	if err != nil {
-		return Response{}, err
+		return nil, err
 	}
-	if err := draft.audit(r); err != nil {
-		return Response{}, err
+	p, err := b.readDigestCmd(r, week)
+	if err != nil {
+		return nil, err
 	}
-	if _, err := r.DM(r.Event.User.ID, msg); err != nil {
-		return Response{}, err
-	}
-	return Reply("I've sent you the digest for %s by direct message.", week), nil
+	return func() (any, error) { return p, p.render() }, nil
 }
 
 // digestDraft is one reader's digest as read, not yet rendered: the

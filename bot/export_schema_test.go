@@ -73,6 +73,8 @@ func TestExportMatchesSchemaDoc(t *testing.T) {
 	h.ev.FormButtons = false
 	h.do(h.ev.DM(robin, "hi"))
 	h.do(h.ev.DM(robin, "3"))
+	// A language chosen for private messages.
+	h.do(h.ev.Command(robin, "language", "es"))
 	data, err := h.bot.ExportData(h.ctx, h.house, robin.ID, "os:olive via porchlight export")
 	if err != nil {
 		t.Fatal(err)

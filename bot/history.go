@@ -32,6 +32,7 @@ func (b *Bot) registerHistory() {
 		Roles:       Staff,
 		Refusal:     historyRefusal,
 		Run:         b.cmdResidentHistory,
+		Prepare:     b.prepareResidentHistory,
 		Options: []Option{
 			{Name: "resident", Description: "cmd.history.opt.resident.desc", Type: OptUser, Required: true},
 			{Name: "weeks", Description: "cmd.history.opt.weeks.desc", Type: OptInt},
@@ -49,27 +50,79 @@ type historyWeek struct {
 	going, came               int
 }
 
+// cmdResidentHistory sends the caller a resident's recent weeks by direct
+// message. Its reading and rendering happen before the write transaction
+// (prepareResidentHistory); here it only records the read and queues the
+// message, or, if nothing was prepared, does it all.
 func (b *Bot) cmdResidentHistory(r *Request) (Response, error) {
+	p, ok := r.Prepared.(*preparedHistory)
+	if !ok || !p.matches(r) {
+		render, err := b.prepareResidentHistory(r)
+		if err != nil {
+			return Response{}, err
+		}
+		out, err := render()
+		if err != nil {
+			return Response{}, err
+		}
+		p = out.(*preparedHistory)
+	}
+	if err := r.Audit("history.read", fmt.Sprintf("member:%d weeks:%d", p.member.ID, p.weeks)); err != nil {
+		return Response{}, err
+	}
+	// The message names the resident and their partners: erasing any of
+	// them finds it.
+	if _, err := r.DMAbout(r.Event.User.ID, MsgHistory, p.msg, append(p.partnerIDs, p.member.UserID)...); err != nil {
+		return Response{}, err
+	}
+	return Reply("I've sent you %s's last %d week(s) by direct message. Only you can see it.", p.name, p.weeks), nil
+}
+
+// preparedHistory is /history's read and rendered message, for one reader
+// in one role.
+type preparedHistory struct {
+	role       Role
+	readerID   string
+	houseID    int64
+	args       Args
+	member     *Member
+	name       string
+	weeks      int
+	partnerIDs []string
+	msg        Message
+}
+
+// matches reports whether p is the history r asks for, read for the same
+// reader in the same role: what the reader may see depends on it.
+func (p *preparedHistory) matches(r *Request) bool {
+	return p.role == r.Role && p.readerID == r.Event.User.ID && p.houseID == r.House.ID &&
+		p.args.String("resident") == r.Args.String("resident") && p.args.Has("weeks") == r.Args.Has("weeks") &&
+		(!p.args.Has("weeks") || p.args.Int("weeks") == r.Args.Int("weeks"))
+}
+
+// prepareResidentHistory is /history's Prepare: the resident's weeks read
+// in the read transaction, the text and chart rendered after it.
+func (b *Bot) prepareResidentHistory(r *Request) (func() (any, error), error) {
 	weeks := historyWeeks
 	if r.Args.Has("weeks") {
 		weeks = r.Args.Int("weeks")
 		if weeks < 1 || weeks > historyMaxWeeks {
-			return Response{}, Errorf(EInvalid, "<weeks> must be from 1 to %d: how many weeks back from this one.", historyMaxWeeks)
+			return nil, Errorf(EInvalid, "<weeks> must be from 1 to %d: how many weeks back from this one.", historyMaxWeeks)
 		}
 	}
 	userID := r.Args.String("resident")
 	name, err := r.nameOf(userID)
 	if err != nil {
-		return Response{}, err
+		return nil, err
 	}
 	m, err := r.histories().MemberByUser(r.Ctx, r.House.ID, userID)
 	switch {
 	case errors.Is(err, ErrNotFound):
-		return Response{}, Errorf(ENotFound, "%s hasn't joined %s's check-ins, so there's no history to show.", name, r.House.Name)
+		return nil, Errorf(ENotFound, "%s hasn't joined %s's check-ins, so there's no history to show.", name, r.House.Name)
 	case err != nil:
-		return Response{}, fmt.Errorf("load member: %w", err)
+		return nil, fmt.Errorf("load member: %w", err)
 	case !m.Active():
-		return Response{}, Errorf(ENotFound, "%s isn't a resident of %s any more, so I don't show their history.", name, r.House.Name)
+		return nil, Errorf(ENotFound, "%s isn't a resident of %s any more, so I don't show their history.", name, r.House.Name)
 	}
 	loc := r.House.Location
 	thisWeek, _ := WeekStart(ISOWeek(r.Now, loc), loc)
@@ -94,7 +147,7 @@ func (b *Bot) cmdResidentHistory(r *Request) (Response, error) {
 	// not read never leaves the store.
 	checkins, err := r.histories().ResidentCheckins(r.Ctx, m.ID, from, r.Now, viewer)
 	if err != nil {
-		return Response{}, fmt.Errorf("history: %w", err)
+		return nil, fmt.Errorf("history: %w", err)
 	}
 	for _, c := range checkins {
 		w := weekOf(c.ScheduledFor)
@@ -121,39 +174,34 @@ func (b *Bot) cmdResidentHistory(r *Request) (Response, error) {
 	}
 	support, err := b.historySupport(r, m, from)
 	if err != nil {
-		return Response{}, err
+		return nil, err
 	}
 	partner, partnerIDs, err := b.historyPartners(r, m, ws)
 	if err != nil {
-		return Response{}, err
+		return nil, err
 	}
 	acts, err := b.historyActivities(r, m, from, weekOf)
 	if err != nil {
-		return Response{}, err
+		return nil, err
 	}
-	if err := r.Audit("history.read", fmt.Sprintf("member:%d weeks:%d", m.ID, weeks)); err != nil {
-		return Response{}, err
-	}
-	text := historyText(r, name, ws, checkins, support, partner, acts)
-	msg := Message{Text: text}
-	if b.chart != nil {
-		trend := make([]DigestWeek, len(ws))
-		for i, w := range ws {
-			trend[i] = DigestWeek{Week: ISOWeek(w.start, loc), ParticipationRate: ratio(w.answered, w.expected), MoodAvg: avg(w.moodSum, w.moods)}
+	p := &preparedHistory{role: r.Role, readerID: r.Event.User.ID, houseID: r.House.ID, args: r.Args, member: m, name: name, weeks: weeks, partnerIDs: partnerIDs}
+	// After the read transaction: the text, and the chart.
+	return func() (any, error) {
+		p.msg = Message{Text: historyText(r, name, ws, checkins, support, partner, acts)}
+		if b.chart != nil {
+			trend := make([]DigestWeek, len(ws))
+			for i, w := range ws {
+				trend[i] = DigestWeek{Week: ISOWeek(w.start, loc), ParticipationRate: ratio(w.answered, w.expected), MoodAvg: avg(w.moodSum, w.moods)}
+			}
+			png, err := b.chart(fmt.Sprintf("%s — last %d week(s)", name, weeks), trend)
+			if err != nil {
+				r.Log.Warn("history chart failed; sending the text only", "err", err)
+			} else {
+				p.msg.Attachment = &Attachment{Name: "history.png", ContentType: "image/png", Data: png}
+			}
 		}
-		png, err := b.chart(fmt.Sprintf("%s — last %d week(s)", name, weeks), trend)
-		if err != nil {
-			r.Log.Warn("history chart failed; sending the text only", "err", err)
-		} else {
-			msg.Attachment = &Attachment{Name: "history.png", ContentType: "image/png", Data: png}
-		}
-	}
-	// The message names the resident and their partners: erasing any of
-	// them finds it.
-	if _, err := r.DMAbout(r.Event.User.ID, MsgHistory, msg, append(partnerIDs, m.UserID)...); err != nil {
-		return Response{}, err
-	}
-	return Reply("I've sent you %s's last %d week(s) by direct message. Only you can see it.", name, weeks), nil
+		return p, nil
+	}, nil
 }
 
 // historySupport lists a resident's requests for someone to reach out that

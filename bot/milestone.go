@@ -5,6 +5,10 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/porchlight/porchlight/i18n"
 )
 
 // Milestones: a resident's sober date is private to them. Those who opt in
@@ -54,9 +58,9 @@ func soberDate(r *Request, raw string) (time.Time, error) {
 	today := dayStart(r.Now, r.House.Location)
 	switch {
 	case d.After(today):
-		return time.Time{}, Errorf(EInvalid, "%s is in the future. Please give the date your sobriety began, today or earlier.", d.Format(time.DateOnly))
+		return time.Time{}, Fail(EInvalid, "milestone.future", "Date", d.Format(time.DateOnly))
 	case d.Year() < 1900:
-		return time.Time{}, Errorf(EInvalid, "%s is before 1900. Please check the year.", d.Format(time.DateOnly))
+		return time.Time{}, Fail(EInvalid, "milestone.before_1900", "Date", d.Format(time.DateOnly))
 	}
 	return d, nil
 }
@@ -94,37 +98,33 @@ func (b *Bot) cmdSoberSet(r *Request) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	text := "Saved, privately: only you can see your sober date. " + spanText(d, r.Local(r.Now))
+	l := r.Lang()
+	text := l.T("milestone.saved", "Span", spanText(l, d, r.Local(r.Now)))
 	if !share {
-		text += "\nIf you'd like the house to celebrate your milestones with you, use " + Cmd("sober-date share") + " on. Otherwise I'll congratulate you privately."
+		text += "\n" + l.T("milestone.saved.share_hint")
 	}
-	return Reply("%s", text), nil
+	return Response{Messages: []Message{{Text: text}}}, nil
 }
 
-// spanText says how long it has been, warmly.
-func spanText(sober, today time.Time) string {
+// spanText says how long it has been, warmly, in l.
+func spanText(l Lang, sober, today time.Time) string {
 	y, m, d, total := SoberSpan(sober, today)
 	switch {
 	case total == 0:
-		return "Today is day one. One day at a time — you've got this."
-	case total == 1:
-		return "That's 1 day."
+		return l.T("milestone.span.day_one")
 	case y == 0 && m == 0:
-		return fmt.Sprintf("That's %d days.", total)
+		return l.N("milestone.span.days", total)
 	}
 	var parts []string
 	for _, p := range []struct {
 		n    int
 		unit string
-	}{{y, "year"}, {m, "month"}, {d, "day"}} {
-		switch {
-		case p.n == 1:
-			parts = append(parts, "1 "+p.unit)
-		case p.n > 1:
-			parts = append(parts, fmt.Sprintf("%d %ss", p.n, p.unit))
+	}{{y, i18n.ID("milestone.unit.years")}, {m, i18n.ID("milestone.unit.months")}, {d, i18n.ID("milestone.unit.days")}} {
+		if p.n > 0 {
+			parts = append(parts, l.N(p.unit, p.n))
 		}
 	}
-	return fmt.Sprintf("That's %d days — %s.", total, joinAnd(parts))
+	return l.N("milestone.span.long", total, "Parts", joinAndIn(l, parts))
 }
 
 func (b *Bot) cmdSoberShow(r *Request) (Response, error) {
@@ -134,7 +134,7 @@ func (b *Bot) cmdSoberShow(r *Request) (Response, error) {
 	}
 	cur, err := r.milestones().CurrentSoberDate(r.Ctx, m.ID)
 	if errors.Is(err, ErrNotFound) {
-		return Reply("You haven't set a sober date. %s YYYY-MM-DD records one, privately.", Cmd("sober-date set")), nil
+		return r.Say("milestone.show.none"), nil
 	}
 	if err != nil {
 		return Response{}, err
@@ -143,7 +143,8 @@ func (b *Bot) cmdSoberShow(r *Request) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	return Reply("Since %s: %s (Only you see this.)", d.Format("2 January 2006"), spanText(d, r.Local(r.Now))), nil
+	l := r.Lang()
+	return r.Say("milestone.show", "Date", l.Date(d, i18n.DateFull), "Span", spanText(l, d, r.Local(r.Now))), nil
 }
 
 func (b *Bot) cmdSoberShare(r *Request) (Response, error) {
@@ -151,21 +152,17 @@ func (b *Bot) cmdSoberShare(r *Request) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	var on bool
-	switch strings.ToLower(strings.TrimSpace(r.Args.String("setting"))) {
-	case "on":
-		on = true
-	case "off":
-	default:
-		return Response{}, Errorf(EInvalid, "Say on or off: %s on", Cmd("sober-date share"))
+	on, ok := onOff(r.Args.String("setting"))
+	if !ok {
+		return Response{}, Fail(EInvalid, "milestone.share.bad")
 	}
 	if err := r.milestones().SetMilestoneShare(r.Ctx, m.ID, on, r.Now); err != nil {
 		return Response{}, err
 	}
 	if on {
-		return Reply("🎉 On the morning of each milestone I'll celebrate with the house — the milestone only, never your date. %s off stops it.", Cmd("sober-date share")), nil
+		return r.Say("milestone.share.on"), nil
 	}
-	return Reply("Okay: milestones stay between us. I'll congratulate you privately."), nil
+	return r.Say("milestone.share.off"), nil
 }
 
 func (b *Bot) cmdSoberReset(r *Request) (Response, error) {
@@ -173,11 +170,10 @@ func (b *Bot) cmdSoberReset(r *Request) (Response, error) {
 		return Response{}, err
 	}
 	// Never announced, never logged beyond the fact.
+	l := r.Lang()
 	return Response{Messages: []Message{{
-		Text: "Thank you for telling me. Your new date is saved, privately — nobody else is told. " +
-			"Starting again takes courage, and relapse can be part of recovery; it doesn't erase what you've learned. " +
-			"If you'd like support, your House Mentor or your partner would be glad to hear from you, and " + Cmd("resources") + " has people to talk to any time.",
-		Choices: []Choice{{ID: "crisis:resources", Label: "Show resources"}},
+		Text:    l.T("milestone.reset"),
+		Choices: []Choice{{ID: "crisis:resources", Label: l.T("milestone.resources.button")}},
 	}}}, nil
 }
 
@@ -189,7 +185,7 @@ func (b *Bot) cmdSoberClear(r *Request) (Response, error) {
 	if err := r.milestones().ClearSoberDate(r.Ctx, m.ID, r.Now); err != nil {
 		return Response{}, err
 	}
-	return Reply("Your sober date is removed; there will be no milestone messages. (Your earlier dates stay in %s until you erase your data with %s.)", Cmd("sober-date history"), Cmd("mydata erase")), nil
+	return r.Say("milestone.cleared"), nil
 }
 
 func (b *Bot) cmdSoberHistory(r *Request) (Response, error) {
@@ -202,17 +198,22 @@ func (b *Bot) cmdSoberHistory(r *Request) (Response, error) {
 		return Response{}, err
 	}
 	if len(ds) == 0 {
-		return Reply("You haven't set a sober date."), nil
+		return r.Say("milestone.history.none"), nil
 	}
-	lines := []string{"*Your sober dates* (only you see this)"}
+	l := r.Lang()
+	lines := []string{l.T("milestone.history.title")}
 	for _, d := range ds {
-		line := fmt.Sprintf("• %s — %s on %s", d.Date, map[string]string{"set": "set", "reset": "new start"}[d.Kind], r.Local(d.SetAt).Format("2 Jan 2006"))
+		kind := i18n.ID("milestone.history.set")
+		if d.Kind == "reset" {
+			kind = i18n.ID("milestone.history.reset")
+		}
+		line := l.T(kind, "Date", d.Date, "On", l.Date(r.Local(d.SetAt), "milestone.history.date"))
 		if !d.ClearedAt.IsZero() {
-			line += " (removed)"
+			line += " " + l.T("milestone.history.removed")
 		}
 		lines = append(lines, line)
 	}
-	return Reply("%s", strings.Join(lines, "\n")), nil
+	return Response{Messages: []Message{{Text: strings.Join(lines, "\n")}}}, nil
 }
 
 // celebrate is the morning job: each active member whose sober date has a
@@ -249,8 +250,8 @@ func (b *Bot) celebrate(r *Request, at time.Time) error {
 		if err != nil {
 			return err
 		}
-		ml := ms[len(ms)-1] // the largest, if two fall on one day
-		first, err := r.milestones().RecordCelebration(r.Ctx, &Celebration{MemberID: m.ID, HouseID: r.House.ID, SoberDate: cur.Date, Milestone: ml.Key, Label: ml.Label, Shared: share, At: r.Now})
+		mile := ms[len(ms)-1] // the largest, if two fall on one day
+		first, err := r.milestones().RecordCelebration(r.Ctx, &Celebration{MemberID: m.ID, HouseID: r.House.ID, SoberDate: cur.Date, Milestone: mile.Key, Label: mile.Label, Shared: share, At: r.Now})
 		if err != nil {
 			return err
 		}
@@ -258,12 +259,14 @@ func (b *Bot) celebrate(r *Request, at time.Time) error {
 			continue
 		}
 		name := displayName(User{Name: m.Name})
-		text := fmt.Sprintf("🎉 %s today, %s. That's something to be proud of — one day at a time.", capitalize(ml.Label), name)
+		ml := r.LangOf(m)
+		text := ml.T("milestone.congrats", "Milestone", capitalize(MilestoneLabel(ml, mile.Key)), "Name", name)
 		if _, err := r.Enqueue(&OutboxMessage{Kind: MsgCelebration, Out: Outgoing{Target: Target{Kind: TargetDM, User: m.UserID}, Message: Message{Text: text}}}); err != nil {
 			return err
 		}
 		if share {
-			post := fmt.Sprintf("🎉 *%s* celebrates *%s* today! Join us in cheering them on. 💚", name, ml.Label)
+			hl := r.HouseLang()
+			post := hl.T("milestone.celebrate", "Name", name, "Milestone", MilestoneLabel(hl, mile.Key))
 			if _, err := r.Enqueue(&OutboxMessage{Kind: MsgCelebration, About: []string{m.UserID},
 				Out: Outgoing{Target: Target{Kind: TargetChannel, Channel: r.House.Channel}, Message: Message{Text: post}}}); err != nil {
 				return err
@@ -277,9 +280,11 @@ func (b *Bot) celebrate(r *Request, at time.Time) error {
 	return nil
 }
 
+// capitalize upper-cases the first letter of s, in any script.
 func capitalize(s string) string {
-	if s == "" {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 {
 		return s
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return string(unicode.ToUpper(r)) + s[n:]
 }

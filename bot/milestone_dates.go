@@ -3,6 +3,7 @@ package bot
 import (
 	"fmt"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -12,8 +13,32 @@ import (
 type Milestone struct {
 	// Key is stable across wording changes: "1d", "90d", "6m", "2y".
 	Key string
-	// Label reads in a sentence: "24 hours", "90 days", "2 years".
+	// Label reads in an English sentence: "24 hours", "90 days", "2
+	// years", kept with a celebration as a record; a reader sees
+	// MilestoneLabel of the key, in their language.
 	Label string
+}
+
+// MilestoneLabel is the milestone of key ("1d", "90d", "6m", "2y") as it
+// reads in a sentence in l: "24 hours", "90 days", "2 years". A key it
+// cannot read shows as it is.
+func MilestoneLabel(l Lang, key string) string {
+	if key == "1d" {
+		return l.T("milestone.label.day_one")
+	}
+	n, err := strconv.Atoi(key[:max(len(key)-1, 0)])
+	if err != nil || n <= 0 {
+		return key
+	}
+	switch key[len(key)-1] {
+	case 'd':
+		return l.N("milestone.unit.days", n)
+	case 'm':
+		return l.N("milestone.unit.months", n)
+	case 'y':
+		return l.N("milestone.unit.years", n)
+	}
+	return key
 }
 
 // civil is a calendar date as midnight UTC, so that date arithmetic never

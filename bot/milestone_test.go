@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/i18n"
 )
 
 // ninetyDays is a sober date whose 90 days fall on the harness's first day.
@@ -162,4 +163,63 @@ func countContaining(ms []bot.Outgoing, s string) int {
 		}
 	}
 	return n
+}
+
+// TestMilestonesInEachReadersLanguage: in a Spanish house the channel post
+// is in Spanish, a resident who chose English is congratulated in English,
+// and "sí" turns sharing on.
+func TestMilestonesInEachReadersLanguage(t *testing.T) {
+	h := newHarness(t, func(h *bot.House) { h.Locale = "es" })
+	h.join(robin, casey)
+	h.do(h.ev.Command(robin, "language", "en"))
+	h.clock.Set(at9(0))
+	if got := text(h.do(h.ev.Command(casey, "sober-date", "set 2025-08-31"))); !strings.Contains(got, "Eso son 442 días — 1 año, 2 meses y 16 días.") {
+		t.Errorf("Casey's set = %q, want Spanish", got)
+	}
+	if got := text(h.do(h.ev.Command(casey, "sober-date", "share quizás"))); !strings.Contains(got, "Di sí o no") {
+		t.Errorf("share quizás = %q", got)
+	}
+	h.do(h.ev.Command(casey, "sober-date", "set "+ninetyDays))
+	h.do(h.ev.Command(robin, "sober-date", "set "+ninetyDays))
+	if got := text(h.do(h.ev.Command(robin, "sober-date", "share sí"))); !strings.Contains(got, "I'll celebrate with the house") {
+		t.Errorf("Robin's share sí = %q, want English", got)
+	}
+	if got := text(h.do(h.ev.Command(casey, "sober-date", "history"))); !strings.Contains(got, "*Tus fechas de sobriedad*") || !strings.Contains(got, "guardada el 16 nov 2026") {
+		t.Errorf("Casey's history = %q", got)
+	}
+	h.flush()
+	h.ad.Reset()
+	morning(h, 0, 0)
+	if posts := h.ad.InChannel(h.house.Channel); len(posts) != 1 || !strings.Contains(posts[0].Text, "¡*Robin* celebra *90 días* hoy!") {
+		t.Errorf("channel = %s, want Robin's celebration in Spanish", texts(posts))
+	}
+	if got := texts(h.ad.To(robin.ID)); !strings.Contains(got, "🎉 90 days today, Robin.") {
+		t.Errorf("Robin's congratulation = %q, want English", got)
+	}
+	if got := texts(h.ad.To(casey.ID)); !strings.Contains(got, "🎉 ¡90 días hoy, Casey!") {
+		t.Errorf("Casey's congratulation = %q, want Spanish", got)
+	}
+}
+
+// TestMilestoneLabel: a celebration's label comes from its stable key, in
+// the reader's language.
+func TestMilestoneLabel(t *testing.T) {
+	en, es := bot.SourceLang(), i18n.Default().Lang("es")
+	for key, want := range map[string][2]string{
+		"1d": {"24 hours", "24 horas"}, "90d": {"90 days", "90 días"}, "6m": {"6 months", "6 meses"},
+		"1y": {"1 year", "1 año"}, "2y": {"2 years", "2 años"}, "": {"", ""}, "xd": {"xd", "xd"},
+	} {
+		if got := [2]string{bot.MilestoneLabel(en, key), bot.MilestoneLabel(es, key)}; got != want {
+			t.Errorf("MilestoneLabel(%q) = %q, want %q", key, got, want)
+		}
+	}
+	// The English labels are those MilestonesOn keeps as a record.
+	sober := time.Date(2024, 8, 18, 0, 0, 0, 0, time.UTC)
+	for _, day := range []time.Time{sober.AddDate(0, 0, 1), sober.AddDate(0, 0, 90), bot.AddMonths(sober, 6), bot.AddMonths(sober, 24)} {
+		for _, m := range bot.MilestonesOn(sober, day, nil) {
+			if got := bot.MilestoneLabel(en, m.Key); got != m.Label {
+				t.Errorf("MilestoneLabel(%q) = %q, want %q", m.Key, got, m.Label)
+			}
+		}
+	}
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/porchlight/porchlight/i18n"
 )
 
 // Accountability partners: two residents (three when the count is odd) who
@@ -57,16 +59,31 @@ func (b *Bot) registerPartners() {
 // and their platform user ids: a message that uses the names is about them
 // (OutboxMessage.About).
 func names(r *Request, ids []int64) (string, []string, error) {
+	out, users, err := nameList(r, ids)
+	return joinAnd(out), users, err
+}
+
+// nameList is names with the names not yet joined, for a sentence in the
+// reader's language (joinAndIn).
+func nameList(r *Request, ids []int64) ([]string, []string, error) {
 	var out, users []string
 	for _, id := range ids {
 		m, err := r.partners().MemberByID(r.Ctx, id)
 		if err != nil {
-			return "", nil, fmt.Errorf("member %d: %w", id, err)
+			return nil, nil, fmt.Errorf("member %d: %w", id, err)
 		}
 		out = append(out, "*"+displayName(User{Name: m.Name})+"*")
 		users = append(users, m.UserID)
 	}
-	return joinAnd(out), users, nil
+	return out, users, nil
+}
+
+// joinAndIn joins words for a sentence in l: "a", "a and b", "a, b and c".
+func joinAndIn(l Lang, s []string) string {
+	if len(s) < 2 {
+		return strings.Join(s, "")
+	}
+	return l.T("partner.list.and", "Rest", strings.Join(s[:len(s)-1], ", "), "Last", s[len(s)-1])
 }
 
 // others returns the pair's members other than id.
@@ -83,12 +100,22 @@ func others(p *Pair, id int64) []int64 {
 // dmMember queues a DM of kind to a member by id; about are the platform
 // user ids of the people it names.
 func dmMember(r *Request, id int64, kind MsgKind, m Message, about ...string) error {
+	return dmMemberIn(r, id, kind, func(Lang) Message { return m }, about...)
+}
+
+// dmMemberIn is dmMember with the message built in the member's language.
+func dmMemberIn(r *Request, id int64, kind MsgKind, m func(Lang) Message, about ...string) error {
 	mem, err := r.partners().MemberByID(r.Ctx, id)
 	if err != nil {
 		return fmt.Errorf("member %d: %w", id, err)
 	}
-	_, err = r.Enqueue(&OutboxMessage{Kind: kind, About: about, Out: Outgoing{Target: Target{Kind: TargetDM, User: mem.UserID}, Message: m}})
+	_, err = r.Enqueue(&OutboxMessage{Kind: kind, About: about, Out: Outgoing{Target: Target{Kind: TargetDM, User: mem.UserID}, Message: m(r.LangOf(mem))}})
 	return err
+}
+
+// reachedButton is a ping's "I reached out" button, in l.
+func reachedButton(l Lang, ping *PartnerPing) Choice {
+	return Choice{ID: fmt.Sprintf("partner:reached:%d", ping.ID), Label: l.T("partner.reached.button")}
 }
 
 func (b *Bot) cmdPartner(r *Request) (Response, error) {
@@ -97,16 +124,16 @@ func (b *Bot) cmdPartner(r *Request) (Response, error) {
 	}
 	p, err := r.partners().PairOf(r.Ctx, r.Member.ID)
 	if errors.Is(err, ErrNotFound) {
-		return Reply("You don't have an accountability partner right now. A House Mentor can pair you, or the next rotation will."), nil
+		return r.Say("partner.none"), nil
 	}
 	if err != nil {
 		return Response{}, err
 	}
-	who, _, err := names(r, others(p, r.Member.ID))
+	who, _, err := nameList(r, others(p, r.Member.ID))
 	if err != nil {
 		return Response{}, err
 	}
-	return Reply("Your accountability partner: %s, since %s.", who, r.Local(p.FormedAt).Format("Monday 2 January")), nil
+	return r.Say("partner.current", "Who", joinAndIn(r.Lang(), who), "Date", r.Lang().Date(r.Local(p.FormedAt), i18n.DateLong)), nil
 }
 
 // activeMember loads an active member of the house by user id, or says
@@ -118,7 +145,7 @@ func activeMember(r *Request, userID string) (*Member, error) {
 func (b *Bot) cmdPartnerPair(r *Request) (Response, error) {
 	ua, ub := r.Args.String("a"), r.Args.String("b")
 	if ua == ub {
-		return Response{}, Errorf(EInvalid, "Pick two different residents: %s @a @b", Cmd("partner pair"))
+		return Response{}, Fail(EInvalid, "partner.pair.same")
 	}
 	ma, err := activeMember(r, ua)
 	if err != nil {
@@ -129,7 +156,7 @@ func (b *Bot) cmdPartnerPair(r *Request) (Response, error) {
 		return Response{}, err
 	}
 	for _, m := range []*Member{ma, mb} {
-		if err := b.leavePair(r, m, "A House Mentor paired them with someone else"); err != nil {
+		if err := b.leavePair(r, m, whyText("partner.why.repaired")); err != nil {
 			return Response{}, err
 		}
 	}
@@ -140,7 +167,7 @@ func (b *Bot) cmdPartnerPair(r *Request) (Response, error) {
 	if err := b.announcePair(r, p); err != nil {
 		return Response{}, err
 	}
-	return Reply("Paired *%s* and *%s*. They've each been told.", ma.Name, mb.Name), nil
+	return r.Say("partner.paired", "A", ma.Name, "B", mb.Name), nil
 }
 
 func (b *Bot) cmdPartnerUnpair(r *Request) (Response, error) {
@@ -149,23 +176,23 @@ func (b *Bot) cmdPartnerUnpair(r *Request) (Response, error) {
 		return Response{}, err
 	}
 	if _, err := r.partners().PairOf(r.Ctx, m.ID); errors.Is(err, ErrNotFound) {
-		return Response{}, Errorf(ENotFound, "*%s* doesn't have a partner right now.", m.Name)
+		return Response{}, Fail(ENotFound, "partner.not_paired", "Name", m.Name)
 	} else if err != nil {
 		return Response{}, err
 	}
-	if err := b.leavePair(r, m, "A House Mentor ended the partnership"); err != nil {
+	if err := b.leavePair(r, m, whyText("partner.why.unpaired")); err != nil {
 		return Response{}, err
 	}
-	if err := dmMember(r, m.ID, MsgPartner, Message{Text: "A House Mentor ended your accountability partnership. You'll be paired again soon."}); err != nil {
+	if err := dmMemberIn(r, m.ID, MsgPartner, func(l Lang) Message { return Message{Text: l.T("partner.unpaired.dm")} }); err != nil {
 		return Response{}, err
 	}
-	return Reply("*%s* no longer has a partner; the others were told.", m.Name), nil
+	return r.Say("partner.unpaired", "Name", m.Name), nil
 }
 
 func (b *Bot) cmdPartnerAvoid(r *Request) (Response, error) {
 	ua, ub := r.Args.String("a"), r.Args.String("b")
 	if ua == ub {
-		return Response{}, Errorf(EInvalid, "Pick two different residents: %s @a @b", Cmd("partner avoid"))
+		return Response{}, Fail(EInvalid, "partner.avoid.same")
 	}
 	ma, err := activeMember(r, ua)
 	if err != nil {
@@ -178,43 +205,50 @@ func (b *Bot) cmdPartnerAvoid(r *Request) (Response, error) {
 	if err := r.partners().AddAvoid(r.Ctx, r.House.ID, ma.ID, mb.ID, r.Event.User.ID, r.Now); err != nil {
 		return Response{}, err
 	}
-	return Reply("Noted: *%s* and *%s* won't be paired by rotation. (Only House Mentors see this list.)", ma.Name, mb.Name), nil
+	return r.Say("partner.avoided", "A", ma.Name, "B", mb.Name), nil
 }
 
 func (b *Bot) cmdPartnerPings(r *Request) (Response, error) {
 	if r.Member == nil || !r.Member.Active() {
 		return Response{}, errNotJoined
 	}
-	var off bool
-	switch strings.ToLower(strings.TrimSpace(r.Args.String("setting"))) {
-	case "off":
-		off = true
-	case "on":
-	default:
-		return Response{}, Errorf(EInvalid, "Say on or off: %s off", Cmd("partner pings"))
+	on, ok := onOff(r.Args.String("setting"))
+	if !ok {
+		return Response{}, Fail(EInvalid, "partner.pings.bad")
 	}
+	off := !on
 	if err := r.partners().SetPingsOff(r.Ctx, r.Member.ID, off, r.Now); err != nil {
 		return Response{}, err
 	}
 	if off {
-		return Reply("Okay: your partner won't be pinged when you miss a check-in or ask for support. Your House Mentors still hear when you ask for someone to reach out. %s on turns it back on.", Cmd("partner pings")), nil
+		return r.Say("partner.pings.off"), nil
 	}
-	return Reply("Pings are on: your partner hears when you miss a check-in or ask for support — never what you wrote."), nil
+	return r.Say("partner.pings.on"), nil
+}
+
+// onOff reads a setting typed as on or off, in any language ("sí", "no").
+func onOff(s string) (on, ok bool) {
+	switch {
+	case Same("partner.setting.on", s):
+		return true, true
+	case Same("partner.setting.off", s):
+		return false, true
+	}
+	return false, false
 }
 
 // announcePair tells each member of a new pair who their partner is.
 func (b *Bot) announcePair(r *Request, p *Pair) error {
 	for _, id := range p.Members {
-		who, users, err := names(r, others(p, id))
+		who, users, err := nameList(r, others(p, id))
 		if err != nil {
 			return err
 		}
-		partner := "partner in %s is"
-		if len(users) > 1 {
-			partner = "partners in %s are" // a trio
+		// One partner, or two in a trio.
+		text := func(l Lang) Message {
+			return Message{Text: l.N("partner.announce", len(users), "House", r.House.Name, "Who", joinAndIn(l, who))}
 		}
-		text := fmt.Sprintf("🤝 Your accountability "+partner+" now %s. Check in with each other — a message, a walk, a meeting together. %s shows this any time.", r.House.Name, who, Cmd("partner"))
-		if err := dmMember(r, id, MsgPartner, Message{Text: text}, users...); err != nil {
+		if err := dmMemberIn(r, id, MsgPartner, text, users...); err != nil {
 			return err
 		}
 	}
@@ -222,8 +256,8 @@ func (b *Bot) announcePair(r *Request, p *Pair) error {
 }
 
 // leavePair takes m out of their current pair, if any: a pair ends and the
-// partner is told why; a trio becomes a pair.
-func (b *Bot) leavePair(r *Request, m *Member, why string) error {
+// partner is told why, in their language; a trio becomes a pair.
+func (b *Bot) leavePair(r *Request, m *Member, why func(Lang) string) error {
 	p, err := r.partners().PairOf(r.Ctx, m.ID)
 	if errors.Is(err, ErrNotFound) {
 		return nil
@@ -240,17 +274,24 @@ func (b *Bot) leavePair(r *Request, m *Member, why string) error {
 		return err
 	}
 	for _, id := range rest {
-		text := fmt.Sprintf("%s, so *%s* is no longer your accountability partner.", why, m.Name)
 		about := []string{m.UserID}
 		if m.Name == "" {
 			// An erasure: the notice does not name them, so that it
 			// survives their erasure (see eraseMember).
-			text, about = why+", so you're no longer partners.", nil
+			about = nil
 		}
-		if len(rest) == 1 {
-			text += " You'll be paired again at the next rotation, or a House Mentor will pair you."
+		alone := len(rest) == 1
+		text := func(l Lang) Message {
+			text := l.T("partner.left", "Why", why(l), "Name", m.Name)
+			if m.Name == "" {
+				text = l.T("partner.left.unnamed", "Why", why(l))
+			}
+			if alone {
+				text += " " + l.T("partner.left.again")
+			}
+			return Message{Text: text}
 		}
-		if err := dmMember(r, id, MsgPartner, Message{Text: text}, about...); err != nil {
+		if err := dmMemberIn(r, id, MsgPartner, text, about...); err != nil {
 			return err
 		}
 	}
@@ -258,9 +299,15 @@ func (b *Bot) leavePair(r *Request, m *Member, why string) error {
 }
 
 // partnerGone is the leave hook: a member who left or paused leaves their
-// pair.
+// pair. The hook's why is a finished sentence, the same in every language.
 func (b *Bot) partnerGone(r *Request, m *Member, why string) error {
-	return b.leavePair(r, m, why)
+	return b.leavePair(r, m, func(Lang) string { return why })
+}
+
+// whyText is the reason a pair ended as catalogue message id, in the
+// reader's language.
+func whyText(id string) func(Lang) string {
+	return func(l Lang) string { return l.T(id) }
 }
 
 // rotatePartners is the rotation job: it pairs the house's active, unpaused
@@ -304,7 +351,11 @@ func (b *Bot) rotatePartners(r *Request, at time.Time) error {
 	groups, repeats, err := PlanPairs(cands, recent, avoid)
 	if err != nil {
 		r.Log.Warn("partner rotation found no pairing", "candidates", len(cands))
-		return b.tellMentors(r, fmt.Sprintf("🤝 The partner rotation for %s didn't run: %s. Current pairs stay as they are.", h.Name, err))
+		why := i18n.ID("partner.rotation.too_few")
+		if errors.Is(err, ErrNoValidPairs) {
+			why = i18n.ID("partner.rotation.no_valid")
+		}
+		return b.tellMentors(r, func(l Lang) string { return l.T("partner.rotation.failed", "House", h.Name, "Why", l.T(why)) })
 	}
 	current, err := r.partners().CurrentPairs(r.Ctx, h.ID)
 	if err != nil {
@@ -315,7 +366,7 @@ func (b *Bot) rotatePartners(r *Request, at time.Time) error {
 			return err
 		}
 	}
-	lines := []string{fmt.Sprintf("🤝 *New accountability partners in %s*", h.Name)}
+	var whos [][]string
 	var paired []string
 	for _, g := range groups {
 		p := &Pair{HouseID: h.ID, Members: g, How: "rotation", Rotation: last + 1, FormedAt: r.Now}
@@ -325,29 +376,36 @@ func (b *Bot) rotatePartners(r *Request, at time.Time) error {
 		if err := b.announcePair(r, p); err != nil {
 			return err
 		}
-		who, users, err := names(r, g)
+		who, users, err := nameList(r, g)
 		if err != nil {
 			return err
 		}
-		lines = append(lines, "• "+who)
+		whos = append(whos, who)
 		paired = append(paired, users...)
 	}
-	if repeats {
-		lines = append(lines, "Everyone has been paired with each other recently, so some pairs repeat.")
-	}
 	r.Log.Info("partners rotated", "pairs", len(groups), "rotation", last+1)
-	return b.tellMentors(r, strings.Join(lines, "\n"), paired...)
+	return b.tellMentors(r, func(l Lang) string {
+		lines := []string{l.T("partner.rotation.head", "House", h.Name)}
+		for _, who := range whos {
+			lines = append(lines, "• "+joinAndIn(l, who))
+		}
+		if repeats {
+			lines = append(lines, l.T("partner.rotation.repeats"))
+		}
+		return strings.Join(lines, "\n")
+	}, paired...)
 }
 
-// tellMentors DMs every House Mentor of the house about partners; about
-// are the platform user ids of the people the text names.
-func (b *Bot) tellMentors(r *Request, text string, about ...string) error {
+// tellMentors DMs every House Mentor of the house about partners, text in
+// each one's language; about are the platform user ids of the people the
+// text names.
+func (b *Bot) tellMentors(r *Request, text func(Lang) string, about ...string) error {
 	mentors, err := r.Mentors()
 	if err != nil {
 		return err
 	}
 	for _, id := range mentors {
-		if _, err := r.Enqueue(&OutboxMessage{Kind: MsgPartner, About: about, Out: Outgoing{Target: Target{Kind: TargetDM, User: id}, Message: Message{Text: text}}}); err != nil {
+		if _, err := r.Enqueue(&OutboxMessage{Kind: MsgPartner, About: about, Out: Outgoing{Target: Target{Kind: TargetDM, User: id}, Message: Message{Text: text(r.langOfUser(id))}}}); err != nil {
 			return err
 		}
 	}
@@ -379,13 +437,15 @@ func (b *Bot) nudgePartners(r *Request, at time.Time) error {
 			return err
 		}
 		for _, id := range p.Members {
-			who, users, err := names(r, others(p, id))
+			who, users, err := nameList(r, others(p, id))
 			if err != nil {
 				return err
 			}
-			text := fmt.Sprintf("👋 Check in with your partner %s today — a message, a call or a walk.", who)
-			choice := Choice{ID: fmt.Sprintf("partner:connected:%d:%s", p.ID, day), Label: "We connected", Style: StylePrimary}
-			if err := dmMember(r, id, MsgPartner, Message{Text: text, Choices: []Choice{choice}}, users...); err != nil {
+			msg := func(l Lang) Message {
+				return Message{Text: l.N("partner.nudge", len(who), "Who", joinAndIn(l, who)),
+					Choices: []Choice{{ID: fmt.Sprintf("partner:connected:%d:%s", p.ID, day), Label: l.T("partner.connected.button"), Style: StylePrimary}}}
+			}
+			if err := dmMemberIn(r, id, MsgPartner, msg, users...); err != nil {
 				return err
 			}
 		}
@@ -406,7 +466,7 @@ func (b *Bot) actPartner(r *Request, parts []string) (Response, error) {
 		}
 		p, err := r.partners().PairByID(r.Ctx, id)
 		if errors.Is(err, ErrNotFound) || (err == nil && !inPair(p, r.Member.ID)) {
-			return Response{}, Errorf(EInvalid, "That button isn't for you.")
+			return Response{}, Fail(EInvalid, "partner.not_yours")
 		}
 		if err != nil {
 			return Response{}, err
@@ -416,9 +476,9 @@ func (b *Bot) actPartner(r *Request, parts []string) (Response, error) {
 			return Response{}, err
 		}
 		if !first {
-			return Reply("Already noted for today — thank you for looking out for each other."), nil
+			return r.Say("partner.connected.again"), nil
 		}
-		return Reply("Noted: you connected today. Thank you for looking out for each other. 💚"), nil
+		return r.Say("partner.connected"), nil
 	case len(parts) == 2 && parts[0] == "reached":
 		ping, err := b.pressedPing(r, parts)
 		if err != nil {
@@ -427,7 +487,7 @@ func (b *Bot) actPartner(r *Request, parts []string) (Response, error) {
 		if _, err := r.partners().AnswerPing(r.Ctx, ping.ID, r.Now); err != nil {
 			return Response{}, err
 		}
-		return Reply("Thank you for reaching out. 💚"), nil
+		return r.Say("partner.reached"), nil
 	case len(parts) == 2 && parts[0] == "mute":
 		if _, err := b.pressedPing(r, parts); err != nil {
 			return Response{}, err
@@ -455,7 +515,7 @@ func (b *Bot) pressedPing(r *Request, parts []string) (*PartnerPing, error) {
 	// use for them.
 	p, err := r.partners().PairByID(r.Ctx, ping.PairID)
 	if err != nil || !inPair(p, r.Member.ID) || ping.About == r.Member.ID {
-		return nil, Errorf(EInvalid, "That button isn't for you.")
+		return nil, Fail(EInvalid, "partner.not_yours")
 	}
 	return ping, nil
 }
@@ -512,10 +572,11 @@ func (b *Bot) notifyPartner(r *Request, m *Member, p *Pair, kind string) error {
 	if err := r.partners().RecordPing(r.Ctx, ping); err != nil {
 		return err
 	}
-	text := fmt.Sprintf("💛 Your partner *%s* asked for someone to reach out. A message or a chat in person could mean a lot right now.", m.Name)
-	choice := Choice{ID: fmt.Sprintf("partner:reached:%d", ping.ID), Label: "I reached out"}
+	msg := func(l Lang) Message {
+		return Message{Text: l.T("partner.ping.support", "Name", m.Name), Choices: []Choice{reachedButton(l, ping)}}
+	}
 	for _, id := range others(p, m.ID) {
-		if err := dmMember(r, id, MsgPartnerPing, Message{Text: text, Choices: []Choice{choice}}, m.UserID); err != nil {
+		if err := dmMemberIn(r, id, MsgPartnerPing, msg, m.UserID); err != nil {
 			return err
 		}
 	}
@@ -599,19 +660,21 @@ func (b *Bot) sendMissPing(r *Request, ping *PartnerPing) error {
 	if len(to) == 0 {
 		return drop("muted")
 	}
-	text := fmt.Sprintf("💛 *%s* hasn't checked in today — maybe reach out?", m.Name)
+	text := i18n.ID("partner.ping.missed_today")
 	switch {
 	case n > 1:
-		text = fmt.Sprintf("💛 *%s* has missed the last %d check-ins — maybe reach out?", m.Name, n)
+		text = i18n.ID("partner.ping.missed_streak")
 	case ping.DueAt.After(ping.At):
-		text = fmt.Sprintf("💛 *%s* missed their last check-in — maybe reach out?", m.Name)
+		text = i18n.ID("partner.ping.missed_last")
 	}
-	choices := []Choice{
-		{ID: fmt.Sprintf("partner:reached:%d", ping.ID), Label: "I reached out"},
-		{ID: fmt.Sprintf("partner:mute:%d", ping.ID), Label: "Mute these for a week"},
+	msg := func(l Lang) Message {
+		return Message{Text: l.N(text, n, "Name", m.Name), Choices: []Choice{
+			reachedButton(l, ping),
+			{ID: fmt.Sprintf("partner:mute:%d", ping.ID), Label: l.T("partner.mute.button")},
+		}}
 	}
 	for _, id := range to {
-		if err := dmMember(r, id, MsgPartnerPing, Message{Text: text, Choices: choices}, m.UserID); err != nil {
+		if err := dmMemberIn(r, id, MsgPartnerPing, msg, m.UserID); err != nil {
 			return err
 		}
 	}
@@ -640,7 +703,7 @@ func (b *Bot) mutePings(r *Request) (Response, error) {
 	if err := r.partners().SetPingMute(r.Ctx, r.Member.ID, until, r.Now); err != nil {
 		return Response{}, err
 	}
-	return Reply("Okay: until %s you won't be pinged when your partner misses a check-in. If they ask for support you'll still hear, always. "+Cmd("partner unmute")+" turns these pings back on sooner.", FormatTime(until, r.House.Location)), nil
+	return r.Say("partner.muted", "Until", FormatTimeIn(r.Lang(), until, r.House.Location)), nil
 }
 
 func (b *Bot) cmdPartnerMute(r *Request) (Response, error) {
@@ -659,10 +722,10 @@ func (b *Bot) cmdPartnerUnmute(r *Request) (Response, error) {
 		return Response{}, err
 	}
 	if !r.Now.Before(until) {
-		return Reply("Pings aren't muted: you hear when your partner misses a check-in."), nil
+		return r.Say("partner.unmute.not_muted"), nil
 	}
 	if err := r.partners().SetPingMute(r.Ctx, r.Member.ID, time.Time{}, r.Now); err != nil {
 		return Response{}, err
 	}
-	return Reply("Pings are back on: you'll hear when your partner misses a check-in (never what anyone wrote)."), nil
+	return r.Say("partner.unmute.done"), nil
 }

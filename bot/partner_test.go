@@ -277,3 +277,47 @@ func TestReachOutAgainPingsThePartnerOnce(t *testing.T) {
 		t.Errorf("support pings to the partner = %d, want 1: %s", n, texts(h.ad.To(casey.ID)))
 	}
 }
+
+// TestPartnerTextsFollowEachRecipient: a pair's DMs are each in their
+// recipient's language, the House Mentor's replies in theirs, and
+// /partner pings reads "no" and "sí" as off and on.
+func TestPartnerTextsFollowEachRecipient(t *testing.T) {
+	h := newHarness(t)
+	h.join(robin, casey, jamie)
+	h.do(h.ev.Command(robin, "language", "es"))
+	h.ad.Reset()
+	if got := text(h.do(h.ev.Command(mentor, "partner", "pair <@"+robin.ID+"> <@"+casey.ID+">"))); !strings.Contains(got, "Paired *Robin* and *Casey*") {
+		t.Errorf("mentor's reply = %q, want English", got)
+	}
+	h.flush()
+	if got := texts(h.ad.To(robin.ID)); !strings.Contains(got, "Tu compañero de apoyo en Cedar House ahora es *Casey*") {
+		t.Errorf("Robin told %q, want Spanish", got)
+	}
+	if got := texts(h.ad.To(casey.ID)); !strings.Contains(got, "Your accountability partner in Cedar House is now *Robin*") {
+		t.Errorf("Casey told %q, want English", got)
+	}
+	if got := text(h.do(h.ev.Command(robin, "partner", ""))); !strings.Contains(got, "Tu compañero de apoyo: *Casey*, desde el lunes 16 de noviembre") {
+		t.Errorf("Robin's /partner = %q", got)
+	}
+	if got := text(h.do(h.ev.Command(robin, "partner", "pings no"))); !strings.Contains(got, "a tu compañero no le va a llegar aviso") {
+		t.Errorf("/partner pings no = %q", got)
+	}
+	if got := text(h.do(h.ev.Command(robin, "partner", "pings quizás"))); !strings.Contains(got, "Di sí o no") {
+		t.Errorf("/partner pings quizás = %q, want a refusal in Spanish", got)
+	}
+	if got := text(h.do(h.ev.Command(robin, "partner", "pings sí"))); !strings.Contains(got, "Los avisos están activos") {
+		t.Errorf("/partner pings sí = %q", got)
+	}
+	// Casey (English) says "off" in Spanish's "no": the setting is read in
+	// any language.
+	if got := text(h.do(h.ev.Command(casey, "partner", "pings no"))); !strings.Contains(got, "your partner won't be pinged") {
+		t.Errorf("Casey's /partner pings no = %q, want English", got)
+	}
+	// Re-pairing Casey tells Robin, in Spanish, why.
+	h.ad.Reset()
+	h.do(h.ev.Command(mentor, "partner", "pair <@"+casey.ID+"> <@"+jamie.ID+">"))
+	h.flush()
+	if got := texts(h.ad.To(robin.ID)); !strings.Contains(got, "Un Mentor de la casa le asignó otro compañero, así que *Casey* ya no es tu compañero de apoyo.") {
+		t.Errorf("Robin told %q", got)
+	}
+}

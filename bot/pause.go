@@ -6,6 +6,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/porchlight/porchlight/i18n"
 )
 
 // House Mentors' tools for a resident's membership: /pause sets a resident's
@@ -49,23 +51,23 @@ func (b *Bot) registerPause() {
 }
 
 // pauseEnd reads the date a pause ends: a house-local YYYY-MM-DD after
-// today and at most months ahead. how is the command, for the example in
-// the message about a date in the past.
+// today and at most months ahead. how is the command in the caller's
+// language, for the example in the message about a date in the past.
 func pauseEnd(r *Request, s string, months int, how string) (time.Time, error) {
 	until, err := parseDate(s, r.House.Location)
 	if err != nil {
 		return time.Time{}, err
 	}
 	today := dayStart(r.Now, r.House.Location)
-	limit, span := today.AddDate(0, months, 0), fmt.Sprintf("%d months", months)
+	limit, span := today.AddDate(0, months, 0), r.Lang().N("pause.span.months", months)
 	if months == 12 {
-		span = "a year"
+		span = r.Lang().T("pause.span.year")
 	}
 	switch {
 	case !until.After(today):
-		return time.Time{}, Errorf(EInvalid, "The date prompts resume must be after today. For example: %s %s", how, today.AddDate(0, 0, 7).Format(time.DateOnly))
+		return time.Time{}, Fail(EInvalid, "pause.not_after_today", "How", how, "Example", today.AddDate(0, 0, 7).Format(time.DateOnly))
 	case until.After(limit):
-		return time.Time{}, Errorf(EInvalid, "A pause can last up to %s. Please pick a date up to %s.", span, limit.Format(time.DateOnly))
+		return time.Time{}, Fail(EInvalid, "pause.too_long", "Span", span, "Limit", limit.Format(time.DateOnly))
 	}
 	return until, nil
 }
@@ -81,8 +83,11 @@ func (b *Bot) pause(r *Request, m *Member, until time.Time, by, reason string) e
 	if err := r.members().SaveMember(r.Ctx, m); err != nil {
 		return fmt.Errorf("save member: %w", err)
 	}
+	// The hooks' sentence reaches partners and mentees: in the house's
+	// language, as the hooks take a finished sentence.
+	away := r.HouseLang().T("pause.away", "Name", displayName(User{Name: m.Name}))
 	for _, hook := range b.leaveHooks {
-		if err := hook(r, m, fmt.Sprintf("%s is away for a while", displayName(User{Name: m.Name}))); err != nil {
+		if err := hook(r, m, away); err != nil {
 			return err
 		}
 	}
@@ -104,7 +109,7 @@ func (b *Bot) unpause(r *Request, m *Member) error {
 // /pause @resident end.
 func (b *Bot) cmdPauseResident(r *Request) (Response, error) {
 	until, reason := strings.TrimSpace(r.Args.String("until")), strings.TrimSpace(r.Args.String("reason"))
-	if strings.EqualFold(until, "until") {
+	if Same("checkin.pause.until_word", until) {
 		// Typed out, Cmd("pause") + " @robin until 2026-12-01 family visit" puts the
 		// word "until" in the date's place; the date leads the rest.
 		until, reason, _ = strings.Cut(reason, " ")
@@ -115,9 +120,9 @@ func (b *Bot) cmdPauseResident(r *Request) (Response, error) {
 		return Response{}, err
 	}
 	mentor := displayName(r.Event.User)
-	if strings.EqualFold(until, "end") {
+	if Same("pause.end_word", until) {
 		if !m.Paused(r.Now) {
-			return Response{}, Errorf(EConflict, "*%s* isn't paused: their check-ins are on.", m.Name)
+			return Response{}, Fail(EConflict, "pause.not_paused", "Name", m.Name)
 		}
 		if err := b.unpause(r, m); err != nil {
 			return Response{}, err
@@ -126,15 +131,16 @@ func (b *Bot) cmdPauseResident(r *Request) (Response, error) {
 			return Response{}, err
 		}
 		// Each message below names the House Mentor: erasing them finds it.
-		if _, err := r.DMAbout(m.UserID, "", Message{Text: fmt.Sprintf("Welcome back, %s! %s, a House Mentor, has turned your check-in prompts with %s back on. Glad you're here. 💚", m.Name, mentor, r.House.Name)}, r.Event.User.ID); err != nil {
+		welcome := r.LangOf(m).T("pause.resumed.dm", "Name", m.Name, "Mentor", mentor, "House", r.House.Name)
+		if _, err := r.DMAbout(m.UserID, "", Message{Text: welcome}, r.Event.User.ID); err != nil {
 			return Response{}, err
 		}
-		return Reply("*%s*'s pause has ended; check-in prompts are on again. They've been told privately.", m.Name), nil
+		return r.Say("pause.resumed", "Name", m.Name), nil
 	}
 	if n := utf8.RuneCountInString(reason); n > pauseReasonMax {
-		return Response{}, Errorf(EInvalid, "The reason is %d characters; please keep it to %d. The resident sees it, so a few words are best (\"family visit\").", n, pauseReasonMax)
+		return Response{}, Fail(EInvalid, "pause.reason_too_long", "Len", n, "Max", pauseReasonMax)
 	}
-	end, err := pauseEnd(r, until, mentorPauseMonths, fmt.Sprintf(Cmd("pause")+" @%s until", m.Name))
+	end, err := pauseEnd(r, until, mentorPauseMonths, r.Lang().T("pause.example", "Name", m.Name))
 	if err != nil {
 		return Response{}, err
 	}
@@ -145,20 +151,16 @@ func (b *Bot) cmdPauseResident(r *Request) (Response, error) {
 	if err := r.Audit("member.pause", fmt.Sprintf("member:%d", m.ID)); err != nil {
 		return Response{}, err
 	}
-	day := end.Format("Monday 2 January")
-	why := ""
-	if reason != "" {
-		why = fmt.Sprintf(" (%s)", reason)
-	}
-	told := fmt.Sprintf("Hi %s 🌿 %s, a House Mentor, has paused your check-ins with %s until %s%s. Until then there are no check-in prompts or reminders, and nothing counts as missed. It's not a mark against you, just some room to take care of what matters. If you're back sooner, "+Cmd("checkin resume")+" turns them back on. Take care.",
-		m.Name, mentor, r.House.Name, day, why)
+	ml := r.LangOf(m)
+	told := ml.T("pause.told", "Name", m.Name, "Mentor", mentor, "House", r.House.Name, "Date", ml.Date(end, i18n.DateLong), "Reason", reason)
 	if _, err := r.DMAbout(m.UserID, "", Message{Text: told}, r.Event.User.ID); err != nil {
 		return Response{}, err
 	}
+	day := r.Lang().Date(end, i18n.DateLong)
 	if again {
-		return Reply("*%s*'s pause now runs until %s. They've been told privately.", m.Name, day), nil
+		return r.Say("pause.extended", "Name", m.Name, "Date", day), nil
 	}
-	return Reply("Paused *%s* until %s: no prompts, reminders or missed check-ins until then, and prompts resume on their own that day. They've been told privately; an accountability partner hears only that they're away for a while. "+Cmd("pause")+" @%s end ends it sooner.", m.Name, day, m.Name), nil
+	return r.Say("pause.done", "Name", m.Name, "Date", day), nil
 }
 
 // cmdRemove asks the House Mentor to confirm that a resident has moved
@@ -168,11 +170,12 @@ func (b *Bot) cmdRemove(r *Request) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
+	l := r.Lang()
 	return Response{Messages: []Message{{
-		Text: fmt.Sprintf("Has *%s* moved out of %s? Their check-ins stop, their accountability partnership ends (their partner is told kindly), and I'll send them a warm goodbye. Their data is not erased: it follows the house's retention, and they can still export or erase it.", m.Name, r.House.Name),
+		Text: l.T("pause.remove.ask", "Name", m.Name, "House", r.House.Name),
 		Choices: []Choice{
-			{ID: fmt.Sprintf("remove:confirm:%d", m.ID), Label: fmt.Sprintf("Yes, %s has moved out", clip(m.Name, 40)), Style: StyleDanger},
-			{ID: "remove:cancel", Label: "Cancel"},
+			{ID: fmt.Sprintf("remove:confirm:%d", m.ID), Label: l.T("pause.remove.confirm.button", "Name", clip(m.Name, 40)), Style: StyleDanger},
+			{ID: "remove:cancel", Label: l.T("pause.remove.cancel.button")},
 		},
 	}}}, nil
 }
@@ -180,7 +183,7 @@ func (b *Bot) cmdRemove(r *Request) (Response, error) {
 // actRemove ends the membership once the House Mentor confirms.
 func (b *Bot) actRemove(r *Request, parts []string) (Response, error) {
 	if len(parts) != 2 || parts[0] != "confirm" {
-		return Reply("Okay, nothing changed."), nil
+		return r.Say("pause.remove.cancelled"), nil
 	}
 	id, err := buttonID(parts, 1)
 	if err != nil {
@@ -194,9 +197,10 @@ func (b *Bot) actRemove(r *Request, parts []string) (Response, error) {
 		return Response{}, fmt.Errorf("load member: %w", err)
 	}
 	if !m.Active() {
-		return Reply("*%s* is no longer a member of %s; nothing more to do.", m.Name, r.House.Name), nil
+		return r.Say("pause.remove.gone", "Name", m.Name, "House", r.House.Name), nil
 	}
-	why := fmt.Sprintf("%s has moved on from %s", displayName(User{Name: m.Name}), r.House.Name)
+	// The hooks' sentence, in the house's language (see pause).
+	why := r.HouseLang().T("pause.remove.why", "Name", displayName(User{Name: m.Name}), "House", r.House.Name)
 	if err := b.leave(r, m, "member.remove", why); err != nil {
 		return Response{}, err
 	}
@@ -204,13 +208,9 @@ func (b *Bot) actRemove(r *Request, parts []string) (Response, error) {
 	if retention <= 0 {
 		retention = 180
 	}
-	goodbye := strings.Join([]string{
-		fmt.Sprintf("Hi %s. %s, a House Mentor, let me know you've moved on from %s, so your check-ins with the house end here. Thank you for being part of it. We wish you all the best on the road ahead. 💚", m.Name, displayName(r.Event.User), r.House.Name),
-		fmt.Sprintf("Your data isn't erased right away: your written check-in answers are removed after %d days, as everyone's are, and counts stay. You can get a copy any time with "+Cmd("mydata export")+", or erase it all now with "+Cmd("mydata erase")+".", retention),
-		"Support lines are always there with " + Cmd("resources") + ".",
-	}, "\n")
+	goodbye := r.LangOf(m).N("pause.remove.goodbye", retention, "Name", m.Name, "Mentor", displayName(r.Event.User), "House", r.House.Name)
 	if _, err := r.DMAbout(m.UserID, "", Message{Text: goodbye}, r.Event.User.ID); err != nil {
 		return Response{}, err
 	}
-	return Reply("Done: *%s* is no longer a member of %s. They've had a warm goodbye, and their partner (if any) was told.", m.Name, r.House.Name), nil
+	return r.Say("pause.remove.done", "Name", m.Name, "House", r.House.Name), nil
 }

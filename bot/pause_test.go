@@ -276,3 +276,38 @@ func TestMessagesNamingTheMentorAreErasedWithThem(t *testing.T) {
 		}
 	}
 }
+
+// TestPauseInTheResidentsLanguage: a Spanish-speaking resident pauses with
+// "hasta"; a House Mentor's pause tells them in Spanish while the House
+// Mentor reads English, and "fin" ends it.
+func TestPauseInTheResidentsLanguage(t *testing.T) {
+	h := pairedHarness(t)
+	h.do(h.ev.Command(robin, "language", "es"))
+	h.clock.Set(at9(0).Add(-time.Hour))
+	if got := text(h.do(h.ev.Command(robin, "checkin", "pause hasta 2026-11-18"))); !strings.Contains(got, "En pausa") || !strings.Contains(got, "miércoles 18 de noviembre") {
+		t.Errorf("/checkin pause hasta = %q", got)
+	}
+	if !h.memberOf(robin).Paused(at9(1)) {
+		t.Error("not paused after /checkin pause hasta")
+	}
+	if got := text(h.do(h.ev.Command(robin, "checkin", "pause hasta 2026-11-01"))); !strings.Contains(got, "después de hoy") || !strings.Contains(got, "/checkin pause hasta 2026-11-23") {
+		t.Errorf("a date in the past = %q, want a Spanish example", got)
+	}
+	h.ad.Reset()
+	got := text(h.do(h.ev.Command(mentor, "pause", "<@"+robin.ID+"> hasta 2026-11-20 visita familiar")))
+	if !strings.Contains(got, "now runs until Friday 20 November") {
+		t.Errorf("mentor's reply = %q, want English", got)
+	}
+	h.flush()
+	if told := texts(h.ad.To(robin.ID)); !strings.Contains(told, "Morgan, Mentor de la casa, puso en pausa tus check-ins") || !strings.Contains(told, "hasta el viernes 20 de noviembre (visita familiar)") {
+		t.Errorf("Robin told %q, want Spanish", told)
+	}
+	h.ad.Reset()
+	if got := text(h.do(h.ev.Command(mentor, "pause", "<@"+robin.ID+"> fin"))); !strings.Contains(got, "pause has ended") {
+		t.Errorf("/pause fin = %q", got)
+	}
+	h.flush()
+	if told := texts(h.ad.To(robin.ID)); !strings.Contains(told, "¡Qué bueno tenerte de vuelta, Robin!") {
+		t.Errorf("Robin told %q", told)
+	}
+}

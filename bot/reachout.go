@@ -37,7 +37,8 @@ func (b *Bot) reachOut(r *Request, round *Round) error {
 		if id == r.Member.UserID {
 			continue
 		}
-		msg := Message{Text: reachOutText(r.Member.Name, ""), Choices: []Choice{{ID: fmt.Sprintf("reachout:%d", q.ID), Label: "I'm on it", Style: StylePrimary}}}
+		l := r.langOfUser(id)
+		msg := Message{Text: reachOutText(l, r.Member.Name, ""), Choices: []Choice{{ID: fmt.Sprintf("reachout:%d", q.ID), Label: l.T("reachout.take.button"), Style: StylePrimary}}}
 		ob, err := r.Enqueue(&OutboxMessage{Key: fmt.Sprintf("reachout:%d:%d:%s", round.ID, r.Member.ID, id), Kind: MsgReachOut, About: []string{r.Member.UserID},
 			Out: Outgoing{Target: Target{Kind: TargetDM, User: id}, Message: msg}})
 		if err != nil {
@@ -57,14 +58,15 @@ func (b *Bot) reachOut(r *Request, round *Round) error {
 	return nil
 }
 
-// reachOutText is the House Mentors' notice of a request: before anyone
-// took it (taken ""), with the button's invitation; after, with who did.
-func reachOutText(name, taken string) string {
-	text := fmt.Sprintf("💬 *%s* asked for someone to reach out (in today's check-in).", name)
+// reachOutText is a House Mentor's notice of a request, in their language
+// l: before anyone took it (taken ""), with the button's invitation;
+// after, with who did.
+func reachOutText(l Lang, name, taken string) string {
+	text := l.T("reachout.notice", "Name", name)
 	if taken != "" {
 		return text + "\n" + taken
 	}
-	return text + " A quick message or a chat in person can mean a lot. Press *I'm on it* so the others know."
+	return text + " " + l.T("reachout.notice.invite")
 }
 
 // reachOutHouse routes an "I'm on it" to its request's house, for a House
@@ -89,7 +91,7 @@ func (b *Bot) actReachOut(r *Request, parts []string) (Response, error) {
 	}
 	q, err := r.checkins().ReachOutByID(r.Ctx, id)
 	if errors.Is(err, ErrNotFound) || (err == nil && q.HouseID != r.House.ID) {
-		return Response{}, Errorf(ENotFound, "I can't find that request any more.")
+		return Response{}, Fail(ENotFound, "reachout.gone")
 	}
 	if err != nil {
 		return Response{}, err
@@ -103,19 +105,21 @@ func (b *Bot) actReachOut(r *Request, parts []string) (Response, error) {
 		return Response{}, err
 	}
 	if !first {
-		who := fmt.Sprintf("<@%s> is", q.TakenBy)
+		since := FormatTimeIn(r.Lang(), q.TakenAt, r.House.Location)
 		if q.TakenBy == r.Event.User.ID {
-			who = "You're"
+			return r.Say("reachout.taken.by_you", "When", since, "Name", m.Name), nil
 		}
-		return Reply("Already taken: %s on it, since %s, reaching out to *%s*. Thank you for checking.", who, FormatTime(q.TakenAt, r.House.Location), m.Name), nil
+		return r.Say("reachout.taken.by", "User", q.TakenBy, "When", since, "Name", m.Name), nil
 	}
 	// The mentor is named when the platform gave a name; otherwise the
 	// resident hears that a House Mentor is coming.
-	me, told := "A House Mentor", "A House Mentor"
-	if r.Event.User.Name != "" {
-		me, told = displayName(r.Event.User), displayName(r.Event.User)+", a House Mentor,"
+	me := displayName(r.Event.User)
+	named := r.Event.User.Name != ""
+	coming := r.LangOf(m).T("reachout.coming")
+	if named {
+		coming = r.LangOf(m).T("reachout.coming.named", "Mentor", me)
 	}
-	if _, err := r.DMAbout(m.UserID, MsgReachOut, Message{Text: fmt.Sprintf("%s saw your check-in and will reach out to you soon. 💚", told)}, r.Event.User.ID); err != nil {
+	if _, err := r.DMAbout(m.UserID, MsgReachOut, Message{Text: coming}, r.Event.User.ID); err != nil {
 		return Response{}, err
 	}
 	notices, err := r.checkins().ReachOutNotices(r.Ctx, q.ID)
@@ -126,16 +130,20 @@ func (b *Bot) actReachOut(r *Request, parts []string) (Response, error) {
 		if n.Outbox == 0 {
 			continue // pruned by retention: nothing left to edit
 		}
-		taken := fmt.Sprintf("✓ %s is on it.", me)
-		if n.UserID == r.Event.User.ID {
-			taken = "✓ You're on it. Thank you."
+		l := r.langOfUser(n.UserID)
+		taken := l.T("reachout.on_it")
+		switch {
+		case n.UserID == r.Event.User.ID:
+			taken = l.T("reachout.on_it.you")
+		case named:
+			taken = l.T("reachout.on_it.named", "Mentor", me)
 		}
 		edit := &OutboxMessage{EditOf: n.Outbox, Key: fmt.Sprintf("reachout-taken:%d:%s", q.ID, n.UserID), Kind: MsgReachOut, About: []string{m.UserID, r.Event.User.ID},
-			Out: Outgoing{Target: Target{Kind: TargetDM, User: n.UserID}, Message: Message{Text: reachOutText(m.Name, taken)}}}
+			Out: Outgoing{Target: Target{Kind: TargetDM, User: n.UserID}, Message: Message{Text: reachOutText(l, m.Name, taken)}}}
 		if _, err := r.Enqueue(edit); err != nil {
 			return Response{}, err
 		}
 	}
 	r.Log.Info("reach-out request taken", "reach_out", q.ID)
-	return Reply("Thank you. Please reach out to *%s* directly. I've told them someone is coming, and the other House Mentors see that you're on it.", m.Name), nil
+	return r.Say("reachout.taken", "Name", m.Name), nil
 }

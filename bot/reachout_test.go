@@ -108,3 +108,32 @@ func TestReachOutWithoutAMentorNameSaysAHouseMentor(t *testing.T) {
 		t.Errorf("Robin told %s", texts(got))
 	}
 }
+
+// TestReachOutInEachReadersLanguage: a House Mentor who never joined reads
+// a Spanish house's notice in Spanish; the resident, who chose English,
+// hears in English that someone is coming.
+func TestReachOutInEachReadersLanguage(t *testing.T) {
+	h := newHarness(t, func(h *bot.House) { h.Locale = "es" })
+	h.join(robin)
+	h.do(h.ev.Command(robin, "language", "en"))
+	h.clock.Set(at9(0))
+	h.openRound(at9(0))
+	h.flush()
+	h.answer(robin, vals("2", "", "", "yes", "private"))
+	h.flush()
+	note, button := reachOutNotice(t, h, mentor)
+	if !strings.Contains(note.Text, "*Robin* pidió que alguien se comunique") || note.Choices[0].Label != "Yo me encargo" {
+		t.Errorf("notice = %q %+v, want Spanish", note.Text, note.Choices)
+	}
+	h.ad.Reset()
+	if got := text(h.do(h.ev.Press(mentor, button, ""))); !strings.Contains(got, "Comunícate directamente con *Robin*") {
+		t.Errorf("mentor's press = %q, want Spanish", got)
+	}
+	h.flush()
+	if got := texts(h.ad.To(robin.ID)); !strings.Contains(got, "Morgan, a House Mentor, saw your check-in") {
+		t.Errorf("Robin told %q, want English", got)
+	}
+	if edits := h.ad.Edits(); len(edits) != 1 || !strings.Contains(edits[0].Text, "✓ Tú te estás encargando. Gracias.") {
+		t.Errorf("edits = %+v", edits)
+	}
+}

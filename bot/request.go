@@ -22,9 +22,12 @@ type Request struct {
 	Role Role
 	// Args are the parsed command options.
 	Args Args
-	Tx   Tx
-	Now  time.Time
-	Log  *slog.Logger
+	// Prepared is what the command's Prepare read and rendered before
+	// its write transaction; nil when it has none or it failed.
+	Prepared any
+	Tx       Tx
+	Now      time.Time
+	Log      *slog.Logger
 
 	bot *Bot
 	// eventLog is Log before a house was added to it.
@@ -43,6 +46,8 @@ type Request struct {
 	// enqueued is set when the transaction wrote an outbox message, so
 	// that its commit wakes the sender (Bot.committedFrom).
 	enqueued bool
+	// screened remembers the request's screenings (screenWith).
+	screened map[screenKey]Concern
 }
 
 // Clock tells the time; tests inject a fake one.

@@ -920,12 +920,11 @@ func (h *House) toBot(retention int) (*bot.House, error) {
 		return nil, fmt.Errorf("timezone: %w", err)
 	}
 	vis := bot.Visibility(h.Checkin.DefaultVisibility)
+	// A house without questions of its own keeps none here: the bot asks
+	// its default questions, in each reader's language.
 	var qs []bot.Field
 	for _, q := range h.Checkin.Questions {
 		qs = append(qs, q.field())
-	}
-	if len(qs) == 0 {
-		qs = bot.DefaultQuestions(vis)
 	}
 	for i := range qs {
 		if qs[i].ID == bot.QVisibility {

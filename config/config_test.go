@@ -141,6 +141,7 @@ func TestValidateProblems(t *testing.T) {
 		{"timezone missing", house("timezone", "-"), "house[0].timezone: is required"},
 		{"timezone unknown", house("timezone", `"Mars/Olympus"`), `house[0].timezone: unknown time zone "Mars/Olympus"`},
 		{"timezone local", house("timezone", `"Local"`), "house[0].timezone:"},
+		{"locale unknown", house("locale", `"klingon"`), `house[0].locale: "klingon" is not a language Porchlight speaks (one of en, es)`},
 		{"crisis phrase with no words", house() + "[house.crisis]\nextra_phrases = [\"going to the quarry\", \"?!\"]\n", `house[0].crisis.extra_phrases[1]: "?!" has no words to match`},
 		{"crisis relapse phrase", house() + "[house.crisis]\nextra_relapse_phrases = [\"  \"]\n", "house[0].crisis.extra_relapse_phrases[0]:"},
 		{"crisis ignore phrase too long", house() + "[house.crisis]\nignore_phrases = [\"" + strings.Repeat("word ", 50) + "\"]\n", "house[0].crisis.ignore_phrases[0]: is longer than 200 characters"},
@@ -465,14 +466,19 @@ func TestHousesConversion(t *testing.T) {
 		if h.Location == nil || h.Location.String() != "America/Chicago" {
 			t.Errorf("location = %v, want America/Chicago", h.Location)
 		}
+		if h.Locale != "en" {
+			t.Errorf("locale = %q, want en by default", h.Locale)
+		}
 		if got, want := h.Checkin.Schedules, []string{"0 9 * * *"}; !reflect.DeepEqual(got, want) {
 			t.Errorf("schedules = %q, want %q", got, want)
 		}
 		if h.Checkin.Window != 4*time.Hour || h.Checkin.ReminderAfter != 2*time.Hour {
 			t.Errorf("window, reminder = %s, %s; want 4h, 2h", h.Checkin.Window, h.Checkin.ReminderAfter)
 		}
-		if got, want := h.Checkin.Questions, bot.DefaultQuestions(bot.VisMentors); !reflect.DeepEqual(got, want) {
-			t.Errorf("questions = %+v\nwant %+v", got, want)
+		// No questions of its own: the bot asks the default ones in each
+		// reader's language, with the default visibility preselected.
+		if len(h.Checkin.Questions) != 0 || h.Checkin.DefaultVisibility != bot.VisMentors {
+			t.Errorf("questions, visibility = %+v, %q; want none of the house's own, mentors", h.Checkin.Questions, h.Checkin.DefaultVisibility)
 		}
 		if got, want := h.Crisis.Resources, bot.DefaultCrisisResources(); !reflect.DeepEqual(got, want) {
 			t.Errorf("resources = %q, want %q", got, want)

@@ -74,7 +74,13 @@ func (l *legacyDB) close(t *testing.T) {
 // schema lists the database's tables and indexes with their SQL.
 func schema(t *testing.T, q *sql.DB) []string {
 	t.Helper()
-	rows, err := q.Query(`SELECT type || ' ' || name || ': ' || COALESCE(sql, '') FROM sqlite_schema ORDER BY type, name`)
+	return column(t, q, `SELECT type || ' ' || name || ': ' || COALESCE(sql, '') FROM sqlite_schema ORDER BY type, name`)
+}
+
+// column returns the one text column of query's rows.
+func column(t *testing.T, q *sql.DB, query string) []string {
+	t.Helper()
+	rows, err := q.Query(query)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -52,15 +52,22 @@ const backupParams = "_pragma=busy_timeout(5000)"
 type DB struct {
 	path  string
 	write *sql.DB
-	read  *sql.DB
-	log   *slog.Logger
+	// writer runs the write transactions on write, committing concurrent
+	// ones together (writer.go).
+	writer *writer
+	read   *sql.DB
+	log    *slog.Logger
 	// readConns is the size of the read pool.
 	readConns int
-	// exclusive and checkIntegrity are the Exclusive and CheckIntegrity
-	// options; lock is the instance lock Exclusive took.
+	// exclusive, checkIntegrity and checkUnclean are the Exclusive,
+	// CheckIntegrity and CheckIntegrityAfterUncleanStop options; lock is
+	// the instance lock Exclusive took; checked is whether Open ran the
+	// integrity check.
 	exclusive      bool
 	checkIntegrity bool
+	checkUnclean   bool
 	lock           *instanceLock
+	checked        bool
 	// noMigrate is the NoMigrate option.
 	noMigrate bool
 }
@@ -113,7 +120,9 @@ var (
 // (see storagetest.Open).
 //
 // With Exclusive, Open first takes the database's instance lock; with
-// CheckIntegrity, it checks the file before migrating. A file that SQLite
+// CheckIntegrity, it checks the file before migrating, and with
+// CheckIntegrityAfterUncleanStop only when the last stop may have left
+// damage. A file that SQLite
 // cannot read as a database is refused with an error wrapping ErrCorrupt
 // either way.
 func Open(ctx context.Context, path string, opts ...Option) (_ *DB, err error) {
@@ -157,14 +166,24 @@ func Open(ctx context.Context, path string, opts ...Option) (_ *DB, err error) {
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
 	db.write = w
+	db.writer = &writer{db: w}
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
 		return nil, corruptOr(path, err)
 	}
-	if db.checkIntegrity {
+	check, err := db.needsCheck(ctx, w)
+	if err != nil {
+		w.Close()
+		return nil, corruptOr(path, err)
+	}
+	if check {
 		if err := quickCheck(ctx, w, path); err != nil {
 			w.Close()
 			return nil, err
+		}
+		db.checked = true
+		if db.lock != nil {
+			db.lock.mustCheck.Store(false)
 		}
 	}
 	// The writer has now created -wal and -shm; SQLite gives them the main
@@ -266,9 +285,17 @@ func (db *DB) Close() error {
 // Path returns the database file's path.
 func (db *DB) Path() string { return db.path }
 
-// Update runs fn in one write transaction on the single writer connection,
-// committing if fn returns nil and rolling back otherwise; fn's error is
-// returned as is. A panic in fn rolls back and is re-raised.
+// Update runs fn in a write transaction on the single writer connection,
+// committing if fn returns nil and rolling fn's work back otherwise; fn's
+// error is returned as is. A panic in fn rolls its work back and is
+// re-raised. Update returns only after fn's work is committed (or lost).
+//
+// Concurrent Updates share transactions (group commit, writer.go): fn may
+// run on another caller's goroutine, after other callers' work in the same
+// transaction, whose writes it sees; each fn's work is in a savepoint of
+// its own, so a failing fn does not undo the others'. If the shared commit
+// fails, every caller gets its error. A lone Update runs at once, in a
+// transaction of its own.
 //
 // Calls queue for the writer, so an Update must not call Update (it would
 // wait for itself). View inside an Update does not see the Update's
@@ -279,24 +306,7 @@ func (db *DB) Update(ctx context.Context, fn func(bot.Tx) error) error {
 
 // inWrite runs fn in a write transaction, as Update describes.
 func (db *DB) inWrite(ctx context.Context, fn func(*sql.Tx) error) error {
-	q, err := db.write.BeginTx(ctx, nil)
-	if err != nil {
-		return fmt.Errorf("begin: %w", err)
-	}
-	defer func() {
-		if p := recover(); p != nil {
-			q.Rollback()
-			panic(p)
-		}
-	}()
-	if err := fn(q); err != nil {
-		q.Rollback()
-		return err
-	}
-	if err := q.Commit(); err != nil {
-		return fmt.Errorf("commit: %w", err)
-	}
-	return nil
+	return db.writer.do(ctx, fn)
 }
 
 // View runs fn in a read-only transaction from the read pool: it sees one

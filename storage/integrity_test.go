@@ -90,3 +90,96 @@ func TestErrorClass(t *testing.T) {
 	// The other classes come from SQLite itself in the tests that provoke
 	// them: corrupt above, full in TestFullDatabase.
 }
+
+// cleanlyStopped opens the database at path as the bot does and closes it,
+// so that its lock file records a clean stop.
+func cleanlyStopped(t *testing.T, path string) {
+	t.Helper()
+	db, err := storage.Open(context.Background(), path, storage.Exclusive(), storage.CheckIntegrityAfterUncleanStop())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !db.Checked() {
+		t.Error("the first start on a file with no lock record did not check it")
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestCheckAfterUncleanStop: after a clean stop the start leaves the
+// check to QuickCheck, beside the running bot; damage it finds is recorded,
+// and the next start checks first and refuses the file. After an unclean
+// stop (a holder's record left in the lock file, as kill -9 leaves it) the
+// start checks first.
+func TestCheckAfterUncleanStop(t *testing.T) {
+	ctx := context.Background()
+	open := func(path string) (*storage.DB, error) {
+		return storage.Open(ctx, path, storage.Exclusive(), storage.CheckIntegrityAfterUncleanStop())
+	}
+
+	t.Run("clean stop, healthy", func(t *testing.T) {
+		path := outboxDB(t, 3)
+		cleanlyStopped(t, path)
+		db, err := open(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		if db.Checked() {
+			t.Error("the start after a clean stop read the whole file")
+		}
+		if err := db.QuickCheck(ctx); err != nil {
+			t.Errorf("QuickCheck of a healthy file: %v", err)
+		}
+	})
+
+	t.Run("clean stop, damaged", func(t *testing.T) {
+		path := outboxDB(t, 3)
+		cleanlyStopped(t, path)
+		storagetest.DamageTable(t, path, "outbox")
+		db, err := open(path)
+		if err != nil {
+			t.Fatalf("the start after a clean stop: %v, want the check left to the background", err)
+		}
+		err = db.QuickCheck(ctx)
+		if !errors.Is(err, storage.ErrCorrupt) || storage.ErrorClass(err) != storage.ClassCorrupt {
+			t.Errorf("QuickCheck of a damaged file: %v (class %q), want ErrCorrupt, class corrupt", err, storage.ErrorClass(err))
+		}
+		for _, want := range []string{path, "quick_check", "Restoring a backup"} {
+			if err != nil && !strings.Contains(err.Error(), want) {
+				t.Errorf("error %q does not say %q", err, want)
+			}
+		}
+		if err := db.Close(); err != nil {
+			t.Fatal(err)
+		}
+		// The damage found is recorded: the next start checks and refuses.
+		for i := range 2 {
+			if _, err := open(path); !errors.Is(err, storage.ErrCorrupt) {
+				t.Errorf("start %d after the damage was found: %v, want ErrCorrupt", i+2, err)
+			}
+		}
+	})
+
+	t.Run("unclean stop", func(t *testing.T) {
+		path := outboxDB(t, 3)
+		cleanlyStopped(t, path)
+		storagetest.DamageTable(t, path, "outbox")
+		stale := `{"pid":999999,"host":"gone","since":"2026-11-17T20:00:00Z"}` + "\n"
+		if err := os.WriteFile(storage.LockPath(path), []byte(stale), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := open(path); !errors.Is(err, storage.ErrCorrupt) {
+			t.Errorf("the start after an unclean stop: %v, want the check first and ErrCorrupt", err)
+		}
+	})
+
+	t.Run("no lock record", func(t *testing.T) {
+		path := outboxDB(t, 3)
+		storagetest.DamageTable(t, path, "outbox")
+		if _, err := open(path); !errors.Is(err, storage.ErrCorrupt) {
+			t.Errorf("the start on a file never locked: %v, want the check first and ErrCorrupt", err)
+		}
+	})
+}

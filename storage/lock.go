@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"sync/atomic"
 	"time"
 )
 
@@ -64,9 +65,28 @@ func (e *LockedError) Error() string {
 		e.Path, e.Holder, LockPath(e.Path))
 }
 
+// lockRecord is the lock file's content: the holder while it runs, and
+// after a clean release how the holder stopped. A holder killed in any way
+// leaves its Holder in the file, which is how the next one knows that the
+// last stop was not clean.
+type lockRecord struct {
+	Holder
+	// Stopped is when the last holder released the lock cleanly.
+	Stopped time.Time `json:"stopped"`
+	// Check says that the next holder must check the database before it
+	// starts: an integrity check found damage, or one that was due did
+	// not complete.
+	Check bool `json:"check,omitempty"`
+}
+
 // instanceLock is a held instance lock: the open lock file.
 type instanceLock struct {
 	f *os.File
+	// mustCheck is whether the database must be checked before the bot
+	// trusts it: at first, unless the previous holder released the lock
+	// cleanly and left no Check; cleared by a check that passes, set by
+	// one that finds damage. release records it for the next holder.
+	mustCheck atomic.Bool
 }
 
 // lockInstance takes the instance lock of the database at path, without
@@ -83,10 +103,13 @@ func lockInstance(path string) (*instanceLock, error) {
 		return nil, fmt.Errorf("lock db: %s: %w", name, err)
 	}
 	if !got {
-		h := readHolder(f)
+		h := readRecord(f).Holder
 		f.Close()
 		return nil, &LockedError{Path: path, Holder: h}
 	}
+	// Before writing ourselves in: how the last holder stopped.
+	prev := readRecord(f)
+	clean := prev.PID == 0 && !prev.Stopped.IsZero() && !prev.Check
 	host, err := os.Hostname()
 	if err != nil {
 		host = "unknown"
@@ -99,7 +122,9 @@ func lockInstance(path string) (*instanceLock, error) {
 		f.Close() // releases the lock
 		return nil, fmt.Errorf("lock db: write %s: %w", name, err)
 	}
-	return &instanceLock{f: f}, nil
+	l := &instanceLock{f: f}
+	l.mustCheck.Store(!clean)
+	return l, nil
 }
 
 // writeHolder replaces the lock file's content with rec. The lock stays
@@ -112,31 +137,39 @@ func writeHolder(f *os.File, rec []byte) error {
 	return err
 }
 
-// readHolder reads who holds the lock. A holder that has locked the file
-// but not yet written itself in (or a file from an older version) reads as
-// the zero Holder.
-func readHolder(f *os.File) Holder {
+// readRecord reads the lock file's record. A holder that has locked the
+// file but not yet written itself in, an empty file, or one an older
+// version emptied, reads as the zero record: no holder, no clean stop.
+func readRecord(f *os.File) lockRecord {
 	buf := make([]byte, 512)
 	n, err := f.ReadAt(buf, 0)
 	if err != nil && n == 0 {
-		return Holder{}
+		return lockRecord{}
 	}
-	var h Holder
-	if json.Unmarshal(buf[:n], &h) != nil {
-		return Holder{}
+	var r lockRecord
+	if json.Unmarshal(buf[:n], &r) != nil {
+		return lockRecord{}
 	}
-	return h
+	return r
 }
 
-// release empties the lock file and closes it, which releases the lock.
-// The file itself stays: removing it would let a process that opened it
-// just before the removal lock the removed file while a third locks a new
-// one, and both would run.
+// release records a clean stop in the lock file (and whether the next
+// holder must check the database first) and closes it, which releases the lock. The file
+// itself stays: removing it would let a process that opened it just before
+// the removal lock the removed file while a third locks a new one, and
+// both would run.
 func (l *instanceLock) release() error {
-	// An emptied file says nobody holds it. If emptying fails, the stale
-	// record is harmless: it is read only while someone holds the lock,
-	// and every holder writes its own first.
-	_ = l.f.Truncate(0)
+	// A record without a holder says nobody holds it. If writing fails,
+	// the stale record is harmless: it is read only while someone holds
+	// the lock, every holder writes its own first, and a holder left in
+	// the file makes the next start check the database before it starts.
+	rec, err := json.Marshal(struct {
+		Stopped time.Time `json:"stopped"`
+		Check   bool      `json:"check,omitempty"`
+	}{time.Now().UTC().Truncate(time.Second), l.mustCheck.Load()})
+	if err == nil {
+		_ = writeHolder(l.f, rec)
+	}
 	if err := l.f.Close(); err != nil {
 		return fmt.Errorf("unlock db: %w", err)
 	}
@@ -145,8 +178,9 @@ func (l *instanceLock) release() error {
 
 // RecordedHolder reads who the instance lock file of the database at path
 // says holds the lock, without taking the lock, for `porchlight doctor`.
-// ok is false when the file is missing or empty: nobody has held the lock
-// since the last holder stopped cleanly (or a holder is just starting).
+// ok is false when the file is missing or names no holder: nobody has
+// held the lock since the last holder stopped cleanly (or a holder is
+// just starting).
 //
 // A record is not proof: a holder that was killed leaves its record while
 // the system has released its lock. See Holder.Running.
@@ -159,7 +193,7 @@ func RecordedHolder(path string) (h Holder, ok bool, err error) {
 		return Holder{}, false, fmt.Errorf("read lock file: %w", err)
 	}
 	defer f.Close()
-	h = readHolder(f)
+	h = readRecord(f).Holder
 	return h, h.PID != 0, nil
 }
 

@@ -52,12 +52,15 @@ func TestExclusiveOpenNamesTheHolder(t *testing.T) {
 	reader.Close()
 
 	// Once the holder closes, the next exclusive open succeeds, and the
-	// lock file no longer names anyone.
+	// lock file no longer names anyone: it records a clean stop.
 	if err := first.Close(); err != nil {
 		t.Fatal(err)
 	}
-	if b, err := os.ReadFile(storage.LockPath(path)); err != nil || len(b) != 0 {
-		t.Errorf("lock file after close = %q, %v; want it empty", b, err)
+	if b, err := os.ReadFile(storage.LockPath(path)); err != nil || strings.Contains(string(b), `"pid"`) || !strings.Contains(string(b), `"stopped"`) {
+		t.Errorf("lock file after close = %q, %v; want a clean stop and no holder", b, err)
+	}
+	if _, held, err := storage.RecordedHolder(path); err != nil || held {
+		t.Errorf("RecordedHolder after close = held %v, %v; want nobody", held, err)
 	}
 	second, err := openExclusive(path)
 	if err != nil {

@@ -129,16 +129,9 @@ func (db *DB) checkSchema(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("open db: %w", err)
 	}
-	// A file no Porchlight has migrated has no schema_migrations table.
-	var tables int
-	if err := db.write.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).Scan(&tables); err != nil {
+	cur, err := schemaVersion(ctx, db.write)
+	if err != nil {
 		return fmt.Errorf("open db: %w", err)
-	}
-	cur := 0
-	if tables > 0 {
-		if cur, err = version(ctx, db.write); err != nil {
-			return fmt.Errorf("open db: %w", err)
-		}
 	}
 	switch {
 	case cur > len(ms):
@@ -201,6 +194,16 @@ func (db *DB) Version(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("schema version: %w", err)
 	}
 	return v, nil
+}
+
+// schemaVersion is version, or 0 for a file no Porchlight has migrated
+// (it has no schema_migrations table).
+func schemaVersion(ctx context.Context, q *sql.DB) (int, error) {
+	var tables int
+	if err := q.QueryRowContext(ctx, `SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'`).Scan(&tables); err != nil || tables == 0 {
+		return 0, err
+	}
+	return version(ctx, q)
 }
 
 func version(ctx context.Context, q *sql.DB) (int, error) {

@@ -84,6 +84,9 @@ func Restore(ctx context.Context, path, backup string, now time.Time) (_ *Restor
 	if err := r.swap(path, tmp, now); err != nil {
 		return r, err
 	}
+	// checkBackup checked the copy now in place: the next start need not
+	// check it again, whatever state the damaged file left in the lock.
+	lock.mustCheck.Store(false)
 	// Open migrates it. The lock is held here, so Open must not take it.
 	db, err := Open(ctx, path)
 	if err != nil {

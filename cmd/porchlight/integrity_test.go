@@ -2,6 +2,8 @@ package main
 
 import (
 	"context"
+	"log/slog"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -94,5 +96,44 @@ func TestCorruptionWatch(t *testing.T) {
 	p := status.Problems()
 	if len(p) != 1 || p[0].Component != "database" || p[0].Class != storage.ClassCorrupt {
 		t.Errorf("problems = %+v, want the database, corrupt, still after a good read", p)
+	}
+}
+
+// TestBackgroundIntegrityCheck: after a clean stop the bot starts without
+// reading the whole file, and its check beside the running bot marks a
+// damaged database failing (which fails /readyz), without stopping it; the
+// next start refuses the file.
+func TestBackgroundIntegrityCheck(t *testing.T) {
+	cfg, dbPath := writeConfig(t, "")
+	damagedOutbox(t, dbPath)
+	// The file was never locked: the first start checks it first and
+	// refuses it. Record a clean stop as a bot's would, and start again.
+	if code, _, _ := porchlight(t, "", "run", "--config", cfg); code != exitRuntime {
+		t.Fatalf("run on a damaged, never-locked file: exit %d, want %d", code, exitRuntime)
+	}
+	if err := os.WriteFile(storage.LockPath(dbPath), []byte(`{"stopped":"2026-11-17T20:00:00Z"}`+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	db, err := storage.Open(ctx, dbPath, storage.Exclusive(), storage.CheckIntegrityAfterUncleanStop())
+	if err != nil {
+		t.Fatalf("the start after a clean stop: %v, want the check left to the background", err)
+	}
+	if db.Checked() {
+		t.Error("the start after a clean stop read the whole file")
+	}
+	status := newHealth(nil, bottest.NewClock(time.Now()))
+	a := &app{db: db, health: status, log: slog.New(slog.DiscardHandler)}
+	a.checkIntegrity(ctx)
+	p := status.Problems()
+	if len(p) != 1 || p[0].Component != "database" || p[0].Class != storage.ClassCorrupt {
+		t.Errorf("problems = %+v, want the database, corrupt", p)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := porchlight(t, "", "run", "--config", cfg)
+	if code != exitRuntime || !strings.Contains(stdout+stderr, "Restoring a backup") {
+		t.Errorf("the next start: exit %d, want %d and the restore advice:\n%s%s", code, exitRuntime, stdout, stderr)
 	}
 }

@@ -77,15 +77,18 @@ func homePlatforms(adapters []bot.Adapter) []string {
 // newApp opens storage, builds the core and registers the jobs. It does not
 // start anything yet.
 //
-// The database is opened exclusively and checked first (storage.Exclusive,
-// storage.CheckIntegrity): a second bot on the same file, or a damaged
-// file, stops the start with an error that says who holds it or how to
-// restore.
+// The database is opened exclusively (storage.Exclusive): a second bot on
+// the same file stops the start with an error that says who holds it.
+// After an unclean stop (or before a migration) it is checked first, and a
+// damaged file stops the start with an error that says how to restore;
+// after a clean stop serve checks it in the background instead
+// (storage.CheckIntegrityAfterUncleanStop), so that the start does not
+// read the whole history.
 func newApp(ctx context.Context, o appOptions) (*app, error) {
 	if o.clock == nil {
 		o.clock = bot.SystemClock{}
 	}
-	db, err := storage.Open(ctx, o.dbPath, storage.Exclusive(), storage.CheckIntegrity())
+	db, err := storage.Open(ctx, o.dbPath, storage.Exclusive(), storage.CheckIntegrityAfterUncleanStop())
 	if err != nil {
 		return nil, fmt.Errorf("open database: %w", err)
 	}
@@ -189,6 +192,17 @@ func (a *app) serve(ctx context.Context) error {
 			return err
 		}
 	}
+	// The integrity check the start skipped after a clean stop, beside
+	// the running bot; it ends before the database closes.
+	checkCtx, stopCheck := context.WithCancel(context.Background())
+	defer stopCheck()
+	checkDone := make(chan struct{})
+	go func() {
+		defer close(checkDone)
+		if !a.db.Checked() {
+			a.checkIntegrity(checkCtx)
+		}
+	}()
 	adCtx, stopAdapters := context.WithCancel(ctx)
 	defer stopAdapters()
 	var wg sync.WaitGroup
@@ -230,10 +244,32 @@ func (a *app) serve(ctx context.Context) error {
 	if _, err := a.sender.Flush(stopCtx); err != nil {
 		a.log.Warn("final outbox flush incomplete", "err", err)
 	}
+	stopCheck()
+	<-checkDone
 	if err := a.db.Close(); err != nil {
 		runErr = errors.Join(runErr, fmt.Errorf("close database: %w", err))
 	}
 	return runErr
+}
+
+// checkIntegrity runs the database's integrity check while the bot
+// serves (storage.DB.QuickCheck). Damage marks the "database" part of the
+// health status failing, which logs it with the advice to restore and
+// fails /readyz; the bot keeps working on what it can read, refusing
+// nothing it has acknowledged, and the next start refuses the file until
+// it is restored. A check that cannot run (the disk, a shutdown) is
+// logged and left to the next start.
+func (a *app) checkIntegrity(ctx context.Context) {
+	start := time.Now()
+	err := a.db.QuickCheck(ctx)
+	switch {
+	case err == nil:
+		a.log.Info("database integrity check passed", "took", time.Since(start).Round(time.Millisecond))
+	case errors.Is(err, storage.ErrCorrupt):
+		a.health.Fail("database", err)
+	case ctx.Err() == nil:
+		a.log.Warn("database integrity check could not run; the next start runs it again", "class", storage.ErrorClass(err), "err", err)
+	}
 }
 
 // run runs one adapter and turns a panic into an error, so one platform

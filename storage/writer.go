@@ -1,0 +1,267 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"sync"
+	"sync/atomic"
+)
+
+// Group commit. Every write transaction (Update, and the outbox's) goes
+// through the writer, which commits concurrent callers together: one
+// transaction and one commit for all the callers that queued while the
+// previous commit was in flight, each caller's work in a SAVEPOINT of its
+// own. A caller whose work fails or panics rolls back only its savepoint;
+// the others' work commits. Every caller returns only after the commit that
+// holds its work, with that commit's result, so that nothing is
+// acknowledged before it is durable.
+//
+// There is no timer and no writer goroutine. A caller that finds the writer
+// idle leads: it runs its own work at once, on its own goroutine, in a
+// transaction of its own (no savepoint). Callers that arrive while a
+// transaction runs queue; when it ends, the leader hands the lead to the
+// first of them, which takes the whole queue (up to maxBatch) as the next
+// batch. So batching comes only from callers that would have waited for the
+// writer anyway, and a lone caller is never delayed.
+
+// maxBatch bounds the callers of one transaction, and so how long one
+// commit holds the writer and how long a caller waits behind others.
+const maxBatch = 64
+
+// Savepoint statements. Callers run one after another, so one name serves.
+const (
+	spBegin    = `SAVEPOINT w`
+	spRelease  = `RELEASE w`
+	spRollback = `ROLLBACK TO w`
+)
+
+// writer runs write transactions on the single write connection.
+type writer struct {
+	db *sql.DB
+
+	mu sync.Mutex
+	// leading is set while a caller leads: runs a batch or is about to.
+	leading bool
+	// queue holds the callers waiting for the next batch, in arrival order.
+	queue []*writeJob
+
+	// Counters for WriteStats.
+	calls, txs atomic.Int64
+}
+
+// writeJob is one caller's unit of work.
+type writeJob struct {
+	ctx context.Context
+	fn  func(*sql.Tx) error
+	// wake tells a queued caller that its batch is done (false) or that it
+	// leads the next batch (true). Buffered, so a send never blocks.
+	wake chan bool
+
+	// Set by the leader before wake; read by the caller after it. ran
+	// tells that fn ran (in the transaction of the caller's batch).
+	err error
+	ran bool
+	// panicked and panicVal are fn's panic, re-raised in the caller.
+	panicked bool
+	panicVal any
+}
+
+// WriteStats counts the write transactions and the calls they served.
+type WriteStats struct {
+	// Calls counts the callers of write transactions (Update and the
+	// outbox's writes) so far; Transactions the transactions that ran
+	// them. Calls over Transactions is the average batch.
+	Calls, Transactions int64
+	// Queued is how many callers are waiting for the writer now.
+	Queued int
+}
+
+// WriteStats returns the writer's counters.
+func (db *DB) WriteStats() WriteStats {
+	w := db.writer
+	w.mu.Lock()
+	queued := len(w.queue)
+	w.mu.Unlock()
+	return WriteStats{Calls: w.calls.Load(), Transactions: w.txs.Load(), Queued: queued}
+}
+
+// do runs fn in a write transaction, alone or with other callers' work,
+// and returns when the transaction that holds fn's work has committed or
+// failed: fn's error if fn failed, the commit's if the commit failed
+// (then fn's work is lost too), nil if fn's work is committed. A panic in fn
+// rolls its work back and is re-raised here.
+//
+// ctx is checked before fn runs; a caller whose ctx ends while it waits
+// for the writer gets ctx's error and fn never runs. Once queued, a
+// caller waits for the transaction in flight to end (it is bounded by
+// maxBatch callers' work) whatever its ctx.
+func (w *writer) do(ctx context.Context, fn func(*sql.Tx) error) error {
+	j := &writeJob{ctx: ctx, fn: fn}
+	w.calls.Add(1)
+	var batch []*writeJob
+	w.mu.Lock()
+	if !w.leading {
+		// The writer is idle: run at once, alone.
+		w.leading = true
+		w.mu.Unlock()
+		batch = []*writeJob{j}
+	} else {
+		j.wake = make(chan bool, 1)
+		w.queue = append(w.queue, j)
+		w.mu.Unlock()
+		if lead := <-j.wake; !lead {
+			return j.result()
+		}
+		// The lead was handed to j, first in the queue: take the queue.
+		w.mu.Lock()
+		n := min(len(w.queue), maxBatch)
+		batch = w.queue[:n:n]
+		w.queue = w.queue[n:]
+		w.mu.Unlock()
+	}
+	rest := w.runBatch(batch)
+	done := batch[:len(batch)-len(rest)]
+	// Hand the lead to the first caller waiting (the callers of a lost
+	// transaction's tail first), or leave the writer idle; then tell the
+	// batch's other callers that their transaction is over.
+	w.mu.Lock()
+	w.queue = append(rest, w.queue...)
+	if len(w.queue) > 0 {
+		w.queue[0].wake <- true
+	} else {
+		w.leading = false
+	}
+	w.mu.Unlock()
+	for _, o := range done {
+		if o != j {
+			o.wake <- false
+		}
+	}
+	return j.result()
+}
+
+// result is what do returns to the caller, once its transaction is over.
+func (j *writeJob) result() error {
+	if j.panicked {
+		panic(j.panicVal)
+	}
+	return j.err
+}
+
+// runBatch runs the batch's work in one transaction and sets each caller's
+// result. It returns the tail of the batch it did not reach when the
+// transaction was lost half-way (SQLite rolls a whole transaction back
+// after some failures, such as a full disk or an interrupted statement):
+// their work never ran, so it can run in the next transaction.
+func (w *writer) runBatch(batch []*writeJob) (rest []*writeJob) {
+	live := 0
+	for _, j := range batch {
+		j.err = j.ctx.Err()
+		if j.err == nil {
+			live++
+		}
+	}
+	if live == 0 {
+		return nil
+	}
+	// Not a caller's context: one caller's cancellation must not roll back
+	// the others' work (database/sql rolls a transaction back when the
+	// context it began with ends, and the driver runs COMMIT under it).
+	ctx := context.Background()
+	q, err := w.db.BeginTx(ctx, nil)
+	if err != nil {
+		for _, j := range batch {
+			if j.err == nil {
+				j.err = fmt.Errorf("begin: %w", err)
+			}
+		}
+		return nil
+	}
+	w.txs.Add(1)
+	if live == 1 {
+		// Alone: no savepoint, a plain transaction.
+		for _, j := range batch {
+			if j.err == nil {
+				if !j.run(q) {
+					q.Rollback()
+					return nil
+				}
+			}
+		}
+		w.commit(q, batch)
+		return nil
+	}
+	for i, j := range batch {
+		if j.err != nil {
+			continue // its ctx ended
+		}
+		_, err := q.ExecContext(ctx, spBegin)
+		if err == nil {
+			if j.run(q) {
+				_, err = q.ExecContext(ctx, spRelease)
+			} else if _, err = q.ExecContext(ctx, spRollback); err == nil {
+				_, err = q.ExecContext(ctx, spRelease)
+			}
+		}
+		if err != nil {
+			// The transaction is gone: whatever ran in it is lost, and
+			// what it told its callers may rest on lost writes.
+			q.Rollback()
+			failRan(batch[:i+1], fmt.Errorf("transaction lost: %w", err))
+			return batch[i+1:]
+		}
+	}
+	w.commit(q, batch)
+	return nil
+}
+
+// commit commits q, which holds the work of batch. If nothing in it
+// succeeded, it rolls back instead, and each caller keeps its own error.
+// If the commit fails, every caller gets the failure, even one whose own
+// work failed: it ran after the others' writes, which are now lost.
+func (w *writer) commit(q *sql.Tx, batch []*writeJob) {
+	ok := false
+	for _, j := range batch {
+		ok = ok || (j.err == nil && !j.panicked)
+	}
+	if !ok {
+		q.Rollback()
+		return
+	}
+	// A COMMIT that fails (on a deferred constraint, say) would leave the
+	// transaction open; the driver rolls it back.
+	if err := q.Commit(); err != nil {
+		failRan(batch, fmt.Errorf("commit: %w", err))
+	}
+}
+
+// failRan gives every caller of batch whose work ran err, but a caller
+// whose work panicked, which re-raises its panic.
+func failRan(batch []*writeJob, err error) {
+	for _, j := range batch {
+		if j.ran && !j.panicked {
+			j.err = err
+		}
+	}
+}
+
+// run runs the caller's work in q and reports whether it succeeded. A
+// panic is kept for the caller.
+func (j *writeJob) run(q *sql.Tx) (ok bool) {
+	defer func() {
+		if p := recover(); p != nil {
+			j.panicked, j.panicVal = true, p
+			j.err = errPanicked
+			ok = false
+		}
+	}()
+	j.ran = true
+	j.err = j.fn(q)
+	return j.err == nil
+}
+
+// errPanicked is the result of a caller whose work panicked; do re-raises
+// the panic instead of returning it.
+var errPanicked = errors.New("write panicked")
