@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/porchlight/porchlight/i18n"
 )
 
 // Config is what New needs.
@@ -453,12 +455,12 @@ func (b *Bot) HouseByName(name string) *House {
 	return nil
 }
 
-var errNoHouse = Errorf(EInvalid, "I couldn't tell which house this is for. Please use the command in your house's channel.")
+var errNoHouse = Fail(EInvalid, "core.no_house")
 
 // errBadButton answers a button press the core cannot act on: an id it
 // cannot read, or one whose record is not in the presser's house (a stale
 // message, or a forged id).
-var errBadButton = Errorf(EInvalid, "That button is not valid.")
+var errBadButton = Fail(EInvalid, "core.bad_button")
 
 // buttonID reads the number at parts[i] of a button's id.
 func buttonID(parts []string, i int) (int64, error) {
@@ -508,7 +510,7 @@ func (b *Bot) dispatch(r *Request) (Response, error) {
 		prefix, parts := splitID(ev.Action.ID)
 		route, ok := b.actions[prefix]
 		if !ok {
-			return Response{}, Errorf(EInvalid, "That button is no longer valid.")
+			return Response{}, Fail(EInvalid, "core.stale_button")
 		}
 		if route.house != nil {
 			// ErrNotFound: the id names no house of its own; the presser's
@@ -527,12 +529,12 @@ func (b *Bot) dispatch(r *Request) (Response, error) {
 			return Response{}, errNoHouse
 		}
 		if !r.Role.Has(route.roles) {
-			return Response{}, refusal("do that", route.roles)
+			return Response{}, refusal("core.refusal.do_that", route.roles)
 		}
 		return route.run(r, parts)
 	case EventForm:
 		if ev.Form == nil {
-			return Response{}, Errorf(EInvalid, "That form is not valid.")
+			return Response{}, Fail(EInvalid, "core.bad_form")
 		}
 		return b.submitForm(r, ev.Form.ID, ev.Form.Values)
 	case EventDM:
@@ -551,7 +553,7 @@ func (b *Bot) dispatch(r *Request) (Response, error) {
 func (b *Bot) runCommand(r *Request) (Response, error) {
 	in := r.Event.Command
 	if in == nil {
-		return Response{}, Errorf(EInvalid, "That command is not valid.")
+		return Response{}, Fail(EInvalid, "core.bad_command")
 	}
 	// Text addressed to the bot is screened first: someone who types a
 	// crisis into any command gets resources, not a usage error.
@@ -608,7 +610,7 @@ func (b *Bot) resolveCommand(r *Request) (*Command, error) {
 	in := r.Event.Command
 	cmd := b.reg.Lookup(in.Name)
 	if cmd == nil {
-		return nil, Errorf(EInvalid, "I don't know the command %s. Try %s.", quoted(in.Name, 32), Cmd("help"))
+		return nil, Fail(EInvalid, "core.unknown_command", "Command", quoted(in.Name, 32))
 	}
 	parent := ""
 	raw := strings.TrimSpace(in.Raw)
@@ -621,7 +623,7 @@ func (b *Bot) resolveCommand(r *Request) (*Command, error) {
 		sc := cmd.Sub(strings.ToLower(sub))
 		if sc == nil {
 			if cmd.Run == nil || sub != "" {
-				return nil, Errorf(EInvalid, "Try one of: %s.", subNames(cmd))
+				return nil, Fail(EInvalid, "core.try_one_of", "Commands", subNames(cmd))
 			}
 		} else {
 			parent, cmd = cmd.Name, sc
@@ -632,9 +634,9 @@ func (b *Bot) resolveCommand(r *Request) (*Command, error) {
 	}
 	if !r.Role.Has(cmd.Roles) {
 		if cmd.Refusal != "" {
-			return nil, Errorf(EForbidden, "%s", cmd.Refusal)
+			return nil, Fail(EForbidden, cmd.Refusal)
 		}
-		return nil, refusal("use "+cmdMarkerOf(strings.TrimSpace(parent+" "+cmd.Name)), cmd.Roles)
+		return nil, refusal("core.refusal.use", cmd.Roles, "Command", cmdMarkerOf(strings.TrimSpace(parent+" "+cmd.Name)))
 	}
 	var err error
 	if in.Options != nil {
@@ -657,29 +659,37 @@ func subNames(c *Command) string {
 	return strings.Join(names, ", ")
 }
 
-// refusal is the polite message for a caller whose role may not act.
-func refusal(what string, allowed Role) error {
+// refusal is the polite message for a caller whose role may not act:
+// what is a catalogue message ("core.refusal.do_that") with its data as
+// pairs, saying what they may not do.
+func refusal(what string, allowed Role, pairs ...any) error {
 	var who []string
 	if allowed.Has(RoleResident) {
-		who = append(who, "residents who have joined (use "+Cmd("join")+")")
+		who = append(who, i18n.ID("core.refusal.residents"))
 	}
 	if allowed.Has(RoleMentor) {
-		who = append(who, "House Mentors")
+		who = append(who, i18n.ID("core.refusal.mentors"))
 	}
 	if allowed.Has(RoleOperator) {
-		who = append(who, "operators")
+		who = append(who, i18n.ID("core.refusal.operators"))
 	}
-	return Errorf(EForbidden, "Sorry, only %s can %s.", joinAnd(who), what)
+	whoIn := func(l Lang) string {
+		names := make([]string, len(who))
+		for i, id := range who {
+			names[i] = l.T(id)
+		}
+		return joinAndIn(l, names)
+	}
+	return Fail(EForbidden, "core.refusal", "Who", Phrase(whoIn), "What", NewPhrase(what, pairs...))
 }
 
+// joinAnd joins a list in English: "a, b and c", "nobody" when it is
+// empty. joinAndIn (partner.go) joins one in the reader's language.
 func joinAnd(s []string) string {
-	switch len(s) {
-	case 0:
-		return "nobody"
-	case 1:
-		return s[0]
+	if len(s) == 0 {
+		return SourceLang().T("core.list.nobody")
 	}
-	return strings.Join(s[:len(s)-1], ", ") + " and " + s[len(s)-1]
+	return joinAndIn(SourceLang(), s)
 }
 
 // splitID splits a structured id "prefix:a:b" into its prefix and parts.

@@ -54,7 +54,8 @@ type Command struct {
 	Options     []Option
 	// Roles may run the command; a single place in the core enforces it.
 	Roles Role
-	// Refusal, when set, is what someone hears who may not run the command,
+	// Refusal, when set, is what someone hears who may not run the command
+	// (a catalogue message ID),
 	// instead of the generic "only … can"; kinder where a resident might
 	// well ask.
 	Refusal string
@@ -222,7 +223,7 @@ func Tokenize(s string) ([]string, error) {
 		}
 	}
 	if inQuote != 0 {
-		return nil, Errorf(EInvalid, "A quote is not closed. Put the text between two \" marks.")
+		return nil, Fail(EInvalid, "core.usage.quote")
 	}
 	if started || cur.Len() > 0 {
 		out = append(out, cur.String())
@@ -245,7 +246,7 @@ func ParseArgs(c *Command, parent, raw string) (Args, error) {
 	for _, o := range c.Options {
 		if i >= len(toks) {
 			if o.Required {
-				return nil, Errorf(EInvalid, "Missing <%s>. Usage: %s", o.Name, usage)
+				return nil, Fail(EInvalid, "core.usage.missing", "Option", o.Name, "Usage", usage)
 			}
 			continue
 		}
@@ -260,7 +261,7 @@ func ParseArgs(c *Command, parent, raw string) (Args, error) {
 		}
 	}
 	if i < len(toks) {
-		return nil, Errorf(EInvalid, "Too many arguments. Usage: %s", usage)
+		return nil, Fail(EInvalid, "core.usage.too_many", "Usage", usage)
 	}
 	return args, nil
 }
@@ -273,7 +274,7 @@ func CheckOptions(c *Command, parent string, given map[string]string) (Args, err
 		v, ok := given[o.Name]
 		if !ok || v == "" {
 			if o.Required {
-				return nil, Errorf(EInvalid, "Missing <%s>. Usage: %s", o.Name, usage)
+				return nil, Fail(EInvalid, "core.usage.missing", "Option", o.Name, "Usage", usage)
 			}
 			continue
 		}
@@ -287,7 +288,7 @@ func CheckOptions(c *Command, parent string, given map[string]string) (Args, err
 	}
 	for k := range given {
 		if !hasOption(c, k) {
-			return nil, Errorf(EInvalid, "Unknown option %s. Usage: %s", quoted(k, 32), usage)
+			return nil, Fail(EInvalid, "core.usage.unknown_option", "Option", quoted(k, 32), "Usage", usage)
 		}
 	}
 	return args, nil
@@ -306,21 +307,21 @@ func setOption(args Args, o Option, v, usage string) error {
 	switch o.Type {
 	case OptInt:
 		if _, err := strconv.Atoi(v); err != nil {
-			return Errorf(EInvalid, "<%s> must be a whole number, not %s. Usage: %s", o.Name, quoted(v, 20), usage)
+			return Fail(EInvalid, "core.usage.number", "Option", o.Name, "Given", quoted(v, 20), "Usage", usage)
 		}
 	case OptBool:
-		switch strings.ToLower(v) {
-		case "on", "yes", "true":
+		switch {
+		case Same("core.on", v) || Same("core.yes", v) || strings.EqualFold(v, "true"):
 			v = "true"
-		case "off", "no", "false":
+		case Same("core.off", v) || Same("core.no", v) || strings.EqualFold(v, "false"):
 			v = "false"
 		default:
-			return Errorf(EInvalid, "<%s> must be on or off. Usage: %s", o.Name, usage)
+			return Fail(EInvalid, "core.usage.on_off", "Option", o.Name, "Usage", usage)
 		}
 	case OptUser:
 		m := mention.FindStringSubmatch(v)
 		if m == nil {
-			return Errorf(EInvalid, "<%s> must mention someone, like @name. Usage: %s", o.Name, usage)
+			return Fail(EInvalid, "core.usage.mention", "Option", o.Name, "Usage", usage)
 		}
 		v = m[1]
 	default:
@@ -329,7 +330,7 @@ func setOption(args Args, o Option, v, usage string) error {
 			limit = 200
 		}
 		if n := utf8.RuneCountInString(v); n > limit {
-			return Errorf(EInvalid, "<%s> is %d characters; the limit is %d.", o.Name, n, limit)
+			return Fail(EInvalid, "core.usage.too_long", "Option", o.Name, "Length", n, "Limit", limit)
 		}
 		if len(o.Choices) > 0 {
 			found := false
@@ -340,7 +341,7 @@ func setOption(args Args, o Option, v, usage string) error {
 				}
 			}
 			if !found {
-				return Errorf(EInvalid, "<%s> must be one of: %s. Usage: %s", o.Name, strings.Join(o.Choices, ", "), usage)
+				return Fail(EInvalid, "core.usage.choice", "Option", o.Name, "Choices", strings.Join(o.Choices, ", "), "Usage", usage)
 			}
 		}
 	}

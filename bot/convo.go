@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"strings"
 	"time"
 )
 
@@ -80,7 +79,7 @@ func (b *Bot) registerForms() {
 	b.tickers = append(b.tickers, b.pruneConversations)
 }
 
-var errFormExpired = Errorf(EInvalid, "That form has expired. Please start again.")
+var errFormExpired = Fail(EInvalid, "form.expired")
 
 // keepForms stores the forms of a response to an event with FormButtons,
 // so that the buttons the adapter shows for them have durable ids
@@ -240,7 +239,7 @@ func (b *Bot) openForm(r *Request, f Form, prefill map[string]string) (Response,
 	if err != nil {
 		return resp, err
 	}
-	resp.Messages = append([]Message{{Text: fmt.Sprintf("*%s* — %d questions. Reply to each; type \"cancel\" to stop.", f.Title, len(f.Fields))}}, resp.Messages...)
+	resp.Messages = append([]Message{{Text: r.Lang().N("form.convo.start", len(f.Fields), "Title", f.Title)}}, resp.Messages...)
 	return resp, nil
 }
 
@@ -288,21 +287,22 @@ func textValues(fields []Field, vals map[string]string) []string {
 
 // askNext asks the conversation's next question.
 func (b *Bot) askNext(r *Request, c *Conversation) (Response, error) {
+	l := r.Lang()
 	fl := c.Fields[c.Next]
 	text := fmt.Sprintf("(%d/%d) %s", c.Next+1, len(c.Fields), fl.Label)
-	if h := fl.Hint(); h != "" && fl.Typed() {
+	if h := fl.HintIn(l); h != "" && fl.Typed() {
 		text += " — " + h
 	}
 	var choices []Choice
-	for _, ch := range fl.Choices() {
+	for _, ch := range fl.ChoicesIn(l) {
 		ch.ID = "form:answer"
 		choices = append(choices, ch)
 	}
 	if cur := c.Values[fl.ID]; cur != "" {
-		text += fmt.Sprintf("\n(now: %s — type \"keep\" to keep it)", clip(cur, 60))
+		text += "\n" + l.T("form.convo.now", "Value", clip(cur, 60))
 	}
 	if !fl.Required && fl.Typed() {
-		text += "\n(optional: type \"skip\" to leave it empty)"
+		text += "\n" + l.T("form.convo.optional")
 	}
 	return Response{Messages: []Message{{Text: text, Choices: choices}}}, nil
 }
@@ -347,18 +347,18 @@ func (b *Bot) stepConversation(r *Request) (Response, bool, error) {
 		resp.Messages = append(append([]Message(nil), crisis...), resp.Messages...)
 		return resp
 	}
-	word := strings.ToLower(strings.TrimSpace(raw))
-	if word == "cancel" {
+	// The words that steer a conversation, in either language.
+	if Same("form.word.cancel", raw) {
 		if err := r.dropConvo(); err != nil {
 			return Response{}, true, err
 		}
-		return with(Reply("Okay, I stopped. Nothing was saved.")), true, nil
+		return with(r.Say("form.convo.cancelled")), true, nil
 	}
 	fl := c.Fields[c.Next]
 	switch {
-	case word == "keep" && c.Values[fl.ID] != "":
+	case Same("form.word.keep", raw) && c.Values[fl.ID] != "":
 		raw = c.Values[fl.ID]
-	case word == "skip" && !fl.Required:
+	case Same("form.word.skip", raw) && !fl.Required:
 		raw = ""
 	}
 	v, err := fl.Normalize(raw)
@@ -427,13 +427,13 @@ func (b *Bot) submitForm(r *Request, id string, raw map[string]string) (Response
 	prefix, parts := splitID(id)
 	route, ok := b.forms[prefix]
 	if !ok {
-		return Response{}, Errorf(EInvalid, "That form is no longer valid.")
+		return Response{}, Fail(EInvalid, "form.stale")
 	}
 	if r.House == nil {
 		return Response{}, errNoHouse
 	}
 	if !r.Role.Has(route.roles) {
-		return Response{}, refusal("fill in this form", route.roles)
+		return Response{}, refusal("core.refusal.fill_form", route.roles)
 	}
 	full, err := route.build(r, parts)
 	if err != nil {
@@ -503,8 +503,8 @@ func (b *Bot) validateAndSubmit(r *Request, route formRoute, full Form, parts []
 				return Response{}, err
 			}
 			return Response{Messages: []Message{{
-				Text:    fmt.Sprintf("Saved so far — %d more question(s).", len(c.Fields)-c.Next),
-				Choices: []Choice{{ID: "form:continue", Label: "Continue", Style: StylePrimary}},
+				Text:    r.Lang().N("form.paged.saved", len(c.Fields)-c.Next),
+				Choices: []Choice{{ID: "form:continue", Label: r.Lang().T("form.continue.button"), Style: StylePrimary}},
 			}}}, nil
 		}
 		if err := r.dropConvo(); err != nil {

@@ -69,34 +69,37 @@ func (b *Bot) alertMentors(r *Request, kind AlertKind) (bool, error) {
 		if id == a.UserID {
 			continue
 		}
-		if err := sendAlert(r, a, alertKeyPrefix, MsgCrisisAlert, id, alertText(r.House, a)); err != nil {
+		if err := sendAlert(r, a, alertKeyPrefix, MsgCrisisAlert, id, alertText(r.House, a, r.LangOfUser(id))); err != nil {
 			return false, err
 		}
 		sent++
 	}
 	r.Log.Warn("crisis alert sent to mentors", "alert", a.ID, "kind", string(kind), "mentors", sent)
 	if sent == 0 {
-		return true, b.escalate(r, a, "The house has no House Mentor to alert")
+		return true, b.escalate(r, a, NewPhrase("crisis.why.no_mentor"))
 	}
 	return true, nil
 }
 
-// alertText is the mentors' alert. A request after a relapse says only
-// that the resident asked for a House Mentor, as a check-in's reach-out
-// request does: a disclosed relapse can cost a bed.
-func alertText(h *House, a *CrisisAlert) string {
-	const ack = "Please contact them directly, and press *I'm on it* so the others know."
+// alertText is the mentors' alert, in the mentor's l. A request after a
+// relapse says only that the resident asked for a House Mentor, as a
+// check-in's reach-out request does: a disclosed relapse can cost a bed.
+func alertText(h *House, a *CrisisAlert, l Lang) string {
 	switch a.Kind {
 	case AlertReachOut:
-		return fmt.Sprintf("💬 *%s* asked for a House Mentor to reach out. A message or a chat in person can mean a lot. Press *I'm on it* so the others know.", a.Name)
+		return l.T("crisis.alert.reach_out", "Name", a.Name)
 	case AlertAuto:
-		return fmt.Sprintf("🚨 Something *%s* wrote to me suggests they may be in danger. This house alerts its House Mentors when that happens, as its consent text says. %s %s", a.Name, ack, inDanger(h))
+		return l.T("crisis.alert.auto", "Name", a.Name, "InDanger", inDanger(h, l))
 	}
-	return fmt.Sprintf("🚨 *%s* asked for support and would like a House Mentor to reach out now. %s %s", a.Name, ack, inDanger(h))
+	return l.T("crisis.alert.danger", "Name", a.Name, "InDanger", inDanger(h, l))
 }
 
-func ackChoice(a *CrisisAlert) Choice {
-	return Choice{ID: fmt.Sprintf("crisisack:%d", a.ID), Label: "I'm on it", Style: StylePrimary}
+// ackChoice is alert a's "I'm on it" button in English; ackChoiceIn is
+// the button in the reader's l.
+func ackChoice(a *CrisisAlert) Choice { return ackChoiceIn(a, SourceLang()) }
+
+func ackChoiceIn(a *CrisisAlert, l Lang) Choice {
+	return Choice{ID: fmt.Sprintf("crisisack:%d", a.ID), Label: l.T("crisis.ack.button"), Style: StylePrimary}
 }
 
 // sendAlert queues one copy of alert a to a member of staff, with the
@@ -105,7 +108,7 @@ func ackChoice(a *CrisisAlert) Choice {
 // makes each copy of each kind go once.
 func sendAlert(r *Request, a *CrisisAlert, prefix string, kind MsgKind, to, text string) error {
 	_, err := r.Enqueue(&OutboxMessage{Key: alertKey(prefix, a.ID, to), Kind: kind, About: []string{a.UserID},
-		Out: Outgoing{Target: Target{Kind: TargetDM, User: to}, Message: Message{Text: text, Choices: []Choice{ackChoice(a)}}}})
+		Out: Outgoing{Target: Target{Kind: TargetDM, User: to}, Message: Message{Text: text, Choices: []Choice{ackChoiceIn(a, r.LangOfUser(to))}}}})
 	return err
 }
 
@@ -164,7 +167,7 @@ func (b *Bot) actCrisisAck(r *Request, parts []string) (Response, error) {
 	}
 	a, err := r.crisisAlerts().CrisisAlertByID(r.Ctx, id)
 	if errors.Is(err, ErrNotFound) || (err == nil && a.HouseID != r.House.ID) {
-		return Response{}, Errorf(ENotFound, "I can't find that alert.")
+		return Response{}, Fail(ENotFound, "crisis.ack.not_found")
 	}
 	if err != nil {
 		return Response{}, err
@@ -173,17 +176,19 @@ func (b *Bot) actCrisisAck(r *Request, parts []string) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
+	l := r.Lang()
 	if !first {
-		who := fmt.Sprintf("<@%s> is", a.AckedBy)
+		since := FormatTimeIn(l, a.AckedAt, r.House.Location)
 		if a.AckedBy == r.Event.User.ID {
-			who = "You're"
+			return r.Say("crisis.ack.already_you", "Since", since, "Name", a.Name), nil
 		}
-		return Reply("%s already on it, since %s: reaching out to *%s*. Thank you for checking.", who, FormatTime(a.AckedAt, r.House.Location), a.Name), nil
+		return r.Say("crisis.ack.already", "Who", "<@"+a.AckedBy+">", "Since", since, "Name", a.Name), nil
 	}
 	me := displayName(r.Event.User)
-	told := fmt.Sprintf("%s, a House Mentor, is on it and will reach out to you soon.", me)
+	tl := r.LangOfUser(a.UserID)
+	told := tl.T("crisis.ack.told", "Mentor", me)
 	if a.Kind.Urgent() {
-		told += " If things get worse before then: " + resourcesOf(r.House).Line()
+		told += " " + tl.T("crisis.ack.worse", "Resources", resourcesOf(r.House, tl).Line())
 	}
 	// A resident who erased their data is not told: there is no one to
 	// tell, and the staff already know only what the alert said.
@@ -206,16 +211,16 @@ func (b *Bot) actCrisisAck(r *Request, parts []string) (Response, error) {
 		}
 		seen[id] = true
 		if _, err := r.Enqueue(&OutboxMessage{Kind: MsgCrisisAck, About: []string{a.UserID},
-			Out: Outgoing{Target: Target{Kind: TargetDM, User: id}, Message: Message{Text: fmt.Sprintf("%s is on it: they will reach out to *%s*.", me, a.Name)}}}); err != nil {
+			Out: Outgoing{Target: Target{Kind: TargetDM, User: id}, Message: Message{Text: r.LangOfUser(id).T("crisis.ack.others", "Mentor", me, "Name", a.Name)}}}); err != nil {
 			return Response{}, err
 		}
 	}
 	r.Log.Info("crisis alert acknowledged", "alert", a.ID)
-	text := fmt.Sprintf("Thank you. Please reach out to *%s* directly now. I've told them someone is coming and told the other mentors you're on it.", a.Name)
+	text := l.T("crisis.ack.thanks", "Name", a.Name)
 	if a.Kind.Urgent() {
-		text += " " + inDanger(r.House)
+		text += " " + inDanger(r.House, l)
 	}
-	return Reply("%s", text), nil
+	return Response{Messages: []Message{{Text: text}}}, nil
 }
 
 // escalateAlerts alerts the operators about alerts no mentor acknowledged
@@ -249,18 +254,18 @@ func (b *Bot) escalateAlerts(ctx context.Context, now time.Time) error {
 			if err != nil || !cur.AckedAt.IsZero() || !cur.EscalatedAt.IsZero() || cur.UserID == ErasedUser {
 				return err
 			}
-			why := fmt.Sprintf("No House Mentor has responded in %s", escalateAfter(r.House).Round(time.Minute))
-			return b.escalate(r, cur, why)
+			return b.escalate(r, cur, NewPhrase("crisis.why.no_response", "After", escalateAfter(r.House).Round(time.Minute), "Minutes", int(escalateAfter(r.House).Round(time.Minute)/time.Minute)))
 		})
 }
 
-// escalate alerts the house's operators about a and marks it escalated.
-func (b *Bot) escalate(r *Request, a *CrisisAlert, why string) error {
+// escalate alerts the house's operators about a and marks it escalated;
+// why says why, in each operator's language.
+func (b *Bot) escalate(r *Request, a *CrisisAlert, why Phrase) error {
 	for _, id := range r.House.Operators {
 		if id == a.UserID {
 			continue
 		}
-		if err := sendAlert(r, a, escalateKeyPrefix, MsgCrisisEscalation, id, escalationText(r.House, a, why)); err != nil {
+		if err := sendAlert(r, a, escalateKeyPrefix, MsgCrisisEscalation, id, escalationText(r.House, a, why, r.LangOfUser(id))); err != nil {
 			return err
 		}
 	}
@@ -271,15 +276,15 @@ func (b *Bot) escalate(r *Request, a *CrisisAlert, why string) error {
 	return nil
 }
 
-// escalationText is the operators' copy of an alert, in the alert's words.
-func escalationText(h *House, a *CrisisAlert, why string) string {
-	at := FormatTime(a.CreatedAt, h.Location)
-	const act = "Please reach out to them, or make sure someone does."
+// escalationText is the operators' copy of an alert, in the alert's
+// words, in the operator's l.
+func escalationText(h *House, a *CrisisAlert, why Phrase, l Lang) string {
+	at := FormatTimeIn(l, a.CreatedAt, h.Location)
 	switch a.Kind {
 	case AlertReachOut:
-		return fmt.Sprintf("💬 *%s* asked for a House Mentor to reach out (%s). %s. %s", a.Name, at, why, act)
+		return l.T("crisis.escalate.reach_out", "Name", a.Name, "At", at, "Why", why(l))
 	case AlertAuto:
-		return fmt.Sprintf("🚨 Something *%s* wrote to me at %s suggests they may be in danger. %s. %s %s", a.Name, at, why, act, inDanger(h))
+		return l.T("crisis.escalate.auto", "Name", a.Name, "At", at, "Why", why(l), "InDanger", inDanger(h, l))
 	}
-	return fmt.Sprintf("🚨 *%s* asked for support at %s and would like someone to reach out. %s. %s %s", a.Name, at, why, act, inDanger(h))
+	return l.T("crisis.escalate.danger", "Name", a.Name, "At", at, "Why", why(l), "InDanger", inDanger(h, l))
 }

@@ -4,8 +4,11 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/porchlight/porchlight/i18n"
 )
 
 // The crisis replies. Every place that reads text addressed to the bot (a
@@ -25,18 +28,45 @@ import (
 // refers and connects; it never counsels, diagnoses or contacts emergency
 // services itself. Logs carry the level, never the words.
 
-// crisisResources are a house's crisis resources, one per line as the
-// house's config lists them.
+// crisisResources are a house's crisis resources, one per line.
 type crisisResources []string
 
-// resourcesOf returns the house's own resources, or the US defaults when
-// it lists none (or there is no house). Every message that names help uses
-// it, so a house outside the US never sees a US number.
-func resourcesOf(h *House) crisisResources {
-	if h != nil && len(h.Crisis.Resources) > 0 {
+// defaultResourceIDs are the US default resources (PLATFORMS.md), one
+// catalogue message a line: each language gives its own words and, in
+// Spanish, the Spanish-speaking options of each line first.
+var defaultResourceIDs = []string{
+	i18n.ID("crisis.resource.lifeline"),
+	i18n.ID("crisis.resource.samhsa"),
+	i18n.ID("crisis.resource.text_line"),
+	i18n.ID("crisis.resource.emergency"),
+	i18n.ID("crisis.resource.elsewhere"),
+}
+
+// DefaultCrisisResources returns the US resources from PLATFORMS.md in
+// English, as the config lists them by default; each house may override
+// them in config.
+func DefaultCrisisResources() []string { return defaultResourcesIn(SourceLang()) }
+
+// defaultResourcesIn is the default list in l.
+func defaultResourcesIn(l Lang) crisisResources {
+	out := make(crisisResources, len(defaultResourceIDs))
+	for i, id := range defaultResourceIDs {
+		out[i] = l.T(id)
+	}
+	return out
+}
+
+// resourcesOf returns the house's crisis resources for a reader of l: the
+// house's own lines as its config lists them (an operator who serves
+// Spanish speakers lists the lines that speak Spanish), or, when it lists
+// none of its own (or there is no house), the US defaults in l. Every
+// message that names help uses it, so a house outside the US never sees a
+// US number.
+func resourcesOf(h *House, l Lang) crisisResources {
+	if h != nil && len(h.Crisis.Resources) > 0 && !slices.Equal(h.Crisis.Resources, DefaultCrisisResources()) {
 		return h.Crisis.Resources
 	}
-	return DefaultCrisisResources()
+	return defaultResourcesIn(l)
 }
 
 // List renders the resources one per line, as bullets.
@@ -61,15 +91,16 @@ func (rs crisisResources) Line() string {
 }
 
 // inDanger is the sentence that ends messages to staff about an urgent
-// alert: the house's own emergency help, never a hard-coded number.
-func inDanger(h *House) string {
-	return "If you think they are in immediate danger: " + resourcesOf(h).Line()
+// alert, in the reader's l: the house's own emergency help, never a
+// hard-coded number.
+func inDanger(h *House, l Lang) string {
+	return l.T("crisis.in_danger", "Resources", resourcesOf(h, l).Line())
 }
 
 // notMonitored states the bot's limits with the house's resources, as the
 // consent text, the welcome and /resources do.
-func notMonitored(h *House) string {
-	return "This bot is not monitored around the clock. If you are in danger: " + resourcesOf(h).Line()
+func notMonitored(h *House, l Lang) string {
+	return l.T("crisis.not_monitored", "Resources", resourcesOf(h, l).Line())
 }
 
 // concern returns the highest level of concern the screener of the
@@ -138,18 +169,15 @@ func (b *Bot) concernReply(r *Request, level Concern) ([]Message, error) {
 	return nil, nil
 }
 
-// mentorsKnow is said instead of a second alert while the first is open.
-const mentorsKnow = "Your House Mentors already know, and someone will reach out to you soon."
+// crisisMentorsKnow is said instead of a second alert while the first is
+// open.
+const crisisMentorsKnow = "crisis.mentors_know"
 
 // dangerReply gives the house's resources at once and offers a person from
 // the house, or, where the house always alerts, brings one in.
 func (b *Bot) dangerReply(r *Request) ([]Message, error) {
-	msgs := []Message{{Text: strings.Join([]string{
-		"I'm really glad you told me. You deserve support right now.",
-		"I'm a bot and not monitored around the clock. If you are in danger, please reach out now:",
-		resourcesOf(r.House).List(),
-		"People in your house care about you.",
-	}, "\n")}}
+	l := r.Lang()
+	msgs := []Message{{Text: l.T("crisis.danger", "Resources", resourcesOf(r.House, l).List())}}
 	if r.House == nil {
 		return msgs, nil // no house whose people could be asked
 	}
@@ -158,23 +186,23 @@ func (b *Bot) dangerReply(r *Request) ([]Message, error) {
 		if err != nil {
 			return nil, err
 		}
-		text := mentorsKnow
+		text := l.T(crisisMentorsKnow)
 		if sent {
-			text = "As this house's consent text says, I've let your House Mentors know, so someone can reach out to you."
+			text = l.T("crisis.danger.alerted")
 		}
 		return append(msgs, Message{Text: text}), nil
 	}
 	switch _, err := b.openAlert(r, AlertDanger); {
 	case err == nil:
-		return append(msgs, Message{Text: mentorsKnow}), nil
+		return append(msgs, Message{Text: l.T(crisisMentorsKnow)}), nil
 	case !errors.Is(err, ErrNotFound):
 		return nil, err
 	}
 	return append(msgs, Message{
-		Text: "Would you like someone from the house to reach out?",
+		Text: l.T("crisis.danger.ask"),
 		Choices: []Choice{
-			{ID: crisisID("alert", r.House), Label: "Yes, please", Style: StylePrimary},
-			{ID: "crisis:no", Label: "Not right now"},
+			{ID: crisisID("alert", r.House), Label: l.T("crisis.yes.button"), Style: StylePrimary},
+			{ID: "crisis:no", Label: l.T("crisis.not_now.button")},
 		},
 	}), nil
 }
@@ -184,9 +212,10 @@ func (b *Bot) dangerReply(r *Request) ([]Message, error) {
 // It names no emergency help and tells nobody anything until the resident
 // says yes, whatever the house's alert setting.
 func (b *Bot) relapseReply(r *Request) ([]Message, error) {
-	thanks := "Thank you for telling me. That takes courage, and you don't have to carry it alone."
+	l := r.Lang()
+	thanks := l.T("crisis.relapse.thanks")
 	if r.House == nil {
-		return []Message{{Text: thanks + " A House Mentor or your accountability partner would be glad to hear from you."}}, nil
+		return []Message{{Text: thanks + " " + l.T("crisis.relapse.reach_out")}}, nil
 	}
 	_, err := b.openAlert(r, AlertReachOut)
 	if err != nil && !errors.Is(err, ErrNotFound) {
@@ -198,25 +227,27 @@ func (b *Bot) relapseReply(r *Request) ([]Message, error) {
 		return nil, err
 	}
 	var choices []Choice
-	var ask []string
 	if !open {
-		choices = append(choices, Choice{ID: crisisID("mentor", r.House), Label: "A House Mentor, please", Style: StylePrimary})
-		ask = append(ask, "a House Mentor to reach out")
+		choices = append(choices, Choice{ID: crisisID("mentor", r.House), Label: l.T("crisis.mentor.button"), Style: StylePrimary})
 	} else {
-		thanks += " " + mentorsKnow
+		thanks += " " + l.T(crisisMentorsKnow)
 	}
 	if partner != "" {
-		choices = append(choices, Choice{ID: crisisID("partner", r.House), Label: "Let my partner know"})
-		ask = append(ask, fmt.Sprintf("your accountability partner %s to know you could use some support", partner))
+		choices = append(choices, Choice{ID: crisisID("partner", r.House), Label: l.T("crisis.partner.button")})
 	}
-	if len(choices) == 0 {
+	var ask string
+	switch {
+	case !open && partner != "":
+		ask = l.T("crisis.relapse.ask_both", "Partner", partner)
+	case !open:
+		ask = l.T("crisis.relapse.ask_mentor")
+	case partner != "":
+		ask = l.T("crisis.relapse.ask_partner", "Partner", partner)
+	default:
 		return []Message{{Text: thanks}}, nil
 	}
-	choices = append(choices, Choice{ID: "crisis:later", Label: "Not right now"})
-	return []Message{{Text: thanks}, {
-		Text:    fmt.Sprintf("Would you like %s? Nobody is told anything unless you choose.", strings.Join(ask, ", or ")),
-		Choices: choices,
-	}}, nil
+	choices = append(choices, Choice{ID: "crisis:later", Label: l.T("crisis.not_now.button")})
+	return []Message{{Text: thanks}, {Text: ask, Choices: choices}}, nil
 }
 
 // partnerOf names the caller's accountability partners, "" when they have
@@ -249,7 +280,7 @@ func (b *Bot) registerCrisis() {
 		Description: "cmd.resources.desc",
 		Roles:       Anyone,
 		NoHouse:     true,
-		Run:         func(r *Request) (Response, error) { return resourcesReply(r.House), nil },
+		Run:         func(r *Request) (Response, error) { return resourcesReplyIn(r.House, r.Lang()), nil },
 	})
 	b.route("crisisack", actionRoute{roles: Staff, house: b.alertHouse, run: b.actCrisisAck})
 	b.route("crisis", actionRoute{roles: Anyone, house: b.crisisHouse, run: b.actCrisis})
@@ -282,33 +313,34 @@ func (b *Bot) actCrisis(r *Request, parts []string) (Response, error) {
 	if len(parts) > 0 {
 		what = parts[0]
 	}
+	l := r.Lang()
 	switch what {
 	case "resources":
-		return resourcesReply(r.House), nil
+		return resourcesReplyIn(r.House, l), nil
 	case "alert":
 		sent, err := b.alertMentors(r, AlertDanger)
 		if err != nil {
 			return Response{}, err
 		}
 		if !sent {
-			return Reply("%s If things get worse before then: %s", mentorsKnow, resourcesOf(r.House).Line()), nil
+			return r.Say("crisis.alert.already", "Resources", resourcesOf(r.House, l).Line()), nil
 		}
-		return Reply("I've asked your House Mentors to reach out. If things get worse before they do: %s", resourcesOf(r.House).Line()), nil
+		return r.Say("crisis.alert.asked", "Resources", resourcesOf(r.House, l).Line()), nil
 	case "mentor":
 		sent, err := b.alertMentors(r, AlertReachOut)
 		if err != nil {
 			return Response{}, err
 		}
 		if !sent {
-			return Reply("%s", mentorsKnow), nil
+			return r.Say(crisisMentorsKnow), nil
 		}
-		return Reply("I've asked your House Mentors to reach out. I only told them you'd like someone to reach out, nothing you wrote."), nil
+		return r.Say("crisis.mentor.asked"), nil
 	case "partner":
 		return b.tellPartner(r)
 	case "later":
-		return Reply("Okay, nobody has been told. If you change your mind, tell me any time, or reach out to your House Mentor or your partner directly."), nil
+		return r.Say("crisis.later"), nil
 	}
-	return Reply("Okay. The resources are there whenever you need them: %s shows them again.", Cmd("resources")), nil
+	return r.Say("crisis.no"), nil
 }
 
 // tellPartner sends the caller's partner the usual support ping, which
@@ -320,9 +352,10 @@ func (b *Bot) tellPartner(r *Request) (Response, error) {
 	}
 	p, err := r.supportPartners().PairOf(r.Ctx, r.Member.ID)
 	if errors.Is(err, ErrNotFound) {
+		l := r.Lang()
 		return Response{Messages: []Message{{
-			Text:    "You don't have an accountability partner right now. Would you like a House Mentor to reach out instead?",
-			Choices: []Choice{{ID: crisisID("mentor", r.House), Label: "A House Mentor, please", Style: StylePrimary}, {ID: "crisis:later", Label: "Not right now"}},
+			Text:    l.T("crisis.partner.none"),
+			Choices: []Choice{{ID: crisisID("mentor", r.House), Label: l.T("crisis.mentor.button"), Style: StylePrimary}, {ID: "crisis:later", Label: l.T("crisis.not_now.button")}},
 		}}}, nil
 	}
 	if err != nil {
@@ -336,17 +369,17 @@ func (b *Bot) tellPartner(r *Request) (Response, error) {
 		return Response{}, err
 	}
 	r.Log.Info("partner told of a support request", "member", r.Member.ID, "pair", p.ID)
-	return Reply("I've let %s know you'd like them to reach out. They only hear that you asked, never what you wrote.", who), nil
+	return r.Say("crisis.partner.told", "Partner", who), nil
 }
 
-// resourcesReply lists the house's crisis resources (the defaults when the
-// house has none, or there is no house).
-func resourcesReply(h *House) Response {
-	return Reply("%s", strings.Join([]string{
-		"*Support you can reach any time*",
-		resourcesOf(h).List(),
-		"This bot is not monitored around the clock. If you are in danger, please reach out to one of these now.",
-	}, "\n"))
+// resourcesReply lists the house's crisis resources in the house's
+// language; resourcesReplyIn lists them in the reader's l.
+func resourcesReply(h *House) Response { return resourcesReplyIn(h, h.Lang()) }
+
+// resourcesReplyIn lists the house's crisis resources (the defaults when
+// the house has none, or there is no house) in l.
+func resourcesReplyIn(h *House, l Lang) Response {
+	return Response{Messages: []Message{{Text: l.T("crisis.resources", "Resources", resourcesOf(h, l).List())}}}
 }
 
 // throughOutbox sends a response that answers words of concern as direct
@@ -367,7 +400,7 @@ func (b *Bot) throughOutbox(r *Request, resp Response) (Response, error) {
 	}
 	out := Response{Form: resp.Form, FieldErrors: resp.FieldErrors, Reopen: resp.Reopen}
 	if r.Event.Kind != EventDM && r.Event.Kind != EventReply && len(resp.Messages) > 0 {
-		out.Messages = []Message{{Text: "I've sent you a private message."}}
+		out.Messages = []Message{{Text: r.Lang().T("crisis.sent_privately")}}
 	}
 	return out, nil
 }

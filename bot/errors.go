@@ -45,9 +45,39 @@ func (e *Error) Error() string {
 // Text is the error's message in l.
 func (e *Error) Text(l Lang) string {
 	if e.ID != "" {
-		return l.T(e.ID, e.Data...)
+		return l.T(e.ID, rendered(l, e.Data)...)
 	}
 	return e.Message
+}
+
+// Phrase is a piece of text written before its reader is known: a
+// catalogue message with its data, rendered in the reader's language when
+// it is read. A Phrase among the data of another message (Fail, Phrase)
+// is rendered in the same language as the message.
+type Phrase func(l Lang) string
+
+// NewPhrase returns catalogue message id with data as pairs of a name and
+// a value, as a Phrase. An id the catalogue lacks reads as itself, so
+// text that is not yet in the catalogue passes through unchanged.
+func NewPhrase(id string, pairs ...any) Phrase {
+	return func(l Lang) string { return l.T(id, rendered(l, pairs)...) }
+}
+
+// rendered returns pairs with every Phrase value rendered in l.
+func rendered(l Lang, pairs []any) []any {
+	var out []any
+	for i, v := range pairs {
+		if p, ok := v.(Phrase); ok {
+			if out == nil {
+				out = append([]any(nil), pairs...)
+			}
+			out[i] = p(l)
+		}
+	}
+	if out == nil {
+		return pairs
+	}
+	return out
 }
 
 // Fail returns a domain error whose message is catalogue message id, with

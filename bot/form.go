@@ -2,10 +2,13 @@ package bot
 
 import (
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"github.com/porchlight/porchlight/i18n"
 )
 
 // FieldKind is the kind of a form field (and of a check-in question).
@@ -107,9 +110,14 @@ func (f Form) Prefill(vals map[string]string) Form {
 	return p
 }
 
-// Hint is a short description of what a field accepts, for platforms that
-// can only show a text input (a Discord modal) and for the conversation.
-func (f Field) Hint() string {
+// Hint is a short description of what a field accepts, in English; HintIn
+// gives it in the reader's language.
+func (f Field) Hint() string { return f.HintIn(SourceLang()) }
+
+// HintIn is a short description of what a field accepts, in l, for
+// platforms that can only show a text input (a Discord modal) and for the
+// conversation.
+func (f Field) HintIn(l Lang) string {
 	switch f.Kind {
 	case KindScale:
 		if len(f.Options) == f.Max-f.Min+1 {
@@ -119,19 +127,19 @@ func (f Field) Hint() string {
 			}
 			return strings.Join(parts, " · ")
 		}
-		return fmt.Sprintf("a number from %d to %d", f.Min, f.Max)
+		return l.T("form.number.placeholder", "Min", f.Min, "Max", f.Max)
 	case KindChoice:
 		return strings.Join(f.Options, " / ")
 	case KindYesNo:
-		return "yes / no"
+		return l.T("form.yes_no.placeholder")
 	case KindText:
 		if f.MaxLen > 0 {
-			return fmt.Sprintf("up to %d characters", f.MaxLen)
+			return l.T("form.max_len.placeholder", "Max", f.MaxLen)
 		}
 	case KindNumber:
-		return fmt.Sprintf("a number from %d to %d", f.Min, f.Max)
+		return l.T("form.number.placeholder", "Min", f.Min, "Max", f.Max)
 	case KindDate:
-		return "a date as YYYY-MM-DD"
+		return l.T("form.date.placeholder")
 	case KindDateTime:
 		return whenFormats
 	}
@@ -146,9 +154,13 @@ func (f Field) Typed() bool { return len(f.Choices()) == 0 }
 // KindDateTime answer: the moment in RFC 3339, in UTC. ParseWhen reads it.
 func DateTimeValue(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// Choices lists the values a user may pick, as (value, label) choices, for
-// every kind except text. Scales return their numbers.
-func (f Field) Choices() []Choice {
+// Choices lists the values a user may pick, with English labels;
+// ChoicesIn labels them in the reader's language.
+func (f Field) Choices() []Choice { return f.ChoicesIn(SourceLang()) }
+
+// ChoicesIn lists the values a user may pick, as (value, label) choices
+// labelled in l, for every kind except text. Scales return their numbers.
+func (f Field) ChoicesIn(l Lang) []Choice {
 	switch f.Kind {
 	case KindScale:
 		var out []Choice
@@ -167,7 +179,7 @@ func (f Field) Choices() []Choice {
 		}
 		return out
 	case KindYesNo:
-		return []Choice{{Label: "Yes", Value: "yes"}, {Label: "No", Value: "no"}}
+		return []Choice{{Label: l.T("form.yes.option"), Value: "yes"}, {Label: l.T("form.no.option"), Value: "no"}}
 	}
 	return nil
 }
@@ -180,7 +192,7 @@ func (f Field) Normalize(raw string) (string, error) {
 	v := strings.TrimSpace(raw)
 	if v == "" {
 		if f.Required {
-			return "", Errorf(EInvalid, "%q needs an answer.", f.Label)
+			return "", Fail(EInvalid, "form.error.required", "Label", fmt.Sprintf("%q", f.Label))
 		}
 		return "", nil
 	}
@@ -194,10 +206,10 @@ func (f Field) Normalize(raw string) (string, error) {
 					return strconv.Itoa(f.Min + i), nil
 				}
 			}
-			return "", Errorf(EInvalid, "%q takes a number from %d to %d.", f.Label, f.Min, f.Max)
+			return "", Fail(EInvalid, "form.error.scale", "Label", fmt.Sprintf("%q", f.Label), "Min", f.Min, "Max", f.Max)
 		}
 		if n < f.Min || n > f.Max {
-			return "", Errorf(EInvalid, "%q takes a number from %d to %d; %d is out of range.", f.Label, f.Min, f.Max, n)
+			return "", Fail(EInvalid, "form.error.out_of_range", "Label", fmt.Sprintf("%q", f.Label), "Min", f.Min, "Max", f.Max, "Given", n)
 		}
 		return strconv.Itoa(n), nil
 	case KindChoice:
@@ -206,37 +218,46 @@ func (f Field) Normalize(raw string) (string, error) {
 				return o, nil
 			}
 		}
-		return "", Errorf(EInvalid, "%q takes one of: %s.", f.Label, strings.Join(f.Options, ", "))
+		return "", Fail(EInvalid, "form.error.choice", "Label", fmt.Sprintf("%q", f.Label), "Options", strings.Join(f.Options, ", "))
 	case KindYesNo:
-		switch strings.ToLower(v) {
-		case "y", "yes", "yeah", "yep", "sure", "please", "1":
+		// Either language: "yes", "sí", "claro"; "no", "no gracias".
+		switch {
+		case Same("core.yes", v) || Same("form.yes.option", v) || slices.Contains(yesWords, i18n.Fold(v)):
 			return "yes", nil
-		case "n", "no", "nope", "no thanks", "2":
+		case Same("core.no", v) || Same("form.no.option", v) || slices.Contains(noWords, i18n.Fold(v)):
 			return "no", nil
 		}
-		return "", Errorf(EInvalid, "%q takes yes or no.", f.Label)
+		return "", Fail(EInvalid, "form.error.yes_no", "Label", fmt.Sprintf("%q", f.Label))
 	case KindNumber:
 		n, err := strconv.Atoi(v)
 		if err != nil || n < f.Min || n > f.Max {
-			return "", Errorf(EInvalid, "%q takes a whole number from %d to %d.", f.Label, f.Min, f.Max)
+			return "", Fail(EInvalid, "form.error.number", "Label", fmt.Sprintf("%q", f.Label), "Min", f.Min, "Max", f.Max)
 		}
 		return strconv.Itoa(n), nil
 	case KindDate:
 		d, err := time.Parse(time.DateOnly, v)
 		if err != nil {
-			return "", Errorf(EInvalid, "%q takes a date as YYYY-MM-DD, such as 2026-12-24.", f.Label)
+			return "", Fail(EInvalid, "form.error.date", "Label", fmt.Sprintf("%q", f.Label))
 		}
 		return d.Format(time.DateOnly), nil
 	case KindText, KindDateTime:
 		if f.MaxLen > 0 {
 			if n := utf8.RuneCountInString(v); n > f.MaxLen {
-				return "", Errorf(EInvalid, "%q is %d characters; the limit is %d.", f.Label, n, f.MaxLen)
+				return "", Fail(EInvalid, "form.error.too_long", "Label", fmt.Sprintf("%q", f.Label), "Length", n, "Limit", f.MaxLen)
 			}
 		}
 		return v, nil
 	}
-	return "", Errorf(EInvalid, "%q cannot be answered here.", f.Label)
+	return "", Fail(EInvalid, "form.error.kind", "Label", fmt.Sprintf("%q", f.Label))
 }
+
+// yesWords and noWords are the other ways to say yes and no, in English and
+// Spanish, folded (i18n.Fold); the catalogue's core.yes and core.no, and
+// the yes and no buttons' labels, count too.
+var (
+	yesWords = []string{"y", "yeah", "yep", "sure", "please", "1", "s", "si", "claro", "por favor", "dale"}
+	noWords  = []string{"n", "nope", "no thanks", "2", "no gracias", "nel"}
+)
 
 // Values returns the form's prefilled values, by field id.
 func (f Form) Values() map[string]string { return prefilled(f.Fields) }

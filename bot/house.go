@@ -33,7 +33,8 @@ const (
 // Has reports whether r includes any role of want.
 func (r Role) Has(want Role) bool { return r&want != 0 }
 
-// String names the highest role in r.
+// String names the highest role in r, for logs and tests: no one reads it
+// in chat (a reply names a role through the catalogue).
 func (r Role) String() string {
 	switch {
 	case r.Has(RoleOperator):
@@ -170,18 +171,6 @@ type CrisisConfig struct {
 	EscalateAfter time.Duration
 	// Phrases are the house's own additions to the screener.
 	Phrases ScreenPhrases
-}
-
-// DefaultCrisisResources returns the US resources from PLATFORMS.md; each
-// house may override them in config.
-func DefaultCrisisResources() []string {
-	return []string{
-		"988 Suicide & Crisis Lifeline: call or text 988, or chat at 988lifeline.org",
-		"SAMHSA National Helpline: 1-800-662-4357 (free, confidential, 24/7)",
-		"Crisis Text Line: text HOME to 741741",
-		"In an emergency, call 911",
-		"Outside the US: findahelpline.com",
-	}
 }
 
 // IsOperator reports whether user is one of the house's operators.

@@ -32,8 +32,9 @@ func (b *Bot) registerMembership() {
 }
 
 // ConsentText is what a member agrees to before anything about them is
-// stored. A house may replace it in config.
-func ConsentText(h *House) string {
+// stored, in the reader's l. A house may replace it in config (its own
+// text is shown as written, in every language).
+func ConsentText(h *House, l Lang) string {
 	if h.ConsentText != "" {
 		return h.ConsentText
 	}
@@ -41,55 +42,39 @@ func ConsentText(h *House) string {
 	if retention <= 0 {
 		retention = 180
 	}
-	crisis := "If something you write suggests you may be in danger, I show you crisis resources right away and ask whether you'd like a House Mentor to reach out. I only alert them if you say yes."
+	crisis := l.T("membership.consent.crisis_ask")
 	if h.Crisis.AlertAlways {
-		crisis = "If something you write suggests you may be in danger, I show you crisis resources right away, and this house has chosen to always alert its House Mentors so a person can reach out."
+		crisis = l.T("membership.consent.crisis_always")
 	}
 	// A relapse is never passed on without a yes, whatever the house chose.
-	relapse := "If you tell me about a relapse or a craving, I offer you a House Mentor or your accountability partner, and tell nobody unless you say yes."
-	return strings.Join([]string{
-		fmt.Sprintf("*Joining %s check-ins*", h.Name),
-		"Here is what I keep, and who sees it:",
-		"• Your check-in answers: mood, a win, what's hard, and whether you'd like someone to reach out.",
-		"• You choose who sees each answer: *private* (only counted in totals), *mentors* (your House Mentors and the operator) or *house* (shared in the house channel).",
-		"• Your accountability partner only sees that you checked in or asked for support, never what you wrote.",
-		"• If you make a mentoring agreement or set recovery goals, I keep them too: an agreement's boundaries only you and your House Mentor see; your goals only you see, unless you share one with your mentor.",
-		"• If you log recovery meetings, only you see what you wrote; House Mentors and the operator see how many a week. Chore turns, and whether they were marked done, are counted for the house.",
-		fmt.Sprintf("• Written answers are erased after %d days; only counts are kept.", retention),
-		"• Your answers are never used for discipline or eviction decisions.",
-		"• " + crisis,
-		"• " + relapse,
-		"• " + notMonitored(h),
-		"• Discord or Slack keep their own copy of messages, under their own terms.",
-		"• You can pause with " + Cmd("checkin pause") + ", get your data with " + Cmd("mydata export") + ", erase it with " + Cmd("mydata erase") + ", or leave with " + Cmd("leave") + ".",
-		"Do you agree?",
-	}, "\n")
+	return l.T("membership.consent", "House", h.Name, "Days", retention, "Crisis", crisis, "NotMonitored", notMonitored(h, l))
 }
 
 // errNotJoined is the one answer to someone who has not joined the house's
 // check-ins yet and tries what only members can do.
-var errNotJoined = Errorf(EForbidden, "Please %s first: I'll explain what's stored before anything is, and then you can take part.", Cmd("join"))
+var errNotJoined = Fail(EForbidden, "membership.not_joined")
 
 func (b *Bot) cmdJoin(r *Request) (Response, error) {
 	if r.Member != nil && r.Member.Active() {
-		return Reply("You're already part of %s's check-ins. Use %s to see what you can do.", r.House.Name, Cmd("help")), nil
+		return r.Say("membership.join.already", "House", r.House.Name), nil
 	}
 	// Nothing is stored until the member accepts.
+	l := r.Lang()
 	return Response{Messages: []Message{{
-		Text: ConsentText(r.House),
+		Text: ConsentText(r.House, l),
 		Choices: []Choice{
-			{ID: "join:accept", Label: "I agree — join", Style: StylePrimary},
-			{ID: "join:decline", Label: "Not now"},
+			{ID: "join:accept", Label: l.T("membership.agree.button"), Style: StylePrimary},
+			{ID: "join:decline", Label: l.T("membership.not_now.button")},
 		},
 	}}}, nil
 }
 
 func (b *Bot) actJoin(r *Request, parts []string) (Response, error) {
 	if len(parts) == 0 || parts[0] != "accept" {
-		return Reply("No problem — nothing was stored. You can %s any time.", Cmd("join")), nil
+		return r.Say("membership.join.declined"), nil
 	}
 	if r.Member != nil && r.Member.Active() {
-		return Reply("You're already in. Welcome back!"), nil
+		return r.Say("membership.join.already_in"), nil
 	}
 	m := r.Member
 	if m == nil {
@@ -112,17 +97,17 @@ func (b *Bot) actJoin(r *Request, parts []string) (Response, error) {
 		}
 	}
 	r.Log.Info("member joined", "member", m.ID)
-	return Reply("Welcome to %s, %s! You'll get a check-in prompt at the house's check-in times. Use %s to answer when a round is open, and %s for everything else.", r.House.Name, m.Name, Cmd("checkin"), Cmd("help")), nil
+	return r.Say("membership.join.welcome", "House", r.House.Name, "Name", m.Name), nil
 }
 
 func (b *Bot) cmdLeave(r *Request) (Response, error) {
 	if r.Member == nil || !r.Member.Active() {
-		return Reply("You're not part of %s's check-ins.", r.House.Name), nil
+		return r.Say("membership.leave.not_member", "House", r.House.Name), nil
 	}
 	if err := b.leave(r, r.Member, "member.leave", leftWhy(r.Member)); err != nil {
 		return Response{}, err
 	}
-	return Reply("You've left %s's check-ins. Prompts stop now. Your past answers stay until they expire; use %s to remove them now. You're welcome back any time with %s.", r.House.Name, Cmd("mydata erase"), Cmd("join")), nil
+	return r.Say("membership.leave.done", "House", r.House.Name), nil
 }
 
 // leave ends a membership, audited as action (member.leave, or
@@ -154,8 +139,9 @@ func leftWhy(m *Member) string {
 }
 
 func (b *Bot) cmdHelp(r *Request) (Response, error) {
+	l := r.Lang()
 	var lines []string
-	lines = append(lines, "*What you can do here*")
+	lines = append(lines, l.T("membership.help.title"))
 	for _, c := range b.reg.All() {
 		if len(c.Subs) == 0 {
 			if r.Role.Has(c.Roles) {
@@ -173,11 +159,11 @@ func (b *Bot) cmdHelp(r *Request) (Response, error) {
 		}
 	}
 	if r.House == nil {
-		lines = append(lines, "(Use commands in your house's channel so I know which house you mean.)")
+		lines = append(lines, l.T("membership.help.no_house"))
 	} else if !r.Role.Has(Members) {
-		lines = append(lines, "Use "+Cmd("join")+" to take part in check-ins.")
+		lines = append(lines, l.T("membership.help.join"))
 	}
-	return Reply("%s", strings.Join(lines, "\n")), nil
+	return Response{Messages: []Message{{Text: strings.Join(lines, "\n")}}}, nil
 }
 
 // handleDM answers a direct message that is not part of a form.
@@ -190,7 +176,7 @@ func (b *Bot) handleDM(r *Request) (Response, error) {
 			return resp, err
 		}
 	}
-	return Reply("Hi! I'm the house check-in bot. Type %s to see what I can do, or %s for support lines.", Cmd("help"), Cmd("resources")), nil
+	return r.Say("membership.dm.hello"), nil
 }
 
 // handleMemberEvent reacts to platform join and leave events.
@@ -212,7 +198,8 @@ func (b *Bot) handleMemberEvent(r *Request) (Response, error) {
 			return Response{}, nil
 		}
 		// A welcome DM invites them to /join; nothing is stored about them.
-		_, err := r.DM(r.Event.User.ID, Message{Text: fmt.Sprintf("Welcome to %s! When you're ready, use %s to take part in the house check-ins. I'll explain what's stored first.\n%s", r.House.Name, Cmd("join"), notMonitored(r.House))})
+		l := r.LangOfUser(r.Event.User.ID)
+		_, err := r.DM(r.Event.User.ID, Message{Text: l.T("membership.welcome", "House", r.House.Name, "NotMonitored", notMonitored(r.House, l))})
 		return Response{}, err
 	case EventMemberLeft:
 		if r.Member == nil || !r.Member.Active() {
@@ -225,11 +212,12 @@ func (b *Bot) handleMemberEvent(r *Request) (Response, error) {
 
 // member loads an active member of the request's house by platform user
 // id. When the person is not one, the error says so privately, ending with
-// so (", so they can't have a partner"; "" for nothing more).
+// so, a catalogue message (", so they can't have a partner"; "" for
+// nothing more).
 func (r *Request) member(userID, so string) (*Member, error) {
 	m, err := r.members().MemberByUser(r.Ctx, r.House.ID, userID)
 	if errors.Is(err, ErrNotFound) || (err == nil && !m.Active()) {
-		return nil, Errorf(ENotFound, "<@%s> hasn't joined %s's check-ins (or has left)%s.", userID, r.House.Name, so)
+		return nil, Fail(ENotFound, "membership.not_member", "User", "<@"+userID+">", "House", r.House.Name, "So", NewPhrase(so))
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load member: %w", err)

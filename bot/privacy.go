@@ -59,16 +59,16 @@ func (b *Bot) cmdRoleGrant(r *Request) (Response, error) {
 	}
 	switch {
 	case r.House.IsConfigMentor(user):
-		return Reply("%s is already a House Mentor (set in the config).", name), nil
+		return r.Say("privacy.role.config_mentor", "Name", name), nil
 	case r.House.IsOperator(user):
-		return Reply("%s is an operator of %s, which includes everything a House Mentor can do.", name, r.House.Name), nil
+		return r.Say("privacy.role.operator", "Name", name, "House", r.House.Name), nil
 	}
 	granted, err := r.privacy().GrantedRoles(r.Ctx, r.House.ID, user)
 	if err != nil {
 		return Response{}, fmt.Errorf("roles: %w", err)
 	}
 	if granted.Has(RoleMentor) {
-		return Reply("%s is already a House Mentor.", name), nil
+		return r.Say("privacy.role.already", "Name", name), nil
 	}
 	if err := r.privacy().SetGrantedRole(r.Ctx, r.House.ID, user, RoleMentor, true, r.Event.User.ID, r.Now); err != nil {
 		return Response{}, fmt.Errorf("grant: %w", err)
@@ -76,10 +76,10 @@ func (b *Bot) cmdRoleGrant(r *Request) (Response, error) {
 	if err := r.Audit("role.grant", "mentor:"+user); err != nil {
 		return Response{}, err
 	}
-	if _, err := r.DM(user, Message{Text: fmt.Sprintf("You're now a House Mentor of %s. You'll get check-in summaries and requests for support. %s shows what you can do.", r.House.Name, Cmd("help"))}); err != nil {
+	if _, err := r.DM(user, Message{Text: r.LangOfUser(user).T("privacy.role.granted_dm", "House", r.House.Name)}); err != nil {
 		return Response{}, err
 	}
-	return Reply("%s is now a House Mentor of %s.", name, r.House.Name), nil
+	return r.Say("privacy.role.granted", "Name", name, "House", r.House.Name), nil
 }
 
 // cmdRoleRemove removes a granted House Mentor role.
@@ -90,14 +90,14 @@ func (b *Bot) cmdRoleRemove(r *Request) (Response, error) {
 		return Response{}, err
 	}
 	if r.House.IsConfigMentor(user) {
-		return Response{}, Errorf(EInvalid, "%s is a House Mentor in the config file; remove them there and restart Porchlight.", name)
+		return Response{}, Fail(EInvalid, "privacy.role.in_config", "Name", name)
 	}
 	granted, err := r.privacy().GrantedRoles(r.Ctx, r.House.ID, user)
 	if err != nil {
 		return Response{}, fmt.Errorf("roles: %w", err)
 	}
 	if !granted.Has(RoleMentor) {
-		return Response{}, Errorf(ENotFound, "%s isn't a House Mentor of %s.", name, r.House.Name)
+		return Response{}, Fail(ENotFound, "privacy.role.not_mentor", "Name", name, "House", r.House.Name)
 	}
 	if err := r.privacy().SetGrantedRole(r.Ctx, r.House.ID, user, RoleMentor, false, r.Event.User.ID, r.Now); err != nil {
 		return Response{}, fmt.Errorf("revoke: %w", err)
@@ -110,9 +110,9 @@ func (b *Bot) cmdRoleRemove(r *Request) (Response, error) {
 		return Response{}, err
 	}
 	if ended > 0 {
-		return Reply("%s is no longer a House Mentor of %s. Their %d mentoring agreement(s) as a mentor ended, and the residents were told kindly.", name, r.House.Name, ended), nil
+		return Response{Messages: []Message{{Text: r.Lang().N("privacy.role.removed_agreements", ended, "Name", name, "House", r.House.Name)}}}, nil
 	}
-	return Reply("%s is no longer a House Mentor of %s.", name, r.House.Name), nil
+	return r.Say("privacy.role.removed", "Name", name, "House", r.House.Name), nil
 }
 
 // ownMember is the caller's membership record in the house, joined or
@@ -133,7 +133,7 @@ func ownMember(r *Request) (*Member, error) {
 func (b *Bot) cmdExport(r *Request) (Response, error) {
 	m, err := ownMember(r)
 	if errors.Is(err, ErrNotFound) {
-		return Reply("I don't have anything stored about you in %s.", r.House.Name), nil
+		return r.Say("privacy.nothing_stored", "House", r.House.Name), nil
 	}
 	if err != nil {
 		return Response{}, err
@@ -146,13 +146,13 @@ func (b *Bot) cmdExport(r *Request) (Response, error) {
 		return Response{}, err
 	}
 	_, err = r.DM(m.UserID, Message{
-		Text:       fmt.Sprintf("Here is everything %s stores about you, as a JSON file. Only you got this message.", r.House.Name),
+		Text:       r.Lang().T("privacy.export.dm", "House", r.House.Name),
 		Attachment: &Attachment{Name: "porchlight-my-data.json", ContentType: "application/json", Data: data},
 	})
 	if err != nil {
 		return Response{}, err
 	}
-	return Reply("I've sent you a direct message with a file of everything stored about you."), nil
+	return r.Say("privacy.export.sent"), nil
 }
 
 // ExportSchemaVersion is the version of the export's JSON schema, written
@@ -180,16 +180,17 @@ func exportJSON(r *Request, memberID int64) ([]byte, error) {
 func (b *Bot) cmdErase(r *Request) (Response, error) {
 	m, err := ownMember(r)
 	if errors.Is(err, ErrNotFound) {
-		return Reply("I don't have anything stored about you in %s.", r.House.Name), nil
+		return r.Say("privacy.nothing_stored", "House", r.House.Name), nil
 	}
 	if err != nil {
 		return Response{}, err
 	}
+	l := r.Lang()
 	return Response{Messages: []Message{{
-		Text: fmt.Sprintf("This erases everything %s stores about you: your check-in answers, your record of missed check-ins, and your membership. It can't be undone. Counts in digests already sent stay as they were, without your name. You can %s again later.", r.House.Name, Cmd("join")),
+		Text: l.T("privacy.erase.confirm", "House", r.House.Name),
 		Choices: []Choice{
-			{ID: fmt.Sprintf("mydata:erase:%d", m.ID), Label: "Erase my data", Style: StyleDanger},
-			{ID: "mydata:keep", Label: "Keep it"},
+			{ID: fmt.Sprintf("mydata:erase:%d", m.ID), Label: l.T("privacy.erase.button"), Style: StyleDanger},
+			{ID: "mydata:keep", Label: l.T("privacy.keep.button")},
 		},
 	}}}, nil
 }
@@ -197,11 +198,11 @@ func (b *Bot) cmdErase(r *Request) (Response, error) {
 // actMydata handles the erase confirmation.
 func (b *Bot) actMydata(r *Request, parts []string) (Response, error) {
 	if len(parts) != 2 || parts[0] != "erase" {
-		return Reply("Okay, nothing was erased."), nil
+		return r.Say("privacy.erase.kept"), nil
 	}
 	id, err := strconv.ParseInt(parts[1], 10, 64)
 	if err != nil {
-		return Response{}, Errorf(EInvalid, "That button is not valid any more. Use %s again.", Cmd("mydata erase"))
+		return Response{}, Fail(EInvalid, "privacy.erase.stale")
 	}
 	m, err := ownMember(r)
 	if err != nil && !errors.Is(err, ErrNotFound) {
@@ -210,12 +211,12 @@ func (b *Bot) actMydata(r *Request, parts []string) (Response, error) {
 	// The id in the button is checked against the caller: nobody erases
 	// someone else's data by replaying a button.
 	if err != nil || m.ID != id {
-		return Reply("There's nothing stored about you to erase."), nil
+		return r.Say("privacy.erase.nothing"), nil
 	}
 	if err := eraseMember(r, m); err != nil {
 		return Response{}, err
 	}
-	return Reply("Done. Everything %s stored about you has been erased. Take care of yourself — %s is always there, and you're welcome to %s again.", r.House.Name, Cmd("resources"), Cmd("join")), nil
+	return r.Say("privacy.erase.done", "House", r.House.Name), nil
 }
 
 // eraseMember erases a member's data and audits it.

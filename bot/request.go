@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"errors"
 	"log/slog"
 	"sync"
 	"time"
@@ -88,4 +89,22 @@ func (c *ManualClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	c.now = c.now.Add(d)
+}
+
+// LangOfUser is the language of a private message to user in the request's
+// house: their own choice when they are a member, else the house's (staff
+// who never joined read the house's language).
+func (r *Request) LangOfUser(user string) Lang {
+	if r.House == nil {
+		return SourceLang()
+	}
+	m, err := r.members().MemberByUser(r.Ctx, r.House.ID, user)
+	if err != nil {
+		if !errors.Is(err, ErrNotFound) {
+			// The message still goes, in the house's language.
+			r.Log.Warn("reading a recipient's language failed; using the house's", "err", err)
+		}
+		return r.HouseLang()
+	}
+	return r.LangOf(m)
 }

@@ -37,9 +37,9 @@ func (b *Bot) Undeliverable(ctx context.Context, m *OutboxMessage, cause error) 
 	}
 	user := m.Out.Target.User
 	return b.inHouse(ctx, h, b.clock.Now(), func(r *Request) error {
-		name := "a member"
+		var name Phrase = NewPhrase("core.a_member")
 		if mem, err := r.members().MemberByUser(ctx, h.ID, user); err == nil {
-			name = mem.Name
+			name = func(Lang) string { return mem.Name }
 		}
 		mentors, err := r.Mentors()
 		if err != nil {
@@ -49,7 +49,8 @@ func (b *Bot) Undeliverable(ctx context.Context, m *OutboxMessage, cause error) 
 			if id == user {
 				continue
 			}
-			text := fmt.Sprintf("I couldn't send a private message to %s: their settings don't accept direct messages from me. Could you let them know, so they don't miss check-ins?", name)
+			l := r.LangOfUser(id)
+			text := l.T("core.undeliverable.notice", "Name", name(l))
 			if _, err := r.Enqueue(&OutboxMessage{Key: fmt.Sprintf("%s%d:%s:%s", undeliverableKey, h.ID, user, id),
 				Kind: MsgUndeliverableNotice, About: []string{user},
 				Out: Outgoing{Target: Target{Kind: TargetDM, User: id}, Message: Message{Text: text}}}); err != nil {
@@ -96,9 +97,9 @@ func (b *Bot) rerouteAlert(ctx context.Context, h *House, m *OutboxMessage, caus
 			return err
 		}
 		missed := m.Out.Target.User
-		why := fmt.Sprintf("I couldn't deliver this alert to <@%s>, and nobody has said they're on it yet", missed)
+		why := NewPhrase("crisis.why.undelivered", "User", "<@"+missed+">")
 		if errors.Is(cause, ErrUndeliverable) && m.Out.Target.Kind == TargetDM {
-			why = fmt.Sprintf("I couldn't deliver this alert to <@%s> (their settings may not accept direct messages from me), and nobody has said they're on it yet", missed)
+			why = NewPhrase("crisis.why.undelivered_dm", "User", "<@"+missed+">")
 		}
 		seen := map[string]bool{missed: true, a.UserID: true}
 		sent := 0
@@ -108,7 +109,7 @@ func (b *Bot) rerouteAlert(ctx context.Context, h *House, m *OutboxMessage, caus
 			}
 			seen[to] = true
 			om := &OutboxMessage{Key: alertKey(rerouteKeyPrefix, a.ID, to), Kind: MsgCrisisReroute, About: []string{a.UserID},
-				Out: Outgoing{Target: Target{Kind: TargetDM, User: to}, Message: Message{Text: escalationText(h, a, why), Choices: []Choice{ackChoice(a)}}}}
+				Out: Outgoing{Target: Target{Kind: TargetDM, User: to}, Message: Message{Text: escalationText(h, a, why, r.LangOfUser(to)), Choices: []Choice{ackChoiceIn(a, r.LangOfUser(to))}}}}
 			added, err := r.enqueueOnce(om)
 			if err != nil {
 				return err
