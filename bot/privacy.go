@@ -25,6 +25,11 @@ const retentionSpec = "30 3 * * *"
 // transaction of the retention job redacts or deletes.
 const redactBatch = 500
 
+// attachmentBatch bounds how many delivered messages one transaction of
+// the retention job clears of their attachment bytes: a digest's chart is
+// about 35 KB, so a batch rewrites about 2 MB.
+const attachmentBatch = 50
+
 func (b *Bot) registerPrivacy() {
 	userOpt := Option{Name: "user", Description: "cmd.role.opt.user.desc", Type: OptUser, Required: true}
 	b.reg.Add(&Command{
@@ -267,13 +272,15 @@ func (b *Bot) retainRun(r *Request, _ time.Time) error {
 // of its own: the free text of up to redactBatch answers older than the
 // house's retention period is removed; once none is left, up to
 // redactBatch delivered messages of that age are deleted (a share carries
-// the answer's words); once none is left, what has served its purpose
+// the answer's words); once none is left, the attachment bytes of up to
+// attachmentBatch delivered messages (clearSentAttachments, also in a
+// house with retention off); then what has served its purpose
 // (PruneEnded). Moods, choices and counts stay. It reports more while a
 // batch came back full. Each step is idempotent, and bounded, so the
 // writer is never held for the whole house's history.
 func (b *Bot) retentionStep(r *Request, _ time.Time) (bool, error) {
 	if r.House.RetentionDays <= 0 {
-		return false, nil
+		return b.clearSentAttachments(r)
 	}
 	before := r.Now.AddDate(0, 0, -r.House.RetentionDays)
 	answers, err := r.privacy().AnswersToRedact(r.Ctx, r.House.ID, before, redactBatch)
@@ -323,6 +330,9 @@ func (b *Bot) retentionStep(r *Request, _ time.Time) (bool, error) {
 		r.Log.Info("retention: delivered messages deleted", "messages", pruned)
 		return true, nil
 	}
+	if more, err := b.clearSentAttachments(r); more || err != nil {
+		return more, err
+	}
 	ended, err := r.privacy().PruneEnded(r.Ctx, r.House.ID, before, r.Now)
 	if err != nil {
 		return false, fmt.Errorf("prune ended: %w", err)
@@ -331,6 +341,21 @@ func (b *Bot) retentionStep(r *Request, _ time.Time) (bool, error) {
 		r.Log.Info("retention: ended pauses, mutes and reach-outs cleared", "ended", ended)
 	}
 	return false, nil
+}
+
+// clearSentAttachments is the retention step that drops the attachment
+// bytes of delivered messages kept from before delivery dropped them, a
+// batch at a time, in houses with retention off too. It reports more
+// while a batch came back full.
+func (b *Bot) clearSentAttachments(r *Request) (bool, error) {
+	n, err := r.privacy().ClearSentAttachments(r.Ctx, r.House.ID, attachmentBatch)
+	if err != nil {
+		return false, fmt.Errorf("clear sent attachments: %w", err)
+	}
+	if n > 0 {
+		r.Log.Info("retention: attachments of delivered messages cleared", "messages", n)
+	}
+	return n == attachmentBatch, nil
 }
 
 // ErrNoMember is returned by ExportData and EraseData when nothing is

@@ -133,6 +133,11 @@ type PrivacyTx interface {
 	// messages created before before, and returns how many: their text
 	// (shares, DMs) is kept no longer than the answers it came from.
 	PruneOutbox(ctx context.Context, houseID int64, before time.Time, limit int) (int, error)
+	// ClearSentAttachments drops the attachment bytes (a chart, an
+	// export) of up to limit of a house's delivered messages that still
+	// hold them, and returns how many it changed. Delivery drops them;
+	// this clears the messages delivered before it did.
+	ClearSentAttachments(ctx context.Context, houseID int64, limit int) (int, error)
 }
 
 // MarshalJSON writes an agreement as the export shows it: agreed_at and

@@ -100,9 +100,18 @@ func (t *tx) CrisisAlertsBetween(ctx context.Context, houseID int64, from, to ti
 
 // PairsBetween lists a house's pairs that existed during [from, to).
 func (t *tx) PairsBetween(ctx context.Context, houseID int64, from, to time.Time) ([]*bot.Pair, error) {
-	return t.queryPairs(ctx, "pairs between", `SELECT `+pairCols+` FROM partner_pairs p
-		WHERE p.house_id = ? AND p.formed_at < ? AND (p.ended_at IS NULL OR p.ended_at >= ?) ORDER BY p.id`, houseID, to.Unix(), from.Unix())
+	return t.queryPairs(ctx, "pairs between", pairsBetweenSQL+` ORDER BY id`, houseID, to.Unix(), from.Unix())
 }
+
+// pairsBetweenSQL selects the pairs of house ?1 that existed during
+// [?3, ?2): those formed before the end and still open, and those that
+// ended since the start. Each half is a range of partner_pairs_by_end, so
+// the digest reads the week's pairs, not every pair the house ever had (an
+// OR of the two would read all of them).
+const pairsBetweenSQL = `SELECT ` + pairCols + ` FROM partner_pairs p
+		WHERE p.house_id = ?1 AND p.ended_at IS NULL AND p.formed_at < ?2
+	UNION ALL SELECT ` + pairCols + ` FROM partner_pairs p
+		WHERE p.house_id = ?1 AND p.ended_at >= ?3 AND p.formed_at < ?2`
 
 // PairContactDays counts the days in [fromDay, toDay) a pair connected.
 func (t *tx) PairContactDays(ctx context.Context, pairID int64, fromDay, toDay string) (int, error) {

@@ -176,25 +176,55 @@ func (l *instanceLock) release() error {
 	return nil
 }
 
-// RecordedHolder reads who the instance lock file of the database at path
-// says holds the lock, without taking the lock, for `porchlight doctor`.
-// ok is false when the file is missing or names no holder: nobody has
-// held the lock since the last holder stopped cleanly (or a holder is
-// just starting).
+// LockRecord is what the instance lock file of a database records: the
+// holder while one runs (or the last one, if it was killed), or after a
+// clean stop when it stopped and whether the next start checks the
+// database first. A missing or empty file, or one an older version
+// emptied, is the zero record.
+type LockRecord struct {
+	// Holder is the process that holds, or held, the lock; PID is 0 when
+	// none is named (after a clean stop, or while a holder is just
+	// starting).
+	Holder Holder
+	// Stopped is when the last holder released the lock cleanly; zero if
+	// the file names a holder or records no stop.
+	Stopped time.Time
+	// Check says that the next start checks the database before it runs:
+	// an integrity check found damage, or one that was due did not
+	// complete.
+	Check bool
+}
+
+// RecordedLock reads the instance lock file of the database at path,
+// without taking the lock, for `porchlight doctor`. A missing file is the
+// zero record.
 //
 // A record is not proof: a holder that was killed leaves its record while
 // the system has released its lock. See Holder.Running.
-func RecordedHolder(path string) (h Holder, ok bool, err error) {
+func RecordedLock(path string) (LockRecord, error) {
 	f, err := os.Open(LockPath(path))
 	if errors.Is(err, fs.ErrNotExist) {
-		return Holder{}, false, nil
+		return LockRecord{}, nil
 	}
 	if err != nil {
-		return Holder{}, false, fmt.Errorf("read lock file: %w", err)
+		return LockRecord{}, fmt.Errorf("read lock file: %w", err)
 	}
 	defer f.Close()
-	h = readRecord(f).Holder
-	return h, h.PID != 0, nil
+	r := readRecord(f)
+	if r.PID != 0 {
+		// A holder's record: any stop it carries is not its own.
+		return LockRecord{Holder: r.Holder}, nil
+	}
+	return LockRecord{Stopped: r.Stopped, Check: r.Check}, nil
+}
+
+// RecordedHolder reads who the instance lock file of the database at path
+// says holds the lock, without taking the lock. ok is false when the file
+// is missing or names no holder: nobody has held the lock since the last
+// holder stopped cleanly (or a holder is just starting). See RecordedLock.
+func RecordedHolder(path string) (h Holder, ok bool, err error) {
+	r, err := RecordedLock(path)
+	return r.Holder, r.Holder.PID != 0, err
 }
 
 // Running reports whether the recorded holder's process still runs, when

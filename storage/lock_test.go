@@ -122,3 +122,48 @@ func TestHolderString(t *testing.T) {
 		}
 	}
 }
+
+// TestRecordedLock: the lock file read without the lock says who holds
+// it, or when the last holder stopped cleanly and whether the next start
+// checks the database; a holder's record never reads as a stop.
+func TestRecordedLock(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "p.db")
+	if rec, err := storage.RecordedLock(path); err != nil || rec != (storage.LockRecord{}) {
+		t.Fatalf("no lock file: %+v, %v; want the zero record", rec, err)
+	}
+	db, err := openExclusive(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rec, err := storage.RecordedLock(path)
+	if err != nil || rec.Holder.PID != os.Getpid() || !rec.Stopped.IsZero() {
+		t.Fatalf("while held: %+v, %v; want this process and no stop", rec, err)
+	}
+	before := time.Now().Add(-time.Second)
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	rec, err = storage.RecordedLock(path)
+	if err != nil || rec.Holder.PID != 0 || rec.Stopped.Before(before.Truncate(time.Second)) || rec.Check {
+		t.Errorf("after a clean stop: %+v, %v; want no holder, stopped now, no check", rec, err)
+	}
+	for _, tc := range []struct {
+		file string
+		want storage.LockRecord
+	}{
+		{`{"stopped":"2026-12-01T10:00:00Z","check":true}`, storage.LockRecord{Stopped: time.Date(2026, 12, 1, 10, 0, 0, 0, time.UTC), Check: true}},
+		{`{"pid":42,"host":"porch","since":"2026-12-01T09:00:00Z","stopped":"2026-12-01T10:00:00Z"}`,
+			storage.LockRecord{Holder: storage.Holder{PID: 42, Host: "porch", Since: time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)}}},
+		{``, storage.LockRecord{}},
+		{`not json`, storage.LockRecord{}},
+	} {
+		if err := os.WriteFile(storage.LockPath(path), []byte(tc.file), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		rec, err := storage.RecordedLock(path)
+		if err != nil || !rec.Stopped.Equal(tc.want.Stopped) || rec.Check != tc.want.Check || rec.Holder.PID != tc.want.Holder.PID ||
+			rec.Holder.Host != tc.want.Holder.Host || !rec.Holder.Since.Equal(tc.want.Holder.Since) {
+			t.Errorf("lock file %q: %+v, %v; want %+v", tc.file, rec, err, tc.want)
+		}
+	}
+}

@@ -262,12 +262,29 @@ func (o outbox) BeginAttempt(ctx context.Context, id int64, at time.Time) (strin
 }
 
 // MarkSent records a delivery and the platform ref it produced; the
-// message is no longer in doubt. ErrNotFound if there is no such message.
+// message is no longer in doubt. The attachment's bytes (a digest's chart,
+// an export) go in the same statement: nothing sends a delivered message
+// again, and an edit carries its own payload. Its name and type stay.
+// ErrNotFound if there is no such message.
 func (o outbox) MarkSent(ctx context.Context, id int64, ref bot.MessageRef, at time.Time) error {
 	return o.exec(ctx, "mark sent", `UPDATE outbox
-		SET status = 'sent', attempts = attempts + 1, sent_at = ?, ref_channel = ?, ref_id = ?, attempted_at = NULL
+		SET status = 'sent', attempts = attempts + 1, sent_at = ?, ref_channel = ?, ref_id = ?, attempted_at = NULL,
+			payload = `+withoutAttachmentData+`
 		WHERE id = ?`, unixOrNull(at), ref.Channel, ref.ID, id)
 }
+
+// hasAttachmentData says whether an outbox row's payload holds an
+// attachment's bytes: bot.Attachment.Data is the payload's only "data"
+// key, and a quote in a text is escaped (\"), so no text matches. It is
+// the predicate of the index outbox_sent_attachments (0021), word for
+// word, so that ClearSentAttachments finds its rows through it.
+const hasAttachmentData = `instr(payload, '"data":"') > 0`
+
+// withoutAttachmentData is the payload with its attachment's bytes
+// removed. A payload that is not JSON is left as it is: it cannot be
+// parsed, and its row is quarantined, not sent.
+const withoutAttachmentData = `CASE WHEN ` + hasAttachmentData + ` AND json_valid(payload)
+		THEN json_remove(payload, '$.attachment.data') ELSE payload END`
 
 // MarkRetry records a failed attempt, its reason and when to try again,
 // rounded up to a whole second: the retry is never due in the second it

@@ -44,11 +44,9 @@ var ErrNotFailed = errors.New("not a failed message")
 // FailedOutbox lists the failed messages waiting for an operator, oldest
 // first; with dropped, the dropped ones too.
 func (db *DB) FailedOutbox(ctx context.Context, dropped bool) ([]OutboxEntry, error) {
-	q := `SELECT id, COALESCE(house_id, 0), platform, target_kind, kind, created_at, attempts, dropped_at, last_error
-		FROM outbox WHERE ` + failedOpen + ` ORDER BY id`
+	q := failedOutboxSQL
 	if dropped {
-		q = `SELECT id, COALESCE(house_id, 0), platform, target_kind, kind, created_at, attempts, dropped_at, last_error
-		FROM outbox WHERE status = 'failed' ORDER BY id`
+		q = allFailedOutboxSQL
 	}
 	rows, err := db.read.QueryContext(ctx, q)
 	if err != nil {
@@ -73,8 +71,18 @@ func (db *DB) FailedOutbox(ctx context.Context, dropped bool) ([]OutboxEntry, er
 	return out, rows.Err()
 }
 
+// failedOutboxSQL lists the failed messages not dropped, allFailedOutboxSQL
+// all the failed ones, both through outbox_failed: neither reads the sent
+// messages.
+const (
+	failedOutboxCols = `SELECT id, COALESCE(house_id, 0), platform, target_kind, kind, created_at, attempts, dropped_at, last_error
+		FROM outbox WHERE `
+	failedOutboxSQL    = failedOutboxCols + failedOpen + ` ORDER BY id`
+	allFailedOutboxSQL = failedOutboxCols + `status = 'failed' ORDER BY id`
+)
+
 // failedOpen selects the failed messages nobody has handled yet (not
-// dropped), through the index outbox_failed_open.
+// dropped), through the index of failed rows, outbox_failed.
 const failedOpen = `status = 'failed' AND dropped_at IS NULL`
 
 // OutboxFailed counts the failed messages not dropped: poison rows and

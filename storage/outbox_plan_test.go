@@ -121,3 +121,67 @@ func TestDigestTrendWeekUsesIndexes(t *testing.T) {
 		t.Errorf("plan = %q, want no scan", got)
 	}
 }
+
+// TestPendingAndFailedQueriesUseTheirPartialIndexes checks that the
+// questions about pending or failed messages read those rows alone:
+// outbox_due holds only the pending rows (0019), so none of these may
+// fall back to a scan of the outbox, which holds every message kept.
+func TestPendingAndFailedQueriesUseTheirPartialIndexes(t *testing.T) {
+	for _, tc := range []struct {
+		name, query string
+		args        []any
+		want        string
+	}{
+		{"due", dueSQL, []any{time.Now().Unix(), 50}, "SEARCH o USING INDEX outbox_due (status=?)"},
+		{"orphaned edits", orphanedEditsSQL, []any{reasonEditParentFailed, reasonEditParentNoRef}, "SEARCH outbox USING INDEX outbox_due (status=?)"},
+		{"pending count", `SELECT COUNT(*) FROM outbox WHERE status = 'pending'`, nil, "SEARCH outbox USING COVERING INDEX outbox_due (status=?)"},
+		{"failed, not dropped", failedOutboxSQL, nil, "SCAN outbox USING INDEX outbox_failed"},
+		{"failed count", `SELECT COUNT(*) FROM outbox WHERE ` + failedOpen, nil, "SCAN outbox USING INDEX outbox_failed"},
+		{"failed, dropped too", allFailedOutboxSQL, nil, "SCAN outbox USING INDEX outbox_failed"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			got := queryPlan(t, tc.query, tc.args...)
+			if !strings.Contains(got, tc.want) {
+				t.Errorf("plan = %q, want %q", got, tc.want)
+			}
+			// A scan of a partial index reads only its rows; a scan of
+			// the table reads every message kept.
+			for _, step := range strings.Split(got, "; ") {
+				if strings.HasPrefix(step, "SCAN ") && !strings.Contains(step, "USING INDEX outbox_") {
+					t.Errorf("plan = %q, want no scan of the outbox", got)
+				}
+			}
+		})
+	}
+}
+
+// TestOutboxDueHoldsOnlyPendingRows checks the index itself: a sent
+// message leaves outbox_due, so that it does not grow with the history.
+func TestOutboxDueHoldsOnlyPendingRows(t *testing.T) {
+	got := queryPlan(t, `SELECT COUNT(*) FROM outbox WHERE status = 'sent'`)
+	if strings.Contains(got, "outbox_due") {
+		t.Errorf("plan = %q: the sent rows are read through outbox_due, want it to hold only pending rows", got)
+	}
+}
+
+// TestPairsBetweenReadsOnlyThePeriodsPairs checks that the digest's pairs
+// of a week, and their count, are found through partner_pairs_by_end: the
+// open pairs and those ended since the week began, not every pair the
+// house ever had.
+func TestPairsBetweenReadsOnlyThePeriodsPairs(t *testing.T) {
+	now := time.Now().Unix()
+	for _, q := range []string{pairsBetweenSQL + ` ORDER BY id`, `SELECT COUNT(*) FROM (` + pairsBetweenSQL + `)`} {
+		got := queryPlan(t, q, 1, now, now-7*86400)
+		for _, w := range []string{
+			"SEARCH p USING INDEX partner_pairs_by_end (house_id=? AND ended_at=?)",
+			"SEARCH p USING INDEX partner_pairs_by_end (house_id=? AND ended_at>?)",
+		} {
+			if !strings.Contains(got, w) {
+				t.Errorf("plan = %q, want %q", got, w)
+			}
+		}
+		if strings.Contains(got, "SCAN p") || strings.Contains(got, "partner_pairs_by_rotation") {
+			t.Errorf("plan = %q, want no scan and no list of every pair", got)
+		}
+	}
+}

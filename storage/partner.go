@@ -333,7 +333,7 @@ func (t *tx) PartnerStats(ctx context.Context, houseID int64, from, to time.Time
 		sql  string
 		args []any
 	}{
-		{&s.Pairs, `SELECT COUNT(*) FROM partner_pairs WHERE house_id = ? AND formed_at < ? AND (ended_at IS NULL OR ended_at >= ?)`, []any{houseID, u, f}},
+		{&s.Pairs, `SELECT COUNT(*) FROM (` + pairsBetweenSQL + `)`, []any{houseID, u, f}},
 		{&s.Nudges, `SELECT COUNT(*) FROM partner_nudges n JOIN partner_pairs p ON p.id = n.pair_id WHERE p.house_id = ? AND n.at >= ? AND n.at < ?`, []any{houseID, f, u}},
 		{&s.Contacts, `SELECT COUNT(*) FROM partner_contacts c JOIN partner_pairs p ON p.id = c.pair_id WHERE p.house_id = ? AND c.at >= ? AND c.at < ?`, []any{houseID, f, u}},
 		// Pings that went out: not those waiting for the end of quiet

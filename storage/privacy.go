@@ -416,6 +416,26 @@ func (t *tx) PruneOutbox(ctx context.Context, houseID int64, before time.Time, l
 const pruneOutboxSQL = `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox
 	WHERE house_id = ?1 AND created_at < ?2 AND status IN ('sent', 'failed') LIMIT ?3)`
 
+// ClearSentAttachments drops the attachment bytes of up to limit of a
+// house's delivered messages, and returns how many it changed. MarkSent
+// drops them on delivery; this clears the rows delivered before it did, a
+// bounded batch a night (outbox_sent_attachments holds only those rows).
+func (t *tx) ClearSentAttachments(ctx context.Context, houseID int64, limit int) (int, error) {
+	res, err := t.q.ExecContext(ctx, clearSentAttachmentsSQL, houseID, limit)
+	if err != nil {
+		return 0, wrap("clear sent attachments", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), wrap("clear sent attachments", err)
+}
+
+// clearSentAttachmentsSQL clears one batch of a house's delivered messages
+// that still hold attachment bytes. A payload that is not JSON cannot be
+// cleared, and is left out, so that the batch always ends.
+const clearSentAttachmentsSQL = `UPDATE outbox SET payload = json_remove(payload, '$.attachment.data')
+	WHERE id IN (SELECT id FROM outbox WHERE house_id = ?1 AND status = 'sent' AND ` + hasAttachmentData + `
+		AND json_valid(payload) LIMIT ?2)`
+
 // Audits lists audit rows at or after since, oldest first, for the audit
 // command. It reads outside any feature transaction.
 func (db *DB) Audits(ctx context.Context, since time.Time) ([]bot.AuditRow, error) {

@@ -308,13 +308,20 @@ func (d *doctor) checkDatabase(ctx context.Context) {
 }
 
 // checkLock says whether a porchlight runs on the database, from the lock
-// file's record, without taking the lock (a bot starting now must get it).
+// file's record, without taking the lock (a bot starting now must get it):
+// a holder, the last clean stop, or nothing recorded.
 func (d *doctor) checkLock(path string) {
-	h, ok, err := storage.RecordedHolder(path)
+	rec, err := storage.RecordedLock(path)
+	h := rec.Holder
 	switch {
 	case err != nil:
 		d.r.warn("lock file: %v", err)
-	case !ok:
+	case h.PID == 0 && !rec.Stopped.IsZero():
+		d.r.info("no porchlight runs on it: the last one stopped cleanly, at %s", rec.Stopped.UTC().Format("2006-01-02 15:04:05 MST"))
+		if rec.Check {
+			d.r.info("the next start checks the whole database before it runs: the last integrity check found damage or did not finish")
+		}
+	case h.PID == 0:
 		d.r.info("no porchlight runs on it (lock file %s empty or absent)", storage.LockPath(path))
 	default:
 		running, known := h.Running()
@@ -323,7 +330,7 @@ func (d *doctor) checkLock(path string) {
 			d.running = true
 			d.r.info("in use by a running porchlight: %s", h)
 		case known:
-			d.r.info("no porchlight runs on it: the lock file names %s, which has ended (the system released its lock)", h)
+			d.r.info("no porchlight runs on it: the lock file names %s, which has ended without a clean stop (the system released its lock); the next start checks the whole database before it runs", h)
 		default:
 			d.r.info("the lock file names %s; from this host it cannot be told whether it still runs", h)
 		}

@@ -185,6 +185,26 @@ func TestDoctorBesideAHolder(t *testing.T) {
 	wantLines(t, out, []string{fmt.Sprintf("in use by a running porchlight: pid %d on host %s", os.Getpid(), host)}, nil)
 }
 
+// TestDoctorAfterACleanStop: the lock file of a porchlight that stopped
+// cleanly names no holder but records the stop, and whether the next start
+// checks the database first; doctor reports that, not a holder.
+func TestDoctorAfterACleanStop(t *testing.T) {
+	cfg, dbPath := writeConfig(t, "")
+	migrated(t, cfg)
+	rec := `{"stopped":"2026-12-01T10:00:00Z","check":true}` + "\n"
+	if err := os.WriteFile(storage.LockPath(dbPath), []byte(rec), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, out, _ := doctorRun(t, nil, "--config", cfg)
+	if code != exitOK {
+		t.Fatalf("exit %d, want 0; report:\n%s", code, out)
+	}
+	wantLines(t, out, []string{
+		"no porchlight runs on it: the last one stopped cleanly, at 2026-12-01 10:00:00 UTC",
+		"the next start checks the whole database before it runs",
+	}, []string{"lock file names", "in use by", "empty or absent"})
+}
+
 func TestDoctorUsage(t *testing.T) {
 	cfg, _ := writeConfig(t, "")
 	for _, args := range [][]string{
