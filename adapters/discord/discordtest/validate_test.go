@@ -61,17 +61,21 @@ func TestValidateModal(t *testing.T) {
 		{"button in a modal", modalOf(label("a", map[string]any{"type": float64(2), "custom_id": "b"})), "data.components.0.component.type"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			e := validateModal(tt.modal)
-			switch {
-			case tt.path == "" && e != nil:
-				t.Errorf("refused: %+v", e.errors)
-			case tt.path != "" && e == nil:
-				t.Errorf("accepted, want an error at %s", tt.path)
-			case tt.path != "" && !hasPath(e.errors, strings.Split(tt.path, ".")):
-				t.Errorf("error at %+v, want %s", e.errors, tt.path)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { wantRefusal(t, validateModal(tt.modal), tt.path) })
+	}
+}
+
+// wantRefusal checks a validation's outcome: accepted when path is "",
+// else refused with an error at path.
+func wantRefusal(t *testing.T, e *apiErr, path string) {
+	t.Helper()
+	switch {
+	case path == "" && e != nil:
+		t.Errorf("refused: %+v", e.errors)
+	case path != "" && e == nil:
+		t.Errorf("accepted, want an error at %s", path)
+	case path != "" && !hasPath(e.errors, strings.Split(path, ".")):
+		t.Errorf("error at %+v, want %s", e.errors, path)
 	}
 }
 
@@ -145,16 +149,6 @@ func TestValidateCommandLocalizations(t *testing.T) {
 		{"option description", opt("description_localizations", map[string]any{"es-ES": strings.Repeat("a", 101)}), "0.options.0.description_localizations.es-ES"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			e := validateCommands(tt.defs)
-			switch {
-			case tt.path == "" && e != nil:
-				t.Errorf("refused: %+v", e.errors)
-			case tt.path != "" && e == nil:
-				t.Errorf("accepted, want an error at %s", tt.path)
-			case tt.path != "" && !hasPath(e.errors, strings.Split(tt.path, ".")):
-				t.Errorf("error at %+v, want %s", e.errors, tt.path)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { wantRefusal(t, validateCommands(tt.defs), tt.path) })
 	}
 }
