@@ -61,10 +61,11 @@ type housemate struct {
 	values map[string]string
 }
 
-// demoHousemates are the simulated residents, whose answers are in l.
+// demoHousemates are the simulated residents, whose answers are in l: the
+// visibility as the form's choice reads in l, as a platform would send it.
 func demoHousemates(l bot.Lang) []housemate {
 	return []housemate{
-		{demoResidentsIn(l)[1], map[string]string{bot.QMood: "3", "win": l.T("demo.alex.win"), "hard": l.T("demo.alex.hard"), bot.QReachOut: "no", bot.QVisibility: "house"}},
+		{demoResidentsIn(l)[1], map[string]string{bot.QMood: "3", "win": l.T("demo.alex.win"), "hard": l.T("demo.alex.hard"), bot.QReachOut: "no", bot.QVisibility: l.T("checkin.vis.house.option")}},
 	}
 }
 
