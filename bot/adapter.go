@@ -53,6 +53,10 @@ type Response struct {
 	// keeps both forms, what was typed included, for as long as a form in
 	// progress, so a button with such an id works across a restart.
 	FormAction, ReopenAction string
+	// Lang is the actor's language code, set by the core: adapters write
+	// the words they add to the response (a button that opens the form, a
+	// note that nothing was saved) in it.
+	Lang string
 }
 
 // Empty reports whether the response carries nothing to show.

@@ -311,6 +311,9 @@ func (b *Bot) Handle(ctx context.Context, ev Event) Response {
 		}
 		resp = errorResponse(l, err)
 	}
+	if req != nil && resp.Lang == "" {
+		resp.Lang = req.Lang().Code()
+	}
 	return resp
 }
 
@@ -720,6 +723,13 @@ func (r *Request) enqueue(m *OutboxMessage) (int64, bool, error) {
 	if m.Platform == "" && r.House != nil {
 		m.Platform = r.House.Platform
 	}
+	if m.Out.Lang == "" {
+		l, err := r.targetLang(m.Out.Target)
+		if err != nil {
+			return 0, false, err
+		}
+		m.Out.Lang = l.Code()
+	}
 	m.CreatedAt, m.NextAt = r.Now, r.Now
 	id, err := r.Tx.Enqueue(r.Ctx, m)
 	switch {
@@ -730,6 +740,31 @@ func (r *Request) enqueue(m *OutboxMessage) (int64, bool, error) {
 	}
 	r.enqueued = true
 	return id, true, nil
+}
+
+// targetLang is the language of a message's reader: the recipient's for
+// a direct message, an ephemeral one or a home page (the house's for a
+// recipient who is not a member), the house's for the rest.
+func (r *Request) targetLang(t Target) (Lang, error) {
+	switch t.Kind {
+	case TargetDM, TargetEphemeral, TargetHome:
+	default:
+		return r.HouseLang(), nil
+	}
+	if r.Member != nil && r.Member.UserID == t.User {
+		return r.Lang(), nil
+	}
+	if r.House == nil || t.User == "" {
+		return r.HouseLang(), nil
+	}
+	m, err := r.Tx.MemberByUser(r.Ctx, r.House.ID, t.User)
+	switch {
+	case errors.Is(err, ErrNotFound):
+		return r.HouseLang(), nil
+	case err != nil:
+		return Lang{}, fmt.Errorf("reader's language: %w", err)
+	}
+	return r.LangOf(m), nil
 }
 
 // Post queues a message to the house channel.

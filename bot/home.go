@@ -33,6 +33,9 @@ type HomeHouse struct {
 	// Name is the house's name; Location its time zone, for the times.
 	Name     string
 	Location *time.Location
+	// Lang is the person's language code in the house, for the words the
+	// adapter lays the page out with.
+	Lang string
 	// Role is the person's role in the house.
 	Role Role
 	// Joined is true for an active member; the resident part below is
@@ -205,7 +208,7 @@ func (b *Bot) Home(ctx context.Context, platform, userID string) (Home, error) {
 // homeHouse builds the section of the request's house.
 func (b *Bot) homeHouse(r *Request) (HomeHouse, error) {
 	h := r.House
-	hh := HomeHouse{Name: h.Name, Location: h.Location, Role: r.Role}
+	hh := HomeHouse{Name: h.Name, Location: h.Location, Role: r.Role, Lang: r.Lang().Code()}
 	if m := r.Member; m != nil && m.Active() {
 		if err := b.homeResident(r, &hh); err != nil {
 			return hh, err

@@ -83,6 +83,12 @@ type Message struct {
 	Choices []Choice `json:"choices,omitempty"`
 	// Attachment is an optional file.
 	Attachment *Attachment `json:"attachment,omitempty"`
+	// Lang is the reader's language code: the house's for a channel post or
+	// a calendar event, the recipient's for a direct message. The core sets
+	// it when it queues the message (a reply's is Response.Lang); adapters
+	// write the few words they add themselves (a select's placeholder, a
+	// thread's default name) in it.
+	Lang string `json:"lang,omitempty"`
 }
 
 // Outgoing is a message the core wants delivered.

@@ -31,7 +31,9 @@ import (
 	"sync"
 	"unicode/utf8"
 
+	"github.com/porchlight/porchlight/adapters/kit"
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/i18n"
 )
 
 // Platform is the platform name of console events and houses.
@@ -60,6 +62,10 @@ type Options struct {
 	// remembers handled ids in its store and would ignore a repeat.
 	// Default: random.
 	Session string
+	// Locale is the language of the console's own words (its notices,
+	// :help, the tags that say who sees a message): the house's, in the
+	// demo. Default English.
+	Locale string
 }
 
 // Adapter is the console adapter. Send, Edit and Run may be called from
@@ -67,6 +73,8 @@ type Options struct {
 type Adapter struct {
 	in   io.Reader
 	opts Options
+	// lang is the language of the console's own words (Options.Locale).
+	lang i18n.Lang
 
 	// mu guards the output and everything below it: the outbox sender
 	// calls Send while Run prints replies.
@@ -126,6 +134,7 @@ func New(in io.Reader, out io.Writer, opts Options) *Adapter {
 		in:      in,
 		out:     out,
 		opts:    opts,
+		lang:    kit.Lang(opts.Locale),
 		current: opts.Users[0],
 		picks:   map[string][]pick{},
 		sentTo:  map[string]audience{},
@@ -158,7 +167,7 @@ func (a *Adapter) Run(ctx context.Context, h bot.Handler) error {
 	}()
 
 	a.mu.Lock()
-	a.notice("Typing as %s. Commands start with / (try /help); :help lists console controls.", a.nameOf(a.current.ID))
+	a.notice(a.lang.T("console.typing_as", "Name", a.nameOf(a.current.ID)))
 	a.mu.Unlock()
 	for {
 		select {
@@ -229,7 +238,7 @@ func (a *Adapter) event(text string) (bot.Event, bool) {
 	if rest, ok := strings.CutPrefix(text, "/"); ok {
 		name, raw, _ := strings.Cut(rest, " ")
 		if name == "" {
-			a.notice("Type a command name after the /, like /help.")
+			a.notice(a.lang.T("console.command_name"))
 			return ev, false
 		}
 		ev.Kind = bot.EventCommand
@@ -355,7 +364,7 @@ func (a *Adapter) directive(ctx context.Context, text string) {
 		ok, err := a.opts.Directive(ctx, text)
 		if err != nil {
 			a.mu.Lock()
-			a.notice("⚠ %s: %v", text, err)
+			a.notice(fmt.Sprintf("⚠ %s: %v", text, err))
 			a.mu.Unlock()
 			return
 		}
@@ -364,7 +373,7 @@ func (a *Adapter) directive(ctx context.Context, text string) {
 	}
 	if !handled {
 		a.mu.Lock()
-		a.notice("Unknown control %s. Type :help for the list.", text)
+		a.notice(a.lang.T("console.unknown_control", "Control", text))
 		a.mu.Unlock()
 	}
 }
@@ -375,24 +384,15 @@ func (a *Adapter) control(word, arg string) {
 	case "as":
 		u, ok := a.lookup(arg)
 		if !ok {
-			a.notice("No one called %q here. People: %s.", arg, a.people())
+			a.notice(a.lang.T("console.no_one", "Name", strconv.Quote(arg), "People", a.people()))
 			return
 		}
 		a.current = u
-		a.notice("You are now %s.", a.nameOf(u.ID))
+		a.notice(a.lang.T("console.you_are_now", "Name", a.nameOf(u.ID)))
 	case "who":
-		a.notice("You are %s. People: %s.", a.nameOf(a.current.ID), a.people())
+		a.notice(a.lang.T("console.you_are", "Name", a.nameOf(a.current.ID), "People", a.people()))
 	case "help":
-		a.notice("%s", strings.Join([]string{
-			"Console controls:",
-			"/name args   run a bot command (try /help); @Name mentions a person",
-			"N            pick choice N of the numbered list in front of you",
-			":as NAME     type as someone else (" + a.people() + ")",
-			":who         who you are",
-			"# text       a comment, ignored",
-			"other text   a direct message to the bot",
-			"Ctrl-D       quit",
-		}, "\n"))
+		a.notice(a.lang.T("console.help", "People", a.people()))
 	}
 }
 
@@ -406,8 +406,8 @@ func (a *Adapter) people() string {
 }
 
 // notice prints a line from the console itself. Callers hold mu.
-func (a *Adapter) notice(format string, args ...any) {
-	a.write(block("[console]", fmt.Sprintf(format, args...), nil, 0, nil))
+func (a *Adapter) notice(text string) {
+	a.write(a.block("[console]", bot.PlainText(text), nil, 0, nil))
 }
 
 // write prints s. Callers hold mu. A broken terminal is not worth failing
@@ -425,14 +425,14 @@ func (a *Adapter) printResponse(ev bot.Event, r bot.Response) {
 	}
 	if len(r.FieldErrors) > 0 {
 		for _, id := range fieldOrder(r.FieldErrors, r.Reopen) {
-			a.write(block(tag, "⚠ "+r.FieldErrors[id], nil, 0, nil))
+			a.write(a.block(tag, "⚠ "+r.FieldErrors[id], nil, 0, nil))
 		}
 	}
 	if r.Reopen != nil {
-		a.write(formBlock(tag, *r.Reopen))
+		a.write(a.formBlock(tag, *r.Reopen))
 	}
 	if r.Form != nil {
-		a.write(formBlock(tag, *r.Form))
+		a.write(a.formBlock(tag, *r.Form))
 	}
 }
 
@@ -460,32 +460,32 @@ func fieldOrder(errs map[string]string, f *bot.Form) []string {
 
 // formBlock prints a form. The console cannot open one (its events have
 // FormLimit 0), so this only shows what was asked.
-func formBlock(tag string, f bot.Form) string {
+func (a *Adapter) formBlock(tag string, f bot.Form) string {
 	var lines []string
 	title := f.Title
 	if title == "" {
-		title = "Form"
+		title = a.lang.T("console.form")
 	}
-	lines = append(lines, "📝 "+title+" (forms are asked one question at a time on the console)")
+	lines = append(lines, a.lang.T("console.form.title", "Title", title))
 	for _, fl := range f.Fields {
 		l := "• " + fl.Label
 		if h := fl.Hint(); h != "" {
 			l += " — " + h
 		}
 		if fl.Value != "" {
-			l += fmt.Sprintf(" [now: %s]", fl.Value)
+			l += a.lang.T("console.form.value", "Value", fl.Value)
 		}
 		lines = append(lines, l)
 	}
-	return block(tag, strings.Join(lines, "\n"), nil, 0, nil)
+	return a.block(tag, strings.Join(lines, "\n"), nil, 0, nil)
 }
 
 // onlyTag labels a private reply to user.
 func (a *Adapter) onlyTag(user string) string {
 	if user == a.current.ID {
-		return "[only you]"
+		return a.lang.T("console.tag.only_you")
 	}
-	return "[only " + a.nameOf(user) + "]"
+	return a.lang.T("console.tag.only", "Name", a.nameOf(user))
 }
 
 // deliver renders messages under one tag and makes their choices the
@@ -497,7 +497,7 @@ func (a *Adapter) deliver(to audience, msgs []bot.Message, ref bot.MessageRef) s
 	var b strings.Builder
 	var list []pick
 	for _, m := range msgs {
-		b.WriteString(block(to.tag, a.plainMentions(bot.PlainText(m.Text)), m.Choices, len(list), m.Attachment))
+		b.WriteString(a.block(to.tag, a.plainMentions(bot.PlainText(m.Text)), m.Choices, len(list), m.Attachment))
 		for _, c := range m.Choices {
 			list = append(list, pick{choice: c, ref: ref, channel: to.channel, dm: to.dm})
 		}
@@ -513,7 +513,7 @@ func (a *Adapter) deliver(to audience, msgs []bot.Message, ref bot.MessageRef) s
 
 // block renders one message: the tag, the text with continuation lines
 // aligned under its first line, then the choices numbered from first+1.
-func block(tag, text string, choices []bot.Choice, first int, att *bot.Attachment) string {
+func (a *Adapter) block(tag, text string, choices []bot.Choice, first int, att *bot.Attachment) string {
 	indent := strings.Repeat(" ", utf8.RuneCountInString(tag)+1)
 	var b strings.Builder
 	for i, l := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
@@ -537,16 +537,17 @@ func block(tag, text string, choices []bot.Choice, first int, att *bot.Attachmen
 		b.WriteString(indent + n + ") " + label + "\n")
 	}
 	if att != nil {
-		fmt.Fprintf(&b, "%s📎 %s (%s, %s; not shown on the console)\n", indent, att.Name, att.ContentType, size(len(att.Data)))
+		b.WriteString(indent + a.lang.T("console.attachment", "Name", att.Name, "Type", att.ContentType, "Size", a.size(len(att.Data))) + "\n")
 	}
 	return b.String()
 }
 
-func size(n int) string {
+// size is a file's size in words.
+func (a *Adapter) size(n int) string {
 	if n < 1024 {
-		return fmt.Sprintf("%d bytes", n)
+		return a.lang.N("console.size.bytes", n)
 	}
-	return fmt.Sprintf("%d KB", (n+1023)/1024)
+	return a.lang.T("console.size.kb", "KB", (n+1023)/1024)
 }
 
 // Send prints an outgoing message with a tag saying who sees it.
@@ -567,7 +568,7 @@ func (a *Adapter) Send(ctx context.Context, m bot.Outgoing) (bot.MessageRef, err
 		}
 		to.tag = "[#" + m.Target.Channel
 		if !m.Thread.IsZero() {
-			to.tag += " › thread"
+			to.tag += a.lang.T("console.tag.thread")
 		}
 		to.tag += "]"
 		to.channel = m.Target.Channel
@@ -576,9 +577,9 @@ func (a *Adapter) Send(ctx context.Context, m bot.Outgoing) (bot.MessageRef, err
 		if m.Target.User == "" {
 			return bot.MessageRef{}, fmt.Errorf("console: send DM: no user: %w", bot.ErrUndeliverable)
 		}
-		to = audience{tag: "[DM]", user: m.Target.User, channel: dmChannel(m.Target.User), dm: true}
+		to = audience{tag: a.lang.T("console.tag.dm"), user: m.Target.User, channel: dmChannel(m.Target.User), dm: true}
 		if to.user != a.current.ID {
-			to.tag = "[DM → " + a.nameOf(to.user) + "]"
+			to.tag = a.lang.T("console.tag.dm_to", "Name", a.nameOf(to.user))
 		}
 		ref = bot.MessageRef{Channel: to.channel, ID: id}
 	case bot.TargetEphemeral:
@@ -614,7 +615,7 @@ func (a *Adapter) Edit(ctx context.Context, ref bot.MessageRef, m bot.Message) e
 	if !ok {
 		to = audience{tag: "[#" + ref.Channel + "]", channel: ref.Channel}
 	}
-	to.tag = strings.TrimSuffix(to.tag, "]") + " ✎ edited]"
+	to.tag = strings.TrimSuffix(to.tag, "]") + a.lang.T("console.tag.edited") + "]"
 	out := a.deliver(to, []bot.Message{m}, ref)
 	if _, err := io.WriteString(a.out, out); err != nil {
 		return fmt.Errorf("console: write: %w", err)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,6 +15,7 @@ import (
 
 	"github.com/porchlight/porchlight/backoff"
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/i18n"
 )
 
 // bareSub is the subcommand Discord needs for a command that runs on its
@@ -32,33 +34,42 @@ const (
 // ApplicationCommands builds Discord application command definitions from
 // the core's registry: typed options with their choices and length limits,
 // one level of subcommands, and required options before optional ones as
-// Discord demands.
+// Discord demands. Names and descriptions are in English, Discord's
+// default, with their translations for the Discord locales of each other
+// language of the catalogue (name_localizations and
+// description_localizations), which Discord shows people whose app is in
+// that language. Whatever a person's app shows, an interaction carries
+// the default names, which the core reads.
 func ApplicationCommands(cmds []*bot.Command) []*discordgo.ApplicationCommand {
 	out := make([]*discordgo.ApplicationCommand, 0, len(cmds))
-	// Descriptions may name commands; they read as Discord names them.
-	naming := Naming(cmds)
-	en := bot.SourceLang()
-	describe := func(d, name string) string { return description(naming.Render(en.T(d)), name) }
+	t := translator{naming: Naming(cmds), locales: DiscordLocales()}
 	for _, c := range cmds {
+		names, descs := t.command(c)
 		ac := &discordgo.ApplicationCommand{
 			Type:                     discordgo.ChatApplicationCommand,
 			Name:                     c.Name,
-			Description:              describe(c.Description, c.Name),
+			NameLocalizations:        &names,
+			Description:              t.describe(bot.SourceLang(), c.Describe, c.Name),
+			DescriptionLocalizations: &descs,
 			DefaultMemberPermissions: memberPermissions(c),
 		}
 		if len(c.Subs) == 0 {
-			ac.Options = options(c.Options, naming)
+			ac.Options = t.options(c.Options)
 		} else {
 			if c.Run != nil && c.Sub(bareSub) == nil {
+				// "now" is Discord's own word, with no translation; the
+				// description is the bare command's.
 				ac.Options = append(ac.Options, &discordgo.ApplicationCommandOption{
 					Type: discordgo.ApplicationCommandOptionSubCommand, Name: bareSub,
-					Description: describe(c.Description, c.Name), Options: options(c.Options, naming),
+					Description: ac.Description, DescriptionLocalizations: descs, Options: t.options(c.Options),
 				})
 			}
 			for _, s := range c.Subs {
+				names, descs := t.command(s)
 				ac.Options = append(ac.Options, &discordgo.ApplicationCommandOption{
-					Type: discordgo.ApplicationCommandOptionSubCommand, Name: s.Name,
-					Description: describe(s.Description, s.Name), Options: options(s.Options, naming),
+					Type: discordgo.ApplicationCommandOptionSubCommand, Name: s.Name, NameLocalizations: names,
+					Description: t.describe(bot.SourceLang(), s.Describe, s.Name), DescriptionLocalizations: descs,
+					Options: t.options(s.Options),
 				})
 			}
 		}
@@ -66,6 +77,55 @@ func ApplicationCommands(cmds []*bot.Command) []*discordgo.ApplicationCommand {
 	}
 	return out
 }
+
+// DiscordLocales maps each Discord locale to the catalogue's language for
+// it, for every language but English, Discord's default: Spanish is es-ES
+// and es-419. A language added to the catalogue gets its Discord locales
+// here with no change.
+func DiscordLocales() map[discordgo.Locale]bot.Lang {
+	cat := i18n.Default()
+	out := map[discordgo.Locale]bot.Lang{}
+	for loc := range discordgo.Locales {
+		if code := cat.Match(string(loc)); loc != discordgo.Unknown && code != i18n.Source {
+			out[loc] = cat.Lang(code)
+		}
+	}
+	return out
+}
+
+// translator writes command names and descriptions in each locale.
+type translator struct {
+	// naming renders command markers in descriptions as Discord names
+	// them (by their default names, which Discord takes typed).
+	naming  bot.Naming
+	locales map[discordgo.Locale]bot.Lang
+}
+
+// describe is a valid description in l, from the catalogue's describe.
+func (t translator) describe(l bot.Lang, describe func(bot.Lang) string, name string) string {
+	return description(t.naming.Render(describe(l)), name)
+}
+
+// localized is the name and description of a command or option, given by
+// its NameIn and Describe, in each locale. A name that is not a valid
+// Discord name is left out (Discord then shows the default).
+func (t translator) localized(nameIn, describe func(bot.Lang) string, name string) (names, descs map[discordgo.Locale]string) {
+	names, descs = map[discordgo.Locale]string{}, map[discordgo.Locale]string{}
+	for loc, l := range t.locales {
+		if n := strings.ToLower(strings.TrimSpace(nameIn(l))); commandName.MatchString(n) {
+			names[loc] = n
+		}
+		descs[loc] = t.describe(l, describe, name)
+	}
+	return names, descs
+}
+
+func (t translator) command(c *bot.Command) (names, descs map[discordgo.Locale]string) {
+	return t.localized(c.NameIn, c.Describe, c.Name)
+}
+
+// commandName is a valid Discord command or option name in a locale.
+var commandName = regexp.MustCompile(`^[-_\p{Ll}\p{Lo}\p{N}\p{Devanagari}\p{Thai}]{1,32}$`)
 
 // Permissions Discord asks of a member before it shows them a command
 // (default_member_permissions). Discord knows nothing of House Mentors,
@@ -103,11 +163,14 @@ func memberPermissions(c *bot.Command) *int64 {
 }
 
 // options maps typed options; Discord wants required ones first.
-func options(opts []bot.Option, naming bot.Naming) []*discordgo.ApplicationCommandOption {
+func (t translator) options(opts []bot.Option) []*discordgo.ApplicationCommandOption {
 	out := make([]*discordgo.ApplicationCommandOption, 0, len(opts))
 	for _, o := range opts {
+		names, descs := t.localized(o.NameIn, o.Describe, o.Name)
 		d := &discordgo.ApplicationCommandOption{
-			Name: strings.ToLower(o.Name), Description: description(naming.Render(o.Describe(bot.SourceLang())), o.Name), Required: o.Required,
+			Name: strings.ToLower(o.Name), NameLocalizations: names,
+			Description: t.describe(bot.SourceLang(), o.Describe, o.Name), DescriptionLocalizations: descs,
+			Required: o.Required,
 		}
 		switch o.Type {
 		case bot.OptInt:

@@ -10,7 +10,9 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/porchlight/porchlight/adapters/kit"
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/i18n"
 )
 
 // Activities are mirrored to the server's Events tab as Guild Scheduled
@@ -72,7 +74,7 @@ func (a *Adapter) sendEvent(ctx context.Context, m bot.Outgoing) (bot.MessageRef
 	case ev.Cancel:
 		ref, err = a.eventRequest(ctx, http.MethodPatch, guild, m.Edit.ID, eventBody{Status: eventStatusCanceled})
 	case !m.Edit.IsZero():
-		ref, err = a.eventRequest(ctx, http.MethodPatch, guild, m.Edit.ID, a.eventFields(ev, guild, m.Target.Channel, m.Thread))
+		ref, err = a.eventRequest(ctx, http.MethodPatch, guild, m.Edit.ID, a.eventFields(kit.Lang(m.Lang), ev, guild, m.Target.Channel, m.Thread))
 	default:
 		// An event the bot created before a crash, and the outbox did not
 		// record, is found by its link back to the post: one per post.
@@ -80,7 +82,7 @@ func (a *Adapter) sendEvent(ctx context.Context, m bot.Outgoing) (bot.MessageRef
 		if found, ok := a.eventLinking(ctx, guild, link); ok {
 			return found, nil
 		}
-		body := a.eventFields(ev, guild, m.Target.Channel, m.Thread)
+		body := a.eventFields(kit.Lang(m.Lang), ev, guild, m.Target.Channel, m.Thread)
 		body.PrivacyLevel, body.EntityType = eventPrivacyGuildOnly, eventEntityExternal
 		ref, err = a.eventRequest(ctx, http.MethodPost, guild, "", body)
 	}
@@ -92,16 +94,17 @@ func (a *Adapter) sendEvent(ctx context.Context, m bot.Outgoing) (bot.MessageRef
 	return ref, err
 }
 
-// eventFields are what an event shows of an activity.
-func (a *Adapter) eventFields(ev *bot.CalendarEvent, guild, ch string, post bot.MessageRef) eventBody {
+// eventFields are what an event shows of an activity; the words the
+// adapter adds are in l.
+func (a *Adapter) eventFields(l i18n.Lang, ev *bot.CalendarEvent, guild, ch string, post bot.MessageRef) eventBody {
 	desc := strings.TrimSpace(ev.Description)
 	if link := postLink(guild, ch, post); link != "" {
 		// The RSVP buttons are on the post; the event points there.
-		desc = strings.TrimSpace(desc + "\n\nSay if you're coming on the post: " + link)
+		desc = strings.TrimSpace(desc + "\n\n" + l.T("discord.event.rsvp", "Link", link))
 	}
 	location := strings.TrimSpace(ev.Location)
 	if location == "" {
-		location = "The house"
+		location = l.T("discord.event.location")
 	}
 	return eventBody{
 		Name:               clipRunes(strings.TrimSpace(ev.Name), maxEventName),

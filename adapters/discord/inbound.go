@@ -10,7 +10,9 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/porchlight/porchlight/adapters/kit"
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/i18n"
 )
 
 // replyTimeout bounds the REST calls that answer one event. They run on a
@@ -38,7 +40,7 @@ func (a *Adapter) onInteraction(i *discordgo.Interaction, sub *modalSubmit) {
 	if i.Type == discordgo.InteractionMessageComponent {
 		if id := i.MessageComponentData().CustomID; strings.HasPrefix(id, localPrefix) {
 			if st, found := a.stash.get(id); found && st.form != nil {
-				a.respondModal(i, *st.form, log)
+				a.respondModal(i, *st.form, kit.Lang(st.lang), log)
 				return
 			}
 		}
@@ -46,7 +48,10 @@ func (a *Adapter) onInteraction(i *discordgo.Interaction, sub *modalSubmit) {
 	ev, ok := a.translateInteraction(i, sub)
 	if !ok {
 		log.Info("interaction not understood or expired")
-		a.answerNow(i, bot.Response{Messages: []bot.Message{{Text: "That button has expired. Please start again."}}}, log)
+		// The core never saw it: the notice is in the language of the
+		// person's Discord app.
+		l := kit.Lang(string(i.Locale))
+		a.answerNow(i, bot.Response{Lang: l.Code(), Messages: []bot.Message{{Text: l.T("discord.expired")}}}, log)
 		return
 	}
 	log = log.With("kind", ev.Kind.String(), "user", ev.User.ID)
@@ -197,13 +202,13 @@ func userName(u *discordgo.User) string {
 // follow-ups.
 func (a *Adapter) answerNow(i *discordgo.Interaction, resp bot.Response, log *slog.Logger) {
 	if resp.Form != nil && i.Type != discordgo.InteractionModalSubmit {
-		a.respondModal(i, *resp.Form, log)
-		a.followUps(i, a.renderAll(resp.Messages), log)
+		a.respondModal(i, *resp.Form, kit.Lang(resp.Lang), log)
+		a.followUps(i, a.renderAll(kit.Replies(resp)), log)
 		return
 	}
 	parts := a.privateParts(resp)
 	if len(parts) == 0 {
-		a.acknowledge(i, log)
+		a.acknowledge(i, kit.Lang(resp.Lang), log)
 		return
 	}
 	ctx, cancel := replyCtx(context.Background())
@@ -258,22 +263,24 @@ func (a *Adapter) answerLate(i *discordgo.Interaction, resp bot.Response, log *s
 // it; field errors become a message with a button that reopens the form,
 // prefilled, since Discord cannot keep a modal open with errors.
 func (a *Adapter) privateParts(resp bot.Response) []part {
-	msgs := append([]bot.Message(nil), resp.Messages...)
+	l := kit.Lang(resp.Lang)
+	msgs := kit.Replies(resp)
 	if len(resp.FieldErrors) > 0 {
-		m := bot.Message{Text: fieldErrorText(resp.FieldErrors)}
+		m := bot.Message{Text: fieldErrorText(l, resp.FieldErrors), Lang: resp.Lang}
 		if resp.Reopen != nil {
-			m.Choices = []bot.Choice{{ID: a.formButton(resp.ReopenAction, resp.Reopen), Label: "Fix my answers", Style: bot.StylePrimary}}
+			m.Choices = []bot.Choice{{ID: a.formButton(resp.ReopenAction, resp.Reopen, resp.Lang), Label: l.T("adapter.form.fix.button"), Style: bot.StylePrimary}}
 		}
 		msgs = append([]bot.Message{m}, msgs...)
 	}
 	if resp.Form != nil {
-		label := "Open the form"
+		label := l.T("adapter.form.open.button")
 		if t := strings.TrimSpace(resp.Form.Title); t != "" {
-			label = "Open: " + t
+			label = l.T("discord.form.open_titled.button", "Title", t)
 		}
 		msgs = append(msgs, bot.Message{
-			Text:    "Press the button to open the form.",
-			Choices: []bot.Choice{{ID: a.formButton(resp.FormAction, resp.Form), Label: label, Style: bot.StylePrimary}},
+			Text:    l.T("discord.form.open.prompt"),
+			Choices: []bot.Choice{{ID: a.formButton(resp.FormAction, resp.Form, resp.Lang), Label: label, Style: bot.StylePrimary}},
+			Lang:    resp.Lang,
 		})
 	}
 	return a.renderAll(msgs)
@@ -281,12 +288,13 @@ func (a *Adapter) privateParts(resp bot.Response) []part {
 
 // formButton is the id of a button that opens f: the core's durable
 // action for it when it kept the form, which works across a restart, or
-// else a stash key, which opens f without asking the core.
-func (a *Adapter) formButton(action string, f *bot.Form) string {
+// else a stash key, which opens f, in language lang, without asking the
+// core.
+func (a *Adapter) formButton(action string, f *bot.Form, lang string) string {
 	if action != "" {
 		return action
 	}
-	return a.stash.put(stashed{form: f})
+	return a.stash.put(stashed{form: f, lang: lang})
 }
 
 // renderAll renders messages in order.
@@ -298,27 +306,26 @@ func (a *Adapter) renderAll(msgs []bot.Message) []part {
 	return parts
 }
 
-// fieldErrorText lists field errors as a message.
-func fieldErrorText(errs map[string]string) string {
+// fieldErrorText lists field errors as a message in l, by field id.
+func fieldErrorText(l i18n.Lang, errs map[string]string) string {
 	keys := make([]string, 0, len(errs))
 	for k := range errs {
 		keys = append(keys, k)
 	}
 	sort.Strings(keys)
-	lines := []string{"I couldn't save that form:"}
-	for _, k := range keys {
-		lines = append(lines, "• "+errs[k])
+	msgs := make([]string, len(keys))
+	for i, k := range keys {
+		msgs[i] = errs[k]
 	}
-	lines = append(lines, "Nothing was saved. Press the button to fix the answers.")
-	return strings.Join(lines, "\n")
+	return kit.FieldErrors(l, msgs, l.T("discord.form.errors.end"))
 }
 
 // respondModal answers an interaction with a modal.
-func (a *Adapter) respondModal(i *discordgo.Interaction, f bot.Form, log *slog.Logger) {
+func (a *Adapter) respondModal(i *discordgo.Interaction, f bot.Form, l i18n.Lang, log *slog.Logger) {
 	ctx, cancel := replyCtx(context.Background())
 	defer cancel()
 	err := a.session.InteractionRespond(i, &discordgo.InteractionResponse{
-		Type: discordgo.InteractionResponseModal, Data: a.modal(f),
+		Type: discordgo.InteractionResponseModal, Data: a.modal(l, f),
 	}, discordgo.WithContext(ctx))
 	if err != nil {
 		log.Warn("opening the form failed", "err", err, "code", discordCode(err))
@@ -326,15 +333,15 @@ func (a *Adapter) respondModal(i *discordgo.Interaction, f bot.Form, log *slog.L
 }
 
 // acknowledge answers an interaction that needs no visible reply: a press
-// quietly (deferred update), a command or a form with a short note.
-func (a *Adapter) acknowledge(i *discordgo.Interaction, log *slog.Logger) {
+// quietly (deferred update), a command or a form with a short note in l.
+func (a *Adapter) acknowledge(i *discordgo.Interaction, l i18n.Lang, log *slog.Logger) {
 	ctx, cancel := replyCtx(context.Background())
 	defer cancel()
 	r := &discordgo.InteractionResponse{Type: discordgo.InteractionResponseDeferredMessageUpdate}
 	if i.Type == discordgo.InteractionApplicationCommand || (i.Type == discordgo.InteractionModalSubmit && i.Message == nil) {
 		r = &discordgo.InteractionResponse{
 			Type: discordgo.InteractionResponseChannelMessageWithSource,
-			Data: &discordgo.InteractionResponseData{Content: "Done.", Flags: discordgo.MessageFlagsEphemeral},
+			Data: &discordgo.InteractionResponseData{Content: l.T("discord.done"), Flags: discordgo.MessageFlagsEphemeral},
 		}
 	}
 	if err := a.session.InteractionRespond(i, r, discordgo.WithContext(ctx)); err != nil {

@@ -335,6 +335,16 @@ func TestSelectAndQuietPress(t *testing.T) {
 	if w := decode(t, hs.callback(t, gone.ID)); w.Type != 4 || !strings.Contains(w.Data.Content, "expired") {
 		t.Errorf("expired button answer = %d %q", w.Type, w.Data.Content)
 	}
+	// The core never sees an expired button, so its notice is in the
+	// language of the person's Discord app.
+	hs.f.AddUser(discordtest.User{ID: discordtest.UserRobin, Username: "robin", GlobalName: "Robin", Locale: "es-419"})
+	gone, err = hs.f.DispatchComponent(discordtest.ComponentPress{CustomID: "~1.2"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := decode(t, hs.callback(t, gone.ID)); w.Type != 4 || w.Data.Content != "Ese botón ya venció. Empieza de nuevo, por favor." {
+		t.Errorf("expired button answer in Spanish = %d %q", w.Type, w.Data.Content)
+	}
 	hs.h.quiet(t, hs)
 }
 

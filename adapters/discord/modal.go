@@ -9,6 +9,7 @@ import (
 	"github.com/bwmarrin/discordgo"
 
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/i18n"
 )
 
 // Modals are built from Discord's Label component (type 18), which wraps
@@ -124,8 +125,9 @@ func (s stringSelect) MarshalJSON() ([]byte, error) {
 // modal renders a form as a Discord modal: each field a Label with its
 // question, a select for a field with choices and a text input for free
 // text. A question longer than a label's 45 characters is clipped and
-// shown whole as the label's description.
-func (a *Adapter) modal(f bot.Form) *discordgo.InteractionResponseData {
+// shown whole as the label's description. The words the adapter adds are
+// in l.
+func (a *Adapter) modal(l i18n.Lang, f bot.Form) *discordgo.InteractionResponseData {
 	title := strings.TrimSpace(f.Title)
 	if title == "" {
 		title = "Porchlight"
@@ -136,13 +138,13 @@ func (a *Adapter) modal(f bot.Form) *discordgo.InteractionResponseData {
 	}
 	d := &discordgo.InteractionResponseData{CustomID: id, Title: clipRunes(title, maxModalTitle)}
 	for _, fl := range f.Fields[:min(len(f.Fields), maxModalComponents)] {
-		d.Components = append(d.Components, field(fl))
+		d.Components = append(d.Components, field(l, fl))
 	}
 	return d
 }
 
 // field renders one form field as a Label.
-func field(fl bot.Field) label {
+func field(lang i18n.Lang, fl bot.Field) label {
 	question := strings.TrimSpace(fl.Label)
 	if question == "" {
 		question = fl.ID
@@ -152,7 +154,7 @@ func field(fl bot.Field) label {
 		l.Description = clipRunes(question, maxLabelDesc)
 	}
 	if opts, ok := selectOptions(fl); ok {
-		l.Component = stringSelect{CustomID: fl.ID, Placeholder: "Choose…", Options: opts, Required: fl.Required}
+		l.Component = stringSelect{CustomID: fl.ID, Placeholder: lang.T("adapter.choose.placeholder"), Options: opts, Required: fl.Required}
 		return l
 	}
 	in := textInput{

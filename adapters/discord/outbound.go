@@ -14,6 +14,7 @@ import (
 
 	"github.com/bwmarrin/discordgo"
 
+	"github.com/porchlight/porchlight/adapters/kit"
 	"github.com/porchlight/porchlight/bot"
 )
 
@@ -39,13 +40,17 @@ func (a *Adapter) Send(ctx context.Context, m bot.Outgoing) (bot.MessageRef, err
 	// A new channel post that asks for a thread of its own gets one once
 	// it is posted.
 	openThread := m.Target.Kind == bot.TargetChannel && m.Thread.IsZero() && m.ThreadName != ""
+	threadName := m.ThreadName
+	if strings.TrimSpace(threadName) == "" {
+		threadName = kit.Lang(m.Lang).T("discord.thread.title")
+	}
 	switch m.Target.Kind {
 	case bot.TargetChannel:
 		ch = m.Target.Channel
 		if !m.Thread.IsZero() && (m.Thread.Channel == "" || m.Thread.Channel == ch) {
 			// In the thread on the parent post, keeping the channel
 			// readable.
-			th, ok, err := a.threadFor(ctx, ch, m.Thread.ID, m.ThreadName)
+			th, ok, err := a.threadFor(ctx, ch, m.Thread.ID, threadName)
 			if err != nil {
 				return bot.MessageRef{}, err
 			}
@@ -70,7 +75,7 @@ func (a *Adapter) Send(ctx context.Context, m bot.Outgoing) (bot.MessageRef, err
 	}
 	ref, err := a.post(ctx, m.Key, ch, m.Message)
 	if err == nil && openThread {
-		a.openThread(ctx, ref, m.ThreadName)
+		a.openThread(ctx, ref, threadName)
 	}
 	return ref, err
 }

@@ -13,6 +13,7 @@ import (
 
 	"github.com/porchlight/porchlight/adapters/kit"
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/i18n"
 )
 
 // Discord's message and component limits.
@@ -53,7 +54,8 @@ func allowedMentions() *discordgo.MessageAllowedMentions {
 // buttons ride on the last text part.
 func (a *Adapter) render(m bot.Message) []part {
 	chunks := kit.SplitText(formatText(m.Text, a.naming()), maxContent)
-	groups := a.componentGroups(m.Choices)
+	l := kit.Lang(m.Lang)
+	groups := a.componentGroups(l, m.Choices)
 	var parts []part
 	for _, c := range chunks {
 		parts = append(parts, part{content: c})
@@ -66,7 +68,7 @@ func (a *Adapter) render(m bot.Message) []part {
 			parts[len(parts)-1].components = g
 			continue
 		}
-		parts = append(parts, part{content: "More choices:", components: g})
+		parts = append(parts, part{content: l.T("discord.more_choices"), components: g})
 	}
 	if parts[0].content == "" && len(parts[0].components) == 0 {
 		parts[0].content = "\u200b" // Discord refuses empty messages
@@ -78,7 +80,7 @@ func (a *Adapter) render(m bot.Message) []part {
 // the text is clipped to the limit and the first 25 buttons kept.
 func (a *Adapter) renderOne(m bot.Message) part {
 	p := part{content: clipRunes(strings.TrimSpace(formatText(m.Text, a.naming())), maxContent)}
-	if g := a.componentGroups(m.Choices); len(g) > 0 {
+	if g := a.componentGroups(kit.Lang(m.Lang), m.Choices); len(g) > 0 {
 		p.components = g[0]
 	}
 	if p.content == "" && len(p.components) == 0 {
@@ -89,8 +91,9 @@ func (a *Adapter) renderOne(m bot.Message) part {
 
 // componentGroups lays choices out as action rows, grouped by message:
 // each group is at most 5 rows of 5 buttons. More than 5 choices sharing
-// one id (a scale, a list of values) become select menus of 25 options.
-func (a *Adapter) componentGroups(cs []bot.Choice) [][]discordgo.MessageComponent {
+// one id (a scale, a list of values) become select menus of 25 options,
+// with a placeholder in l.
+func (a *Adapter) componentGroups(l i18n.Lang, cs []bot.Choice) [][]discordgo.MessageComponent {
 	if len(cs) == 0 {
 		return nil
 	}
@@ -105,7 +108,7 @@ func (a *Adapter) componentGroups(cs []bot.Choice) [][]discordgo.MessageComponen
 			one := 1
 			rows = append(rows, discordgo.ActionsRow{Components: []discordgo.MessageComponent{discordgo.SelectMenu{
 				MenuType: discordgo.StringSelectMenu, CustomID: a.customID(n, cs[0].ID, ""),
-				Placeholder: "Choose…", MinValues: &one, MaxValues: 1, Options: opts,
+				Placeholder: l.T("adapter.choose.placeholder"), MinValues: &one, MaxValues: 1, Options: opts,
 			}}})
 		}
 	} else {
@@ -239,6 +242,8 @@ type stashed struct {
 	form *bot.Form
 	// formID is the real id of a form whose id is too long for Discord.
 	formID string
+	// lang is the language form is shown in.
+	lang string
 	// choice is a button whose id and value are too long for Discord.
 	choice *bot.ActionInput
 	// value is a select option's long value.

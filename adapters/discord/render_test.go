@@ -69,7 +69,7 @@ func TestModalLimits(t *testing.T) {
 		fields = append(fields, bot.Field{ID: string(rune('a' + i)), Kind: bot.KindText, Label: "Q", MaxLen: 5000})
 	}
 	longID := "form:" + strings.Repeat("9", 120)
-	d := a.modal(bot.Form{ID: longID, Title: "", Fields: fields})
+	d := a.modal(bot.SourceLang(), bot.Form{ID: longID, Title: "", Fields: fields})
 	if len(d.Components) != 5 {
 		t.Errorf("rows = %d, want 5", len(d.Components))
 	}
@@ -97,7 +97,7 @@ func TestModalFields(t *testing.T) {
 		{ID: "vis", Kind: bot.KindChoice, Label: "Who sees it", Options: []string{"private", "mentors", "house"}, Required: true},
 		{ID: "many", Kind: bot.KindScale, Label: "Out of 30", Min: 1, Max: 30},
 	}}
-	b, err := json.Marshal(a.modal(f))
+	b, err := json.Marshal(a.modal(bot.SourceLang(), f))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -69,9 +69,6 @@ func (a *Adapter) threadFor(ctx context.Context, ch, msg, name string) (thread s
 // ThreadStart would add fields this endpoint does not take).
 func (a *Adapter) startThread(ctx context.Context, ch, msg, name string) (string, error) {
 	name = strings.TrimSpace(name)
-	if name == "" {
-		name = "Replies"
-	}
 	ep := discordgo.EndpointChannelMessageThread(ch, msg)
 	body := struct {
 		Name                string `json:"name"`

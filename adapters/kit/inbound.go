@@ -75,7 +75,8 @@ func (q *UserQueue) Handle(ctx context.Context, h bot.Handler, ev bot.Event) <-c
 				if q.Log != nil {
 					q.Log.Error("core panicked on an event", "event", ev.ID, "kind", ev.Kind.String(), "panic", fmt.Sprint(p))
 				}
-				done <- bot.Response{Messages: []bot.Message{{Text: "Sorry, something went wrong. Please try again."}}}
+				// The core gave nothing, not even the actor's language.
+				done <- bot.Response{Messages: []bot.Message{{Text: Lang("").T("adapter.error")}}}
 			}
 		}()
 		if prev != nil {

@@ -10,6 +10,7 @@ import (
 
 	"github.com/porchlight/porchlight/adapters/kit"
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/i18n"
 )
 
 // Block Kit limits (https://docs.slack.dev/reference/block-kit/blocks).
@@ -54,6 +55,7 @@ func (p part) options(thread string) []slackgo.MsgOption {
 // 50 blocks goes into a following message. The choices are always in the
 // last message.
 func (a *Adapter) render(m bot.Message) []part {
+	l := kit.Lang(m.Lang)
 	text := a.formatText(m.Text)
 	var sections []slackgo.Block
 	var chunks []string
@@ -61,7 +63,7 @@ func (a *Adapter) render(m bot.Message) []part {
 		chunks = append(chunks, c)
 		sections = append(sections, slackgo.NewSectionBlock(slackgo.NewTextBlockObject(slackgo.MarkdownType, c, false, false), nil, nil))
 	}
-	actions := actionBlocks("actions", m.Choices)
+	actions := actionBlocks(l, "actions", m.Choices)
 
 	var parts []part
 	cur := part{}
@@ -88,7 +90,7 @@ func (a *Adapter) render(m bot.Message) []part {
 	flush()
 	if parts[len(parts)-1].text == "" && len(m.Choices) > 0 {
 		// Notifications show the fallback text; name the choices.
-		parts[len(parts)-1].text = "Choose: " + choiceLabels(m.Choices)
+		parts[len(parts)-1].text = l.T("slack.choose", "Choices", choiceLabels(m.Choices))
 	}
 	return parts
 }
@@ -109,8 +111,8 @@ func choiceLabels(cs []bot.Choice) string {
 
 // actionBlocks lays choices out as buttons, 25 to an actions block whose
 // block id starts with prefix. A long list of values of one choice id (a
-// scale, a menu) becomes a select.
-func actionBlocks(prefix string, cs []bot.Choice) []slackgo.Block {
+// scale, a menu) becomes a select, with a placeholder in l.
+func actionBlocks(l i18n.Lang, prefix string, cs []bot.Choice) []slackgo.Block {
 	if len(cs) == 0 {
 		return nil
 	}
@@ -122,7 +124,7 @@ func actionBlocks(prefix string, cs []bot.Choice) []slackgo.Block {
 			for _, c := range cs[start:end] {
 				opts = append(opts, slackgo.NewOptionBlockObject(clipRunes(c.Value, maxOptionValue), plain(clipRunes(c.Label, maxOptionText)), nil))
 			}
-			elems = append(elems, slackgo.NewOptionsSelectBlockElement(slackgo.OptTypeStatic, plain("Choose…"), encodeActionID(n, cs[0].ID), opts...))
+			elems = append(elems, slackgo.NewOptionsSelectBlockElement(slackgo.OptTypeStatic, plain(l.T("adapter.choose.placeholder")), encodeActionID(n, cs[0].ID), opts...))
 		}
 	} else {
 		for i, c := range cs {

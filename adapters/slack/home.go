@@ -9,7 +9,9 @@ import (
 
 	slackgo "github.com/slack-go/slack"
 
+	"github.com/porchlight/porchlight/adapters/kit"
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/i18n"
 )
 
 // The App Home: each member's own page in the app's Home tab. Slack sends
@@ -104,12 +106,14 @@ func (a *Adapter) homeIsOff() {
 
 // homeView lays a page out: a section per house, each with its buttons,
 // within the 100 blocks of a home view. Houses that do not fit are left
-// for the next page; a member of so many houses is not expected.
+// for the next page; a member of so many houses is not expected. Each
+// house's section is in the member's language there; a page with no house
+// is in English, as no house has said otherwise.
 func (a *Adapter) homeView(h bot.Home) slackgo.HomeTabViewRequest {
 	v := slackgo.HomeTabViewRequest{Type: slackgo.VTHomeTab}
 	blocks := []slackgo.Block{}
 	if len(h.Houses) == 0 {
-		blocks = append(blocks, section(fmt.Sprintf("*Welcome to Porchlight* 🌱\nTo take part in your house's check-ins, type `/%sjoin` in the house channel. I'll explain what's stored before anything is.", a.cfg.CommandPrefix)))
+		blocks = append(blocks, section(a.naming().Render(kit.Lang("").T("slack.home.welcome"))))
 	}
 	for i, hh := range h.Houses {
 		hb := a.homeHouse(i, hh)
@@ -122,74 +126,73 @@ func (a *Adapter) homeView(h bot.Home) slackgo.HomeTabViewRequest {
 	return v
 }
 
-// homeHouse lays out one house's section of a page.
+// homeHouse lays out one house's section of a page, in hh.Lang.
 func (a *Adapter) homeHouse(i int, hh bot.HomeHouse) []slackgo.Block {
-	when := func(t time.Time) string { return formatText(bot.FormatTime(t, hh.Location)) }
+	l := kit.Lang(hh.Lang)
+	when := func(t time.Time) string { return formatText(bot.FormatTimeIn(l, t, hh.Location)) }
+	day := func(t time.Time) string { return l.Date(t.In(hh.Location), i18n.DateLong) }
 	blocks := []slackgo.Block{slackgo.NewHeaderBlock(plain(clipRunes(hh.Name, maxHeaderText)))}
 	if hh.Joined {
 		var lines []string
 		switch {
 		case !hh.PausedUntil.IsZero():
-			lines = append(lines, fmt.Sprintf("⏸️ Your check-ins are paused until %s.", hh.PausedUntil.In(hh.Location).Format("Monday 2 January")))
+			lines = append(lines, l.T("slack.home.paused", "Date", day(hh.PausedUntil)))
 		case hh.Round != nil && hh.Answered:
-			lines = append(lines, fmt.Sprintf("✅ You've checked in. You can change your answer until %s.", when(hh.Round.ClosesAt)))
+			lines = append(lines, l.T("slack.home.checked_in", "Time", when(hh.Round.ClosesAt)))
 		case hh.Round != nil:
-			lines = append(lines, fmt.Sprintf("🌱 *A check-in is open* until %s.", when(hh.Round.ClosesAt)))
+			lines = append(lines, l.T("slack.home.open", "Time", when(hh.Round.ClosesAt)))
 		}
 		if hh.Round == nil && !hh.NextCheckin.IsZero() && hh.PausedUntil.IsZero() {
-			lines = append(lines, "🕘 Next check-in: "+when(hh.NextCheckin))
+			lines = append(lines, l.T("slack.home.next", "Time", when(hh.NextCheckin)))
 		}
-		switch {
-		case hh.Streak == 1:
-			lines = append(lines, "🔥 1 check-in answered so far in a row. Nice start.")
-		case hh.Streak > 1:
-			lines = append(lines, fmt.Sprintf("🔥 %d check-ins answered in a row.", hh.Streak))
+		if hh.Streak > 0 {
+			lines = append(lines, l.N("slack.home.streak", hh.Streak))
 		}
 		if hh.Partner != "" {
-			lines = append(lines, "🤝 Your accountability partner: *"+escapeText(hh.Partner)+"*")
+			lines = append(lines, l.T("slack.home.partner", "Name", escapeText(hh.Partner)))
 		}
 		if len(lines) == 0 {
-			lines = append(lines, "No check-in is scheduled right now.")
+			lines = append(lines, l.T("slack.home.nothing_scheduled"))
 		}
 		blocks = append(blocks, section(strings.Join(lines, "\n")))
-		acts := []string{"*Coming up*"}
+		acts := []string{l.T("slack.home.coming_up")}
 		for _, act := range hh.Activities {
 			line := fmt.Sprintf("• *%s* — %s", escapeText(act.Title), when(act.StartsAt))
 			if act.Place != "" {
 				line += " · " + escapeText(act.Place)
 			}
 			if act.RSVP != "" {
-				line += " · you: " + act.RSVP
+				line += l.T("slack.home.your_rsvp", "RSVP", act.RSVP)
 			}
 			acts = append(acts, line)
 		}
 		if len(hh.Activities) == 0 {
-			acts = append(acts, "Nothing planned yet.")
+			acts = append(acts, l.T("slack.home.nothing_planned"))
 		}
 		blocks = append(blocks, section(strings.Join(acts, "\n")))
 	}
 	if st := hh.Staff; st != nil {
 		blocks = append(blocks, slackgo.NewDividerBlock())
 		w := st.Week
-		blocks = append(blocks, section(fmt.Sprintf("*For House Mentors* — this week since %s\n%d check-ins · %d answers · %d missed · %d residents",
-			w.From.In(hh.Location).Format("Monday 2 January"), w.Rounds, w.Answers, w.Missed, w.Residents)))
+		blocks = append(blocks, section(l.T("slack.home.staff.week", "Date", day(w.From),
+			"Rounds", w.Rounds, "Answers", w.Answers, "Missed", w.Missed, "Residents", w.Residents)))
 		if len(st.Alerts) == 0 {
-			blocks = append(blocks, section("No open requests for a House Mentor."))
+			blocks = append(blocks, section(l.T("slack.home.staff.no_alerts")))
 		}
 		for _, al := range st.Alerts {
-			text := fmt.Sprintf("💬 *%s* asked for someone to reach out · %s", escapeText(al.Name), when(al.At))
+			text := l.T("slack.home.alert.reach_out", "Name", escapeText(al.Name), "Time", when(al.At))
 			if al.Kind.Urgent() {
-				text = fmt.Sprintf("🚨 *%s* may need someone now · %s", escapeText(al.Name), when(al.At))
+				text = l.T("slack.home.alert.urgent", "Name", escapeText(al.Name), "Time", when(al.At))
 			}
 			sec := slackgo.NewSectionBlock(mrkdwn(text), nil, nil)
 			sec.Accessory = slackgo.NewAccessory(slackgo.NewButtonBlockElement(encodeActionID(0, al.Choice.ID), "", plain(clipRunes(al.Choice.Label, maxButtonLabel))))
 			blocks = append(blocks, sec)
 		}
 		if st.MoreAlerts {
-			blocks = append(blocks, section("…and more: your direct messages have them all."))
+			blocks = append(blocks, section(l.T("slack.home.more_alerts")))
 		}
 	}
-	blocks = append(blocks, actionBlocks(fmt.Sprintf("home-%d", i), hh.Choices)...)
+	blocks = append(blocks, actionBlocks(l, fmt.Sprintf("home-%d", i), hh.Choices)...)
 	return blocks
 }
 

@@ -12,7 +12,9 @@ import (
 	slackgo "github.com/slack-go/slack"
 	"github.com/slack-go/slack/socketmode"
 
+	"github.com/porchlight/porchlight/adapters/kit"
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/i18n"
 )
 
 // formLimit is how many fields a Slack modal shows at once: one input
@@ -279,7 +281,8 @@ func decodeActionID(s string) string { return actionIndex.ReplaceAllString(s, ""
 // goes through the Web API.
 func (a *Adapter) respond(ctx context.Context, sm acker, req *socketmode.Request, in inbound, resp bot.Response) {
 	log := a.log.With("event", in.ev.ID, "kind", in.ev.Kind.String(), "user", in.ev.User.ID)
-	msgs := resp.Messages
+	l := kit.Lang(resp.Lang)
+	msgs := kit.Replies(resp)
 	switch in.kind {
 	case kindSlash:
 		var payload any
@@ -307,17 +310,17 @@ func (a *Adapter) respond(ctx context.Context, sm acker, req *socketmode.Request
 			}
 			// Acked already, the modal is gone: say what was wrong, with
 			// a button that opens the form again as it was typed.
-			msgs = append([]bot.Message{{Text: fieldErrorText(resp.FieldErrors), Choices: formButton(resp.ReopenAction, "Fix my answers")}}, msgs...)
+			msgs = append([]bot.Message{{Text: fieldErrorText(l, resp.FieldErrors), Choices: formButton(resp.ReopenAction, l.T("adapter.form.fix.button")), Lang: resp.Lang}}, msgs...)
 		} else if req != nil {
 			if resp.Form != nil {
-				view := buildModal(*resp.Form, viewMeta{Form: resp.Form.ID, Channel: in.channel, DM: in.dm})
+				view := buildModal(l, *resp.Form, viewMeta{Form: resp.Form.ID, Channel: in.channel, DM: in.dm})
 				a.ack(sm, *req, map[string]any{"response_action": "update", "view": view})
 			} else {
 				a.ack(sm, *req, map[string]any{"response_action": "clear"})
 			}
 		} else if resp.Form != nil {
 			// The next page of a form, after the modal was closed.
-			msgs = append([]bot.Message{{Text: "Thanks — there's a little more to this form.", Choices: formButton(resp.FormAction, "Continue")}}, msgs...)
+			msgs = append([]bot.Message{{Text: l.T("slack.form.more"), Choices: formButton(resp.FormAction, l.T("adapter.form.continue.button")), Lang: resp.Lang}}, msgs...)
 		}
 		a.reply(ctx, in, msgs, log)
 	default:
@@ -343,14 +346,9 @@ func ackPayload(p part) (map[string]any, bool) {
 }
 
 // fieldErrorText lists field errors as a message, for a form whose
-// submission was acked before the core answered.
-func fieldErrorText(errs map[string]string) string {
-	lines := []string{"I couldn't save that form:"}
-	for _, msg := range sortedValues(errs) {
-		lines = append(lines, "• "+msg)
-	}
-	lines = append(lines, "Please open it again and fix the answers.")
-	return strings.Join(lines, "\n")
+// submission was acked before the core answered, in l.
+func fieldErrorText(l i18n.Lang, errs map[string]string) string {
+	return kit.FieldErrors(l, sortedValues(errs), l.T("slack.form.errors.end"))
 }
 
 // formButton is the one button of a message that opens a form the core
@@ -368,20 +366,21 @@ func formButton(action, label string) []bot.Choice {
 // again, with a fresh trigger.
 func (a *Adapter) openModal(ctx context.Context, in inbound, resp bot.Response, log *slog.Logger) {
 	f := *resp.Form
+	l := kit.Lang(resp.Lang)
 	err := errors.New("no trigger id")
 	if in.triggerID != "" {
-		view := buildModal(f, viewMeta{Form: f.ID, Channel: in.channel, DM: in.dm})
+		view := buildModal(l, f, viewMeta{Form: f.ID, Channel: in.channel, DM: in.dm})
 		if _, err = a.api.OpenViewContext(ctx, in.triggerID, view); err == nil {
 			return
 		}
 	}
 	code := platformCode(err)
 	log.Warn("views.open failed", "code", code, "err", err)
-	msg := bot.Message{Text: "Sorry, I couldn't open the form. Please try again."}
-	if b := formButton(resp.FormAction, "Open the form"); b != nil {
-		msg = bot.Message{Text: "Sorry, that took me a moment too long and the form didn't open. Here it is:", Choices: b}
+	msg := bot.Message{Text: l.T("slack.form.open_failed"), Lang: resp.Lang}
+	if b := formButton(resp.FormAction, l.T("adapter.form.open.button")); b != nil {
+		msg = bot.Message{Text: l.T("slack.form.open_late"), Choices: b, Lang: resp.Lang}
 		if code != "expired_trigger_id" && code != "exchanged_trigger_id" {
-			msg.Text = "Sorry, I couldn't open the form just now. Press the button to try again:"
+			msg.Text = l.T("slack.form.open_retry")
 		}
 	}
 	a.reply(ctx, in, []bot.Message{msg}, log)

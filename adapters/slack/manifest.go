@@ -85,6 +85,11 @@ var slashName = regexp.MustCompile(`^/[a-z0-9][-a-z0-9_]{0,30}$`)
 // either): Socket Mode on, the slash commands with the prefix,
 // interactivity, the Home tab, the bot events and the minimum bot scopes
 // for the features. Create the app from it at api.slack.com/apps.
+//
+// The manifest is in English, the catalogue's source language: Slack has
+// no way to translate an app's name, description or slash commands, so
+// every workspace member sees them as written here. What the bot says
+// follows each resident's language instead (Message.Lang).
 func Manifest(cmds []*bot.Command, o ManifestOptions) ([]byte, error) {
 	if o.Name == "" {
 		o.Name = "Porchlight"

@@ -11,6 +11,7 @@ import (
 	slackgo "github.com/slack-go/slack"
 
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/i18n"
 )
 
 // valueAction is the action id of every input in a modal; the block id is
@@ -41,11 +42,12 @@ func parseViewMeta(private, callbackID string) viewMeta {
 
 // buildModal renders a form as a modal: one input block per field, text
 // fields as text inputs, the others as radio buttons (up to five choices)
-// or a select, each prefilled from Field.Value.
-func buildModal(f bot.Form, meta viewMeta) slackgo.ModalViewRequest {
+// or a select, each prefilled from Field.Value. The words the adapter
+// adds are in l.
+func buildModal(l i18n.Lang, f bot.Form, meta viewMeta) slackgo.ModalViewRequest {
 	submit := f.Submit
 	if submit == "" {
-		submit = "Submit"
+		submit = l.T("slack.modal.submit.button")
 	}
 	title := f.Title
 	if strings.TrimSpace(title) == "" {
@@ -56,14 +58,14 @@ func buildModal(f bot.Form, meta viewMeta) slackgo.ModalViewRequest {
 		Type:            slackgo.VTModal,
 		Title:           plain(clipRunes(title, maxModalTitle)),
 		Submit:          plain(clipRunes(submit, maxModalTitle)),
-		Close:           plain("Cancel"),
+		Close:           plain(clipRunes(l.T("slack.modal.cancel.button"), maxModalTitle)),
 		PrivateMetadata: string(metaJSON),
 	}
 	if utf8.RuneCountInString(f.ID) <= 255 {
 		v.CallbackID = f.ID
 	}
 	for _, fl := range f.Fields {
-		v.Blocks.BlockSet = append(v.Blocks.BlockSet, inputBlock(fl))
+		v.Blocks.BlockSet = append(v.Blocks.BlockSet, inputBlock(l, fl))
 	}
 	return v
 }
@@ -72,7 +74,7 @@ func buildModal(f bot.Form, meta viewMeta) slackgo.ModalViewRequest {
 // a text input, a number input, a date picker, a date and time picker,
 // radio buttons (up to five choices) or a select, each prefilled from
 // Field.Value, with the field's placeholder and help.
-func inputBlock(fl bot.Field) *slackgo.InputBlock {
+func inputBlock(l i18n.Lang, fl bot.Field) *slackgo.InputBlock {
 	var el slackgo.BlockElement
 	placeholder := func() *slackgo.TextBlockObject {
 		if fl.Placeholder == "" {
@@ -119,10 +121,10 @@ func inputBlock(fl bot.Field) *slackgo.InputBlock {
 		}
 		el = in
 		if hint == "" {
-			hint = "In your own time zone."
+			hint = l.T("slack.modal.time_zone")
 		}
 	default:
-		el = choiceElement(fl)
+		el = choiceElement(l, fl)
 	}
 	b := slackgo.NewInputBlock(fl.ID, plain(clipRunes(fl.Label, maxLabel)), nil, el)
 	if hint != "" {
@@ -133,8 +135,8 @@ func inputBlock(fl bot.Field) *slackgo.InputBlock {
 }
 
 // choiceElement renders a field with choices (a scale, yes/no, a choice):
-// radio buttons for up to five, a select for more.
-func choiceElement(fl bot.Field) slackgo.BlockElement {
+// radio buttons for up to five, a select (its placeholder in l) for more.
+func choiceElement(l i18n.Lang, fl bot.Field) slackgo.BlockElement {
 	var opts []*slackgo.OptionBlockObject
 	var initial *slackgo.OptionBlockObject
 	for _, c := range fl.Choices() {
@@ -152,7 +154,7 @@ func choiceElement(fl bot.Field) slackgo.BlockElement {
 		rb.InitialOption = initial
 		return rb
 	}
-	sel := slackgo.NewOptionsSelectBlockElement(slackgo.OptTypeStatic, plain("Choose…"), valueAction, opts...)
+	sel := slackgo.NewOptionsSelectBlockElement(slackgo.OptTypeStatic, plain(l.T("adapter.choose.placeholder")), valueAction, opts...)
 	sel.InitialOption = initial
 	return sel
 }

@@ -2,11 +2,13 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -30,10 +32,11 @@ const (
 
 // demoUsers are the people of the demo house: you, your House Mentor, the
 // operator, two housemates, and Jo, who is moving in: not joined at the
-// start, so a script can show a newcomer's welcome.
-func demoUsers() []bot.User {
+// start, so a script can show a newcomer's welcome. You are called You in
+// the demo's language.
+func demoUsers(l bot.Lang) []bot.User {
 	return []bot.User{
-		{ID: demoYou, Name: "You"},
+		{ID: demoYou, Name: l.T("demo.you")},
 		{ID: demoMentor, Name: "Jordan"},
 		{ID: demoOperator, Name: "Dana"},
 		{ID: "alex", Name: "Alex"},
@@ -44,8 +47,11 @@ func demoUsers() []bot.User {
 
 // demoResidents are the people who joined the house with consent: you and
 // your two housemates.
-func demoResidents() []bot.User {
-	u := demoUsers()
+func demoResidents() []bot.User { return demoResidentsIn(bot.SourceLang()) }
+
+// demoResidentsIn is demoResidents with names in l.
+func demoResidentsIn(l bot.Lang) []bot.User {
+	u := demoUsers(l)
 	return []bot.User{u[0], u[3], u[4]}
 }
 
@@ -55,28 +61,22 @@ type housemate struct {
 	values map[string]string
 }
 
-func demoHousemates() []housemate {
+// demoHousemates are the simulated residents, whose answers are in l: the
+// visibility as the form's choice reads in l, as a platform would send it.
+func demoHousemates(l bot.Lang) []housemate {
 	return []housemate{
-		{demoResidents()[1], map[string]string{bot.QMood: "3", "win": "Cooked dinner for the house", "hard": "Missing my kids", bot.QReachOut: "no", bot.QVisibility: "house"}},
+		{demoResidentsIn(l)[1], map[string]string{bot.QMood: "3", "win": l.T("demo.alex.win"), "hard": l.T("demo.alex.hard"), bot.QReachOut: "no", bot.QVisibility: l.T("checkin.vis.house.option")}},
 	}
 }
 
-// demoIntro is what the demo says first: who is who, and how to start.
-const demoIntro = `Welcome to %s — Porchlight in your terminal. Everyone here is made up.
-  You     a resident (you are typing as You)
-  Jordan  your House Mentor
-  Dana    the operator, who runs the home
-  Alex    a housemate, who answers check-ins and shares with the house
-  Kim     a housemate, who stays quiet
-A check-in opens every 5 minutes and stays open 4. Type /help to see your
-commands, /checkin to check in now, :as Jordan to see what a House Mentor
-sees (try /checkin answers or /digest), and :help for the console controls.
+// demoHouse is the demo house, in English.
+func demoHouse(loc *time.Location) *bot.House { return demoHouseIn(loc, bot.SourceLang()) }
 
-`
-
-func demoHouse(loc *time.Location) *bot.House {
+// demoHouseIn is the demo house speaking l: its name, its chores and its
+// language.
+func demoHouseIn(loc *time.Location, l bot.Lang) *bot.House {
 	return &bot.House{
-		Name: "Maple House (demo)", Platform: "console", Channel: "house", Location: loc,
+		Name: l.T("demo.house"), Platform: "console", Channel: "house", Location: loc, Locale: l.Code(),
 		Operators: []string{demoOperator}, Mentors: []string{demoMentor},
 		Checkin: bot.CheckinConfig{
 			// Compressed for the demo: a round every 5 minutes, open for 4,
@@ -96,8 +96,8 @@ func demoHouse(loc *time.Location) *bot.House {
 		Meetings:      bot.MeetingsConfig{PerWeek: 3, Kinds: bot.DefaultMeetingKinds(), Reminder: "0 18 * * 3"},
 		MentorsOnDuty: []string{demoMentor},
 		Chores: bot.ChoresConfig{Summary: "0 19 * * 0", List: []bot.Chore{
-			{Name: "Kitchen clean-up", Every: "0 9 * * 2", People: 2},
-			{Name: "Take out the trash", Every: "0 9 * * 2", People: 1},
+			{Name: l.T("demo.chore.kitchen"), Every: "0 9 * * 2", People: 2},
+			{Name: l.T("demo.chore.trash"), Every: "0 9 * * 2", People: 1},
 		}},
 	}
 }
@@ -204,13 +204,13 @@ moves; at the end of the input the demo exits.`)
 // runDemo plays the demo until the input ends or ctx does. source names
 // where scripted input comes from; empty means a person at a terminal.
 func runDemo(ctx context.Context, out io.Writer, in io.Reader, source, dbPath string, clock *demoClock, loc *time.Location, locale string, log *slog.Logger) error {
-	house := demoHouse(loc)
-	house.Locale = locale
+	l := i18n.Default().Lang(locale)
+	house := demoHouseIn(loc, l)
 	scripted := source != ""
-	d := &demo{clock: clock, house: house, scripted: scripted, log: log}
+	d := &demo{clock: clock, house: house, lang: l, scripted: scripted, log: log}
 	con := console.New(in, out, console.Options{
-		Channel: house.Channel, Users: demoUsers(), Echo: scripted,
-		Directive: d.directive, AfterLine: d.afterLine,
+		Channel: house.Channel, Users: demoUsers(l), Echo: scripted,
+		Directive: d.directive, AfterLine: d.afterLine, Locale: locale,
 	})
 	d.con = &demoAdapter{Adapter: con, d: d}
 	a, err := newApp(ctx, appOptions{dbPath: dbPath, houses: []*bot.House{house}, clock: clock, log: log, adapters: []bot.Adapter{d.con}, demo: true, manualJobs: true, manualSend: scripted})
@@ -221,9 +221,9 @@ func runDemo(ctx context.Context, out io.Writer, in io.Reader, source, dbPath st
 	if err := d.seed(ctx); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, demoIntro, house.Name)
+	fmt.Fprint(out, bot.PlainText(l.T("demo.intro", "House", house.Name))+"\n\n")
 	if scripted {
-		fmt.Fprintf(out, "Reading lines from %s, each typed as shown after \"Name>\".\nThe clock stands still until a line says :advance; at the end of the input the demo stops.\n\n", source)
+		fmt.Fprint(out, l.T("demo.reading", "Source", source)+"\n\n")
 		d.flush(ctx) // the partners just paired, before the first line
 	} else {
 		go d.drive(ctx)
@@ -232,7 +232,7 @@ func runDemo(ctx context.Context, out io.Writer, in io.Reader, source, dbPath st
 		return err
 	}
 	if scripted {
-		fmt.Fprintln(out, "\nEnd of input: the demo has stopped. Run porchlight demo in a terminal to type to it yourself.")
+		fmt.Fprint(out, "\n"+l.T("demo.end")+"\n")
 	}
 	return nil
 }
@@ -243,6 +243,7 @@ type demo struct {
 	con      *demoAdapter
 	clock    *demoClock
 	house    *bot.House
+	lang     bot.Lang // the house's, for the demo's own words
 	scripted bool
 	log      *slog.Logger
 
@@ -255,7 +256,7 @@ type demo struct {
 // typed /join and agreed. The House Mentor and the operator hold their
 // roles from the house's config, as in a real house, and do not join.
 func (d *demo) seed(ctx context.Context) error {
-	for _, u := range demoResidents() {
+	for _, u := range demoResidentsIn(d.lang) {
 		d.n++
 		ev := bot.Event{ID: fmt.Sprintf("seed-%d", d.n), Platform: "console", Kind: bot.EventAction, User: u, Channel: d.house.Channel,
 			Action: &bot.ActionInput{ID: "join:accept"}}
@@ -305,14 +306,20 @@ func (d *demo) openRound(ctx context.Context) {
 	}
 }
 
-// directive handles ":advance DURATION".
+// directive handles ":advance DURATION", with its errors in the demo's
+// language.
 func (d *demo) directive(ctx context.Context, line string) (bool, error) {
 	dur, ok, err := parseAdvance(line)
-	if !ok || err != nil {
-		return ok, err
+	switch {
+	case !ok:
+		return false, nil
+	case err != nil && len(strings.Fields(line)) != 2:
+		return true, errors.New(d.lang.T("demo.advance.usage"))
+	case err != nil:
+		return true, errors.New(d.lang.T("demo.advance.bad_span", "Span", strconv.Quote(strings.Fields(line)[1])))
 	}
 	d.clock.advance(dur)
-	fmt.Fprintf(d.con.out(), "… %s later …\n", formatSpan(dur))
+	fmt.Fprintln(d.con.out(), d.lang.T("demo.later", "Span", formatSpan(dur)))
 	// Run what fell due in the skipped time: keyed check-in runs (a round
 	// that would already be closed is recorded as skipped), reminders and
 	// closes.
@@ -381,7 +388,7 @@ func (d *demo) answerPending(ctx context.Context) {
 	d.pending = nil
 	d.mu.Unlock()
 	for _, round := range rounds {
-		for _, hm := range demoHousemates() {
+		for _, hm := range demoHousemates(d.lang) {
 			d.mu.Lock()
 			d.n++
 			id := fmt.Sprintf("housemate-%d", d.n)
@@ -389,7 +396,7 @@ func (d *demo) answerPending(ctx context.Context) {
 			ev := bot.Event{ID: id, Platform: "console", Kind: bot.EventForm, User: hm.user, Channel: d.house.Channel,
 				Form: &bot.FormInput{ID: fmt.Sprintf("checkin:%d", round), Values: hm.values}}
 			d.app.bot.Handle(ctx, ev)
-			fmt.Fprintf(d.con.out(), "(%s checked in.)\n", hm.user.Name)
+			fmt.Fprintln(d.con.out(), d.lang.T("demo.checked_in", "Name", hm.user.Name))
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/i18n"
 	"github.com/porchlight/porchlight/storage"
 )
 
@@ -223,10 +224,16 @@ var update = flag.Bool("update", false, "rewrite the demo transcripts in testdat
 // a deliberate change of wording: go test ./cmd/porchlight -run
 // TestDemoTranscripts -update, and read the diff.
 func TestDemoTranscripts(t *testing.T) {
-	for _, name := range []string{"demo", "partners", "milestones", "activities", "crisis", "mentoring", "houselife"} {
+	// Each script runs in English, and those named NAME_LANG in that
+	// language (demo --locale LANG), residents typing in it.
+	for _, name := range []string{"demo", "partners", "milestones", "activities", "crisis", "mentoring", "houselife", "demo_es"} {
 		t.Run(name, func(t *testing.T) {
+			locale := i18n.Source
+			if _, lang, ok := strings.Cut(name, "_"); ok {
+				locale = lang
+			}
 			code, out, stderr := porchlight(t, "", "demo", "--script", "testdata/"+name+".script", "--start", "2026-11-16T08:59:00-06:00",
-				"--db", filepath.Join(t.TempDir(), "demo.db"))
+				"--locale", locale, "--db", filepath.Join(t.TempDir(), "demo.db"))
 			if code != exitOK {
 				t.Fatalf("exit %d; stderr:\n%s", code, stderr)
 			}

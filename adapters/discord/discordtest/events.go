@@ -412,8 +412,13 @@ func (s *Server) dispatchInteractionLocked(kind int, userID, channelID string, i
 	if userID == "" {
 		userID = UserRobin
 	}
-	if _, ok := s.users[userID]; !ok {
+	u, ok := s.users[userID]
+	if !ok {
 		return Interaction{}, fmt.Errorf("discordtest: unknown user %s", userID)
+	}
+	locale := u.Locale
+	if locale == "" {
+		locale = "en-US"
 	}
 	c, err := s.placeChannelLocked(userID, channelID, inDM)
 	if err != nil {
@@ -435,7 +440,7 @@ func (s *Server) dispatchInteractionLocked(kind int, userID, channelID string, i
 		"channel":                        channel,
 		"token":                          in.token,
 		"version":                        1,
-		"locale":                         "en-US",
+		"locale":                         locale,
 		"app_permissions":                appPermissions,
 		"entitlements":                   []any{},
 		"entitlement_sku_ids":            []any{},

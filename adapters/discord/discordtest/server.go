@@ -105,6 +105,9 @@ type User struct {
 	Username   string
 	GlobalName string
 	Bot        bool
+	// Locale is the language of the user's Discord app, which their
+	// interactions carry; empty means en-US.
+	Locale string
 }
 
 // Guild is a guild the bot is in.

@@ -352,7 +352,9 @@ func choices(vs []int) string {
 
 // validateCommands checks command definitions for a bulk overwrite: names
 // lowercase and matching Discord's pattern, descriptions 1–100 characters
-// for slash commands, at most 25 options, unique names.
+// for slash commands, at most 25 options, unique names, and the same of
+// their translations (name_localizations, description_localizations),
+// keyed by Discord's locales.
 func validateCommands(defs []map[string]any) *apiErr {
 	names := map[string]bool{}
 	for i, d := range defs {
@@ -370,6 +372,9 @@ func validateCommands(defs []map[string]any) *apiErr {
 			if e := checkDescription(at+".description", d["description"]); e != nil {
 				return e
 			}
+		}
+		if e := checkLocalizations(at, d, slash); e != nil {
+			return e
 		}
 		if p, set := d["default_member_permissions"]; set && p != nil {
 			// A string bit set ("0": administrators only), as permissions
@@ -399,6 +404,9 @@ func validateOptions(at string, opts []any) *apiErr {
 		if e := checkDescription(oat+".description", opt["description"]); e != nil {
 			return e
 		}
+		if e := checkLocalizations(oat, opt, true); e != nil {
+			return e
+		}
 		if len(list(opt["choices"])) > 25 {
 			return tooLong(oat+".choices", 25)
 		}
@@ -418,6 +426,50 @@ func checkName(at, name string, slash bool) *apiErr {
 		return formError(at, "APPLICATION_COMMAND_INVALID_NAME", "Command name is invalid")
 	}
 	return nil
+}
+
+// checkLocalizations checks a command's or option's translated names and
+// descriptions, as Discord does: each map's keys must be Discord locales,
+// each name follows the rules of a name, each description those of a
+// description. Either map may be absent or null.
+func checkLocalizations(at string, d map[string]any, slash bool) *apiErr {
+	for _, field := range []string{"name_localizations", "description_localizations"} {
+		v, set := d[field]
+		if !set || v == nil {
+			continue
+		}
+		m, ok := v.(map[string]any)
+		if !ok {
+			return formError(at+"."+field, "DICT_TYPE_CONVERT", "Only dictionaries may be used in a DictType")
+		}
+		for loc, text := range m {
+			fat := at + "." + field + "." + loc
+			if !discordLocales[loc] {
+				return formError(fat, "BASE_TYPE_CHOICES", "Value must be one of the supported locales.")
+			}
+			s, ok := text.(string)
+			if !ok {
+				return formError(fat, "BASE_TYPE_BAD_TYPE", "Must be a string.")
+			}
+			if field == "name_localizations" {
+				if e := checkName(fat, s, slash); e != nil {
+					return e
+				}
+			} else if e := checkDescription(fat, s); e != nil {
+				return e
+			}
+		}
+	}
+	return nil
+}
+
+// discordLocales are the locales Discord knows
+// (https://discord.com/developers/docs/reference#locales).
+var discordLocales = map[string]bool{
+	"id": true, "da": true, "de": true, "en-GB": true, "en-US": true, "es-ES": true, "es-419": true,
+	"fr": true, "hr": true, "it": true, "lt": true, "hu": true, "nl": true, "no": true, "pl": true,
+	"pt-BR": true, "ro": true, "fi": true, "sv-SE": true, "vi": true, "tr": true, "cs": true, "el": true,
+	"bg": true, "ru": true, "uk": true, "hi": true, "th": true, "zh-CN": true, "ja": true, "zh-TW": true, "ko": true,
 }
 
 // checkDescription requires 1–100 characters.

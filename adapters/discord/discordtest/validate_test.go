@@ -61,17 +61,21 @@ func TestValidateModal(t *testing.T) {
 		{"button in a modal", modalOf(label("a", map[string]any{"type": float64(2), "custom_id": "b"})), "data.components.0.component.type"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			e := validateModal(tt.modal)
-			switch {
-			case tt.path == "" && e != nil:
-				t.Errorf("refused: %+v", e.errors)
-			case tt.path != "" && e == nil:
-				t.Errorf("accepted, want an error at %s", tt.path)
-			case tt.path != "" && !hasPath(e.errors, strings.Split(tt.path, ".")):
-				t.Errorf("error at %+v, want %s", e.errors, tt.path)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { wantRefusal(t, validateModal(tt.modal), tt.path) })
+	}
+}
+
+// wantRefusal checks a validation's outcome: accepted when path is "",
+// else refused with an error at path.
+func wantRefusal(t *testing.T, e *apiErr, path string) {
+	t.Helper()
+	switch {
+	case path == "" && e != nil:
+		t.Errorf("refused: %+v", e.errors)
+	case path != "" && e == nil:
+		t.Errorf("accepted, want an error at %s", path)
+	case path != "" && !hasPath(e.errors, strings.Split(path, ".")):
+		t.Errorf("error at %+v, want %s", e.errors, path)
 	}
 }
 
@@ -107,5 +111,44 @@ func TestSubmittedComponents(t *testing.T) {
 	}
 	if _, err := submittedComponents(shown, map[string]string{"win": "x"}); err == nil {
 		t.Error("a required select was left empty")
+	}
+}
+
+// TestValidateCommandLocalizations checks that the fake refuses what
+// Discord refuses in a command's translations.
+func TestValidateCommandLocalizations(t *testing.T) {
+	cmd := func(key string, v any) []map[string]any {
+		d := map[string]any{"name": "language", "description": "The language of your messages"}
+		if key != "" {
+			d[key] = v
+		}
+		return []map[string]any{d}
+	}
+	opt := func(key string, v any) []map[string]any {
+		d := cmd("", nil)
+		o := map[string]any{"type": float64(3), "name": "code", "description": "A code", key: v}
+		d[0]["options"] = []any{o}
+		return d
+	}
+	tests := []struct {
+		name string
+		defs []map[string]any
+		path string // "" when valid
+	}{
+		{"Spanish in both locales", cmd("name_localizations", map[string]any{"es-ES": "idioma", "es-419": "idioma"}), ""},
+		{"null map", cmd("description_localizations", nil), ""},
+		{"descriptions", cmd("description_localizations", map[string]any{"es-419": "El idioma de tus mensajes"}), ""},
+		{"unknown locale", cmd("name_localizations", map[string]any{"es": "idioma"}), "0.name_localizations.es"},
+		{"upper-case name", cmd("name_localizations", map[string]any{"es-ES": "Idioma"}), "0.name_localizations.es-ES"},
+		{"name with a space", cmd("name_localizations", map[string]any{"es-ES": "mi idioma"}), "0.name_localizations.es-ES"},
+		{"name too long", cmd("name_localizations", map[string]any{"es-ES": strings.Repeat("a", 33)}), "0.name_localizations.es-ES"},
+		{"empty description", cmd("description_localizations", map[string]any{"es-ES": ""}), "0.description_localizations.es-ES"},
+		{"description too long", cmd("description_localizations", map[string]any{"es-419": strings.Repeat("a", 101)}), "0.description_localizations.es-419"},
+		{"not a map", cmd("name_localizations", "idioma"), "0.name_localizations"},
+		{"option name", opt("name_localizations", map[string]any{"es-ES": "Código"}), "0.options.0.name_localizations.es-ES"},
+		{"option description", opt("description_localizations", map[string]any{"es-ES": strings.Repeat("a", 101)}), "0.options.0.description_localizations.es-ES"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { wantRefusal(t, validateCommands(tt.defs), tt.path) })
 	}
 }
