@@ -289,7 +289,7 @@ func (b *Bot) homeResident(r *Request, hh *HomeHouse) error {
 			return fmt.Errorf("rsvps: %w", err)
 		}
 		if i := slices.IndexFunc(rsvps, func(v RSVP) bool { return v.MemberID == m.ID }); i >= 0 {
-			ha.RSVP = rsvpWords[rsvps[i].Status]
+			ha.RSVP = r.Lang().T(rsvpWords[rsvps[i].Status])
 		}
 		hh.Activities = append(hh.Activities, ha)
 	}
