@@ -413,11 +413,16 @@ func dmMemberIn(r *Request, id int64, kind MsgKind, msg func(l Lang) Message) er
 	return err
 }
 
+// memberFinder finds a house's member by platform user id (MemberTx).
+type memberFinder interface {
+	MemberByUser(ctx context.Context, houseID int64, userID string) (*Member, error)
+}
+
 // langOfUser is the language of user's private messages in the request's
-// house: theirs if they are a member, else the house's (staff who are not
-// members).
-func langOfUser(r *Request, user string) (Lang, error) {
-	m, err := r.activities().MemberByUser(r.Ctx, r.House.ID, user)
+// house, found with members: theirs if they are a member, else the
+// house's (staff who are not members).
+func langOfUser(r *Request, members memberFinder, user string) (Lang, error) {
+	m, err := members.MemberByUser(r.Ctx, r.House.ID, user)
 	switch {
 	case errors.Is(err, ErrNotFound):
 		return r.HouseLang(), nil
@@ -771,7 +776,7 @@ func (b *Bot) askWhoCame(r *Request, a *Activity) error {
 		here[id] = true
 	}
 	// The organiser reads it in their own language.
-	l, err := langOfUser(r, a.CreatedBy)
+	l, err := langOfUser(r, r.activities(), a.CreatedBy)
 	if err != nil {
 		return err
 	}
