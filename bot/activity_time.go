@@ -8,9 +8,9 @@ import (
 )
 
 // whenFormats are the ways to type a moment that ParseWhen reads, in
-// English, for the form's typed hint; activity.when.formats says the same
-// in each language.
-const whenFormats = "YYYY-MM-DD HH:MM, today 19:00, tomorrow 19:00 or fri 19:00 (house time)"
+// English, for the form's typed hint; a reader's language has them as
+// l.T("activity.when.formats").
+var whenFormats = SourceLang().T("activity.when.formats")
 
 // weekdays are the English weekday names and abbreviations a moment or a
 // day may be typed with; parseWeekday also reads every language's.

@@ -567,7 +567,7 @@ func (b *Bot) renderDigest(d *digestDraft, log *slog.Logger) (Message, error) {
 	for _, dg := range d.digests {
 		texts = append(texts, b.digestTxt(dg))
 		if chart == nil && b.chart != nil {
-			png, err := b.chart(dg.House+" — "+d.week, dg.Trend)
+			png, err := b.chart(dg.Lang, dg.House+" — "+d.week, dg.Trend)
 			if err != nil {
 				log.Warn("digest chart failed; sending the text only", "err", err)
 			} else {

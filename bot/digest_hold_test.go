@@ -41,7 +41,7 @@ func TestDigestJobRendersOutsideWriteTransactions(t *testing.T) {
 			}
 			return text(d)
 		}
-		cfg.Chart = func(string, []bot.DigestWeek) ([]byte, error) {
+		cfg.Chart = func(bot.Lang, string, []bot.DigestWeek) ([]byte, error) {
 			charts.Add(1)
 			if watch.writing.Load() {
 				inside.Add(1)

@@ -148,7 +148,7 @@ func (b *Bot) cmdResidentHistory(r *Request) (Response, error) {
 		for i, w := range ws {
 			trend[i] = DigestWeek{Week: ISOWeek(w.start, loc), ParticipationRate: ratio(w.answered, w.expected), MoodAvg: avg(w.moodSum, w.moods)}
 		}
-		png, err := b.chart(l.N("history.chart.title", weeks, "Name", name), trend)
+		png, err := b.chart(l, l.N("history.chart.title", weeks, "Name", name), trend)
 		if err != nil {
 			r.Log.Warn("history chart failed; sending the text only", "err", err)
 		} else {

@@ -9,11 +9,16 @@ import (
 )
 
 // chartRecorder is a chart renderer that keeps what it was asked to draw.
-type chartRecorder struct{ weeks [][]bot.DigestWeek }
+type chartRecorder struct {
+	weeks [][]bot.DigestWeek
+	// titles and langs are each chart's title and legend's language.
+	titles, langs []string
+}
 
 func (c *chartRecorder) config(cfg *bot.Config) {
-	cfg.Chart = func(_ string, weeks []bot.DigestWeek) ([]byte, error) {
+	cfg.Chart = func(l bot.Lang, title string, weeks []bot.DigestWeek) ([]byte, error) {
 		c.weeks = append(c.weeks, weeks)
+		c.titles, c.langs = append(c.titles, title), append(c.langs, l.Code())
 		return []byte("\x89PNG fake"), nil
 	}
 }
@@ -180,6 +185,9 @@ func TestResidentHistoryInSpanish(t *testing.T) {
 	}
 	if strings.Contains(got, "2.7") || strings.Contains(got, "A walk") {
 		t.Errorf("history shows a private mood or quotes an answer:\n%s", got)
+	}
+	if n := len(charts.langs); n != 1 || charts.langs[0] != "es" || charts.titles[0] != "Robin — las últimas 2 semanas" {
+		t.Errorf("charts drawn: %q in %q, want one, in Spanish", charts.titles, charts.langs)
 	}
 	if got := text(h.bot.Handle(h.ctx, h.ev.Command(mentor, "history", "<@"+robin.ID+"> 13"))); !strings.Contains(got, "tiene que ser de 1 a 12") {
 		t.Errorf("bad weeks in Spanish = %q", got)

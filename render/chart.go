@@ -8,16 +8,10 @@ import (
 	"github.com/porchlight/porchlight/chart"
 )
 
-// DigestChart is DigestChartIn in English; the core gets it as
-// bot.Config.Chart.
-func DigestChart(title string, weeks []bot.DigestWeek) ([]byte, error) {
-	return DigestChartIn(bot.SourceLang(), title, weeks)
-}
-
-// DigestChartIn draws a digest's trend as a PNG with the chart package,
-// its legend in l. Weeks are labelled without their year ("W47"); a week
-// with no rate or mood leaves a gap.
-func DigestChartIn(l bot.Lang, title string, weeks []bot.DigestWeek) ([]byte, error) {
+// DigestChart draws a digest's trend as a PNG with the chart package, its
+// legend in l; the core gets it as bot.Config.Chart. Weeks are labelled
+// without their year ("W47"); a week with no rate or mood leaves a gap.
+func DigestChart(l bot.Lang, title string, weeks []bot.DigestWeek) ([]byte, error) {
 	cw := make([]chart.Week, len(weeks))
 	for i, w := range weeks {
 		label := w.Week

@@ -15,7 +15,7 @@ import (
 // digestChart draws a digest's chart, titled with its house and week, in
 // the digest's language.
 func digestChart(d *bot.Digest) ([]byte, error) {
-	return render.DigestChartIn(d.Lang, d.House+" — "+d.Week, d.Trend)
+	return render.DigestChart(d.Lang, d.House+" — "+d.Week, d.Trend)
 }
 
 func cmdDigest(ctx context.Context, e env) int {
