@@ -28,7 +28,7 @@ func TestActivityInSpanish(t *testing.T) {
 	if got := rsvp(h, casey, post, 1); !strings.Contains(got, "Noted as maybe") {
 		t.Errorf("Casey's RSVP = %q, want English", got)
 	}
-	if got := rsvp(h, robin, post, 0); !strings.Contains(got, "Ya te tengo anotado: vas") {
+	if got := rsvp(h, robin, post, 0); !strings.Contains(got, "Tu respuesta para *Movie night* ya está anotada: vas.") {
 		t.Errorf("Robin's second RSVP = %q", got)
 	}
 	h.flush()
