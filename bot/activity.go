@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/porchlight/porchlight/i18n"
 )
 
 // Sober activities: House Mentors post them, residents answer Going, Maybe
@@ -40,7 +42,7 @@ func (b *Bot) registerActivities() {
 	})
 	b.action("activity", Members, b.actActivity)
 	b.action("activityorg", Staff, b.actActivityOrganiser)
-	b.form("activity", formRoute{roles: Staff, build: func(*Request, []string) (Form, error) { return activityForm(), nil }, submit: b.submitActivity})
+	b.form("activity", formRoute{roles: Staff, build: func(r *Request, _ []string) (Form, error) { return activityForm(r.Lang()), nil }, submit: b.submitActivity})
 	b.tickers = append(b.tickers, b.activityTick)
 }
 
@@ -48,24 +50,45 @@ func (b *Bot) registerActivities() {
 // Go duration, so the value parses as one.
 var activityLengths = []string{"30m", "45m", "1h", "90m", "2h", "3h", "4h", "6h", "8h"}
 
-func activityForm() Form {
-	return Form{ID: "activity:new", Title: "New activity", Fields: []Field{
-		{ID: "title", Kind: KindText, Label: "What is it?", MaxLen: 80, Required: true, Placeholder: "Movie night"},
-		{ID: "when", Kind: KindDateTime, Label: "When?", MaxLen: 40, Required: true, Placeholder: "fri 19:00"},
-		{ID: "duration", Kind: KindChoice, Label: "How long?", Options: activityLengths, Value: "2h"},
-		{ID: "place", Kind: KindText, Label: "Where?", MaxLen: 100, Placeholder: "Living room"},
-		{ID: "details", Kind: KindText, Label: "Details", MaxLen: 500},
-		{ID: "capacity", Kind: KindNumber, Label: "How many can come?", Min: 1, Max: 1000, Help: "Leave it empty for no limit."},
-		{ID: "repeat", Kind: KindChoice, Label: "Repeat", Options: []string{"none", "weekly"}, Value: "none"},
+// activityForm is the form of a new activity, in l. Its repeat options
+// are words in l, read back as the codes "none" and "weekly" in any
+// language (activityRepeat).
+func activityForm(l Lang) Form {
+	return Form{ID: "activity:new", Title: l.T("activity.form.title"), Fields: []Field{
+		{ID: "title", Kind: KindText, Label: l.T("activity.form.what.label"), MaxLen: 80, Required: true, Placeholder: l.T("activity.form.what.placeholder")},
+		{ID: "when", Kind: KindDateTime, Label: l.T("activity.form.when.label"), MaxLen: 40, Required: true, Placeholder: l.T("activity.form.when.placeholder")},
+		{ID: "duration", Kind: KindChoice, Label: l.T("activity.form.duration.label"), Options: activityLengths, Value: "2h"},
+		{ID: "place", Kind: KindText, Label: l.T("activity.form.place.label"), MaxLen: 100, Placeholder: l.T("activity.form.place.placeholder")},
+		{ID: "details", Kind: KindText, Label: l.T("activity.form.details.label"), MaxLen: 500},
+		{ID: "capacity", Kind: KindNumber, Label: l.T("activity.form.capacity.label"), Min: 1, Max: 1000, Help: l.T("activity.form.capacity.help")},
+		{ID: "repeat", Kind: KindChoice, Label: l.T("activity.form.repeat.label"), Options: []string{l.T(repeatNone), l.T(repeatWeekly)}, Value: l.T(repeatNone)},
 	}}
+}
+
+// The repeat options' words, by the code stored for each.
+var (
+	repeatNone   = i18n.ID("activity.repeat.none.option")
+	repeatWeekly = i18n.ID("activity.repeat.weekly.option")
+)
+
+// activityRepeat reads the repeat field as its code: "none" when empty,
+// "weekly", or "" for anything else. The code itself is read too.
+func activityRepeat(in string) string {
+	switch in = strings.TrimSpace(in); {
+	case in == "" || in == "none" || Same(repeatNone, in):
+		return "none"
+	case in == "weekly" || Same(repeatWeekly, in):
+		return "weekly"
+	}
+	return ""
 }
 
 func (b *Bot) cmdActivityAdd(r *Request) (Response, error) {
 	if !r.Args.Has("title") {
-		return b.openForm(r, activityForm(), nil)
+		return b.openForm(r, activityForm(r.Lang()), nil)
 	}
 	if !r.Args.Has("when") {
-		return Response{}, Errorf(EInvalid, "Give a time too: %s \"Movie night\" \"fri 19:00\" Living room — or just %s for the form.", Cmd("activity add"), Cmd("activity add"))
+		return Response{}, Fail(EInvalid, "activity.add.need_time")
 	}
 	return b.submitActivity(r, nil, map[string]string{"title": r.Args.String("title"), "when": r.Args.String("when"), "place": r.Args.String("place"), "repeat": "none"})
 }
@@ -74,33 +97,31 @@ func (b *Bot) cmdActivityAdd(r *Request) (Response, error) {
 // it. Errors name the field, and nothing is stored unless all is well.
 func (b *Bot) submitActivity(r *Request, _ []string, vals map[string]string) (Response, error) {
 	errs := map[string]string{}
-	start, err := ParseWhen(vals["when"], r.Now, r.House.Location)
+	l := r.Lang()
+	start, err := ParseWhenIn(l, vals["when"], r.Now, r.House.Location)
 	if err != nil {
-		errs["when"] = ErrorText(r.Lang(), err)
+		errs["when"] = ErrorText(l, err)
 	}
 	length := defaultActivityLength
 	if d := strings.TrimSpace(vals["duration"]); d != "" {
 		length, err = time.ParseDuration(d)
 		if err != nil || length < 15*time.Minute || length > 24*time.Hour {
-			errs["duration"] = "Give a length between 15m and 24h, such as 2h or 90m."
+			errs["duration"] = l.T("activity.add.bad_duration")
 		}
 	}
 	capacity := 0
 	if c := strings.TrimSpace(vals["capacity"]); c != "" {
 		capacity, err = strconv.Atoi(c)
 		if err != nil || capacity < 1 || capacity > 1000 {
-			errs["capacity"] = "Give a number of people from 1 to 1000, or leave it empty for no limit."
+			errs["capacity"] = l.T("activity.add.bad_capacity")
 		}
 	}
-	repeat := strings.TrimSpace(vals["repeat"])
+	repeat := activityRepeat(vals["repeat"])
 	if repeat == "" {
-		repeat = "none"
-	}
-	if repeat != "none" && repeat != "weekly" {
-		errs["repeat"] = "Choose none or weekly."
+		errs["repeat"] = l.T("activity.add.bad_repeat")
 	}
 	if strings.TrimSpace(vals["title"]) == "" {
-		errs["title"] = "Give the activity a name."
+		errs["title"] = l.T("activity.add.no_title")
 	}
 	if len(errs) > 0 {
 		if r.Event.Kind == EventCommand {
@@ -112,7 +133,7 @@ func (b *Bot) submitActivity(r *Request, _ []string, vals map[string]string) (Re
 			}
 			return Response{}, Errorf(EInvalid, "%s", strings.Join(msgs, " "))
 		}
-		f := activityForm().Prefill(vals)
+		f := activityForm(l).Prefill(vals)
 		return Response{FieldErrors: errs, Reopen: &f}, nil
 	}
 	a := &Activity{HouseID: r.House.ID, Title: strings.TrimSpace(vals["title"]), Place: strings.TrimSpace(vals["place"]), Details: strings.TrimSpace(vals["details"]),
@@ -124,21 +145,20 @@ func (b *Bot) submitActivity(r *Request, _ []string, vals map[string]string) (Re
 		return Response{}, err
 	}
 	r.Log.Info("activity created", "activity", a.ID)
-	return Reply("Posted *%s* (#%d) for %s in the house channel. I'll remind the people going %s before, and ask you afterwards who came.",
-		a.Title, a.ID, FormatTime(a.StartsAt, r.House.Location), humanDuration(reminderBefore(r.House))), nil
+	return r.Say("activity.add.posted", "Title", a.Title, "ID", a.ID, "When", FormatTimeIn(l, a.StartsAt, r.House.Location),
+		"Before", humanDurationIn(l, reminderBefore(r.House))), nil
 }
 
-// humanDuration says a duration in words: "1 hour", "90 minutes", "2 hours".
-func humanDuration(d time.Duration) string {
-	switch {
-	case d%time.Hour == 0 && d == time.Hour:
-		return "1 hour"
-	case d%time.Hour == 0:
-		return fmt.Sprintf("%d hours", d/time.Hour)
-	case d == time.Minute:
-		return "1 minute"
+// humanDuration is humanDurationIn in English.
+func humanDuration(d time.Duration) string { return humanDurationIn(SourceLang(), d) }
+
+// humanDurationIn says a duration in words in l: "1 hour", "90 minutes",
+// "2 hours".
+func humanDurationIn(l Lang, d time.Duration) string {
+	if d%time.Hour == 0 {
+		return l.N("activity.duration.hours", int(d/time.Hour))
 	}
-	return fmt.Sprintf("%d minutes", d/time.Minute)
+	return l.N("activity.duration.minutes", int(d/time.Minute))
 }
 
 func reminderBefore(h *House) time.Duration {
@@ -189,7 +209,7 @@ func (b *Bot) mirrorActivity(r *Request, a *Activity, cancel bool) (int64, error
 	}
 	details := a.Details
 	if a.Repeat == "weekly" {
-		details = strings.TrimSpace(details + "\nEvery week.")
+		details = strings.TrimSpace(details + "\n" + r.HouseLang().T("activity.every_week"))
 	}
 	ev := &CalendarEvent{Name: clip(a.Title, 95), Description: clip(details, 700), Location: clip(location, 95), Start: a.StartsAt, End: a.EndsAt, Cancel: cancel}
 	m := &OutboxMessage{ThreadOf: a.Post, EditOf: a.Event, Out: Outgoing{Target: Target{Kind: TargetCalendar, Channel: r.House.Channel}, Event: ev}}
@@ -203,10 +223,12 @@ func (b *Bot) mirrorActivity(r *Request, a *Activity, cancel bool) (int64, error
 	return id, nil
 }
 
-// activityMessage is the announcement: what, when (each viewer's local
-// time), where, details, and live counts, with the RSVP buttons while it is
-// still ahead; and the platform user ids of the people it names.
+// activityMessage is the announcement, in the house's language: what, when
+// (each viewer's local time), where, details, and live counts, with the
+// RSVP buttons while it is still ahead; and the platform user ids of the
+// people it names.
 func (b *Bot) activityMessage(r *Request, a *Activity) (Message, []string, error) {
+	l := r.HouseLang()
 	rsvps, err := r.activities().RSVPs(r.Ctx, a.ID)
 	if err != nil {
 		return Message{}, nil, err
@@ -215,7 +237,7 @@ func (b *Bot) activityMessage(r *Request, a *Activity) (Message, []string, error
 	for _, v := range rsvps {
 		count[v.Status] = append(count[v.Status], v.MemberID)
 	}
-	lines := []string{fmt.Sprintf("📅 *%s* (#%d)", a.Title, a.ID), "🕖 " + FormatTimeUntil(a.StartsAt, r.House.Location)}
+	lines := []string{fmt.Sprintf("📅 *%s* (#%d)", a.Title, a.ID), "🕖 " + FormatTimeUntilIn(l, a.StartsAt, r.House.Location)}
 	if a.Place != "" {
 		lines = append(lines, "📍 "+a.Place)
 	}
@@ -223,41 +245,45 @@ func (b *Bot) activityMessage(r *Request, a *Activity) (Message, []string, error
 		lines = append(lines, a.Details)
 	}
 	if a.Repeat == "weekly" {
-		lines = append(lines, "Every week.")
+		lines = append(lines, l.T("activity.every_week"))
 	}
 	switch a.Status {
 	case "cancelled":
-		lines[0] = "❌ *Cancelled:* " + a.Title
+		lines[0] = l.T("activity.post.cancelled", "Title", a.Title)
 		return Message{Text: strings.Join(lines, "\n")}, nil, nil
 	case "skipped":
-		lines[0] = "⏭️ *Skipped this time:* " + a.Title
+		lines[0] = l.T("activity.post.skipped", "Title", a.Title)
 		return Message{Text: strings.Join(lines, "\n")}, nil, nil
 	}
 	going, about, err := names(r, count[RSVPGoing])
 	if err != nil {
 		return Message{}, nil, err
 	}
-	counts := fmt.Sprintf("Going: %d", len(count[RSVPGoing]))
+	counts := []string{l.T("activity.post.going", "Count", len(count[RSVPGoing]))}
 	if a.Capacity > 0 {
-		counts = fmt.Sprintf("Going: %d of %d", len(count[RSVPGoing]), a.Capacity)
+		counts[0] = l.T("activity.post.going_of", "Count", len(count[RSVPGoing]), "Capacity", a.Capacity)
 	}
-	counts += fmt.Sprintf(" · Maybe: %d", len(count[RSVPMaybe]))
+	counts = append(counts, l.T("activity.post.maybe", "Count", len(count[RSVPMaybe])))
 	if n := len(count[RSVPWaitlist]); n > 0 {
-		counts += fmt.Sprintf(" · Waitlist: %d", n)
+		counts = append(counts, l.T("activity.post.waitlist", "Count", n))
 	}
-	lines = append(lines, counts)
+	lines = append(lines, strings.Join(counts, " · "))
 	if len(count[RSVPGoing]) > 0 {
-		lines = append(lines, "Going: "+going)
+		lines = append(lines, l.T("activity.post.going_names", "Names", going))
 	}
-	return Message{Text: strings.Join(lines, "\n"), Choices: rsvpChoices(a)}, about, nil
+	return Message{Text: strings.Join(lines, "\n"), Choices: rsvpChoicesIn(l, a)}, about, nil
 }
 
-func rsvpChoices(a *Activity) []Choice {
+// rsvpChoices are an activity's three answers, labelled in English.
+func rsvpChoices(a *Activity) []Choice { return rsvpChoicesIn(SourceLang(), a) }
+
+// rsvpChoicesIn are an activity's three answers, labelled in l.
+func rsvpChoicesIn(l Lang, a *Activity) []Choice {
 	id := strconv.FormatInt(a.ID, 10)
 	return []Choice{
-		{ID: "activity:rsvp:" + id + ":going", Label: "Going", Style: StylePrimary},
-		{ID: "activity:rsvp:" + id + ":maybe", Label: "Maybe"},
-		{ID: "activity:rsvp:" + id + ":cant", Label: "Can't"},
+		{ID: "activity:rsvp:" + id + ":going", Label: l.T("activity.rsvp.going.button"), Style: StylePrimary},
+		{ID: "activity:rsvp:" + id + ":maybe", Label: l.T("activity.rsvp.maybe.button")},
+		{ID: "activity:rsvp:" + id + ":cant", Label: l.T("activity.rsvp.cant.button")},
 	}
 }
 
@@ -278,7 +304,7 @@ func (b *Bot) refreshPost(r *Request, a *Activity) error {
 func loadActivity(r *Request, id int64) (*Activity, error) {
 	a, err := r.activities().ActivityByID(r.Ctx, id)
 	if errors.Is(err, ErrNotFound) || (err == nil && a.HouseID != r.House.ID) {
-		return nil, Errorf(ENotFound, "There's no activity #%d in %s. %s shows the upcoming ones.", id, r.House.Name, Cmd("activity list"))
+		return nil, Fail(ENotFound, "activity.not_found", "ID", id, "House", r.House.Name)
 	}
 	return a, err
 }
@@ -301,16 +327,16 @@ func (b *Bot) actActivity(r *Request, parts []string) (Response, error) {
 		return b.rsvp(r, a, parts[2])
 	case parts[0] == "here":
 		if a.Status != "scheduled" || r.Now.Before(a.StartsAt.Add(-30*time.Minute)) || r.Now.After(a.EndsAt) {
-			return Reply("\"I'm here\" works while *%s* is on.", a.Title), nil
+			return r.Say("activity.here.not_on", "Title", a.Title), nil
 		}
 		first, err := r.activities().RecordAttendance(r.Ctx, a.ID, r.Member.ID, "self", r.Now)
 		if err != nil {
 			return Response{}, err
 		}
 		if !first {
-			return Reply("Already noted — enjoy!"), nil
+			return r.Say("activity.here.again"), nil
 		}
-		return Reply("Glad you're here! 💚"), nil
+		return r.Say("activity.here.thanks"), nil
 	}
 	return Response{}, errBadButton
 }
@@ -322,10 +348,10 @@ func (b *Bot) rsvp(r *Request, a *Activity, want string) (Response, error) {
 		return Response{}, errBadButton
 	}
 	if a.Status != "scheduled" {
-		return Reply("*%s* is %s.", a.Title, a.Status), nil
+		return r.Say("activity.rsvp.closed", "Title", a.Title, "Status", r.Lang().T(activityStatusWords[a.Status])), nil
 	}
 	if !r.Now.Before(a.StartsAt) {
-		return Reply("*%s* has started; answers are closed.", a.Title), nil
+		return r.Say("activity.rsvp.started", "Title", a.Title), nil
 	}
 	rsvps, err := r.activities().RSVPs(r.Ctx, a.ID)
 	if err != nil {
@@ -344,7 +370,7 @@ func (b *Bot) rsvp(r *Request, a *Activity, want string) (Response, error) {
 		status = RSVPWaitlist
 	}
 	if status == prev || (want == RSVPGoing && prev == RSVPWaitlist) {
-		return Reply("You're already down as %s for *%s*.", rsvpWords[prev], a.Title), nil
+		return r.Say("activity.rsvp.already", "Answer", r.Lang().T(rsvpWords[prev]), "Title", a.Title), nil
 	}
 	if err := r.activities().SetRSVP(r.Ctx, RSVP{ActivityID: a.ID, MemberID: r.Member.ID, Status: status, UpdatedAt: r.Now}); err != nil {
 		return Response{}, err
@@ -359,16 +385,22 @@ func (b *Bot) rsvp(r *Request, a *Activity, want string) (Response, error) {
 	}
 	switch status {
 	case RSVPWaitlist:
-		return Reply("*%s* is full, so you're on the waitlist. I'll tell you privately if a place opens up.", a.Title), nil
+		return r.Say("activity.rsvp.waitlisted", "Title", a.Title), nil
 	case RSVPGoing:
-		return Reply("You're going to *%s* (%s). See you there!", a.Title, FormatTime(a.StartsAt, r.House.Location)), nil
+		return r.Say("activity.rsvp.going", "Title", a.Title, "When", FormatTimeIn(r.Lang(), a.StartsAt, r.House.Location)), nil
 	case RSVPMaybe:
-		return Reply("Noted as maybe for *%s*. I'll check with you before it starts.", a.Title), nil
+		return r.Say("activity.rsvp.maybe", "Title", a.Title), nil
 	}
-	return Reply("Thanks for letting us know. Maybe next time!"), nil
+	return r.Say("activity.rsvp.cant"), nil
 }
 
-var rsvpWords = map[string]string{RSVPGoing: "going", RSVPMaybe: "maybe", RSVPCant: "not coming", RSVPWaitlist: "on the waitlist"}
+// rsvpWords are the catalogue's words for each stored RSVP code.
+var rsvpWords = map[string]string{RSVPGoing: i18n.ID("activity.answer.going"), RSVPMaybe: i18n.ID("activity.answer.maybe"),
+	RSVPCant: i18n.ID("activity.answer.cant"), RSVPWaitlist: i18n.ID("activity.answer.waitlist")}
+
+// activityStatusWords are the catalogue's words for an activity that is
+// off, by its stored status.
+var activityStatusWords = map[string]string{"cancelled": i18n.ID("activity.status.cancelled"), "skipped": i18n.ID("activity.status.skipped")}
 
 // promote moves the longest-waiting person on the waitlist to going, if
 // there is room, and tells them privately.
@@ -397,8 +429,10 @@ func (b *Bot) promote(r *Request, a *Activity) error {
 	if err := r.activities().SetRSVP(r.Ctx, *next); err != nil {
 		return err
 	}
-	return dmMember(r, next.MemberID, MsgActivity, Message{Text: fmt.Sprintf("🎉 A place opened up: you're going to *%s* (%s).", a.Title, FormatTime(a.StartsAt, r.House.Location)),
-		Choices: []Choice{{ID: fmt.Sprintf("activity:rsvp:%d:cant", a.ID), Label: "I can't make it now"}}})
+	return dmMemberIn(r, next.MemberID, MsgActivity, func(l Lang) Message {
+		return Message{Text: l.T("activity.promoted", "Title", a.Title, "When", FormatTimeIn(l, a.StartsAt, r.House.Location)),
+			Choices: []Choice{{ID: fmt.Sprintf("activity:rsvp:%d:cant", a.ID), Label: l.T("activity.promoted.button")}}}
+	})
 }
 
 func (b *Bot) cmdActivityList(r *Request) (Response, error) {
@@ -407,11 +441,12 @@ func (b *Bot) cmdActivityList(r *Request) (Response, error) {
 		return Response{}, err
 	}
 	if len(as) == 0 {
-		return Reply("No activities are planned yet. House Mentors post them with %s.", Cmd("activity add")), nil
+		return r.Say("activity.list.none"), nil
 	}
-	lines := []string{"*Coming up*"}
+	l := r.Lang()
+	lines := []string{l.T("activity.list.title")}
 	for _, a := range as {
-		line := fmt.Sprintf("• #%d *%s* — %s", a.ID, a.Title, FormatTime(a.StartsAt, r.House.Location))
+		line := fmt.Sprintf("• #%d *%s* — %s", a.ID, a.Title, FormatTimeIn(l, a.StartsAt, r.House.Location))
 		if a.Place != "" {
 			line += " · " + a.Place
 		}
@@ -422,7 +457,7 @@ func (b *Bot) cmdActivityList(r *Request) (Response, error) {
 			}
 			for _, v := range rsvps {
 				if v.MemberID == r.Member.ID {
-					line += " · you: " + rsvpWords[v.Status]
+					line += " · " + l.T("activity.list.yours", "Answer", l.T(rsvpWords[v.Status]))
 				}
 			}
 		}
@@ -431,15 +466,16 @@ func (b *Bot) cmdActivityList(r *Request) (Response, error) {
 	return Reply("%s", strings.Join(lines, "\n")), nil
 }
 
-// notifyGoing DMs everyone going (and, when with is set, the maybes).
-func notifyGoing(r *Request, a *Activity, text string, maybes bool) error {
+// notifyGoing DMs everyone going (and, with maybes, the maybes) the text
+// of message id, with data as pairs, in each one's language.
+func notifyGoing(r *Request, a *Activity, maybes bool, id string, pairs ...any) error {
 	rsvps, err := r.activities().RSVPs(r.Ctx, a.ID)
 	if err != nil {
 		return err
 	}
 	for _, v := range rsvps {
 		if v.Status == RSVPGoing || (maybes && v.Status == RSVPMaybe) {
-			if err := dmMember(r, v.MemberID, MsgActivity, Message{Text: text}); err != nil {
+			if err := dmMemberIn(r, v.MemberID, MsgActivity, func(l Lang) Message { return Message{Text: l.T(id, withWhen(l, a, r.House.Location, pairs)...)} }); err != nil {
 				return err
 			}
 		}
@@ -453,9 +489,9 @@ func (b *Bot) cmdActivityMove(r *Request) (Response, error) {
 		return Response{}, err
 	}
 	if a.Status != "scheduled" || !r.Now.Before(a.StartsAt) {
-		return Response{}, Errorf(EInvalid, "#%d can't be moved: it is %s.", a.ID, activityState(a))
+		return Response{}, Fail(EInvalid, "activity.move.too_late", "ID", a.ID, "State", r.Lang().T(activityState(a)))
 	}
-	start, err := ParseWhen(r.Args.String("when"), r.Now, r.House.Location)
+	start, err := ParseWhenIn(r.Lang(), r.Args.String("when"), r.Now, r.House.Location)
 	if err != nil {
 		return Response{}, err
 	}
@@ -469,7 +505,7 @@ func (b *Bot) cmdActivityMove(r *Request) (Response, error) {
 	if _, err := b.mirrorActivity(r, a, false); err != nil {
 		return Response{}, err
 	}
-	if err := notifyGoing(r, a, fmt.Sprintf("🕖 Change of time: *%s* is now %s.", a.Title, FormatTimeUntil(a.StartsAt, r.House.Location)), true); err != nil {
+	if err := notifyGoing(r, a, true, "activity.moved.notice"); err != nil {
 		return Response{}, err
 	}
 	if err := b.refreshPost(r, a); err != nil {
@@ -478,7 +514,7 @@ func (b *Bot) cmdActivityMove(r *Request) (Response, error) {
 	if err := r.houseHomesStale(); err != nil {
 		return Response{}, err
 	}
-	return Reply("Moved *%s* to %s; the people going (and the maybes) were told.", a.Title, FormatTime(a.StartsAt, r.House.Location)), nil
+	return r.Say("activity.moved", "Title", a.Title, "When", FormatTimeIn(r.Lang(), a.StartsAt, r.House.Location)), nil
 }
 
 func (b *Bot) cmdActivitySkip(r *Request) (Response, error) {
@@ -487,29 +523,36 @@ func (b *Bot) cmdActivitySkip(r *Request) (Response, error) {
 		return Response{}, err
 	}
 	if a.Repeat != "weekly" {
-		return Response{}, Errorf(EInvalid, "#%d doesn't repeat; use %s %d to call it off.", a.ID, Cmd("activity cancel"), a.ID)
+		return Response{}, Fail(EInvalid, "activity.skip.not_weekly", "ID", a.ID)
 	}
 	if a.Status != "scheduled" || !r.Now.Before(a.StartsAt) {
-		return Response{}, Errorf(EInvalid, "#%d can't be skipped now.", a.ID)
+		return Response{}, Fail(EInvalid, "activity.skip.too_late", "ID", a.ID)
 	}
-	if err := b.endActivity(r, a, "skipped", fmt.Sprintf("⏭️ *%s* on %s is skipped this week. The next one is a week later.", a.Title, FormatTime(a.StartsAt, r.House.Location))); err != nil {
+	if err := b.endActivity(r, a, "skipped", "activity.skipped.notice"); err != nil {
 		return Response{}, err
 	}
 	next, err := b.nextOccurrence(r, a)
 	if err != nil {
 		return Response{}, err
 	}
-	return Reply("Skipped this week's *%s*; #%d is posted for %s.", a.Title, next.ID, FormatTime(next.StartsAt, r.House.Location)), nil
+	return r.Say("activity.skipped", "Title", a.Title, "ID", next.ID, "When", FormatTimeIn(r.Lang(), next.StartsAt, r.House.Location)), nil
+}
+
+// withWhen adds to pairs the activity's title and its start as When, in
+// l: the data of the notices sent to each person going.
+func withWhen(l Lang, a *Activity, loc *time.Location, pairs []any) []any {
+	return append([]any{"Title", a.Title, "When", FormatTimeIn(l, a.StartsAt, loc), "Until", FormatTimeUntilIn(l, a.StartsAt, loc)}, pairs...)
 }
 
 // endActivity ends a before it happens, as "skipped" or "cancelled": it
-// tells everyone going or maybe, and updates the post.
+// tells everyone going or maybe (message notice, with the activity's
+// title and time), and updates the post.
 func (b *Bot) endActivity(r *Request, a *Activity, status, notice string) error {
 	a.Status, a.EndedAt = status, r.Now
 	if err := r.activities().UpdateActivity(r.Ctx, a); err != nil {
 		return err
 	}
-	if err := notifyGoing(r, a, notice, true); err != nil {
+	if err := notifyGoing(r, a, true, notice); err != nil {
 		return err
 	}
 	if _, err := b.mirrorActivity(r, a, true); err != nil {
@@ -527,24 +570,24 @@ func (b *Bot) cmdActivityCancel(r *Request) (Response, error) {
 		return Response{}, err
 	}
 	if a.Status != "scheduled" || !a.EndedAt.IsZero() {
-		return Response{}, Errorf(EInvalid, "#%d is already %s.", a.ID, activityState(a))
+		return Response{}, Fail(EInvalid, "activity.cancel.already", "ID", a.ID, "State", r.Lang().T(activityState(a)))
 	}
-	if err := b.endActivity(r, a, "cancelled", fmt.Sprintf("❌ *%s* (%s) is cancelled. Sorry!", a.Title, FormatTime(a.StartsAt, r.House.Location))); err != nil {
+	if err := b.endActivity(r, a, "cancelled", "activity.cancelled.notice"); err != nil {
 		return Response{}, err
 	}
 	if a.Repeat == "weekly" {
-		return Reply("Cancelled *%s* and its weekly series; the people going were told.", a.Title), nil
+		return r.Say("activity.cancelled.series", "Title", a.Title), nil
 	}
-	return Reply("Cancelled *%s*; the people going were told.", a.Title), nil
+	return r.Say("activity.cancelled", "Title", a.Title), nil
 }
 
-// activityState says why an activity can no longer change: "skipped",
-// "cancelled", or under way or over.
+// activityState is the catalogue's words for why an activity can no
+// longer change: skipped, cancelled, or under way or over.
 func activityState(a *Activity) string {
-	if a.Status != "scheduled" {
-		return a.Status
+	if w, ok := activityStatusWords[a.Status]; ok {
+		return w
 	}
-	return "already under way or over"
+	return i18n.ID("activity.status.over")
 }
 
 // nextOccurrence creates and announces a weekly activity's next one.
@@ -639,23 +682,27 @@ func (b *Bot) remindActivity(r *Request, a *Activity) error {
 	if err != nil {
 		return err
 	}
-	when := FormatTimeUntil(a.StartsAt, r.House.Location)
-	where := ""
+	// The place, when given, is said in the message ("at the park").
+	going, maybe := "activity.reminder.going", "activity.reminder.maybe"
 	if a.Place != "" {
-		where = " at " + a.Place
+		going, maybe = "activity.reminder.going_at", "activity.reminder.maybe_at"
 	}
 	for _, v := range rsvps {
-		var m Message
+		var m func(l Lang) Message
 		switch v.Status {
 		case RSVPGoing:
-			m = Message{Text: fmt.Sprintf("⏰ Reminder: *%s* starts %s%s. See you there!", a.Title, when, where),
-				Choices: []Choice{{ID: fmt.Sprintf("activity:rsvp:%d:cant", a.ID), Label: "I can't make it"}}}
+			m = func(l Lang) Message {
+				return Message{Text: l.T(going, withWhen(l, a, r.House.Location, []any{"Place", a.Place})...),
+					Choices: []Choice{{ID: fmt.Sprintf("activity:rsvp:%d:cant", a.ID), Label: l.T("activity.reminder.cant.button")}}}
+			}
 		case RSVPMaybe:
-			m = Message{Text: fmt.Sprintf("*%s* starts %s%s. Still coming?", a.Title, when, where), Choices: rsvpChoices(a)}
+			m = func(l Lang) Message {
+				return Message{Text: l.T(maybe, withWhen(l, a, r.House.Location, []any{"Place", a.Place})...), Choices: rsvpChoicesIn(l, a)}
+			}
 		default:
 			continue
 		}
-		if err := dmMember(r, v.MemberID, MsgActivity, m); err != nil {
+		if err := dmMemberIn(r, v.MemberID, MsgActivity, m); err != nil {
 			return err
 		}
 	}
@@ -672,9 +719,11 @@ func notifyHere(r *Request, a *Activity) error {
 		if v.Status != RSVPGoing {
 			continue
 		}
-		m := Message{Text: fmt.Sprintf("*%s* is starting. Tap when you're there.", a.Title),
-			Choices: []Choice{{ID: fmt.Sprintf("activity:here:%d", a.ID), Label: "I'm here", Style: StylePrimary}}}
-		if err := dmMember(r, v.MemberID, MsgActivity, m); err != nil {
+		m := func(l Lang) Message {
+			return Message{Text: l.T("activity.starting", "Title", a.Title),
+				Choices: []Choice{{ID: fmt.Sprintf("activity:here:%d", a.ID), Label: l.T("activity.here.button"), Style: StylePrimary}}}
+		}
+		if err := dmMemberIn(r, v.MemberID, MsgActivity, m); err != nil {
 			return err
 		}
 	}
@@ -696,7 +745,9 @@ func (b *Bot) askWhoCame(r *Request, a *Activity) error {
 	for _, id := range came {
 		here[id] = true
 	}
-	lines := []string{fmt.Sprintf("*%s* (#%d) is over. Who came? Tap each person, or confirm everyone who said Going.", a.Title, a.ID)}
+	// The organiser reads it in their own language.
+	l := r.LangOfUser(a.CreatedBy)
+	lines := []string{l.T("activity.who_came", "Title", a.Title, "ID", a.ID)}
 	var choices []Choice
 	var named []string
 	for _, v := range rsvps {
@@ -708,17 +759,17 @@ func (b *Bot) askWhoCame(r *Request, a *Activity) error {
 			return err
 		}
 		named = append(named, users...)
-		line := fmt.Sprintf("• %s — %s", name, rsvpWords[v.Status])
+		line := fmt.Sprintf("• %s — %s", name, l.T(rsvpWords[v.Status]))
 		if here[v.MemberID] {
-			line += " (tapped I'm here)"
+			line += " " + l.T("activity.who_came.tapped")
 		}
 		lines = append(lines, line)
 		choices = append(choices, Choice{ID: fmt.Sprintf("activityorg:came:%d:%d", a.ID, v.MemberID), Label: "✓ " + strings.Trim(name, "*")})
 	}
 	if len(choices) == 0 {
-		lines = append(lines, "Nobody had answered.")
+		lines = append(lines, l.T("activity.who_came.none"))
 	} else {
-		choices = append(choices, Choice{ID: fmt.Sprintf("activityorg:allcame:%d", a.ID), Label: "Everyone who said Going came", Style: StylePrimary})
+		choices = append(choices, Choice{ID: fmt.Sprintf("activityorg:allcame:%d", a.ID), Label: l.T("activity.who_came.all.button"), Style: StylePrimary})
 	}
 	_, err = r.Enqueue(&OutboxMessage{Kind: MsgActivity, About: named,
 		Out: Outgoing{Target: Target{Kind: TargetDM, User: a.CreatedBy}, Message: Message{Text: strings.Join(lines, "\n"), Choices: choices}}})
@@ -768,5 +819,5 @@ func (b *Bot) actActivityOrganiser(r *Request, parts []string) (Response, error)
 	if err != nil {
 		return Response{}, err
 	}
-	return Reply("Noted. %d came to *%s*.", len(all), a.Title), nil
+	return Response{Messages: []Message{{Text: r.Lang().N("activity.attended", len(all), "Title", a.Title)}}}, nil
 }

@@ -3,14 +3,17 @@ package bot
 import (
 	"strings"
 	"time"
+
+	"github.com/porchlight/porchlight/i18n"
 )
 
-// whenFormats are the ways to type a moment that ParseWhen reads.
-const whenFormats = "YYYY-MM-DD HH:MM, today 19:00, tomorrow 19:00 or fri 19:00 (house time)"
+// whenFormats are the ways to type a moment that ParseWhen reads, in
+// English, for the form's typed hint; a reader's language has them as
+// l.T("activity.when.formats").
+var whenFormats = SourceLang().T("activity.when.formats")
 
-// whenExample is shown with every error about an activity's time.
-const whenExample = "Use " + whenFormats + "."
-
+// weekdays are the English weekday names and abbreviations a moment or a
+// day may be typed with; parseWeekday also reads every language's.
 var weekdays = map[string]time.Weekday{
 	"sun": time.Sunday, "sunday": time.Sunday, "mon": time.Monday, "monday": time.Monday,
 	"tue": time.Tuesday, "tues": time.Tuesday, "tuesday": time.Tuesday, "wed": time.Wednesday, "wednesday": time.Wednesday,
@@ -18,32 +21,63 @@ var weekdays = map[string]time.Weekday{
 	"fri": time.Friday, "friday": time.Friday, "sat": time.Saturday, "saturday": time.Saturday,
 }
 
-// ParseWhen reads an activity's start in the house's time zone:
-// "2026-11-20 19:00", "today 19:00", "tomorrow 19:00" or "fri 19:00" (the
-// next Friday, or today if it is Friday and the time is still ahead). A
-// time that has passed is refused. A moment a picker sent (DateTimeValue)
-// is taken as it is. Errors are user-safe and show examples.
+// weekdayIDs are the catalogue's weekday names, full and short, by day.
+var weekdayIDs = [7][2]string{
+	{i18n.ID("date.weekday.0"), i18n.ID("date.wd.0")}, {i18n.ID("date.weekday.1"), i18n.ID("date.wd.1")},
+	{i18n.ID("date.weekday.2"), i18n.ID("date.wd.2")}, {i18n.ID("date.weekday.3"), i18n.ID("date.wd.3")},
+	{i18n.ID("date.weekday.4"), i18n.ID("date.wd.4")}, {i18n.ID("date.weekday.5"), i18n.ID("date.wd.5")},
+	{i18n.ID("date.weekday.6"), i18n.ID("date.wd.6")},
+}
+
+// parseWeekday reads a weekday as a person may type it, in any language of
+// the catalogue and whatever theirs: "fri", "Friday", "vie", "viernes",
+// "sábado" or "sabado".
+func parseWeekday(s string) (time.Weekday, bool) {
+	in := i18n.Fold(s)
+	if d, ok := weekdays[in]; ok {
+		return d, true
+	}
+	for d, ids := range weekdayIDs {
+		if Same(ids[0], in) || Same(ids[1], in) {
+			return time.Weekday(d), true
+		}
+	}
+	return 0, false
+}
+
+// ParseWhen is ParseWhenIn with errors in English.
 func ParseWhen(s string, now time.Time, loc *time.Location) (time.Time, error) {
+	return ParseWhenIn(SourceLang(), s, now, loc)
+}
+
+// ParseWhenIn reads an activity's start in the house's time zone:
+// "2026-11-20 19:00", "today 19:00", "tomorrow 19:00" or "fri 19:00" (the
+// next Friday, or today if it is Friday and the time is still ahead), and
+// the same in any language of the catalogue ("hoy 19:00", "mañana 19:00",
+// "vie 19:00"), whatever the reader's. A time that has passed is refused.
+// A moment a picker sent (DateTimeValue) is taken as it is. Errors are
+// user-safe, show examples, and quote dates in l, the reader's language.
+func ParseWhenIn(l Lang, s string, now time.Time, loc *time.Location) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, strings.TrimSpace(s)); err == nil {
 		if !t.After(now) {
-			return time.Time{}, Errorf(EInvalid, "%s has already passed. Please pick a time ahead.", t.In(loc).Format("Mon 2 Jan 15:04"))
+			return time.Time{}, Fail(EInvalid, "activity.when.passed_picked", "When", l.Date(t.In(loc), i18n.DateTime))
 		}
 		return t.Truncate(time.Minute), nil
 	}
-	f := strings.Fields(strings.ToLower(strings.TrimSpace(s)))
+	f := strings.Fields(strings.TrimSpace(s))
 	if len(f) != 2 {
-		return time.Time{}, Errorf(EInvalid, "I couldn't read %s as a day and a time. %s", quoted(s, 40), whenExample)
+		return time.Time{}, Fail(EInvalid, "activity.when.unreadable", "Given", quoted(s, 40), "Formats", l.T("activity.when.formats"))
 	}
 	clock, err := time.Parse("15:04", f[1])
 	if err != nil {
-		return time.Time{}, Errorf(EInvalid, "%s is not a time as HH:MM (24-hour). %s", quoted(f[1], 20), whenExample)
+		return time.Time{}, Fail(EInvalid, "activity.when.bad_clock", "Given", quoted(strings.ToLower(f[1]), 20), "Formats", l.T("activity.when.formats"))
 	}
 	today := dayStart(now, loc)
 	var day time.Time
-	switch d, isDay := weekdays[f[0]]; {
-	case f[0] == "today":
+	switch d, isDay := parseWeekday(f[0]); {
+	case Same("activity.when.today", f[0]):
 		day = today
-	case f[0] == "tomorrow":
+	case Same("activity.when.tomorrow", f[0]):
 		day = today.AddDate(0, 0, 1)
 	case isDay:
 		ahead := (int(d) - int(today.Weekday()) + 7) % 7
@@ -54,12 +88,12 @@ func ParseWhen(s string, now time.Time, loc *time.Location) (time.Time, error) {
 	default:
 		day, err = time.ParseInLocation(time.DateOnly, f[0], loc)
 		if err != nil {
-			return time.Time{}, Errorf(EInvalid, "%s is not a day I can read. %s", quoted(f[0], 20), whenExample)
+			return time.Time{}, Fail(EInvalid, "activity.when.bad_day", "Given", quoted(strings.ToLower(f[0]), 20), "Formats", l.T("activity.when.formats"))
 		}
 	}
 	t := atClock(day, clock, loc)
 	if !t.After(now) {
-		return time.Time{}, Errorf(EInvalid, "%s has already passed. %s", t.Format("Mon 2 Jan 15:04"), whenExample)
+		return time.Time{}, Fail(EInvalid, "activity.when.passed", "When", l.Date(t, i18n.DateTime), "Formats", l.T("activity.when.formats"))
 	}
 	return t, nil
 }

@@ -28,9 +28,10 @@ type Config struct {
 	// is open, so the console demo needs no waiting, and makes /digest
 	// default to this week, since a fresh demo has no last week.
 	Demo bool
-	// Chart draws the digest's PNG chart from its trend; cmd gives it the
-	// chart package's renderer. Without it the digest is sent as text.
-	Chart func(title string, weeks []DigestWeek) ([]byte, error)
+	// Chart draws the digest's PNG chart from its trend, its legend in l;
+	// cmd gives it the chart package's renderer. Without it the digest is
+	// sent as text.
+	Chart func(l Lang, title string, weeks []DigestWeek) ([]byte, error)
 	// DigestText renders a digest as chat text; cmd gives it the render
 	// package's. Without it the digest cannot be sent in chat.
 	DigestText func(d *Digest) string
@@ -51,7 +52,7 @@ type Bot struct {
 	houses    []*House
 	schedules Schedules
 	demo      bool
-	chart     func(title string, weeks []DigestWeek) ([]byte, error)
+	chart     func(l Lang, title string, weeks []DigestWeek) ([]byte, error)
 	digestTxt func(d *Digest) string
 	// homePlatforms are the platforms with home pages (Config.HomePlatforms).
 	homePlatforms map[string]bool

@@ -879,7 +879,7 @@ func (b *Bot) closeRound(r *Request, round *Round) error {
 	}
 	for _, id := range mentors {
 		if _, err := r.Enqueue(&OutboxMessage{Key: fmt.Sprintf("summary:%d:%s", round.ID, id), Kind: MsgRoundSummary, About: named,
-			Out: Outgoing{Target: Target{Kind: TargetDM, User: id}, Message: Message{Text: summary(r.langOfUser(id))}}}); err != nil {
+			Out: Outgoing{Target: Target{Kind: TargetDM, User: id}, Message: Message{Text: summary(r.LangOfUser(id))}}}); err != nil {
 			return err
 		}
 	}
@@ -1071,18 +1071,4 @@ func (b *Bot) cmdAnswers(r *Request) (Response, error) {
 		}
 	}
 	return Reply("%s", strings.Join(lines, "\n")), nil
-}
-
-// langOfUser is the language of a private message to platform user userID
-// in the request's house: a member's own choice, else the house's (a
-// House Mentor or operator who never joined).
-func (r *Request) langOfUser(userID string) Lang {
-	m, err := r.members().MemberByUser(r.Ctx, r.House.ID, userID)
-	if err != nil {
-		if !errors.Is(err, ErrNotFound) {
-			r.Log.Warn("language of a recipient unknown; using the house's", "err", err)
-		}
-		return r.HouseLang()
-	}
-	return r.LangOf(m)
 }

@@ -198,20 +198,6 @@ func andList(l Lang, s []string) string {
 	return l.T("chores.and", "Items", strings.Join(s[:len(s)-1], ", "), "Last", s[len(s)-1])
 }
 
-// langOfUser is the language of a DM to a platform user of the request's
-// house: their own if they are a member, else the house's (a House Mentor
-// or operator who never joined).
-func langOfUser(r *Request, userID string) (Lang, error) {
-	m, err := r.members().MemberByUser(r.Ctx, r.House.ID, userID)
-	switch {
-	case errors.Is(err, ErrNotFound):
-		return r.HouseLang(), nil
-	case err != nil:
-		return Lang{}, fmt.Errorf("member: %w", err)
-	}
-	return r.LangOf(m), nil
-}
-
 // loadTurn reads a turn of the request's house by the id in a button.
 func loadTurn(r *Request, parts []string) (*ChoreAssignment, error) {
 	id, err := buttonID(parts, 1)
@@ -518,10 +504,7 @@ func (b *Bot) choresSummary(r *Request, at time.Time) error {
 		return err
 	}
 	for _, id := range mentors {
-		l, err := langOfUser(r, id)
-		if err != nil {
-			return err
-		}
+		l := r.LangOfUser(id)
 		if _, err := r.DMAbout(id, MsgChore, Message{Text: choresSummaryText(l, r.House.Name, stats)}, about...); err != nil {
 			return err
 		}

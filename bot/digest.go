@@ -60,6 +60,11 @@ type Digest struct {
 	Chores   DigestChores   `json:"chores"`
 	// Trend is the last eight weeks, oldest first, for the chart.
 	Trend []DigestWeek `json:"trend"`
+
+	// Lang is the reader's language, which the renderings are written in
+	// (English when unset). It is not part of the JSON contract, whose
+	// values are codes and numbers in every language.
+	Lang Lang `json:"-"`
 }
 
 // DigestResident is one resident's week.
@@ -164,7 +169,7 @@ func ISOWeek(t time.Time, loc *time.Location) string {
 // WeekStart returns the Monday 00:00, in loc, that starts an ISO week
 // named like "2026-W47". Errors are user-safe.
 func WeekStart(week string, loc *time.Location) (time.Time, error) {
-	bad := Errorf(EInvalid, "%s is not a week I can read. Use the ISO form, such as 2026-W47.", quoted(week, 20))
+	bad := Fail(EInvalid, "digest.bad_week", "Given", quoted(week, 20))
 	y, w, ok := strings.Cut(strings.ToUpper(strings.TrimSpace(week)), "-W")
 	if !ok {
 		return time.Time{}, bad
@@ -178,7 +183,7 @@ func WeekStart(week string, loc *time.Location) (time.Time, error) {
 	jan4 := time.Date(year, 1, 4, 0, 0, 0, 0, loc)
 	monday := jan4.AddDate(0, 0, -((int(jan4.Weekday())+6)%7)+7*(num-1))
 	if gy, _ := monday.ISOWeek(); gy != year && num == 53 {
-		return time.Time{}, Errorf(EInvalid, "%d has no week 53.", year)
+		return time.Time{}, Fail(EInvalid, "digest.no_week_53", "Year", year)
 	}
 	return monday, nil
 }
@@ -515,7 +520,7 @@ func (b *Bot) cmdDigest(r *Request) (Response, error) {
 	if _, err := r.DM(r.Event.User.ID, p.msg); err != nil {
 		return Response{}, err
 	}
-	return Reply("I've sent you the digest for %s by direct message.", week), nil
+	return r.Say("digest.sent", "Week", week), nil
 }
 
 // digestWeek is the ISO week /digest asks for: its week option, or last
@@ -535,7 +540,7 @@ func (b *Bot) digestWeek(r *Request) (string, error) {
 		return "", err
 	}
 	if start.After(r.Now) {
-		return "", Errorf(EInvalid, "%s hasn't started yet.", week)
+		return "", Fail(EInvalid, "digest.not_started", "Week", week)
 	}
 	return ISOWeek(start, r.House.Location), nil
 }
@@ -564,7 +569,7 @@ func (p *preparedDigest) render() (err error) {
 
 // readDigestCmd reads the caller's digest of week.
 func (b *Bot) readDigestCmd(r *Request, week string) (*preparedDigest, error) {
-	draft, err := b.draftDigest(r, []*House{r.House}, week, r.Role, r.Event.User.ID)
+	draft, err := b.draftDigest(r, []*House{r.House}, week, r.Role, r.Event.User.ID, r.Lang())
 	if err != nil {
 		return nil, err
 	}
@@ -594,9 +599,9 @@ type digestDraft struct {
 	digests  []*Digest
 }
 
-// draftDigest reads the digests of houses for one reader. It only reads,
-// so that it can run in a read transaction.
-func (b *Bot) draftDigest(r *Request, houses []*House, week string, reader Role, readerID string) (*digestDraft, error) {
+// draftDigest reads the digests of houses for one reader, who reads them
+// in l. It only reads, so that it can run in a read transaction.
+func (b *Bot) draftDigest(r *Request, houses []*House, week string, reader Role, readerID string, l Lang) (*digestDraft, error) {
 	if b.digestTxt == nil {
 		return nil, errors.New("digest: no text renderer (bot.Config.DigestText)")
 	}
@@ -608,6 +613,7 @@ func (b *Bot) draftDigest(r *Request, houses []*House, week string, reader Role,
 		if err != nil {
 			return nil, err
 		}
+		dg.Lang = l
 		d.digests = append(d.digests, dg)
 	}
 	return d, nil
@@ -622,7 +628,7 @@ func (b *Bot) renderDigest(d *digestDraft, log *slog.Logger) (Message, error) {
 	for _, dg := range d.digests {
 		texts = append(texts, b.digestTxt(dg))
 		if chart == nil && b.chart != nil {
-			png, err := b.chart(dg.House+" — "+d.week, dg.Trend)
+			png, err := b.chart(dg.Lang, dg.House+" — "+d.week, dg.Trend)
 			if err != nil {
 				log.Warn("digest chart failed; sending the text only", "err", err)
 			} else {
@@ -693,7 +699,10 @@ func (b *Bot) prepareDigests(ctx context.Context, h *House, at, now time.Time, l
 				}
 				key = fmt.Sprintf("digest:%s:%s:%s", h.Platform, id, week)
 			}
-			draft, err := b.draftDigest(r, houses, week, roles[id], id)
+			// The reader's language where the letter comes from: their
+			// own if they are a member, else the house's.
+			l := r.LangOfUser(id)
+			draft, err := b.draftDigest(r, houses, week, roles[id], id, l)
 			if err != nil {
 				return err
 			}

@@ -47,7 +47,7 @@ func seededWatched(t *testing.T) (*harness, *renderWatch) {
 			}
 			return text(d)
 		}
-		cfg.Chart = func(string, []bot.DigestWeek) ([]byte, error) {
+		cfg.Chart = func(bot.Lang, string, []bot.DigestWeek) ([]byte, error) {
 			rw.charts.Add(1)
 			if watch.writing.Load() {
 				rw.inside.Add(1)

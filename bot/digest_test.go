@@ -273,6 +273,80 @@ func TestDigestGoldenFormats(t *testing.T) {
 	if !strings.Contains(string(html), `src="data:image/png;base64,`) || !strings.Contains(string(html), "<td>Casey</td>") {
 		t.Errorf("html lacks the embedded chart or the residents")
 	}
+	// The same week read in Spanish: the texts are Spanish (goldens), the
+	// JSON and CSV the same codes and numbers as in English.
+	d.Lang = (&bot.House{Locale: "es"}).Lang()
+	if js2, _ := render.DigestJSON(d); string(js2) != string(js) {
+		t.Errorf("the JSON of a Spanish reader differs from the English:\n%s", js2)
+	}
+	if csv2, _ := render.DigestCSV(d); string(csv2) != string(csv) {
+		t.Errorf("the CSV of a Spanish reader differs from the English:\n%s", csv2)
+	}
+	for name, got := range map[string]string{"digest.es.txt": render.DigestText(d) + "\n", "digest.es.md": render.DigestMarkdown(d)} {
+		path := "testdata/" + name
+		if *updateGolden {
+			if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		want, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got != string(want) {
+			t.Errorf("%s differs from the golden file (go test ./bot -run TestDigestGoldenFormats -update after a deliberate change):\n%s", name, got)
+		}
+	}
+	html, err = render.DigestHTML(d, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{`<html lang="es">`, "<h1>Resumen semanal — Cedar House, 2026-W47</h1>", "<th>Residente</th>", "<h2>Apoyo</h2>"} {
+		if !strings.Contains(string(html), want) {
+			t.Errorf("Spanish html lacks %q", want)
+		}
+	}
+}
+
+// TestDigestFollowsItsReader: the digest is a private letter, so it is in
+// its reader's language: an operator who is not a member reads the
+// house's, a staff member who chose a language reads theirs, as do the
+// replies to /digest.
+func TestDigestFollowsItsReader(t *testing.T) {
+	h := seededWeek(t)
+	h.house.Locale = "es"
+	h.ad.Reset()
+	if got := text(h.do(h.ev.Command(owner, "digest", "2026-W47"))); !strings.HasPrefix(got, "Te mandé el resumen de 2026-W47 por mensaje directo.") {
+		t.Errorf("/digest in a Spanish house = %q", got)
+	}
+	if got := text(h.do(h.ev.Command(owner, "digest", "pasada"))); !strings.Contains(got, "forma ISO") {
+		t.Errorf("bad week in Spanish = %q", got)
+	}
+	if err := h.bot.RunJob(h.ctx, bot.JobDigest, h.house, time.Date(2026, 11, 23, 8, 0, 0, 0, chicago)); err != nil {
+		t.Fatal(err)
+	}
+	h.flush()
+	got := h.ad.To(owner.ID)
+	if len(got) != 2 {
+		t.Fatalf("the operator got %d digests, want 2", len(got))
+	}
+	for _, m := range got {
+		if !strings.HasPrefix(m.Text, "*Resumen semanal — Cedar House, 2026-W47* (lun 16 nov – dom 22 nov 2026)") || !strings.Contains(m.Text, "*Participación:*") {
+			t.Errorf("digest to the operator of a Spanish house = %s", m.Text)
+		}
+	}
+	// A House Mentor who is a member and chose English reads English in
+	// the Spanish house.
+	h.join(mentor)
+	h.do(h.ev.Command(mentor, "language", "en"))
+	h.ad.Reset()
+	if got := text(h.do(h.ev.Command(mentor, "digest", "2026-W47"))); !strings.HasPrefix(got, "I've sent you the digest for 2026-W47 by direct message.") {
+		t.Errorf("/digest of an English mentor = %q", got)
+	}
+	h.flush()
+	if got := h.ad.To(mentor.ID); len(got) != 1 || !strings.HasPrefix(got[0].Text, "*Weekly digest — Cedar House, 2026-W47*") {
+		t.Errorf("the mentor's digest = %s", texts(got))
+	}
 }
 
 func TestDigestCommand(t *testing.T) {

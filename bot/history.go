@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/porchlight/porchlight/i18n"
 )
 
 // One resident's recent weeks, for the House Mentors and operators who look
@@ -23,7 +25,10 @@ const (
 
 // historyRefusal is what a resident hears who asks for /history: kind, and
 // pointing at what is theirs.
-var historyRefusal = "That one is for House Mentors, so they can look out for everyone. Your own check-ins are always yours to see: " + Cmd("checkin history") + "."
+// Command.Refusal is still a finished text, shown as it is, so it is the
+// catalogue's English; once refusals are catalogue IDs read in the
+// caller's language, it becomes "history.refusal".
+var historyRefusal = SourceLang().T("history.refusal")
 
 func (b *Bot) registerHistory() {
 	b.reg.Add(&Command{
@@ -75,7 +80,7 @@ func (b *Bot) cmdResidentHistory(r *Request) (Response, error) {
 	if _, err := r.DMAbout(r.Event.User.ID, MsgHistory, p.msg, append(p.partnerIDs, p.member.UserID)...); err != nil {
 		return Response{}, err
 	}
-	return Reply("I've sent you %s's last %d week(s) by direct message. Only you can see it.", p.name, p.weeks), nil
+	return Response{Messages: []Message{{Text: r.Lang().N("history.sent", p.weeks, "Name", p.name)}}}, nil
 }
 
 // preparedHistory is /history's read and rendered message, for one reader
@@ -107,7 +112,7 @@ func (b *Bot) prepareResidentHistory(r *Request) (func() (any, error), error) {
 	if r.Args.Has("weeks") {
 		weeks = r.Args.Int("weeks")
 		if weeks < 1 || weeks > historyMaxWeeks {
-			return nil, Errorf(EInvalid, "<weeks> must be from 1 to %d: how many weeks back from this one.", historyMaxWeeks)
+			return nil, Fail(EInvalid, "history.bad_weeks", "Max", historyMaxWeeks)
 		}
 	}
 	userID := r.Args.String("resident")
@@ -118,11 +123,11 @@ func (b *Bot) prepareResidentHistory(r *Request) (func() (any, error), error) {
 	m, err := r.histories().MemberByUser(r.Ctx, r.House.ID, userID)
 	switch {
 	case errors.Is(err, ErrNotFound):
-		return nil, Errorf(ENotFound, "%s hasn't joined %s's check-ins, so there's no history to show.", name, r.House.Name)
+		return nil, Fail(ENotFound, "history.not_joined", "Name", name, "House", r.House.Name)
 	case err != nil:
 		return nil, fmt.Errorf("load member: %w", err)
 	case !m.Active():
-		return nil, Errorf(ENotFound, "%s isn't a resident of %s any more, so I don't show their history.", name, r.House.Name)
+		return nil, Fail(ENotFound, "history.not_resident", "Name", name, "House", r.House.Name)
 	}
 	loc := r.House.Location
 	thisWeek, _ := WeekStart(ISOWeek(r.Now, loc), loc)
@@ -172,7 +177,9 @@ func (b *Bot) prepareResidentHistory(r *Request) (func() (any, error), error) {
 			w.paused++
 		}
 	}
-	support, err := b.historySupport(r, m, from)
+	// It goes to the caller alone, in their language.
+	l := r.Lang()
+	support, err := b.historySupport(r, l, m, from)
 	if err != nil {
 		return nil, err
 	}
@@ -180,20 +187,20 @@ func (b *Bot) prepareResidentHistory(r *Request) (func() (any, error), error) {
 	if err != nil {
 		return nil, err
 	}
-	acts, err := b.historyActivities(r, m, from, weekOf)
+	acts, err := b.historyActivities(r, l, m, from, weekOf)
 	if err != nil {
 		return nil, err
 	}
 	p := &preparedHistory{role: r.Role, readerID: r.Event.User.ID, houseID: r.House.ID, args: r.Args, member: m, name: name, weeks: weeks, partnerIDs: partnerIDs}
 	// After the read transaction: the text, and the chart.
 	return func() (any, error) {
-		p.msg = Message{Text: historyText(r, name, ws, checkins, support, partner, acts)}
+		p.msg = Message{Text: historyText(r, l, name, ws, checkins, support, partner, acts)}
 		if b.chart != nil {
 			trend := make([]DigestWeek, len(ws))
 			for i, w := range ws {
 				trend[i] = DigestWeek{Week: ISOWeek(w.start, loc), ParticipationRate: ratio(w.answered, w.expected), MoodAvg: avg(w.moodSum, w.moods)}
 			}
-			png, err := b.chart(fmt.Sprintf("%s — last %d week(s)", name, weeks), trend)
+			png, err := b.chart(l, l.N("history.chart.title", weeks, "Name", name), trend)
 			if err != nil {
 				r.Log.Warn("history chart failed; sending the text only", "err", err)
 			} else {
@@ -207,7 +214,7 @@ func (b *Bot) prepareResidentHistory(r *Request) (func() (any, error), error) {
 // historySupport lists a resident's requests for someone to reach out that
 // came as alerts (a check-in's request is counted per week), and crisis
 // alerts with how soon a mentor was on it: what mentors were told already.
-func (b *Bot) historySupport(r *Request, m *Member, from time.Time) ([]string, error) {
+func (b *Bot) historySupport(r *Request, l Lang, m *Member, from time.Time) ([]string, error) {
 	alerts, err := r.histories().CrisisAlertsBetween(r.Ctx, r.House.ID, from, r.Now)
 	if err != nil {
 		return nil, fmt.Errorf("alerts: %w", err)
@@ -217,18 +224,15 @@ func (b *Bot) historySupport(r *Request, m *Member, from time.Time) ([]string, e
 		if a.UserID != m.UserID {
 			continue
 		}
-		when := r.Local(a.CreatedAt).Format("Mon 2 Jan")
-		if !a.Kind.Urgent() {
-			out = append(out, fmt.Sprintf("%s: asked for a House Mentor to reach out", when))
-			continue
+		when := l.Date(r.Local(a.CreatedAt), i18n.DateShort)
+		switch {
+		case !a.Kind.Urgent():
+			out = append(out, l.T("history.support.reach_out", "When", when))
+		case !a.AckedAt.IsZero():
+			out = append(out, l.T("history.support.alert_acknowledged", "When", when, "Minutes", fmt.Sprintf("%.0f", a.AckedAt.Sub(a.CreatedAt).Minutes())))
+		default:
+			out = append(out, l.T("history.support.alert", "When", when))
 		}
-		line := when + ": crisis alert"
-		if !a.AckedAt.IsZero() {
-			line += fmt.Sprintf(", a House Mentor was on it after %.0f min", a.AckedAt.Sub(a.CreatedAt).Minutes())
-		} else {
-			line += ", not acknowledged"
-		}
-		out = append(out, line)
 	}
 	return out, nil
 }
@@ -270,7 +274,7 @@ func (b *Bot) historyPartners(r *Request, m *Member, ws []historyWeek) (names, u
 
 // historyActivities lists the activities the resident said they would go
 // to or came to, and counts them per week.
-func (b *Bot) historyActivities(r *Request, m *Member, from time.Time, weekOf func(time.Time) *historyWeek) ([]string, error) {
+func (b *Bot) historyActivities(r *Request, l Lang, m *Member, from time.Time, weekOf func(time.Time) *historyWeek) ([]string, error) {
 	as, err := r.histories().ActivitiesBetween(r.Ctx, r.House.ID, from, r.Now)
 	if err != nil {
 		return nil, fmt.Errorf("activities: %w", err)
@@ -294,17 +298,18 @@ func (b *Bot) historyActivities(r *Request, m *Member, from time.Time, weekOf fu
 			continue
 		}
 		w := weekOf(a.StartsAt)
-		line := fmt.Sprintf("%s, %s: ", a.Title, r.Local(a.StartsAt).Format("Mon 2 Jan"))
+		var what string
 		switch {
 		case here:
-			line += "came"
+			what = l.T("history.activity.came")
 		case a.Status != "scheduled":
-			line += "said going; it was " + a.Status
+			what = l.T("history.activity.off", "Status", l.T(activityStatusWords[a.Status]))
 		case a.EndedAt.IsZero():
-			line += "going"
+			what = l.T("history.activity.going")
 		default:
-			line += "said going; not marked as there"
+			what = l.T("history.activity.not_marked")
 		}
+		line := l.T("history.activity", "Title", a.Title, "When", l.Date(r.Local(a.StartsAt), i18n.DateShort), "What", what)
 		if w != nil && a.Status == "scheduled" {
 			if going {
 				w.going++
@@ -318,9 +323,9 @@ func (b *Bot) historyActivities(r *Request, m *Member, from time.Time, weekOf fu
 	return out, nil
 }
 
-// historyText renders a resident's history: the totals, one line a week,
-// then support, partner and activities. It never quotes an answer.
-func historyText(r *Request, name string, ws []historyWeek, checkins []ResidentCheckin, support, partners, acts []string) string {
+// historyText renders a resident's history in l: the totals, one line a
+// week, then support, partner and activities. It never quotes an answer.
+func historyText(r *Request, l Lang, name string, ws []historyWeek, checkins []ResidentCheckin, support, partners, acts []string) string {
 	loc := r.House.Location
 	var total historyWeek
 	for _, w := range ws {
@@ -331,65 +336,64 @@ func historyText(r *Request, name string, ws []historyWeek, checkins []ResidentC
 		total.hidden += w.hidden
 		total.reachOut += w.reachOut
 	}
-	lines := []string{fmt.Sprintf("*%s — the last %d week(s)* (%s – %s). Only you got this.", name, len(ws),
-		ws[0].start.Format("Mon 2 Jan"), r.Local(r.Now).Format("Mon 2 Jan"))}
-	summary := fmt.Sprintf("*Check-ins:* %d of %d answered, %d missed", total.answered, total.expected, total.missed)
+	lines := []string{l.N("history.title", len(ws), "Name", name, "From", l.Date(ws[0].start, i18n.DateShort), "To", l.Date(r.Local(r.Now), i18n.DateShort))}
+	summary := l.T("history.checkins", "Answered", total.answered, "Expected", total.expected, "Missed", total.missed)
 	if total.expected == 0 {
-		summary = "*Check-ins:* none answered or missed in these weeks"
+		summary = l.T("history.checkins.none")
 	}
 	if total.paused > 0 {
-		summary += fmt.Sprintf(", %d while paused", total.paused)
+		summary += l.T("history.checkins.paused", "Count", total.paused)
 	}
 	if streak := missStreak(checkins); streak >= 2 {
-		summary += fmt.Sprintf(". ⚠️ The last %d missed in a row", streak)
+		summary += l.T("history.checkins.streak", "Count", streak)
 	}
 	lines = append(lines, summary+".")
 	if total.hidden > 0 {
-		lines = append(lines, fmt.Sprintf("%d answer(s) were kept private: counted as answered, never shown.", total.hidden))
+		lines = append(lines, l.N("history.private", total.hidden))
 	}
-	lines = append(lines, "", "*Week by week* (mood only from answers shared with you)")
+	lines = append(lines, "", l.T("history.weeks"))
 	for _, w := range ws {
-		parts := []string{fmt.Sprintf("%d of %d", w.answered, w.expected)}
+		parts := []string{l.T("history.week.answered", "Answered", w.answered, "Expected", w.expected)}
 		if w.expected == 0 {
-			parts = []string{"no check-ins"}
+			parts = []string{l.T("history.week.none")}
 		}
 		if w.paused > 0 {
-			parts = append(parts, fmt.Sprintf("paused for %d", w.paused))
+			parts = append(parts, l.T("history.week.paused", "Count", w.paused))
 		}
 		if w.moods > 0 {
-			parts = append(parts, "mood "+fmt.Sprintf("%.1f", float64(w.moodSum)/float64(w.moods)))
+			parts = append(parts, l.T("history.week.mood", "Mood", fmt.Sprintf("%.1f", float64(w.moodSum)/float64(w.moods))))
 		}
 		if w.reachOut > 0 {
-			parts = append(parts, fmt.Sprintf("asked for someone to reach out %d time(s)", w.reachOut))
+			parts = append(parts, l.N("history.week.reach_out", w.reachOut))
 		}
 		if w.partnerDays > 0 {
-			parts = append(parts, fmt.Sprintf("connected with their partner on %d day(s)", w.partnerDays))
+			parts = append(parts, l.N("history.week.partner", w.partnerDays))
 		}
 		if w.going > 0 || w.came > 0 {
-			parts = append(parts, fmt.Sprintf("came to %d of %d activities", w.came, w.going))
+			parts = append(parts, l.N("history.week.activities", w.going, "Came", w.came))
 		}
 		_, label, _ := strings.Cut(ISOWeek(w.start, loc), "-")
-		lines = append(lines, fmt.Sprintf("• %s (%s): %s", label, w.start.Format("2 Jan"), strings.Join(parts, " · ")))
+		lines = append(lines, fmt.Sprintf("• %s (%s): %s", label, l.Date(w.start, i18n.DateDayMonth), strings.Join(parts, " · ")))
 	}
-	lines = append(lines, "", "*Support*")
+	lines = append(lines, "", l.T("history.support"))
 	if total.reachOut == 0 && len(support) == 0 {
-		lines = append(lines, "• No requests for support.")
+		lines = append(lines, "• "+l.T("history.support.none"))
 	}
 	if total.reachOut > 0 {
-		lines = append(lines, fmt.Sprintf("• Asked for someone to reach out in %d check-in(s).", total.reachOut))
+		lines = append(lines, "• "+l.N("history.support.checkins", total.reachOut))
 	}
 	for _, s := range support {
 		lines = append(lines, "• "+s)
 	}
-	lines = append(lines, "", "*Accountability partner*")
+	lines = append(lines, "", l.T("history.partner"))
 	if len(partners) == 0 {
-		lines = append(lines, "• No partner in these weeks.")
+		lines = append(lines, "• "+l.T("history.partner.none"))
 	} else {
 		lines = append(lines, "• "+joinAnd(partners))
 	}
-	lines = append(lines, "", "*Activities*")
+	lines = append(lines, "", l.T("history.activities"))
 	if len(acts) == 0 {
-		lines = append(lines, "• None said going or came.")
+		lines = append(lines, "• "+l.T("history.activities.none"))
 	}
 	for _, a := range acts {
 		lines = append(lines, "• "+a)

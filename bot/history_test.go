@@ -9,11 +9,16 @@ import (
 )
 
 // chartRecorder is a chart renderer that keeps what it was asked to draw.
-type chartRecorder struct{ weeks [][]bot.DigestWeek }
+type chartRecorder struct {
+	weeks [][]bot.DigestWeek
+	// titles and langs are each chart's title and legend's language.
+	titles, langs []string
+}
 
 func (c *chartRecorder) config(cfg *bot.Config) {
-	cfg.Chart = func(_ string, weeks []bot.DigestWeek) ([]byte, error) {
+	cfg.Chart = func(l bot.Lang, title string, weeks []bot.DigestWeek) ([]byte, error) {
 		c.weeks = append(c.weeks, weeks)
+		c.titles, c.langs = append(c.titles, title), append(c.langs, l.Code())
 		return []byte("\x89PNG fake"), nil
 	}
 }
@@ -150,5 +155,41 @@ func TestHistoryIsErasedWithItsResident(t *testing.T) {
 				t.Errorf("the history of an erased resident was delivered: %s", texts(got))
 			}
 		})
+	}
+}
+
+// TestResidentHistoryInSpanish: the history is a private letter to the
+// House Mentor who asks, in their language: the house's, or their own
+// choice; the resident's answers stay out of it in every language.
+func TestResidentHistoryInSpanish(t *testing.T) {
+	charts := &chartRecorder{}
+	h := seededWeek(t, charts.config)
+	h.house.Locale = "es"
+	reply, dms := historyOf(t, h, mentor, "<@"+robin.ID+"> 2")
+	if reply != "Te mandé las últimas 2 semanas de Robin por mensaje directo. Solo tú las puedes ver." || len(dms) != 1 {
+		t.Fatalf("reply %q, DMs %s", reply, texts(dms))
+	}
+	got := dms[0].Text
+	for _, want := range []string{
+		"*Robin — las últimas 2 semanas* (lun 16 nov – lun 23 nov)",
+		"7 de 7 respondidos, 0 sin responder.",
+		"2 respuestas quedaron privadas: cuentan como respondidas, nunca se muestran.",
+		"• W47 (16 nov): 7 de 7 · ánimo 3.0 · pidió 1 vez que alguien se pusiera en contacto · conectó con su compañero 1 día · vino a 1 de 1 actividad",
+		"• W48 (23 nov): sin check-ins",
+		"*Compañero de apoyo*\n• Casey",
+		"• Movie night, vie 20 nov: vino",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("Spanish history lacks %q:\n%s", want, got)
+		}
+	}
+	if strings.Contains(got, "2.7") || strings.Contains(got, "A walk") {
+		t.Errorf("history shows a private mood or quotes an answer:\n%s", got)
+	}
+	if n := len(charts.langs); n != 1 || charts.langs[0] != "es" || charts.titles[0] != "Robin — las últimas 2 semanas" {
+		t.Errorf("charts drawn: %q in %q, want one, in Spanish", charts.titles, charts.langs)
+	}
+	if got := text(h.bot.Handle(h.ctx, h.ev.Command(mentor, "history", "<@"+robin.ID+"> 13"))); !strings.Contains(got, "tiene que ser de 1 a 12") {
+		t.Errorf("bad weeks in Spanish = %q", got)
 	}
 }

@@ -33,11 +33,12 @@ type HomeHouse struct {
 	// Name is the house's name; Location its time zone, for the times.
 	Name     string
 	Location *time.Location
-	// Lang is the person's language code in the house, for the words the
-	// adapter lays the page out with.
-	Lang string
 	// Role is the person's role in the house.
 	Role Role
+	// Lang is the person's language in the house (their /language choice,
+	// else the house's): the section's texts below are in it, and the
+	// adapter writes what it adds around them in it too.
+	Lang Lang
 	// Joined is true for an active member; the resident part below is
 	// empty otherwise.
 	Joined bool
@@ -71,7 +72,8 @@ type HomeActivity struct {
 	Title    string
 	Place    string
 	StartsAt time.Time
-	// RSVP is the member's answer in words ("going", "maybe"), "" for none.
+	// RSVP is the member's answer in words in the reader's language
+	// ("going", "maybe"), "" for none.
 	RSVP string
 }
 
@@ -133,14 +135,13 @@ const (
 // Pause button.
 func (b *Bot) registerHome() {
 	b.action("home", Anyone, b.actHome)
-	b.form("pause", formRoute{roles: Members, build: func(*Request, []string) (Form, error) { return pauseForm(), nil }, submit: b.submitPause})
+	b.form("pause", formRoute{roles: Members, build: func(r *Request, _ []string) (Form, error) { return pauseForm(r.Lang()), nil }, submit: b.submitPause})
 }
 
-// pauseForm asks a resident until when to pause their check-ins.
-func pauseForm() Form {
-	return Form{ID: "pause:self", Title: "Pause check-ins", Submit: "Pause", Fields: []Field{
-		{ID: "until", Kind: KindDate, Label: "Pause my check-ins until", Required: true,
-			Help: "No prompts, reminders or missed check-ins until that day. You can resume sooner."},
+// pauseForm asks a resident, in l, until when to pause their check-ins.
+func pauseForm(l Lang) Form {
+	return Form{ID: "pause:self", Title: l.T("home.pause.title"), Submit: l.T("home.pause.submit.button"), Fields: []Field{
+		{ID: "until", Kind: KindDate, Label: l.T("home.pause.until.label"), Required: true, Help: l.T("home.pause.until.help")},
 	}}
 }
 
@@ -148,7 +149,7 @@ func pauseForm() Form {
 func (b *Bot) submitPause(r *Request, _ []string, vals map[string]string) (Response, error) {
 	resp, err := b.pauseSelf(r, vals["until"])
 	if ErrorCode(err) == EInvalid {
-		f := pauseForm().Prefill(vals)
+		f := pauseForm(r.Lang()).Prefill(vals)
 		return Response{FieldErrors: map[string]string{"until": ErrorText(r.Lang(), err)}, Reopen: &f}, nil
 	}
 	return resp, err
@@ -167,7 +168,7 @@ func (b *Bot) actHome(r *Request, parts []string) (Response, error) {
 		if r.Member == nil || !r.Member.Active() {
 			return Response{}, errNotJoined
 		}
-		return b.openForm(r, pauseForm(), nil)
+		return b.openForm(r, pauseForm(r.Lang()), nil)
 	case "resume":
 		return b.cmdResume(r)
 	}
@@ -208,7 +209,7 @@ func (b *Bot) Home(ctx context.Context, platform, userID string) (Home, error) {
 // homeHouse builds the section of the request's house.
 func (b *Bot) homeHouse(r *Request) (HomeHouse, error) {
 	h := r.House
-	hh := HomeHouse{Name: h.Name, Location: h.Location, Role: r.Role, Lang: r.Lang().Code()}
+	hh := HomeHouse{Name: h.Name, Location: h.Location, Role: r.Role, Lang: r.Lang()}
 	if m := r.Member; m != nil && m.Active() {
 		if err := b.homeResident(r, &hh); err != nil {
 			return hh, err
@@ -221,7 +222,7 @@ func (b *Bot) homeHouse(r *Request) (HomeHouse, error) {
 		}
 		hh.Staff = st
 	}
-	hh.Choices = append(hh.Choices, Choice{ID: "home:resources", Label: "Crisis resources"})
+	hh.Choices = append(hh.Choices, Choice{ID: "home:resources", Label: hh.Lang.T("home.resources.button")})
 	return hh, nil
 }
 
@@ -251,9 +252,9 @@ func (b *Bot) homeResident(r *Request, hh *HomeHouse) error {
 		case !errors.Is(err, ErrNotFound):
 			return fmt.Errorf("answer: %w", err)
 		}
-		label := "Check in"
+		label := hh.Lang.T("home.checkin.button")
 		if hh.Answered {
-			label = "Change my check-in"
+			label = hh.Lang.T("home.checkin.change.button")
 		}
 		hh.Choices = append(hh.Choices, Choice{ID: fmt.Sprintf("checkin:open:%d", hh.Round.ID), Label: label, Style: StylePrimary})
 	}
@@ -262,9 +263,9 @@ func (b *Bot) homeResident(r *Request, hh *HomeHouse) error {
 		return fmt.Errorf("streak: %w", err)
 	}
 	if hh.PausedUntil.IsZero() {
-		hh.Choices = append(hh.Choices, Choice{ID: "home:pause", Label: "Pause check-ins"})
+		hh.Choices = append(hh.Choices, Choice{ID: "home:pause", Label: hh.Lang.T("home.pause.button")})
 	} else {
-		hh.Choices = append(hh.Choices, Choice{ID: "home:resume", Label: "Resume check-ins"})
+		hh.Choices = append(hh.Choices, Choice{ID: "home:resume", Label: hh.Lang.T("home.resume.button")})
 	}
 	switch p, err := st.PairOf(r.Ctx, m.ID); {
 	case err == nil:
@@ -292,7 +293,7 @@ func (b *Bot) homeResident(r *Request, hh *HomeHouse) error {
 			return fmt.Errorf("rsvps: %w", err)
 		}
 		if i := slices.IndexFunc(rsvps, func(v RSVP) bool { return v.MemberID == m.ID }); i >= 0 {
-			ha.RSVP = rsvpWords[rsvps[i].Status]
+			ha.RSVP = hh.Lang.T(rsvpWords[rsvps[i].Status])
 		}
 		hh.Activities = append(hh.Activities, ha)
 	}

@@ -298,3 +298,39 @@ func TestCLIEraseRefreshesTheHomes(t *testing.T) {
 		}
 	}
 }
+
+// TestHomeInSpanish: each home page is in its reader's language: a
+// resident who chose Spanish gets Spanish buttons, answers and pause form
+// (and the section's Lang, for the adapter) in an English house, while a
+// House Mentor there reads English.
+func TestHomeInSpanish(t *testing.T) {
+	h := homeHarness(t)
+	h.join(robin)
+	h.do(h.ev.Command(robin, "language", "es"))
+	id, _ := addActivity(t, h, nil)
+	h.do(h.ev.Press(robin, fmt.Sprintf("activity:rsvp:%d:going", id), ""))
+	got := h.home(robin)
+	if got.Lang.Code() != "es" || len(got.Activities) != 1 || got.Activities[0].RSVP != "vas" {
+		t.Errorf("Robin's home = %+v, want Spanish", got)
+	}
+	var labels []string
+	for _, c := range got.Choices {
+		labels = append(labels, c.Label)
+	}
+	if strings.Join(labels, "|") != "Pausar check-ins|Recursos de crisis" {
+		t.Errorf("Robin's buttons = %q", labels)
+	}
+	h.clock.Set(at9(0))
+	h.openRound(at9(0))
+	h.flush()
+	if got := h.home(robin); got.Choices[0].Label != "Hacer check-in" {
+		t.Errorf("Robin's first button in a round = %+v", got.Choices[0])
+	}
+	resp := h.do(h.ev.Press(robin, "home:pause", ""))
+	if resp.Form == nil || resp.Form.Title != "Pausar check-ins" || resp.Form.Fields[0].Label != "Pausar mis check-ins hasta" {
+		t.Errorf("pause form = %+v, want Spanish", resp.Form)
+	}
+	if got := h.home(mentor); got.Lang.Code() != "en" || got.Choices[len(got.Choices)-1].Label != "Crisis resources" {
+		t.Errorf("the mentor's home = %+v, want English", got)
+	}
+}

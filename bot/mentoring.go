@@ -145,24 +145,6 @@ func parseTerms(l Lang, vals map[string]string) (*Agreement, map[string]string) 
 	return a, nil
 }
 
-// parseWeekday reads a day of the week as a person types it: in English,
-// full or short ("tue"), or its full name in any language of the
-// catalogue ("martes", "miércoles" or "miercoles").
-func parseWeekday(s string) (time.Weekday, bool) {
-	in := i18n.Fold(s)
-	if d, ok := weekdays[in]; ok {
-		return d, true
-	}
-	for _, code := range catalog().Languages() {
-		for d := time.Sunday; d <= time.Saturday; d++ {
-			if in != "" && i18n.Fold(catalog().Lang(code).Weekday(d)) == in {
-				return d, true
-			}
-		}
-	}
-	return 0, false
-}
-
 // termsLine says an agreement's terms in l: "a call every week, on
 // Tuesdays at 19:00 (house time)".
 func termsLine(l Lang, a *Agreement) string {

@@ -130,10 +130,7 @@ func (b *Bot) tellMentorOnDuty(r *Request, m *Member) error {
 		if user == m.UserID {
 			continue
 		}
-		l, err := langOfUser(r, user)
-		if err != nil {
-			return err
-		}
+		l := r.LangOfUser(user)
 		text := l.T(id, "Name", name, "House", r.House.Name)
 		if _, err := r.DMAbout(user, MsgWelcome, Message{Text: text}, m.UserID); err != nil {
 			return err

@@ -405,7 +405,7 @@ func (b *Bot) tellMentors(r *Request, text func(Lang) string, about ...string) e
 		return err
 	}
 	for _, id := range mentors {
-		if _, err := r.Enqueue(&OutboxMessage{Kind: MsgPartner, About: about, Out: Outgoing{Target: Target{Kind: TargetDM, User: id}, Message: Message{Text: text(r.langOfUser(id))}}}); err != nil {
+		if _, err := r.Enqueue(&OutboxMessage{Kind: MsgPartner, About: about, Out: Outgoing{Target: Target{Kind: TargetDM, User: id}, Message: Message{Text: text(r.LangOfUser(id))}}}); err != nil {
 			return err
 		}
 	}

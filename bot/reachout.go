@@ -37,7 +37,7 @@ func (b *Bot) reachOut(r *Request, round *Round) error {
 		if id == r.Member.UserID {
 			continue
 		}
-		l := r.langOfUser(id)
+		l := r.LangOfUser(id)
 		msg := Message{Text: reachOutText(l, r.Member.Name, ""), Choices: []Choice{{ID: fmt.Sprintf("reachout:%d", q.ID), Label: l.T("reachout.take.button"), Style: StylePrimary}}}
 		ob, err := r.Enqueue(&OutboxMessage{Key: fmt.Sprintf("reachout:%d:%d:%s", round.ID, r.Member.ID, id), Kind: MsgReachOut, About: []string{r.Member.UserID},
 			Out: Outgoing{Target: Target{Kind: TargetDM, User: id}, Message: msg}})
@@ -130,7 +130,7 @@ func (b *Bot) actReachOut(r *Request, parts []string) (Response, error) {
 		if n.Outbox == 0 {
 			continue // pruned by retention: nothing left to edit
 		}
-		l := r.langOfUser(n.UserID)
+		l := r.LangOfUser(n.UserID)
 		taken := l.T("reachout.on_it")
 		switch {
 		case n.UserID == r.Event.User.ID:

@@ -44,7 +44,8 @@ func (r *Request) crisisAlerts() CrisisTx { return r.Tx }
 func (r *Request) supportPartners() PartnerTx { return r.Tx }
 
 // digestSources is what the weekly digest reads: aggregates of every
-// feature's tables, and the audit log its reads are written to.
+// feature's tables, the audit log its reads are written to, and its
+// readers' language (MemberTx).
 type digestSources interface {
 	ActivityTx
 	AuditTx
@@ -56,6 +57,7 @@ type digestSources interface {
 	PartnerTx
 	MeetingTx
 	ChoreTx
+	MemberTx
 }
 
 func (r *Request) digests() digestSources { return r.Tx }

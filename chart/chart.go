@@ -32,9 +32,21 @@ type Week struct {
 	Mood float64
 }
 
-// Render draws participation (as a percentage, left scale) and mood (scaled
-// to the same axis: 1 = 0 %, 5 = 100 %) per week and returns a PNG.
-func Render(title string, weeks []Week) ([]byte, error) {
+// Legend names the two lines in the reader's language.
+type Legend struct {
+	Participation, Mood string
+}
+
+// English is the legend in English.
+var English = Legend{Participation: "Participation", Mood: "Mood (1–5 scaled to 0–100)"}
+
+// Render is RenderIn with the English legend.
+func Render(title string, weeks []Week) ([]byte, error) { return RenderIn(English, title, weeks) }
+
+// RenderIn draws participation (as a percentage, left scale) and mood
+// (scaled to the same axis: 1 = 0 %, 5 = 100 %) per week, with the lines
+// named by legend, and returns a PNG.
+func RenderIn(legend Legend, title string, weeks []Week) ([]byte, error) {
 	p := plot.New()
 	p.Title.Text = title
 	p.Y.Label.Text = "%"
@@ -59,8 +71,8 @@ func Render(title string, weeks []Week) ([]byte, error) {
 		color color.Color
 		dash  []vg.Length
 	}{
-		{"Participation", part, color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff}, nil},
-		{"Mood (1–5 scaled to 0–100)", mood, color.RGBA{R: 0xd6, G: 0x60, B: 0x1a, A: 0xff}, []vg.Length{vg.Points(4), vg.Points(3)}},
+		{legend.Participation, part, color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff}, nil},
+		{legend.Mood, mood, color.RGBA{R: 0xd6, G: 0x60, B: 0x1a, A: 0xff}, []vg.Length{vg.Points(4), vg.Points(3)}},
 	} {
 		if len(s.xys) == 0 {
 			continue

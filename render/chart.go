@@ -8,10 +8,10 @@ import (
 	"github.com/porchlight/porchlight/chart"
 )
 
-// DigestChart draws a digest's trend as a PNG with the chart package; the
-// core gets it as bot.Config.Chart. Weeks are labelled without their year
-// ("W47"); a week with no rate or mood leaves a gap.
-func DigestChart(title string, weeks []bot.DigestWeek) ([]byte, error) {
+// DigestChart draws a digest's trend as a PNG with the chart package, its
+// legend in l; the core gets it as bot.Config.Chart. Weeks are labelled
+// without their year ("W47"); a week with no rate or mood leaves a gap.
+func DigestChart(l bot.Lang, title string, weeks []bot.DigestWeek) ([]byte, error) {
 	cw := make([]chart.Week, len(weeks))
 	for i, w := range weeks {
 		label := w.Week
@@ -26,5 +26,5 @@ func DigestChart(title string, weeks []bot.DigestWeek) ([]byte, error) {
 			cw[i].Mood = *w.MoodAvg
 		}
 	}
-	return chart.Render(title, cw)
+	return chart.RenderIn(chart.Legend{Participation: l.T("digest.chart.participation"), Mood: l.T("digest.chart.mood")}, title, cw)
 }

@@ -11,10 +11,12 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
-	"github.com/porchlight/porchlight/bot"
 	"html/template"
 	"strconv"
 	"strings"
+
+	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/i18n"
 )
 
 // The digest's renderings: text for chat and the terminal, Markdown, a
@@ -35,199 +37,209 @@ func mood(v *float64) string {
 	return fmt.Sprintf("%.1f", *v)
 }
 
-func period(d *bot.Digest) string {
-	return fmt.Sprintf("%s – %s", d.PeriodStart.Format("Mon 2 Jan"), d.PeriodEnd.AddDate(0, 0, -1).Format("Mon 2 Jan 2006"))
+// The digest is read in its reader's language, d.Lang (English when it has
+// none, as a digest read back from JSON); numbers, names and titles are
+// shown as they are.
+
+func title(l bot.Lang, d *bot.Digest) string {
+	return l.T("digest.title", "House", d.House, "Week", d.Week)
+}
+
+func period(l bot.Lang, d *bot.Digest) string {
+	return l.Date(d.PeriodStart, i18n.DateShort) + " – " + l.Date(d.PeriodEnd.AddDate(0, 0, -1), i18n.DateShortYear)
 }
 
 // participationLine says the totals and the change from the week before.
-func participationLine(d *bot.Digest) string {
+func participationLine(l bot.Lang, d *bot.Digest) string {
 	t := d.Totals
 	if t.Expected == 0 {
-		return "no check-ins were expected."
+		return l.T("digest.participation.none")
 	}
-	s := fmt.Sprintf("%d of %d check-ins answered (%s)", t.Answered, t.Expected, pct(t.ParticipationRate))
+	pairs := []any{"Answered", t.Answered, "Expected", t.Expected, "Rate", pct(t.ParticipationRate), "Previous", pct(t.PreviousRate)}
 	if t.PreviousRate != nil && t.ParticipationRate != nil {
 		diff := 100 * (*t.ParticipationRate - *t.PreviousRate)
 		switch {
 		case diff >= 0.5:
-			s += fmt.Sprintf(", up %.0f points from %s", diff, pct(t.PreviousRate))
+			return l.T("digest.participation.up", append(pairs, "Points", fmt.Sprintf("%.0f", diff))...)
 		case diff <= -0.5:
-			s += fmt.Sprintf(", down %.0f points from %s", -diff, pct(t.PreviousRate))
+			return l.T("digest.participation.down", append(pairs, "Points", fmt.Sprintf("%.0f", -diff))...)
 		default:
-			s += ", the same as the week before"
+			return l.T("digest.participation.same", pairs...)
 		}
 	}
-	return s + "."
+	return l.T("digest.participation", pairs...)
 }
 
-func moodLine(d *bot.Digest) string {
+func moodLine(l bot.Lang, d *bot.Digest) string {
 	var trend []string
 	for _, m := range d.Totals.MoodTrend {
 		trend = append(trend, mood(m))
 	}
 	if d.Totals.MoodAvg == nil {
-		return fmt.Sprintf("not shown this week (it needs moods from at least %d residents, and is left out whenever it could give away a private answer). Last 4 weeks: %s.", bot.MinGroup, strings.Join(trend, " → "))
+		return l.T("digest.mood.hidden", "Min", bot.MinGroup, "Trend", strings.Join(trend, " → "))
 	}
-	return fmt.Sprintf("house average %s of 5. Last 4 weeks: %s.", mood(d.Totals.MoodAvg), strings.Join(trend, " → "))
+	return l.T("digest.mood.average", "Mood", mood(d.Totals.MoodAvg), "Trend", strings.Join(trend, " → "))
 }
 
-func residentLine(res bot.DigestResident) string {
+func residentLine(l bot.Lang, res bot.DigestResident) string {
 	var parts []string
 	if res.CheckinsExpected > 0 {
-		parts = append(parts, fmt.Sprintf("%d of %d", res.CheckinsAnswered, res.CheckinsExpected))
+		parts = append(parts, l.T("digest.resident.answered", "Answered", res.CheckinsAnswered, "Expected", res.CheckinsExpected))
 	}
 	if res.ConsecutiveMisses >= 2 {
-		parts = append(parts, fmt.Sprintf("⚠️ %d missed in a row", res.ConsecutiveMisses))
+		parts = append(parts, l.N("digest.resident.missed_in_a_row", res.ConsecutiveMisses))
 	}
 	if res.PausedDays > 0 {
-		parts = append(parts, fmt.Sprintf("paused %d day(s)", res.PausedDays))
+		parts = append(parts, l.N("digest.resident.paused", res.PausedDays))
 	}
 	if res.MoodAvg != nil {
-		parts = append(parts, "mood "+mood(res.MoodAvg))
+		parts = append(parts, l.T("digest.resident.mood", "Mood", mood(res.MoodAvg)))
 	}
 	if res.SupportRequests > 0 {
-		parts = append(parts, fmt.Sprintf("asked for someone to reach out %d time(s)", res.SupportRequests))
+		parts = append(parts, l.N("digest.resident.reach_out", res.SupportRequests))
 	}
 	if res.PingsOff {
-		parts = append(parts, "partner pings off")
+		parts = append(parts, l.T("digest.resident.pings_off"))
 	}
 	if len(parts) == 0 {
-		parts = append(parts, "no check-ins this week")
+		parts = append(parts, l.T("digest.resident.none"))
 	}
 	return res.Name + " — " + strings.Join(parts, ", ")
 }
 
-func supportLines(d *bot.Digest) []string {
-	lines := []string{fmt.Sprintf("%d request(s) for someone to reach out.", d.Support.ReachOutRequests)}
+func supportLines(l bot.Lang, d *bot.Digest) []string {
+	lines := []string{l.N("digest.support.requests", d.Support.ReachOutRequests)}
 	if len(d.Support.CrisisAlerts) == 0 {
-		return append(lines, "No crisis alerts.")
+		return append(lines, l.T("digest.support.no_alerts"))
 	}
 	for _, a := range d.Support.CrisisAlerts {
-		l := fmt.Sprintf("Crisis alert: %s, %s — ", a.Resident, a.At.Format("Mon 2 Jan 15:04"))
+		status := l.T("digest.alert.unacknowledged")
 		if a.AckMinutes != nil {
-			l += fmt.Sprintf("a mentor was on it after %.0f min", *a.AckMinutes)
-		} else {
-			l += "not acknowledged"
+			status = l.T("digest.alert.acknowledged", "Minutes", fmt.Sprintf("%.0f", *a.AckMinutes))
 		}
 		if a.Escalated {
-			l += " (escalated to the operators)"
+			status += " " + l.T("digest.alert.escalated")
 		}
-		lines = append(lines, l+".")
+		lines = append(lines, l.T("digest.alert", "Name", a.Resident, "At", l.Date(a.At, i18n.DateTime), "Status", status))
 	}
 	return lines
 }
 
-func activityLine(a bot.DigestActivity) string {
-	s := fmt.Sprintf("%s, %s: ", a.Title, a.StartsAt.Format("Mon 2 Jan 15:04"))
-	switch a.Status {
-	case "cancelled", "skipped":
-		return s + a.Status + "."
+// activityStatus are the words for an activity that did not happen, by
+// its status.
+var activityStatus = map[string]string{"cancelled": i18n.ID("digest.activity.cancelled"), "skipped": i18n.ID("digest.activity.skipped")}
+
+func activityLine(l bot.Lang, a bot.DigestActivity) string {
+	at := l.Date(a.StartsAt, i18n.DateTime)
+	if id, ok := activityStatus[a.Status]; ok {
+		return l.T("digest.activity.off", "Title", a.Title, "At", at, "Status", l.T(id))
 	}
-	return s + fmt.Sprintf("%d going, %d maybe, %d came.", a.Going, a.Maybe, a.Attended)
+	return l.T("digest.activity.held", "Title", a.Title, "At", at, "Going", a.Going, "Maybe", a.Maybe, "Came", a.Attended)
 }
 
-func partnerLines(d *bot.Digest) []string {
+func partnerLines(l bot.Lang, d *bot.Digest) []string {
 	var lines []string
 	for _, p := range d.Partners.Pairs {
-		lines = append(lines, fmt.Sprintf("%s — connected on %d day(s)", strings.Join(p.Members, " & "), p.ConnectedDays))
+		lines = append(lines, l.N("digest.partners.pair", p.ConnectedDays, "Names", strings.Join(p.Members, " & ")))
 	}
-	lines = append(lines, fmt.Sprintf("%d nudge(s); %d ping(s) to partners, %d answered.", d.Partners.Nudges, d.Partners.PingsSent, d.Partners.PingsAnswered))
+	lines = append(lines, l.T("digest.partners.counts", "Nudges", d.Partners.Nudges, "Pings", d.Partners.PingsSent, "Answered", d.Partners.PingsAnswered))
 	if d.Partners.PingsOff > 0 {
-		lines = append(lines, fmt.Sprintf("%d resident(s) turned partner pings off.", d.Partners.PingsOff))
+		lines = append(lines, l.N("digest.partners.pings_off", d.Partners.PingsOff))
 	}
 	return lines
 }
 
 // mentoringLines are the counts of mentoring and goals: never who, never
 // what was agreed or what the goals are.
-func mentoringLines(d *bot.Digest) []string {
+func mentoringLines(l bot.Lang, d *bot.Digest) []string {
 	m := d.Mentoring
 	var lines []string
 	if m.Agreements == 0 && m.ContactsDue == 0 {
-		lines = append(lines, "No mentoring agreements.")
+		lines = append(lines, l.T("digest.mentoring.none"))
 	} else {
-		lines = append(lines, fmt.Sprintf("%d mentoring agreement(s); %d agreed contact(s): %d happened, %d missed, %d rescheduled, %d not answered yet.",
-			m.Agreements, m.ContactsDue, m.Happened, m.Missed, m.Rescheduled, m.Unanswered))
+		lines = append(lines, l.T("digest.mentoring.counts", "Agreements", m.Agreements, "Due", m.ContactsDue, "Happened", m.Happened,
+			"Missed", m.Missed, "Rescheduled", m.Rescheduled, "Unanswered", m.Unanswered))
 	}
-	return append(lines, fmt.Sprintf("%d resident(s) working on recovery goals.", d.Goals.ResidentsWithGoals))
+	return append(lines, l.N("digest.goals", d.Goals.ResidentsWithGoals))
 }
 
-func milestoneLines(d *bot.Digest) []string {
+func milestoneLines(l bot.Lang, d *bot.Digest) []string {
 	var lines []string
 	for _, c := range d.Milestones.Celebrated {
 		lines = append(lines, fmt.Sprintf("🎉 %s: %s", c.Resident, c.Milestone))
 	}
 	if len(d.Milestones.Joined) > 0 {
-		lines = append(lines, "Joined: "+strings.Join(d.Milestones.Joined, ", "))
+		lines = append(lines, l.T("digest.members.joined", "Names", strings.Join(d.Milestones.Joined, ", ")))
 	}
 	if len(d.Milestones.Left) > 0 {
-		lines = append(lines, "Left: "+strings.Join(d.Milestones.Left, ", "))
+		lines = append(lines, l.T("digest.members.left", "Names", strings.Join(d.Milestones.Left, ", ")))
 	}
 	if len(lines) == 0 {
-		lines = append(lines, "None this week.")
+		lines = append(lines, l.T("digest.none_this_week"))
 	}
 	return lines
 }
 
 // meetingLines are each resident's meetings against the house's ask, in
 // the residents' order: counts only, and no ranking.
-func meetingLines(d *bot.Digest) []string {
+func meetingLines(l bot.Lang, d *bot.Digest) []string {
 	m := d.Meetings
 	var lines []string
 	if m.RequiredPerWeek != nil {
-		lines = append(lines, fmt.Sprintf("The house asks for %d a week.", *m.RequiredPerWeek))
+		lines = append(lines, l.N("digest.meetings.asked", *m.RequiredPerWeek))
 	}
 	logged := 0
 	for _, r := range m.Residents {
-		l := fmt.Sprintf("%s — %d logged", r.Name, r.Logged)
+		line := l.N("digest.meetings.logged", r.Logged, "Name", r.Name)
 		if r.MetRequirement != nil && *r.MetRequirement {
-			l += " ✓"
+			line += " ✓"
 		}
-		lines = append(lines, l)
+		lines = append(lines, line)
 		logged += r.Logged
 	}
 	if logged == 0 && m.RequiredPerWeek == nil {
-		return []string{"None logged this week."}
+		return []string{l.T("digest.meetings.none")}
 	}
 	return lines
 }
 
 // choreLines are the chores' completion rates.
-func choreLines(d *bot.Digest) []string {
+func choreLines(l bot.Lang, d *bot.Digest) []string {
 	c := d.Chores
 	if !c.Enabled && c.Assigned == 0 {
-		return []string{"Chores are not run through Porchlight."}
+		return []string{l.T("digest.chores.off")}
 	}
 	if c.Assigned == 0 {
-		return []string{"No turns this week."}
+		return []string{l.T("digest.chores.no_turns")}
 	}
-	lines := []string{fmt.Sprintf("%d of %d turns marked done (%s).", c.Done, c.Assigned, pct(c.CompletionRate))}
+	lines := []string{l.T("digest.chores.done", "Done", c.Done, "Assigned", c.Assigned, "Rate", pct(c.CompletionRate))}
 	for _, ch := range c.Chores {
 		if ch.Assigned > 0 {
-			lines = append(lines, fmt.Sprintf("%s: %d of %d (%s)", ch.Name, ch.Done, ch.Assigned, pct(ch.CompletionRate)))
+			lines = append(lines, l.T("digest.chores.chore", "Name", ch.Name, "Done", ch.Done, "Assigned", ch.Assigned, "Rate", pct(ch.CompletionRate)))
 		}
 	}
 	return lines
 }
 
-// DigestText renders the digest for chat and the terminal, with
-// *bold* headings that the adapters format.
+// DigestText renders the digest for chat and the terminal, in its
+// reader's language, with *bold* headings that the adapters format.
 func DigestText(d *bot.Digest) string {
+	l := d.Lang
 	var b strings.Builder
-	fmt.Fprintf(&b, "*Weekly digest — %s, %s* (%s)\n", d.House, d.Week, period(d))
-	fmt.Fprintf(&b, "*Participation:* %s\n", participationLine(d))
-	fmt.Fprintf(&b, "*Mood:* %s\n", moodLine(d))
-	b.WriteString("\n*Residents*\n")
+	fmt.Fprintf(&b, "*%s* (%s)\n", title(l, d), period(l, d))
+	fmt.Fprintf(&b, "*%s:* %s\n", l.T("digest.participation.label"), participationLine(l, d))
+	fmt.Fprintf(&b, "*%s:* %s\n", l.T("digest.mood.label"), moodLine(l, d))
+	b.WriteString("\n*" + l.T("digest.residents") + "*\n")
 	if len(d.Residents) == 0 {
-		b.WriteString("• Nobody had joined.\n")
+		b.WriteString("• " + l.T("digest.residents.none") + "\n")
 	}
 	for _, r := range d.Residents {
-		b.WriteString("• " + residentLine(r) + "\n")
+		b.WriteString("• " + residentLine(l, r) + "\n")
 	}
-	for _, sec := range sections(d) {
+	for _, sec := range sections(l, d) {
 		b.WriteString("\n*" + sec.Title + "*\n")
-		for _, l := range sec.Lines {
-			b.WriteString("• " + l + "\n")
+		for _, line := range sec.Lines {
+			b.WriteString("• " + line + "\n")
 		}
 	}
 	return strings.TrimRight(b.String(), "\n")
@@ -240,25 +252,43 @@ type section struct {
 }
 
 // sections are the digest's lists after the residents, in order.
-func sections(d *bot.Digest) []section {
+func sections(l bot.Lang, d *bot.Digest) []section {
 	var acts []string
 	for _, a := range d.Activities {
-		acts = append(acts, activityLine(a))
+		acts = append(acts, activityLine(l, a))
 	}
 	if len(acts) == 0 {
-		acts = []string{"None this week."}
+		acts = []string{l.T("digest.none_this_week")}
 	}
-	return []section{{"Support", supportLines(d)}, {"Activities", acts}, {"Partners", partnerLines(d)}, {"Mentoring and goals", mentoringLines(d)},
-		{"Meetings", meetingLines(d)}, {"Chores", choreLines(d)}, {"Members and milestones", milestoneLines(d)}}
+	return []section{{l.T("digest.section.support"), supportLines(l, d)}, {l.T("digest.section.activities"), acts},
+		{l.T("digest.section.partners"), partnerLines(l, d)}, {l.T("digest.section.mentoring"), mentoringLines(l, d)},
+		{l.T("digest.section.meetings"), meetingLines(l, d)}, {l.T("digest.section.chores"), choreLines(l, d)},
+		{l.T("digest.section.members"), milestoneLines(l, d)}}
 }
 
-// DigestMarkdown renders the digest as Markdown, with a table of
-// residents.
+// residentColumns are the headings of the table of residents (Markdown
+// and HTML), in order.
+var residentColumns = []string{i18n.ID("digest.column.resident"), i18n.ID("digest.column.answered"), i18n.ID("digest.column.expected"),
+	i18n.ID("digest.column.missed"), i18n.ID("digest.column.missed_in_a_row"), i18n.ID("digest.column.paused_days"),
+	i18n.ID("digest.column.mood"), i18n.ID("digest.column.asked_for_support")}
+
+// columns are the table's headings in l.
+func columns(l bot.Lang) []string {
+	out := make([]string, len(residentColumns))
+	for i, id := range residentColumns {
+		out[i] = l.T(id)
+	}
+	return out
+}
+
+// DigestMarkdown renders the digest as Markdown, in its reader's
+// language, with a table of residents.
 func DigestMarkdown(d *bot.Digest) string {
+	l := d.Lang
 	var b strings.Builder
-	fmt.Fprintf(&b, "# Weekly digest — %s, %s\n\n%s\n\n", d.House, d.Week, period(d))
-	fmt.Fprintf(&b, "**Participation:** %s\n\n**Mood:** %s\n\n", participationLine(d), moodLine(d))
-	b.WriteString("## Residents\n\n| Resident | Answered | Expected | Missed | Missed in a row | Paused days | Mood | Asked for support |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
+	fmt.Fprintf(&b, "# %s\n\n%s\n\n", title(l, d), period(l, d))
+	fmt.Fprintf(&b, "**%s:** %s\n\n**%s:** %s\n\n", l.T("digest.participation.label"), participationLine(l, d), l.T("digest.mood.label"), moodLine(l, d))
+	b.WriteString("## " + l.T("digest.residents") + "\n\n| " + strings.Join(columns(l), " | ") + " |\n|---|---:|---:|---:|---:|---:|---:|---:|\n")
 	for _, r := range d.Residents {
 		flag := strconv.Itoa(r.ConsecutiveMisses)
 		if r.ConsecutiveMisses >= 2 {
@@ -266,10 +296,10 @@ func DigestMarkdown(d *bot.Digest) string {
 		}
 		fmt.Fprintf(&b, "| %s | %d | %d | %d | %s | %d | %s | %d |\n", mdEscape(r.Name), r.CheckinsAnswered, r.CheckinsExpected, r.Missed, flag, r.PausedDays, mood(r.MoodAvg), r.SupportRequests)
 	}
-	for _, sec := range sections(d) {
+	for _, sec := range sections(l, d) {
 		b.WriteString("\n## " + sec.Title + "\n\n")
-		for _, l := range sec.Lines {
-			b.WriteString("- " + mdEscape(l) + "\n")
+		for _, line := range sec.Lines {
+			b.WriteString("- " + mdEscape(line) + "\n")
 		}
 	}
 	return b.String()
@@ -323,33 +353,40 @@ func DigestJSON(d *bot.Digest) ([]byte, error) {
 	return json.MarshalIndent(d, "", "  ")
 }
 
-var digestHTML = template.Must(template.New("digest").Funcs(template.FuncMap{"mood": mood, "row": residentLine}).Parse(`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Weekly digest — {{.D.House}}, {{.D.Week}}</title>
+var digestHTML = template.Must(template.New("digest").Funcs(template.FuncMap{"mood": mood}).Parse(`<!doctype html>
+<html lang="{{.Lang}}"><head><meta charset="utf-8"><title>{{.Title}}</title>
 <style>body{font:16px/1.5 system-ui,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;color:#222}
 table{border-collapse:collapse}td,th{border-bottom:1px solid #ddd;padding:.3rem .6rem;text-align:right}td:first-child,th:first-child{text-align:left}
 .warn{color:#b00;font-weight:bold}img{max-width:100%}</style></head><body>
-<h1>Weekly digest — {{.D.House}}, {{.D.Week}}</h1>
+<h1>{{.Title}}</h1>
 <p>{{.Period}}</p>
-<p><strong>Participation:</strong> {{.Participation}}</p>
-<p><strong>Mood:</strong> {{.Mood}}</p>
-{{if .Chart}}<p><img alt="Participation and mood over the last 8 weeks" src="{{.Chart}}"></p>{{end}}
-<h2>Residents</h2>
-<table><tr><th>Resident</th><th>Answered</th><th>Expected</th><th>Missed</th><th>Missed in a row</th><th>Paused days</th><th>Mood</th><th>Asked for support</th></tr>
+<p><strong>{{.ParticipationLabel}}:</strong> {{.Participation}}</p>
+<p><strong>{{.MoodLabel}}:</strong> {{.Mood}}</p>
+{{if .Chart}}<p><img alt="{{.ChartAlt}}" src="{{.Chart}}"></p>{{end}}
+<h2>{{.Residents}}</h2>
+<table><tr>{{range .Columns}}<th>{{.}}</th>{{end}}</tr>
 {{range .D.Residents}}<tr><td>{{.Name}}</td><td>{{.CheckinsAnswered}}</td><td>{{.CheckinsExpected}}</td><td>{{.Missed}}</td><td{{if ge .ConsecutiveMisses 2}} class="warn"{{end}}>{{.ConsecutiveMisses}}</td><td>{{.PausedDays}}</td><td>{{mood .MoodAvg}}</td><td>{{.SupportRequests}}</td></tr>
 {{end}}</table>
 {{range .Sections}}<h2>{{.Title}}</h2><ul>{{range .Lines}}<li>{{.}}</li>{{end}}</ul>
 {{end}}</body></html>
 `))
 
-// DigestHTML renders a single self-contained page, with the chart
-// embedded when given.
+// DigestHTML renders a single self-contained page in the digest's
+// reader's language, with the chart embedded when given.
 func DigestHTML(d *bot.Digest, chart []byte) ([]byte, error) {
+	l := d.Lang
 	data := struct {
-		D                           *bot.Digest
-		Period, Participation, Mood string
-		Chart                       template.URL
-		Sections                    []section
-	}{D: d, Period: period(d), Participation: participationLine(d), Mood: moodLine(d), Sections: sections(d)}
+		D                                 *bot.Digest
+		Lang, Title, Period, Residents    string
+		ParticipationLabel, Participation string
+		MoodLabel, Mood, ChartAlt         string
+		Columns                           []string
+		Chart                             template.URL
+		Sections                          []section
+	}{D: d, Lang: l.Code(), Title: title(l, d), Period: period(l, d), Residents: l.T("digest.residents"),
+		ParticipationLabel: l.T("digest.participation.label"), Participation: participationLine(l, d),
+		MoodLabel: l.T("digest.mood.label"), Mood: moodLine(l, d), ChartAlt: l.T("digest.chart.alt"),
+		Columns: columns(l), Sections: sections(l, d)}
 	if len(chart) > 0 {
 		// The chart is our own PNG, so the data URL is safe to embed.
 		data.Chart = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(chart))

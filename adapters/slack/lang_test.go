@@ -16,7 +16,7 @@ func TestHomeFollowsTheMembersLanguage(t *testing.T) {
 	a := New(Config{CommandPrefix: DefaultCommandPrefix}, nil)
 	page := func(lang string) string {
 		h := sampleHome(1)
-		h.Houses[0].Lang = lang
+		h.Houses[0].Lang = kit.Lang(lang)
 		h.Houses[0].PausedUntil = h.Houses[0].Round.ClosesAt
 		raw, err := json.Marshal(a.homeView(h))
 		if err != nil {

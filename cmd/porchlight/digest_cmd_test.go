@@ -61,7 +61,16 @@ func TestDigestCommandLine(t *testing.T) {
 	if img, err := png.Decode(bytes.NewReader(data)); err != nil || img.Bounds().Dx() != 800 || img.Bounds().Dy() != 400 {
 		t.Errorf("chart: %v", err)
 	}
-	for _, bad := range [][]string{{"--format", "pdf"}, {"--week", "lastweek"}, {"--house", "Nowhere"}} {
+	// --locale writes the texts in another language; the JSON stays the
+	// same codes and numbers.
+	code, out, stderr = porchlight(t, "", "digest", "--config", cfg, "--week", week, "--locale", "es")
+	if code != exitOK || !strings.Contains(out, "Resumen semanal — Cedar House, "+week) || !strings.Contains(out, "Se unieron: You") {
+		t.Errorf("text digest in Spanish: exit %d\n%s\n%s", code, out, stderr)
+	}
+	if code, _, stderr := porchlight(t, "", "digest", "--config", cfg, "--week", "la-pasada", "--locale", "es"); code != exitUsage || !strings.Contains(stderr, "forma ISO") {
+		t.Errorf("bad week in Spanish: exit %d: %s", code, stderr)
+	}
+	for _, bad := range [][]string{{"--format", "pdf"}, {"--week", "lastweek"}, {"--house", "Nowhere"}, {"--locale", "xx"}} {
 		if code, _, stderr := porchlight(t, "", append([]string{"digest", "--config", cfg}, bad...)...); code != exitUsage {
 			t.Errorf("digest %v: exit %d (%s), want %d", bad, code, stderr, exitUsage)
 		}
