@@ -401,12 +401,24 @@ func (s *Sender) deliver(ctx context.Context, m *bot.OutboxMessage) (bool, error
 	// Logged and kept as the reason: no URL or id that names a member,
 	// whatever the adapter.
 	err = bot.SafeError(err)
+	var retry *bot.RetryError
+	if errors.As(err, &retry) && retry.RateLimit {
+		// The platform took nothing and asked for a wait: not a failed
+		// attempt, so a burst of 429s cannot use up a message's attempts
+		// or fail it. The message keeps its place in its recipient's
+		// line.
+		wait := retry.After
+		if wait <= 0 {
+			wait = s.Poll
+		}
+		log.Info("rate limited; will send after the platform's wait", "wait", wait)
+		return false, s.store.Defer(ctx, m.ID, s.clock.Now().Add(wait), err.Error())
+	}
 	if errors.Is(err, bot.ErrUndeliverable) || m.Attempts+1 >= s.MaxAttempts {
 		return false, s.fail(ctx, log, m, err)
 	}
-	var retry *bot.RetryError
 	wait := retryDelay(m.Attempts + 1)
-	if errors.As(err, &retry) && retry.After > 0 {
+	if retry != nil && retry.After > 0 {
 		wait = retry.After
 	}
 	log.Warn("send failed; will retry", "attempt", m.Attempts+1, "wait", wait, "err", err)
