@@ -134,6 +134,9 @@ func (s *Server) endpoint(route string, auth bool, fn func(*request) reply) http
 			q.params[n] = r.PathValue(n)
 		}
 		bad := q.readBody()
+		if s.cfg.Latency > 0 {
+			time.Sleep(s.cfg.Latency) // the network's round trip
+		}
 
 		s.mu.Lock()
 		call := Call{
@@ -154,7 +157,14 @@ func (s *Server) endpoint(route string, auth bool, fn func(*request) reply) http
 		case auth && r.Header.Get("Authorization") != s.cfg.Token:
 			rep = errUnauthorized().reply()
 		default:
-			f, hit := s.overGlobalLocked(auth, time.Now())
+			now := time.Now()
+			f, hit := s.overGlobalLocked(auth, now)
+			var limits http.Header
+			routeHit := false
+			if !hit {
+				limits, f, hit = s.routeLimitLocked(route, q.params, now)
+				routeHit = hit
+			}
 			if !hit {
 				f, hit = s.takeFaultLocked(route, r.Method, r.URL.Path)
 			}
@@ -164,6 +174,16 @@ func (s *Server) endpoint(route string, auth bool, fn func(*request) reply) http
 				call.Fault = true
 			} else {
 				rep = fn(q)
+			}
+			// Every answer on a limited route says where its bucket
+			// stands, a 429 of the route's own limit included.
+			if header == nil {
+				header = http.Header{}
+			}
+			for k, v := range limits {
+				if header.Get(k) == "" || routeHit {
+					header[k] = v
+				}
 			}
 		}
 		call.Status = rep.status
