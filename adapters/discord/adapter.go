@@ -196,7 +196,7 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 	a.queue = &kit.UserQueue{Log: a.log}
 	hc := cfg.HTTPClient
 	if hc == nil {
-		hc = &http.Client{Timeout: 30 * time.Second}
+		hc = kit.NewHTTPClient(30 * time.Second)
 	}
 	client := *hc
 	client.Transport = newGlobalPace(cfg.GlobalRate, &rebase{base: base, next: hc.Transport})

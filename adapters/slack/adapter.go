@@ -137,7 +137,7 @@ func New(cfg Config, log *slog.Logger) *Adapter {
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
-		hc = &http.Client{Timeout: 30 * time.Second}
+		hc = kit.NewHTTPClient(30 * time.Second)
 	}
 	client := slackgo.New(cfg.BotToken,
 		slackgo.OptionAPIURL(cfg.APIURL),
