@@ -199,71 +199,96 @@ func (s *Sender) recovered(failures int) {
 func retryDelay(n int) time.Duration { return backoff.Delay(n, 2*time.Second, 10*time.Minute) }
 
 // Flush makes one pass over the messages due now and returns how many were
-// sent. Each batch's messages go out Concurrency at a time; the next batch
-// is read once the batch is done.
+// sent. Messages go out Concurrency at a time, and the pipeline never
+// drains between reads: while messages are in flight, the next read of
+// due messages starts the ones not yet in flight as slots free up. A
+// message in flight is still pending, so it is still its recipient's
+// first in line: the read hands it over again (it is skipped) and never
+// the message after it, which keeps each recipient's order. The pass ends
+// when nothing due is left to start and nothing is in flight; after an
+// error no further message is started, and the first error is returned
+// once the messages in flight are done.
 func (s *Sender) Flush(ctx context.Context) (int, error) {
 	s.flushing.Lock()
 	defer s.flushing.Unlock()
-	sent := 0
-	for first := true; ; first = false {
-		due, err := s.store.Due(ctx, s.clock.Now(), batchSize)
-		if err != nil {
-			return sent, fmt.Errorf("due: %w", err)
-		}
-		if first && len(due) < batchSize {
-			s.forgetGone(due)
-		}
-		n, progress, err := s.deliverBatch(ctx, due)
-		sent += n
-		if err != nil || ctx.Err() != nil {
-			return sent, err
-		}
-		// Sending a parent can make its children due; go round again.
-		if !progress || len(due) == 0 {
-			return sent, nil
-		}
-	}
-}
-
-// deliverBatch delivers one batch, Concurrency messages at a time, and
-// returns how many were sent, whether any message was dealt with, and the
-// first error. After an error no further message of the batch is started.
-func (s *Sender) deliverBatch(ctx context.Context, due []*bot.OutboxMessage) (int, bool, error) {
 	var (
 		wg       sync.WaitGroup
 		mu       sync.Mutex // guards the results below
 		sent     int
-		progress bool
 		first    error
+		inflight = map[int64]bool{}
 	)
+	// finished is signalled, without blocking, when a send ends: the
+	// loop waits on it when all it could start is in flight.
+	finished := make(chan struct{}, 1)
 	slots := make(chan struct{}, max(s.Concurrency, 1))
-	for _, m := range due {
+	result := func() (int, error) {
+		wg.Wait()
 		mu.Lock()
-		stop := first != nil
-		mu.Unlock()
-		if stop || ctx.Err() != nil {
-			break
-		}
-		if d := s.pendingRecord(m); d != nil && s.clock.Now().Before(d.next) {
-			continue // sent; its record waits for its backoff (not progress)
-		}
-		slots <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-slots }()
-			ok, err := s.deliverOrQuarantine(ctx, m)
-			mu.Lock()
-			defer mu.Unlock()
-			if ok {
-				sent++
-			}
-			progress = true
-			if err != nil && first == nil {
-				first = err
-			}
-		})
+		defer mu.Unlock()
+		return sent, first
 	}
-	wg.Wait()
-	return sent, progress, first
+	for read := 0; ; read++ {
+		due, err := s.store.Due(ctx, s.clock.Now(), batchSize)
+		if err != nil {
+			n, _ := result()
+			return n, fmt.Errorf("due: %w", err)
+		}
+		if read == 0 && len(due) < batchSize {
+			s.forgetGone(due)
+		}
+		started := 0
+		for _, m := range due {
+			mu.Lock()
+			stop, busy := first != nil, inflight[m.ID]
+			mu.Unlock()
+			if stop || ctx.Err() != nil {
+				break
+			}
+			if busy {
+				continue
+			}
+			if d := s.pendingRecord(m); d != nil && s.clock.Now().Before(d.next) {
+				continue // sent; its record waits for its backoff
+			}
+			slots <- struct{}{}
+			mu.Lock()
+			inflight[m.ID] = true
+			mu.Unlock()
+			started++
+			wg.Go(func() {
+				defer func() { <-slots }()
+				ok, err := s.deliverOrQuarantine(ctx, m)
+				mu.Lock()
+				delete(inflight, m.ID)
+				if ok {
+					sent++
+				}
+				if err != nil && first == nil {
+					first = err
+				}
+				mu.Unlock()
+				select {
+				case finished <- struct{}{}:
+				default:
+				}
+			})
+		}
+		mu.Lock()
+		stop, busy := first != nil || ctx.Err() != nil, len(inflight) > 0
+		mu.Unlock()
+		if stop || (started == 0 && !busy) {
+			return result()
+		}
+		if started == 0 {
+			// Everything due is in flight: read again once one is done
+			// (sending a parent can make its children due).
+			select {
+			case <-finished:
+			case <-ctx.Done():
+			}
+		}
+	}
 }
 
 // batchSize is how many due messages Flush reads at a time.
