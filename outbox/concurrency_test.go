@@ -145,3 +145,73 @@ func TestSenderKeepsToThePlatformsPace(t *testing.T) {
 		t.Errorf("busiest second held %d requests, want at most 50", got)
 	}
 }
+
+// held is an adapter that holds the first message to one recipient until
+// every other recipient's message went (or a bound passes).
+type held struct {
+	mu       sync.Mutex
+	others   int
+	want     int
+	release  chan struct{}
+	timedOut bool
+	order    []string
+}
+
+func (h *held) Platform() string                       { return "test" }
+func (h *held) Run(context.Context, bot.Handler) error { return nil }
+func (h *held) Send(_ context.Context, m bot.Outgoing) (bot.MessageRef, error) {
+	h.mu.Lock()
+	h.order = append(h.order, m.Text)
+	h.mu.Unlock()
+	if m.Text == "slow-1" {
+		select {
+		case <-h.release:
+		case <-time.After(5 * time.Second):
+			h.mu.Lock()
+			h.timedOut = true
+			h.mu.Unlock()
+		}
+		return bot.MessageRef{ID: m.Text}, nil
+	}
+	if m.Target.User != "U-slow" {
+		h.mu.Lock()
+		h.others++
+		if h.others == h.want {
+			close(h.release)
+		}
+		h.mu.Unlock()
+	}
+	return bot.MessageRef{ID: m.Text}, nil
+}
+
+// TestSenderDoesNotDrainBetweenReads checks that one slow send does not
+// hold back the messages after its read: while the first message to one
+// recipient is in flight, the sender reads again and sends the rest of
+// the queue (more than one read's worth) to other recipients, and the
+// slow recipient's second message still goes only after its first.
+func TestSenderDoesNotDrainBetweenReads(t *testing.T) {
+	now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	store := bottest.NewOutbox()
+	add := func(id int, to, text string) {
+		store.Add(&bot.OutboxMessage{ID: int64(id), Platform: "test", Status: bot.OutboxPending, NextAt: now,
+			Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetDM, User: to}, Message: bot.Message{Text: text}}})
+	}
+	add(1, "U-slow", "slow-1")
+	add(2, "U-slow", "slow-2")
+	const others = 80 // more than a read's 50
+	for i := range others {
+		add(3+i, fmt.Sprintf("U%02d", i), fmt.Sprint(i))
+	}
+	h := &held{want: others, release: make(chan struct{})}
+	s := outbox.NewSender(store, &clock{now: now}, nil, h)
+	s.Concurrency = outbox.DefaultConcurrency
+	if n, err := s.Flush(context.Background()); err != nil || n != others+2 {
+		t.Fatalf("flush = %d, %v; want %d sent", n, err, others+2)
+	}
+	if h.timedOut {
+		t.Error("the slow send was released by the bound, not by the others: the sender waited for it before reading on")
+	}
+	if last := h.order[len(h.order)-1]; last != "slow-2" {
+		t.Errorf("last sent = %q, want slow-2 (after slow-1, which went last but one)", last)
+	}
+}
