@@ -199,9 +199,9 @@ func (s *Sender) recovered(failures int) {
 func retryDelay(n int) time.Duration { return backoff.Delay(n, 2*time.Second, 10*time.Minute) }
 
 // Flush makes one pass over the messages due now and returns how many were
-// sent. Messages go out Concurrency at a time, and the pipeline never
-// drains between reads: while messages are in flight, the next read of
-// due messages starts the ones not yet in flight as slots free up. A
+// sent. Messages go out Concurrency at a time, and the pipeline does not
+// drain between reads: once a slot is free, the next read of due messages
+// starts the ones not yet in flight. A
 // message in flight is still pending, so it is still its recipient's
 // first in line: the read hands it over again (it is skipped) and never
 // the message after it, which keeps each recipient's order. The pass ends
@@ -287,6 +287,16 @@ func (s *Sender) Flush(ctx context.Context) (int, error) {
 			case <-finished:
 			case <-ctx.Done():
 			}
+			continue
+		}
+		// Read again once a slot is free, not before: a read while every
+		// slot is taken would start nothing. With one slot this is after
+		// the last send, so one at a time goes in the order read (the
+		// console's transcript).
+		select {
+		case slots <- struct{}{}:
+			<-slots
+		case <-ctx.Done():
 		}
 	}
 }
