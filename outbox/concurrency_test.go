@@ -90,62 +90,6 @@ func TestSenderSendsToRecipientsConcurrentlyInOrder(t *testing.T) {
 	}
 }
 
-// window is an adapter that counts its requests in every one-second
-// window, as a platform's global rate limit does.
-type window struct {
-	mu    sync.Mutex
-	times []time.Time
-}
-
-func (w *window) Platform() string                       { return "test" }
-func (w *window) Run(context.Context, bot.Handler) error { return nil }
-func (w *window) Send(_ context.Context, m bot.Outgoing) (bot.MessageRef, error) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.times = append(w.times, time.Now())
-	return bot.MessageRef{Channel: "D", ID: m.Text}, nil
-}
-
-// busiest is the most requests in any one second.
-func (w *window) busiest() int {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	most := 0
-	for i, start := range w.times {
-		n := 0
-		for _, t := range w.times[i:] {
-			if t.Sub(start) < time.Second {
-				n++
-			}
-		}
-		most = max(most, n)
-	}
-	return most
-}
-
-// TestSenderKeepsToThePlatformsPace sends 60 messages to 60 recipients,
-// eight at a time, paced at 45 a second with bursts of 5: no one-second
-// window may hold more than Discord's global limit of 50 requests. It
-// takes about 1.2 s of real time, the pace it checks.
-func TestSenderKeepsToThePlatformsPace(t *testing.T) {
-	now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
-	store := bottest.NewOutbox()
-	for i := 1; i <= 60; i++ {
-		store.Add(&bot.OutboxMessage{ID: int64(i), Platform: "test", Status: bot.OutboxPending, NextAt: now,
-			Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetDM, User: fmt.Sprintf("U%d", i)}, Message: bot.Message{Text: fmt.Sprint(i)}}})
-	}
-	w := &window{}
-	s := outbox.NewSender(store, &clock{now: now}, nil, w)
-	s.Concurrency = outbox.DefaultConcurrency
-	s.SetPace("test", 45, 5)
-	if n, err := s.Flush(context.Background()); err != nil || n != 60 {
-		t.Fatalf("flush = %d, %v; want 60 sent", n, err)
-	}
-	if got := w.busiest(); got > 50 {
-		t.Errorf("busiest second held %d requests, want at most 50", got)
-	}
-}
-
 // held is an adapter that holds the first message to one recipient until
 // every other recipient's message went (or a bound passes).
 type held struct {

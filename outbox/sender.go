@@ -17,7 +17,6 @@ import (
 
 	"github.com/porchlight/porchlight/backoff"
 	"github.com/porchlight/porchlight/bot"
-	"golang.org/x/time/rate"
 )
 
 // Sender delivers outbox messages through the adapters. It retries with
@@ -42,8 +41,6 @@ type Sender struct {
 	// sent as usual. Their record is retried with backoff; they are never
 	// sent again.
 	unrecorded map[int64]*delivery
-	// paces limits each platform's request rate (SetPace).
-	paces map[string]*rate.Limiter
 
 	// Concurrency is how many messages of a batch are sent at once
 	// (default 1; cmd sets DefaultConcurrency). A batch holds at most one
@@ -75,7 +72,8 @@ type Sender struct {
 
 // DefaultConcurrency is the bot's number of sends at once: enough to hide
 // a platform's latency (1,000 prompts at 50 ms each take 50 s one at a
-// time), few enough that pacing, not a burst, sets the rate.
+// time), few enough that the adapters' pacing of each platform's limits,
+// not a burst, sets the rate.
 const DefaultConcurrency = 8
 
 // Reporter is told whether the sender's passes work, under the component
@@ -101,26 +99,12 @@ func NewSender(store bot.Store, clock bot.Clock, log *slog.Logger, adapters ...b
 		store: store.Outbox(), adapters: map[string]bot.Adapter{}, clock: clock,
 		log: log.With("component", "outbox"), wake: make(chan struct{}, 1),
 		MaxAttempts: 10, Poll: time.Second, MaxBackoff: 30 * time.Second, unrecorded: map[int64]*delivery{},
-		paces: map[string]*rate.Limiter{}, Concurrency: 1,
+		Concurrency: 1,
 	}
 	for _, a := range adapters {
 		s.adapters[a.Platform()] = a
 	}
 	return s
-}
-
-// SetPace limits the requests the sender makes to a platform to perSecond,
-// with bursts of up to burst, across all its concurrent sends. In any one
-// second there are then at most perSecond + burst requests: Discord's
-// global limit of 50 a second is kept with 45 and 5. Call it before Run.
-func (s *Sender) SetPace(platform string, perSecond float64, burst int) {
-	s.paces[platform] = rate.NewLimiter(rate.Limit(perSecond), max(burst, 1))
-}
-
-// pace waits for the platform's next request slot; false if ctx ended.
-func (s *Sender) pace(ctx context.Context, platform string) bool {
-	l := s.paces[platform]
-	return l == nil || l.Wait(ctx) == nil
 }
 
 // Wake asks the sender to look for due messages now. It never blocks.
@@ -401,15 +385,9 @@ func (s *Sender) deliver(ctx context.Context, m *bot.OutboxMessage) (bool, error
 		if !ok {
 			return false, s.fail(ctx, log, m, fmt.Errorf("platform cannot edit messages: %w", bot.ErrUndeliverable))
 		}
-		if !s.pace(ctx, m.Platform) {
-			return false, nil // shutting down: the message stays pending
-		}
 		err = ed.Edit(ctx, m.Out.Edit, m.Out.Message)
 		ref = m.Out.Edit
 	} else {
-		if !s.pace(ctx, m.Platform) {
-			return false, nil // shutting down: the message stays pending
-		}
 		key, since, berr := s.store.BeginAttempt(ctx, m.ID, s.clock.Now())
 		if errors.Is(berr, bot.ErrNotFound) {
 			return false, nil // no longer pending: taken out of the queue meanwhile
