@@ -122,7 +122,11 @@ var ErrUndeliverable = errors.New("undeliverable")
 // rate limits and server errors.
 type RetryError struct {
 	After time.Duration
-	Err   error
+	// RateLimit says the platform refused the call only to make the bot
+	// wait (an HTTP 429), taking nothing: the sender waits After and sends
+	// again without counting a failed attempt.
+	RateLimit bool
+	Err       error
 }
 
 func (e *RetryError) Error() string {

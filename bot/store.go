@@ -408,6 +408,9 @@ type OutboxStore interface {
 	MarkSent(ctx context.Context, id int64, ref MessageRef, at time.Time) error
 	// MarkRetry records a failed attempt and when to try again.
 	MarkRetry(ctx context.Context, id int64, next time.Time, reason string) error
+	// Defer puts the next attempt off until next without counting a
+	// failed one: the platform asked the bot to wait (a rate limit).
+	Defer(ctx context.Context, id int64, next time.Time, reason string) error
 	// MarkFailed gives up on a message.
 	MarkFailed(ctx context.Context, id int64, reason string) error
 	// Pending counts messages not yet sent or failed.

@@ -17,7 +17,6 @@ import (
 
 	"github.com/porchlight/porchlight/backoff"
 	"github.com/porchlight/porchlight/bot"
-	"golang.org/x/time/rate"
 )
 
 // Sender delivers outbox messages through the adapters. It retries with
@@ -42,8 +41,6 @@ type Sender struct {
 	// sent as usual. Their record is retried with backoff; they are never
 	// sent again.
 	unrecorded map[int64]*delivery
-	// paces limits each platform's request rate (SetPace).
-	paces map[string]*rate.Limiter
 
 	// Concurrency is how many messages of a batch are sent at once
 	// (default 1; cmd sets DefaultConcurrency). A batch holds at most one
@@ -75,7 +72,8 @@ type Sender struct {
 
 // DefaultConcurrency is the bot's number of sends at once: enough to hide
 // a platform's latency (1,000 prompts at 50 ms each take 50 s one at a
-// time), few enough that pacing, not a burst, sets the rate.
+// time), few enough that the adapters' pacing of each platform's limits,
+// not a burst, sets the rate.
 const DefaultConcurrency = 8
 
 // Reporter is told whether the sender's passes work, under the component
@@ -101,26 +99,12 @@ func NewSender(store bot.Store, clock bot.Clock, log *slog.Logger, adapters ...b
 		store: store.Outbox(), adapters: map[string]bot.Adapter{}, clock: clock,
 		log: log.With("component", "outbox"), wake: make(chan struct{}, 1),
 		MaxAttempts: 10, Poll: time.Second, MaxBackoff: 30 * time.Second, unrecorded: map[int64]*delivery{},
-		paces: map[string]*rate.Limiter{}, Concurrency: 1,
+		Concurrency: 1,
 	}
 	for _, a := range adapters {
 		s.adapters[a.Platform()] = a
 	}
 	return s
-}
-
-// SetPace limits the requests the sender makes to a platform to perSecond,
-// with bursts of up to burst, across all its concurrent sends. In any one
-// second there are then at most perSecond + burst requests: Discord's
-// global limit of 50 a second is kept with 45 and 5. Call it before Run.
-func (s *Sender) SetPace(platform string, perSecond float64, burst int) {
-	s.paces[platform] = rate.NewLimiter(rate.Limit(perSecond), max(burst, 1))
-}
-
-// pace waits for the platform's next request slot; false if ctx ended.
-func (s *Sender) pace(ctx context.Context, platform string) bool {
-	l := s.paces[platform]
-	return l == nil || l.Wait(ctx) == nil
 }
 
 // Wake asks the sender to look for due messages now. It never blocks.
@@ -199,71 +183,106 @@ func (s *Sender) recovered(failures int) {
 func retryDelay(n int) time.Duration { return backoff.Delay(n, 2*time.Second, 10*time.Minute) }
 
 // Flush makes one pass over the messages due now and returns how many were
-// sent. Each batch's messages go out Concurrency at a time; the next batch
-// is read once the batch is done.
+// sent. Messages go out Concurrency at a time, and the pipeline does not
+// drain between reads: once a slot is free, the next read of due messages
+// starts the ones not yet in flight. A
+// message in flight is still pending, so it is still its recipient's
+// first in line: the read hands it over again (it is skipped) and never
+// the message after it, which keeps each recipient's order. The pass ends
+// when nothing due is left to start and nothing is in flight; after an
+// error no further message is started, and the first error is returned
+// once the messages in flight are done.
 func (s *Sender) Flush(ctx context.Context) (int, error) {
 	s.flushing.Lock()
 	defer s.flushing.Unlock()
-	sent := 0
-	for first := true; ; first = false {
-		due, err := s.store.Due(ctx, s.clock.Now(), batchSize)
-		if err != nil {
-			return sent, fmt.Errorf("due: %w", err)
-		}
-		if first && len(due) < batchSize {
-			s.forgetGone(due)
-		}
-		n, progress, err := s.deliverBatch(ctx, due)
-		sent += n
-		if err != nil || ctx.Err() != nil {
-			return sent, err
-		}
-		// Sending a parent can make its children due; go round again.
-		if !progress || len(due) == 0 {
-			return sent, nil
-		}
-	}
-}
-
-// deliverBatch delivers one batch, Concurrency messages at a time, and
-// returns how many were sent, whether any message was dealt with, and the
-// first error. After an error no further message of the batch is started.
-func (s *Sender) deliverBatch(ctx context.Context, due []*bot.OutboxMessage) (int, bool, error) {
 	var (
 		wg       sync.WaitGroup
 		mu       sync.Mutex // guards the results below
 		sent     int
-		progress bool
 		first    error
+		inflight = map[int64]bool{}
 	)
+	// finished is signalled, without blocking, when a send ends: the
+	// loop waits on it when all it could start is in flight.
+	finished := make(chan struct{}, 1)
 	slots := make(chan struct{}, max(s.Concurrency, 1))
-	for _, m := range due {
+	result := func() (int, error) {
+		wg.Wait()
 		mu.Lock()
-		stop := first != nil
-		mu.Unlock()
-		if stop || ctx.Err() != nil {
-			break
-		}
-		if d := s.pendingRecord(m); d != nil && s.clock.Now().Before(d.next) {
-			continue // sent; its record waits for its backoff (not progress)
-		}
-		slots <- struct{}{}
-		wg.Go(func() {
-			defer func() { <-slots }()
-			ok, err := s.deliverOrQuarantine(ctx, m)
-			mu.Lock()
-			defer mu.Unlock()
-			if ok {
-				sent++
-			}
-			progress = true
-			if err != nil && first == nil {
-				first = err
-			}
-		})
+		defer mu.Unlock()
+		return sent, first
 	}
-	wg.Wait()
-	return sent, progress, first
+	for read := 0; ; read++ {
+		due, err := s.store.Due(ctx, s.clock.Now(), batchSize)
+		if err != nil {
+			n, _ := result()
+			return n, fmt.Errorf("due: %w", err)
+		}
+		if read == 0 && len(due) < batchSize {
+			s.forgetGone(due)
+		}
+		started := 0
+		for _, m := range due {
+			mu.Lock()
+			stop, busy := first != nil, inflight[m.ID]
+			mu.Unlock()
+			if stop || ctx.Err() != nil {
+				break
+			}
+			if busy {
+				continue
+			}
+			if d := s.pendingRecord(m); d != nil && s.clock.Now().Before(d.next) {
+				continue // sent; its record waits for its backoff
+			}
+			slots <- struct{}{}
+			mu.Lock()
+			inflight[m.ID] = true
+			mu.Unlock()
+			started++
+			wg.Go(func() {
+				defer func() { <-slots }()
+				ok, err := s.deliverOrQuarantine(ctx, m)
+				mu.Lock()
+				delete(inflight, m.ID)
+				if ok {
+					sent++
+				}
+				if err != nil && first == nil {
+					first = err
+				}
+				mu.Unlock()
+				select {
+				case finished <- struct{}{}:
+				default:
+				}
+			})
+		}
+		mu.Lock()
+		stop, busy := first != nil || ctx.Err() != nil, len(inflight) > 0
+		mu.Unlock()
+		if stop || (started == 0 && !busy) {
+			return result()
+		}
+		if started == 0 {
+			// Everything due is in flight: read again once one is done
+			// (sending a parent can make its children due).
+			select {
+			case <-finished:
+			case <-ctx.Done():
+			}
+			continue
+		}
+		// Read again once a slot is free, not before: a read while every
+		// slot is taken would start nothing. With one slot this is after
+		// the last send, so one at a time goes in the order read (the
+		// console's transcript).
+		select {
+		case slots <- struct{}{}:
+			<-slots
+		case <-ctx.Done():
+		}
+	}
 }
 
 // batchSize is how many due messages Flush reads at a time.
@@ -366,15 +385,9 @@ func (s *Sender) deliver(ctx context.Context, m *bot.OutboxMessage) (bool, error
 		if !ok {
 			return false, s.fail(ctx, log, m, fmt.Errorf("platform cannot edit messages: %w", bot.ErrUndeliverable))
 		}
-		if !s.pace(ctx, m.Platform) {
-			return false, nil // shutting down: the message stays pending
-		}
 		err = ed.Edit(ctx, m.Out.Edit, m.Out.Message)
 		ref = m.Out.Edit
 	} else {
-		if !s.pace(ctx, m.Platform) {
-			return false, nil // shutting down: the message stays pending
-		}
 		key, since, berr := s.store.BeginAttempt(ctx, m.ID, s.clock.Now())
 		if errors.Is(berr, bot.ErrNotFound) {
 			return false, nil // no longer pending: taken out of the queue meanwhile
@@ -401,12 +414,24 @@ func (s *Sender) deliver(ctx context.Context, m *bot.OutboxMessage) (bool, error
 	// Logged and kept as the reason: no URL or id that names a member,
 	// whatever the adapter.
 	err = bot.SafeError(err)
+	var retry *bot.RetryError
+	if errors.As(err, &retry) && retry.RateLimit {
+		// The platform took nothing and asked for a wait: not a failed
+		// attempt, so a burst of 429s cannot use up a message's attempts
+		// or fail it. The message keeps its place in its recipient's
+		// line.
+		wait := retry.After
+		if wait <= 0 {
+			wait = s.Poll
+		}
+		log.Info("rate limited; will send after the platform's wait", "wait", wait)
+		return false, s.store.Defer(ctx, m.ID, s.clock.Now().Add(wait), err.Error())
+	}
 	if errors.Is(err, bot.ErrUndeliverable) || m.Attempts+1 >= s.MaxAttempts {
 		return false, s.fail(ctx, log, m, err)
 	}
-	var retry *bot.RetryError
 	wait := retryDelay(m.Attempts + 1)
-	if errors.As(err, &retry) && retry.After > 0 {
+	if retry != nil && retry.After > 0 {
 		wait = retry.After
 	}
 	log.Warn("send failed; will retry", "attempt", m.Attempts+1, "wait", wait, "err", err)

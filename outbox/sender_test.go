@@ -386,3 +386,38 @@ func TestSenderForgetsAnUnrecordedDeliveryOfAGoneMessage(t *testing.T) {
 		t.Errorf("unrecorded after the message left the queue = %d, want 0", n)
 	}
 }
+
+// TestSenderWaitsOutRateLimitsWithoutCountingThem checks that a 429 (a
+// RetryError marked RateLimit) puts the message off by the platform's wait
+// and costs it no attempt: more 429s in a row than MaxAttempts neither
+// fail it nor send it twice, and it goes once the platform takes it.
+func TestSenderWaitsOutRateLimitsWithoutCountingThem(t *testing.T) {
+	limited := &bot.RetryError{After: 1500 * time.Millisecond, RateLimit: true, Err: errors.New("429")}
+	var errs []error
+	for range 5 {
+		errs = append(errs, limited)
+	}
+	store, ad, c, s := setup(errs...)
+	s.MaxAttempts = 3
+	ctx := context.Background()
+	for i := range 5 {
+		if n, err := s.Flush(ctx); err != nil || n != 0 {
+			t.Fatalf("flush %d = %d, %v; want 0 sent", i, n, err)
+		}
+		msg := store.Message(1)
+		if msg.Status != bot.OutboxPending || msg.Attempts != 0 || msg.NextAt.Sub(c.now) != 1500*time.Millisecond {
+			t.Fatalf("after 429 number %d: status %q, attempts %d, next in %v; want pending, 0 attempts, after the 1.5 s asked",
+				i+1, msg.Status, msg.Attempts, msg.NextAt.Sub(c.now))
+		}
+		if n, _ := s.Flush(ctx); n != 0 {
+			t.Fatal("sent before the platform's wait ran out")
+		}
+		c.now = msg.NextAt
+	}
+	if n, err := s.Flush(ctx); err != nil || n != 1 {
+		t.Fatalf("flush after the waits = %d, %v; want 1 sent", n, err)
+	}
+	if msg := store.Message(1); msg.Status != bot.OutboxSent || len(ad.sent) != 1 {
+		t.Errorf("status %q, sent %d times; want sent exactly once", msg.Status, len(ad.sent))
+	}
+}

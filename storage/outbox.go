@@ -298,6 +298,17 @@ func (o outbox) MarkRetry(ctx context.Context, id int64, next time.Time, reason 
 		WHERE id = ?`, unixCeilOrNull(next), clipReason(reason), id)
 }
 
+// Defer puts off a message's next attempt until next, rounded up to a
+// whole second as in MarkRetry, without counting a failed attempt: the
+// platform refused the call only to make the bot wait (a rate limit), so
+// the message's attempts stay for real failures. ErrNotFound if there is
+// no such message.
+func (o outbox) Defer(ctx context.Context, id int64, next time.Time, reason string) error {
+	return o.exec(ctx, "defer", `UPDATE outbox
+		SET next_at = ?, last_error = ?
+		WHERE id = ?`, unixCeilOrNull(next), clipReason(reason), id)
+}
+
 // MarkFailed gives up on a message. ErrNotFound if there is no such
 // message.
 func (o outbox) MarkFailed(ctx context.Context, id int64, reason string) error {

@@ -72,6 +72,10 @@ type Config struct {
 	// before Run has the core's own (the outbox may send first); Run
 	// replaces it with the handler's.
 	Commands []*bot.Command
+	// GlobalRate is how many REST requests a second the adapter makes at
+	// most, under Discord's global limit of 50; zero means
+	// DefaultGlobalRate.
+	GlobalRate float64
 	// HandshakeTimeout bounds each gateway handshake (dial, HELLO,
 	// IDENTIFY or RESUME, READY); discordgo's Open has no timeout of its
 	// own. Zero means 20 s.
@@ -162,6 +166,9 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 	if cfg.HandshakeTimeout <= 0 {
 		cfg.HandshakeTimeout = 20 * time.Second
 	}
+	if cfg.GlobalRate <= 0 {
+		cfg.GlobalRate = DefaultGlobalRate
+	}
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
@@ -189,10 +196,10 @@ func New(cfg Config, log *slog.Logger) (*Adapter, error) {
 	a.queue = &kit.UserQueue{Log: a.log}
 	hc := cfg.HTTPClient
 	if hc == nil {
-		hc = &http.Client{Timeout: 30 * time.Second}
+		hc = kit.NewHTTPClient(30 * time.Second)
 	}
 	client := *hc
-	client.Transport = &rebase{base: base, next: hc.Transport}
+	client.Transport = newGlobalPace(cfg.GlobalRate, &rebase{base: base, next: hc.Transport})
 	s.Client = &client
 	// The outbox retries with backoff and rate-limit waits of its own, and
 	// an interaction cannot wait: discordgo's unbounded sleep-and-retry on

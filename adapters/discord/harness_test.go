@@ -83,6 +83,12 @@ func testCommands() []*bot.Command {
 // adapter before it runs.
 func start(t *testing.T, fcfg discordtest.Config, tweak func(*Config), adjust func(*Adapter)) *harness {
 	t.Helper()
+	if fcfg.RouteLimits == nil {
+		// These tests post many messages to one channel at once, which
+		// Discord's per-channel limits would slow to one every second;
+		// the rate-limit tests (ratelimit_test.go) keep the real ones.
+		fcfg.RouteLimits = map[string]discordtest.RouteLimit{}
+	}
 	f := discordtest.NewServer(t, fcfg)
 	cfg := Config{
 		Token: f.Token(), ApplicationID: discordtest.AppID, APIBase: f.URL(),

@@ -219,7 +219,7 @@ func classifyREST(what string, err error) error {
 	var rl *discordgo.RateLimitError
 	if errors.As(err, &rl) {
 		after := rl.RetryAfter
-		return &bot.RetryError{After: after, Err: fmt.Errorf("discord %s: rate limited: %w", what, err)}
+		return &bot.RetryError{After: after, RateLimit: true, Err: fmt.Errorf("discord %s: rate limited: %w", what, err)}
 	}
 	var re *discordgo.RESTError
 	if errors.As(err, &re) && re.Response != nil {
@@ -229,7 +229,9 @@ func classifyREST(what string, err error) error {
 			code = re.Message.Code
 		}
 		switch {
-		case status == http.StatusTooManyRequests || status >= 500:
+		case status == http.StatusTooManyRequests:
+			return &bot.RetryError{RateLimit: true, Err: fmt.Errorf("discord %s: HTTP %d: %w", what, status, err)}
+		case status >= 500:
 			return &bot.RetryError{Err: fmt.Errorf("discord %s: HTTP %d: %w", what, status, err)}
 		case code == codeCannotDM:
 			return fmt.Errorf("discord %s: the user does not accept DMs from the bot (50007): %w", what, bot.ErrUndeliverable)

@@ -54,6 +54,10 @@ type Config struct {
 	// channels to the core; off, channel messages are never read (and
 	// the manifest does not subscribe to them).
 	ThreadReplies bool
+	// ChannelRate is how many chat.postMessage calls a second the adapter
+	// makes to one channel; zero means Slack's one. Every other method is
+	// paced by its tier (pace.go).
+	ChannelRate float64
 	// HTTPClient is used for every HTTP request when set.
 	HTTPClient *http.Client
 }
@@ -133,7 +137,7 @@ func New(cfg Config, log *slog.Logger) *Adapter {
 	}
 	hc := cfg.HTTPClient
 	if hc == nil {
-		hc = &http.Client{Timeout: 30 * time.Second}
+		hc = kit.NewHTTPClient(30 * time.Second)
 	}
 	client := slackgo.New(cfg.BotToken,
 		slackgo.OptionAPIURL(cfg.APIURL),
@@ -144,7 +148,7 @@ func New(cfg Config, log *slog.Logger) *Adapter {
 		cfg:       cfg,
 		log:       log,
 		client:    client,
-		api:       client,
+		api:       newPaced(client, cfg.ChannelRate),
 		http:      hc,
 		ackWithin: 2500 * time.Millisecond,
 		seen:      kit.NewSeenSet(15 * time.Minute),

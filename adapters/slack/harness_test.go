@@ -61,12 +61,24 @@ type harness struct {
 // set, adjusts the adapter before it runs.
 func start(t *testing.T, cfg slacktest.Config, tweak func(*Adapter)) *harness {
 	t.Helper()
+	// These tests post many messages to one channel at once, which
+	// Slack's limits would slow to one a second; the rate-limit tests
+	// (pace_test.go) keep them, with startLimited.
+	cfg.Unlimited = true
+	return startLimited(t, cfg, Config{ChannelRate: 1000}, tweak)
+}
+
+// startLimited is start with the fake's rate limits as cfg sets them and
+// the adapter configured with acfg (its tokens and URL filled in).
+func startLimited(t *testing.T, cfg slacktest.Config, acfg Config, tweak func(*Adapter)) *harness {
+	t.Helper()
 	srv := slacktest.New(cfg)
 	t.Cleanup(srv.Close)
 	for _, u := range []slacktest.User{{ID: robin, Name: "robin"}, {ID: sam, Name: "sam"}, {ID: mentor, Name: "morgan"}} {
 		srv.AddUser(u)
 	}
-	ad := New(Config{BotToken: srv.BotToken(), AppToken: srv.AppToken(), APIURL: srv.APIURL(), CommandPrefix: DefaultCommandPrefix}, slog.New(slog.DiscardHandler))
+	acfg.BotToken, acfg.AppToken, acfg.APIURL, acfg.CommandPrefix = srv.BotToken(), srv.AppToken(), srv.APIURL(), DefaultCommandPrefix
+	ad := New(acfg, slog.New(slog.DiscardHandler))
 	if tweak != nil {
 		tweak(ad)
 	}

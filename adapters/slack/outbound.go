@@ -384,12 +384,14 @@ func platformCode(err error) string {
 func classifyAPI(method string, err error) error {
 	var rl *slackgo.RateLimitedError
 	if errors.As(err, &rl) {
-		return &bot.RetryError{After: rl.RetryAfter, Err: fmt.Errorf("slack %s: %w", method, err)}
+		return &bot.RetryError{After: rl.RetryAfter, RateLimit: true, Err: fmt.Errorf("slack %s: %w", method, err)}
 	}
 	var sc slackgo.StatusCodeError
 	if errors.As(err, &sc) {
 		switch {
-		case sc.Code == http.StatusTooManyRequests || sc.Code >= 500:
+		case sc.Code == http.StatusTooManyRequests:
+			return &bot.RetryError{RateLimit: true, Err: fmt.Errorf("slack %s: %w", method, err)}
+		case sc.Code >= 500:
 			return &bot.RetryError{Err: fmt.Errorf("slack %s: %w", method, err)}
 		case sc.Code >= 400 && sc.Code != http.StatusUnauthorized:
 			// Any other 4xx fails again however often it is sent. A

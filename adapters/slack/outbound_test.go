@@ -263,8 +263,8 @@ func TestRateLimitRetriedThroughOutbox(t *testing.T) {
 		t.Fatalf("first pass sent %d, err %v; want 0 (rate limited)", n, err)
 	}
 	first := st.Message(1)
-	if first.Status != bot.OutboxPending || first.Attempts != 1 || !first.NextAt.Equal(now.Add(30*time.Second)) {
-		t.Errorf("after 429: %+v, want pending until +30s", first)
+	if first.Status != bot.OutboxPending || first.Attempts != 0 || !first.NextAt.Equal(now.Add(30*time.Second)) {
+		t.Errorf("after 429: %+v, want pending until +30s, no attempt counted", first)
 	}
 	if gone := st.Message(2); gone.Status != bot.OutboxFailed {
 		t.Errorf("channel_not_found message status %q, want failed", gone.Status)

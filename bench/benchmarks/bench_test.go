@@ -51,8 +51,15 @@ func BenchmarkIngest(b *testing.B) {
 
 func BenchmarkFanOut(b *testing.B) {
 	s := mustSuite(b)
-	b.Run("10", s.FanOut(10, 0, 0))
-	b.Run("10-50ms-paced", s.FanOut(10, 50*time.Millisecond, DiscordPace))
+	b.Run("10", s.FanOut(10, 0))
+	b.Run("10-50ms", s.FanOut(10, 50*time.Millisecond))
+}
+
+// BenchmarkFanOutDiscord delivers 100 houses' prompts through the real
+// Discord adapter against the fake Discord at 50 ms latency.
+func BenchmarkFanOutDiscord(b *testing.B) {
+	b.Run("100-50ms", FanOutDiscord(100, 50*time.Millisecond))
+	b.Run("1000-50ms", FanOutDiscord(1000, 50*time.Millisecond))
 }
 
 func BenchmarkIngestRaw(b *testing.B) {

@@ -211,18 +211,15 @@ func (s *Suite) Ingest(conc int) func(b *testing.B) {
 }
 
 // FanOut returns a benchmark of delivering the check-in prompts of n
-// houses, opened at once, through an adapter with latency per call and,
-// when pace is not zero, the sender paced at pace requests a second with
-// bursts of 5 (the bot paces Discord at 45), reporting prompts per second.
-// Opening the rounds is not timed.
-func (s *Suite) FanOut(n int, latency time.Duration, pace float64) func(b *testing.B) {
+// houses, opened at once, through an adapter with latency per call,
+// reporting prompts per second: the core, the store and the sender on the
+// history, with no platform's limits (FanOutDiscord has them). Opening the
+// rounds is not timed.
+func (s *Suite) FanOut(n int, latency time.Duration) func(b *testing.B) {
 	return func(b *testing.B) {
 		ctx := context.Background()
 		w := s.world(b, nil)
 		w.Adapter.Latency = latency
-		if pace > 0 {
-			w.Sender.SetPace(bench.Platform, pace, 5)
-		}
 		n := min(n, len(w.Houses))
 		// Deliver what the history left pending, untimed.
 		if _, err := w.Sender.Flush(ctx); err != nil {
@@ -252,7 +249,3 @@ func (s *Suite) FanOut(n int, latency time.Duration, pace float64) func(b *testi
 		b.ReportMetric(float64(sent)/b.Elapsed().Seconds(), "prompts/s")
 	}
 }
-
-// DiscordPace is the rate at which the bot paces Discord (cmd/porchlight
-// serve): 45 requests a second with bursts of 5, under the global 50.
-const DiscordPace = 45

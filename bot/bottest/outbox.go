@@ -148,6 +148,15 @@ func (o *Outbox) MarkRetry(_ context.Context, id int64, next time.Time, reason s
 	return nil
 }
 
+// Defer puts off the next attempt without counting one.
+func (o *Outbox) Defer(_ context.Context, id int64, next time.Time, reason string) error {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	m := o.find(id)
+	m.NextAt, m.LastError = next, reason
+	return nil
+}
+
 // MarkFailed gives up on a message.
 func (o *Outbox) MarkFailed(_ context.Context, id int64, reason string) error {
 	o.mu.Lock()

@@ -38,7 +38,7 @@ func TestCrashSlack(t *testing.T) {
 	}
 	// The fake grants only the manifest's scopes, and stamps messages with
 	// the bot's clock.
-	srv := slacktest.New(slacktest.Config{Now: clock.Now, Scopes: scopes})
+	srv := slacktest.New(slacktest.Config{Now: clock.Now, Scopes: scopes, Unlimited: true}) // limits: adapters/slack pace_test.go
 	t.Cleanup(srv.Close)
 	p := &crashSlack{srv: srv, views: map[string]string{}, old: map[string]bool{}}
 	for i, u := range p.residents() {

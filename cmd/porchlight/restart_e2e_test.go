@@ -288,7 +288,7 @@ func TestSlackRestartMidDMCheckin(t *testing.T) {
 		house = "C0HOUSE"
 		sam   = "U0002"
 	)
-	srv := slacktest.New(slacktest.Config{})
+	srv := slacktest.New(slacktest.Config{Unlimited: true}) // the test clock stands still while a 429 waits; limits: adapters/slack pace_test.go
 	t.Cleanup(srv.Close)
 	srv.AddUser(slacktest.User{ID: sam, Name: "sam"})
 	cfgPath, dbPath := restartConfig(t,

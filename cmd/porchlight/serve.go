@@ -116,20 +116,20 @@ func newApp(ctx context.Context, o appOptions) (*app, error) {
 	a.sender = outbox.NewSender(db, o.clock, o.log, sendVia...)
 	a.sender.OnUndeliverable = b.Undeliverable
 	a.sender.Health = status
-	// Several sends at once, paced within Discord's global limit of 50
-	// requests a second (45 with bursts of 5: never 50 in one second);
-	// discordgo keeps each route's bucket from the X-RateLimit headers.
-	// Slack limits chat.postMessage per channel, and a batch holds one
-	// message per channel: its 429s are retried after their Retry-After.
-	// The console has no latency to hide, and its transcript keeps the
-	// order in which messages were queued.
+	// Several sends at once. The adapters keep their platform's limits
+	// for every request they make: the Discord adapter paces all its REST
+	// calls under the global limit of 50 a second, and discordgo keeps
+	// each route's bucket from the X-RateLimit headers; the Slack adapter
+	// paces each method by its tier and chat.postMessage per channel. A
+	// 429 that still comes back is waited out without counting as a
+	// failed attempt. The console has no latency to hide, and its
+	// transcript keeps the order in which messages were queued.
 	a.sender.Concurrency = outbox.DefaultConcurrency
 	for _, ad := range o.adapters {
 		if ad.Platform() == "console" {
 			a.sender.Concurrency = 1
 		}
 	}
-	a.sender.SetPace("discord", 45, 5)
 	b.OnCommit(a.sender.Wake)
 	// A failed run is retried: runs are keyed by their scheduled time, so a
 	// retry never doubles one, and a busy database or a full disk for a

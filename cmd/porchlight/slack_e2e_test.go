@@ -34,7 +34,7 @@ func TestSlackEndToEnd(t *testing.T) {
 		robin = "U0001"
 		sam   = "U0002"
 	)
-	srv := slacktest.New(slacktest.Config{})
+	srv := slacktest.New(slacktest.Config{Unlimited: true}) // the test clock stands still while a 429 waits; limits: adapters/slack pace_test.go
 	t.Cleanup(srv.Close)
 	srv.AddUser(slacktest.User{ID: robin, Name: "robin"})
 	srv.AddUser(slacktest.User{ID: sam, Name: "sam"})

@@ -56,7 +56,7 @@ func TestSlackFormsAndHomeEndToEnd(t *testing.T) {
 		robin  = "U0001"
 		mentor = "U0MENT"
 	)
-	srv := slacktest.New(slacktest.Config{})
+	srv := slacktest.New(slacktest.Config{Unlimited: true}) // the test clock stands still while a 429 waits; limits: adapters/slack pace_test.go
 	t.Cleanup(srv.Close)
 	srv.AddUser(slacktest.User{ID: robin, Name: "robin", RealName: "Robin Example", DisplayName: "Rob"})
 	srv.AddUser(slacktest.User{ID: mentor, Name: "morgan"})

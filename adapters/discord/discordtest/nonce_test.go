@@ -19,7 +19,7 @@ import (
 // channel or after the window, a nonce dedupes nothing.
 func TestEnforcedNonce(t *testing.T) {
 	clk := &clock{now: fixedNow()}
-	f := discordtest.NewServer(t, discordtest.Config{Now: clk.Now, NonceWindow: time.Minute})
+	f := discordtest.NewServer(t, discordtest.Config{Now: clk.Now, NonceWindow: time.Minute, RouteLimits: map[string]discordtest.RouteLimit{}})
 	dm := f.DMChannel(discordtest.UserSam)
 
 	// create posts a message as JSON and returns the status and answer.

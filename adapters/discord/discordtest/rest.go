@@ -133,7 +133,13 @@ func (s *Server) endpoint(route string, auth bool, fn func(*request) reply) http
 		for _, n := range names {
 			q.params[n] = r.PathValue(n)
 		}
+		// The request's arrival, for the rate limits: before the fake's
+		// own work and its lock, which a client is not to be charged for.
+		arrived := time.Now()
 		bad := q.readBody()
+		if s.cfg.Latency > 0 {
+			time.Sleep(s.cfg.Latency) // the network's round trip
+		}
 
 		s.mu.Lock()
 		call := Call{
@@ -154,7 +160,14 @@ func (s *Server) endpoint(route string, auth bool, fn func(*request) reply) http
 		case auth && r.Header.Get("Authorization") != s.cfg.Token:
 			rep = errUnauthorized().reply()
 		default:
-			f, hit := s.overGlobalLocked(auth, time.Now())
+			now := arrived
+			f, hit := s.overGlobalLocked(auth, now)
+			var limits http.Header
+			routeHit := false
+			if !hit {
+				limits, f, hit = s.routeLimitLocked(route, q.params, now)
+				routeHit = hit
+			}
 			if !hit {
 				f, hit = s.takeFaultLocked(route, r.Method, r.URL.Path)
 			}
@@ -164,6 +177,16 @@ func (s *Server) endpoint(route string, auth bool, fn func(*request) reply) http
 				call.Fault = true
 			} else {
 				rep = fn(q)
+			}
+			// Every answer on a limited route says where its bucket
+			// stands, a 429 of the route's own limit included.
+			if header == nil {
+				header = http.Header{}
+			}
+			for k, v := range limits {
+				if header.Get(k) == "" || routeHit {
+					header[k] = v
+				}
 			}
 		}
 		call.Status = rep.status
@@ -202,15 +225,28 @@ func (s *Server) overGlobalLocked(auth bool, now time.Time) (Fault, bool) {
 	if !auth || limit < 0 {
 		return Fault{}, false
 	}
+	// Requests reach the lock a little out of the order they arrived
+	// in: the window is the arrivals in the second up to now, whenever
+	// they were counted.
 	keep := s.recent[:0]
 	for _, t := range s.recent {
-		if now.Sub(t) < time.Second {
+		if now.Sub(t) < time.Second || t.After(now) {
 			keep = append(keep, t)
 		}
 	}
 	s.recent = keep
-	if len(s.recent) >= limit {
-		f := RateLimited(s.recent[0].Add(time.Second).Sub(now), true)
+	in := 0
+	oldest := now
+	for _, t := range s.recent {
+		if !t.After(now) {
+			in++
+			if t.Before(oldest) {
+				oldest = t
+			}
+		}
+	}
+	if in >= limit {
+		f := RateLimited(oldest.Add(time.Second).Sub(now), true)
 		s.globalHits++
 		return f, true
 	}

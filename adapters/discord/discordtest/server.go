@@ -88,6 +88,14 @@ type Config struct {
 	// X-RateLimit-Global header. Zero means Discord's 50; negative turns
 	// the limit off.
 	GlobalLimit int
+	// RouteLimits are the per-route limits (see RouteLimit), by route
+	// constant; nil means DefaultRouteLimits, and a route not in them gets
+	// DefaultRouteLimit (so an empty map leaves only that generous one).
+	// A limit of zero turns a route's limit off.
+	RouteLimits map[string]RouteLimit
+	// Latency delays every REST answer, as a network round trip would, for
+	// benchmarks of a client's concurrency.
+	Latency time.Duration
 }
 
 // DefaultGlobalLimit is Discord's global rate limit: 50 requests a
@@ -164,8 +172,12 @@ type Server struct {
 	faults     []*faultRule
 	// recent holds the real times of the bot's requests in the last
 	// second, for the global rate limit.
-	recent        []time.Time
-	globalHits    int
+	recent     []time.Time
+	globalHits int
+	// buckets are the per-route rate-limit windows, by route and major
+	// parameters; routeHits counts the requests they refused.
+	buckets       map[string]*bucketState
+	routeHits     int
 	frames        []GatewayFrame
 	conns         map[int]*gwConn
 	sessions      map[string]*gwSession
@@ -192,6 +204,9 @@ func NewServer(tb testing.TB, cfg Config) *Server {
 	if cfg.NonceWindow <= 0 {
 		cfg.NonceWindow = DefaultNonceWindow
 	}
+	if cfg.RouteLimits == nil {
+		cfg.RouteLimits = DefaultRouteLimits
+	}
 	s := &Server{
 		cfg:      cfg,
 		tb:       tb,
@@ -209,6 +224,7 @@ func NewServer(tb testing.TB, cfg Config) *Server {
 		ackBeats: true,
 		everyone: everyonePerms,
 		changed:  make(chan struct{}),
+		buckets:  map[string]*bucketState{},
 	}
 	s.seed()
 	s.http = httptest.NewServer(s.routes())

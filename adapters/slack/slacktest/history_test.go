@@ -55,7 +55,7 @@ func TestMetadataAndHistory(t *testing.T) {
 	var mu sync.Mutex
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	advance := func(d time.Duration) { mu.Lock(); now = now.Add(d); mu.Unlock() }
-	srv := newServer(t, slacktest.Config{Now: clock})
+	srv := newServer(t, slacktest.Config{Now: clock, Unlimited: true}) // many posts to one channel
 	post := func(text, key, thread string) string {
 		t.Helper()
 		form := url.Values{"channel": {"C0001"}, "text": {text}}

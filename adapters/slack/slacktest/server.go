@@ -33,6 +33,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"golang.org/x/time/rate"
 )
 
 // Config sets the identity and timing of a fake. The zero value is usable:
@@ -92,6 +94,10 @@ type Config struct {
 	// on Slack; each timestamp is still later than the one before. Nil
 	// counts timestamps from a fixed base (1700000000) instead.
 	Now func() time.Time
+
+	// Unlimited turns Slack's rate limits off (see MethodTiers), for
+	// tests that post faster than Slack allows to test something else.
+	Unlimited bool
 
 	// WaitTimeout bounds every Wait method whose context has no deadline.
 	// Default 5 s.
@@ -170,6 +176,10 @@ type Server struct {
 	triggers map[string]bool // trigger ids the fake issued -> used
 	expired  map[string]bool // trigger ids ExpireTrigger ran out
 	outside  map[string]bool // channels the bot is not a member of
+	// limits are the rate-limit buckets, by method (and channel for
+	// chat.postMessage); limited counts the calls they refused.
+	limits  map[string]*rate.Limiter
+	limited int
 
 	// Socket Mode.
 	tickets     map[string]bool // apps.connections.open tickets not yet used
@@ -193,6 +203,7 @@ func New(cfg Config) *Server {
 		log:       cfg.Logger.With("component", "slacktest"),
 		changed:   make(chan struct{}),
 		faults:    map[string][]Fault{},
+		limits:    map[string]*rate.Limiter{},
 		handlers:  map[string]func(Call) any{},
 		users:     map[string]User{},
 		dms:       map[string]string{},

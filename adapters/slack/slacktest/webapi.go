@@ -348,8 +348,7 @@ func faultAnswer(f Fault) answer {
 	}
 	a := answer{status: status, header: http.Header{}}
 	if status == http.StatusTooManyRequests {
-		secs := int64((f.RetryAfter + time.Second - 1) / time.Second)
-		a.header.Set("Retry-After", strconv.FormatInt(secs, 10))
+		a.header.Set("Retry-After", retryAfter(f.RetryAfter))
 	}
 	if f.Error != "" {
 		body, _ := json.Marshal(map[string]any{"ok": false, "error": f.Error})
@@ -422,6 +421,9 @@ func (s *Server) routeLocked(c Call) (answer, func(Call) any) {
 	}
 	if code := s.checkToken(c.Method, c.Token); code != "" {
 		return errAnswer(code), nil
+	}
+	if f, over := s.overLimitLocked(c, time.Now()); over {
+		return faultAnswer(f), nil
 	}
 	if a, missing := s.scopeAnswerLocked(c); missing {
 		return a, nil

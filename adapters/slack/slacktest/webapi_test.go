@@ -71,7 +71,7 @@ func TestPostMessage(t *testing.T) {
 }
 
 func TestPostMessageErrors(t *testing.T) {
-	srv := newServer(t, slacktest.Config{})
+	srv := newServer(t, slacktest.Config{Unlimited: true}) // many posts to one channel
 	api := newAPI(srv)
 	tooMany := make([]slack.Block, 51)
 	for i := range tooMany {
