@@ -51,6 +51,13 @@ type Sender struct {
 
 	// MaxAttempts is how many tries a message gets before it fails.
 	MaxAttempts int
+	// MaxRateLimitWait bounds how long rate limits may hold a message
+	// without costing it an attempt: past it, counted from the message's
+	// creation, a 429 counts as a failed try like any other failure, so a
+	// platform that answers 429 for ever fails the message in the end and
+	// the core hears of it (a crisis alert goes to other staff) instead of
+	// it waiting unseen. Zero never counts a 429.
+	MaxRateLimitWait time.Duration
 	// Poll is how often Run looks for due messages without a wake-up.
 	Poll time.Duration
 	// OnUndeliverable is called, outside any transaction, on every final
@@ -98,7 +105,7 @@ func NewSender(store bot.Store, clock bot.Clock, log *slog.Logger, adapters ...b
 	s := &Sender{
 		store: store.Outbox(), adapters: map[string]bot.Adapter{}, clock: clock,
 		log: log.With("component", "outbox"), wake: make(chan struct{}, 1),
-		MaxAttempts: 10, Poll: time.Second, MaxBackoff: 30 * time.Second, unrecorded: map[int64]*delivery{},
+		MaxAttempts: 10, MaxRateLimitWait: DefaultMaxRateLimitWait, Poll: time.Second, MaxBackoff: 30 * time.Second, unrecorded: map[int64]*delivery{},
 		Concurrency: 1,
 	}
 	for _, a := range adapters {
@@ -415,7 +422,7 @@ func (s *Sender) deliver(ctx context.Context, m *bot.OutboxMessage) (bool, error
 	// whatever the adapter.
 	err = bot.SafeError(err)
 	var retry *bot.RetryError
-	if errors.As(err, &retry) && retry.RateLimit {
+	if errors.As(err, &retry) && retry.RateLimit && (s.MaxRateLimitWait <= 0 || s.clock.Now().Sub(m.CreatedAt) < s.MaxRateLimitWait) {
 		// The platform took nothing and asked for a wait: not a failed
 		// attempt, so a burst of 429s cannot use up a message's attempts
 		// or fail it. The message keeps its place in its recipient's
@@ -437,6 +444,13 @@ func (s *Sender) deliver(ctx context.Context, m *bot.OutboxMessage) (bool, error
 	log.Warn("send failed; will retry", "attempt", m.Attempts+1, "wait", wait, "err", err)
 	return false, s.store.MarkRetry(ctx, m.ID, s.clock.Now().Add(wait), err.Error())
 }
+
+// DefaultMaxRateLimitWait is how long rate limits may hold a message before
+// its 429s count as failed tries: far longer than any platform's wait in a
+// burst (Discord's and Slack's are seconds), short enough that a crisis
+// alert stuck behind a limit that never lifts reaches other staff within
+// the hour (ten tries with backoff after it).
+const DefaultMaxRateLimitWait = 15 * time.Minute
 
 // logFor is the sender's logger for one message: ids and kinds, no text.
 func (s *Sender) logFor(m *bot.OutboxMessage) *slog.Logger {

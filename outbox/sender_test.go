@@ -50,7 +50,7 @@ func (c *clock) Now() time.Time { return c.now }
 
 func setup(errs ...error) (*bottest.Outbox, *flaky, *clock, *outbox.Sender) {
 	c := &clock{now: time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)}
-	store := bottest.NewOutbox(&bot.OutboxMessage{ID: 1, Platform: "test", Status: bot.OutboxPending, NextAt: c.now,
+	store := bottest.NewOutbox(&bot.OutboxMessage{ID: 1, Platform: "test", Status: bot.OutboxPending, NextAt: c.now, CreatedAt: c.now,
 		Out: bot.Outgoing{Target: bot.Target{Kind: bot.TargetDM, User: "U1"}, Message: bot.Message{Text: "hello"}}})
 	ad := &flaky{errs: errs}
 	return store, ad, c, outbox.NewSender(store, c, nil, ad)
@@ -391,6 +391,37 @@ func TestSenderForgetsAnUnrecordedDeliveryOfAGoneMessage(t *testing.T) {
 // RetryError marked RateLimit) puts the message off by the platform's wait
 // and costs it no attempt: more 429s in a row than MaxAttempts neither
 // fail it nor send it twice, and it goes once the platform takes it.
+// TestRateLimitsCountOnceTheyHoldAMessageTooLong: a platform that answers
+// 429 for ever must not hold a message unseen for ever: past
+// MaxRateLimitWait its 429s count as tries, so the message fails in the end
+// and the core hears of it (a crisis alert goes to other staff).
+func TestRateLimitsCountOnceTheyHoldAMessageTooLong(t *testing.T) {
+	limited := &bot.RetryError{After: time.Minute, RateLimit: true, Err: errors.New("429")}
+	var errs []error
+	for range 100 {
+		errs = append(errs, limited)
+	}
+	store, _, c, s := setup(errs...)
+	s.MaxAttempts = 3
+	var told int
+	s.OnUndeliverable = func(context.Context, *bot.OutboxMessage, error) error { told++; return nil }
+	ctx := context.Background()
+	start := c.now
+	for i := 0; i < 100 && store.Message(1).Status == bot.OutboxPending; i++ {
+		if _, err := s.Flush(ctx); err != nil {
+			t.Fatal(err)
+		}
+		msg := store.Message(1)
+		if c.now.Sub(start) < s.MaxRateLimitWait && msg.Attempts != 0 {
+			t.Fatalf("a 429 within %v counted as a try (attempts %d)", s.MaxRateLimitWait, msg.Attempts)
+		}
+		c.now = msg.NextAt
+	}
+	if msg := store.Message(1); msg.Status != bot.OutboxFailed || told != 1 {
+		t.Errorf("after 429s for %v: status %q, core told %d times; want failed and told once", c.now.Sub(start), msg.Status, told)
+	}
+}
+
 func TestSenderWaitsOutRateLimitsWithoutCountingThem(t *testing.T) {
 	limited := &bot.RetryError{After: 1500 * time.Millisecond, RateLimit: true, Err: errors.New("429")}
 	var errs []error
