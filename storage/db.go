@@ -301,12 +301,13 @@ func (db *DB) Path() string { return db.path }
 // wait for itself). View inside an Update does not see the Update's
 // uncommitted writes.
 func (db *DB) Update(ctx context.Context, fn func(bot.Tx) error) error {
-	return db.inWrite(ctx, func(q *sql.Tx) error { return fn(&tx{q: q}) })
+	return db.inWrite(ctx, func(q querier) error { return fn(&tx{q: q}) })
 }
 
-// inWrite runs fn in a write transaction, as Update describes.
-func (db *DB) inWrite(ctx context.Context, fn func(*sql.Tx) error) error {
-	return db.writer.do(ctx, fn)
+// inWrite runs fn in a write transaction, as Update describes; fn's
+// statements run whatever ctx does once fn has started (see shared).
+func (db *DB) inWrite(ctx context.Context, fn func(querier) error) error {
+	return db.writer.do(ctx, func(q *sql.Tx) error { return fn(shared{q}) })
 }
 
 // View runs fn in a read-only transaction from the read pool: it sees one
@@ -327,5 +328,36 @@ func (db *DB) Outbox() bot.OutboxStore { return outbox{db: db} }
 // tx is one transaction. It implements bot.Tx; its methods live in the file
 // of their concern (house.go, member.go, …).
 type tx struct {
-	q *sql.Tx
+	q querier
 }
+
+// querier is what a tx runs its statements on: a read transaction as it
+// is, a write transaction as shared.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// shared is a write transaction that may hold other callers' work (group
+// commit): its statements run whatever the calling context does. A
+// statement SQLite interrupts when a context ends can roll the whole
+// transaction back, which would undo the other callers' work in it, so a
+// caller's cancellation is seen only before its work starts (writer.do).
+type shared struct{ *sql.Tx }
+
+// ExecContext is sql.Tx's, not cancelled with ctx.
+func (s shared) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return s.Tx.ExecContext(context.WithoutCancel(ctx), query, args...)
+}
+
+// QueryContext is sql.Tx's, not cancelled with ctx.
+func (s shared) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return s.Tx.QueryContext(context.WithoutCancel(ctx), query, args...)
+}
+
+// QueryRowContext is sql.Tx's, not cancelled with ctx.
+func (s shared) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
+	return s.Tx.QueryRowContext(context.WithoutCancel(ctx), query, args...)
+}
+

@@ -99,7 +99,7 @@ func (o outbox) Due(ctx context.Context, now time.Time, limit int) ([]*bot.Outbo
 		limit = -1 // SQLite: no limit
 	}
 	var out []*bot.OutboxMessage
-	err := o.db.inWrite(ctx, func(q *sql.Tx) error {
+	err := o.db.inWrite(ctx, func(q querier) error {
 		if err := failOrphanedEdits(ctx, q); err != nil {
 			return fmt.Errorf("fail orphaned edits: %w", err)
 		}
@@ -121,7 +121,7 @@ func (o outbox) Due(ctx context.Context, now time.Time, limit int) ([]*bot.Outbo
 // It runs in every Due pass, so it must cost what is pending, not what was
 // ever sent: it walks the pending rows (outbox_due) and looks up each
 // edit's parent by id (orphanedEditsSQL).
-func failOrphanedEdits(ctx context.Context, q *sql.Tx) error {
+func failOrphanedEdits(ctx context.Context, q querier) error {
 	for {
 		res, err := q.ExecContext(ctx, orphanedEditsSQL, reasonEditParentFailed, reasonEditParentNoRef)
 		if err != nil {
@@ -172,7 +172,7 @@ const dueSQL = `SELECT ` + outboxCols + `,
 	LIMIT ?`
 
 // dueMessages runs dueSQL and fills in the parents' refs.
-func dueMessages(ctx context.Context, q *sql.Tx, now time.Time, limit int) ([]*bot.OutboxMessage, error) {
+func dueMessages(ctx context.Context, q querier, now time.Time, limit int) ([]*bot.OutboxMessage, error) {
 	rows, err := q.QueryContext(ctx, dueSQL, now.Unix(), limit)
 	if err != nil {
 		return nil, err
@@ -246,7 +246,7 @@ func scanOutbox(s scanner, extra ...any) (*bot.OutboxMessage, error) {
 func (o outbox) BeginAttempt(ctx context.Context, id int64, at time.Time) (string, time.Time, error) {
 	var key string
 	var before sql.NullInt64
-	err := o.db.inWrite(ctx, func(q *sql.Tx) error {
+	err := o.db.inWrite(ctx, func(q querier) error {
 		if err := q.QueryRowContext(ctx, `SELECT attempted_at FROM outbox WHERE id = ? AND status = 'pending'`, id).Scan(&before); err != nil {
 			return err
 		}
@@ -328,7 +328,7 @@ func (o outbox) Pending(ctx context.Context) (int, error) {
 
 // exec runs one UPDATE of exactly one message in its own transaction.
 func (o outbox) exec(ctx context.Context, what, query string, args ...any) error {
-	return o.db.inWrite(ctx, func(q *sql.Tx) error {
+	return o.db.inWrite(ctx, func(q querier) error {
 		res, err := q.ExecContext(ctx, query, args...)
 		return wrap(what, oneRow(res, err))
 	})

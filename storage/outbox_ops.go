@@ -117,7 +117,7 @@ func (db *DB) DropOutbox(ctx context.Context, ids []int64, now time.Time, actor 
 // settleFailed runs update (?1 the id, ?2 now) on each failed message of
 // ids and audits it, in one transaction.
 func (db *DB) settleFailed(ctx context.Context, ids []int64, now time.Time, actor, action, update string) error {
-	return db.inWrite(ctx, func(q *sql.Tx) error {
+	return db.inWrite(ctx, func(q querier) error {
 		for _, id := range ids {
 			var status string
 			var house sql.NullInt64

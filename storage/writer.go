@@ -96,7 +96,10 @@ func (db *DB) WriteStats() WriteStats {
 // ctx is checked before fn runs; a caller whose ctx ends while it waits
 // for the writer gets ctx's error and fn never runs. Once queued, a
 // caller waits for the transaction in flight to end (it is bounded by
-// maxBatch callers' work) whatever its ctx.
+// maxBatch callers' work) whatever its ctx, and once fn runs its
+// statements are not cancelled with ctx (inWrite's shared): SQLite rolls
+// the whole transaction back when it interrupts a write, which would lose
+// the other callers' work.
 func (w *writer) do(ctx context.Context, fn func(*sql.Tx) error) error {
 	j := &writeJob{ctx: ctx, fn: fn}
 	w.calls.Add(1)

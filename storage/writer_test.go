@@ -2,7 +2,6 @@ package storage
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -31,8 +30,8 @@ func openWriterDB(t *testing.T) *DB {
 }
 
 // insert is a unit of work that adds a row named name.
-func insert(name string) func(*sql.Tx) error {
-	return func(q *sql.Tx) error {
+func insert(name string) func(querier) error {
+	return func(q querier) error {
 		_, err := q.ExecContext(context.Background(), `INSERT INTO kids (name) VALUES (?)`, name)
 		return err
 	}
@@ -53,7 +52,7 @@ func hold(t *testing.T, db *DB) (release func()) {
 	t.Helper()
 	running, released, done := make(chan struct{}), make(chan struct{}), make(chan error, 1)
 	go func() {
-		done <- db.inWrite(context.Background(), func(q *sql.Tx) error {
+		done <- db.inWrite(context.Background(), func(q querier) error {
 			close(running)
 			<-released
 			return insert("holder")(q)
@@ -76,7 +75,7 @@ type result struct {
 
 // queue starts a caller of fn on a goroutine and returns once it waits in
 // the writer's queue, so that callers queue in the order queue is called.
-func queue(t *testing.T, db *DB, ctx context.Context, fn func(*sql.Tx) error) <-chan result {
+func queue(t *testing.T, db *DB, ctx context.Context, fn func(querier) error) <-chan result {
 	t.Helper()
 	before := db.WriteStats().Queued
 	out := make(chan result, 1)
@@ -109,7 +108,7 @@ func waitQueued(t *testing.T, db *DB, n int) {
 func TestLoneWriteRunsAtOnceAlone(t *testing.T) {
 	db := openWriterDB(t)
 	before := db.WriteStats()
-	err := db.inWrite(context.Background(), func(q *sql.Tx) error {
+	err := db.inWrite(context.Background(), func(q querier) error {
 		// On the caller's own goroutine: nothing was handed over or waited
 		// for, no timer and no writer goroutine.
 		buf := make([]byte, 64<<10)
@@ -168,19 +167,19 @@ func TestFailingWriteRollsBackOnlyItsOwnWork(t *testing.T) {
 	release := hold(t, db)
 	errBad := errors.New("refused")
 	a := queue(t, db, ctx, insert("a"))
-	b := queue(t, db, ctx, func(q *sql.Tx) error {
+	b := queue(t, db, ctx, func(q querier) error {
 		if err := insert("b")(q); err != nil {
 			return err
 		}
 		return errBad
 	})
-	c := queue(t, db, ctx, func(q *sql.Tx) error {
+	c := queue(t, db, ctx, func(q querier) error {
 		if err := insert("c")(q); err != nil {
 			return err
 		}
 		panic("feature bug")
 	})
-	d := queue(t, db, ctx, func(q *sql.Tx) error {
+	d := queue(t, db, ctx, func(q querier) error {
 		// Read-your-writes: the batch's earlier work is visible, the
 		// rolled-back work is not.
 		var names string
@@ -215,7 +214,7 @@ func TestFailedCommitFailsEveryCaller(t *testing.T) {
 	a := queue(t, db, ctx, insert("a"))
 	// b's row names a parent that does not exist; with the check deferred,
 	// it is the COMMIT that fails.
-	b := queue(t, db, ctx, func(q *sql.Tx) error {
+	b := queue(t, db, ctx, func(q querier) error {
 		if _, err := q.ExecContext(ctx, `PRAGMA defer_foreign_keys = ON`); err != nil {
 			return err
 		}
@@ -223,7 +222,7 @@ func TestFailedCommitFailsEveryCaller(t *testing.T) {
 		return err
 	})
 	errBad := errors.New("refused")
-	c := queue(t, db, ctx, func(*sql.Tx) error { return errBad })
+	c := queue(t, db, ctx, func(querier) error { return errBad })
 	d := queue(t, db, ctx, insert("d"))
 	release()
 	for name, ch := range map[string]<-chan result{"a": a, "b": b, "c": c, "d": d} {
@@ -246,7 +245,7 @@ func TestLostTransactionRunsTheRestAgain(t *testing.T) {
 	a := queue(t, db, ctx, insert("a"))
 	// b ends the transaction under the writer, as SQLite does after a
 	// full disk or an interrupt.
-	b := queue(t, db, ctx, func(q *sql.Tx) error {
+	b := queue(t, db, ctx, func(q querier) error {
 		_, err := q.ExecContext(ctx, `ROLLBACK`)
 		return err
 	})
@@ -268,7 +267,7 @@ func TestQueuedWriteWhoseContextEndsNeverRuns(t *testing.T) {
 	db := openWriterDB(t)
 	release := hold(t, db)
 	ctx, cancel := context.WithCancel(context.Background())
-	a := queue(t, db, ctx, func(*sql.Tx) error {
+	a := queue(t, db, ctx, func(querier) error {
 		t.Error("the work of a cancelled caller ran")
 		return nil
 	})
@@ -282,6 +281,29 @@ func TestQueuedWriteWhoseContextEndsNeverRuns(t *testing.T) {
 		t.Errorf("b: %+v, want success", r)
 	}
 	wantStored(t, db, "[b holder]")
+}
+
+// TestCancelledCallerDoesNotInterruptTheBatch: once a caller's work runs
+// in a shared transaction, its context ending does not cancel its
+// statements: SQLite rolls a whole transaction back when it interrupts a
+// write, which would lose the work of the callers before it in the batch.
+func TestCancelledCallerDoesNotInterruptTheBatch(t *testing.T) {
+	db := openWriterDB(t)
+	release := hold(t, db)
+	a := queue(t, db, context.Background(), insert("a"))
+	ctx, cancel := context.WithCancel(context.Background())
+	b := queue(t, db, ctx, func(q querier) error {
+		cancel() // the caller gives up while its work runs
+		_, err := q.ExecContext(ctx, `INSERT INTO kids (name) VALUES ('b')`)
+		return err
+	})
+	release()
+	for name, ch := range map[string]<-chan result{"a": a, "b": b} {
+		if r := <-ch; r.err != nil {
+			t.Errorf("%s: %+v, want success", name, r)
+		}
+	}
+	wantStored(t, db, "[a b holder]")
 }
 
 func TestBatchesAreBounded(t *testing.T) {
