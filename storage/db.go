@@ -360,4 +360,3 @@ func (s shared) QueryContext(ctx context.Context, query string, args ...any) (*s
 func (s shared) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
 	return s.Tx.QueryRowContext(context.WithoutCancel(ctx), query, args...)
 }
-
