@@ -422,7 +422,7 @@ func (s *Sender) deliver(ctx context.Context, m *bot.OutboxMessage) (bool, error
 	// whatever the adapter.
 	err = bot.SafeError(err)
 	var retry *bot.RetryError
-	if errors.As(err, &retry) && retry.RateLimit && (s.MaxRateLimitWait <= 0 || s.clock.Now().Sub(m.CreatedAt) < s.MaxRateLimitWait) {
+	if errors.As(err, &retry) && retry.RateLimit && !s.heldTooLong(m) {
 		// The platform took nothing and asked for a wait: not a failed
 		// attempt, so a burst of 429s cannot use up a message's attempts
 		// or fail it. The message keeps its place in its recipient's
@@ -443,6 +443,13 @@ func (s *Sender) deliver(ctx context.Context, m *bot.OutboxMessage) (bool, error
 	}
 	log.Warn("send failed; will retry", "attempt", m.Attempts+1, "wait", wait, "err", err)
 	return false, s.store.MarkRetry(ctx, m.ID, s.clock.Now().Add(wait), err.Error())
+}
+
+// heldTooLong reports whether rate limits have held m past
+// MaxRateLimitWait, counted from its creation (a message with no creation
+// time, which a store always sets, is taken as new).
+func (s *Sender) heldTooLong(m *bot.OutboxMessage) bool {
+	return s.MaxRateLimitWait > 0 && !m.CreatedAt.IsZero() && s.clock.Now().Sub(m.CreatedAt) >= s.MaxRateLimitWait
 }
 
 // DefaultMaxRateLimitWait is how long rate limits may hold a message before
