@@ -183,7 +183,7 @@ func Open(ctx context.Context, path string, opts ...Option) (_ *DB, err error) {
 		}
 		db.checked = true
 		if db.lock != nil {
-			db.lock.mustCheck.Store(false)
+			db.lock.checked()
 		}
 	}
 	// The writer has now created -wal and -shm; SQLite gives them the main

@@ -88,7 +88,11 @@ func (db *DB) QuickCheck(ctx context.Context) error {
 	} else {
 		err = faultsError("check db", db.path, faults)
 	}
-	if errors.Is(err, ErrCorrupt) && db.lock != nil {
+	switch {
+	case db.lock == nil:
+	case err == nil:
+		db.lock.checked()
+	case errors.Is(err, ErrCorrupt):
 		db.lock.mustCheck.Store(true)
 	}
 	return err

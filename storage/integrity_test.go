@@ -134,6 +134,44 @@ func TestCheckAfterUncleanStop(t *testing.T) {
 		}
 	})
 
+	t.Run("a check cut short is owed to the next start", func(t *testing.T) {
+		path := outboxDB(t, 3)
+		cleanlyStopped(t, path)
+		reopen := func() *storage.DB {
+			t.Helper()
+			db, err := open(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return db
+		}
+		db := reopen()
+		if db.Checked() {
+			t.Fatal("the start after a clean stop read the whole file")
+		}
+		// Stopped before the background check ran: the next start checks.
+		db.Close()
+		db = reopen()
+		if !db.Checked() {
+			t.Error("the start after a stop that cut the check short did not check")
+		}
+		db.Close()
+		// That check passed: the start after it need not check again.
+		db = reopen()
+		if db.Checked() {
+			t.Error("the start after a checked run read the whole file again")
+		}
+		if err := db.QuickCheck(ctx); err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		db = reopen()
+		defer db.Close()
+		if db.Checked() {
+			t.Error("the start after a background check passed read the whole file")
+		}
+	})
+
 	t.Run("clean stop, damaged", func(t *testing.T) {
 		path := outboxDB(t, 3)
 		cleanlyStopped(t, path)

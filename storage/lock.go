@@ -87,6 +87,17 @@ type instanceLock struct {
 	// cleanly and left no Check; cleared by a check that passes, set by
 	// one that finds damage. release records it for the next holder.
 	mustCheck atomic.Bool
+	// owed is whether this holder still owes the database a whole check:
+	// from the start until one passes (at the start, or beside the
+	// running bot). release records an owed check for the next holder, so
+	// a background check cut short by a stop is not skipped for ever.
+	owed atomic.Bool
+}
+
+// checked records that a whole check of the database passed.
+func (l *instanceLock) checked() {
+	l.mustCheck.Store(false)
+	l.owed.Store(false)
 }
 
 // lockInstance takes the instance lock of the database at path, without
@@ -124,6 +135,7 @@ func lockInstance(path string) (*instanceLock, error) {
 	}
 	l := &instanceLock{f: f}
 	l.mustCheck.Store(!clean)
+	l.owed.Store(true)
 	return l, nil
 }
 
@@ -166,7 +178,7 @@ func (l *instanceLock) release() error {
 	rec, err := json.Marshal(struct {
 		Stopped time.Time `json:"stopped"`
 		Check   bool      `json:"check,omitempty"`
-	}{time.Now().UTC().Truncate(time.Second), l.mustCheck.Load()})
+	}{time.Now().UTC().Truncate(time.Second), l.mustCheck.Load() || l.owed.Load()})
 	if err == nil {
 		_ = writeHolder(l.f, rec)
 	}

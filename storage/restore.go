@@ -86,7 +86,7 @@ func Restore(ctx context.Context, path, backup string, now time.Time) (_ *Restor
 	}
 	// checkBackup checked the copy now in place: the next start need not
 	// check it again, whatever state the damaged file left in the lock.
-	lock.mustCheck.Store(false)
+	lock.checked()
 	// Open migrates it. The lock is held here, so Open must not take it.
 	db, err := Open(ctx, path)
 	if err != nil {
