@@ -254,7 +254,7 @@ func (b *Bot) escalateAlerts(ctx context.Context, now time.Time) error {
 			if err != nil || !cur.AckedAt.IsZero() || !cur.EscalatedAt.IsZero() || cur.UserID == ErasedUser {
 				return err
 			}
-			return b.escalate(r, cur, NewPhrase("crisis.why.no_response", "After", escalateAfter(r.House).Round(time.Minute), "Minutes", int(escalateAfter(r.House).Round(time.Minute)/time.Minute)))
+			return b.escalate(r, cur, NewPhrase("crisis.why.no_response", "Minutes", int(escalateAfter(r.House).Round(time.Minute)/time.Minute)))
 		})
 }
 
