@@ -21,7 +21,7 @@ func TestSpanishConsentMakesTheSamePromises(t *testing.T) {
 		"nunca se usan para decisiones de disciplina ni de desalojo",
 		"Solo les aviso si dices que sí",
 		"no le digo nada a nadie a menos que tú digas que sí",
-		"Nadie vigila este bot las 24 horas",
+		"Nadie atiende este bot las 24 horas",
 		"Discord o Slack guardan su propia copia",
 		"¿Estás de acuerdo?",
 	} {
