@@ -15,10 +15,10 @@ func TestSpanishConsentMakesTheSamePromises(t *testing.T) {
 	got := text(resp)
 	for _, want := range []string{
 		"*Unirte a los check-ins de Cedar House*",
-		"*privado* (solo se cuenta en los totales), *mentores* (tus mentores de la casa y el operador) o *casa*",
+		"*privado* (solo se cuenta en los totales), *mentores* (tus mentores de la casa y quien administra la casa) o *casa*",
 		"nunca lo que escribiste",
 		"se borran después de 180 días; solo se guardan los conteos",
-		"nunca se usan para decisiones de disciplina ni de desalojo",
+		"nunca se usan para decidir sanciones ni desalojos",
 		"Solo les aviso si dices que sí",
 		"no le digo nada a nadie a menos que tú digas que sí",
 		"Nadie atiende este bot las 24 horas",
