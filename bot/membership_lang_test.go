@@ -73,7 +73,7 @@ func TestMembershipRepliesFollowTheReader(t *testing.T) {
 // may act joined the Spanish way.
 func TestSpanishRefusalAndUsage(t *testing.T) {
 	h := newHarness(t, func(h *bot.House) { h.Locale = "es" })
-	if got := text(h.do(h.ev.Command(guest, "role", "mentor <@U-casey>"))); got != "Perdona, solo los operadores pueden usar /role mentor." {
+	if got := text(h.do(h.ev.Command(guest, "role", "mentor <@U-casey>"))); got != "Perdona, solo los administradores pueden usar /role mentor." {
 		t.Errorf("refusal: %q", got)
 	}
 	if got := text(h.do(h.ev.Command(guest, "nonsense", ""))); !strings.HasPrefix(got, "No conozco el comando") {
