@@ -581,7 +581,7 @@ func TestSpanishHouseCheckin(t *testing.T) {
 	if got := text(h.answer(casey, vals("2", "", "", "no", "private"))); !strings.Contains(got, "Thanks, Casey") || !strings.Contains(got, "Who can see this?: private") {
 		t.Errorf("Casey's echo = %q, want English", got)
 	}
-	if got := text(h.answer(robin, vals("5", "", "", "no", "mentores"))); !strings.Contains(got, "Tus Mentores de la casa y el operador pueden ver esto") {
+	if got := text(h.answer(robin, vals("5", "", "", "no", "mentores"))); !strings.Contains(got, "Tus mentores de la casa y quien administra la casa pueden ver esto") {
 		t.Errorf("Robin's echo = %q, want Spanish", got)
 	}
 	if a := answerIn(h, robin); a.Visibility != bot.VisMentors {

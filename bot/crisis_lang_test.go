@@ -94,7 +94,7 @@ func TestConfiguredResourcesShownAsConfigured(t *testing.T) {
 	own := []string{"Línea de la Vida: 800 911 2000 (24/7)", "Emergencias: 911"}
 	h := newHarness(t, func(h *bot.House) { h.Crisis.Resources = own; h.Locale = "es" })
 	got := text(h.do(h.ev.Command(guest, "resources", "")))
-	if !strings.Contains(got, "*Apoyo que puedes buscar en cualquier momento*\n• "+own[0]+"\n• "+own[1]+"\n") || strings.Contains(got, "988") {
+	if !strings.Contains(got, "*Apoyo disponible a cualquier hora*\n• "+own[0]+"\n• "+own[1]+"\n") || strings.Contains(got, "988") {
 		t.Errorf("/resources with the house's own lines:\n%s", got)
 	}
 }

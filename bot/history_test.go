@@ -174,7 +174,7 @@ func TestResidentHistoryInSpanish(t *testing.T) {
 		"*Robin — las últimas 2 semanas* (lun 16 nov – lun 23 nov)",
 		"7 de 7 respondidos, 0 sin responder.",
 		"2 respuestas quedaron privadas: cuentan como respondidas, nunca se muestran.",
-		"• W47 (16 nov): 7 de 7 · ánimo 3.0 · pidió 1 vez que alguien se pusiera en contacto · conectó con su compañero 1 día · vino a 1 de 1 actividad",
+		"• W47 (16 nov): 7 de 7 · ánimo 3.0 · pidió 1 vez que alguien se comunicara · conectó con su compañero 1 día · vino a 1 de 1 actividad",
 		"• W48 (23 nov): sin check-ins",
 		"*Compañero de apoyo*\n• Casey",
 		"• Movie night, vie 20 nov: vino",

@@ -15,13 +15,13 @@ func TestSpanishConsentMakesTheSamePromises(t *testing.T) {
 	got := text(resp)
 	for _, want := range []string{
 		"*Unirte a los check-ins de Cedar House*",
-		"*privado* (solo se cuenta en los totales), *mentores* (tus mentores de la casa y el operador) o *casa*",
+		"*privado* (solo se cuenta en los totales), *mentores* (tus mentores de la casa y quien administra la casa) o *casa*",
 		"nunca lo que escribiste",
 		"se borran después de 180 días; solo se guardan los conteos",
-		"nunca se usan para decisiones de disciplina ni de desalojo",
+		"nunca se usan para decidir sanciones ni desalojos",
 		"Solo les aviso si dices que sí",
 		"no le digo nada a nadie a menos que tú digas que sí",
-		"Nadie vigila este bot las 24 horas",
+		"Nadie atiende este bot las 24 horas",
 		"Discord o Slack guardan su propia copia",
 		"¿Estás de acuerdo?",
 	} {
@@ -73,7 +73,7 @@ func TestMembershipRepliesFollowTheReader(t *testing.T) {
 // may act joined the Spanish way.
 func TestSpanishRefusalAndUsage(t *testing.T) {
 	h := newHarness(t, func(h *bot.House) { h.Locale = "es" })
-	if got := text(h.do(h.ev.Command(guest, "role", "mentor <@U-casey>"))); got != "Perdona, solo los operadores pueden usar /role mentor." {
+	if got := text(h.do(h.ev.Command(guest, "role", "mentor <@U-casey>"))); got != "Perdona, solo los administradores pueden usar /role mentor." {
 		t.Errorf("refusal: %q", got)
 	}
 	if got := text(h.do(h.ev.Command(guest, "nonsense", ""))); !strings.HasPrefix(got, "No conozco el comando") {

@@ -173,7 +173,7 @@ func TestMilestonesInEachReadersLanguage(t *testing.T) {
 	h.join(robin, casey)
 	h.do(h.ev.Command(robin, "language", "en"))
 	h.clock.Set(at9(0))
-	if got := text(h.do(h.ev.Command(casey, "sober-date", "set 2025-08-31"))); !strings.Contains(got, "Eso son 442 días — 1 año, 2 meses y 16 días.") {
+	if got := text(h.do(h.ev.Command(casey, "sober-date", "set 2025-08-31"))); !strings.Contains(got, "Llevas 442 días — 1 año, 2 meses y 16 días.") {
 		t.Errorf("Casey's set = %q, want Spanish", got)
 	}
 	if got := text(h.do(h.ev.Command(casey, "sober-date", "share quizás"))); !strings.Contains(got, "Di sí o no") {

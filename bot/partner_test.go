@@ -317,7 +317,7 @@ func TestPartnerTextsFollowEachRecipient(t *testing.T) {
 	h.ad.Reset()
 	h.do(h.ev.Command(mentor, "partner", "pair <@"+casey.ID+"> <@"+jamie.ID+">"))
 	h.flush()
-	if got := texts(h.ad.To(robin.ID)); !strings.Contains(got, "Un Mentor de la casa le asignó otro compañero, así que *Casey* ya no es tu compañero de apoyo.") {
+	if got := texts(h.ad.To(robin.ID)); !strings.Contains(got, "Un mentor de la casa le asignó otro compañero, así que *Casey* ya no es tu compañero de apoyo.") {
 		t.Errorf("Robin told %q", got)
 	}
 }

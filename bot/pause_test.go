@@ -299,7 +299,7 @@ func TestPauseInTheResidentsLanguage(t *testing.T) {
 		t.Errorf("mentor's reply = %q, want English", got)
 	}
 	h.flush()
-	if told := texts(h.ad.To(robin.ID)); !strings.Contains(told, "Morgan, Mentor de la casa, puso en pausa tus check-ins") || !strings.Contains(told, "hasta el viernes 20 de noviembre (visita familiar)") {
+	if told := texts(h.ad.To(robin.ID)); !strings.Contains(told, "Morgan, mentor de la casa, puso en pausa tus check-ins") || !strings.Contains(told, "hasta el viernes 20 de noviembre (visita familiar)") {
 		t.Errorf("Robin told %q, want Spanish", told)
 	}
 	h.ad.Reset()

@@ -39,10 +39,10 @@ func TestPrivacyRepliesFollowTheReader(t *testing.T) {
 // The Spanish plural of ended agreements.
 func TestSpanishRoleRemovedPlural(t *testing.T) {
 	es := (&bot.House{Locale: "es"}).Lang()
-	if got := es.N("privacy.role.removed_agreements", 2, "Name", "Robin", "House", "Cedar House"); !strings.Contains(got, "Sus 2 acuerdos de mentoría como mentor terminaron") {
+	if got := es.N("privacy.role.removed_agreements", 2, "Name", "Robin", "House", "Cedar House"); !strings.Contains(got, "Terminaron sus 2 acuerdos de mentoría como mentor") {
 		t.Errorf("2: %q", got)
 	}
-	if got := es.N("privacy.role.removed_agreements", 1, "Name", "Robin", "House", "Cedar House"); !strings.Contains(got, "Su 1 acuerdo de mentoría como mentor terminó") {
+	if got := es.N("privacy.role.removed_agreements", 1, "Name", "Robin", "House", "Cedar House"); !strings.Contains(got, "Terminó el acuerdo de mentoría que tenía como mentor") {
 		t.Errorf("1: %q", got)
 	}
 }
