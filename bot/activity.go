@@ -51,8 +51,7 @@ func (b *Bot) registerActivities() {
 var activityLengths = []string{"30m", "45m", "1h", "90m", "2h", "3h", "4h", "6h", "8h"}
 
 // activityForm is the form of a new activity, in l. Its repeat options
-// are words in l, read back as the codes "none" and "weekly" in any
-// language (activityRepeat).
+// are words in l, stored as the codes "none" and "weekly".
 func activityForm(l Lang) Form {
 	return Form{ID: "activity:new", Title: l.T("activity.form.title"), Fields: []Field{
 		{ID: "title", Kind: KindText, Label: l.T("activity.form.what.label"), MaxLen: 80, Required: true, Placeholder: l.T("activity.form.what.placeholder")},
@@ -61,7 +60,7 @@ func activityForm(l Lang) Form {
 		{ID: "place", Kind: KindText, Label: l.T("activity.form.place.label"), MaxLen: 100, Placeholder: l.T("activity.form.place.placeholder")},
 		{ID: "details", Kind: KindText, Label: l.T("activity.form.details.label"), MaxLen: 500},
 		{ID: "capacity", Kind: KindNumber, Label: l.T("activity.form.capacity.label"), Min: 1, Max: 1000, Help: l.T("activity.form.capacity.help")},
-		{ID: "repeat", Kind: KindChoice, Label: l.T("activity.form.repeat.label"), Options: []string{l.T(repeatNone), l.T(repeatWeekly)}, Value: l.T(repeatNone)},
+		Field{ID: "repeat", Kind: KindChoice, Label: l.T("activity.form.repeat.label"), Value: "none"}.Worded(l, []string{repeatNone, repeatWeekly}, []string{"none", "weekly"}),
 	}}
 }
 
@@ -71,13 +70,13 @@ var (
 	repeatWeekly = i18n.ID("activity.repeat.weekly.option")
 )
 
-// activityRepeat reads the repeat field as its code: "none" when empty,
-// "weekly", or "" for anything else. The code itself is read too.
+// activityRepeat reads the repeat field's code (the form normalised its
+// words): "none" when empty, "weekly", or "" for anything else.
 func activityRepeat(in string) string {
-	switch in = strings.TrimSpace(in); {
-	case in == "" || in == "none" || Same(repeatNone, in):
+	switch in = strings.TrimSpace(in); in {
+	case "", "none":
 		return "none"
-	case in == "weekly" || Same(repeatWeekly, in):
+	case "weekly":
 		return "weekly"
 	}
 	return ""

@@ -299,7 +299,7 @@ func (b *Bot) askNext(r *Request, c *Conversation) (Response, error) {
 		choices = append(choices, ch)
 	}
 	if cur := c.Values[fl.ID]; cur != "" {
-		text += "\n" + l.T("form.convo.now", "Value", clip(cur, 60))
+		text += "\n" + l.T("form.convo.now", "Value", clip(fl.Shown(cur), 60))
 	}
 	if !fl.Required && fl.Typed() {
 		text += "\n" + l.T("form.convo.optional")
