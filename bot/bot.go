@@ -68,8 +68,9 @@ type Bot struct {
 
 	checkinHooks checkinHooks
 	// leaveHooks run when a member leaves or pauses, in the same
-	// transaction; why is a sentence for the people affected.
-	leaveHooks []func(r *Request, m *Member, why string) error
+	// transaction; why is the reason, for the people affected, rendered
+	// in each one's language.
+	leaveHooks []func(r *Request, m *Member, why Phrase) error
 	houseJobs  []houseJob
 	tickers    []func(ctx context.Context, now time.Time) error
 

@@ -934,14 +934,11 @@ var outcomeWords = map[string]string{ContactHappened: i18n.ID("mentoring.outcome
 // mentoringLeave is the leave hook: a member who left the house ends their
 // agreements, and the other side is told. A pause changes nothing (a
 // paused side's contacts are skipped).
-func (b *Bot) mentoringLeave(r *Request, m *Member, why string) error {
+func (b *Bot) mentoringLeave(r *Request, m *Member, why Phrase) error {
 	if m.Active() {
 		return nil
 	}
-	// why is the leaving code's sentence, in English: English readers get
-	// it as it was; other languages say it their own way from the name.
-	name := displayName(User{Name: m.Name})
-	return endAllOf(r, m, func(l Lang) string { return l.T("mentoring.left", "Why", why, "Name", name) }, "left", true)
+	return endAllOf(r, m, NewPhrase("mentoring.left", "Why", why), "left", true)
 }
 
 // mentorRoleEnded ends the agreements in which user is the mentor, once

@@ -51,7 +51,7 @@ func (b *Bot) registerPartners() {
 	b.checkinHooks.reachOut = append(b.checkinHooks.reachOut, func(r *Request, m *Member, _ *Round) error {
 		return b.pingPartner(r, m, pingSupport)
 	})
-	b.leaveHooks = append(b.leaveHooks, b.partnerGone)
+	b.leaveHooks = append(b.leaveHooks, b.leavePair)
 	b.tickers = append(b.tickers, b.sendDuePings)
 }
 
@@ -139,7 +139,7 @@ func (b *Bot) cmdPartner(r *Request) (Response, error) {
 // activeMember loads an active member of the house by user id, or says
 // clearly that the person is not one.
 func activeMember(r *Request, userID string) (*Member, error) {
-	return r.member(userID, ", so they can't have a partner")
+	return r.member(userID, NewPhrase("partner.not_member.so"))
 }
 
 func (b *Bot) cmdPartnerPair(r *Request) (Response, error) {
@@ -156,7 +156,7 @@ func (b *Bot) cmdPartnerPair(r *Request) (Response, error) {
 		return Response{}, err
 	}
 	for _, m := range []*Member{ma, mb} {
-		if err := b.leavePair(r, m, whyText("partner.why.repaired")); err != nil {
+		if err := b.leavePair(r, m, NewPhrase("partner.why.repaired")); err != nil {
 			return Response{}, err
 		}
 	}
@@ -180,7 +180,7 @@ func (b *Bot) cmdPartnerUnpair(r *Request) (Response, error) {
 	} else if err != nil {
 		return Response{}, err
 	}
-	if err := b.leavePair(r, m, whyText("partner.why.unpaired")); err != nil {
+	if err := b.leavePair(r, m, NewPhrase("partner.why.unpaired")); err != nil {
 		return Response{}, err
 	}
 	if err := dmMemberIn(r, m.ID, MsgPartner, func(l Lang) Message { return Message{Text: l.T("partner.unpaired.dm")} }); err != nil {
@@ -256,8 +256,9 @@ func (b *Bot) announcePair(r *Request, p *Pair) error {
 }
 
 // leavePair takes m out of their current pair, if any: a pair ends and the
-// partner is told why, in their language; a trio becomes a pair.
-func (b *Bot) leavePair(r *Request, m *Member, why func(Lang) string) error {
+// partner is told why, in their language; a trio becomes a pair. It is
+// the leave hook too: a member who left or paused leaves their pair.
+func (b *Bot) leavePair(r *Request, m *Member, why Phrase) error {
 	p, err := r.partners().PairOf(r.Ctx, m.ID)
 	if errors.Is(err, ErrNotFound) {
 		return nil
@@ -296,18 +297,6 @@ func (b *Bot) leavePair(r *Request, m *Member, why func(Lang) string) error {
 		}
 	}
 	return nil
-}
-
-// partnerGone is the leave hook: a member who left or paused leaves their
-// pair. The hook's why is a finished sentence, the same in every language.
-func (b *Bot) partnerGone(r *Request, m *Member, why string) error {
-	return b.leavePair(r, m, func(Lang) string { return why })
-}
-
-// whyText is the reason a pair ended as catalogue message id, in the
-// reader's language.
-func whyText(id string) func(Lang) string {
-	return func(l Lang) string { return l.T(id) }
 }
 
 // rotatePartners is the rotation job: it pairs the house's active, unpaused
