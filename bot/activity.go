@@ -148,9 +148,6 @@ func (b *Bot) submitActivity(r *Request, _ []string, vals map[string]string) (Re
 		"Before", humanDurationIn(l, reminderBefore(r.House))), nil
 }
 
-// humanDuration is humanDurationIn in English.
-func humanDuration(d time.Duration) string { return humanDurationIn(SourceLang(), d) }
-
 // humanDurationIn says a duration in words in l: "1 hour", "90 minutes",
 // "2 hours".
 func humanDurationIn(l Lang, d time.Duration) string {
@@ -272,9 +269,6 @@ func (b *Bot) activityMessage(r *Request, a *Activity) (Message, []string, error
 	}
 	return Message{Text: strings.Join(lines, "\n"), Choices: rsvpChoicesIn(l, a)}, about, nil
 }
-
-// rsvpChoices are an activity's three answers, labelled in English.
-func rsvpChoices(a *Activity) []Choice { return rsvpChoicesIn(SourceLang(), a) }
 
 // rsvpChoicesIn are an activity's three answers, labelled in l.
 func rsvpChoicesIn(l Lang, a *Activity) []Choice {

@@ -54,10 +54,9 @@ type Command struct {
 	Options     []Option
 	// Roles may run the command; a single place in the core enforces it.
 	Roles Role
-	// Refusal, when set, is what someone hears who may not run the command
-	// (a catalogue message ID),
-	// instead of the generic "only … can"; kinder where a resident might
-	// well ask.
+	// Refusal, when set, is what someone hears who may not run the
+	// command, as a catalogue message ID read in their language, instead
+	// of the generic "only … can"; kinder where a resident might well ask.
 	Refusal string
 	// Run handles the command.
 	Run CommandFunc

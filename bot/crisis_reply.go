@@ -372,10 +372,6 @@ func (b *Bot) tellPartner(r *Request) (Response, error) {
 	return r.Say("crisis.partner.told", "Partner", who), nil
 }
 
-// resourcesReply lists the house's crisis resources in the house's
-// language; resourcesReplyIn lists them in the reader's l.
-func resourcesReply(h *House) Response { return resourcesReplyIn(h, h.Lang()) }
-
 // resourcesReplyIn lists the house's crisis resources (the defaults when
 // the house has none, or there is no house) in l.
 func resourcesReplyIn(h *House, l Lang) Response {

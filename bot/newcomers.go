@@ -297,7 +297,7 @@ func welcomeActivity(_ *Bot, r *Request, l Lang, _ *Member) (Message, []string, 
 		if a.StartsAt.After(r.Now) {
 			return Message{
 				Text:    l.T("newcomers.activity", "Title", a.Title, "ID", a.ID, "When", FormatTimeIn(l, a.StartsAt, r.House.Location)) + last,
-				Choices: rsvpChoices(a),
+				Choices: rsvpChoicesIn(l, a),
 			}, nil, nil
 		}
 	}

@@ -1,52 +1,62 @@
 package bot_test
 
 import (
+	"strings"
 	"testing"
-
-	"github.com/porchlight/porchlight/bot"
+	"time"
 )
 
-// TestMessagesCarryTheirReadersLanguage: the core marks what it sends with
-// its reader's language, for the words an adapter adds (a select's
-// placeholder, a form's buttons): a reply with the caller's, a DM with
-// its recipient's, a channel post with the house's.
-func TestMessagesCarryTheirReadersLanguage(t *testing.T) {
-	for _, tt := range []struct {
-		name                  string
-		house, casey          string // the house's locale, Casey's /language choice
-		post, alexDM, robinDM string // the languages expected
-	}{
-		{"English house, Casey reads Spanish", "", "es", "en", "es", "en"},
-		{"Spanish house, Casey reads English", "es", "en", "es", "en", "es"},
-	} {
-		t.Run(tt.name, func(t *testing.T) {
-			h := newHarness(t, func(hs *bot.House) { hs.Locale = tt.house })
-			h.join(casey, robin)
-			h.do(h.ev.Command(casey, "language", tt.casey))
-			if got := h.do(h.ev.Command(casey, "help", "")).Lang; got != tt.alexDM {
-				t.Errorf("Casey's reply is marked %q, want %q", got, tt.alexDM)
+// The home page's resources button answers in the reader's language, and
+// a House Mentor's home shows an alert's "I'm on it" in theirs, whatever
+// the house's.
+func TestHomeInTheReadersLanguage(t *testing.T) {
+	h := homeHarness(t)
+	h.join(robin, casey, mentor)
+	speak(h, robin, "es")
+	speak(h, mentor, "es")
+	if got := text(h.do(h.ev.Press(robin, "home:resources", ""))); !strings.Contains(got, "Apoyo que puedes buscar en cualquier momento") {
+		t.Errorf("Robin's resources = %q, want Spanish", got)
+	}
+	if got := text(h.do(h.ev.Press(casey, "home:resources", ""))); strings.Contains(got, "Apoyo que puedes") || !strings.Contains(got, "988") {
+		t.Errorf("Casey's resources = %q, want English", got)
+	}
+	h.do(press(h, casey, choiceID(h.do(h.ev.DM(casey, dangerLine)), "crisis:alert")))
+	if a := h.home(mentor).Staff.Alerts; len(a) != 1 || a[0].Choice.Label != "Yo me encargo" {
+		t.Errorf("Spanish mentor's alerts = %+v, want the button in Spanish", a)
+	}
+}
+
+// A resident who asks for /history hears the kind refusal in their
+// language.
+func TestHistoryRefusalInTheReadersLanguage(t *testing.T) {
+	h := newHarness(t)
+	h.join(robin, casey)
+	speak(h, robin, "es")
+	got := text(h.do(h.ev.Command(robin, "history", "<@"+casey.ID+">")))
+	if want := "Ese es para los Mentores de la casa, para que puedan estar pendientes de todos. Tus propios check-ins siempre los puedes ver tú: /checkin history."; got != want {
+		t.Errorf("refusal = %q, want %q", got, want)
+	}
+}
+
+// A newcomer's welcome note about the first activity has its RSVP buttons
+// in their language.
+func TestNewcomerActivityNoteInTheirLanguage(t *testing.T) {
+	h := newHarness(t, dutyHouse)
+	h.join(robin)
+	h.clock.Set(time.Date(2026, 11, 24, 15, 0, 0, 0, chicago))
+	h.join(casey)
+	speak(h, casey, "es")
+	addActivity(t, h, map[string]string{"when": "2026-12-04 19:00"})
+	tick(t, h, time.Date(2026, 11, 28, 10, 0, 0, 0, chicago))
+	var labels []string
+	for _, m := range h.ad.To(casey.ID) {
+		if strings.Contains(m.Text, "Movie night") && len(m.Choices) == 3 {
+			for _, c := range m.Choices {
+				labels = append(labels, c.Label)
 			}
-			if got := h.do(h.ev.Command(robin, "help", "")).Lang; got != tt.robinDM {
-				t.Errorf("Robin's reply is marked %q, want %q", got, tt.robinDM)
-			}
-			h.wholeRound(at9(1))
-			if got := h.prompt().Lang; got != tt.post {
-				t.Errorf("the channel prompt is marked %q, want the house's %q", got, tt.post)
-			}
-			for _, who := range []struct {
-				u    bot.User
-				want string
-			}{{casey, tt.alexDM}, {robin, tt.robinDM}} {
-				dms := h.ad.To(who.u.ID)
-				if len(dms) == 0 {
-					t.Fatalf("no DM to %s in a whole round", who.u.Name)
-				}
-				for _, m := range dms {
-					if m.Lang != who.want {
-						t.Errorf("a DM to %s is marked %q, want %q: %q", who.u.Name, m.Lang, who.want, m.Text)
-					}
-				}
-			}
-		})
+		}
+	}
+	if got := strings.Join(labels, "/"); got != "Voy/Tal vez/No puedo" {
+		t.Errorf("RSVP buttons = %q, want Spanish", got)
 	}
 }
