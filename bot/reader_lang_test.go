@@ -4,6 +4,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/porchlight/porchlight/bot"
 )
 
 // The home page's resources button answers in the reader's language, and
@@ -58,5 +60,35 @@ func TestNewcomerActivityNoteInTheirLanguage(t *testing.T) {
 	}
 	if got := strings.Join(labels, "/"); got != "Voy/Tal vez/No puedo" {
 		t.Errorf("RSVP buttons = %q, want Spanish", got)
+	}
+}
+
+// /goal cadence takes its choice as the code or as its words in either
+// language, typed or from a platform's picker, and refuses anything else
+// listing the choices in the caller's words.
+func TestGoalCadenceInEitherLanguage(t *testing.T) {
+	h := newHarness(t)
+	h.join(robin, casey)
+	speak(h, robin, "es")
+	for _, c := range []struct {
+		u         bot.User
+		raw, want string
+	}{
+		{robin, "cada 2 semanas", "Está bien. Te voy a preguntar cómo te va cada 2 semanas"},
+		{robin, "Semanal", "Está bien. Te voy a preguntar cómo te va los domingos"},
+		{robin, "nunca", "Está bien. No te voy a preguntar por tus metas"},
+		{robin, "every-4-weeks", "Está bien. Te voy a preguntar cómo te va cada 4 semanas"},
+		{robin, "weekly", "Está bien. Te voy a preguntar cómo te va los domingos"},
+		{robin, "diario", "<how> tiene que ser uno de estos: semanal, cada 2 semanas, cada 4 semanas, nunca."},
+		{casey, "every 2 weeks", "Okay. I'll ask how it's going every 2 weeks"},
+		{casey, "cada 4 semanas", "Okay. I'll ask how it's going every 4 weeks"},
+		{casey, "daily", "<how> must be one of: weekly, every 2 weeks, every 4 weeks, off."},
+	} {
+		if got := text(h.do(h.ev.Command(c.u, "goal", "cadence "+c.raw))); !strings.Contains(got, c.want) {
+			t.Errorf("%s: /goal cadence %s = %q, want %q", c.u.Name, c.raw, got, c.want)
+		}
+	}
+	if got := text(h.do(typed(h, robin, "goal", "cadence", map[string]string{"how": "cada 4 semanas"}))); !strings.Contains(got, "cada 4 semanas") {
+		t.Errorf("picked cada 4 semanas = %q", got)
 	}
 }
