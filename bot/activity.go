@@ -251,7 +251,7 @@ func (b *Bot) activityMessage(r *Request, a *Activity) (Message, []string, error
 		lines[0] = l.T("activity.post.skipped", "Title", a.Title)
 		return Message{Text: strings.Join(lines, "\n")}, nil, nil
 	}
-	going, about, err := names(r, count[RSVPGoing])
+	going, about, err := names(r, l, count[RSVPGoing])
 	if err != nil {
 		return Message{}, nil, err
 	}
@@ -747,7 +747,7 @@ func (b *Bot) askWhoCame(r *Request, a *Activity) error {
 		if v.Status != RSVPGoing && v.Status != RSVPMaybe {
 			continue
 		}
-		name, users, err := names(r, []int64{v.MemberID})
+		name, users, err := names(r, l, []int64{v.MemberID})
 		if err != nil {
 			return err
 		}

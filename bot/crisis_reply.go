@@ -263,7 +263,7 @@ func (b *Bot) partnerOf(r *Request) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("pair of: %w", err)
 	}
-	who, _, err := names(r, others(p, r.Member.ID))
+	who, _, err := names(r, r.Lang(), others(p, r.Member.ID))
 	return who, err
 }
 
@@ -364,7 +364,7 @@ func (b *Bot) tellPartner(r *Request) (Response, error) {
 	if err := b.notifyPartner(r, r.Member, p, "support"); err != nil {
 		return Response{}, err
 	}
-	who, _, err := names(r, others(p, r.Member.ID))
+	who, _, err := names(r, r.Lang(), others(p, r.Member.ID))
 	if err != nil {
 		return Response{}, err
 	}

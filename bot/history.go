@@ -384,7 +384,7 @@ func historyText(r *Request, l Lang, name string, ws []historyWeek, checkins []R
 	if len(partners) == 0 {
 		lines = append(lines, "• "+l.T("history.partner.none"))
 	} else {
-		lines = append(lines, "• "+joinAnd(partners))
+		lines = append(lines, "• "+listAnd(l, partners))
 	}
 	lines = append(lines, "", l.T("history.activities"))
 	if len(acts) == 0 {

@@ -55,12 +55,15 @@ func (b *Bot) registerPartners() {
 	b.tickers = append(b.tickers, b.sendDuePings)
 }
 
-// names returns the display names of member ids, joined for a sentence,
-// and their platform user ids: a message that uses the names is about them
-// (OutboxMessage.About).
-func names(r *Request, ids []int64) (string, []string, error) {
+// names returns the display names of member ids, joined for a sentence
+// in l ("nobody" for none), and their platform user ids: a message that
+// uses the names is about them (OutboxMessage.About).
+func names(r *Request, l Lang, ids []int64) (string, []string, error) {
 	out, users, err := nameList(r, ids)
-	return joinAnd(out), users, err
+	if len(out) == 0 {
+		return l.T("core.list.nobody"), users, err
+	}
+	return listAnd(l, out), users, err
 }
 
 // nameList is names with the names not yet joined, for a sentence in the
@@ -76,14 +79,6 @@ func nameList(r *Request, ids []int64) ([]string, []string, error) {
 		users = append(users, m.UserID)
 	}
 	return out, users, nil
-}
-
-// joinAndIn joins words for a sentence in l: "a", "a and b", "a, b and c".
-func joinAndIn(l Lang, s []string) string {
-	if len(s) < 2 {
-		return strings.Join(s, "")
-	}
-	return l.T("partner.list.and", "Rest", strings.Join(s[:len(s)-1], ", "), "Last", s[len(s)-1])
 }
 
 // others returns the pair's members other than id.
@@ -133,7 +128,7 @@ func (b *Bot) cmdPartner(r *Request) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	return r.Say("partner.current", "Who", joinAndIn(r.Lang(), who), "Date", r.Lang().Date(r.Local(p.FormedAt), i18n.DateLong)), nil
+	return r.Say("partner.current", "Who", listAnd(r.Lang(), who), "Date", r.Lang().Date(r.Local(p.FormedAt), i18n.DateLong)), nil
 }
 
 // activeMember loads an active member of the house by user id, or says
@@ -246,7 +241,7 @@ func (b *Bot) announcePair(r *Request, p *Pair) error {
 		}
 		// One partner, or two in a trio.
 		text := func(l Lang) Message {
-			return Message{Text: l.N("partner.announce", len(users), "House", r.House.Name, "Who", joinAndIn(l, who))}
+			return Message{Text: l.N("partner.announce", len(users), "House", r.House.Name, "Who", listAnd(l, who))}
 		}
 		if err := dmMemberIn(r, id, MsgPartner, text, users...); err != nil {
 			return err
@@ -376,7 +371,7 @@ func (b *Bot) rotatePartners(r *Request, at time.Time) error {
 	return b.tellMentors(r, func(l Lang) string {
 		lines := []string{l.T("partner.rotation.head", "House", h.Name)}
 		for _, who := range whos {
-			lines = append(lines, "• "+joinAndIn(l, who))
+			lines = append(lines, "• "+listAnd(l, who))
 		}
 		if repeats {
 			lines = append(lines, l.T("partner.rotation.repeats"))
@@ -431,7 +426,7 @@ func (b *Bot) nudgePartners(r *Request, at time.Time) error {
 				return err
 			}
 			msg := func(l Lang) Message {
-				return Message{Text: l.N("partner.nudge", len(who), "Who", joinAndIn(l, who)),
+				return Message{Text: l.N("partner.nudge", len(who), "Who", listAnd(l, who)),
 					Choices: []Choice{{ID: fmt.Sprintf("partner:connected:%d:%s", p.ID, day), Label: l.T("partner.connected.button"), Style: StylePrimary}}}
 			}
 			if err := dmMemberIn(r, id, MsgPartner, msg, users...); err != nil {

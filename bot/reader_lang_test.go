@@ -92,3 +92,27 @@ func TestGoalCadenceInEitherLanguage(t *testing.T) {
 		t.Errorf("picked cada 4 semanas = %q", got)
 	}
 }
+
+// An activity's post in a Spanish house names those going joined the
+// Spanish way ("Robin y Casey"); one list join serves every feature.
+func TestNamesJoinedInTheHousesLanguage(t *testing.T) {
+	h := newHarness(t, func(h *bot.House) { h.Locale = "es" })
+	h.join(robin, casey)
+	h.do(h.ev.Submit(mentor, "activity:new", map[string]string{"title": "Movie night", "when": "2026-11-20 19:00", "repeat": "none"}))
+	h.flush()
+	posts := h.ad.InChannel(h.house.Channel)
+	post := posts[len(posts)-1]
+	if len(post.Choices) != 3 {
+		t.Fatalf("announcement = %+v, want three RSVP buttons", post)
+	}
+	rsvp(h, robin, post, 0)
+	rsvp(h, casey, post, 0)
+	h.flush()
+	edits := h.ad.Edits()
+	if len(edits) == 0 {
+		t.Fatal("the post was not updated")
+	}
+	if got := edits[len(edits)-1].Text; !strings.Contains(got, "Van: *Robin* y *Casey*") {
+		t.Errorf("post = %q, want the names joined in Spanish", got)
+	}
+}
