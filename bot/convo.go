@@ -72,7 +72,7 @@ func (b *Bot) registerForms() {
 			}
 			return b.askNext(r, c)
 		}
-		f := Form{ID: c.FormID, Title: "Continued", Fields: c.Fields}.Prefill(c.Values)
+		f := Form{ID: c.FormID, Title: r.Lang().T("form.continued.title"), Fields: c.Fields}.Prefill(c.Values)
 		p := f.Page(c.Next, r.Event.FormLimit)
 		return Response{Form: &p}, nil
 	}})

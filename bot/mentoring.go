@@ -281,7 +281,7 @@ func (b *Bot) submitMentorForm(r *Request, parts []string, vals map[string]strin
 	switch parts[0] {
 	case "new":
 		if !r.Role.Has(Staff) {
-			return Response{}, refusal("set up a mentoring agreement", Staff)
+			return Response{}, refusal("mentoring.refusal.propose", Staff)
 		}
 		mentee, err := r.mentoring().MemberByID(r.Ctx, id)
 		if err != nil || mentee.HouseID != r.House.ID || !mentee.Active() || mentee.ID == me.ID {

@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -114,5 +115,34 @@ func TestNamesJoinedInTheHousesLanguage(t *testing.T) {
 	}
 	if got := edits[len(edits)-1].Text; !strings.Contains(got, "Van: *Robin* y *Casey*") {
 		t.Errorf("post = %q, want the names joined in Spanish", got)
+	}
+}
+
+// A paged form's next page is titled in the resident's language, and a
+// resident who submits a mentor's form is refused in theirs.
+func TestFormPagesAndRefusalsInTheReadersLanguage(t *testing.T) {
+	h := newHarness(t)
+	h.join(robin, casey)
+	speak(h, robin, "es")
+	h.clock.Set(at9(0))
+	h.openRound(at9(0))
+	h.flush()
+	h.ev.FormLimit = 3
+	resp := h.do(h.ev.Press(robin, h.prompt().Choices[0].ID, ""))
+	if resp.Form == nil {
+		t.Fatalf("first page = %+v", resp)
+	}
+	h.do(h.ev.Submit(robin, resp.Form.ID, map[string]string{"mood": "bien", "win": "", "hard": ""}))
+	if resp := h.do(h.ev.Press(robin, "form:continue", "")); resp.Form == nil || resp.Form.Title != "Continuación" {
+		t.Errorf("second page = %+v, want it titled Continuación", resp.Form)
+	}
+	h.ev.FormLimit = 5
+	m, err := memberOf(h, casey)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := text(h.do(h.ev.Submit(robin, fmt.Sprintf("mentor:new:%d", m.ID), terms())))
+	if !strings.Contains(got, "pueden proponer un acuerdo de mentoría.") {
+		t.Errorf("resident proposing = %q, want the Spanish refusal", got)
 	}
 }
