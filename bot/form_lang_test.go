@@ -108,11 +108,7 @@ func TestChoicesInAnyLanguage(t *testing.T) {
 // Through the conversation: a Spanish reader may answer with English
 // words and an English reader with Spanish ones; the codes are stored.
 func TestConversationChoicesCrossLanguages(t *testing.T) {
-	h := newHarness(t)
-	h.join(robin, casey)
-	speak(h, robin, "es")
-	h.clock.Set(at9(0))
-	h.openRound(at9(0))
+	h := spanishRobinRound(t)
 	h.ev.FormLimit = 0
 	h.say(robin, dmStep{"hola", "(1/5)"}, dmStep{"good", "(2/5)"}, dmStep{"saltar", "(3/5)"}, dmStep{"saltar", "(4/5)"}, dmStep{"no", "(5/5)"}, dmStep{"house", "Gracias"})
 	h.say(casey, dmStep{"hi", "(1/5)"}, dmStep{"muy bien", "(2/5)"}, dmStep{"skip", "(3/5)"}, dmStep{"skip", "(4/5)"}, dmStep{"sí", "(5/5)"}, dmStep{"mentores", "Thanks"})

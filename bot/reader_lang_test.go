@@ -9,6 +9,19 @@ import (
 	"github.com/porchlight/porchlight/bot"
 )
 
+// spanishRobinRound is a house where Robin reads Spanish and Casey
+// English, with a check-in round open.
+func spanishRobinRound(t *testing.T) *harness {
+	t.Helper()
+	h := newHarness(t)
+	h.join(robin, casey)
+	speak(h, robin, "es")
+	h.clock.Set(at9(0))
+	h.openRound(at9(0))
+	h.flush()
+	return h
+}
+
 // The home page's resources button answers in the reader's language, and
 // a House Mentor's home shows an alert's "I'm on it" in theirs, whatever
 // the house's.
@@ -121,12 +134,7 @@ func TestNamesJoinedInTheHousesLanguage(t *testing.T) {
 // A paged form's next page is titled in the resident's language, and a
 // resident who submits a mentor's form is refused in theirs.
 func TestFormPagesAndRefusalsInTheReadersLanguage(t *testing.T) {
-	h := newHarness(t)
-	h.join(robin, casey)
-	speak(h, robin, "es")
-	h.clock.Set(at9(0))
-	h.openRound(at9(0))
-	h.flush()
+	h := spanishRobinRound(t)
 	h.ev.FormLimit = 3
 	resp := h.do(h.ev.Press(robin, h.prompt().Choices[0].ID, ""))
 	if resp.Form == nil {
