@@ -51,8 +51,7 @@ func (b *Bot) registerActivities() {
 var activityLengths = []string{"30m", "45m", "1h", "90m", "2h", "3h", "4h", "6h", "8h"}
 
 // activityForm is the form of a new activity, in l. Its repeat options
-// are words in l, read back as the codes "none" and "weekly" in any
-// language (activityRepeat).
+// are words in l, stored as the codes "none" and "weekly".
 func activityForm(l Lang) Form {
 	return Form{ID: "activity:new", Title: l.T("activity.form.title"), Fields: []Field{
 		{ID: "title", Kind: KindText, Label: l.T("activity.form.what.label"), MaxLen: 80, Required: true, Placeholder: l.T("activity.form.what.placeholder")},
@@ -61,7 +60,7 @@ func activityForm(l Lang) Form {
 		{ID: "place", Kind: KindText, Label: l.T("activity.form.place.label"), MaxLen: 100, Placeholder: l.T("activity.form.place.placeholder")},
 		{ID: "details", Kind: KindText, Label: l.T("activity.form.details.label"), MaxLen: 500},
 		{ID: "capacity", Kind: KindNumber, Label: l.T("activity.form.capacity.label"), Min: 1, Max: 1000, Help: l.T("activity.form.capacity.help")},
-		{ID: "repeat", Kind: KindChoice, Label: l.T("activity.form.repeat.label"), Options: []string{l.T(repeatNone), l.T(repeatWeekly)}, Value: l.T(repeatNone)},
+		Field{ID: "repeat", Kind: KindChoice, Label: l.T("activity.form.repeat.label"), Value: "none"}.Worded(l, []string{repeatNone, repeatWeekly}, []string{"none", "weekly"}),
 	}}
 }
 
@@ -71,13 +70,13 @@ var (
 	repeatWeekly = i18n.ID("activity.repeat.weekly.option")
 )
 
-// activityRepeat reads the repeat field as its code: "none" when empty,
-// "weekly", or "" for anything else. The code itself is read too.
+// activityRepeat reads the repeat field's code (the form normalised its
+// words): "none" when empty, "weekly", or "" for anything else.
 func activityRepeat(in string) string {
-	switch in = strings.TrimSpace(in); {
-	case in == "" || in == "none" || Same(repeatNone, in):
+	switch in = strings.TrimSpace(in); in {
+	case "", "none":
 		return "none"
-	case in == "weekly" || Same(repeatWeekly, in):
+	case "weekly":
 		return "weekly"
 	}
 	return ""
@@ -148,9 +147,6 @@ func (b *Bot) submitActivity(r *Request, _ []string, vals map[string]string) (Re
 	return r.Say("activity.add.posted", "Title", a.Title, "ID", a.ID, "When", FormatTimeIn(l, a.StartsAt, r.House.Location),
 		"Before", humanDurationIn(l, reminderBefore(r.House))), nil
 }
-
-// humanDuration is humanDurationIn in English.
-func humanDuration(d time.Duration) string { return humanDurationIn(SourceLang(), d) }
 
 // humanDurationIn says a duration in words in l: "1 hour", "90 minutes",
 // "2 hours".
@@ -255,7 +251,7 @@ func (b *Bot) activityMessage(r *Request, a *Activity) (Message, []string, error
 		lines[0] = l.T("activity.post.skipped", "Title", a.Title)
 		return Message{Text: strings.Join(lines, "\n")}, nil, nil
 	}
-	going, about, err := names(r, count[RSVPGoing])
+	going, about, err := names(r, l, count[RSVPGoing])
 	if err != nil {
 		return Message{}, nil, err
 	}
@@ -273,9 +269,6 @@ func (b *Bot) activityMessage(r *Request, a *Activity) (Message, []string, error
 	}
 	return Message{Text: strings.Join(lines, "\n"), Choices: rsvpChoicesIn(l, a)}, about, nil
 }
-
-// rsvpChoices are an activity's three answers, labelled in English.
-func rsvpChoices(a *Activity) []Choice { return rsvpChoicesIn(SourceLang(), a) }
 
 // rsvpChoicesIn are an activity's three answers, labelled in l.
 func rsvpChoicesIn(l Lang, a *Activity) []Choice {
@@ -754,7 +747,7 @@ func (b *Bot) askWhoCame(r *Request, a *Activity) error {
 		if v.Status != RSVPGoing && v.Status != RSVPMaybe {
 			continue
 		}
-		name, users, err := names(r, []int64{v.MemberID})
+		name, users, err := names(r, l, []int64{v.MemberID})
 		if err != nil {
 			return err
 		}

@@ -7,11 +7,6 @@ import (
 	"github.com/porchlight/porchlight/i18n"
 )
 
-// whenFormats are the ways to type a moment that ParseWhen reads, in
-// English, for the form's typed hint; a reader's language has them as
-// l.T("activity.when.formats").
-var whenFormats = SourceLang().T("activity.when.formats")
-
 // weekdays are the English weekday names and abbreviations a moment or a
 // day may be typed with; parseWeekday also reads every language's.
 var weekdays = map[string]time.Weekday{

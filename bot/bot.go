@@ -68,8 +68,9 @@ type Bot struct {
 
 	checkinHooks checkinHooks
 	// leaveHooks run when a member leaves or pauses, in the same
-	// transaction; why is a sentence for the people affected.
-	leaveHooks []func(r *Request, m *Member, why string) error
+	// transaction; why is the reason, for the people affected, rendered
+	// in each one's language.
+	leaveHooks []func(r *Request, m *Member, why Phrase) error
 	houseJobs  []houseJob
 	tickers    []func(ctx context.Context, now time.Time) error
 
@@ -682,18 +683,9 @@ func refusal(what string, allowed Role, pairs ...any) error {
 		for i, id := range who {
 			names[i] = l.T(id)
 		}
-		return joinAndIn(l, names)
+		return listAnd(l, names)
 	}
 	return Fail(EForbidden, "core.refusal", "Who", Phrase(whoIn), "What", NewPhrase(what, pairs...))
-}
-
-// joinAnd joins a list in English: "a, b and c", "nobody" when it is
-// empty. joinAndIn (partner.go) joins one in the reader's language.
-func joinAnd(s []string) string {
-	if len(s) == 0 {
-		return SourceLang().T("core.list.nobody")
-	}
-	return joinAndIn(SourceLang(), s)
 }
 
 // splitID splits a structured id "prefix:a:b" into its prefix and parts.

@@ -23,24 +23,21 @@ const (
 // DefaultQuestions are the check-in questions a house gets when its config
 // lists none, in the reader's language l. vis is preselected in the
 // visibility question. Their ids, the mood's number and the visibility's
-// code are what is stored; the words are l's (see visibilityOf).
+// code are what is stored; the words are l's, and a resident may type
+// them in any language (Field.Worded).
 func DefaultQuestions(l Lang, vis Visibility) []Field {
-	moods := make([]string, len(moodWords))
-	for i, id := range moodWords {
-		moods[i] = l.T(id)
-	}
-	visOptions := make([]string, len(visibilities))
+	visIDs, visCodes := make([]string, len(visibilities)), make([]string, len(visibilities))
 	for i, v := range visibilities {
-		visOptions[i] = visibilityLabel(l, v)
+		visIDs[i], visCodes[i] = visibilityWords[v], string(v)
 	}
 	return []Field{
-		{ID: QMood, Kind: KindScale, Label: l.T("checkin.q.mood.label"), Min: 1, Max: 5, Options: moods, Required: true},
+		Field{ID: QMood, Kind: KindScale, Label: l.T("checkin.q.mood.label"), Min: 1, Max: 5, Required: true}.Worded(l, moodWords, nil),
 		{ID: "win", Kind: KindText, Label: l.T("checkin.q.win.label"), MaxLen: 500, Placeholder: l.T("checkin.q.win.placeholder")},
 		{ID: "hard", Kind: KindText, Label: l.T("checkin.q.hard.label"), MaxLen: 500, Placeholder: l.T("checkin.q.hard.placeholder")},
 		{ID: QReachOut, Kind: KindYesNo, Label: l.T("checkin.q.reach_out.label"), Value: "no",
 			Help: l.T("checkin.q.reach_out.help")},
-		{ID: QVisibility, Kind: KindChoice, Label: l.T("checkin.q.visibility.label"), Options: visOptions, Required: true, Value: visibilityLabel(l, vis),
-			Help: l.T("checkin.q.visibility.help")},
+		Field{ID: QVisibility, Kind: KindChoice, Label: l.T("checkin.q.visibility.label"), Required: true, Value: string(vis),
+			Help: l.T("checkin.q.visibility.help")}.Worded(l, visIDs, visCodes),
 	}
 }
 
@@ -358,11 +355,6 @@ func (b *Bot) openCheckinForm(r *Request, round *Round) (Response, error) {
 	case err == nil:
 		for k, v := range prev.Values {
 			prefill[k] = v
-		}
-		if v, ok := prefill[QVisibility]; ok && len(r.House.Checkin.Questions) == 0 {
-			// The default question offers the visibility in the
-			// reader's words; the answer keeps its code.
-			prefill[QVisibility] = visibilityLabel(l, Visibility(v))
 		}
 		f.Title = l.T("checkin.form.edit_title")
 	case !errors.Is(err, ErrNotFound):

@@ -518,7 +518,7 @@ func TestCheckinFollowsEachReadersLanguage(t *testing.T) {
 		t.Errorf("Spanish form = %+v", f)
 	}
 	vis := f.Fields[len(f.Fields)-1]
-	if vis.ID != bot.QVisibility || strings.Join(vis.Options, "/") != "privado/mentores/casa" || vis.Value != "mentores" || !strings.Contains(vis.Help, "privado: solo se cuenta") {
+	if vis.ID != bot.QVisibility || strings.Join(vis.Options, "/") != "privado/mentores/casa" || vis.Value != "mentors" || vis.Shown(vis.Value) != "mentores" || !strings.Contains(vis.Help, "privado: solo se cuenta") {
 		t.Errorf("visibility question = %+v, want Spanish choices with mentores preselected", vis)
 	}
 	got := text(h.do(h.ev.Submit(robin, f.ID, vals("4", "Fui a una reunión", "", "no", "casa"))))
@@ -546,7 +546,7 @@ func TestCheckinFollowsEachReadersLanguage(t *testing.T) {
 		t.Errorf("share = %q, want the house's English", share)
 	}
 	// Editing starts from the code, shown in Robin's words.
-	if resp := h.do(h.ev.Press(robin, p.Choices[0].ID, "")); resp.Form == nil || resp.Form.Title != "Cambia tu check-in" || resp.Form.Fields[len(resp.Form.Fields)-1].Value != "casa" {
+	if resp := h.do(h.ev.Press(robin, p.Choices[0].ID, "")); resp.Form == nil || resp.Form.Title != "Cambia tu check-in" || resp.Form.Fields[len(resp.Form.Fields)-1].Value != "house" || resp.Form.Fields[len(resp.Form.Fields)-1].Shown("house") != "casa" {
 		t.Errorf("edit form = %+v, want casa prefilled", resp.Form)
 	}
 	if got := text(h.do(h.ev.Command(robin, "checkin", "history"))); !strings.Contains(got, "*Tus últimos check-ins*") || !strings.Contains(got, "ánimo 4") || !strings.Contains(got, "(casa)") {

@@ -171,7 +171,7 @@ func (b *Bot) choreTurn(r *Request, key string, at time.Time) error {
 		l := r.LangOf(byID[id])
 		text := l.T("chores.turn", "Chore", c.Name)
 		if len(picked) > 1 {
-			text = l.T("chores.turn_with", "Chore", c.Name, "Others", andList(l, append(append([]string(nil), names[:i]...), names[i+1:]...)))
+			text = l.T("chores.turn_with", "Chore", c.Name, "Others", listAnd(l, append(append([]string(nil), names[:i]...), names[i+1:]...)))
 		}
 		if _, err := r.DMAbout(byID[id].UserID, MsgChore, Message{Text: text, Choices: turnChoices(l, a)}, about...); err != nil {
 			return err
@@ -188,14 +188,6 @@ func turnChoices(l Lang, a *ChoreAssignment) []Choice {
 		{ID: "chore:done:" + id, Label: l.T("chores.done.button"), Style: StylePrimary},
 		{ID: "chore:swap:" + id, Label: l.T("chores.swap.button")},
 	}
-}
-
-// andList joins names as a sentence does in l: "A, B and C".
-func andList(l Lang, s []string) string {
-	if len(s) < 2 {
-		return strings.Join(s, "")
-	}
-	return l.T("chores.and", "Items", strings.Join(s[:len(s)-1], ", "), "Last", s[len(s)-1])
 }
 
 // loadTurn reads a turn of the request's house by the id in a button.

@@ -31,8 +31,14 @@ type Option struct {
 	Description string
 	Type        OptionType
 	Required    bool
-	// Choices restricts a string option to these values.
+	// Choices restricts a string option to these values, the codes its
+	// handler gets.
 	Choices []string
+	// ChoiceIDs, when set, are the catalogue messages of Choices' words,
+	// in order: a choice is read as its code or as its words in any
+	// language of the catalogue ("semanal", "cada 2 semanas"), and a
+	// platform's picker shows the words in the reader's language.
+	ChoiceIDs []string
 	// Rest makes the last string option take the remaining text.
 	Rest bool
 	// MaxLen bounds a string option, in characters (0: 200).
@@ -54,10 +60,9 @@ type Command struct {
 	Options     []Option
 	// Roles may run the command; a single place in the core enforces it.
 	Roles Role
-	// Refusal, when set, is what someone hears who may not run the command
-	// (a catalogue message ID),
-	// instead of the generic "only … can"; kinder where a resident might
-	// well ask.
+	// Refusal, when set, is what someone hears who may not run the
+	// command, as a catalogue message ID read in their language, instead
+	// of the generic "only … can"; kinder where a resident might well ask.
 	Refusal string
 	// Run handles the command.
 	Run CommandFunc
@@ -103,6 +108,36 @@ func (o Option) Describe(l Lang) string { return l.T(o.Description) }
 
 // NameIn is the option's name in l (see Command.NameIn).
 func (o Option) NameIn(l Lang) string { return l.T(nameID(o.Description)) }
+
+// ChoiceIn is choice i's words in l: its catalogue message, or its code.
+func (o Option) ChoiceIn(l Lang, i int) string {
+	if i < len(o.ChoiceIDs) {
+		return l.T(o.ChoiceIDs[i])
+	}
+	return o.Choices[i]
+}
+
+// choice returns the code of the choice input names, in any language
+// (see ChoiceIDs); ok is false for none.
+func (o Option) choice(input string) (string, bool) {
+	for i, c := range o.Choices {
+		if strings.EqualFold(c, strings.TrimSpace(input)) || (i < len(o.ChoiceIDs) && Same(o.ChoiceIDs[i], input)) {
+			return c, true
+		}
+	}
+	return "", false
+}
+
+// choicesText lists the option's choices in the reader's words.
+func (o Option) choicesText() Phrase {
+	return func(l Lang) string {
+		words := make([]string, len(o.Choices))
+		for i := range o.Choices {
+			words[i] = o.ChoiceIn(l, i)
+		}
+		return strings.Join(words, ", ")
+	}
+}
 
 // nameID is the catalogue ID of a command's or option's name, beside its
 // description's.
@@ -333,16 +368,11 @@ func setOption(args Args, o Option, v, usage string) error {
 			return Fail(EInvalid, "core.usage.too_long", "Option", o.Name, "Length", n, "Limit", limit)
 		}
 		if len(o.Choices) > 0 {
-			found := false
-			for _, c := range o.Choices {
-				if strings.EqualFold(c, v) {
-					v, found = c, true
-					break
-				}
+			c, ok := o.choice(v)
+			if !ok {
+				return Fail(EInvalid, "core.usage.choice", "Option", o.Name, "Choices", o.choicesText(), "Usage", usage)
 			}
-			if !found {
-				return Fail(EInvalid, "core.usage.choice", "Option", o.Name, "Choices", strings.Join(o.Choices, ", "), "Usage", usage)
-			}
+			v = c
 		}
 	}
 	args[o.Name] = v

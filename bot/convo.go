@@ -72,7 +72,7 @@ func (b *Bot) registerForms() {
 			}
 			return b.askNext(r, c)
 		}
-		f := Form{ID: c.FormID, Title: "Continued", Fields: c.Fields}.Prefill(c.Values)
+		f := Form{ID: c.FormID, Title: r.Lang().T("form.continued.title"), Fields: c.Fields}.Prefill(c.Values)
 		p := f.Page(c.Next, r.Event.FormLimit)
 		return Response{Form: &p}, nil
 	}})
@@ -299,7 +299,7 @@ func (b *Bot) askNext(r *Request, c *Conversation) (Response, error) {
 		choices = append(choices, ch)
 	}
 	if cur := c.Values[fl.ID]; cur != "" {
-		text += "\n" + l.T("form.convo.now", "Value", clip(cur, 60))
+		text += "\n" + l.T("form.convo.now", "Value", clip(fl.Shown(cur), 60))
 	}
 	if !fl.Required && fl.Typed() {
 		text += "\n" + l.T("form.convo.optional")

@@ -94,10 +94,7 @@ func alertText(h *House, a *CrisisAlert, l Lang) string {
 	return l.T("crisis.alert.danger", "Name", a.Name, "InDanger", inDanger(h, l))
 }
 
-// ackChoice is alert a's "I'm on it" button in English; ackChoiceIn is
-// the button in the reader's l.
-func ackChoice(a *CrisisAlert) Choice { return ackChoiceIn(a, SourceLang()) }
-
+// ackChoiceIn is alert a's "I'm on it" button in the reader's l.
 func ackChoiceIn(a *CrisisAlert, l Lang) Choice {
 	return Choice{ID: fmt.Sprintf("crisisack:%d", a.ID), Label: l.T("crisis.ack.button"), Style: StylePrimary}
 }

@@ -263,7 +263,7 @@ func (b *Bot) partnerOf(r *Request) (string, error) {
 	if err != nil {
 		return "", fmt.Errorf("pair of: %w", err)
 	}
-	who, _, err := names(r, others(p, r.Member.ID))
+	who, _, err := names(r, r.Lang(), others(p, r.Member.ID))
 	return who, err
 }
 
@@ -364,17 +364,13 @@ func (b *Bot) tellPartner(r *Request) (Response, error) {
 	if err := b.notifyPartner(r, r.Member, p, "support"); err != nil {
 		return Response{}, err
 	}
-	who, _, err := names(r, others(p, r.Member.ID))
+	who, _, err := names(r, r.Lang(), others(p, r.Member.ID))
 	if err != nil {
 		return Response{}, err
 	}
 	r.Log.Info("partner told of a support request", "member", r.Member.ID, "pair", p.ID)
 	return r.Say("crisis.partner.told", "Partner", who), nil
 }
-
-// resourcesReply lists the house's crisis resources in the house's
-// language; resourcesReplyIn lists them in the reader's l.
-func resourcesReply(h *House) Response { return resourcesReplyIn(h, h.Lang()) }
 
 // resourcesReplyIn lists the house's crisis resources (the defaults when
 // the house has none, or there is no house) in l.

@@ -149,8 +149,12 @@ type DigestMilestones struct {
 
 // DigestCelebration is one shared milestone.
 type DigestCelebration struct {
-	Resident  string `json:"resident"`
+	Resident string `json:"resident"`
+	// Milestone is its English label, as stored ("90 days"); Key is its
+	// code ("90d"), which renderings show in the reader's language
+	// (MilestoneLabel).
 	Milestone string `json:"milestone"`
+	Key       string `json:"key"`
 }
 
 // DigestWeek is one week of the trend.
@@ -305,7 +309,7 @@ func (b *Bot) buildDigest(r *Request, week string, reader Role) (*Digest, error)
 		return nil, err
 	}
 	for _, c := range cs {
-		d.Milestones.Celebrated = append(d.Milestones.Celebrated, DigestCelebration{Resident: nameOf[c.MemberID], Milestone: c.Label})
+		d.Milestones.Celebrated = append(d.Milestones.Celebrated, DigestCelebration{Resident: nameOf[c.MemberID], Milestone: c.Label, Key: c.Milestone})
 	}
 	for _, m := range members {
 		if !m.JoinedAt.Before(from) {

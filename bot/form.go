@@ -54,8 +54,18 @@ type Field struct {
 	// Label is the question text.
 	Label string `json:"label"`
 	// Options are the choices of a choice field, or the words for each step
-	// of a scale (first word for Min).
+	// of a scale (first word for Min), as the form's reader reads them.
 	Options []string `json:"options,omitempty"`
+	// Codes, when set, are what a choice field stores for each of Options,
+	// in order: "house" for "casa". Normalize returns the code, a
+	// platform's select sends it, and Value holds one. Without Codes an
+	// option stores its own words (an operator's configured choices).
+	Codes []string `json:"codes,omitempty"`
+	// OptionIDs, when set, are the catalogue messages of Options, in
+	// order, so that an option is recognised in every language of the
+	// catalogue ("good" or "bien", "house" or "casa"). Set them and
+	// Options with Worded.
+	OptionIDs []string `json:"option_ids,omitempty"`
 	// Min and Max bound a scale.
 	Min int `json:"min,omitempty"`
 	Max int `json:"max,omitempty"`
@@ -110,9 +120,52 @@ func (f Form) Prefill(vals map[string]string) Form {
 	return p
 }
 
-// Hint is a short description of what a field accepts, in English; HintIn
-// gives it in the reader's language.
-func (f Field) Hint() string { return f.HintIn(SourceLang()) }
+// Worded returns f with its options the words of catalogue messages ids
+// in l, each recognised in every language of the catalogue; codes, for a
+// choice, are what each option stores (nil stores the words, as a scale
+// stores its number).
+func (f Field) Worded(l Lang, ids []string, codes []string) Field {
+	f.Options = make([]string, len(ids))
+	for i, id := range ids {
+		f.Options[i] = l.T(id)
+	}
+	f.OptionIDs, f.Codes = ids, codes
+	return f
+}
+
+// code is what option i of a choice field stores.
+func (f Field) code(i int) string {
+	if i < len(f.Codes) {
+		return f.Codes[i]
+	}
+	return f.Options[i]
+}
+
+// option returns the index of the option input names, in any language:
+// its stored code, its words as shown, or its words in any language of
+// the catalogue, ignoring case and accents. ok is false for none.
+func (f Field) option(input string) (int, bool) {
+	in := i18n.Fold(input)
+	for i, o := range f.Options {
+		if in == i18n.Fold(o) || in == i18n.Fold(f.code(i)) || (i < len(f.OptionIDs) && Same(f.OptionIDs[i], input)) {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// Shown is stored value v as the form's reader reads it: a choice's
+// words for its code, or v itself.
+func (f Field) Shown(v string) string {
+	if f.Kind == KindChoice {
+		for i := range f.Options {
+			if f.code(i) == v {
+				return f.Options[i]
+			}
+		}
+	}
+	return v
+}
 
 // HintIn is a short description of what a field accepts, in l, for
 // platforms that can only show a text input (a Discord modal) and for the
@@ -141,25 +194,28 @@ func (f Field) HintIn(l Lang) string {
 	case KindDate:
 		return l.T("form.date.placeholder")
 	case KindDateTime:
-		return whenFormats
+		return l.T("activity.when.formats")
 	}
 	return ""
 }
 
 // Typed reports whether the field is answered by typing on platforms
 // without a native input for its kind: it has no choices to pick from.
-func (f Field) Typed() bool { return len(f.Choices()) == 0 }
+func (f Field) Typed() bool {
+	switch f.Kind {
+	case KindScale, KindChoice, KindYesNo:
+		return false
+	}
+	return true
+}
 
 // DateTimeValue is how an adapter with a date and time picker gives a
 // KindDateTime answer: the moment in RFC 3339, in UTC. ParseWhen reads it.
 func DateTimeValue(t time.Time) string { return t.UTC().Format(time.RFC3339) }
 
-// Choices lists the values a user may pick, with English labels;
-// ChoicesIn labels them in the reader's language.
-func (f Field) Choices() []Choice { return f.ChoicesIn(SourceLang()) }
-
 // ChoicesIn lists the values a user may pick, as (value, label) choices
-// labelled in l, for every kind except text. Scales return their numbers.
+// labelled in l, for every kind except text: a scale's numbers, a
+// choice's codes, yes and no.
 func (f Field) ChoicesIn(l Lang) []Choice {
 	switch f.Kind {
 	case KindScale:
@@ -175,7 +231,7 @@ func (f Field) ChoicesIn(l Lang) []Choice {
 	case KindChoice:
 		out := make([]Choice, len(f.Options))
 		for i, o := range f.Options {
-			out[i] = Choice{Label: o, Value: o}
+			out[i] = Choice{Label: o, Value: f.code(i)}
 		}
 		return out
 	case KindYesNo:
@@ -185,7 +241,8 @@ func (f Field) ChoicesIn(l Lang) []Choice {
 }
 
 // Normalize checks one raw value against the field and returns its canonical
-// form: a scale's number, a choice's option, "yes" or "no", or trimmed text.
+// form: a scale's number, a choice's code, "yes" or "no", or trimmed text.
+// Words are read in any language of the catalogue.
 // Empty optional values normalise to "". The error message is user-safe and
 // says what is accepted.
 func (f Field) Normalize(raw string) (string, error) {
@@ -200,11 +257,9 @@ func (f Field) Normalize(raw string) (string, error) {
 	case KindScale:
 		n, err := strconv.Atoi(strings.Fields(v)[0])
 		if err != nil {
-			// Accept a word of the scale too ("great").
-			for i, w := range f.Options {
-				if strings.EqualFold(v, w) {
-					return strconv.Itoa(f.Min + i), nil
-				}
+			// Accept a word of the scale too ("great", "genial").
+			if i, ok := f.option(v); ok {
+				return strconv.Itoa(f.Min + i), nil
 			}
 			return "", Fail(EInvalid, "form.error.scale", "Label", fmt.Sprintf("%q", f.Label), "Min", f.Min, "Max", f.Max)
 		}
@@ -213,10 +268,11 @@ func (f Field) Normalize(raw string) (string, error) {
 		}
 		return strconv.Itoa(n), nil
 	case KindChoice:
-		for i, o := range f.Options {
-			if strings.EqualFold(v, o) || v == strconv.Itoa(i+1) {
-				return o, nil
-			}
+		if i, ok := f.option(v); ok {
+			return f.code(i), nil
+		}
+		if n, err := strconv.Atoi(v); err == nil && n >= 1 && n <= len(f.Options) {
+			return f.code(n - 1), nil
 		}
 		return "", Fail(EInvalid, "form.error.choice", "Label", fmt.Sprintf("%q", f.Label), "Options", strings.Join(f.Options, ", "))
 	case KindYesNo:

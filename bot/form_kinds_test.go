@@ -34,8 +34,8 @@ func TestNativeFieldKinds(t *testing.T) {
 		}
 	}
 	for _, f := range []bot.Field{number, date, when} {
-		if !f.Typed() || f.Hint() == "" {
-			t.Errorf("%s: typed %v, hint %q; want typed with a hint", f.Kind, f.Typed(), f.Hint())
+		if !f.Typed() || f.HintIn(bot.SourceLang()) == "" {
+			t.Errorf("%s: typed %v, hint %q; want typed with a hint", f.Kind, f.Typed(), f.HintIn(bot.SourceLang()))
 		}
 	}
 }

@@ -39,9 +39,11 @@ const (
 	progressWeeks = 8
 )
 
-// The cadences a resident may choose, in weeks (0: never asked).
+// The cadences a resident may choose, in weeks (0: never asked), and
+// their words, which a resident may type in any language.
 var (
 	cadenceChoices = []string{"weekly", "every-2-weeks", "every-4-weeks", "off"}
+	cadenceWords   = []string{i18n.ID("goals.cadence.weekly.choice"), i18n.ID("goals.cadence.every_2.choice"), i18n.ID("goals.cadence.every_4.choice"), i18n.ID("goals.cadence.off.choice")}
 	cadenceWeeks   = map[string]int{"weekly": 1, "every-2-weeks": 2, "every-4-weeks": 4, "off": 0}
 )
 
@@ -72,7 +74,7 @@ func (b *Bot) registerGoals() {
 			{Name: "share", Description: "cmd.goal.share.desc", Roles: Members, Run: b.cmdGoalShare,
 				Options: []Option{number, {Name: "setting", Description: "cmd.goal.share.opt.setting.desc", Type: OptBool}}},
 			{Name: "cadence", Description: "cmd.goal.cadence.desc", Roles: Members, Run: b.cmdGoalCadence,
-				Options: []Option{{Name: "how", Description: "cmd.goal.cadence.opt.how.desc", Type: OptString, Required: true, Choices: cadenceChoices}}},
+				Options: []Option{{Name: "how", Description: "cmd.goal.cadence.opt.how.desc", Type: OptString, Required: true, Rest: true, Choices: cadenceChoices, ChoiceIDs: cadenceWords}}},
 		},
 	})
 	b.route("goal", actionRoute{roles: Members, house: b.goalHouse, run: b.actGoal})

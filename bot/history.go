@@ -23,21 +23,16 @@ const (
 	historyMaxWeeks = 12
 )
 
-// historyRefusal is what a resident hears who asks for /history: kind, and
-// pointing at what is theirs.
-// Command.Refusal is still a finished text, shown as it is, so it is the
-// catalogue's English; once refusals are catalogue IDs read in the
-// caller's language, it becomes "history.refusal".
-var historyRefusal = SourceLang().T("history.refusal")
-
 func (b *Bot) registerHistory() {
 	b.reg.Add(&Command{
 		Name:        "history",
 		Description: "cmd.history.desc",
 		Roles:       Staff,
-		Refusal:     historyRefusal,
-		Run:         b.cmdResidentHistory,
-		Prepare:     b.prepareResidentHistory,
+		// What a resident hears who asks: kind, and pointing at what is
+		// theirs, in their language.
+		Refusal: i18n.ID("history.refusal"),
+		Run:     b.cmdResidentHistory,
+		Prepare: b.prepareResidentHistory,
 		Options: []Option{
 			{Name: "resident", Description: "cmd.history.opt.resident.desc", Type: OptUser, Required: true},
 			{Name: "weeks", Description: "cmd.history.opt.weeks.desc", Type: OptInt},
@@ -389,7 +384,7 @@ func historyText(r *Request, l Lang, name string, ws []historyWeek, checkins []R
 	if len(partners) == 0 {
 		lines = append(lines, "• "+l.T("history.partner.none"))
 	} else {
-		lines = append(lines, "• "+joinAnd(partners))
+		lines = append(lines, "• "+listAnd(l, partners))
 	}
 	lines = append(lines, "", l.T("history.activities"))
 	if len(acts) == 0 {

@@ -163,7 +163,7 @@ func (b *Bot) actHome(r *Request, parts []string) (Response, error) {
 	}
 	switch parts[0] {
 	case "resources":
-		return resourcesReply(r.House), nil
+		return resourcesReplyIn(r.House, r.Lang()), nil
 	case "pause":
 		if r.Member == nil || !r.Member.Active() {
 			return Response{}, errNotJoined
@@ -316,7 +316,7 @@ func (b *Bot) homeStaff(r *Request) (*HomeStaff, error) {
 		alerts, out.MoreAlerts = alerts[:homeAlertsShown], true
 	}
 	for _, a := range alerts {
-		out.Alerts = append(out.Alerts, HomeAlert{Name: a.Name, Kind: a.Kind, At: a.CreatedAt, Choice: ackChoice(a)})
+		out.Alerts = append(out.Alerts, HomeAlert{Name: a.Name, Kind: a.Kind, At: a.CreatedAt, Choice: ackChoiceIn(a, r.Lang())})
 	}
 	day := dayStart(r.Now, r.House.Location)
 	from := day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7))

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"strings"
 	"time"
 
 	"github.com/porchlight/porchlight/i18n"
@@ -53,6 +54,15 @@ func (r *Request) HouseLang() Lang { return r.House.Lang() }
 // caller's language.
 func (r *Request) Say(id string, pairs ...any) Response {
 	return Response{Messages: []Message{{Text: r.Lang().T(id, pairs...)}}}
+}
+
+// listAnd joins words for a sentence in l: "a", "a and b", "a, b and c"
+// ("a, b y c"); "" for none.
+func listAnd(l Lang, s []string) string {
+	if len(s) < 2 {
+		return strings.Join(s, "")
+	}
+	return l.T("core.list.and", "Rest", strings.Join(s[:len(s)-1], ", "), "Last", s[len(s)-1])
 }
 
 // Same reports whether input is the catalogue's message id in any

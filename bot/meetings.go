@@ -64,18 +64,6 @@ func modeLabel(l Lang, mode string) string {
 	return mode
 }
 
-// storedCode is the code a choice the form returned (a label in any
-// language) stands for, among codes labelled by ids; a value that is no
-// label is kept as it is (a house's own meeting kind).
-func storedCode(value string, codes []string, ids map[string]string) string {
-	for _, c := range codes {
-		if id, ok := ids[c]; ok && Same(id, value) {
-			return c
-		}
-	}
-	return value
-}
-
 // meetingEditDays is how long after logging an entry its resident may
 // change or delete it, and how far back a meeting may be dated.
 const meetingEditDays = 7
@@ -118,19 +106,27 @@ func meetingKinds(h *House) []string {
 // meeting, prefilled with today and the first kind.
 func meetingForm(r *Request, id string) Form {
 	l := r.Lang()
-	var kinds []string
-	for _, k := range meetingKinds(r.House) {
-		kinds = append(kinds, kindLabel(l, r.House, k))
+	kinds := Field{ID: "kind", Kind: KindChoice, Label: l.T("meetings.kind.label"), Required: true}
+	if codes := meetingKinds(r.House); len(r.House.Meetings.Kinds) > 0 {
+		// A house's own kinds are shown and stored as it wrote them.
+		kinds.Options = codes
+	} else {
+		ids := make([]string, len(codes))
+		for i, c := range codes {
+			ids[i] = defaultKindIDs[c]
+		}
+		kinds = kinds.Worded(l, ids, codes)
 	}
+	kinds.Value = kinds.code(0)
 	title := l.T("meetings.form.title")
 	if id != "new" {
 		title = l.T("meetings.form.title_edit", "ID", id)
 	}
-	modes := []string{modeLabel(l, MeetingInPerson), modeLabel(l, MeetingOnline)}
+	modes := []string{MeetingInPerson, MeetingOnline}
 	return Form{ID: "meeting:" + id, Title: title, Fields: []Field{
 		{ID: "date", Kind: KindText, Label: l.T("meetings.date.label"), MaxLen: 20, Required: true, Value: r.Local(r.Now).Format(time.DateOnly)},
-		{ID: "kind", Kind: KindChoice, Label: l.T("meetings.kind.label"), Options: kinds, Required: true, Value: kinds[0]},
-		{ID: "mode", Kind: KindChoice, Label: l.T("meetings.mode.label"), Options: modes, Required: true, Value: modes[0]},
+		kinds,
+		Field{ID: "mode", Kind: KindChoice, Label: l.T("meetings.mode.label"), Required: true, Value: modes[0]}.Worded(l, []string{meetingModeIDs[modes[0]], meetingModeIDs[modes[1]]}, modes),
 		// Over Discord's 45 characters in English: the adapter clips it
 		// and shows it whole as the field's description.
 		{ID: "note", Kind: KindText, Label: l.T("meetings.form.note"), MaxLen: 300},
@@ -230,13 +226,8 @@ func (b *Bot) submitMeeting(r *Request, parts []string, vals map[string]string) 
 		f := meetingForm(r, parts[0]).Prefill(vals)
 		return Response{FieldErrors: map[string]string{"date": ErrorText(r.Lang(), err)}, Reopen: &f}, nil
 	}
-	// The choices come back as labels in the caller's language: stored
-	// are their codes.
-	kind := storedCode(vals["kind"], DefaultMeetingKinds(), defaultKindIDs)
-	if len(r.House.Meetings.Kinds) > 0 {
-		kind = vals["kind"]
-	}
-	mode := storedCode(vals["mode"], []string{MeetingInPerson, MeetingOnline}, meetingModeIDs)
+	// The form normalised the choices to their codes.
+	kind, mode := vals["kind"], vals["mode"]
 	m.Day, m.Kind, m.Mode, m.Note, m.UpdatedAt = day, kind, mode, vals["note"], r.Now
 	if m.Note != "" {
 		m.Redacted = false
@@ -340,8 +331,7 @@ func (b *Bot) openMeetingEdit(r *Request, idText string) (Response, error) {
 		return Response{}, err
 	}
 	f := meetingForm(r, idText)
-	l := r.Lang()
-	return b.openForm(r, f, map[string]string{"date": m.Day, "kind": kindLabel(l, r.House, m.Kind), "mode": modeLabel(l, m.Mode), "note": m.Note})
+	return b.openForm(r, f, map[string]string{"date": m.Day, "kind": m.Kind, "mode": m.Mode, "note": m.Note})
 }
 
 func (b *Bot) cmdMeetingDelete(r *Request) (Response, error) {

@@ -19,7 +19,7 @@ func TestMeetingsInSpanish(t *testing.T) {
 	h.clock.Set(time.Date(2026, 11, 25, 17, 0, 0, 0, chicago)) // the Wednesday after they joined
 
 	resp := h.do(h.ev.Command(robin, "meeting", "log"))
-	if f := resp.Form; f == nil || f.Title != "Anotar una reunión" || f.Fields[1].Options[4] != "otra" || f.Fields[2].Value != "en persona" || f.Fields[2].Options[1] != "en línea" {
+	if f := resp.Form; f == nil || f.Title != "Anotar una reunión" || f.Fields[1].Options[4] != "otra" || f.Fields[2].Value != "in person" || f.Fields[2].Shown("in person") != "en persona" || f.Fields[2].Options[1] != "en línea" {
 		t.Fatalf("/meeting log in Spanish = %+v", resp.Form)
 	}
 	resp = logMeeting(h, robin, "ayer", "otra", "en línea", "")

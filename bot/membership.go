@@ -111,10 +111,10 @@ func (b *Bot) cmdLeave(r *Request) (Response, error) {
 }
 
 // leave ends a membership, audited as action (member.leave, or
-// member.remove when a House Mentor ends it); why is the sentence the
-// people affected are told. A pause ends with it. Features that keep
+// member.remove when a House Mentor ends it); why is the reason the
+// people affected are told, each in their language. A pause ends with it. Features that keep
 // per-member state hook in here.
-func (b *Bot) leave(r *Request, m *Member, action, why string) error {
+func (b *Bot) leave(r *Request, m *Member, action string, why Phrase) error {
 	m.Status = MemberLeft
 	m.LeftAt = r.Now
 	m.PausedUntil, m.PausedBy, m.PauseReason = time.Time{}, "", ""
@@ -134,8 +134,8 @@ func (b *Bot) leave(r *Request, m *Member, action, why string) error {
 }
 
 // leftWhy is what a partner is told when m leaves on their own.
-func leftWhy(m *Member) string {
-	return fmt.Sprintf("%s has left the house's check-ins", displayName(User{Name: m.Name}))
+func leftWhy(m *Member) Phrase {
+	return NewPhrase("membership.why.left", "Name", displayName(User{Name: m.Name}))
 }
 
 func (b *Bot) cmdHelp(r *Request) (Response, error) {
@@ -212,12 +212,15 @@ func (b *Bot) handleMemberEvent(r *Request) (Response, error) {
 
 // member loads an active member of the request's house by platform user
 // id. When the person is not one, the error says so privately, ending with
-// so, a catalogue message (", so they can't have a partner"; "" for
-// nothing more).
-func (r *Request) member(userID, so string) (*Member, error) {
+// so (", so they can't have a partner"; nil for nothing more).
+func (r *Request) member(userID string, so Phrase) (*Member, error) {
 	m, err := r.members().MemberByUser(r.Ctx, r.House.ID, userID)
 	if errors.Is(err, ErrNotFound) || (err == nil && !m.Active()) {
-		return nil, Fail(ENotFound, "membership.not_member", "User", "<@"+userID+">", "House", r.House.Name, "So", NewPhrase(so))
+		var rest any = ""
+		if so != nil {
+			rest = so
+		}
+		return nil, Fail(ENotFound, "membership.not_member", "User", "<@"+userID+">", "House", r.House.Name, "So", rest)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("load member: %w", err)

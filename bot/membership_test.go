@@ -84,7 +84,7 @@ func TestCommandRoles(t *testing.T) {
 					h.join(robin)
 				}
 				resp := h.do(h.ev.Command(caller.user, name, raw))
-				refused := strings.Contains(text(resp), "Sorry, only") || (cmd.Refusal != "" && strings.Contains(text(resp), bot.PlainText(cmd.Refusal)))
+				refused := strings.Contains(text(resp), "Sorry, only") || (cmd.Refusal != "" && strings.Contains(text(resp), bot.Naming{}.Render(bot.SourceLang().T(cmd.Refusal))))
 				if allowed := cmd.Roles.Has(caller.role); allowed == refused {
 					t.Errorf("/%s %s as %s: refused = %v, want %v (%q)", name, raw, cname, refused, !allowed, text(resp))
 				}

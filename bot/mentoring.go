@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -76,16 +77,16 @@ func (b *Bot) registerMentoring() {
 // id> or mentor:change:<agreement id>. Its choices are labels in l; the
 // terms store their codes (parseTerms).
 func mentorForm(l Lang, id string) Form {
-	var every, modes []string
+	var everyCodes, everyWords, modeWordIDs []string
 	for _, n := range everyWeeksList {
-		every = append(every, l.T(everyIDs[n]))
+		everyCodes, everyWords = append(everyCodes, strconv.Itoa(n)), append(everyWords, everyIDs[n])
 	}
 	for _, c := range modeCodes {
-		modes = append(modes, l.T(modeIDs[c]))
+		modeWordIDs = append(modeWordIDs, modeIDs[c])
 	}
 	return Form{ID: id, Title: l.T("mentoring.form.title"), Submit: l.T("mentoring.form.submit"), Fields: []Field{
-		{ID: "every", Kind: KindChoice, Label: l.T("mentoring.every.label"), Options: every, Value: every[0], Required: true},
-		{ID: "mode", Kind: KindChoice, Label: l.T("mentoring.mode.label"), Options: modes, Value: modes[0], Required: true},
+		Field{ID: "every", Kind: KindChoice, Label: l.T("mentoring.every.label"), Value: everyCodes[0], Required: true}.Worded(l, everyWords, everyCodes),
+		Field{ID: "mode", Kind: KindChoice, Label: l.T("mentoring.mode.label"), Value: modeCodes[0], Required: true}.Worded(l, modeWordIDs, modeCodes),
 		{ID: "day", Kind: KindText, Label: l.T("mentoring.day.label"), MaxLen: 10, Required: true},
 		{ID: "time", Kind: KindText, Label: l.T("mentoring.time.label"), MaxLen: 5, Required: true},
 		{ID: "boundaries", Kind: KindText, Label: l.T("mentoring.boundaries.label"), MaxLen: 500},
@@ -99,28 +100,18 @@ func buildMentorForm(r *Request, parts []string) (Form, error) {
 	return mentorForm(r.Lang(), "mentor:"+parts[0]+":"+parts[1]), nil
 }
 
-// termValues are an agreement's terms as the form in l shows them, to
-// prefill a change.
+// termValues are an agreement's terms as the form's values, to prefill
+// a change.
 func termValues(l Lang, a *Agreement) map[string]string {
-	every := l.T(everyIDs[everyWeeksList[0]])
-	if id, ok := everyIDs[a.EveryWeeks]; ok {
-		every = l.T(id)
-	}
-	mode := a.Mode
-	if id, ok := modeIDs[a.Mode]; ok {
-		mode = l.T(id)
-	}
-	return map[string]string{"every": every, "mode": mode, "day": l.Weekday(a.Weekday), "time": a.Clock, "boundaries": a.Boundaries}
+	return map[string]string{"every": strconv.Itoa(a.EveryWeeks), "mode": a.Mode, "day": l.Weekday(a.Weekday), "time": a.Clock, "boundaries": a.Boundaries}
 }
 
-// parseTerms reads the form's validated values (labels in any language)
-// into an agreement's terms, or field errors in l naming what to fix.
+// parseTerms reads the form's validated values (the choices' codes) into
+// an agreement's terms, or field errors in l naming what to fix.
 func parseTerms(l Lang, vals map[string]string) (*Agreement, map[string]string) {
-	a := &Agreement{Mode: storedCode(vals["mode"], modeCodes, modeIDs), Boundaries: strings.TrimSpace(vals["boundaries"])}
-	for _, n := range everyWeeksList {
-		if Same(everyIDs[n], vals["every"]) {
-			a.EveryWeeks = n
-		}
+	a := &Agreement{Mode: vals["mode"], Boundaries: strings.TrimSpace(vals["boundaries"])}
+	if n, err := strconv.Atoi(vals["every"]); err == nil && everyIDs[n] != "" {
+		a.EveryWeeks = n
 	}
 	errs := map[string]string{}
 	if a.EveryWeeks == 0 {
@@ -290,7 +281,7 @@ func (b *Bot) submitMentorForm(r *Request, parts []string, vals map[string]strin
 	switch parts[0] {
 	case "new":
 		if !r.Role.Has(Staff) {
-			return Response{}, refusal("set up a mentoring agreement", Staff)
+			return Response{}, refusal("mentoring.refusal.propose", Staff)
 		}
 		mentee, err := r.mentoring().MemberByID(r.Ctx, id)
 		if err != nil || mentee.HouseID != r.House.ID || !mentee.Active() || mentee.ID == me.ID {
@@ -943,14 +934,11 @@ var outcomeWords = map[string]string{ContactHappened: i18n.ID("mentoring.outcome
 // mentoringLeave is the leave hook: a member who left the house ends their
 // agreements, and the other side is told. A pause changes nothing (a
 // paused side's contacts are skipped).
-func (b *Bot) mentoringLeave(r *Request, m *Member, why string) error {
+func (b *Bot) mentoringLeave(r *Request, m *Member, why Phrase) error {
 	if m.Active() {
 		return nil
 	}
-	// why is the leaving code's sentence, in English: English readers get
-	// it as it was; other languages say it their own way from the name.
-	name := displayName(User{Name: m.Name})
-	return endAllOf(r, m, func(l Lang) string { return l.T("mentoring.left", "Why", why, "Name", name) }, "left", true)
+	return endAllOf(r, m, NewPhrase("mentoring.left", "Why", why), "left", true)
 }
 
 // mentorRoleEnded ends the agreements in which user is the mentor, once

@@ -18,7 +18,7 @@ func TestMentoringInSpanish(t *testing.T) {
 
 	resp := h.do(h.ev.Command(mentor, "mentor", "agree <@"+robin.ID+">"))
 	f := resp.Form
-	if f == nil || f.Title != "Acuerdo de mentoría" || f.Submit != "Proponer" || f.Fields[0].Value != "cada semana" || strings.Join(f.Fields[1].Options, "/") != "llamada/mensaje de texto/en persona" {
+	if f == nil || f.Title != "Acuerdo de mentoría" || f.Submit != "Proponer" || f.Fields[0].Value != "1" || f.Fields[0].Shown("1") != "cada semana" || strings.Join(f.Fields[1].Options, "/") != "llamada/mensaje de texto/en persona" {
 		t.Fatalf("/mentor agree in Spanish = %+v", resp.Form)
 	}
 	bad := h.do(h.ev.Submit(mentor, f.ID, map[string]string{"every": "cada semana", "mode": "llamada", "day": "el martes", "time": "19:00"}))

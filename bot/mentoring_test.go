@@ -324,8 +324,8 @@ func TestMentoringRefusals(t *testing.T) {
 	}
 	bad["day"], bad["time"], bad["every"] = "someday", "7pm", "every 2 weeks"
 	resp = h.do(h.ev.Submit(mentor, resp.Form.ID, bad))
-	if resp.FieldErrors["day"] == "" || resp.FieldErrors["time"] == "" || resp.Reopen == nil || resp.Reopen.Values()["every"] != "every 2 weeks" {
-		t.Errorf("bad values = %+v, want errors on day and time, and the form again as typed", resp)
+	if resp.FieldErrors["day"] == "" || resp.FieldErrors["time"] == "" || resp.Reopen == nil || resp.Reopen.Values()["every"] != "2" || resp.Reopen.Fields[0].Shown("2") != "every 2 weeks" {
+		t.Errorf("bad values = %+v, want errors on day and time, and the form again with every 2 weeks chosen", resp)
 	}
 	long := terms()
 	long["boundaries"] = strings.Repeat("x", 501)

@@ -124,7 +124,7 @@ func spanText(l Lang, sober, today time.Time) string {
 			parts = append(parts, l.N(p.unit, p.n))
 		}
 	}
-	return l.N("milestone.span.long", total, "Parts", joinAndIn(l, parts))
+	return l.N("milestone.span.long", total, "Parts", listAnd(l, parts))
 }
 
 func (b *Bot) cmdSoberShow(r *Request) (Response, error) {

@@ -266,7 +266,7 @@ func welcomeMentor(_ *Bot, r *Request, l Lang, m *Member) (Message, []string, er
 	case onDuty:
 		text = l.T("newcomers.mentor.on_duty", "Mentor", mentions[0])
 	default:
-		text = l.T("newcomers.mentor.all", "Mentors", andList(l, mentions))
+		text = l.T("newcomers.mentor.all", "Mentors", listAnd(l, mentions))
 	}
 	p, err := r.newcomers().PairOf(r.Ctx, m.ID)
 	switch {
@@ -280,7 +280,7 @@ func welcomeMentor(_ *Bot, r *Request, l Lang, m *Member) (Message, []string, er
 			who = append(who, "*"+displayName(User{Name: o.Name})+"*")
 			about = append(about, o.UserID)
 		}
-		text += " " + l.T("newcomers.mentor.partner", "Partner", andList(l, who))
+		text += " " + l.T("newcomers.mentor.partner", "Partner", listAnd(l, who))
 	case !errors.Is(err, ErrNotFound):
 		return Message{}, nil, err
 	}
@@ -297,7 +297,7 @@ func welcomeActivity(_ *Bot, r *Request, l Lang, _ *Member) (Message, []string, 
 		if a.StartsAt.After(r.Now) {
 			return Message{
 				Text:    l.T("newcomers.activity", "Title", a.Title, "ID", a.ID, "When", FormatTimeIn(l, a.StartsAt, r.House.Location)) + last,
-				Choices: rsvpChoices(a),
+				Choices: rsvpChoicesIn(l, a),
 			}, nil, nil
 		}
 	}

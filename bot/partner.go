@@ -51,16 +51,19 @@ func (b *Bot) registerPartners() {
 	b.checkinHooks.reachOut = append(b.checkinHooks.reachOut, func(r *Request, m *Member, _ *Round) error {
 		return b.pingPartner(r, m, pingSupport)
 	})
-	b.leaveHooks = append(b.leaveHooks, b.partnerGone)
+	b.leaveHooks = append(b.leaveHooks, b.leavePair)
 	b.tickers = append(b.tickers, b.sendDuePings)
 }
 
-// names returns the display names of member ids, joined for a sentence,
-// and their platform user ids: a message that uses the names is about them
-// (OutboxMessage.About).
-func names(r *Request, ids []int64) (string, []string, error) {
+// names returns the display names of member ids, joined for a sentence
+// in l ("nobody" for none), and their platform user ids: a message that
+// uses the names is about them (OutboxMessage.About).
+func names(r *Request, l Lang, ids []int64) (string, []string, error) {
 	out, users, err := nameList(r, ids)
-	return joinAnd(out), users, err
+	if len(out) == 0 {
+		return l.T("core.list.nobody"), users, err
+	}
+	return listAnd(l, out), users, err
 }
 
 // nameList is names with the names not yet joined, for a sentence in the
@@ -76,14 +79,6 @@ func nameList(r *Request, ids []int64) ([]string, []string, error) {
 		users = append(users, m.UserID)
 	}
 	return out, users, nil
-}
-
-// joinAndIn joins words for a sentence in l: "a", "a and b", "a, b and c".
-func joinAndIn(l Lang, s []string) string {
-	if len(s) < 2 {
-		return strings.Join(s, "")
-	}
-	return l.T("partner.list.and", "Rest", strings.Join(s[:len(s)-1], ", "), "Last", s[len(s)-1])
 }
 
 // others returns the pair's members other than id.
@@ -133,13 +128,13 @@ func (b *Bot) cmdPartner(r *Request) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	return r.Say("partner.current", "Who", joinAndIn(r.Lang(), who), "Date", r.Lang().Date(r.Local(p.FormedAt), i18n.DateLong)), nil
+	return r.Say("partner.current", "Who", listAnd(r.Lang(), who), "Date", r.Lang().Date(r.Local(p.FormedAt), i18n.DateLong)), nil
 }
 
 // activeMember loads an active member of the house by user id, or says
 // clearly that the person is not one.
 func activeMember(r *Request, userID string) (*Member, error) {
-	return r.member(userID, ", so they can't have a partner")
+	return r.member(userID, NewPhrase("partner.not_member.so"))
 }
 
 func (b *Bot) cmdPartnerPair(r *Request) (Response, error) {
@@ -156,7 +151,7 @@ func (b *Bot) cmdPartnerPair(r *Request) (Response, error) {
 		return Response{}, err
 	}
 	for _, m := range []*Member{ma, mb} {
-		if err := b.leavePair(r, m, whyText("partner.why.repaired")); err != nil {
+		if err := b.leavePair(r, m, NewPhrase("partner.why.repaired")); err != nil {
 			return Response{}, err
 		}
 	}
@@ -180,7 +175,7 @@ func (b *Bot) cmdPartnerUnpair(r *Request) (Response, error) {
 	} else if err != nil {
 		return Response{}, err
 	}
-	if err := b.leavePair(r, m, whyText("partner.why.unpaired")); err != nil {
+	if err := b.leavePair(r, m, NewPhrase("partner.why.unpaired")); err != nil {
 		return Response{}, err
 	}
 	if err := dmMemberIn(r, m.ID, MsgPartner, func(l Lang) Message { return Message{Text: l.T("partner.unpaired.dm")} }); err != nil {
@@ -246,7 +241,7 @@ func (b *Bot) announcePair(r *Request, p *Pair) error {
 		}
 		// One partner, or two in a trio.
 		text := func(l Lang) Message {
-			return Message{Text: l.N("partner.announce", len(users), "House", r.House.Name, "Who", joinAndIn(l, who))}
+			return Message{Text: l.N("partner.announce", len(users), "House", r.House.Name, "Who", listAnd(l, who))}
 		}
 		if err := dmMemberIn(r, id, MsgPartner, text, users...); err != nil {
 			return err
@@ -256,8 +251,9 @@ func (b *Bot) announcePair(r *Request, p *Pair) error {
 }
 
 // leavePair takes m out of their current pair, if any: a pair ends and the
-// partner is told why, in their language; a trio becomes a pair.
-func (b *Bot) leavePair(r *Request, m *Member, why func(Lang) string) error {
+// partner is told why, in their language; a trio becomes a pair. It is
+// the leave hook too: a member who left or paused leaves their pair.
+func (b *Bot) leavePair(r *Request, m *Member, why Phrase) error {
 	p, err := r.partners().PairOf(r.Ctx, m.ID)
 	if errors.Is(err, ErrNotFound) {
 		return nil
@@ -296,18 +292,6 @@ func (b *Bot) leavePair(r *Request, m *Member, why func(Lang) string) error {
 		}
 	}
 	return nil
-}
-
-// partnerGone is the leave hook: a member who left or paused leaves their
-// pair. The hook's why is a finished sentence, the same in every language.
-func (b *Bot) partnerGone(r *Request, m *Member, why string) error {
-	return b.leavePair(r, m, func(Lang) string { return why })
-}
-
-// whyText is the reason a pair ended as catalogue message id, in the
-// reader's language.
-func whyText(id string) func(Lang) string {
-	return func(l Lang) string { return l.T(id) }
 }
 
 // rotatePartners is the rotation job: it pairs the house's active, unpaused
@@ -387,7 +371,7 @@ func (b *Bot) rotatePartners(r *Request, at time.Time) error {
 	return b.tellMentors(r, func(l Lang) string {
 		lines := []string{l.T("partner.rotation.head", "House", h.Name)}
 		for _, who := range whos {
-			lines = append(lines, "• "+joinAndIn(l, who))
+			lines = append(lines, "• "+listAnd(l, who))
 		}
 		if repeats {
 			lines = append(lines, l.T("partner.rotation.repeats"))
@@ -442,7 +426,7 @@ func (b *Bot) nudgePartners(r *Request, at time.Time) error {
 				return err
 			}
 			msg := func(l Lang) Message {
-				return Message{Text: l.N("partner.nudge", len(who), "Who", joinAndIn(l, who)),
+				return Message{Text: l.N("partner.nudge", len(who), "Who", listAnd(l, who)),
 					Choices: []Choice{{ID: fmt.Sprintf("partner:connected:%d:%s", p.ID, day), Label: l.T("partner.connected.button"), Style: StylePrimary}}}
 			}
 			if err := dmMemberIn(r, id, MsgPartner, msg, users...); err != nil {

@@ -83,9 +83,8 @@ func (b *Bot) pause(r *Request, m *Member, until time.Time, by, reason string) e
 	if err := r.members().SaveMember(r.Ctx, m); err != nil {
 		return fmt.Errorf("save member: %w", err)
 	}
-	// The hooks' sentence reaches partners and mentees: in the house's
-	// language, as the hooks take a finished sentence.
-	away := r.HouseLang().T("pause.away", "Name", displayName(User{Name: m.Name}))
+	// The reason reaches partners and mentees, each in their language.
+	away := NewPhrase("pause.away", "Name", displayName(User{Name: m.Name}))
 	for _, hook := range b.leaveHooks {
 		if err := hook(r, m, away); err != nil {
 			return err
@@ -115,7 +114,7 @@ func (b *Bot) cmdPauseResident(r *Request) (Response, error) {
 		until, reason, _ = strings.Cut(reason, " ")
 		reason = strings.TrimSpace(reason)
 	}
-	m, err := r.member(r.Args.String("resident"), "")
+	m, err := r.member(r.Args.String("resident"), nil)
 	if err != nil {
 		return Response{}, err
 	}
@@ -166,7 +165,7 @@ func (b *Bot) cmdPauseResident(r *Request) (Response, error) {
 // cmdRemove asks the House Mentor to confirm that a resident has moved
 // out: ending a membership by a slip of the finger would hurt.
 func (b *Bot) cmdRemove(r *Request) (Response, error) {
-	m, err := r.member(r.Args.String("resident"), "")
+	m, err := r.member(r.Args.String("resident"), nil)
 	if err != nil {
 		return Response{}, err
 	}
@@ -199,8 +198,8 @@ func (b *Bot) actRemove(r *Request, parts []string) (Response, error) {
 	if !m.Active() {
 		return r.Say("pause.remove.gone", "Name", m.Name, "House", r.House.Name), nil
 	}
-	// The hooks' sentence, in the house's language (see pause).
-	why := r.HouseLang().T("pause.remove.why", "Name", displayName(User{Name: m.Name}), "House", r.House.Name)
+	// The reason, in each reader's language (see pause).
+	why := NewPhrase("pause.remove.why", "Name", displayName(User{Name: m.Name}), "House", r.House.Name)
 	if err := b.leave(r, m, "member.remove", why); err != nil {
 		return Response{}, err
 	}

@@ -233,7 +233,7 @@ func eraseMember(r *Request, m *Member) error {
 		gone := *m
 		gone.Name = ""
 		for _, hook := range r.bot.leaveHooks {
-			if err := hook(r, &gone, "Your accountability partner has left the house's check-ins"); err != nil {
+			if err := hook(r, &gone, NewPhrase("privacy.why.erased")); err != nil {
 				return err
 			}
 		}

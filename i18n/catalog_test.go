@@ -133,6 +133,7 @@ var limits = []struct {
 }{
 	{".desc", 100},        // command and option descriptions (Discord)
 	{".button", 80},       // button labels (Discord)
+	{".choice", 100},      // a command option's choice names (Discord)
 	{".label", 45},        // modal field labels (Discord)
 	{".placeholder", 100}, // input placeholders (Discord)
 	{".option", 100},      // select option labels (Discord)

@@ -166,7 +166,7 @@ func mentoringLines(l bot.Lang, d *bot.Digest) []string {
 func milestoneLines(l bot.Lang, d *bot.Digest) []string {
 	var lines []string
 	for _, c := range d.Milestones.Celebrated {
-		lines = append(lines, fmt.Sprintf("🎉 %s: %s", c.Resident, c.Milestone))
+		lines = append(lines, fmt.Sprintf("🎉 %s: %s", c.Resident, bot.MilestoneLabel(l, c.Key)))
 	}
 	if len(d.Milestones.Joined) > 0 {
 		lines = append(lines, l.T("digest.members.joined", "Names", strings.Join(d.Milestones.Joined, ", ")))

@@ -469,11 +469,11 @@ func (a *Adapter) formBlock(tag string, f bot.Form) string {
 	lines = append(lines, a.lang.T("console.form.title", "Title", title))
 	for _, fl := range f.Fields {
 		l := "• " + fl.Label
-		if h := fl.Hint(); h != "" {
+		if h := fl.HintIn(a.lang); h != "" {
 			l += " — " + h
 		}
 		if fl.Value != "" {
-			l += a.lang.T("console.form.value", "Value", fl.Value)
+			l += a.lang.T("console.form.value", "Value", fl.Shown(fl.Value))
 		}
 		lines = append(lines, l)
 	}

@@ -141,7 +141,7 @@ func TestDirectMessages(t *testing.T) {
 func TestNumbersPickChoices(t *testing.T) {
 	scale := bot.Field{Kind: bot.KindScale, Min: 1, Max: 3, Options: []string{"low", "okay", "good"}}
 	var scaleChoices []bot.Choice
-	for _, c := range scale.Choices() {
+	for _, c := range scale.ChoicesIn(bot.SourceLang()) {
 		c.ID = "form:answer"
 		scaleChoices = append(scaleChoices, c)
 	}

@@ -28,6 +28,7 @@ const bareSub = "now"
 const (
 	maxDescription = 100 // characters in a command or option description
 	maxChoices     = 25  // choices of one option
+	maxChoiceName  = 100 // characters of a choice's name
 	maxOptionLen   = 6000
 )
 
@@ -190,7 +191,17 @@ func (t translator) options(opts []bot.Option) []*discordgo.ApplicationCommandOp
 				if i == maxChoices {
 					break // CheckOptions still accepts them typed elsewhere
 				}
-				d.Choices = append(d.Choices, &discordgo.ApplicationCommandOptionChoice{Name: clipRunes(ch, 100), Value: ch})
+				// Shown in each reader's language; the value is the code.
+				c := &discordgo.ApplicationCommandOptionChoice{Name: clipRunes(o.ChoiceIn(bot.SourceLang(), i), maxChoiceName), Value: ch}
+				for loc, l := range t.locales {
+					if n := o.ChoiceIn(l, i); n != c.Name {
+						if c.NameLocalizations == nil {
+							c.NameLocalizations = map[discordgo.Locale]string{}
+						}
+						c.NameLocalizations[loc] = clipRunes(n, maxChoiceName)
+					}
+				}
+				d.Choices = append(d.Choices, c)
 			}
 		}
 		out = append(out, d)

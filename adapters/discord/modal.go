@@ -153,13 +153,13 @@ func field(lang i18n.Lang, fl bot.Field) label {
 	if utf8.RuneCountInString(question) > maxLabelText {
 		l.Description = clipRunes(question, maxLabelDesc)
 	}
-	if opts, ok := selectOptions(fl); ok {
+	if opts, ok := selectOptions(lang, fl); ok {
 		l.Component = stringSelect{CustomID: fl.ID, Placeholder: lang.T("adapter.choose.placeholder"), Options: opts, Required: fl.Required}
 		return l
 	}
 	in := textInput{
 		CustomID: fl.ID, Style: discordgo.TextInputShort, Required: fl.Required,
-		Placeholder: clipRunes(fl.Hint(), maxPlaceholder),
+		Placeholder: clipRunes(fl.HintIn(lang), maxPlaceholder),
 	}
 	switch {
 	case fl.Kind == bot.KindText && fl.MaxLen > 0:
@@ -174,14 +174,15 @@ func field(lang i18n.Lang, fl bot.Field) label {
 		// normalises what is typed.
 		in.MaxLength = 100
 		if l.Description == "" {
-			l.Description = clipRunes(fl.Hint(), maxLabelDesc)
+			l.Description = clipRunes(fl.HintIn(lang), maxLabelDesc)
 		}
 	}
 	limit := maxInputValue
 	if in.MaxLength > 0 {
 		limit = in.MaxLength
 	}
-	in.Value = clipRunes(fl.Value, limit)
+	// A typed choice shows its words, not its stored code.
+	in.Value = clipRunes(fl.Shown(fl.Value), limit)
 	l.Component = in
 	return l
 }
@@ -189,8 +190,8 @@ func field(lang i18n.Lang, fl bot.Field) label {
 // selectOptions returns a field's choices as select options, the prefilled
 // value chosen; ok is false for free text and for choices a select cannot
 // hold.
-func selectOptions(fl bot.Field) ([]selectOption, bool) {
-	cs := fl.Choices()
+func selectOptions(lang i18n.Lang, fl bot.Field) ([]selectOption, bool) {
+	cs := fl.ChoicesIn(lang)
 	if len(cs) == 0 || len(cs) > maxSelectOpts {
 		return nil, false
 	}

@@ -258,3 +258,26 @@ func TestStaffCommandsAreHidden(t *testing.T) {
 		}
 	}
 }
+
+// TestChoicesAreLocalised: /goal cadence's choices are shown in English
+// and, through name_localizations, in Spanish; their value is the code.
+func TestChoicesAreLocalised(t *testing.T) {
+	var how *discordgo.ApplicationCommandOption
+	for _, d := range ApplicationCommands(bot.AllCommands()) {
+		for _, s := range d.Options {
+			if d.Name == "goal" && s.Name == "cadence" && len(s.Options) == 1 {
+				how = s.Options[0]
+			}
+		}
+	}
+	if how == nil || len(how.Choices) != 4 {
+		t.Fatalf("/goal cadence how = %+v", how)
+	}
+	c := how.Choices[1]
+	if c.Name != "every 2 weeks" || c.Value != "every-2-weeks" || c.NameLocalizations[discordgo.SpanishES] != "cada 2 semanas" || c.NameLocalizations[discordgo.SpanishLATAM] != "cada 2 semanas" {
+		t.Errorf("choice = %+v, want every 2 weeks, cada 2 semanas in Spanish, valued every-2-weeks", c)
+	}
+	if w := how.Choices[0]; w.Name != "weekly" || w.NameLocalizations[discordgo.SpanishES] != "semanal" {
+		t.Errorf("weekly = %+v", w)
+	}
+}

@@ -95,7 +95,7 @@ func inputBlock(l i18n.Lang, fl bot.Field) *slackgo.InputBlock {
 			in.InitialValue = clipRunes(fl.Value, in.MaxLength)
 		}
 		if hint == "" && fl.MaxLen > 150 {
-			hint = fl.Hint()
+			hint = fl.HintIn(l)
 		}
 		el = in
 	case bot.KindNumber:
@@ -139,7 +139,7 @@ func inputBlock(l i18n.Lang, fl bot.Field) *slackgo.InputBlock {
 func choiceElement(l i18n.Lang, fl bot.Field) slackgo.BlockElement {
 	var opts []*slackgo.OptionBlockObject
 	var initial *slackgo.OptionBlockObject
-	for _, c := range fl.Choices() {
+	for _, c := range fl.ChoicesIn(l) {
 		o := slackgo.NewOptionBlockObject(clipRunes(c.Value, maxOptionValue), plain(clipRunes(c.Label, maxOptionText)), nil)
 		if fl.Value != "" && strings.EqualFold(c.Value, fl.Value) {
 			initial = o
