@@ -370,7 +370,7 @@ func setOption(args Args, o Option, v, usage string) error {
 		if len(o.Choices) > 0 {
 			c, ok := o.choice(v)
 			if !ok {
-				return Fail(EInvalid, "core.usage.choice", "Option", o.Name, "Choices", o.choicesText(), "Usage", usage)
+				return Fail(EInvalid, "core.usage.one_of", "Option", o.Name, "Choices", o.choicesText(), "Usage", usage)
 			}
 			v = c
 		}

@@ -274,7 +274,7 @@ func (f Field) Normalize(raw string) (string, error) {
 		if n, err := strconv.Atoi(v); err == nil && n >= 1 && n <= len(f.Options) {
 			return f.code(n - 1), nil
 		}
-		return "", Fail(EInvalid, "form.error.choice", "Label", fmt.Sprintf("%q", f.Label), "Options", strings.Join(f.Options, ", "))
+		return "", Fail(EInvalid, "form.error.one_of", "Label", fmt.Sprintf("%q", f.Label), "Options", strings.Join(f.Options, ", "))
 	case KindYesNo:
 		// Either language: "yes", "sí", "claro"; "no", "no gracias".
 		switch {

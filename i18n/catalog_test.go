@@ -133,10 +133,10 @@ var limits = []struct {
 }{
 	{".desc", 100},        // command and option descriptions (Discord)
 	{".button", 80},       // button labels (Discord)
-	{".choice", 100},      // a command option's choice names (Discord)
 	{".label", 45},        // modal field labels (Discord)
 	{".placeholder", 100}, // input placeholders (Discord)
 	{".option", 100},      // select option labels (Discord)
+	{".choice", 100},      // a command option's choice names (Discord)
 	{"", 2000},
 }
 
@@ -187,6 +187,33 @@ func TestEveryMessageRendersWithinLimits(t *testing.T) {
 	}
 }
 
+// sampleValue is the sample of every field: as long as a name may be.
+var sampleValue = strings.Repeat("Samplename ", 4)[:40]
+
+// TestTranslationsReadTheSourcesFields: a translation may only read data
+// its English source reads too, since the code passes what the English
+// needs; a field only the translation reads fails to render, and the
+// reader silently gets English.
+func TestTranslationsReadTheSourcesFields(t *testing.T) {
+	c, err := Load(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range c.Languages() {
+		if code == Source {
+			continue
+		}
+		for _, id := range c.IDs(code) {
+			src := sampleData(t, c, Source, id)
+			for field := range sampleData(t, c, code, id) {
+				if _, ok := src[field]; !ok && field != "Count" {
+					t.Errorf("%s %s reads {{.%s}}, which the English does not", code, id, field)
+				}
+			}
+		}
+	}
+}
+
 // cmdShown is a command marker, rendered as its longest spelling.
 var cmdShown = regexp.MustCompile(`\{\{cmd:([^}]*)\}\}`)
 
@@ -218,7 +245,9 @@ func sampleData(t *testing.T, c *Catalog, code, id string) map[string]any {
 					}
 				}
 			case *parse.FieldNode:
-				data[n.Ident[0]] = "Samplename Xy"
+				// As long as a display name may be (displayName clips
+				// names to 40 characters).
+				data[n.Ident[0]] = sampleValue
 			case *parse.IfNode:
 				walk(n.Pipe)
 				walk(n.List)
