@@ -582,8 +582,8 @@ func (b *Bot) runCommand(r *Request) (Response, error) {
 // failure here is not reported: Run does the work itself and reports it.
 // The house, role and arguments are resolved and checked as Run's are.
 func (b *Bot) prepareCommand(ctx context.Context, ev Event, now time.Time, log *slog.Logger) any {
-	if ev.Kind != EventCommand || ev.Command == nil {
-		return nil
+	if ev.Kind != EventCommand || ev.Command == nil || !b.reg.Lookup(ev.Command.Name).prepares() {
+		return nil // most commands: no read transaction for nothing
 	}
 	var render func() (any, error)
 	err := b.store.View(ctx, func(tx Tx) error {

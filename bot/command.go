@@ -143,6 +143,23 @@ func (o Option) choicesText() Phrase {
 // description's.
 func nameID(descID string) string { return strings.TrimSuffix(descID, ".desc") + ".name" }
 
+// prepares reports whether c or one of its subcommands has a Prepare; nil
+// (no such command) has none.
+func (c *Command) prepares() bool {
+	if c == nil {
+		return false
+	}
+	if c.Prepare != nil {
+		return true
+	}
+	for _, s := range c.Subs {
+		if s.Prepare != nil {
+			return true
+		}
+	}
+	return false
+}
+
 // Sub returns the named subcommand, or nil.
 func (c *Command) Sub(name string) *Command {
 	for _, s := range c.Subs {
