@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -169,6 +170,9 @@ type Screener struct {
 	ignore []*filtered
 	langs  []*compiledLexicon
 	extra  []*compiledGroup
+	// index numbers every pattern above and finds their needles in a text
+	// (screen_needles.go).
+	index *needleIndex
 }
 
 type compiledLexicon struct {
@@ -227,12 +231,14 @@ func (s *Screener) With(extra ScreenPhrases) (*Screener, error) {
 	out := *s
 	out.ignore = append([]*filtered(nil), s.ignore...)
 	out.extra = append([]*compiledGroup(nil), s.extra...)
+	out.index = s.index.clone()
 	add := func(level Concern, phrases []string) error {
 		for _, p := range phrases {
 			re, err := out.phraseRegexp(p)
 			if err != nil {
 				return err
 			}
+			out.index.add(re)
 			if level == ConcernNone {
 				out.ignore = append(out.ignore, re)
 				continue
@@ -253,7 +259,7 @@ func (s *Screener) With(extra ScreenPhrases) (*Screener, error) {
 }
 
 func newScreener(lexs []*Lexicon) (*Screener, error) {
-	s := &Screener{}
+	s := &Screener{index: newNeedleIndex()}
 	vocab := map[string]bool{}
 	for _, lx := range lexs {
 		cl, ignore, err := compileLexicon(lx, vocab)
@@ -264,6 +270,7 @@ func newScreener(lexs []*Lexicon) (*Screener, error) {
 		s.ignore = append(s.ignore, ignore...)
 	}
 	s.spell = newSpeller(lexs, vocab)
+	s.index.add(s.patterns()...)
 	// A resident may mix languages ("no quiero, i dont want to"), so every
 	// language's negations and subjects count in every language's phrases.
 	for _, a := range s.langs {
@@ -276,6 +283,21 @@ func newScreener(lexs []*Lexicon) (*Screener, error) {
 		}
 	}
 	return s, nil
+}
+
+// patterns lists every set of patterns the screener matches.
+func (s *Screener) patterns() []*filtered {
+	out := slices.Clone(s.ignore)
+	for _, g := range s.extra {
+		out = append(out, g.re)
+	}
+	for _, l := range s.langs {
+		for _, g := range slices.Concat(l.groups, l.across) {
+			out = append(out, g.re)
+		}
+		out = append(out, l.retract, l.passed, l.departs, l.jokes, l.past, l.recent, l.story)
+	}
+	return out
 }
 
 // CheckPhrase reports whether a house's own phrase can be used: it must
@@ -349,25 +371,19 @@ type filteredPart struct {
 	re *regexp.Regexp
 	// needles is nil when the pattern has no telling substring.
 	needles []string
+	// id numbers the part in its screener's needleIndex.
+	id int32
 }
 
 // mayMatch reports whether the text holds one of the part's needles.
-func (p filteredPart) mayMatch(text string) bool {
-	if p.needles == nil {
-		return true
-	}
-	for _, n := range p.needles {
-		if strings.Contains(text, n) {
-			return true
-		}
-	}
-	return false
+func (p *filteredPart) mayMatch(t scanned) bool {
+	return p.needles == nil || t.c.has(p.id)
 }
 
 // MatchString reports whether any pattern matches.
-func (f *filtered) MatchString(text string) bool {
-	for _, p := range f.parts {
-		if p.mayMatch(text) && p.re.MatchString(text) {
+func (f *filtered) MatchString(t scanned) bool {
+	for i := range f.parts {
+		if p := &f.parts[i]; p.mayMatch(t) && p.re.MatchString(t.text) {
 			return true
 		}
 	}
@@ -375,11 +391,11 @@ func (f *filtered) MatchString(text string) bool {
 }
 
 // FindAllStringIndex returns every pattern's matches.
-func (f *filtered) FindAllStringIndex(text string) [][]int {
+func (f *filtered) FindAllStringIndex(t scanned) [][]int {
 	var out [][]int
-	for _, p := range f.parts {
-		if p.mayMatch(text) {
-			out = append(out, p.re.FindAllStringIndex(text, -1)...)
+	for i := range f.parts {
+		if p := &f.parts[i]; p.mayMatch(t) {
+			out = append(out, p.re.FindAllStringIndex(t.text, -1)...)
 		}
 	}
 	return out
@@ -389,8 +405,9 @@ func (f *filtered) FindAllStringIndex(text string) [][]int {
 // are found in the original text and merged first, so the order of the
 // patterns never matters: "rope for the tug of war" is blanked whole even
 // though "tug of war" is a phrase of its own.
-func (f *filtered) blank(text string) string {
-	spans := f.FindAllStringIndex(text)
+func (f *filtered) blank(t scanned) string {
+	text := t.text
+	spans := f.FindAllStringIndex(t)
 	if len(spans) == 0 {
 		return text
 	}
@@ -628,13 +645,21 @@ func (s *Screener) Screen(text string) Concern {
 // crisis-eval and reviewers. It never logs anything.
 func (s *Screener) Explain(text string) (Concern, string) {
 	laughing := laughter.MatchString(text) && !inEarnest.MatchString(strings.ToLower(text))
-	var clauses []string
+	var clauses []scanned
 	for _, raw := range splitClauses(blankReportedSpeech(text)) {
-		clause := strings.Join(s.spell.words(raw), " ")
+		clause := scanned{text: strings.Join(s.spell.words(raw), " ")}
+		clause.c = s.index.scan(clause.text)
 		for _, re := range s.ignore {
-			clause = re.blank(clause)
+			// A blanked clause is scanned again: blanking joins words
+			// that were apart.
+			if t := re.blank(clause); t != clause.text {
+				clause = scanned{t, s.index.scan(t)}
+			}
 		}
-		if clause = strings.Join(strings.Fields(clause), " "); clause != "" {
+		if t := strings.Join(strings.Fields(clause.text), " "); t != clause.text {
+			clause = scanned{t, s.index.scan(t)}
+		}
+		if clause.text != "" {
 			clauses = append(clauses, clause)
 		}
 	}
@@ -646,7 +671,7 @@ func (s *Screener) Explain(text string) (Concern, string) {
 			break
 		}
 	}
-	whole := strings.Join(clauses, " . ")
+	whole := s.joined(clauses)
 	departing, joking := false, false
 	for _, l := range s.langs {
 		departing = departing || l.departs.MatchString(whole)
@@ -659,7 +684,7 @@ func (s *Screener) Explain(text string) (Concern, string) {
 	for i, clause := range clauses {
 		// A form's label answered "none" ("Thoughts of self-harm: none",
 		// "Cravings: 0") is a question, not a statement.
-		if i+1 < len(clauses) && isNegativeAnswer(clauses[i+1]) {
+		if i+1 < len(clauses) && isNegativeAnswer(clauses[i+1].text) {
 			continue
 		}
 		for _, g := range s.extra {
@@ -693,17 +718,29 @@ func (s *Screener) Explain(text string) (Concern, string) {
 // extraMatches reports whether a house's own phrase is in the clause and
 // not negated ("not going to the quarry"). Negations are shared by every
 // language, so the first lexicon's check serves.
-func (s *Screener) extraMatches(g *compiledGroup, clause string) bool {
+func (s *Screener) extraMatches(g *compiledGroup, clause scanned) bool {
 	for _, loc := range g.re.FindAllStringIndex(clause) {
-		if len(s.langs) == 0 || !s.langs[0].negated(strings.Fields(clause[:loc[0]])) {
+		if len(s.langs) == 0 || !s.langs[0].negated(strings.Fields(clause.text[:loc[0]])) {
 			return true
 		}
 	}
 	return false
 }
 
+// joined is the clauses of a message joined by " . ", as the phrases
+// matched across clauses read them, with its own candidates: a needle may
+// span the join.
+func (s *Screener) joined(clauses []scanned) scanned {
+	texts := make([]string, len(clauses))
+	for i, c := range clauses {
+		texts[i] = c.text
+	}
+	t := strings.Join(texts, " . ")
+	return scanned{t, s.index.scan(t)}
+}
+
 // retracted reports whether a clause takes back what was said.
-func (s *Screener) retracted(clause string) bool {
+func (s *Screener) retracted(clause scanned) bool {
 	for _, l := range s.langs {
 		if l.retract.MatchString(clause) {
 			return true
@@ -727,6 +764,9 @@ var reportedSpeech = regexp.MustCompile(`(?i)(?:^|[^\pL\d])([\pL\d]+)(?:[\s,]+[\
 // their story, not the writer's. The writer quoting themselves ("I told
 // my sponsor "I want to die"") keeps their words.
 func blankReportedSpeech(text string) string {
+	if !strings.ContainsAny(text, "\"“«") {
+		return text // no quotation, and the pattern needs one
+	}
 	return reportedSpeech.ReplaceAllStringFunc(text, func(m string) string {
 		sub := reportedSpeech.FindStringSubmatch(m)
 		switch strings.ToLower(sub[1]) {
@@ -740,8 +780,8 @@ func blankReportedSpeech(text string) string {
 
 // passedAfter reports whether the clauses from a relapse match on say the
 // craving has passed.
-func (s *Screener) passedAfter(clauses []string) bool {
-	rest := strings.Join(clauses, " . ")
+func (s *Screener) passedAfter(clauses []scanned) bool {
+	rest := s.joined(clauses)
 	for _, l := range s.langs {
 		if l.passed.MatchString(rest) {
 			return true
@@ -753,9 +793,9 @@ func (s *Screener) passedAfter(clauses []string) bool {
 // matches reports whether the group matches the clause somewhere it counts:
 // not negated, not about someone else, and not in a story from the past
 // ("back when I was using") unless that part of the clause is about now too.
-func (g *compiledGroup) matches(clause string) bool {
-	l := g.lex
-	for _, loc := range g.re.FindAllStringIndex(clause) {
+func (g *compiledGroup) matches(t scanned) bool {
+	l, clause := g.lex, t.text
+	for _, loc := range g.re.FindAllStringIndex(t) {
 		before := strings.Fields(clause[:loc[0]])
 		// A phrase that is itself a negation ("don't come looking", "no
 		// point in living") is not turned around by an earlier "not".
@@ -766,7 +806,8 @@ func (g *compiledGroup) matches(clause string) bool {
 		if negatedHere || (!g.anySubject && !l.namesSelf(match) && l.someoneElse(before)) {
 			continue
 		}
-		part := l.part(clause, loc[0], loc[1])
+		// The clause's candidates serve for its part (see scanned).
+		part := scanned{l.part(clause, loc[0], loc[1]), t.c}
 		if l.story.MatchString(part) || (l.past.MatchString(part) && !l.recent.MatchString(part)) {
 			continue
 		}
