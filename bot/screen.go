@@ -428,17 +428,18 @@ func (f *filtered) blank(t scanned) string {
 }
 
 // requiredSubstrings returns strings of which every match of the pattern
-// contains at least one, or nil when it cannot tell. It reads the parsed
-// pattern: a literal is required; a sequence requires what its most
-// telling part requires; an alternation requires one of what each branch
-// requires; anything optional requires nothing.
+// contains at least one, or nil when it cannot tell or they would be too
+// short to filter anything out. It reads the parsed pattern (needleSets):
+// a sequence of short alternatives ("(?:die|dying) (?:to|for)") is spelled
+// out into the phrases it can be ("die to", "dying for"), so that a
+// pattern made of short words still gets needles.
 func requiredSubstrings(p string) []string {
 	re, err := syntax.Parse(p, syntax.Perl)
 	if err != nil {
 		return nil
 	}
-	set, ok := required(re.Simplify())
-	if !ok {
+	set := needleSets(re.Simplify()).best()
+	if set == nil {
 		return nil
 	}
 	for _, n := range set {
@@ -449,43 +450,155 @@ func requiredSubstrings(p string) []string {
 	return set
 }
 
-func required(re *syntax.Regexp) ([]string, bool) {
-	const maxNeedles = 48
+// Limits of the needle analysis: the strings a piece of a pattern is
+// spelled out into, and the needles of one pattern.
+const (
+	maxExact   = 64
+	maxNeedles = 48
+)
+
+// needleSet is what the analysis knows of a piece of a pattern. exact,
+// when known (exactOK), lists every string the piece can match ("" for
+// an optional one); req, when not nil, lists strings of which every match
+// holds one.
+type needleSet struct {
+	exact   []string
+	exactOK bool
+	req     []string
+}
+
+// best is the most telling set of strings every match holds one of: the
+// required set or the exact one; nil when neither is known.
+func (n needleSet) best() []string {
+	out := n.req
+	if n.exactOK && len(n.exact) <= maxNeedles && (out == nil || better(n.exact, out)) {
+		out = n.exact
+	}
+	return out
+}
+
+func exactly(strs ...string) needleSet { return needleSet{exact: strs, exactOK: true} }
+
+// needleSets reads a simplified pattern. A literal is exact; a sequence
+// spells out runs of exact pieces while they stay few, and requires the
+// most telling of those runs and its pieces' own sets; an alternation is
+// exact when each branch is, and requires one of each branch's sets; an
+// optional piece is exact with "" but requires nothing.
+func needleSets(re *syntax.Regexp) needleSet {
 	switch re.Op {
 	case syntax.OpLiteral:
 		if re.Flags&syntax.FoldCase != 0 {
-			return nil, false
+			return needleSet{}
 		}
-		return []string{string(re.Rune)}, true
-	case syntax.OpCapture, syntax.OpPlus:
-		return required(re.Sub[0])
+		return exactly(string(re.Rune))
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		// Zero-width: reading them as "" only widens what may match.
+		return exactly("")
+	case syntax.OpCharClass:
+		var strs []string
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				if strs = append(strs, string(r)); len(strs) > 8 {
+					return needleSet{}
+				}
+			}
+		}
+		return exactly(strs...)
+	case syntax.OpCapture:
+		return needleSets(re.Sub[0])
+	case syntax.OpQuest:
+		sub := needleSets(re.Sub[0])
+		if !sub.exactOK {
+			return needleSet{}
+		}
+		return exactly(union(sub.exact, []string{""})...)
+	case syntax.OpPlus:
+		return needleSet{req: needleSets(re.Sub[0]).best()}
 	case syntax.OpRepeat:
 		if re.Min >= 1 {
-			return required(re.Sub[0])
+			return needleSet{req: needleSets(re.Sub[0]).best()}
 		}
 	case syntax.OpConcat:
-		var best []string
-		for _, sub := range re.Sub {
-			if set, ok := required(sub); ok && better(set, best) {
-				best = set
-			}
-		}
-		return best, best != nil
+		return concatNeedles(re.Sub)
 	case syntax.OpAlternate:
-		var all []string
+		var exact, req []string
+		exactOK, reqOK := true, true
 		for _, sub := range re.Sub {
-			set, ok := required(sub)
-			if !ok {
-				return nil, false
+			n := needleSets(sub)
+			if exactOK = exactOK && n.exactOK; exactOK {
+				exact = union(exact, n.exact)
+				exactOK = len(exact) <= maxExact
 			}
-			all = append(all, set...)
+			b := n.best()
+			if reqOK = reqOK && b != nil; reqOK {
+				req = union(req, b)
+				reqOK = len(req) <= maxNeedles
+			}
 		}
-		if len(all) > maxNeedles {
-			return nil, false
+		out := needleSet{exact: exact, exactOK: exactOK}
+		if reqOK {
+			out.req = req
 		}
-		return all, true
+		return out
 	}
-	return nil, false
+	return needleSet{}
+}
+
+// concatNeedles reads a sequence of pieces (needleSets).
+func concatNeedles(subs []*syntax.Regexp) needleSet {
+	var best []string
+	consider := func(set []string) {
+		if set != nil && better(set, best) {
+			best = set
+		}
+	}
+	run, whole := []string{""}, true
+	for _, sub := range subs {
+		n := needleSets(sub)
+		consider(n.req)
+		if n.exactOK && len(run)*len(n.exact) <= maxExact {
+			run = cross(run, n.exact)
+			continue
+		}
+		// The run ends here: it is required as it stands.
+		if len(run) <= maxNeedles {
+			consider(run)
+		}
+		whole = false
+		run = []string{""}
+		if n.exactOK {
+			run = n.exact
+		}
+	}
+	if len(run) <= maxNeedles {
+		consider(run)
+	}
+	if whole {
+		return needleSet{exact: run, exactOK: true, req: best}
+	}
+	return needleSet{req: best}
+}
+
+// cross is every string of a followed by one of b.
+func cross(a, b []string) []string {
+	out := make([]string, 0, len(a)*len(b))
+	for _, x := range a {
+		for _, y := range b {
+			out = append(out, x+y)
+		}
+	}
+	return union(nil, out)
+}
+
+// union is a and b without repeats, in order.
+func union(a, b []string) []string {
+	out := slices.Clone(a)
+	for _, s := range b {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // better prefers needles that are longer at their shortest, then fewer.
