@@ -129,6 +129,7 @@ var schemaPrivacy = map[string]map[string]personal{
 	"roles": with(cols("house_id", "role", "granted_at"),
 		"user_id", personal{userID, "granted_roles", "deleted"},
 		"granted_by", personal{userID, "- an operator's action", "kept: an operator's own action"}),
+	"redaction_marks":   cols("house_id", "rounds_before"),
 	"scheduled_runs":    cols("job", "house_id", "scheduled_for", "status", "ran_at"),
 	"schema_migrations": cols("version", "name", "applied_at"),
 	"sober_dates": with(cols("id", "date", "kind", "set_at", "cleared_at"),

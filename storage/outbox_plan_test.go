@@ -83,8 +83,11 @@ func TestRetentionQueriesUseIndexes(t *testing.T) {
 	}{
 		{"prune outbox", pruneOutboxSQL, []any{1, before, 500},
 			[]string{"outbox_by_house_time (house_id=? AND created_at<?)"}},
-		{"answers to redact", answersToRedactSQL(), []any{1, before, 500},
-			[]string{"checkin_rounds_by_time (house_id=? AND scheduled_for<?)", "checkin_answers_unredacted (round_id=? AND answered_at<?)"}},
+		// From the house's redaction mark on, not from its first round.
+		{"answers to redact", answersToRedactSQL(), []any{1, before, 500, before - 86400},
+			[]string{"checkin_rounds_by_time (house_id=? AND scheduled_for>? AND scheduled_for<?)", "checkin_answers_unredacted (round_id=? AND answered_at<?)"}},
+		{"move the redaction mark", moveRedactionMarkSQL, []any{1, before - 86400, before},
+			[]string{"checkin_rounds_by_time (house_id=? AND scheduled_for>? AND scheduled_for<?)", "checkin_answers_unredacted (round_id=?)"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := queryPlan(t, tc.query, tc.args...)
