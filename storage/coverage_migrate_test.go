@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -467,4 +468,46 @@ func TestOpenRefusesWhatItCannotOpen(t *testing.T) {
 			t.Error("View on a closed database succeeded")
 		}
 	})
+}
+
+// TestUpgradeCountsOlderPartnerActivity: nudges and contacts recorded
+// before 0023 gave each row its pair's house are counted by PartnerStats
+// after it, in their own house only, like those recorded since.
+func TestUpgradeCountsOlderPartnerActivity(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 16, 15, 0, 0, 0, time.UTC)
+	l := openAt(t, filepath.Join(t.TempDir(), "old.db"), 22)
+	for h := 1; h <= 2; h++ {
+		l.exec(t, `INSERT INTO houses (id, name, platform, created_at, updated_at) VALUES (?, ?, 'test', 1, 1)`, h, fmt.Sprintf("House %d", h))
+		l.exec(t, `INSERT INTO members (id, house_id, platform, user_id, name, status, joined_at) VALUES (?, ?, 'test', ?, 'Robin', 'active', 1)`, h, h, fmt.Sprintf("U-robin-%d", h))
+		l.exec(t, `INSERT INTO partner_pairs (id, house_id, how, rotation, formed_at) VALUES (?, ?, 'rotation', 1, ?)`, h, h, t0.Unix())
+		l.exec(t, `INSERT INTO partner_nudges (pair_id, day, at) VALUES (?, '2026-11-16', ?)`, h, t0.Unix())
+		l.exec(t, `INSERT INTO partner_contacts (pair_id, day, at) VALUES (?, '2026-11-16', ?)`, h, t0.Unix())
+	}
+	l.close(t)
+
+	db, err := Open(ctx, l.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	err = db.Update(ctx, func(tx bot.Tx) error {
+		if err := tx.RecordNudge(ctx, 1, "2026-11-17", t0.AddDate(0, 0, 1)); err != nil {
+			return err
+		}
+		if _, err := tx.RecordContact(ctx, 1, "2026-11-17", 1, t0.AddDate(0, 0, 1)); err != nil {
+			return err
+		}
+		s, err := tx.PartnerStats(ctx, 1, t0.Add(-time.Hour), t0.AddDate(0, 0, 7))
+		if err != nil {
+			return err
+		}
+		if s.Nudges != 2 || s.Contacts != 2 {
+			t.Errorf("house 1: %d nudges and %d contacts, want 2 and 2 (one from before the upgrade, one since)", s.Nudges, s.Contacts)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

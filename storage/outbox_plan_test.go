@@ -188,3 +188,22 @@ func TestPairsBetweenReadsOnlyThePeriodsPairs(t *testing.T) {
 		}
 	}
 }
+
+// TestPartnerStatsCountsThePeriodsRows checks that the digest's counts of
+// partner nudges and contacts read the house's rows of the week through
+// their index by house and time (0023), not every pair the house ever had.
+func TestPartnerStatsCountsThePeriodsRows(t *testing.T) {
+	now := time.Now().Unix()
+	for q, index := range map[string]string{
+		partnerNudgesSQL:   "partner_nudges_by_house (house_id=? AND at>? AND at<?)",
+		partnerContactsSQL: "partner_contacts_by_house (house_id=? AND at>? AND at<?)",
+	} {
+		got := queryPlan(t, q, 1, now-7*86400, now)
+		if !strings.Contains(got, index) {
+			t.Errorf("plan = %q, want %q", got, index)
+		}
+		if strings.Contains(got, "SCAN") || strings.Contains(got, "partner_pairs") {
+			t.Errorf("plan = %q, want no scan and no pairs", got)
+		}
+	}
+}

@@ -1,8 +1,8 @@
 package storage_test
 
 import (
-	"fmt"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
