@@ -511,3 +511,64 @@ func TestUpgradeCountsOlderPartnerActivity(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestUpgradeSetsRedactionMarks: 0022 starts each house's redaction mark
+// at its first round still open or holding an unredacted answer, or past
+// its last round, and the night after the upgrade still finds the answers
+// left to redact.
+func TestUpgradeSetsRedactionMarks(t *testing.T) {
+	ctx := context.Background()
+	day := func(n int) int64 { return time.Date(2026, 11, 16+n, 15, 0, 0, 0, time.UTC).Unix() }
+	l := openAt(t, filepath.Join(t.TempDir(), "old.db"), 21)
+	for h := 1; h <= 3; h++ {
+		l.exec(t, `INSERT INTO houses (id, name, platform, created_at, updated_at) VALUES (?, ?, 'test', 1, 1)`, h, fmt.Sprintf("House %d", h))
+		l.exec(t, `INSERT INTO members (id, house_id, platform, user_id, name, status, joined_at) VALUES (?, ?, 'test', ?, 'Robin', 'active', 1)`, h, h, fmt.Sprintf("U-robin-%d", h))
+	}
+	round := func(id, house int, at int64, status string) {
+		l.exec(t, `INSERT INTO checkin_rounds (id, house_id, schedule, scheduled_for, status) VALUES (?, ?, 0, ?, ?)`, id, house, at, status)
+	}
+	answer := func(round, member int, at int64, redacted bool) {
+		var red any
+		if redacted {
+			red = at
+		}
+		l.exec(t, `INSERT INTO checkin_answers (round_id, member_id, mood, visibility, values_json, answered_at, updated_at, redacted_at)
+			VALUES (?, ?, 3, 'mentors', '{}', ?, ?, ?)`, round, member, at, at, red)
+	}
+	// House 1: a redacted day, then one left to redact, then an open round.
+	round(1, 1, day(0), "closed")
+	answer(1, 1, day(0), true)
+	round(2, 1, day(1), "closed")
+	answer(2, 1, day(1), false)
+	round(3, 1, day(2), "open")
+	// House 2: everything redacted. House 3: an open round only.
+	round(4, 2, day(0), "closed")
+	answer(4, 2, day(0), true)
+	round(5, 3, day(3), "open")
+	l.close(t)
+
+	db, err := Open(ctx, l.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	for house, want := range map[int64]int64{1: day(1), 2: day(0) + 1, 3: day(3)} {
+		var got int64
+		if err := db.read.QueryRowContext(ctx, redactionMarkSQL, house).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("house %d: mark %d, want %d", house, got, want)
+		}
+	}
+	err = db.Update(ctx, func(tx bot.Tx) error {
+		as, err := tx.AnswersToRedact(ctx, 1, time.Unix(day(5), 0), 10)
+		if err == nil && (len(as) != 1 || as[0].RoundID != 2) {
+			t.Errorf("house 1 to redact = %+v, want the answer of round 2", as)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

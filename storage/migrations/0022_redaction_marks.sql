@@ -11,3 +11,14 @@ CREATE TABLE redaction_marks (
     house_id      INTEGER PRIMARY KEY REFERENCES houses (id) ON DELETE CASCADE,
     rounds_before INTEGER NOT NULL
 ) STRICT;
+
+-- Each house starts at its first round still open or holding an
+-- unredacted answer, or past its last round when there is none, so that
+-- the first night after the upgrade does not read the whole history
+-- either.
+INSERT INTO redaction_marks (house_id, rounds_before)
+SELECT r.house_id, MIN(r.scheduled_for) FROM checkin_rounds r
+WHERE r.status = 'open' OR EXISTS (SELECT 1 FROM checkin_answers a WHERE a.round_id = r.id AND a.redacted_at IS NULL)
+GROUP BY r.house_id;
+INSERT OR IGNORE INTO redaction_marks (house_id, rounds_before)
+SELECT house_id, MAX(scheduled_for) + 1 FROM checkin_rounds GROUP BY house_id;
