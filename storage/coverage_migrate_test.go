@@ -65,6 +65,19 @@ func (l *legacyDB) exec(t *testing.T, query string, args ...any) {
 	}
 }
 
+// upgraded closes the legacy database and opens it with Open, which
+// applies the migrations after its version; the test closes it.
+func (l *legacyDB) upgraded(t *testing.T) *DB {
+	t.Helper()
+	l.close(t)
+	db, err := Open(context.Background(), l.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
 func (l *legacyDB) close(t *testing.T) {
 	t.Helper()
 	if err := l.w.Close(); err != nil {
@@ -207,14 +220,8 @@ func TestUpgradeKeepsOlderRows(t *testing.T) {
 	l.exec(t, `INSERT INTO checkin_answers (round_id, member_id, mood, visibility, values_json, answered_at, updated_at)
 		VALUES (1, 1, 4, 'house', '{"win":"cooked dinner"}', ?, ?)`, t0.Unix(), t0.Unix())
 	l.exec(t, `INSERT INTO crisis_alerts (id, house_id, user_id, name, created_at) VALUES (1, 1, 'U-robin', 'Robin', ?)`, t0.Unix())
-	l.close(t)
-
-	db, err := Open(ctx, l.path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	err = db.Update(ctx, func(tx bot.Tx) error {
+	db := l.upgraded(t)
+	err := db.Update(ctx, func(tx bot.Tx) error {
 		a, err := tx.AnswerOf(ctx, 1, 1)
 		if err != nil {
 			return err
@@ -484,14 +491,8 @@ func TestUpgradeCountsOlderPartnerActivity(t *testing.T) {
 		l.exec(t, `INSERT INTO partner_nudges (pair_id, day, at) VALUES (?, '2026-11-16', ?)`, h, t0.Unix())
 		l.exec(t, `INSERT INTO partner_contacts (pair_id, day, at) VALUES (?, '2026-11-16', ?)`, h, t0.Unix())
 	}
-	l.close(t)
-
-	db, err := Open(ctx, l.path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	err = db.Update(ctx, func(tx bot.Tx) error {
+	db := l.upgraded(t)
+	err := db.Update(ctx, func(tx bot.Tx) error {
 		if err := tx.RecordNudge(ctx, 1, "2026-11-17", t0.AddDate(0, 0, 1)); err != nil {
 			return err
 		}
@@ -545,13 +546,7 @@ func TestUpgradeSetsRedactionMarks(t *testing.T) {
 	round(4, 2, day(0), "closed")
 	answer(4, 2, day(0), true)
 	round(5, 3, day(3), "open")
-	l.close(t)
-
-	db, err := Open(ctx, l.path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
+	db := l.upgraded(t)
 	for house, want := range map[int64]int64{1: day(1), 2: day(0) + 1, 3: day(3)} {
 		var got int64
 		if err := db.read.QueryRowContext(ctx, redactionMarkSQL, house).Scan(&got); err != nil {
@@ -561,7 +556,7 @@ func TestUpgradeSetsRedactionMarks(t *testing.T) {
 			t.Errorf("house %d: mark %d, want %d", house, got, want)
 		}
 	}
-	err = db.Update(ctx, func(tx bot.Tx) error {
+	err := db.Update(ctx, func(tx bot.Tx) error {
 		as, err := tx.AnswersToRedact(ctx, 1, time.Unix(day(5), 0), 10)
 		if err == nil && (len(as) != 1 || as[0].RoundID != 2) {
 			t.Errorf("house 1 to redact = %+v, want the answer of round 2", as)
