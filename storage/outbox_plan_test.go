@@ -86,6 +86,12 @@ func TestRetentionQueriesUseIndexes(t *testing.T) {
 		// From the house's redaction mark on, not from its first round.
 		{"answers to redact", answersToRedactSQL(), []any{1, before, 500, before - 86400},
 			[]string{"checkin_rounds_by_time (house_id=? AND scheduled_for>? AND scheduled_for<?)", "checkin_answers_unredacted (round_id=? AND answered_at<?)"}},
+		// The features' own free text, through the indexes of the rows
+		// not redacted yet.
+		{"goals", redactGoalsSQL, []any{1, before, 500}, []string{"goals_to_redact (house_id=? AND done_at<?)"}},
+		{"goal notes", redactGoalNotesSQL, []any{1, before, 500}, []string{"goal_checks_to_redact (house_id=? AND answered_at<?)"}},
+		{"meeting notes", redactMeetingNotesSQL, []any{before, 1, before, 500}, []string{"meetings_to_redact (house_id=? AND logged_at<?)"}},
+		{"agreements' boundaries", redactBoundariesSQL, []any{1, before, 500}, []string{"mentor_agreements_to_redact (house_id=? AND ended_at<?)"}},
 		{"move the redaction mark", moveRedactionMarkSQL, []any{1, before - 86400, before},
 			[]string{"checkin_rounds_by_time (house_id=? AND scheduled_for>? AND scheduled_for<?)", "checkin_answers_unredacted (round_id=?)"}},
 	} {
