@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/porchlight/porchlight/i18n"
@@ -65,6 +66,9 @@ type Bot struct {
 	// built-in ones); screener is the one for text with no house.
 	screeners map[*House]*Screener
 	screener  *Screener
+	// txScreens counts the texts screened inside transactions, which
+	// pre-screening (preScreen) did not foresee.
+	txScreens atomic.Int64
 
 	checkinHooks checkinHooks
 	// leaveHooks run when a member leaves or pauses, in the same
@@ -158,7 +162,12 @@ func New(cfg Config) (*Bot, error) {
 		if h.Location == nil {
 			return nil, fmt.Errorf("bot: house %q has no time zone", h.Name)
 		}
-		if b.screeners[h], err = b.screener.With(h.Crisis.Phrases); err != nil {
+		// A house with no phrases of its own reads with the shared
+		// screener, so that an event whose house is not known before its
+		// transaction is pre-screened once, not once a house (preScreen).
+		if p := h.Crisis.Phrases; len(p.Danger)+len(p.Relapse)+len(p.Ignore) == 0 {
+			b.screeners[h] = b.screener
+		} else if b.screeners[h], err = b.screener.With(p); err != nil {
 			return nil, fmt.Errorf("bot: house %q: crisis phrases: %w", h.Name, err)
 		}
 	}
@@ -262,8 +271,11 @@ func (b *Bot) Handle(ctx context.Context, ev Event) Response {
 	log := b.log.With("platform", ev.Platform, "event", ev.ID, "kind", ev.Kind.String(), "user", ev.User.ID)
 	var resp Response
 	var req *Request
-	// Reading and rendering first, outside the write transaction.
+	// Reading, rendering and crisis screening first, outside the write
+	// transaction, where the writer is not held and other events' work can
+	// run beside it.
 	prepared := b.prepareCommand(ctx, ev, start, log)
+	screened := b.preScreen(ev)
 	err := b.store.Update(ctx, func(tx Tx) error {
 		if ev.ID != "" {
 			if err := tx.MarkEvent(ctx, ev.Platform, ev.ID, start); err != nil {
@@ -281,6 +293,7 @@ func (b *Bot) Handle(ctx context.Context, ev Event) Response {
 		}
 		req = r
 		r.Prepared = prepared
+		r.screened = screened
 		if resp, err = b.dispatch(r); err == nil && r.replied > ConcernNone {
 			resp, err = b.throughOutbox(r, resp)
 		}
@@ -404,18 +417,9 @@ func (b *Bot) callerIn(r *Request, h *House) (*Member, Role, error) {
 // it came from; else the one house the user belongs to or runs; else the
 // only house on the platform. It returns ErrNotFound when none fits.
 func (b *Bot) resolveHouse(ctx context.Context, tx Tx, ev Event) (*House, error) {
-	var onPlatform []*House
-	for _, h := range b.houses {
-		if h.Platform != ev.Platform {
-			continue
-		}
-		onPlatform = append(onPlatform, h)
-		if !ev.DM && ev.Channel != "" && h.Channel == ev.Channel {
-			return h, nil
-		}
-	}
-	if len(onPlatform) == 1 {
-		return onPlatform[0], nil
+	h, onPlatform := b.configHouse(ev)
+	if h != nil {
+		return h, nil
 	}
 	ms, err := tx.MembershipsOf(ctx, ev.Platform, ev.User.ID)
 	if err != nil {
@@ -430,6 +434,26 @@ func (b *Bot) resolveHouse(ctx context.Context, tx Tx, ev Event) (*House, error)
 		}
 	}
 	return nil, ErrNotFound
+}
+
+// configHouse returns the house the config alone names for ev: the house
+// whose channel it came from, else the only house on its platform; nil
+// when it takes the store to tell, with the houses on the platform.
+func (b *Bot) configHouse(ev Event) (*House, []*House) {
+	var onPlatform []*House
+	for _, h := range b.houses {
+		if h.Platform != ev.Platform {
+			continue
+		}
+		onPlatform = append(onPlatform, h)
+		if !ev.DM && ev.Channel != "" && h.Channel == ev.Channel {
+			return h, nil
+		}
+	}
+	if len(onPlatform) == 1 {
+		return onPlatform[0], onPlatform
+	}
+	return nil, onPlatform
 }
 
 // houseOn returns the configured house with id when it is on the event's
@@ -562,11 +586,7 @@ func (b *Bot) runCommand(r *Request) (Response, error) {
 	}
 	// Text addressed to the bot is screened first: someone who types a
 	// crisis into any command gets resources, not a usage error.
-	said := []string{in.Raw}
-	for _, v := range in.Options {
-		said = append(said, v)
-	}
-	if resp, level, err := b.screen(r, strings.Join(said, "\n")); level != ConcernNone || err != nil {
+	if resp, level, err := b.screen(r, commandSaid(in)); level != ConcernNone || err != nil {
 		return resp, err
 	}
 	cmd, err := b.resolveCommand(r)

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -136,11 +137,97 @@ func (r *Request) screenWith(s *Screener, text string) Concern {
 		return c
 	}
 	c := s.Screen(text)
+	if r.bot != nil {
+		r.bot.txScreens.Add(1)
+	}
 	if r.screened == nil {
 		r.screened = map[screenKey]Concern{}
 	}
 	r.screened[k] = c
 	return c
+}
+
+// preScreen screens the texts of ev that the core screens (eventTexts),
+// before its transaction, for the request's cache (screenWith): screening
+// is most of an answer's CPU, and inside the transaction it holds the
+// writer and, with group commit, runs one event after another. The
+// screener depends on the house (its own phrases), which the config alone
+// names for most events (configHouse); otherwise the texts are screened
+// with each screener the event's house may have: those of the houses on
+// its platform and the one for text with no house (houses without
+// phrases of their own share it). A text the transaction screens with
+// another screener, or another text, is screened there as before, so
+// what is found never depends on this.
+func (b *Bot) preScreen(ev Event) map[screenKey]Concern {
+	texts := eventTexts(ev)
+	if len(texts) == 0 {
+		return nil
+	}
+	var screeners []*Screener
+	h, onPlatform := b.configHouse(ev)
+	if h != nil {
+		screeners = []*Screener{b.screenerFor(h)}
+	} else {
+		screeners = []*Screener{b.screener}
+		for _, h := range onPlatform {
+			if s := b.screenerFor(h); !slices.Contains(screeners, s) {
+				screeners = append(screeners, s)
+			}
+		}
+	}
+	out := make(map[screenKey]Concern, len(texts)*len(screeners))
+	for _, s := range screeners {
+		for _, t := range texts {
+			out[screenKey{s, t}] = s.Screen(t)
+		}
+	}
+	return out
+}
+
+// TxScreens counts the texts the core screened inside a transaction, with
+// the writer held, since it was built: those preScreen did not foresee,
+// such as an edited answer's earlier words when they changed. The ingest
+// benchmark reports it; for a new answer, a command, a DM or a thread
+// reply it stays at zero.
+func (b *Bot) TxScreens() int64 { return b.txScreens.Load() }
+
+// eventTexts are the texts of ev the core screens: a command's text and
+// options (commandSaid), a DM's or a thread reply's text, a form's values
+// as submitted and as a text field keeps them (trimmed), and the value of
+// a button that answers a form's question in a DM. Blank texts are never
+// screened (concern).
+func eventTexts(ev Event) []string {
+	var texts []string
+	add := func(t string) {
+		if strings.TrimSpace(t) != "" && !slices.Contains(texts, t) {
+			texts = append(texts, t)
+		}
+	}
+	switch {
+	case ev.Kind == EventCommand && ev.Command != nil:
+		add(commandSaid(ev.Command))
+	case ev.Kind == EventDM || ev.Kind == EventReply:
+		add(ev.Text)
+	case ev.Kind == EventForm && ev.Form != nil:
+		for _, v := range ev.Form.Values {
+			add(v)
+			add(strings.TrimSpace(v))
+		}
+	case ev.Kind == EventAction && ev.Action != nil && ev.Action.ID == "form:answer":
+		add(ev.Action.Value)
+	}
+	return texts
+}
+
+// commandSaid is the text a command addresses to the bot: its raw text
+// and its options' values, one a line, in the order of the options'
+// names.
+func commandSaid(in *CommandInput) string {
+	said := []string{in.Raw}
+	for _, k := range slices.Sorted(maps.Keys(in.Options)) {
+		said = append(said, in.Options[k])
+	}
+	return strings.Join(said, "\n")
 }
 
 // screen checks text addressed to the bot and returns its level of

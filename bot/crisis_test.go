@@ -229,9 +229,16 @@ func BenchmarkScreen(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	text := "tired today, went to my meeting, honestly i keep thinking everyone would be better off without me"
-	for b.Loop() {
-		s.Screen(text)
+	for _, c := range []struct{ name, text string }{
+		{"digit", "4"},
+		{"short", "Went to a meeting"},
+		{"sentence", "tired today, went to my meeting, honestly i keep thinking everyone would be better off without me"},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			for b.Loop() {
+				s.Screen(c.text)
+			}
+		})
 	}
 }
 

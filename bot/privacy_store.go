@@ -122,7 +122,11 @@ type PrivacyTx interface {
 	// anonymous count and are never escalated.
 	EraseMember(ctx context.Context, memberID int64) error
 	// AnswersToRedact lists up to limit answers of a house given before
-	// before whose free text has not been redacted yet, oldest first.
+	// before whose free text has not been redacted yet, oldest first. When
+	// there are none, it records that the house's rounds up to the first
+	// one still open or holding an unredacted answer are done with, so
+	// that later nights do not read them again: it runs in the retention
+	// job's write transaction.
 	AnswersToRedact(ctx context.Context, houseID int64, before time.Time, limit int) ([]*Answer, error)
 	// PruneEnded clears what has served its purpose in a house: the
 	// reasons and authors of pauses over at now, mutes of partner pings

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"regexp/syntax"
+	"slices"
 	"sort"
 	"strings"
 	"unicode"
@@ -169,6 +170,9 @@ type Screener struct {
 	ignore []*filtered
 	langs  []*compiledLexicon
 	extra  []*compiledGroup
+	// index numbers every pattern above and finds their needles in a text
+	// (screen_needles.go).
+	index *needleIndex
 }
 
 type compiledLexicon struct {
@@ -227,12 +231,14 @@ func (s *Screener) With(extra ScreenPhrases) (*Screener, error) {
 	out := *s
 	out.ignore = append([]*filtered(nil), s.ignore...)
 	out.extra = append([]*compiledGroup(nil), s.extra...)
+	out.index = s.index.clone()
 	add := func(level Concern, phrases []string) error {
 		for _, p := range phrases {
 			re, err := out.phraseRegexp(p)
 			if err != nil {
 				return err
 			}
+			out.index.add(re)
 			if level == ConcernNone {
 				out.ignore = append(out.ignore, re)
 				continue
@@ -253,7 +259,7 @@ func (s *Screener) With(extra ScreenPhrases) (*Screener, error) {
 }
 
 func newScreener(lexs []*Lexicon) (*Screener, error) {
-	s := &Screener{}
+	s := &Screener{index: newNeedleIndex()}
 	vocab := map[string]bool{}
 	for _, lx := range lexs {
 		cl, ignore, err := compileLexicon(lx, vocab)
@@ -264,6 +270,7 @@ func newScreener(lexs []*Lexicon) (*Screener, error) {
 		s.ignore = append(s.ignore, ignore...)
 	}
 	s.spell = newSpeller(lexs, vocab)
+	s.index.add(s.patterns()...)
 	// A resident may mix languages ("no quiero, i dont want to"), so every
 	// language's negations and subjects count in every language's phrases.
 	for _, a := range s.langs {
@@ -276,6 +283,21 @@ func newScreener(lexs []*Lexicon) (*Screener, error) {
 		}
 	}
 	return s, nil
+}
+
+// patterns lists every set of patterns the screener matches.
+func (s *Screener) patterns() []*filtered {
+	out := slices.Clone(s.ignore)
+	for _, g := range s.extra {
+		out = append(out, g.re)
+	}
+	for _, l := range s.langs {
+		for _, g := range slices.Concat(l.groups, l.across) {
+			out = append(out, g.re)
+		}
+		out = append(out, l.retract, l.passed, l.departs, l.jokes, l.past, l.recent, l.story)
+	}
+	return out
 }
 
 // CheckPhrase reports whether a house's own phrase can be used: it must
@@ -349,25 +371,19 @@ type filteredPart struct {
 	re *regexp.Regexp
 	// needles is nil when the pattern has no telling substring.
 	needles []string
+	// id numbers the part in its screener's needleIndex.
+	id int32
 }
 
 // mayMatch reports whether the text holds one of the part's needles.
-func (p filteredPart) mayMatch(text string) bool {
-	if p.needles == nil {
-		return true
-	}
-	for _, n := range p.needles {
-		if strings.Contains(text, n) {
-			return true
-		}
-	}
-	return false
+func (p *filteredPart) mayMatch(t scanned) bool {
+	return p.needles == nil || t.c.has(p.id)
 }
 
 // MatchString reports whether any pattern matches.
-func (f *filtered) MatchString(text string) bool {
-	for _, p := range f.parts {
-		if p.mayMatch(text) && p.re.MatchString(text) {
+func (f *filtered) MatchString(t scanned) bool {
+	for i := range f.parts {
+		if p := &f.parts[i]; p.mayMatch(t) && p.re.MatchString(t.text) {
 			return true
 		}
 	}
@@ -375,11 +391,11 @@ func (f *filtered) MatchString(text string) bool {
 }
 
 // FindAllStringIndex returns every pattern's matches.
-func (f *filtered) FindAllStringIndex(text string) [][]int {
+func (f *filtered) FindAllStringIndex(t scanned) [][]int {
 	var out [][]int
-	for _, p := range f.parts {
-		if p.mayMatch(text) {
-			out = append(out, p.re.FindAllStringIndex(text, -1)...)
+	for i := range f.parts {
+		if p := &f.parts[i]; p.mayMatch(t) {
+			out = append(out, p.re.FindAllStringIndex(t.text, -1)...)
 		}
 	}
 	return out
@@ -389,8 +405,9 @@ func (f *filtered) FindAllStringIndex(text string) [][]int {
 // are found in the original text and merged first, so the order of the
 // patterns never matters: "rope for the tug of war" is blanked whole even
 // though "tug of war" is a phrase of its own.
-func (f *filtered) blank(text string) string {
-	spans := f.FindAllStringIndex(text)
+func (f *filtered) blank(t scanned) string {
+	text := t.text
+	spans := f.FindAllStringIndex(t)
 	if len(spans) == 0 {
 		return text
 	}
@@ -411,17 +428,18 @@ func (f *filtered) blank(text string) string {
 }
 
 // requiredSubstrings returns strings of which every match of the pattern
-// contains at least one, or nil when it cannot tell. It reads the parsed
-// pattern: a literal is required; a sequence requires what its most
-// telling part requires; an alternation requires one of what each branch
-// requires; anything optional requires nothing.
+// contains at least one, or nil when it cannot tell or they would be too
+// short to filter anything out. It reads the parsed pattern (needleSets):
+// a sequence of short alternatives ("(?:die|dying) (?:to|for)") is spelled
+// out into the phrases it can be ("die to", "dying for"), so that a
+// pattern made of short words still gets needles.
 func requiredSubstrings(p string) []string {
 	re, err := syntax.Parse(p, syntax.Perl)
 	if err != nil {
 		return nil
 	}
-	set, ok := required(re.Simplify())
-	if !ok {
+	set := needleSets(re.Simplify()).best()
+	if set == nil {
 		return nil
 	}
 	for _, n := range set {
@@ -432,43 +450,155 @@ func requiredSubstrings(p string) []string {
 	return set
 }
 
-func required(re *syntax.Regexp) ([]string, bool) {
-	const maxNeedles = 48
+// Limits of the needle analysis: the strings a piece of a pattern is
+// spelled out into, and the needles of one pattern.
+const (
+	maxExact   = 64
+	maxNeedles = 48
+)
+
+// needleSet is what the analysis knows of a piece of a pattern. exact,
+// when known (exactOK), lists every string the piece can match ("" for
+// an optional one); req, when not nil, lists strings of which every match
+// holds one.
+type needleSet struct {
+	exact   []string
+	exactOK bool
+	req     []string
+}
+
+// best is the most telling set of strings every match holds one of: the
+// required set or the exact one; nil when neither is known.
+func (n needleSet) best() []string {
+	out := n.req
+	if n.exactOK && len(n.exact) <= maxNeedles && (out == nil || better(n.exact, out)) {
+		out = n.exact
+	}
+	return out
+}
+
+func exactly(strs ...string) needleSet { return needleSet{exact: strs, exactOK: true} }
+
+// needleSets reads a simplified pattern. A literal is exact; a sequence
+// spells out runs of exact pieces while they stay few, and requires the
+// most telling of those runs and its pieces' own sets; an alternation is
+// exact when each branch is, and requires one of each branch's sets; an
+// optional piece is exact with "" but requires nothing.
+func needleSets(re *syntax.Regexp) needleSet {
 	switch re.Op {
 	case syntax.OpLiteral:
 		if re.Flags&syntax.FoldCase != 0 {
-			return nil, false
+			return needleSet{}
 		}
-		return []string{string(re.Rune)}, true
-	case syntax.OpCapture, syntax.OpPlus:
-		return required(re.Sub[0])
+		return exactly(string(re.Rune))
+	case syntax.OpEmptyMatch, syntax.OpBeginLine, syntax.OpEndLine, syntax.OpBeginText, syntax.OpEndText, syntax.OpWordBoundary, syntax.OpNoWordBoundary:
+		// Zero-width: reading them as "" only widens what may match.
+		return exactly("")
+	case syntax.OpCharClass:
+		var strs []string
+		for i := 0; i+1 < len(re.Rune); i += 2 {
+			for r := re.Rune[i]; r <= re.Rune[i+1]; r++ {
+				if strs = append(strs, string(r)); len(strs) > 8 {
+					return needleSet{}
+				}
+			}
+		}
+		return exactly(strs...)
+	case syntax.OpCapture:
+		return needleSets(re.Sub[0])
+	case syntax.OpQuest:
+		sub := needleSets(re.Sub[0])
+		if !sub.exactOK {
+			return needleSet{}
+		}
+		return exactly(union(sub.exact, []string{""})...)
+	case syntax.OpPlus:
+		return needleSet{req: needleSets(re.Sub[0]).best()}
 	case syntax.OpRepeat:
 		if re.Min >= 1 {
-			return required(re.Sub[0])
+			return needleSet{req: needleSets(re.Sub[0]).best()}
 		}
 	case syntax.OpConcat:
-		var best []string
-		for _, sub := range re.Sub {
-			if set, ok := required(sub); ok && better(set, best) {
-				best = set
-			}
-		}
-		return best, best != nil
+		return concatNeedles(re.Sub)
 	case syntax.OpAlternate:
-		var all []string
+		var exact, req []string
+		exactOK, reqOK := true, true
 		for _, sub := range re.Sub {
-			set, ok := required(sub)
-			if !ok {
-				return nil, false
+			n := needleSets(sub)
+			if exactOK = exactOK && n.exactOK; exactOK {
+				exact = union(exact, n.exact)
+				exactOK = len(exact) <= maxExact
 			}
-			all = append(all, set...)
+			b := n.best()
+			if reqOK = reqOK && b != nil; reqOK {
+				req = union(req, b)
+				reqOK = len(req) <= maxNeedles
+			}
 		}
-		if len(all) > maxNeedles {
-			return nil, false
+		out := needleSet{exact: exact, exactOK: exactOK}
+		if reqOK {
+			out.req = req
 		}
-		return all, true
+		return out
 	}
-	return nil, false
+	return needleSet{}
+}
+
+// concatNeedles reads a sequence of pieces (needleSets).
+func concatNeedles(subs []*syntax.Regexp) needleSet {
+	var best []string
+	consider := func(set []string) {
+		if set != nil && better(set, best) {
+			best = set
+		}
+	}
+	run, whole := []string{""}, true
+	for _, sub := range subs {
+		n := needleSets(sub)
+		consider(n.req)
+		if n.exactOK && len(run)*len(n.exact) <= maxExact {
+			run = cross(run, n.exact)
+			continue
+		}
+		// The run ends here: it is required as it stands.
+		if len(run) <= maxNeedles {
+			consider(run)
+		}
+		whole = false
+		run = []string{""}
+		if n.exactOK {
+			run = n.exact
+		}
+	}
+	if len(run) <= maxNeedles {
+		consider(run)
+	}
+	if whole {
+		return needleSet{exact: run, exactOK: true, req: best}
+	}
+	return needleSet{req: best}
+}
+
+// cross is every string of a followed by one of b.
+func cross(a, b []string) []string {
+	out := make([]string, 0, len(a)*len(b))
+	for _, x := range a {
+		for _, y := range b {
+			out = append(out, x+y)
+		}
+	}
+	return union(nil, out)
+}
+
+// union is a and b without repeats, in order.
+func union(a, b []string) []string {
+	out := slices.Clone(a)
+	for _, s := range b {
+		if !slices.Contains(out, s) {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // better prefers needles that are longer at their shortest, then fewer.
@@ -628,13 +758,21 @@ func (s *Screener) Screen(text string) Concern {
 // crisis-eval and reviewers. It never logs anything.
 func (s *Screener) Explain(text string) (Concern, string) {
 	laughing := laughter.MatchString(text) && !inEarnest.MatchString(strings.ToLower(text))
-	var clauses []string
+	var clauses []scanned
 	for _, raw := range splitClauses(blankReportedSpeech(text)) {
-		clause := strings.Join(s.spell.words(raw), " ")
+		clause := scanned{text: strings.Join(s.spell.words(raw), " ")}
+		clause.c = s.index.scan(clause.text)
 		for _, re := range s.ignore {
-			clause = re.blank(clause)
+			// A blanked clause is scanned again: blanking joins words
+			// that were apart.
+			if t := re.blank(clause); t != clause.text {
+				clause = scanned{t, s.index.scan(t)}
+			}
 		}
-		if clause = strings.Join(strings.Fields(clause), " "); clause != "" {
+		if t := strings.Join(strings.Fields(clause.text), " "); t != clause.text {
+			clause = scanned{t, s.index.scan(t)}
+		}
+		if clause.text != "" {
 			clauses = append(clauses, clause)
 		}
 	}
@@ -646,7 +784,7 @@ func (s *Screener) Explain(text string) (Concern, string) {
 			break
 		}
 	}
-	whole := strings.Join(clauses, " . ")
+	whole := s.joined(clauses)
 	departing, joking := false, false
 	for _, l := range s.langs {
 		departing = departing || l.departs.MatchString(whole)
@@ -659,7 +797,7 @@ func (s *Screener) Explain(text string) (Concern, string) {
 	for i, clause := range clauses {
 		// A form's label answered "none" ("Thoughts of self-harm: none",
 		// "Cravings: 0") is a question, not a statement.
-		if i+1 < len(clauses) && isNegativeAnswer(clauses[i+1]) {
+		if i+1 < len(clauses) && isNegativeAnswer(clauses[i+1].text) {
 			continue
 		}
 		for _, g := range s.extra {
@@ -693,17 +831,29 @@ func (s *Screener) Explain(text string) (Concern, string) {
 // extraMatches reports whether a house's own phrase is in the clause and
 // not negated ("not going to the quarry"). Negations are shared by every
 // language, so the first lexicon's check serves.
-func (s *Screener) extraMatches(g *compiledGroup, clause string) bool {
+func (s *Screener) extraMatches(g *compiledGroup, clause scanned) bool {
 	for _, loc := range g.re.FindAllStringIndex(clause) {
-		if len(s.langs) == 0 || !s.langs[0].negated(strings.Fields(clause[:loc[0]])) {
+		if len(s.langs) == 0 || !s.langs[0].negated(strings.Fields(clause.text[:loc[0]])) {
 			return true
 		}
 	}
 	return false
 }
 
+// joined is the clauses of a message joined by " . ", as the phrases
+// matched across clauses read them, with its own candidates: a needle may
+// span the join.
+func (s *Screener) joined(clauses []scanned) scanned {
+	texts := make([]string, len(clauses))
+	for i, c := range clauses {
+		texts[i] = c.text
+	}
+	t := strings.Join(texts, " . ")
+	return scanned{t, s.index.scan(t)}
+}
+
 // retracted reports whether a clause takes back what was said.
-func (s *Screener) retracted(clause string) bool {
+func (s *Screener) retracted(clause scanned) bool {
 	for _, l := range s.langs {
 		if l.retract.MatchString(clause) {
 			return true
@@ -727,6 +877,9 @@ var reportedSpeech = regexp.MustCompile(`(?i)(?:^|[^\pL\d])([\pL\d]+)(?:[\s,]+[\
 // their story, not the writer's. The writer quoting themselves ("I told
 // my sponsor "I want to die"") keeps their words.
 func blankReportedSpeech(text string) string {
+	if !strings.ContainsAny(text, "\"“«") {
+		return text // no quotation, and the pattern needs one
+	}
 	return reportedSpeech.ReplaceAllStringFunc(text, func(m string) string {
 		sub := reportedSpeech.FindStringSubmatch(m)
 		switch strings.ToLower(sub[1]) {
@@ -740,8 +893,8 @@ func blankReportedSpeech(text string) string {
 
 // passedAfter reports whether the clauses from a relapse match on say the
 // craving has passed.
-func (s *Screener) passedAfter(clauses []string) bool {
-	rest := strings.Join(clauses, " . ")
+func (s *Screener) passedAfter(clauses []scanned) bool {
+	rest := s.joined(clauses)
 	for _, l := range s.langs {
 		if l.passed.MatchString(rest) {
 			return true
@@ -753,9 +906,9 @@ func (s *Screener) passedAfter(clauses []string) bool {
 // matches reports whether the group matches the clause somewhere it counts:
 // not negated, not about someone else, and not in a story from the past
 // ("back when I was using") unless that part of the clause is about now too.
-func (g *compiledGroup) matches(clause string) bool {
-	l := g.lex
-	for _, loc := range g.re.FindAllStringIndex(clause) {
+func (g *compiledGroup) matches(t scanned) bool {
+	l, clause := g.lex, t.text
+	for _, loc := range g.re.FindAllStringIndex(t) {
 		before := strings.Fields(clause[:loc[0]])
 		// A phrase that is itself a negation ("don't come looking", "no
 		// point in living") is not turned around by an earlier "not".
@@ -766,7 +919,8 @@ func (g *compiledGroup) matches(clause string) bool {
 		if negatedHere || (!g.anySubject && !l.namesSelf(match) && l.someoneElse(before)) {
 			continue
 		}
-		part := l.part(clause, loc[0], loc[1])
+		// The clause's candidates serve for its part (see scanned).
+		part := scanned{l.part(clause, loc[0], loc[1]), t.c}
 		if l.story.MatchString(part) || (l.past.MatchString(part) && !l.recent.MatchString(part)) {
 			continue
 		}

@@ -280,3 +280,40 @@ func TestLocaleFilesNamed(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// A message rendered with no data is kept (Catalog.plain) and given again
+// as rendered, in every language, for every ID, and a message that needs
+// data is never answered from that cache.
+func TestPlainMessagesCached(t *testing.T) {
+	c, err := Load(files)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, code := range c.Languages() {
+		l := c.Lang(code)
+		for _, id := range c.IDs(Source) {
+			want := c.render(code, id, nil, nil)
+			if got := l.T(id); got != want {
+				t.Fatalf("%s %s: first T = %q, want %q", code, id, got, want)
+			}
+			if got := l.T(id); got != want {
+				t.Fatalf("%s %s: cached T = %q, want %q", code, id, got, want)
+			}
+		}
+	}
+	// A new catalogue, whose cache the loop above has not filled.
+	if c, err = Load(files); err != nil {
+		t.Fatal(err)
+	}
+	l := c.Lang(Source)
+	l.T("checkin.q.mood.label")
+	if _, ok := c.plain.Load(plainKey{Source, "checkin.q.mood.label"}); !ok {
+		t.Error("a plain message was not kept")
+	}
+	if got := l.N("activity.duration.hours", 2); got != "2 hours" {
+		t.Errorf("N with a count = %q, want %q", got, "2 hours")
+	}
+	if _, ok := c.plain.Load(plainKey{Source, "activity.duration.hours"}); ok {
+		t.Error("a message with a count was kept as plain")
+	}
+}

@@ -49,7 +49,16 @@ type Catalog struct {
 	raw map[string]map[string][]string
 	// locs caches one Localizer per language.
 	locs map[string]*i18n.Localizer
+	// plain caches the messages rendered with no data and no count, by
+	// language and ID (a plainKey): they never change, and go-i18n matches
+	// languages and runs the template on every call, which made rendering
+	// a check-in form's questions a tenth of an answer's time with the
+	// writer held.
+	plain sync.Map
 }
+
+// plainKey names a message rendered with no data in a language.
+type plainKey struct{ code, id string }
 
 var (
 	defaultOnce sync.Once
@@ -192,6 +201,21 @@ func (l Lang) N(id string, n int, pairs ...any) string {
 
 func (l Lang) render(id string, count any, pairs []any) string {
 	c, code := l.catalog()
+	if count != nil || len(pairs) > 0 {
+		return c.render(code, id, count, pairs)
+	}
+	k := plainKey{code, id}
+	if s, ok := c.plain.Load(k); ok {
+		return s.(string)
+	}
+	s := c.render(code, id, nil, nil)
+	c.plain.Store(k, s)
+	return s
+}
+
+// render renders message id in language code, falling back to the source
+// language, then to the ID.
+func (c *Catalog) render(code, id string, count any, pairs []any) string {
 	data := make(map[string]any, len(pairs)/2+1)
 	for i := 0; i+1 < len(pairs); i += 2 {
 		data[fmt.Sprint(pairs[i])] = pairs[i+1]

@@ -6,6 +6,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"os"
 	"path/filepath"
@@ -62,6 +63,19 @@ func (l *legacyDB) exec(t *testing.T, query string, args ...any) {
 	if _, err := l.w.Exec(query, args...); err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}
+}
+
+// upgraded closes the legacy database and opens it with Open, which
+// applies the migrations after its version; the test closes it.
+func (l *legacyDB) upgraded(t *testing.T) *DB {
+	t.Helper()
+	l.close(t)
+	db, err := Open(context.Background(), l.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
 }
 
 func (l *legacyDB) close(t *testing.T) {
@@ -206,14 +220,8 @@ func TestUpgradeKeepsOlderRows(t *testing.T) {
 	l.exec(t, `INSERT INTO checkin_answers (round_id, member_id, mood, visibility, values_json, answered_at, updated_at)
 		VALUES (1, 1, 4, 'house', '{"win":"cooked dinner"}', ?, ?)`, t0.Unix(), t0.Unix())
 	l.exec(t, `INSERT INTO crisis_alerts (id, house_id, user_id, name, created_at) VALUES (1, 1, 'U-robin', 'Robin', ?)`, t0.Unix())
-	l.close(t)
-
-	db, err := Open(ctx, l.path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	err = db.Update(ctx, func(tx bot.Tx) error {
+	db := l.upgraded(t)
+	err := db.Update(ctx, func(tx bot.Tx) error {
 		a, err := tx.AnswerOf(ctx, 1, 1)
 		if err != nil {
 			return err
@@ -467,4 +475,95 @@ func TestOpenRefusesWhatItCannotOpen(t *testing.T) {
 			t.Error("View on a closed database succeeded")
 		}
 	})
+}
+
+// TestUpgradeCountsOlderPartnerActivity: nudges and contacts recorded
+// before 0023 gave each row its pair's house are counted by PartnerStats
+// after it, in their own house only, like those recorded since.
+func TestUpgradeCountsOlderPartnerActivity(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 16, 15, 0, 0, 0, time.UTC)
+	l := openAt(t, filepath.Join(t.TempDir(), "old.db"), 22)
+	for h := 1; h <= 2; h++ {
+		l.exec(t, `INSERT INTO houses (id, name, platform, created_at, updated_at) VALUES (?, ?, 'test', 1, 1)`, h, fmt.Sprintf("House %d", h))
+		l.exec(t, `INSERT INTO members (id, house_id, platform, user_id, name, status, joined_at) VALUES (?, ?, 'test', ?, 'Robin', 'active', 1)`, h, h, fmt.Sprintf("U-robin-%d", h))
+		l.exec(t, `INSERT INTO partner_pairs (id, house_id, how, rotation, formed_at) VALUES (?, ?, 'rotation', 1, ?)`, h, h, t0.Unix())
+		l.exec(t, `INSERT INTO partner_nudges (pair_id, day, at) VALUES (?, '2026-11-16', ?)`, h, t0.Unix())
+		l.exec(t, `INSERT INTO partner_contacts (pair_id, day, at) VALUES (?, '2026-11-16', ?)`, h, t0.Unix())
+	}
+	db := l.upgraded(t)
+	err := db.Update(ctx, func(tx bot.Tx) error {
+		if err := tx.RecordNudge(ctx, 1, "2026-11-17", t0.AddDate(0, 0, 1)); err != nil {
+			return err
+		}
+		if _, err := tx.RecordContact(ctx, 1, "2026-11-17", 1, t0.AddDate(0, 0, 1)); err != nil {
+			return err
+		}
+		s, err := tx.PartnerStats(ctx, 1, t0.Add(-time.Hour), t0.AddDate(0, 0, 7))
+		if err != nil {
+			return err
+		}
+		if s.Nudges != 2 || s.Contacts != 2 {
+			t.Errorf("house 1: %d nudges and %d contacts, want 2 and 2 (one from before the upgrade, one since)", s.Nudges, s.Contacts)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestUpgradeSetsRedactionMarks: 0022 starts each house's redaction mark
+// at its first round still open or holding an unredacted answer, or past
+// its last round, and the night after the upgrade still finds the answers
+// left to redact.
+func TestUpgradeSetsRedactionMarks(t *testing.T) {
+	ctx := context.Background()
+	day := func(n int) int64 { return time.Date(2026, 11, 16+n, 15, 0, 0, 0, time.UTC).Unix() }
+	l := openAt(t, filepath.Join(t.TempDir(), "old.db"), 21)
+	for h := 1; h <= 3; h++ {
+		l.exec(t, `INSERT INTO houses (id, name, platform, created_at, updated_at) VALUES (?, ?, 'test', 1, 1)`, h, fmt.Sprintf("House %d", h))
+		l.exec(t, `INSERT INTO members (id, house_id, platform, user_id, name, status, joined_at) VALUES (?, ?, 'test', ?, 'Robin', 'active', 1)`, h, h, fmt.Sprintf("U-robin-%d", h))
+	}
+	round := func(id, house int, at int64, status string) {
+		l.exec(t, `INSERT INTO checkin_rounds (id, house_id, schedule, scheduled_for, status) VALUES (?, ?, 0, ?, ?)`, id, house, at, status)
+	}
+	answer := func(round, member int, at int64, redacted bool) {
+		var red any
+		if redacted {
+			red = at
+		}
+		l.exec(t, `INSERT INTO checkin_answers (round_id, member_id, mood, visibility, values_json, answered_at, updated_at, redacted_at)
+			VALUES (?, ?, 3, 'mentors', '{}', ?, ?, ?)`, round, member, at, at, red)
+	}
+	// House 1: a redacted day, then one left to redact, then an open round.
+	round(1, 1, day(0), "closed")
+	answer(1, 1, day(0), true)
+	round(2, 1, day(1), "closed")
+	answer(2, 1, day(1), false)
+	round(3, 1, day(2), "open")
+	// House 2: everything redacted. House 3: an open round only.
+	round(4, 2, day(0), "closed")
+	answer(4, 2, day(0), true)
+	round(5, 3, day(3), "open")
+	db := l.upgraded(t)
+	for house, want := range map[int64]int64{1: day(1), 2: day(0) + 1, 3: day(3)} {
+		var got int64
+		if err := db.read.QueryRowContext(ctx, redactionMarkSQL, house).Scan(&got); err != nil {
+			t.Fatal(err)
+		}
+		if got != want {
+			t.Errorf("house %d: mark %d, want %d", house, got, want)
+		}
+	}
+	err := db.Update(ctx, func(tx bot.Tx) error {
+		as, err := tx.AnswersToRedact(ctx, 1, time.Unix(day(5), 0), 10)
+		if err == nil && (len(as) != 1 || as[0].RoundID != 2) {
+			t.Errorf("house 1 to redact = %+v, want the answer of round 2", as)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }

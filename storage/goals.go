@@ -167,15 +167,24 @@ func (t *tx) ResidentsWithGoals(ctx context.Context, houseID int64, from, to tim
 	return n, wrap("residents with goals", err)
 }
 
+// redactGoalsSQL and redactGoalNotesSQL redact a batch of a house's goals
+// done, and notes written, before a time, found through the partial
+// indexes of the rows not redacted yet (goals_to_redact,
+// goal_checks_to_redact), which redacted rows leave.
+const (
+	redactGoalsSQL = `UPDATE goals SET text = '', redacted_at = ?2 WHERE id IN (
+			SELECT id FROM goals WHERE house_id = ?1 AND status = 'done' AND redacted_at IS NULL AND done_at < ?2 ORDER BY done_at LIMIT ?3)`
+	redactGoalNotesSQL = `UPDATE goal_checks SET note = '', redacted_at = ?2 WHERE id IN (
+			SELECT id FROM goal_checks WHERE house_id = ?1 AND redacted_at IS NULL AND note <> '' AND answered_at < ?2 ORDER BY answered_at LIMIT ?3)`
+)
+
 // RedactGoals removes the text of goals done before before and the notes
 // written before before, a bounded batch of each.
 func (t *tx) RedactGoals(ctx context.Context, houseID int64, before time.Time, limit int) (int, error) {
 	total := 0
 	for _, q := range []struct{ what, sql string }{
-		{"redact goals", `UPDATE goals SET text = '', redacted_at = ?2 WHERE id IN (
-			SELECT id FROM goals WHERE house_id = ?1 AND status = 'done' AND redacted_at IS NULL AND done_at < ?2 ORDER BY done_at LIMIT ?3)`},
-		{"redact goal notes", `UPDATE goal_checks SET note = '', redacted_at = ?2 WHERE id IN (
-			SELECT id FROM goal_checks WHERE house_id = ?1 AND redacted_at IS NULL AND note <> '' AND answered_at < ?2 ORDER BY answered_at LIMIT ?3)`},
+		{"redact goals", redactGoalsSQL},
+		{"redact goal notes", redactGoalNotesSQL},
 	} {
 		res, err := t.q.ExecContext(ctx, q.sql, houseID, before.Unix(), limit)
 		if err != nil {

@@ -98,12 +98,16 @@ func (t *tx) countsByMember(ctx context.Context, what, query string, args ...any
 	return out, err
 }
 
+// redactMeetingNotesSQL redacts a batch of a house's meetings logged
+// before a time, found through meetings_to_redact, which redacted rows
+// leave.
+const redactMeetingNotesSQL = `UPDATE meetings SET note = '', redacted_at = ? WHERE id IN (
+		SELECT id FROM meetings WHERE house_id = ? AND redacted_at IS NULL AND logged_at < ? ORDER BY logged_at, id LIMIT ?)`
+
 // RedactMeetingNotes removes the notes of up to limit meetings of a house
 // logged before before, oldest first.
 func (t *tx) RedactMeetingNotes(ctx context.Context, houseID int64, before, at time.Time, limit int) (int, error) {
-	res, err := t.q.ExecContext(ctx, `UPDATE meetings SET note = '', redacted_at = ? WHERE id IN (
-		SELECT id FROM meetings WHERE house_id = ? AND redacted_at IS NULL AND logged_at < ? ORDER BY logged_at, id LIMIT ?)`,
-		at.Unix(), houseID, before.Unix(), limit)
+	res, err := t.q.ExecContext(ctx, redactMeetingNotesSQL, at.Unix(), houseID, before.Unix(), limit)
 	if err != nil {
 		return 0, wrap("redact meeting notes", err)
 	}

@@ -160,12 +160,16 @@ func (t *tx) MentoringStats(ctx context.Context, houseID int64, from, to time.Ti
 	return s, wrap("mentoring stats", err)
 }
 
+// redactBoundariesSQL redacts a batch of a house's agreements ended
+// before a time, found through mentor_agreements_to_redact, which
+// redacted rows leave.
+const redactBoundariesSQL = `UPDATE mentor_agreements SET boundaries = '', redacted_at = ?2 WHERE id IN (
+		SELECT id FROM mentor_agreements WHERE house_id = ?1 AND status = 'ended' AND redacted_at IS NULL AND ended_at < ?2 ORDER BY ended_at LIMIT ?3)`
+
 // RedactBoundaries empties the boundaries of a house's agreements that
 // ended before before.
 func (t *tx) RedactBoundaries(ctx context.Context, houseID int64, before time.Time, limit int) (int, error) {
-	res, err := t.q.ExecContext(ctx, `UPDATE mentor_agreements SET boundaries = '', redacted_at = ?2 WHERE id IN (
-		SELECT id FROM mentor_agreements WHERE house_id = ?1 AND status = 'ended' AND redacted_at IS NULL AND ended_at < ?2 ORDER BY ended_at LIMIT ?3)`,
-		houseID, before.Unix(), limit)
+	res, err := t.q.ExecContext(ctx, redactBoundariesSQL, houseID, before.Unix(), limit)
 	if err != nil {
 		return 0, wrap("redact boundaries", err)
 	}

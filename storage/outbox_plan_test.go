@@ -83,8 +83,17 @@ func TestRetentionQueriesUseIndexes(t *testing.T) {
 	}{
 		{"prune outbox", pruneOutboxSQL, []any{1, before, 500},
 			[]string{"outbox_by_house_time (house_id=? AND created_at<?)"}},
-		{"answers to redact", answersToRedactSQL(), []any{1, before, 500},
-			[]string{"checkin_rounds_by_time (house_id=? AND scheduled_for<?)", "checkin_answers_unredacted (round_id=? AND answered_at<?)"}},
+		// From the house's redaction mark on, not from its first round.
+		{"answers to redact", answersToRedactSQL(), []any{1, before, 500, before - 86400},
+			[]string{"checkin_rounds_by_time (house_id=? AND scheduled_for>? AND scheduled_for<?)", "checkin_answers_unredacted (round_id=? AND answered_at<?)"}},
+		// The features' own free text, through the indexes of the rows
+		// not redacted yet.
+		{"goals", redactGoalsSQL, []any{1, before, 500}, []string{"goals_to_redact (house_id=? AND done_at<?)"}},
+		{"goal notes", redactGoalNotesSQL, []any{1, before, 500}, []string{"goal_checks_to_redact (house_id=? AND answered_at<?)"}},
+		{"meeting notes", redactMeetingNotesSQL, []any{before, 1, before, 500}, []string{"meetings_to_redact (house_id=? AND logged_at<?)"}},
+		{"agreements' boundaries", redactBoundariesSQL, []any{1, before, 500}, []string{"mentor_agreements_to_redact (house_id=? AND ended_at<?)"}},
+		{"move the redaction mark", moveRedactionMarkSQL, []any{1, before - 86400, before},
+			[]string{"checkin_rounds_by_time (house_id=? AND scheduled_for>? AND scheduled_for<?)", "checkin_answers_unredacted (round_id=?)"}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			got := queryPlan(t, tc.query, tc.args...)
@@ -182,6 +191,25 @@ func TestPairsBetweenReadsOnlyThePeriodsPairs(t *testing.T) {
 		}
 		if strings.Contains(got, "SCAN p") || strings.Contains(got, "partner_pairs_by_rotation") {
 			t.Errorf("plan = %q, want no scan and no list of every pair", got)
+		}
+	}
+}
+
+// TestPartnerStatsCountsThePeriodsRows checks that the digest's counts of
+// partner nudges and contacts read the house's rows of the week through
+// their index by house and time (0023), not every pair the house ever had.
+func TestPartnerStatsCountsThePeriodsRows(t *testing.T) {
+	now := time.Now().Unix()
+	for q, index := range map[string]string{
+		partnerNudgesSQL:   "partner_nudges_by_house (house_id=? AND at>? AND at<?)",
+		partnerContactsSQL: "partner_contacts_by_house (house_id=? AND at>? AND at<?)",
+	} {
+		got := queryPlan(t, q, 1, now-7*86400, now)
+		if !strings.Contains(got, index) {
+			t.Errorf("plan = %q, want %q", got, index)
+		}
+		if strings.Contains(got, "SCAN") || strings.Contains(got, "partner_pairs") {
+			t.Errorf("plan = %q, want no scan and no pairs", got)
 		}
 	}
 }

@@ -161,14 +161,18 @@ func (t *tx) Avoids(ctx context.Context, houseID int64) ([][2]int64, error) {
 }
 
 // RecordNudge records a pair's nudge for a day; bot.ErrDuplicate if done.
+// The row carries the pair's house, for PartnerStats.
 func (t *tx) RecordNudge(ctx context.Context, pairID int64, day string, at time.Time) error {
-	_, err := t.q.ExecContext(ctx, `INSERT INTO partner_nudges (pair_id, day, at) VALUES (?, ?, ?)`, pairID, day, at.Unix())
+	_, err := t.q.ExecContext(ctx, `INSERT INTO partner_nudges (pair_id, day, at, house_id)
+		VALUES (?1, ?2, ?3, (SELECT house_id FROM partner_pairs WHERE id = ?1))`, pairID, day, at.Unix())
 	return wrap("record nudge", err)
 }
 
-// RecordContact records a pair's first contact of a day.
+// RecordContact records a pair's first contact of a day. The row carries
+// the pair's house, for PartnerStats.
 func (t *tx) RecordContact(ctx context.Context, pairID int64, day string, memberID int64, at time.Time) (bool, error) {
-	res, err := t.q.ExecContext(ctx, `INSERT INTO partner_contacts (pair_id, day, member_id, at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+	res, err := t.q.ExecContext(ctx, `INSERT INTO partner_contacts (pair_id, day, member_id, at, house_id)
+		VALUES (?1, ?2, ?3, ?4, (SELECT house_id FROM partner_pairs WHERE id = ?1)) ON CONFLICT DO NOTHING`,
 		pairID, day, memberID, at.Unix())
 	if err != nil {
 		return false, wrap("record contact", err)
@@ -324,6 +328,13 @@ func (t *tx) PingsOff(ctx context.Context, memberID int64) (bool, error) {
 	return off, wrap("pings off", err)
 }
 
+// partnerNudgesSQL and partnerContactsSQL count a house's partner nudges
+// and contacts in a period, through their house's index by time.
+const (
+	partnerNudgesSQL   = `SELECT COUNT(*) FROM partner_nudges WHERE house_id = ? AND at >= ? AND at < ?`
+	partnerContactsSQL = `SELECT COUNT(*) FROM partner_contacts WHERE house_id = ? AND at >= ? AND at < ?`
+)
+
 // PartnerStats counts a house's partner activity in [from, to).
 func (t *tx) PartnerStats(ctx context.Context, houseID int64, from, to time.Time) (bot.PartnerStats, error) {
 	var s bot.PartnerStats
@@ -334,8 +345,9 @@ func (t *tx) PartnerStats(ctx context.Context, houseID int64, from, to time.Time
 		args []any
 	}{
 		{&s.Pairs, `SELECT COUNT(*) FROM (` + pairsBetweenSQL + `)`, []any{houseID, u, f}},
-		{&s.Nudges, `SELECT COUNT(*) FROM partner_nudges n JOIN partner_pairs p ON p.id = n.pair_id WHERE p.house_id = ? AND n.at >= ? AND n.at < ?`, []any{houseID, f, u}},
-		{&s.Contacts, `SELECT COUNT(*) FROM partner_contacts c JOIN partner_pairs p ON p.id = c.pair_id WHERE p.house_id = ? AND c.at >= ? AND c.at < ?`, []any{houseID, f, u}},
+		// By the house's rows of the period (0023), not every pair's.
+		{&s.Nudges, partnerNudgesSQL, []any{houseID, f, u}},
+		{&s.Contacts, partnerContactsSQL, []any{houseID, f, u}},
 		// Pings that went out: not those waiting for the end of quiet
 		// hours, nor those dropped.
 		{&s.Pings, `SELECT COUNT(*) FROM partner_pings WHERE house_id = ? AND at >= ? AND at < ? AND sent_at IS NOT NULL`, []any{houseID, f, u}},

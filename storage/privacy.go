@@ -343,19 +343,44 @@ func (t *tx) exportFormDrafts(ctx context.Context, m *bot.Member) ([]bot.FormInP
 }
 
 // answersToRedactSQL finds a batch of a house's answers to redact: the
-// house's rounds before the time (an answer is never older than its
-// round), then their unredacted answers through checkin_answers_unredacted,
-// so that answers redacted on earlier nights are not read again.
+// house's rounds from its redaction mark (?4, redaction_marks) up to the
+// time (an answer is never older than its round), then their unredacted
+// answers through checkin_answers_unredacted, so that answers redacted on
+// earlier nights are not read again, nor the rounds they were in.
 func answersToRedactSQL() string {
 	return `SELECT ` + prefixCols("a", answerCols) + ` FROM checkin_rounds r
 	JOIN checkin_answers a ON a.round_id = r.id
-	WHERE r.house_id = ?1 AND r.scheduled_for < ?2 AND a.redacted_at IS NULL AND a.answered_at < ?2
+	WHERE r.house_id = ?1 AND r.scheduled_for >= ?4 AND r.scheduled_for < ?2 AND a.redacted_at IS NULL AND a.answered_at < ?2
 	ORDER BY a.answered_at, a.id LIMIT ?3`
 }
 
-// AnswersToRedact lists a house's unredacted answers given before before.
+// redactionMarkSQL reads a house's redaction mark; a house without one
+// starts at the beginning.
+const redactionMarkSQL = `SELECT COALESCE((SELECT rounds_before FROM redaction_marks WHERE house_id = ?), 0)`
+
+// moveRedactionMarkSQL moves a house's redaction mark from ?2 towards the
+// time ?3 once nothing before the time is left to redact: to the first
+// round from the mark on that is still open or holds an unredacted answer
+// (one answered after the time, which a later night redacts), else to the
+// time. A mark never moves back.
+const moveRedactionMarkSQL = `INSERT INTO redaction_marks (house_id, rounds_before) VALUES (?1, COALESCE(
+		(SELECT MIN(r.scheduled_for) FROM checkin_rounds r
+		WHERE r.house_id = ?1 AND r.scheduled_for >= ?2 AND r.scheduled_for < ?3
+			AND (r.status = 'open' OR EXISTS (SELECT 1 FROM checkin_answers a WHERE a.round_id = r.id AND a.redacted_at IS NULL))),
+		?3))
+	ON CONFLICT (house_id) DO UPDATE SET rounds_before = MAX(rounds_before, excluded.rounds_before)`
+
+// AnswersToRedact lists a house's unredacted answers given before before,
+// from the rounds at or after the house's redaction mark. When it finds
+// none, it moves the mark (moveRedactionMarkSQL), so that the next night
+// reads only the rounds since: its cost follows the rounds due, not the
+// days kept.
 func (t *tx) AnswersToRedact(ctx context.Context, houseID int64, before time.Time, limit int) ([]*bot.Answer, error) {
-	rows, err := t.q.QueryContext(ctx, answersToRedactSQL(), houseID, before.Unix(), limit)
+	var mark int64
+	if err := t.q.QueryRowContext(ctx, redactionMarkSQL, houseID).Scan(&mark); err != nil {
+		return nil, wrap("redaction mark", err)
+	}
+	rows, err := t.q.QueryContext(ctx, answersToRedactSQL(), houseID, before.Unix(), limit, mark)
 	if err != nil {
 		return nil, wrap("answers to redact", err)
 	}
@@ -368,7 +393,11 @@ func (t *tx) AnswersToRedact(ctx context.Context, houseID int64, before time.Tim
 		}
 		out = append(out, a)
 	}
-	return out, wrap("answers to redact", rows.Err())
+	if err := rows.Err(); err != nil || len(out) > 0 {
+		return out, wrap("answers to redact", err)
+	}
+	_, err = t.q.ExecContext(ctx, moveRedactionMarkSQL, houseID, mark, before.Unix())
+	return nil, wrap("move redaction mark", err)
 }
 
 // PruneEnded clears, in a house, the reasons and authors of pauses over at

@@ -2,6 +2,7 @@ package storage_test
 
 import (
 	"errors"
+	"fmt"
 	"testing"
 	"time"
 
@@ -114,7 +115,7 @@ func TestAnswersToRedact(t *testing.T) {
 	a := f.answer(t, old, robin, bot.VisMentors, t0)
 	f.answer(t, recent, robin, bot.VisMentors, t0.Add(48*time.Hour))
 	var got []*bot.Answer
-	view(t, f.db, func(tx bot.Tx) (err error) {
+	update(t, f.db, func(tx bot.Tx) (err error) {
 		got, err = tx.AnswersToRedact(f.ctx, f.house, t0.Add(time.Hour), 10)
 		return err
 	})
@@ -123,12 +124,115 @@ func TestAnswersToRedact(t *testing.T) {
 	}
 	a.Values, a.Redacted, a.UpdatedAt = map[string]string{}, true, t0.Add(72*time.Hour)
 	update(t, f.db, func(tx bot.Tx) error { return tx.SaveAnswer(f.ctx, a) })
-	view(t, f.db, func(tx bot.Tx) (err error) {
+	update(t, f.db, func(tx bot.Tx) (err error) {
 		got, err = tx.AnswersToRedact(f.ctx, f.house, t0.Add(time.Hour), 10)
 		return err
 	})
 	if len(got) != 0 {
 		t.Errorf("a redacted answer is listed again: %d", len(got))
+	}
+}
+
+// TestRedactionMarkSkipsNoAnswer: night after night, the redaction mark
+// moves past the rounds that are done with, and never past an answer
+// still to redact: one given in a round that was open when the mark moved,
+// one given after the retention period's end in a round before it, and an
+// answer saved again after its redaction, which stays redacted.
+func TestRedactionMarkSkipsNoAnswer(t *testing.T) {
+	f := newFixture(t)
+	robin, casey := f.member(t, "U-robin", "Robin"), f.member(t, "U-casey", "Casey")
+	day := func(n int) time.Time { return t0.AddDate(0, 0, n) }
+	closeRound := func(r *bot.Round) {
+		t.Helper()
+		r.Status = bot.RoundClosed
+		update(t, f.db, func(tx bot.Tx) error { return tx.UpdateRound(f.ctx, r) })
+	}
+	// night redacts what the retention job would, before before, and
+	// returns the ids it redacted.
+	night := func(before time.Time) []int64 {
+		t.Helper()
+		var ids []int64
+		for {
+			var got []*bot.Answer
+			update(t, f.db, func(tx bot.Tx) (err error) {
+				got, err = tx.AnswersToRedact(f.ctx, f.house, before, 1)
+				return err
+			})
+			if len(got) == 0 {
+				return ids
+			}
+			for _, a := range got {
+				ids = append(ids, a.ID)
+				a.Values, a.Redacted, a.UpdatedAt = map[string]string{}, true, before
+				update(t, f.db, func(tx bot.Tx) error { return tx.SaveAnswer(f.ctx, a) })
+			}
+		}
+	}
+	want := func(what string, got []int64, as ...*bot.Answer) {
+		t.Helper()
+		var ids []int64
+		for _, a := range as {
+			ids = append(ids, a.ID)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(ids) {
+			t.Errorf("%s: redacted %v, want %v", what, got, ids)
+		}
+	}
+
+	r0, r1, r2 := f.round(t, day(0)), f.round(t, day(1)), f.round(t, day(2))
+	a0 := f.answer(t, r0, robin, bot.VisMentors, day(0).Add(time.Hour))
+	// Casey answers the second day's round only after the night of day 3.
+	closeRound(r0)
+	closeRound(r2)
+	want("night 3", night(day(3)), a0)
+	// r1 is still open, so the mark stopped there: an answer given now
+	// in it is redacted on the next night.
+	a1 := f.answer(t, r1, casey, bot.VisMentors, day(3).Add(time.Hour))
+	closeRound(r1)
+	// Answered after day 4 began, in a round of day 3: the night of day 4
+	// leaves it, and the one after finds it.
+	r3 := f.round(t, day(3))
+	a3 := f.answer(t, r3, robin, bot.VisMentors, day(4).Add(time.Hour))
+	closeRound(r3)
+	want("night 4", night(day(4)), a1)
+	want("night 5", night(day(5)), a3)
+	// An answer saved again after its redaction (a held share decided)
+	// stays redacted, and the rounds behind the mark are not read again.
+	update(t, f.db, func(tx bot.Tx) error {
+		a, err := tx.AnswerOf(f.ctx, r0.ID, robin.ID)
+		if err != nil {
+			return err
+		}
+		a.ShareHeld = false
+		return tx.SaveAnswer(f.ctx, a)
+	})
+	want("night 6", night(day(6)))
+	update(t, f.db, func(tx bot.Tx) error {
+		a, err := tx.AnswerOf(f.ctx, r0.ID, robin.ID)
+		if err == nil && !a.Redacted {
+			t.Error("an answer saved again after its redaction lost it")
+		}
+		return err
+	})
+	// Nothing is left behind: with the mark at the start, nothing more is
+	// found either.
+	var left int
+	update(t, f.db, func(tx bot.Tx) error {
+		for _, r := range []*bot.Round{r0, r1, r2, r3} {
+			as, err := tx.RoundAnswers(f.ctx, r.ID, bot.Viewer{Role: bot.RoleOperator})
+			if err != nil {
+				return err
+			}
+			for _, a := range as {
+				if !a.Redacted {
+					left++
+				}
+			}
+		}
+		return nil
+	})
+	if left != 0 {
+		t.Errorf("%d answers before the last night were left unredacted", left)
 	}
 }
 

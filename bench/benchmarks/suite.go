@@ -153,7 +153,8 @@ func (s *Suite) Retention(b *testing.B) {
 // reporting answers per second. The residents of every house answer a
 // round opened for the benchmark in turn; once all have, they change
 // their answers, which costs the same. It also reports how many answers
-// shared each commit.
+// shared each commit, and how many texts were screened with the writer
+// held.
 func (s *Suite) Ingest(conc int) func(b *testing.B) {
 	return func(b *testing.B) {
 		ctx := context.Background()
@@ -187,7 +188,7 @@ func (s *Suite) Ingest(conc int) func(b *testing.B) {
 		}
 		// The loop runs at the workers' pace (work is unbuffered); the
 		// last conc answers finish after the timer stops.
-		before := w.DB.WriteStats()
+		before, screens := w.DB.WriteStats(), w.Bot.TxScreens()
 		k := 0
 		for b.Loop() {
 			select {
@@ -203,6 +204,9 @@ func (s *Suite) Ingest(conc int) func(b *testing.B) {
 		// How many answers shared each commit (group commit).
 		after := w.DB.WriteStats()
 		b.ReportMetric(float64(after.Calls-before.Calls)/float64(max(after.Transactions-before.Transactions, 1)), "answers/commit")
+		// Texts screened with the writer held; the rest were screened
+		// before each transaction (bot.Bot.TxScreens).
+		b.ReportMetric(float64(w.Bot.TxScreens()-screens)/float64(b.N), "tx-screens/op")
 		close(errs)
 		if err := <-errs; err != nil {
 			b.Fatal(err)
