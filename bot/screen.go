@@ -619,9 +619,6 @@ func better(a, b []string) bool {
 	return len(a) < len(b)
 }
 
-// neverMatch stands in for an empty list of phrases.
-var neverMatch = &filtered{}
-
 var fragmentRef = regexp.MustCompile(`\{([A-Z_]+)\}`)
 
 // expand replaces {NAME} references with their fragments, recursively.
