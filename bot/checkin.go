@@ -344,6 +344,58 @@ func (b *Bot) roundForAnswer(r *Request, idText string) (*Round, error) {
 	return round, nil
 }
 
+// answering is what one event that submits a check-in form reads of the
+// round it answers and of the caller's earlier answer to it. The form is
+// built, the earlier words weighed (checkinAnswered) and the answer saved
+// in one transaction, each step about the same round, so each is read
+// once: nothing else in the event writes them before submitCheckin saves.
+type answering struct {
+	house, member int64 // whose reads these are
+	idText        string
+	round         *Round
+	prev          *Answer // the earlier answer, nil if none; once prevRead
+	prevRead      bool
+}
+
+// answerRound is roundForAnswer for the round a check-in form submits to,
+// read once in an event.
+func (b *Bot) answerRound(r *Request, idText string) (*Round, error) {
+	if a := r.answering; a != nil && a.idText == idText && a.house == r.House.ID && a.member == memberID(r.Member) {
+		return a.round, nil
+	}
+	round, err := b.roundForAnswer(r, idText)
+	if err != nil {
+		return nil, err
+	}
+	r.answering = &answering{house: r.House.ID, member: memberID(r.Member), idText: idText, round: round}
+	return round, nil
+}
+
+// earlierAnswer is the caller's answer to the round answerRound last read,
+// read once in an event; ErrNotFound if there is none.
+func (b *Bot) earlierAnswer(r *Request) (*Answer, error) {
+	a := r.answering
+	if !a.prevRead {
+		prev, err := r.checkins().AnswerOf(r.Ctx, a.round.ID, r.Member.ID)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
+		a.prev, a.prevRead = prev, true
+	}
+	if a.prev == nil {
+		return nil, ErrNotFound
+	}
+	return a.prev, nil
+}
+
+// memberID is m's id, 0 for no membership.
+func memberID(m *Member) int64 {
+	if m == nil {
+		return 0
+	}
+	return m.ID
+}
+
 // openCheckinForm opens the round's form, prefilled with the member's
 // earlier answer so that an edit starts from it.
 func (b *Bot) openCheckinForm(r *Request, round *Round) (Response, error) {
@@ -375,7 +427,7 @@ func (b *Bot) buildCheckinForm(r *Request, parts []string) (Form, error) {
 	if r.Member == nil || !r.Member.Active() {
 		return Form{}, errNotJoined
 	}
-	round, err := b.roundForAnswer(r, parts[0])
+	round, err := b.answerRound(r, parts[0])
 	if err != nil {
 		return Form{}, err
 	}
@@ -389,11 +441,11 @@ func (b *Bot) buildCheckinForm(r *Request, parts []string) (Form, error) {
 // share of a house-visible answer with a concern waits for the resident's
 // choice.
 func (b *Bot) submitCheckin(r *Request, parts []string, vals map[string]string) (Response, error) {
-	round, err := b.roundForAnswer(r, parts[0])
+	round, err := b.answerRound(r, parts[0])
 	if err != nil {
 		return Response{}, err
 	}
-	a, err := r.checkins().AnswerOf(r.Ctx, round.ID, r.Member.ID)
+	a, err := b.earlierAnswer(r)
 	edit := err == nil
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Response{}, fmt.Errorf("load answer: %w", err)
@@ -427,6 +479,7 @@ func (b *Bot) submitCheckin(r *Request, parts []string, vals map[string]string) 
 	if err := r.checkins().SaveAnswer(r.Ctx, a); err != nil {
 		return Response{}, fmt.Errorf("save answer: %w", err)
 	}
+	r.answering.prev = a // what a later read in the event would find
 	if err := b.shareAnswer(r, round, a, was, level); err != nil {
 		return Response{}, err
 	}
@@ -457,11 +510,13 @@ func (b *Bot) answerConcern(r *Request, a *Answer) Concern {
 // words is not answered again. A round that cannot be answered raised
 // nothing; submitCheckin refuses it.
 func (b *Bot) checkinAnswered(r *Request, parts []string) Concern {
-	round, err := b.roundForAnswer(r, parts[0])
-	if err != nil || r.Member == nil {
+	if r.Member == nil {
 		return ConcernNone
 	}
-	a, err := r.checkins().AnswerOf(r.Ctx, round.ID, r.Member.ID)
+	if _, err := b.answerRound(r, parts[0]); err != nil {
+		return ConcernNone
+	}
+	a, err := b.earlierAnswer(r)
 	if err != nil {
 		return ConcernNone
 	}
