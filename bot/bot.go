@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -69,6 +70,9 @@ type Bot struct {
 	// txScreens counts the texts screened inside transactions, which
 	// pre-screening (preScreen) did not foresee.
 	txScreens atomic.Int64
+	// defaultQuestions keeps the default check-in questions localised,
+	// by defaultQuestionsKey ([]Field; questionsIn).
+	defaultQuestions sync.Map
 
 	checkinHooks checkinHooks
 	// leaveHooks run when a member leaves or pauses, in the same

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -115,17 +116,31 @@ func (b *Bot) registerCheckin() {
 // questions returns the house's check-in questions, in the house's
 // language where they are the default ones: for what does not depend on
 // their words (their ids and kinds).
-func questions(h *House) []Field { return questionsIn(h, h.Lang()) }
+func (b *Bot) questions(h *House) []Field { return b.questionsIn(h, h.Lang()) }
 
 // questionsIn returns the house's check-in questions for a reader of l:
 // the config's own questions as the operator wrote them, or the default
-// questions in l, with the house default visibility preselected.
-func questionsIn(h *House, l Lang) []Field {
+// questions in l, with the house default visibility preselected. The
+// default questions are localised once per language and visibility (an
+// answer asked for them four times) and each caller gets its own copy of
+// the slice; the fields' option slices are shared and never written.
+func (b *Bot) questionsIn(h *House, l Lang) []Field {
 	qs := h.Checkin.Questions
-	if len(qs) == 0 {
-		return DefaultQuestions(l, h.Checkin.DefaultVisibility)
+	if len(qs) > 0 {
+		return qs
 	}
-	return qs
+	key := defaultQuestionsKey{l, h.Checkin.DefaultVisibility}
+	cached, ok := b.defaultQuestions.Load(key)
+	if !ok {
+		cached, _ = b.defaultQuestions.LoadOrStore(key, DefaultQuestions(key.lang, key.vis))
+	}
+	return slices.Clone(cached.([]Field))
+}
+
+// defaultQuestionsKey names one localisation of the default questions.
+type defaultQuestionsKey struct {
+	lang Lang
+	vis  Visibility
 }
 
 func (h *House) isSkipDate(t time.Time) bool {
@@ -417,7 +432,7 @@ func (b *Bot) openCheckinForm(r *Request, round *Round) (Response, error) {
 
 // checkinForm is the round's form for a reader of l.
 func (b *Bot) checkinForm(h *House, l Lang, round *Round) Form {
-	return Form{ID: fmt.Sprintf("checkin:%d", round.ID), Title: l.T("checkin.form.title"), Fields: questionsIn(h, l), Submit: l.T("checkin.form.submit.button")}
+	return Form{ID: fmt.Sprintf("checkin:%d", round.ID), Title: l.T("checkin.form.title"), Fields: b.questionsIn(h, l), Submit: l.T("checkin.form.submit.button")}
 }
 
 func (b *Bot) buildCheckinForm(r *Request, parts []string) (Form, error) {
@@ -453,7 +468,7 @@ func (b *Bot) submitCheckin(r *Request, parts []string, vals map[string]string) 
 	if !edit {
 		a = &Answer{RoundID: round.ID, MemberID: r.Member.ID, AnsweredAt: r.Now}
 	}
-	qs := questions(r.House)
+	qs := b.questions(r.House)
 	before := ConcernNone
 	if edit {
 		before = b.answerConcern(r, a)
@@ -502,7 +517,7 @@ func (b *Bot) answerConcern(r *Request, a *Answer) Concern {
 	if a.Redacted {
 		return ConcernNone
 	}
-	return b.concern(r, textValues(questions(r.House), a.Values)...)
+	return b.concern(r, textValues(b.questions(r.House), a.Values)...)
 }
 
 // checkinAnswered is the level of concern the caller's earlier answer to
@@ -545,7 +560,7 @@ func (b *Bot) echo(r *Request, a *Answer, edit bool) string {
 		lines = append(lines, l.T("checkin.echo.thanks", "Name", r.Member.Name))
 	}
 	defaults := len(r.House.Checkin.Questions) == 0
-	for _, q := range questionsIn(r.House, l) {
+	for _, q := range b.questionsIn(r.House, l) {
 		v := a.Values[q.ID]
 		if v == "" {
 			continue
@@ -694,7 +709,7 @@ func (b *Bot) decideShare(r *Request, round *Round, post bool) (Response, error)
 // answers, never the mood number unless they said yes to sharing it.
 func (b *Bot) shareText(r *Request, l Lang, a *Answer) string {
 	lines := []string{l.T("checkin.share.header", "Name", r.Member.Name)}
-	for _, q := range questionsIn(r.House, l) {
+	for _, q := range b.questionsIn(r.House, l) {
 		v := a.Values[q.ID]
 		if q.Kind == KindText && v != "" {
 			lines = append(lines, fmt.Sprintf("• %s: %s", q.Label, v))
@@ -1023,7 +1038,7 @@ func (b *Bot) answerLine(r *Request, a *Answer, withDate bool) string {
 	if a.Redacted {
 		parts = append(parts, l.T("checkin.line.expired"))
 	} else {
-		for _, q := range questionsIn(r.House, l) {
+		for _, q := range b.questionsIn(r.House, l) {
 			if q.Kind == KindText && a.Values[q.ID] != "" {
 				parts = append(parts, fmt.Sprintf("%s: %s", strings.ToLower(q.Label), clip(a.Values[q.ID], 120)))
 			}
