@@ -110,7 +110,7 @@ func (b *Bot) registerCheckin() {
 	})
 	b.route("checkin", actionRoute{roles: Members, house: b.roundHouse, run: b.actCheckin})
 	b.route("reachout", actionRoute{roles: Staff, house: b.reachOutHouse, run: b.actReachOut})
-	b.form("checkin", formRoute{roles: Members, build: b.buildCheckinForm, submit: b.submitCheckin, answered: b.checkinAnswered})
+	b.form("checkin", formRoute{roles: Members, build: b.buildCheckinForm, submit: b.submitCheckin, answered: b.checkinAnswered, fields: b.questions})
 }
 
 // questions returns the house's check-in questions, in the house's
