@@ -8,6 +8,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -69,6 +70,9 @@ type Bot struct {
 	// txScreens counts the texts screened inside transactions, which
 	// pre-screening (preScreen) did not foresee.
 	txScreens atomic.Int64
+	// defaultQuestions keeps the default check-in questions localised,
+	// by defaultQuestionsKey ([]Field; questionsIn).
+	defaultQuestions sync.Map
 
 	checkinHooks checkinHooks
 	// leaveHooks run when a member leaves or pauses, in the same
@@ -117,6 +121,10 @@ type formRoute struct {
 	// what the form edits already raised (and was answered for), so that
 	// an edit that keeps its words is not answered again.
 	answered func(r *Request, parts []string) Concern
+	// fields, when set, are the form's fields in house h as the config
+	// alone gives them (their ids and kinds), so that pre-screening
+	// screens only the values of its text fields (formTextFields).
+	fields func(h *House) []Field
 }
 
 // jobFunc runs one scheduled job occurrence inside its transaction.

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -109,23 +110,37 @@ func (b *Bot) registerCheckin() {
 	})
 	b.route("checkin", actionRoute{roles: Members, house: b.roundHouse, run: b.actCheckin})
 	b.route("reachout", actionRoute{roles: Staff, house: b.reachOutHouse, run: b.actReachOut})
-	b.form("checkin", formRoute{roles: Members, build: b.buildCheckinForm, submit: b.submitCheckin, answered: b.checkinAnswered})
+	b.form("checkin", formRoute{roles: Members, build: b.buildCheckinForm, submit: b.submitCheckin, answered: b.checkinAnswered, fields: b.questions})
 }
 
 // questions returns the house's check-in questions, in the house's
 // language where they are the default ones: for what does not depend on
 // their words (their ids and kinds).
-func questions(h *House) []Field { return questionsIn(h, h.Lang()) }
+func (b *Bot) questions(h *House) []Field { return b.questionsIn(h, h.Lang()) }
 
 // questionsIn returns the house's check-in questions for a reader of l:
 // the config's own questions as the operator wrote them, or the default
-// questions in l, with the house default visibility preselected.
-func questionsIn(h *House, l Lang) []Field {
+// questions in l, with the house default visibility preselected. The
+// default questions are localised once per language and visibility (an
+// answer asked for them four times) and each caller gets its own copy of
+// the slice; the fields' option slices are shared and never written.
+func (b *Bot) questionsIn(h *House, l Lang) []Field {
 	qs := h.Checkin.Questions
-	if len(qs) == 0 {
-		return DefaultQuestions(l, h.Checkin.DefaultVisibility)
+	if len(qs) > 0 {
+		return qs
 	}
-	return qs
+	key := defaultQuestionsKey{l, h.Checkin.DefaultVisibility}
+	cached, ok := b.defaultQuestions.Load(key)
+	if !ok {
+		cached, _ = b.defaultQuestions.LoadOrStore(key, DefaultQuestions(key.lang, key.vis))
+	}
+	return slices.Clone(cached.([]Field))
+}
+
+// defaultQuestionsKey names one localisation of the default questions.
+type defaultQuestionsKey struct {
+	lang Lang
+	vis  Visibility
 }
 
 func (h *House) isSkipDate(t time.Time) bool {
@@ -344,6 +359,58 @@ func (b *Bot) roundForAnswer(r *Request, idText string) (*Round, error) {
 	return round, nil
 }
 
+// answering is what one event that submits a check-in form reads of the
+// round it answers and of the caller's earlier answer to it. The form is
+// built, the earlier words weighed (checkinAnswered) and the answer saved
+// in one transaction, each step about the same round, so each is read
+// once: nothing else in the event writes them before submitCheckin saves.
+type answering struct {
+	house, member int64 // whose reads these are
+	idText        string
+	round         *Round
+	prev          *Answer // the earlier answer, nil if none; once prevRead
+	prevRead      bool
+}
+
+// answerRound is roundForAnswer for the round a check-in form submits to,
+// read once in an event.
+func (b *Bot) answerRound(r *Request, idText string) (*Round, error) {
+	if a := r.answering; a != nil && a.idText == idText && a.house == r.House.ID && a.member == memberID(r.Member) {
+		return a.round, nil
+	}
+	round, err := b.roundForAnswer(r, idText)
+	if err != nil {
+		return nil, err
+	}
+	r.answering = &answering{house: r.House.ID, member: memberID(r.Member), idText: idText, round: round}
+	return round, nil
+}
+
+// earlierAnswer is the caller's answer to the round answerRound last read,
+// read once in an event; ErrNotFound if there is none.
+func (b *Bot) earlierAnswer(r *Request) (*Answer, error) {
+	a := r.answering
+	if !a.prevRead {
+		prev, err := r.checkins().AnswerOf(r.Ctx, a.round.ID, r.Member.ID)
+		if err != nil && !errors.Is(err, ErrNotFound) {
+			return nil, err
+		}
+		a.prev, a.prevRead = prev, true
+	}
+	if a.prev == nil {
+		return nil, ErrNotFound
+	}
+	return a.prev, nil
+}
+
+// memberID is m's id, 0 for no membership.
+func memberID(m *Member) int64 {
+	if m == nil {
+		return 0
+	}
+	return m.ID
+}
+
 // openCheckinForm opens the round's form, prefilled with the member's
 // earlier answer so that an edit starts from it.
 func (b *Bot) openCheckinForm(r *Request, round *Round) (Response, error) {
@@ -365,7 +432,7 @@ func (b *Bot) openCheckinForm(r *Request, round *Round) (Response, error) {
 
 // checkinForm is the round's form for a reader of l.
 func (b *Bot) checkinForm(h *House, l Lang, round *Round) Form {
-	return Form{ID: fmt.Sprintf("checkin:%d", round.ID), Title: l.T("checkin.form.title"), Fields: questionsIn(h, l), Submit: l.T("checkin.form.submit.button")}
+	return Form{ID: fmt.Sprintf("checkin:%d", round.ID), Title: l.T("checkin.form.title"), Fields: b.questionsIn(h, l), Submit: l.T("checkin.form.submit.button")}
 }
 
 func (b *Bot) buildCheckinForm(r *Request, parts []string) (Form, error) {
@@ -375,7 +442,7 @@ func (b *Bot) buildCheckinForm(r *Request, parts []string) (Form, error) {
 	if r.Member == nil || !r.Member.Active() {
 		return Form{}, errNotJoined
 	}
-	round, err := b.roundForAnswer(r, parts[0])
+	round, err := b.answerRound(r, parts[0])
 	if err != nil {
 		return Form{}, err
 	}
@@ -389,11 +456,11 @@ func (b *Bot) buildCheckinForm(r *Request, parts []string) (Form, error) {
 // share of a house-visible answer with a concern waits for the resident's
 // choice.
 func (b *Bot) submitCheckin(r *Request, parts []string, vals map[string]string) (Response, error) {
-	round, err := b.roundForAnswer(r, parts[0])
+	round, err := b.answerRound(r, parts[0])
 	if err != nil {
 		return Response{}, err
 	}
-	a, err := r.checkins().AnswerOf(r.Ctx, round.ID, r.Member.ID)
+	a, err := b.earlierAnswer(r)
 	edit := err == nil
 	if err != nil && !errors.Is(err, ErrNotFound) {
 		return Response{}, fmt.Errorf("load answer: %w", err)
@@ -401,7 +468,7 @@ func (b *Bot) submitCheckin(r *Request, parts []string, vals map[string]string) 
 	if !edit {
 		a = &Answer{RoundID: round.ID, MemberID: r.Member.ID, AnsweredAt: r.Now}
 	}
-	qs := questions(r.House)
+	qs := b.questions(r.House)
 	before := ConcernNone
 	if edit {
 		before = b.answerConcern(r, a)
@@ -427,6 +494,7 @@ func (b *Bot) submitCheckin(r *Request, parts []string, vals map[string]string) 
 	if err := r.checkins().SaveAnswer(r.Ctx, a); err != nil {
 		return Response{}, fmt.Errorf("save answer: %w", err)
 	}
+	r.answering.prev = a // what a later read in the event would find
 	if err := b.shareAnswer(r, round, a, was, level); err != nil {
 		return Response{}, err
 	}
@@ -449,7 +517,7 @@ func (b *Bot) answerConcern(r *Request, a *Answer) Concern {
 	if a.Redacted {
 		return ConcernNone
 	}
-	return b.concern(r, textValues(questions(r.House), a.Values)...)
+	return b.concern(r, textValues(b.questions(r.House), a.Values)...)
 }
 
 // checkinAnswered is the level of concern the caller's earlier answer to
@@ -457,11 +525,13 @@ func (b *Bot) answerConcern(r *Request, a *Answer) Concern {
 // words is not answered again. A round that cannot be answered raised
 // nothing; submitCheckin refuses it.
 func (b *Bot) checkinAnswered(r *Request, parts []string) Concern {
-	round, err := b.roundForAnswer(r, parts[0])
-	if err != nil || r.Member == nil {
+	if r.Member == nil {
 		return ConcernNone
 	}
-	a, err := r.checkins().AnswerOf(r.Ctx, round.ID, r.Member.ID)
+	if _, err := b.answerRound(r, parts[0]); err != nil {
+		return ConcernNone
+	}
+	a, err := b.earlierAnswer(r)
 	if err != nil {
 		return ConcernNone
 	}
@@ -490,7 +560,7 @@ func (b *Bot) echo(r *Request, a *Answer, edit bool) string {
 		lines = append(lines, l.T("checkin.echo.thanks", "Name", r.Member.Name))
 	}
 	defaults := len(r.House.Checkin.Questions) == 0
-	for _, q := range questionsIn(r.House, l) {
+	for _, q := range b.questionsIn(r.House, l) {
 		v := a.Values[q.ID]
 		if v == "" {
 			continue
@@ -639,7 +709,7 @@ func (b *Bot) decideShare(r *Request, round *Round, post bool) (Response, error)
 // answers, never the mood number unless they said yes to sharing it.
 func (b *Bot) shareText(r *Request, l Lang, a *Answer) string {
 	lines := []string{l.T("checkin.share.header", "Name", r.Member.Name)}
-	for _, q := range questionsIn(r.House, l) {
+	for _, q := range b.questionsIn(r.House, l) {
 		v := a.Values[q.ID]
 		if q.Kind == KindText && v != "" {
 			lines = append(lines, fmt.Sprintf("• %s: %s", q.Label, v))
@@ -968,7 +1038,7 @@ func (b *Bot) answerLine(r *Request, a *Answer, withDate bool) string {
 	if a.Redacted {
 		parts = append(parts, l.T("checkin.line.expired"))
 	} else {
-		for _, q := range questionsIn(r.House, l) {
+		for _, q := range b.questionsIn(r.House, l) {
 			if q.Kind == KindText && a.Values[q.ID] != "" {
 				parts = append(parts, fmt.Sprintf("%s: %s", strings.ToLower(q.Label), clip(a.Values[q.ID], 120)))
 			}

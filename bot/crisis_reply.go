@@ -159,12 +159,12 @@ func (r *Request) screenWith(s *Screener, text string) Concern {
 // another screener, or another text, is screened there as before, so
 // what is found never depends on this.
 func (b *Bot) preScreen(ev Event) map[screenKey]Concern {
-	texts := eventTexts(ev)
+	h, onPlatform := b.configHouse(ev)
+	texts := eventTexts(ev, b.formTextFields(ev, h))
 	if len(texts) == 0 {
 		return nil
 	}
 	var screeners []*Screener
-	h, onPlatform := b.configHouse(ev)
 	if h != nil {
 		screeners = []*Screener{b.screenerFor(h)}
 	} else {
@@ -195,8 +195,10 @@ func (b *Bot) TxScreens() int64 { return b.txScreens.Load() }
 // options (commandSaid), a DM's or a thread reply's text, a form's values
 // as submitted and as a text field keeps them (trimmed), and the value of
 // a button that answers a form's question in a DM. Blank texts are never
-// screened (concern).
-func eventTexts(ev Event) []string {
+// screened (concern). textFields, when not nil, are the ids of the form's
+// free-text fields (formTextFields): only their values are screened, the
+// only ones the transaction screens.
+func eventTexts(ev Event, textFields map[string]bool) []string {
 	var texts []string
 	add := func(t string) {
 		if strings.TrimSpace(t) != "" && !slices.Contains(texts, t) {
@@ -209,14 +211,41 @@ func eventTexts(ev Event) []string {
 	case ev.Kind == EventDM || ev.Kind == EventReply:
 		add(ev.Text)
 	case ev.Kind == EventForm && ev.Form != nil:
-		for _, v := range ev.Form.Values {
-			add(v)
-			add(strings.TrimSpace(v))
+		for k, v := range ev.Form.Values {
+			if textFields == nil || textFields[k] {
+				add(v)
+				add(strings.TrimSpace(v))
+			}
 		}
 	case ev.Kind == EventAction && ev.Action != nil && ev.Action.ID == "form:answer":
 		add(ev.Action.Value)
 	}
 	return texts
+}
+
+// formTextFields are the ids of the free-text fields of the form ev
+// submits, as the config alone gives them for house h (the house
+// configHouse named), or nil when it does not: another form, or no house.
+// A form's choices, scales and yes/no answers are never screened
+// (textValues), and screening each costs as much as a short text. Were
+// the event's house another, its text fields are screened in the
+// transaction as before.
+func (b *Bot) formTextFields(ev Event, h *House) map[string]bool {
+	if h == nil || ev.Kind != EventForm || ev.Form == nil {
+		return nil
+	}
+	prefix, _ := splitID(ev.Form.ID)
+	route, ok := b.forms[prefix]
+	if !ok || route.fields == nil {
+		return nil
+	}
+	ids := map[string]bool{}
+	for _, f := range route.fields(h) {
+		if f.Kind == KindText {
+			ids[f.ID] = true
+		}
+	}
+	return ids
 }
 
 // commandSaid is the text a command addresses to the bot: its raw text

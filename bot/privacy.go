@@ -289,7 +289,7 @@ func (b *Bot) retentionStep(r *Request, _ time.Time) (bool, error) {
 	}
 	if len(answers) > 0 {
 		kept := map[string]bool{}
-		for _, f := range questions(r.House) {
+		for _, f := range b.questions(r.House) {
 			if f.Kind != KindText {
 				kept[f.ID] = true
 			}

@@ -48,6 +48,9 @@ type Request struct {
 	enqueued bool
 	// screened remembers the request's screenings (screenWith).
 	screened map[screenKey]Concern
+	// answering is the check-in round and earlier answer a check-in
+	// form's submission read (answerRound).
+	answering *answering
 }
 
 // Clock tells the time; tests inject a fake one.
