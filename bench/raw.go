@@ -17,19 +17,15 @@ import (
 
 // rawAnswer is what the core runs, in order, in the transaction of one
 // check-in answer (a modal's submission of a mentors-only answer, as
-// Suite.Ingest sends): the ten statements were read off the write
-// connection, as the core prepares them. Each is prepared once here too.
+// Suite.Ingest sends): the seven statements were read off the write
+// connection, as the core prepares them (a trace of PrepareContext while
+// Suite.Ingest answers). Each is prepared once here too.
 var rawAnswer = []string{
 	`INSERT INTO processed_events (platform, event_id, received_at) VALUES (?, ?, ?)`,
-	`SELECT id, house_id, platform, user_id, name, status, joined_at, consent_at, left_at, paused_until, paused_by, pause_reason FROM members WHERE house_id = ? AND user_id = ?`,
+	`SELECT id, house_id, platform, user_id, name, status, joined_at, consent_at, left_at, paused_until, paused_by, pause_reason, locale FROM members WHERE house_id = ? AND user_id = ?`,
 	`SELECT role FROM roles WHERE house_id = ? AND user_id = ?`,
 	`SELECT id, house_id, schedule, scheduled_for, opened_at, remind_at, closes_at, status, reminded_at, closed_at, prompt_outbox_id FROM checkin_rounds WHERE id = ?`,
 	`SELECT platform, user_id, house_id, form_id, fields_json, values_json, next_field, paged, page_limit, concern, started_at FROM conversations WHERE platform = ? AND user_id = ? AND started_at >= ?`,
-	// The round and the answer are read again: once when the form is
-	// rebuilt to validate it, once when the answer is saved.
-	`SELECT id, house_id, schedule, scheduled_for, opened_at, remind_at, closes_at, status, reminded_at, closed_at, prompt_outbox_id FROM checkin_rounds WHERE id = ?`,
-	`SELECT id, round_id, member_id, mood, reach_out, visibility, values_json, source, answered_at, updated_at, redacted_at, share_outbox_id, share_held FROM checkin_answers WHERE round_id = ? AND member_id = ?`,
-	`SELECT id, house_id, schedule, scheduled_for, opened_at, remind_at, closes_at, status, reminded_at, closed_at, prompt_outbox_id FROM checkin_rounds WHERE id = ?`,
 	`SELECT id, round_id, member_id, mood, reach_out, visibility, values_json, source, answered_at, updated_at, redacted_at, share_outbox_id, share_held FROM checkin_answers WHERE round_id = ? AND member_id = ?`,
 	saveAnswer,
 }
@@ -124,9 +120,6 @@ func (r *Raw) Answer(ctx context.Context, k int) error {
 			{h, user},
 			{round},
 			{Platform, user, r.at.Add(-time.Hour).Unix()},
-			{round},
-			{round, m},
-			{round},
 			{round, m},
 		}
 		for n, a := range args {
