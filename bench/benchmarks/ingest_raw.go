@@ -11,7 +11,7 @@ import (
 // RawIngest returns the reference of Ingest: on a new database with the
 // suite's houses and residents (made by the core, then opened raw with the
 // write connection's pragmas), from one goroutine on one connection, each
-// answer's ten statements in a transaction (statements) or its one row
+// answer's seven statements in a transaction (statements) or its one row
 // alone in a transaction, reporting answers per second. It is what SQLite
 // itself does with no core around it.
 func (s *Suite) RawIngest(statements bool) func(b *testing.B) {
