@@ -32,9 +32,11 @@ func (h *House) Lang() Lang {
 	return catalog().Lang(h.Locale)
 }
 
-// LangOf is the language of member m's private messages in house h.
+// LangOf is the language of member m's private messages in house h: their
+// choice, or the house's when they chose none (or one the catalogue no
+// longer has).
 func LangOf(h *House, m *Member) Lang {
-	if m != nil && m.Locale != "" {
+	if m != nil && m.Locale != "" && catalog().Has(m.Locale) {
 		return catalog().Lang(m.Locale)
 	}
 	return h.Lang()

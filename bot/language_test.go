@@ -51,3 +51,15 @@ func TestLanguageNeedsMembership(t *testing.T) {
 		t.Errorf("a guest's /language = %q, want to join first", got)
 	}
 }
+
+// A member whose stored language the catalogue no longer has (one removed
+// in an upgrade) reads the house's, not English.
+func TestLanguageGoneFollowsTheHouse(t *testing.T) {
+	h := &bot.House{Locale: "es"}
+	if got := bot.LangOf(h, &bot.Member{Locale: "xx"}).Code(); got != "es" {
+		t.Errorf("language of a member with a language gone = %q, want the house's, es", got)
+	}
+	if got := bot.LangOf(h, &bot.Member{Locale: "en"}).Code(); got != "en" {
+		t.Errorf("language of a member who chose English = %q", got)
+	}
+}
