@@ -171,7 +171,7 @@ moves; at the end of the input the demo exits.`)
 		defer f.Close()
 		in, source = f, *script
 	} else if !isTerminal(e.stdin) {
-		source = "standard input (not a terminal)"
+		source = i18n.Default().Lang(*locale).T("demo.source.stdin")
 	}
 	scripted := source != ""
 	clock := &demoClock{}
