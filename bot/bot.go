@@ -772,20 +772,10 @@ func (r *Request) targetLang(t Target) (Lang, error) {
 	default:
 		return r.HouseLang(), nil
 	}
-	if r.Member != nil && r.Member.UserID == t.User {
-		return r.Lang(), nil
-	}
-	if r.House == nil || t.User == "" {
+	if t.User == "" {
 		return r.HouseLang(), nil
 	}
-	m, err := r.Tx.MemberByUser(r.Ctx, r.House.ID, t.User)
-	switch {
-	case errors.Is(err, ErrNotFound):
-		return r.HouseLang(), nil
-	case err != nil:
-		return Lang{}, fmt.Errorf("reader's language: %w", err)
-	}
-	return r.LangOf(m), nil
+	return r.langOfUser(t.User)
 }
 
 // Post queues a message to the house channel.

@@ -3,6 +3,7 @@ package bot
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
@@ -46,6 +47,8 @@ type Request struct {
 	// enqueued is set when the transaction wrote an outbox message, so
 	// that its commit wakes the sender (Bot.committedFrom).
 	enqueued bool
+	// userLangs remembers the languages of the users read (langOfUser).
+	userLangs map[string]Lang
 	// screened remembers the request's screenings (screenWith).
 	screened map[screenKey]Concern
 	// answering is the check-in round and earlier answer a check-in
@@ -96,18 +99,41 @@ func (c *ManualClock) Advance(d time.Duration) {
 
 // LangOfUser is the language of a private message to user in the request's
 // house: their own choice when they are a member, else the house's (staff
-// who never joined read the house's language).
+// who never joined read the house's language). A failed read is logged and
+// the message goes in the house's language.
 func (r *Request) LangOfUser(user string) Lang {
-	if r.House == nil {
-		return SourceLang()
-	}
-	m, err := r.members().MemberByUser(r.Ctx, r.House.ID, user)
+	l, err := r.langOfUser(user)
 	if err != nil {
-		if !errors.Is(err, ErrNotFound) {
-			// The message still goes, in the house's language.
-			r.Log.Warn("reading a recipient's language failed; using the house's", "err", err)
-		}
+		r.Log.Warn("reading a recipient's language failed; using the house's", "err", err)
 		return r.HouseLang()
 	}
-	return r.LangOf(m)
+	return l
+}
+
+// langOfUser is LangOfUser with the read's error. Each user is read once
+// per request: a message is rendered in its reader's language, then
+// queued with it (enqueue), and a job writes to the same people often.
+func (r *Request) langOfUser(user string) (Lang, error) {
+	switch {
+	case r.House == nil:
+		return SourceLang(), nil
+	case r.Member != nil && r.Member.UserID == user:
+		return r.Lang(), nil
+	}
+	if l, ok := r.userLangs[user]; ok {
+		return l, nil
+	}
+	m, err := r.members().MemberByUser(r.Ctx, r.House.ID, user)
+	l := r.HouseLang()
+	switch {
+	case err == nil:
+		l = r.LangOf(m)
+	case !errors.Is(err, ErrNotFound):
+		return Lang{}, fmt.Errorf("reader's language: %w", err)
+	}
+	if r.userLangs == nil {
+		r.userLangs = map[string]Lang{}
+	}
+	r.userLangs[user] = l
+	return l, nil
 }
