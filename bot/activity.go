@@ -97,7 +97,7 @@ func (b *Bot) cmdActivityAdd(r *Request) (Response, error) {
 func (b *Bot) submitActivity(r *Request, _ []string, vals map[string]string) (Response, error) {
 	errs := map[string]string{}
 	l := r.Lang()
-	start, err := ParseWhenIn(l, vals["when"], r.Now, r.House.Location)
+	start, err := ParseWhen(l, vals["when"], r.Now, r.House.Location)
 	if err != nil {
 		errs["when"] = ErrorText(l, err)
 	}
@@ -144,7 +144,7 @@ func (b *Bot) submitActivity(r *Request, _ []string, vals map[string]string) (Re
 		return Response{}, err
 	}
 	r.Log.Info("activity created", "activity", a.ID)
-	return r.Say("activity.add.posted", "Title", a.Title, "ID", a.ID, "When", FormatTimeIn(l, a.StartsAt, r.House.Location),
+	return r.Say("activity.add.posted", "Title", a.Title, "ID", a.ID, "When", FormatTime(l, a.StartsAt, r.House.Location),
 		"Before", humanDurationIn(l, reminderBefore(r.House))), nil
 }
 
@@ -233,7 +233,7 @@ func (b *Bot) activityMessage(r *Request, a *Activity) (Message, []string, error
 	for _, v := range rsvps {
 		count[v.Status] = append(count[v.Status], v.MemberID)
 	}
-	lines := []string{fmt.Sprintf("📅 *%s* (#%d)", a.Title, a.ID), "🕖 " + FormatTimeUntilIn(l, a.StartsAt, r.House.Location)}
+	lines := []string{fmt.Sprintf("📅 *%s* (#%d)", a.Title, a.ID), "🕖 " + FormatTimeUntil(l, a.StartsAt, r.House.Location)}
 	if a.Place != "" {
 		lines = append(lines, "📍 "+a.Place)
 	}
@@ -380,7 +380,7 @@ func (b *Bot) rsvp(r *Request, a *Activity, want string) (Response, error) {
 	case RSVPWaitlist:
 		return r.Say("activity.rsvp.waitlisted", "Title", a.Title), nil
 	case RSVPGoing:
-		return r.Say("activity.rsvp.going", "Title", a.Title, "When", FormatTimeIn(r.Lang(), a.StartsAt, r.House.Location)), nil
+		return r.Say("activity.rsvp.going", "Title", a.Title, "When", FormatTime(r.Lang(), a.StartsAt, r.House.Location)), nil
 	case RSVPMaybe:
 		return r.Say("activity.rsvp.maybe", "Title", a.Title), nil
 	}
@@ -423,7 +423,7 @@ func (b *Bot) promote(r *Request, a *Activity) error {
 		return err
 	}
 	return dmMemberIn(r, next.MemberID, MsgActivity, func(l Lang) Message {
-		return Message{Text: l.T("activity.promoted", "Title", a.Title, "When", FormatTimeIn(l, a.StartsAt, r.House.Location)),
+		return Message{Text: l.T("activity.promoted", "Title", a.Title, "When", FormatTime(l, a.StartsAt, r.House.Location)),
 			Choices: []Choice{{ID: fmt.Sprintf("activity:rsvp:%d:cant", a.ID), Label: l.T("activity.promoted.button")}}}
 	})
 }
@@ -439,7 +439,7 @@ func (b *Bot) cmdActivityList(r *Request) (Response, error) {
 	l := r.Lang()
 	lines := []string{l.T("activity.list.title")}
 	for _, a := range as {
-		line := fmt.Sprintf("• #%d *%s* — %s", a.ID, a.Title, FormatTimeIn(l, a.StartsAt, r.House.Location))
+		line := fmt.Sprintf("• #%d *%s* — %s", a.ID, a.Title, FormatTime(l, a.StartsAt, r.House.Location))
 		if a.Place != "" {
 			line += " · " + a.Place
 		}
@@ -484,7 +484,7 @@ func (b *Bot) cmdActivityMove(r *Request) (Response, error) {
 	if a.Status != "scheduled" || !r.Now.Before(a.StartsAt) {
 		return Response{}, Fail(EInvalid, "activity.move.too_late", "ID", a.ID, "State", r.Lang().T(activityState(a)))
 	}
-	start, err := ParseWhenIn(r.Lang(), r.Args.String("when"), r.Now, r.House.Location)
+	start, err := ParseWhen(r.Lang(), r.Args.String("when"), r.Now, r.House.Location)
 	if err != nil {
 		return Response{}, err
 	}
@@ -507,7 +507,7 @@ func (b *Bot) cmdActivityMove(r *Request) (Response, error) {
 	if err := r.houseHomesStale(); err != nil {
 		return Response{}, err
 	}
-	return r.Say("activity.moved", "Title", a.Title, "When", FormatTimeIn(r.Lang(), a.StartsAt, r.House.Location)), nil
+	return r.Say("activity.moved", "Title", a.Title, "When", FormatTime(r.Lang(), a.StartsAt, r.House.Location)), nil
 }
 
 func (b *Bot) cmdActivitySkip(r *Request) (Response, error) {
@@ -528,13 +528,13 @@ func (b *Bot) cmdActivitySkip(r *Request) (Response, error) {
 	if err != nil {
 		return Response{}, err
 	}
-	return r.Say("activity.skipped", "Title", a.Title, "ID", next.ID, "When", FormatTimeIn(r.Lang(), next.StartsAt, r.House.Location)), nil
+	return r.Say("activity.skipped", "Title", a.Title, "ID", next.ID, "When", FormatTime(r.Lang(), next.StartsAt, r.House.Location)), nil
 }
 
 // withWhen adds to pairs the activity's title and its start as When, in
 // l: the data of the notices sent to each person going.
 func withWhen(l Lang, a *Activity, loc *time.Location, pairs []any) []any {
-	return append([]any{"Title", a.Title, "When", FormatTimeIn(l, a.StartsAt, loc), "Until", FormatTimeUntilIn(l, a.StartsAt, loc)}, pairs...)
+	return append([]any{"Title", a.Title, "When", FormatTime(l, a.StartsAt, loc), "Until", FormatTimeUntil(l, a.StartsAt, loc)}, pairs...)
 }
 
 // endActivity ends a before it happens, as "skipped" or "cancelled": it

@@ -97,19 +97,19 @@ func TestParseWhenSpanish(t *testing.T) {
 		"vie 19:00": "fri 19:00", "viernes 19:00": "friday 19:00", "sáb 10:00": "sat 10:00", "sabado 10:00": "sat 10:00",
 		"mié 19:00": "wed 19:00", "miercoles 09:00": "wed 09:00", "Lunes 19:00": "mon 19:00", "dom 08:00": "sun 08:00",
 	} {
-		want, err := bot.ParseWhen(en, now, chicago)
+		want, err := bot.ParseWhen(bot.SourceLang(), en, now, chicago)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got, err := bot.ParseWhen(es, now, chicago); err != nil || !got.Equal(want) {
+		if got, err := bot.ParseWhen(bot.SourceLang(), es, now, chicago); err != nil || !got.Equal(want) {
 			t.Errorf("ParseWhen(%q) = %v, %v; want %v as for %q", es, got, err, want, en)
 		}
 	}
-	_, err := bot.ParseWhenIn(es.Lang(), "hoy 11:00", now, chicago)
+	_, err := bot.ParseWhen(es.Lang(), "hoy 11:00", now, chicago)
 	if got := bot.ErrorText(es.Lang(), err); got != "mié 18 nov, 11:00 ya pasó. Usa AAAA-MM-DD HH:MM, hoy 19:00, mañana 19:00 o vie 19:00 (hora de la casa)." {
 		t.Errorf("passed, in Spanish = %q", got)
 	}
-	_, err = bot.ParseWhen("today 11:00", now, chicago)
+	_, err = bot.ParseWhen(bot.SourceLang(), "today 11:00", now, chicago)
 	if got := bot.ErrorMessage(err); got != "Wed 18 Nov 11:00 has already passed. Use YYYY-MM-DD HH:MM, today 19:00, tomorrow 19:00 or fri 19:00 (house time)." {
 		t.Errorf("passed, in English = %q", got)
 	}

@@ -40,19 +40,14 @@ func parseWeekday(s string) (time.Weekday, bool) {
 	return 0, false
 }
 
-// ParseWhen is ParseWhenIn with errors in English.
-func ParseWhen(s string, now time.Time, loc *time.Location) (time.Time, error) {
-	return ParseWhenIn(SourceLang(), s, now, loc)
-}
-
-// ParseWhenIn reads an activity's start in the house's time zone:
+// ParseWhen reads an activity's start in the house's time zone:
 // "2026-11-20 19:00", "today 19:00", "tomorrow 19:00" or "fri 19:00" (the
 // next Friday, or today if it is Friday and the time is still ahead), and
 // the same in any language of the catalogue ("hoy 19:00", "mañana 19:00",
 // "vie 19:00"), whatever the reader's. A time that has passed is refused.
 // A moment a picker sent (DateTimeValue) is taken as it is. Errors are
 // user-safe, show examples, and quote dates in l, the reader's language.
-func ParseWhenIn(l Lang, s string, now time.Time, loc *time.Location) (time.Time, error) {
+func ParseWhen(l Lang, s string, now time.Time, loc *time.Location) (time.Time, error) {
 	if t, err := time.Parse(time.RFC3339, strings.TrimSpace(s)); err == nil {
 		if !t.After(now) {
 			return time.Time{}, Fail(EInvalid, "activity.when.passed_picked", "When", l.Date(t.In(loc), i18n.DateTime))

@@ -30,7 +30,7 @@ func TestParseWhen(t *testing.T) {
 		{"", ""},
 	}
 	for _, tt := range tests {
-		got, err := bot.ParseWhen(tt.in, now, chicago)
+		got, err := bot.ParseWhen(bot.SourceLang(), tt.in, now, chicago)
 		switch {
 		case tt.want == "" && err == nil:
 			t.Errorf("ParseWhen(%q) = %v, want an error", tt.in, got)
@@ -43,7 +43,7 @@ func TestParseWhen(t *testing.T) {
 	// Across the end of daylight saving time, the wall-clock time holds.
 	ny, _ := time.LoadLocation("America/New_York")
 	sat := time.Date(2026, 10, 31, 20, 0, 0, 0, ny)
-	if got, err := bot.ParseWhen("sun 19:00", sat, ny); err != nil || got.Format("15:04 MST") != "19:00 EST" {
+	if got, err := bot.ParseWhen(bot.SourceLang(), "sun 19:00", sat, ny); err != nil || got.Format("15:04 MST") != "19:00 EST" {
 		t.Errorf("across DST = %v, %v; want 19:00 EST", got, err)
 	}
 }

@@ -199,7 +199,7 @@ func (b *Bot) openRound(r *Request, schedule int, at time.Time) error {
 // house's language.
 func (b *Bot) promptMessage(h *House, round *Round) Message {
 	l := h.Lang()
-	text := l.T("checkin.prompt", "Until", FormatTimeUntilIn(l, round.ClosesAt, h.Location))
+	text := l.T("checkin.prompt", "Until", FormatTimeUntil(l, round.ClosesAt, h.Location))
 	return Message{Text: text, Choices: []Choice{checkinButton(l, round)}}
 }
 
@@ -270,7 +270,7 @@ func (b *Bot) nextRoundText(r *Request) string {
 		return ""
 	}
 	l := r.Lang()
-	return l.T("checkin.next_round", "When", FormatTimeIn(l, next, r.House.Location))
+	return l.T("checkin.next_round", "When", FormatTime(l, next, r.House.Location))
 }
 
 // nextRound is when the house's next round opens; zero when the schedule
@@ -835,7 +835,7 @@ func (b *Bot) remind(r *Request, round *Round) error {
 	for _, m := range members {
 		l := r.LangOf(m)
 		msg := Message{
-			Text:    l.T("checkin.reminder", "Name", m.Name, "Until", FormatTimeUntilIn(l, round.ClosesAt, r.House.Location)),
+			Text:    l.T("checkin.reminder", "Name", m.Name, "Until", FormatTimeUntil(l, round.ClosesAt, r.House.Location)),
 			Choices: []Choice{checkinButton(l, round)},
 		}
 		if _, err := r.Enqueue(&OutboxMessage{Key: fmt.Sprintf("remind:%d:%d", round.ID, m.ID), Kind: MsgReminder,
@@ -919,7 +919,7 @@ func (b *Bot) closeRound(r *Request, round *Round) error {
 	sort.Strings(missing)
 	// The summary, in one mentor's language.
 	summary := func(l Lang) string {
-		lines := []string{l.T("checkin.summary.head", "When", FormatTimeIn(l, round.ScheduledFor, r.House.Location), "Answered", len(answered), "Expected", len(members)-len(paused))}
+		lines := []string{l.T("checkin.summary.head", "When", FormatTime(l, round.ScheduledFor, r.House.Location), "Answered", len(answered), "Expected", len(members)-len(paused))}
 		if len(missing) > 0 {
 			lines = append(lines, l.T("checkin.summary.missing", "Names", strings.Join(missing, ", ")))
 		}
@@ -1120,7 +1120,7 @@ func (b *Bot) cmdAnswers(r *Request) (Response, error) {
 		}
 	}
 	for _, ra := range shown {
-		lines = append(lines, l.T("checkin.answers.round", "When", FormatTimeIn(l, ra.round.ScheduledFor, r.House.Location), "Total", ra.total, "Visible", len(ra.answers)))
+		lines = append(lines, l.T("checkin.answers.round", "When", FormatTime(l, ra.round.ScheduledFor, r.House.Location), "Total", ra.total, "Visible", len(ra.answers)))
 		for _, a := range ra.answers {
 			m, err := r.checkins().MemberByID(r.Ctx, a.MemberID)
 			if err != nil {

@@ -175,7 +175,7 @@ func (b *Bot) actCrisisAck(r *Request, parts []string) (Response, error) {
 	}
 	l := r.Lang()
 	if !first {
-		since := FormatTimeIn(l, a.AckedAt, r.House.Location)
+		since := FormatTime(l, a.AckedAt, r.House.Location)
 		if a.AckedBy == r.Event.User.ID {
 			return r.Say("crisis.ack.already_you", "Since", since, "Name", a.Name), nil
 		}
@@ -276,7 +276,7 @@ func (b *Bot) escalate(r *Request, a *CrisisAlert, why Phrase) error {
 // escalationText is the operators' copy of an alert, in the alert's
 // words, in the operator's l.
 func escalationText(h *House, a *CrisisAlert, why Phrase, l Lang) string {
-	at := FormatTimeIn(l, a.CreatedAt, h.Location)
+	at := FormatTime(l, a.CreatedAt, h.Location)
 	switch a.Kind {
 	case AlertReachOut:
 		return l.T("crisis.escalate.reach_out", "Name", a.Name, "At", at, "Why", why(l))

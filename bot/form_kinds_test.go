@@ -43,11 +43,11 @@ func TestNativeFieldKinds(t *testing.T) {
 func TestParseWhenPicked(t *testing.T) {
 	now := time.Date(2026, 11, 16, 8, 0, 0, 0, chicago)
 	picked := time.Date(2026, 11, 20, 19, 0, 0, 0, chicago)
-	got, err := bot.ParseWhen(bot.DateTimeValue(picked), now, chicago)
+	got, err := bot.ParseWhen(bot.SourceLang(), bot.DateTimeValue(picked), now, chicago)
 	if err != nil || !got.Equal(picked) {
 		t.Errorf("ParseWhen(%q) = %v, %v; want %v", bot.DateTimeValue(picked), got, err, picked)
 	}
-	if _, err := bot.ParseWhen(bot.DateTimeValue(now.Add(-time.Hour)), now, chicago); err == nil {
+	if _, err := bot.ParseWhen(bot.SourceLang(), bot.DateTimeValue(now.Add(-time.Hour)), now, chicago); err == nil {
 		t.Error("a picked time in the past was accepted")
 	}
 }

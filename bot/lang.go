@@ -2,7 +2,6 @@ package bot
 
 import (
 	"strings"
-	"time"
 
 	"github.com/porchlight/porchlight/i18n"
 )
@@ -70,14 +69,3 @@ func listAnd(l Lang, s []string) string {
 // Same reports whether input is the catalogue's message id in any
 // language: "privado" and "private" are both the private visibility.
 func Same(id, input string) bool { return catalog().Same(id, input) }
-
-// FormatTimeIn is FormatTime with the fallback (what the console, or a
-// platform that cannot localise times, shows) in l.
-func FormatTimeIn(l Lang, t time.Time, loc *time.Location) string {
-	return timeMarkerText("", t, l.Date(t.In(loc), i18n.DateTimeZone))
-}
-
-// FormatTimeUntilIn is FormatTimeUntil with the fallback in l.
-func FormatTimeUntilIn(l Lang, t time.Time, loc *time.Location) string {
-	return timeMarkerText("+until", t, l.Date(t.In(loc), i18n.DateTimeZone))
-}

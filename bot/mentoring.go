@@ -471,13 +471,13 @@ func (b *Bot) confirmAgreement(r *Request, me *Member, a *Agreement) (Response, 
 	}
 	loc := r.House.Location
 	if err := dmSide(r, a.ProposedBy, a.Other(a.ProposedBy), func(l Lang) Message {
-		return Message{Text: l.T("mentoring.agreed", "Name", who, "Terms", termsLine(l, a), "First", FormatTimeIn(l, a.NextContact, loc), "Before", remindHours(l))}
+		return Message{Text: l.T("mentoring.agreed", "Name", who, "Terms", termsLine(l, a), "First", FormatTime(l, a.NextContact, loc), "Before", remindHours(l))}
 	}); err != nil {
 		return Response{}, err
 	}
 	r.Log.Info("mentoring agreement confirmed", "agreement", a.ID)
 	l := r.Lang()
-	return r.Say("mentoring.confirmed", "Name", other, "Terms", termsLine(l, a), "First", FormatTimeIn(l, a.NextContact, loc), "Before", remindHours(l)), nil
+	return r.Say("mentoring.confirmed", "Name", other, "Terms", termsLine(l, a), "First", FormatTime(l, a.NextContact, loc), "Before", remindHours(l)), nil
 }
 
 // declineAgreement ends a proposal the other side would rather not agree
@@ -660,7 +660,7 @@ func agreementLines(r *Request, me *Member, a *Agreement) ([]string, error) {
 		}
 		return []string{head + " — " + what + ", " + waiting + ": " + termsLine(l, a), "  " + boundariesLine(l, a)}, nil
 	}
-	lines := []string{head + ": " + termsLine(l, a), "  " + l.T("mentoring.list.next", "When", FormatTimeIn(l, a.NextContact, r.House.Location)), "  " + boundariesLine(l, a)}
+	lines := []string{head + ": " + termsLine(l, a), "  " + l.T("mentoring.list.next", "When", FormatTime(l, a.NextContact, r.House.Location)), "  " + boundariesLine(l, a)}
 	since := r.Now.AddDate(0, 0, -7*listWeeks)
 	cs, err := r.mentoring().ContactsOf(r.Ctx, a.ID, since, r.Now)
 	if err != nil {
@@ -836,7 +836,7 @@ func remindContact(r *Request, a *Agreement, due time.Time) error {
 			text = i18n.ID("mentoring.reminder.to_mentee")
 		}
 		if err := dmSide(r, id, a.Other(id), func(l Lang) Message {
-			return Message{Text: l.T(text, "Mode", modeText(l, a.Mode), "Name", other, "When", FormatTimeIn(l, due, r.House.Location))}
+			return Message{Text: l.T(text, "Mode", modeText(l, a.Mode), "Name", other, "When", FormatTime(l, due, r.House.Location))}
 		}); err != nil {
 			return err
 		}

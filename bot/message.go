@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/porchlight/porchlight/i18n"
 )
 
 // TargetKind says where an outgoing message goes.
@@ -147,18 +149,18 @@ var timeMarker = regexp.MustCompile(`\{\{time(\+until)?:(-?\d+)\|([^}]*)\}\}`)
 
 // FormatTime embeds t in message text as a neutral marker. Adapters replace
 // markers with RenderTimes: Discord and Slack show each reader their own
-// local time; the console shows the fallback, which is t in loc, in
-// English (FormatTimeIn writes it in a reader's language).
-func FormatTime(t time.Time, loc *time.Location) string {
-	return FormatTimeIn(Lang{}, t, loc)
+// local time; the console shows the fallback, which is t in loc, written
+// in l, the reader's language.
+func FormatTime(l Lang, t time.Time, loc *time.Location) string {
+	return timeMarkerText("", t, l.Date(t.In(loc), i18n.DateTimeZone))
 }
 
 // FormatTimeUntil is FormatTime for a time where how long until it matters
 // (a reminder, an activity post): platforms that can also show "in 2
 // hours", kept current by the reader's app, do (Discord); the others show
 // it as FormatTime.
-func FormatTimeUntil(t time.Time, loc *time.Location) string {
-	return FormatTimeUntilIn(Lang{}, t, loc)
+func FormatTimeUntil(l Lang, t time.Time, loc *time.Location) string {
+	return timeMarkerText("+until", t, l.Date(t.In(loc), i18n.DateTimeZone))
 }
 
 // timeMarkerText writes a time marker of kind "" or "+until".

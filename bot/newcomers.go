@@ -242,7 +242,7 @@ func welcomeBasics(_ *Bot, r *Request, l Lang, m *Member) (Message, []string, er
 func welcomeCheckins(b *Bot, r *Request, l Lang, _ *Member) (Message, []string, error) {
 	text := l.T("newcomers.checkins")
 	if next := b.nextRound(r); !next.IsZero() {
-		text += " " + l.T("newcomers.checkins.next", "When", FormatTimeIn(l, next, r.House.Location))
+		text += " " + l.T("newcomers.checkins.next", "When", FormatTime(l, next, r.House.Location))
 	}
 	return Message{Text: text}, nil, nil
 }
@@ -296,7 +296,7 @@ func welcomeActivity(_ *Bot, r *Request, l Lang, _ *Member) (Message, []string, 
 	for _, a := range as {
 		if a.StartsAt.After(r.Now) {
 			return Message{
-				Text:    l.T("newcomers.activity", "Title", a.Title, "ID", a.ID, "When", FormatTimeIn(l, a.StartsAt, r.House.Location)) + last,
+				Text:    l.T("newcomers.activity", "Title", a.Title, "ID", a.ID, "When", FormatTime(l, a.StartsAt, r.House.Location)) + last,
 				Choices: rsvpChoicesIn(l, a),
 			}, nil, nil
 		}

@@ -690,7 +690,7 @@ func (b *Bot) mutePings(r *Request) (Response, error) {
 	if err := r.partners().SetPingMute(r.Ctx, r.Member.ID, until, r.Now); err != nil {
 		return Response{}, err
 	}
-	return r.Say("partner.muted", "Until", FormatTimeIn(r.Lang(), until, r.House.Location)), nil
+	return r.Say("partner.muted", "Until", FormatTime(r.Lang(), until, r.House.Location)), nil
 }
 
 func (b *Bot) cmdPartnerMute(r *Request) (Response, error) {

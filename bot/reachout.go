@@ -105,7 +105,7 @@ func (b *Bot) actReachOut(r *Request, parts []string) (Response, error) {
 		return Response{}, err
 	}
 	if !first {
-		since := FormatTimeIn(r.Lang(), q.TakenAt, r.House.Location)
+		since := FormatTime(r.Lang(), q.TakenAt, r.House.Location)
 		if q.TakenBy == r.Event.User.ID {
 			return r.Say("reachout.taken.by_you", "When", since, "Name", m.Name), nil
 		}

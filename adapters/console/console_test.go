@@ -326,7 +326,7 @@ func TestResponseRendering(t *testing.T) {
 	reply := func(bot.Event) bot.Response {
 		return bot.Response{
 			Messages: []bot.Message{
-				{Text: "Movie night starts " + bot.FormatTime(at, time.UTC) + ".\n\nBring snacks.\n", Choices: []bot.Choice{{ID: "rsvp:1", Label: "Going"}}},
+				{Text: "Movie night starts " + bot.FormatTime(bot.SourceLang(), at, time.UTC) + ".\n\nBring snacks.\n", Choices: []bot.Choice{{ID: "rsvp:1", Label: "Going"}}},
 				{Text: "Chart", Attachment: &bot.Attachment{Name: "mood.png", ContentType: "image/png", Data: make([]byte, 3000)}},
 			},
 			FieldErrors: map[string]string{"win": "Too long.", "mood": "Out of range."},
@@ -360,7 +360,7 @@ func TestSend(t *testing.T) {
 		want    string
 	}{
 		{"channel", bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: "house"},
-			Message: bot.Message{Text: "Good morning!\nCheck-in is open until " + bot.FormatTime(at, time.UTC), Choices: []bot.Choice{{ID: "checkin:open:1", Label: "Check in"}}}},
+			Message: bot.Message{Text: "Good morning!\nCheck-in is open until " + bot.FormatTime(bot.SourceLang(), at, time.UTC), Choices: []bot.Choice{{ID: "checkin:open:1", Label: "Check in"}}}},
 			bot.MessageRef{Channel: "house", ID: "m1"},
 			"[#house] Good morning!\n         Check-in is open until Mon 2 Mar 18:30 UTC\n         1) Check in\n"},
 		{"thread", bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: "house"}, Thread: bot.MessageRef{Channel: "house", ID: "m1"},

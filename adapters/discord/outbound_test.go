@@ -34,7 +34,7 @@ func TestSend(t *testing.T) {
 
 	t.Run("channel message with buttons and a time", func(t *testing.T) {
 		ref, err := hs.ad.Send(ctx, bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: general}, Message: bot.Message{
-			Text:    "Check-in closes " + bot.FormatTime(at, time.UTC) + ". @everyone *please* answer.",
+			Text:    "Check-in closes " + bot.FormatTime(bot.SourceLang(), at, time.UTC) + ". @everyone *please* answer.",
 			Choices: []bot.Choice{{ID: "checkin:open:1", Label: "Check in", Style: bot.StylePrimary}, {ID: "checkin:skip:1", Label: "Skip", Style: bot.StyleDanger}},
 		}})
 		if err != nil {

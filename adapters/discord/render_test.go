@@ -23,8 +23,8 @@ func TestFormatText(t *testing.T) {
 		{"2*3*4", "2*3*4"},
 		{"**already**", "**already**"},
 		{"• *Mood*: 4\n• *Win*: a walk", "• **Mood**: 4\n• **Win**: a walk"},
-		{"Closes " + bot.FormatTime(at, time.UTC) + ".", "Closes <t:1767366240:F>."},
-		{"Starts " + bot.FormatTimeUntil(at, time.UTC) + ".", "Starts <t:1767366240:F> (<t:1767366240:R>)."},
+		{"Closes " + bot.FormatTime(bot.SourceLang(), at, time.UTC) + ".", "Closes <t:1767366240:F>."},
+		{"Starts " + bot.FormatTimeUntil(bot.SourceLang(), at, time.UTC) + ".", "Starts <t:1767366240:F> (<t:1767366240:R>)."},
 		{"Use " + bot.Cmd("help") + ".", "Use /help."},
 	}
 	for _, tc := range tests {

@@ -129,7 +129,7 @@ func (a *Adapter) homeView(h bot.Home) slackgo.HomeTabViewRequest {
 // homeHouse lays out one house's section of a page, in hh.Lang.
 func (a *Adapter) homeHouse(i int, hh bot.HomeHouse) []slackgo.Block {
 	l := hh.Lang
-	when := func(t time.Time) string { return formatText(bot.FormatTimeIn(l, t, hh.Location)) }
+	when := func(t time.Time) string { return formatText(bot.FormatTime(l, t, hh.Location)) }
 	day := func(t time.Time) string { return l.Date(t.In(hh.Location), i18n.DateLong) }
 	blocks := []slackgo.Block{slackgo.NewHeaderBlock(plain(clipRunes(hh.Name, maxHeaderText)))}
 	if hh.Joined {

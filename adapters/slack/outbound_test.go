@@ -34,7 +34,7 @@ func TestSend(t *testing.T) {
 	at := time.Date(2026, 3, 14, 18, 0, 0, 0, time.UTC)
 
 	t.Run("channel post with buttons and a date", func(t *testing.T) {
-		text := "*Check-in time* 🌱 Open until " + bot.FormatTime(at, time.UTC) + ". <@U0003> & friends <!channel>"
+		text := "*Check-in time* 🌱 Open until " + bot.FormatTime(bot.SourceLang(), at, time.UTC) + ". <@U0003> & friends <!channel>"
 		ref, err := hs.ad.Send(ctx, bot.Outgoing{Target: bot.Target{Kind: bot.TargetChannel, Channel: house},
 			Message: bot.Message{Text: text, Choices: []bot.Choice{{ID: "checkin:open:1", Label: "Check in", Style: bot.StylePrimary}}}})
 		if err != nil {

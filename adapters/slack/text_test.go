@@ -47,7 +47,7 @@ func TestEscapeText(t *testing.T) {
 
 func TestFormatTime(t *testing.T) {
 	at := time.Date(2026, 1, 2, 15, 4, 0, 0, time.UTC)
-	got := formatText("Closes " + bot.FormatTime(at, time.UTC) + ".")
+	got := formatText("Closes " + bot.FormatTime(bot.SourceLang(), at, time.UTC) + ".")
 	want := "Closes <!date^1767366240^{date_short_pretty} {time}|Fri 2 Jan 15:04 UTC>."
 	if got != want {
 		t.Errorf("got %q, want %q", got, want)
