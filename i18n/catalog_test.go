@@ -20,7 +20,7 @@ import (
 var idShape = regexp.MustCompile(`^[a-z][a-z0-9_-]*(\.[a-z0-9_-]+)+$`)
 
 // idFuncs are the calls whose string-literal arguments are message IDs.
-var idFuncs = map[string]bool{"T": true, "N": true, "Fail": true, "Say": true, "ID": true, "Same": true, "Date": true, "Check": true}
+var idFuncs = map[string]bool{"T": true, "N": true, "Fail": true, "Say": true, "ID": true, "Same": true, "Date": true}
 
 // idKeys are the struct fields whose string-literal values are message IDs.
 var idKeys = map[string]bool{"Description": true}
@@ -156,7 +156,7 @@ func TestEveryMessageRendersWithinLimits(t *testing.T) {
 		for _, id := range c.IDs(code) {
 			for _, count := range []any{nil, 1, 2, 5, 1000000} {
 				data := sampleData(t, c, code, id)
-				s, err := l.Check(id, count, data)
+				s, err := l.check(id, count, data)
 				if err != nil {
 					if count == nil {
 						continue // a plural message, rendered with counts below

@@ -235,9 +235,9 @@ func (c *Catalog) render(code, id string, count any, pairs []any) string {
 	return s
 }
 
-// Check renders message id like T and N, but returns the error a missing
+// check renders message id like T and N, but returns the error a missing
 // message, a missing plural form or a template error gives: for tests.
-func (l Lang) Check(id string, count any, data map[string]any) (string, error) {
+func (l Lang) check(id string, count any, data map[string]any) (string, error) {
 	c, code := l.catalog()
 	if !c.ids[code][id] {
 		return "", fmt.Errorf("message %q missing in %s", id, code)
