@@ -6,13 +6,16 @@ package chart
 import (
 	"bytes"
 	"fmt"
+	"image"
 	"image/color"
+	"image/png"
 	"math"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/vgimg"
 )
 
 // Size of the PNG, in pixels at 96 dpi.
@@ -43,25 +46,40 @@ var English = Legend{Participation: "Participation", Mood: "Mood (1–5 scaled t
 // Render is RenderIn with the English legend.
 func Render(title string, weeks []Week) ([]byte, error) { return RenderIn(English, title, weeks) }
 
+// The chart's inks: the text and axes, and the two lines.
+var (
+	ink           = color.RGBA{A: 0xff}
+	participation = color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff}
+	mood          = color.RGBA{R: 0xd6, G: 0x60, B: 0x1a, A: 0xff}
+)
+
 // RenderIn draws participation (as a percentage, left scale) and mood
 // (scaled to the same axis: 1 = 0 %, 5 = 100 %) per week, with the lines
 // named by legend, and returns a PNG.
+//
+// The PNG is paletted (see palette): a digest's chart is about 10 KB
+// instead of 30, and drawing and encoding it costs about the same whether
+// the trend has one week or eight, where the full-colour PNG's encoding
+// grew with what the lines cover.
 func RenderIn(legend Legend, title string, weeks []Week) ([]byte, error) {
 	p := plot.New()
+	// The canvas starts white (vgimg's default background); filling it
+	// again as a path was a third of the drawing.
+	p.BackgroundColor = nil
 	p.Title.Text = title
 	p.Y.Label.Text = "%"
 	p.Y.Min, p.Y.Max = 0, 100
 	p.Legend.Top = true
 	labels := make([]string, len(weeks))
 	part := make(plotter.XYs, 0, len(weeks))
-	mood := make(plotter.XYs, 0, len(weeks))
+	moods := make(plotter.XYs, 0, len(weeks))
 	for i, w := range weeks {
 		labels[i] = w.Label
 		if !math.IsNaN(w.Participation) {
 			part = append(part, plotter.XY{X: float64(i), Y: 100 * w.Participation})
 		}
 		if !math.IsNaN(w.Mood) {
-			mood = append(mood, plotter.XY{X: float64(i), Y: (w.Mood - 1) / 4 * 100})
+			moods = append(moods, plotter.XY{X: float64(i), Y: (w.Mood - 1) / 4 * 100})
 		}
 	}
 	p.NominalX(labels...)
@@ -71,8 +89,8 @@ func RenderIn(legend Legend, title string, weeks []Week) ([]byte, error) {
 		color color.Color
 		dash  []vg.Length
 	}{
-		{legend.Participation, part, color.RGBA{R: 0x1f, G: 0x77, B: 0xb4, A: 0xff}, nil},
-		{legend.Mood, mood, color.RGBA{R: 0xd6, G: 0x60, B: 0x1a, A: 0xff}, []vg.Length{vg.Points(4), vg.Points(3)}},
+		{legend.Participation, part, participation, nil},
+		{legend.Mood, moods, mood, []vg.Length{vg.Points(4), vg.Points(3)}},
 	} {
 		if len(s.xys) == 0 {
 			continue
@@ -86,13 +104,58 @@ func RenderIn(legend Legend, title string, weeks []Week) ([]byte, error) {
 		p.Add(line, points)
 		p.Legend.Add(s.name, line, points)
 	}
-	wt, err := p.WriterTo(vg.Length(WidthPx)*vg.Inch/96, vg.Length(HeightPx)*vg.Inch/96, "png")
-	if err != nil {
-		return nil, fmt.Errorf("chart: %w", err)
+	c := vgimg.NewWith(vgimg.UseWH(vg.Length(WidthPx)*vg.Inch/96, vg.Length(HeightPx)*vg.Inch/96), vgimg.UseBackgroundColor(color.White))
+	p.Draw(draw.New(c))
+	rgba, ok := c.Image().(*image.RGBA)
+	if !ok {
+		return nil, fmt.Errorf("chart: canvas image is %T, not RGBA", c.Image())
 	}
 	var buf bytes.Buffer
-	if _, err := wt.WriteTo(&buf); err != nil {
+	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, paletted(rgba)); err != nil {
 		return nil, fmt.Errorf("chart: %w", err)
 	}
 	return buf.Bytes(), nil
+}
+
+// palette is white and each ink's 63 shades on white: every colour an
+// antialiased edge of text, an axis or one line gives on the white
+// canvas. 190 colours fit a paletted PNG, which is a byte a pixel with
+// no per-row filtering to choose, where RGBA is four with it.
+var palette = func() color.Palette {
+	p := color.Palette{color.White}
+	for _, c := range []color.RGBA{ink, participation, mood} {
+		for level := 1; level <= 63; level++ {
+			a := float64(level) / 63
+			on := func(v uint8) uint8 { return uint8(math.Round(255 + a*(float64(v)-255))) }
+			p = append(p, color.RGBA{R: on(c.R), G: on(c.G), B: on(c.B), A: 0xff})
+		}
+	}
+	return p
+}()
+
+// paletted maps an opaque chart onto palette: white stays index 0, and
+// every other colour takes its nearest entry, looked up once per colour
+// (where the two lines cross, a mix of both inks finds the closer one).
+func paletted(src *image.RGBA) *image.Paletted {
+	b := src.Bounds()
+	dst := image.NewPaletted(b, palette)
+	nearest := map[uint32]uint8{}
+	for y := range b.Dy() {
+		row := src.Pix[y*src.Stride : y*src.Stride+4*b.Dx()]
+		out := dst.Pix[y*dst.Stride:]
+		for x := range b.Dx() {
+			r, g, bl := row[4*x], row[4*x+1], row[4*x+2]
+			if r == 0xff && g == 0xff && bl == 0xff {
+				continue // white, index 0
+			}
+			key := uint32(r)<<16 | uint32(g)<<8 | uint32(bl)
+			i, ok := nearest[key]
+			if !ok {
+				i = uint8(palette.Index(color.RGBA{R: r, G: g, B: bl, A: 0xff}))
+				nearest[key] = i
+			}
+			out[x] = i
+		}
+	}
+	return dst
 }

@@ -2,6 +2,9 @@ package chart_test
 
 import (
 	"bytes"
+	"fmt"
+	"image"
+	"image/color"
 	"image/png"
 	"math"
 	"testing"
@@ -25,8 +28,43 @@ func TestRenderIsAPNGOfTheExpectedSize(t *testing.T) {
 	if b := img.Bounds(); b.Dx() != chart.WidthPx || b.Dy() != chart.HeightPx {
 		t.Errorf("size = %dx%d, want %dx%d", b.Dx(), b.Dy(), chart.WidthPx, chart.HeightPx)
 	}
+	// Both lines are drawn, in their own colours, on the paletted PNG.
+	pal, ok := img.(*image.Paletted)
+	if !ok {
+		t.Fatalf("image is %T, want a paletted PNG", img)
+	}
+	for name, want := range map[string]color.RGBA{"participation": {R: 0x1f, G: 0x77, B: 0xb4, A: 0xff}, "mood": {R: 0xd6, G: 0x60, B: 0x1a, A: 0xff}} {
+		n := 0
+		for _, i := range pal.Pix {
+			if pal.Palette[i] == want {
+				n++
+			}
+		}
+		if n < 100 {
+			t.Errorf("%s line: %d pixels of its colour, want a line's worth", name, n)
+		}
+	}
 	// No data at all still draws (an empty chart), rather than failing.
 	if _, err := chart.Render("Empty", []chart.Week{{"W47", math.NaN(), math.NaN()}}); err != nil {
 		t.Errorf("empty chart: %v", err)
+	}
+}
+
+// BenchmarkRender draws the digest's chart with one week of trend, as a
+// new house's first digest has, and with eight, as every later one: the
+// two should cost about the same.
+func BenchmarkRender(b *testing.B) {
+	weeks := []chart.Week{
+		{"W40", 0.8, 3.5}, {"W41", 0.75, 3.1}, {"W42", 0.7, 3.3}, {"W43", 0.9, 4.1},
+		{"W44", 0.6, 2.9}, {"W45", 0.7, 3.2}, {"W46", 0.85, 3.8}, {"W47", 1, 4.5},
+	}
+	for _, n := range []int{1, 8} {
+		b.Run(fmt.Sprintf("weeks-%d", n), func(b *testing.B) {
+			for b.Loop() {
+				if _, err := chart.Render("Maple House", weeks[:n]); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
 	}
 }
