@@ -23,7 +23,7 @@ import (
 
 // Version keys cached histories. Bump it when Generate changes what it
 // writes, so that a stale cache is not measured.
-const Version = 2
+const Version = 3
 
 // World is a core, its store and its sender on a database, with the
 // houses of a Spec and a settable clock. The sender is not running:
