@@ -10,6 +10,7 @@ import (
 	"image/color"
 	"image/png"
 	"math"
+	"sync"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -133,13 +134,25 @@ var palette = func() color.Palette {
 	return p
 }()
 
+// nearest remembers each colour's palette entry across charts: the
+// colours an antialiased chart gives repeat from one chart to the next, and
+// finding an entry is a scan of the palette. It is bounded by maxNearest,
+// beyond which a colour is looked up but not kept.
+var nearest = struct {
+	sync.Mutex
+	m map[uint32]uint8
+}{m: map[uint32]uint8{}}
+
+const maxNearest = 1 << 16
+
 // paletted maps an opaque chart onto palette: white stays index 0, and
-// every other colour takes its nearest entry, looked up once per colour
-// (where the two lines cross, a mix of both inks finds the closer one).
+// every other colour takes its nearest entry (where the two lines cross,
+// a mix of both inks finds the closer one).
 func paletted(src *image.RGBA) *image.Paletted {
 	b := src.Bounds()
 	dst := image.NewPaletted(b, palette)
-	nearest := map[uint32]uint8{}
+	nearest.Lock()
+	defer nearest.Unlock()
 	for y := range b.Dy() {
 		row := src.Pix[y*src.Stride : y*src.Stride+4*b.Dx()]
 		out := dst.Pix[y*dst.Stride:]
@@ -149,10 +162,12 @@ func paletted(src *image.RGBA) *image.Paletted {
 				continue // white, index 0
 			}
 			key := uint32(r)<<16 | uint32(g)<<8 | uint32(bl)
-			i, ok := nearest[key]
+			i, ok := nearest.m[key]
 			if !ok {
 				i = uint8(palette.Index(color.RGBA{R: r, G: g, B: bl, A: 0xff}))
-				nearest[key] = i
+				if len(nearest.m) < maxNearest {
+					nearest.m[key] = i
+				}
 			}
 			out[x] = i
 		}
