@@ -66,7 +66,8 @@ type houseJob struct {
 	// step per transaction, so that a long job never holds the writer for
 	// long: RunJob calls it again while it reports more. A crash between
 	// steps repeats them, so each must be idempotent by the state it
-	// changes. run then records the occurrence, in the keyed transaction.
+	// changes. The step that reports no more runs in the keyed
+	// transaction, before run, which then records the occurrence.
 	chunk func(r *Request, at time.Time) (more bool, err error)
 	// prepare, when set, does the job's reading and rendering before the
 	// keyed write transaction: it reads in a read transaction (houseView),
@@ -113,9 +114,6 @@ func (b *Bot) RunJob(ctx context.Context, name string, h *House, at time.Time) e
 		// Check the key first, so that a repeated run does not redo the
 		// work done outside the keyed transaction.
 		done, err := b.ran(ctx, job, h, at)
-		if err == nil && !done && job.chunk != nil {
-			err = b.chunks(ctx, job, h, at, now, log)
-		}
 		if err != nil {
 			return fmt.Errorf("job %s: %w", name, err)
 		}
@@ -131,25 +129,37 @@ func (b *Bot) RunJob(ctx context.Context, name string, h *House, at time.Time) e
 			return fmt.Errorf("job %s: %w", name, err)
 		}
 	}
-	err := b.houseTx(ctx, h, now, log, func(r *Request) error {
-		status := RunDone
-		if err := write(r, at); errors.Is(err, errSkipRun) {
-			status = RunSkipped
-		} else if err != nil {
+	// A job with chunk steps runs them each in a transaction of its own
+	// while they report more; the last one, which found its work done,
+	// commits with the run's record, so an ordinary night is one write.
+	for more := true; more; {
+		more = false
+		err := b.houseTx(ctx, h, now, log, func(r *Request) error {
+			if job.chunk != nil {
+				var err error
+				if more, err = job.chunk(r, at); err != nil || more {
+					return err
+				}
+			}
+			status := RunDone
+			if err := write(r, at); errors.Is(err, errSkipRun) {
+				status = RunSkipped
+			} else if err != nil {
+				return err
+			}
+			err := r.Tx.RecordRun(ctx, Run{Job: name, HouseID: h.ID, ScheduledFor: at, Status: status, At: now})
+			if errors.Is(err, ErrDuplicate) {
+				return errSkip
+			}
 			return err
+		})
+		switch {
+		case errors.Is(err, errSkip):
+			log.Debug("job already ran")
+			return nil
+		case err != nil:
+			return fmt.Errorf("job %s: %w", name, err)
 		}
-		err := r.Tx.RecordRun(ctx, Run{Job: name, HouseID: h.ID, ScheduledFor: at, Status: status, At: now})
-		if errors.Is(err, ErrDuplicate) {
-			return errSkip
-		}
-		return err
-	})
-	switch {
-	case errors.Is(err, errSkip):
-		log.Debug("job already ran")
-		return nil
-	case err != nil:
-		return fmt.Errorf("job %s: %w", name, err)
 	}
 	return nil
 }
@@ -166,21 +176,6 @@ func (b *Bot) ran(ctx context.Context, job houseJob, h *House, at time.Time) (do
 		return err
 	})
 	return done, err
-}
-
-// chunks runs a job's chunk steps, each in a transaction of its own.
-func (b *Bot) chunks(ctx context.Context, job houseJob, h *House, at, now time.Time, log *slog.Logger) error {
-	for more := true; more; {
-		err := b.houseTx(ctx, h, now, log, func(r *Request) error {
-			var err error
-			more, err = job.chunk(r, at)
-			return err
-		})
-		if err != nil {
-			return err
-		}
-	}
-	return nil
 }
 
 // CatchUp runs, at start, the jobs missed while the bot was down: each job

@@ -21,8 +21,9 @@ const JobRetention = "retention"
 // retentionSpec runs the retention job at 03:30 house time.
 const retentionSpec = "30 3 * * *"
 
-// redactBatch bounds how many answers, or delivered messages, one
-// transaction of the retention job redacts or deletes.
+// redactBatch bounds how many rows (answers, features' rows, delivered
+// messages) one transaction of the retention job redacts or deletes in
+// all.
 const redactBatch = 500
 
 // attachmentBatch bounds how many delivered messages one transaction of
@@ -269,21 +270,28 @@ func (b *Bot) retainRun(r *Request, _ time.Time) error {
 }
 
 // retentionStep is one step of the daily retention job, in a transaction
-// of its own: the free text of up to redactBatch answers older than the
-// house's retention period is removed; once none is left, up to
-// redactBatch delivered messages of that age are deleted (a share carries
-// the answer's words); once none is left, the attachment bytes of up to
-// attachmentBatch delivered messages (clearSentAttachments, also in a
-// house with retention off); then what has served its purpose
-// (PruneEnded). Moods, choices and counts stay. It reports more while a
-// batch came back full. Each step is idempotent, and bounded, so the
-// writer is never held for the whole house's history.
+// of its own. In turn: the free text of answers older than the house's
+// retention period is removed; each feature's own free text, through its
+// retention hook; delivered messages of that age are deleted (a share
+// carries the answer's words); the attachment bytes of delivered messages
+// are dropped (clearSentAttachments, also in a house with retention off);
+// then what has served its purpose (PruneEnded). Moods, choices and counts
+// stay.
+//
+// A step changes at most redactBatch rows in all (attachments: at most
+// attachmentBatch): each stage takes what the stages before it left of
+// that budget, and the step reports more, and ends, when a stage used up
+// what it was given. So an ordinary night, a day's rows, is one
+// transaction, and a night with a backlog holds the writer for one
+// bounded batch at a time. Each stage is idempotent, so a crash between
+// steps repeats nothing twice.
 func (b *Bot) retentionStep(r *Request, _ time.Time) (bool, error) {
 	if r.House.RetentionDays <= 0 {
-		return b.clearSentAttachments(r)
+		return b.clearSentAttachments(r, attachmentBatch)
 	}
+	budget := redactBatch
 	before := r.Now.AddDate(0, 0, -r.House.RetentionDays)
-	answers, err := r.privacy().AnswersToRedact(r.Ctx, r.House.ID, before, redactBatch)
+	answers, err := r.privacy().AnswersToRedact(r.Ctx, r.House.ID, before, budget)
 	if err != nil {
 		return false, fmt.Errorf("answers to redact: %w", err)
 	}
@@ -306,7 +314,9 @@ func (b *Bot) retentionStep(r *Request, _ time.Time) (bool, error) {
 			}
 		}
 		r.Log.Info("retention: free text redacted", "answers", len(answers))
-		return true, nil
+		if budget -= len(answers); budget <= 0 {
+			return true, nil
+		}
 	}
 	// Each feature's own free text (meeting notes, goal notes, the
 	// boundaries of ended agreements), through its retention hook.
@@ -320,17 +330,21 @@ func (b *Bot) retentionStep(r *Request, _ time.Time) (bool, error) {
 	}
 	if features > 0 {
 		r.Log.Info("retention: features' free text redacted", "rows", features)
-		return true, nil
+		if budget -= features; budget <= 0 {
+			return true, nil
+		}
 	}
-	pruned, err := r.privacy().PruneOutbox(r.Ctx, r.House.ID, before, redactBatch)
+	pruned, err := r.privacy().PruneOutbox(r.Ctx, r.House.ID, before, budget)
 	if err != nil {
 		return false, fmt.Errorf("prune outbox: %w", err)
 	}
 	if pruned > 0 {
 		r.Log.Info("retention: delivered messages deleted", "messages", pruned)
-		return true, nil
+		if budget -= pruned; budget <= 0 {
+			return true, nil
+		}
 	}
-	if more, err := b.clearSentAttachments(r); more || err != nil {
+	if more, err := b.clearSentAttachments(r, min(budget, attachmentBatch)); more || err != nil {
 		return more, err
 	}
 	ended, err := r.privacy().PruneEnded(r.Ctx, r.House.ID, before, r.Now)
@@ -343,19 +357,19 @@ func (b *Bot) retentionStep(r *Request, _ time.Time) (bool, error) {
 	return false, nil
 }
 
-// clearSentAttachments is the retention step that drops the attachment
-// bytes of delivered messages kept from before delivery dropped them, a
-// batch at a time, in houses with retention off too. It reports more
-// while a batch came back full.
-func (b *Bot) clearSentAttachments(r *Request) (bool, error) {
-	n, err := r.privacy().ClearSentAttachments(r.Ctx, r.House.ID, attachmentBatch)
+// clearSentAttachments is the retention stage that drops the attachment
+// bytes of up to limit delivered messages kept from before delivery
+// dropped them, in houses with retention off too. It reports more when the
+// batch came back full.
+func (b *Bot) clearSentAttachments(r *Request, limit int) (bool, error) {
+	n, err := r.privacy().ClearSentAttachments(r.Ctx, r.House.ID, limit)
 	if err != nil {
 		return false, fmt.Errorf("clear sent attachments: %w", err)
 	}
 	if n > 0 {
 		r.Log.Info("retention: attachments of delivered messages cleared", "messages", n)
 	}
-	return n == attachmentBatch, nil
+	return n == limit, nil
 }
 
 // ErrNoMember is returned by ExportData and EraseData when nothing is

@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/render"
+	"github.com/porchlight/porchlight/storage/storagetest"
 )
 
 func TestRoleGrantAndRemove(t *testing.T) {
@@ -257,6 +259,45 @@ func TestRetentionRedactsOldFreeText(t *testing.T) {
 		if !strings.Contains(hist, want) {
 			t.Errorf("history lacks %q after retention: %q", want, hist)
 		}
+	}
+}
+
+// TestRetentionNightIsOneWrite checks that an ordinary night of the
+// retention job, a day's answers to redact and delivered messages to
+// delete, is one write transaction, its steps and the run's record
+// together; and that a second call for the same night writes nothing.
+func TestRetentionNightIsOneWrite(t *testing.T) {
+	db := storagetest.Open(t)
+	h := newHarnessHouses(t, db, time.Date(2026, 11, 16, 8, 0, 0, 0, chicago), testHouse())
+	h.join(robin, casey)
+	h.clock.Set(at9(0))
+	h.openRound(at9(0))
+	h.flush()
+	h.answer(robin, vals("2", "Called my sponsor", "Nights", "no", "house"))
+	h.answer(casey, vals("3", "Walked the dog", "", "no", "mentors"))
+	h.flush()
+
+	store := &countingStore{DB: db}
+	b, err := bot.New(bot.Config{Store: store, Clock: h.clock, Houses: []*bot.House{testHouse()}, Schedules: dailyAt9{}, Screener: sharedScreener(t), DigestText: render.DigestText})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 11, 16+181, 3, 30, 0, 0, chicago)
+	h.clock.Set(at)
+	for i, want := range []int64{1, 0} {
+		before := store.updates.Load()
+		if err := b.RunJob(h.ctx, bot.JobRetention, h.house, at); err != nil {
+			t.Fatal(err)
+		}
+		if got := store.updates.Load() - before; got != want {
+			t.Errorf("retention run %d: %d write transactions, want %d", i+1, got, want)
+		}
+	}
+	if n := outboxWith(t, h, "Called my sponsor"); n != 0 {
+		t.Errorf("%d delivered message(s) still hold the old share's text", n)
+	}
+	if hist := text(h.do(h.ev.Command(robin, "checkin", "history"))); strings.Contains(hist, "Called my sponsor") {
+		t.Errorf("old free text survived retention: %q", hist)
 	}
 }
 
