@@ -50,6 +50,7 @@ type countingStore struct {
 	*storage.DB
 	updates atomic.Int64
 	held    atomic.Int64 // nanoseconds inside write transactions
+	longest atomic.Int64 // nanoseconds of the longest one
 }
 
 func (s *countingStore) Update(ctx context.Context, fn func(bot.Tx) error) error {
@@ -58,8 +59,16 @@ func (s *countingStore) Update(ctx context.Context, fn func(bot.Tx) error) error
 	// The hold counts from the transaction's start, once the writer is
 	// ours, to the end of the commit.
 	defer func() {
-		if !start.IsZero() {
-			s.held.Add(int64(time.Since(start)))
+		if start.IsZero() {
+			return
+		}
+		d := int64(time.Since(start))
+		s.held.Add(d)
+		for {
+			l := s.longest.Load()
+			if d <= l || s.longest.CompareAndSwap(l, d) {
+				break
+			}
 		}
 	}()
 	return s.DB.Update(ctx, func(tx bot.Tx) error {
@@ -102,6 +111,13 @@ func (w *World) Writes() int64 { return w.store.updates.Load() }
 
 // Held is the time the core's write transactions held the writer so far.
 func (w *World) Held() time.Duration { return time.Duration(w.store.held.Load()) }
+
+// LongestHold is the longest time one of the core's write transactions
+// held the writer so far, and ResetLongestHold starts counting again.
+func (w *World) LongestHold() time.Duration { return time.Duration(w.store.longest.Load()) }
+
+// ResetLongestHold forgets the longest hold so far.
+func (w *World) ResetLongestHold() { w.store.longest.Store(0) }
 
 // Wakes counts the core's wake-ups of the sender so far.
 func (w *World) Wakes() int64 { return w.wakes.Load() }

@@ -41,7 +41,10 @@ func mustSuite(b *testing.B) *Suite {
 func BenchmarkDue(b *testing.B)       { mustSuite(b).Due(b) }
 func BenchmarkTick(b *testing.B)      { mustSuite(b).Tick(b) }
 func BenchmarkRetention(b *testing.B) { mustSuite(b).Retention(b) }
-func BenchmarkDigest(b *testing.B)    { mustSuite(b).Digest(b) }
+
+// BenchmarkRetentionNight runs one night of every house's retention job.
+func BenchmarkRetentionNight(b *testing.B) { mustSuite(b).RetentionNight(b) }
+func BenchmarkDigest(b *testing.B)         { mustSuite(b).Digest(b) }
 
 func BenchmarkIngest(b *testing.B) {
 	s := mustSuite(b)

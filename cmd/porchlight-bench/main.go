@@ -149,6 +149,16 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		out = append(out, check(result{Name: p.name, Value: ms(rN), Unit: "ms", Reference: ms(r1)}, historyTarget))
 	}
+	// A night of every house's retention on N house-years, against the
+	// minute that 1,000 house-years may take (in proportion for another
+	// N), and its longest hold of the writer, against 100 ms.
+	rn, okN := measure(fmt.Sprintf("retention-night (%d house-years)", *houses), sut.RetentionNight)
+	if !okN {
+		return 1
+	}
+	out = append(out,
+		check(result{Name: "retention-night", Value: float64(rn.NsPerOp()) / 1e9, Unit: "s", Reference: retentionNightBudget.Seconds() * float64(*houses) / 1000}, 1),
+		check(result{Name: "retention-hold", Value: rn.Extra["max-hold-ms"], Unit: "ms", Reference: float64(retentionHoldBudget.Milliseconds())}, 1))
 	// Ingest against raw SQLite on a new database with the same houses:
 	// one at a time against the same statements run raw, with concurrency
 	// against one-row raw transactions.
@@ -252,6 +262,13 @@ func ms(r testing.BenchmarkResult) float64 { return float64(r.NsPerOp()) / 1e6 }
 // or the digest at a year, against its reference: it must not grow with
 // the history kept.
 const historyTarget = 1.2
+
+// Retention budgets (issue 23): a night of retention for 1,000 house-years
+// ends within a minute, and holds the writer under 100 ms at a time.
+const (
+	retentionNightBudget = time.Minute // for 1,000 houses
+	retentionHoldBudget  = 100 * time.Millisecond
+)
 
 // startTarget is the most that starting on N house-years after a clean
 // stop may cost against starting on a new database: the integrity check
