@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // Group commit. Every write transaction (Update, and the outbox's) goes
@@ -30,6 +31,15 @@ import (
 // commit holds the writer and how long a caller waits behind others.
 const maxBatch = 64
 
+// maxBatchHold bounds a batch by time as well: once its transaction has
+// run this long, the callers it has not reached yet are left for the next
+// one, led by the first of them, and what ran commits. Callers that all
+// come at once with real work (every house's nightly job, due at the same
+// minute) would otherwise hold the writer for 64 callers' work, while an
+// answer or a crisis alert waits behind them. A transaction then holds the
+// writer for at most this plus one caller's work, which each job bounds.
+const maxBatchHold = 50 * time.Millisecond
+
 // Savepoint statements. Callers run one after another, so one name serves.
 const (
 	spBegin    = `SAVEPOINT w`
@@ -40,6 +50,12 @@ const (
 // writer runs write transactions on the single write connection.
 type writer struct {
 	db *sql.DB
+
+	// maxHold is maxBatchHold, but in tests.
+	maxHold time.Duration
+	// committed, if set, is called after each commit (the checkpointer's
+	// wake-up); it must not block.
+	committed func()
 
 	mu sync.Mutex
 	// leading is set while a caller leads: runs a batch or is about to.
@@ -154,10 +170,11 @@ func (j *writeJob) result() error {
 }
 
 // runBatch runs the batch's work in one transaction and sets each caller's
-// result. It returns the tail of the batch it did not reach when the
-// transaction was lost half-way (SQLite rolls a whole transaction back
-// after some failures, such as a full disk or an interrupted statement):
-// their work never ran, so it can run in the next transaction.
+// result. It returns the tail of the batch it did not reach, whose work
+// never ran, so that it runs in the next transaction: when the transaction
+// had held the writer for maxHold, and when it was lost half-way (SQLite
+// rolls a whole transaction back after some failures, such as a full disk
+// or an interrupted statement).
 func (w *writer) runBatch(batch []*writeJob) (rest []*writeJob) {
 	live := 0
 	for _, j := range batch {
@@ -196,9 +213,16 @@ func (w *writer) runBatch(batch []*writeJob) (rest []*writeJob) {
 		w.commit(q, batch)
 		return nil
 	}
+	began := time.Now()
 	for i, j := range batch {
 		if j.err != nil {
 			continue // its ctx ended
+		}
+		if i > 0 && time.Since(began) >= w.maxHold {
+			// Held long enough: commit what ran; the rest lead the next
+			// transaction.
+			w.commit(q, batch[:i])
+			return batch[i:]
 		}
 		_, err := q.ExecContext(ctx, spBegin)
 		if err == nil {
@@ -237,6 +261,10 @@ func (w *writer) commit(q *sql.Tx, batch []*writeJob) {
 	// transaction open; the driver rolls it back.
 	if err := q.Commit(); err != nil {
 		failRan(batch, fmt.Errorf("commit: %w", err))
+		return
+	}
+	if w.committed != nil {
+		w.committed()
 	}
 }
 

@@ -325,6 +325,42 @@ func TestBatchesAreBounded(t *testing.T) {
 	}
 }
 
+// TestBatchesAreBoundedInTime checks that a batch that has held the writer
+// for maxHold leaves the callers it has not reached for the next
+// transaction, in their order, and that each caller still returns after
+// the commit of its own work. With no time allowed, each transaction runs
+// one queued caller.
+func TestBatchesAreBoundedInTime(t *testing.T) {
+	db := openWriterDB(t)
+	db.writer.maxHold = 0
+	release := hold(t, db)
+	before := db.WriteStats()
+	var outs []<-chan result
+	for i := range 3 {
+		outs = append(outs, queue(t, db, context.Background(), func(q querier) error {
+			// Callers run in their order, each after the last one's work.
+			var got int
+			if err := q.QueryRowContext(context.Background(), `SELECT COUNT(*) FROM kids WHERE name LIKE 'k%'`).Scan(&got); err != nil {
+				return err
+			}
+			if got != i {
+				t.Errorf("caller %d ran after %d others, want %d", i, got, i)
+			}
+			return insert(fmt.Sprintf("k%d", i))(q)
+		}))
+	}
+	release()
+	for i, o := range outs {
+		if r := <-o; r.err != nil || r.panicVal != nil {
+			t.Errorf("caller %d: %+v", i, r)
+		}
+	}
+	if got := db.WriteStats().Transactions - before.Transactions; got != 3 {
+		t.Errorf("3 queued callers with no time to share took %d transactions, want 3", got)
+	}
+	wantStored(t, db, "[holder k0 k1 k2]")
+}
+
 // TestConcurrentWrites runs many writers at once, for the race detector.
 func TestConcurrentWrites(t *testing.T) {
 	db := openWriterDB(t)
