@@ -36,8 +36,9 @@ import (
 // benchmarks' raw-SQLite reference opens with them too, so that both run
 // with the same pragmas). _txlock=immediate makes BEGIN take the write lock
 // at once, so a transaction never fails half-way when it upgrades from
-// reading to writing.
-const WriteParams = "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=synchronous(NORMAL)&_txlock=immediate"
+// reading to writing. wal_autocheckpoint(0) keeps checkpoints out of the
+// writer's commits: the checkpointer runs them beside it (checkpoint.go).
+const WriteParams = "_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)&_pragma=busy_timeout(5000)&_pragma=synchronous(NORMAL)&_pragma=wal_autocheckpoint(0)&_txlock=immediate"
 
 // readParams are the DSN parameters of the read pool. query_only makes an
 // accidental write inside View fail instead of racing the writer; the
@@ -56,7 +57,9 @@ type DB struct {
 	// ones together (writer.go).
 	writer *writer
 	read   *sql.DB
-	log    *slog.Logger
+	// ckpt checkpoints the WAL beside the writer (checkpoint.go).
+	ckpt *checkpointer
+	log  *slog.Logger
 	// readConns is the size of the read pool.
 	readConns int
 	// exclusive, checkIntegrity and checkUnclean are the Exclusive,
@@ -166,7 +169,7 @@ func Open(ctx context.Context, path string, opts ...Option) (_ *DB, err error) {
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
 	db.write = w
-	db.writer = &writer{db: w}
+	db.writer = &writer{db: w, maxHold: maxBatchHold}
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
 		return nil, corruptOr(path, err)
@@ -214,6 +217,11 @@ func Open(ctx context.Context, path string, opts ...Option) (_ *DB, err error) {
 		db.Close()
 		return nil, fmt.Errorf("open db: %w", err)
 	}
+	if db.ckpt, err = startCheckpointer(ctx, path, db.log); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open db: checkpointer: %w", err)
+	}
+	db.writer.committed = db.ckpt.poke
 	return db, nil
 }
 
@@ -266,6 +274,10 @@ func makePrivate(path string) error {
 // file, so the lock is held until the file is settled.
 func (db *DB) Close() error {
 	var errs []error
+	if db.ckpt != nil {
+		errs = append(errs, db.ckpt.close())
+		db.ckpt = nil
+	}
 	if db.read != nil {
 		errs = append(errs, db.read.Close())
 	}

@@ -1,0 +1,73 @@
+package storage
+
+import (
+	"context"
+	"os"
+	"runtime"
+	"strings"
+	"testing"
+	"time"
+)
+
+// TestCheckpointsRunBesideTheWriter checks that the writer's commits never
+// copy the WAL into the database file themselves (without the
+// checkpointer, the file does not grow however much is written), and that
+// the checkpointer, woken by commits, does.
+func TestCheckpointsRunBesideTheWriter(t *testing.T) {
+	ctx := context.Background()
+	fill := func(db *DB, from int) {
+		t.Helper()
+		for i := range 200 {
+			err := db.inWrite(ctx, func(q querier) error {
+				_, err := q.ExecContext(ctx, `INSERT INTO kids (name) VALUES (?)`, strings.Repeat("x", 4000)+string(rune('a'+(from+i)%26))+strings.Repeat("y", from+i))
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	size := func(db *DB) int64 {
+		t.Helper()
+		st, err := os.Stat(db.path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return st.Size()
+	}
+
+	db := openWriterDB(t)
+	var auto int
+	if err := db.write.QueryRowContext(ctx, `PRAGMA wal_autocheckpoint`).Scan(&auto); err != nil || auto != 0 {
+		t.Fatalf("write connection's wal_autocheckpoint = %d, %v; want 0", auto, err)
+	}
+	// Without the checkpointer, 800 KB of rows stay in the WAL.
+	if err := db.ckpt.close(); err != nil {
+		t.Fatal(err)
+	}
+	db.ckpt, db.writer.committed = nil, nil
+	before := size(db)
+	fill(db, 0)
+	if grown := size(db) - before; grown > 100<<10 {
+		t.Errorf("the database file grew by %d bytes with no checkpointer: a commit checkpointed", grown)
+	}
+
+	// With it, a commit wakes it and the file takes the rows.
+	c, err := startCheckpointer(ctx, db.path, db.log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.every = 0
+	db.ckpt, db.writer.committed = c, c.poke
+	fill(db, 200)
+	deadline := time.Now().Add(10 * time.Second)
+	for size(db)-before < 1500<<10 {
+		if time.Now().After(deadline) {
+			t.Fatalf("the checkpointer ran %d times and the file grew by %d bytes, want the 1.6 MB written", c.runs.Load(), size(db)-before)
+		}
+		runtime.Gosched()
+	}
+	if f := c.failures.Load(); f != 0 {
+		t.Errorf("%d checkpoints failed", f)
+	}
+}
