@@ -26,6 +26,7 @@ import (
 	"log/slog"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/porchlight/porchlight/bot"
 
@@ -73,10 +74,19 @@ type DB struct {
 	checked        bool
 	// noMigrate is the NoMigrate option.
 	noMigrate bool
+	// batchHold is the WithBatchHold option.
+	batchHold time.Duration
 }
 
 // Option configures Open.
 type Option func(*DB)
+
+// WithBatchHold sets how long one transaction of queued writes runs its
+// callers' work before leaving the rest for the next (maxBatchHold, 50 ms,
+// by default; see writer.go).
+func WithBatchHold(d time.Duration) Option {
+	return func(db *DB) { db.batchHold = d }
+}
 
 // WithLogger sets the logger; by default nothing is logged. Only ids and
 // schema versions are ever logged.
@@ -132,7 +142,7 @@ func Open(ctx context.Context, path string, opts ...Option) (_ *DB, err error) {
 	if err := checkPath(path); err != nil {
 		return nil, err
 	}
-	db := &DB{path: path, log: slog.New(slog.DiscardHandler), readConns: 4}
+	db := &DB{path: path, log: slog.New(slog.DiscardHandler), readConns: 4, batchHold: maxBatchHold}
 	for _, o := range opts {
 		o(db)
 	}
@@ -169,7 +179,7 @@ func Open(ctx context.Context, path string, opts ...Option) (_ *DB, err error) {
 	w.SetConnMaxLifetime(0)
 	w.SetConnMaxIdleTime(0)
 	db.write = w
-	db.writer = &writer{db: w, maxHold: maxBatchHold}
+	db.writer = &writer{db: w, maxHold: db.batchHold}
 	if err := w.PingContext(ctx); err != nil {
 		w.Close()
 		return nil, corruptOr(path, err)

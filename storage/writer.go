@@ -51,7 +51,7 @@ const (
 type writer struct {
 	db *sql.DB
 
-	// maxHold is maxBatchHold, but in tests.
+	// maxHold is maxBatchHold, or WithBatchHold's.
 	maxHold time.Duration
 	// committed, if set, is called after each commit (the checkpointer's
 	// wake-up); it must not block.

@@ -23,6 +23,9 @@ func openWriterDB(t *testing.T) *DB {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
+	// Batches are bounded by count here; TestBatchesAreBoundedInTime
+	// sets its own time bound.
+	db.writer.maxHold = time.Hour
 	if _, err := db.write.ExecContext(ctx, `CREATE TABLE kids (name TEXT PRIMARY KEY, parent TEXT REFERENCES kids(name))`); err != nil {
 		t.Fatal(err)
 	}
