@@ -284,7 +284,7 @@ func (b *Bot) retainRun(r *Request, _ time.Time) error {
 // what it was given. So an ordinary night, a day's rows, is one
 // transaction, and a night with a backlog holds the writer for one
 // bounded batch at a time. Each stage is idempotent, so a crash between
-// steps repeats nothing twice.
+// steps loses nothing and doubles nothing: the next run finds what is left.
 func (b *Bot) retentionStep(r *Request, _ time.Time) (bool, error) {
 	if r.House.RetentionDays <= 0 {
 		return b.clearSentAttachments(r, attachmentBatch)
