@@ -559,7 +559,6 @@ func (b *Bot) echo(r *Request, a *Answer, edit bool) string {
 	} else {
 		lines = append(lines, l.T("checkin.echo.thanks", "Name", r.Member.Name))
 	}
-	defaults := len(r.House.Checkin.Questions) == 0
 	for _, q := range b.questionsIn(r.House, l) {
 		v := a.Values[q.ID]
 		if v == "" {
@@ -570,8 +569,8 @@ func (b *Bot) echo(r *Request, a *Answer, edit bool) string {
 			if n, err := strconv.Atoi(v); err == nil && n-q.Min < len(q.Options) && n >= q.Min {
 				v += " – " + q.Options[n-q.Min]
 			}
-		case q.ID == QVisibility && defaults:
-			v = visibilityLabel(l, Visibility(v))
+		case q.Kind == KindChoice:
+			v = q.Shown(v)
 		}
 		lines = append(lines, fmt.Sprintf("• %s: %s", q.Label, v))
 	}
