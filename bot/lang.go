@@ -45,8 +45,15 @@ func LangOf(h *House, m *Member) Lang {
 func (r *Request) Lang() Lang { return LangOf(r.House, r.Member) }
 
 // LangOf is the language of member m's private messages in the request's
-// house.
-func (r *Request) LangOf(m *Member) Lang { return LangOf(r.House, m) }
+// house. It is remembered for m's user, so that queueing a message to
+// them (enqueue) does not read the member again.
+func (r *Request) LangOf(m *Member) Lang {
+	l := LangOf(r.House, m)
+	if r.House != nil && m != nil && m.HouseID == r.House.ID && m.UserID != "" {
+		r.rememberLang(m.UserID, l)
+	}
+	return l
+}
 
 // HouseLang is the language of the house's group posts.
 func (r *Request) HouseLang() Lang { return r.House.Lang() }

@@ -1073,10 +1073,5 @@ func dmSide(r *Request, to, about int64, msg func(l Lang) Message) error {
 		}
 		named = append(named, who.UserID)
 	}
-	mem, err := r.mentoring().MemberByID(r.Ctx, to)
-	if err != nil {
-		return fmt.Errorf("member %d: %w", to, err)
-	}
-	_, err = r.Enqueue(&OutboxMessage{Kind: MsgMentoring, About: named, Out: Outgoing{Target: Target{Kind: TargetDM, User: mem.UserID}, Message: msg(r.LangOf(mem))}})
-	return err
+	return dmMemberIn(r, to, MsgMentoring, msg, named...)
 }

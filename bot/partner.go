@@ -104,10 +104,7 @@ func dmMemberIn(r *Request, id int64, kind MsgKind, m func(Lang) Message, about 
 	if err != nil {
 		return fmt.Errorf("member %d: %w", id, err)
 	}
-	l := r.LangOf(mem)
-	msg := m(l)
-	msg.Lang = l.Code() // known: enqueue need not read the member again
-	_, err = r.Enqueue(&OutboxMessage{Kind: kind, About: about, Out: Outgoing{Target: Target{Kind: TargetDM, User: mem.UserID}, Message: msg}})
+	_, err = r.Enqueue(&OutboxMessage{Kind: kind, About: about, Out: Outgoing{Target: Target{Kind: TargetDM, User: mem.UserID}, Message: m(r.LangOf(mem))}})
 	return err
 }
 

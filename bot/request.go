@@ -124,16 +124,21 @@ func (r *Request) langOfUser(user string) (Lang, error) {
 		return l, nil
 	}
 	m, err := r.members().MemberByUser(r.Ctx, r.House.ID, user)
-	l := r.HouseLang()
 	switch {
 	case err == nil:
-		l = r.LangOf(m)
+		return r.LangOf(m), nil // remembers it
 	case !errors.Is(err, ErrNotFound):
 		return Lang{}, fmt.Errorf("reader's language: %w", err)
 	}
+	l := r.HouseLang()
+	r.rememberLang(user, l)
+	return l, nil
+}
+
+// rememberLang keeps user's language for the rest of the request.
+func (r *Request) rememberLang(user string, l Lang) {
 	if r.userLangs == nil {
 		r.userLangs = map[string]Lang{}
 	}
 	r.userLangs[user] = l
-	return l, nil
 }
