@@ -268,11 +268,13 @@ func (w *writer) commit(q *sql.Tx, batch []*writeJob) {
 	}
 }
 
-// failRan gives every caller of batch whose work ran err, but a caller
-// whose work panicked, which re-raises its panic.
+// failRan gives err to every caller of batch whose work ran, and to one
+// still live whose work never ran (its SAVEPOINT failed), so that no caller
+// is told its work committed when it did not; but not to a caller whose
+// work panicked, which re-raises its panic, nor to one whose ctx ended.
 func failRan(batch []*writeJob, err error) {
 	for _, j := range batch {
-		if j.ran && !j.panicked {
+		if !j.panicked && (j.ran || j.err == nil) {
 			j.err = err
 		}
 	}
