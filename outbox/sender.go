@@ -11,6 +11,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"runtime"
 	"sync"
 	"time"
@@ -220,6 +221,12 @@ func (s *Sender) Flush(ctx context.Context) (int, error) {
 		return sent, first
 	}
 	for read := 0; ; read++ {
+		// What was in flight when Due read: a message that finishes
+		// before the loop reaches it is in due, but was read as it was
+		// before its send (a retry's backoff, a 429's wait, or sent).
+		mu.Lock()
+		wasBusy := maps.Clone(inflight)
+		mu.Unlock()
 		due, err := s.store.Due(ctx, s.clock.Now(), batchSize)
 		if err != nil {
 			n, _ := result()
@@ -228,7 +235,7 @@ func (s *Sender) Flush(ctx context.Context) (int, error) {
 		if read == 0 && len(due) < batchSize {
 			s.forgetGone(due)
 		}
-		started := 0
+		started, stale := 0, 0
 		for _, m := range due {
 			mu.Lock()
 			stop, busy := first != nil, inflight[m.ID]
@@ -237,6 +244,10 @@ func (s *Sender) Flush(ctx context.Context) (int, error) {
 				break
 			}
 			if busy {
+				continue
+			}
+			if wasBusy[m.ID] {
+				stale++ // finished since the read: read it again
 				continue
 			}
 			if d := s.pendingRecord(m); d != nil && s.clock.Now().Before(d.next) {
@@ -268,8 +279,11 @@ func (s *Sender) Flush(ctx context.Context) (int, error) {
 		mu.Lock()
 		stop, busy := first != nil || ctx.Err() != nil, len(inflight) > 0
 		mu.Unlock()
-		if stop || (started == 0 && !busy) {
+		if stop || (started == 0 && stale == 0 && !busy) {
 			return result()
+		}
+		if started == 0 && stale > 0 {
+			continue // read again what finished meanwhile
 		}
 		if started == 0 {
 			// Everything due is in flight: read again once one is done
@@ -277,6 +291,7 @@ func (s *Sender) Flush(ctx context.Context) (int, error) {
 			select {
 			case <-finished:
 			case <-ctx.Done():
+				return result()
 			}
 			continue
 		}
@@ -288,6 +303,7 @@ func (s *Sender) Flush(ctx context.Context) (int, error) {
 		case slots <- struct{}{}:
 			<-slots
 		case <-ctx.Done():
+			return result()
 		}
 	}
 }
