@@ -86,8 +86,10 @@ type Bot struct {
 	// transaction, so a feature can tell the people it concerns.
 	eraseHooks []func(r *Request, m *Member) error
 	// retentionHooks redact a feature's free text written before before,
-	// in the daily retention job; each returns how many rows it redacted.
-	retentionHooks []func(r *Request, before time.Time) (int, error)
+	// in the daily retention job, at most about limit rows a call; each
+	// returns how many rows it redacted (the job calls again while any
+	// hook used up its limit).
+	retentionHooks []func(r *Request, before time.Time, limit int) (int, error)
 	// joinHooks run when a member joins with consent, in the same
 	// transaction; r.Role is the role they had before joining.
 	joinHooks []func(r *Request, m *Member) error

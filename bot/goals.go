@@ -562,10 +562,12 @@ func (b *Bot) submitGoalForm(r *Request, parts []string, vals map[string]string)
 
 // redactGoals is the retention hook: the words of goals done before
 // before, and notes written before it, are removed; answers stay.
-func redactGoals(r *Request, before time.Time) (int, error) {
-	return inBatches("redact goals", func() (int, error) {
-		return r.goals().RedactGoals(r.Ctx, r.House.ID, before, mentoringBatch)
-	})
+func redactGoals(r *Request, before time.Time, limit int) (int, error) {
+	n, err := r.goals().RedactGoals(r.Ctx, r.House.ID, before, limit)
+	if err != nil {
+		return n, fmt.Errorf("redact goals: %w", err)
+	}
+	return n, nil
 }
 
 // DigestGoals is the digest's goals section: a count, never what the

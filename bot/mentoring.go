@@ -31,9 +31,6 @@ const (
 	contactAskLate = 48 * time.Hour
 )
 
-// mentoringBatch bounds the rows one retention step redacts.
-const mentoringBatch = 500
-
 // The agreement form's choices: how often, in weeks, and how (the code
 // an agreement stores), each with its label in the catalogue; and the
 // words each mode is said with in a sentence ("a call").
@@ -1014,28 +1011,14 @@ func endAllOf(r *Request, m *Member, text func(l Lang) string, reason string, na
 	return nil
 }
 
-// redactBoundaries is the retention hook: the boundaries of agreements
-// that ended before before are removed, in bounded batches.
-func redactBoundaries(r *Request, before time.Time) (int, error) {
-	return inBatches("redact boundaries", func() (int, error) {
-		return r.mentoring().RedactBoundaries(r.Ctx, r.House.ID, before, mentoringBatch)
-	})
-}
-
-// inBatches repeats a bounded redaction until it finds nothing more, and
-// returns how many rows it changed in all.
-func inBatches(what string, step func() (int, error)) (int, error) {
-	total := 0
-	for {
-		n, err := step()
-		if err != nil {
-			return total, fmt.Errorf("%s: %w", what, err)
-		}
-		if n == 0 {
-			return total, nil
-		}
-		total += n
+// redactBoundaries is the retention hook: the boundaries of up to limit
+// agreements that ended before before are removed.
+func redactBoundaries(r *Request, before time.Time, limit int) (int, error) {
+	n, err := r.mentoring().RedactBoundaries(r.Ctx, r.House.ID, before, limit)
+	if err != nil {
+		return n, fmt.Errorf("redact boundaries: %w", err)
 	}
+	return n, nil
 }
 
 // DigestMentoring is the digest's mentoring section: counts only, never

@@ -322,17 +322,18 @@ func (b *Bot) retentionStep(r *Request, _ time.Time) (bool, error) {
 	// boundaries of ended agreements), through its retention hook.
 	features := 0
 	for _, hook := range b.retentionHooks {
-		n, err := hook(r, before)
+		n, err := hook(r, before, budget)
 		if err != nil {
 			return false, err
 		}
 		features += n
+		if budget -= n; budget <= 0 {
+			r.Log.Info("retention: features' free text redacted", "rows", features)
+			return true, nil
+		}
 	}
 	if features > 0 {
 		r.Log.Info("retention: features' free text redacted", "rows", features)
-		if budget -= features; budget <= 0 {
-			return true, nil
-		}
 	}
 	pruned, err := r.privacy().PruneOutbox(r.Ctx, r.House.ID, before, budget)
 	if err != nil {
