@@ -137,7 +137,9 @@ var palette = func() color.Palette {
 // nearest remembers each colour's palette entry across charts: the
 // colours an antialiased chart gives repeat from one chart to the next, and
 // finding an entry is a scan of the palette. It is bounded by maxNearest,
-// beyond which a colour is looked up but not kept.
+// beyond which a colour is looked up but not kept. A chart takes the lock
+// only for a colour it has not met yet, so charts drawn at once (every
+// house's digest, due at the same minute) do not queue on it.
 var nearest = struct {
 	sync.Mutex
 	m map[uint32]uint8
@@ -145,14 +147,27 @@ var nearest = struct {
 
 const maxNearest = 1 << 16
 
+// nearestIndex is key's palette entry, through nearest.
+func nearestIndex(key uint32) uint8 {
+	nearest.Lock()
+	defer nearest.Unlock()
+	if i, ok := nearest.m[key]; ok {
+		return i
+	}
+	i := uint8(palette.Index(color.RGBA{R: uint8(key >> 16), G: uint8(key >> 8), B: uint8(key), A: 0xff}))
+	if len(nearest.m) < maxNearest {
+		nearest.m[key] = i
+	}
+	return i
+}
+
 // paletted maps an opaque chart onto palette: white stays index 0, and
 // every other colour takes its nearest entry (where the two lines cross,
 // a mix of both inks finds the closer one).
 func paletted(src *image.RGBA) *image.Paletted {
 	b := src.Bounds()
 	dst := image.NewPaletted(b, palette)
-	nearest.Lock()
-	defer nearest.Unlock()
+	seen := map[uint32]uint8{} // this chart's colours, without the lock
 	for y := range b.Dy() {
 		row := src.Pix[y*src.Stride : y*src.Stride+4*b.Dx()]
 		out := dst.Pix[y*dst.Stride:]
@@ -162,12 +177,10 @@ func paletted(src *image.RGBA) *image.Paletted {
 				continue // white, index 0
 			}
 			key := uint32(r)<<16 | uint32(g)<<8 | uint32(bl)
-			i, ok := nearest.m[key]
+			i, ok := seen[key]
 			if !ok {
-				i = uint8(palette.Index(color.RGBA{R: r, G: g, B: bl, A: 0xff}))
-				if len(nearest.m) < maxNearest {
-					nearest.m[key] = i
-				}
+				i = nearestIndex(key)
+				seen[key] = i
 			}
 			out[x] = i
 		}
