@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"log/slog"
-	"sort"
 	"strings"
 	"time"
 
@@ -308,16 +307,7 @@ func (a *Adapter) renderAll(msgs []bot.Message) []part {
 
 // fieldErrorText lists field errors as a message in l, by field id.
 func fieldErrorText(l i18n.Lang, errs map[string]string) string {
-	keys := make([]string, 0, len(errs))
-	for k := range errs {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	msgs := make([]string, len(keys))
-	for i, k := range keys {
-		msgs[i] = errs[k]
-	}
-	return kit.FieldErrors(l, msgs, l.T("discord.form.errors.end"))
+	return kit.FieldErrors(l, errs, l.T("discord.form.errors.end"))
 }
 
 // respondModal answers an interaction with a modal.

@@ -1,6 +1,9 @@
 package kit
 
 import (
+	"maps"
+	"slices"
+
 	"github.com/porchlight/porchlight/bot"
 	"github.com/porchlight/porchlight/i18n"
 )
@@ -28,13 +31,13 @@ func Replies(resp bot.Response) []bot.Message {
 	return out
 }
 
-// FieldErrors lists a refused form's field errors as one message in l:
-// what was wrong, one line each in the order given, then end (what to do
-// next, which differs by platform).
-func FieldErrors(l i18n.Lang, errs []string, end string) string {
+// FieldErrors lists a refused form's field errors (by field id) as one
+// message in l: what was wrong, one line each in the order of the fields'
+// ids, then end (what to do next, which differs by platform).
+func FieldErrors(l i18n.Lang, errs map[string]string, end string) string {
 	text := l.T("adapter.form.errors")
-	for _, e := range errs {
-		text += "\n• " + e
+	for _, id := range slices.Sorted(maps.Keys(errs)) {
+		text += "\n• " + errs[id]
 	}
 	return text + "\n" + end
 }

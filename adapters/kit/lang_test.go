@@ -25,7 +25,7 @@ func TestFieldErrors(t *testing.T) {
 		{"es", "No pude guardar ese formulario:\n• Too long\n• Pick one\nEnd."},
 		{"xx", "I couldn't save that form:\n• Too long\n• Pick one\nEnd."},
 	} {
-		if got := FieldErrors(Lang(tt.lang), []string{"Too long", "Pick one"}, "End."); got != tt.want {
+		if got := FieldErrors(Lang(tt.lang), map[string]string{"mood": "Pick one", "hard": "Too long"}, "End."); got != tt.want {
 			t.Errorf("%s: %q, want %q", tt.lang, got, tt.want)
 		}
 	}

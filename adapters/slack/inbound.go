@@ -348,7 +348,7 @@ func ackPayload(p part) (map[string]any, bool) {
 // fieldErrorText lists field errors as a message, for a form whose
 // submission was acked before the core answered, in l.
 func fieldErrorText(l i18n.Lang, errs map[string]string) string {
-	return kit.FieldErrors(l, sortedValues(errs), l.T("slack.form.errors.end"))
+	return kit.FieldErrors(l, errs, l.T("slack.form.errors.end"))
 }
 
 // formButton is the one button of a message that opens a form the core

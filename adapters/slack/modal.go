@@ -2,7 +2,6 @@ package slack
 
 import (
 	"encoding/json"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -183,20 +182,6 @@ func formValues(st *slackgo.ViewState) map[string]string {
 			}
 			out[blockID] = v
 		}
-	}
-	return out
-}
-
-// sortedValues returns a map's values ordered by key, for stable output.
-func sortedValues(m map[string]string) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	out := make([]string, len(keys))
-	for i, k := range keys {
-		out[i] = m[k]
 	}
 	return out
 }
