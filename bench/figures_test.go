@@ -107,3 +107,41 @@ func TestStartWorld(t *testing.T) {
 		}
 	}
 }
+
+// On a history, OpenRaw answers in a round it opened the morning after
+// the history's last day, beside the history's own answers.
+func TestRawAnswersOnHistory(t *testing.T) {
+	ctx := context.Background()
+	s := Spec{Houses: 2, Residents: 2, Days: 2}
+	path := filepath.Join(t.TempDir(), "h.db")
+	if err := Generate(ctx, path, s, nil); err != nil {
+		t.Fatal(err)
+	}
+	r, err := OpenRaw(ctx, path, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Close()
+	var before int
+	if err := r.db.QueryRowContext(ctx, `SELECT COUNT(*) FROM checkin_answers`).Scan(&before); err != nil {
+		t.Fatal(err)
+	}
+	for k := range 4 {
+		if err := r.Answer(ctx, k); err != nil {
+			t.Fatalf("answer %d: %v", k, err)
+		}
+	}
+	var opened int64
+	var answers int
+	err = r.db.QueryRowContext(ctx, `SELECT r.opened_at, (SELECT COUNT(*) FROM checkin_answers a WHERE a.round_id = r.id)
+		FROM checkin_rounds r WHERE r.id = ?`, r.rounds[1]).Scan(&opened, &answers)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := s.End().Add(9 * time.Hour).Unix(); opened != want || answers != 2 {
+		t.Errorf("round opened at %d with %d answers, want %d with the 2 residents'", opened, answers, want)
+	}
+	if before == 0 {
+		t.Error("the history holds no answers")
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
+	"os"
 	"strconv"
 	"time"
 
@@ -45,8 +47,9 @@ const saveAnswer = `INSERT INTO checkin_answers
 
 // Raw is the reference for ingest: the statements of the core's answers
 // run as plain database/sql transactions, with no core around them, on a
-// database that storage created (the same tables, indexes and pragmas),
-// holding s's houses and residents with a round open in each house.
+// database that storage made (the same tables, indexes and pragmas):
+// s's history, where the core's answers are measured too, or a new file
+// with s's houses and residents. A round is open in each house.
 type Raw struct {
 	db      *sql.DB
 	stmts   []*sql.Stmt
@@ -58,16 +61,29 @@ type Raw struct {
 	at      time.Time
 }
 
-// OpenRaw makes the database at path (a new file) through the core, then
-// opens it raw on one connection, as storage opens its writer.
+// OpenRaw opens the database at path raw, on one connection, as storage
+// opens its writer. path is a copy of s's history, or a new file that the
+// core first fills with s's houses and residents. Either way the core
+// opens a check-in round in every house first, when Suite.Ingest does on
+// a history (the morning after its last day), or on the first morning of
+// a new file.
 func OpenRaw(ctx context.Context, path string, s Spec) (*Raw, error) {
-	at := Start.Add(9 * time.Hour)
-	w, err := OpenWorld(ctx, path, s, at, nil)
+	_, err := os.Stat(path)
+	fresh := errors.Is(err, fs.ErrNotExist)
+	opened := s.End() // as Suite.Ingest opens the history
+	if fresh {
+		opened = Start
+	}
+	w, err := OpenWorld(ctx, path, s, opened, nil)
 	if err != nil {
 		return nil, err
 	}
+	at := opened.Add(9 * time.Hour)
+	w.Clock.Set(at)
 	r := &Raw{spec: s, at: at.Add(10 * time.Minute)}
-	err = w.AddMembers(ctx)
+	if fresh {
+		err = w.AddMembers(ctx)
+	}
 	for _, h := range w.Houses {
 		if err == nil {
 			err = w.Bot.RunJob(ctx, bot.JobCheckinOpen+"/0", h, at)

@@ -14,6 +14,7 @@ import (
 
 	"github.com/porchlight/porchlight/bench"
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/storage"
 )
 
 // Suite measures the core, the store and the sender on a copy of one
@@ -238,7 +239,8 @@ func (n *retentionNights) jobErr(w *bench.World, i, night int) error {
 }
 
 // Ingest returns a benchmark of check-in answers submitted from conc
-// goroutines at once, each answer committed before its reply as always,
+// goroutines at once (from the benchmark's own when conc is 1), each
+// answer committed before its reply as always,
 // reporting answers per second. The residents of every house answer a
 // round opened for the benchmark in turn; once all have, they change
 // their answers, which costs the same. It also reports how many answers
@@ -261,14 +263,30 @@ func (s *Suite) Ingest(conc int) func(b *testing.B) {
 		}
 		w.Clock.Set(at.Add(10 * time.Minute))
 		values := map[string]string{bot.QMood: "4", "win": "Went to a meeting", "hard": "", bot.QReachOut: "no", bot.QVisibility: string(bot.VisMentors)}
+		answer := func(k int) error {
+			i, j := k%len(w.Houses), (k/len(w.Houses))%s.Spec.Residents
+			return w.Answer(ctx, i, j, rounds[w.Houses[i].ID], values)
+		}
+		before, screens := w.DB.WriteStats(), w.Bot.TxScreens()
+		if conc == 1 {
+			// One at a time, on the benchmark's goroutine, as RawIngest
+			// runs its reference: no hand-off between goroutines.
+			for k := 0; b.Loop(); k++ {
+				if err := answer(k); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "answers/s")
+			ingestStats(b, w, before, screens)
+			return
+		}
 		work := make(chan int)
 		errs := make(chan error, conc)
 		var wg sync.WaitGroup
 		for range conc {
 			wg.Go(func() {
 				for k := range work {
-					i, j := k%len(w.Houses), (k/len(w.Houses))%s.Spec.Residents
-					if err := w.Answer(ctx, i, j, rounds[w.Houses[i].ID], values); err != nil {
+					if err := answer(k); err != nil {
 						errs <- err
 						return
 					}
@@ -277,7 +295,6 @@ func (s *Suite) Ingest(conc int) func(b *testing.B) {
 		}
 		// The loop runs at the workers' pace (work is unbuffered); the
 		// last conc answers finish after the timer stops.
-		before, screens := w.DB.WriteStats(), w.Bot.TxScreens()
 		k := 0
 		for b.Loop() {
 			select {
@@ -290,17 +307,22 @@ func (s *Suite) Ingest(conc int) func(b *testing.B) {
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "answers/s")
 		close(work)
 		wg.Wait()
-		// How many answers shared each commit (group commit).
-		after := w.DB.WriteStats()
-		b.ReportMetric(float64(after.Calls-before.Calls)/float64(max(after.Transactions-before.Transactions, 1)), "answers/commit")
-		// Texts screened with the writer held; the rest were screened
-		// before each transaction (bot.Bot.TxScreens).
-		b.ReportMetric(float64(w.Bot.TxScreens()-screens)/float64(b.N), "tx-screens/op")
+		ingestStats(b, w, before, screens)
 		close(errs)
 		if err := <-errs; err != nil {
 			b.Fatal(err)
 		}
 	}
+}
+
+// ingestStats reports how many answers shared each commit (group commit)
+// since before, and how many texts were screened with the writer held
+// since screens (bot.Bot.TxScreens); the rest were screened before each
+// transaction.
+func ingestStats(b *testing.B, w *bench.World, before storage.WriteStats, screens int64) {
+	after := w.DB.WriteStats()
+	b.ReportMetric(float64(after.Calls-before.Calls)/float64(max(after.Transactions-before.Transactions, 1)), "answers/commit")
+	b.ReportMetric(float64(w.Bot.TxScreens()-screens)/float64(b.N), "tx-screens/op")
 }
 
 // FanOut returns a benchmark of delivering the check-in prompts of n
