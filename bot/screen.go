@@ -2,6 +2,8 @@ package bot
 
 import (
 	"fmt"
+	"iter"
+	"math/bits"
 	"regexp"
 	"regexp/syntax"
 	"slices"
@@ -365,7 +367,16 @@ func wholeWords(patterns ...string) (*filtered, error) {
 // of them cannot match and the regexp is not run. Running every phrase's
 // regexp on every clause is what screening costs, and most clauses hold no
 // needle of most phrases. Results are exactly the regexps' own.
-type filtered struct{ parts []filteredPart }
+type filtered struct {
+	parts []filteredPart
+	// The parts' ids are consecutive (needleIndex.add numbers them so),
+	// so the parts that may match a text are the candidates' bits in the
+	// words of their range. For each such word, from the one that holds
+	// the first part's id: mask keeps the bits of f's parts, and always
+	// sets those of the parts with no needles, which run on every text.
+	// Both are nil until an index numbers the parts.
+	mask, always []uint64
+}
 
 type filteredPart struct {
 	re *regexp.Regexp
@@ -380,10 +391,61 @@ func (p *filteredPart) mayMatch(t scanned) bool {
 	return p.needles == nil || t.c.has(p.id)
 }
 
+// candidates yields, in order, the parts that may match t: those with a
+// needle t holds, and those with none. It reads the candidates' words of
+// f's range, not each part: a screener has thousands of parts, and a text
+// holds the needles of a few.
+func (f *filtered) candidates(t scanned) iter.Seq[*filteredPart] {
+	return func(yield func(*filteredPart) bool) {
+		if f.mask == nil {
+			for i := range f.parts {
+				if p := &f.parts[i]; p.mayMatch(t) && !yield(p) {
+					return
+				}
+			}
+			return
+		}
+		first := int(f.parts[0].id)
+		w0 := first >> 6
+		for k, mask := range f.mask {
+			w := w0 + k
+			for set := t.c[w]&mask | f.always[k]; set != 0; set &= set - 1 {
+				if !yield(&f.parts[w<<6+bits.TrailingZeros64(set)-first]) {
+					return
+				}
+			}
+		}
+	}
+}
+
+// numbered sets mask and always once an index has numbered f's parts,
+// which must have consecutive ids.
+func (f *filtered) numbered() {
+	f.mask, f.always = nil, nil
+	if len(f.parts) == 0 {
+		return
+	}
+	first := int(f.parts[0].id)
+	w0 := first >> 6
+	f.mask = make([]uint64, (first+len(f.parts)-1)>>6-w0+1)
+	f.always = make([]uint64, len(f.mask))
+	for i := range f.parts {
+		p := &f.parts[i]
+		id := int(p.id)
+		if id != first+i {
+			panic("filtered: parts numbered out of order")
+		}
+		f.mask[id>>6-w0] |= 1 << (id & 63)
+		if p.needles == nil {
+			f.always[id>>6-w0] |= 1 << (id & 63)
+		}
+	}
+}
+
 // MatchString reports whether any pattern matches.
 func (f *filtered) MatchString(t scanned) bool {
-	for i := range f.parts {
-		if p := &f.parts[i]; p.mayMatch(t) && p.re.MatchString(t.text) {
+	for p := range f.candidates(t) {
+		if p.re.MatchString(t.text) {
 			return true
 		}
 	}
@@ -393,10 +455,8 @@ func (f *filtered) MatchString(t scanned) bool {
 // FindAllStringIndex returns every pattern's matches.
 func (f *filtered) FindAllStringIndex(t scanned) [][]int {
 	var out [][]int
-	for i := range f.parts {
-		if p := &f.parts[i]; p.mayMatch(t) {
-			out = append(out, p.re.FindAllStringIndex(t.text, -1)...)
-		}
+	for p := range f.candidates(t) {
+		out = append(out, p.re.FindAllStringIndex(t.text, -1)...)
 	}
 	return out
 }
@@ -454,7 +514,7 @@ func requiredSubstrings(p string) []string {
 // spelled out into, and the needles of one pattern.
 const (
 	maxExact   = 64
-	maxNeedles = 48
+	maxNeedles = 256
 )
 
 // needleSet is what the analysis knows of a piece of a pattern. exact,
@@ -754,7 +814,7 @@ func (s *Screener) Screen(text string) Concern {
 // Explain is Screen, also naming the phrase group that matched, for
 // crisis-eval and reviewers. It never logs anything.
 func (s *Screener) Explain(text string) (Concern, string) {
-	laughing := laughter.MatchString(text) && !inEarnest.MatchString(strings.ToLower(text))
+	laughing := mayLaugh(text) && laughter.MatchString(text) && !inEarnest.MatchString(strings.ToLower(text))
 	var clauses []scanned
 	for _, raw := range splitClauses(blankReportedSpeech(text)) {
 		clause := scanned{text: strings.Join(s.spell.words(raw), " ")}
@@ -865,6 +925,25 @@ var (
 	laughter  = regexp.MustCompile(`(?i)\b(?:lo+l|lmf?a+o+|rofl|(?:ha){2,}h?|(?:ja){2,}j?|(?:je){2,}|xd|jk)\b|😂|🤣|🙃|🙈|💀|😆|😅|😹`)
 	inEarnest = regexp.MustCompile(`\b(?:not (?:even )?(?:joking|kidding)|no joke|for real|fr|serious(?:ly)?|en serio|no es broma|neta)\b`)
 )
+
+// mayLaugh is laughter's cheap test: every match holds, in any case, one
+// of the letter pairs its words begin with, or a byte outside ASCII (the
+// emoji, and the Kelvin sign that (?i) reads as k), so a text with none of
+// them cannot match and the regexp is not run.
+func mayLaugh(text string) bool {
+	for i := 0; i < len(text); i++ {
+		if text[i] >= utf8.RuneSelf {
+			return true
+		}
+		if i+1 < len(text) {
+			switch string([]byte{text[i] | 0x20, text[i+1] | 0x20}) {
+			case "lo", "lm", "ro", "ha", "ja", "je", "xd", "jk":
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // reportedSpeech finds words someone else said, in quotes, after a verb
 // of saying: "my roommate said "I don't want to be here anymore"".

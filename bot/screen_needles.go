@@ -73,6 +73,7 @@ func (ix *needleIndex) add(fs ...*filtered) {
 				ix.parts[id] = append(slices.Clip(ix.parts[id]), p.id)
 			}
 		}
+		f.numbered()
 	}
 }
 

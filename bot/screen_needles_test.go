@@ -20,11 +20,13 @@ func TestNeedleIndexChangesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// Without needles every pattern's cheap test says yes.
+	// Without needles, and unnumbered, every pattern's cheap test says
+	// yes and every pattern runs.
 	for _, f := range plain.patterns() {
 		for i := range f.parts {
 			f.parts[i].needles = nil
 		}
+		f.mask, f.always = nil, nil
 	}
 	var texts []string
 	for _, name := range ShippedCorpora {
@@ -65,5 +67,39 @@ func TestNeedleIndexChangesNothing(t *testing.T) {
 		if gotLevel != wantLevel || gotWhy != wantWhy {
 			t.Errorf("Explain(%q) = %s (%s) with the index, %s (%s) without", v, gotLevel, gotWhy, wantLevel, wantWhy)
 		}
+	}
+}
+
+// laughter's cheap test never turns away a text the regexp matches: on
+// every line of the shipped corpora, in upper case and with laughter added,
+// and on laughter in every spelling the regexp knows.
+func TestMayLaughKeepsEveryLaugh(t *testing.T) {
+	texts := []string{"lol", "LOOOL", "lmao", "LMFAOOO", "rofl", "hahah", "HAHA", "jajaja", "JAJAJ", "jejeje", "xD", "XD", "jk", "JK",
+		"j\u212a", "😂", "that was 🤣", "🙃", "🙈", "💀", "😆", "😅", "😹", "ok haha ok", "fine. lol", ""}
+	for _, name := range ShippedCorpora {
+		f, err := OpenShippedCorpus(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines, err := ReadCorpus(f)
+		f.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, l := range lines {
+			texts = append(texts, l.Text, strings.ToUpper(l.Text), l.Text+" lmao")
+		}
+	}
+	laughs := 0
+	for _, text := range texts {
+		if laughter.MatchString(text) {
+			laughs++
+			if !mayLaugh(text) {
+				t.Errorf("mayLaugh(%q) = false, but laughter matches it", text)
+			}
+		}
+	}
+	if laughs < len(texts)/3 {
+		t.Errorf("laughter matched %d of %d texts; the test lost its laughs", laughs, len(texts))
 	}
 }
