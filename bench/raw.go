@@ -51,7 +51,10 @@ const saveAnswer = `INSERT INTO checkin_answers
 // s's history, where the core's answers are measured too, or a new file
 // with s's houses and residents. A round is open in each house.
 type Raw struct {
-	db      *sql.DB
+	db *sql.DB
+	// ckpt checkpoints the WAL beside db, woken by its commits, as the
+	// store's checkpointer does beside the store's writer.
+	ckpt    *storage.Checkpointer
 	stmts   []*sql.Stmt
 	spec    Spec
 	houses  []int64
@@ -62,7 +65,7 @@ type Raw struct {
 }
 
 // OpenRaw opens the database at path raw, on one connection, as storage
-// opens its writer. path is a copy of s's history, or a new file that the
+// opens its writer, with storage's checkpointer beside it. path is a copy of s's history, or a new file that the
 // core first fills with s's houses and residents. Either way the core
 // opens a check-in round in every house first, when Suite.Ingest does on
 // a history (the morning after its last day), or on the first morning of
@@ -110,6 +113,10 @@ func OpenRaw(ctx context.Context, path string, s Spec) (*Raw, error) {
 	}
 	r.db.SetMaxOpenConns(1)
 	r.db.SetMaxIdleConns(1)
+	if r.ckpt, err = storage.StartCheckpointer(ctx, path); err != nil {
+		r.db.Close()
+		return nil, err
+	}
 	for _, q := range rawAnswer {
 		st, err := r.db.PrepareContext(ctx, q)
 		if err != nil {
@@ -122,7 +129,7 @@ func OpenRaw(ctx context.Context, path string, s Spec) (*Raw, error) {
 }
 
 // Close closes the database.
-func (r *Raw) Close() error { return r.db.Close() }
+func (r *Raw) Close() error { return errors.Join(r.ckpt.Close(), r.db.Close()) }
 
 // Answer runs the statements of the k-th answer in one transaction: the
 // residents of every house in turn, as Suite.Ingest submits them.
@@ -180,7 +187,11 @@ func (r *Raw) tx(ctx context.Context, f func(*sql.Tx) error) error {
 		tx.Rollback()
 		return err
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	r.ckpt.Committed()
+	return nil
 }
 
 // drain reads every column of every row, as the core scans what it reads.

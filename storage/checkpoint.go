@@ -106,3 +106,26 @@ func (c *checkpointer) close() error {
 	<-c.done
 	return c.db.Close()
 }
+
+// Checkpointer is the store's checkpointer for a database written without
+// the store: the benchmarks' raw-SQLite reference runs it beside its own
+// write connection (opened with WriteParams, so with no checkpoints of its
+// own), so that the reference pays for the same checkpoints as the store.
+type Checkpointer struct{ c *checkpointer }
+
+// StartCheckpointer starts a checkpointer for the database at path, which
+// must exist and be in WAL mode.
+func StartCheckpointer(ctx context.Context, path string) (*Checkpointer, error) {
+	c, err := startCheckpointer(ctx, path, slog.New(slog.DiscardHandler))
+	if err != nil {
+		return nil, err
+	}
+	return &Checkpointer{c}, nil
+}
+
+// Committed tells the checkpointer that a transaction committed, as the
+// store's writer does after each commit. It never blocks.
+func (c *Checkpointer) Committed() { c.c.poke() }
+
+// Close stops the checkpointer and closes its connection.
+func (c *Checkpointer) Close() error { return c.c.close() }
