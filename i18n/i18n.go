@@ -55,6 +55,9 @@ type Catalog struct {
 	// a check-in form's questions a tenth of an answer's time with the
 	// writer held.
 	plain sync.Map
+	// folded caches Fold of the plain messages Same compares with, by
+	// plainKey: yes/no fields compare every answer with four of them.
+	folded sync.Map
 }
 
 // plainKey names a message rendered with no data in a language.
@@ -257,7 +260,16 @@ func (c *Catalog) Same(id, input string) bool {
 		return false
 	}
 	for _, code := range c.langs {
-		if c.ids[code][id] && Fold(c.Lang(code).T(id)) == in {
+		if !c.ids[code][id] {
+			continue
+		}
+		k := plainKey{code, id}
+		f, ok := c.folded.Load(k)
+		if !ok {
+			f = Fold(c.Lang(code).T(id))
+			c.folded.Store(k, f)
+		}
+		if f.(string) == in {
 			return true
 		}
 	}
