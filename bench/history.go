@@ -374,7 +374,7 @@ func Cached(ctx context.Context, dir string, s Spec, progress io.Writer) (string
 }
 
 // Copy copies the database src (closed, so with no WAL) to a new file in
-// dir and returns its path.
+// dir, flushed to disk, and returns its path.
 func Copy(src, dir string) (string, error) {
 	in, err := os.Open(src)
 	if err != nil {
@@ -387,6 +387,13 @@ func Copy(src, dir string) (string, error) {
 		return "", err
 	}
 	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return "", err
+	}
+	// On disk before anything is measured: commits flush the WAL, and
+	// on ext4 the first flushes would otherwise wait for the copy's
+	// gigabytes to be written back (the journal orders them first).
+	if err := out.Sync(); err != nil {
 		out.Close()
 		return "", err
 	}

@@ -28,24 +28,7 @@ func TestNeedleIndexChangesNothing(t *testing.T) {
 		}
 		f.mask, f.always = nil, nil
 	}
-	var texts []string
-	for _, name := range ShippedCorpora {
-		f, err := OpenShippedCorpus(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		lines, err := ReadCorpus(f)
-		f.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		for _, l := range lines {
-			texts = append(texts, l.Text)
-		}
-	}
-	if len(texts) < 1000 {
-		t.Fatalf("read %d corpus lines, want the shipped corpora's thousand or more", len(texts))
-	}
+	texts := shippedTexts(t)
 	extra := []string{"", "4", "no", "going to the quarry tonight", "not going to the quarry", "killing it at work, going to the quarry", "hit the corner store again"}
 	// Running every pattern is slow (milliseconds a text): a tenth of the
 	// lines are read, a hundredth in variants too, and every extra.
@@ -76,19 +59,8 @@ func TestNeedleIndexChangesNothing(t *testing.T) {
 func TestMayLaughKeepsEveryLaugh(t *testing.T) {
 	texts := []string{"lol", "LOOOL", "lmao", "LMFAOOO", "rofl", "hahah", "HAHA", "jajaja", "JAJAJ", "jejeje", "xD", "XD", "jk", "JK",
 		"j\u212a", "😂", "that was 🤣", "🙃", "🙈", "💀", "😆", "😅", "😹", "ok haha ok", "fine. lol", ""}
-	for _, name := range ShippedCorpora {
-		f, err := OpenShippedCorpus(name)
-		if err != nil {
-			t.Fatal(err)
-		}
-		lines, err := ReadCorpus(f)
-		f.Close()
-		if err != nil {
-			t.Fatalf("%s: %v", name, err)
-		}
-		for _, l := range lines {
-			texts = append(texts, l.Text, strings.ToUpper(l.Text), l.Text+" lmao")
-		}
+	for _, text := range shippedTexts(t) {
+		texts = append(texts, text, strings.ToUpper(text), text+" lmao")
 	}
 	laughs := 0
 	for _, text := range texts {
@@ -102,4 +74,28 @@ func TestMayLaughKeepsEveryLaugh(t *testing.T) {
 	if laughs < len(texts)/3 {
 		t.Errorf("laughter matched %d of %d texts; the test lost its laughs", laughs, len(texts))
 	}
+}
+
+// shippedTexts returns the text of every line of the shipped corpora.
+func shippedTexts(t *testing.T) []string {
+	t.Helper()
+	var texts []string
+	for _, name := range ShippedCorpora {
+		f, err := OpenShippedCorpus(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		lines, err := ReadCorpus(f)
+		f.Close()
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		for _, l := range lines {
+			texts = append(texts, l.Text)
+		}
+	}
+	if len(texts) < 1000 {
+		t.Fatalf("read %d corpus lines, want the shipped corpora's thousand or more", len(texts))
+	}
+	return texts
 }
