@@ -65,11 +65,11 @@ type Raw struct {
 }
 
 // OpenRaw opens the database at path raw, on one connection, as storage
-// opens its writer, with storage's checkpointer beside it. path is a copy of s's history, or a new file that the
-// core first fills with s's houses and residents. Either way the core
-// opens a check-in round in every house first, when Suite.Ingest does on
-// a history (the morning after its last day), or on the first morning of
-// a new file.
+// opens its writer, with storage's checkpointer beside it. path is a copy
+// of s's history, or a new file that the core first fills with s's houses
+// and residents. Either way the core opens a check-in round in every
+// house first, when Suite.Ingest does on a history (the morning after its
+// last day), or on the first morning of a new file.
 func OpenRaw(ctx context.Context, path string, s Spec) (*Raw, error) {
 	_, err := os.Stat(path)
 	fresh := errors.Is(err, fs.ErrNotExist)
