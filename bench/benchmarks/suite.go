@@ -14,7 +14,6 @@ import (
 
 	"github.com/porchlight/porchlight/bench"
 	"github.com/porchlight/porchlight/bot"
-	"github.com/porchlight/porchlight/storage"
 )
 
 // Suite measures the core, the store and the sender on a copy of one
@@ -267,7 +266,16 @@ func (s *Suite) Ingest(conc int) func(b *testing.B) {
 			i, j := k%len(w.Houses), (k/len(w.Houses))%s.Spec.Residents
 			return w.Answer(ctx, i, j, rounds[w.Houses[i].ID], values)
 		}
+		// stats reports how many answers shared each commit (group
+		// commit), and how many texts were screened with the writer held
+		// (bot.Bot.TxScreens); the rest were screened before each
+		// transaction.
 		before, screens := w.DB.WriteStats(), w.Bot.TxScreens()
+		stats := func() {
+			after := w.DB.WriteStats()
+			b.ReportMetric(float64(after.Calls-before.Calls)/float64(max(after.Transactions-before.Transactions, 1)), "answers/commit")
+			b.ReportMetric(float64(w.Bot.TxScreens()-screens)/float64(b.N), "tx-screens/op")
+		}
 		if conc == 1 {
 			// One at a time, on the benchmark's goroutine, as RawIngest
 			// runs its reference: no hand-off between goroutines.
@@ -277,7 +285,7 @@ func (s *Suite) Ingest(conc int) func(b *testing.B) {
 				}
 			}
 			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "answers/s")
-			ingestStats(b, w, before, screens)
+			stats()
 			return
 		}
 		work := make(chan int)
@@ -307,22 +315,12 @@ func (s *Suite) Ingest(conc int) func(b *testing.B) {
 		b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "answers/s")
 		close(work)
 		wg.Wait()
-		ingestStats(b, w, before, screens)
+		stats()
 		close(errs)
 		if err := <-errs; err != nil {
 			b.Fatal(err)
 		}
 	}
-}
-
-// ingestStats reports how many answers shared each commit (group commit)
-// since before, and how many texts were screened with the writer held
-// since screens (bot.Bot.TxScreens); the rest were screened before each
-// transaction.
-func ingestStats(b *testing.B, w *bench.World, before storage.WriteStats, screens int64) {
-	after := w.DB.WriteStats()
-	b.ReportMetric(float64(after.Calls-before.Calls)/float64(max(after.Transactions-before.Transactions, 1)), "answers/commit")
-	b.ReportMetric(float64(w.Bot.TxScreens()-screens)/float64(b.N), "tx-screens/op")
 }
 
 // FanOut returns a benchmark of delivering the check-in prompts of n
