@@ -48,14 +48,21 @@ type Config struct {
 
 // Bot is the platform-neutral core. It implements Handler.
 type Bot struct {
-	store     Store
-	clock     Clock
-	log       *slog.Logger
-	houses    []*House
-	schedules Schedules
-	demo      bool
-	chart     func(l Lang, title string, weeks []DigestWeek) ([]byte, error)
-	digestTxt func(d *Digest) string
+	store  Store
+	clock  Clock
+	log    *slog.Logger
+	houses []*House
+	// The configured houses indexed for the questions every event asks
+	// (configHouse, houseByID), so that finding an event's house does not
+	// cost more with every house configured: by platform and channel and
+	// by platform from New, by id from Start, which gives the ids.
+	byChannel  map[platformChannel]*House
+	onPlatform map[string][]*House
+	byID       map[int64]*House
+	schedules  Schedules
+	demo       bool
+	chart      func(l Lang, title string, weeks []DigestWeek) ([]byte, error)
+	digestTxt  func(d *Digest) string
 	// homePlatforms are the platforms with home pages (Config.HomePlatforms).
 	homePlatforms map[string]bool
 
@@ -168,7 +175,13 @@ func New(cfg Config) (*Bot, error) {
 		}
 	}
 	b.screeners = make(map[*House]*Screener, len(b.houses))
+	b.byChannel = make(map[platformChannel]*House, len(b.houses))
+	b.onPlatform = map[string][]*House{}
 	for _, h := range b.houses {
+		b.onPlatform[h.Platform] = append(b.onPlatform[h.Platform], h)
+		if k := (platformChannel{h.Platform, h.Channel}); h.Channel != "" && b.byChannel[k] == nil {
+			b.byChannel[k] = h
+		}
 		if h.Location == nil {
 			return nil, fmt.Errorf("bot: house %q has no time zone", h.Name)
 		}
@@ -253,7 +266,7 @@ func (b *Bot) Houses() []*House { return b.houses }
 // Start syncs the configured houses to the store, so that each has an id.
 func (b *Bot) Start(ctx context.Context) error {
 	now := b.clock.Now()
-	return b.store.Update(ctx, func(tx Tx) error {
+	err := b.store.Update(ctx, func(tx Tx) error {
 		for _, h := range b.houses {
 			id, err := tx.SyncHouse(ctx, h, now)
 			if err != nil {
@@ -263,6 +276,14 @@ func (b *Bot) Start(ctx context.Context) error {
 		}
 		return nil
 	})
+	if err != nil {
+		return err
+	}
+	b.byID = make(map[int64]*House, len(b.houses))
+	for _, h := range b.houses {
+		b.byID[h.ID] = h
+	}
+	return nil
 }
 
 func (b *Bot) action(prefix string, roles Role, run func(r *Request, parts []string) (Response, error)) {
@@ -449,22 +470,22 @@ func (b *Bot) resolveHouse(ctx context.Context, tx Tx, ev Event) (*House, error)
 // configHouse returns the house the config alone names for ev: the house
 // whose channel it came from, else the only house on its platform; nil
 // when it takes the store to tell, with the houses on the platform.
+// The returned slice is shared: callers only read it.
 func (b *Bot) configHouse(ev Event) (*House, []*House) {
-	var onPlatform []*House
-	for _, h := range b.houses {
-		if h.Platform != ev.Platform {
-			continue
-		}
-		onPlatform = append(onPlatform, h)
-		if !ev.DM && ev.Channel != "" && h.Channel == ev.Channel {
+	if !ev.DM && ev.Channel != "" {
+		if h := b.byChannel[platformChannel{ev.Platform, ev.Channel}]; h != nil {
 			return h, nil
 		}
 	}
+	onPlatform := b.onPlatform[ev.Platform]
 	if len(onPlatform) == 1 {
 		return onPlatform[0], onPlatform
 	}
 	return nil, onPlatform
 }
+
+// platformChannel keys a house by its platform and channel.
+type platformChannel struct{ platform, channel string }
 
 // houseOn returns the configured house with id when it is on the event's
 // platform, else ErrNotFound.
@@ -476,6 +497,10 @@ func (b *Bot) houseOn(r *Request, id int64) (*House, error) {
 }
 
 func (b *Bot) houseByID(id int64) *House {
+	if h := b.byID[id]; h != nil && h.ID == id {
+		return h
+	}
+	// Not started yet (ids come from Start), or no such house.
 	for _, h := range b.houses {
 		if h.ID == id {
 			return h
