@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
-	"strconv"
 	"time"
 
 	"github.com/porchlight/porchlight/bot"
@@ -62,18 +61,31 @@ type Raw struct {
 	members [][]int64 // by house and resident index
 	values  string
 	at      time.Time
+	// events makes the delivery ids the core's answers get.
+	events Events
 }
 
-// OpenRaw opens the database at path raw, on one connection, as storage
-// opens its writer, with storage's checkpointer beside it. path is a copy
-// of s's history, or a new file that the core first fills with s's houses
-// and residents. Either way the core opens a check-in round in every
-// house first, when Suite.Ingest does on a history (the morning after its
-// last day), or on the first morning of a new file.
-func OpenRaw(ctx context.Context, path string, s Spec) (*Raw, error) {
+// Opened is a database with a check-in round open in every house, as
+// OpenRounds leaves it.
+type Opened struct {
+	// At is when the answers come: ten minutes after the rounds opened.
+	At      time.Time
+	Houses  []int64   // by house index
+	Rounds  []int64   // the open round, by house index
+	Members [][]int64 // by house and resident index
+}
+
+// OpenRounds opens a check-in round in every house of the database at
+// path through the core, then closes the database, which checkpoints and
+// removes its write-ahead log: what answers next, the core or the raw
+// reference, starts from the same file, as a bot does after a restart.
+// path is a copy of s's history, where the rounds open the morning after
+// its last day, or a new file that the core first fills with s's houses
+// and residents, where they open on the first morning.
+func OpenRounds(ctx context.Context, path string, s Spec) (*Opened, error) {
 	_, err := os.Stat(path)
 	fresh := errors.Is(err, fs.ErrNotExist)
-	opened := s.End() // as Suite.Ingest opens the history
+	opened := s.End()
 	if fresh {
 		opened = Start
 	}
@@ -83,7 +95,7 @@ func OpenRaw(ctx context.Context, path string, s Spec) (*Raw, error) {
 	}
 	at := opened.Add(9 * time.Hour)
 	w.Clock.Set(at)
-	r := &Raw{spec: s, at: at.Add(10 * time.Minute)}
+	o := &Opened{At: at.Add(10 * time.Minute)}
 	if fresh {
 		err = w.AddMembers(ctx)
 	}
@@ -91,21 +103,33 @@ func OpenRaw(ctx context.Context, path string, s Spec) (*Raw, error) {
 		if err == nil {
 			err = w.Bot.RunJob(ctx, bot.JobCheckinOpen+"/0", h, at)
 		}
-		r.houses = append(r.houses, h.ID)
+		o.Houses = append(o.Houses, h.ID)
 	}
 	var rounds map[int64]int64
 	if err == nil {
 		rounds, err = w.OpenRounds(ctx)
 	}
 	if err == nil {
-		r.members, err = w.MemberIDs(ctx)
+		o.Members, err = w.MemberIDs(ctx)
 	}
 	if err = errors.Join(err, w.Close()); err != nil {
 		return nil, err
 	}
-	for _, id := range r.houses {
-		r.rounds = append(r.rounds, rounds[id])
+	for _, id := range o.Houses {
+		o.Rounds = append(o.Rounds, rounds[id])
 	}
+	return o, nil
+}
+
+// OpenRaw opens the database at path raw, on one connection, as storage
+// opens its writer, with storage's checkpointer beside it, once
+// OpenRounds has opened a round in every house.
+func OpenRaw(ctx context.Context, path string, s Spec) (*Raw, error) {
+	o, err := OpenRounds(ctx, path, s)
+	if err != nil {
+		return nil, err
+	}
+	r := &Raw{spec: s, at: o.At, houses: o.Houses, rounds: o.Rounds, members: o.Members, events: Events{Platform: Platform}}
 	vals, _ := json.Marshal(map[string]string{bot.QMood: "4", "win": "Went to a meeting", "hard": "", bot.QReachOut: "no", bot.QVisibility: string(bot.VisMentors)})
 	r.values = string(vals)
 	if r.db, err = sql.Open("sqlite", path+"?"+storage.WriteParams); err != nil {
@@ -138,7 +162,7 @@ func (r *Raw) Answer(ctx context.Context, k int) error {
 	h, round, m, user := r.houses[i], r.rounds[i], r.members[i][j], Resident(i, j).ID
 	return r.tx(ctx, func(tx *sql.Tx) error {
 		args := [][]any{
-			{Platform, "raw-" + strconv.Itoa(k), r.at.Unix()},
+			{Platform, r.events.NextID(), r.at.Unix()},
 			{h, user},
 			{h, user},
 			{round},

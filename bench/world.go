@@ -129,8 +129,11 @@ type Events struct {
 
 // Event returns an event of kind from u in channel.
 func (e *Events) Event(u bot.User, channel string, kind bot.EventKind) bot.Event {
-	return bot.Event{ID: fmt.Sprintf("%s-%d", e.Platform, e.n.Add(1)), Platform: e.Platform, Kind: kind, User: u, Channel: channel, FormLimit: 5}
+	return bot.Event{ID: e.NextID(), Platform: e.Platform, Kind: kind, User: u, Channel: channel, FormLimit: 5}
 }
+
+// NextID returns the next delivery id.
+func (e *Events) NextID() string { return fmt.Sprintf("%s-%d", e.Platform, e.n.Add(1)) }
 
 // Command is a slash command.
 func (e *Events) Command(u bot.User, channel, name string) bot.Event {

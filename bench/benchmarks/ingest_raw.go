@@ -17,11 +17,7 @@ import (
 func (s *Suite) RawIngest(statements bool) func(b *testing.B) {
 	return func(b *testing.B) {
 		ctx := context.Background()
-		path, err := bench.Copy(s.Path, b.TempDir())
-		if err != nil {
-			b.Fatal(err)
-		}
-		r, err := bench.OpenRaw(ctx, path, s.Spec)
+		r, err := bench.OpenRaw(ctx, s.copy(b), s.Spec)
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -30,11 +30,23 @@ type Suite struct {
 // changed by configure if it is not nil.
 func (s *Suite) world(b *testing.B, configure func(*bot.House)) *bench.World {
 	b.Helper()
+	return s.open(b, s.copy(b), s.Spec.End(), configure)
+}
+
+// copy returns the path of a private copy of the history.
+func (s *Suite) copy(b *testing.B) string {
+	b.Helper()
 	path, err := bench.Copy(s.Path, b.TempDir())
 	if err != nil {
 		b.Fatal(err)
 	}
-	w, err := bench.OpenWorld(context.Background(), path, s.Spec, s.Spec.End(), configure)
+	return path
+}
+
+// open opens the world at path at time at, closed when b ends.
+func (s *Suite) open(b *testing.B, path string, at time.Time, configure func(*bot.House)) *bench.World {
+	b.Helper()
+	w, err := bench.OpenWorld(context.Background(), path, s.Spec, at, configure)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -248,23 +260,18 @@ func (n *retentionNights) jobErr(w *bench.World, i, night int) error {
 func (s *Suite) Ingest(conc int) func(b *testing.B) {
 	return func(b *testing.B) {
 		ctx := context.Background()
-		w := s.world(b, nil)
-		at := s.Spec.End().Add(9 * time.Hour)
-		w.Clock.Set(at)
-		for _, h := range w.Houses {
-			if err := w.Bot.RunJob(ctx, bot.JobCheckinOpen+"/0", h, at); err != nil {
-				b.Fatal(err)
-			}
-		}
-		rounds, err := w.OpenRounds(ctx)
+		// The rounds open as RawIngest's do, and the bot starts again
+		// on the file, as the reference opens it.
+		path := s.copy(b)
+		o, err := bench.OpenRounds(ctx, path, s.Spec)
 		if err != nil {
 			b.Fatal(err)
 		}
-		w.Clock.Set(at.Add(10 * time.Minute))
+		w := s.open(b, path, o.At, nil)
 		values := map[string]string{bot.QMood: "4", "win": "Went to a meeting", "hard": "", bot.QReachOut: "no", bot.QVisibility: string(bot.VisMentors)}
 		answer := func(k int) error {
 			i, j := k%len(w.Houses), (k/len(w.Houses))%s.Spec.Residents
-			return w.Answer(ctx, i, j, rounds[w.Houses[i].ID], values)
+			return w.Answer(ctx, i, j, o.Rounds[i], values)
 		}
 		// stats reports how many answers shared each commit (group
 		// commit), and how many texts were screened with the writer held
