@@ -256,7 +256,9 @@ func (n *retentionNights) jobErr(w *bench.World, i, night int) error {
 // round opened for the benchmark in turn; once all have, they change
 // their answers, which costs the same. It also reports how many answers
 // shared each commit, and how many texts were screened with the writer
-// held.
+// held. One at a time, it reports its reference beside it too
+// (raw-answers/s): each answer's statements run raw, as RawIngest runs
+// them, after it.
 func (s *Suite) Ingest(conc int) func(b *testing.B) {
 	return func(b *testing.B) {
 		ctx := context.Background()
@@ -284,14 +286,30 @@ func (s *Suite) Ingest(conc int) func(b *testing.B) {
 			b.ReportMetric(float64(w.Bot.TxScreens()-screens)/float64(b.N), "tx-screens/op")
 		}
 		if conc == 1 {
-			// One at a time, on the benchmark's goroutine, as RawIngest
-			// runs its reference: no hand-off between goroutines.
+			// One at a time, on the benchmark's goroutine, each answer
+			// beside its reference: the same answer's statements run raw
+			// (RawIngest's) on a second copy, in turn, so that both meet
+			// the disk, whose flushes move by a third from one moment to
+			// the next, in the same state.
+			r, err := bench.OpenRaw(ctx, s.copy(b), s.Spec)
+			if err != nil {
+				b.Fatal(err)
+			}
+			defer r.Close()
+			var core, raw time.Duration
 			for k := 0; b.Loop(); k++ {
+				t0 := time.Now()
 				if err := answer(k); err != nil {
 					b.Fatal(err)
 				}
+				t1 := time.Now()
+				if err := r.Answer(ctx, k); err != nil {
+					b.Fatal(err)
+				}
+				core, raw = core+t1.Sub(t0), raw+time.Since(t1)
 			}
-			b.ReportMetric(float64(b.N)/b.Elapsed().Seconds(), "answers/s")
+			b.ReportMetric(float64(b.N)/core.Seconds(), "answers/s")
+			b.ReportMetric(float64(b.N)/raw.Seconds(), "raw-answers/s")
 			stats()
 			return
 		}

@@ -162,9 +162,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	// Ingest against raw SQLite on a new database with the same houses:
 	// one at a time against the same statements run raw, with concurrency
 	// against one-row raw transactions.
-	rawStmts, okS := measure("ingest-c1 (raw statements)", sut.RawIngest(true))
 	rawRow, okR := measure("ingest-c8, ingest-c64 (raw one-row transactions)", sut.RawIngest(false))
-	if !okS || !okR {
+	if !okR {
 		return 1
 	}
 	for _, c := range []int{1, 8, 64} {
@@ -175,7 +174,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		}
 		res, target := result{Name: name, Value: r.Extra["answers/s"], Unit: "answers/s", Reference: rawRow.Extra["answers/s"]}, 1.0
 		if c == 1 {
-			res.Reference, target = rawStmts.Extra["answers/s"], 0.9
+			// Measured answer by answer beside the core's (Ingest).
+			res.Reference, target = r.Extra["raw-answers/s"], 0.9
 		}
 		out = append(out, checkAtLeast(res, target))
 	}
