@@ -183,10 +183,11 @@ func (b *Bot) Home(ctx context.Context, platform, userID string) (Home, error) {
 	var home Home
 	err := b.store.View(ctx, func(tx Tx) error {
 		home = Home{}
-		for _, h := range b.houses {
-			if h.Platform != platform {
-				continue
-			}
+		houses, err := b.homeHouses(ctx, tx, platform, userID)
+		if err != nil {
+			return err
+		}
+		for _, h := range houses {
 			r := &Request{Ctx: ctx, Tx: tx, Now: now, Log: b.log, Role: RoleGuest, bot: b,
 				Event: Event{Platform: platform, User: User{ID: userID}}}
 			if err := b.setHouse(r, h); err != nil {
@@ -204,6 +205,37 @@ func (b *Bot) Home(ctx context.Context, platform, userID string) (Home, error) {
 		return nil
 	})
 	return home, err
+}
+
+// homeHouses are the houses on platform, in config order, where the user
+// may have a role: those of their memberships, those whose config names
+// them, and those where a role was granted them. Elsewhere they are a
+// guest, whom Home leaves out. The store is asked by user, so that a page
+// costs what the person's houses do, not a read of every house on the
+// platform.
+func (b *Bot) homeHouses(ctx context.Context, tx Tx, platform, userID string) ([]*House, error) {
+	ms, err := tx.MembershipsOf(ctx, platform, userID)
+	if err != nil {
+		return nil, fmt.Errorf("memberships: %w", err)
+	}
+	granted, err := tx.GrantedHouses(ctx, userID)
+	if err != nil {
+		return nil, fmt.Errorf("granted houses: %w", err)
+	}
+	ids := make(map[int64]bool, len(ms)+len(granted))
+	for _, m := range ms {
+		ids[m.HouseID] = true
+	}
+	for _, id := range granted {
+		ids[id] = true
+	}
+	var out []*House
+	for _, h := range b.onPlatform[platform] {
+		if ids[h.ID] || h.IsOperator(userID) || h.IsConfigMentor(userID) {
+			out = append(out, h)
+		}
+	}
+	return out, nil
 }
 
 // homeHouse builds the section of the request's house.

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/porchlight/porchlight/bot"
+	"github.com/porchlight/porchlight/bot/bottest"
 	"github.com/porchlight/porchlight/storage/storagetest"
 )
 
@@ -332,5 +333,50 @@ func TestHomeInSpanish(t *testing.T) {
 	}
 	if got := h.home(mentor); got.Lang.Code() != "en" || got.Choices[len(got.Choices)-1].Label != "Crisis resources" {
 		t.Errorf("the mentor's home = %+v, want English", got)
+	}
+}
+
+// TestHomeListsOnlyTheUsersHouses: a page holds the houses where the
+// person is a member, is named by the config, or was granted a role, in
+// config order, and no other house on the platform or elsewhere.
+func TestHomeListsOnlyTheUsersHouses(t *testing.T) {
+	house := func(name, channel string, edit func(*bot.House)) *bot.House {
+		h := testHouse()
+		h.Name, h.Channel = name, channel
+		edit(h)
+		return h
+	}
+	cedar := testHouse()
+	elm := house("Elm House", "C-elm", func(*bot.House) {})
+	oak := house("Oak House", "C-oak", func(*bot.House) {})
+	pine := house("Pine House", "C-pine", func(h *bot.House) { h.Mentors = append(h.Mentors, robin.ID) })
+	away := house("Away House", "C-away", func(h *bot.House) { h.Platform = "other"; h.Operators = []string{robin.ID} })
+	h := newHarnessWith(t, storagetest.Open(t), time.Date(2026, 11, 16, 8, 0, 0, 0, chicago),
+		func(c *bot.Config) { c.HomePlatforms = []string{"test"} }, cedar, elm, oak, pine, away)
+	h.join(robin)
+	grant := (&bottest.Events{Platform: "test", Channel: oak.Channel}).Command(owner, "role", "mentor <@"+robin.ID+">")
+	grant.ID = "in-oak" // not one of h.ev's ids
+	if got := text(h.do(grant)); !strings.Contains(got, "is now a House Mentor") {
+		t.Fatalf("/role in Oak = %q", got)
+	}
+	names := func(u bot.User) string {
+		home, err := h.bot.Home(h.ctx, "test", u.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, hh := range home.Houses {
+			out = append(out, hh.Name)
+		}
+		return strings.Join(out, ", ")
+	}
+	if got, want := names(robin), "Cedar House, Oak House, Pine House"; got != want {
+		t.Errorf("Robin's home = %q, want %q", got, want)
+	}
+	if got, want := names(owner), "Cedar House, Elm House, Oak House, Pine House"; got != want {
+		t.Errorf("the operator's home = %q, want %q", got, want)
+	}
+	if got := names(casey); got != "" {
+		t.Errorf("a stranger's home = %q, want no house", got)
 	}
 }

@@ -117,6 +117,9 @@ type MemberTx interface {
 	SaveMember(ctx context.Context, m *Member) error
 	// Members lists a house's active members, ordered by join time.
 	Members(ctx context.Context, houseID int64) ([]*Member, error)
+	// GrantedHouses lists the houses where a user holds a role granted in
+	// chat.
+	GrantedHouses(ctx context.Context, userID string) ([]int64, error)
 	// GrantedRoles returns the roles granted in chat to a user in a house.
 	GrantedRoles(ctx context.Context, houseID int64, userID string) (Role, error)
 	// RoleHolders lists the users granted role in chat in a house.

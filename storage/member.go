@@ -137,6 +137,14 @@ func roleNamed(name string) (bot.Role, bool) {
 	return 0, false
 }
 
+// GrantedHouses lists the houses where a user holds a role granted in
+// chat, by id (roles_by_user).
+func (t *tx) GrantedHouses(ctx context.Context, userID string) ([]int64, error) {
+	return t.ids(ctx, "granted houses", grantedHousesSQL, userID)
+}
+
+const grantedHousesSQL = `SELECT DISTINCT house_id FROM roles WHERE user_id = ? ORDER BY house_id`
+
 // GrantedRoles returns the roles granted in chat to a user in a house, 0 if
 // none.
 func (t *tx) GrantedRoles(ctx context.Context, houseID int64, userID string) (bot.Role, error) {

@@ -213,3 +213,13 @@ func TestPartnerStatsCountsThePeriodsRows(t *testing.T) {
 		}
 	}
 }
+
+// TestGrantedHousesReadsTheUsersRoles checks that a home page's "where was
+// this person granted a role?" reads their roles by user (0024), not the
+// roles of every house.
+func TestGrantedHousesReadsTheUsersRoles(t *testing.T) {
+	got := queryPlan(t, grantedHousesSQL, "U1")
+	if !strings.Contains(got, "roles_by_user (user_id=?)") || strings.Contains(got, "SCAN") {
+		t.Errorf("plan = %q, want a search of roles_by_user", got)
+	}
+}
