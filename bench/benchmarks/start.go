@@ -5,6 +5,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
 	"github.com/porchlight/porchlight/bench"
 )
@@ -20,7 +21,12 @@ import (
 // background before it stops. (After an unclean stop, or a stop that cut
 // that check short, the start reads the whole file first.)
 func (s *Suite) Start(fresh bool) func(b *testing.B) {
-	return func(b *testing.B) {
+	return func(b *testing.B) { run(b, s.StartOp(fresh)) }
+}
+
+// StartOp sets Start up and returns its operation.
+func (s *Suite) StartOp(fresh bool) func(b *testing.B) Op {
+	return func(b *testing.B) Op {
 		ctx := context.Background()
 		dir := b.TempDir()
 		path := ""
@@ -37,14 +43,14 @@ func (s *Suite) Start(fresh bool) func(b *testing.B) {
 				b.Fatal(err)
 			}
 		}
-		n := 0
-		for b.Loop() {
+		return func(i int) time.Duration {
 			p := path
 			if fresh {
-				p = filepath.Join(dir, "fresh"+strconv.Itoa(n)+".db")
-				n++
+				p = filepath.Join(dir, "fresh"+strconv.Itoa(i)+".db")
 			}
-			w, err := bench.StartWorld(ctx, p, s.Spec, s.Spec.End())
+			var w *bench.World
+			var err error
+			d := timed(func() { w, err = bench.StartWorld(ctx, p, s.Spec, s.Spec.End()) })
 			if err != nil {
 				b.Fatal(err)
 			}
@@ -53,6 +59,7 @@ func (s *Suite) Start(fresh bool) func(b *testing.B) {
 				b.Fatal(err)
 			}
 			b.StartTimer()
+			return d
 		}
 	}
 }

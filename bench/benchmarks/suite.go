@@ -57,7 +57,10 @@ func (s *Suite) open(b *testing.B, path string, at time.Time, configure func(*bo
 // Due measures the sender's Due pass with one message pending: the pass
 // runs every second and after commits, so its cost must follow the
 // messages pending, not the messages kept.
-func (s *Suite) Due(b *testing.B) {
+func (s *Suite) Due(b *testing.B) { run(b, s.DueOp) }
+
+// DueOp sets Due up and returns its operation.
+func (s *Suite) DueOp(b *testing.B) Op {
 	ctx := context.Background()
 	w := s.world(b, nil)
 	err := w.DB.Update(ctx, func(tx bot.Tx) error {
@@ -69,14 +72,16 @@ func (s *Suite) Due(b *testing.B) {
 		b.Fatal(err)
 	}
 	now := w.Clock.Now()
-	for b.Loop() {
-		due, err := w.DB.Outbox().Due(ctx, now, 50)
+	return func(int) time.Duration {
+		var due []*bot.OutboxMessage
+		d := timed(func() { due, err = w.DB.Outbox().Due(ctx, now, 50) })
 		if err != nil {
 			b.Fatal(err)
 		}
 		if len(due) != 1 {
 			b.Fatalf("due = %d messages, want 1", len(due))
 		}
+		return d
 	}
 }
 
@@ -84,6 +89,27 @@ func (s *Suite) Due(b *testing.B) {
 // always, and reports the write transactions it opened and the sender's
 // wake-ups: a quiet tick only reads.
 func (s *Suite) Tick(b *testing.B) {
+	var w *bench.World
+	var writes, wakes int64
+	run(b, func(b *testing.B) Op {
+		op := s.tickOp(b)
+		w = op.w
+		writes, wakes = w.Writes(), w.Wakes()
+		return op.op
+	})
+	b.ReportMetric(float64(w.Writes()-writes)/float64(b.N), "writes/op")
+	b.ReportMetric(float64(w.Wakes()-wakes)/float64(b.N), "wakes/op")
+}
+
+// TickOp sets Tick up and returns its operation.
+func (s *Suite) TickOp(b *testing.B) Op { return s.tickOp(b).op }
+
+type worldOp struct {
+	w  *bench.World
+	op Op
+}
+
+func (s *Suite) tickOp(b *testing.B) worldOp {
 	ctx := context.Background()
 	w := s.world(b, nil)
 	w.Clock.Set(s.Spec.End().Add(15 * time.Minute))
@@ -91,14 +117,14 @@ func (s *Suite) Tick(b *testing.B) {
 	if err := w.Bot.Tick(ctx); err != nil {
 		b.Fatal(err)
 	}
-	writes, wakes := w.Writes(), w.Wakes()
-	for b.Loop() {
-		if err := w.Bot.Tick(ctx); err != nil {
+	return worldOp{w, func(int) time.Duration {
+		var err error
+		d := timed(func() { err = w.Bot.Tick(ctx) })
+		if err != nil {
 			b.Fatal(err)
 		}
-	}
-	b.ReportMetric(float64(w.Writes()-writes)/float64(b.N), "writes/op")
-	b.ReportMetric(float64(w.Wakes()-wakes)/float64(b.N), "wakes/op")
+		return d
+	}}
 }
 
 // Digest measures the weekly digest job of one house for the last full
@@ -109,31 +135,48 @@ func (s *Suite) Tick(b *testing.B) {
 // occurrence of the job (a second later), so that none is skipped as
 // already run.
 func (s *Suite) Digest(b *testing.B) {
+	var w *bench.World
+	var held time.Duration
+	run(b, func(b *testing.B) Op {
+		op := s.digestOp(b)
+		w, held = op.w, op.w.Held()
+		return op.op
+	})
+	b.ReportMetric(float64(w.Held()-held)/float64(time.Millisecond)/float64(b.N), "hold-ms/op")
+}
+
+// DigestOp sets Digest up and returns its operation.
+func (s *Suite) DigestOp(b *testing.B) Op { return s.digestOp(b).op }
+
+func (s *Suite) digestOp(b *testing.B) worldOp {
 	ctx := context.Background()
 	w := s.world(b, nil)
 	h := w.Houses[0]
 	at := s.Spec.End()
-	held := w.Held()
-	for b.Loop() {
+	return worldOp{w, func(int) time.Duration {
 		at = at.Add(time.Second)
 		w.Clock.Set(at)
-		if err := w.Bot.RunJob(ctx, bot.JobDigest, h, at); err != nil {
+		var err error
+		d := timed(func() { err = w.Bot.RunJob(ctx, bot.JobDigest, h, at) })
+		if err != nil {
 			b.Fatal(err)
 		}
-	}
-	b.ReportMetric(float64(w.Held()-held)/float64(time.Millisecond)/float64(b.N), "hold-ms/op")
+		return d
+	}}
 }
 
 // Retention measures the nightly retention job of one house, with the
 // houses keeping their last Days-1 days: each run redacts and prunes one
 // day of one house's history, the night's real work. Iterations take the
 // houses in turn, then the next night (see nights for what is not timed).
-func (s *Suite) Retention(b *testing.B) {
+func (s *Suite) Retention(b *testing.B) { run(b, s.RetentionOp) }
+
+// RetentionOp sets Retention up and returns its operation.
+func (s *Suite) RetentionOp(b *testing.B) Op {
 	n := s.nights(b)
-	i := 0
-	for b.Loop() {
-		n.run(b, i%len(n.w.Houses), i/len(n.w.Houses))
-		i++
+	return func(i int) time.Duration {
+		night := n.next(b, i/len(n.w.Houses))
+		return timed(func() { n.job(b, n.w, i%len(n.w.Houses), night) })
 	}
 }
 
@@ -205,11 +248,6 @@ func (n *retentionNights) fresh(b *testing.B) {
 	}
 	w.ResetLongestHold() // night 0 is not measured
 	n.w = w
-}
-
-// run runs house i's retention job on the benchmark's night (from 0).
-func (n *retentionNights) run(b *testing.B, i, night int) {
-	n.job(b, n.w, i, n.next(b, night))
 }
 
 // next returns the copy's night that is the benchmark's night (from 0):

@@ -127,27 +127,26 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "porchlight-bench: %v\n", err)
 		return 1
 	}
-	rW, okW := measure("digest-year (a week of history)", (&benchmarks.Suite{Spec: week, Path: weekPath}).Digest)
-	rY, okY := measure(fmt.Sprintf("digest-year (%d house-years)", *houses), sut.Digest)
-	if !okW || !okY {
+	weekSuite := &benchmarks.Suite{Spec: week, Path: weekPath}
+	rD, okD := measure(fmt.Sprintf("digest-year (%d house-years, beside a week of history)", *houses), benchmarks.Pair(weekSuite.DigestOp, sut.DigestOp))
+	if !okD {
 		return 1
 	}
-	out = append(out, check(result{Name: "digest-year", Value: ms(rY), Unit: "ms", Reference: ms(rW)}, historyTarget))
-	// The periodic work, on N house-years against one.
+	out = append(out, check(paired("digest-year", rD), historyTarget))
+	// The periodic work, on N house-years beside one.
 	for _, p := range []struct {
 		name string
-		f    func(*benchmarks.Suite) func(*testing.B)
+		op   func(*benchmarks.Suite) func(*testing.B) benchmarks.Op
 	}{
-		{"due-history", func(s *benchmarks.Suite) func(*testing.B) { return s.Due }},
-		{"tick-history", func(s *benchmarks.Suite) func(*testing.B) { return s.Tick }},
-		{"retention-history", func(s *benchmarks.Suite) func(*testing.B) { return s.Retention }},
+		{"due-history", func(s *benchmarks.Suite) func(*testing.B) benchmarks.Op { return s.DueOp }},
+		{"tick-history", func(s *benchmarks.Suite) func(*testing.B) benchmarks.Op { return s.TickOp }},
+		{"retention-history", func(s *benchmarks.Suite) func(*testing.B) benchmarks.Op { return s.RetentionOp }},
 	} {
-		r1, ok1 := measure(p.name+" (1 house-year)", p.f(ref))
-		rN, okN := measure(fmt.Sprintf("%s (%d house-years)", p.name, *houses), p.f(sut))
-		if !ok1 || !okN {
+		r, ok := measure(fmt.Sprintf("%s (%d house-years, beside 1)", p.name, *houses), benchmarks.Pair(p.op(ref), p.op(sut)))
+		if !ok {
 			return 1
 		}
-		out = append(out, check(result{Name: p.name, Value: ms(rN), Unit: "ms", Reference: ms(r1)}, historyTarget))
+		out = append(out, check(paired(p.name, r), historyTarget))
 	}
 	// A night of every house's retention on N house-years, against the
 	// minute that 1,000 house-years may take (in proportion for another
@@ -181,12 +180,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	// Start-up to ready on N house-years against the same on a new
 	// database.
-	rF, okF := measure("start-history (fresh database)", sut.Start(true))
-	rH, okH := measure(fmt.Sprintf("start-history (%d house-years)", *houses), sut.Start(false))
-	if !okF || !okH {
+	rS, okS := measure(fmt.Sprintf("start-history (%d house-years, beside a fresh database)", *houses), benchmarks.Pair(sut.StartOp(true), sut.StartOp(false)))
+	if !okS {
 		return 1
 	}
-	out = append(out, check(result{Name: "start-history", Value: ms(rH), Unit: "ms", Reference: ms(rF)}, startTarget))
+	out = append(out, check(paired("start-history", rS), startTarget))
 	// Fan-out on the history, through an adapter with no latency and no
 	// limits: the core, store and sender's own speed.
 	r, ok := measure(fmt.Sprintf("fanout-%d-unpaced", n), sut.FanOut(n, 0))
@@ -255,8 +253,11 @@ const discordGlobalLimit = 50
 // floor.
 const fanOutTarget = 1.1
 
-// ms is a result's time per operation in milliseconds.
-func ms(r testing.BenchmarkResult) float64 { return float64(r.NsPerOp()) / 1e6 }
+// paired is the result of a benchmarks.Pair: the figure beside its
+// reference, in milliseconds.
+func paired(name string, r testing.BenchmarkResult) result {
+	return result{Name: name, Value: r.Extra["sut-ms/op"], Unit: "ms", Reference: r.Extra["ref-ms/op"]}
+}
 
 // historyTarget is the most that periodic work may cost on N house-years,
 // or the digest at a year, against its reference: it must not grow with
