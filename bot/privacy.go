@@ -275,8 +275,9 @@ func (b *Bot) retainRun(r *Request, _ time.Time) error {
 // retention hook; delivered messages of that age are deleted (a share
 // carries the answer's words); the attachment bytes of delivered messages
 // are dropped (clearSentAttachments, also in a house with retention off);
-// then what has served its purpose (PruneEnded). Moods, choices and counts
-// stay.
+// the records of job runs a month old are deleted (pruneRuns, also with
+// retention off); then what has served its purpose (PruneEnded). Moods,
+// choices and counts stay.
 //
 // A step changes at most redactBatch rows in all (attachments: at most
 // attachmentBatch): each stage takes what the stages before it left of
@@ -287,7 +288,10 @@ func (b *Bot) retainRun(r *Request, _ time.Time) error {
 // steps loses nothing and doubles nothing: the next run finds what is left.
 func (b *Bot) retentionStep(r *Request, _ time.Time) (bool, error) {
 	if r.House.RetentionDays <= 0 {
-		return b.clearSentAttachments(r, attachmentBatch)
+		if more, err := b.clearSentAttachments(r, attachmentBatch); more || err != nil {
+			return more, err
+		}
+		return b.pruneRuns(r, redactBatch)
 	}
 	budget := redactBatch
 	before := r.Now.AddDate(0, 0, -r.House.RetentionDays)
@@ -348,6 +352,9 @@ func (b *Bot) retentionStep(r *Request, _ time.Time) (bool, error) {
 	if more, err := b.clearSentAttachments(r, min(budget, attachmentBatch)); more || err != nil {
 		return more, err
 	}
+	if more, err := b.pruneRuns(r, budget); more || err != nil {
+		return more, err
+	}
 	ended, err := r.privacy().PruneEnded(r.Ctx, r.House.ID, before, r.Now)
 	if err != nil {
 		return false, fmt.Errorf("prune ended: %w", err)
@@ -369,6 +376,28 @@ func (b *Bot) clearSentAttachments(r *Request, limit int) (bool, error) {
 	}
 	if n > 0 {
 		r.Log.Info("retention: attachments of delivered messages cleared", "messages", n)
+	}
+	return n == limit, nil
+}
+
+// runsKept is how long the retention job keeps the record of a job's run
+// once a later run of the job follows it. Only each job's latest is read
+// (catch-up, and whether an occurrence ran); the month before it is kept
+// for whoever looks into the file.
+const runsKept = 30 * 24 * time.Hour
+
+// pruneRuns is the retention stage that deletes up to limit of the house's
+// job runs older than runsKept, each job's latest excepted, in houses with
+// retention off too: they are the bot's bookkeeping, not anyone's words,
+// and without it they would grow the file by about seven rows a house a
+// day for ever. It reports more when the batch came back full.
+func (b *Bot) pruneRuns(r *Request, limit int) (bool, error) {
+	n, err := r.privacy().PruneRuns(r.Ctx, r.House.ID, r.Now.Add(-runsKept), limit)
+	if err != nil {
+		return false, fmt.Errorf("prune runs: %w", err)
+	}
+	if n > 0 {
+		r.Log.Info("retention: old job runs deleted", "runs", n)
 	}
 	return n == limit, nil
 }

@@ -137,6 +137,10 @@ type PrivacyTx interface {
 	// messages created before before, and returns how many: their text
 	// (shares, DMs) is kept no longer than the answers it came from.
 	PruneOutbox(ctx context.Context, houseID int64, before time.Time, limit int) (int, error)
+	// PruneRuns deletes up to limit of a house's recorded job runs
+	// scheduled before before, but never a job's latest, and returns how
+	// many.
+	PruneRuns(ctx context.Context, houseID int64, before time.Time, limit int) (int, error)
 	// ClearSentAttachments drops the attachment bytes (a chart, an
 	// export) of up to limit of a house's delivered messages that still
 	// hold them, and returns how many it changed. Delivery drops them;

@@ -301,6 +301,45 @@ func TestRetentionNightIsOneWrite(t *testing.T) {
 	}
 }
 
+// TestRetentionPrunesOldJobRuns: the nightly job deletes the records of
+// job runs older than a month, each job's latest excepted, whether the
+// house keeps its residents' words for ever or not: they are bookkeeping,
+// and only the latest is read.
+func TestRetentionPrunesOldJobRuns(t *testing.T) {
+	for _, days := range []int{180, 0} {
+		t.Run(fmt.Sprintf("retention %d days", days), func(t *testing.T) {
+			h := newHarness(t, func(h *bot.House) { h.RetentionDays = days })
+			for d := range 41 {
+				h.clock.Set(at9(d))
+				h.openRound(at9(d))
+			}
+			night := time.Date(2026, 11, 16+41, 3, 30, 0, 0, chicago)
+			h.clock.Set(night)
+			if err := h.bot.RunJob(h.ctx, bot.JobRetention, h.house, night); err != nil {
+				t.Fatal(err)
+			}
+			// What is left to prune: nothing a month old, and days 11 to
+			// 39 of the check-ins, all but the latest (day 40).
+			err := h.db.Update(h.ctx, func(tx bot.Tx) error {
+				if n, err := tx.PruneRuns(h.ctx, h.house.ID, night.Add(-30*24*time.Hour), 1000); err != nil || n != 0 {
+					t.Errorf("runs a month old left = %d, %v; want none", n, err)
+				}
+				if n, err := tx.PruneRuns(h.ctx, h.house.ID, night, 1000); err != nil || n != 29 {
+					t.Errorf("runs of the last month = %d, %v; want 29, the latest kept", n, err)
+				}
+				last, err := tx.LastRun(h.ctx, "checkin.open/0", h.house.ID)
+				if err != nil || !last.Equal(at9(40)) {
+					t.Errorf("LastRun = %v, %v; want day 40's", last, err)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		})
+	}
+}
+
 // TestEveryCommandRefusalNamesWhoCan runs each staff and operator command as
 // a resident and a guest: the refusal is private and names who can.
 func TestEveryCommandRefusalNamesWhoCan(t *testing.T) {

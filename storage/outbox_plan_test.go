@@ -223,3 +223,16 @@ func TestGrantedHousesReadsTheUsersRoles(t *testing.T) {
 		t.Errorf("plan = %q, want a search of roles_by_user", got)
 	}
 }
+
+// TestPruneRunsReadsTheHousesOldRuns checks that the retention job's
+// PruneRuns finds a house's old runs by house and time (0025), and each
+// one's later run by the key, not every run of every house.
+func TestPruneRunsReadsTheHousesOldRuns(t *testing.T) {
+	got := queryPlan(t, pruneRunsSQL, 1, time.Now().Unix(), 500)
+	if !strings.Contains(got, "scheduled_runs_by_house (house_id=? AND scheduled_for<?)") || !strings.Contains(got, "PRIMARY KEY (job=? AND house_id=? AND scheduled_for>?)") {
+		t.Errorf("plan = %q, want the house's runs by time and each one's follower by key", got)
+	}
+	if strings.Contains(got, "SCAN") {
+		t.Errorf("plan = %q, want no scan", got)
+	}
+}

@@ -29,3 +29,26 @@ func (t *tx) LastRun(ctx context.Context, job string, houseID int64) (time.Time,
 	}
 	return timeOf(last), nil
 }
+
+// PruneRuns deletes up to limit of a house's recorded runs scheduled
+// before before, but never a job's latest, and returns how many it
+// deleted. Only the latest is read (LastRun answers catch-up and whether
+// an occurrence ran, which it did if a later one did); the others would
+// only grow the file.
+func (t *tx) PruneRuns(ctx context.Context, houseID int64, before time.Time, limit int) (int, error) {
+	res, err := t.q.ExecContext(ctx, pruneRunsSQL, houseID, before.Unix(), limit)
+	if err != nil {
+		return 0, wrap("prune runs", err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), wrap("prune runs", err)
+}
+
+// pruneRunsSQL deletes up to ?3 runs of house ?1 scheduled before ?2 that
+// a later run of the same job follows: the house's old runs through
+// scheduled_runs_by_house, each one's follower through the key.
+const pruneRunsSQL = `DELETE FROM scheduled_runs WHERE (job, house_id, scheduled_for) IN (
+	SELECT s.job, s.house_id, s.scheduled_for FROM scheduled_runs s
+	WHERE s.house_id = ?1 AND s.scheduled_for < ?2
+		AND EXISTS (SELECT 1 FROM scheduled_runs l WHERE l.job = s.job AND l.house_id = s.house_id AND l.scheduled_for > s.scheduled_for)
+	LIMIT ?3)`

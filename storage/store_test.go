@@ -275,6 +275,70 @@ func TestRuns(t *testing.T) {
 	})
 }
 
+// TestPruneRuns: a house's runs scheduled before the cut go, oldest
+// batches first and at most limit at a time, except each job's latest,
+// which LastRun still answers; runs after the cut and other houses' stay.
+func TestPruneRuns(t *testing.T) {
+	f := newFixture(t)
+	var other int64
+	day := func(n int) time.Time { return t0.AddDate(0, 0, n) }
+	update(t, f.db, func(tx bot.Tx) error {
+		var err error
+		if other, err = tx.SyncHouse(f.ctx, &bot.House{Name: "Oak House", Platform: "test", Channel: "C-oak", Location: time.UTC}, t0); err != nil {
+			return err
+		}
+		for n := range 10 {
+			for _, h := range []int64{f.house, other} {
+				if err := tx.RecordRun(f.ctx, bot.Run{Job: "checkin.open/0", HouseID: h, ScheduledFor: day(n), Status: bot.RunDone, At: day(n)}); err != nil {
+					return err
+				}
+			}
+		}
+		// A job that stopped: its one run, old as it is, is its latest.
+		return tx.RecordRun(f.ctx, bot.Run{Job: "chore.bins", HouseID: f.house, ScheduledFor: day(0), Status: bot.RunDone, At: day(0)})
+	})
+	prune := func(before time.Time, limit int) int {
+		var n int
+		update(t, f.db, func(tx bot.Tx) error {
+			var err error
+			n, err = tx.PruneRuns(f.ctx, f.house, before, limit)
+			return err
+		})
+		return n
+	}
+	if n := prune(day(6), 4); n != 4 {
+		t.Fatalf("first batch pruned %d runs, want the limit, 4", n)
+	}
+	if n := prune(day(6), 4); n != 2 {
+		t.Fatalf("second batch pruned %d runs, want the 2 left before the cut", n)
+	}
+	if n := prune(day(20), 100); n != 3 {
+		t.Fatalf("a later cut pruned %d runs, want 3: days 6 to 8, not the latest, day 9", n)
+	}
+	if n := prune(day(20), 100); n != 0 {
+		t.Fatalf("pruning again deleted %d runs, want none", n)
+	}
+	view(t, f.db, func(tx bot.Tx) error {
+		for _, c := range []struct {
+			job   string
+			house int64
+			want  time.Time
+		}{{"checkin.open/0", f.house, day(9)}, {"chore.bins", f.house, day(0)}, {"checkin.open/0", other, day(9)}} {
+			if last, err := tx.LastRun(f.ctx, c.job, c.house); err != nil || !last.Equal(c.want) {
+				t.Errorf("LastRun(%s, house %d) = %v, %v; want %v", c.job, c.house, last, err, c.want)
+			}
+		}
+		return nil
+	})
+	// The other house's runs were all still there.
+	update(t, f.db, func(tx bot.Tx) error {
+		if n, err := tx.PruneRuns(f.ctx, other, day(20), 100); err != nil || n != 9 {
+			t.Errorf("pruning the other house = %d, %v; want its 9 runs before its latest", n, err)
+		}
+		return nil
+	})
+}
+
 func TestAudit(t *testing.T) {
 	f := newFixture(t)
 	update(t, f.db, func(tx bot.Tx) error {
