@@ -133,6 +133,21 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return 1
 	}
 	out = append(out, check(paired("digest-year", rD), historyTarget))
+	// The same beside the eight weeks of history its trend reads, with no
+	// target: what the digest adds from the ninth week on, the history
+	// beyond its window.
+	trendWeeks := bench.Spec{Houses: 1, Residents: *residents, Days: 56}
+	trendPath, err := bench.Cached(ctx, *cache, trendWeeks, stderr)
+	if err != nil {
+		fmt.Fprintf(stderr, "porchlight-bench: %v\n", err)
+		return 1
+	}
+	trendSuite := &benchmarks.Suite{Spec: trendWeeks, Path: trendPath}
+	rT, okT := measure(fmt.Sprintf("digest-year-8w (%d house-years, beside eight weeks of history)", *houses), benchmarks.Pair(trendSuite.DigestOp, sut.DigestOp))
+	if !okT {
+		return 1
+	}
+	out = append(out, ratio(paired("digest-year-8w", rT)))
 	// The periodic work, on N house-years beside one.
 	for _, p := range []struct {
 		name string
