@@ -4,7 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
-	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -122,8 +121,11 @@ func (b *Bot) questions(h *House) []Field { return b.questionsIn(h, h.Lang()) }
 // the config's own questions as the operator wrote them, or the default
 // questions in l, with the house default visibility preselected. The
 // default questions are localised once per language and visibility (an
-// answer asked for them four times) and each caller gets its own copy of
-// the slice; the fields' option slices are shared and never written.
+// answer asks for them four times). Either way the slice is shared, as
+// the config's is: callers read it, and change a copy (Form.Prefill,
+// bareFields); its capacity is its length, so that an append copies too.
+// (Copying it for every caller was a quarter of the bytes an answer
+// allocated.)
 func (b *Bot) questionsIn(h *House, l Lang) []Field {
 	qs := h.Checkin.Questions
 	if len(qs) > 0 {
@@ -132,9 +134,10 @@ func (b *Bot) questionsIn(h *House, l Lang) []Field {
 	key := defaultQuestionsKey{l, h.Checkin.DefaultVisibility}
 	cached, ok := b.defaultQuestions.Load(key)
 	if !ok {
-		cached, _ = b.defaultQuestions.LoadOrStore(key, DefaultQuestions(key.lang, key.vis))
+		qs := DefaultQuestions(key.lang, key.vis)
+		cached, _ = b.defaultQuestions.LoadOrStore(key, qs[:len(qs):len(qs)])
 	}
-	return slices.Clone(cached.([]Field))
+	return cached.([]Field)
 }
 
 // defaultQuestionsKey names one localisation of the default questions.

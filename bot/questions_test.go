@@ -8,7 +8,8 @@ import (
 
 // TestQuestionsInKeepsLocalisations checks that the default questions,
 // localised once per language and visibility, are what DefaultQuestions
-// builds, and that one caller's changes to its copy reach no other.
+// builds, shared by every caller, and that a caller's append copies them
+// instead of writing where the next caller reads.
 func TestQuestionsInKeepsLocalisations(t *testing.T) {
 	b := &Bot{}
 	for _, tt := range []struct {
@@ -18,12 +19,18 @@ func TestQuestionsInKeepsLocalisations(t *testing.T) {
 		h := &House{Locale: tt.locale}
 		h.Checkin.DefaultVisibility = tt.vis
 		want := DefaultQuestions(h.Lang(), tt.vis)
+		first := b.questionsIn(h, h.Lang())
 		for range 2 {
 			got := b.questionsIn(h, h.Lang())
 			if !reflect.DeepEqual(got, want) {
 				t.Fatalf("questionsIn(%s, %s) = %+v, want %+v", tt.locale, tt.vis, got, want)
 			}
-			got[0].Value, got[1].Label = "changed", "changed"
+			if &got[0] != &first[0] {
+				t.Fatalf("questionsIn(%s, %s) built the questions again", tt.locale, tt.vis)
+			}
+			if more := append(got, Field{ID: "extra"}); &more[0] == &got[0] {
+				t.Fatalf("an append to questionsIn(%s, %s) wrote into the shared questions", tt.locale, tt.vis)
+			}
 		}
 		if got := b.questions(h); !reflect.DeepEqual(got, want) {
 			t.Errorf("questions(%s, %s) = %+v, want %+v", tt.locale, tt.vis, got, want)
