@@ -370,6 +370,17 @@ func (db *DB) View(ctx context.Context, fn func(bot.Tx) error) error {
 // Outbox returns the sender's view of the outbox.
 func (db *DB) Outbox() bot.OutboxStore { return outbox{db: db} }
 
+// changed runs a statement that changes rows and returns how many it
+// changed; what names it in an error.
+func (t *tx) changed(ctx context.Context, what, query string, args ...any) (int, error) {
+	res, err := t.q.ExecContext(ctx, query, args...)
+	if err != nil {
+		return 0, wrap(what, err)
+	}
+	n, err := res.RowsAffected()
+	return int(n), wrap(what, err)
+}
+
 // tx is one transaction. It implements bot.Tx; its methods live in the file
 // of their concern (house.go, member.go, …).
 type tx struct {

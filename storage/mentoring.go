@@ -169,12 +169,7 @@ const redactBoundariesSQL = `UPDATE mentor_agreements SET boundaries = '', redac
 // RedactBoundaries empties the boundaries of a house's agreements that
 // ended before before.
 func (t *tx) RedactBoundaries(ctx context.Context, houseID int64, before time.Time, limit int) (int, error) {
-	res, err := t.q.ExecContext(ctx, redactBoundariesSQL, houseID, before.Unix(), limit)
-	if err != nil {
-		return 0, wrap("redact boundaries", err)
-	}
-	n, err := res.RowsAffected()
-	return int(n), wrap("redact boundaries", err)
+	return t.changed(ctx, "redact boundaries", redactBoundariesSQL, houseID, before.Unix(), limit)
 }
 
 // exportMentoring lists a member's agreements, as either side, with their

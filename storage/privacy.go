@@ -431,12 +431,7 @@ func (t *tx) PruneEnded(ctx context.Context, houseID int64, before, now time.Tim
 // PruneOutbox deletes up to limit of a house's sent or failed messages
 // created before before, and returns how many it deleted.
 func (t *tx) PruneOutbox(ctx context.Context, houseID int64, before time.Time, limit int) (int, error) {
-	res, err := t.q.ExecContext(ctx, pruneOutboxSQL, houseID, before.Unix(), limit)
-	if err != nil {
-		return 0, wrap("prune outbox", err)
-	}
-	n, err := res.RowsAffected()
-	return int(n), wrap("prune outbox", err)
+	return t.changed(ctx, "prune outbox", pruneOutboxSQL, houseID, before.Unix(), limit)
 }
 
 // pruneOutboxSQL deletes one batch of a house's settled messages older

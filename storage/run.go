@@ -36,12 +36,7 @@ func (t *tx) LastRun(ctx context.Context, job string, houseID int64) (time.Time,
 // an occurrence ran, which it did if a later one did); the others would
 // only grow the file.
 func (t *tx) PruneRuns(ctx context.Context, houseID int64, before time.Time, limit int) (int, error) {
-	res, err := t.q.ExecContext(ctx, pruneRunsSQL, houseID, before.Unix(), limit)
-	if err != nil {
-		return 0, wrap("prune runs", err)
-	}
-	n, err := res.RowsAffected()
-	return int(n), wrap("prune runs", err)
+	return t.changed(ctx, "prune runs", pruneRunsSQL, houseID, before.Unix(), limit)
 }
 
 // pruneRunsSQL deletes up to ?3 runs of house ?1 scheduled before ?2 that
