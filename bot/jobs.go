@@ -99,7 +99,8 @@ func (b *Bot) jobFor(name string) (houseJob, bool) {
 
 // RunJob runs one occurrence of a house job, scheduled for at, in one
 // transaction keyed by (job, house, at): a second call for the same key does
-// nothing, so a restart never doubles a run.
+// nothing, so a restart never doubles a run; nor does a call for an
+// occurrence older than the job's last recorded run.
 func (b *Bot) RunJob(ctx context.Context, name string, h *House, at time.Time) error {
 	if name == JobTick {
 		return b.Tick(ctx)
@@ -135,6 +136,15 @@ func (b *Bot) RunJob(ctx context.Context, name string, h *House, at time.Time) e
 	for more := true; more; {
 		more = false
 		err := b.houseTx(ctx, h, now, log, func(r *Request) error {
+			// This occurrence, or a later one, ran already. The key says so
+			// for this one until retention prunes its record (pruneRuns);
+			// the job's latest record, never pruned, says so always.
+			switch last, err := r.Tx.LastRun(ctx, name, h.ID); {
+			case err == nil && !last.Before(at):
+				return errSkip
+			case err != nil && !errors.Is(err, ErrNotFound):
+				return fmt.Errorf("last run: %w", err)
+			}
 			if job.chunk != nil {
 				var err error
 				if more, err = job.chunk(r, at); err != nil || more {

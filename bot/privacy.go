@@ -288,10 +288,11 @@ func (b *Bot) retainRun(r *Request, _ time.Time) error {
 // steps loses nothing and doubles nothing: the next run finds what is left.
 func (b *Bot) retentionStep(r *Request, _ time.Time) (bool, error) {
 	if r.House.RetentionDays <= 0 {
-		if more, err := b.clearSentAttachments(r, attachmentBatch); more || err != nil {
+		n, more, err := b.clearSentAttachments(r, attachmentBatch)
+		if more || err != nil {
 			return more, err
 		}
-		return b.pruneRuns(r, redactBatch)
+		return b.pruneRuns(r, redactBatch-n)
 	}
 	budget := redactBatch
 	before := r.Now.AddDate(0, 0, -r.House.RetentionDays)
@@ -349,8 +350,12 @@ func (b *Bot) retentionStep(r *Request, _ time.Time) (bool, error) {
 			return true, nil
 		}
 	}
-	if more, err := b.clearSentAttachments(r, min(budget, attachmentBatch)); more || err != nil {
+	cleared, more, err := b.clearSentAttachments(r, min(budget, attachmentBatch))
+	if more || err != nil {
 		return more, err
+	}
+	if budget -= cleared; budget <= 0 {
+		return true, nil
 	}
 	if more, err := b.pruneRuns(r, budget); more || err != nil {
 		return more, err
@@ -367,17 +372,17 @@ func (b *Bot) retentionStep(r *Request, _ time.Time) (bool, error) {
 
 // clearSentAttachments is the retention stage that drops the attachment
 // bytes of up to limit delivered messages kept from before delivery
-// dropped them, in houses with retention off too. It reports more when the
-// batch came back full.
-func (b *Bot) clearSentAttachments(r *Request, limit int) (bool, error) {
+// dropped them, in houses with retention off too. It returns how many it
+// changed, and reports more when the batch came back full.
+func (b *Bot) clearSentAttachments(r *Request, limit int) (int, bool, error) {
 	n, err := r.privacy().ClearSentAttachments(r.Ctx, r.House.ID, limit)
 	if err != nil {
-		return false, fmt.Errorf("clear sent attachments: %w", err)
+		return 0, false, fmt.Errorf("clear sent attachments: %w", err)
 	}
 	if n > 0 {
 		r.Log.Info("retention: attachments of delivered messages cleared", "messages", n)
 	}
-	return n == limit, nil
+	return n, n == limit, nil
 }
 
 // runsKept is how long the retention job keeps the record of a job's run

@@ -336,6 +336,24 @@ func TestRetentionPrunesOldJobRuns(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			// An occurrence whose record went does not run again: the
+			// job's later runs say it ran, and nothing is recorded.
+			h.flush()
+			sent := len(h.ad.Sent())
+			h.openRound(at9(5))
+			h.flush()
+			if got := len(h.ad.Sent()); got != sent {
+				t.Errorf("running day 5's check-in again sent %d messages, want none", got-sent)
+			}
+			err = h.db.Update(h.ctx, func(tx bot.Tx) error {
+				if n, err := tx.PruneRuns(h.ctx, h.house.ID, night.Add(-30*24*time.Hour), 1000); err != nil || n != 0 {
+					t.Errorf("running day 5's check-in again recorded %d runs, %v; want none", n, err)
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
 		})
 	}
 }
