@@ -145,3 +145,50 @@ func TestRawAnswersOnHistory(t *testing.T) {
 		t.Error("the history holds no answers")
 	}
 }
+
+// The delivery ids of a world opened on a history never meet the
+// history's own, which the core remembers for a day: on a short history,
+// where the history's ids are few and small, every answer of the raw
+// reference and of the core still counts (none is refused or dropped as
+// a redelivery).
+func TestAnswersOnHistoryAreNotRedeliveries(t *testing.T) {
+	ctx := context.Background()
+	s := Spec{Houses: 2, Residents: 2, Days: 2}
+	path := filepath.Join(t.TempDir(), "h.db")
+	if err := Generate(ctx, path, s, nil); err != nil {
+		t.Fatal(err)
+	}
+	rawPath, err := Copy(path, t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = 100
+	r, err := OpenRaw(ctx, rawPath, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for k := range n {
+		if err := r.Answer(ctx, k); err != nil {
+			t.Fatalf("raw answer %d: %v", k, err)
+		}
+	}
+	if err := r.Close(); err != nil {
+		t.Fatal(err)
+	}
+	o, err := OpenRounds(ctx, path, s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err := OpenWorld(ctx, path, s, o.At, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer w.Close()
+	values := map[string]string{bot.QMood: "4", "win": "A walk", "hard": "", bot.QReachOut: "no", bot.QVisibility: string(bot.VisMentors)}
+	for k := range n {
+		i, j := k%s.Houses, (k/s.Houses)%s.Residents
+		if err := w.Answer(ctx, i, j, o.Rounds[i], values); err != nil {
+			t.Fatalf("core answer %d: %v", k, err)
+		}
+	}
+}

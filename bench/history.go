@@ -85,7 +85,7 @@ func OpenWorld(ctx context.Context, path string, s Spec, now time.Time, configur
 	if err != nil {
 		return nil, err
 	}
-	w := &World{Spec: s, DB: db, Clock: NewClock(now), Adapter: &Adapter{Name: Platform}, Houses: s.HouseConfigs(), Events: &Events{Platform: Platform},
+	w := &World{Spec: s, DB: db, Clock: NewClock(now), Adapter: &Adapter{Name: Platform}, Houses: s.HouseConfigs(), Events: &Events{Platform: Platform, Tag: eventTag(now)},
 		store: &countingStore{DB: db}}
 	if configure != nil {
 		for _, h := range w.Houses {
@@ -144,12 +144,16 @@ func (w *World) OpenRounds(ctx context.Context) (map[int64]int64, error) {
 }
 
 // Answer submits the check-in form of round for resident j of house i, as
-// a modal's submission does, and fails if the core refused it.
+// a modal's submission does, and fails if the core refused it or dropped
+// it unanswered, as it drops a redelivery.
 func (w *World) Answer(ctx context.Context, i, j int, round int64, values map[string]string) error {
 	h := w.Houses[i]
 	resp := w.Bot.Handle(ctx, w.Events.Submit(Resident(i, j), h.Channel, "checkin:"+strconv.FormatInt(round, 10), values))
-	if len(resp.FieldErrors) > 0 || resp.Reopen != nil {
+	switch {
+	case len(resp.FieldErrors) > 0 || resp.Reopen != nil:
 		return fmt.Errorf("answer of resident %d-%d: refused", i, j)
+	case len(resp.Messages) == 0:
+		return fmt.Errorf("answer of resident %d-%d: no reply (dropped as a redelivery?)", i, j)
 	}
 	return nil
 }

@@ -61,7 +61,8 @@ type Raw struct {
 	members [][]int64 // by house and resident index
 	values  string
 	at      time.Time
-	// events makes the delivery ids the core's answers get.
+	// events makes the delivery ids the core's answers get, in a world
+	// opened at the time the answers come (Suite.Ingest).
 	events Events
 }
 
@@ -129,7 +130,7 @@ func OpenRaw(ctx context.Context, path string, s Spec) (*Raw, error) {
 	if err != nil {
 		return nil, err
 	}
-	r := &Raw{spec: s, at: o.At, houses: o.Houses, rounds: o.Rounds, members: o.Members, events: Events{Platform: Platform}}
+	r := &Raw{spec: s, at: o.At, houses: o.Houses, rounds: o.Rounds, members: o.Members, events: Events{Platform: Platform, Tag: eventTag(o.At)}}
 	vals, _ := json.Marshal(map[string]string{bot.QMood: "4", "win": "Went to a meeting", "hard": "", bot.QReachOut: "no", bot.QVisibility: string(bot.VisMentors)})
 	r.values = string(vals)
 	if r.db, err = sql.Open("sqlite", path+"?"+storage.WriteParams); err != nil {

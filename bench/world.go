@@ -11,6 +11,7 @@ package bench
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -124,7 +125,11 @@ func (a *Adapter) wait(ctx context.Context) error {
 // platform would send them from a house channel with modals available.
 type Events struct {
 	Platform string
-	n        atomic.Int64
+	// Tag, when set, is in every id, so that the ids of a world opened on
+	// a history never meet the history's own, which the core remembers
+	// for a day (OpenWorld tags them with the time it opens at).
+	Tag string
+	n   atomic.Int64
 }
 
 // Event returns an event of kind from u in channel.
@@ -133,7 +138,15 @@ func (e *Events) Event(u bot.User, channel string, kind bot.EventKind) bot.Event
 }
 
 // NextID returns the next delivery id.
-func (e *Events) NextID() string { return fmt.Sprintf("%s-%d", e.Platform, e.n.Add(1)) }
+func (e *Events) NextID() string {
+	if e.Tag != "" {
+		return fmt.Sprintf("%s-%s-%d", e.Platform, e.Tag, e.n.Add(1))
+	}
+	return fmt.Sprintf("%s-%d", e.Platform, e.n.Add(1))
+}
+
+// eventTag is the Tag of the events of a world opened at now.
+func eventTag(now time.Time) string { return strconv.FormatInt(now.Unix(), 36) }
 
 // Command is a slash command.
 func (e *Events) Command(u bot.User, channel, name string) bot.Event {

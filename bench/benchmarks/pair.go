@@ -41,15 +41,21 @@ func Pair(ref, sut func(b *testing.B) Op) func(b *testing.B) {
 		r, s := ref(b), sut(b)
 		var tr, ts time.Duration
 		for i := 0; b.Loop(); i++ {
-			if i%2 == 0 {
-				ts += s(i)
-				tr += r(i)
-			} else {
-				tr += r(i)
-				ts += s(i)
-			}
+			ds, dr := inTurn(i, s, r)
+			ts, tr = ts+ds, tr+dr
 		}
 		b.ReportMetric(float64(ts.Nanoseconds())/1e6/float64(b.N), "sut-ms/op")
 		b.ReportMetric(float64(tr.Nanoseconds())/1e6/float64(b.N), "ref-ms/op")
 	}
+}
+
+// inTurn runs the i-th operation of x and of y, x's first when i is even
+// and y's first when it is odd, and returns how long each measured.
+func inTurn(i int, x, y Op) (dx, dy time.Duration) {
+	if i%2 == 0 {
+		dx = x(i)
+		return dx, y(i)
+	}
+	dy = y(i)
+	return x(i), dy
 }
