@@ -113,10 +113,7 @@ func TestStartWorld(t *testing.T) {
 func TestRawAnswersOnHistory(t *testing.T) {
 	ctx := context.Background()
 	s := Spec{Houses: 2, Residents: 2, Days: 2}
-	path := filepath.Join(t.TempDir(), "h.db")
-	if err := Generate(ctx, path, s, nil); err != nil {
-		t.Fatal(err)
-	}
+	path := generated(t, s)
 	r, err := OpenRaw(ctx, path, s)
 	if err != nil {
 		t.Fatal(err)
@@ -154,10 +151,7 @@ func TestRawAnswersOnHistory(t *testing.T) {
 func TestAnswersOnHistoryAreNotRedeliveries(t *testing.T) {
 	ctx := context.Background()
 	s := Spec{Houses: 2, Residents: 2, Days: 2}
-	path := filepath.Join(t.TempDir(), "h.db")
-	if err := Generate(ctx, path, s, nil); err != nil {
-		t.Fatal(err)
-	}
+	path := generated(t, s)
 	rawPath, err := Copy(path, t.TempDir())
 	if err != nil {
 		t.Fatal(err)
@@ -184,11 +178,21 @@ func TestAnswersOnHistoryAreNotRedeliveries(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer w.Close()
-	values := map[string]string{bot.QMood: "4", "win": "A walk", "hard": "", bot.QReachOut: "no", bot.QVisibility: string(bot.VisMentors)}
+	values := CheckinAnswer()
 	for k := range n {
 		i, j := k%s.Houses, (k/s.Houses)%s.Residents
 		if err := w.Answer(ctx, i, j, o.Rounds[i], values); err != nil {
 			t.Fatalf("core answer %d: %v", k, err)
 		}
 	}
+}
+
+// generated returns the path of a new history of s.
+func generated(t *testing.T, s Spec) string {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "h.db")
+	if err := Generate(context.Background(), path, s, nil); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }

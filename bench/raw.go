@@ -122,6 +122,13 @@ func OpenRounds(ctx context.Context, path string, s Spec) (*Opened, error) {
 	return o, nil
 }
 
+// CheckinAnswer is the check-in the benchmarks' residents submit: a
+// mood, a short win and a mentors-only answer, as Suite.Ingest and the raw
+// reference (which stores it as the core would) both give it.
+func CheckinAnswer() map[string]string {
+	return map[string]string{bot.QMood: "4", "win": "Went to a meeting", "hard": "", bot.QReachOut: "no", bot.QVisibility: string(bot.VisMentors)}
+}
+
 // OpenRaw opens the database at path raw, on one connection, as storage
 // opens its writer, with storage's checkpointer beside it, once
 // OpenRounds has opened a round in every house.
@@ -131,7 +138,7 @@ func OpenRaw(ctx context.Context, path string, s Spec) (*Raw, error) {
 		return nil, err
 	}
 	r := &Raw{spec: s, at: o.At, houses: o.Houses, rounds: o.Rounds, members: o.Members, events: Events{Platform: Platform, Tag: eventTag(o.At)}}
-	vals, _ := json.Marshal(map[string]string{bot.QMood: "4", "win": "Went to a meeting", "hard": "", bot.QReachOut: "no", bot.QVisibility: string(bot.VisMentors)})
+	vals, _ := json.Marshal(CheckinAnswer())
 	r.values = string(vals)
 	if r.db, err = sql.Open("sqlite", path+"?"+storage.WriteParams); err != nil {
 		return nil, err

@@ -308,7 +308,7 @@ func (s *Suite) Ingest(conc int) func(b *testing.B) {
 			b.Fatal(err)
 		}
 		w := s.open(b, path, o.At, nil)
-		values := map[string]string{bot.QMood: "4", "win": "Went to a meeting", "hard": "", bot.QReachOut: "no", bot.QVisibility: string(bot.VisMentors)}
+		values := bench.CheckinAnswer()
 		answer := func(k int) error {
 			i, j := k%len(w.Houses), (k/len(w.Houses))%s.Spec.Residents
 			return w.Answer(ctx, i, j, o.Rounds[i], values)

@@ -152,8 +152,7 @@ func runLoad(ctx context.Context, e env, dbPath string, residents, rounds, conc 
 			if resp.Form == nil {
 				return fmt.Errorf("check-in of %s: no form", u.ID)
 			}
-			vals := map[string]string{bot.QMood: "4", "win": "Went to a meeting", "hard": "", bot.QReachOut: "no", bot.QVisibility: "mentors"}
-			handle(ev.Submit(u, house.Channel, resp.Form.ID, vals))
+			handle(ev.Submit(u, house.Channel, resp.Form.ID, bench.CheckinAnswer()))
 			return nil
 		})
 		if err != nil {
