@@ -12,6 +12,7 @@ import (
 	"math"
 	"sync"
 
+	"git.sr.ht/~sbinet/gg"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -105,18 +106,49 @@ func RenderIn(legend Legend, title string, weeks []Week) ([]byte, error) {
 		p.Add(line, points)
 		p.Legend.Add(s.name, line, points)
 	}
-	c := vgimg.NewWith(vgimg.UseWH(vg.Length(WidthPx)*vg.Inch/96, vg.Length(HeightPx)*vg.Inch/96), vgimg.UseBackgroundColor(color.White))
-	p.Draw(draw.New(c))
-	rgba, ok := c.Image().(*image.RGBA)
-	if !ok {
-		return nil, fmt.Errorf("chart: canvas image is %T, not RGBA", c.Image())
-	}
+	// The canvas, its paletted copy and the encoder's buffers come from
+	// pools (about 3.5 MB a chart otherwise, which every house's digest,
+	// due at the same minute, made and dropped). vgimg, given no image,
+	// makes the canvas with gg as below: the context draws on the canvas
+	// itself, butt line caps, y up; NewWith paints it white (vgimg's
+	// default background), at 96 dpi (its default) 800×400 pixels.
+	rgba := canvases.Get().(*image.RGBA)
+	defer canvases.Put(rgba)
+	ctx := gg.NewContextForRGBA(rgba)
+	ctx.SetLineCapButt()
+	ctx.InvertY()
+	p.Draw(draw.New(vgimg.NewWith(vgimg.UseImageWithContext(rgba, ctx))))
+	pal := palettes.Get().(*image.Paletted)
+	defer palettes.Put(pal)
+	toPalette(rgba, pal)
 	var buf bytes.Buffer
-	if err := (&png.Encoder{CompressionLevel: png.BestSpeed}).Encode(&buf, paletted(rgba)); err != nil {
+	if err := encoder.Encode(&buf, pal); err != nil {
 		return nil, fmt.Errorf("chart: %w", err)
 	}
 	return buf.Bytes(), nil
 }
+
+// canvases and palettes keep charts' images for the next chart: each is
+// drawn over whole (the canvas painted white, every pixel of the paletted
+// copy written).
+var (
+	canvases = sync.Pool{New: func() any { return image.NewRGBA(image.Rect(0, 0, WidthPx, HeightPx)) }}
+	palettes = sync.Pool{New: func() any { return image.NewPaletted(image.Rect(0, 0, WidthPx, HeightPx), palette) }}
+)
+
+// encoder writes the paletted PNG, keeping its buffers and compressor
+// between charts.
+var encoder = &png.Encoder{CompressionLevel: png.BestSpeed, BufferPool: new(encoderBuffers)}
+
+// encoderBuffers is a png.EncoderBufferPool on a sync.Pool.
+type encoderBuffers struct{ p sync.Pool }
+
+func (e *encoderBuffers) Get() *png.EncoderBuffer {
+	b, _ := e.p.Get().(*png.EncoderBuffer)
+	return b
+}
+
+func (e *encoderBuffers) Put(b *png.EncoderBuffer) { e.p.Put(b) }
 
 // palette is white and each ink's 63 shades on white: every colour an
 // antialiased edge of text, an axis or one line gives on the white
@@ -138,8 +170,9 @@ var palette = func() color.Palette {
 // colours an antialiased chart gives repeat from one chart to the next, and
 // finding an entry is a scan of the palette. It is bounded by maxNearest,
 // beyond which a colour is looked up but not kept. A chart takes the lock
-// only for a colour it has not met yet, so charts drawn at once (every
-// house's digest, due at the same minute) do not queue on it.
+// only for a colour missing from its own table (toPalette), so charts drawn
+// at once (every house's digest, due at the same minute) do not queue on
+// it.
 var nearest = struct {
 	sync.Mutex
 	m map[uint32]uint8
@@ -161,29 +194,36 @@ func nearestIndex(key uint32) uint8 {
 	return i
 }
 
-// paletted maps an opaque chart onto palette: white stays index 0, and
-// every other colour takes its nearest entry (where the two lines cross,
-// a mix of both inks finds the closer one).
-func paletted(src *image.RGBA) *image.Paletted {
+// toPalette maps an opaque chart onto palette, in dst (of src's size):
+// white is index 0, and every other colour takes its nearest entry (where
+// the two lines cross, a mix of both inks finds the closer one). Most
+// pixels are white, and most of the others repeat a colour met just
+// before (a line's or a letter's core): this chart's colours are kept in
+// a small table by their bits, and a colour missing there (met first, or
+// pushed out by another with the same slot) is looked up in nearest.
+func toPalette(src *image.RGBA, dst *image.Paletted) {
 	b := src.Bounds()
-	dst := image.NewPaletted(b, palette)
-	seen := map[uint32]uint8{} // this chart's colours, without the lock
+	// seen holds 1<<32 | colour<<8 | index: the high bit marks a slot in use.
+	var seen [1 << 10]uint64
 	for y := range b.Dy() {
 		row := src.Pix[y*src.Stride : y*src.Stride+4*b.Dx()]
-		out := dst.Pix[y*dst.Stride:]
-		for x := range b.Dx() {
-			r, g, bl := row[4*x], row[4*x+1], row[4*x+2]
-			if r == 0xff && g == 0xff && bl == 0xff {
-				continue // white, index 0
+		out := dst.Pix[y*dst.Stride : y*dst.Stride+b.Dx()]
+		for x := range out {
+			px := row[4*x : 4*x+4 : 4*x+4]
+			r, g, bl := px[0], px[1], px[2]
+			if r&g&bl == 0xff {
+				out[x] = 0 // white
+				continue
 			}
 			key := uint32(r)<<16 | uint32(g)<<8 | uint32(bl)
-			i, ok := seen[key]
-			if !ok {
-				i = nearestIndex(key)
-				seen[key] = i
+			slot := &seen[(key*0x9e3779b1)>>22]
+			if *slot>>32 == 1 && uint32(*slot>>8)&0xffffff == key {
+				out[x] = uint8(*slot)
+				continue
 			}
+			i := nearestIndex(key)
+			*slot = 1<<32 | uint64(key)<<8 | uint64(i)
 			out[x] = i
 		}
 	}
-	return dst
 }

@@ -2,6 +2,7 @@ package chart_test
 
 import (
 	"bytes"
+	"fmt"
 	"image"
 	"image/color"
 	"image/png"
@@ -73,5 +74,49 @@ func BenchmarkRender(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// TestRenderLeavesNothingForTheNextChart checks that the images a chart
+// takes from the pools are drawn over whole: a sparse chart drawn after a
+// dense one, and beside others, is the same PNG as before them.
+func TestRenderLeavesNothingForTheNextChart(t *testing.T) {
+	dense := []chart.Week{
+		{"W40", 0.8, 3.5}, {"W41", 0.75, 3.1}, {"W42", 0.7, 3.3}, {"W43", 0.9, 4.1},
+		{"W44", 0.6, 2.9}, {"W45", 0.7, 3.2}, {"W46", 0.85, 3.8}, {"W47", 1, 4.5},
+	}
+	sparse := []chart.Week{{"W46", math.NaN(), math.NaN()}, {"W47", 0.5, math.NaN()}}
+	first, err := chart.Render("Maple House", sparse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := chart.Render("Birch House, a longer title", dense); err != nil {
+		t.Fatal(err)
+	}
+	errs := make(chan error, 4)
+	for i := range 4 {
+		go func() {
+			weeks := sparse
+			if i%2 == 1 {
+				weeks = dense
+			}
+			data, err := chart.Render("Maple House", weeks)
+			if err == nil && i%2 == 0 && !bytes.Equal(data, first) {
+				err = fmt.Errorf("chart %d: the sparse chart differs from the first one drawn", i)
+			}
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Error(err)
+		}
+	}
+	again, err := chart.Render("Maple House", sparse)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(again, first) {
+		t.Error("the sparse chart drawn after the dense one differs from the first one drawn")
 	}
 }
