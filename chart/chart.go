@@ -85,6 +85,11 @@ func RenderIn(legend Legend, title string, weeks []Week) ([]byte, error) {
 		}
 	}
 	p.NominalX(labels...)
+	// Every week of the window has its place, half a week from each edge,
+	// whatever weeks have numbers: a new house's first chart shows its
+	// week where the last week always is, and a point never sits on the
+	// edge of the plot.
+	p.X.Min, p.X.Max = -0.5, float64(len(weeks))-0.5
 	for _, s := range []struct {
 		name  string
 		xys   plotter.XYs

@@ -120,3 +120,51 @@ func TestRenderLeavesNothingForTheNextChart(t *testing.T) {
 		t.Error("the sparse chart drawn after the dense one differs from the first one drawn")
 	}
 }
+
+// TestEveryWeekHasItsPlace checks that the axis holds the whole window
+// whatever weeks have numbers: a new house's one week is drawn where the
+// last week of a full chart is, not in the middle of an axis of its own.
+func TestEveryWeekHasItsPlace(t *testing.T) {
+	full := make([]chart.Week, 8)
+	first := make([]chart.Week, 8)
+	for i := range full {
+		label := fmt.Sprintf("W%d", 40+i)
+		full[i] = chart.Week{Label: label, Participation: 0.5, Mood: 1} // mood at 0 %, apart
+		first[i] = chart.Week{Label: label, Participation: math.NaN(), Mood: math.NaN()}
+	}
+	first[7] = full[7]
+	// lastPoint is the rightmost column of the participation line's colour
+	// (blue, at least half its strength) below the legend (the points are
+	// at 50 %, the legend at the top).
+	lastPoint := func(weeks []chart.Week) int {
+		t.Helper()
+		data, err := chart.Render("Maple House", weeks)
+		if err != nil {
+			t.Fatal(err)
+		}
+		img, err := png.Decode(bytes.NewReader(data))
+		if err != nil {
+			t.Fatal(err)
+		}
+		pal := img.(*image.Paletted)
+		last := -1
+		for y := 80; y < chart.HeightPx-40; y++ {
+			for x := range chart.WidthPx {
+				if r, g, b, _ := pal.Palette[pal.ColorIndexAt(x, y)].RGBA(); r>>8 < 0x60 && g>>8 < 0xa0 && b>>8 > 0xc0 {
+					last = max(last, x)
+				}
+			}
+		}
+		return last
+	}
+	one, eight := lastPoint(first), lastPoint(full)
+	if one < 0 || eight < 0 {
+		t.Fatalf("no point found: %d (one week), %d (eight)", one, eight)
+	}
+	if d := one - eight; d < -2 || d > 2 {
+		t.Errorf("one week's point ends at x=%d, the full chart's last at x=%d: want the same place", one, eight)
+	}
+	if eight > chart.WidthPx-20 {
+		t.Errorf("the last point ends at x=%d, on the plot's edge", eight)
+	}
+}
