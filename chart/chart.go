@@ -71,7 +71,9 @@ func RenderIn(legend Legend, title string, weeks []Week) ([]byte, error) {
 	p.Title.Text = title
 	p.Y.Label.Text = "%"
 	p.Y.Min, p.Y.Max = 0, 100
-	p.Legend.Top = true
+	// The legend goes below the plot, not over it, where a week's point at
+	// the top of the scale would meet it.
+	key := plot.NewLegend()
 	labels := make([]string, len(weeks))
 	part := make(plotter.XYs, 0, len(weeks))
 	moods := make(plotter.XYs, 0, len(weeks))
@@ -109,7 +111,7 @@ func RenderIn(legend Legend, title string, weeks []Week) ([]byte, error) {
 		line.Color, line.Dashes = s.color, s.dash
 		points.Color, points.Shape = s.color, draw.CircleGlyph{}
 		p.Add(line, points)
-		p.Legend.Add(s.name, line, points)
+		key.Add(s.name, line, points)
 	}
 	// The canvas, its paletted copy and the encoder's buffers come from
 	// pools (about 3.5 MB a chart otherwise, which every house's digest,
@@ -122,7 +124,10 @@ func RenderIn(legend Legend, title string, weeks []Week) ([]byte, error) {
 	ctx := gg.NewContextForRGBA(rgba)
 	ctx.SetLineCapButt()
 	ctx.InvertY()
-	p.Draw(draw.New(vgimg.NewWith(vgimg.UseImageWithContext(rgba, ctx))))
+	dc := draw.New(vgimg.NewWith(vgimg.UseImageWithContext(rgba, ctx)))
+	below := key.Rectangle(dc).Size().Y + vg.Points(6)
+	p.Draw(draw.Crop(dc, 0, 0, below, 0))
+	key.Draw(draw.Crop(dc, 0, 0, 0, below-dc.Size().Y))
 	pal := palettes.Get().(*image.Paletted)
 	defer palettes.Put(pal)
 	toPalette(rgba, pal)

@@ -168,3 +168,29 @@ func TestEveryWeekHasItsPlace(t *testing.T) {
 		t.Errorf("the last point ends at x=%d, on the plot's edge", eight)
 	}
 }
+
+// TestLegendIsBelowThePlot checks that the legend is not drawn over the
+// plot, where a week at the top of the scale would meet it: the top right
+// corner, beside the title, holds no text.
+func TestLegendIsBelowThePlot(t *testing.T) {
+	weeks := make([]chart.Week, 8)
+	for i := range weeks {
+		weeks[i] = chart.Week{Label: fmt.Sprintf("W%d", 40+i), Participation: 1, Mood: 1}
+	}
+	data, err := chart.Render("Maple House", weeks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for y := range 50 {
+		for x := chart.WidthPx * 3 / 4; x < chart.WidthPx; x++ {
+			// The text's ink is black; the lines' colours are not grey.
+			if r, g, b, _ := img.At(x, y).RGBA(); r == g && g == b && r>>8 < 0x80 {
+				t.Fatalf("text at (%d, %d), in the plot's top right corner", x, y)
+			}
+		}
+	}
+}
