@@ -134,23 +134,15 @@ func TestEveryWeekHasItsPlace(t *testing.T) {
 	}
 	first[7] = full[7]
 	// lastPoint is the rightmost column of the participation line's colour
-	// (blue, at least half its strength) below the legend (the points are
-	// at 50 %, the legend at the top).
+	// (blue, at least half its strength) between the title and the axis
+	// labels (the points are at 50 %).
 	lastPoint := func(weeks []chart.Week) int {
 		t.Helper()
-		data, err := chart.Render("Maple House", weeks)
-		if err != nil {
-			t.Fatal(err)
-		}
-		img, err := png.Decode(bytes.NewReader(data))
-		if err != nil {
-			t.Fatal(err)
-		}
-		pal := img.(*image.Paletted)
+		img := decoded(t, weeks)
 		last := -1
 		for y := 80; y < chart.HeightPx-40; y++ {
 			for x := range chart.WidthPx {
-				if r, g, b, _ := pal.Palette[pal.ColorIndexAt(x, y)].RGBA(); r>>8 < 0x60 && g>>8 < 0xa0 && b>>8 > 0xc0 {
+				if r, g, b, _ := img.At(x, y).RGBA(); r>>8 < 0x60 && g>>8 < 0xa0 && b>>8 > 0xc0 {
 					last = max(last, x)
 				}
 			}
@@ -177,14 +169,7 @@ func TestLegendIsBelowThePlot(t *testing.T) {
 	for i := range weeks {
 		weeks[i] = chart.Week{Label: fmt.Sprintf("W%d", 40+i), Participation: 1, Mood: 1}
 	}
-	data, err := chart.Render("Maple House", weeks)
-	if err != nil {
-		t.Fatal(err)
-	}
-	img, err := png.Decode(bytes.NewReader(data))
-	if err != nil {
-		t.Fatal(err)
-	}
+	img := decoded(t, weeks)
 	for y := range 50 {
 		for x := chart.WidthPx * 3 / 4; x < chart.WidthPx; x++ {
 			// The text's ink is black; the lines' colours are not grey.
@@ -193,4 +178,18 @@ func TestLegendIsBelowThePlot(t *testing.T) {
 			}
 		}
 	}
+}
+
+// decoded is the chart of weeks, titled "Maple House", decoded.
+func decoded(t *testing.T, weeks []chart.Week) image.Image {
+	t.Helper()
+	data, err := chart.Render("Maple House", weeks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	img, err := png.Decode(bytes.NewReader(data))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return img
 }
