@@ -64,6 +64,9 @@ var (
 // what the lines cover (a year's eight weeks against a new house's one)
 // than the full-colour PNG's row filters and deflate did.
 func RenderIn(legend Legend, title string, weeks []Week) ([]byte, error) {
+	if len(weeks) == 0 {
+		return nil, fmt.Errorf("chart: no weeks to draw")
+	}
 	p := plot.New()
 	// The canvas starts white (vgimg's default background); filling it
 	// again as a path was a third of the drawing.
@@ -90,8 +93,10 @@ func RenderIn(legend Legend, title string, weeks []Week) ([]byte, error) {
 	// Every week of the window has its place, half a week from each edge,
 	// whatever weeks have numbers: a new house's first chart shows its
 	// week where the last week always is, and a point never sits on the
-	// edge of the plot.
+	// edge of the plot. (So the first label needs no room of its own
+	// beside the y axis, which NominalX gives it.)
 	p.X.Min, p.X.Max = -0.5, float64(len(weeks))-0.5
+	p.Y.Padding = 0
 	for _, s := range []struct {
 		name  string
 		xys   plotter.XYs
@@ -114,20 +119,27 @@ func RenderIn(legend Legend, title string, weeks []Week) ([]byte, error) {
 		key.Add(s.name, line, points)
 	}
 	// The canvas, its paletted copy and the encoder's buffers come from
-	// pools (about 3.5 MB a chart otherwise, which every house's digest,
+	// pools (about 4.5 MB a chart otherwise, which every house's digest,
 	// due at the same minute, made and dropped). vgimg, given no image,
 	// makes the canvas with gg as below: the context draws on the canvas
-	// itself, butt line caps, y up; NewWith paints it white (vgimg's
-	// default background), at 96 dpi (its default) 800×400 pixels.
+	// itself, butt line caps, y up. NewWith paints the image it is given
+	// with its default background, white (UseBackgroundColor cannot be
+	// given with an image), which clears the last chart;
+	// TestRenderLeavesNothingForTheNextChart holds it to that. At 96 dpi
+	// (its default) the canvas is 800×400 pixels.
 	rgba := canvases.Get().(*image.RGBA)
 	defer canvases.Put(rgba)
 	ctx := gg.NewContextForRGBA(rgba)
 	ctx.SetLineCapButt()
 	ctx.InvertY()
 	dc := draw.New(vgimg.NewWith(vgimg.UseImageWithContext(rgba, ctx)))
-	below := key.Rectangle(dc).Size().Y + vg.Points(6)
+	// The legend's strip, below the plot, with a margin to the image's
+	// right and bottom edges and between its two lines.
+	margin := vg.Points(4)
+	key.Padding = vg.Points(2)
+	below := key.Rectangle(dc).Size().Y + 2*margin
 	p.Draw(draw.Crop(dc, 0, 0, below, 0))
-	key.Draw(draw.Crop(dc, 0, 0, 0, below-dc.Size().Y))
+	key.Draw(draw.Crop(dc, 0, -margin, margin, below-dc.Size().Y))
 	pal := palettes.Get().(*image.Paletted)
 	defer palettes.Put(pal)
 	toPalette(rgba, pal)
@@ -213,7 +225,8 @@ func nearestIndex(key uint32) uint8 {
 // pushed out by another with the same slot) is looked up in nearest.
 func toPalette(src *image.RGBA, dst *image.Paletted) {
 	b := src.Bounds()
-	// seen holds 1<<32 | colour<<8 | index: the high bit marks a slot in use.
+	// seen holds 1<<32 | colour<<8 | index: bit 32, above the colour,
+	// marks a slot in use.
 	var seen [1 << 10]uint64
 	for y := range b.Dy() {
 		row := src.Pix[y*src.Stride : y*src.Stride+4*b.Dx()]

@@ -134,15 +134,15 @@ func TestEveryWeekHasItsPlace(t *testing.T) {
 	}
 	first[7] = full[7]
 	// lastPoint is the rightmost column of the participation line's colour
-	// (blue, at least half its strength) between the title and the axis
-	// labels (the points are at 50 %).
+	// (at least half its strength on white) between the title and the
+	// axis labels (the points are at 50 %).
 	lastPoint := func(weeks []chart.Week) int {
 		t.Helper()
 		img := decoded(t, weeks)
 		last := -1
 		for y := 80; y < chart.HeightPx-40; y++ {
 			for x := range chart.WidthPx {
-				if r, g, b, _ := img.At(x, y).RGBA(); r>>8 < 0x60 && g>>8 < 0xa0 && b>>8 > 0xc0 {
+				if participationInk(img.At(x, y)) {
 					last = max(last, x)
 				}
 			}
@@ -172,12 +172,38 @@ func TestLegendIsBelowThePlot(t *testing.T) {
 	img := decoded(t, weeks)
 	for y := range 50 {
 		for x := chart.WidthPx * 3 / 4; x < chart.WidthPx; x++ {
-			// The text's ink is black; the lines' colours are not grey.
-			if r, g, b, _ := img.At(x, y).RGBA(); r == g && g == b && r>>8 < 0x80 {
+			if textInk(img.At(x, y)) {
 				t.Fatalf("text at (%d, %d), in the plot's top right corner", x, y)
 			}
 		}
 	}
+	// It is there, below: text, and the participation line's sample.
+	var text, sample bool
+	for y := chart.HeightPx - 30; y < chart.HeightPx; y++ {
+		for x := chart.WidthPx * 3 / 4; x < chart.WidthPx; x++ {
+			text = text || textInk(img.At(x, y))
+			sample = sample || participationInk(img.At(x, y))
+		}
+	}
+	if !text || !sample {
+		t.Errorf("below the plot: text %v, the participation line's sample %v; want the legend", text, sample)
+	}
+}
+
+// textInk is whether c is the text's ink (black, or a grey at least half
+// of it): the lines' colours are not grey.
+func textInk(c color.Color) bool {
+	r, g, b, _ := c.RGBA()
+	return r == g && g == b && r>>8 < 0x80
+}
+
+// participationInk is whether c is the participation line's colour,
+// (0x1f, 0x77, 0xb4), at least half its strength on white: bluer than
+// green, greener than red, each channel at most halfway back to white.
+func participationInk(c color.Color) bool {
+	r, g, b, _ := c.RGBA()
+	r, g, b = r>>8, g>>8, b>>8
+	return r < g && g < b && r <= 0x8f && g <= 0xbb && b <= 0xda
 }
 
 // decoded is the chart of weeks, titled "Maple House", decoded.

@@ -44,9 +44,11 @@ func (t *tx) RoundMisses(ctx context.Context, roundID int64) ([]bot.Miss, error)
 // aggregateAnswersSQL is AggregateAnswers' one query: a trend week's
 // answers and misses, found through the house's rounds by time
 // (checkin_rounds_by_time) and each round's answers and misses by their
-// keys, so that its cost follows the week, not the history kept. Both
-// indexes it reads hold every column it needs (checkin_answers_trend for
-// the answers, migration 0026), so it reads no round's or answer's row.
+// keys, so that its cost follows the week, not the history kept. It reads
+// no round's or answer's row: checkin_rounds_by_time (read twice, for the
+// answers and for the misses) holds each round's status and
+// checkin_answers_trend every column of an answer it reads (migration
+// 0026), and checkin_misses is a WITHOUT ROWID table, its rows in its key.
 var aggregateAnswersSQL = `SELECT COUNT(*), COALESCE(SUM(a.mood), 0), COUNT(a.mood),
 		COUNT(DISTINCT CASE WHEN a.mood IS NOT NULL THEN a.member_id END),
 		COUNT(DISTINCT CASE WHEN ` + hiddenMoodSQL + ` THEN a.member_id END),
