@@ -85,12 +85,7 @@ const pruneConvosSQL = `DELETE FROM conversations WHERE rowid IN (
 // PruneConversations deletes up to limit conversations started before
 // before, oldest first, walking the index on started_at.
 func (t *tx) PruneConversations(ctx context.Context, before time.Time, limit int) (int, error) {
-	res, err := t.q.ExecContext(ctx, pruneConvosSQL, before.Unix(), limit)
-	if err != nil {
-		return 0, wrap("prune conversations", err)
-	}
-	n, err := res.RowsAffected()
-	return int(n), wrap("prune conversations", err)
+	return t.changed(ctx, "prune conversations", pruneConvosSQL, before.Unix(), limit)
 }
 
 // formDraftCols are the columns scanFormDraft reads, in order.
@@ -153,10 +148,5 @@ func (t *tx) ConvosBefore(ctx context.Context, before time.Time) (bool, error) {
 // PruneFormDrafts deletes up to limit forms kept before before, oldest
 // first, walking the index on created_at.
 func (t *tx) PruneFormDrafts(ctx context.Context, before time.Time, limit int) (int, error) {
-	res, err := t.q.ExecContext(ctx, pruneFormDraftsSQL, before.Unix(), limit)
-	if err != nil {
-		return 0, wrap("prune kept forms", err)
-	}
-	n, err := res.RowsAffected()
-	return int(n), wrap("prune kept forms", err)
+	return t.changed(ctx, "prune kept forms", pruneFormDraftsSQL, before.Unix(), limit)
 }

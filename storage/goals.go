@@ -186,15 +186,11 @@ func (t *tx) RedactGoals(ctx context.Context, houseID int64, before time.Time, l
 		{"redact goals", redactGoalsSQL},
 		{"redact goal notes", redactGoalNotesSQL},
 	} {
-		res, err := t.q.ExecContext(ctx, q.sql, houseID, before.Unix(), limit)
+		n, err := t.changed(ctx, q.what, q.sql, houseID, before.Unix(), limit)
 		if err != nil {
-			return 0, wrap(q.what, err)
+			return 0, err
 		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return 0, wrap(q.what, err)
-		}
-		total += int(n)
+		total += n
 	}
 	return total, nil
 }

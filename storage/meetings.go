@@ -107,12 +107,7 @@ const redactMeetingNotesSQL = `UPDATE meetings SET note = '', redacted_at = ? WH
 // RedactMeetingNotes removes the notes of up to limit meetings of a house
 // logged before before, oldest first.
 func (t *tx) RedactMeetingNotes(ctx context.Context, houseID int64, before, at time.Time, limit int) (int, error) {
-	res, err := t.q.ExecContext(ctx, redactMeetingNotesSQL, at.Unix(), houseID, before.Unix(), limit)
-	if err != nil {
-		return 0, wrap("redact meeting notes", err)
-	}
-	n, err := res.RowsAffected()
-	return int(n), wrap("redact meeting notes", err)
+	return t.changed(ctx, "redact meeting notes", redactMeetingNotesSQL, at.Unix(), houseID, before.Unix(), limit)
 }
 
 // exportHouseLife adds a member's meetings, chore turns and swap requests,

@@ -415,15 +415,11 @@ func (t *tx) PruneEnded(ctx context.Context, houseID int64, before, now time.Tim
 		{"ping mutes", `DELETE FROM partner_mutes WHERE until <= ? AND member_id IN (SELECT id FROM members WHERE house_id = ?)`, []any{now.Unix(), houseID}},
 		{"reach-outs", `DELETE FROM reach_outs WHERE house_id = ? AND created_at < ?`, []any{houseID, before.Unix()}},
 	} {
-		res, err := t.q.ExecContext(ctx, q.sql, q.args...)
+		n, err := t.changed(ctx, "prune "+q.what, q.sql, q.args...)
 		if err != nil {
-			return total, wrap("prune "+q.what, err)
+			return total, err
 		}
-		n, err := res.RowsAffected()
-		if err != nil {
-			return total, wrap("prune "+q.what, err)
-		}
-		total += int(n)
+		total += n
 	}
 	return total, nil
 }
@@ -445,12 +441,7 @@ const pruneOutboxSQL = `DELETE FROM outbox WHERE id IN (SELECT id FROM outbox
 // drops them on delivery; this clears the rows delivered before it did, a
 // bounded batch a night (outbox_sent_attachments holds only those rows).
 func (t *tx) ClearSentAttachments(ctx context.Context, houseID int64, limit int) (int, error) {
-	res, err := t.q.ExecContext(ctx, clearSentAttachmentsSQL, houseID, limit)
-	if err != nil {
-		return 0, wrap("clear sent attachments", err)
-	}
-	n, err := res.RowsAffected()
-	return int(n), wrap("clear sent attachments", err)
+	return t.changed(ctx, "clear sent attachments", clearSentAttachmentsSQL, houseID, limit)
 }
 
 // clearSentAttachmentsSQL clears one batch of a house's delivered messages
