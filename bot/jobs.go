@@ -139,11 +139,11 @@ func (b *Bot) RunJob(ctx context.Context, name string, h *House, at time.Time) e
 			// This occurrence, or a later one, ran already. The key says so
 			// for this one until retention prunes its record (pruneRuns);
 			// the job's latest record, never pruned, says so always.
-			switch last, err := r.Tx.LastRun(ctx, name, h.ID); {
-			case err == nil && !last.Before(at):
-				return errSkip
-			case err != nil && !errors.Is(err, ErrNotFound):
+			switch done, err := ranSince(ctx, r.Tx, name, h.ID, at); {
+			case err != nil:
 				return fmt.Errorf("last run: %w", err)
+			case done:
+				return errSkip
 			}
 			if job.chunk != nil {
 				var err error
@@ -175,17 +175,23 @@ func (b *Bot) RunJob(ctx context.Context, name string, h *House, at time.Time) e
 }
 
 // ran reports whether a job's occurrence at at, or a later one, was
-// recorded already.
+// recorded already, in a read transaction.
 func (b *Bot) ran(ctx context.Context, job houseJob, h *House, at time.Time) (done bool, err error) {
 	err = b.store.View(ctx, func(tx Tx) error {
-		last, err := tx.LastRun(ctx, job.name, h.ID)
-		done = err == nil && !last.Before(at)
-		if errors.Is(err, ErrNotFound) {
-			err = nil
-		}
+		done, err = ranSince(ctx, tx, job.name, h.ID, at)
 		return err
 	})
 	return done, err
+}
+
+// ranSince reports whether tx records a run of job in the house at at or
+// later.
+func ranSince(ctx context.Context, tx Tx, job string, houseID int64, at time.Time) (bool, error) {
+	last, err := tx.LastRun(ctx, job, houseID)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	return err == nil && !last.Before(at), err
 }
 
 // CatchUp runs, at start, the jobs missed while the bot was down: each job
