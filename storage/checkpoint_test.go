@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"runtime"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -69,5 +70,78 @@ func TestCheckpointsRunBesideTheWriter(t *testing.T) {
 	}
 	if f := c.failures.Load(); f != 0 {
 		t.Errorf("%d checkpoints failed", f)
+	}
+}
+
+// TestWALStaysBoundedUnderSustainedWrites checks that writes that never
+// pause, with readers beside them, keep the WAL file small: PASSIVE
+// checkpoints alone never let the writer start the WAL again, so it grew
+// by every page written (18 GB while generating 100 house-years).
+func TestWALStaysBoundedUnderSustainedWrites(t *testing.T) {
+	ctx := context.Background()
+	db := openWriterDB(t)
+	if err := db.ckpt.close(); err != nil {
+		t.Fatal(err)
+	}
+	c, err := startCheckpointer(ctx, db.path, db.log)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.every, c.truncateAt, c.pause = 0, 256, db.writer.pause // 1 MiB
+	db.ckpt, db.writer.committed = c, c.poke
+
+	// Readers come and go beside the writer, as the bot's do.
+	stop := make(chan struct{})
+	readers := make(chan error, 1)
+	go func() {
+		for {
+			select {
+			case <-stop:
+				readers <- nil
+				return
+			default:
+			}
+			var n int
+			if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM kids`).Scan(&n); err != nil {
+				readers <- err
+				return
+			}
+		}
+	}()
+	const rows = 1500 // about 6 MB of rows, 12 MB of pages
+	var largest int64
+	for i := range rows {
+		err := db.inWrite(ctx, func(q querier) error {
+			_, err := q.ExecContext(ctx, `INSERT INTO kids (name) VALUES (?)`, strings.Repeat("x", 4000)+strconv.Itoa(i))
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st, err := os.Stat(db.path + "-wal"); err == nil {
+			largest = max(largest, st.Size())
+		}
+	}
+	close(stop)
+	if err := <-readers; err != nil {
+		t.Fatal(err)
+	}
+	if largest > 4<<20 {
+		t.Errorf("the WAL reached %d bytes while %d rows of 4 KB were written (%d checkpoints, %d truncations): want it kept near 1 MiB", largest, rows, c.runs.Load(), c.truncations.Load())
+	}
+	if c.truncations.Load() == 0 {
+		t.Error("the checkpointer never truncated the WAL")
+	}
+	st := db.WriteStats()
+	if st.Pauses == 0 {
+		t.Error("the truncations did not take the writer's turn")
+	}
+	t.Logf("WAL at most %d bytes; %d checkpoints, %d truncations, the longest pause of the writer %v", largest, c.runs.Load(), c.truncations.Load(), st.LongestPause)
+	if f := c.failures.Load(); f != 0 {
+		t.Errorf("%d checkpoints failed", f)
+	}
+	var n int
+	if err := db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM kids`).Scan(&n); err != nil || n != rows {
+		t.Errorf("%d rows stored (%v), want %d", n, err, rows)
 	}
 }

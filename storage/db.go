@@ -254,7 +254,7 @@ func Open(ctx context.Context, path string, opts ...Option) (_ *DB, err error) {
 		db.Close()
 		return nil, fmt.Errorf("open db: checkpointer: %w", err)
 	}
-	db.writer.committed = db.ckpt.poke
+	db.ckpt.pause, db.writer.committed = db.writer.pause, db.ckpt.poke
 	return db, nil
 }
 

@@ -26,6 +26,10 @@ import (
 // first of them, which takes the whole queue (up to maxBatch) as the next
 // batch. So batching comes only from callers that would have waited for the
 // writer anyway, and a lone caller is never delayed.
+//
+// The checkpointer takes the writer's turn too (pause), to empty the WAL
+// with no write transaction running: in the queue like any caller, alone in
+// its turn, then it hands the lead on.
 
 // maxBatch bounds the callers of one transaction, and so how long one
 // commit holds the writer and how long a caller waits behind others.
@@ -63,14 +67,17 @@ type writer struct {
 	// queue holds the callers waiting for the next batch, in arrival order.
 	queue []*writeJob
 
-	// Counters for WriteStats.
-	calls, txs atomic.Int64
+	// Counters for WriteStats; longestPause in nanoseconds.
+	calls, txs, pauses, longestPause atomic.Int64
 }
 
 // writeJob is one caller's unit of work.
 type writeJob struct {
 	ctx context.Context
 	fn  func(*sql.Tx) error
+	// pause, instead of fn, is work that runs with no transaction, alone
+	// in its turn (writer.pause).
+	pause func()
 	// wake tells a queued caller that its batch is done (false) or that it
 	// leads the next batch (true). Buffered, so a send never blocks.
 	wake chan bool
@@ -92,6 +99,11 @@ type WriteStats struct {
 	Calls, Transactions int64
 	// Queued is how many callers are waiting for the writer now.
 	Queued int
+	// Pauses counts the turns the checkpointer took to empty the WAL, and
+	// LongestPause is the longest of them: the writer waits as it waits
+	// for a transaction.
+	Pauses       int64
+	LongestPause time.Duration
 }
 
 // WriteStats returns the writer's counters.
@@ -100,7 +112,8 @@ func (db *DB) WriteStats() WriteStats {
 	w.mu.Lock()
 	queued := len(w.queue)
 	w.mu.Unlock()
-	return WriteStats{Calls: w.calls.Load(), Transactions: w.txs.Load(), Queued: queued}
+	return WriteStats{Calls: w.calls.Load(), Transactions: w.txs.Load(), Queued: queued,
+		Pauses: w.pauses.Load(), LongestPause: time.Duration(w.longestPause.Load())}
 }
 
 // do runs fn in a write transaction, alone or with other callers' work,
@@ -117,8 +130,38 @@ func (db *DB) WriteStats() WriteStats {
 // the whole transaction back when it interrupts a write, which would lose
 // the other callers' work.
 func (w *writer) do(ctx context.Context, fn func(*sql.Tx) error) error {
-	j := &writeJob{ctx: ctx, fn: fn}
 	w.calls.Add(1)
+	return w.lead(&writeJob{ctx: ctx, fn: fn})
+}
+
+// pause runs f in the writer's turn: once the transaction in flight and
+// the callers queued before it are done, with no transaction running and
+// none starting until f returns.
+func (w *writer) pause(f func()) {
+	w.lead(&writeJob{ctx: context.Background(), pause: func() {
+		d := int64(timed(f))
+		w.pauses.Add(1)
+		for {
+			l := w.longestPause.Load()
+			if d <= l || w.longestPause.CompareAndSwap(l, d) {
+				return
+			}
+		}
+	}})
+}
+
+// timed runs f and returns how long it took.
+func timed(f func()) time.Duration {
+	start := time.Now()
+	f()
+	return time.Since(start)
+}
+
+// lead runs j in the writer's turn: at once if the writer is idle, else
+// once the lead is handed to it, with the callers queued behind it (up to
+// maxBatch, and none beyond a pause, which runs alone); then it hands the
+// lead on.
+func (w *writer) lead(j *writeJob) error {
 	var batch []*writeJob
 	w.mu.Lock()
 	if !w.leading {
@@ -133,14 +176,26 @@ func (w *writer) do(ctx context.Context, fn func(*sql.Tx) error) error {
 		if lead := <-j.wake; !lead {
 			return j.result()
 		}
-		// The lead was handed to j, first in the queue: take the queue.
+		// The lead was handed to j, first in the queue: take the queue,
+		// up to the first pause after j (a pause takes only itself).
 		w.mu.Lock()
 		n := min(len(w.queue), maxBatch)
+		for i, o := range w.queue[:n] {
+			if o.pause != nil && (i > 0 || j.pause != nil) {
+				n = max(i, 1)
+				break
+			}
+		}
 		batch = w.queue[:n:n]
 		w.queue = w.queue[n:]
 		w.mu.Unlock()
 	}
-	rest := w.runBatch(batch)
+	var rest []*writeJob
+	if j.pause != nil {
+		j.pause()
+	} else {
+		rest = w.runBatch(batch)
+	}
 	done := batch[:len(batch)-len(rest)]
 	// Hand the lead to the first caller waiting (the callers of a lost
 	// transaction's tail first), or leave the writer idle; then tell the

@@ -164,6 +164,52 @@ func TestQueuedWritesShareOneTransaction(t *testing.T) {
 	}
 }
 
+// TestPauseTakesTheWritersTurnAlone checks that a pause (the
+// checkpointer's TRUNCATE) waits for the transaction in flight and the
+// callers queued before it, runs with no transaction open, and that the
+// callers queued behind it wait for it and then share a transaction.
+func TestPauseTakesTheWritersTurnAlone(t *testing.T) {
+	db := openWriterDB(t)
+	ctx := context.Background()
+	release := hold(t, db)
+	before := db.WriteStats()
+	first := queue(t, db, ctx, insert("first"))
+	var seen []string
+	paused := make(chan struct{})
+	go db.writer.pause(func() {
+		seen = column(t, db.read, `SELECT name FROM kids ORDER BY name`)
+		// No transaction is open: a write on the writer's connection
+		// would otherwise fail or wait.
+		if _, err := db.write.ExecContext(ctx, `INSERT INTO kids (name) VALUES ('paused')`); err != nil {
+			t.Errorf("a write in the pause: %v", err)
+		}
+		close(paused)
+	})
+	waitQueued(t, db, before.Queued+2)
+	var after []<-chan result
+	for i := range 3 {
+		after = append(after, queue(t, db, ctx, insert(fmt.Sprintf("after%d", i))))
+	}
+	release()
+	<-paused
+	if got := fmt.Sprint(seen); got != "[first holder]" {
+		t.Errorf("the pause saw %s committed, want [first holder]: the transaction in flight and the caller before it", got)
+	}
+	for i, o := range append([]<-chan result{first}, after...) {
+		if r := <-o; r.err != nil || r.panicVal != nil {
+			t.Errorf("caller %d: %+v", i, r)
+		}
+	}
+	st := db.WriteStats()
+	if got := st.Transactions - before.Transactions; got != 2 {
+		t.Errorf("the writer ran %d transactions after the holder's, want 2: the first caller's, then the three after the pause together", got)
+	}
+	if st.Pauses-before.Pauses != 1 || st.LongestPause <= 0 {
+		t.Errorf("pauses = %d, longest %v; want 1 counted", st.Pauses-before.Pauses, st.LongestPause)
+	}
+	wantStored(t, db, "[after0 after1 after2 first holder paused]")
+}
+
 func TestFailingWriteRollsBackOnlyItsOwnWork(t *testing.T) {
 	db := openWriterDB(t)
 	ctx := context.Background()
