@@ -98,6 +98,34 @@ func TestRoundAnswersMatrix(t *testing.T) {
 				})
 			})
 		}
+		// Every reader in turn in one read transaction, where a repeated
+		// aggregate is kept for the same parameters: each still gets its
+		// own visibility's count.
+		view(t, f.db, func(tx bot.Tx) error {
+			for range 2 {
+				for _, rd := range readers {
+					v := bot.Viewer{Role: rd.role}
+					switch {
+					case rd.author:
+						v.MemberID = author.ID
+					case rd.role.Has(bot.RoleResident):
+						v.MemberID = other.ID
+					}
+					agg, err := tx.AggregateAnswers(f.ctx, f.house, t0, t0.Add(time.Hour), v)
+					if err != nil {
+						return err
+					}
+					hidden := 1
+					if mayRead(rd, k.vis, k.held) {
+						hidden = 0
+					}
+					if agg.HiddenResidents != hidden {
+						t.Errorf("%s held=%v/%s in a shared snapshot: aggregate = %+v, want %d hidden", k.vis, k.held, rd.name, agg, hidden)
+					}
+				}
+			}
+			return nil
+		})
 		// Whoever may read it, the author's own lists and the counts always
 		// hold it.
 		view(t, f.db, func(tx bot.Tx) error {
@@ -118,4 +146,32 @@ func TestRoundAnswersMatrix(t *testing.T) {
 			return err
 		})
 	}
+}
+
+// TestAggregateAnswersFollowsItsWriteTransaction checks that only a read
+// transaction keeps AggregateAnswers' results: in a write transaction, the
+// same question after a write of its own counts that write.
+func TestAggregateAnswersFollowsItsWriteTransaction(t *testing.T) {
+	f := newFixture(t)
+	m := f.member(t, "U-robin", "Robin")
+	r := f.round(t, t0)
+	staff := bot.Viewer{Role: bot.RoleOperator}
+	update(t, f.db, func(tx bot.Tx) error {
+		before, err := tx.AggregateAnswers(f.ctx, f.house, t0, t0.Add(time.Hour), staff)
+		if err != nil {
+			return err
+		}
+		a := &bot.Answer{RoundID: r.ID, MemberID: m.ID, Mood: 4, Visibility: bot.VisMentors, Source: "form", AnsweredAt: t0, UpdatedAt: t0}
+		if err := tx.SaveAnswer(f.ctx, a); err != nil {
+			return err
+		}
+		after, err := tx.AggregateAnswers(f.ctx, f.house, t0, t0.Add(time.Hour), staff)
+		if err != nil {
+			return err
+		}
+		if before.Answers != 0 || after.Answers != 1 || after.MoodSum != 4 {
+			t.Errorf("aggregates before and after a write in one transaction = %+v, %+v; want 0 answers, then 1 with mood 4", before, after)
+		}
+		return nil
+	})
 }

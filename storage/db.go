@@ -364,7 +364,7 @@ func (db *DB) View(ctx context.Context, fn func(bot.Tx) error) error {
 	}
 	// Rolling back a read transaction only releases its snapshot.
 	defer sqlTx.Rollback()
-	return fn(&tx{q: sqlTx})
+	return fn(&tx{q: sqlTx, snapshot: &snapshotMemo{}})
 }
 
 // Outbox returns the sender's view of the outbox.
@@ -385,6 +385,17 @@ func (t *tx) changed(ctx context.Context, what, query string, args ...any) (int,
 // of their concern (house.go, member.go, …).
 type tx struct {
 	q querier
+	// snapshot, in a read transaction only, keeps answers that cannot
+	// change while it lasts (snapshotMemo); nil in a write transaction,
+	// whose own writes can change them.
+	snapshot *snapshotMemo
+}
+
+// snapshotMemo keeps what a read transaction's snapshot answered to
+// questions asked again in it with the same parameters.
+type snapshotMemo struct {
+	// aggregates are AggregateAnswers' results.
+	aggregates map[aggregateKey]bot.AnswerAggregate
 }
 
 // querier is what a tx runs its statements on: a read transaction as it

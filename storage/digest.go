@@ -67,14 +67,56 @@ const hiddenMoodSQL = `a.mood IS NOT NULL AND NOT ` + visibleSQL
 // says how many residents' moods, and how many different mood values, v may
 // not read (visibleSQL decides), and counts the check-ins answered and
 // expected, in one query.
+//
+// In a read transaction, the query runs once for each set of its
+// parameters: the weekly digest asks for the same eight weeks for each of
+// a house's readers, and readers whose visibility is the same (staff with
+// no membership in the house, operators and mentors alike) bind the same
+// values (viewerArgs), so the later ones take the first one's answer from
+// the same snapshot.
 func (t *tx) AggregateAnswers(ctx context.Context, houseID int64, from, to time.Time, v bot.Viewer) (bot.AnswerAggregate, error) {
+	args := viewerArgs(v, sql.Named("house", houseID), sql.Named("from", from.Unix()), sql.Named("to", to.Unix()))
+	key := aggregateKey{house: houseID, from: from.Unix(), to: to.Unix()}
+	copy(key.viewer[:], args)
+	if a, ok := t.snapshot.aggregate(key); ok {
+		return a, nil
+	}
 	var a bot.AnswerAggregate
 	var missed int
-	err := t.q.QueryRowContext(ctx, aggregateAnswersSQL,
-		viewerArgs(v, sql.Named("house", houseID), sql.Named("from", from.Unix()), sql.Named("to", to.Unix()))...).
+	err := t.q.QueryRowContext(ctx, aggregateAnswersSQL, args...).
 		Scan(&a.Answers, &a.MoodSum, &a.MoodCount, &a.MoodResidents, &a.HiddenResidents, &a.HiddenMoodValues, &a.Answered, &missed)
 	a.Expected = a.Answered + missed
+	if err == nil {
+		t.snapshot.keepAggregate(key, a)
+	}
 	return a, wrap("aggregate answers", err)
+}
+
+// aggregateKey is what AggregateAnswers binds: the house, the window, and
+// visibleSQL's parameters as viewerArgs makes them (comparable values).
+type aggregateKey struct {
+	house, from, to int64
+	viewer          [3]any
+}
+
+// aggregate is the result kept for key, if m is a read transaction's.
+func (m *snapshotMemo) aggregate(key aggregateKey) (bot.AnswerAggregate, bool) {
+	if m == nil {
+		return bot.AnswerAggregate{}, false
+	}
+	a, ok := m.aggregates[key]
+	return a, ok
+}
+
+// keepAggregate keeps a result for key, if m is a read transaction's.
+func (m *snapshotMemo) keepAggregate(key aggregateKey, a bot.AnswerAggregate) {
+	if m == nil {
+		return
+	}
+	if m.aggregates == nil {
+		m.aggregates = map[aggregateKey]bot.AnswerAggregate{}
+	}
+	m.aggregates[key] = a
 }
 
 // ReachOutRequests counts requests for someone to reach out, per member.
