@@ -140,6 +140,13 @@ func (m *Monitor) GaugeFunc(name, help string, fn func() float64) {
 	}
 }
 
+// CounterFunc adds a counter read by fn at each scrape.
+func (m *Monitor) CounterFunc(name, help string, fn func() float64) {
+	if m != nil {
+		m.reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{Name: name, Help: help}, fn))
+	}
+}
+
 // Sent counts a message the platform accepted.
 func (m *Monitor) Sent(platform, kind string) {
 	if m != nil {

@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"fmt"
 	"log/slog"
+	"os"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -74,6 +76,9 @@ type checkpointer struct {
 	// runs counts the checkpoints run, failures those that failed, and
 	// truncations the TRUNCATE checkpoints that emptied the WAL.
 	runs, failures, truncations atomic.Int64
+
+	closing  sync.Once
+	closeErr error
 }
 
 // startCheckpointer opens the checkpointer's connection to path and starts
@@ -158,11 +163,37 @@ func (c *checkpointer) checkpoint(mode string) (frames int, err error) {
 	return frames, err
 }
 
-// close stops the checkpointer and closes its connection.
+// close stops the checkpointer and closes its connection; a second close
+// does nothing.
 func (c *checkpointer) close() error {
-	close(c.stop)
-	<-c.done
-	return c.db.Close()
+	c.closing.Do(func() {
+		close(c.stop)
+		<-c.done
+		c.closeErr = c.db.Close()
+	})
+	return c.closeErr
+}
+
+// CheckpointStats counts the checkpointer's work since the store opened.
+type CheckpointStats struct {
+	// Checkpoints counts the checkpoints run, Failures those that failed
+	// (each is logged; the WAL grows until one succeeds), and Truncations
+	// the TRUNCATE ones that emptied the WAL.
+	Checkpoints, Failures, Truncations int64
+	// WALBytes is the size of the WAL file now (0 when there is none).
+	WALBytes int64
+}
+
+// CheckpointStats returns the checkpointer's counters and the WAL's size.
+func (db *DB) CheckpointStats() CheckpointStats {
+	var st CheckpointStats
+	if c := db.ckpt; c != nil {
+		st.Checkpoints, st.Failures, st.Truncations = c.runs.Load(), c.failures.Load(), c.truncations.Load()
+	}
+	if fi, err := os.Stat(db.path + "-wal"); err == nil {
+		st.WALBytes = fi.Size()
+	}
+	return st
 }
 
 // Checkpointer is the store's checkpointer for a database written without

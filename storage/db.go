@@ -308,8 +308,8 @@ func makePrivate(path string) error {
 func (db *DB) Close() error {
 	var errs []error
 	if db.ckpt != nil {
+		// Kept after Close for CheckpointStats; a second close is a no-op.
 		errs = append(errs, db.ckpt.close())
-		db.ckpt = nil
 	}
 	if db.read != nil {
 		errs = append(errs, db.read.Close())

@@ -39,6 +39,7 @@ func newMonitor(db *storage.DB, clock bot.Clock, status *health.Status) *monitor
 		}, nil
 	})
 	m.AddCheck("database", db.Ping)
+	watchDatabase(m, db)
 	// The parts the health status holds failing: the outbox, a job, a
 	// damaged database. Their class, never their errors' text.
 	m.AddCheck("degraded", func(context.Context) error {
@@ -249,4 +250,19 @@ func cmdHealthcheck(ctx context.Context, e env) int {
 	}
 	fmt.Fprintln(e.stdout, "ok")
 	return exitOK
+}
+
+// watchDatabase shows the write-ahead log in the metrics: its size, and
+// the checkpoints that failed or emptied it. A WAL that keeps growing means
+// checkpoints cannot finish (a reader that never ends, a full disk).
+func watchDatabase(m *monitor.Monitor, db *storage.DB) {
+	m.GaugeFunc("porchlight_database_wal_bytes", "Size of the database's write-ahead log file.", func() float64 {
+		return float64(db.CheckpointStats().WALBytes)
+	})
+	m.CounterFunc("porchlight_database_checkpoint_failures_total", "Checkpoints of the write-ahead log that failed (each is logged).", func() float64 {
+		return float64(db.CheckpointStats().Failures)
+	})
+	m.CounterFunc("porchlight_database_wal_truncations_total", "Times the write-ahead log was emptied after writes that never paused let it grow past 64 MiB.", func() float64 {
+		return float64(db.CheckpointStats().Truncations)
+	})
 }

@@ -91,6 +91,9 @@ func TestMonitoringOnDiscord(t *testing.T) {
 		"porchlight_outbox_failed 0",
 		"porchlight_crisis_alerts_unacknowledged 0",
 		"porchlight_database_up 1",
+		"porchlight_database_wal_bytes ",
+		"porchlight_database_checkpoint_failures_total 0",
+		"porchlight_database_wal_truncations_total 0",
 	)
 
 	// An outage: the connection drops and the gateway refuses the bot.
