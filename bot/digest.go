@@ -567,7 +567,7 @@ func (p *preparedDigest) matches(r *Request, week string) bool {
 
 // render renders p's draft into its message.
 func (p *preparedDigest) render() (err error) {
-	p.msg, err = p.b.renderDigest(p.draft, p.log)
+	p.msg, err = p.b.renderDigest(p.draft, p.log, nil)
 	return err
 }
 
@@ -625,22 +625,60 @@ func (b *Bot) draftDigest(r *Request, houses []*House, week string, reader Role,
 
 // renderDigest renders a draft: the houses' texts, with the chart of the
 // first house. It touches no store, so that it can run outside any
-// transaction; a chart that fails leaves the text alone.
-func (b *Bot) renderDigest(d *digestDraft, log *slog.Logger) (Message, error) {
+// transaction; a chart that fails leaves the text alone. charts, if not
+// nil, keeps the charts drawn for the job's other readers: a house's
+// operators and mentors see the same trend, and most read the same
+// language, so their chart is drawn once.
+func (b *Bot) renderDigest(d *digestDraft, log *slog.Logger, charts map[chartKey][]byte) (Message, error) {
 	var texts []string
 	var chart *Attachment
 	for _, dg := range d.digests {
 		texts = append(texts, b.digestTxt(dg))
 		if chart == nil && b.chart != nil {
-			png, err := b.chart(dg.Lang, dg.House+" — "+d.week, dg.Trend)
-			if err != nil {
-				log.Warn("digest chart failed; sending the text only", "err", err)
-			} else {
-				chart = &Attachment{Name: "digest-" + d.week + ".png", ContentType: "image/png", Data: png}
+			title := dg.House + " — " + d.week
+			key := newChartKey(dg.Lang, title, dg.Trend)
+			png, ok := charts[key]
+			if !ok {
+				var err error
+				if png, err = b.chart(dg.Lang, title, dg.Trend); err != nil {
+					log.Warn("digest chart failed; sending the text only", "err", err)
+					continue
+				}
+				if charts != nil {
+					charts[key] = png
+				}
 			}
+			chart = &Attachment{Name: "digest-" + d.week + ".png", ContentType: "image/png", Data: png}
 		}
 	}
 	return Message{Text: strings.Join(texts, "\n\n"), Attachment: chart}, nil
+}
+
+// chartKey is everything a digest's chart is drawn from.
+type chartKey struct {
+	lang  Lang
+	title string
+	// trend is the weeks and their numbers, written out.
+	trend string
+}
+
+func newChartKey(l Lang, title string, weeks []DigestWeek) chartKey {
+	var sb strings.Builder
+	num := func(v *float64) {
+		if v == nil {
+			sb.WriteString(" -")
+			return
+		}
+		sb.WriteByte(' ')
+		sb.WriteString(strconv.FormatFloat(*v, 'g', -1, 64))
+	}
+	for _, w := range weeks {
+		sb.WriteString(w.Week)
+		num(w.ParticipationRate)
+		num(w.MoodAvg)
+		sb.WriteByte(';')
+	}
+	return chartKey{lang: l, title: title, trend: sb.String()}
 }
 
 // audit records the reader's read of each house's per-resident data.
@@ -717,8 +755,9 @@ func (b *Bot) prepareDigests(ctx context.Context, h *House, at, now time.Time, l
 	if err != nil {
 		return nil, err
 	}
+	charts := map[chartKey][]byte{}
 	for _, l := range letters {
-		if l.msg, err = b.renderDigest(l.draft, log); err != nil {
+		if l.msg, err = b.renderDigest(l.draft, log, charts); err != nil {
 			return nil, err
 		}
 	}

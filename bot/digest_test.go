@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -436,5 +437,50 @@ func TestCombinedDigest(t *testing.T) {
 	// One read each: the operator's combined message, the mentor's two.
 	if n, err := db.CountAudit(ctx, "digest.read"); err != nil || n != 4 {
 		t.Errorf("digest.read audit rows = %d, %v; want 4 (two houses for the operator, one each for the mentor)", n, err)
+	}
+}
+
+// TestDigestChartDrawnOncePerJob: the weekly job draws a chart once for
+// the readers who would get the same one (the same house's trend in the
+// same language), and again for a reader of another language.
+func TestDigestChartDrawnOncePerJob(t *testing.T) {
+	house := testHouse()
+	house.Digest = bot.DigestConfig{Schedule: "0 8 * * 1", Mentors: true}
+	var drawn []string
+	chart := func(l bot.Lang, title string, weeks []bot.DigestWeek) ([]byte, error) {
+		drawn = append(drawn, l.Code())
+		return []byte("png " + l.Code() + " " + title), nil
+	}
+	h := newHarnessWith(t, storagetest.Open(t), time.Date(2026, 11, 16, 8, 0, 0, 0, chicago), func(c *bot.Config) { c.Chart = chart }, house)
+	h.join(robin)
+	digest := func(at time.Time) {
+		t.Helper()
+		drawn = nil
+		h.ad.Reset()
+		if err := h.bot.RunJob(h.ctx, bot.JobDigest, h.house, at); err != nil {
+			t.Fatal(err)
+		}
+		h.flush()
+		for _, u := range []bot.User{owner, mentor} {
+			got := h.ad.To(u.ID)
+			if len(got) != 1 || got[0].Attachment == nil || !strings.Contains(string(got[0].Attachment.Data), "Cedar House") {
+				t.Errorf("%s's digest = %+v, want one with its chart", u.ID, got)
+			}
+		}
+	}
+	digest(time.Date(2026, 11, 23, 8, 0, 0, 0, chicago))
+	if len(drawn) != 1 {
+		t.Errorf("charts drawn for an operator and a mentor of one language = %v, want one", drawn)
+	}
+	// The mentor joins as a member and reads Spanish: their chart is
+	// drawn in it.
+	h.join(mentor)
+	h.do(h.ev.Command(mentor, "language", "es"))
+	digest(time.Date(2026, 11, 30, 8, 0, 0, 0, chicago))
+	if slices.Sort(drawn); fmt.Sprint(drawn) != "[en es]" {
+		t.Errorf("charts drawn for readers of two languages = %v, want [en es]", drawn)
+	}
+	if got := h.ad.To(mentor.ID); len(got) == 1 && !strings.HasPrefix(string(got[0].Attachment.Data), "png es") {
+		t.Errorf("the Spanish reader's chart = %q", got[0].Attachment.Data)
 	}
 }
