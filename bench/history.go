@@ -112,12 +112,19 @@ func (w *World) Writes() int64 { return w.store.updates.Load() }
 // Held is the time the core's write transactions held the writer so far.
 func (w *World) Held() time.Duration { return time.Duration(w.store.held.Load()) }
 
-// LongestHold is the longest time one of the core's write transactions
-// held the writer so far, and ResetLongestHold starts counting again.
-func (w *World) LongestHold() time.Duration { return time.Duration(w.store.longest.Load()) }
+// LongestHold is the longest time one of the core's write transactions,
+// or one of the checkpointer's turns of the writer (storage.WriteStats'
+// pauses, which empty the WAL), held the writer so far, and
+// ResetLongestHold starts counting again.
+func (w *World) LongestHold() time.Duration {
+	return max(time.Duration(w.store.longest.Load()), w.DB.WriteStats().LongestPause)
+}
 
 // ResetLongestHold forgets the longest hold so far.
-func (w *World) ResetLongestHold() { w.store.longest.Store(0) }
+func (w *World) ResetLongestHold() {
+	w.store.longest.Store(0)
+	w.DB.ResetLongestPause()
+}
 
 // Wakes counts the core's wake-ups of the sender so far.
 func (w *World) Wakes() int64 { return w.wakes.Load() }

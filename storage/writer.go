@@ -106,6 +106,10 @@ type WriteStats struct {
 	LongestPause time.Duration
 }
 
+// ResetLongestPause forgets the longest pause so far, for a benchmark that
+// measures from a point on.
+func (db *DB) ResetLongestPause() { db.writer.longestPause.Store(0) }
+
 // WriteStats returns the writer's counters.
 func (db *DB) WriteStats() WriteStats {
 	w := db.writer
