@@ -51,15 +51,25 @@ func TestRoundAnswersMatrix(t *testing.T) {
 		a := f.answer(t, r, author, k.vis, t0.Add(time.Minute))
 		a.ShareHeld = k.held
 		update(t, f.db, func(tx bot.Tx) error { return tx.SaveAnswer(f.ctx, a) })
+		viewer := func(rd reader) bot.Viewer {
+			v := bot.Viewer{Role: rd.role}
+			switch {
+			case rd.author:
+				v.MemberID = author.ID
+			case rd.role.Has(bot.RoleResident):
+				v.MemberID = other.ID
+			}
+			return v
+		}
+		hidden := func(rd reader) int {
+			if mayRead(rd, k.vis, k.held) {
+				return 0
+			}
+			return 1
+		}
 		for _, rd := range readers {
 			t.Run(fmt.Sprintf("%s held=%v/%s", k.vis, k.held, rd.name), func(t *testing.T) {
-				v := bot.Viewer{Role: rd.role}
-				switch {
-				case rd.author:
-					v.MemberID = author.ID
-				case rd.role.Has(bot.RoleResident):
-					v.MemberID = other.ID
-				}
+				v := viewer(rd)
 				view(t, f.db, func(tx bot.Tx) error {
 					as, err := tx.RoundAnswers(f.ctx, r.ID, v)
 					if err != nil {
@@ -74,12 +84,8 @@ func TestRoundAnswersMatrix(t *testing.T) {
 					if err != nil {
 						return err
 					}
-					hidden := 1
-					if mayRead(rd, k.vis, k.held) {
-						hidden = 0
-					}
-					if agg.MoodResidents != 1 || agg.HiddenResidents != hidden || agg.HiddenMoodValues != hidden {
-						t.Errorf("aggregate = %+v, want 1 mood, %d hidden", agg, hidden)
+					if h := hidden(rd); agg.MoodResidents != 1 || agg.HiddenResidents != h || agg.HiddenMoodValues != h {
+						t.Errorf("aggregate = %+v, want 1 mood, %d hidden", agg, h)
 					}
 					// /history: the answer always counts as answered; its
 					// mood only reaches a reader who may read it.
@@ -104,23 +110,12 @@ func TestRoundAnswersMatrix(t *testing.T) {
 		view(t, f.db, func(tx bot.Tx) error {
 			for range 2 {
 				for _, rd := range readers {
-					v := bot.Viewer{Role: rd.role}
-					switch {
-					case rd.author:
-						v.MemberID = author.ID
-					case rd.role.Has(bot.RoleResident):
-						v.MemberID = other.ID
-					}
-					agg, err := tx.AggregateAnswers(f.ctx, f.house, t0, t0.Add(time.Hour), v)
+					agg, err := tx.AggregateAnswers(f.ctx, f.house, t0, t0.Add(time.Hour), viewer(rd))
 					if err != nil {
 						return err
 					}
-					hidden := 1
-					if mayRead(rd, k.vis, k.held) {
-						hidden = 0
-					}
-					if agg.HiddenResidents != hidden {
-						t.Errorf("%s held=%v/%s in a shared snapshot: aggregate = %+v, want %d hidden", k.vis, k.held, rd.name, agg, hidden)
+					if agg.HiddenResidents != hidden(rd) {
+						t.Errorf("%s held=%v/%s in a shared snapshot: aggregate = %+v, want %d hidden", k.vis, k.held, rd.name, agg, hidden(rd))
 					}
 				}
 			}
