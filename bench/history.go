@@ -358,11 +358,19 @@ func DefaultCacheDir() string {
 // Cached returns the path of s's history in dir, generating it first if it
 // is not there. The file is named by Version and s; it is made under a
 // temporary name and renamed when complete, so that an interrupted run
-// leaves no half history behind. Callers must not write to it: Copy it.
+// leaves no half history behind. A history made by an older Porchlight is
+// migrated in place. Callers must not write to it: Copy it.
 func Cached(ctx context.Context, dir string, s Spec, progress io.Writer) (string, error) {
 	path := filepath.Join(dir, fmt.Sprintf("history-v%d-%s.db", Version, s))
 	if _, err := os.Stat(path); err == nil {
-		return path, nil
+		// A history made before the schema's last migrations takes them
+		// here, once, rather than in every copy (where the start-up figure
+		// would time them).
+		db, err := storage.Open(ctx, path)
+		if err != nil {
+			return "", fmt.Errorf("migrate %s: %w", path, err)
+		}
+		return path, db.Close()
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return "", err
 	}

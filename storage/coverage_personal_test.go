@@ -46,6 +46,10 @@ var schemaPrivacy = map[string]map[string]personal{
 		"values_json", personal{words, "checkin_answers", "deleted"}),
 	"checkin_misses": with(cols("round_id", "status"),
 		"member_id", personal{memberID, "checkin_misses", "deleted"}),
+	// The digest trend's copy of the answers' and misses' columns
+	// (migration 0027), kept by triggers.
+	"checkin_trend": with(cols("house_id", "scheduled_for", "round_id", "kind", "mood", "visibility", "share_held", "miss_status"),
+		"member_id", personal{memberID, "- a copy of checkin_answers' and checkin_misses' columns, exported with them", "deleted with the answer or miss (triggers)"}),
 	"checkin_rounds": cols("id", "house_id", "schedule", "scheduled_for", "opened_at", "remind_at", "closes_at", "status",
 		"reminded_at", "closed_at", "prompt_outbox_id"),
 	"conversations": with(cols("platform", "house_id", "form_id", "fields_json", "next_field", "paged", "page_limit", "concern", "started_at"),

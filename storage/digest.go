@@ -42,23 +42,23 @@ func (t *tx) RoundMisses(ctx context.Context, roundID int64) ([]bot.Miss, error)
 }
 
 // aggregateAnswersSQL is AggregateAnswers' one query: a trend week's
-// answers and misses, found through the house's rounds by time
-// (checkin_rounds_by_time) and each round's answers and misses by their
-// keys, so that its cost follows the week, not the history kept. It reads
-// no round's or answer's row: checkin_rounds_by_time (read twice, for the
-// answers and for the misses) holds each round's status and
-// checkin_answers_trend every column of an answer it reads (migration
-// 0026), and checkin_misses is a WITHOUT ROWID table, its rows in its key.
-var aggregateAnswersSQL = `SELECT COUNT(*), COALESCE(SUM(a.mood), 0), COUNT(a.mood),
+// answers and misses, read from checkin_trend (migration 0027), which
+// holds every column of them the trend reads clustered by house and time,
+// so that a week of a house is a few neighbouring pages whatever else the
+// history holds. Aliased a, so that hiddenMoodSQL reads its columns; a miss
+// has no mood. A skipped round's answers and misses count in neither the
+// answered nor the expected check-ins: its id is looked up among the
+// week's skipped rounds, through checkin_rounds_by_time.
+var aggregateAnswersSQL = `WITH skipped AS (SELECT id FROM checkin_rounds
+		WHERE house_id = :house AND scheduled_for >= :from AND scheduled_for < :to AND status = 'skipped')
+	SELECT COUNT(CASE WHEN a.kind = 'answer' THEN 1 END), COALESCE(SUM(a.mood), 0), COUNT(a.mood),
 		COUNT(DISTINCT CASE WHEN a.mood IS NOT NULL THEN a.member_id END),
 		COUNT(DISTINCT CASE WHEN ` + hiddenMoodSQL + ` THEN a.member_id END),
 		COUNT(DISTINCT CASE WHEN ` + hiddenMoodSQL + ` THEN a.mood END),
-		COUNT(CASE WHEN r.status <> 'skipped' THEN 1 END),
-		(SELECT COUNT(*) FROM checkin_misses m JOIN checkin_rounds mr ON mr.id = m.round_id
-			WHERE mr.house_id = :house AND mr.scheduled_for >= :from AND mr.scheduled_for < :to
-				AND mr.status <> 'skipped' AND m.status = 'missed')
-	FROM checkin_rounds r JOIN checkin_answers a ON a.round_id = r.id
-	WHERE r.house_id = :house AND r.scheduled_for >= :from AND r.scheduled_for < :to`
+		COUNT(CASE WHEN a.kind = 'answer' AND a.round_id NOT IN skipped THEN 1 END),
+		COUNT(CASE WHEN a.kind = 'miss' AND a.miss_status = 'missed' AND a.round_id NOT IN skipped THEN 1 END)
+	FROM checkin_trend a
+	WHERE a.house_id = :house AND a.scheduled_for >= :from AND a.scheduled_for < :to`
 
 // hiddenMoodSQL is a mood the viewer may not read (visibleSQL decides).
 const hiddenMoodSQL = `a.mood IS NOT NULL AND NOT ` + visibleSQL
