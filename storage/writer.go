@@ -196,7 +196,7 @@ func (w *writer) lead(j *writeJob) error {
 	}
 	var rest []*writeJob
 	if j.pause != nil {
-		j.pause()
+		j.runPause()
 	} else {
 		rest = w.runBatch(batch)
 	}
@@ -337,6 +337,17 @@ func failRan(batch []*writeJob, err error) {
 			j.err = err
 		}
 	}
+}
+
+// runPause runs a pause, keeping a panic for its caller (lead re-raises
+// it once the lead is handed on).
+func (j *writeJob) runPause() {
+	defer func() {
+		if p := recover(); p != nil {
+			j.panicked, j.panicVal = true, p
+		}
+	}()
+	j.pause()
 }
 
 // run runs the caller's work in q and reports whether it succeeded. A

@@ -462,3 +462,29 @@ func TestCommitsAreFlushed(t *testing.T) {
 		}
 	}
 }
+
+// TestPanickingPauseHandsTheLeadOn checks that a pause that panics
+// re-raises its panic in its caller and leaves the writer to the next
+// caller, not held for ever.
+func TestPanickingPauseHandsTheLeadOn(t *testing.T) {
+	db := openWriterDB(t)
+	func() {
+		defer func() {
+			if p := recover(); p != "boom" {
+				t.Errorf("pause's panic = %v, want boom re-raised", p)
+			}
+		}()
+		db.writer.pause(func() { panic("boom") })
+	}()
+	done := make(chan error, 1)
+	go func() { done <- db.inWrite(context.Background(), insert("after")) }()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("a write after a panicking pause never ran: the writer is still held")
+	}
+	wantStored(t, db, "[after]")
+}
