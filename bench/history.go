@@ -363,14 +363,7 @@ func DefaultCacheDir() string {
 func Cached(ctx context.Context, dir string, s Spec, progress io.Writer) (string, error) {
 	path := filepath.Join(dir, fmt.Sprintf("history-v%d-%s.db", Version, s))
 	if _, err := os.Stat(path); err == nil {
-		// A history made before the schema's last migrations takes them
-		// here, once, rather than in every copy (where the start-up figure
-		// would time them).
-		db, err := storage.Open(ctx, path)
-		if err != nil {
-			return "", fmt.Errorf("migrate %s: %w", path, err)
-		}
-		return path, db.Close()
+		return path, migrateCached(ctx, path)
 	} else if !errors.Is(err, fs.ErrNotExist) {
 		return "", err
 	}
@@ -417,6 +410,35 @@ func Copy(src, dir string) (string, error) {
 		return "", err
 	}
 	return dst, out.Close()
+}
+
+// migrateCached applies to a cached history made by an older Porchlight
+// the migrations it lacks, once, rather than in every copy (where the
+// start-up figure would time them). It migrates a copy and renames it over
+// the history, so that another run copying the history meanwhile copies
+// the old file whole.
+func migrateCached(ctx context.Context, path string) error {
+	old, err := storage.Outdated(ctx, path)
+	if err != nil || !old {
+		return err
+	}
+	dir, err := os.MkdirTemp(filepath.Dir(path), "migrate-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	tmp, err := Copy(path, dir)
+	if err != nil {
+		return err
+	}
+	db, err := storage.Open(ctx, tmp)
+	if err == nil {
+		err = db.Close()
+	}
+	if err != nil {
+		return fmt.Errorf("migrate %s: %w", path, err)
+	}
+	return os.Rename(tmp, path)
 }
 
 // removeDB removes a database file and its WAL companions.

@@ -34,10 +34,10 @@ import (
 // page written: 18 GB in ten minutes of generating 100 house-years, and a
 // full disk for 1,000, with every read slower as the WAL's index grows. So
 // once the WAL holds truncateFrames frames after a PASSIVE checkpoint, the
-// checkpointer runs a TRUNCATE one at once, in the writer's turn (the
-// writer waits for it as for a transaction, and WriteStats counts it): it
-// copies the few frames committed since the PASSIVE one began and empties
-// the file. It waits for readers on old snapshots at most
+// checkpointer runs a TRUNCATE one, in the writer's turn (the writer waits
+// for it as for a transaction, and WriteStats counts it): it copies the few
+// frames committed since the last PASSIVE one began (catchUpRounds) and
+// empties the file. It waits for readers on old snapshots at most
 // checkpointBusyTimeout; if they are still there, it gives up and tries
 // again at the next wake-up.
 
@@ -49,6 +49,17 @@ const checkpointEvery = time.Second
 // PASSIVE checkpoint before the checkpointer truncates it: 64 MiB of 4 KiB
 // pages.
 const truncateFrames = 16384
+
+// Before it takes the writer's turn to truncate, the checkpointer runs up to
+// catchUpRounds more PASSIVE checkpoints beside the writer while more than
+// pauseFrames frames are left to copy (each copies what was committed
+// while the one before ran), so that the turn copies at most about a
+// megabyte and flushes it, rather than everything committed during the
+// first.
+const (
+	catchUpRounds = 4
+	pauseFrames   = 256
+)
 
 // checkpointBusyTimeout bounds how long a TRUNCATE checkpoint waits for the
 // writer's transaction to end and for readers to leave old snapshots. The
@@ -132,9 +143,17 @@ func (c *checkpointer) loop() {
 			}
 		}
 		last = time.Now()
-		frames, err := c.checkpoint("PASSIVE")
+		frames, left, err := c.checkpoint("PASSIVE")
 		if err == nil && frames >= c.truncateAt {
-			truncate := func() { _, err = c.checkpoint("TRUNCATE") }
+			// Copy what was committed meanwhile beside the writer as
+			// well, so that its turn has little left to copy.
+			for range catchUpRounds {
+				if err != nil || left <= pauseFrames {
+					break
+				}
+				_, left, err = c.checkpoint("PASSIVE")
+			}
+			truncate := func() { _, _, err = c.checkpoint("TRUNCATE") }
 			if c.pause != nil {
 				c.pause(truncate)
 			} else {
@@ -150,17 +169,19 @@ func (c *checkpointer) loop() {
 }
 
 // checkpoint runs a checkpoint in mode and returns how many frames the WAL
-// holds after it (0 once truncated). A TRUNCATE checkpoint that readers
-// kept from finishing (SQLite's busy flag) is not an error: it copied what
-// it could, and the next one tries again.
-func (c *checkpointer) checkpoint(mode string) (frames int, err error) {
+// holds after it (0 once truncated) and how many of them are not copied
+// yet (committed while it ran, or kept by readers of older snapshots). A
+// TRUNCATE checkpoint that readers kept from finishing (SQLite's busy
+// flag) is not an error: it copied what it could, and the next one tries
+// again.
+func (c *checkpointer) checkpoint(mode string) (frames, left int, err error) {
 	c.runs.Add(1)
 	var busy, copied int
 	err = c.db.QueryRowContext(context.Background(), `PRAGMA wal_checkpoint(`+mode+`)`).Scan(&busy, &frames, &copied)
 	if err == nil && mode == "TRUNCATE" && busy == 0 {
 		c.truncations.Add(1)
 	}
-	return frames, err
+	return frames, frames - copied, err
 }
 
 // close stops the checkpointer and closes its connection; a second close

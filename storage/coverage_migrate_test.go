@@ -567,3 +567,65 @@ func TestUpgradeSetsRedactionMarks(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestTrendBackfill upgrades a database of schema 26 whose rounds hold
+// answers and misses of every kind: migration 0027 copies each into
+// checkin_trend, and the aggregate reads the same as before it.
+func TestTrendBackfill(t *testing.T) {
+	ctx := context.Background()
+	t0 := time.Date(2026, 11, 16, 15, 0, 0, 0, time.UTC)
+	l := openAt(t, filepath.Join(t.TempDir(), "old.db"), 26)
+	l.exec(t, `INSERT INTO houses (id, name, platform, created_at, updated_at) VALUES (1, 'Cedar House', 'test', 1, 1), (2, 'Oak House', 'test', 1, 1)`)
+	for id := 1; id <= 4; id++ {
+		l.exec(t, `INSERT INTO members (id, house_id, platform, user_id, name, status, joined_at) VALUES (?, ?, 'test', ?, 'Resident', 'active', 1)`,
+			id, 1+id/4, fmt.Sprintf("U-%d", id))
+	}
+	l.exec(t, `INSERT INTO checkin_rounds (id, house_id, schedule, scheduled_for, status) VALUES
+		(1, 1, 0, ?, 'closed'), (2, 1, 0, ?, 'skipped'), (3, 2, 0, ?, 'closed')`, t0.Unix(), t0.Add(24*time.Hour).Unix(), t0.Unix())
+	l.exec(t, `INSERT INTO checkin_answers (round_id, member_id, mood, visibility, share_held, answered_at, updated_at) VALUES
+		(1, 1, 4, 'house', 1, 1, 1), (1, 2, NULL, 'private', 0, 1, 1), (2, 1, 2, 'mentors', 0, 1, 1), (3, 4, 5, 'mentors', 0, 1, 1)`)
+	l.exec(t, `INSERT INTO checkin_misses (round_id, member_id, status) VALUES (1, 3, 'missed'), (2, 2, 'paused')`)
+	db := l.upgraded(t)
+	rows, err := db.read.QueryContext(ctx, `SELECT house_id, scheduled_for - ?, round_id, member_id, kind,
+		COALESCE(mood, -1), COALESCE(visibility, '-'), COALESCE(share_held, -1), COALESCE(miss_status, '-') FROM checkin_trend ORDER BY house_id, scheduled_for, round_id, member_id, kind`, t0.Unix())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var house, at, round, member, mood, held int64
+		var kind, vis, status string
+		if err := rows.Scan(&house, &at, &round, &member, &kind, &mood, &vis, &held, &status); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, fmt.Sprintf("%d %d %d %d %s %d %s %d %s", house, at, round, member, kind, mood, vis, held, status))
+	}
+	want := []string{
+		"1 0 1 1 answer 4 house 1 -",
+		"1 0 1 2 answer -1 private 0 -",
+		"1 0 1 3 miss -1 - -1 missed",
+		"1 86400 2 1 answer 2 mentors 0 -",
+		"1 86400 2 2 miss -1 - -1 paused",
+		"2 0 3 4 answer 5 mentors 0 -",
+	}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("checkin_trend after the upgrade:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	// House 1's week, as an operator reads it: the skipped round's answer
+	// counts in the moods, not in the check-ins answered; the private and
+	// the held moods are hidden.
+	err = db.View(ctx, func(tx bot.Tx) error {
+		a, err := tx.AggregateAnswers(ctx, 1, t0, t0.AddDate(0, 0, 7), bot.Viewer{Role: bot.RoleOperator})
+		if err != nil {
+			return err
+		}
+		if want := (bot.AnswerAggregate{Answers: 3, MoodSum: 6, MoodCount: 2, MoodResidents: 1, HiddenResidents: 1, HiddenMoodValues: 1, Answered: 2, Expected: 3}); a != want {
+			t.Errorf("aggregate after the upgrade = %+v, want %+v", a, want)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

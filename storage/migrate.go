@@ -196,6 +196,27 @@ func (db *DB) Version(ctx context.Context) (int, error) {
 	return v, nil
 }
 
+// Outdated reports whether the database at path, which must exist, lacks
+// migrations this program would apply. It writes no row; opened as the
+// read pool opens the file (not read-only, which would leave the WAL's
+// companion files behind), it removes them again as it closes.
+func Outdated(ctx context.Context, path string) (bool, error) {
+	ms, err := migrations()
+	if err != nil {
+		return false, err
+	}
+	q, err := sql.Open("sqlite", path+"?"+readParams)
+	if err != nil {
+		return false, err
+	}
+	defer q.Close()
+	v, err := schemaVersion(ctx, q)
+	if err != nil {
+		return false, fmt.Errorf("schema version of %s: %w", path, err)
+	}
+	return v < len(ms), nil
+}
+
 // schemaVersion is version, or 0 for a file no Porchlight has migrated
 // (it has no schema_migrations table).
 func schemaVersion(ctx context.Context, q *sql.DB) (int, error) {

@@ -1,8 +1,10 @@
 package storage
 
 import (
+	"bytes"
 	"context"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -126,5 +128,38 @@ func TestFailedMigrationLeavesNothing(t *testing.T) {
 	}
 	if v, _ := db.Version(ctx); v != before {
 		t.Errorf("version = %d, want %d", v, before)
+	}
+}
+
+// TestOutdated: a database at an older schema is outdated, one at the
+// newest is not, and asking writes nothing.
+func TestOutdated(t *testing.T) {
+	ctx := context.Background()
+	l := openAt(t, filepath.Join(t.TempDir(), "old.db"), 26)
+	l.close(t)
+	before, err := os.ReadFile(l.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if old, err := Outdated(ctx, l.path); err != nil || !old {
+		t.Errorf("Outdated(schema 26) = %v, %v; want true", old, err)
+	}
+	if after, err := os.ReadFile(l.path); err != nil || !bytes.Equal(before, after) {
+		t.Errorf("Outdated changed the file (%v)", err)
+	}
+	for _, f := range []string{l.path + "-wal", l.path + "-shm"} {
+		if _, err := os.Stat(f); err == nil {
+			t.Errorf("Outdated left %s behind", filepath.Base(f))
+		}
+	}
+	db, err := Open(ctx, l.path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if old, err := Outdated(ctx, l.path); err != nil || old {
+		t.Errorf("Outdated(migrated) = %v, %v; want false", old, err)
 	}
 }

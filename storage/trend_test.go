@@ -142,6 +142,11 @@ func TestTrendCopyFollowsAnswersAndMisses(t *testing.T) {
 		t.Fatalf("the round was not deleted (%d, %v)", rounds4, err)
 	}
 	check("a round deleted")
+	// A round's house and time, by which its copies are found, never
+	// change.
+	if _, err := raw.Exec(`UPDATE checkin_rounds SET scheduled_for = scheduled_for + 60 WHERE id = ?`, rounds[5].ID); err == nil {
+		t.Error("a round's time changed: its copies in checkin_trend would be lost")
+	}
 	var n int
 	if err := raw.QueryRow(`SELECT COUNT(*) FROM checkin_trend WHERE round_id = ? OR member_id = ?`, rounds[4].ID, members[0].ID).Scan(&n); err != nil || n != 0 {
 		t.Errorf("%d rows of the deleted round or the erased member left in checkin_trend (%v)", n, err)

@@ -77,6 +77,13 @@ CREATE TRIGGER checkin_trend_miss_deleted AFTER DELETE ON checkin_misses BEGIN
             AND round_id = OLD.round_id AND member_id = OLD.member_id AND kind = 'miss';
 END;
 
+-- The copies are found by their round's house and time, which never
+-- change (UpdateRound writes neither); this keeps it so.
+CREATE TRIGGER checkin_rounds_key_fixed BEFORE UPDATE OF house_id, scheduled_for ON checkin_rounds
+WHEN OLD.house_id IS NOT NEW.house_id OR OLD.scheduled_for IS NOT NEW.scheduled_for BEGIN
+    SELECT RAISE(ABORT, 'a check-in round''s house and time never change');
+END;
+
 CREATE TRIGGER checkin_trend_round_deleted AFTER DELETE ON checkin_rounds BEGIN
     DELETE FROM checkin_trend WHERE house_id = OLD.house_id AND scheduled_for = OLD.scheduled_for AND round_id = OLD.id;
 END;
