@@ -99,7 +99,7 @@ func TestTrendCopyFollowsAnswersAndMisses(t *testing.T) {
 		}
 	}
 	check("the first rounds")
-	for step := range 300 {
+	for step := range 160 {
 		r := rounds[rng.IntN(len(rounds))]
 		m := members[rng.IntN(len(members))]
 		var what string
@@ -125,7 +125,7 @@ func TestTrendCopyFollowsAnswersAndMisses(t *testing.T) {
 				return tx.SaveAnswer(f.ctx, a)
 			}
 		})
-		if step%25 == 0 {
+		if step%20 == 0 {
 			check(fmt.Sprintf("step %d (%s)", step, what))
 		}
 	}
