@@ -48,7 +48,7 @@ func (t *tx) RoundMisses(ctx context.Context, roundID int64) ([]bot.Miss, error)
 // history holds. Aliased a, so that hiddenMoodSQL reads its columns; a miss
 // has no mood. A skipped round's answers and misses count in neither the
 // answered nor the expected check-ins: its id is looked up among the
-// week's skipped rounds, through checkin_rounds_by_time.
+// week's skipped rounds, through checkin_rounds_by_status.
 var aggregateAnswersSQL = `WITH skipped AS (SELECT id FROM checkin_rounds
 		WHERE house_id = :house AND scheduled_for >= :from AND scheduled_for < :to AND status = 'skipped')
 	SELECT COUNT(CASE WHEN a.kind = 'answer' THEN 1 END), COALESCE(SUM(a.mood), 0), COUNT(a.mood),
